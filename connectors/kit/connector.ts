@@ -1,0 +1,28 @@
+import type { IResolvers } from '@graphql-tools/utils'
+import type { ConnectorName } from './connector-error.js'
+import type { RegistryLoaders } from './loaders.js'
+import type { RequestScope } from './upstream-fetch.js'
+
+/** What resolvers see of the GraphQL context: the request scope and the batch loaders. */
+export interface ConnectorContext {
+  scope: RequestScope
+  loaders: RegistryLoaders
+}
+
+export interface HealthReport {
+  ok: boolean
+  latencyMs: number
+  detail?: string
+}
+
+/**
+ * A registry connector as the gateway wires it. `resolvers` close over the connector instance;
+ * `createLoaders` is called once per GraphQL request.
+ */
+export interface RegistryConnector<L extends Partial<RegistryLoaders> = Partial<RegistryLoaders>> {
+  readonly name: ConnectorName
+  readonly resolvers: IResolvers<unknown, ConnectorContext>
+  createLoaders(scope: RequestScope): L
+  /** A cheap probe for `/readyz`. Never throws. */
+  health(signal?: AbortSignal): Promise<HealthReport>
+}

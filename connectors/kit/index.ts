@@ -1,0 +1,13 @@
+/**
+ * The connector kit: what every registry connector shares. Connectors import only this folder
+ * (and `schemas/` validators), never each other and never `gateway/`.
+ */
+export * from './canonical.js'
+export type { ConnectorContext, HealthReport, RegistryConnector } from './connector.js'
+export { ConnectorError, isConnectorError, type ConnectorErrorContext, type ConnectorName, type UpstreamErrorCode } from './connector-error.js'
+export { fromCompactDate, fromDmyDate, fromDmyFullDate, partialDate, partsOf, toCompactDate, toDmyDate } from './dates.js'
+export { holderKey, parseHolderKey, type HolderRef, type RegistryLoaders } from './loaders.js'
+export { decodeCursor, encodeCursor, MAX_PAGE_SIZE, pageSize, userInputError } from './paging.js'
+export { mapUpstream, parseUpstream } from './parse-upstream.js'
+export { createUpstream, type RequestScope, type Upstream, type UpstreamCall, type UpstreamOptions, type UpstreamRequest, type UpstreamResponse } from './upstream-fetch.js'
+export { adminUnitResolvers, findUnit } from './admin-units/index.js'

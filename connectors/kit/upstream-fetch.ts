@@ -1,0 +1,166 @@
+import type { z } from 'zod'
+import { ConnectorError, type ConnectorName } from './connector-error.js'
+import { parseUpstream } from './parse-upstream.js'
+
+/** One upstream call as the audit trail and metrics see it (no payloads, no identifiers). */
+export interface UpstreamCall {
+  connector: ConnectorName
+  operation: string
+  status: number | null
+  latencyMs: number
+  error?: ConnectorError['code']
+}
+
+/** What a connector needs to know about the GraphQL request it works for. */
+export interface RequestScope {
+  /** Forwarded as `x-request-id` so registry logs can be joined with the gateway's. */
+  requestId: string
+  /** The caller's signal: a client that goes away cancels its upstream calls. */
+  signal?: AbortSignal
+  /** Receives every upstream call made for this request. */
+  recordCall?: (call: UpstreamCall) => void
+}
+
+export interface UpstreamOptions {
+  connector: ConnectorName
+  /** Base URL of the registry, e.g. `http://127.0.0.1:8181`. */
+  baseUrl: string
+  /** Deadline for the whole exchange, headers and body. @default 3000 */
+  timeoutMs?: number
+  /** Headers sent on every call, e.g. the registry's API key. */
+  headers?: Record<string, string>
+  /** Injected so tests and other runtimes can swap it. @default globalThis.fetch */
+  fetch?: typeof fetch
+}
+
+export interface UpstreamRequest {
+  method?: 'GET' | 'POST'
+  /** Names the call in audit and metrics, e.g. `citizen.byPin`; defaults to the path. */
+  operation?: string
+  query?: Record<string, string | number | undefined>
+  headers?: Record<string, string>
+  body?: string
+}
+
+export interface UpstreamResponse {
+  status: number
+  contentType: string
+  text: string
+}
+
+export interface Upstream {
+  readonly connector: ConnectorName
+  /** Sends a request. Network failures, timeouts and 5xx throw `ConnectorError`; 4xx return. */
+  send(path: string, request: UpstreamRequest, scope: RequestScope): Promise<UpstreamResponse>
+  /** GET (or POST with `body`) a JSON resource parsed by `schema`; a 404 resolves to `null`. */
+  json<S extends z.ZodType>(
+    path: string,
+    schema: S,
+    request: UpstreamRequest,
+    scope: RequestScope,
+  ): Promise<z.output<S> | null>
+}
+
+/**
+ * Creates the HTTP client of one registry: a deadline combined with the caller's abort signal,
+ * `x-request-id` propagation, and every failure turned into a `ConnectorError` naming the
+ * connector. The body is read under the same deadline, so a registry that sends headers and then
+ * stalls still times out.
+ * @example
+ * const upstream = createUpstream({ connector: 'business', baseUrl, timeoutMs: 2000 })
+ * const page = await upstream.json('/api/enterprises', pageSchema, { query: { name } }, scope)
+ */
+export function createUpstream(options: UpstreamOptions): Upstream {
+  const { connector } = options
+  const timeoutMs = options.timeoutMs ?? 3000
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+    throw new TypeError(`createUpstream(${connector}): timeoutMs must be a positive number`)
+  }
+  const baseUrl = new URL(options.baseUrl)
+  const doFetch = options.fetch ?? globalThis.fetch
+
+  async function send(
+    path: string,
+    request: UpstreamRequest,
+    scope: RequestScope,
+  ): Promise<UpstreamResponse> {
+    const url = new URL(path.replace(/^\//, ''), baseUrl.href.endsWith('/') ? baseUrl : `${baseUrl.href}/`)
+    for (const [key, value] of Object.entries(request.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, String(value))
+    }
+    const operation = request.operation ?? path
+    const deadline = AbortSignal.timeout(timeoutMs)
+    const signal = scope.signal ? AbortSignal.any([deadline, scope.signal]) : deadline
+    const started = performance.now()
+    let status: number | null = null
+    try {
+      const response = await doFetch(url, {
+        method: request.method ?? (request.body === undefined ? 'GET' : 'POST'),
+        headers: {
+          accept: 'application/json, text/xml;q=0.9, */*;q=0.1',
+          ...options.headers,
+          ...request.headers,
+          'x-request-id': scope.requestId,
+        },
+        body: request.body,
+        signal,
+        redirect: 'error',
+      })
+      status = response.status
+      const text = await response.text()
+      if (status >= 500 || status === 429 || status === 401 || status === 403) {
+        // 401/403 means the gateway's registry credentials are wrong: for the caller the
+        // registry is unavailable, and the detail stays in the logs.
+        throw new ConnectorError(connector, 'UPSTREAM_UNAVAILABLE', { path, status })
+      }
+      const result = { status, contentType: response.headers.get('content-type') ?? '', text }
+      scope.recordCall?.({ connector, operation, status, latencyMs: performance.now() - started })
+      return result
+    } catch (error) {
+      const failure = toConnectorError(error, deadline, path, status)
+      scope.recordCall?.({
+        connector,
+        operation,
+        status,
+        latencyMs: performance.now() - started,
+        error: failure.code,
+      })
+      throw failure
+    }
+  }
+
+  function toConnectorError(
+    error: unknown,
+    deadline: AbortSignal,
+    path: string,
+    status: number | null,
+  ): ConnectorError {
+    if (error instanceof ConnectorError) return error
+    const context = { path, ...(status === null ? {} : { status }) }
+    if (deadline.aborted) return new ConnectorError(connector, 'UPSTREAM_TIMEOUT', context, { cause: error })
+    const detail = error instanceof Error ? error.name : 'fetch failed'
+    return new ConnectorError(connector, 'UPSTREAM_UNAVAILABLE', { ...context, detail }, { cause: error })
+  }
+
+  async function json<S extends z.ZodType>(
+    path: string,
+    schema: S,
+    request: UpstreamRequest,
+    scope: RequestScope,
+  ): Promise<z.output<S> | null> {
+    const response = await send(path, request, scope)
+    if (response.status === 404) return null
+    if (response.status >= 400) {
+      throw new ConnectorError(connector, 'UPSTREAM_BAD_RESPONSE', { path, status: response.status })
+    }
+    let payload: unknown
+    try {
+      payload = JSON.parse(response.text)
+    } catch (error) {
+      throw new ConnectorError(connector, 'UPSTREAM_BAD_RESPONSE', { path, detail: 'not JSON' }, { cause: error })
+    }
+    return parseUpstream(connector, schema, payload, path)
+  }
+
+  return { connector, send, json }
+}
