@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { ConnectorError } from './connector-error.js'
+import { createSandboxApp, serveSandbox, type SandboxServer } from './sandbox/index.js'
+import { createUpstream, type UpstreamCall } from './upstream-fetch.js'
+
+let server: SandboxServer
+let lastRequestId: string | undefined
+beforeAll(async () => {
+  const sandbox = createSandboxApp()
+  sandbox.app.get('/ok', (c) => {
+    lastRequestId = c.req.header('x-request-id')
+    return c.json({ value: 42 })
+  })
+  sandbox.app.get('/wrong-shape', (c) => c.json({ value: 'forty-two' }))
+  sandbox.app.get('/not-json', (c) => c.text('<html>oops</html>'))
+  sandbox.app.get('/missing', (c) => c.json({ error: 'nope' }, 404))
+  sandbox.app.get('/bad-request', (c) => c.json({ error: 'bad' }, 400))
+  sandbox.app.get('/denied', (c) => c.json({ error: 'key' }, 401))
+  sandbox.app.get('/slow-body', () => {
+    // Headers now, body never: the deadline must still fire while reading the body.
+    const stream = new ReadableStream({ start(controller) { controller.enqueue(new TextEncoder().encode('{"value":')) } })
+    return new Response(stream, { headers: { 'content-type': 'application/json' } })
+  })
+  server = await serveSandbox('test', sandbox)
+})
+afterAll(() => server.close())
+
+const schema = z.object({ value: z.number() })
+const upstream = () => createUpstream({ connector: 'business', baseUrl: server.url, timeoutMs: 300 })
+
+describe('createUpstream', () => {
+  it('parses a payload and forwards the request id', async () => {
+    const calls: UpstreamCall[] = []
+    const result = await upstream().json('/ok', schema, { operation: 'ok' }, { requestId: 'req-42', recordCall: (c) => calls.push(c) })
+    expect(result).toEqual({ value: 42 })
+    expect(lastRequestId).toBe('req-42')
+    expect(calls).toMatchObject([{ connector: 'business', operation: 'ok', status: 200 }])
+  })
+
+  it.each([
+    ['/wrong-shape', 'UPSTREAM_BAD_RESPONSE'],
+    ['/not-json', 'UPSTREAM_BAD_RESPONSE'],
+    ['/bad-request', 'UPSTREAM_BAD_RESPONSE'],
+    ['/denied', 'UPSTREAM_UNAVAILABLE'],
+    ['/slow-body', 'UPSTREAM_TIMEOUT'],
+  ])('%s → %s naming the connector', async (path, code) => {
+    const error = await upstream().json(path, schema, {}, { requestId: 'r' }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ConnectorError)
+    expect(error).toMatchObject({ code, connector: 'business' })
+    expect((error as ConnectorError).publicMessage).not.toMatch(/127\.0\.0\.1|\//)
+  })
+
+  it('resolves a 404 to null', async () => {
+    expect(await upstream().json('/missing', schema, {}, { requestId: 'r' })).toBeNull()
+  })
+
+  it('times out a hanging registry within the deadline', async () => {
+    server.setFaults({ hang: true })
+    const started = performance.now()
+    const error = await upstream().json('/ok', schema, {}, { requestId: 'r' }).catch((e: unknown) => e)
+    server.setFaults({ hang: false })
+    expect(error).toMatchObject({ code: 'UPSTREAM_TIMEOUT' })
+    expect(performance.now() - started).toBeLessThan(800)
+  })
+
+  it('stops when the caller aborts, without waiting for the deadline', async () => {
+    server.setFaults({ hang: true })
+    const controller = new AbortController()
+    setTimeout(() => controller.abort(), 50)
+    const started = performance.now()
+    const error = await createUpstream({ connector: 'land', baseUrl: server.url, timeoutMs: 5000 })
+      .json('/ok', schema, {}, { requestId: 'r', signal: controller.signal })
+      .catch((e: unknown) => e)
+    server.setFaults({ hang: false })
+    expect(error).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', connector: 'land' })
+    expect(performance.now() - started).toBeLessThan(1000)
+  })
+
+  it('reports a closed port as UPSTREAM_UNAVAILABLE', async () => {
+    const closed = createUpstream({ connector: 'population', baseUrl: 'http://127.0.0.1:1', timeoutMs: 500 })
+    await expect(closed.json('/ok', schema, {}, { requestId: 'r' })).rejects.toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' })
+  })
+
+  it('refuses a non-positive timeout at creation', () => {
+    expect(() => createUpstream({ connector: 'land', baseUrl: server.url, timeoutMs: 0 })).toThrow(/timeoutMs/)
+  })
+})
