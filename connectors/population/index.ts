@@ -1,0 +1,14 @@
+/**
+ * Population registry connector (CSDLQG về dân cư): citizens, households, identity verification.
+ * The sandbox (Node only) is exported from `./sandbox/index.js`, never from here, so the runtime
+ * import graph stays free of Node modules.
+ */
+export {
+  createPopulationConnector,
+  type PopulationConnector,
+  type PopulationConnectorOptions,
+  type PopulationLoaders,
+  type PopulationOperations,
+  type VerifyCitizenInput,
+} from './connector.js'
+export { createPopulationResolvers } from './resolvers.js'
