@@ -1,0 +1,33 @@
+/**
+ * The parcel key "MX.SB.ST": the commune the map sheet was numbered in (5 digits, possibly a
+ * pre-2025 commune), the map sheet number and the parcel number on that sheet (domain-vn §2.5).
+ */
+export interface ParcelKeyParts {
+  communeCode: string
+  mapSheetNo: number
+  parcelNo: number
+}
+
+const PARCEL_KEY = /^(\d{5})\.(\d{1,4})\.(\d{1,5})$/
+
+/** Splits a key, or `null` when it is not `MX.SB.ST` with positive sheet and parcel numbers. */
+export function parseParcelKey(key: string): ParcelKeyParts | null {
+  const match = PARCEL_KEY.exec(key.trim())
+  if (!match) return null
+  const [, communeCode, sheet, parcel] = match as unknown as [string, string, string, string]
+  const mapSheetNo = Number(sheet)
+  const parcelNo = Number(parcel)
+  if (/^0+$/.test(communeCode) || mapSheetNo < 1 || parcelNo < 1) return null
+  return { communeCode, mapSheetNo, parcelNo }
+}
+
+/** The canonical spelling: no leading zeros in sheet or parcel ("00097.012.0345" → "00097.12.345"). */
+export function formatParcelKey(parts: ParcelKeyParts): string {
+  return `${parts.communeCode}.${parts.mapSheetNo}.${parts.parcelNo}`
+}
+
+/** Parses and re-spells a key; `null` when it is malformed. */
+export function normaliseParcelKey(key: string): string | null {
+  const parts = parseParcelKey(key)
+  return parts === null ? null : formatParcelKey(parts)
+}

@@ -1,0 +1,99 @@
+import type { IResolvers } from '@graphql-tools/utils'
+import {
+  decodeCursor,
+  encodeCursor,
+  findUnit,
+  holderKey,
+  pageSize,
+  userInputError,
+  type Citizen,
+  type ConnectorContext,
+  type Enterprise,
+  type HolderRef,
+  type LandHolder,
+  type LandParcel,
+  type Page,
+} from '../kit/index.js'
+import type { LandQueries } from './connector.js'
+import { normaliseParcelKey } from './parcel-key.js'
+
+interface LandParcelsArgs {
+  holder?: { pin?: string | null; taxCode?: string | null } | null
+  commune?: string | null
+  first?: number | null
+  after?: string | null
+}
+
+/** Exactly one of pin or taxCode (the scalars have already checked their format). */
+function holderRefOf(holder: NonNullable<LandParcelsArgs['holder']>): HolderRef {
+  const { pin, taxCode } = holder
+  if (pin && !taxCode) return { pin }
+  if (taxCode && !pin) return { taxCode }
+  throw userInputError('holder needs exactly one of pin or taxCode')
+}
+
+/** A page cut from a list the registry returned whole (a holder's parcels). */
+function pageOf(items: LandParcel[], offset: number, size: number): Page<LandParcel> {
+  const nodes = items.slice(offset, offset + size)
+  const next = offset + nodes.length
+  return {
+    nodes,
+    totalCount: items.length,
+    pageInfo: { hasNextPage: next < items.length, endCursor: nodes.length > 0 ? encodeCursor(next) : null },
+  }
+}
+
+/** A parcel is in a commune when its map sheet was numbered there or it lies there today. */
+const inCommune = (parcel: LandParcel, commune: string) =>
+  parcel.communeCode === commune || parcel.address?.communeCode === commune
+
+/**
+ * Resolvers for `schemas/land.graphql.ts`, closing over the land connector. Root queries call the
+ * connector with the request scope; holder links and `Citizen.landParcels` /
+ * `Enterprise.landParcels` go through the per-request loaders, so they batch and never call
+ * another registry directly.
+ * @example
+ * const resolvers = createLandResolvers(createLandConnector({ baseUrl }))
+ */
+export function createLandResolvers(land: LandQueries): IResolvers<unknown, ConnectorContext> {
+  return {
+    Query: {
+      landParcel: (_root: unknown, args: { key: string }, ctx: ConnectorContext) => {
+        const key = normaliseParcelKey(args.key)
+        if (key === null) throw userInputError('key must be a parcel key MX.SB.ST, e.g. 00097.12.345')
+        return land.parcel(key, ctx.scope)
+      },
+      landParcels: async (_root: unknown, args: LandParcelsArgs, ctx: ConnectorContext): Promise<Page<LandParcel>> => {
+        // Check every argument before any upstream call.
+        const size = pageSize(args.first)
+        const offset = decodeCursor(args.after)
+        const commune = args.commune ?? null
+        if (commune !== null && !/^\d{5}$/.test(commune)) throw userInputError('commune must be a 5-digit commune code')
+        if (args.holder) {
+          const parcels = await ctx.loaders.parcelsByHolder.load(holderKey(holderRefOf(args.holder)))
+          return pageOf(commune === null ? parcels : parcels.filter((parcel) => inCommune(parcel, commune)), offset, size)
+        }
+        if (commune === null) throw userInputError('landParcels needs a holder or a commune')
+        return land.parcelsByCommune(commune, { offset, limit: size }, ctx.scope)
+      },
+    },
+    LandParcel: {
+      // The sheet's commune may have been merged away in 2025: fall back to its last version.
+      commune: (parcel: LandParcel) => findUnit(parcel.communeCode, undefined, { fallBack: true }),
+    },
+    LandHolder: {
+      person: (holder: LandHolder, _args: unknown, ctx: ConnectorContext) =>
+        holder.kind === 'PERSON' && holder.pin ? ctx.loaders.citizen.load(holder.pin) : null,
+      enterprise: (holder: LandHolder, _args: unknown, ctx: ConnectorContext) =>
+        holder.kind === 'ENTERPRISE' && holder.taxCode ? ctx.loaders.enterprise.load(holder.taxCode) : null,
+    },
+    Citizen: {
+      landParcels: (citizen: Citizen, _args: unknown, ctx: ConnectorContext) =>
+        ctx.loaders.parcelsByHolder.load(holderKey({ pin: citizen.pin })),
+    },
+    Enterprise: {
+      landParcels: (enterprise: Enterprise, _args: unknown, ctx: ConnectorContext) =>
+        ctx.loaders.parcelsByHolder.load(holderKey({ taxCode: enterprise.code })),
+    },
+  }
+}

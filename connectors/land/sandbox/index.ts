@@ -1,0 +1,6 @@
+export {
+  createLandSandbox,
+  type LandSandbox,
+  type LandSandboxLastRequest,
+  type LandSandboxOptions,
+} from './server.js'
