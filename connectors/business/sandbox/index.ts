@@ -1,0 +1,1 @@
+export { createBusinessSandbox, type BusinessSandbox, type BusinessSandboxOptions } from './server.js'
