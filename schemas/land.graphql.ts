@@ -73,14 +73,16 @@ export const typeDefs = /* GraphQL */ `
     taxCode: TaxCode
   }
 
+  # Cross-registry links are nullable: when the land registry fails, only this field is null
+  # (with an UPSTREAM_* error), not the citizen or enterprise that came from another registry.
   extend type Citizen {
     "parcels this citizen holds (land registry)"
-    landParcels: [LandParcel!]!
+    landParcels: [LandParcel!]
   }
 
   extend type Enterprise {
     "parcels this enterprise holds (land registry)"
-    landParcels: [LandParcel!]!
+    landParcels: [LandParcel!]
   }
 
   extend type Query {

@@ -1,0 +1,55 @@
+/**
+ * The connectors' public surface for the gateway: build the three registry connectors from their
+ * base URLs. The gateway imports connectors only through this file (DESIGN §2 import rules).
+ */
+import { createBusinessConnector } from './business/index.js'
+import type { RegistryConnector, RegistryLoaders, RequestScope } from './kit/index.js'
+import { createLandConnector } from './land/index.js'
+import { createPopulationConnector } from './population/index.js'
+
+export {
+  adminUnitResolvers,
+  ConnectorError,
+  isConnectorError,
+  type ConnectorContext,
+  type ConnectorName,
+  type HealthReport,
+  type RegistryConnector,
+  type RegistryLoaders,
+  type RequestScope,
+  type UpstreamCall,
+} from './kit/index.js'
+
+export interface ConnectorsOptions {
+  population: { baseUrl: string; apiKey: string }
+  land: { baseUrl: string }
+  business: { baseUrl: string }
+  /** Deadline of one upstream call. @default 3000 */
+  timeoutMs?: number
+  /** @default globalThis.fetch */
+  fetch?: typeof fetch
+}
+
+export interface Connectors {
+  population: RegistryConnector
+  land: RegistryConnector
+  business: RegistryConnector
+}
+
+export function createConnectors(options: ConnectorsOptions): Connectors {
+  const shared = { timeoutMs: options.timeoutMs, ...(options.fetch ? { fetch: options.fetch } : {}) }
+  return {
+    population: createPopulationConnector({ ...shared, ...options.population }),
+    land: createLandConnector({ ...shared, ...options.land }),
+    business: createBusinessConnector({ ...shared, ...options.business }),
+  }
+}
+
+/** Builds the per-request loaders of every registry: the only place they are put together. */
+export function createRegistryLoaders(connectors: Connectors, scope: RequestScope): RegistryLoaders {
+  return {
+    ...connectors.population.createLoaders(scope),
+    ...connectors.land.createLoaders(scope),
+    ...connectors.business.createLoaders(scope),
+  } as RegistryLoaders
+}

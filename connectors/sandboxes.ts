@@ -1,0 +1,44 @@
+/**
+ * Starts the three sandbox registries on loopback over one synthetic world (Node only: used by
+ * `npm start`, `lgsp sandbox` and tests, never by the gateway core).
+ */
+import { createBusinessSandbox } from './business/sandbox/index.js'
+import { createSandboxApp, createWorld, serveSandbox, type SandboxServer, type World, type WorldOptions } from './kit/sandbox/index.js'
+import { createLandSandbox } from './land/sandbox/index.js'
+import { createPopulationSandbox, POPULATION_SANDBOX_API_KEY } from './population/sandbox/index.js'
+
+export { createSandboxApp, createWorld, POPULATION_SANDBOX_API_KEY, type SandboxServer, type World, type WorldOptions }
+
+export interface Sandboxes {
+  world: World
+  population: SandboxServer
+  land: SandboxServer
+  business: SandboxServer
+  close(): Promise<void>
+}
+
+export interface SandboxesOptions extends WorldOptions {
+  host?: string
+  /** Ports for population, land and business; 0 or absent = ephemeral. */
+  ports?: { population?: number; land?: number; business?: number }
+  world?: World
+}
+
+export async function startSandboxes(options: SandboxesOptions = {}): Promise<Sandboxes> {
+  const world = options.world ?? createWorld(options)
+  const host = options.host ?? '127.0.0.1'
+  const [population, land, business] = await Promise.all([
+    serveSandbox('population', createPopulationSandbox(world), { host, port: options.ports?.population ?? 0 }),
+    serveSandbox('land', createLandSandbox(world), { host, port: options.ports?.land ?? 0 }),
+    serveSandbox('business', createBusinessSandbox(world), { host, port: options.ports?.business ?? 0 }),
+  ])
+  return {
+    world,
+    population,
+    land,
+    business,
+    close: async () => {
+      await Promise.all([population.close(), land.close(), business.close()])
+    },
+  }
+}

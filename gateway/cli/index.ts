@@ -1,0 +1,77 @@
+/**
+ * `lgsp`: the operator command. This first version runs the sandbox registries on their own;
+ * identity, policy, audit and admin commands arrive with those capabilities.
+ */
+import { parseArgs } from 'node:util'
+import { startSandboxes } from '../../connectors/sandboxes.js'
+
+const usage = `Usage: lgsp <command> [options]
+
+Commands:
+  sandbox [--seed N] [--citizens N] [--parcels N] [--enterprises N] [--port-base P]
+          Serve the three sandbox registries on 127.0.0.1 (population, land, business)
+          on ports P, P+1, P+2 (default: ephemeral), until interrupted.
+  help    Show this text.
+`
+
+async function sandbox(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      seed: { type: 'string' },
+      citizens: { type: 'string' },
+      parcels: { type: 'string' },
+      enterprises: { type: 'string' },
+      'port-base': { type: 'string' },
+    },
+    strict: true,
+  })
+  const numbers: Record<string, number | undefined> = {}
+  for (const [name, raw] of Object.entries(values)) {
+    const value = Number(raw)
+    if (!Number.isInteger(value) || value < 0) {
+      process.stderr.write(`--${name} must be a non-negative integer\n`)
+      return 2
+    }
+    numbers[name] = value
+  }
+  const base = numbers['port-base']
+  const sandboxes = await startSandboxes({
+    seed: numbers.seed,
+    citizens: numbers.citizens,
+    parcels: numbers.parcels,
+    enterprises: numbers.enterprises,
+    ...(base ? { ports: { population: base, land: base + 1, business: base + 2 } } : {}),
+  })
+  process.stdout.write(
+    `population ${sandboxes.population.url}\nland       ${sandboxes.land.url}/ws/DatDai.asmx?wsdl\nbusiness   ${sandboxes.business.url}\n`,
+  )
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve)
+    process.once('SIGTERM', resolve)
+  })
+  await sandboxes.close()
+  return 0
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv
+  try {
+    switch (command) {
+      case 'sandbox':
+        return await sandbox(rest)
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(usage)
+        return command === undefined ? 2 : 0
+      default:
+        process.stderr.write(`Unknown command: ${command}\n\n${usage}`)
+        return 2
+    }
+  } catch (error) {
+    process.stderr.write(`lgsp ${command}: ${error instanceof Error ? error.message : String(error)}\n`)
+    return 2
+  }
+}

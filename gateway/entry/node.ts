@@ -1,0 +1,84 @@
+/**
+ * Node entry: parse the configuration once, start the sandbox registries for any upstream left
+ * unset (development only), wire the connectors and serve the gateway.
+ */
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { serve } from '@hono/node-server'
+import { pino } from 'pino'
+import { createConnectors } from '../../connectors/index.js'
+import { POPULATION_SANDBOX_API_KEY, startSandboxes, type Sandboxes } from '../../connectors/sandboxes.js'
+import { createGateway } from '../app.js'
+import { ConfigError, parseConfig, type Config } from '../config.js'
+import { renderBanner } from './banner.js'
+
+function loadConfig(): Config {
+  try {
+    return parseConfig(process.env)
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`)
+      process.exit(1)
+    }
+    throw error
+  }
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig()
+  const logger = pino({ level: config.LOG_LEVEL, base: { service: 'lgsp-gateway' } })
+  const needsSandbox = !config.UPSTREAM_POPULATION_URL || !config.UPSTREAM_LAND_URL || !config.UPSTREAM_BUSINESS_URL
+  let sandboxes: Sandboxes | undefined
+  if (needsSandbox) {
+    sandboxes = await startSandboxes({
+      seed: config.SANDBOX_SEED,
+      citizens: config.SANDBOX_CITIZENS,
+      parcels: config.SANDBOX_PARCELS,
+      enterprises: config.SANDBOX_ENTERPRISES,
+      host: '127.0.0.1',
+    })
+  }
+  const upstreams = {
+    population: { url: config.UPSTREAM_POPULATION_URL ?? sandboxes!.population.url, sandbox: !config.UPSTREAM_POPULATION_URL },
+    land: { url: config.UPSTREAM_LAND_URL ?? sandboxes!.land.url, sandbox: !config.UPSTREAM_LAND_URL },
+    business: { url: config.UPSTREAM_BUSINESS_URL ?? sandboxes!.business.url, sandbox: !config.UPSTREAM_BUSINESS_URL },
+  }
+  const connectors = createConnectors({
+    population: { baseUrl: upstreams.population.url, apiKey: config.UPSTREAM_POPULATION_API_KEY ?? POPULATION_SANDBOX_API_KEY },
+    land: { baseUrl: upstreams.land.url },
+    business: { baseUrl: upstreams.business.url },
+    timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+  })
+  const app = createGateway({ connectors, mode: config.NODE_ENV, bodyLimitBytes: config.BODY_LIMIT_BYTES, logger })
+  const server = await new Promise<Server>((resolve, reject) => {
+    const started = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(started as Server)) as Server
+    started.once('error', reject)
+  })
+  const { port } = server.address() as AddressInfo
+  const gatewayUrl = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`
+  process.stdout.write(
+    renderBanner({
+      gatewayUrl,
+      mode: config.NODE_ENV,
+      upstreams,
+      ...(sandboxes ? { example: { enterpriseCode: sandboxes.world.examples.enterpriseCode } } : {}),
+    }),
+  )
+
+  let stopping = false
+  const stop = (signal: string) => {
+    if (stopping) return
+    stopping = true
+    logger.info({ signal }, 'shutting down')
+    server.close()
+    server.closeAllConnections()
+    void (sandboxes?.close() ?? Promise.resolve()).finally(() => process.exit(0))
+  }
+  process.on('SIGINT', () => stop('SIGINT'))
+  process.on('SIGTERM', () => stop('SIGTERM'))
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`LGSP Gateway failed to start: ${error instanceof Error ? error.message : String(error)}\n`)
+  process.exit(1)
+})

@@ -1,0 +1,37 @@
+import { GraphQLError, type ExecutionResult } from 'graphql'
+import type { Plugin } from 'graphql-yoga'
+import { ErrorCode } from '../../errors.js'
+import type { GatewayServerContext } from '../context.js'
+
+/**
+ * Holds every GraphQL error to the contract of DESIGN §3 on its way out: a code from the closed
+ * set (Yoga's own `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED` … are the caller's
+ * `BAD_USER_INPUT`), and the request id, so a caller can quote it and an operator can find the
+ * log lines and the audit event.
+ */
+export function useErrorContract(): Plugin<Record<string, unknown>, GatewayServerContext> {
+  const conform = (error: GraphQLError, requestId: string): GraphQLError => {
+    const { http, ...extensions } = error.extensions as GraphQLError['extensions'] & { http?: unknown }
+    const known = ErrorCode.safeParse(extensions.code)
+    const code = known.success ? known.data : 'BAD_USER_INPUT'
+    return new GraphQLError(error.message, {
+      nodes: error.nodes,
+      source: error.source,
+      positions: error.positions,
+      path: error.path,
+      originalError: error.originalError,
+      extensions: { ...extensions, code, origin: extensions.origin ?? 'caller', requestId, ...(http ? { http } : {}) },
+    })
+  }
+  const stamp = (result: ExecutionResult, requestId: string): ExecutionResult =>
+    result.errors?.length
+      ? { ...result, errors: result.errors.map((error) => (error instanceof GraphQLError ? conform(error, requestId) : error)) }
+      : result
+  return {
+    onResultProcess({ result, setResult, serverContext }) {
+      const { requestId } = serverContext
+      if (Array.isArray(result)) setResult(result.map((one) => stamp(one, requestId)))
+      else if (!(Symbol.asyncIterator in (result as object))) setResult(stamp(result as ExecutionResult, requestId))
+    },
+  }
+}

@@ -1,0 +1,38 @@
+import { createYoga, type YogaServerInstance } from 'graphql-yoga'
+import { createRegistryLoaders, type Connectors, type RequestScope } from '../../connectors/index.js'
+import type { Logger } from '../deps.js'
+import type { GatewayContext, GatewayServerContext } from './context.js'
+import { createMaskError } from './mask-error.js'
+import { useErrorContract } from './plugins/use-error-contract.js'
+import { buildGatewaySchema } from './schema.js'
+
+export interface GraphQLHandlerOptions {
+  connectors: Connectors
+  logger: Logger
+  /** GraphiQL is served outside production only. */
+  graphiql: boolean
+}
+
+/**
+ * The Yoga instance behind `/graphql`: schema built once, errors masked, batching off, a fresh set
+ * of DataLoaders per request so cross-registry links are batched and never shared between callers.
+ */
+export function createGraphQLHandler(
+  options: GraphQLHandlerOptions,
+): YogaServerInstance<GatewayServerContext, GatewayContext> {
+  const schema = buildGatewaySchema(options.connectors)
+  return createYoga<GatewayServerContext, GatewayContext>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    graphiql: options.graphiql ? { title: 'LGSP Gateway' } : false,
+    landingPage: false,
+    batching: false,
+    logging: false,
+    maskedErrors: { maskError: createMaskError(options.logger) },
+    context: ({ request, requestId }) => {
+      const scope: RequestScope = { requestId, signal: request.signal }
+      return { scope, loaders: createRegistryLoaders(options.connectors, scope) } as GatewayContext
+    },
+    plugins: [useErrorContract()],
+  })
+}

@@ -1,0 +1,135 @@
+/**
+ * Enforces the import rules of DESIGN §2 and style.md rule 1 by reading every source file:
+ * the core is runtime-neutral, connectors meet only through the kit, policies stand alone.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { dirname, join, relative, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+
+function sourceFiles(dir: string): string[] {
+  const absolute = join(root, dir)
+  let entries: string[]
+  try {
+    entries = readdirSync(absolute)
+  } catch {
+    return []
+  }
+  return entries.flatMap((entry) => {
+    const path = join(absolute, entry)
+    if (statSync(path).isDirectory()) return sourceFiles(relative(root, path))
+    return /\.tsx?$/.test(entry) && !/\.test\.tsx?$/.test(entry) ? [relative(root, path)] : []
+  })
+}
+
+interface Import {
+  file: string
+  specifier: string
+  /** Repo-relative target for relative imports, else null (a package or node: builtin). */
+  target: string | null
+}
+
+function importsOf(file: string): Import[] {
+  const text = readFileSync(join(root, file), 'utf8')
+  const specifiers = [
+    ...text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"`]*?from\s*['"]([^'"]+)['"]/g),
+    ...text.matchAll(/(?:^|\n)\s*import\s*['"]([^'"]+)['"]/g),
+    ...text.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g),
+  ].map((match) => match[1] as string)
+  return specifiers.map((specifier) => ({
+    file,
+    specifier,
+    target: specifier.startsWith('.') ? relative(root, resolve(root, dirname(file), specifier)) : null,
+  }))
+}
+
+const all = ['gateway', 'connectors', 'schemas', 'policies'].flatMap(sourceFiles)
+const imports = all.flatMap(importsOf)
+const connectorOf = (path: string) => /^connectors\/([^/]+)\//.exec(path)?.[1] ?? null
+const isNodeOnly = (specifier: string) =>
+  specifier.startsWith('node:') || ['ioredis', 'pg', '@hono/node-server', 'pino', 'fs', 'path', 'http', 'net', 'crypto'].includes(specifier)
+const violations = (predicate: (i: Import) => boolean) =>
+  imports.filter(predicate).map((i) => `${i.file} imports ${i.specifier}`)
+
+describe('import rules (DESIGN §2)', () => {
+  it('finds the source files it checks', () => {
+    expect(all.length).toBeGreaterThan(20)
+    expect(all).toContain('gateway/app.ts')
+  })
+
+  it('connectors never import gateway/ or policies/', () => {
+    expect(violations((i) => i.file.startsWith('connectors/') && /^(gateway|policies)\//.test(i.target ?? ''))).toEqual([])
+  })
+
+  it('a connector imports only its own folder, the kit and schemas/', () => {
+    expect(
+      violations((i) => {
+        const from = connectorOf(i.file)
+        const to = i.target ? connectorOf(i.target) : null
+        return from !== null && from !== 'kit' && to !== null && to !== from && to !== 'kit'
+      }),
+    ).toEqual([])
+  })
+
+  it('the kit imports no connector', () => {
+    expect(violations((i) => connectorOf(i.file) === 'kit' && i.target !== null && connectorOf(i.target) !== null && connectorOf(i.target) !== 'kit')).toEqual([])
+  })
+
+  it('policies import nothing from gateway/ or connectors/', () => {
+    expect(violations((i) => i.file.startsWith('policies/') && /^(gateway|connectors)\//.test(i.target ?? ''))).toEqual([])
+  })
+
+  it('schemas import only schemas', () => {
+    expect(violations((i) => i.file.startsWith('schemas/') && i.target !== null && !i.target.startsWith('schemas/'))).toEqual([])
+  })
+
+  it('the gateway core reaches connectors only through connectors/index.ts', () => {
+    const core = (file: string) => file.startsWith('gateway/') && !/^gateway\/(entry|cli)\//.test(file)
+    expect(violations((i) => core(i.file) && (i.target ?? '').startsWith('connectors/') && i.target !== 'connectors/index.js')).toEqual([])
+  })
+
+  it('only gateway/entry and gateway/cli use Node-only modules, process or Buffer', () => {
+    const runtimeNeutral = (file: string) =>
+      (file.startsWith('gateway/') && !/^gateway\/(entry|cli)\//.test(file)) ||
+      (file.startsWith('connectors/') && !file.includes('/sandbox/') && file !== 'connectors/sandboxes.ts') ||
+      file.startsWith('schemas/') ||
+      file.startsWith('policies/')
+    expect(violations((i) => runtimeNeutral(i.file) && isNodeOnly(i.specifier))).toEqual([])
+    const globals = all.filter((file) => runtimeNeutral(file) && /\b(process\.|Buffer\.)/.test(readFileSync(join(root, file), 'utf8')))
+    expect(globals).toEqual([])
+  })
+
+  it('nothing Node-only is reachable from the gateway core, even through other files', () => {
+    // Follows relative imports transitively from the runtime surfaces: a Workers bundle of
+    // createGateway must not pull in a sandbox server or a Node client by way of an index file.
+    const byFile = new Map<string, Import[]>()
+    for (const i of imports) byFile.set(i.file, [...(byFile.get(i.file) ?? []), i])
+    const toSource = (target: string) => target.replace(/\.js$/, '.ts')
+    const reached = new Set<string>()
+    const queue = ['gateway/app.ts', 'connectors/index.ts']
+    while (queue.length > 0) {
+      const file = queue.pop() as string
+      if (reached.has(file)) continue
+      reached.add(file)
+      for (const i of byFile.get(file) ?? []) if (i.target) queue.push(toSource(i.target))
+    }
+    expect(reached.size).toBeGreaterThan(30)
+    const offenders = [...reached].flatMap((file) => (byFile.get(file) ?? []).filter((i) => isNodeOnly(i.specifier)).map((i) => `${file} imports ${i.specifier}`))
+    expect(offenders).toEqual([])
+    expect([...reached].filter((file) => file.includes('/sandbox/'))).toEqual([])
+  })
+
+  it('nothing outside the entries imports an entry', () => {
+    expect(violations((i) => !/^gateway\/(entry|cli)\//.test(i.file) && (i.target ?? '').startsWith('gateway/entry/'))).toEqual([])
+  })
+
+  it('the checker catches a violation (it can fail)', () => {
+    const fake: Import = { file: 'connectors/land/map.ts', specifier: '../population/map.js', target: 'connectors/population/map.js' }
+    const from = connectorOf(fake.file)
+    const to = connectorOf(fake.target as string)
+    expect(from !== to && to !== 'kit').toBe(true)
+    expect(importsOf('gateway/app.ts').some((i) => i.specifier === 'hono')).toBe(true)
+  })
+})

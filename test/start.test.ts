@@ -1,0 +1,71 @@
+/**
+ * `npm start` as a user runs it: a real process with the embedded defaults, the banner's example
+ * query sent to it over loopback, and bad configuration refused naming the variable.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { dirname, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, describe, expect, it } from 'vitest'
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+const children: ChildProcess[] = []
+afterAll(() => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL')
+})
+
+function start(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/entry/node.ts'], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  children.push(child)
+  let stdout = ''
+  let stderr = ''
+  child.stdout?.on('data', (chunk) => (stdout += chunk))
+  child.stderr?.on('data', (chunk) => (stderr += chunk))
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  return { child, exited, output: () => ({ stdout, stderr }) }
+}
+
+async function waitFor<T>(probe: () => T | undefined, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = probe()
+    if (value !== undefined) return value
+    if (Date.now() > deadline) throw new Error('timed out')
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
+describe('npm start', () => {
+  it('serves the gateway with sandbox registries and the printed example works', async () => {
+    const run = start({ PORT: '0', SANDBOX_CITIZENS: '2000', SANDBOX_PARCELS: '600', SANDBOX_ENTERPRISES: '400' })
+    const banner = await waitFor(() => (run.output().stdout.includes("-d '") ? run.output().stdout : undefined), 30_000)
+    const url = /Gateway:\s+(http:\/\/127\.0\.0\.1:\d+)\/graphql/.exec(banner)?.[1]
+    expect(url, banner).toBeDefined()
+    expect(banner).toMatch(/population\s+http:\/\/127\.0\.0\.1:\d+\s+\(sandbox\)/)
+    const body = /-d '(.+)'/.exec(banner)?.[1] as string
+    const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+    const json = (await res.json()) as any
+    expect(res.status, JSON.stringify(json)).toBe(200)
+    expect(json.errors).toBeUndefined()
+    const reps = json.data.enterprise.legalRepresentatives
+    expect(json.data.enterprise.nameVi).toBeTruthy()
+    expect(reps.some((r: any) => r.citizen?.birthDate && r.citizen.landParcels.length > 0)).toBe(true)
+    run.child.kill('SIGTERM')
+    expect(await run.exited).toBe(0)
+  }, 60_000)
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ UPSTREAM_LAND_URL: 'ftp://example' }, 'UPSTREAM_LAND_URL'],
+    [{ NODE_ENV: 'production' }, 'UPSTREAM_POPULATION_URL'],
+    [{ UPSTREAM_TIMEOUT_MS: '-5' }, 'UPSTREAM_TIMEOUT_MS'],
+  ])('refuses bad configuration %j naming %s', async (env, variable) => {
+    const run = start(env as Record<string, string>)
+    expect(await run.exited).toBe(1)
+    expect(run.output().stderr).toContain(variable)
+    expect(run.output().stderr).not.toMatch(/\n\s+at /)
+  }, 30_000)
+})
