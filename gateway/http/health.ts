@@ -11,7 +11,8 @@ async function probe(check: ReadinessCheck): Promise<ReadinessResult> {
     signal.addEventListener('abort', () => resolve({ ok: false, detail: 'timeout' }), { once: true }),
   )
   try {
-    return await Promise.race([check.check(signal), timedOut])
+    const result = await Promise.race([check.check(signal), timedOut])
+    return result.latencyMs === undefined ? result : { ...result, latencyMs: Math.round(result.latencyMs) }
   } catch {
     return { ok: false, detail: 'probe failed' }
   }
