@@ -1,3 +1,4 @@
+import { renderGraphiQL } from 'graphql-yoga'
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { secureHeaders } from 'hono/secure-headers'
@@ -6,11 +7,15 @@ import { silentLogger, type GatewayDeps, type ReadinessCheck } from './deps.js'
 import type { GatewayEnv } from './env.js'
 import { errorResponse } from './errors.js'
 import { createGraphQLHandler } from './graphql/yoga.js'
+import { tokenRoutes } from './identity/token-endpoint.js'
+import { callerAuth } from './http/caller-auth.js'
 import { errorHandler, notFoundHandler } from './http/error-handler.js'
 import { healthRoutes } from './http/health.js'
 import { requestId } from './http/request-id.js'
 
 const DEFAULT_BODY_LIMIT = 256 * 1024
+/** GraphiQL's starting headers: the ones a caller needs, to be filled in (`npx lgsp token`). */
+const graphiqlHeaders = JSON.stringify({ Authorization: 'Bearer <npx lgsp token --agency …>', 'X-Purpose': '' }, null, 2)
 
 function registryChecks(connectors: Connectors): ReadinessCheck[] {
   return Object.values(connectors).map((connector) => ({
@@ -30,7 +35,7 @@ function registryChecks(connectors: Connectors): ReadinessCheck[] {
 export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
   const logger = deps.logger ?? silentLogger
   const graphiql = deps.mode !== 'production'
-  const yoga = createGraphQLHandler({ connectors: deps.connectors, logger, graphiql })
+  const yoga = createGraphQLHandler({ connectors: deps.connectors, logger })
   const app = new Hono<GatewayEnv>()
 
   app.use('*', requestId())
@@ -45,16 +50,26 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
   app.onError(errorHandler(logger))
   app.notFound(notFoundHandler)
 
-  app.route('/', healthRoutes([...registryChecks(deps.connectors), ...(deps.readiness ?? [])]))
+  const { identity } = deps
+  const storeCheck: ReadinessCheck = {
+    name: `shared-store:${identity.store.kind}`,
+    // Without it replays cannot be refused, so tokens are not issued: the instance is not ready.
+    critical: true,
+    check: (signal) => identity.store.ping(signal),
+  }
+  app.route('/', healthRoutes([storeCheck, ...registryChecks(deps.connectors), ...(deps.readiness ?? [])]))
+  app.route('/', tokenRoutes(identity))
 
-  app.post('/graphql', (c) => yoga.fetch(c.req.raw, { requestId: c.get('requestId') }))
   app.get('/graphql', (c) => {
-    // GET serves GraphiQL to a browser outside production; data is read with POST only, so a
-    // link or an <img> cannot make a caller's browser run a query.
+    // GET serves GraphiQL to a browser outside production (the page itself holds no data);
+    // data is read with POST only, so a link or an <img> cannot make a browser run a query.
     if (graphiql && (c.req.header('accept') ?? '').includes('text/html')) {
-      return yoga.fetch(c.req.raw, { requestId: c.get('requestId') })
+      return c.html(renderGraphiQL({ title: 'LGSP Gateway', endpoint: '/graphql', headers: graphiqlHeaders }))
     }
     return errorResponse(c, 'BAD_USER_INPUT', 'Use POST for GraphQL requests', 405, { allow: 'POST' })
   })
+  app.post('/graphql', callerAuth(identity), (c) =>
+    yoga.fetch(c.req.raw, { requestId: c.get('requestId'), caller: c.get('caller'), requestContext: c.get('requestContext') }),
+  )
   return app
 }

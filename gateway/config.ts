@@ -15,6 +15,20 @@ const optionalUrl = (protocols: string[]) =>
 const positiveInt = (fallback: number, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce.number().int().positive().max(max).default(fallback)
 
+const trustedIssuersSchema = z
+  .array(
+    z
+      .object({
+        issuer: z.url(),
+        jwksUri: z.url({ protocol: /^https$/ }),
+        audience: z.string().min(1),
+        agencyClaim: z.string().min(1).optional(),
+        clientClaim: z.string().min(1).optional(),
+      })
+      .strict(),
+  )
+  .max(20)
+
 /**
  * The gateway's configuration, read from the environment once at the entry (DESIGN §3). Unknown
  * variables are ignored; a bad value stops start-up with a message naming the variable.
@@ -29,6 +43,21 @@ export const configSchema = z
     REDIS_URL: z.string().trim().optional(),
     POLICIES_DIR: z.string().min(1).default('policies'),
     GATEWAY_ISSUER: optionalUrl(['http', 'https']),
+    /** Encrypts the gateway's private signing keys at rest (AES-256-GCM, scrypt). Required in production. */
+    GATEWAY_KEYS_PASSPHRASE: z.string().min(16, 'must be at least 16 characters').optional(),
+    /** JSON array of trusted external issuers: [{ issuer, jwksUri, audience, agencyClaim?, clientClaim? }]. */
+    TRUSTED_ISSUERS: z
+      .string()
+      .optional()
+      .transform((value, ctx) => {
+        if (!value) return []
+        try {
+          return trustedIssuersSchema.parse(JSON.parse(value))
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'must be a JSON array of { issuer, jwksUri (https), audience, agencyClaim?, clientClaim? }' })
+          return z.NEVER
+        }
+      }),
     UPSTREAM_POPULATION_URL: optionalUrl(['http', 'https']),
     UPSTREAM_POPULATION_API_KEY: z.string().min(8).optional(),
     UPSTREAM_LAND_URL: optionalUrl(['http', 'https']),
@@ -53,6 +82,7 @@ export const configSchema = z
       ctx.addIssue({ code: 'custom', path: ['UPSTREAM_POPULATION_API_KEY'], message: 'is required in production' })
     }
     if (!config.GATEWAY_ISSUER) ctx.addIssue({ code: 'custom', path: ['GATEWAY_ISSUER'], message: 'is required in production' })
+    if (!config.GATEWAY_KEYS_PASSPHRASE) ctx.addIssue({ code: 'custom', path: ['GATEWAY_KEYS_PASSPHRASE'], message: 'is required in production (private keys are encrypted at rest)' })
   })
 
 export type Config = z.infer<typeof configSchema>
@@ -63,6 +93,10 @@ export class ConfigError extends Error {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`)
   }
 }
+
+/** The issuer URL: configured, or derived from where a development gateway listens. */
+export const issuerOf = (config: Config): string =>
+  (config.GATEWAY_ISSUER ?? `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${config.PORT}`).replace(/\/$/, '')
 
 /** Parses raw environment values; throws `ConfigError` naming every bad variable. Never echoes values. */
 export function parseConfig(raw: Record<string, string | undefined>): Config {

@@ -1,4 +1,7 @@
 import type { Connectors } from '../connectors/index.js'
+import type { AccessTokens } from './identity/access-token.js'
+import type { AgencyRegistry } from './identity/agency-registry.js'
+import type { SharedStore } from './shared-store/index.js'
 
 /** The subset of pino's interface the core uses, so tests can pass a silent logger. */
 export interface Logger {
@@ -26,9 +29,22 @@ export interface ReadinessCheck {
   check(signal: AbortSignal): Promise<ReadinessResult>
 }
 
+/** Who may call, and how tokens are issued and checked (issue #3). */
+export interface IdentityDeps {
+  registry: AgencyRegistry
+  tokens: AccessTokens
+  /** Shared by all instances: refuses replayed assertions and signed contexts. */
+  store: SharedStore
+  /** The gateway's issuer URL (token audience, assertion audience). */
+  issuer: string
+  /** The public keys published at `/.well-known/jwks.json`. */
+  jwks: () => { keys: object[] }
+}
+
 /** Everything `createGateway` needs, built once at the entry (style.md rule 1). */
 export interface GatewayDeps {
   connectors: Connectors
+  identity: IdentityDeps
   /** `production` turns off GraphiQL and development conveniences. */
   mode: 'development' | 'test' | 'production'
   /** Largest request body in bytes. @default 262144 */

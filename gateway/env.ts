@@ -1,6 +1,12 @@
+import type { Caller, RequestContext } from './identity/caller.js'
+
 /** The one Hono environment type of the gateway (style.md rule 13). */
 export interface GatewayEnv {
   Variables: {
     requestId: string
+    /** Set by `callerAuth` on authenticated routes. */
+    caller: Caller
+    /** Set by `callerAuth` from X-Purpose / X-Case-Id / X-End-User or X-Request-Context. */
+    requestContext: RequestContext
   }
 }

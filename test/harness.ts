@@ -5,6 +5,7 @@
 import { createConnectors } from '../connectors/index.js'
 import { POPULATION_SANDBOX_API_KEY, startSandboxes, type Sandboxes, type WorldOptions } from '../connectors/sandboxes.js'
 import { createGateway } from '../gateway/index.js'
+import { createTestIdentity } from './identity.js'
 
 export interface TestGatewayOptions {
   world?: WorldOptions
@@ -29,7 +30,9 @@ export async function createTestGateway(options: TestGatewayOptions = {}) {
     business: { baseUrl: sandboxes.business.url },
     timeoutMs: options.timeoutMs ?? 1000,
   })
-  const app = createGateway({ connectors, mode: 'test' })
+  const identity = await createTestIdentity()
+  const app = createGateway({ connectors, mode: 'test', identity: identity.deps })
+  const defaultToken = await identity.token()
 
   async function graphql(
     query: string,
@@ -38,7 +41,7 @@ export async function createTestGateway(options: TestGatewayOptions = {}) {
   ): Promise<GraphQLResponse> {
     const res = await app.request('/graphql', {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${defaultToken}`, ...headers },
       body: JSON.stringify({ query, variables }),
     })
     return { status: res.status, headers: res.headers, body: (await res.json()) as GraphQLResponse['body'] }
@@ -54,7 +57,7 @@ export async function createTestGateway(options: TestGatewayOptions = {}) {
     }
   }
 
-  return { app, graphql, sandboxes, world: sandboxes.world, resetHits, clearFaults, close: () => sandboxes.close() }
+  return { app, graphql, identity, sandboxes, world: sandboxes.world, resetHits, clearFaults, close: () => sandboxes.close() }
 }
 
 export type TestGateway = Awaited<ReturnType<typeof createTestGateway>>

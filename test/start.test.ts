@@ -2,21 +2,28 @@
  * `npm start` as a user runs it: a real process with the embedded defaults, the banner's example
  * query sent to it over loopback, and bad configuration refused naming the variable.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFile, spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const children: ChildProcess[] = []
+const dataDir = mkdtempSync(join(tmpdir(), 'lgsp-start-'))
 afterAll(() => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL')
+  rmSync(dataDir, { recursive: true, force: true })
 })
+const baseEnv = () => ({ PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', DATA_DIR: dataDir })
 
 function start(env: Record<string, string>) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/entry/node.ts'], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', ...env },
+    env: { ...baseEnv(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   children.push(child)
@@ -46,7 +53,15 @@ describe('npm start', () => {
     expect(url, banner).toBeDefined()
     expect(banner).toMatch(/population\s+http:\/\/127\.0\.0\.1:\d+\s+\(sandbox\)/)
     const body = /-d '(.+)'/.exec(banner)?.[1] as string
-    const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+    const agency = /lgsp token --agency ([a-z0-9-]+)/.exec(banner)?.[1] as string
+    // The printed command, with the environment the gateway runs with (same DATA_DIR and issuer).
+    const { stdout: token } = await promisify(execFile)(process.execPath, ['bin/lgsp.js', 'token', '--agency', agency], {
+      cwd: root,
+      env: { ...baseEnv(), PORT: '0', SANDBOX_CITIZENS: '2000', SANDBOX_PARCELS: '600', SANDBOX_ENTERPRISES: '400' },
+    })
+    const unauthenticated = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+    expect(unauthenticated.status).toBe(401)
+    const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token.trim()}` }, body })
     const json = (await res.json()) as any
     expect(res.status, JSON.stringify(json)).toBe(200)
     expect(json.errors).toBeUndefined()

@@ -1,9 +1,11 @@
 /**
- * `lgsp`: the operator command. This first version runs the sandbox registries on their own;
- * identity, policy, audit and admin commands arrive with those capabilities.
+ * `lgsp`: the operator command. Policy, audit and admin commands arrive with those capabilities.
  */
 import { parseArgs } from 'node:util'
 import { startSandboxes } from '../../connectors/sandboxes.js'
+import { ConfigError } from '../config.js'
+import { keysCommand } from './keys.js'
+import { tokenCommand } from './token.js'
 
 const usage = `Usage: lgsp <command> [options]
 
@@ -11,6 +13,11 @@ Commands:
   sandbox [--seed N] [--citizens N] [--parcels N] [--enterprises N] [--port-base P]
           Serve the three sandbox registries on 127.0.0.1 (population, land, business)
           on ports P, P+1, P+2 (default: ephemeral), until interrupted.
+  token --agency <id> [--client <id>] | --citizen <PIN>
+          Print a development access token for an agency's client, or a sandbox citizen token
+          (uses DATA_DIR, POLICIES_DIR and the issuer from the same environment as the gateway).
+  keys rotate
+          Add a gateway signing key; the old one verifies until its tokens expire, then retires.
   help    Show this text.
 `
 
@@ -60,6 +67,10 @@ export async function run(argv: string[]): Promise<number> {
     switch (command) {
       case 'sandbox':
         return await sandbox(rest)
+      case 'token':
+        return await tokenCommand(rest)
+      case 'keys':
+        return await keysCommand(rest)
       case undefined:
       case 'help':
       case '--help':
@@ -71,6 +82,10 @@ export async function run(argv: string[]): Promise<number> {
         return 2
     }
   } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`)
+      return 2
+    }
     process.stderr.write(`lgsp ${command}: ${error instanceof Error ? error.message : String(error)}\n`)
     return 2
   }

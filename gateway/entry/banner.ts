@@ -3,6 +3,9 @@ export interface BannerInput {
   gatewayUrl: string
   mode: string
   upstreams: Record<string, { url: string; sandbox: boolean }>
+  issuer: string
+  /** Development clients and where their private keys were generated. */
+  devClients?: Array<{ clientId: string; privateKeyPath: string }>
   example?: { enterpriseCode: string }
 }
 
@@ -16,17 +19,23 @@ export function renderBanner(input: BannerInput): string {
     `LGSP Gateway (${input.mode})`,
     `  Gateway:  ${input.gatewayUrl}/graphql`,
     `  Health:   ${input.gatewayUrl}/healthz   Ready: ${input.gatewayUrl}/readyz`,
+    `  Issuer:   ${input.issuer}   Token: ${input.gatewayUrl}/oauth/token   Keys: ${input.gatewayUrl}/.well-known/jwks.json`,
     '  Registries:',
     ...Object.entries(input.upstreams).map(
       ([name, upstream]) => `    ${name.padEnd(11)} ${upstream.url}${upstream.sandbox ? '  (sandbox)' : ''}`,
     ),
   ]
+  if (input.devClients?.length) {
+    lines.push('  Development clients (private keys generated here, never commit them):')
+    for (const client of input.devClients) lines.push(`    ${client.clientId.padEnd(24)} ${client.privateKeyPath}`)
+  }
   if (input.example) {
     const body = JSON.stringify({ query: exampleQuery(input.example.enterpriseCode) })
     lines.push(
       '',
       'Try it (an enterprise, its legal representative in the population registry, and their land parcels):',
-      `  curl -s ${input.gatewayUrl}/graphql -H 'content-type: application/json' \\`,
+      `  TOKEN=$(npx lgsp token --agency thue-ha-noi)`,
+      `  curl -s ${input.gatewayUrl}/graphql -H 'content-type: application/json' -H "authorization: Bearer $TOKEN" \\`,
       `    -d '${body}'`,
     )
   }

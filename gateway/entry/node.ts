@@ -11,6 +11,7 @@ import { POPULATION_SANDBOX_API_KEY, startSandboxes, type Sandboxes } from '../.
 import { createGateway } from '../app.js'
 import { ConfigError, parseConfig, type Config } from '../config.js'
 import { renderBanner } from './banner.js'
+import { createNodeIdentity } from './identity.js'
 
 function loadConfig(): Config {
   try {
@@ -49,7 +50,8 @@ async function main(): Promise<void> {
     business: { baseUrl: upstreams.business.url },
     timeoutMs: config.UPSTREAM_TIMEOUT_MS,
   })
-  const app = createGateway({ connectors, mode: config.NODE_ENV, bodyLimitBytes: config.BODY_LIMIT_BYTES, logger })
+  const nodeIdentity = await createNodeIdentity(config)
+  const app = createGateway({ connectors, identity: nodeIdentity.identity, mode: config.NODE_ENV, bodyLimitBytes: config.BODY_LIMIT_BYTES, logger })
   const server = await new Promise<Server>((resolve, reject) => {
     const started = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(started as Server)) as Server
     started.once('error', reject)
@@ -61,6 +63,8 @@ async function main(): Promise<void> {
       gatewayUrl,
       mode: config.NODE_ENV,
       upstreams,
+      issuer: nodeIdentity.identity.issuer,
+      devClients: [...nodeIdentity.devClients.values()].map((key) => ({ clientId: key.clientId, privateKeyPath: key.privateKeyPath })),
       ...(sandboxes ? { example: { enterpriseCode: sandboxes.world.examples.enterpriseCode } } : {}),
     }),
   )
@@ -72,7 +76,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down')
     server.close()
     server.closeAllConnections()
-    void (sandboxes?.close() ?? Promise.resolve()).finally(() => process.exit(0))
+    void Promise.allSettled([sandboxes?.close(), nodeIdentity.close()]).finally(() => process.exit(0))
   }
   process.on('SIGINT', () => stop('SIGINT'))
   process.on('SIGTERM', () => stop('SIGTERM'))

@@ -9,8 +9,6 @@ import { buildGatewaySchema } from './schema.js'
 export interface GraphQLHandlerOptions {
   connectors: Connectors
   logger: Logger
-  /** GraphiQL is served outside production only. */
-  graphiql: boolean
 }
 
 /**
@@ -24,7 +22,8 @@ export function createGraphQLHandler(
   return createYoga<GatewayServerContext, GatewayContext>({
     schema,
     graphqlEndpoint: '/graphql',
-    graphiql: options.graphiql ? { title: 'LGSP Gateway' } : false,
+    // GraphiQL is served by the app's GET route, outside production only; Yoga never answers GET.
+    graphiql: false,
     landingPage: false,
     batching: false,
     logging: false,

@@ -1,0 +1,24 @@
+import { parseConfig } from '../config.js'
+import { createFileKeyStore } from '../entry/file-key-store.js'
+import { createGatewayKeys } from '../identity/keys/index.js'
+
+/**
+ * `lgsp keys rotate`: adds a signing key; the previous one keeps verifying until every token it
+ * signed has expired, then is retired. Running gateways pick the change up within seconds.
+ */
+export async function keysCommand(args: string[]): Promise<number> {
+  if (args[0] !== 'rotate' || args.length > 1) {
+    process.stderr.write('Usage: lgsp keys rotate\n')
+    return 2
+  }
+  const config = parseConfig(process.env)
+  const keys = createGatewayKeys({ store: createFileKeyStore({ dir: config.DATA_DIR, ...(config.GATEWAY_KEYS_PASSPHRASE ? { passphrase: config.GATEWAY_KEYS_PASSPHRASE } : {}) }) })
+  try {
+    await keys.init()
+    const { kid, retiring } = await keys.rotate()
+    process.stdout.write(`New signing key ${kid}${retiring ? `; ${retiring} keeps verifying until its tokens expire, then retires` : ''}\n`)
+    return 0
+  } finally {
+    keys.close()
+  }
+}

@@ -1,0 +1,42 @@
+import { parseArgs } from 'node:util'
+import { parseConfig } from '../config.js'
+import { createNodeIdentity } from '../entry/identity.js'
+import { issueSandboxCitizenToken } from '../identity/index.js'
+
+/**
+ * `lgsp token --agency <id>` prints an access token for a client of that agency (the first active
+ * one, or `--client`), signed with the gateway's keys in DATA_DIR — what a running gateway with
+ * the same DATA_DIR and issuer accepts. `lgsp token --citizen <PIN>` prints a sandbox citizen token.
+ * Development only: production issues tokens through /oauth/token and the national e-ID.
+ */
+export async function tokenCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { agency: { type: 'string' }, client: { type: 'string' }, citizen: { type: 'string' } }, strict: true })
+  if (Boolean(values.agency) === Boolean(values.citizen)) {
+    process.stderr.write('Give exactly one of --agency <id> or --citizen <PIN>\n')
+    return 2
+  }
+  const config = parseConfig(process.env)
+  if (config.NODE_ENV === 'production') {
+    process.stderr.write('lgsp token is for development: in production clients use POST /oauth/token\n')
+    return 2
+  }
+  const node = await createNodeIdentity(config)
+  try {
+    if (values.citizen) {
+      process.stdout.write(`${await issueSandboxCitizenToken(node.keys, node.identity.issuer, values.citizen)}\n`)
+      return 0
+    }
+    const client = values.client
+      ? node.identity.registry.activeClient(values.client)
+      : (node.identity.registry.devClientIds().map((id) => node.identity.registry.activeClient(id)).find((entry) => entry?.agencyId === values.agency) ?? null)
+    if (!client || client.agencyId !== values.agency) {
+      process.stderr.write(`No active client of agency ${values.agency}${values.client ? ` named ${values.client}` : ''}\n`)
+      return 2
+    }
+    const { token } = await node.identity.tokens.issue(client)
+    process.stdout.write(`${token}\n`)
+    return 0
+  } finally {
+    await node.close()
+  }
+}

@@ -1,0 +1,49 @@
+import type { Config } from '../config.js'
+import { issuerOf } from '../config.js'
+import type { IdentityDeps } from '../deps.js'
+import { createAccessTokens, createAgencyRegistry } from '../identity/index.js'
+import { createGatewayKeys } from '../identity/keys/index.js'
+import { createMemorySharedStore, type SharedStore } from '../shared-store/index.js'
+import { createRedisSharedStore } from '../shared-store/redis.js'
+import { ensureDevClientKeys, type DevClientKey } from './dev-clients.js'
+import { createFileKeyStore } from './file-key-store.js'
+import { loadAgencyDocuments } from './load-policies.js'
+
+export interface NodeIdentity {
+  identity: IdentityDeps
+  keys: ReturnType<typeof createGatewayKeys>
+  devClients: Map<string, DevClientKey>
+  close(): Promise<void>
+}
+
+/**
+ * Builds identity for a Node process from configuration: policy documents from POLICIES_DIR,
+ * gateway keys in DATA_DIR (encrypted with GATEWAY_KEYS_PASSPHRASE when set), development client
+ * keys generated on first use, and the shared store (Redis when REDIS_URL is set). Production
+ * refuses development clients.
+ */
+export async function createNodeIdentity(config: Config): Promise<NodeIdentity> {
+  const agencies = await loadAgencyDocuments(config.POLICIES_DIR)
+  const devClientIds = agencies.flatMap((agency) => agency.clients.filter((client) => client.dev).map((client) => client.id))
+  if (config.NODE_ENV === 'production' && devClientIds.length > 0) {
+    throw new Error(`Production refuses development clients (dev: true): ${devClientIds.join(', ')}. Register their public keys (jwks or jwksUri).`)
+  }
+  const devClients = await ensureDevClientKeys(config.DATA_DIR, devClientIds)
+  const registry = createAgencyRegistry(agencies, {
+    devClientKeys: new Map([...devClients].map(([id, key]) => [id, key.publicJwk])),
+  })
+  const keys = createGatewayKeys({ store: createFileKeyStore({ dir: config.DATA_DIR, ...(config.GATEWAY_KEYS_PASSPHRASE ? { passphrase: config.GATEWAY_KEYS_PASSPHRASE } : {}) }) })
+  await keys.init()
+  const store: SharedStore = config.REDIS_URL ? createRedisSharedStore({ url: config.REDIS_URL }) : createMemorySharedStore()
+  const issuer = issuerOf(config)
+  const tokens = createAccessTokens({ keys, issuer, trustedIssuers: config.TRUSTED_ISSUERS })
+  return {
+    identity: { registry, tokens, store, issuer, jwks: () => keys.jwks() },
+    keys,
+    devClients,
+    close: async () => {
+      keys.close()
+      await store.close()
+    },
+  }
+}

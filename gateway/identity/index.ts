@@ -1,0 +1,7 @@
+export { ACCESS_TOKEN_TTL_S, createAccessTokens, type AccessTokens, type SigningKeys, type TokenIdentity, type TrustedIssuer } from './access-token.js'
+export { createAgencyRegistry, type AgencyRegistry, type ClientEntry } from './agency-registry.js'
+export type { Caller } from './caller.js'
+export { CLIENT_ALGORITHMS, MAX_ASSERTION_LIFETIME_S, verifyClientAssertion } from './client-assertion.js'
+export { MAX_CONTEXT_LIFETIME_S, readRequestContext, type RequestContext } from './request-context.js'
+export { tokenRoutes } from './token-endpoint.js'
+export { CITIZEN_TOKEN_TYPE, issueSandboxCitizenToken, sandboxCitizenIssuer, verifySandboxCitizenToken } from './citizen-token.js'

@@ -1,0 +1,16 @@
+export { createGatewayKeys, type GatewayKeys, type GatewayKeysOptions } from './gateway-keys.js'
+export { createMemoryKeyStore, KeyStoreError, type KeyStore } from './key-store.js'
+export {
+  ensureKeySet,
+  generateKey,
+  KeySetError,
+  parseKeySet,
+  prune,
+  publicJwks,
+  rotate,
+  signingKey,
+  toPublicJwk,
+  type KeySet,
+  type RotateOptions,
+  type StoredKey,
+} from './keyset.js'

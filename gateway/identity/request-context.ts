@@ -1,0 +1,89 @@
+import { decodeJwt, errors, jwtVerify } from 'jose'
+import type { SharedStore } from '../shared-store/index.js'
+import type { ClientEntry } from './agency-registry.js'
+import { CLIENT_ALGORITHMS, CLOCK_SKEW_S } from './client-assertion.js'
+
+/** What the caller says about this request: why, for which case, on behalf of which officer. */
+export interface RequestContext {
+  purpose: string | null
+  caseId: string | null
+  endUser: string | null
+  /** True when the agency signed these claims with its client key (X-Request-Context). */
+  signed: boolean
+}
+
+export const MAX_CONTEXT_LIFETIME_S = 60
+
+// Plain, bounded values only: these end up in audit records and must not carry markup, control
+// characters or header-splitting sequences.
+const patterns = {
+  purpose: /^[A-Z][A-Z0-9_]{1,63}$/,
+  caseId: /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/,
+  endUser: /^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/,
+}
+
+export type ContextResult = { ok: true; context: RequestContext } | { ok: false; status: 400 | 401; message: string }
+
+function checkField(name: keyof typeof patterns, value: unknown): string | null | Error {
+  if (value === undefined || value === null || value === '') return null
+  if (typeof value !== 'string' || !patterns[name].test(value)) return new Error(`${name} is not valid`)
+  return value
+}
+
+/**
+ * Reads the request context from `X-Purpose`, `X-Case-Id`, `X-End-User`, or from
+ * `X-Request-Context`: a compact JWS signed by the calling client's registered key, with the same
+ * claims plus jti (never accepted twice, across instances), iat and exp at most 60 s later. When
+ * both forms are sent they must agree, so nobody can sign one purpose and send another.
+ */
+export async function readRequestContext(
+  headers: { purpose?: string; caseId?: string; endUser?: string; signed?: string },
+  client: ClientEntry,
+  store: SharedStore,
+  now: () => number = Date.now,
+): Promise<ContextResult> {
+  const plain: Record<keyof typeof patterns, string | null> = { purpose: null, caseId: null, endUser: null }
+  for (const name of Object.keys(patterns) as Array<keyof typeof patterns>) {
+    const value = checkField(name, headers[name])
+    if (value instanceof Error) return { ok: false, status: 400, message: `X-${name === 'caseId' ? 'Case-Id' : name === 'endUser' ? 'End-User' : 'Purpose'} is not valid` }
+    plain[name] = value
+  }
+  if (!headers.signed) return { ok: true, context: { ...plain, signed: false } }
+
+  const invalid = (message = 'X-Request-Context is not valid'): ContextResult => ({ ok: false, status: 401, message })
+  if (headers.signed.length > 4096) return invalid()
+  try {
+    decodeJwt(headers.signed)
+  } catch {
+    return invalid()
+  }
+  let payload
+  try {
+    ;({ payload } = await jwtVerify(headers.signed, client.keys, {
+      algorithms: CLIENT_ALGORITHMS,
+      issuer: client.clientId,
+      requiredClaims: ['jti', 'iat', 'exp'],
+      clockTolerance: CLOCK_SKEW_S,
+      currentDate: new Date(now()),
+    }))
+  } catch (error) {
+    if (error instanceof errors.JWTExpired) return invalid('X-Request-Context has expired')
+    if (error instanceof errors.JOSEError) return invalid()
+    throw error
+  }
+  const iat = payload.iat as number
+  const exp = payload.exp as number
+  if (exp - iat > MAX_CONTEXT_LIFETIME_S) return invalid('X-Request-Context may live 60 seconds at most')
+  const signed: Record<keyof typeof patterns, string | null> = { purpose: null, caseId: null, endUser: null }
+  for (const name of Object.keys(patterns) as Array<keyof typeof patterns>) {
+    const value = checkField(name, payload[name])
+    if (value instanceof Error) return invalid(`X-Request-Context: ${value.message}`)
+    if (plain[name] !== null && plain[name] !== value) return { ok: false, status: 400, message: `X-Request-Context and the ${name} header disagree` }
+    signed[name] = value
+  }
+  const jti = payload.jti
+  if (typeof jti !== 'string' || jti.length < 8 || jti.length > 256) return invalid()
+  const ttlMs = Math.max(1000, (exp + CLOCK_SKEW_S) * 1000 - now())
+  if (!(await store.claimOnce(`jti:context:${client.clientId}:${jti}`, ttlMs))) return invalid('X-Request-Context was already used')
+  return { ok: true, context: { ...signed, signed: true } }
+}

@@ -1,0 +1,84 @@
+import { Hono, type Context } from 'hono'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import type { GatewayEnv } from '../env.js'
+import { SharedStoreUnavailableError, type SharedStore } from '../shared-store/index.js'
+import type { AccessTokens } from './access-token.js'
+import type { AgencyRegistry } from './agency-registry.js'
+import { verifyClientAssertion } from './client-assertion.js'
+
+const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
+
+export interface TokenEndpointDeps {
+  registry: AgencyRegistry
+  store: SharedStore
+  tokens: AccessTokens
+  /** The gateway's issuer URL; assertions may name it or the token endpoint as audience. */
+  issuer: string
+  /** Public keys for `/.well-known/jwks.json`. */
+  jwks: () => { keys: object[] }
+}
+
+type OAuthError = 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unsupported_grant_type' | 'temporarily_unavailable'
+
+/** RFC 6749 §5.2 error response, with our request id so an operator can find the attempt. */
+function oauthError(c: Context<GatewayEnv>, error: OAuthError, description: string, status: ContentfulStatusCode) {
+  c.header('cache-control', 'no-store')
+  c.header('pragma', 'no-cache')
+  if (error === 'invalid_client') c.header('www-authenticate', 'Bearer realm="lgsp-gateway"')
+  return c.json({ error, error_description: description, request_id: c.get('requestId') }, status)
+}
+
+/**
+ * `POST /oauth/token` (client credentials with `private_key_jwt`, RFC 7523) and
+ * `GET /.well-known/jwks.json`. No client secret exists anywhere: a client proves itself with a
+ * short-lived assertion signed by its own private key.
+ */
+export function tokenRoutes(deps: TokenEndpointDeps): Hono<GatewayEnv> {
+  const routes = new Hono<GatewayEnv>()
+  const tokenEndpoint = `${deps.issuer.replace(/\/$/, '')}/oauth/token`
+
+  routes.get('/.well-known/jwks.json', (c) => {
+    c.header('cache-control', 'public, max-age=60')
+    return c.json(deps.jwks())
+  })
+
+  routes.post('/oauth/token', async (c) => {
+    const type = c.req.header('content-type') ?? ''
+    if (!type.toLowerCase().startsWith('application/x-www-form-urlencoded')) {
+      return oauthError(c, 'invalid_request', 'Send the request as application/x-www-form-urlencoded', 400)
+    }
+    const form = new URLSearchParams(await c.req.text())
+    for (const name of ['grant_type', 'client_assertion_type', 'client_assertion', 'client_id']) {
+      if (form.getAll(name).length > 1) return oauthError(c, 'invalid_request', `${name} is repeated`, 400)
+    }
+    const grantType = form.get('grant_type')
+    if (!grantType) return oauthError(c, 'invalid_request', 'grant_type is required', 400)
+    if (grantType !== 'client_credentials') return oauthError(c, 'unsupported_grant_type', 'Only client_credentials is supported', 400)
+    if (form.get('client_secret')) return oauthError(c, 'invalid_client', 'Client secrets are not accepted: use private_key_jwt', 401)
+    const assertionType = form.get('client_assertion_type')
+    const assertion = form.get('client_assertion')
+    if (assertionType !== JWT_BEARER || !assertion) {
+      return oauthError(c, 'invalid_request', `client_assertion_type must be ${JWT_BEARER} with a client_assertion`, 400)
+    }
+    if (assertion.length > 8192) return oauthError(c, 'invalid_request', 'client_assertion is too large', 400)
+    let result
+    try {
+      result = await verifyClientAssertion(assertion, {
+        registry: deps.registry,
+        store: deps.store,
+        audiences: [tokenEndpoint, deps.issuer],
+        ...(form.get('client_id') ? { clientIdParam: form.get('client_id') as string } : {}),
+      })
+    } catch (error) {
+      // Without the shared store the gateway cannot tell a replay from a first use: refuse.
+      if (error instanceof SharedStoreUnavailableError) return oauthError(c, 'temporarily_unavailable', 'Try again shortly', 503)
+      throw error
+    }
+    if (!result.ok) return oauthError(c, result.error, result.description, result.error === 'invalid_client' ? 401 : 400)
+    const { token, expiresIn } = await deps.tokens.issue(result.client)
+    c.header('cache-control', 'no-store')
+    c.header('pragma', 'no-cache')
+    return c.json({ access_token: token, token_type: 'Bearer', expires_in: expiresIn })
+  })
+  return routes
+}

@@ -1,0 +1,10 @@
+// The Redis adapter (./redis.ts, ioredis) is Node-only and imported by gateway/entry/* alone.
+export {
+  DEFAULT_KEY_PREFIX,
+  MAX_CLAIM_TTL_MS,
+  MAX_KEY_LENGTH,
+  SharedStoreUnavailableError,
+  type SharedStore,
+  type SharedStorePing,
+} from './shared-store.js'
+export { createMemorySharedStore, MemorySharedStore, type MemorySharedStoreOptions } from './memory.js'

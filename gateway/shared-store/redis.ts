@@ -1,0 +1,237 @@
+/**
+ * The Redis adapter of the shared store (Node only: ioredis needs node:net). Imported by
+ * gateway/entry/* alone, never through ./index.ts (style.md rule 2).
+ */
+import { Cluster, Redis, type ClusterNode, type RedisOptions } from 'ioredis'
+import {
+  assertClaimInput,
+  checkPrefix,
+  SharedStoreUnavailableError,
+  type SharedStore,
+  type SharedStorePing,
+} from './shared-store.js'
+
+export interface RedisSharedStoreOptions {
+  /**
+   * `redis://[user:password@]host:port[/db]` (or `rediss://`). A comma-separated list
+   * (`redis://h1:p1,redis://h2:p2`) connects to a Redis Cluster through those seed nodes.
+   */
+  url: string
+  /** Treat a single URL as a Cluster seed node too. @default false (true when `url` lists several) */
+  cluster?: boolean
+  /** Put before every key. @default 'lgsp:' */
+  prefix?: string
+  /** A call that Redis has not answered by then rejects with SharedStoreUnavailableError. @default 50 */
+  commandTimeoutMs?: number
+  /** Longest wait between reconnection attempts (exponential backoff from 50 ms). @default 1000 */
+  maxReconnectDelayMs?: number
+  /** A TCP connect that takes longer is abandoned and retried. @default 2000 */
+  connectTimeoutMs?: number
+  /** Shown by `CLIENT LIST`. @default 'lgsp-gateway' */
+  connectionName?: string
+}
+
+type Client = Redis | Cluster
+
+/**
+ * One connection (or Cluster client) per gateway instance. Every call fails fast: a Redis that is
+ * down rejects at once (no offline queue), one that hangs rejects after `commandTimeoutMs`, and
+ * the client reconnects by itself with a capped backoff when Redis returns.
+ */
+export class RedisSharedStore implements SharedStore {
+  readonly kind = 'redis'
+  readonly #client: Client
+  readonly #prefix: string
+  readonly #commandTimeoutMs: number
+  #readyWaiter: Promise<void> | null = null
+  #lastError: string | undefined
+  #closing: Promise<void> | null = null
+
+  constructor(options: RedisSharedStoreOptions) {
+    this.#prefix = checkPrefix(options.prefix)
+    this.#commandTimeoutMs = positiveInteger('commandTimeoutMs', options.commandTimeoutMs, 50)
+    this.#client = connect(options, this.#commandTimeoutMs)
+    this.#client.on('error', (error: Error) => {
+      this.#lastError = error.message
+    })
+    this.#client.on('ready', () => {
+      this.#lastError = undefined
+    })
+  }
+
+  /** `ready` when commands can be sent now; see ioredis `RedisStatus` / `ClusterStatus`. */
+  get status(): string {
+    return this.#client.status
+  }
+
+  async claimOnce(key: string, ttlMs: number): Promise<boolean> {
+    assertClaimInput(key, ttlMs)
+    // SET … PX … NX: one round trip, atomic on the server; 'OK' when the key was absent.
+    const reply = await this.#run('SET NX', () => this.#client.set(this.#prefix + key, '1', 'PX', ttlMs, 'NX'))
+    return reply === 'OK'
+  }
+
+  async ping(signal?: AbortSignal): Promise<SharedStorePing> {
+    const started = performance.now()
+    const elapsed = () => Math.round((performance.now() - started) * 100) / 100
+    try {
+      const reply = await this.#run('PING', () => this.#client.ping(), signal)
+      return reply === 'PONG' ? { ok: true, latencyMs: elapsed() } : { ok: false, latencyMs: elapsed(), detail: `PING answered ${String(reply)}` }
+    } catch (error) {
+      return { ok: false, latencyMs: elapsed(), detail: error instanceof Error ? error.message : String(error) }
+    }
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= this.#shutdown()
+    return this.#closing
+  }
+
+  async #shutdown(): Promise<void> {
+    if (this.#client.status === 'ready') {
+      let timer: ReturnType<typeof setTimeout> | undefined
+      const gaveUp = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, Math.max(500, this.#commandTimeoutMs * 4))
+      })
+      await Promise.race([this.#client.quit().then(() => undefined, () => undefined), gaveUp])
+      clearTimeout(timer)
+    }
+    // Also stops a pending reconnection; a no-op when QUIT already ended the connection.
+    if (this.#client.status !== 'end') this.#client.disconnect()
+  }
+
+  /**
+   * Runs one command within the deadline. The command is sent only if the deadline has not
+   * passed, so a caller told "unavailable" never has a claim recorded later on its behalf by a
+   * connection that came up after it gave up.
+   */
+  async #run<T>(what: string, command: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    if (this.#closing) throw new SharedStoreUnavailableError('Shared store is closed')
+    if (signal?.aborted) throw new SharedStoreUnavailableError(`Redis ${what} aborted`)
+    let expired = false
+    let timer: ReturnType<typeof setTimeout> | undefined
+    let onAbort: (() => void) | undefined
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        expired = true
+        reject(new SharedStoreUnavailableError(`Redis did not answer ${what} within ${this.#commandTimeoutMs} ms`))
+      }, this.#commandTimeoutMs)
+      onAbort = () => {
+        expired = true
+        reject(new SharedStoreUnavailableError(`Redis ${what} aborted`))
+      }
+      signal?.addEventListener('abort', onAbort, { once: true })
+    })
+    const attempt = this.#whenReady().then(() => {
+      if (expired) throw new SharedStoreUnavailableError(`Redis did not answer ${what} within ${this.#commandTimeoutMs} ms`)
+      return command()
+    })
+    try {
+      return await Promise.race([attempt, deadline])
+    } catch (error) {
+      if (error instanceof SharedStoreUnavailableError) throw error
+      const message = error instanceof Error ? error.message : String(error)
+      throw new SharedStoreUnavailableError(`Redis ${what} failed: ${message}`, { cause: error })
+    } finally {
+      clearTimeout(timer)
+      if (onAbort) signal?.removeEventListener('abort', onAbort)
+    }
+  }
+
+  /**
+   * Resolves when commands can be sent. While a connection attempt is in flight (start-up, or a
+   * reconnection under way) it waits for it; between attempts (Redis down) it rejects at once.
+   */
+  #whenReady(): Promise<void> {
+    const status = this.#client.status
+    if (status === 'ready') return Promise.resolve()
+    if (status !== 'wait' && status !== 'connecting' && status !== 'connect') {
+      const cause = this.#lastError ? ` (${this.#lastError})` : ''
+      return Promise.reject(new SharedStoreUnavailableError(`Redis connection is ${status}${cause}`))
+    }
+    // One set of listeners per connection attempt, however many calls wait on it.
+    this.#readyWaiter ??= new Promise<void>((resolve, reject) => {
+      const settle = (error?: Error) => {
+        this.#client.off('ready', onReady)
+        this.#client.off('close', onClose)
+        this.#client.off('end', onClose)
+        this.#readyWaiter = null
+        if (error) reject(error)
+        else resolve()
+      }
+      const onReady = () => settle()
+      const onClose = () => settle(new SharedStoreUnavailableError(`Redis connection failed${this.#lastError ? ` (${this.#lastError})` : ''}`))
+      this.#client.once('ready', onReady)
+      this.#client.once('close', onClose)
+      this.#client.once('end', onClose)
+    })
+    return this.#readyWaiter
+  }
+}
+
+/**
+ * The Redis adapter, for several gateway instances. Connects at once, in the background.
+ *
+ * @example
+ * const store = createRedisSharedStore({ url: config.REDIS_URL })  // gateway/entry/node.ts
+ * await store.claimOnce('jti:assertion:client-a:0f3c…', 330_000)
+ */
+export function createRedisSharedStore(options: RedisSharedStoreOptions): RedisSharedStore {
+  return new RedisSharedStore(options)
+}
+
+function connect(options: RedisSharedStoreOptions, commandTimeoutMs: number): Client {
+  const urls = parseUrls(options.url)
+  const maxDelay = positiveInteger('maxReconnectDelayMs', options.maxReconnectDelayMs, 1000)
+  const backoff = (times: number) => Math.min(50 * 2 ** Math.max(0, times - 1), maxDelay) + Math.floor(Math.random() * 50)
+  const common = {
+    commandTimeout: commandTimeoutMs,
+    // One retry budget, not twenty: a command caught by a dropped connection fails at once.
+    maxRetriesPerRequest: 1,
+    // A command lost with its connection is not replayed later: its caller was already told no.
+    autoResendUnfulfilledCommands: false,
+    connectTimeout: positiveInteger('connectTimeoutMs', options.connectTimeoutMs, 2000),
+    // A half-open connection (no reply at all) is dropped and reconnected rather than kept.
+    socketTimeout: Math.max(2000, commandTimeoutMs * 20),
+    connectionName: options.connectionName ?? 'lgsp-gateway',
+  } satisfies RedisOptions
+  const first = urls[0] as URL
+  if (urls.length === 1 && !options.cluster) {
+    return new Redis(options.url.trim(), { ...common, enableOfflineQueue: false, retryStrategy: backoff })
+  }
+  const nodes: ClusterNode[] = urls.map((url) => ({ host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || 6379) }))
+  return new Cluster(nodes, {
+    enableOfflineQueue: false,
+    clusterRetryStrategy: backoff,
+    slotsRefreshTimeout: 1000,
+    redisOptions: {
+      ...common,
+      ...(first.username ? { username: decodeURIComponent(first.username) } : {}),
+      ...(first.password ? { password: decodeURIComponent(first.password) } : {}),
+      ...(first.protocol === 'rediss:' ? { tls: {} } : {}),
+    },
+  })
+}
+
+function parseUrls(value: string): URL[] {
+  const parts = value.split(',').map((part) => part.trim()).filter((part) => part.length > 0)
+  if (parts.length === 0) throw new TypeError('RedisSharedStore url is empty')
+  return parts.map((part, index) => {
+    let url: URL
+    try {
+      url = new URL(part)
+    } catch {
+      throw new TypeError(`RedisSharedStore url #${index + 1} is not a URL (expected redis://host:port)`)
+    }
+    if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
+      throw new TypeError(`RedisSharedStore url #${index + 1} must start with redis:// or rediss://`)
+    }
+    return url
+  })
+}
+
+function positiveInteger(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback
+  if (!Number.isSafeInteger(value) || value <= 0) throw new TypeError(`RedisSharedStore ${name} must be a positive integer`)
+  return value
+}
