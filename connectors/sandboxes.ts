@@ -27,11 +27,18 @@ export interface SandboxesOptions extends WorldOptions {
 export async function startSandboxes(options: SandboxesOptions = {}): Promise<Sandboxes> {
   const world = options.world ?? createWorld(options)
   const host = options.host ?? '127.0.0.1'
-  const [population, land, business] = await Promise.all([
+  const started = await Promise.allSettled([
     serveSandbox('population', createPopulationSandbox(world), { host, port: options.ports?.population ?? 0 }),
     serveSandbox('land', createLandSandbox(world), { host, port: options.ports?.land ?? 0 }),
     serveSandbox('business', createBusinessSandbox(world), { host, port: options.ports?.business ?? 0 }),
   ])
+  const failure = started.find((result) => result.status === 'rejected')
+  if (failure) {
+    // One port was taken: close the ones that did start, or they keep the process alive.
+    await Promise.all(started.map((result) => (result.status === 'fulfilled' ? result.value.close() : undefined)))
+    throw failure.reason
+  }
+  const [population, land, business] = started.map((result) => (result as PromiseFulfilledResult<SandboxServer>).value) as [SandboxServer, SandboxServer, SandboxServer]
   return {
     world,
     population,

@@ -1,5 +1,5 @@
 import { renderGraphiQL } from 'graphql-yoga'
-import { Hono } from 'hono'
+import { Hono, type MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { secureHeaders } from 'hono/secure-headers'
 import type { Connectors } from '../connectors/index.js'
@@ -23,6 +23,15 @@ function registryChecks(connectors: Connectors): ReadinessCheck[] {
     critical: false,
     check: (signal: AbortSignal) => connector.health(signal),
   }))
+}
+
+/** GraphQL over POST takes JSON only: a form or text body is what a cross-site page could send. */
+const requireJson: MiddlewareHandler<GatewayEnv> = async (c, next) => {
+  const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase()
+  if (type !== 'application/json' && type !== 'application/graphql-response+json') {
+    return errorResponse(c, 'BAD_USER_INPUT', 'Send GraphQL requests as application/json', 415)
+  }
+  await next()
 }
 
 /**
@@ -57,7 +66,7 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
     critical: true,
     check: (signal) => identity.store.ping(signal),
   }
-  app.route('/', healthRoutes([storeCheck, ...registryChecks(deps.connectors), ...(deps.readiness ?? [])]))
+  app.route('/', healthRoutes([storeCheck, ...registryChecks(deps.connectors), ...(deps.readiness ?? [])], logger))
   app.route('/', tokenRoutes(identity))
 
   app.get('/graphql', (c) => {
@@ -68,7 +77,7 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
     }
     return errorResponse(c, 'BAD_USER_INPUT', 'Use POST for GraphQL requests', 405, { allow: 'POST' })
   })
-  app.post('/graphql', callerAuth(identity), (c) =>
+  app.post('/graphql', requireJson, callerAuth(identity), (c) =>
     yoga.fetch(c.req.raw, { requestId: c.get('requestId'), caller: c.get('caller'), requestContext: c.get('requestContext') }),
   )
   return app

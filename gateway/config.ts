@@ -1,5 +1,6 @@
 import { z } from 'zod'
 
+/** A URL with one of the protocols, and no credentials, query or fragment (they would end up in logs). */
 const optionalUrl = (protocols: string[]) =>
   z
     .string()
@@ -8,12 +9,42 @@ const optionalUrl = (protocols: string[]) =>
     .pipe(
       z
         .url({ protocol: new RegExp(`^(${protocols.join('|')})$`) })
+        .refine((value) => {
+          const url = new URL(value)
+          return !url.username && !url.password && !url.search && !url.hash
+        }, 'must not carry credentials, a query or a fragment')
         .optional(),
     )
     .optional()
 
-const positiveInt = (fallback: number, max = Number.MAX_SAFE_INTEGER) =>
-  z.coerce.number().int().positive().max(max).default(fallback)
+/** Digits only: `z.coerce` alone would read "" as 0 and "0x50" as 80. */
+const integer = (min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+    .optional()
+    .transform((value) => value ?? fallback)
+
+const positiveInt = (fallback: number, max = Number.MAX_SAFE_INTEGER) => integer(1, max, fallback)
+
+/** One Redis URL, or a comma-separated list of cluster nodes. */
+const redisUrl = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .pipe(
+    z
+      .string()
+      .refine(
+        (value) => value.split(',').every((part) => /^rediss?:\/\/[^\s/?#]+(\/\d{1,2})?$/.test(part.trim())),
+        'must be redis://host:port (or rediss://), or a comma-separated list of them',
+      )
+      .optional(),
+  )
+  .optional()
 
 const trustedIssuersSchema = z
   .array(
@@ -36,11 +67,14 @@ const trustedIssuersSchema = z
 export const configSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-    HOST: z.string().min(1).default('127.0.0.1'),
-    PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+    HOST: z
+      .string()
+      .regex(/^(\d{1,3}(\.\d{1,3}){3}|\[?[0-9a-fA-F:]+\]?|[A-Za-z0-9.-]+)$/, 'must be an IP address or a host name')
+      .default('127.0.0.1'),
+    PORT: integer(0, 65535, 8080),
     DATA_DIR: z.string().min(1).default('data'),
     DATABASE_URL: optionalUrl(['postgres', 'postgresql']),
-    REDIS_URL: z.string().trim().optional(),
+    REDIS_URL: redisUrl,
     POLICIES_DIR: z.string().min(1).default('policies'),
     GATEWAY_ISSUER: optionalUrl(['http', 'https']),
     /** Encrypts the gateway's private signing keys at rest (AES-256-GCM, scrypt). Required in production. */
@@ -66,20 +100,24 @@ export const configSchema = z
     UPSTREAM_TIMEOUT_MS: positiveInt(3000, 60_000),
     /** Largest request body accepted, in bytes. */
     BODY_LIMIT_BYTES: positiveInt(256 * 1024, 10 * 1024 * 1024),
-    SANDBOX_SEED: z.coerce.number().int().nonnegative().default(2025),
+    SANDBOX_SEED: integer(0, 2 ** 31 - 1, 2025),
     SANDBOX_CITIZENS: positiveInt(10_000, 1_000_000),
     SANDBOX_PARCELS: positiveInt(3_000, 1_000_000),
     SANDBOX_ENTERPRISES: positiveInt(2_000, 1_000_000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((config, ctx) => {
+    // Never send the sandbox's well-known key to a real registry.
+    if (config.UPSTREAM_POPULATION_URL && !config.UPSTREAM_POPULATION_API_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['UPSTREAM_POPULATION_API_KEY'], message: 'is required when UPSTREAM_POPULATION_URL is set' })
+    }
     if (config.NODE_ENV !== 'production') return
+    if (config.GATEWAY_ISSUER && !config.GATEWAY_ISSUER.startsWith('https://')) {
+      ctx.addIssue({ code: 'custom', path: ['GATEWAY_ISSUER'], message: 'must be https in production' })
+    }
     // Production never talks to the built-in sandbox registries.
     for (const name of ['UPSTREAM_POPULATION_URL', 'UPSTREAM_LAND_URL', 'UPSTREAM_BUSINESS_URL'] as const) {
       if (!config[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required in production (sandbox registries are for development)' })
-    }
-    if (!config.UPSTREAM_POPULATION_API_KEY) {
-      ctx.addIssue({ code: 'custom', path: ['UPSTREAM_POPULATION_API_KEY'], message: 'is required in production' })
     }
     if (!config.GATEWAY_ISSUER) ctx.addIssue({ code: 'custom', path: ['GATEWAY_ISSUER'], message: 'is required in production' })
     if (!config.GATEWAY_KEYS_PASSPHRASE) ctx.addIssue({ code: 'custom', path: ['GATEWAY_KEYS_PASSPHRASE'], message: 'is required in production (private keys are encrypted at rest)' })

@@ -77,10 +77,16 @@ describe('npm start', () => {
     [{ UPSTREAM_LAND_URL: 'ftp://example' }, 'UPSTREAM_LAND_URL'],
     [{ NODE_ENV: 'production' }, 'UPSTREAM_POPULATION_URL'],
     [{ UPSTREAM_TIMEOUT_MS: '-5' }, 'UPSTREAM_TIMEOUT_MS'],
+    [{ PORT: '' }, 'PORT'],
+    [{ PORT: '0x50' }, 'PORT'],
+    [{ REDIS_URL: 'not a url' }, 'REDIS_URL'],
+    [{ UPSTREAM_BUSINESS_URL: 'http://user:secret@127.0.0.1:9/' }, 'UPSTREAM_BUSINESS_URL'],
+    [{ UPSTREAM_POPULATION_URL: 'http://127.0.0.1:9' }, 'UPSTREAM_POPULATION_API_KEY'],
   ])('refuses bad configuration %j naming %s', async (env, variable) => {
     const run = start(env as Record<string, string>)
     expect(await run.exited).toBe(1)
     expect(run.output().stderr).toContain(variable)
     expect(run.output().stderr).not.toMatch(/\n\s+at /)
+    expect(run.output().stderr).not.toContain('secret')
   }, 30_000)
 })

@@ -16,6 +16,8 @@ beforeAll(async () => {
   sandbox.app.get('/not-json', (c) => c.text('<html>oops</html>'))
   sandbox.app.get('/missing', (c) => c.json({ error: 'nope' }, 404))
   sandbox.app.get('/bad-request', (c) => c.json({ error: 'bad' }, 400))
+  sandbox.app.get('/html-404', (c) => c.html('<h1>Not Found</h1>', 404))
+  sandbox.app.get('/huge', (c) => c.text('x'.repeat(64 * 1024)))
   sandbox.app.get('/denied', (c) => c.json({ error: 'key' }, 401))
   sandbox.app.get('/slow-body', () => {
     // Headers now, body never: the deadline must still fire while reading the body.
@@ -27,7 +29,7 @@ beforeAll(async () => {
 afterAll(() => server.close())
 
 const schema = z.object({ value: z.number() })
-const upstream = () => createUpstream({ connector: 'business', baseUrl: server.url, timeoutMs: 300 })
+const upstream = () => createUpstream({ connector: 'business', baseUrl: server.url, timeoutMs: 300, maxBodyBytes: 32 * 1024 })
 
 describe('createUpstream', () => {
   it('parses a payload and forwards the request id', async () => {
@@ -44,6 +46,8 @@ describe('createUpstream', () => {
     ['/bad-request', 'UPSTREAM_BAD_RESPONSE'],
     ['/denied', 'UPSTREAM_UNAVAILABLE'],
     ['/slow-body', 'UPSTREAM_TIMEOUT'],
+    ['/html-404', 'UPSTREAM_BAD_RESPONSE'],
+    ['/huge', 'UPSTREAM_BAD_RESPONSE'],
   ])('%s → %s naming the connector', async (path, code) => {
     const error = await upstream().json(path, schema, {}, { requestId: 'r' }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ConnectorError)

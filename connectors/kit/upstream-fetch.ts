@@ -31,6 +31,33 @@ export interface UpstreamOptions {
   headers?: Record<string, string>
   /** Injected so tests and other runtimes can swap it. @default globalThis.fetch */
   fetch?: typeof fetch
+  /** Largest body read from the registry; beyond it the answer is UPSTREAM_BAD_RESPONSE. @default 8 MiB */
+  maxBodyBytes?: number
+}
+
+/** Reads a body up to `limit` bytes, so a broken registry cannot fill the gateway's memory. */
+async function readCapped(response: Response, limit: number): Promise<string | null> {
+  if (!response.body) return ''
+  const reader = response.body.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined)
+      return null
+    }
+    chunks.push(value)
+  }
+  const bytes = new Uint8Array(size)
+  let offset = 0
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset)
+    offset += chunk.byteLength
+  }
+  return new TextDecoder().decode(bytes)
 }
 
 export interface UpstreamRequest {
@@ -52,7 +79,11 @@ export interface Upstream {
   readonly connector: ConnectorName
   /** Sends a request. Network failures, timeouts and 5xx throw `ConnectorError`; 4xx return. */
   send(path: string, request: UpstreamRequest, scope: RequestScope): Promise<UpstreamResponse>
-  /** GET (or POST with `body`) a JSON resource parsed by `schema`; a 404 resolves to `null`. */
+  /**
+   * GET (or POST with `body`) a JSON resource parsed by `schema`. A 404 with a JSON body (the
+   * registry saying "no such record") resolves to `null`; any other 404 — an HTML page from a
+   * wrong base URL — is `UPSTREAM_BAD_RESPONSE`, never a silent "not found".
+   */
   json<S extends z.ZodType>(
     path: string,
     schema: S,
@@ -78,6 +109,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
   }
   const baseUrl = new URL(options.baseUrl)
   const doFetch = options.fetch ?? globalThis.fetch
+  const maxBodyBytes = options.maxBodyBytes ?? 8 * 1024 * 1024
 
   async function send(
     path: string,
@@ -107,12 +139,14 @@ export function createUpstream(options: UpstreamOptions): Upstream {
         redirect: 'error',
       })
       status = response.status
-      const text = await response.text()
       if (status >= 500 || status === 429 || status === 401 || status === 403) {
         // 401/403 means the gateway's registry credentials are wrong: for the caller the
-        // registry is unavailable, and the detail stays in the logs.
+        // registry is unavailable, and the detail stays in the logs. The body is not read.
+        await response.body?.cancel().catch(() => undefined)
         throw new ConnectorError(connector, 'UPSTREAM_UNAVAILABLE', { path, status })
       }
+      const text = await readCapped(response, maxBodyBytes)
+      if (text === null) throw new ConnectorError(connector, 'UPSTREAM_BAD_RESPONSE', { path, status, detail: `body over ${maxBodyBytes} bytes` })
       const result = { status, contentType: response.headers.get('content-type') ?? '', text }
       scope.recordCall?.({ connector, operation, status, latencyMs: performance.now() - started })
       return result
@@ -149,7 +183,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     scope: RequestScope,
   ): Promise<z.output<S> | null> {
     const response = await send(path, request, scope)
-    if (response.status === 404) return null
+    if (response.status === 404 && /\bjson\b/i.test(response.contentType)) return null
     if (response.status >= 400) {
       throw new ConnectorError(connector, 'UPSTREAM_BAD_RESPONSE', { path, status: response.status })
     }

@@ -43,6 +43,10 @@ async function sandbox(args: string[]): Promise<number> {
     numbers[name] = value
   }
   const base = numbers['port-base']
+  if (base !== undefined && (base < 1024 || base > 65533)) {
+    process.stderr.write('--port-base must be between 1024 and 65533 (three consecutive ports)\n')
+    return 2
+  }
   const sandboxes = await startSandboxes({
     seed: numbers.seed,
     citizens: numbers.citizens,

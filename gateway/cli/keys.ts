@@ -14,7 +14,7 @@ export async function keysCommand(args: string[]): Promise<number> {
   const config = parseConfig(process.env)
   const keys = createGatewayKeys({ store: createFileKeyStore({ dir: config.DATA_DIR, ...(config.GATEWAY_KEYS_PASSPHRASE ? { passphrase: config.GATEWAY_KEYS_PASSPHRASE } : {}) }) })
   try {
-    await keys.init()
+    // rotate() reads the store itself; init() first would create a key only to retire it.
     const { kid, retiring } = await keys.rotate()
     process.stdout.write(`New signing key ${kid}${retiring ? `; ${retiring} keeps verifying until its tokens expire, then retires` : ''}\n`)
     return 0

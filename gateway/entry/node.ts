@@ -13,6 +13,9 @@ import { ConfigError, parseConfig, type Config } from '../config.js'
 import { renderBanner } from './banner.js'
 import { createNodeIdentity } from './identity.js'
 
+/** How long a stopping gateway waits for requests in flight before cutting connections. */
+const SHUTDOWN_DRAIN_MS = 10_000
+
 function loadConfig(): Config {
   try {
     return parseConfig(process.env)
@@ -71,13 +74,23 @@ async function main(): Promise<void> {
 
   let stopping = false
   const stop = (signal: string) => {
-    if (stopping) return
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting now')
+      process.exit(1)
+    }
     stopping = true
-    logger.info({ signal }, 'shutting down')
-    server.close()
-    server.closeAllConnections()
-    void Promise.allSettled([sandboxes?.close(), nodeIdentity.close()]).finally(() => process.exit(0))
+    logger.info({ signal }, 'shutting down: no new connections, draining requests in flight')
+    // Requests in flight finish (their audit events and responses must not be cut off); idle
+    // keep-alive connections close now; whatever is still open after the deadline is cut.
+    const forced = setTimeout(() => server.closeAllConnections(), SHUTDOWN_DRAIN_MS)
+    forced.unref()
+    server.close(() => {
+      clearTimeout(forced)
+      void Promise.allSettled([sandboxes?.close(), nodeIdentity.close()]).finally(() => process.exit(0))
+    })
+    server.closeIdleConnections()
   }
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'))
   process.on('SIGINT', () => stop('SIGINT'))
   process.on('SIGTERM', () => stop('SIGTERM'))
 }

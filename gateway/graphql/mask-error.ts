@@ -24,15 +24,14 @@ export function createMaskError(logger: Logger) {
     if (graphQLError && (original === null || original === undefined || original instanceof GraphQLError)) {
       const source = original instanceof GraphQLError ? original : graphQLError
       const extensions = { ...graphQLError.extensions, ...source.extensions }
-      return new GraphQLError(source.message, {
-        ...where,
-        extensions: { ...extensions, code: extensions.code ?? 'BAD_USER_INPUT', origin: extensions.origin ?? 'caller' },
-      })
+      // The error contract plugin keeps only the allowed extensions on the way out.
+      return new GraphQLError(source.message, { ...where, extensions })
     }
     logger.error({ err: original, path: graphQLError?.path }, 'unexpected error in GraphQL execution')
     return new GraphQLError('Unexpected error.', {
       ...where,
-      extensions: { code: 'INTERNAL_SERVER_ERROR', origin: 'gateway', http: { status: 500 } },
+      // No http status: one broken field must not turn a response with data into a 500.
+      extensions: { code: 'INTERNAL_SERVER_ERROR', origin: 'gateway' },
     })
   }
 }

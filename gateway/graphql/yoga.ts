@@ -26,6 +26,10 @@ export function createGraphQLHandler(
     graphiql: false,
     landingPage: false,
     batching: false,
+    // Only JSON bodies (checked by the route too): no form or multipart posts a web page could
+    // send cross-origin without a preflight, and no CORS echo of the caller's Origin.
+    cors: false,
+    multipart: false,
     logging: false,
     maskedErrors: { maskError: createMaskError(options.logger) },
     context: ({ request, requestId }) => {

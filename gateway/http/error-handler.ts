@@ -2,7 +2,9 @@ import type { ErrorHandler, NotFoundHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { Logger } from '../deps.js'
 import type { GatewayEnv } from '../env.js'
-import { errorResponse, GatewayError } from '../errors.js'
+import { errorResponse, GatewayError, type ErrorCode } from '../errors.js'
+
+const statusToCode: Partial<Record<number, ErrorCode>> = { 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 429: 'RATE_LIMITED' }
 
 /**
  * The one error handler of non-GraphQL routes: every failure leaves as
@@ -14,8 +16,12 @@ export function errorHandler(logger: Logger): ErrorHandler<GatewayEnv> {
       return errorResponse(c, error.code, error.message, error.status, error.headers)
     }
     if (error instanceof HTTPException && error.status < 500) {
-      const code = error.status === 404 ? 'NOT_FOUND' : error.status === 401 ? 'UNAUTHENTICATED' : 'BAD_USER_INPUT'
-      return errorResponse(c, code, error.message || 'The request is not valid', error.status)
+      const code = statusToCode[error.status] ?? 'BAD_USER_INPUT'
+      // Keep the exception's own headers (WWW-Authenticate, Retry-After …).
+      const headers = Object.fromEntries(error.getResponse().headers)
+      delete headers['content-type']
+      delete headers['content-length']
+      return errorResponse(c, code, error.message || 'The request is not valid', error.status, headers)
     }
     logger.error({ err: error, requestId: c.get('requestId'), path: c.req.path }, 'unhandled error')
     return errorResponse(c, 'INTERNAL_SERVER_ERROR', 'Unexpected error. Quote the request id to the operator.')

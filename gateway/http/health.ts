@@ -1,21 +1,29 @@
 import { Hono } from 'hono'
-import type { ReadinessCheck, ReadinessResult } from '../deps.js'
+import { silentLogger, type Logger, type ReadinessCheck, type ReadinessResult } from '../deps.js'
 import type { GatewayEnv } from '../env.js'
 
 /** Deadline of one readiness probe: `/readyz` must answer fast even when a dependency hangs. */
 const PROBE_TIMEOUT_MS = 1000
+/** `/readyz` is public: results are reused this long, so it cannot be used to load the registries. */
+const CACHE_MS = 2000
 
-async function probe(check: ReadinessCheck): Promise<ReadinessResult> {
+/** What a probe may tell the public: a closed word, never a dependency's own message or address. */
+type PublicResult = { ok: boolean; latencyMs?: number; detail?: 'timeout' | 'unavailable' }
+
+async function probe(check: ReadinessCheck, logger: Logger): Promise<PublicResult> {
   const signal = AbortSignal.timeout(PROBE_TIMEOUT_MS)
   const timedOut = new Promise<ReadinessResult>((resolve) =>
     signal.addEventListener('abort', () => resolve({ ok: false, detail: 'timeout' }), { once: true }),
   )
+  let result: ReadinessResult
   try {
-    const result = await Promise.race([check.check(signal), timedOut])
-    return result.latencyMs === undefined ? result : { ...result, latencyMs: Math.round(result.latencyMs) }
-  } catch {
-    return { ok: false, detail: 'probe failed' }
+    result = await Promise.race([check.check(signal), timedOut])
+  } catch (error) {
+    result = { ok: false, detail: error instanceof Error ? error.message : 'probe failed' }
   }
+  if (result.ok) return { ok: true, ...(result.latencyMs === undefined ? {} : { latencyMs: Math.round(result.latencyMs) }) }
+  logger.warn({ dependency: check.name, detail: result.detail }, 'readiness probe failed')
+  return { ok: false, detail: /timeout|timed out/i.test(result.detail ?? '') ? 'timeout' : 'unavailable' }
 }
 
 /**
@@ -23,11 +31,20 @@ async function probe(check: ReadinessCheck): Promise<ReadinessResult> {
  * critical one is down, 200 with `status: "degraded"` when only a registry is (the gateway still
  * serves the others, and a load balancer should keep sending it traffic).
  */
-export function healthRoutes(checks: ReadinessCheck[]): Hono<GatewayEnv> {
+export function healthRoutes(checks: ReadinessCheck[], logger: Logger = silentLogger): Hono<GatewayEnv> {
   const routes = new Hono<GatewayEnv>()
+  // One probe round in flight at a time, shared by every caller within CACHE_MS.
+  let cached: { at: number; results: Promise<Array<readonly [ReadinessCheck, PublicResult]>> } | null = null
+  const probeAll = () => {
+    const now = Date.now()
+    if (!cached || now - cached.at > CACHE_MS) {
+      cached = { at: now, results: Promise.all(checks.map(async (check) => [check, await probe(check, logger)] as const)) }
+    }
+    return cached.results
+  }
   routes.get('/healthz', (c) => c.json({ status: 'ok' }))
   routes.get('/readyz', async (c) => {
-    const results = await Promise.all(checks.map(async (check) => [check, await probe(check)] as const))
+    const results = await probeAll()
     const criticalDown = results.some(([check, result]) => check.critical && !result.ok)
     const anyDown = results.some(([, result]) => !result.ok)
     const status = criticalDown ? 'unavailable' : anyDown ? 'degraded' : 'ok'

@@ -53,7 +53,7 @@ export async function verifyClientAssertion(
   const exp = payload.exp as number
   if (exp > nowS + MAX_ASSERTION_LIFETIME_S + CLOCK_SKEW_S) return denied('client_assertion lifetime exceeds 5 minutes')
   if (typeof payload.jti !== 'string' || payload.jti.length < 8 || payload.jti.length > 256) return denied()
-  const ttlMs = Math.max(1000, (exp + CLOCK_SKEW_S - nowS) * 1000)
+  const ttlMs = Math.ceil(Math.max(1000, (exp + CLOCK_SKEW_S - nowS) * 1000))
   const first = await deps.store.claimOnce(`jti:assertion:${client.clientId}:${payload.jti}`, ttlMs)
   if (!first) return denied('client_assertion was already used')
   return { ok: true, client }

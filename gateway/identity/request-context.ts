@@ -83,7 +83,7 @@ export async function readRequestContext(
   }
   const jti = payload.jti
   if (typeof jti !== 'string' || jti.length < 8 || jti.length > 256) return invalid()
-  const ttlMs = Math.max(1000, (exp + CLOCK_SKEW_S) * 1000 - now())
+  const ttlMs = Math.ceil(Math.max(1000, (exp + CLOCK_SKEW_S) * 1000 - now()))
   if (!(await store.claimOnce(`jti:context:${client.clientId}:${jti}`, ttlMs))) return invalid('X-Request-Context was already used')
   return { ok: true, context: { ...signed, signed: true } }
 }

@@ -233,16 +233,18 @@ describe.runIf(redisInstalled)('redis adapter (real redis-server)', () => {
     const store = openStore({})
     await timeUntilClaimsWork(store, 5000)
     const samples: number[] = []
+    const results: boolean[] = []
     for (let i = 0; i < 200; i++) {
       const started = performance.now()
-      await store.claimOnce(uniqueKey('latency'), 10_000)
+      results.push(await store.claimOnce(uniqueKey('latency'), 10_000))
       samples.push(performance.now() - started)
     }
     samples.sort((a, b) => a - b)
     const p50 = samples[100] as number
     const p99 = samples[198] as number
     console.info(`redis claimOnce latency: p50 ${p50.toFixed(3)} ms, p99 ${p99.toFixed(3)} ms`)
-    expect(p50).toBeLessThan(50)
+    // Measured, not asserted (DESIGN §8); only the answers are checked.
+    expect(results.every(Boolean), 'every fresh key is a first use').toBe(true)
   })
 
   it('rejects bad URLs when created', () => {

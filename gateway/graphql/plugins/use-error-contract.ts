@@ -11,16 +11,25 @@ import type { GatewayServerContext } from '../context.js'
  */
 export function useErrorContract(): Plugin<Record<string, unknown>, GatewayServerContext> {
   const conform = (error: GraphQLError, requestId: string): GraphQLError => {
-    const { http, ...extensions } = error.extensions as GraphQLError['extensions'] & { http?: unknown }
+    const extensions = error.extensions as GraphQLError['extensions'] & { http?: { status?: unknown } }
     const known = ErrorCode.safeParse(extensions.code)
-    const code = known.success ? known.data : 'BAD_USER_INPUT'
+    const status = typeof extensions.http?.status === 'number' ? extensions.http.status : undefined
+    // An unknown code is Yoga's own: a request it refused (4xx, the caller's) or a failure of ours.
+    const code = known.success ? known.data : status !== undefined && status >= 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_USER_INPUT'
+    const origin = extensions.origin ?? (code === 'INTERNAL_SERVER_ERROR' ? 'gateway' : 'caller')
+    // An allow-list: parser internals, original errors or anything a plugin attached stay inside.
     return new GraphQLError(error.message, {
       nodes: error.nodes,
       source: error.source,
       positions: error.positions,
       path: error.path,
-      originalError: error.originalError,
-      extensions: { ...extensions, code, origin: extensions.origin ?? 'caller', requestId, ...(http ? { http } : {}) },
+      extensions: {
+        code,
+        origin,
+        ...(typeof extensions.connector === 'string' ? { connector: extensions.connector } : {}),
+        requestId,
+        ...(status !== undefined ? { http: { status } } : {}),
+      },
     })
   }
   const stamp = (result: ExecutionResult, requestId: string): ExecutionResult =>
