@@ -78,6 +78,18 @@ describe('npm start', () => {
     [{ NODE_ENV: 'production' }, 'UPSTREAM_POPULATION_URL'],
     [{ UPSTREAM_TIMEOUT_MS: '-5' }, 'UPSTREAM_TIMEOUT_MS'],
     [{ PORT: '' }, 'PORT'],
+    [
+      {
+        NODE_ENV: 'production',
+        UPSTREAM_POPULATION_URL: 'https://dancu.example.test',
+        UPSTREAM_POPULATION_API_KEY: 'a-real-registry-key',
+        UPSTREAM_LAND_URL: 'https://datdai.example.test',
+        UPSTREAM_BUSINESS_URL: 'https://dkdn.example.test',
+        GATEWAY_ISSUER: 'https://lgsp.example.test',
+        GATEWAY_KEYS_PASSPHRASE: 'a passphrase of some length',
+      },
+      'development clients',
+    ],
     [{ PORT: '0x50' }, 'PORT'],
     [{ REDIS_URL: 'not a url' }, 'REDIS_URL'],
     [{ UPSTREAM_BUSINESS_URL: 'http://user:secret@127.0.0.1:9/' }, 'UPSTREAM_BUSINESS_URL'],

@@ -46,6 +46,8 @@ export interface AccessTokensOptions {
   /** The gateway's issuer URL; also the audience of its access tokens. */
   issuer: string
   trustedIssuers?: TrustedIssuer[]
+  /** Fetches an issuer's JWKS (timeouts and host allow-lists are added by hardening). */
+  remoteKeySet?: (url: URL) => JWTVerifyGetKey
   now?: () => number
 }
 
@@ -57,12 +59,8 @@ export interface AccessTokensOptions {
 export function createAccessTokens(options: AccessTokensOptions) {
   const now = options.now ?? Date.now
   const cache = new Map<string, TokenIdentity>()
-  const external = new Map(
-    (options.trustedIssuers ?? []).map((trusted) => [
-      trusted.issuer,
-      { trusted, keys: createRemoteJWKSet(new URL(trusted.jwksUri), { timeoutDuration: 2000, cooldownDuration: 30_000 }) },
-    ]),
-  )
+  const remote = options.remoteKeySet ?? ((url: URL) => createRemoteJWKSet(url, { timeoutDuration: 2000, cooldownDuration: 30_000 }))
+  const external = new Map((options.trustedIssuers ?? []).map((trusted) => [trusted.issuer, { trusted, keys: remote(new URL(trusted.jwksUri)) }]))
 
   async function issue(client: { clientId: string; agencyId: string }): Promise<{ token: string; expiresIn: number }> {
     const { kid, privateKey } = options.keys.signingKey()

@@ -1,0 +1,113 @@
+/**
+ * Identity as operators and department systems meet it, across processes: a gateway process,
+ * a client process holding only its private key, and `lgsp keys rotate` run while under load.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { importJWK, SignJWT, decodeProtectedHeader, type JWK } from 'jose'
+import { readFile } from 'node:fs/promises'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+const run = promisify(execFile)
+const dataDir = mkdtempSync(join(tmpdir(), 'lgsp-identity-'))
+const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', DATA_DIR: dataDir, PORT: '0', SANDBOX_CITIZENS: '600', SANDBOX_PARCELS: '200', SANDBOX_ENTERPRISES: '150' }
+let gateway: ChildProcess
+let url: string
+let issuer: string
+const devKeys = new Map<string, string>()
+
+beforeAll(async () => {
+  gateway = spawn(process.execPath, ['--import', 'tsx', 'gateway/entry/node.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  let banner = ''
+  gateway.stdout?.on('data', (chunk) => (banner += chunk))
+  const deadline = Date.now() + 30_000
+  while (!banner.includes("-d '")) {
+    if (Date.now() > deadline || gateway.exitCode !== null) throw new Error(`gateway did not start: ${banner}`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  url = /Gateway:\s+(\S+)\/graphql/.exec(banner)?.[1] as string
+  issuer = /Issuer:\s+(\S+)/.exec(banner)?.[1] as string
+  for (const match of banner.matchAll(/^\s{4}([a-z0-9-]+)\s+(\/\S+\.private\.jwk\.json)$/gm)) devKeys.set(match[1] as string, match[2] as string)
+}, 40_000)
+
+afterAll(() => {
+  if (gateway && gateway.exitCode === null) gateway.kill('SIGKILL')
+  rmSync(dataDir, { recursive: true, force: true })
+})
+
+/** What a department system does: sign an assertion with its private key, exchange it. */
+async function obtainToken(clientId: string): Promise<string> {
+  const jwk = JSON.parse(await readFile(devKeys.get(clientId) as string, 'utf8')) as JWK
+  const now = Math.floor(Date.now() / 1000)
+  const assertion = await new SignJWT({})
+    .setProtectedHeader({ alg: 'ES256', kid: jwk.kid as string })
+    .setIssuer(clientId).setSubject(clientId).setAudience(`${issuer}/oauth/token`)
+    .setIssuedAt(now).setExpirationTime(now + 60).setJti(crypto.randomUUID())
+    .sign(await importJWK(jwk, 'ES256'))
+  const res = await fetch(`${url}/oauth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion }),
+  })
+  const body = (await res.json()) as { access_token: string }
+  expect(res.status, JSON.stringify(body)).toBe(200)
+  return body.access_token
+}
+
+const query = JSON.stringify({ query: '{ administrativeUnit(code: "00097") { fullName } }' })
+const call = (token: string) =>
+  fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: query })
+
+describe('identity across processes', () => {
+  it('a client process obtains a token with nothing but its private key and the token endpoint', async () => {
+    expect(devKeys.size).toBeGreaterThanOrEqual(7)
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'examples/client-credentials.ts', url, 'mot-cua-hong-ha-igate', devKeys.get('mot-cua-hong-ha-igate') as string, issuer], { cwd: root, env })
+    expect(stdout).toContain('access token for mot-cua-hong-ha-igate, expires in 300 s')
+    expect(stdout).toMatch(/^200 .*Phường Hồng Hà/m)
+  }, 30_000)
+
+  it('rotates keys under load without one failed request; old and new tokens both verify', async () => {
+    const oldToken = await obtainToken('tms-thue-ha-noi')
+    const oldKid = decodeProtectedHeader(oldToken).kid
+    const statuses = new Map<number, number>()
+    let newToken: string | null = null
+    let stop = false
+    const worker = async (useNew: boolean) => {
+      while (!stop) {
+        const token = useNew && newToken ? newToken : oldToken
+        const res = await call(token)
+        await res.arrayBuffer()
+        statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1)
+      }
+    }
+    const workers = [worker(false), worker(false), worker(true), worker(true)]
+    await new Promise((r) => setTimeout(r, 700))
+    const rotated = await run(process.execPath, ['bin/lgsp.js', 'keys', 'rotate'], { cwd: root, env })
+    expect(rotated.stdout).toMatch(/New signing key \S+; \S+ keeps verifying/)
+    // Running instances pick the rotation up within their refresh interval (2 s).
+    const deadline = Date.now() + 8000
+    let jwksKids: string[] = []
+    while (Date.now() < deadline) {
+      newToken = await obtainToken('tms-thue-ha-noi')
+      if (decodeProtectedHeader(newToken).kid !== oldKid) break
+      await new Promise((r) => setTimeout(r, 200))
+    }
+    jwksKids = ((await (await fetch(`${url}/.well-known/jwks.json`)).json()) as { keys: Array<{ kid: string }> }).keys.map((k) => k.kid)
+    await new Promise((r) => setTimeout(r, 700))
+    stop = true
+    await Promise.all(workers)
+    expect(decodeProtectedHeader(newToken as string).kid).not.toBe(oldKid)
+    expect(jwksKids).toContain(oldKid)
+    expect(jwksKids).toContain(decodeProtectedHeader(newToken as string).kid)
+    const total = [...statuses.values()].reduce((a, b) => a + b, 0)
+    expect(Object.fromEntries(statuses), 'every request during the rotation succeeded').toEqual({ 200: total })
+    expect(total).toBeGreaterThan(50)
+    console.log(`key rotation under load: ${total} requests, all 200; JWKS during overlap: ${jwksKids.length} keys`)
+    expect((await call(oldToken)).status).toBe(200)
+  }, 40_000)
+})
