@@ -1,6 +1,6 @@
 import type { Config } from '../config.js'
 import { issuerOf } from '../config.js'
-import type { IdentityDeps } from '../deps.js'
+import type { IdentityDeps, Logger } from '../deps.js'
 import { createAccessTokens, createAgencyRegistry } from '../identity/index.js'
 import { createGatewayKeys } from '../identity/keys/index.js'
 import { createMemorySharedStore, type SharedStore } from '../shared-store/index.js'
@@ -22,7 +22,7 @@ export interface NodeIdentity {
  * keys generated on first use, and the shared store (Redis when REDIS_URL is set). Production
  * refuses development clients.
  */
-export async function createNodeIdentity(config: Config): Promise<NodeIdentity> {
+export async function createNodeIdentity(config: Config, logger?: Logger): Promise<NodeIdentity> {
   const agencies = await loadAgencyDocuments(config.POLICIES_DIR)
   const devClientIds = agencies.flatMap((agency) => agency.clients.filter((client) => client.dev).map((client) => client.id))
   if (config.NODE_ENV === 'production' && devClientIds.length > 0) {
@@ -32,7 +32,11 @@ export async function createNodeIdentity(config: Config): Promise<NodeIdentity> 
   const registry = createAgencyRegistry(agencies, {
     devClientKeys: new Map([...devClients].map(([id, key]) => [id, key.publicJwk])),
   })
-  const keys = createGatewayKeys({ store: createFileKeyStore({ dir: config.DATA_DIR, ...(config.GATEWAY_KEYS_PASSPHRASE ? { passphrase: config.GATEWAY_KEYS_PASSPHRASE } : {}) }) })
+  const keys = createGatewayKeys({
+    store: createFileKeyStore({ dir: config.DATA_DIR, ...(config.GATEWAY_KEYS_PASSPHRASE ? { passphrase: config.GATEWAY_KEYS_PASSPHRASE } : {}) }),
+    // A failed background refresh keeps the last good keys; an operator must still hear of it.
+    ...(logger ? { onError: (error: unknown) => logger.error({ err: error }, 'gateway key refresh failed') } : {}),
+  })
   await keys.init()
   const store: SharedStore = config.REDIS_URL ? createRedisSharedStore({ url: config.REDIS_URL }) : createMemorySharedStore()
   const issuer = issuerOf(config)

@@ -53,7 +53,7 @@ async function main(): Promise<void> {
     business: { baseUrl: upstreams.business.url },
     timeoutMs: config.UPSTREAM_TIMEOUT_MS,
   })
-  const nodeIdentity = await createNodeIdentity(config)
+  const nodeIdentity = await createNodeIdentity(config, logger)
   const app = createGateway({ connectors, identity: nodeIdentity.identity, mode: config.NODE_ENV, bodyLimitBytes: config.BODY_LIMIT_BYTES, logger })
   const server = await new Promise<Server>((resolve, reject) => {
     const started = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(started as Server)) as Server
