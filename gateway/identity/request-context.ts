@@ -22,6 +22,8 @@ const patterns = {
   endUser: /^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/,
 }
 
+const headerNames: Record<keyof typeof patterns, string> = { purpose: 'X-Purpose', caseId: 'X-Case-Id', endUser: 'X-End-User' }
+
 export type ContextResult = { ok: true; context: RequestContext } | { ok: false; status: 400 | 401; message: string }
 
 function checkField(name: keyof typeof patterns, value: unknown): string | null | Error {
@@ -45,7 +47,7 @@ export async function readRequestContext(
   const plain: Record<keyof typeof patterns, string | null> = { purpose: null, caseId: null, endUser: null }
   for (const name of Object.keys(patterns) as Array<keyof typeof patterns>) {
     const value = checkField(name, headers[name])
-    if (value instanceof Error) return { ok: false, status: 400, message: `X-${name === 'caseId' ? 'Case-Id' : name === 'endUser' ? 'End-User' : 'Purpose'} is not valid` }
+    if (value instanceof Error) return { ok: false, status: 400, message: `${headerNames[name]} is not valid` }
     plain[name] = value
   }
   if (!headers.signed) return { ok: true, context: { ...plain, signed: false } }
@@ -78,7 +80,7 @@ export async function readRequestContext(
   for (const name of Object.keys(patterns) as Array<keyof typeof patterns>) {
     const value = checkField(name, payload[name])
     if (value instanceof Error) return invalid(`X-Request-Context: ${value.message}`)
-    if (plain[name] !== null && plain[name] !== value) return { ok: false, status: 400, message: `X-Request-Context and the ${name} header disagree` }
+    if (plain[name] !== null && plain[name] !== value) return { ok: false, status: 400, message: `X-Request-Context and ${headerNames[name]} disagree` }
     signed[name] = value
   }
   const jti = payload.jti
