@@ -1,0 +1,1 @@
+export { collectCoordinates, splitCoordinate, type CollectedCoordinate, type CollectResult } from './coordinates.js'
