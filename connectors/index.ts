@@ -9,6 +9,7 @@ import { createPopulationConnector } from './population/index.js'
 
 export {
   adminUnitResolvers,
+  withPredecessorCodes,
   ConnectorError,
   isConnectorError,
   type ConnectorContext,

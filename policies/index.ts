@@ -1,2 +1,6 @@
 export { parseAgencyDocuments, type LoadProblem, type LoadResult, type PolicyFile } from './load.js'
+export { parsePolicySet, PURPOSES_FILE, type PolicySet, type PolicySetResult } from './policy-set.js'
 export { agencyIdentitySchema, clientSchema, jurisdictionSchema, stableId, type AgencyIdentity, type ClientDocument } from './schema/agency.js'
+export { agencyDocumentSchema, type AgencyDocument } from './schema/policy.js'
+export { condition, coordinatePattern, grantSchema, limitsSchema, maskSpec, purposeCode, purposeSchema, purposesDocumentSchema, type Condition, type Grant, type Limits, type MaskSpec, type Purpose } from './schema/grant.js'
+export * from './evaluate/index.js'

@@ -10,4 +10,4 @@ export { holderKey, parseHolderKey, type HolderRef, type RegistryLoaders } from 
 export { decodeCursor, encodeCursor, MAX_PAGE_SIZE, pageSize, userInputError } from './paging.js'
 export { mapUpstream, parseUpstream } from './parse-upstream.js'
 export { createUpstream, type RequestScope, type Upstream, type UpstreamCall, type UpstreamOptions, type UpstreamRequest, type UpstreamResponse } from './upstream-fetch.js'
-export { adminUnitResolvers, findUnit } from './admin-units/index.js'
+export { adminUnitResolvers, findUnit, withPredecessorCodes } from './admin-units/index.js'

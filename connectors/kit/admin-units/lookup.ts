@@ -51,3 +51,30 @@ export function successorsOf(unit: AdminUnitRecord): AdminUnitRecord[] {
 }
 
 export const fullNameOf = (unit: AdminUnitRecord): string => `${unit.kind} ${unit.name}`
+
+/**
+ * The codes plus every code they were formed from, transitively (a commune merged in 2025 covers
+ * the records still addressed to its pre-merger communes: domain-vn §5 items 4 and 22). Codes
+ * that never existed are kept as given, so a jurisdiction is never silently emptied.
+ */
+export function withPredecessorCodes(codes: readonly string[], asOf?: string): string[] {
+  const result = new Set<string>(codes)
+  const queue = [...codes]
+  while (queue.length > 0) {
+    const unit = findUnit(queue.pop()!, asOf)
+    if (!unit) continue
+    for (const predecessor of predecessorsOf(unit)) {
+      if (!result.has(predecessor.code)) {
+        result.add(predecessor.code)
+        // a predecessor is an ended unit: its own predecessors are found from its version
+        for (const older of adminUnits.filter((u) => u.validTo !== null && u.successorCodes.includes(predecessor.code) && u.level === predecessor.level)) {
+          if (!result.has(older.code)) {
+            result.add(older.code)
+            queue.push(older.code)
+          }
+        }
+      }
+    }
+  }
+  return [...result].sort()
+}

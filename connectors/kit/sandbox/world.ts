@@ -371,9 +371,19 @@ export function createWorld(options: WorldOptions = {}): World {
     })
   }
 
+  // The example is what the sandbox tax office (Hà Nội, province 01) may read whole: an active
+  // enterprise headquartered in Hà Nội whose representative holds land in Hà Nội.
+  const EXAMPLE_PROVINCE = '01'
   const landedPins = new Set(parcels.flatMap((parcel) => parcel.holders.filter((h) => h.kind === 'PERSON').map((h) => h.id)))
-  const exampleEnterprise = enterprises.find((enterprise) => enterprise.status === 'ACTIVE' && enterprise.representatives.some((rep) => landedPins.has(rep.pin))) ?? enterprises[0]!
-  const representativePin = exampleEnterprise.representatives.find((rep) => landedPins.has(rep.pin))?.pin ?? exampleEnterprise.representatives[0]!.pin
+  const landedHerePins = new Set(parcels.filter((parcel) => parcel.address.provinceCode === EXAMPLE_PROVINCE).flatMap((parcel) => parcel.holders.filter((h) => h.kind === 'PERSON').map((h) => h.id)))
+  const exampleEnterprise =
+    enterprises.find((e) => e.status === 'ACTIVE' && e.address.provinceCode === EXAMPLE_PROVINCE && e.representatives.some((rep) => landedHerePins.has(rep.pin))) ??
+    enterprises.find((enterprise) => enterprise.status === 'ACTIVE' && enterprise.representatives.some((rep) => landedPins.has(rep.pin))) ??
+    enterprises[0]!
+  const representativePin =
+    exampleEnterprise.representatives.find((rep) => landedHerePins.has(rep.pin))?.pin ??
+    exampleEnterprise.representatives.find((rep) => landedPins.has(rep.pin))?.pin ??
+    exampleEnterprise.representatives[0]!.pin
   const exampleParcel = parcels.find((parcel) => parcel.holders.some((h) => h.id === representativePin)) ?? parcels[0]!
   return {
     seed, people, households, enterprises, parcels, personByPin,

@@ -1,0 +1,205 @@
+/**
+ * The policy documents in this directory (`agencies/*.yaml`, `purposes.yaml`) are valid: they
+ * parse, match the strict schemas, name only catalogued purposes, and every coordinate, mask and
+ * `where` path they use exists in the gateway's GraphQL schema. A typo in a deny-by-default policy
+ * is a permission silently not given or a restriction silently not applied, so it fails here.
+ */
+import { readdirSync, readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { buildSchema, getNamedType, isObjectType, type GraphQLField, type GraphQLNamedType, type GraphQLSchema } from 'graphql'
+import { describe, expect, it } from 'vitest'
+import { parse as parseYaml } from 'yaml'
+import { typeDefs } from '../schemas/index.js'
+import { conditionVariables, grantAllows, KNOWN_VARIABLES } from './evaluate/index.js'
+import { parsePolicySet } from './policy-set.js'
+import { purposesDocumentSchema, type Condition, type Grant } from './schema/grant.js'
+import { agencyDocumentSchema, type AgencyDocument } from './schema/policy.js'
+
+const here = dirname(fileURLToPath(import.meta.url))
+const agencyFiles = readdirSync(join(here, 'agencies'))
+  .filter((name) => /\.ya?ml$/.test(name))
+  .sort()
+const read = (relative: string) => readFileSync(join(here, relative), 'utf8')
+const parse = (relative: string): unknown => parseYaml(read(relative), { prettyErrors: true, maxAliasCount: 100 })
+
+const schema: GraphQLSchema = buildSchema(typeDefs.join('\n'))
+
+/** Problems with one coordinate (`Type.field` or `Type.*`) against the schema; empty when it exists. */
+function coordinateProblems(coordinate: string): string[] {
+  const [typeName, fieldName] = coordinate.split('.') as [string, string]
+  const type = schema.getType(typeName)
+  if (!type) return [`${coordinate}: no type ${typeName}`]
+  if (!isObjectType(type)) return [`${coordinate}: ${typeName} is not an object type`]
+  if (fieldName === '*') return []
+  return type.getFields()[fieldName] ? [] : [`${coordinate}: ${typeName} has no field ${fieldName}`]
+}
+
+/** Every field path a condition compares, in document order. */
+function conditionPaths(condition: Condition): string[] {
+  if ('and' in condition && Array.isArray(condition.and)) return condition.and.flatMap(conditionPaths)
+  if ('or' in condition && Array.isArray(condition.or)) return condition.or.flatMap(conditionPaths)
+  if ('not' in condition && Object.keys(condition).length === 1) return conditionPaths(condition.not as Condition)
+  return Object.keys(condition)
+}
+
+/** Walks `a.b.c` from a type through field return types; a path must end on a scalar or enum. */
+function pathProblems(typeName: string, path: string): string[] {
+  const start = schema.getType(typeName)
+  if (!start) return [`where ${typeName}: no such type`]
+  let current: GraphQLNamedType = start
+  for (const segment of path.split('.')) {
+    if (!isObjectType(current)) return [`where ${typeName} ${path}: ${current.name} has no fields (at ${segment})`]
+    const field: GraphQLField<unknown, unknown> | undefined = current.getFields()[segment]
+    if (!field) return [`where ${typeName} ${path}: ${current.name} has no field ${segment}`]
+    current = getNamedType(field.type)
+  }
+  return isObjectType(current) ? [`where ${typeName} ${path}: ends on object type ${current.name}, not a value`] : []
+}
+
+function grantProblems(grant: Grant): string[] {
+  const problems = grant.allow.flatMap(coordinateProblems)
+  for (const [coordinate] of Object.entries(grant.mask ?? {})) {
+    problems.push(...coordinateProblems(coordinate))
+    if (!grantAllows(grant, coordinate)) problems.push(`mask ${coordinate}: the grant does not allow it`)
+  }
+  for (const [typeName, condition] of Object.entries(grant.where ?? {})) {
+    problems.push(...conditionPaths(condition).flatMap((path) => pathProblems(typeName, path)))
+    if (!grant.allow.some((entry) => entry.startsWith(`${typeName}.`))) problems.push(`where ${typeName}: the grant reads nothing of ${typeName}`)
+    for (const variable of conditionVariables(condition)) {
+      if (!(KNOWN_VARIABLES as readonly string[]).includes(variable)) problems.push(`where ${typeName}: unknown variable $${variable}`)
+    }
+  }
+  if (grant.maxRecords !== undefined && !grant.allow.some((entry) => entry.startsWith('Query.'))) {
+    problems.push('maxRecords: the grant allows no root field')
+  }
+  return problems
+}
+
+const purposes = purposesDocumentSchema.parse(parse('purposes.yaml')).purposes
+const purposeCodes = new Set(purposes.map((purpose) => purpose.code))
+const agencies = new Map<string, AgencyDocument>()
+for (const file of agencyFiles) {
+  const parsed = agencyDocumentSchema.safeParse(parse(`agencies/${file}`))
+  if (parsed.success) agencies.set(file, parsed.data)
+}
+const agency = (id: string): AgencyDocument => {
+  const found = [...agencies.values()].find((document) => document.agency === id)
+  if (!found) throw new Error(`no agency ${id}`)
+  return found
+}
+const allows = (document: AgencyDocument, coordinate: string, purpose?: string) =>
+  document.grants.some((grant) => (!purpose || grant.purposes.includes(purpose)) && grantAllows(grant, coordinate))
+
+describe('policies/purposes.yaml', () => {
+  it('matches the purpose catalogue schema', () => {
+    const result = purposesDocumentSchema.safeParse(parse('purposes.yaml'))
+    expect(result.success ? [] : result.error.issues).toEqual([])
+  })
+
+  it('defines each purpose code once', () => {
+    const codes = purposes.map((purpose) => purpose.code)
+    expect(codes.length).toBe(new Set(codes).size)
+  })
+})
+
+describe('policies/agencies/*.yaml', () => {
+  it('finds the agency documents', () => {
+    expect(agencyFiles.length).toBeGreaterThan(0)
+  })
+
+  it.each(agencyFiles)('%s matches the strict agency document schema', (file) => {
+    const result = agencyDocumentSchema.safeParse(parse(`agencies/${file}`))
+    expect(result.success ? [] : result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)).toEqual([])
+  })
+
+  it.each(agencyFiles)('%s is named after its agency id and has grants', (file) => {
+    const document = agencies.get(file)
+    expect(document?.agency).toBe(file.replace(/\.ya?ml$/, ''))
+    expect(document?.grants.length).toBeGreaterThan(0)
+  })
+
+  it.each(agencyFiles)('%s names only catalogued purposes', (file) => {
+    const unknown = (agencies.get(file)?.grants ?? []).flatMap((grant) => grant.purposes.filter((code) => !purposeCodes.has(code)).map((code) => `${grant.id}: ${code}`))
+    expect(unknown).toEqual([])
+  })
+
+  it.each(agencyFiles)('%s uses only coordinates and where-paths of the GraphQL schema', (file) => {
+    const problems = (agencies.get(file)?.grants ?? []).flatMap((grant) => grantProblems(grant).map((problem) => `${grant.id}: ${problem}`))
+    expect(problems).toEqual([])
+  })
+
+  it('loads as one policy set (unique agency and client ids, purposes cross-checked)', () => {
+    const files = [
+      { name: 'purposes.yaml', text: read('purposes.yaml') },
+      ...agencyFiles.map((file) => ({ name: `agencies/${file}`, text: read(`agencies/${file}`) })),
+    ]
+    const result = parsePolicySet(files)
+    expect(result.ok ? [] : result.problems).toEqual([])
+  })
+})
+
+describe('policy scenarios (domain-vn §5)', () => {
+  it('every agency can check its connection on public reference data only', () => {
+    for (const document of agencies.values()) {
+      const check = document.grants.filter((grant) => grant.purposes.includes('KIEM_TRA_KET_NOI'))
+      expect([document.agency, check.flatMap((grant) => grant.allow).sort()]).toEqual([document.agency, ['AdministrativeUnit.*', 'Query.administrativeUnit']])
+    }
+  })
+
+  it('the one-stop desk can only verify, with a dossier and an officer', () => {
+    const document = agency('mot-cua-phuong-hong-ha')
+    const personal = document.grants.filter((grant) => !grant.purposes.includes('KIEM_TRA_KET_NOI'))
+    expect(personal.flatMap((grant) => grant.allow).sort()).toEqual(['CitizenVerification.*', 'Query.verifyCitizen'])
+    expect(personal.every((grant) => grant.require.caseId && grant.require.endUser && !grant.where)).toBe(true)
+  })
+
+  it('only the justice department reads residence history', () => {
+    const readers = [...agencies.values()].filter((document) => allows(document, 'ResidenceStatus.history')).map((document) => document.agency)
+    expect(readers).toEqual(['so-tu-phap-ha-noi'])
+  })
+
+  it('no agency reads religion; civil status, LLTP, tax and the portal read no ethnicity or household', () => {
+    expect([...agencies.values()].filter((document) => allows(document, 'Citizen.religion')).map((document) => document.agency)).toEqual([])
+    for (const id of ['tu-phap-phuong-hong-ha', 'so-tu-phap-ha-noi', 'thue-ha-noi', 'cong-dich-vu-cong-ha-noi']) {
+      for (const coordinate of ['Citizen.ethnicity', 'Citizen.household', 'Household.members']) expect([id, allows(agency(id), coordinate)]).toEqual([id, false])
+    }
+  })
+
+  it('the ward police read full records only in their jurisdiction, and investigation is case-bound, signed and withheld', () => {
+    const document = agency('cong-an-phuong-hong-ha')
+    for (const grant of document.grants.filter((g) => g.purposes.includes('QUAN_LY_CU_TRU') && grantAllows(g, 'Citizen.name'))) {
+      expect(grant.where?.Citizen).toBeDefined()
+      expect(grant.where?.Household).toBeDefined()
+    }
+    expect(allows(document, 'Query.verifyCitizen', 'QUAN_LY_CU_TRU')).toBe(true)
+    const investigation = document.grants.filter((grant) => grant.purposes.includes('DIEU_TRA_HINH_SU'))
+    expect(investigation.length).toBeGreaterThan(0)
+    for (const grant of investigation) {
+      expect(grant.require).toEqual({ caseId: true, endUser: true, signedContext: true })
+      expect(grant.withholdFromSubjectUntil).toBeDefined()
+    }
+  })
+
+  it('the land office sees no citizen data of holders, only verification', () => {
+    const document = agency('vpdk-dat-dai-ha-noi')
+    expect(allows(document, 'LandHolder.person')).toBe(false)
+    expect(document.grants.some((grant) => grant.allow.some((entry) => entry.startsWith('Citizen.')))).toBe(false)
+    expect(allows(document, 'Query.verifyCitizen')).toBe(true)
+  })
+
+  it("the tax office sees representatives' PINs masked, by every path", () => {
+    const document = agency('thue-ha-noi')
+    for (const coordinate of ['LegalRepresentative.pin', 'Citizen.pin']) {
+      const allowing = document.grants.filter((grant) => grantAllows(grant, coordinate))
+      expect(allowing.length).toBeGreaterThan(0)
+      expect(allowing.every((grant) => grant.mask?.[coordinate] === 'last4')).toBe(true)
+    }
+  })
+
+  it('the portal requires a dossier id for everything and sees no ownership or representatives\' PINs', () => {
+    const document = agency('cong-dich-vu-cong-ha-noi')
+    expect(document.grants.filter((grant) => !grant.purposes.includes('KIEM_TRA_KET_NOI')).every((grant) => grant.require.caseId)).toBe(true)
+    for (const coordinate of ['Enterprise.members', 'LegalRepresentative.pin', 'Citizen.household']) expect(allows(document, coordinate)).toBe(false)
+  })
+})

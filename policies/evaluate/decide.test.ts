@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest'
+import type { AgencyDocument, Grant, Purpose } from '../index.js'
+import { decide, visibleCoordinates, type DeclaredContext } from './decide.js'
+import { matches } from './conditions.js'
+
+const none = { caseId: false, endUser: false, signedContext: false }
+const purposes = new Map<string, Purpose>(
+  ['A', 'B', 'C'].map((code) => [code, { code, name: code, legalBasis: `basis ${code}` }]),
+)
+const grant = (over: Partial<Grant> & Pick<Grant, 'id' | 'allow'>): Grant => ({ purposes: ['A'], legalBasis: `law of ${over.id}`, require: none, ...over })
+const agency = (grants: Grant[]): AgencyDocument => ({ agency: 'x', name: 'X', suspended: false, jurisdiction: { provinces: ['01'], communes: ['00097'] }, clients: [], grants })
+const ctx = (over: Partial<DeclaredContext> = {}): DeclaredContext => ({ purpose: 'A', caseId: false, endUser: false, signed: false, ...over })
+const run = (grants: Grant[], coordinates: string[], context = ctx(), now = new Date('2026-12-01T00:00:00Z')) =>
+  decide({ agency: agency(grants), purposes, context, coordinates, variables: { 'jurisdiction.communes': ['00097', '00073'], 'jurisdiction.provinces': ['01'] }, now })
+
+describe('decide: who may read what', () => {
+  const g1 = grant({ id: 'g1', allow: ['Query.citizen', 'Citizen.name', 'PersonName.*'] })
+  const g2 = grant({ id: 'g2', purposes: ['B'], allow: ['Query.citizen', 'Citizen.religion'] })
+  const g3 = grant({ id: 'g3', allow: ['Citizen.residence'], require: { ...none, caseId: true } })
+  const g4 = grant({ id: 'g4', allow: ['Citizen.household'], require: { ...none, endUser: true } })
+  const g5 = grant({ id: 'g5', allow: ['Citizen.sex'], validUntil: '2026-01-01' })
+  const g6 = grant({ id: 'g6', allow: ['Citizen.spouse'], require: { ...none, signedContext: true } })
+  const all = [g1, g2, g3, g4, g5, g6]
+
+  it.each([
+    // [case, coordinates, context, expected code or 'allowed', reason of the first denial]
+    ['allowed by a grant for the purpose', ['Query.citizen', 'Citizen.name', 'PersonName.full'], ctx(), 'allowed', null],
+    ['Type.* covers every field of that type only', ['Query.citizen', 'Citizen.name', 'PersonName.given'], ctx(), 'allowed', null],
+    ['no purpose', ['Query.citizen'], ctx({ purpose: null }), 'PURPOSE_REQUIRED', null],
+    ['only __typename needs no purpose', ['Query.__typename'], ctx({ purpose: null }), 'allowed', null],
+    ['unknown purpose', ['Query.citizen'], ctx({ purpose: 'Z' }), 'PURPOSE_NOT_ALLOWED', null],
+    ['catalogued purpose without a grant', ['Query.citizen'], ctx({ purpose: 'C' }), 'PURPOSE_NOT_ALLOWED', null],
+    ['a field no grant allows', ['Query.citizen', 'Citizen.bloodType'], ctx(), 'FORBIDDEN', 'FIELD_NOT_PERMITTED'],
+    ['a field of another purpose', ['Query.citizen', 'Citizen.religion'], ctx(), 'FORBIDDEN', 'PURPOSE_NOT_GRANTED'],
+    ['a field whose grant needs a case id', ['Query.citizen', 'Citizen.residence'], ctx(), 'CASE_REQUIRED', 'CASE_REQUIRED'],
+    ['with the case id', ['Query.citizen', 'Citizen.residence'], ctx({ caseId: true }), 'allowed', null],
+    ['a field whose grant needs the officer', ['Query.citizen', 'Citizen.household'], ctx({ caseId: true }), 'FORBIDDEN', 'END_USER_REQUIRED'],
+    ['a field whose grant needs a signed context', ['Query.citizen', 'Citizen.spouse'], ctx({ endUser: true, caseId: true }), 'FORBIDDEN', 'SIGNED_CONTEXT_REQUIRED'],
+    ['signed', ['Query.citizen', 'Citizen.spouse'], ctx({ signed: true }), 'allowed', null],
+    ['an expired grant', ['Query.citizen', 'Citizen.sex'], ctx(), 'FORBIDDEN', 'GRANT_NOT_IN_FORCE'],
+    ['__typename of a readable type', ['Query.citizen', 'Citizen.__typename'], ctx(), 'allowed', null],
+    ['__typename of a type nothing allows', ['Query.citizen', 'Enterprise.__typename'], ctx(), 'FORBIDDEN', 'FIELD_NOT_PERMITTED'],
+  ] as const)('%s', (_name, coordinates, context, expected, reason) => {
+    const decision = run(all, [...coordinates], context)
+    if (expected === 'allowed') {
+      expect(decision.allowed).toBe(true)
+      return
+    }
+    expect(decision.allowed).toBe(false)
+    if (decision.allowed) return
+    expect(decision.code).toBe(expected)
+    if (reason) expect(decision.denied[0]?.reason).toBe(reason)
+  })
+
+  it('a denial names the grant that could allow the field and its legal basis', () => {
+    const decision = run(all, ['Query.citizen', 'Citizen.religion'])
+    expect(decision.allowed).toBe(false)
+    if (decision.allowed) return
+    expect(decision.denied).toEqual([{ coordinate: 'Citizen.religion', allowed: false, reason: 'PURPOSE_NOT_GRANTED', couldAllow: { grant: 'g2', purposes: ['B'], legalBasis: 'law of g2' } }])
+    expect(decision.message).toContain('law of g2')
+  })
+
+  it('validFrom in the future keeps a grant out of force', () => {
+    const later = grant({ id: 'later', allow: ['Query.citizen'], validFrom: '2027-01-01' })
+    expect(run([later], ['Query.citizen']).allowed).toBe(false)
+    expect(run([later], ['Query.citizen'], ctx(), new Date('2027-01-02')).allowed).toBe(true)
+  })
+})
+
+describe('decide: row filters, masks and caps', () => {
+  const local = grant({
+    id: 'local',
+    allow: ['Query.citizen', 'Citizen.name', 'Citizen.residence', 'Citizen.pin'],
+    where: { Citizen: { 'residence.permanent.commune.code': { in: '$jurisdiction.communes' } } },
+    mask: { 'Citizen.pin': 'last4' },
+    maxRecords: 10,
+  })
+  const everywhere = grant({ id: 'everywhere', allow: ['Query.citizen', 'Citizen.name', 'Citizen.pin'], mask: { 'Citizen.pin': 'redact' }, maxRecords: 50 })
+  const here = { residence: { permanent: { communeCode: '00073' } } }
+  const there = { residence: { permanent: { communeCode: '00100' } } }
+
+  it('a record must pass the filter of a grant for every field read on it', () => {
+    const decision = run([local, everywhere], ['Query.citizen', 'Citizen.name', 'Citizen.residence'])
+    expect(decision.allowed).toBe(true)
+    if (!decision.allowed) return
+    const filter = decision.rowFilters.get('Citizen')!
+    expect(matches(filter, here)).toBe(true)
+    expect(matches(filter, there)).toBe(false) // residence is only granted locally
+  })
+
+  it('fields granted everywhere see every record', () => {
+    const decision = run([local, everywhere], ['Query.citizen', 'Citizen.name'])
+    expect(decision.allowed && decision.rowFilters.has('Citizen')).toBe(false)
+  })
+
+  it('the most restrictive mask wins when every allowing grant masks; the most generous cap wins', () => {
+    const decision = run([local, everywhere], ['Query.citizen', 'Citizen.pin'])
+    expect(decision.allowed).toBe(true)
+    if (!decision.allowed) return
+    expect(decision.masks.get('Citizen.pin')).toBe('redact')
+    expect(decision.maxRecords.get('Query.citizen')).toBe(50)
+  })
+
+  it('one grant that shows a field plainly shows it plainly', () => {
+    const plain = grant({ id: 'plain', allow: ['Query.citizen', 'Citizen.pin'] })
+    const decision = run([local, plain], ['Query.citizen', 'Citizen.pin'])
+    expect(decision.allowed && decision.masks.size).toBe(0)
+  })
+
+  it('a missing path never matches: a record without an address is not in the commune', () => {
+    const decision = run([local], ['Query.citizen', 'Citizen.name'])
+    if (!decision.allowed) throw new Error('expected allowed')
+    expect(matches(decision.rowFilters.get('Citizen')!, { residence: { permanent: null } })).toBe(false)
+    expect(matches(decision.rowFilters.get('Citizen')!, {})).toBe(false)
+  })
+})
+
+describe('visibleCoordinates', () => {
+  it('lists only the grants for the purpose whose context is met', () => {
+    const a = grant({ id: 'a', allow: ['Query.citizen'] })
+    const b = grant({ id: 'b', allow: ['Citizen.name'], require: { ...none, caseId: true } })
+    const c = grant({ id: 'c', purposes: ['B'], allow: ['Query.enterprise'] })
+    expect([...visibleCoordinates(agency([a, b, c]), ctx(), new Date())]).toEqual(['Query.citizen'])
+    expect([...visibleCoordinates(agency([a, b, c]), ctx({ caseId: true }), new Date())].sort()).toEqual(['Citizen.name', 'Query.citizen'])
+  })
+})
