@@ -1,0 +1,14 @@
+export { canonicalFiles, diffFileSets, digestInput, sha256Hex } from './files.js'
+export {
+  createPolicyStore,
+  PolicyStoreError,
+  PolicyValidationError,
+  type ApplyOptions,
+  type ApplyResult,
+  type PolicySnapshot,
+  type PolicyStore,
+  type PolicyStoreOptions,
+  type PolicyVersion,
+  type PolicyVersionSummary,
+} from './policy-store.js'
+export { createPolicyWatcher, type PolicyWatcher, type PolicyWatcherOptions } from './watcher.js'

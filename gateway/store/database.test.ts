@@ -1,0 +1,183 @@
+/**
+ * One conformance suite for both adapters of the database port: the embedded PGlite and a real
+ * PostgreSQL server (test/services/postgres.ts), so code written against the port behaves the
+ * same on a laptop and in a cluster.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startPostgres, type PostgresService } from '../../test/services/postgres.js'
+import { migrate, migrations, pingWith, type Database, type Migration } from './index.js'
+import { openPglite } from './pglite.js'
+import { openPostgres } from './postgres.js'
+
+let server: PostgresService
+beforeAll(async () => {
+  server = await startPostgres()
+})
+afterAll(async () => {
+  await server?.stop()
+})
+
+interface Adapter {
+  name: string
+  open(): Promise<Database>
+}
+
+let counter = 0
+const adapters: Adapter[] = [
+  { name: 'pglite', open: () => openPglite() },
+  {
+    name: 'postgres',
+    async open() {
+      const { url } = await server.createDatabase(`conformance_${++counter}`)
+      return openPostgres({ url })
+    },
+  },
+]
+
+describe.each(adapters)('database port on $name', (adapter) => {
+  let db: Database
+  beforeAll(async () => {
+    db = await adapter.open()
+    await db.query('create table items (id integer primary key, label text not null, tags jsonb, at timestamptz default now())')
+  })
+  afterAll(async () => {
+    await db?.close()
+  })
+
+  it('says which kind it is', () => {
+    expect(db.kind).toBe(adapter.name)
+  })
+
+  it('binds $n parameters and returns typed rows (jsonb parsed, int8 as number, timestamptz as Date)', async () => {
+    await db.query('insert into items (id, label, tags) values ($1, $2, $3)', [1, "it's", JSON.stringify(['a', 'b'])])
+    const rows = await db.query<{ id: number; label: string; tags: string[]; at: Date; n: number }>('select id, label, tags, at, count(*) over () as n from items where id = $1', [1])
+    expect(rows).toHaveLength(1)
+    expect(rows[0]).toMatchObject({ id: 1, label: "it's", tags: ['a', 'b'], n: 1 })
+    expect(rows[0]?.at).toBeInstanceOf(Date)
+  })
+
+  it('commits a transaction that resolves', async () => {
+    const result = await db.transaction(async (tx) => {
+      await tx.query('insert into items (id, label) values ($1, $2)', [2, 'two'])
+      return (await tx.query<{ label: string }>('select label from items where id = 2'))[0]?.label
+    })
+    expect(result).toBe('two')
+    expect(await db.query('select 1 from items where id = 2')).toHaveLength(1)
+  })
+
+  it('rolls back a transaction that throws, and rethrows its error', async () => {
+    const failure = db.transaction(async (tx) => {
+      await tx.query('insert into items (id, label) values ($1, $2)', [3, 'three'])
+      throw new Error('changed my mind')
+    })
+    await expect(failure).rejects.toThrow('changed my mind')
+    expect(await db.query('select 1 from items where id = 3')).toHaveLength(0)
+  })
+
+  it('rolls back on an SQL error and stays usable', async () => {
+    await expect(db.transaction((tx) => tx.query('insert into items (id, label) values (2, $1)', ['duplicate']))).rejects.toThrow(/duplicate key|unique/)
+    expect((await db.query<{ label: string }>('select label from items where id = 2'))[0]?.label).toBe('two')
+  })
+
+  it('answers ping with a latency', async () => {
+    const ping = await db.ping(AbortSignal.timeout(1000))
+    expect(ping.ok).toBe(true)
+    expect(ping.latencyMs).toBeGreaterThanOrEqual(0)
+  })
+
+  it('migrates once, records it, and a second run applies nothing', async () => {
+    expect(await migrate(db)).toEqual(migrations.map((m) => m.id))
+    expect(await migrate(db)).toEqual([])
+    expect((await db.query<{ id: string }>('select id from schema_migrations order by id')).map((r) => r.id)).toEqual(migrations.map((m) => m.id))
+  })
+
+  it('a failing migration applies nothing of itself or of the ones before it in the run', async () => {
+    const list: Migration[] = [
+      ...migrations,
+      { id: '9000_good', statements: ['create table later_good (id integer)'] },
+      { id: '9001_bad', statements: ['create table later_bad (id integer)', 'select * from no_such_table'] },
+    ]
+    await expect(migrate(db, list)).rejects.toThrow(/migration 9001_bad failed/)
+    expect(await db.query("select 1 from schema_migrations where id like '9%'")).toHaveLength(0)
+    await expect(db.query('select * from later_good')).rejects.toThrow()
+  })
+
+  it('refuses to update or delete a policy version (immutable)', async () => {
+    await db.query("insert into policy_versions (author, digest, files, diff) values ('t', $1, '[]', '')", ['0'.repeat(64)])
+    await expect(db.query("update policy_versions set author = 'x'")).rejects.toThrow(/immutable/)
+    await expect(db.query('delete from policy_versions')).rejects.toThrow(/immutable/)
+  })
+})
+
+describe('PGlite on disk', () => {
+  it('keeps data across reopen, and one data dir is opened by one process at a time', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lgsp-pglite-'))
+    try {
+      const dataDir = join(dir, 'pglite')
+      const first = await openPglite({ dataDir })
+      await migrate(first)
+      await first.query('insert into schema_migrations (id) values ($1)', ['marker'])
+      await expect(openPglite({ dataDir })).rejects.toThrow(`in use by process ${process.pid}`)
+      await first.close()
+      // A lock left by a process that died is taken over.
+      writeFileSync(`${dataDir}.lock`, '4194000')
+      const again = await openPglite({ dataDir })
+      expect(await again.query("select 1 from schema_migrations where id = 'marker'")).toHaveLength(1)
+      expect(await migrate(again)).toEqual([])
+      await again.close()
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 60_000)
+})
+
+describe('PostgreSQL with several instances', () => {
+  it('two instances migrating at once apply each migration once', async () => {
+    const { url } = await server.createDatabase('concurrent_migrate')
+    const [one, two] = [openPostgres({ url }), openPostgres({ url })]
+    try {
+      const [a, b] = await Promise.all([migrate(one), migrate(two)])
+      expect([...a, ...b].sort()).toEqual(migrations.map((m) => m.id))
+      expect(await one.query('select id from schema_migrations')).toHaveLength(migrations.length)
+    } finally {
+      await Promise.all([one.close(), two.close()])
+    }
+  })
+})
+
+describe('PostgreSQL outages', () => {
+  it('ping reports a dead server within its deadline, and the pool recovers after a restart', async () => {
+    const { url } = await server.createDatabase('outage')
+    const errors: Error[] = []
+    const db = openPostgres({ url, connectionTimeoutMs: 500, onError: (error) => errors.push(error) })
+    try {
+      expect((await db.ping(AbortSignal.timeout(1000))).ok).toBe(true)
+      await server.kill()
+      const started = Date.now()
+      const ping = await db.ping(AbortSignal.timeout(1000))
+      expect(ping.ok).toBe(false)
+      expect(Date.now() - started).toBeLessThan(1500)
+      await server.restart()
+      let ok = false
+      for (let i = 0; i < 20 && !ok; i++) ok = (await db.ping(AbortSignal.timeout(1000))).ok
+      expect(ok).toBe(true)
+    } finally {
+      await db.close()
+    }
+  }, 60_000)
+})
+
+describe('pingWith', () => {
+  it('answers timeout when the query outlives the signal', async () => {
+    const controller = new AbortController()
+    const pending = pingWith(() => new Promise(() => undefined), controller.signal)
+    controller.abort()
+    expect(await pending).toEqual({ ok: false, detail: 'timeout' })
+  })
+  it('answers the error message when the query fails', async () => {
+    expect(await pingWith(() => Promise.reject(new Error('boom')), AbortSignal.timeout(1000))).toEqual({ ok: false, detail: 'boom' })
+  })
+})

@@ -1,0 +1,85 @@
+/**
+ * The embedded adapter: PGlite (PostgreSQL compiled to WebAssembly) in this process, its data
+ * in a directory. Node-only (files); imported by entries, the CLI and tests alone.
+ */
+import { mkdir, open, readFile, rm } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import { PGlite } from '@electric-sql/pglite'
+import { pingWith, type Database, type Queryable } from './database.js'
+
+export interface PgliteOptions {
+  /** Where the cluster lives (`DATA_DIR/pglite`); omitted: in memory, for tests. */
+  dataDir?: string
+}
+
+/**
+ * PGlite has no lock of its own, and two processes writing one data dir corrupt it. A lock file
+ * beside the dir holds the owner's pid; a dead owner's lock is taken over.
+ */
+async function acquireLock(path: string): Promise<() => Promise<void>> {
+  await mkdir(dirname(path), { recursive: true })
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const handle = await open(path, 'wx', 0o600)
+      await handle.writeFile(String(process.pid))
+      await handle.close()
+      return () => rm(path, { force: true })
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+      const owner = Number((await readFile(path, 'utf8').catch(() => '')).trim())
+      if (Number.isInteger(owner) && owner > 0 && isAlive(owner)) {
+        throw new Error(`the embedded database ${dirname(path)} is in use by process ${owner}; stop it first, or use a PostgreSQL server (DATABASE_URL)`)
+      }
+      await rm(path, { force: true })
+    }
+  }
+  throw new Error(`could not lock the embedded database (${path})`)
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+class PgliteDatabase implements Database {
+  readonly kind = 'pglite' as const
+  private closed: Promise<void> | null = null
+
+  constructor(
+    private readonly pg: PGlite,
+    private readonly unlock: () => Promise<void>,
+  ) {}
+
+  async query<R = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<R[]> {
+    return (await this.pg.query<R>(sql, params)).rows
+  }
+
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    return this.pg.transaction((tx) => fn({ query: async <R>(sql: string, params: unknown[] = []) => (await tx.query<R>(sql, params)).rows }))
+  }
+
+  ping(signal: AbortSignal) {
+    return pingWith(() => this.pg.query('select 1'), signal)
+  }
+
+  close(): Promise<void> {
+    this.closed ??= this.pg.close().finally(() => this.unlock())
+    return this.closed
+  }
+}
+
+export async function openPglite(options: PgliteOptions = {}): Promise<Database> {
+  if (!options.dataDir) return new PgliteDatabase(await PGlite.create(), async () => undefined)
+  const unlock = await acquireLock(`${options.dataDir}.lock`)
+  try {
+    await mkdir(options.dataDir, { recursive: true, mode: 0o700 })
+    return new PgliteDatabase(await PGlite.create(options.dataDir), unlock)
+  } catch (error) {
+    await unlock()
+    throw error
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * The shared adapter: a PostgreSQL server through a `pg` connection pool. Node-only (sockets);
+ * imported by entries, the CLI and tests alone.
+ */
+import pg from 'pg'
+import { pingWith, type Database, type Queryable } from './database.js'
+
+export interface PostgresOptions {
+  /** `postgres://user@host:port/db` (config.ts has refused credentials in it: use PG* variables or .pgpass). */
+  url: string
+  /** @default 10 */
+  max?: number
+  /** How long to wait for a connection before a query fails, so a dead server fails fast. @default 2000 */
+  connectionTimeoutMs?: number
+  /** Called when an idle connection breaks (the server restarted); the pool replaces it. */
+  onError?: (error: Error) => void
+}
+
+const INT8_OID = 20
+// PGlite returns int8 (count(*), sums) as a number; parse it the same way here so callers see
+// one behaviour. Values beyond 2^53 are not expected in this schema (identity columns are int4).
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
+}
+
+class PostgresDatabase implements Database {
+  readonly kind = 'postgres' as const
+  private closed: Promise<void> | null = null
+
+  constructor(private readonly pool: pg.Pool) {}
+
+  async query<R = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<R[]> {
+    return (await this.pool.query(sql, params)).rows as R[]
+  }
+
+  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect()
+    let broken: Error | undefined
+    try {
+      await client.query('begin')
+      const result = await fn({ query: async <R>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as R[] })
+      await client.query('commit')
+      return result
+    } catch (error) {
+      try {
+        await client.query('rollback')
+      } catch (rollbackError) {
+        // The connection is unusable (server gone): do not hand it back to the pool.
+        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError))
+      }
+      throw error
+    } finally {
+      client.release(broken)
+    }
+  }
+
+  ping(signal: AbortSignal) {
+    return pingWith(() => this.pool.query('select 1'), signal)
+  }
+
+  close(): Promise<void> {
+    this.closed ??= this.pool.end()
+    return this.closed
+  }
+}
+
+export function openPostgres(options: PostgresOptions): Database {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.max ?? 10,
+    connectionTimeoutMillis: options.connectionTimeoutMs ?? 2000,
+    types,
+  })
+  // Without a listener an idle connection's error (server restart) would crash the process.
+  pool.on('error', (error) => options.onError?.(error))
+  return new PostgresDatabase(pool)
+}

@@ -1,0 +1,227 @@
+/**
+ * A real PostgreSQL server (Debian `postgresql` package) for tests, on 127.0.0.1 and a free port,
+ * its cluster in a temp dir, trust authentication. Every process started here is stopped by
+ * `stop()` or, at the latest, when the test process exits. CI installs it with
+ * `apt-get install postgresql` (DESIGN §9).
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { accessSync, chmodSync, chownSync, constants, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import pg from 'pg'
+
+export interface PostgresService {
+  /** `postgres://postgres@127.0.0.1:<port>/postgres`, for adapters opened in the test process. */
+  url: string
+  /** The same without the user name (config.ts refuses credentials in DATABASE_URL); set PGUSER=postgres beside it. */
+  configUrl: string
+  port: number
+  /** Creates a fresh database and returns its URL pair, so test files sharing a server do not meet. */
+  createDatabase(name: string): Promise<{ url: string; configUrl: string }>
+  /** SIGINT, PostgreSQL's fast shutdown (SIGTERM would wait for every client to leave); SIGKILL after 5 s; then removes the temp dir. Idempotent. */
+  stop(): Promise<void>
+  /** SIGKILL: a crash. The port closes at once; `restart()` brings it back with its data. */
+  kill(): Promise<void>
+  /** Starts the server again on the same port and data (after `kill()`, or stops the live one first). */
+  restart(): Promise<void>
+}
+
+const INSTALL_HINT = 'PostgreSQL is not installed: run `apt-get install postgresql` (Debian)'
+const live = new Set<ChildProcess>()
+let exitHookInstalled = false
+
+/** The newest installed server's bin dir (`/usr/lib/postgresql/<major>/bin`), or null. */
+export function findPostgresBin(): string | null {
+  let majors: string[]
+  try {
+    majors = readdirSync('/usr/lib/postgresql').filter((name) => /^\d+$/.test(name)).sort((a, b) => Number(b) - Number(a))
+  } catch {
+    return null
+  }
+  for (const major of majors) {
+    const bin = `/usr/lib/postgresql/${major}/bin`
+    try {
+      accessSync(join(bin, 'initdb'), constants.X_OK)
+      accessSync(join(bin, 'postgres'), constants.X_OK)
+      return bin
+    } catch {
+      // incomplete install; try an older major
+    }
+  }
+  return null
+}
+
+interface ServerUser {
+  uid?: number
+  gid?: number
+}
+
+/**
+ * initdb and postgres refuse to run as root: then run them as the `postgres` user, spawned with
+ * its uid directly (not through runuser), so the child's pid is the postmaster's and SIGKILL
+ * reaches the server itself.
+ */
+function serverUser(): ServerUser {
+  if (process.getuid?.() !== 0) return {}
+  return {
+    uid: Number(execFileSync('id', ['-u', 'postgres']).toString().trim()),
+    gid: Number(execFileSync('id', ['-g', 'postgres']).toString().trim()),
+  }
+}
+
+export async function startPostgres(): Promise<PostgresService> {
+  const bin = findPostgresBin()
+  if (!bin) throw new Error(INSTALL_HINT)
+  installExitHook()
+  const port = await freePort()
+  const dir = mkdtempSync(join(tmpdir(), 'lgsp-pg-'))
+  const dataDir = join(dir, 'data')
+  const user = serverUser()
+  if (user.uid !== undefined && user.gid !== undefined) chownSync(dir, user.uid, user.gid)
+  chmodSync(dir, 0o700)
+  try {
+    execFileSync(join(bin, 'initdb'), ['-D', dataDir, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-sync', '--no-instructions'], {
+      ...user,
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true })
+    const stderr = (error as { stderr?: Buffer }).stderr?.toString() ?? ''
+    throw new Error(`initdb failed: ${stderr || (error as Error).message}`)
+  }
+  let child: ChildProcess | null = null
+  try {
+    child = await launch(bin, port, dir, dataDir, user)
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true })
+    throw error
+  }
+  let stopped = false
+
+  async function terminate(signal: NodeJS.Signals): Promise<void> {
+    const current = child
+    child = null
+    if (current) await killAndWait(current, signal)
+  }
+
+  const urls = (db: string) => ({ url: `postgres://postgres@127.0.0.1:${port}/${db}`, configUrl: `postgres://127.0.0.1:${port}/${db}` })
+  return {
+    ...urls('postgres'),
+    port,
+    async createDatabase(name) {
+      if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a plain database name: ${name}`)
+      const client = new pg.Client({ connectionString: urls('postgres').url })
+      await client.connect()
+      try {
+        await client.query(`create database ${name}`)
+      } finally {
+        await client.end()
+      }
+      return urls(name)
+    },
+    async stop() {
+      if (stopped) return
+      stopped = true
+      await terminate('SIGINT')
+      rmSync(dir, { recursive: true, force: true })
+    },
+    kill: () => terminate('SIGKILL'),
+    async restart() {
+      if (stopped) throw new Error('postgres was stopped; start a new one')
+      await terminate('SIGINT')
+      // After a SIGKILL the old backends may hold the shared memory for a moment; postgres
+      // refuses to start until they have gone, so try again for a few seconds.
+      const deadline = Date.now() + 10_000
+      for (;;) {
+        try {
+          child = await launch(bin, port, dir, dataDir, user)
+          return
+        } catch (error) {
+          if (Date.now() > deadline) throw error
+          await new Promise((resolve) => setTimeout(resolve, 200))
+        }
+      }
+    },
+  }
+}
+
+async function launch(bin: string, port: number, dir: string, dataDir: string, user: ServerUser): Promise<ChildProcess> {
+  // fsync off: a test cluster need not survive a power cut, and it makes start-up and commits fast.
+  const args = ['-D', dataDir, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=50']
+  const child = spawn(join(bin, 'postgres'), args, { ...user, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] })
+  live.add(child)
+  let output = ''
+  const collect = (chunk: Buffer) => {
+    output = (output + chunk.toString('utf8')).slice(-4000)
+  }
+  child.stdout?.on('data', collect)
+  child.stderr?.on('data', collect)
+  child.once('exit', () => live.delete(child))
+  const exited = new Promise<never>((_, reject) => {
+    child.once('error', (error) => reject(new Error(`postgres failed to start: ${error.message}`)))
+    child.once('exit', (code, signal) => reject(new Error(`postgres exited (${code ?? signal}) before accepting connections:\n${output}`)))
+  })
+  exited.catch(() => undefined)
+  const deadline = Date.now() + 20_000
+  try {
+    for (;;) {
+      if (await Promise.race([accepts(port), exited])) return child
+      if (Date.now() > deadline) throw new Error(`postgres on port ${port} did not accept connections within 20 s:\n${output}`)
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+  } catch (error) {
+    await killAndWait(child, 'SIGKILL')
+    throw error
+  }
+}
+
+/** True when a real query succeeds (the port opens before the server is ready for queries). */
+async function accepts(port: number): Promise<boolean> {
+  const client = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${port}/postgres`, connectionTimeoutMillis: 1000 })
+  client.on('error', () => undefined)
+  try {
+    await client.connect()
+    await client.query('select 1')
+    return true
+  } catch {
+    return false
+  } finally {
+    await client.end().catch(() => undefined)
+  }
+}
+
+function killAndWait(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
+  return new Promise((resolve) => {
+    const escalate = setTimeout(() => child.kill('SIGKILL'), 5000)
+    child.once('exit', () => {
+      clearTimeout(escalate)
+      resolve()
+    })
+    child.kill(signal)
+  })
+}
+
+/** Binds port 0 to let the kernel pick a free port, then releases it for postgres. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      const port = typeof address === 'object' && address ? address.port : 0
+      server.close(() => (port ? resolve(port) : reject(new Error('could not find a free port'))))
+    })
+  })
+}
+
+function installExitHook(): void {
+  if (exitHookInstalled) return
+  exitHookInstalled = true
+  // SIGQUIT, not SIGKILL: the postmaster then takes its backends down with it at once.
+  process.on('exit', () => {
+    for (const child of live) child.kill('SIGQUIT')
+  })
+}
