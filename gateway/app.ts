@@ -44,7 +44,9 @@ const requireJson: MiddlewareHandler<GatewayEnv> = async (c, next) => {
 export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
   const logger = deps.logger ?? silentLogger
   const graphiql = deps.mode !== 'production'
-  const yoga = createGraphQLHandler({ connectors: deps.connectors, logger })
+  const yoga = createGraphQLHandler({ connectors: deps.connectors, logger, policies: deps.policies, ...(deps.keyedHash ? { keyedHash: deps.keyedHash } : {}) })
+  // The agency registry follows the policy documents: a suspension rolled out takes effect at once.
+  deps.policies.onReplace((_active, set) => deps.identity.registry.replace(set.agencies))
   const app = new Hono<GatewayEnv>()
 
   app.use('*', requestId())

@@ -79,6 +79,12 @@ export const configSchema = z
     GATEWAY_ISSUER: optionalUrl(['http', 'https']),
     /** Encrypts the gateway's private signing keys at rest (AES-256-GCM, scrypt). Required in production. */
     GATEWAY_KEYS_PASSPHRASE: z.string().min(16, 'must be at least 16 characters').optional(),
+    /**
+     * Key of the keyed hashes (HMAC-SHA-256) the gateway shows or stores instead of identifiers:
+     * `hash` masks now, audit subjects later. Required in production; in development one is
+     * generated into DATA_DIR/keys/hash-secret.
+     */
+    HASH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     /** JSON array of trusted external issuers: [{ issuer, jwksUri, audience, agencyClaim?, clientClaim? }]. */
     TRUSTED_ISSUERS: z
       .string()
@@ -120,6 +126,7 @@ export const configSchema = z
       if (!config[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required in production (sandbox registries are for development)' })
     }
     if (!config.GATEWAY_ISSUER) ctx.addIssue({ code: 'custom', path: ['GATEWAY_ISSUER'], message: 'is required in production' })
+    if (!config.HASH_SECRET) ctx.addIssue({ code: 'custom', path: ['HASH_SECRET'], message: 'is required in production (keyed hashes of identifiers)' })
     if (!config.GATEWAY_KEYS_PASSPHRASE) ctx.addIssue({ code: 'custom', path: ['GATEWAY_KEYS_PASSPHRASE'], message: 'is required in production (private keys are encrypted at rest)' })
   })
 

@@ -1,6 +1,8 @@
 import type { Connectors } from '../connectors/index.js'
 import type { AccessTokens } from './identity/access-token.js'
 import type { AgencyRegistry } from './identity/agency-registry.js'
+import type { KeyedHash } from '../policies/index.js'
+import type { PolicyRuntime } from './policy/index.js'
 import type { SharedStore } from './shared-store/index.js'
 
 /** The subset of pino's interface the core uses, so tests can pass a silent logger. */
@@ -45,6 +47,10 @@ export interface IdentityDeps {
 export interface GatewayDeps {
   connectors: Connectors
   identity: IdentityDeps
+  /** The active agency policies (deny by default: an agency without a grant reads nothing). */
+  policies: PolicyRuntime
+  /** Keyed hash (HMAC) for `hash` masks; without it a `hash` mask redacts. */
+  keyedHash?: KeyedHash
   /** `production` turns off GraphiQL and development conveniences. */
   mode: 'development' | 'test' | 'production'
   /** Largest request body in bytes. @default 262144 */

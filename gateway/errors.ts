@@ -31,6 +31,8 @@ declare module 'graphql' {
     origin?: ErrorOrigin
     connector?: string
     requestId?: string
+    /** Policy denials: which coordinates, why, and the grant that could allow each. */
+    denials?: unknown
   }
 }
 

@@ -4,13 +4,17 @@
  */
 import { createConnectors } from '../connectors/index.js'
 import { POPULATION_SANDBOX_API_KEY, startSandboxes, type Sandboxes, type WorldOptions } from '../connectors/sandboxes.js'
-import { createGateway } from '../gateway/index.js'
-import { createTestIdentity } from './identity.js'
+import { createGateway, createPolicyRuntime } from '../gateway/index.js'
+import type { PolicySet } from '../policies/index.js'
+import { agencyDocument, createTestIdentity } from './identity.js'
+import { TEST_PURPOSE, testPolicySet } from './policies.js'
 
 export interface TestGatewayOptions {
   world?: WorldOptions
   /** Upstream deadline. @default 1000 */
   timeoutMs?: number
+  /** The policies in force. @default the test agency reads everything for KIEM_THU */
+  policies?: (identity: Awaited<ReturnType<typeof createTestIdentity>>) => PolicySet
 }
 
 export interface GraphQLResponse {
@@ -31,7 +35,10 @@ export async function createTestGateway(options: TestGatewayOptions = {}) {
     timeoutMs: options.timeoutMs ?? 1000,
   })
   const identity = await createTestIdentity()
-  const app = createGateway({ connectors, mode: 'test', identity: identity.deps })
+  const policySet = options.policies?.(identity) ?? testPolicySet([agencyDocument('test-agency', [identity.client])])
+  const policies = createPolicyRuntime(policySet)
+  if (options.policies) identity.registry.replace(policySet.agencies)
+  const app = createGateway({ connectors, mode: 'test', identity: identity.deps, policies })
   const defaultToken = await identity.token()
 
   async function graphql(
@@ -41,7 +48,7 @@ export async function createTestGateway(options: TestGatewayOptions = {}) {
   ): Promise<GraphQLResponse> {
     const res = await app.request('/graphql', {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${defaultToken}`, ...headers },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${defaultToken}`, 'x-purpose': TEST_PURPOSE, ...headers },
       body: JSON.stringify({ query, variables }),
     })
     return { status: res.status, headers: res.headers, body: (await res.json()) as GraphQLResponse['body'] }
@@ -57,7 +64,7 @@ export async function createTestGateway(options: TestGatewayOptions = {}) {
     }
   }
 
-  return { app, graphql, identity, sandboxes, world: sandboxes.world, resetHits, clearFaults, close: () => sandboxes.close() }
+  return { app, graphql, identity, policies, sandboxes, world: sandboxes.world, resetHits, clearFaults, close: () => sandboxes.close() }
 }
 
 export type TestGateway = Awaited<ReturnType<typeof createTestGateway>>

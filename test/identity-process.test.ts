@@ -61,7 +61,7 @@ async function obtainToken(clientId: string): Promise<string> {
 
 const query = JSON.stringify({ query: '{ administrativeUnit(code: "00097") { fullName } }' })
 const call = (token: string) =>
-  fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: query })
+  fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': 'KIEM_TRA_KET_NOI' }, body: query })
 
 describe('identity across processes', () => {
   it('a client process obtains a token with nothing but its private key and the token endpoint', async () => {

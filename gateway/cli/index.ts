@@ -1,10 +1,11 @@
 /**
- * `lgsp`: the operator command. Policy, audit and admin commands arrive with those capabilities.
+ * `lgsp`: the operator command. Audit and admin commands arrive with those capabilities.
  */
 import { parseArgs } from 'node:util'
 import { startSandboxes } from '../../connectors/sandboxes.js'
 import { ConfigError } from '../config.js'
 import { keysCommand } from './keys.js'
+import { policyCommand, policyUsage } from './policy.js'
 import { tokenCommand } from './token.js'
 
 const usage = `Usage: lgsp <command> [options]
@@ -18,7 +19,7 @@ Commands:
           (uses DATA_DIR, POLICIES_DIR and the issuer from the same environment as the gateway).
   keys rotate
           Add a gateway signing key; the old one verifies until its tokens expire, then retires.
-  help    Show this text.
+${policyUsage}  help    Show this text.
 `
 
 async function sandbox(args: string[]): Promise<number> {
@@ -75,6 +76,8 @@ export async function run(argv: string[]): Promise<number> {
         return await tokenCommand(rest)
       case 'keys':
         return await keysCommand(rest)
+      case 'policy':
+        return await policyCommand(rest)
       case undefined:
       case 'help':
       case '--help':

@@ -9,8 +9,11 @@ export interface BannerInput {
   example?: { enterpriseCode: string }
 }
 
+/** The purpose the example declares: the tax office's grant covers every field it reads. */
+export const EXAMPLE_PURPOSE = 'QUAN_LY_THUE'
+
 export function exampleQuery(enterpriseCode: string): string {
-  return `{ enterprise(code: "${enterpriseCode}") { code nameVi status { name } legalRepresentatives { name { full } title citizen { birthDate residence { permanent { commune { fullName } province { name } } } landParcels { parcelKey area uses { typeCode typeName } } } } } }`
+  return `{ enterprise(code: "${enterpriseCode}") { code nameVi status { name } legalRepresentatives { name { full } title pin citizen { residence { permanent { commune { fullName } province { name } } } landParcels { parcelKey area uses { typeCode typeName } } } } } }`
 }
 
 export function renderBanner(input: BannerInput): string {
@@ -33,9 +36,9 @@ export function renderBanner(input: BannerInput): string {
     const body = JSON.stringify({ query: exampleQuery(input.example.enterpriseCode) })
     lines.push(
       '',
-      'Try it (an enterprise, its legal representative in the population registry, and their land parcels):',
+      'Try it (an enterprise, its legal representative in the population registry, and their land parcels; the PIN is masked for the tax office):',
       `  TOKEN=$(npx lgsp token --agency thue-ha-noi)`,
-      `  curl -s ${input.gatewayUrl}/graphql -H 'content-type: application/json' -H "authorization: Bearer $TOKEN" \\`,
+      `  curl -s ${input.gatewayUrl}/graphql -H 'content-type: application/json' -H "authorization: Bearer $TOKEN" -H 'x-purpose: ${EXAMPLE_PURPOSE}' \\`,
       `    -d '${body}'`,
     )
   }

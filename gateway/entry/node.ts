@@ -1,6 +1,7 @@
 /**
  * Node entry: parse the configuration once, start the sandbox registries for any upstream left
- * unset (development only), wire the connectors and serve the gateway.
+ * unset (development only), open the database (PGlite in DATA_DIR, or DATABASE_URL) and the
+ * policy store, wire the connectors and serve the gateway.
  */
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -11,7 +12,11 @@ import { POPULATION_SANDBOX_API_KEY, startSandboxes, type Sandboxes } from '../.
 import { createGateway } from '../app.js'
 import { ConfigError, parseConfig, type Config } from '../config.js'
 import { renderBanner } from './banner.js'
+import { databaseReadiness, openDatabase } from './database.js'
 import { createNodeIdentity } from './identity.js'
+import { policySetOf, startPolicyRuntime } from './policies.js'
+import { createKeyedHash } from './keyed-hash.js'
+import { createPolicyRuntime, type PolicyRuntime } from '../policy/index.js'
 
 /** How long a stopping gateway waits for requests in flight before cutting connections. */
 const SHUTDOWN_DRAIN_MS = 10_000
@@ -31,6 +36,9 @@ function loadConfig(): Config {
 async function main(): Promise<void> {
   const config = loadConfig()
   const logger = pino({ level: config.LOG_LEVEL, base: { service: 'lgsp-gateway' } })
+  // Opened while the sandboxes generate their world: PGlite's first start (initdb) takes seconds.
+  const opening = openDatabase(config, logger)
+  opening.catch(() => undefined)
   const needsSandbox = !config.UPSTREAM_POPULATION_URL || !config.UPSTREAM_LAND_URL || !config.UPSTREAM_BUSINESS_URL
   let sandboxes: Sandboxes | undefined
   if (needsSandbox) {
@@ -54,7 +62,27 @@ async function main(): Promise<void> {
     timeoutMs: config.UPSTREAM_TIMEOUT_MS,
   })
   const nodeIdentity = await createNodeIdentity(config, logger)
-  const app = createGateway({ connectors, identity: nodeIdentity.identity, mode: config.NODE_ENV, bodyLimitBytes: config.BODY_LIMIT_BYTES, logger })
+  const db = await opening
+  // The gateway's policies follow the store's active version: the first now, every later
+  // activation (by any instance or `lgsp policy apply|activate|rollback`) within a poll interval.
+  let policies: PolicyRuntime | undefined
+  const policyRuntime = await startPolicyRuntime({
+    db,
+    dir: config.POLICIES_DIR,
+    logger,
+    applyDirOnStart: config.NODE_ENV !== 'production',
+    onChange: (snapshot) => {
+      // A version that does not load (it passed validation when applied, but the schema may have
+      // changed since) throws: the old version keeps serving and the watcher reports it.
+      policies?.replace(policySetOf(snapshot.files), snapshot.version)
+    },
+  })
+  const initialSet = policySetOf(policyRuntime.snapshot.files)
+  policies = createPolicyRuntime(initialSet, policyRuntime.snapshot.version)
+  // The identity registry was read from the directory; the store's active version rules.
+  nodeIdentity.identity.registry.replace(initialSet.agencies)
+  const keyedHash = await createKeyedHash({ secret: config.HASH_SECRET, dataDir: config.DATA_DIR, production: config.NODE_ENV === 'production' })
+  const app = createGateway({ connectors, identity: nodeIdentity.identity, policies, keyedHash, mode: config.NODE_ENV, bodyLimitBytes: config.BODY_LIMIT_BYTES, logger, readiness: [databaseReadiness(db)] })
   const server = await new Promise<Server>((resolve, reject) => {
     const started = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(started as Server)) as Server
     started.once('error', reject)
@@ -86,7 +114,8 @@ async function main(): Promise<void> {
     forced.unref()
     server.close(() => {
       clearTimeout(forced)
-      void Promise.allSettled([sandboxes?.close(), nodeIdentity.close()]).finally(() => process.exit(0))
+      policyRuntime.stop()
+      void Promise.allSettled([sandboxes?.close(), nodeIdentity.close(), db.close()]).finally(() => process.exit(0))
     })
     server.closeIdleConnections()
   }

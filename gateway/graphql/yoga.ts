@@ -1,14 +1,20 @@
 import { createYoga, type YogaServerInstance } from 'graphql-yoga'
 import { createRegistryLoaders, type Connectors, type RequestScope } from '../../connectors/index.js'
+import type { KeyedHash } from '../../policies/index.js'
 import type { Logger } from '../deps.js'
+import type { PolicyRuntime } from '../policy/index.js'
 import type { GatewayContext, GatewayServerContext } from './context.js'
 import { createMaskError } from './mask-error.js'
+import { guardSchema } from './policy/guard-schema.js'
 import { useErrorContract } from './plugins/use-error-contract.js'
+import { usePolicy } from './plugins/use-policy.js'
 import { buildGatewaySchema } from './schema.js'
 
 export interface GraphQLHandlerOptions {
   connectors: Connectors
   logger: Logger
+  policies: PolicyRuntime
+  keyedHash?: KeyedHash
 }
 
 /**
@@ -18,7 +24,8 @@ export interface GraphQLHandlerOptions {
 export function createGraphQLHandler(
   options: GraphQLHandlerOptions,
 ): YogaServerInstance<GatewayServerContext, GatewayContext> {
-  const schema = buildGatewaySchema(options.connectors)
+  // Every resolver wrapped once, here: the request's decision applies however a record is reached.
+  const schema = guardSchema(buildGatewaySchema(options.connectors))
   return createYoga<GatewayServerContext, GatewayContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -36,6 +43,6 @@ export function createGraphQLHandler(
       const scope: RequestScope = { requestId, signal: request.signal }
       return { scope, loaders: createRegistryLoaders(options.connectors, scope) } as GatewayContext
     },
-    plugins: [useErrorContract()],
+    plugins: [usePolicy({ schema, policies: options.policies, ...(options.keyedHash ? { keyedHash: options.keyedHash } : {}) }), useErrorContract()],
   })
 }

@@ -93,7 +93,21 @@ describe('decide: row filters, masks and caps', () => {
     expect(decision.allowed && decision.rowFilters.has('Citizen')).toBe(false)
   })
 
-  it('the most restrictive mask wins when every allowing grant masks; the most generous cap wins', () => {
+  it.each<[string, Grant['mask'], Grant['mask'], unknown]>([
+    ['fewer characters shown wins', { 'Citizen.pin': { keepLast: 0 } }, { 'Citizen.pin': 'last4' }, { keepLast: 0 }],
+    ['redact over anything', { 'Citizen.pin': 'hash' }, { 'Citizen.pin': 'redact' }, 'redact'],
+    ['hash over a partial view', { 'Citizen.pin': { keepFirst: 2 } }, { 'Citizen.pin': 'hash' }, 'hash'],
+    ['first and last characters together would show more: redact', { 'Citizen.pin': { keepFirst: 3 } }, { 'Citizen.pin': 'last4' }, 'redact'],
+  ])('when grants mask differently, the strictest: %s', (_name, maskA, maskB, expected) => {
+    const a = grant({ id: 'a', allow: ['Query.citizen', 'Citizen.pin'], mask: maskA })
+    const b = grant({ id: 'b', allow: ['Query.citizen', 'Citizen.pin'], mask: maskB })
+    for (const order of [[a, b], [b, a]]) {
+      const decision = run(order, ['Query.citizen', 'Citizen.pin'])
+      expect(decision.allowed && decision.masks.get('Citizen.pin')).toEqual(expected)
+    }
+  })
+
+  it('the strictest mask wins when every allowing grant masks; the most generous cap wins', () => {
     const decision = run([local, everywhere], ['Query.citizen', 'Citizen.pin'])
     expect(decision.allowed).toBe(true)
     if (!decision.allowed) return

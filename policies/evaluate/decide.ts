@@ -1,7 +1,7 @@
 import type { AgencyDocument } from '../schema/policy.js'
 import type { Grant, MaskSpec, Purpose } from '../schema/grant.js'
 import { and, bindCondition, or, TRUE, type BoundCondition, type PolicyVariables } from './conditions.js'
-import { maskStrength } from './masks.js'
+import { strictestMask } from './masks.js'
 
 /** What the caller declared about the request, reduced to what grants can require. */
 export interface DeclaredContext {
@@ -136,8 +136,8 @@ export function describeDenial(denial: Extract<CoordinateDecision, { allowed: fa
  * - a record of type T is visible when, for every coordinate of T the operation reads, some
  *   grant allowing that coordinate admits the record (its `where` on T, or none). So asking for
  *   one more field can only narrow what is visible, never widen it;
- * - a coordinate is masked when every grant allowing it masks it (the most restrictive mask
- *   wins); one grant that allows it plainly shows it plainly, as the union of grants says.
+ * - a coordinate is masked when every grant allowing it masks it (the strictest mask wins,
+ *   see `strictestMask`); one grant that allows it plainly shows it plainly, as the union of grants says.
  */
 export function decide(input: DecisionInput): Decision {
   const queryType = input.queryType ?? 'Query'
@@ -176,7 +176,7 @@ export function decide(input: DecisionInput): Decision {
     const allowing = usable.filter(covers)
     if (allowing.length > 0) {
       const masks = allowing.map((grant) => grantMask(grant, coordinate))
-      const mask = masks.every((m) => m !== undefined) ? masks.reduce((a, b) => (maskStrength(b!) > maskStrength(a!) ? b : a)) : undefined
+      const mask = masks.every((m) => m !== undefined) ? masks.reduce((a, b) => strictestMask(a!, b!)) : undefined
       decisions.push({ coordinate, allowed: true, grants: allowing.map((g) => g.id), ...(mask ? { mask } : {}) })
       continue
     }

@@ -9,15 +9,29 @@ export type KeyedHash = (value: string) => string
 
 const REDACTED = '[REDACTED]'
 
-/** How restrictive a mask is, to pick one when grants disagree (higher hides more). */
-export function maskStrength(spec: MaskSpec): number {
-  if (spec === 'redact') return 100
-  if (spec === 'hash') return 90
-  if (spec === 'yearOnly') return 50
-  if (spec === 'last4') return 40
-  // keeping fewer characters hides more
-  if ('keepFirst' in spec) return 30 - Math.min(spec.keepFirst, 29)
-  return 30 - Math.min(spec.keepLast, 29)
+/** How many characters of the value a mask leaves readable (a year is four). */
+function visibleCharacters(spec: MaskSpec): number {
+  if (spec === 'redact' || spec === 'hash') return 0
+  if (spec === 'yearOnly' || spec === 'last4') return 4
+  return 'keepFirst' in spec ? spec.keepFirst : spec.keepLast
+}
+
+const same = (a: MaskSpec, b: MaskSpec) => JSON.stringify(a) === JSON.stringify(b)
+
+/**
+ * The stricter of two masks, when grants disagree: the one that leaves fewer characters
+ * readable; `redact` over `hash` (a hash still shows equality). Two masks that show different
+ * parts of the value (the first characters and the last, a year and a suffix) together would
+ * show more than either: the value is redacted.
+ */
+export function strictestMask(a: MaskSpec, b: MaskSpec): MaskSpec {
+  if (same(a, b)) return a
+  if (a === 'redact' || b === 'redact') return 'redact'
+  if (a === 'hash' || b === 'hash') return 'hash'
+  const keepsEnd = (spec: MaskSpec) => spec === 'last4' || (typeof spec === 'object' && 'keepLast' in spec)
+  if (keepsEnd(a) && keepsEnd(b)) return visibleCharacters(a) <= visibleCharacters(b) ? a : b
+  if (typeof a === 'object' && typeof b === 'object' && 'keepFirst' in a && 'keepFirst' in b) return a.keepFirst <= b.keepFirst ? a : b
+  return 'redact'
 }
 
 function keep(text: string, count: number, from: 'start' | 'end'): string {

@@ -6,6 +6,7 @@ import { exportSPKI, generateKeyPair, SignJWT, base64url, type JWTPayload } from
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { issueSandboxCitizenToken } from '../../gateway/identity/index.js'
 import { createTestGateway, type TestGateway } from '../harness.js'
+import { TEST_PURPOSE } from '../policies.js'
 import { agencyDocument, createTestClient, signAssertion, signContext, TEST_ISSUER, type TestClient } from '../identity.js'
 
 let gw: TestGateway
@@ -21,7 +22,7 @@ const query = JSON.stringify({ query: '{ citizen(pin: "001085000101") { pin name
 const totalHits = () => gw.sandboxes.population.hits() + gw.sandboxes.land.hits() + gw.sandboxes.business.hits()
 
 async function callGraphQL(headers: Record<string, string>) {
-  const res = await gw.app.request('/graphql', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: query })
+  const res = await gw.app.request('/graphql', { method: 'POST', headers: { 'content-type': 'application/json', 'x-purpose': TEST_PURPOSE, ...headers }, body: query })
   return { status: res.status, challenge: res.headers.get('www-authenticate'), body: (await res.json()) as any }
 }
 
@@ -137,20 +138,20 @@ describe('signed request context', () => {
     callGraphQL({ authorization: `Bearer ${token ?? (await gw.identity.token())}`, 'x-request-context': context })
 
   it('is accepted once', async () => {
-    const res = await withContext(await signContext(client, { purpose: 'QUAN_LY_CU_TRU', caseId: 'G09.20-20260609-0092637', endUser: 'can-bo-01' }))
+    const res = await withContext(await signContext(client, { purpose: TEST_PURPOSE, caseId: 'G09.20-20260609-0092637', endUser: 'can-bo-01' }))
     expect(res.status, JSON.stringify(res.body)).toBe(200)
   })
 
   it.each([
     ['replayed', async () => {
-      const context = await signContext(client, { purpose: 'QUAN_LY_CU_TRU' })
+      const context = await signContext(client, { purpose: TEST_PURPOSE })
       expect((await withContext(context)).status).toBe(200)
       gw.resetHits()
       return context
     }],
-    ['expired', async () => signContext(client, { purpose: 'QUAN_LY_CU_TRU' }, { issuedAtOffsetS: -200, expiresInS: 30 })],
-    ['living longer than 60 s', async () => signContext(client, { purpose: 'QUAN_LY_CU_TRU' }, { expiresInS: 600 })],
-    ['signed by another key', async () => signContext(await createTestClient(client.clientId, client.agencyId), { purpose: 'QUAN_LY_CU_TRU' })],
+    ['expired', async () => signContext(client, { purpose: TEST_PURPOSE }, { issuedAtOffsetS: -200, expiresInS: 30 })],
+    ['living longer than 60 s', async () => signContext(client, { purpose: TEST_PURPOSE }, { expiresInS: 600 })],
+    ['signed by another key', async () => signContext(await createTestClient(client.clientId, client.agencyId), { purpose: TEST_PURPOSE })],
     ['not a JWS', async () => 'garbage'],
   ])('%s → 401 UNAUTHENTICATED, no registry call', async (_name, make) => {
     const res = await withContext(await make())
@@ -177,7 +178,7 @@ describe('signed request context', () => {
     const res = await callGraphQL({
       authorization: `Bearer ${await gw.identity.token()}`,
       'x-purpose': 'DIEU_TRA',
-      'x-request-context': await signContext(client, { purpose: 'QUAN_LY_CU_TRU' }),
+      'x-request-context': await signContext(client, { purpose: TEST_PURPOSE }),
     })
     expect(res.status).toBe(400)
     expect(totalHits()).toBe(0)

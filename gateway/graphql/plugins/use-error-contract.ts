@@ -27,6 +27,8 @@ export function useErrorContract(): Plugin<Record<string, unknown>, GatewayServe
         code,
         origin,
         ...(typeof extensions.connector === 'string' ? { connector: extensions.connector } : {}),
+        // A policy denial: coordinate, reason, the grant that could allow it and its legal basis.
+        ...(Array.isArray(extensions.denials) ? { denials: extensions.denials } : {}),
         requestId,
         ...(status !== undefined ? { http: { status } } : {}),
       },

@@ -1,0 +1,100 @@
+import { makeExecutableSchema } from '@graphql-tools/schema'
+import type { Logger } from '../deps.js'
+import { parsePolicySet, type LoadProblem, type PolicyFile, type PolicySet } from '../../policies/index.js'
+import { typeDefs } from '../../schemas/index.js'
+import { checkCoordinates } from '../policy/index.js'
+import { createPolicyStore, createPolicyWatcher, type PolicySnapshot, type PolicyStore } from '../policy-store/index.js'
+import type { Database } from '../store/index.js'
+import { readPolicyFiles } from './load-policies.js'
+
+let canonicalSchema: ReturnType<typeof makeExecutableSchema> | undefined
+const schema = () => (canonicalSchema ??= makeExecutableSchema({ typeDefs }))
+
+/**
+ * The store's validator: the whole set parsed and cross-checked by the policy language, and
+ * every coordinate and `where` path checked against the canonical schema.
+ */
+export function validatePolicyFiles(files: PolicyFile[]): LoadProblem[] {
+  const result = parsePolicySet(files)
+  return result.ok ? checkCoordinates(result.set, schema()) : result.problems
+}
+
+/** A stored version's files as a policy set; throws listing the problems if it does not load. */
+export function policySetOf(files: PolicyFile[]): PolicySet {
+  const result = parsePolicySet(files)
+  const problems = result.ok ? checkCoordinates(result.set, schema()) : result.problems
+  if (!result.ok || problems.length > 0) {
+    throw new Error(`Invalid policy documents:\n${problems.map((p) => `  - ${p.file} ${p.path}: ${p.message}`).join('\n')}`)
+  }
+  return result.set
+}
+
+export const openPolicyStore = (db: Database): PolicyStore => createPolicyStore(db, { validate: validatePolicyFiles })
+
+export interface PolicyRuntimeOptions {
+  db: Database
+  /** POLICIES_DIR: applied as the first version (author `bootstrap`) when the database has none. */
+  dir: string
+  logger: Logger
+  /**
+   * Called with each newly activated version after the initial one (awaited). Throw to refuse
+   * it: the gateway keeps serving the old version and the watcher tries again next poll.
+   */
+  onChange(snapshot: PolicySnapshot): Promise<void> | void
+  /** @default 1000 */
+  intervalMs?: number
+  /**
+   * Apply the directory on every start (a new version only when it changed), not just the first:
+   * the development loop of editing policies/ and restarting. Production keeps the database as
+   * the only source once bootstrapped, so a stale checkout cannot roll policies back.
+   */
+  applyDirOnStart?: boolean
+}
+
+export interface PolicyRuntimeHandle {
+  store: PolicyStore
+  /** The version active at start. */
+  snapshot: PolicySnapshot
+  stop(): void
+}
+
+/**
+ * Loads the active policy version (bootstrapping it from the directory on first start) and
+ * starts watching for activations by any instance or the CLI, so every instance switches within
+ * about one interval (DESIGN §5).
+ */
+export async function startPolicyRuntime(options: PolicyRuntimeOptions): Promise<PolicyRuntimeHandle> {
+  const store = openPolicyStore(options.db)
+  let snapshot = await store.active()
+  if (snapshot && options.applyDirOnStart) {
+    const result = await store.apply(await readPolicyFiles(options.dir), { author: 'startup', message: `applied from ${options.dir} at start (development)` })
+    if (result.created) options.logger.info({ version: result.version }, 'policy directory changed since the active version: applied it')
+    snapshot = await store.active()
+  }
+  if (!snapshot) {
+    const files = await readPolicyFiles(options.dir)
+    const result = await store.apply(files, { author: 'bootstrap', message: `bootstrap from ${options.dir}`, ifNoneActive: true })
+    if (result.created) options.logger.info({ version: result.version, files: files.length }, 'policy store bootstrapped from the policy directory')
+    snapshot = await store.active()
+    if (!snapshot) throw new Error('policy bootstrap stored no active version')
+  }
+  options.logger.info({ version: snapshot.version, digest: snapshot.digest }, 'policy version active')
+  const logger = options.logger
+  const watcher = createPolicyWatcher({
+    store,
+    initialVersion: snapshot.version,
+    ...(options.intervalMs === undefined ? {} : { intervalMs: options.intervalMs }),
+    async onChange(next) {
+      await options.onChange(next)
+      logger.info({ version: next.version, digest: next.digest }, 'policy version switched')
+    },
+    onError: (error) => logger.error({ err: error }, 'policy version not switched; keeping the current one'),
+    // unref: a poll pending must not keep a stopping process alive.
+    schedule(fn, ms) {
+      const handle = setTimeout(fn, ms)
+      handle.unref()
+      return { cancel: () => clearTimeout(handle) }
+    },
+  })
+  return { store, snapshot, stop: () => watcher.stop() }
+}

@@ -1,0 +1,118 @@
+import { execute, GraphQLError, type ExecutionResult, type GraphQLSchema } from 'graphql'
+import type { Plugin } from 'graphql-yoga'
+import { visibleCoordinates, type CoordinateDecision, type KeyedHash } from '../../../policies/index.js'
+import { codeToStatus } from '../../errors.js'
+import type { PolicyRuntime } from '../../policy/index.js'
+import type { GatewayServerContext } from '../context.js'
+import { createRequestDecider } from '../policy/decide-request.js'
+import { maskResult } from '../policy/mask-result.js'
+import { checkRecordCaps } from '../policy/record-caps.js'
+import type { RequestPolicy } from '../policy/request-policy.js'
+import { viewSchema } from '../policy/view-schema.js'
+
+export interface PolicyPluginOptions {
+  schema: GraphQLSchema
+  policies: PolicyRuntime
+  /** Keyed hash for `hash` masks; without one, a `hash` mask redacts. */
+  keyedHash?: KeyedHash
+  now?: () => Date
+}
+
+/** What a denial tells the caller per refused coordinate: never any data. */
+export interface DenialExtension {
+  coordinate: string
+  reason: string
+  grant?: string
+  purposes?: string[]
+  legalBasis?: string
+}
+
+const VIEW_CACHE_LIMIT = 512
+const redactAll: KeyedHash = () => '[REDACTED]'
+
+function denialsOf(coordinates: CoordinateDecision[] | undefined): DenialExtension[] {
+  return (coordinates ?? []).flatMap((c) =>
+    c.allowed
+      ? []
+      : [{ coordinate: c.coordinate, reason: c.reason, ...(c.couldAllow ? { grant: c.couldAllow.grant, purposes: c.couldAllow.purposes, legalBasis: c.couldAllow.legalBasis } : {}) }],
+  )
+}
+
+/**
+ * The agency policy on every GraphQL request (DESIGN §1, §5):
+ * - after validation, the operation's coordinates are decided against the caller's grants for its
+ *   declared purpose; a refusal ends the request there, before any resolver or upstream call;
+ * - an allowed decision goes into the context, where the guarded resolvers apply its row
+ *   filters and record caps (see guard-schema.ts);
+ * - introspection runs against the agency's own view of the schema;
+ * - masks are applied to the result before it leaves.
+ */
+export function usePolicy(options: PolicyPluginOptions): Plugin<Record<string, unknown>, GatewayServerContext> {
+  const decideRequest = createRequestDecider(options.schema)
+  const now = options.now ?? (() => new Date())
+  const hash = options.keyedHash ?? redactAll
+  const views = new Map<string, GraphQLSchema | null>()
+
+  function viewFor(policy: RequestPolicy, context: GatewayServerContext): GraphQLSchema | null {
+    const active = options.policies.current()
+    const rc = context.requestContext
+    // per 10 s, like decisions: a grant that starts or ends changes the view within 10 s
+    const key = `${Math.floor(now().getTime() / 10_000)}\u0000${active.generation}\u0000${policy.agencyId}\u0000${rc.purpose}\u0000${rc.caseId ? 1 : 0}${rc.endUser ? 1 : 0}${rc.signed ? 1 : 0}`
+    if (views.has(key)) return views.get(key)!
+    const agency = active.agencies.get(policy.agencyId)
+    const visible = agency
+      ? visibleCoordinates(agency, { purpose: rc.purpose, caseId: rc.caseId !== null, endUser: rc.endUser !== null, signed: rc.signed }, now())
+      : new Set<string>()
+    const view = viewSchema(options.schema, visible)
+    if (views.size >= VIEW_CACHE_LIMIT) views.clear()
+    views.set(key, view)
+    return view
+  }
+
+  return {
+    // Decided at the start of execution, before any resolver: not in onValidate, whose result
+    // Yoga caches per document for every caller (a decision is per agency, purpose and context).
+    onExecute({ args, setExecuteFn, setResultAndStopExecution, extendContext }) {
+      const context = args.contextValue as unknown as GatewayServerContext & { policy?: RequestPolicy; policyIntrospection?: boolean }
+      const active = options.policies.current()
+      let result = decideRequest(args.document, args.operationName, context.caller, context.requestContext, active, now())
+      if (result.ok) {
+        const overCap = checkRecordCaps(options.schema, args.document, args.operationName, args.variableValues, result.decision.maxRecords)
+        if (overCap) result = { ok: false, code: 'FORBIDDEN', message: overCap }
+      }
+      if (!result.ok) {
+        const denials = denialsOf(result.decision && !result.decision.allowed ? result.decision.coordinates : undefined)
+        setResultAndStopExecution({
+          errors: [
+            new GraphQLError(result.message, {
+              extensions: { code: result.code, origin: 'caller', http: { status: codeToStatus[result.code] }, ...(denials.length ? { denials } : {}) },
+            }),
+          ],
+        })
+        return
+      }
+      const policy: RequestPolicy = { decision: result.decision, version: active.version, agencyId: context.caller.agencyId }
+      extendContext({ policy } as unknown as Partial<typeof args.contextValue>)
+      context.policy = policy
+      if (result.introspection) {
+        const view = viewFor(policy, context)
+        if (!view) {
+          setExecuteFn(() => ({ errors: [new GraphQLError('Nothing is visible for this purpose', { extensions: { code: 'FORBIDDEN', origin: 'caller' } })] }))
+          return
+        }
+        // Data fields in the same operation are allowed (decided above) and exist in the view.
+        setExecuteFn((executionArgs) => execute({ ...executionArgs, schema: view }))
+      }
+      return {
+        onExecuteDone({ result, setResult }) {
+          if (policy.decision.masks.size === 0 || Symbol.asyncIterator in (result as object)) return
+          const single = result as ExecutionResult
+          // In place: execution builds fresh response objects, shared with nothing else.
+          const masked = maskResult(options.schema, args.document, args.operationName, single.data as Record<string, unknown> | null | undefined, policy.decision.masks, hash)
+          ;(context as { policyMasksApplied?: string[] }).policyMasksApplied = masked
+          setResult(single)
+        },
+      }
+    },
+  }
+}

@@ -1,0 +1,59 @@
+import { MapperKind, mapSchema } from '@graphql-tools/utils'
+import { defaultFieldResolver, getNamedType, GraphQLError, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql'
+import { matches, type BoundCondition } from '../../../policies/index.js'
+import type { RequestPolicy } from './request-policy.js'
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
+}
+
+/** Out-of-scope records become what a missing record is: null, or absent from a list. */
+function filterRecords(value: unknown, filter: BoundCondition): unknown {
+  if (value === null || value === undefined) return value
+  if (Array.isArray(value)) return value.filter((item) => item === null || matches(filter, item))
+  return matches(filter, value) ? value : null
+}
+
+const noDecision = () =>
+  // A resolver reached without a decision is a wiring fault: fail closed, reveal nothing.
+  new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR', origin: 'gateway' } })
+
+/**
+ * Wraps every field resolver once, when the schema is built, so each request's decision applies
+ * to every record however it was reached (a root field or a cross-registry link):
+ * - the root field's `first` may not exceed the grant's `maxRecords` (also checked for the
+ *   whole operation before execution), checked again before the connector is called;
+ * - a record of a row-filtered type that fails the filter is replaced by null or dropped from
+ *   its list before any of its fields (or links to other registries) are resolved.
+ * A request with no decision in its context gets nothing.
+ */
+export function guardSchema(schema: GraphQLSchema): GraphQLSchema {
+  const queryTypeName = schema.getQueryType()?.name ?? 'Query'
+  return mapSchema(schema, {
+    [MapperKind.OBJECT_FIELD]: (field, fieldName, typeName) => {
+      const original: GraphQLFieldResolver<unknown, Record<string, unknown>> = field.resolve ?? defaultFieldResolver
+      const returnType = getNamedType(field.type).name
+      const coordinate = `${typeName}.${fieldName}`
+      const capsFirst = typeName === queryTypeName && field.args !== undefined && 'first' in field.args
+      const resolve: GraphQLFieldResolver<unknown, Record<string, unknown>> = (source, args, context, info) => {
+        const policy = context.policy as RequestPolicy | undefined
+        if (!policy) throw noDecision()
+        if (capsFirst) {
+          // Checked before execution too (record-caps.ts); here again, in case a path skipped it.
+          const cap = policy.decision.maxRecords.get(coordinate)
+          const first = (args as { first?: unknown }).first
+          if (cap !== undefined && !(typeof first === 'number' && first <= cap)) {
+            throw new GraphQLError(`${coordinate}: first may be at most ${cap} for this purpose`, {
+              extensions: { code: 'FORBIDDEN', origin: 'caller' },
+            })
+          }
+        }
+        const filter = policy.decision.rowFilters.get(returnType)
+        const result = original(source, args, context, info)
+        if (!filter) return result
+        return isPromiseLike(result) ? Promise.resolve(result).then((value) => filterRecords(value, filter)) : filterRecords(result, filter)
+      }
+      return { ...field, resolve }
+    },
+  })
+}

@@ -1,0 +1,98 @@
+/**
+ * The gateway process on a real PostgreSQL server (DATABASE_URL): it migrates and bootstraps the
+ * policy store on first start, and `/readyz` follows the database down and back up.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { openPostgres } from '../gateway/store/postgres.js'
+import { startPostgres, type PostgresService } from './services/postgres.js'
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+const dataDir = mkdtempSync(join(tmpdir(), 'lgsp-db-process-'))
+let server: PostgresService
+let gateway: ChildProcess | undefined
+let url: string
+let dbUrl: string
+
+beforeAll(async () => {
+  server = await startPostgres()
+  const database = await server.createDatabase('gateway')
+  dbUrl = database.url
+  const env = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    LOG_LEVEL: 'warn',
+    DATA_DIR: dataDir,
+    PORT: '0',
+    DATABASE_URL: database.configUrl,
+    PGUSER: 'postgres',
+    SANDBOX_CITIZENS: '300',
+    SANDBOX_PARCELS: '100',
+    SANDBOX_ENTERPRISES: '100',
+  }
+  gateway = spawn(process.execPath, ['--import', 'tsx', 'gateway/entry/node.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  let out = ''
+  gateway.stdout?.on('data', (chunk) => (out += chunk))
+  gateway.stderr?.on('data', (chunk) => (out += chunk))
+  const deadline = Date.now() + 60_000
+  while (!out.includes("-d '")) {
+    if (Date.now() > deadline || gateway.exitCode !== null) throw new Error(`gateway did not start: ${out}`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  url = /Gateway:\s+(\S+)\/graphql/.exec(out)?.[1] as string
+}, 90_000)
+
+afterAll(async () => {
+  if (gateway && gateway.exitCode === null) {
+    const exited = new Promise((r) => gateway?.once('exit', r))
+    gateway.kill('SIGTERM')
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))])
+    if (gateway.exitCode === null) gateway.kill('SIGKILL')
+  }
+  await server?.stop()
+  rmSync(dataDir, { recursive: true, force: true })
+})
+
+async function readyz(): Promise<{ status: number; body: { status: string; checks: Record<string, { ok: boolean; critical: boolean }> } }> {
+  const res = await fetch(`${url}/readyz`)
+  return { status: res.status, body: await res.json() }
+}
+
+async function until<T>(probe: () => Promise<T>, accept: (value: T) => boolean, withinMs: number): Promise<T> {
+  const deadline = Date.now() + withinMs
+  for (;;) {
+    const value = await probe()
+    if (accept(value) || Date.now() > deadline) return value
+    await new Promise((r) => setTimeout(r, 200))
+  }
+}
+
+describe('gateway on PostgreSQL', () => {
+  it('migrated the database and bootstrapped policy version 1 from POLICIES_DIR', async () => {
+    const db = openPostgres({ url: dbUrl })
+    try {
+      expect((await db.query<{ id: string }>('select id from schema_migrations')).map((r) => r.id)).toContain('0001_policy_store')
+      const versions = await db.query<{ version: number; author: string }>('select version, author from policy_versions')
+      expect(versions).toEqual([{ version: 1, author: 'bootstrap' }])
+    } finally {
+      await db.close()
+    }
+  })
+
+  it('/readyz reports the database as a critical check that follows the server down and up', async () => {
+    const up = await readyz()
+    expect(up.body.checks.database, JSON.stringify(up.body)).toEqual(expect.objectContaining({ ok: true, critical: true }))
+    await server.kill()
+    // Results are cached for 2 s, and a probe has a 1 s deadline.
+    const down = await until(readyz, (r) => r.status === 503, 8000)
+    expect(down.status, JSON.stringify(down.body)).toBe(503)
+    expect(down.body.checks.database?.ok).toBe(false)
+    await server.restart()
+    const back = await until(readyz, (r) => r.body.checks.database?.ok === true, 15_000)
+    expect(back.body.checks.database?.ok, JSON.stringify(back.body)).toBe(true)
+  }, 40_000)
+})

@@ -1,0 +1,34 @@
+/**
+ * Policy sets for tests. The harness's default agency holds one grant over every type for the
+ * purpose KIEM_THU, so connector and API tests exercise the data path; the policy tests use the
+ * sandbox documents under policies/ instead.
+ */
+import { makeExecutableSchema } from '@graphql-tools/schema'
+import { isObjectType } from 'graphql'
+import type { AgencyDocument, AgencyIdentity, PolicySet, Purpose } from '../policies/index.js'
+import { typeDefs } from '../schemas/index.js'
+
+export const TEST_PURPOSE = 'KIEM_THU'
+
+export const testPurposes: Purpose[] = [{ code: TEST_PURPOSE, name: 'Kiểm thử', legalBasis: 'test suite only' }]
+
+/** `Type.*` for every object type of the canonical schema. */
+export function everyType(): string[] {
+  const schema = makeExecutableSchema({ typeDefs })
+  return Object.values(schema.getTypeMap())
+    .filter((type) => isObjectType(type) && !type.name.startsWith('__'))
+    .map((type) => `${type.name}.*`)
+    .sort()
+}
+
+/** An agency document that reads everything for KIEM_THU (and nothing for any other purpose). */
+export function fullAccess(identity: AgencyIdentity): AgencyDocument {
+  return {
+    ...identity,
+    grants: [{ id: 'kiem-thu-toan-bo', purposes: [TEST_PURPOSE], legalBasis: 'test suite only', allow: everyType(), require: { caseId: false, endUser: false, signedContext: false } }],
+  }
+}
+
+export function testPolicySet(agencies: AgencyIdentity[]): PolicySet {
+  return { agencies: agencies.map(fullAccess), purposes: testPurposes }
+}
