@@ -1,6 +1,7 @@
 import { MapperKind, mapSchema } from '@graphql-tools/utils'
 import { defaultFieldResolver, getNamedType, GraphQLError, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql'
 import { matches, type BoundCondition } from '../../../policies/index.js'
+import { pushDownRowFilter } from './pushdown.js'
 import type { RequestPolicy } from './request-policy.js'
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
@@ -34,7 +35,8 @@ export function guardSchema(schema: GraphQLSchema): GraphQLSchema {
       const original: GraphQLFieldResolver<unknown, Record<string, unknown>> = field.resolve ?? defaultFieldResolver
       const returnType = getNamedType(field.type).name
       const coordinate = `${typeName}.${fieldName}`
-      const capsFirst = typeName === queryTypeName && field.args !== undefined && 'first' in field.args
+      const isRoot = typeName === queryTypeName
+      const capsFirst = isRoot && field.args !== undefined && 'first' in field.args
       const resolve: GraphQLFieldResolver<unknown, Record<string, unknown>> = (source, args, context, info) => {
         const policy = context.policy as RequestPolicy | undefined
         if (!policy) throw noDecision()
@@ -49,7 +51,8 @@ export function guardSchema(schema: GraphQLSchema): GraphQLSchema {
           }
         }
         const filter = policy.decision.rowFilters.get(returnType)
-        const result = original(source, args, context, info)
+        const callArgs = isRoot ? pushDownRowFilter(coordinate, args as Record<string, unknown>, policy.decision.rowFilters) : args
+        const result = original(source, callArgs, context, info)
         if (!filter) return result
         return isPromiseLike(result) ? Promise.resolve(result).then((value) => filterRecords(value, filter)) : filterRecords(result, filter)
       }
