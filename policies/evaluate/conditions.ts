@@ -104,8 +104,16 @@ export function not(inner: BoundCondition): BoundCondition {
   return { kind: 'not', inner }
 }
 
-/** A stable text form, to deduplicate conditions and to key caches. */
+const keys = new WeakMap<BoundCondition, string>()
+
+/** A stable text form, to deduplicate conditions and to key caches (memoised: conditions are immutable). */
 export function conditionKey(condition: BoundCondition): string {
+  let key = keys.get(condition)
+  if (key === undefined) keys.set(condition, (key = computeKey(condition)))
+  return key
+}
+
+function computeKey(condition: BoundCondition): string {
   switch (condition.kind) {
     case 'true':
     case 'false':

@@ -1,5 +1,5 @@
 import type { AgencyDocument } from '../schema/policy.js'
-import type { Grant, MaskSpec, Purpose } from '../schema/grant.js'
+import type { Condition, Grant, MaskSpec, Purpose } from '../schema/grant.js'
 import { and, bindCondition, or, TRUE, type BoundCondition, type PolicyVariables } from './conditions.js'
 import { strictestMask } from './masks.js'
 
@@ -77,14 +77,59 @@ function typeOf(coordinate: string): string {
   return coordinate.slice(0, coordinate.indexOf('.'))
 }
 
+/** A grant's allow-list as sets, built once per grant object (documents are immutable). */
+interface CompiledAllow {
+  exact: ReadonlySet<string>
+  wildcardTypes: ReadonlySet<string>
+  /** Types with at least one allowed field (for `__typename`). */
+  types: ReadonlySet<string>
+}
+const compiled = new WeakMap<Grant, CompiledAllow>()
+
+function compile(grant: Grant): CompiledAllow {
+  let entry = compiled.get(grant)
+  if (!entry) {
+    const exact = new Set<string>()
+    const wildcardTypes = new Set<string>()
+    const types = new Set<string>()
+    for (const item of grant.allow) {
+      const typeName = typeOf(item)
+      types.add(typeName)
+      if (item.endsWith('.*')) wildcardTypes.add(typeName)
+      else exact.add(item)
+    }
+    entry = { exact, wildcardTypes, types }
+    compiled.set(grant, entry)
+  }
+  return entry
+}
+
 /** Whether a grant's allow-list covers a coordinate (`Type.*` covers every field but none of another type). */
 export function grantAllows(grant: Grant, coordinate: string): boolean {
-  return grant.allow.includes(coordinate) || grant.allow.includes(`${typeOf(coordinate)}.*`)
+  const allow = compile(grant)
+  return allow.exact.has(coordinate) || allow.wildcardTypes.has(typeOf(coordinate))
 }
 
 function grantCoversType(grant: Grant, typeName: string): boolean {
-  const prefix = `${typeName}.`
-  return grant.allow.some((entry) => entry.startsWith(prefix))
+  return compile(grant).types.has(typeName)
+}
+
+/** Bound conditions, per grant and variables object (both immutable): bound once, not per request. */
+const boundCache = new WeakMap<Grant, WeakMap<PolicyVariables, Map<string, BoundCondition>>>()
+
+function boundWhere(grant: Grant, typeName: string, condition: Condition, variables: PolicyVariables): BoundCondition {
+  let byVariables = boundCache.get(grant)
+  if (!byVariables) boundCache.set(grant, (byVariables = new WeakMap()))
+  let byType = byVariables.get(variables)
+  if (!byType) byVariables.set(variables, (byType = new Map()))
+  let result = byType.get(typeName)
+  if (!result) byType.set(typeName, (result = bindCondition(condition, variables)))
+  return result
+}
+
+/** `Type.__typename` is covered where some field of the type is; anything else by the allow-list. */
+function covers(grant: Grant, coordinate: string, typeName: string, typename: boolean): boolean {
+  return typename ? grantCoversType(grant, typeName) : grantAllows(grant, coordinate)
 }
 
 function grantMask(grant: Grant, coordinate: string): MaskSpec | undefined {
@@ -167,30 +212,39 @@ export function decide(input: DecisionInput): Decision {
 
   const decisions: CoordinateDecision[] = []
   for (const coordinate of input.coordinates) {
-    const [typeName, fieldName] = [typeOf(coordinate), coordinate.slice(coordinate.indexOf('.') + 1)]
-    const covers = (grant: Grant) => (fieldName === '__typename' ? grantCoversType(grant, typeName) : grantAllows(grant, coordinate))
-    if (fieldName === '__typename' && typeName === queryType) {
+    const typeName = typeOf(coordinate)
+    const typename = coordinate.endsWith('.__typename')
+    if (typename && typeName === queryType) {
       decisions.push({ coordinate, allowed: true, grants: [] })
       continue
     }
-    const allowing = usable.filter(covers)
+    const allowing: Grant[] = []
+    for (const grant of usable) if (covers(grant, coordinate, typeName, typename)) allowing.push(grant)
     if (allowing.length > 0) {
-      const masks = allowing.map((grant) => grantMask(grant, coordinate))
-      const mask = masks.every((m) => m !== undefined) ? masks.reduce((a, b) => strictestMask(a!, b!)) : undefined
+      let mask: MaskSpec | undefined
+      for (const [index, grant] of allowing.entries()) {
+        const own = grantMask(grant, coordinate)
+        // One grant that shows it plainly shows it plainly (the union of grants).
+        if (own === undefined) {
+          mask = undefined
+          break
+        }
+        mask = index === 0 ? own : strictestMask(mask!, own)
+      }
       decisions.push({ coordinate, allowed: true, grants: allowing.map((g) => g.id), ...(mask ? { mask } : {}) })
       continue
     }
-    const needsContext = current.find(covers)
+    const needsContext = current.find((grant) => covers(grant, coordinate, typeName, typename))
     if (needsContext) {
       decisions.push({ coordinate, allowed: false, reason: unmetRequirement(needsContext, context)!, couldAllow: hint(needsContext) })
       continue
     }
-    const notInForce = forPurpose.find(covers)
+    const notInForce = forPurpose.find((grant) => covers(grant, coordinate, typeName, typename))
     if (notInForce) {
       decisions.push({ coordinate, allowed: false, reason: 'GRANT_NOT_IN_FORCE', couldAllow: hint(notInForce) })
       continue
     }
-    const otherPurpose = agency.grants.find((grant) => !grant.purposes.includes(purpose.code) && covers(grant))
+    const otherPurpose = agency.grants.find((grant) => !grant.purposes.includes(purpose.code) && covers(grant, coordinate, typeName, typename))
     if (otherPurpose) decisions.push({ coordinate, allowed: false, reason: 'PURPOSE_NOT_GRANTED', couldAllow: hint(otherPurpose) })
     else decisions.push({ coordinate, allowed: false, reason: 'FIELD_NOT_PERMITTED' })
   }
@@ -207,17 +261,13 @@ export function decide(input: DecisionInput): Decision {
 
 function allow(purpose: Purpose | null, decisions: CoordinateDecision[], usable: Grant[], input: DecisionInput, queryType: string): Decision {
   const byId = new Map(usable.map((grant) => [grant.id, grant]))
-  const bound = new Map<string, BoundCondition>()
   const whereOf = (grant: Grant, typeName: string): BoundCondition => {
     const condition = grant.where?.[typeName]
-    if (!condition) return TRUE
-    const key = `${grant.id}\u0000${typeName}`
-    let result = bound.get(key)
-    if (!result) bound.set(key, (result = bindCondition(condition, input.variables)))
-    return result
+    return condition ? boundWhere(grant, typeName, condition, input.variables) : TRUE
   }
-  // Per type: AND over the coordinates read on it of (OR over the grants allowing each).
-  const perType = new Map<string, BoundCondition[]>()
+  // Per type: AND over the coordinates read on it of (OR over the grants allowing each). Many
+  // coordinates share the same allowing grants: each distinct set is combined once.
+  const perType = new Map<string, Map<string, Grant[]>>()
   const masks = new Map<string, MaskSpec>()
   const maxRecords = new Map<string, number>()
   const used = new Set<string>()
@@ -225,8 +275,11 @@ function allow(purpose: Purpose | null, decisions: CoordinateDecision[], usable:
   for (const decision of decisions) {
     if (!decision.allowed) continue
     const typeName = typeOf(decision.coordinate)
-    const grants = decision.grants.map((id) => byId.get(id)!).filter(Boolean)
-    for (const grant of grants) {
+    const grants: Grant[] = []
+    for (const id of decision.grants) {
+      const grant = byId.get(id)
+      if (!grant) continue
+      grants.push(grant)
       used.add(grant.id)
       if (grant.withholdFromSubjectUntil && (!withhold || grant.withholdFromSubjectUntil > withhold)) withhold = grant.withholdFromSubjectUntil
     }
@@ -237,13 +290,13 @@ function allow(purpose: Purpose | null, decisions: CoordinateDecision[], usable:
       continue
     }
     if (decision.mask) masks.set(decision.coordinate, decision.mask)
-    const list = perType.get(typeName) ?? []
-    list.push(or(grants.map((grant) => whereOf(grant, typeName))))
-    perType.set(typeName, list)
+    let sets = perType.get(typeName)
+    if (!sets) perType.set(typeName, (sets = new Map()))
+    sets.set(decision.grants.join('\u0000'), grants)
   }
   const rowFilters = new Map<string, BoundCondition>()
-  for (const [typeName, conditions] of perType) {
-    const combined = and(conditions)
+  for (const [typeName, sets] of perType) {
+    const combined = and([...sets.values()].map((grants) => or(grants.map((grant) => whereOf(grant, typeName)))))
     if (combined.kind !== 'true') rowFilters.set(typeName, combined)
   }
   return {
