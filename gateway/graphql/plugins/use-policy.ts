@@ -40,8 +40,9 @@ function denialsOf(coordinates: CoordinateDecision[] | undefined): DenialExtensi
 
 /**
  * The agency policy on every GraphQL request (DESIGN §1, §5):
- * - after validation, the operation's coordinates are decided against the caller's grants for its
- *   declared purpose; a refusal ends the request there, before any resolver or upstream call;
+ * - after validation, at the start of execution, the operation's coordinates (and its record
+ *   counts, with the variables) are decided against the caller's grants for its declared
+ *   purpose; a refusal ends the request there, before any resolver or upstream call;
  * - an allowed decision goes into the context, where the guarded resolvers apply its row
  *   filters and record caps (see guard-schema.ts);
  * - introspection runs against the agency's own view of the schema;
