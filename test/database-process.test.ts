@@ -2,19 +2,17 @@
  * The gateway process on a real PostgreSQL server (DATABASE_URL): it migrates and bootstraps the
  * policy store on first start, and `/readyz` follows the database down and back up.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openPostgres } from '../gateway/store/postgres.js'
+import { startGatewayProcess, type GatewayProcess } from './gateway-process.js'
 import { startPostgres, type PostgresService } from './services/postgres.js'
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const dataDir = mkdtempSync(join(tmpdir(), 'lgsp-db-process-'))
 let server: PostgresService
-let gateway: ChildProcess | undefined
+let gateway: GatewayProcess | undefined
 let url: string
 let dbUrl: string
 
@@ -34,25 +32,12 @@ beforeAll(async () => {
     SANDBOX_PARCELS: '100',
     SANDBOX_ENTERPRISES: '100',
   }
-  gateway = spawn(process.execPath, ['--import', 'tsx', 'gateway/entry/node.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
-  let out = ''
-  gateway.stdout?.on('data', (chunk) => (out += chunk))
-  gateway.stderr?.on('data', (chunk) => (out += chunk))
-  const deadline = Date.now() + 60_000
-  while (!out.includes("-d '")) {
-    if (Date.now() > deadline || gateway.exitCode !== null) throw new Error(`gateway did not start: ${out}`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
-  url = /Gateway:\s+(\S+)\/graphql/.exec(out)?.[1] as string
+  gateway = await startGatewayProcess(env)
+  url = gateway.url
 }, 90_000)
 
 afterAll(async () => {
-  if (gateway && gateway.exitCode === null) {
-    const exited = new Promise((r) => gateway?.once('exit', r))
-    gateway.kill('SIGTERM')
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))])
-    if (gateway.exitCode === null) gateway.kill('SIGKILL')
-  }
+  await gateway?.stop()
   await server?.stop()
   rmSync(dataDir, { recursive: true, force: true })
 })

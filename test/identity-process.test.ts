@@ -2,41 +2,34 @@
  * Identity as operators and department systems meet it, across processes: a gateway process,
  * a client process holding only its private key, and `lgsp keys rotate` run while under load.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { importJWK, SignJWT, decodeProtectedHeader, type JWK } from 'jose'
 import { readFile } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { repoRoot as root, startGatewayProcess, type GatewayProcess } from './gateway-process.js'
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const run = promisify(execFile)
 const dataDir = mkdtempSync(join(tmpdir(), 'lgsp-identity-'))
 const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', DATA_DIR: dataDir, PORT: '0', SANDBOX_CITIZENS: '600', SANDBOX_PARCELS: '200', SANDBOX_ENTERPRISES: '150' }
-let gateway: ChildProcess
+let gateway: GatewayProcess | undefined
 let url: string
 let issuer: string
 const devKeys = new Map<string, string>()
 
 beforeAll(async () => {
-  gateway = spawn(process.execPath, ['--import', 'tsx', 'gateway/entry/node.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
-  let banner = ''
-  gateway.stdout?.on('data', (chunk) => (banner += chunk))
-  const deadline = Date.now() + 30_000
-  while (!banner.includes("-d '")) {
-    if (Date.now() > deadline || gateway.exitCode !== null) throw new Error(`gateway did not start: ${banner}`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
-  url = /Gateway:\s+(\S+)\/graphql/.exec(banner)?.[1] as string
+  gateway = await startGatewayProcess(env, { timeoutMs: 50_000 })
+  url = gateway.url
+  const banner = gateway.output()
   issuer = /Issuer:\s+(\S+)/.exec(banner)?.[1] as string
   for (const match of banner.matchAll(/^\s{4}([a-z0-9-]+)\s+(\/\S+\.private\.jwk\.json)$/gm)) devKeys.set(match[1] as string, match[2] as string)
-}, 40_000)
+}, 60_000)
 
-afterAll(() => {
-  if (gateway && gateway.exitCode === null) gateway.kill('SIGKILL')
+afterAll(async () => {
+  await gateway?.stop()
   rmSync(dataDir, { recursive: true, force: true })
 })
 

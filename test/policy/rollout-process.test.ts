@@ -4,35 +4,21 @@
  * `lgsp policy rollback` restores it. The change: the tax office's connectivity-check grant is
  * moved from KIEM_TRA_KET_NOI to another purpose, so the same request goes from 200 to refused.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { repoRoot as root, startGatewayProcess, type GatewayProcess } from '../gateway-process.js'
 import { startPostgres, type PostgresService } from '../services/postgres.js'
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const work = mkdtempSync(join(tmpdir(), 'lgsp-rollout-'))
 const policiesDir = join(work, 'policies')
 let server: PostgresService
 let env: Record<string, string>
-const gateways: Array<{ child: ChildProcess; url: string }> = []
+const gateways: GatewayProcess[] = []
 let token = ''
-
-async function startGateway(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/entry/node.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
-  let out = ''
-  child.stdout?.on('data', (chunk) => (out += chunk))
-  child.stderr?.on('data', (chunk) => (out += chunk))
-  const deadline = Date.now() + 90_000
-  while (!out.includes("-d '")) {
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`gateway did not start: ${out}`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
-  return { child, url: /Gateway:\s+(\S+)\/graphql/.exec(out)![1]! }
-}
 
 const lgsp = (...args: string[]) => promisify(execFile)(process.execPath, ['bin/lgsp.js', ...args], { cwd: root, env })
 
@@ -77,19 +63,13 @@ beforeAll(async () => {
     SANDBOX_ENTERPRISES: '60',
   }
   // One after the other: the first start generates the shared development keys in DATA_DIR.
-  gateways.push(await startGateway())
-  gateways.push(await startGateway())
+  gateways.push(await startGatewayProcess(env, { timeoutMs: 90_000 }))
+  gateways.push(await startGatewayProcess(env, { timeoutMs: 90_000 }))
   token = (await lgsp('token', '--agency', 'thue-ha-noi')).stdout.trim()
 }, 200_000)
 
 afterAll(async () => {
-  for (const { child } of gateways) {
-    if (child.exitCode !== null) continue
-    const exited = new Promise((r) => child.once('exit', r))
-    child.kill('SIGTERM')
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))])
-    if (child.exitCode === null) child.kill('SIGKILL')
-  }
+  await Promise.all(gateways.map((gateway) => gateway.stop()))
   await server?.stop()
   rmSync(work, { recursive: true, force: true })
 })

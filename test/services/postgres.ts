@@ -6,10 +6,10 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { accessSync, chmodSync, chownSync, constants, mkdtempSync, readdirSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
+import { freePort, killAndWait } from './process.js'
 
 export interface PostgresService {
   /** `postgres://postgres@127.0.0.1:<port>/postgres`, for adapters opened in the test process. */
@@ -190,31 +190,6 @@ async function accepts(port: number): Promise<boolean> {
   } finally {
     await client.end().catch(() => undefined)
   }
-}
-
-function killAndWait(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
-  return new Promise((resolve) => {
-    const escalate = setTimeout(() => child.kill('SIGKILL'), 5000)
-    child.once('exit', () => {
-      clearTimeout(escalate)
-      resolve()
-    })
-    child.kill(signal)
-  })
-}
-
-/** Binds port 0 to let the kernel pick a free port, then releases it for postgres. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      const port = typeof address === 'object' && address ? address.port : 0
-      server.close(() => (port ? resolve(port) : reject(new Error('could not find a free port'))))
-    })
-  })
 }
 
 function installExitHook(): void {

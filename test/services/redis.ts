@@ -5,9 +5,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs'
-import { createConnection, createServer } from 'node:net'
+import { createConnection } from 'node:net'
 import { tmpdir } from 'node:os'
 import { delimiter, join } from 'node:path'
+import { freePort, killAndWait } from './process.js'
 
 export interface RedisService {
   url: string
@@ -66,7 +67,7 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<Redis
   async function terminate(signal: NodeJS.Signals): Promise<void> {
     const current = child
     child = null
-    if (current) await killAndWait(current, signal)
+    if (current) await killAndWait(current, signal, { continueFirst: true })
   }
 
   return {
@@ -123,7 +124,7 @@ async function launch(binary: string, port: number, dir: string, cluster: boolea
       await new Promise((resolve) => setTimeout(resolve, 50))
     }
   } catch (error) {
-    await killAndWait(child, 'SIGKILL')
+    await killAndWait(child, 'SIGKILL', { continueFirst: true })
     throw error
   }
 }
@@ -137,7 +138,7 @@ async function pingOnce(port: number): Promise<boolean> {
 async function assignAllSlots(port: number, current: () => ChildProcess | null): Promise<void> {
   const reply = await inlineCommand(port, 'CLUSTER ADDSLOTSRANGE 0 16383')
   if (!reply?.startsWith('+OK')) {
-    await killAndWait(current() as ChildProcess, 'SIGKILL')
+    await killAndWait(current() as ChildProcess, 'SIGKILL', { continueFirst: true })
     throw new Error(`redis-server refused CLUSTER ADDSLOTSRANGE: ${reply}`)
   }
   const deadline = Date.now() + 10_000
@@ -147,7 +148,7 @@ async function assignAllSlots(port: number, current: () => ChildProcess | null):
     if (info?.includes('cluster_state:ok')) return
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
-  await killAndWait(current() as ChildProcess, 'SIGKILL')
+  await killAndWait(current() as ChildProcess, 'SIGKILL', { continueFirst: true })
   throw new Error(`one-node cluster on port ${port} not ok within 10 s:\n${info}`)
 }
 
@@ -171,33 +172,6 @@ function inlineCommand(port: number, line: string): Promise<string | null> {
       if (!bulk) return done(reply)
       const body = reply.slice(headerEnd + 2)
       if (Buffer.byteLength(body) >= Number(bulk[1]) + 2) done(body.slice(0, -2))
-    })
-  })
-}
-
-function killAndWait(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
-  return new Promise((resolve) => {
-    const escalate = setTimeout(() => child.kill('SIGKILL'), 5000)
-    child.once('exit', () => {
-      clearTimeout(escalate)
-      resolve()
-    })
-    // A paused server ignores SIGTERM until it is continued.
-    child.kill('SIGCONT')
-    child.kill(signal)
-  })
-}
-
-/** Binds port 0 to let the kernel pick a free port, then releases it for redis-server. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      const port = typeof address === 'object' && address ? address.port : 0
-      server.close(() => (port ? resolve(port) : reject(new Error('could not find a free port'))))
     })
   })
 }

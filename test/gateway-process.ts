@@ -1,0 +1,40 @@
+/**
+ * The gateway as its own process (`node --import tsx gateway/entry/node.ts`), as `npm start`
+ * runs it: started with a given environment, ready once its banner has printed, stopped by pid.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { dirname, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { killAndWait } from './services/process.js'
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+
+export interface GatewayProcess {
+  child: ChildProcess
+  /** `http://127.0.0.1:<port>`, read from the banner. */
+  url: string
+  /** Everything printed so far, stdout and stderr. */
+  output(): string
+  /** SIGTERM (the gateway drains and exits), SIGKILL after 5 s. Idempotent. */
+  stop(): Promise<void>
+}
+
+export async function startGatewayProcess(env: Record<string, string>, options: { timeoutMs?: number } = {}): Promise<GatewayProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/entry/node.ts'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  let out = ''
+  child.stdout?.on('data', (chunk) => (out += chunk))
+  child.stderr?.on('data', (chunk) => (out += chunk))
+  const stop = () => killAndWait(child, 'SIGTERM')
+  // The banner ends with the example's `-d '…'` line: printed once the server listens.
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000)
+  while (!out.includes("-d '")) {
+    if (Date.now() > deadline || child.exitCode !== null) {
+      await stop()
+      throw new Error(`gateway did not start: ${out}`)
+    }
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  const url = /Gateway:\s+(\S+)\/graphql/.exec(out)?.[1]
+  if (!url) throw new Error(`no gateway URL in the banner: ${out}`)
+  return { child, url, output: () => out, stop }
+}
