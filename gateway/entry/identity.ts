@@ -7,6 +7,7 @@ import { createMemorySharedStore, type SharedStore } from '../shared-store/index
 import { createRedisSharedStore } from '../shared-store/redis.js'
 import { ensureDevClientKeys, type DevClientKey } from './dev-clients.js'
 import { createFileKeyStore } from './file-key-store.js'
+import type { AgencyIdentity } from '../../policies/index.js'
 import { loadAgencyDocuments } from './load-policies.js'
 
 export interface NodeIdentity {
@@ -17,13 +18,15 @@ export interface NodeIdentity {
 }
 
 /**
- * Builds identity for a Node process from configuration: policy documents from POLICIES_DIR,
+ * Builds identity for a Node process from configuration: the given agency documents (else those
+ * in POLICIES_DIR),
  * gateway keys in DATA_DIR (encrypted with GATEWAY_KEYS_PASSPHRASE when set), development client
  * keys generated on first use, and the shared store (Redis when REDIS_URL is set). Production
  * refuses development clients.
  */
-export async function createNodeIdentity(config: Config, logger?: Logger): Promise<NodeIdentity> {
-  const agencies = await loadAgencyDocuments(config.POLICIES_DIR)
+export async function createNodeIdentity(config: Config, logger?: Logger, documents?: AgencyIdentity[]): Promise<NodeIdentity> {
+  // The gateway passes the policy store's active version; the CLI reads POLICIES_DIR.
+  const agencies = documents ?? (await loadAgencyDocuments(config.POLICIES_DIR))
   const devClientIds = agencies.flatMap((agency) => agency.clients.filter((client) => client.dev).map((client) => client.id))
   if (config.NODE_ENV === 'production' && devClientIds.length > 0) {
     throw new Error(`Production refuses development clients (dev: true): ${devClientIds.join(', ')}. Register their public keys (jwks or jwksUri).`)

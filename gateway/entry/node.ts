@@ -61,7 +61,6 @@ async function main(): Promise<void> {
     business: { baseUrl: upstreams.business.url },
     timeoutMs: config.UPSTREAM_TIMEOUT_MS,
   })
-  const nodeIdentity = await createNodeIdentity(config, logger)
   const db = await opening
   // The gateway's policies follow the store's active version: the first now, every later
   // activation (by any instance or `lgsp policy apply|activate|rollback`) within a poll interval.
@@ -79,8 +78,9 @@ async function main(): Promise<void> {
   })
   const initialSet = policySetOf(policyRuntime.snapshot.files)
   policies = createPolicyRuntime(initialSet, policyRuntime.snapshot.version)
-  // The identity registry was read from the directory; the store's active version rules.
-  nodeIdentity.identity.registry.replace(initialSet.agencies)
+  // Identity reads the same active version: its clients, its development keys, its refusal of
+  // development clients in production (the directory may be older or newer than the store).
+  const nodeIdentity = await createNodeIdentity(config, logger, initialSet.agencies)
   const keyedHash = await createKeyedHash({ secret: config.HASH_SECRET, dataDir: config.DATA_DIR, production: config.NODE_ENV === 'production' })
   const app = createGateway({ connectors, identity: nodeIdentity.identity, policies, keyedHash, mode: config.NODE_ENV, bodyLimitBytes: config.BODY_LIMIT_BYTES, logger, readiness: [databaseReadiness(db)] })
   const server = await new Promise<Server>((resolve, reject) => {
