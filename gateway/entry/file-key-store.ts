@@ -48,6 +48,8 @@ const fileSchema = z.object({
     .optional(),
   check: sealedSchema.optional(),
   keys: z.array(z.looseObject({ kid: z.string(), privateJwk: z.unknown().optional(), sealedPrivateJwk: sealedSchema.optional() })),
+  /** Public keys of removed keys (checked by parseKeySet), for verifying old audit checkpoints. */
+  archive: z.array(z.record(z.string(), z.unknown())).optional(),
 })
 type KeyFile = z.infer<typeof fileSchema>
 type Kdf = NonNullable<KeyFile['kdf']>
@@ -120,7 +122,7 @@ export function createFileKeyStore(options: FileKeyStoreOptions): FileKeyStore {
 
   async function decode(file: KeyFile): Promise<KeySet> {
     if (file.protection === 'file-permissions') {
-      return parseKeySet({ version: 1, keys: file.keys })
+      return parseKeySet({ version: 1, keys: file.keys, ...(file.archive ? { archive: file.archive } : {}) })
     }
     if (!file.kdf || !file.check) throw new KeyStoreError(`${path}: an encrypted key file needs "kdf" and "check"`)
     if (!passphrase) throw new KeyStoreError(`${path} is encrypted: set GATEWAY_KEYS_PASSPHRASE to the passphrase it was written with`)
@@ -135,11 +137,11 @@ export function createFileKeyStore(options: FileKeyStoreOptions): FileKeyStore {
       if (plaintext === null) throw new KeyStoreError(`${path}: the private part of key ${rest.kid} was altered (authentication failed)`)
       return { ...rest, privateJwk: JSON.parse(plaintext) as JWK }
     })
-    return parseKeySet({ version: 1, keys })
+    return parseKeySet({ version: 1, keys, ...(file.archive ? { archive: file.archive } : {}) })
   }
 
   async function encode(set: KeySet): Promise<KeyFileOut> {
-    if (!passphrase) return { format: FORMAT, version: 1, protection: 'file-permissions', keys: set.keys }
+    if (!passphrase) return { format: FORMAT, version: 1, protection: 'file-permissions', keys: set.keys, ...(set.archive ? { archive: set.archive } : {}) }
     writeKdf ??= { name: 'scrypt', salt: randomBytes(16).toString('base64url'), ...SCRYPT }
     const key = await keyFor(writeKdf)
     return {
@@ -149,6 +151,7 @@ export function createFileKeyStore(options: FileKeyStoreOptions): FileKeyStore {
       kdf: writeKdf,
       check: seal(key, CHECK_TEXT, `${FORMAT}:check`),
       keys: set.keys.map(({ privateJwk, ...rest }) => ({ ...rest, sealedPrivateJwk: seal(key, JSON.stringify(privateJwk), `${FORMAT}:key:${rest.kid}`) })),
+      ...(set.archive ? { archive: set.archive } : {}),
     }
   }
 

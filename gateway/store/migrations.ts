@@ -42,6 +42,68 @@ export const migrations: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    id: '0002_audit_trail',
+    statements: [
+      // One row per event. `body` is the canonical JSON the chain hashes; the other columns are
+      // copies for search, checked against the body by `lgsp audit verify`. Subjects are keyed
+      // hashes, never identifiers.
+      `create table audit_events (
+        writer text not null,
+        seq bigint not null,
+        id uuid not null unique,
+        at timestamptz not null,
+        kind text not null,
+        request_id text not null,
+        agency text,
+        client text,
+        end_user text,
+        purpose text,
+        case_id text,
+        decision text not null,
+        code text,
+        status integer not null,
+        subjects text[] not null,
+        withheld_until timestamptz,
+        body text not null,
+        prev_hash text not null,
+        hash text not null,
+        primary key (writer, seq)
+      )`,
+      'create index audit_events_at on audit_events (at desc, writer, seq)',
+      'create index audit_events_agency_at on audit_events (agency, at desc)',
+      'create index audit_events_request on audit_events (request_id)',
+      'create index audit_events_subjects on audit_events using gin (subjects)',
+      `create table audit_checkpoints (
+        writer text not null,
+        seq bigint not null,
+        hash text not null,
+        at timestamptz not null,
+        final boolean not null,
+        kid text not null,
+        jws text not null,
+        primary key (writer, seq, final)
+      )`,
+      // Where the retention job cut a chain's oldest events (always at a signed checkpoint).
+      `create table audit_retention (
+        writer text primary key,
+        through_seq bigint not null,
+        at timestamptz not null default now()
+      )`,
+      // Append-only: no update ever; delete only by the retention job, which says so for its own
+      // transaction (set local lgsp.audit_retention = 'on'). Whoever bypasses this still breaks
+      // the chain, which verification reports.
+      `create function audit_append_only() returns trigger language plpgsql as $$
+        begin
+          if tg_op = 'DELETE' and coalesce(current_setting('lgsp.audit_retention', true), '') = 'on' then return old; end if;
+          raise exception 'the audit trail is append-only';
+        end $$`,
+      `create trigger audit_events_append_only before update or delete on audit_events
+        for each row execute function audit_append_only()`,
+      `create trigger audit_checkpoints_append_only before update or delete on audit_checkpoints
+        for each row execute function audit_append_only()`,
+    ],
+  },
 ]
 
 /**

@@ -1,6 +1,6 @@
 import { createLocalJWKSet, errors, importJWK, type JWK, type JWTVerifyGetKey, type LocalJWKSet } from 'jose'
 import type { KeyStore } from './key-store.js'
-import { ensureKeySet, prune, publicJwks, rotate, signingKey, type KeySet } from './keyset.js'
+import { ensureKeySet, historicJwks, prune, publicJwks, rotate, signingKey, type KeySet } from './keyset.js'
 
 export interface GatewayKeysOptions {
   store: KeyStore
@@ -25,6 +25,8 @@ export interface GatewayKeys {
   signingKey(): { kid: string; privateKey: CryptoKey }
   /** The public keys for `/.well-known/jwks.json`: the active key and any retiring ones. */
   jwks(): { keys: JWK[] }
+  /** Every public key this set ever signed with (live and archived), for audit checkpoints. */
+  historicJwks(): JWK[]
   /** A key resolver for jose `jwtVerify`; an unknown kid triggers one (rate-limited) refresh. */
   verificationKeySet(): JWTVerifyGetKey
   /** Adds a new active key and retires the current one; saved to the store at once. */
@@ -190,6 +192,7 @@ export function createGatewayKeys(options: GatewayKeysOptions): GatewayKeys {
     },
     signingKey: () => current().signer,
     jwks: () => publicJwks(current().set, now()),
+    historicJwks: () => historicJwks(current().set),
     verificationKeySet: () => getKey,
     rotate: () =>
       exclusive(async () => {

@@ -3,6 +3,7 @@ export { createMemoryKeyStore, KeyStoreError, type KeyStore } from './key-store.
 export {
   ensureKeySet,
   generateKey,
+  historicJwks,
   KeySetError,
   parseKeySet,
   prune,

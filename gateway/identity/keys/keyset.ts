@@ -23,6 +23,11 @@ export interface StoredKey {
 export interface KeySet {
   version: 1
   keys: StoredKey[]
+  /**
+   * Public keys of removed keys, kept for good: audit checkpoints they signed must still verify
+   * years later (`lgsp audit verify`), long after tokens they signed have expired. Never published.
+   */
+  archive?: JWK[]
 }
 
 export interface RotateOptions {
@@ -87,13 +92,20 @@ export async function rotate(set: KeySet, now: number, options: RotateOptions): 
   while (set.keys.some((key) => key.kid === fresh.kid)) fresh = await generateKey(now)
   const retireAfter = now + options.maxTokenTtlMs + options.clockSkewMs
   const keys = set.keys.map((key) => (key.retiringAt === null ? { ...key, retiringAt: now, retireAfter } : key))
-  return { version: 1, keys: [...keys, fresh] }
+  return { version: 1, keys: [...keys, fresh], ...(set.archive ? { archive: set.archive } : {}) }
 }
 
 /** Removes keys whose retireAfter has passed. Returns the same object when nothing was removed. */
 export function prune(set: KeySet, now: number): KeySet {
   const keys = set.keys.filter((key) => key.retireAfter === null || key.retireAfter > now)
-  return keys.length === set.keys.length ? set : { version: 1, keys }
+  if (keys.length === set.keys.length) return set
+  const removed = set.keys.filter((key) => !keys.includes(key)).map((key) => toPublicJwk(key.publicJwk))
+  return { version: 1, keys, archive: [...(set.archive ?? []), ...removed] }
+}
+
+/** Every public key the gateway ever signed with that the set still knows: live and archived. */
+export function historicJwks(set: KeySet): JWK[] {
+  return [...set.keys.map((key) => toPublicJwk(key.publicJwk)), ...(set.archive ?? []).map(toPublicJwk)]
 }
 
 /**
@@ -113,7 +125,7 @@ export function publicJwks(set: KeySet, now?: number): { keys: JWK[] } {
 export async function ensureKeySet(set: KeySet | null, now: number): Promise<KeySet> {
   if (set && hasActiveKey(set)) return set
   const fresh = await generateKey(now)
-  return { version: 1, keys: [...(set?.keys ?? []), fresh] }
+  return { version: 1, keys: [...(set?.keys ?? []), fresh], ...(set?.archive ? { archive: set.archive } : {}) }
 }
 
 const base64url = z.string().regex(/^[A-Za-z0-9_-]+$/)
@@ -128,7 +140,8 @@ const storedKeySchema = z.object({
   privateJwk: publicJwkSchema.extend({ d: base64url }),
   publicJwk: publicJwkSchema.refine((jwk) => !('d' in jwk), 'publicJwk must not hold private members'),
 })
-const keySetSchema = z.object({ version: z.literal(1), keys: z.array(storedKeySchema) })
+const archivedJwkSchema = publicJwkSchema.refine((jwk) => !('d' in jwk), 'archived keys must not hold private members')
+const keySetSchema = z.object({ version: z.literal(1), keys: z.array(storedKeySchema), archive: z.array(archivedJwkSchema).optional() })
 
 /**
  * Checks a key set read from a store. Throws a KeySetError naming the first problem; the message

@@ -1,0 +1,56 @@
+/**
+ * The hash chain (DESIGN §6): each writer (one gateway process, or one CLI run) keeps its own
+ * chain, so several instances write at once without coordinating. Event n of a chain commits to
+ * its writer, its sequence number, the hash of event n-1 and its canonical body:
+ *
+ *   hash(n) = SHA-256("lgsp-audit-v1" LF writer LF seq LF prevHash LF body)
+ *
+ * An altered body, a changed sequence number (reordering), a removed event (a gap, or a broken
+ * link) or one inserted in the middle all break the chain. Signed checkpoints (checkpoint.ts)
+ * pin a chain's head, so rewriting a whole chain needs the gateway's private key.
+ */
+
+/** The `prevHash` of a chain's first event. */
+export const GENESIS_HASH = '0'.repeat(64)
+const DOMAIN = 'lgsp-audit-v1'
+const encoder = new TextEncoder()
+
+function hex(buffer: ArrayBuffer): string {
+  const bytes = new Uint8Array(buffer)
+  let out = ''
+  for (let i = 0; i < bytes.length; i++) out += (bytes[i]! < 16 ? '0' : '') + bytes[i]!.toString(16)
+  return out
+}
+
+/** SHA-256 hex of a UTF-8 string (WebCrypto: the same on Node and Workers). */
+export async function sha256Hex(text: string): Promise<string> {
+  return hex(await crypto.subtle.digest('SHA-256', encoder.encode(text)))
+}
+
+/** The hash of one chain link. */
+export function linkHash(writer: string, seq: number, prevHash: string, body: string): Promise<string> {
+  return sha256Hex(`${DOMAIN}\n${writer}\n${seq}\n${prevHash}\n${body}`)
+}
+
+export interface ChainLink {
+  seq: number
+  prevHash: string
+  hash: string
+}
+
+/**
+ * Links `bodies` onto a chain whose head is (`seq`, `hash`): sequence numbers seq+1, seq+2 …
+ * @example
+ * const links = await linkBatch('gw-1', { seq: 0, hash: GENESIS_HASH }, [canonicalJson(event)])
+ */
+export async function linkBatch(writer: string, head: { seq: number; hash: string }, bodies: readonly string[]): Promise<ChainLink[]> {
+  const links: ChainLink[] = []
+  let { seq, hash } = head
+  for (const body of bodies) {
+    const next = await linkHash(writer, seq + 1, hash, body)
+    links.push({ seq: seq + 1, prevHash: hash, hash: next })
+    seq += 1
+    hash = next
+  }
+  return links
+}

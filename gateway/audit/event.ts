@@ -1,0 +1,101 @@
+/**
+ * The audit event (DESIGN §6): one per request, and one per admin or policy action. Validated
+ * with zod before it is chained, so a malformed event never reaches the store. It never holds a
+ * raw citizen or enterprise identifier (subjects are keyed hashes), a token or a payload.
+ */
+import { z } from 'zod'
+import { ErrorCode } from '../errors.js'
+
+/** What happened, `resource.action` (style.md rule 10): a closed set, as the codes are. */
+export const AuditKind = z.enum([
+  'access.graphql',
+  'access.history',
+  'token.issued',
+  'token.refused',
+  'policy.applied',
+  'policy.activated',
+  'policy.rolled_back',
+  'keys.rotated',
+  'audit.searched',
+  'audit.exported',
+  'audit.retention',
+  'admin.action',
+])
+export type AuditKind = z.infer<typeof AuditKind>
+
+/**
+ * The outcome of a data request: `granted` (all it asked, nothing failed), `partial` (data with
+ * errors: a registry failed or a part was refused during execution), `denied` (refused by policy
+ * before execution), `rejected` (the caller's malformed request), `unauthenticated` (401),
+ * `rate_limited` (429), `failed` (no data, through no fault of the caller), `ok` (an action).
+ */
+export const AuditDecision = z.enum(['granted', 'partial', 'denied', 'rejected', 'unauthenticated', 'rate_limited', 'failed', 'ok'])
+export type AuditDecision = z.infer<typeof AuditDecision>
+
+const shortText = z.string().max(200)
+const coordinateList = z.array(z.string().max(200)).max(2000)
+
+export const connectorCallSchema = z
+  .object({
+    connector: z.string().max(40),
+    calls: z.number().int().min(0),
+    failures: z.number().int().min(0),
+    /** The first failure's code, if any. */
+    code: z.string().max(40).optional(),
+    latencyMs: z.number().min(0),
+  })
+  .strict()
+export type ConnectorCallSummary = z.infer<typeof connectorCallSchema>
+
+export const auditEventSchema = z
+  .object({
+    v: z.literal(1),
+    id: z.string().uuid(),
+    /** ISO 8601 with milliseconds, UTC. */
+    at: z.string().datetime({ precision: 3 }),
+    kind: AuditKind,
+    requestId: shortText,
+    instance: shortText,
+    agency: shortText.optional(),
+    client: shortText.optional(),
+    endUser: shortText.optional(),
+    purpose: shortText.optional(),
+    caseId: shortText.optional(),
+    signedContext: z.boolean().optional(),
+    /** For admin and CLI actions: who did it (`operator:alice`, `cli:root`, `citizen`). */
+    actor: shortText.optional(),
+    operation: z
+      .object({ name: shortText.optional(), type: z.enum(['query', 'mutation', 'subscription']).optional(), hash: z.string().regex(/^[0-9a-f]{64}$/) })
+      .strict()
+      .optional(),
+    coordinates: z.object({ requested: coordinateList, returned: coordinateList }).strict().optional(),
+    grants: z.array(shortText).max(200).optional(),
+    policyVersion: z.number().int().min(0).optional(),
+    decision: AuditDecision,
+    code: ErrorCode.optional(),
+    status: z.number().int().min(100).max(599),
+    masks: coordinateList.optional(),
+    /** Keyed hashes (HMAC under HASH_SECRET) of the PINs and tax codes touched: never raw. */
+    subjects: z.array(z.string().regex(/^[A-Za-z0-9_-]{16,64}$/)).max(10_000),
+    records: z.number().int().min(0).optional(),
+    connectors: z.array(connectorCallSchema).max(20).optional(),
+    latencyMs: z.number().min(0),
+    /** Covert access: hidden from the citizen's own access history until this date. */
+    withheldUntil: z.string().max(40).optional(),
+    /** An action's particulars (version numbers, counts, filters): small, never personal data. */
+    detail: z.record(z.string().max(60), z.union([z.string().max(2000), z.number(), z.boolean(), z.null()])).optional(),
+  })
+  .strict()
+export type AuditEvent = z.infer<typeof auditEventSchema>
+
+export class AuditEventError extends Error {
+  override name = AuditEventError.name
+}
+
+/** Checks an event before it is chained; throws naming the first bad path (never its value). */
+export function parseAuditEvent(value: unknown): AuditEvent {
+  const parsed = auditEventSchema.safeParse(value)
+  if (parsed.success) return parsed.data
+  const issue = parsed.error.issues[0]
+  throw new AuditEventError(`Invalid audit event at ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'malformed'}`)
+}

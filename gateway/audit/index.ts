@@ -1,0 +1,6 @@
+export { canonicalJson } from './canonical.js'
+export { GENESIS_HASH, linkBatch, linkHash, sha256Hex, type ChainLink } from './chain.js'
+export { CHECKPOINT_TYPE, createCheckpointSigner, verifyCheckpointJws, type CheckpointPayload, type CheckpointSigner, type SignedCheckpoint } from './checkpoint.js'
+export { AuditDecision, AuditEventError, AuditKind, auditEventSchema, parseAuditEvent, type AuditEvent, type ConnectorCallSummary } from './event.js'
+export { verifyAuditTrail, type VerifyFinding, type VerifyOptions, type VerifyReport } from './verify.js'
+export { AuditUnavailableError, createAuditWriter, type AuditWriter, type AuditWriterOptions, type AuditWriterStatus } from './writer.js'

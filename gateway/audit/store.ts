@@ -1,0 +1,58 @@
+/**
+ * The audit trail's SQL, over the database port (one dialect for PGlite and PostgreSQL). A batch
+ * of events is one statement (`unnest` of column arrays), so group commit costs one round trip
+ * per batch whatever its size.
+ */
+import type { Queryable } from '../store/index.js'
+import type { SignedCheckpoint } from './checkpoint.js'
+import type { AuditEvent } from './event.js'
+
+export interface ChainedEvent {
+  writer: string
+  seq: number
+  prevHash: string
+  hash: string
+  /** The canonical JSON of `event`, exactly what was hashed. */
+  body: string
+  event: AuditEvent
+}
+
+const INSERT_EVENTS = `insert into audit_events
+  (writer, seq, id, at, kind, request_id, agency, client, end_user, purpose, case_id, decision, code, status, subjects, withheld_until, body, prev_hash, hash)
+  select w, s, i::uuid, a::timestamptz, k, r, ag, cl, eu, pu, ca, d, co, st, array(select jsonb_array_elements_text(sj::jsonb)), wh::timestamptz, b, ph, h
+  from unnest($1::text[], $2::int8[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
+              $11::text[], $12::text[], $13::text[], $14::int4[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[])
+    as t(w, s, i, a, k, r, ag, cl, eu, pu, ca, d, co, st, sj, wh, b, ph, h)`
+
+/** Inserts chained events in one statement. */
+export async function insertEvents(tx: Queryable, rows: readonly ChainedEvent[]): Promise<void> {
+  if (rows.length === 0) return
+  const columns: unknown[][] = Array.from({ length: 19 }, () => new Array(rows.length))
+  rows.forEach((row, i) => {
+    const e = row.event
+    const values = [
+      row.writer, row.seq, e.id, e.at, e.kind, e.requestId, e.agency ?? null, e.client ?? null, e.endUser ?? null, e.purpose ?? null,
+      e.caseId ?? null, e.decision, e.code ?? null, e.status, JSON.stringify(e.subjects), e.withheldUntil ?? null, row.body, row.prevHash, row.hash,
+    ]
+    for (let c = 0; c < values.length; c++) columns[c]![i] = values[c]
+  })
+  await tx.query(INSERT_EVENTS, columns)
+}
+
+export async function insertCheckpoint(tx: Queryable, checkpoint: SignedCheckpoint): Promise<void> {
+  await tx.query('insert into audit_checkpoints (writer, seq, hash, at, final, kid, jws) values ($1, $2, $3, $4, $5, $6, $7)', [
+    checkpoint.writer,
+    checkpoint.seq,
+    checkpoint.hash,
+    checkpoint.at,
+    checkpoint.final,
+    checkpoint.kid,
+    checkpoint.jws,
+  ])
+}
+
+/** The committed head of one chain (after a failed commit whose outcome is unknown). */
+export async function chainHead(db: Queryable, writer: string): Promise<{ seq: number; hash: string } | null> {
+  const rows = await db.query<{ seq: number; hash: string }>('select seq, hash from audit_events where writer = $1 order by seq desc limit 1', [writer])
+  return rows[0] ?? null
+}
