@@ -8,6 +8,7 @@ import type { GatewayEnv } from './env.js'
 import { errorResponse } from './errors.js'
 import { createGraphQLHandler } from './graphql/yoga.js'
 import { tokenRoutes } from './identity/token-endpoint.js'
+import { accessLog } from './http/access-log.js'
 import { callerAuth } from './http/caller-auth.js'
 import { errorHandler, notFoundHandler } from './http/error-handler.js'
 import { healthRoutes } from './http/health.js'
@@ -69,6 +70,8 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
     check: (signal) => identity.store.ping(signal),
   }
   app.route('/', healthRoutes([storeCheck, ...registryChecks(deps.connectors), ...(deps.readiness ?? [])], logger))
+  const audited = accessLog({ ...deps.audit, logger })
+  app.use('/oauth/token', audited('token.issued'))
   app.route('/', tokenRoutes(identity))
 
   app.get('/graphql', (c) => {
@@ -79,8 +82,8 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
     }
     return errorResponse(c, 'BAD_USER_INPUT', 'Use POST for GraphQL requests', 405, { allow: 'POST' })
   })
-  app.post('/graphql', requireJson, callerAuth(identity), (c) =>
-    yoga.fetch(c.req.raw, { requestId: c.get('requestId'), caller: c.get('caller'), requestContext: c.get('requestContext') }),
+  app.post('/graphql', audited('access.graphql'), requireJson, callerAuth(identity), (c) =>
+    yoga.fetch(c.req.raw, { requestId: c.get('requestId'), caller: c.get('caller'), requestContext: c.get('requestContext'), audit: c.get('audit') }),
   )
   return app
 }

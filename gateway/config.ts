@@ -111,6 +111,12 @@ export const configSchema = z
     SANDBOX_PARCELS: positiveInt(3_000, 1_000_000),
     SANDBOX_ENTERPRISES: positiveInt(2_000, 1_000_000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** This instance's name in the audit trail (its chains are `INSTANCE_ID/<start>-<random>`). */
+    INSTANCE_ID: z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'letters, digits and . _ : - (at most 64)').optional(),
+    /** Longest wait for an audit commit before a data request fails closed with 503. */
+    AUDIT_COMMIT_TIMEOUT_MS: positiveInt(2000, 60_000),
+    /** `lgsp audit retention` removes events older than this (TCVN 11930 level 3: at least 90). */
+    AUDIT_RETENTION_DAYS: integer(90, 36_500, 365),
   })
   .superRefine((config, ctx) => {
     // Never send the sandbox's well-known key to a real registry.

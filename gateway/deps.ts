@@ -4,6 +4,7 @@ import type { AgencyRegistry } from './identity/agency-registry.js'
 import type { KeyedHash } from '../policies/index.js'
 import type { PolicyRuntime } from './policy/index.js'
 import type { SharedStore } from './shared-store/index.js'
+import type { AuditSink } from './audit/sink.js'
 
 /** The subset of pino's interface the core uses, so tests can pass a silent logger. */
 export interface Logger {
@@ -49,6 +50,11 @@ export interface GatewayDeps {
   identity: IdentityDeps
   /** The active agency policies (deny by default: an agency without a grant reads nothing). */
   policies: PolicyRuntime
+  /**
+   * The audit trail (DESIGN §6): every data request, token request and citizen history read is
+   * one event, committed before its response leaves; `hash` keys the subjects' hashes.
+   */
+  audit: { sink: AuditSink; instance: string; hash: KeyedHash }
   /** Keyed hash (HMAC) for `hash` masks; without it a `hash` mask redacts. */
   keyedHash?: KeyedHash
   /** `production` turns off GraphiQL and development conveniences. */

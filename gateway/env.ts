@@ -1,3 +1,4 @@
+import type { AuditDraft } from './audit/draft.js'
 import type { Caller, RequestContext } from './identity/caller.js'
 
 /** The one Hono environment type of the gateway (style.md rule 13). */
@@ -8,5 +9,7 @@ export interface GatewayEnv {
     caller: Caller
     /** Set by `callerAuth` from X-Purpose / X-Case-Id / X-End-User or X-Request-Context. */
     requestContext: RequestContext
+    /** Set by `accessLog` on audited routes; filled in by what runs after it. */
+    audit: AuditDraft
   }
 }

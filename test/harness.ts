@@ -4,10 +4,15 @@
  */
 import { createConnectors } from '../connectors/index.js'
 import { POPULATION_SANDBOX_API_KEY, startSandboxes, type Sandboxes, type WorldOptions } from '../connectors/sandboxes.js'
+import { createHmac } from 'node:crypto'
+import { createMemoryAuditSink } from '../gateway/audit/sink.js'
 import { createGateway, createPolicyRuntime } from '../gateway/index.js'
 import type { PolicySet } from '../policies/index.js'
 import { agencyDocument, createTestIdentity } from './identity.js'
 import { TEST_PURPOSE, testPolicySet } from './policies.js'
+
+/** The keyed hash tests use for subjects (HMAC under a fixed test secret), so they can predict it. */
+export const testKeyedHash = (value: string) => createHmac('sha256', 'test-hash-secret').update(value).digest('base64url').slice(0, 22)
 
 export interface TestGatewayOptions {
   world?: WorldOptions
@@ -38,7 +43,8 @@ export async function createTestGateway(options: TestGatewayOptions = {}) {
   const policySet = options.policies?.(identity) ?? testPolicySet([agencyDocument('test-agency', [identity.client])])
   const policies = createPolicyRuntime(policySet)
   if (options.policies) identity.registry.replace(policySet.agencies)
-  const app = createGateway({ connectors, mode: 'test', identity: identity.deps, policies })
+  const audit = createMemoryAuditSink()
+  const app = createGateway({ connectors, mode: 'test', identity: identity.deps, policies, audit: { sink: audit, instance: 'test', hash: testKeyedHash } })
   const defaultToken = await identity.token()
 
   async function graphql(
@@ -64,7 +70,7 @@ export async function createTestGateway(options: TestGatewayOptions = {}) {
     }
   }
 
-  return { app, graphql, identity, policies, sandboxes, world: sandboxes.world, resetHits, clearFaults, close: () => sandboxes.close() }
+  return { app, graphql, audit, identity, policies, sandboxes, world: sandboxes.world, resetHits, clearFaults, close: () => sandboxes.close() }
 }
 
 export type TestGateway = Awaited<ReturnType<typeof createTestGateway>>

@@ -11,6 +11,7 @@ import { createConnectors } from '../../connectors/index.js'
 import { POPULATION_SANDBOX_API_KEY, startSandboxes, type Sandboxes } from '../../connectors/sandboxes.js'
 import { createGateway } from '../app.js'
 import { ConfigError, parseConfig, type Config } from '../config.js'
+import { instanceName, openAuditWriter } from './audit.js'
 import { renderBanner } from './banner.js'
 import { databaseReadiness, openDatabase } from './database.js'
 import { createNodeIdentity } from './identity.js'
@@ -82,7 +83,19 @@ async function main(): Promise<void> {
   // development clients in production (the directory may be older or newer than the store).
   const nodeIdentity = await createNodeIdentity(config, logger, initialSet.agencies)
   const keyedHash = await createKeyedHash({ secret: config.HASH_SECRET, dataDir: config.DATA_DIR, production: config.NODE_ENV === 'production' })
-  const app = createGateway({ connectors, identity: nodeIdentity.identity, policies, keyedHash, mode: config.NODE_ENV, bodyLimitBytes: config.BODY_LIMIT_BYTES, logger, readiness: [databaseReadiness(db)] })
+  // One chain per process in the same database: every request's event committed before its response.
+  const auditWriter = openAuditWriter(db, nodeIdentity.keys, config, logger)
+  const app = createGateway({
+    connectors,
+    identity: nodeIdentity.identity,
+    policies,
+    keyedHash,
+    audit: { sink: auditWriter, instance: instanceName(config), hash: keyedHash },
+    mode: config.NODE_ENV,
+    bodyLimitBytes: config.BODY_LIMIT_BYTES,
+    logger,
+    readiness: [databaseReadiness(db)],
+  })
   const server = await new Promise<Server>((resolve, reject) => {
     const started = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(started as Server)) as Server
     started.once('error', reject)
@@ -115,7 +128,11 @@ async function main(): Promise<void> {
     server.close(() => {
       clearTimeout(forced)
       policyRuntime.stop()
-      void Promise.allSettled([sandboxes?.close(), nodeIdentity.close(), db.close()]).finally(() => process.exit(0))
+      // The audit writer commits what is queued and signs its chain's final checkpoint first.
+      void auditWriter
+        .close()
+        .catch((error: unknown) => logger.error({ err: error }, 'audit writer did not close cleanly'))
+        .finally(() => Promise.allSettled([sandboxes?.close(), nodeIdentity.close(), db.close()]).finally(() => process.exit(0)))
     })
     server.closeIdleConnections()
   }

@@ -1,4 +1,5 @@
 import type { ConnectorContext } from '../../connectors/index.js'
+import type { AuditDraft } from '../audit/draft.js'
 import type { Caller, RequestContext } from '../identity/caller.js'
 
 /** What the Hono route hands to Yoga for each request: who calls, and what they declared. */
@@ -6,6 +7,8 @@ export interface GatewayServerContext {
   requestId: string
   caller: Caller
   requestContext: RequestContext
+  /** What this request's audit event will say, filled in as it runs (absent: not audited). */
+  audit?: AuditDraft
 }
 
 /** The one GraphQL context type (style.md rule 13): connectors' context plus the server's. */

@@ -7,6 +7,7 @@ import type { GatewayContext, GatewayServerContext } from './context.js'
 import { createMaskError } from './mask-error.js'
 import { guardSchema } from './policy/guard-schema.js'
 import { useErrorContract } from './plugins/use-error-contract.js'
+import { useAuditTrail } from './plugins/use-audit-trail.js'
 import { usePolicy } from './plugins/use-policy.js'
 import { buildGatewaySchema } from './schema.js'
 
@@ -39,10 +40,10 @@ export function createGraphQLHandler(
     multipart: false,
     logging: false,
     maskedErrors: { maskError: createMaskError(options.logger) },
-    context: ({ request, requestId }) => {
-      const scope: RequestScope = { requestId, signal: request.signal }
+    context: ({ request, requestId, audit }) => {
+      const scope: RequestScope = { requestId, signal: request.signal, ...(audit ? { recordCall: (call) => audit.calls.push(call) } : {}) }
       return { scope, loaders: createRegistryLoaders(options.connectors, scope) } as GatewayContext
     },
-    plugins: [usePolicy({ schema, policies: options.policies, ...(options.keyedHash ? { keyedHash: options.keyedHash } : {}) }), useErrorContract()],
+    plugins: [usePolicy({ schema, policies: options.policies, ...(options.keyedHash ? { keyedHash: options.keyedHash } : {}) }), useErrorContract(), useAuditTrail()],
   })
 }

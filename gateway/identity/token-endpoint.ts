@@ -76,6 +76,11 @@ export function tokenRoutes(deps: TokenEndpointDeps): Hono<GatewayEnv> {
     }
     if (!result.ok) return oauthError(c, result.error, result.description, result.error === 'invalid_client' ? 401 : 400)
     const { token, expiresIn } = await deps.tokens.issue(result.client)
+    const draft = c.get('audit') as GatewayEnv['Variables']['audit'] | undefined
+    if (draft) {
+      draft.client = result.client.clientId
+      draft.agency = result.client.agencyId
+    }
     c.header('cache-control', 'no-store')
     c.header('pragma', 'no-cache')
     return c.json({ access_token: token, token_type: 'Bearer', expires_in: expiresIn })

@@ -77,6 +77,13 @@ export function usePolicy(options: PolicyPluginOptions): Plugin<Record<string, u
       const context = args.contextValue as unknown as GatewayServerContext & { policy?: RequestPolicy; policyIntrospection?: boolean }
       const active = options.policies.current()
       let result = decideRequest(args.document, args.operationName, context.caller, context.requestContext, active, now())
+      const draft = context.audit
+      if (draft) {
+        // What was asked and under which version, for the audit event, allowed or not.
+        const decided = result.ok ? result.decision : result.decision
+        if (decided) draft.requested = decided.coordinates.map((c) => c.coordinate)
+        draft.policyVersion = active.version
+      }
       if (result.ok) {
         const overCap = checkRecordCaps(options.schema, args.document, args.operationName, args.variableValues, result.decision.maxRecords)
         if (overCap) result = { ok: false, code: 'FORBIDDEN', message: overCap }
@@ -93,6 +100,10 @@ export function usePolicy(options: PolicyPluginOptions): Plugin<Record<string, u
         return
       }
       const policy: RequestPolicy = { decision: result.decision, version: active.version, agencyId: context.caller.agencyId }
+      if (draft) {
+        draft.grants = result.decision.grantsUsed
+        if (result.decision.withholdFromSubjectUntil) draft.withheldUntil = result.decision.withholdFromSubjectUntil
+      }
       extendContext({ policy } as unknown as Partial<typeof args.contextValue>)
       context.policy = policy
       if (result.introspection) {
@@ -111,6 +122,7 @@ export function usePolicy(options: PolicyPluginOptions): Plugin<Record<string, u
           // In place: execution builds fresh response objects, shared with nothing else.
           const masked = maskResult(options.schema, args.document, args.operationName, single.data as Record<string, unknown> | null | undefined, policy.decision.masks, hash)
           ;(context as { policyMasksApplied?: string[] }).policyMasksApplied = masked
+          if (draft) draft.masks = masked
           setResult(single)
         },
       }

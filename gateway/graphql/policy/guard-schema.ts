@@ -1,6 +1,8 @@
 import { MapperKind, mapSchema } from '@graphql-tools/utils'
 import { defaultFieldResolver, getNamedType, GraphQLError, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql'
 import { matches, type BoundCondition } from '../../../policies/index.js'
+import type { AuditDraft } from '../../audit/draft.js'
+import { identifierArguments, identifierFields, noteRecords } from './audit-collect.js'
 import { pushDownRowFilter } from './pushdown.js'
 import type { RequestPolicy } from './request-policy.js'
 
@@ -30,6 +32,8 @@ const noDecision = () =>
  */
 export function guardSchema(schema: GraphQLSchema): GraphQLSchema {
   const queryTypeName = schema.getQueryType()?.name ?? 'Query'
+  // What the audit trail needs to know, found once: which fields hold PINs and tax codes.
+  const subjectFields = identifierFields(schema)
   return mapSchema(schema, {
     [MapperKind.OBJECT_FIELD]: (field, fieldName, typeName) => {
       const original: GraphQLFieldResolver<unknown, Record<string, unknown>> = field.resolve ?? defaultFieldResolver
@@ -37,6 +41,13 @@ export function guardSchema(schema: GraphQLSchema): GraphQLSchema {
       const coordinate = `${typeName}.${fieldName}`
       const isRoot = typeName === queryTypeName
       const capsFirst = isRoot && field.args !== undefined && 'first' in field.args
+      const identifierArgs = isRoot ? identifierArguments(field.args) : []
+      const recordIdentifiers = subjectFields.get(returnType)
+      // Notes, for the request's audit event, what this field returned (after the row filter).
+      const audited = (value: unknown, draft: AuditDraft | undefined): unknown => {
+        if (draft && value !== null && value !== undefined) noteRecords(draft, coordinate, value, recordIdentifiers, isRoot)
+        return value
+      }
       const resolve: GraphQLFieldResolver<unknown, Record<string, unknown>> = (source, args, context, info) => {
         const policy = context.policy as RequestPolicy | undefined
         if (!policy) throw noDecision()
@@ -50,11 +61,13 @@ export function guardSchema(schema: GraphQLSchema): GraphQLSchema {
             })
           }
         }
+        const draft = context.audit as AuditDraft | undefined
+        if (draft) for (const name of identifierArgs) if (typeof args[name] === 'string') draft.identifiers.add(args[name] as string)
         const filter = policy.decision.rowFilters.get(returnType)
         const callArgs = isRoot ? pushDownRowFilter(coordinate, args as Record<string, unknown>, policy.decision.rowFilters) : args
         const result = original(source, callArgs, context, info)
-        if (!filter) return result
-        return isPromiseLike(result) ? Promise.resolve(result).then((value) => filterRecords(value, filter)) : filterRecords(result, filter)
+        const finish = (value: unknown) => audited(filter ? filterRecords(value, filter) : value, draft)
+        return isPromiseLike(result) ? Promise.resolve(result).then(finish) : finish(result)
       }
       return { ...field, resolve }
     },

@@ -1,0 +1,87 @@
+import type { MiddlewareHandler } from 'hono'
+import type { KeyedHash } from '../../policies/index.js'
+import { createAuditDraft } from '../audit/draft.js'
+import { buildAuditEvent } from '../audit/build-event.js'
+import { sha256Hex } from '../audit/chain.js'
+import type { AuditKind } from '../audit/event.js'
+import type { AuditSink } from '../audit/sink.js'
+import type { Logger } from '../deps.js'
+import type { GatewayEnv } from '../env.js'
+import { ErrorCode, errorResponse } from '../errors.js'
+
+export interface AccessLogOptions {
+  sink: AuditSink
+  /** This process's name in the trail. */
+  instance: string
+  /** Keyed hash of subjects (PINs, tax codes): the trail never holds them raw. */
+  hash: KeyedHash
+  logger: Logger
+  now?: () => Date
+}
+
+const OPERATION_HASH_CACHE = 1024
+
+/**
+ * Writes the one audit event of a request (DESIGN §6, style.md rule 10), whatever happened:
+ * granted, denied, 401, 429, failed. In `finally`, after the handler has produced its response
+ * and before that response is released. The event must be committed first: if it cannot be, the
+ * response is replaced by 503 `AUDIT_UNAVAILABLE` and whatever data it held is discarded.
+ * @example
+ * app.post('/graphql', accessLog({ sink, instance, hash, logger })('access.graphql'), callerAuth(identity), handler)
+ */
+export function accessLog(options: AccessLogOptions) {
+  const now = options.now ?? (() => new Date())
+  const operationHashes = new Map<string, string>()
+  async function operationHash(text: string | undefined): Promise<string | undefined> {
+    if (text === undefined) return undefined
+    let hash = operationHashes.get(text)
+    if (!hash) {
+      hash = await sha256Hex(text)
+      if (operationHashes.size >= OPERATION_HASH_CACHE) operationHashes.clear()
+      operationHashes.set(text, hash)
+    }
+    return hash
+  }
+
+  return (kind: AuditKind): MiddlewareHandler<GatewayEnv> =>
+    async function writeAuditEvent(c, next) {
+      const started = performance.now()
+      const at = now()
+      const draft = createAuditDraft(kind)
+      c.set('audit', draft)
+      try {
+        await next()
+      } finally {
+        const status = c.res?.status ?? 500
+        let responseCode: ErrorCode | undefined
+        if (status >= 400 && !draft.errorCodes.length && c.res?.headers.get('content-type')?.includes('json')) {
+          // A non-GraphQL error body ({ error: { code } }): read from a clone, the original stays intact.
+          const body = (await c.res.clone().json().catch(() => null)) as { error?: { code?: unknown } } | null
+          const parsed = ErrorCode.safeParse(body?.error?.code)
+          if (parsed.success) responseCode = parsed.data
+        }
+        try {
+          const event = buildAuditEvent({
+            id: crypto.randomUUID(),
+            at,
+            requestId: c.get('requestId'),
+            instance: options.instance,
+            draft,
+            caller: c.get('caller'),
+            context: c.get('requestContext'),
+            status,
+            responseCode,
+            latencyMs: performance.now() - started,
+            hash: options.hash,
+            operationHash: await operationHash(draft.operation?.text),
+          })
+          await options.sink.record(event)
+        } catch (error) {
+          options.logger.error({ err: error, requestId: c.get('requestId') }, 'audit event not recorded: the response is withheld (AUDIT_UNAVAILABLE)')
+          await c.res?.body?.cancel().catch(() => undefined)
+          c.res = undefined
+          c.res = errorResponse(c, 'AUDIT_UNAVAILABLE', 'The access could not be recorded in the audit trail, so no data is released; retry shortly', 503, { 'retry-after': '1' })
+        }
+      }
+    }
+}
