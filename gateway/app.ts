@@ -8,7 +8,10 @@ import type { GatewayEnv } from './env.js'
 import { errorResponse } from './errors.js'
 import { createGraphQLHandler } from './graphql/yoga.js'
 import { tokenRoutes } from './identity/token-endpoint.js'
+import { auditApiRoutes } from './admin/audit-api.js'
+import { accessHistoryRoutes } from './http/access-history.js'
 import { accessLog } from './http/access-log.js'
+import { verifySandboxCitizenToken } from './identity/citizen-token.js'
 import { callerAuth } from './http/caller-auth.js'
 import { errorHandler, notFoundHandler } from './http/error-handler.js'
 import { healthRoutes } from './http/health.js'
@@ -82,6 +85,15 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
     }
     return errorResponse(c, 'BAD_USER_INPUT', 'Use POST for GraphQL requests', 405, { allow: 'POST' })
   })
+  const { reader } = deps.audit
+  if (reader) {
+    // The sandbox citizen token stands in for the national e-ID outside production only.
+    const verifyCitizen = deps.mode === 'production' ? async () => null : (token: string) => verifySandboxCitizenToken(identity.signingKeys, identity.issuer, token)
+    app.use('/v1/access-history', audited('access.history'))
+    app.route('/', accessHistoryRoutes({ reader, hash: deps.audit.hash, verifyCitizen, policies: deps.policies }))
+    app.use('/admin/api/audit', audited('audit.searched'))
+    app.route('/', auditApiRoutes({ reader, hash: deps.audit.hash, keys: identity.signingKeys, issuer: identity.issuer }))
+  }
   app.post('/graphql', audited('access.graphql'), requireJson, callerAuth(identity), (c) =>
     yoga.fetch(c.req.raw, { requestId: c.get('requestId'), caller: c.get('caller'), requestContext: c.get('requestContext'), audit: c.get('audit') }),
   )

@@ -1,10 +1,11 @@
 import type { Connectors } from '../connectors/index.js'
-import type { AccessTokens } from './identity/access-token.js'
+import type { AccessTokens, SigningKeys } from './identity/access-token.js'
 import type { AgencyRegistry } from './identity/agency-registry.js'
 import type { KeyedHash } from '../policies/index.js'
 import type { PolicyRuntime } from './policy/index.js'
 import type { SharedStore } from './shared-store/index.js'
 import type { AuditSink } from './audit/sink.js'
+import type { Queryable } from './store/index.js'
 
 /** The subset of pino's interface the core uses, so tests can pass a silent logger. */
 export interface Logger {
@@ -42,6 +43,8 @@ export interface IdentityDeps {
   issuer: string
   /** The public keys published at `/.well-known/jwks.json`. */
   jwks: () => { keys: object[] }
+  /** The gateway's keys, for its own token types (citizen, staff). */
+  signingKeys: SigningKeys
 }
 
 /** Everything `createGateway` needs, built once at the entry (style.md rule 1). */
@@ -54,7 +57,13 @@ export interface GatewayDeps {
    * The audit trail (DESIGN §6): every data request, token request and citizen history read is
    * one event, committed before its response leaves; `hash` keys the subjects' hashes.
    */
-  audit: { sink: AuditSink; instance: string; hash: KeyedHash }
+  audit: {
+    sink: AuditSink
+    instance: string
+    hash: KeyedHash
+    /** The store to search (admin API, citizen history); without it those routes are absent. */
+    reader?: Queryable
+  }
   /** Keyed hash (HMAC) for `hash` masks; without it a `hash` mask redacts. */
   keyedHash?: KeyedHash
   /** `production` turns off GraphiQL and development conveniences. */

@@ -5,7 +5,8 @@
 import { createConnectors } from '../connectors/index.js'
 import { POPULATION_SANDBOX_API_KEY, startSandboxes, type Sandboxes, type WorldOptions } from '../connectors/sandboxes.js'
 import { createHmac } from 'node:crypto'
-import { createMemoryAuditSink } from '../gateway/audit/sink.js'
+import { createAuditWriter, createCheckpointSigner, createMemoryAuditSink } from '../gateway/audit/index.js'
+import type { Database } from '../gateway/store/index.js'
 import { createGateway, createPolicyRuntime } from '../gateway/index.js'
 import type { PolicySet } from '../policies/index.js'
 import { agencyDocument, createTestIdentity } from './identity.js'
@@ -20,6 +21,12 @@ export interface TestGatewayOptions {
   timeoutMs?: number
   /** The policies in force. @default the test agency reads everything for KIEM_THU */
   policies?: (identity: Awaited<ReturnType<typeof createTestIdentity>>) => PolicySet
+  /**
+   * A migrated database for the audit trail: events go through the real writer (group commit,
+   * chains signed with the test gateway key) and the search routes are mounted. Default: an
+   * in-memory sink, and no search routes.
+   */
+  auditDb?: Database
 }
 
 export interface GraphQLResponse {
@@ -44,7 +51,16 @@ export async function createTestGateway(options: TestGatewayOptions = {}) {
   const policies = createPolicyRuntime(policySet)
   if (options.policies) identity.registry.replace(policySet.agencies)
   const audit = createMemoryAuditSink()
-  const app = createGateway({ connectors, mode: 'test', identity: identity.deps, policies, audit: { sink: audit, instance: 'test', hash: testKeyedHash } })
+  const writer = options.auditDb
+    ? createAuditWriter({ db: options.auditDb, instance: 'test', sign: createCheckpointSigner(() => identity.keys.signingKey()), flushDelayMs: 0 })
+    : null
+  const app = createGateway({
+    connectors,
+    mode: 'test',
+    identity: identity.deps,
+    policies,
+    audit: { sink: writer ?? audit, instance: 'test', hash: testKeyedHash, ...(options.auditDb ? { reader: options.auditDb } : {}) },
+  })
   const defaultToken = await identity.token()
 
   async function graphql(
@@ -70,7 +86,10 @@ export async function createTestGateway(options: TestGatewayOptions = {}) {
     }
   }
 
-  return { app, graphql, audit, identity, policies, sandboxes, world: sandboxes.world, resetHits, clearFaults, close: () => sandboxes.close() }
+  return { app, graphql, audit, writer, identity, policies, sandboxes, world: sandboxes.world, resetHits, clearFaults, close: async () => {
+      await writer?.close()
+      await sandboxes.close()
+    } }
 }
 
 export type TestGateway = Awaited<ReturnType<typeof createTestGateway>>

@@ -1,9 +1,10 @@
 /**
- * `lgsp`: the operator command. Audit and admin commands arrive with those capabilities.
+ * `lgsp`: the operator command. Admin accounts arrive with the console (issue #7).
  */
 import { parseArgs } from 'node:util'
 import { startSandboxes } from '../../connectors/sandboxes.js'
 import { ConfigError } from '../config.js'
+import { auditCommand, auditUsage } from './audit.js'
 import { keysCommand } from './keys.js'
 import { policyCommand, policyUsage } from './policy.js'
 import { tokenCommand } from './token.js'
@@ -14,12 +15,13 @@ Commands:
   sandbox [--seed N] [--citizens N] [--parcels N] [--enterprises N] [--port-base P]
           Serve the three sandbox registries on 127.0.0.1 (population, land, business)
           on ports P, P+1, P+2 (default: ephemeral), until interrupted.
-  token --agency <id> [--client <id>] | --citizen <PIN>
-          Print a development access token for an agency's client, or a sandbox citizen token
-          (uses DATA_DIR, POLICIES_DIR and the issuer from the same environment as the gateway).
+  token --agency <id> [--client <id>] | --citizen <PIN> | --auditor <name> | --operator <name>
+          Print a development access token for an agency's client, a sandbox citizen token, or a
+          staff token for /admin/api (uses DATA_DIR, POLICIES_DIR and the issuer from the same
+          environment as the gateway).
   keys rotate
           Add a gateway signing key; the old one verifies until its tokens expire, then retires.
-${policyUsage}  help    Show this text.
+${policyUsage}${auditUsage}  help    Show this text.
 `
 
 async function sandbox(args: string[]): Promise<number> {
@@ -78,6 +80,8 @@ export async function run(argv: string[]): Promise<number> {
         return await keysCommand(rest)
       case 'policy':
         return await policyCommand(rest)
+      case 'audit':
+        return await auditCommand(rest)
       case undefined:
       case 'help':
       case '--help':

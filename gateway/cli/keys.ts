@@ -1,5 +1,7 @@
 import { parseConfig } from '../config.js'
+import { openDatabase } from '../entry/database.js'
 import { createFileKeyStore } from '../entry/file-key-store.js'
+import { recordCliAction } from './cli-audit.js'
 import { createGatewayKeys } from '../identity/keys/index.js'
 
 /**
@@ -16,6 +18,12 @@ export async function keysCommand(args: string[]): Promise<number> {
   try {
     // rotate() reads the store itself; init() first would create a key only to retire it.
     const { kid, retiring } = await keys.rotate()
+    const db = await openDatabase(config)
+    try {
+      await recordCliAction(config, db, 'keys.rotated', { kid, retiring }, keys)
+    } finally {
+      await db.close()
+    }
     process.stdout.write(`New signing key ${kid}${retiring ? `; ${retiring} keeps verifying until its tokens expire, then retires` : ''}\n`)
     return 0
   } finally {

@@ -7,6 +7,8 @@ import { parseArgs } from 'node:util'
 import { parsePolicySet, type LoadProblem } from '../../policies/index.js'
 import { parseConfig, type Config } from '../config.js'
 import { openDatabase } from '../entry/database.js'
+import type { Database } from '../store/index.js'
+import { recordCliAction } from './cli-audit.js'
 import { readPolicyFiles } from '../entry/load-policies.js'
 import { openPolicyStore, policySetOf, validatePolicyFiles } from '../entry/policies.js'
 import { makeExecutableSchema } from '@graphql-tools/schema'
@@ -40,7 +42,7 @@ function versionArg(raw: string | undefined): number {
   return Number(raw)
 }
 
-const withStore = (config: Config, fn: (store: PolicyStore) => Promise<number>): Promise<number> => withStoreValue(config, fn)
+const withStore = (config: Config, fn: (store: PolicyStore, db: Database) => Promise<number>): Promise<number> => withStoreValue(config, fn)
 
 async function validate(config: Config, args: string[]): Promise<number> {
   const { positionals } = parseArgs({ args, allowPositionals: true, strict: true })
@@ -65,9 +67,10 @@ async function apply(config: Config, args: string[]): Promise<number> {
   })
   const files = await readPolicyFiles(positionals[0] ?? config.POLICIES_DIR)
   const author = values.author ?? process.env.USER ?? 'cli'
-  return withStore(config, async (store) => {
+  return withStore(config, async (store, db) => {
     try {
       const result = await store.apply(files, { author, ...(values.message === undefined ? {} : { message: values.message }) })
+      if (result.created) await recordCliAction(config, db, 'policy.applied', { version: result.version, author, ...(values.message ? { message: values.message.slice(0, 500) } : {}) })
       print(result.created ? `version ${result.version} applied and active (author ${author})\n${result.diff}` : `unchanged, version ${result.version} is active`)
       return 0
     } catch (error) {
@@ -140,10 +143,10 @@ async function explain(config: Config, args: string[]): Promise<number> {
   return result.ok && result.decision.allowed ? 0 : 1
 }
 
-async function withStoreValue<T>(config: Config, fn: (store: PolicyStore) => Promise<T>): Promise<T> {
+async function withStoreValue<T>(config: Config, fn: (store: PolicyStore, db: Database) => Promise<T>): Promise<T> {
   const db = await openDatabase(config)
   try {
-    return await fn(openPolicyStore(db))
+    return await fn(openPolicyStore(db), db)
   } finally {
     await db.close()
   }
@@ -162,16 +165,18 @@ export async function policyCommand(args: string[]): Promise<number> {
       case 'activate': {
         if (rest.length !== 1) throw new PolicyStoreError('usage: lgsp policy activate <version>')
         const version = versionArg(rest[0])
-        return await withStore(config, async (store) => {
+        return await withStore(config, async (store, db) => {
           const result = await store.activate(version, { author })
+          if (result.previous !== version) await recordCliAction(config, db, 'policy.activated', { version, previous: result.previous ?? null, author })
           print(result.previous === version ? `version ${version} is already active` : `version ${version} is active (was ${result.previous ?? 'none'})`)
           return 0
         })
       }
       case 'rollback':
         if (rest.length !== 0) throw new PolicyStoreError('usage: lgsp policy rollback')
-        return await withStore(config, async (store) => {
+        return await withStore(config, async (store, db) => {
           const result = await store.rollback({ author })
+          await recordCliAction(config, db, 'policy.rolled_back', { version: result.version, previous: result.previous, author })
           print(`rolled back: version ${result.version} is active (was ${result.previous})`)
           return 0
         })

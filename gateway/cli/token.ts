@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util'
 import { parseConfig } from '../config.js'
 import { createNodeIdentity } from '../entry/identity.js'
+import { issueStaffToken } from '../admin/staff-token.js'
 import { issueSandboxCitizenToken } from '../identity/index.js'
 
 /**
@@ -10,9 +11,13 @@ import { issueSandboxCitizenToken } from '../identity/index.js'
  * Development only: production issues tokens through /oauth/token and the national e-ID.
  */
 export async function tokenCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { agency: { type: 'string' }, client: { type: 'string' }, citizen: { type: 'string' } }, strict: true })
-  if (Boolean(values.agency) === Boolean(values.citizen)) {
-    process.stderr.write('Give exactly one of --agency <id> or --citizen <PIN>\n')
+  const { values } = parseArgs({
+    args,
+    options: { agency: { type: 'string' }, client: { type: 'string' }, citizen: { type: 'string' }, auditor: { type: 'string' }, operator: { type: 'string' } },
+    strict: true,
+  })
+  if ([values.agency, values.citizen, values.auditor, values.operator].filter(Boolean).length !== 1) {
+    process.stderr.write('Give exactly one of --agency <id>, --citizen <PIN>, --auditor <name> or --operator <name>\n')
     return 2
   }
   const config = parseConfig(process.env)
@@ -22,6 +27,12 @@ export async function tokenCommand(args: string[]): Promise<number> {
   }
   const node = await createNodeIdentity(config)
   try {
+    const staffName = values.auditor ?? values.operator
+    if (staffName) {
+      const role = values.auditor ? 'auditor' : 'operator'
+      process.stdout.write(`${await issueStaffToken(node.keys, node.identity.issuer, { role, name: staffName })}\n`)
+      return 0
+    }
     if (values.citizen) {
       process.stdout.write(`${await issueSandboxCitizenToken(node.keys, node.identity.issuer, values.citizen)}\n`)
       return 0

@@ -45,7 +45,7 @@ export async function createNodeIdentity(config: Config, logger?: Logger, docume
   const issuer = issuerOf(config)
   const tokens = createAccessTokens({ keys, issuer, trustedIssuers: config.TRUSTED_ISSUERS })
   return {
-    identity: { registry, tokens, store, issuer, jwks: () => keys.jwks() },
+    identity: { registry, tokens, store, issuer, jwks: () => keys.jwks(), signingKeys: keys },
     keys,
     devClients,
     close: async () => {

@@ -11,6 +11,7 @@ import { createConnectors } from '../../connectors/index.js'
 import { POPULATION_SANDBOX_API_KEY, startSandboxes, type Sandboxes } from '../../connectors/sandboxes.js'
 import { createGateway } from '../app.js'
 import { ConfigError, parseConfig, type Config } from '../config.js'
+import { actionEvent } from '../audit/index.js'
 import { instanceName, openAuditWriter } from './audit.js'
 import { renderBanner } from './banner.js'
 import { databaseReadiness, openDatabase } from './database.js'
@@ -85,12 +86,15 @@ async function main(): Promise<void> {
   const keyedHash = await createKeyedHash({ secret: config.HASH_SECRET, dataDir: config.DATA_DIR, production: config.NODE_ENV === 'production' })
   // One chain per process in the same database: every request's event committed before its response.
   const auditWriter = openAuditWriter(db, nodeIdentity.keys, config, logger)
+  for (const applied of policyRuntime.applied) {
+    await auditWriter.record(actionEvent({ kind: 'policy.applied', actor: `gateway:${applied.author}`, instance: instanceName(config), detail: { version: applied.version, author: applied.author } }))
+  }
   const app = createGateway({
     connectors,
     identity: nodeIdentity.identity,
     policies,
     keyedHash,
-    audit: { sink: auditWriter, instance: instanceName(config), hash: keyedHash },
+    audit: { sink: auditWriter, instance: instanceName(config), hash: keyedHash, reader: db },
     mode: config.NODE_ENV,
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     logger,

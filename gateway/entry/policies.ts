@@ -51,10 +51,18 @@ export interface PolicyRuntimeOptions {
   applyDirOnStart?: boolean
 }
 
+/** A version this start stored and activated, to be recorded in the audit trail. */
+export interface AppliedAtStart {
+  version: number
+  author: 'startup' | 'bootstrap'
+}
+
 export interface PolicyRuntimeHandle {
   store: PolicyStore
   /** The version active at start. */
   snapshot: PolicySnapshot
+  /** Versions applied from POLICIES_DIR by this start (bootstrap, or a changed directory). */
+  applied: AppliedAtStart[]
   stop(): void
 }
 
@@ -66,15 +74,22 @@ export interface PolicyRuntimeHandle {
 export async function startPolicyRuntime(options: PolicyRuntimeOptions): Promise<PolicyRuntimeHandle> {
   const store = openPolicyStore(options.db)
   let snapshot = await store.active()
+  const applied: AppliedAtStart[] = []
   if (snapshot && options.applyDirOnStart) {
     const result = await store.apply(await readPolicyFiles(options.dir), { author: 'startup', message: `applied from ${options.dir} at start (development)` })
-    if (result.created) options.logger.info({ version: result.version }, 'policy directory changed since the active version: applied it')
+    if (result.created) {
+      options.logger.info({ version: result.version }, 'policy directory changed since the active version: applied it')
+      applied.push({ version: result.version, author: 'startup' })
+    }
     snapshot = await store.active()
   }
   if (!snapshot) {
     const files = await readPolicyFiles(options.dir)
     const result = await store.apply(files, { author: 'bootstrap', message: `bootstrap from ${options.dir}`, ifNoneActive: true })
-    if (result.created) options.logger.info({ version: result.version, files: files.length }, 'policy store bootstrapped from the policy directory')
+    if (result.created) {
+      options.logger.info({ version: result.version, files: files.length }, 'policy store bootstrapped from the policy directory')
+      applied.push({ version: result.version, author: 'bootstrap' })
+    }
     snapshot = await store.active()
     if (!snapshot) throw new Error('policy bootstrap stored no active version')
   }
@@ -96,5 +111,5 @@ export async function startPolicyRuntime(options: PolicyRuntimeOptions): Promise
       return { cancel: () => clearTimeout(handle) }
     },
   })
-  return { store, snapshot, stop: () => watcher.stop() }
+  return { store, snapshot, applied, stop: () => watcher.stop() }
 }

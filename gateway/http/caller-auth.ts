@@ -4,10 +4,10 @@ import { errorResponse } from '../errors.js'
 import type { AccessTokens } from '../identity/access-token.js'
 import type { AgencyRegistry } from '../identity/agency-registry.js'
 import { readRequestContext } from '../identity/request-context.js'
+import { readBearer } from './bearer.js'
 import { SharedStoreUnavailableError, type SharedStore } from '../shared-store/index.js'
 
 const REALM = 'lgsp-gateway'
-const BEARER = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i
 
 /** RFC 6750 §3: no error attribute when no credentials were sent; quotes never come from input. */
 function challenge(error?: 'invalid_token' | 'invalid_request', description?: string): string {
@@ -33,11 +33,11 @@ export function callerAuth(deps: CallerAuthDeps): MiddlewareHandler<GatewayEnv> 
     if (!header) {
       return errorResponse(c, 'UNAUTHENTICATED', 'An access token is required (Authorization: Bearer …)', 401, { 'www-authenticate': challenge() })
     }
-    const match = BEARER.exec(header)
-    if (!match || header.length > 8192) {
+    const token = readBearer(header)
+    if (!token) {
       return errorResponse(c, 'UNAUTHENTICATED', 'The Authorization header is not a bearer token', 401, { 'www-authenticate': challenge('invalid_request', 'Malformed Authorization header') })
     }
-    const verification = await deps.tokens.verify(match[1] as string)
+    const verification = await deps.tokens.verify(token)
     if (!verification.ok) {
       return errorResponse(c, 'UNAUTHENTICATED', verification.description, 401, { 'www-authenticate': challenge('invalid_token', verification.description) })
     }

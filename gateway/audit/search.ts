@@ -1,0 +1,161 @@
+/**
+ * Search over the audit trail for auditors (`/admin/api/audit`, `lgsp audit export`) and the
+ * citizen's own history. Filters are values bound as parameters, never SQL text; results come
+ * newest first with an opaque keyset cursor, so a page is cheap however deep it is.
+ */
+import { z } from 'zod'
+import type { Queryable } from '../store/index.js'
+import { AuditDecision, AuditKind, type AuditEvent } from './event.js'
+import { ErrorCode } from '../errors.js'
+
+const text = z.string().trim().min(1).max(200)
+const when = z.iso.datetime({ offset: true }).or(z.iso.date()).transform((value) => new Date(value))
+
+/** The filters of the search API (DESIGN §6), as query-string values. Unknown names are refused. */
+export const auditQuerySchema = z
+  .object({
+    from: when.optional(),
+    to: when.optional(),
+    agency: text.optional(),
+    client: text.optional(),
+    endUser: text.optional(),
+    purpose: text.optional(),
+    decision: AuditDecision.optional(),
+    code: ErrorCode.optional(),
+    kind: AuditKind.optional(),
+    /** A PIN or tax code: hashed with the trail's key before it is looked up. */
+    subject: z.string().trim().regex(/^(\d{12}|\d{10}(-\d{3})?)$/, 'a 12-digit PIN or a 10/13-digit tax code').optional(),
+    caseId: text.optional(),
+    requestId: text.optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    cursor: z.string().max(400).optional(),
+  })
+  .strict()
+export type AuditQuery = z.input<typeof auditQuerySchema>
+type ParsedQuery = z.output<typeof auditQuerySchema>
+
+export interface AuditPage {
+  events: AuditEvent[]
+  /** Pass as `cursor` for the next page; absent on the last page. */
+  nextCursor?: string
+}
+
+interface Cursor {
+  at: string
+  writer: string
+  seq: number
+}
+
+const encodeCursor = (cursor: Cursor) => btoa(JSON.stringify(cursor)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+
+function decodeCursor(value: string): Cursor {
+  try {
+    const parsed = JSON.parse(atob(value.replace(/-/g, '+').replace(/_/g, '/'))) as Cursor
+    if (typeof parsed.at === 'string' && typeof parsed.writer === 'string' && Number.isSafeInteger(parsed.seq) && !Number.isNaN(Date.parse(parsed.at))) return parsed
+  } catch {
+    // fall through
+  }
+  throw new AuditQueryError('cursor is not one this API returned')
+}
+
+export class AuditQueryError extends Error {
+  override name = AuditQueryError.name
+}
+
+/** Parses query-string filters; throws AuditQueryError naming the first bad one. */
+export function parseAuditQuery(input: Record<string, unknown>): ParsedQuery {
+  const parsed = auditQuerySchema.safeParse(input)
+  if (parsed.success) return parsed.data
+  const issue = parsed.error.issues[0]
+  const name = issue?.path.join('.') || (issue && 'keys' in issue ? String((issue as { keys: string[] }).keys[0]) : '')
+  throw new AuditQueryError(`${name ? `${name}: ` : ''}${issue?.message ?? 'invalid filter'}`)
+}
+
+/**
+ * One page of events matching `query`, newest first.
+ * @param hash the trail's keyed hash, applied to a `subject` filter
+ */
+export async function searchAudit(db: Queryable, query: ParsedQuery, hash: (value: string) => string): Promise<AuditPage> {
+  const where: string[] = []
+  const params: unknown[] = []
+  const bind = (value: unknown) => {
+    params.push(value)
+    return `$${params.length}`
+  }
+  if (query.from) where.push(`at >= ${bind(query.from.toISOString())}`)
+  if (query.to) where.push(`at < ${bind(query.to.toISOString())}`)
+  const equals: Array<[string, string | undefined]> = [
+    ['agency', query.agency],
+    ['client', query.client],
+    ['end_user', query.endUser],
+    ['purpose', query.purpose],
+    ['decision', query.decision],
+    ['code', query.code],
+    ['kind', query.kind],
+    ['case_id', query.caseId],
+    ['request_id', query.requestId],
+  ]
+  for (const [column, value] of equals) if (value !== undefined) where.push(`${column} = ${bind(value)}`)
+  if (query.subject) where.push(`subjects @> array[${bind(hash(query.subject))}]::text[]`)
+  if (query.cursor) {
+    const cursor = decodeCursor(query.cursor)
+    where.push(`(at, writer, seq) < (${bind(cursor.at)}::timestamptz, ${bind(cursor.writer)}, ${bind(cursor.seq)})`)
+  }
+  const sql = `select writer, seq, at, body from audit_events ${where.length ? `where ${where.join(' and ')}` : ''}
+    order by at desc, writer desc, seq desc limit ${bind(query.limit + 1)}`
+  const rows = await db.query<{ writer: string; seq: number; at: Date; body: string }>(sql, params)
+  const page = rows.slice(0, query.limit)
+  const last = page[page.length - 1]
+  return {
+    events: page.map((row) => JSON.parse(row.body) as AuditEvent),
+    ...(rows.length > query.limit && last ? { nextCursor: encodeCursor({ at: last.at.toISOString(), writer: last.writer, seq: last.seq }) } : {}),
+  }
+}
+
+export interface HistoryEntry {
+  at: string
+  agency?: string
+  purpose?: string
+  decision: string
+  fields: string[]
+  requestId: string
+}
+
+/**
+ * A citizen's own access history: reads of their data (granted or partial) by a data request,
+ * newest first, leaving out covert access still withheld at `now`. Nothing says that anything
+ * was left out: that would tip off an investigation.
+ */
+export async function accessHistory(db: Queryable, subjectHash: string, now: Date, options: { limit: number; cursor?: string }): Promise<{ entries: HistoryEntry[]; nextCursor?: string }> {
+  const params: unknown[] = [subjectHash, now.toISOString()]
+  let cursorClause = ''
+  if (options.cursor) {
+    const cursor = decodeCursor(options.cursor)
+    params.push(cursor.at, cursor.writer, cursor.seq)
+    cursorClause = 'and (at, writer, seq) < ($3::timestamptz, $4, $5)'
+  }
+  params.push(options.limit + 1)
+  const rows = await db.query<{ writer: string; seq: number; at: Date; body: string }>(
+    `select writer, seq, at, body from audit_events
+     where subjects @> array[$1]::text[] and kind = 'access.graphql' and decision in ('granted', 'partial')
+       and (withheld_until is null or withheld_until <= $2::timestamptz) ${cursorClause}
+     order by at desc, writer desc, seq desc limit $${params.length}`,
+    params,
+  )
+  const page = rows.slice(0, options.limit)
+  const last = page[page.length - 1]
+  return {
+    entries: page.map((row) => {
+      const event = JSON.parse(row.body) as AuditEvent
+      return {
+        at: event.at,
+        ...(event.agency ? { agency: event.agency } : {}),
+        ...(event.purpose ? { purpose: event.purpose } : {}),
+        decision: event.decision,
+        fields: (event.coordinates?.returned ?? []).filter((c) => !c.startsWith('Query.')),
+        requestId: event.requestId,
+      }
+    }),
+    ...(rows.length > options.limit && last ? { nextCursor: encodeCursor({ at: last.at.toISOString(), writer: last.writer, seq: last.seq }) } : {}),
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * What CLI commands share for the audit trail: the gateway keys from DATA_DIR (to sign a chain's
+ * checkpoints and to verify old ones) and a short-lived writer whose chain holds this run's
+ * actions, closed with a final checkpoint.
+ */
+import type { Config } from '../config.js'
+import { actionEvent, type AuditEvent, type AuditKind } from '../audit/index.js'
+import { openAuditWriter } from '../entry/audit.js'
+import { createFileKeyStore } from '../entry/file-key-store.js'
+import { createGatewayKeys, type GatewayKeys } from '../identity/keys/index.js'
+import type { Database } from '../store/index.js'
+
+export async function openCliKeys(config: Config): Promise<GatewayKeys> {
+  const keys = createGatewayKeys({
+    store: createFileKeyStore({ dir: config.DATA_DIR, ...(config.GATEWAY_KEYS_PASSPHRASE ? { passphrase: config.GATEWAY_KEYS_PASSPHRASE } : {}) }),
+    refreshMs: 0,
+  })
+  await keys.init()
+  return keys
+}
+
+/** Who runs the CLI, for the `actor` of its events. */
+export const cliActor = () => `cli:${(process.env.USER ?? 'unknown').replace(/[^A-Za-z0-9._@-]/g, '_').slice(0, 60)}`
+
+/** Records one action of this CLI run as an audit event, committed before it returns. */
+export async function recordCliAction(config: Config, db: Database, kind: AuditKind, detail: AuditEvent['detail'], keys?: GatewayKeys): Promise<void> {
+  const ownKeys = keys ?? (await openCliKeys(config))
+  const writer = openAuditWriter(db, ownKeys, config, undefined, 'cli')
+  try {
+    await writer.record(actionEvent({ kind, actor: cliActor(), instance: writer.writer.split('/')[0]!, ...(detail ? { detail } : {}) }))
+  } finally {
+    await writer.close()
+    if (!keys) ownKeys.close()
+  }
+}
