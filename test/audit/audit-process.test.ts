@@ -1,0 +1,225 @@
+/**
+ * The audit guarantees with real processes (issue #5 acceptance), on one real PostgreSQL:
+ * - two gateway instances write concurrently and the trail verifies (`lgsp audit verify`);
+ * - crash: under load, `kill -9` a gateway; after restart every request whose client received a
+ *   200 with data has its event (matched by request id), and the trail still verifies;
+ * - the audit store stopped: data requests get 503 AUDIT_UNAVAILABLE and no data; when it is
+ *   back, service resumes without a restart.
+ */
+import { execFile } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import pg from 'pg'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { repoRoot as root, startGatewayProcess, type GatewayProcess } from '../gateway-process.js'
+import { startPostgres, type PostgresService } from '../services/postgres.js'
+
+const work = mkdtempSync(join(tmpdir(), 'lgsp-audit-'))
+let server: PostgresService
+let env: Record<string, string>
+let dbUrl = ''
+let token = ''
+const running = new Set<GatewayProcess>()
+
+const lgsp = (...args: string[]) => promisify(execFile)(process.execPath, ['bin/lgsp.js', ...args], { cwd: root, env })
+const QUERY = JSON.stringify({ query: '{ administrativeUnit(code: "01") { code name } }' })
+
+async function start(): Promise<GatewayProcess> {
+  const gateway = await startGatewayProcess(env, { timeoutMs: 90_000 })
+  running.add(gateway)
+  return gateway
+}
+
+async function call(url: string, requestId: string): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': 'KIEM_TRA_KET_NOI', 'x-request-id': requestId },
+    body: QUERY,
+  })
+  return { status: res.status, body: await res.json() }
+}
+
+/**
+ * `workers` loops per URL, each sending requests until `stopAt` or until its gateway goes away.
+ * Returns the request ids whose response was a 200 with data, and every status seen.
+ */
+async function drive(urls: string[], options: { workers: number; durationMs: number; prefix: string }) {
+  const delivered: string[] = []
+  const statuses = new Map<number, number>()
+  const stopAt = Date.now() + options.durationMs
+  let n = 0
+  await Promise.all(
+    urls.flatMap((url) =>
+      Array.from({ length: options.workers }, async () => {
+        while (Date.now() < stopAt) {
+          const requestId = `${options.prefix}-${++n}`
+          let result
+          try {
+            result = await call(url, requestId)
+          } catch {
+            return // the gateway went away (killed): this loop is done
+          }
+          statuses.set(result.status, (statuses.get(result.status) ?? 0) + 1)
+          if (result.status === 200 && result.body.data?.administrativeUnit) delivered.push(requestId)
+        }
+      }),
+    ),
+  )
+  return { delivered, statuses }
+}
+
+async function eventsFor(requestIds: string[]): Promise<Set<string>> {
+  const client = new pg.Client({ connectionString: dbUrl })
+  await client.connect()
+  try {
+    const rows = await client.query<{ request_id: string }>('select request_id from audit_events where request_id = any($1::text[])', [requestIds])
+    return new Set(rows.rows.map((row) => row.request_id))
+  } finally {
+    await client.end()
+  }
+}
+
+async function verify(): Promise<{ ok: boolean; report: any }> {
+  try {
+    const { stdout } = await lgsp('audit', 'verify', '--json')
+    return { ok: true, report: JSON.parse(stdout) }
+  } catch (error) {
+    const stdout = (error as { stdout?: string }).stdout ?? '{}'
+    return { ok: false, report: JSON.parse(stdout || '{}') }
+  }
+}
+
+beforeAll(async () => {
+  server = await startPostgres()
+  const database = await server.createDatabase('audit_process')
+  dbUrl = database.url
+  env = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    LOG_LEVEL: 'fatal',
+    DATA_DIR: join(work, 'data'),
+    PORT: '0',
+    GATEWAY_ISSUER: 'http://lgsp.audit.test',
+    DATABASE_URL: database.configUrl,
+    PGUSER: 'postgres',
+    AUDIT_COMMIT_TIMEOUT_MS: '1000',
+    SANDBOX_CITIZENS: '200',
+    SANDBOX_PARCELS: '60',
+    SANDBOX_ENTERPRISES: '60',
+  }
+  // The first start generates the development keys in DATA_DIR that the CLI signs tokens with.
+  const first = await start()
+  token = (await lgsp('token', '--agency', 'thue-ha-noi')).stdout.trim()
+  await first.stop()
+  running.delete(first)
+}, 200_000)
+
+afterAll(async () => {
+  await Promise.all([...running].map((gateway) => gateway.stop()))
+  await server?.stop()
+  rmSync(work, { recursive: true, force: true })
+})
+
+describe('audit trail on the embedded PGlite (the default)', () => {
+  it('kill -9 under load: every request answered 200 with data has its event after restart, and the trail verifies', async () => {
+    const pgliteEnv = { ...env, DATA_DIR: join(work, 'pglite-data') }
+    delete (pgliteEnv as Record<string, string | undefined>).DATABASE_URL
+    const gateway = await startGatewayProcess(pgliteEnv, { timeoutMs: 90_000 })
+    running.add(gateway)
+    const pgliteToken = (await promisify(execFile)(process.execPath, ['bin/lgsp.js', 'token', '--agency', 'thue-ha-noi'], { cwd: root, env: pgliteEnv })).stdout.trim()
+    const saved = token
+    token = pgliteToken
+    try {
+      const load = drive([gateway.url], { workers: 8, durationMs: 10_000, prefix: 'pglite-crash' })
+      await new Promise((resolve) => setTimeout(resolve, 2000))
+      gateway.child.kill('SIGKILL')
+      const { delivered } = await load
+      running.delete(gateway)
+      process.stdout.write(`pglite crash: ${delivered.length} requests delivered before kill -9\n`)
+      expect(delivered.length).toBeGreaterThan(20)
+      // Restart (takes over the dead process's lock), serve, stop: then the CLI may open the store.
+      const again = await startGatewayProcess(pgliteEnv, { timeoutMs: 90_000 })
+      expect((await call(again.url, 'pglite-after-restart')).status).toBe(200)
+      await again.stop()
+      const run = (...args: string[]) => promisify(execFile)(process.execPath, ['bin/lgsp.js', ...args], { cwd: root, env: pgliteEnv })
+      const exported = (await run('audit', 'export', '--kind', 'access.graphql')).stdout
+      const recorded = new Set(exported.trim().split('\n').map((line) => JSON.parse(line).requestId as string))
+      expect(delivered.filter((id) => !recorded.has(id)), 'delivered without an event').toEqual([])
+      const verified = await run('audit', 'verify')
+      expect(verified.stdout).toMatch(/^OK: /m)
+    } finally {
+      token = saved
+    }
+  }, 150_000)
+})
+
+describe('audit trail across processes on PostgreSQL', () => {
+  it('two instances write concurrently; every delivered request has its event; the trail verifies', async () => {
+    const [a, b] = await Promise.all([start(), start()])
+    const { delivered, statuses } = await drive([a!.url, b!.url], { workers: 4, durationMs: 3000, prefix: 'two' })
+    await Promise.all([a!.stop(), b!.stop()])
+    running.delete(a!)
+    running.delete(b!)
+    process.stdout.write(`two instances: ${delivered.length} requests delivered, statuses ${JSON.stringify([...statuses])}\n`)
+    expect(delivered.length).toBeGreaterThan(50)
+    expect([...statuses.keys()]).toEqual([200])
+    const recorded = await eventsFor(delivered)
+    expect(delivered.filter((id) => !recorded.has(id))).toEqual([])
+    const { ok, report } = await verify()
+    expect(report.problems, JSON.stringify(report, null, 2)).toEqual([])
+    expect(ok).toBe(true)
+    // Graceful stops sign a final checkpoint: nothing is left unsigned.
+    expect(report.warnings).toEqual([])
+    expect(report.chains).toBeGreaterThanOrEqual(3) // the first start's chain and one per instance
+  }, 120_000)
+
+  it('kill -9 under load: after restart every request answered 200 with data has its event, and the trail verifies', async () => {
+    const gateway = await start()
+    const load = drive([gateway.url], { workers: 8, durationMs: 10_000, prefix: 'crash' })
+    await new Promise((resolve) => setTimeout(resolve, 2000))
+    gateway.child.kill('SIGKILL')
+    const { delivered } = await load
+    running.delete(gateway)
+    process.stdout.write(`crash: ${delivered.length} requests delivered before kill -9\n`)
+    expect(delivered.length).toBeGreaterThan(20)
+    const again = await start()
+    expect((await call(again.url, 'after-restart')).status).toBe(200)
+    const recorded = await eventsFor(delivered)
+    expect(delivered.filter((id) => !recorded.has(id)), 'delivered without an event').toEqual([])
+    const { ok, report } = await verify()
+    expect(report.problems, JSON.stringify(report, null, 2)).toEqual([])
+    expect(ok).toBe(true)
+    await again.stop()
+    running.delete(again)
+  }, 120_000)
+
+  it('with PostgreSQL stopped, data requests fail closed with 503 AUDIT_UNAVAILABLE; service resumes without restart', async () => {
+    const gateway = await start()
+    expect((await call(gateway.url, 'before-outage')).status).toBe(200)
+    await server.kill()
+    for (let i = 0; i < 5; i++) {
+      const started = Date.now()
+      const { status, body } = await call(gateway.url, `outage-${i}`)
+      expect(status).toBe(503)
+      expect(body.error.code).toBe('AUDIT_UNAVAILABLE')
+      expect(body.data).toBeUndefined()
+      expect(JSON.stringify(body)).not.toContain('Hà Nội')
+      expect(Date.now() - started).toBeLessThan(2500)
+    }
+    await server.restart()
+    let status = 0
+    const deadline = Date.now() + 15_000
+    while (status !== 200 && Date.now() < deadline) {
+      status = (await call(gateway.url, `recovery-${Date.now()}`)).status
+      if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 200))
+    }
+    expect(status).toBe(200)
+    await gateway.stop()
+    running.delete(gateway)
+    const { ok, report } = await verify()
+    expect(report.problems, JSON.stringify(report, null, 2)).toEqual([])
+    expect(ok).toBe(true)
+  }, 120_000)
+})
