@@ -19,7 +19,7 @@ export interface ChainedEvent {
 
 const INSERT_EVENTS = `insert into audit_events
   (writer, seq, id, at, kind, request_id, agency, client, end_user, purpose, case_id, decision, code, status, subjects, withheld_until, body, prev_hash, hash)
-  select w, s, i::uuid, a::timestamptz, k, r, ag, cl, eu, pu, ca, d, co, st, array(select jsonb_array_elements_text(sj::jsonb)), wh::timestamptz, b, ph, h
+  select w, s, i::uuid, a::timestamptz, k, r, ag, cl, eu, pu, ca, d, co, st, sj::text[], wh::timestamptz, b, ph, h
   from unnest($1::text[], $2::int8[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
               $11::text[], $12::text[], $13::text[], $14::int4[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[])
     as t(w, s, i, a, k, r, ag, cl, eu, pu, ca, d, co, st, sj, wh, b, ph, h)`
@@ -32,7 +32,7 @@ export async function insertEvents(tx: Queryable, rows: readonly ChainedEvent[])
     const e = row.event
     const values = [
       row.writer, row.seq, e.id, e.at, e.kind, e.requestId, e.agency ?? null, e.client ?? null, e.endUser ?? null, e.purpose ?? null,
-      e.caseId ?? null, e.decision, e.code ?? null, e.status, JSON.stringify(e.subjects), e.withheldUntil ?? null, row.body, row.prevHash, row.hash,
+      e.caseId ?? null, e.decision, e.code ?? null, e.status, `{${e.subjects.join(',')}}`, e.withheldUntil ?? null, row.body, row.prevHash, row.hash,
     ]
     for (let c = 0; c < values.length; c++) columns[c]![i] = values[c]
   })

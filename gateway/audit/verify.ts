@@ -12,7 +12,7 @@
  */
 import type { JWK } from 'jose'
 import type { Queryable } from '../store/index.js'
-import { GENESIS_HASH, linkHash } from './chain.js'
+import { GENESIS_HASH, linkHash, type Sha256 } from './chain.js'
 import { verifyCheckpointJws } from './checkpoint.js'
 import { auditEventSchema } from './event.js'
 
@@ -41,6 +41,8 @@ export interface VerifyOptions {
   now?: () => number
   /** Stop collecting after this many problems. @default 100 */
   maxProblems?: number
+  /** @default WebCrypto SHA-256 */
+  sha256?: Sha256
 }
 
 interface EventRow {
@@ -167,7 +169,7 @@ export async function verifyAuditTrail(db: Queryable, options: VerifyOptions): P
           if (row.seq !== prev.seq + 1) problem({ ...where, message: `events ${prev.seq + 1}…${row.seq - 1} are missing (deleted)` })
           else if (row.prev_hash !== prev.hash) problem({ ...where, message: `does not link to event ${prev.seq} (an event was inserted, replaced or reordered)` })
         }
-        const recomputed = await linkHash(writer, row.seq, row.prev_hash, row.body)
+        const recomputed = await linkHash(writer, row.seq, row.prev_hash, row.body, options.sha256)
         if (recomputed !== row.hash) problem({ ...where, message: 'altered: its hash does not match its content' })
         let body: unknown
         try {

@@ -14,10 +14,10 @@
  */
 import type { Logger } from '../deps.js'
 import type { Database } from '../store/index.js'
-import { GENESIS_HASH, linkBatch } from './chain.js'
+import { GENESIS_HASH, linkBatch, type Sha256 } from './chain.js'
 import { canonicalJson } from './canonical.js'
 import type { CheckpointSigner, SignedCheckpoint } from './checkpoint.js'
-import type { AuditEvent } from './event.js'
+import { parseAuditEvent, type AuditEvent } from './event.js'
 import { chainHead, insertCheckpoint, insertEvents, type ChainedEvent } from './store.js'
 
 export class AuditUnavailableError extends Error {
@@ -43,6 +43,8 @@ export interface AuditWriterOptions {
   /** …or this long after the last one, whichever comes first. @default 2000 */
   checkpointIntervalMs?: number
   now?: () => number
+  /** @default WebCrypto SHA-256 (see chain.ts) */
+  sha256?: Sha256
 }
 
 export interface AuditWriterStatus {
@@ -177,7 +179,7 @@ export function createAuditWriter(options: AuditWriterOptions): AuditWriter {
     let transaction: Promise<void> | null = null
     try {
       const bodies = batch.map((pending) => canonicalJson(pending.event))
-      const links = await linkBatch(current.writer, current, bodies)
+      const links = await linkBatch(current.writer, current, bodies, options.sha256)
       rows = links.map((link, i) => ({ writer: current.writer, ...link, body: bodies[i]!, event: batch[i]!.event }))
       const head = rows.length > 0 ? { seq: rows[rows.length - 1]!.seq, hash: rows[rows.length - 1]!.hash } : { seq: current.seq, hash: current.hash }
       if (!current.opened) checkpoints.push(await sign({ writer: current.writer, seq: 0, hash: GENESIS_HASH, at: at(), final: false }))
@@ -250,7 +252,13 @@ export function createAuditWriter(options: AuditWriterOptions): AuditWriter {
     get writer() {
       return chain.writer
     },
-    record(event) {
+    record(input) {
+      let event: AuditEvent
+      try {
+        event = parseAuditEvent(input)
+      } catch (error) {
+        return Promise.reject(error)
+      }
       if (closed) return Promise.reject(new AuditUnavailableError('the audit writer is closed'))
       if (queue.length >= maxQueue) return Promise.reject(new AuditUnavailableError('the audit queue is full'))
       return new Promise<void>((resolve, reject) => {

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util'
 import { applyRetention, csvHeader, csvRow, jsonlRow, parseAuditQuery, searchAudit, verifyAuditTrail, AuditQueryError } from '../audit/index.js'
 import type { Config } from '../config.js'
 import { parseConfig } from '../config.js'
+import { nodeSha256 } from '../entry/audit.js'
 import { openDatabase } from '../entry/database.js'
 import { createKeyedHash } from '../entry/keyed-hash.js'
 import { openCliKeys, recordCliAction } from './cli-audit.js'
@@ -26,7 +27,7 @@ async function verify(config: Config, args: string[]): Promise<number> {
   const keys = await openCliKeys(config)
   try {
     // Retention may never have cut events younger than the legal floor (90 days, the default).
-    const report = await verifyAuditTrail(db, { jwks: keys.historicJwks() })
+    const report = await verifyAuditTrail(db, { jwks: keys.historicJwks(), sha256: nodeSha256 })
     if (values.json) {
       process.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
     } else {

@@ -1,9 +1,13 @@
+import { createHash } from 'node:crypto'
 import { hostname } from 'node:os'
 import { createAuditWriter, createCheckpointSigner, type AuditWriter } from '../audit/index.js'
 import type { Config } from '../config.js'
 import type { Logger } from '../deps.js'
 import type { GatewayKeys } from '../identity/keys/index.js'
 import type { Database } from '../store/index.js'
+
+/** node:crypto's SHA-256: the same digest as WebCrypto's, synchronous and far cheaper per call. */
+export const nodeSha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex')
 
 /** This process's name in the trail: INSTANCE_ID, else host and pid. */
 export function instanceName(config: Pick<Config, 'INSTANCE_ID'>, role = 'gw'): string {
@@ -20,6 +24,7 @@ export function openAuditWriter(db: Database, keys: GatewayKeys, config: Pick<Co
     instance: instanceName(config, role),
     sign: createCheckpointSigner(() => keys.signingKey()),
     commitTimeoutMs: config.AUDIT_COMMIT_TIMEOUT_MS,
+    sha256: nodeSha256,
     ...(logger ? { logger } : {}),
   })
 }
