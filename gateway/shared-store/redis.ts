@@ -2,6 +2,7 @@
  * The Redis adapter of the shared store (Node only: ioredis needs node:net). Imported by
  * gateway/entry/* alone, never through ./index.ts (style.md rule 2).
  */
+import { createHash } from 'node:crypto'
 import { Cluster, Redis, type ClusterNode, type RedisOptions } from 'ioredis'
 import {
   assertClaimInput,
@@ -33,6 +34,13 @@ export interface RedisSharedStoreOptions {
 
 type Client = Redis | Cluster
 
+/** A Lua script another capability runs on this connection (rate limiting: one per decision). */
+export interface SharedStoreScript {
+  /** For error messages and logs. */
+  name: string
+  source: string
+}
+
 /**
  * One connection (or Cluster client) per gateway instance. Every call fails fast: a Redis that is
  * down rejects at once (no offline queue), one that hangs rejects after `commandTimeoutMs`, and
@@ -46,6 +54,9 @@ export class RedisSharedStore implements SharedStore {
   #readyWaiter: Promise<void> | null = null
   #lastError: string | undefined
   #closing: Promise<void> | null = null
+  /** SHA1 → source of every registered script, loaded (SCRIPT LOAD) on each connection. */
+  readonly #scripts = new Map<string, string>()
+  readonly #cluster: boolean
 
   constructor(options: RedisSharedStoreOptions) {
     this.#prefix = checkPrefix(options.prefix)
@@ -56,7 +67,56 @@ export class RedisSharedStore implements SharedStore {
     })
     this.#client.on('ready', () => {
       this.#lastError = undefined
+      this.#loadScripts()
     })
+    this.#cluster = this.#client instanceof Cluster
+  }
+
+  /** The key prefix of this store, shared by every use of the connection. */
+  get prefix(): string {
+    return this.#prefix
+  }
+
+  /**
+   * Registers a script and loads it into the server's script cache (SCRIPT LOAD) now and after
+   * every reconnection, so calls send only its SHA1. Idempotent; returns the SHA1.
+   */
+  registerScript(script: SharedStoreScript): string {
+    const sha = sha1(script.source)
+    if (!this.#scripts.has(sha)) {
+      this.#scripts.set(sha, script.source)
+      if (this.#client.status === 'ready') this.#loadScripts()
+    }
+    return sha
+  }
+
+  /**
+   * Runs a registered script atomically (EVALSHA) within the same deadline as every other call.
+   * `keys` get the store's prefix. A server that lost its script cache (restarted, failed over, a
+   * Cluster node that never saw SCRIPT LOAD) answers NOSCRIPT: the script is sent once in full
+   * (EVAL, which caches it there) within the same deadline.
+   */
+  async evalScript(script: SharedStoreScript, keys: string[], args: Array<string | number>): Promise<unknown> {
+    const sha = this.registerScript(script)
+    const fullKeys = keys.map((key) => this.#prefix + key)
+    return this.#run(`script ${script.name}`, async () => {
+      try {
+        return await this.#client.evalsha(sha, fullKeys.length, ...fullKeys, ...args)
+      } catch (error) {
+        if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error
+        return this.#client.eval(script.source, fullKeys.length, ...fullKeys, ...args)
+      }
+    })
+  }
+
+  #loadScripts(): void {
+    // A Cluster routes SCRIPT LOAD to one node only: there NOSCRIPT → EVAL loads it per node.
+    if (this.#cluster) return
+    for (const source of this.#scripts.values()) {
+      ;(this.#client as Redis).script('LOAD', source).catch((error: unknown) => {
+        this.#lastError = error instanceof Error ? error.message : String(error)
+      })
+    }
   }
 
   /** `ready` when commands can be sent now; see ioredis `RedisStatus` / `ClusterStatus`. */
@@ -211,6 +271,10 @@ function connect(options: RedisSharedStoreOptions, commandTimeoutMs: number): Cl
       ...(first.protocol === 'rediss:' ? { tls: {} } : {}),
     },
   })
+}
+
+function sha1(text: string): string {
+  return createHash('sha1').update(text, 'utf8').digest('hex')
 }
 
 function parseUrls(value: string): URL[] {
