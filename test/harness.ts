@@ -6,6 +6,7 @@ import { createConnectors } from '../connectors/index.js'
 import { POPULATION_SANDBOX_API_KEY, startSandboxes, type Sandboxes, type WorldOptions } from '../connectors/sandboxes.js'
 import { createGateway, createPolicyRuntime } from '../gateway/index.js'
 import type { PolicySet } from '../policies/index.js'
+import type { GatewayDeps } from '../gateway/deps.js'
 import { agencyDocument, createTestIdentity } from './identity.js'
 import { TEST_PURPOSE, testPolicySet } from './policies.js'
 
@@ -15,6 +16,9 @@ export interface TestGatewayOptions {
   timeoutMs?: number
   /** The policies in force. @default the test agency reads everything for KIEM_THU */
   policies?: (identity: Awaited<ReturnType<typeof createTestIdentity>>) => PolicySet
+  /** Rate limits and quotas (and the caller's address for per-address limits). @default none */
+  rateLimiter?: GatewayDeps['rateLimiter']
+  clientIp?: GatewayDeps['clientIp']
 }
 
 export interface GraphQLResponse {
@@ -38,7 +42,14 @@ export async function createTestGateway(options: TestGatewayOptions = {}) {
   const policySet = options.policies?.(identity) ?? testPolicySet([agencyDocument('test-agency', [identity.client])])
   const policies = createPolicyRuntime(policySet)
   if (options.policies) identity.registry.replace(policySet.agencies)
-  const app = createGateway({ connectors, mode: 'test', identity: identity.deps, policies })
+  const app = createGateway({
+    connectors,
+    mode: 'test',
+    identity: identity.deps,
+    policies,
+    ...(options.rateLimiter ? { rateLimiter: options.rateLimiter } : {}),
+    ...(options.clientIp ? { clientIp: options.clientIp } : {}),
+  })
   const defaultToken = await identity.token()
 
   async function graphql(

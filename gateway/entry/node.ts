@@ -16,6 +16,7 @@ import { databaseReadiness, openDatabase } from './database.js'
 import { createNodeIdentity } from './identity.js'
 import { policySetOf, startPolicyRuntime } from './policies.js'
 import { createKeyedHash } from './keyed-hash.js'
+import { createNodeRateLimiter, nodeClientIp } from './rate-limiter.js'
 import { createPolicyRuntime, type PolicyRuntime } from '../policy/index.js'
 
 /** How long a stopping gateway waits for requests in flight before cutting connections. */
@@ -82,7 +83,8 @@ async function main(): Promise<void> {
   // development clients in production (the directory may be older or newer than the store).
   const nodeIdentity = await createNodeIdentity(config, logger, initialSet.agencies)
   const keyedHash = await createKeyedHash({ secret: config.HASH_SECRET, dataDir: config.DATA_DIR, production: config.NODE_ENV === 'production' })
-  const app = createGateway({ connectors, identity: nodeIdentity.identity, policies, keyedHash, mode: config.NODE_ENV, bodyLimitBytes: config.BODY_LIMIT_BYTES, logger, readiness: [databaseReadiness(db)] })
+  const rateLimiter = createNodeRateLimiter(config, nodeIdentity.identity.store, logger)
+  const app = createGateway({ connectors, identity: nodeIdentity.identity, policies, keyedHash, mode: config.NODE_ENV, bodyLimitBytes: config.BODY_LIMIT_BYTES, logger, readiness: [databaseReadiness(db)], rateLimiter, clientIp: nodeClientIp })
   const server = await new Promise<Server>((resolve, reject) => {
     const started = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(started as Server)) as Server
     started.once('error', reject)
@@ -115,7 +117,7 @@ async function main(): Promise<void> {
     server.close(() => {
       clearTimeout(forced)
       policyRuntime.stop()
-      void Promise.allSettled([sandboxes?.close(), nodeIdentity.close(), db.close()]).finally(() => process.exit(0))
+      void Promise.allSettled([sandboxes?.close(), rateLimiter.close().then(() => nodeIdentity.close()), db.close()]).finally(() => process.exit(0))
     })
     server.closeIdleConnections()
   }

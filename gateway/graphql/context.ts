@@ -1,11 +1,19 @@
 import type { ConnectorContext } from '../../connectors/index.js'
 import type { Caller, RequestContext } from '../identity/caller.js'
+import type { ConsumeDecision } from '../ratelimit/index.js'
+
+/** Filled by `useRateLimit`, read by the route that copies its headers onto the response. */
+export interface RateLimitOutcome {
+  decision?: ConsumeDecision
+}
 
 /** What the Hono route hands to Yoga for each request: who calls, and what they declared. */
 export interface GatewayServerContext {
   requestId: string
   caller: Caller
   requestContext: RequestContext
+  /** A holder the route creates per request (Yoga copies the server context, not the holder). */
+  rateLimit?: RateLimitOutcome
 }
 
 /** The one GraphQL context type (style.md rule 13): connectors' context plus the server's. */

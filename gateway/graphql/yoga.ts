@@ -3,11 +3,13 @@ import { createRegistryLoaders, type Connectors, type RequestScope } from '../..
 import type { KeyedHash } from '../../policies/index.js'
 import type { Logger } from '../deps.js'
 import type { PolicyRuntime } from '../policy/index.js'
+import type { RateLimiter } from '../ratelimit/index.js'
 import type { GatewayContext, GatewayServerContext } from './context.js'
 import { createMaskError } from './mask-error.js'
 import { guardSchema } from './policy/guard-schema.js'
 import { useErrorContract } from './plugins/use-error-contract.js'
 import { usePolicy } from './plugins/use-policy.js'
+import { useRateLimit } from './plugins/use-rate-limit.js'
 import { buildGatewaySchema } from './schema.js'
 
 export interface GraphQLHandlerOptions {
@@ -15,6 +17,8 @@ export interface GraphQLHandlerOptions {
   logger: Logger
   policies: PolicyRuntime
   keyedHash?: KeyedHash
+  /** Agency rate limits and quotas; absent: none enforced. */
+  rateLimiter?: RateLimiter
 }
 
 /**
@@ -43,6 +47,11 @@ export function createGraphQLHandler(
       const scope: RequestScope = { requestId, signal: request.signal }
       return { scope, loaders: createRegistryLoaders(options.connectors, scope) } as GatewayContext
     },
-    plugins: [usePolicy({ schema, policies: options.policies, ...(options.keyedHash ? { keyedHash: options.keyedHash } : {}) }), useErrorContract()],
+    plugins: [
+      usePolicy({ schema, policies: options.policies, ...(options.keyedHash ? { keyedHash: options.keyedHash } : {}) }),
+      // After the policy (a refused request costs nothing), before execution (no registry call).
+      ...(options.rateLimiter ? [useRateLimit({ schema, policies: options.policies, limiter: options.rateLimiter, logger: options.logger })] : []),
+      useErrorContract(),
+    ],
   })
 }

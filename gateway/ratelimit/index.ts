@@ -22,3 +22,4 @@ export {
 } from './rate-limiter.js'
 export { createMemoryRateLimiter, MemoryRateLimiter, type MemoryRateLimiterOptions } from './memory.js'
 export { createFailoverRateLimiter, divideLimit, type FailoverRateLimiter, type FailoverRateLimiterOptions } from './failover.js'
+export { rateLimitHeaders, retryAfterSeconds } from './headers.js'
