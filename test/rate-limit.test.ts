@@ -5,6 +5,7 @@
  * limits and /readyz. The memory limiter runs on an injected clock, so the figures are exact.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { ConfigError, parseConfig } from '../gateway/config.js'
 import { TOKEN_ATTEMPT_LIMITS } from '../gateway/http/attempt-limit.js'
 import { createMemoryRateLimiter, DAY_MS, DAY_OFFSET_MS, type RateLimiter } from '../gateway/ratelimit/index.js'
 import type { AgencyDocument } from '../policies/index.js'
@@ -192,5 +193,16 @@ describe('attempt limits on /oauth/token', () => {
     const refused = await tokenRequest(await signAssertion(gw.identity.client))
     expect(refused.status).toBe(429)
     expect(refused.headers.get('ratelimit')).toMatch(/^"ip";r=0;/)
+  })
+})
+
+describe('configuration', () => {
+  it('RATE_LIMIT_INSTANCES: default 1, a positive whole number, else start-up stops naming it', () => {
+    expect(parseConfig({}).RATE_LIMIT_INSTANCES).toBe(1)
+    expect(parseConfig({ RATE_LIMIT_INSTANCES: '3' }).RATE_LIMIT_INSTANCES).toBe(3)
+    for (const bad of ['0', '-1', 'two', '1.5']) {
+      expect(() => parseConfig({ RATE_LIMIT_INSTANCES: bad })).toThrow(ConfigError)
+      expect(() => parseConfig({ RATE_LIMIT_INSTANCES: bad })).toThrow(/RATE_LIMIT_INSTANCES/)
+    }
   })
 })

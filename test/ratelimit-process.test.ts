@@ -138,11 +138,15 @@ describe.runIf(redisInstalled)('rate limits across two gateway processes on one 
     const span = (allowed.at(-1) as number) - (allowed[0] as number)
     const allowance = 20 + 120 * (durationMs / 60_000)
     const perInstance = [0, 1].map((g) => outcomes.filter((o) => o.gateway === g && o.status === 200).length)
+    // Times an instance gave up on Redis during the run (a busy machine can make Redis miss its
+    // 50 ms deadline): each one hands out per-instance shares, which the shared count never saw.
+    const degradations = gateways.map((g) => (g.output().match(/Redis unavailable, enforcing per-instance shares/g) ?? []).length)
     console.log(
       `rate-limit accuracy (2 processes, 1 Redis, perMinute 120, burst 20, 90 s): ${outcomes.length} requests, ` +
         `${allowed.length} allowed (${perInstance.join(' + ')} per instance) over ${(span / 1000).toFixed(1)} s, ` +
         `${statuses['429']} refused; busiest 60 s window (from ${(worstFrom / 1000).toFixed(1)} s): ${most} units (limit 140); ` +
-        `allowance used: ${allowed.length}/${allowance} = ${((100 * allowed.length) / allowance).toFixed(1)} %`,
+        `allowance used: ${allowed.length}/${allowance} = ${((100 * allowed.length) / allowance).toFixed(1)} %; ` +
+        `fell back to per-instance limits: ${degradations.join(' + ')} times`,
     )
     expect(most).toBeLessThanOrEqual(140)
     expect(allowed.length / allowance).toBeGreaterThanOrEqual(0.95)

@@ -16,6 +16,13 @@ export interface FailoverRateLimiterOptions {
   instances?: number
   /** How often the primary is probed while degraded. @default 1000 */
   probeIntervalMs?: number
+  /**
+   * Consecutive timed-out decisions that turn the limiter degraded. A failure at once (connection
+   * down) degrades at the first; a lone slow answer is decided locally without giving up on
+   * the shared limits, whose per-instance shares would otherwise serve for a whole probe
+   * interval. @default 3
+   */
+  degradeAfterTimeouts?: number
   /** Told when the state changes (for the log): true = degraded, on per-instance limits. */
   onStateChange?: (degraded: boolean, reason?: string) => void
 }
@@ -37,7 +44,8 @@ export function divideLimit(limit: LimitSpec, instances: number): LimitSpec {
 /**
  * Shared limits while the shared limiter answers, per-instance limits while it cannot (DESIGN
  * §7): a decision that fails (down, or no answer within its deadline) is taken again at once by
- * the fallback, with every limit divided by the instance count, and the limiter turns degraded.
+ * the fallback, with every limit divided by the instance count, and the limiter turns degraded
+ * (at once when the primary is down, after a few timeouts in a row when it is slow).
  * While degraded no request waits on the primary; a probe every `probeIntervalMs` brings shared
  * limits back as soon as it answers. Units taken locally meanwhile are not carried over.
  *
@@ -54,8 +62,11 @@ export function createFailoverRateLimiter(options: FailoverRateLimiterOptions): 
   let probe: ReturnType<typeof setInterval> | undefined
   let probing = false
   let closed = false
+  let timeouts = 0
+  const degradeAfterTimeouts = options.degradeAfterTimeouts ?? 3
 
   const recover = () => {
+    timeouts = 0
     clearInterval(probe)
     probe = undefined
     degraded = false
@@ -91,10 +102,13 @@ export function createFailoverRateLimiter(options: FailoverRateLimiterOptions): 
       if (closed) throw new RateLimiterUnavailableError('Rate limiter is closed')
       if (degraded) return local(request)
       try {
-        return await primary.consume(request)
+        const decision = await primary.consume(request)
+        timeouts = 0
+        return decision
       } catch (error) {
         if (!(error instanceof RateLimiterUnavailableError)) throw error
-        degrade(error.message)
+        timeouts = error.timedOut ? timeouts + 1 : degradeAfterTimeouts
+        if (timeouts >= degradeAfterTimeouts) degrade(error.message)
         return local(request)
       }
     },

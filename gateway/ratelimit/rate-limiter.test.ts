@@ -301,6 +301,59 @@ describe.runIf(redisInstalled)('redis adapter', () => {
     expect(samples.length).toBe(200)
   })
 
+  it('a stalled event loop is not a Redis timeout: an answer already on the socket when the late timer fires is taken', async () => {
+    // What a busy machine does to a gateway: the process does not run for longer than the
+    // deadline while Redis answers. Timers run before I/O is read; the deadline must not win.
+    const { limiter } = open((redis as RedisService).url, 50)
+    const request: ConsumeRequest = { partition: partition('stall'), cost: 1, limits: [rate(100_000, 100_000)] }
+    await limiter.consume(request)
+    const outcomes: string[] = []
+    for (let i = 0; i < 20; i++) {
+      const pending = limiter.consume(request).then(() => 'ok', (error: Error) => error.message)
+      await new Promise((resolve) => setImmediate(resolve)) // the command is on its way
+      const until = Date.now() + 120
+      while (Date.now() < until) {
+        // the stall: no timer, no I/O for 120 ms
+      }
+      outcomes.push(await pending)
+    }
+    expect(outcomes.filter((o) => o !== 'ok'), outcomes.join(' | ')).toEqual([])
+  })
+
+  it('failover: a hung Redis (SIGSTOP) is decided locally within the deadline; degraded after 3 timeouts in a row; back after SIGCONT', async () => {
+    const hung = await startRedis()
+    try {
+      const { limiter: primary } = open(hung.url, 50)
+      const limiter = createFailoverRateLimiter({ primary, fallback: createMemoryRateLimiter(), instances: 2, probeIntervalMs: 200 })
+      limiters.push(limiter)
+      const request: ConsumeRequest = { partition: partition('hung'), cost: 1, limits: [rate(60, 10)] }
+      for (let i = 0; i < 50 && !(await limiter.ping()).ok; i++) await sleep(20)
+      expect((await limiter.consume(request)).scope).toBe('shared')
+      await hung.pause()
+      const timings: number[] = []
+      const scopes: string[] = []
+      const degraded: boolean[] = []
+      for (let i = 0; i < 4; i++) {
+        const started = performance.now()
+        scopes.push((await limiter.consume(request)).scope)
+        timings.push(performance.now() - started)
+        degraded.push(limiter.degraded)
+      }
+      console.info(`failover: decisions with Redis hung took ${timings.map((t) => t.toFixed(1)).join(', ')} ms`)
+      expect(scopes).toEqual(['local', 'local', 'local', 'local'])
+      expect(degraded, 'one slow answer is not an outage; three in a row are').toEqual([false, false, true, true])
+      expect(Math.max(...timings.slice(0, 3))).toBeLessThan(50 + 100)
+      expect(timings[3], 'once degraded, no request waits for Redis').toBeLessThan(20)
+      await hung.resume()
+      const started = Date.now()
+      while (limiter.degraded && Date.now() - started < 5000) await sleep(50)
+      expect(limiter.degraded).toBe(false)
+      expect((await limiter.consume(request)).scope).toBe('shared')
+    } finally {
+      await hung.stop()
+    }
+  })
+
   it('failover: Redis killed → per-instance limits within the deadline, degraded; restarted → shared again by itself', async () => {
     const failing = await startRedis()
     try {

@@ -98,9 +98,12 @@ export interface RateLimiter {
 
 /** A shared rate limiter could not decide in time (Redis down, hung, or closed). */
 export class RateLimiterUnavailableError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options)
+  /** True when the store did not answer in time (maybe a blip), false when it failed at once (down). */
+  readonly timedOut: boolean
+  constructor(message: string, options?: { cause?: unknown; timedOut?: boolean }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause })
     this.name = RateLimiterUnavailableError.name
+    this.timedOut = options?.timedOut ?? false
   }
 }
 

@@ -135,7 +135,7 @@ export class RedisRateLimiter implements RateLimiter {
     try {
       reply = await this.#store.evalScript(script, keys, args)
     } catch (error) {
-      if (error instanceof SharedStoreUnavailableError) throw new RateLimiterUnavailableError(error.message, { cause: error })
+      if (error instanceof SharedStoreUnavailableError) throw new RateLimiterUnavailableError(error.message, { cause: error, timedOut: error.timedOut })
       throw error
     }
     if (!Array.isArray(reply) || reply.length !== 2 + request.limits.length * 2) {

@@ -173,8 +173,14 @@ export class RedisSharedStore implements SharedStore {
     let onAbort: (() => void) | undefined
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        expired = true
-        reject(new SharedStoreUnavailableError(`Redis did not answer ${what} within ${this.#commandTimeoutMs} ms`))
+        // A timer that fires late may only mean this process was not running (a busy machine,
+        // a GC pause): the answer can already be waiting on the socket, and timers run before
+        // I/O is read. Let pending I/O be read first (setImmediate runs after the poll phase);
+        // a Redis that really did not answer is still refused within the deadline.
+        setImmediate(() => {
+          expired = true
+          reject(new SharedStoreUnavailableError(`Redis did not answer ${what} within ${this.#commandTimeoutMs} ms`, { timedOut: true }))
+        })
       }, this.#commandTimeoutMs)
       onAbort = () => {
         expired = true
@@ -183,7 +189,7 @@ export class RedisSharedStore implements SharedStore {
       signal?.addEventListener('abort', onAbort, { once: true })
     })
     const attempt = this.#whenReady().then(() => {
-      if (expired) throw new SharedStoreUnavailableError(`Redis did not answer ${what} within ${this.#commandTimeoutMs} ms`)
+      if (expired) throw new SharedStoreUnavailableError(`Redis did not answer ${what} within ${this.#commandTimeoutMs} ms`, { timedOut: true })
       return command()
     })
     try {
@@ -245,7 +251,10 @@ function connect(options: RedisSharedStoreOptions, commandTimeoutMs: number): Cl
   const maxDelay = positiveInteger('maxReconnectDelayMs', options.maxReconnectDelayMs, 1000)
   const backoff = (times: number) => Math.min(50 * 2 ** Math.max(0, times - 1), maxDelay) + Math.floor(Math.random() * 50)
   const common = {
-    commandTimeout: commandTimeoutMs,
+    // The deadline is #run's (it lets an answer already on the socket in, see there); ioredis's
+    // own timer only reaps commands lost on a hung connection, which would otherwise wait for
+    // the socket timeout.
+    commandTimeout: Math.max(1000, commandTimeoutMs * 20),
     // One retry budget, not twenty: a command caught by a dropped connection fails at once.
     maxRetriesPerRequest: 1,
     // A command lost with its connection is not replayed later: its caller was already told no.
