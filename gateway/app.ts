@@ -6,6 +6,7 @@ import type { Connectors } from '../connectors/index.js'
 import { silentLogger, type GatewayDeps, type ReadinessCheck } from './deps.js'
 import type { GatewayEnv } from './env.js'
 import { errorResponse } from './errors.js'
+import type { RateLimitOutcome } from './graphql/context.js'
 import { createGraphQLHandler } from './graphql/yoga.js'
 import { tokenRoutes } from './identity/token-endpoint.js'
 import { auditApiRoutes } from './admin/audit-api.js'
@@ -16,6 +17,7 @@ import { callerAuth } from './http/caller-auth.js'
 import { errorHandler, notFoundHandler } from './http/error-handler.js'
 import { healthRoutes } from './http/health.js'
 import { requestId } from './http/request-id.js'
+import { rateLimitHeaders } from './ratelimit/index.js'
 
 const DEFAULT_BODY_LIMIT = 256 * 1024
 /** GraphiQL's starting headers: the ones a caller needs, to be filled in (`npx lgsp token`). */
@@ -48,7 +50,14 @@ const requireJson: MiddlewareHandler<GatewayEnv> = async (c, next) => {
 export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
   const logger = deps.logger ?? silentLogger
   const graphiql = deps.mode !== 'production'
-  const yoga = createGraphQLHandler({ connectors: deps.connectors, logger, policies: deps.policies, ...(deps.keyedHash ? { keyedHash: deps.keyedHash } : {}) })
+  const { rateLimiter } = deps
+  const yoga = createGraphQLHandler({
+    connectors: deps.connectors,
+    logger,
+    policies: deps.policies,
+    ...(deps.keyedHash ? { keyedHash: deps.keyedHash } : {}),
+    ...(rateLimiter ? { rateLimiter } : {}),
+  })
   // The agency registry follows the policy documents: a suspension rolled out takes effect at once.
   deps.policies.onReplace((_active, set) => deps.identity.registry.replace(set.agencies))
   const app = new Hono<GatewayEnv>()
@@ -68,14 +77,25 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
   const { identity } = deps
   const storeCheck: ReadinessCheck = {
     name: `shared-store:${identity.store.kind}`,
-    // Without it replays cannot be refused, so tokens are not issued: the instance is not ready.
-    critical: true,
+    // Without it replays cannot be refused, so no token is issued (503, retried by clients), but
+    // tokens already issued keep working and rate limits fall back to per-instance ones: every
+    // instance shares this Redis, so "unready" would take the whole gateway out of rotation.
+    critical: false,
     check: (signal) => identity.store.ping(signal),
   }
-  app.route('/', healthRoutes([storeCheck, ...registryChecks(deps.connectors), ...(deps.readiness ?? [])], logger))
+  const limiterChecks: ReadinessCheck[] = rateLimiter
+    ? [{
+        name: `rate-limiter:${rateLimiter.kind}`,
+        critical: false,
+        check: async (signal) => (rateLimiter.degraded ? { ok: false, detail: 'degraded: per-instance limits' } : rateLimiter.ping(signal)),
+      }]
+    : []
+  const liveState = () => (rateLimiter ? { rateLimiter: { kind: rateLimiter.kind, degraded: rateLimiter.degraded ?? false } } : {})
+  app.route('/', healthRoutes([storeCheck, ...limiterChecks, ...registryChecks(deps.connectors), ...(deps.readiness ?? [])], logger, liveState))
+  const clientIp = deps.clientIp ?? (() => undefined)
   const audited = accessLog({ ...deps.audit, logger })
   app.use('/oauth/token', audited('token.issued'))
-  app.route('/', tokenRoutes(identity))
+  app.route('/', tokenRoutes({ ...identity, ...(rateLimiter ? { attempts: { limiter: rateLimiter, clientIp } } : {}) }))
 
   app.get('/graphql', (c) => {
     // GET serves GraphiQL to a browser outside production (the page itself holds no data);
@@ -94,8 +114,14 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
     app.use('/admin/api/audit', audited('audit.searched'))
     app.route('/', auditApiRoutes({ reader, hash: deps.audit.hash, keys: identity.signingKeys, issuer: identity.issuer }))
   }
-  app.post('/graphql', audited('access.graphql'), requireJson, callerAuth(identity), (c) =>
-    yoga.fetch(c.req.raw, { requestId: c.get('requestId'), caller: c.get('caller'), requestContext: c.get('requestContext'), audit: c.get('audit') }),
-  )
+  app.post('/graphql', audited('access.graphql'), requireJson, callerAuth(identity), async (c) => {
+    const rateLimit: RateLimitOutcome = {}
+    const response = await yoga.fetch(c.req.raw, { requestId: c.get('requestId'), caller: c.get('caller'), requestContext: c.get('requestContext'), audit: c.get('audit'), rateLimit })
+    if (!rateLimit.decision) return response
+    // Yoga builds the response; the limit headers (and Retry-After on a 429) come from the decision.
+    const limited = new Response(response.body, response)
+    for (const [name, value] of Object.entries(rateLimitHeaders(rateLimit.decision))) limited.headers.set(name, value)
+    return limited
+  })
   return app
 }

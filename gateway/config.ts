@@ -102,6 +102,11 @@ export const configSchema = z
     UPSTREAM_POPULATION_API_KEY: z.string().min(8).optional(),
     UPSTREAM_LAND_URL: optionalUrl(['http', 'https']),
     UPSTREAM_BUSINESS_URL: optionalUrl(['http', 'https']),
+    /**
+     * How many gateway instances share the rate limits: while Redis cannot answer, each instance
+     * enforces its share (limit ÷ instances) on its own.
+     */
+    RATE_LIMIT_INSTANCES: positiveInt(1, 1000),
     /** Deadline for one upstream call, headers and body. */
     UPSTREAM_TIMEOUT_MS: positiveInt(3000, 60_000),
     /** Largest request body accepted, in bytes. */

@@ -2,7 +2,10 @@ import type { Connectors } from '../connectors/index.js'
 import type { AccessTokens, SigningKeys } from './identity/access-token.js'
 import type { AgencyRegistry } from './identity/agency-registry.js'
 import type { KeyedHash } from '../policies/index.js'
+import type { Context } from 'hono'
+import type { GatewayEnv } from './env.js'
 import type { PolicyRuntime } from './policy/index.js'
+import type { RateLimiter } from './ratelimit/index.js'
 import type { SharedStore } from './shared-store/index.js'
 import type { AuditSink } from './audit/sink.js'
 import type { Queryable } from './store/index.js'
@@ -70,6 +73,13 @@ export interface GatewayDeps {
   mode: 'development' | 'test' | 'production'
   /** Largest request body in bytes. @default 262144 */
   bodyLimitBytes?: number
+  /**
+   * Agency rate limits and quotas on `/graphql`, and attempt limits on `/oauth/token`. The entry
+   * always wires one (memory, or Redis with per-instance failover); absent: nothing is limited.
+   */
+  rateLimiter?: RateLimiter & { readonly degraded?: boolean }
+  /** The caller's network address (Node: the socket's), for per-address limits. @default none: 'unknown' */
+  clientIp?: (c: Context<GatewayEnv>) => string | undefined
   /** Extra readiness checks (database, Redis …) added by later capabilities. */
   readiness?: ReadinessCheck[]
   logger?: Logger

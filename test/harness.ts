@@ -9,6 +9,7 @@ import { createAuditWriter, createCheckpointSigner, createMemoryAuditSink } from
 import type { Database } from '../gateway/store/index.js'
 import { createGateway, createPolicyRuntime } from '../gateway/index.js'
 import type { PolicySet } from '../policies/index.js'
+import type { GatewayDeps } from '../gateway/deps.js'
 import { agencyDocument, createTestIdentity } from './identity.js'
 import { TEST_PURPOSE, testPolicySet } from './policies.js'
 
@@ -27,6 +28,9 @@ export interface TestGatewayOptions {
    * in-memory sink, and no search routes.
    */
   auditDb?: Database
+  /** Rate limits and quotas (and the caller's address for per-address limits). @default none */
+  rateLimiter?: GatewayDeps['rateLimiter']
+  clientIp?: GatewayDeps['clientIp']
 }
 
 export interface GraphQLResponse {
@@ -60,6 +64,8 @@ export async function createTestGateway(options: TestGatewayOptions = {}) {
     identity: identity.deps,
     policies,
     audit: { sink: writer ?? audit, instance: 'test', hash: testKeyedHash, ...(options.auditDb ? { reader: options.auditDb } : {}) },
+    ...(options.rateLimiter ? { rateLimiter: options.rateLimiter } : {}),
+    ...(options.clientIp ? { clientIp: options.clientIp } : {}),
   })
   const defaultToken = await identity.token()
 

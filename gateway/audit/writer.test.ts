@@ -8,7 +8,7 @@ import { testEvent, testSigner } from '../../test/audit-fixture.js'
 import { migrate, type Database } from '../store/index.js'
 import { openPglite } from '../store/pglite.js'
 import { openPostgres } from '../store/postgres.js'
-import { AuditUnavailableError, createAuditWriter, verifyAuditTrail } from './index.js'
+import { applyRetention, AuditUnavailableError, createAuditWriter, CSV_COLUMNS, csvField, csvRow, jsonlRow, verifyAuditTrail } from './index.js'
 
 let server: PostgresService
 beforeAll(async () => {
@@ -221,4 +221,63 @@ describe('when the store fails', () => {
       await db.close()
     }
   }, 60_000)
+})
+
+describe('retention', () => {
+  it('removes old events only up to a signed checkpoint; the rest still verifies; a cut younger than the minimum is reported', async () => {
+    const { db, jwks, writer } = await closedTrail()
+    // Everything is "old" for a cutoff an hour ahead: cut through the final checkpoint (seq 20).
+    const tooFar = await applyRetention(db, new Date(Date.now() + 3_600_000))
+    expect(tooFar).toMatchObject({ chains: 1, deleted: 20 })
+    expect(await db.query('select 1 from audit_events')).toHaveLength(0)
+    expect(await verifyAuditTrail(db, { jwks, minRetentionMs: 0 })).toMatchObject({ ok: true, problems: [] })
+    await db.close()
+
+    // A chain cut in the middle: events 1–10 removed (checkpoint at 10), 11–20 kept and verified.
+    const second = await closedTrail()
+    const checkpointAt = (await second.db.query<{ at: Date }>('select at from audit_checkpoints where seq = 10'))[0]!.at
+    const cut = await applyRetention(second.db, new Date(checkpointAt.getTime() + 1))
+    expect(cut.deleted).toBe(10)
+    const remaining = await second.db.query<{ seq: number }>('select seq from audit_events order by seq')
+    expect(remaining.map((r) => r.seq)).toEqual([11, 12, 13, 14, 15, 16, 17, 18, 19, 20])
+    expect(await verifyAuditTrail(second.db, { jwks: second.jwks, minRetentionMs: 0 })).toMatchObject({ ok: true, problems: [] })
+    // The same cut judged against the legal minimum (90 days) is a problem: these events were new.
+    const strict = await verifyAuditTrail(second.db, { jwks: second.jwks })
+    expect(strict.ok).toBe(false)
+    expect(strict.problems[0]).toMatchObject({ writer: second.writer, seq: 11 })
+    expect(strict.problems[0]!.message).toMatch(/younger than the retention minimum/)
+    // Deleting the next events by hand (not at a checkpoint, no retention record) is tampering.
+    await tamper(second.db, [['delete from audit_events where seq <= 12']])
+    const after = await verifyAuditTrail(second.db, { jwks: second.jwks, minRetentionMs: 0 })
+    expect(after.problems[0]!.message).toMatch(/events before seq 13 are missing/)
+    await second.db.close()
+    void writer
+  })
+})
+
+describe('export formats', () => {
+  it.each([
+    ['plain', 'plain'],
+    ['a,b', '"a,b"'],
+    ['say "hi"', '"say ""hi"""'],
+    ['=HYPERLINK("x")', `"'=HYPERLINK(""x"")"`],
+    ['+1', "'+1"],
+    ['-2', "'-2"],
+    ['@SUM(A1)', "'@SUM(A1)"],
+    [['a', 'b'], 'a;b'],
+    [undefined, ''],
+    [42, '42'],
+  ])('csvField(%j) = %s', (value, expected) => {
+    expect(csvField(value)).toBe(expected)
+  })
+
+  it('a CSV row has one field per column and a JSONL row is the event itself', () => {
+    const event = testEvent({ endUser: '=cmd', coordinates: { requested: ['Query.citizen'], returned: ['Query.citizen', 'Citizen.name'] } })
+    const row = csvRow(event)
+    expect(row.endsWith('\r\n')).toBe(true)
+    expect(row.split(',').length).toBe(CSV_COLUMNS.length)
+    expect(row).toContain("'=cmd")
+    expect(row).toContain('Query.citizen;Citizen.name')
+    expect(JSON.parse(jsonlRow(event))).toEqual(event)
+  })
 })

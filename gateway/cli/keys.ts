@@ -18,11 +18,17 @@ export async function keysCommand(args: string[]): Promise<number> {
   try {
     // rotate() reads the store itself; init() first would create a key only to retire it.
     const { kid, retiring } = await keys.rotate()
-    const db = await openDatabase(config)
+    // Recorded here when the database is free; running gateways record the switch they observe
+    // either way (an embedded database is held by the gateway that runs on it).
     try {
-      await recordCliAction(config, db, 'keys.rotated', { kid, retiring }, keys)
-    } finally {
-      await db.close()
+      const db = await openDatabase(config)
+      try {
+        await recordCliAction(config, db, 'keys.rotated', { kid, retiring }, keys)
+      } finally {
+        await db.close()
+      }
+    } catch (error) {
+      process.stderr.write(`note: the rotation was not recorded by the CLI (${error instanceof Error ? error.message : String(error)}); running gateways record it when they switch keys\n`)
     }
     process.stdout.write(`New signing key ${kid}${retiring ? `; ${retiring} keeps verifying until its tokens expire, then retires` : ''}\n`)
     return 0

@@ -14,6 +14,8 @@ export interface NodeIdentity {
   identity: IdentityDeps
   keys: ReturnType<typeof createGatewayKeys>
   devClients: Map<string, DevClientKey>
+  /** Listens for signing-key changes (a rotation by the CLI or another instance, picked up here). */
+  onSignerChange(listener: (kid: string, previous: string) => void): void
   close(): Promise<void>
 }
 
@@ -35,7 +37,9 @@ export async function createNodeIdentity(config: Config, logger?: Logger, docume
   const registry = createAgencyRegistry(agencies, {
     devClientKeys: new Map([...devClients].map(([id, key]) => [id, key.publicJwk])),
   })
+  const signerListeners: Array<(kid: string, previous: string) => void> = []
   const keys = createGatewayKeys({
+    onSignerChange: (kid, previous) => signerListeners.forEach((listener) => listener(kid, previous)),
     store: createFileKeyStore({ dir: config.DATA_DIR, ...(config.GATEWAY_KEYS_PASSPHRASE ? { passphrase: config.GATEWAY_KEYS_PASSPHRASE } : {}) }),
     // A failed background refresh keeps the last good keys; an operator must still hear of it.
     ...(logger ? { onError: (error: unknown) => logger.error({ err: error }, 'gateway key refresh failed') } : {}),
@@ -48,6 +52,7 @@ export async function createNodeIdentity(config: Config, logger?: Logger, docume
     identity: { registry, tokens, store, issuer, jwks: () => keys.jwks(), signingKeys: keys },
     keys,
     devClients,
+    onSignerChange: (listener) => signerListeners.push(listener),
     close: async () => {
       keys.close()
       await store.close()

@@ -18,6 +18,7 @@ import { databaseReadiness, openDatabase } from './database.js'
 import { createNodeIdentity } from './identity.js'
 import { policySetOf, startPolicyRuntime } from './policies.js'
 import { createKeyedHash } from './keyed-hash.js'
+import { createNodeRateLimiter, nodeClientIp } from './rate-limiter.js'
 import { createPolicyRuntime, type PolicyRuntime } from '../policy/index.js'
 
 /** How long a stopping gateway waits for requests in flight before cutting connections. */
@@ -86,9 +87,17 @@ async function main(): Promise<void> {
   const keyedHash = await createKeyedHash({ secret: config.HASH_SECRET, dataDir: config.DATA_DIR, production: config.NODE_ENV === 'production' })
   // One chain per process in the same database: every request's event committed before its response.
   const auditWriter = openAuditWriter(db, nodeIdentity.keys, config, logger)
+  // A key rotation (lgsp keys rotate, or another instance) is recorded by every instance that
+  // switches to the new key: the CLI cannot write to an embedded database this process holds.
+  nodeIdentity.onSignerChange((kid, previous) => {
+    auditWriter
+      .record(actionEvent({ kind: 'keys.rotated', actor: 'gateway', instance: instanceName(config), detail: { kid, previous, observedBy: auditWriter.writer } }))
+      .catch((error: unknown) => logger.error({ err: error }, 'key rotation not recorded in the audit trail'))
+  })
   for (const applied of policyRuntime.applied) {
     await auditWriter.record(actionEvent({ kind: 'policy.applied', actor: `gateway:${applied.author}`, instance: instanceName(config), detail: { version: applied.version, author: applied.author } }))
   }
+  const rateLimiter = createNodeRateLimiter(config, nodeIdentity.identity.store, logger)
   const app = createGateway({
     connectors,
     identity: nodeIdentity.identity,
@@ -99,6 +108,8 @@ async function main(): Promise<void> {
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     logger,
     readiness: [databaseReadiness(db)],
+    rateLimiter,
+    clientIp: nodeClientIp,
   })
   const server = await new Promise<Server>((resolve, reject) => {
     const started = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(started as Server)) as Server
@@ -136,7 +147,7 @@ async function main(): Promise<void> {
       void auditWriter
         .close()
         .catch((error: unknown) => logger.error({ err: error }, 'audit writer did not close cleanly'))
-        .finally(() => Promise.allSettled([sandboxes?.close(), nodeIdentity.close(), db.close()]).finally(() => process.exit(0)))
+        .finally(() => Promise.allSettled([sandboxes?.close(), rateLimiter.close().then(() => nodeIdentity.close()), db.close()]).finally(() => process.exit(0)))
     })
     server.closeIdleConnections()
   }

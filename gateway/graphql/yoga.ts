@@ -3,12 +3,14 @@ import { createRegistryLoaders, type Connectors, type RequestScope } from '../..
 import type { KeyedHash } from '../../policies/index.js'
 import type { Logger } from '../deps.js'
 import type { PolicyRuntime } from '../policy/index.js'
+import type { RateLimiter } from '../ratelimit/index.js'
 import type { GatewayContext, GatewayServerContext } from './context.js'
 import { createMaskError } from './mask-error.js'
 import { guardSchema } from './policy/guard-schema.js'
 import { useErrorContract } from './plugins/use-error-contract.js'
 import { useAuditTrail } from './plugins/use-audit-trail.js'
 import { usePolicy } from './plugins/use-policy.js'
+import { useRateLimit } from './plugins/use-rate-limit.js'
 import { buildGatewaySchema } from './schema.js'
 
 export interface GraphQLHandlerOptions {
@@ -16,6 +18,8 @@ export interface GraphQLHandlerOptions {
   logger: Logger
   policies: PolicyRuntime
   keyedHash?: KeyedHash
+  /** Agency rate limits and quotas; absent: none enforced. */
+  rateLimiter?: RateLimiter
 }
 
 /**
@@ -44,6 +48,13 @@ export function createGraphQLHandler(
       const scope: RequestScope = { requestId, signal: request.signal, ...(audit ? { recordCall: (call) => audit.calls.push(call) } : {}) }
       return { scope, loaders: createRegistryLoaders(options.connectors, scope) } as GatewayContext
     },
-    plugins: [usePolicy({ schema, policies: options.policies, ...(options.keyedHash ? { keyedHash: options.keyedHash } : {}) }), useErrorContract(), useAuditTrail()],
+    plugins: [
+      usePolicy({ schema, policies: options.policies, ...(options.keyedHash ? { keyedHash: options.keyedHash } : {}) }),
+      // After the policy (a refused request costs nothing), before execution (no registry call).
+      ...(options.rateLimiter ? [useRateLimit({ schema, policies: options.policies, limiter: options.rateLimiter, logger: options.logger })] : []),
+      useErrorContract(),
+      // Last: reads the final error codes for the audit event.
+      useAuditTrail(),
+    ],
   })
 }

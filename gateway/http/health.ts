@@ -28,10 +28,11 @@ async function probe(check: ReadinessCheck, logger: Logger): Promise<PublicResul
 
 /**
  * `/healthz`: the process is alive. `/readyz`: every dependency probed in parallel; 503 when a
- * critical one is down, 200 with `status: "degraded"` when only a registry is (the gateway still
- * serves the others, and a load balancer should keep sending it traffic).
+ * critical one is down, 200 with `status: "degraded"` when only a non-critical one is (a
+ * registry, Redis: the gateway still serves, and a load balancer should keep sending it traffic).
+ * `state()` adds live flags to the body (`rateLimiter: { kind, degraded }`).
  */
-export function healthRoutes(checks: ReadinessCheck[], logger: Logger = silentLogger): Hono<GatewayEnv> {
+export function healthRoutes(checks: ReadinessCheck[], logger: Logger = silentLogger, state: () => Record<string, unknown> = () => ({})): Hono<GatewayEnv> {
   const routes = new Hono<GatewayEnv>()
   // One probe round in flight at a time, shared by every caller within CACHE_MS.
   let cached: { at: number; results: Promise<Array<readonly [ReadinessCheck, PublicResult]>> } | null = null
@@ -50,6 +51,8 @@ export function healthRoutes(checks: ReadinessCheck[], logger: Logger = silentLo
     const status = criticalDown ? 'unavailable' : anyDown ? 'degraded' : 'ok'
     const body = {
       status,
+      // Live flags (not cached with the probes): e.g. rateLimiter.degraded.
+      ...state(),
       checks: Object.fromEntries(results.map(([check, result]) => [check.name, { critical: check.critical, ...result }])),
     }
     c.header('cache-control', 'no-store')

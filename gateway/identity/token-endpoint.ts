@@ -1,5 +1,7 @@
 import { Hono, type Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { decodeJwt } from 'jose'
+import { checkAttempt, type AttemptLimiter, type AttemptVerdict } from '../http/attempt-limit.js'
 import type { GatewayEnv } from '../env.js'
 import { SharedStoreUnavailableError, type SharedStore } from '../shared-store/index.js'
 import type { AccessTokens } from './access-token.js'
@@ -16,6 +18,8 @@ export interface TokenEndpointDeps {
   issuer: string
   /** Public keys for `/.well-known/jwks.json`. */
   jwks: () => { keys: object[] }
+  /** Limits attempts per address and per client (brute force, floods); absent: unlimited. */
+  attempts?: AttemptLimiter
 }
 
 type OAuthError = 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unsupported_grant_type' | 'temporarily_unavailable'
@@ -26,6 +30,24 @@ function oauthError(c: Context<GatewayEnv>, error: OAuthError, description: stri
   c.header('pragma', 'no-cache')
   if (error === 'invalid_client') c.header('www-authenticate', 'Bearer realm="lgsp-gateway"')
   return c.json({ error, error_description: description, request_id: c.get('requestId') }, status)
+}
+
+/** 429 in the RFC 6749 shape clients of this endpoint parse, with `Retry-After` and the limit headers. */
+function tooMany(c: Context<GatewayEnv>, verdict: Extract<AttemptVerdict, { allowed: false }>) {
+  for (const [name, value] of Object.entries(verdict.headers)) c.header(name, value)
+  return oauthError(c, 'temporarily_unavailable', `Too many token requests: retry after ${verdict.retryAfterS} s`, 429)
+}
+
+/** The client an assertion claims to be (not yet verified): only used to count its attempts. */
+function claimedClient(form: URLSearchParams, assertion: string): string | undefined {
+  const param = form.get('client_id')
+  if (param) return param
+  try {
+    const iss = decodeJwt(assertion).iss
+    return typeof iss === 'string' ? iss : undefined
+  } catch {
+    return undefined
+  }
 }
 
 /**
@@ -43,6 +65,10 @@ export function tokenRoutes(deps: TokenEndpointDeps): Hono<GatewayEnv> {
   })
 
   routes.post('/oauth/token', async (c) => {
+    if (deps.attempts) {
+      const byIp = await checkAttempt(deps.attempts, c, 'token', 'ip')
+      if (!byIp.allowed) return tooMany(c, byIp)
+    }
     const type = c.req.header('content-type') ?? ''
     if (!type.toLowerCase().startsWith('application/x-www-form-urlencoded')) {
       return oauthError(c, 'invalid_request', 'Send the request as application/x-www-form-urlencoded', 400)
@@ -61,6 +87,12 @@ export function tokenRoutes(deps: TokenEndpointDeps): Hono<GatewayEnv> {
       return oauthError(c, 'invalid_request', `client_assertion_type must be ${JWT_BEARER} with a client_assertion`, 400)
     }
     if (assertion.length > 8192) return oauthError(c, 'invalid_request', 'client_assertion is too large', 400)
+    const claimed = claimedClient(form, assertion)
+    // Counted per registered client only: made-up ids would fill the limiter, and the address limit covers them.
+    if (deps.attempts && claimed && deps.registry.activeClient(claimed)) {
+      const byClient = await checkAttempt(deps.attempts, c, 'token', 'subject', claimed)
+      if (!byClient.allowed) return tooMany(c, byClient)
+    }
     let result
     try {
       result = await verifyClientAssertion(assertion, {

@@ -67,15 +67,7 @@ export class MemorySharedStore implements SharedStore {
 
   /** Drops expired keys now; returns how many. Also runs on the periodic sweep. */
   sweep(): number {
-    const now = this.#now()
-    let purged = 0
-    for (const [key, expiresAt] of this.#entries) {
-      if (expiresAt <= now) {
-        this.#entries.delete(key)
-        purged++
-      }
-    }
-    return purged
+    return sweepExpired(this.#entries, this.#now(), (expiresAt) => expiresAt)
   }
 
   async ping(signal?: AbortSignal): Promise<SharedStorePing> {
@@ -112,4 +104,16 @@ function unrefTimer(timer: unknown): void {
   if (typeof timer === 'object' && timer !== null && 'unref' in timer && typeof timer.unref === 'function') {
     timer.unref()
   }
+}
+
+/** Deletes the entries of `entries` that have expired at `now`; returns how many. */
+export function sweepExpired<K, V>(entries: Map<K, V>, now: number, expiresAt: (value: V) => number): number {
+  let purged = 0
+  for (const [key, value] of entries) {
+    if (expiresAt(value) <= now) {
+      entries.delete(key)
+      purged++
+    }
+  }
+  return purged
 }

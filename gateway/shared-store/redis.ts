@@ -2,6 +2,7 @@
  * The Redis adapter of the shared store (Node only: ioredis needs node:net). Imported by
  * gateway/entry/* alone, never through ./index.ts (style.md rule 2).
  */
+import { createHash } from 'node:crypto'
 import { Cluster, Redis, type ClusterNode, type RedisOptions } from 'ioredis'
 import {
   assertClaimInput,
@@ -33,6 +34,13 @@ export interface RedisSharedStoreOptions {
 
 type Client = Redis | Cluster
 
+/** A Lua script another capability runs on this connection (rate limiting: one per decision). */
+export interface SharedStoreScript {
+  /** For error messages and logs. */
+  name: string
+  source: string
+}
+
 /**
  * One connection (or Cluster client) per gateway instance. Every call fails fast: a Redis that is
  * down rejects at once (no offline queue), one that hangs rejects after `commandTimeoutMs`, and
@@ -46,6 +54,9 @@ export class RedisSharedStore implements SharedStore {
   #readyWaiter: Promise<void> | null = null
   #lastError: string | undefined
   #closing: Promise<void> | null = null
+  /** SHA1 → source of every registered script, loaded (SCRIPT LOAD) on each connection. */
+  readonly #scripts = new Map<string, string>()
+  readonly #cluster: boolean
 
   constructor(options: RedisSharedStoreOptions) {
     this.#prefix = checkPrefix(options.prefix)
@@ -56,7 +67,56 @@ export class RedisSharedStore implements SharedStore {
     })
     this.#client.on('ready', () => {
       this.#lastError = undefined
+      this.#loadScripts()
     })
+    this.#cluster = this.#client instanceof Cluster
+  }
+
+  /** The key prefix of this store, shared by every use of the connection. */
+  get prefix(): string {
+    return this.#prefix
+  }
+
+  /**
+   * Registers a script and loads it into the server's script cache (SCRIPT LOAD) now and after
+   * every reconnection, so calls send only its SHA1. Idempotent; returns the SHA1.
+   */
+  registerScript(script: SharedStoreScript): string {
+    const sha = sha1(script.source)
+    if (!this.#scripts.has(sha)) {
+      this.#scripts.set(sha, script.source)
+      if (this.#client.status === 'ready') this.#loadScripts()
+    }
+    return sha
+  }
+
+  /**
+   * Runs a registered script atomically (EVALSHA) within the same deadline as every other call.
+   * `keys` get the store's prefix. A server that lost its script cache (restarted, failed over, a
+   * Cluster node that never saw SCRIPT LOAD) answers NOSCRIPT: the script is sent once in full
+   * (EVAL, which caches it there) within the same deadline.
+   */
+  async evalScript(script: SharedStoreScript, keys: string[], args: Array<string | number>): Promise<unknown> {
+    const sha = this.registerScript(script)
+    const fullKeys = keys.map((key) => this.#prefix + key)
+    return this.#run(`script ${script.name}`, async () => {
+      try {
+        return await this.#client.evalsha(sha, fullKeys.length, ...fullKeys, ...args)
+      } catch (error) {
+        if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error
+        return this.#client.eval(script.source, fullKeys.length, ...fullKeys, ...args)
+      }
+    })
+  }
+
+  #loadScripts(): void {
+    // A Cluster routes SCRIPT LOAD to one node only: there NOSCRIPT → EVAL loads it per node.
+    if (this.#cluster) return
+    for (const source of this.#scripts.values()) {
+      ;(this.#client as Redis).script('LOAD', source).catch((error: unknown) => {
+        this.#lastError = error instanceof Error ? error.message : String(error)
+      })
+    }
   }
 
   /** `ready` when commands can be sent now; see ioredis `RedisStatus` / `ClusterStatus`. */
@@ -113,8 +173,14 @@ export class RedisSharedStore implements SharedStore {
     let onAbort: (() => void) | undefined
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        expired = true
-        reject(new SharedStoreUnavailableError(`Redis did not answer ${what} within ${this.#commandTimeoutMs} ms`))
+        // A timer that fires late may only mean this process was not running (a busy machine,
+        // a GC pause): the answer can already be waiting on the socket, and timers run before
+        // I/O is read. Let pending I/O be read first (setImmediate runs after the poll phase);
+        // a Redis that really did not answer is still refused within the deadline.
+        setImmediate(() => {
+          expired = true
+          reject(new SharedStoreUnavailableError(`Redis did not answer ${what} within ${this.#commandTimeoutMs} ms`, { timedOut: true }))
+        })
       }, this.#commandTimeoutMs)
       onAbort = () => {
         expired = true
@@ -123,7 +189,7 @@ export class RedisSharedStore implements SharedStore {
       signal?.addEventListener('abort', onAbort, { once: true })
     })
     const attempt = this.#whenReady().then(() => {
-      if (expired) throw new SharedStoreUnavailableError(`Redis did not answer ${what} within ${this.#commandTimeoutMs} ms`)
+      if (expired) throw new SharedStoreUnavailableError(`Redis did not answer ${what} within ${this.#commandTimeoutMs} ms`, { timedOut: true })
       return command()
     })
     try {
@@ -185,7 +251,10 @@ function connect(options: RedisSharedStoreOptions, commandTimeoutMs: number): Cl
   const maxDelay = positiveInteger('maxReconnectDelayMs', options.maxReconnectDelayMs, 1000)
   const backoff = (times: number) => Math.min(50 * 2 ** Math.max(0, times - 1), maxDelay) + Math.floor(Math.random() * 50)
   const common = {
-    commandTimeout: commandTimeoutMs,
+    // The deadline is #run's (it lets an answer already on the socket in, see there); ioredis's
+    // own timer only reaps commands lost on a hung connection, which would otherwise wait for
+    // the socket timeout.
+    commandTimeout: Math.max(1000, commandTimeoutMs * 20),
     // One retry budget, not twenty: a command caught by a dropped connection fails at once.
     maxRetriesPerRequest: 1,
     // A command lost with its connection is not replayed later: its caller was already told no.
@@ -211,6 +280,10 @@ function connect(options: RedisSharedStoreOptions, commandTimeoutMs: number): Cl
       ...(first.protocol === 'rediss:' ? { tls: {} } : {}),
     },
   })
+}
+
+function sha1(text: string): string {
+  return createHash('sha1').update(text, 'utf8').digest('hex')
 }
 
 function parseUrls(value: string): URL[] {

@@ -43,9 +43,12 @@ export interface SharedStore {
 
 /** The store could not answer in time (down, hung, full or closed). Callers fail closed. */
 export class SharedStoreUnavailableError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options)
+  /** True when the store did not answer within its deadline (slow or hung), false when it failed at once (down, closed). */
+  readonly timedOut: boolean
+  constructor(message: string, options?: { cause?: unknown; timedOut?: boolean }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause })
     this.name = SharedStoreUnavailableError.name
+    this.timedOut = options?.timedOut ?? false
   }
 }
 

@@ -58,6 +58,12 @@ export const maskSpec = z.union([
 ])
 export type MaskSpec = z.infer<typeof maskSpec>
 
+/**
+ * A token bucket (DESIGN §7): `perMinute` units per minute, up to `burst` at once; over any 60 s
+ * window at most `perMinute + burst` units. A request costs by what it asks for (README).
+ */
+export const rateSchema = z.object({ perMinute: z.number().int().min(1).max(1_000_000), burst: z.number().int().min(0).max(1_000_000) }).strict()
+
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}(?:T[\d:.]+(?:Z|[+-]\d{2}:\d{2}))?$/, 'an ISO date or date-time')
 
 /**
@@ -89,6 +95,8 @@ export const grantSchema = z
     validUntil: isoDate.optional(),
     /** Covert access (investigations): hidden from the citizen's access history until this date. */
     withholdFromSubjectUntil: isoDate.optional(),
+    /** A rate limit of its own for requests this grant serves, on top of the agency's. */
+    limits: z.object({ rate: rateSchema }).strict().optional(),
   })
   .strict()
   .refine((grant) => !grant.validFrom || !grant.validUntil || grant.validFrom < grant.validUntil, {
@@ -99,7 +107,7 @@ export type Grant = z.infer<typeof grantSchema>
 
 export const limitsSchema = z
   .object({
-    rate: z.object({ perMinute: z.number().int().min(1), burst: z.number().int().min(0) }).strict().optional(),
+    rate: rateSchema.optional(),
     dailyQuota: z.number().int().min(1).optional(),
   })
   .strict()

@@ -7,7 +7,7 @@
  *   back, service resumes without a restart.
  */
 import { execFile } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -17,6 +17,13 @@ import { repoRoot as root, startGatewayProcess, type GatewayProcess } from '../g
 import { startPostgres, type PostgresService } from '../services/postgres.js'
 
 const work = mkdtempSync(join(tmpdir(), 'lgsp-audit-'))
+// The shipped policies, with the tax office's rate limit lifted: these tests load the gateway far
+// past it, and a 429 would not be "a 200 with data" (rate limits have their own tests).
+const policiesDir = join(work, 'policies')
+cpSync(join(root, 'policies', 'agencies'), join(policiesDir, 'agencies'), { recursive: true })
+cpSync(join(root, 'policies', 'purposes.yaml'), join(policiesDir, 'purposes.yaml'))
+const taxOffice = join(policiesDir, 'agencies', 'thue-ha-noi.yaml')
+writeFileSync(taxOffice, readFileSync(taxOffice, 'utf8').replace(/^limits: .*$/m, 'limits: { rate: { perMinute: 1000000, burst: 1000000 } }'))
 let server: PostgresService
 let env: Record<string, string>
 let dbUrl = ''
@@ -100,6 +107,7 @@ beforeAll(async () => {
     HOME: process.env.HOME ?? '',
     LOG_LEVEL: 'fatal',
     DATA_DIR: join(work, 'data'),
+    POLICIES_DIR: policiesDir,
     PORT: '0',
     GATEWAY_ISSUER: 'http://lgsp.audit.test',
     DATABASE_URL: database.configUrl,
@@ -222,4 +230,30 @@ describe('audit trail across processes on PostgreSQL', () => {
     expect(report.problems, JSON.stringify(report, null, 2)).toEqual([])
     expect(ok).toBe(true)
   }, 120_000)
+
+  it('lgsp audit verify fails and names the event when one row is altered, and passes again once it is restored', async () => {
+    const client = new pg.Client({ connectionString: dbUrl })
+    await client.connect()
+    try {
+      const row = (await client.query<{ writer: string; seq: string; id: string; body: string }>("select writer, seq, id, body from audit_events where kind = 'access.graphql' order by at limit 1 offset 5")).rows[0]!
+      const edit = async (body: string) => {
+        await client.query('begin')
+        await client.query('set local session_replication_role = replica')
+        await client.query('update audit_events set body = $1 where writer = $2 and seq = $3', [body, row.writer, row.seq])
+        await client.query('commit')
+      }
+      await edit(row.body.replace('"decision":"granted"', '"decision":"denied"'))
+      const tampered = await promisify(execFile)(process.execPath, ['bin/lgsp.js', 'audit', 'verify'], { cwd: root, env }).then(
+        () => ({ code: 0, stdout: '' }),
+        (error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }),
+      )
+      expect(tampered.code).toBe(1)
+      expect(tampered.stdout).toContain(`FAIL ${row.writer} seq ${row.seq} (event ${row.id}): altered`)
+      expect(tampered.stdout).toMatch(/^FAILED: /m)
+      await edit(row.body)
+      expect((await verify()).ok).toBe(true)
+    } finally {
+      await client.end()
+    }
+  }, 60_000)
 })

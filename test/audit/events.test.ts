@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { AuditEvent } from '../../gateway/audit/index.js'
+import { createMemoryRateLimiter } from '../../gateway/ratelimit/index.js'
 import { createTestGateway, testKeyedHash, type TestGateway } from '../harness.js'
 import { signAssertion } from '../identity.js'
 import { fixtureGrants, fixturePolicySet } from '../policy/fixture.js'
@@ -14,10 +15,15 @@ let gw: TestGateway
 beforeAll(async () => {
   gw = await createTestGateway({
     timeoutMs: 300,
+    // A frozen clock: buckets never refill during the test.
+    rateLimiter: createMemoryRateLimiter({ now: () => Date.UTC(2026, 5, 1, 2, 0, 0) }),
     policies: (identity) => {
-      const kiemThu = { id: 'kiem-thu', purposes: [TEST_PURPOSE], legalBasis: 'test suite only', allow: everyType(), require: { caseId: false, endUser: false, signedContext: false } }
-      const set = fixturePolicySet(identity, { grants: [...fixtureGrants, kiemThu] })
-      return { ...set, purposes: [...set.purposes, ...testPurposes] }
+      const none = { caseId: false, endUser: false, signedContext: false }
+      const kiemThu = { id: 'kiem-thu', purposes: [TEST_PURPOSE], legalBasis: 'test suite only', allow: everyType(), require: none }
+      // One request a minute, no burst: the second is refused with 429.
+      const gioiHan = { id: 'gioi-han', purposes: ['GIOI_HAN'], legalBasis: 'test', allow: ['Query.administrativeUnit', 'AdministrativeUnit.*'], require: none, limits: { rate: { perMinute: 1, burst: 0 } } }
+      const set = fixturePolicySet(identity, { grants: [...fixtureGrants, kiemThu, gioiHan] })
+      return { ...set, purposes: [...set.purposes, ...testPurposes, { code: 'GIOI_HAN', name: 'Giới hạn', legalBasis: 'test' }] }
     },
   })
 })
@@ -34,7 +40,7 @@ const ENTERPRISE = `query Tax($code: TaxCode!) { enterprise(code: $code) { code 
 interface Row {
   name: string
   request: () => Promise<{ status: number; body: any }>
-  before?: () => void
+  before?: () => void | Promise<unknown>
   expected: (ctx: { code: string; pin: string }) => Partial<AuditEvent>
   /** Coordinates that must be among those returned (granted/partial). */
   returned?: string[]
@@ -97,6 +103,12 @@ const rows: Row[] = [
     expected: () => ({ decision: 'unauthenticated', code: 'UNAUTHENTICATED', status: 401, agency: undefined }),
   },
   {
+    name: '429: over the grant\'s rate limit, refused before any registry call',
+    before: () => gw.graphql('{ administrativeUnit(code: "01") { code } }', {}, { 'x-purpose': 'GIOI_HAN' }),
+    request: () => gw.graphql('{ administrativeUnit(code: "01") { code } }', {}, { 'x-purpose': 'GIOI_HAN' }),
+    expected: () => ({ decision: 'rate_limited', code: 'RATE_LIMITED', status: 429, purpose: 'GIOI_HAN', records: 0, connectors: undefined }),
+  },
+  {
     name: 'upstream failure: the only registry asked is down, no data',
     before: () => gw.sandboxes.business.setFaults({ errorRate: 1 }),
     request: () => gw.graphql(`{ enterprise(code: "${gw.world.examples.enterpriseCode}") { code } }`, {}, { 'x-purpose': 'THUE' }),
@@ -106,7 +118,7 @@ const rows: Row[] = [
 
 describe('one audit event per request', () => {
   it.each(rows)('$name', async (row) => {
-    row.before?.()
+    await row.before?.()
     const before = gw.audit.events.length
     const response = await row.request()
     expect(gw.audit.events.length - before, 'exactly one event').toBe(1)

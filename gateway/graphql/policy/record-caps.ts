@@ -1,6 +1,6 @@
 import { getArgumentValues } from '@graphql-tools/utils'
-import { Kind, type DocumentNode, type GraphQLSchema, type SelectionSetNode } from 'graphql'
-import { operationAndFragments } from './operation.js'
+import type { DocumentNode, GraphQLSchema } from 'graphql'
+import { operationAndFragments, rootFieldSelections } from './operation.js'
 
 /**
  * Checks the grants' `maxRecords` against what the operation asks for, with its variables,
@@ -23,42 +23,22 @@ export function checkRecordCaps(
   const { operation, fragments } = operationAndFragments(document, operationName)
   if (!operation) return null
   const asked = new Map<string, number>()
-  const seen = new Set<string>()
-  let problem: string | null = null
-  const visit = (selectionSet: SelectionSetNode) => {
-    for (const selection of selectionSet.selections) {
-      if (problem) return
-      if (selection.kind === Kind.INLINE_FRAGMENT) visit(selection.selectionSet)
-      else if (selection.kind === Kind.FRAGMENT_SPREAD) {
-        const fragment = fragments.get(selection.name.value)
-        // cycles are refused earlier; a fragment spread twice at the root counts once per spread
-        if (fragment && !seen.has(fragment.name.value)) {
-          seen.add(fragment.name.value)
-          visit(fragment.selectionSet)
-          seen.delete(fragment.name.value)
-        }
-      } else {
-        const coordinate = `${queryType.name}.${selection.name.value}`
-        const cap = caps.get(coordinate)
-        const field = queryType.getFields()[selection.name.value]
-        if (cap === undefined || !field || !field.args.some((arg) => arg.name === 'first')) continue
-        let first: unknown
-        try {
-          first = getArgumentValues(field, selection, variables ?? {}).first
-        } catch {
-          // A variable that does not coerce: execution refuses it before any resolver runs.
-          return
-        }
-        if (typeof first !== 'number') {
-          problem = `${coordinate}: give first (at most ${cap}) for this purpose`
-          return
-        }
-        const total = (asked.get(coordinate) ?? 0) + first
-        asked.set(coordinate, total)
-        if (total > cap) problem = `${coordinate}: at most ${cap} records per request for this purpose (asked for ${total})`
-      }
+  for (const selection of rootFieldSelections(operation.selectionSet, fragments)) {
+    const coordinate = `${queryType.name}.${selection.name.value}`
+    const cap = caps.get(coordinate)
+    const field = queryType.getFields()[selection.name.value]
+    if (cap === undefined || !field || !field.args.some((arg) => arg.name === 'first')) continue
+    let first: unknown
+    try {
+      first = getArgumentValues(field, selection, variables ?? {}).first
+    } catch {
+      // A variable that does not coerce: execution refuses it before any resolver runs.
+      return null
     }
+    if (typeof first !== 'number') return `${coordinate}: give first (at most ${cap}) for this purpose`
+    const total = (asked.get(coordinate) ?? 0) + first
+    asked.set(coordinate, total)
+    if (total > cap) return `${coordinate}: at most ${cap} records per request for this purpose (asked for ${total})`
   }
-  visit(operation.selectionSet)
-  return problem
+  return null
 }

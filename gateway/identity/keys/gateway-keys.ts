@@ -16,6 +16,8 @@ export interface GatewayKeysOptions {
   refreshMs?: number
   /** Receives errors of background refreshes; the last good key set stays in use. @default ignore */
   onError?: (error: unknown) => void
+  /** Called when the signing key changes after init (a rotation here or picked up from the store). */
+  onSignerChange?: (kid: string, previous: string) => void
 }
 
 export interface GatewayKeys {
@@ -108,7 +110,9 @@ export function createGatewayKeys(options: GatewayKeysOptions): GatewayKeys {
     const verifier = createLocalJWKSet(publicJwks(set))
     const kids = new Set(set.keys.map((key) => key.kid))
     for (const kid of privateKeys.keys()) if (!kids.has(kid)) privateKeys.delete(kid)
+    const previous = state?.signer.kid
     state = { set, revision, signer, verifier }
+    if (previous !== undefined && previous !== signer.kid) options.onSignerChange?.(signer.kid, previous)
   }
 
   /** Saves `set` and returns the store's revision after the write. */

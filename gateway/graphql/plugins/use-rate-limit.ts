@@ -1,0 +1,83 @@
+import { GraphQLError, type GraphQLSchema } from 'graphql'
+import type { Plugin } from 'graphql-yoga'
+import type { AgencyDocument } from '../../../policies/index.js'
+import type { Logger } from '../../deps.js'
+import { codeToStatus } from '../../errors.js'
+import type { PolicyRuntime } from '../../policy/index.js'
+import { largestCost, retryAfterSeconds, type LimitSpec, type RateLimiter } from '../../ratelimit/index.js'
+import type { GatewayServerContext } from '../context.js'
+import { createCostEstimator } from '../policy/request-cost.js'
+import type { RequestPolicy } from '../policy/request-policy.js'
+
+export interface RateLimitPluginOptions {
+  schema: GraphQLSchema
+  policies: PolicyRuntime
+  limiter: RateLimiter
+  logger: Logger
+}
+
+/** The limits a request of this agency runs under: the agency's rate and daily quota, and each used grant's rate. */
+export function limitsFor(agency: AgencyDocument | undefined, grantsUsed: readonly string[]): LimitSpec[] {
+  if (!agency) return []
+  const limits: LimitSpec[] = []
+  const { rate, dailyQuota } = agency.limits ?? {}
+  if (rate) limits.push({ name: 'agency', kind: 'rate', perMinute: rate.perMinute, burst: rate.burst })
+  if (dailyQuota) limits.push({ name: 'daily', kind: 'daily', quota: dailyQuota })
+  for (const grant of agency.grants) {
+    if (grant.limits?.rate && grantsUsed.includes(grant.id)) {
+      limits.push({ name: `grant-${grant.id}`, kind: 'rate', perMinute: grant.limits.rate.perMinute, burst: grant.limits.rate.burst })
+    }
+  }
+  return limits
+}
+
+const refuse = (message: string, code: 'RATE_LIMITED' | 'QUERY_TOO_COMPLEX') =>
+  new GraphQLError(message, { extensions: { code, origin: 'caller', http: { status: codeToStatus[code] } } })
+
+/**
+ * Rate limits and quotas on every GraphQL request (DESIGN §1, §7), after the policy decision and
+ * before execution, so a refused request never reaches a registry:
+ * - the cost is estimated from the operation (records asked for × registries touched, see
+ *   request-cost.ts); a request dearer than the agency's bucket could ever hold is refused as
+ *   `QUERY_TOO_COMPLEX` (waiting would not help);
+ * - one decision takes the cost from the agency's rate limit, its daily quota and the rate limit
+ *   of every grant used, all or nothing; refused: `RATE_LIMITED` (429), the headers and
+ *   `Retry-After` are set by the route from the decision left in the server context.
+ * A request the policy refuses stops in `usePolicy` and costs nothing: it reads no registry and
+ * its answer must say why it was refused, not that the caller is busy.
+ */
+export function useRateLimit(options: RateLimitPluginOptions): Plugin<Record<string, unknown>, GatewayServerContext> {
+  const estimate = createCostEstimator(options.schema)
+  return {
+    async onExecute({ args, setResultAndStopExecution }) {
+      const context = args.contextValue as unknown as GatewayServerContext & { policy?: RequestPolicy }
+      const policy = context.policy
+      if (!policy) return
+      const agency = options.policies.current().agencies.get(policy.agencyId)
+      const limits = limitsFor(agency, policy.decision.grantsUsed)
+      if (limits.length === 0) return
+      const { cost, records, registries } = estimate(args.document, args.operationName, args.variableValues)
+      const most = largestCost(limits)
+      if (cost > most) {
+        setResultAndStopExecution({
+          errors: [refuse(`This request costs ${cost} units (${records} records × ${Math.max(1, registries.length)} registries); at most ${most} fit in one request for this agency: ask for fewer records`, 'QUERY_TOO_COMPLEX')],
+        })
+        return
+      }
+      let decision
+      try {
+        decision = await options.limiter.consume({ partition: `agency:${policy.agencyId}`, limits, cost })
+      } catch (error) {
+        // Limits protect capacity, not data: a limiter that fails (not merely slow: the failover
+        // answers for an unreachable Redis) must not take the data API down with it.
+        options.logger.error({ err: error, agency: policy.agencyId }, 'rate limiter failed; request served without a limit')
+        return
+      }
+      if (context.rateLimit) context.rateLimit.decision = decision
+      if (!decision.allowed) {
+        const seconds = retryAfterSeconds(decision.retryAfterMs)
+        setResultAndStopExecution({ errors: [refuse(`Rate limit of agency ${policy.agencyId} reached: retry after ${seconds} s (this request costs ${cost} units)`, 'RATE_LIMITED')] })
+      }
+    },
+  }
+}
