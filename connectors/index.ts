@@ -2,6 +2,7 @@
  * The connectors' public surface for the gateway: build the three registry connectors from their
  * base URLs. The gateway imports connectors only through this file (DESIGN §2 import rules).
  */
+import type { ResilienceOptions } from './kit/index.js'
 import { createBusinessConnector } from './business/index.js'
 import type { RegistryConnector, RegistryLoaders, RequestScope } from './kit/index.js'
 import { createLandConnector } from './land/index.js'
@@ -19,6 +20,8 @@ export {
   type RegistryLoaders,
   type RequestScope,
   type UpstreamCall,
+  type ResilienceOptions,
+  type CircuitStateName,
 } from './kit/index.js'
 
 export interface ConnectorsOptions {
@@ -29,6 +32,8 @@ export interface ConnectorsOptions {
   timeoutMs?: number
   /** @default globalThis.fetch */
   fetch?: typeof fetch
+  /** Bulkhead, circuit breaker and retries per registry. @default off */
+  resilience?: ResilienceOptions
 }
 
 export interface Connectors {
@@ -38,7 +43,7 @@ export interface Connectors {
 }
 
 export function createConnectors(options: ConnectorsOptions): Connectors {
-  const shared = { timeoutMs: options.timeoutMs, ...(options.fetch ? { fetch: options.fetch } : {}) }
+  const shared = { timeoutMs: options.timeoutMs, ...(options.fetch ? { fetch: options.fetch } : {}), ...(options.resilience ? { resilience: options.resilience } : {}) }
   return {
     population: createPopulationConnector({ ...shared, ...options.population }),
     land: createLandConnector({ ...shared, ...options.land }),

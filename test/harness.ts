@@ -2,7 +2,7 @@
  * In-process gateway for tests: the three sandbox registries run as real HTTP servers on
  * 127.0.0.1, the gateway is called through `app.request()` (no port of its own).
  */
-import { createConnectors } from '../connectors/index.js'
+import { createConnectors, type ResilienceOptions } from '../connectors/index.js'
 import { POPULATION_SANDBOX_API_KEY, startSandboxes, type Sandboxes, type WorldOptions } from '../connectors/sandboxes.js'
 import { createHmac } from 'node:crypto'
 import { createAuditWriter, createCheckpointSigner, createMemoryAuditSink } from '../gateway/audit/index.js'
@@ -28,6 +28,8 @@ export interface TestGatewayOptions {
    * in-memory sink, and no search routes.
    */
   auditDb?: Database
+  /** Bulkhead, circuit breaker and retries per registry, as the entry wires them. @default off */
+  resilience?: ResilienceOptions
   /** Rate limits and quotas (and the caller's address for per-address limits). @default none */
   rateLimiter?: GatewayDeps['rateLimiter']
   clientIp?: GatewayDeps['clientIp']
@@ -49,6 +51,7 @@ export async function createTestGateway(options: TestGatewayOptions = {}) {
     land: { baseUrl: sandboxes.land.url },
     business: { baseUrl: sandboxes.business.url },
     timeoutMs: options.timeoutMs ?? 1000,
+    ...(options.resilience ? { resilience: options.resilience } : {}),
   })
   const identity = await createTestIdentity()
   const policySet = options.policies?.(identity) ?? testPolicySet([agencyDocument('test-agency', [identity.client])])

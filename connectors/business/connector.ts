@@ -1,3 +1,4 @@
+import type { ResilienceOptions } from '../kit/index.js'
 import DataLoader from 'dataloader'
 import {
   ConnectorError,
@@ -30,6 +31,8 @@ export interface BusinessConnectorOptions {
   baseUrl: string
   /** @default 3000 */
   timeoutMs?: number
+  /** Bulkhead, circuit breaker and retries (kit/resilience.ts). @default off (the entry turns them on) */
+  resilience?: ResilienceOptions
   fetch?: typeof fetch
   /** Codes per batch call (the registry accepts up to 100). @default 100 */
   maxBatchSize?: number
@@ -76,6 +79,7 @@ export function createBusinessConnector(options: BusinessConnectorOptions): Busi
     connector: 'business',
     baseUrl: options.baseUrl,
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    ...(options.resilience ? { resilience: options.resilience } : {}),
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
     ...(options.apiKey === undefined ? {} : { headers: { 'x-api-key': options.apiKey } }),
   })
@@ -100,7 +104,7 @@ export function createBusinessConnector(options: BusinessConnectorOptions): Busi
     const envelope = await upstream.json(
       paths.batch,
       batchEnvelopeSchema,
-      { method: 'POST', operation: 'enterprise.batch', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ msdn: codes }) },
+      { method: 'POST', idempotent: true, operation: 'enterprise.batch', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ msdn: codes }) },
       scope,
     )
     // The batch endpoint answers 404 only if it does not exist; treat that as "none found".

@@ -10,4 +10,5 @@ export { holderKey, parseHolderKey, type HolderRef, type RegistryLoaders } from 
 export { decodeCursor, encodeCursor, MAX_PAGE_SIZE, pageSize, userInputError } from './paging.js'
 export { mapUpstream, parseUpstream } from './parse-upstream.js'
 export { createUpstream, type RequestScope, type Upstream, type UpstreamCall, type UpstreamOptions, type UpstreamRequest, type UpstreamResponse } from './upstream-fetch.js'
+export { createResilience, type CircuitStateName, type Resilience, type ResilienceOptions } from './resilience.js'
 export { adminUnitResolvers, findUnit, withPredecessorCodes } from './admin-units/index.js'

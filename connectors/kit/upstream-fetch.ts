@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import { ConnectorError, type ConnectorName } from './connector-error.js'
 import { parseUpstream } from './parse-upstream.js'
+import { createResilience, type CircuitStateName, type ResilienceOptions } from './resilience.js'
 
 /** One upstream call as the audit trail and metrics see it (no payloads, no identifiers). */
 export interface UpstreamCall {
@@ -33,6 +34,8 @@ export interface UpstreamOptions {
   fetch?: typeof fetch
   /** Largest body read from the registry; beyond it the answer is UPSTREAM_BAD_RESPONSE. @default 8 MiB */
   maxBodyBytes?: number
+  /** Bulkhead, circuit breaker and retries (resilience.ts). @default off: the entry turns them on */
+  resilience?: ResilienceOptions
 }
 
 /** Reads a body up to `limit` bytes, so a broken registry cannot fill the gateway's memory. */
@@ -64,6 +67,8 @@ export interface UpstreamRequest {
   method?: 'GET' | 'POST'
   /** Names the call in audit and metrics, e.g. `citizen.byPin`; defaults to the path. */
   operation?: string
+  /** Safe to send again (a read): retried when the registry is unavailable. @default true for GET */
+  idempotent?: boolean
   query?: Record<string, string | number | undefined>
   headers?: Record<string, string>
   body?: string
@@ -79,6 +84,8 @@ export interface Upstream {
   readonly connector: ConnectorName
   /** Sends a request. Network failures, timeouts and 5xx throw `ConnectorError`; 4xx return. */
   send(path: string, request: UpstreamRequest, scope: RequestScope): Promise<UpstreamResponse>
+  /** The circuit breaker's state, for readiness and metrics. */
+  circuit(): CircuitStateName
   /**
    * GET (or POST with `body`) a JSON resource parsed by `schema`. A 404 with a JSON body (the
    * registry saying "no such record") resolves to `null`; any other 404 — an HTML page from a
@@ -110,8 +117,23 @@ export function createUpstream(options: UpstreamOptions): Upstream {
   const baseUrl = new URL(options.baseUrl)
   const doFetch = options.fetch ?? globalThis.fetch
   const maxBodyBytes = options.maxBodyBytes ?? 8 * 1024 * 1024
+  const resilience = options.resilience ? createResilience(connector, options.resilience) : null
 
-  async function send(
+  async function send(path: string, request: UpstreamRequest, scope: RequestScope): Promise<UpstreamResponse> {
+    if (!resilience) return attempt(path, request, scope)
+    const idempotent = request.idempotent ?? (request.method ?? (request.body === undefined ? 'GET' : 'POST')) === 'GET'
+    try {
+      return await resilience.run(idempotent, () => attempt(path, request, scope), { path })
+    } catch (error) {
+      // Refused by the breaker or the bulkhead: no attempt was made, so none was recorded yet.
+      if (error instanceof ConnectorError && error.context.detail?.startsWith('circuit')) {
+        scope.recordCall?.({ connector, operation: request.operation ?? path, status: null, latencyMs: 0, error: error.code })
+      }
+      throw error
+    }
+  }
+
+  async function attempt(
     path: string,
     request: UpstreamRequest,
     scope: RequestScope,
@@ -196,5 +218,5 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     return parseUpstream(connector, schema, payload, path)
   }
 
-  return { connector, send, json }
+  return { connector, send, json, circuit: () => resilience?.circuit() ?? 'closed' }
 }

@@ -1,3 +1,4 @@
+import type { ResilienceOptions } from '../kit/index.js'
 import type { z } from 'zod'
 import { ConnectorError, createUpstream, parseUpstream, type RequestScope } from '../kit/index.js'
 import {
@@ -13,6 +14,8 @@ import { faultResponse } from './upstream.js'
 export interface SoapClientOptions {
   baseUrl: string
   timeoutMs?: number
+  /** Bulkhead, circuit breaker and retries (kit/resilience.ts). @default off (the entry turns them on) */
+  resilience?: ResilienceOptions
   fetch?: typeof fetch
   /** Service account, sent in the `ThongTinYeuCau` SOAP header when the registry requires one. */
   credentials?: { username: string; password: string }
@@ -48,6 +51,7 @@ export function createSoapClient(options: SoapClientOptions): SoapClient {
     baseUrl: options.baseUrl,
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+    ...(options.resilience ? { resilience: options.resilience } : {}),
     headers: { accept: 'text/xml', 'content-type': 'text/xml; charset=utf-8' },
   })
   const { credentials } = options
@@ -71,6 +75,8 @@ export function createSoapClient(options: SoapClientOptions): SoapClient {
       LAND_SERVICE_PATH,
       {
         method: 'POST',
+        // Every operation the gateway calls is a query: safe to retry.
+        idempotent: true,
         operation: name,
         headers: { soapaction: soapActionOf(operation) },
         body: buildEnvelope({ [operation]: payload }, header),

@@ -1,3 +1,4 @@
+import type { ResilienceOptions } from '../kit/index.js'
 import type { z } from 'zod'
 import { ConnectorError, createUpstream, parseUpstream, type RequestScope, type UpstreamRequest } from '../kit/index.js'
 import {
@@ -16,6 +17,8 @@ export interface PopulationClientOptions {
   /** Sent as `X-API-Key` on every call. */
   apiKey: string
   timeoutMs?: number
+  /** Bulkhead, circuit breaker and retries (kit/resilience.ts). @default off (the entry turns them on) */
+  resilience?: ResilienceOptions
   fetch?: typeof fetch
 }
 
@@ -37,6 +40,7 @@ export function createPopulationClient(options: PopulationClientOptions) {
     timeoutMs: options.timeoutMs,
     headers: { 'x-api-key': options.apiKey },
     fetch: options.fetch,
+    ...(options.resilience ? { resilience: options.resilience } : {}),
   })
 
   function badResponse(path: string, status: number, detail: string): ConnectorError {
@@ -69,8 +73,10 @@ export function createPopulationClient(options: PopulationClientOptions) {
     return parseUpstream('population', schema, payload, path)
   }
 
+  // A batch lookup sent as POST is still a read: safe to retry.
   const json = (body: unknown): UpstreamRequest => ({
     method: 'POST',
+    idempotent: true,
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
   })

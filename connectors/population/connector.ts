@@ -1,3 +1,4 @@
+import type { ResilienceOptions } from '../kit/index.js'
 import DataLoader from 'dataloader'
 import {
   ConnectorError,
@@ -25,6 +26,8 @@ export interface PopulationConnectorOptions {
   apiKey: string
   /** Deadline per upstream call. @default 3000 */
   timeoutMs?: number
+  /** Bulkhead, circuit breaker and retries (kit/resilience.ts). @default off (the entry turns them on) */
+  resilience?: ResilienceOptions
   fetch?: typeof fetch
   /** PINs or household ids per batch call; the registry accepts at most 100. @default 100 */
   maxBatchSize?: number

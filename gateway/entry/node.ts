@@ -63,6 +63,8 @@ async function main(): Promise<void> {
     land: { baseUrl: upstreams.land.url },
     business: { baseUrl: upstreams.business.url },
     timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+    // Per registry: bulkhead, circuit breaker, retries of reads (connectors/kit/resilience.ts).
+    resilience: {},
   })
   const db = await opening
   // The gateway's policies follow the store's active version: the first now, every later

@@ -1,0 +1,84 @@
+/**
+ * The registry client's fault tolerance, on a scripted fetch: breaker, half-open probe, retries
+ * for idempotent reads only, and the bulkhead.
+ */
+import { describe, expect, it } from 'vitest'
+import { createUpstream, type UpstreamCall } from './index.js'
+
+type Script = (call: number) => 'ok' | 'down' | 'hang' | 'error500'
+
+function scriptedFetch(script: Script) {
+  let calls = 0
+  const fetch = (async (_url: unknown, init?: RequestInit) => {
+    const outcome = script(++calls)
+    if (outcome === 'down') throw new TypeError('fetch failed: ECONNREFUSED')
+    if (outcome === 'hang') {
+      return new Promise<Response>((_, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal!.reason), { once: true }))
+    }
+    if (outcome === 'error500') return new Response('oops', { status: 500 })
+    return new Response(JSON.stringify({ ok: true }), { status: 200, headers: { 'content-type': 'application/json' } })
+  }) as typeof globalThis.fetch
+  return { fetch, calls: () => calls }
+}
+
+const scope = (calls: UpstreamCall[] = []) => ({ requestId: 'r', recordCall: (call: UpstreamCall) => calls.push(call) })
+
+describe('upstream resilience', () => {
+  it('retries an idempotent read when the registry is unavailable, and succeeds', async () => {
+    const fake = scriptedFetch((n) => (n < 3 ? 'down' : 'ok'))
+    const upstream = createUpstream({ connector: 'business', baseUrl: 'http://127.0.0.1:9', fetch: fake.fetch, resilience: { retryDelayMs: 1 } })
+    const calls: UpstreamCall[] = []
+    const response = await upstream.send('/x', {}, scope(calls))
+    expect(response.status).toBe(200)
+    expect(fake.calls()).toBe(3)
+    expect(calls.map((c) => c.error ?? 'ok')).toEqual(['UPSTREAM_UNAVAILABLE', 'UPSTREAM_UNAVAILABLE', 'ok'])
+  })
+
+  it('does not retry a write, a timeout, or a malformed answer', async () => {
+    const down = scriptedFetch(() => 'down')
+    const writes = createUpstream({ connector: 'business', baseUrl: 'http://127.0.0.1:9', fetch: down.fetch, resilience: { retryDelayMs: 1 } })
+    await expect(writes.send('/x', { method: 'POST', body: '{}' }, scope())).rejects.toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' })
+    expect(down.calls()).toBe(1)
+
+    const hang = scriptedFetch(() => 'hang')
+    const slow = createUpstream({ connector: 'business', baseUrl: 'http://127.0.0.1:9', fetch: hang.fetch, timeoutMs: 30, resilience: { retryDelayMs: 1 } })
+    await expect(slow.send('/x', {}, scope())).rejects.toMatchObject({ code: 'UPSTREAM_TIMEOUT' })
+    expect(hang.calls()).toBe(1)
+  })
+
+  it('a POST marked idempotent (a SOAP query) is retried', async () => {
+    const fake = scriptedFetch((n) => (n === 1 ? 'error500' : 'ok'))
+    const upstream = createUpstream({ connector: 'land', baseUrl: 'http://127.0.0.1:9', fetch: fake.fetch, resilience: { retryDelayMs: 1 } })
+    expect((await upstream.send('/ws', { method: 'POST', body: '<x/>', idempotent: true }, scope())).status).toBe(200)
+    expect(fake.calls()).toBe(2)
+  })
+
+  it('opens the circuit after consecutive failures: calls then fail at once without reaching the registry; a half-open probe closes it', async () => {
+    let healthy = false
+    const fake = scriptedFetch(() => (healthy ? 'ok' : 'hang'))
+    const upstream = createUpstream({ connector: 'population', baseUrl: 'http://127.0.0.1:9', fetch: fake.fetch, timeoutMs: 20, resilience: { failureThreshold: 3, halfOpenAfterMs: 150, retries: 0 } })
+    for (let i = 0; i < 3; i++) await expect(upstream.send('/x', {}, scope())).rejects.toMatchObject({ code: 'UPSTREAM_TIMEOUT' })
+    expect(upstream.circuit()).toBe('open')
+    const calls: UpstreamCall[] = []
+    const started = performance.now()
+    await expect(upstream.send('/x', {}, scope(calls))).rejects.toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', context: { detail: 'circuit open' } })
+    expect(performance.now() - started).toBeLessThan(10)
+    expect(fake.calls()).toBe(3) // refused without a call
+    expect(calls).toEqual([expect.objectContaining({ connector: 'population', error: 'UPSTREAM_UNAVAILABLE', latencyMs: 0 })])
+    healthy = true
+    await new Promise((resolve) => setTimeout(resolve, 170))
+    expect((await upstream.send('/x', {}, scope())).status).toBe(200) // the probe
+    expect(upstream.circuit()).toBe('closed')
+  })
+
+  it('the bulkhead refuses calls beyond its capacity and queue at once', async () => {
+    const fake = scriptedFetch(() => 'hang')
+    const upstream = createUpstream({ connector: 'land', baseUrl: 'http://127.0.0.1:9', fetch: fake.fetch, timeoutMs: 200, resilience: { maxConcurrent: 2, maxQueued: 1, failureThreshold: 100, retries: 0 } })
+    const inFlight = [upstream.send('/a', {}, scope()), upstream.send('/b', {}, scope()), upstream.send('/c', {}, scope())]
+    inFlight.forEach((p) => p.catch(() => undefined))
+    const started = performance.now()
+    await expect(upstream.send('/d', {}, scope())).rejects.toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', context: { detail: 'circuit: too many calls in flight' } })
+    expect(performance.now() - started).toBeLessThan(10)
+    await Promise.allSettled(inFlight)
+  })
+})

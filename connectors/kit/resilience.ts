@@ -1,0 +1,95 @@
+/**
+ * Fault tolerance of one registry (issue #8), with cockatiel rather than by hand:
+ * - a bulkhead: at most `maxConcurrent` calls in flight to this registry and `maxQueued`
+ *   waiting; beyond, a call is refused at once, so a hanging registry cannot take every socket,
+ *   timer and request of the gateway with it;
+ * - a circuit breaker: after `failureThreshold` consecutive timeouts or unavailabilities the
+ *   circuit opens and calls fail at once (`UPSTREAM_UNAVAILABLE`) instead of waiting out their
+ *   deadline; after `halfOpenAfterMs` one call probes, and its success closes the circuit;
+ * - retries with jittered exponential backoff, for idempotent reads only, and only when the
+ *   registry was unavailable (a refused connection, a 5xx): never after a timeout, which would
+ *   multiply the caller's wait, and never for a malformed answer, which would come back the same.
+ * The per-call deadline stays in upstream-fetch.ts.
+ */
+import {
+  BulkheadPolicy,
+  BrokenCircuitError,
+  BulkheadRejectedError,
+  CircuitState,
+  ConsecutiveBreaker,
+  ExponentialBackoff,
+  circuitBreaker,
+  handleWhen,
+  retry,
+  wrap,
+  bulkhead,
+  type IPolicy,
+} from 'cockatiel'
+import { ConnectorError, type ConnectorName } from './connector-error.js'
+
+export interface ResilienceOptions {
+  /** @default 32 */
+  maxConcurrent?: number
+  /** @default 64 */
+  maxQueued?: number
+  /** @default 5 */
+  failureThreshold?: number
+  /** @default 5000 */
+  halfOpenAfterMs?: number
+  /** Attempts after the first, for idempotent reads. @default 2 */
+  retries?: number
+  /** First backoff delay; later ones grow exponentially with decorrelated jitter. @default 50 */
+  retryDelayMs?: number
+}
+
+export type CircuitStateName = 'closed' | 'open' | 'half-open' | 'isolated'
+
+export interface Resilience {
+  /** Runs `call` under the bulkhead and breaker, retried when `idempotent`. */
+  run<T>(idempotent: boolean, call: () => Promise<T>, context: { path: string }): Promise<T>
+  circuit(): CircuitStateName
+}
+
+const STATE_NAMES: Record<CircuitState, CircuitStateName> = {
+  [CircuitState.Closed]: 'closed',
+  [CircuitState.Open]: 'open',
+  [CircuitState.HalfOpen]: 'half-open',
+  [CircuitState.Isolated]: 'isolated',
+}
+
+const isOutage = (error: unknown) => error instanceof ConnectorError && (error.code === 'UPSTREAM_TIMEOUT' || error.code === 'UPSTREAM_UNAVAILABLE')
+const isUnavailable = (error: unknown) => error instanceof ConnectorError && error.code === 'UPSTREAM_UNAVAILABLE'
+
+/**
+ * @example
+ * const resilience = createResilience('land', { maxConcurrent: 16 })
+ * await resilience.run(true, () => fetchOnce(), { path: '/ws/DatDai.asmx' })
+ */
+export function createResilience(connector: ConnectorName, options: ResilienceOptions = {}): Resilience {
+  const breaker = circuitBreaker(handleWhen(isOutage), {
+    halfOpenAfter: options.halfOpenAfterMs ?? 5000,
+    breaker: new ConsecutiveBreaker(options.failureThreshold ?? 5),
+  })
+  const limiter: BulkheadPolicy = bulkhead(options.maxConcurrent ?? 32, options.maxQueued ?? 64)
+  const retries = options.retries ?? 2
+  const retrying = retry(handleWhen(isUnavailable), {
+    maxAttempts: retries,
+    backoff: new ExponentialBackoff({ initialDelay: options.retryDelayMs ?? 50, maxDelay: 1000 }),
+  })
+  // Retry outermost: each attempt queues at the bulkhead and is counted by the breaker.
+  const once: IPolicy = wrap(limiter, breaker)
+  const reads: IPolicy = retries > 0 ? wrap(retrying, limiter, breaker) : once
+
+  return {
+    async run(idempotent, call, context) {
+      try {
+        return await (idempotent ? reads : once).execute(() => call())
+      } catch (error) {
+        if (error instanceof BrokenCircuitError) throw new ConnectorError(connector, 'UPSTREAM_UNAVAILABLE', { path: context.path, detail: 'circuit open' }, { cause: error })
+        if (error instanceof BulkheadRejectedError) throw new ConnectorError(connector, 'UPSTREAM_UNAVAILABLE', { path: context.path, detail: 'circuit: too many calls in flight' }, { cause: error })
+        throw error
+      }
+    },
+    circuit: () => STATE_NAMES[breaker.state],
+  }
+}
