@@ -9,6 +9,7 @@ import { createMaskError } from './mask-error.js'
 import { guardSchema } from './policy/guard-schema.js'
 import { useErrorContract } from './plugins/use-error-contract.js'
 import { useAuditTrail } from './plugins/use-audit-trail.js'
+import { useQueryLimits } from './plugins/use-query-limits.js'
 import { usePolicy } from './plugins/use-policy.js'
 import { useRateLimit } from './plugins/use-rate-limit.js'
 import { buildGatewaySchema } from './schema.js'
@@ -49,6 +50,8 @@ export function createGraphQLHandler(
       return { scope, loaders: createRegistryLoaders(options.connectors, scope) } as GatewayContext
     },
     plugins: [
+      // Query abuse, refused in parsing and validation before any policy or registry work.
+      useQueryLimits(),
       usePolicy({ schema, policies: options.policies, ...(options.keyedHash ? { keyedHash: options.keyedHash } : {}) }),
       // After the policy (a refused request costs nothing), before execution (no registry call).
       ...(options.rateLimiter ? [useRateLimit({ schema, policies: options.policies, limiter: options.rateLimiter, logger: options.logger })] : []),

@@ -2,6 +2,7 @@ import { GraphQLError, type ExecutionResult } from 'graphql'
 import type { Plugin } from 'graphql-yoga'
 import { ErrorCode } from '../../errors.js'
 import type { GatewayServerContext } from '../context.js'
+import { isQueryLimitError } from './use-query-limits.js'
 
 /**
  * Holds every GraphQL error to the contract of DESIGN §3 on its way out: a code from the closed
@@ -13,9 +14,16 @@ export function useErrorContract(): Plugin<Record<string, unknown>, GatewayServe
   const conform = (error: GraphQLError, requestId: string): GraphQLError => {
     const extensions = error.extensions as GraphQLError['extensions'] & { http?: { status?: unknown } }
     const known = ErrorCode.safeParse(extensions.code)
-    const status = typeof extensions.http?.status === 'number' ? extensions.http.status : undefined
+    // graphql-armor's refusals carry no status: they are the caller's, a 400 like a parse error.
+    const status = typeof extensions.http?.status === 'number' ? extensions.http.status : !known.success && isQueryLimitError(error.message) ? 400 : undefined
     // An unknown code is Yoga's own: a request it refused (4xx, the caller's) or a failure of ours.
-    const code = known.success ? known.data : status !== undefined && status >= 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_USER_INPUT'
+    const code = known.success
+      ? known.data
+      : status !== undefined && status >= 500
+        ? 'INTERNAL_SERVER_ERROR'
+        : isQueryLimitError(error.message)
+          ? 'QUERY_TOO_COMPLEX'
+          : 'BAD_USER_INPUT'
     const origin = extensions.origin ?? (code === 'INTERNAL_SERVER_ERROR' ? 'gateway' : 'caller')
     // An allow-list: parser internals, original errors or anything a plugin attached stay inside.
     return new GraphQLError(error.message, {
