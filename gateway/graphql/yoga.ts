@@ -10,6 +10,7 @@ import { guardSchema } from './policy/guard-schema.js'
 import { useErrorContract } from './plugins/use-error-contract.js'
 import { useAuditTrail } from './plugins/use-audit-trail.js'
 import { useQueryLimits } from './plugins/use-query-limits.js'
+import { useTrustedDocuments } from './plugins/use-trusted-documents.js'
 import { usePolicy } from './plugins/use-policy.js'
 import { useRateLimit } from './plugins/use-rate-limit.js'
 import { buildGatewaySchema } from './schema.js'
@@ -50,6 +51,8 @@ export function createGraphQLHandler(
       return { scope, loaders: createRegistryLoaders(options.connectors, scope) } as GatewayContext
     },
     plugins: [
+      // Trusted documents first: an agency in enforce mode sends ids, and the text comes from its policy.
+      ...useTrustedDocuments({ policies: options.policies }),
       // Query abuse, refused in parsing and validation before any policy or registry work.
       useQueryLimits(),
       usePolicy({ schema, policies: options.policies, ...(options.keyedHash ? { keyedHash: options.keyedHash } : {}) }),

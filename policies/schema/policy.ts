@@ -3,6 +3,19 @@ import { agencyIdentitySchema } from './agency.js'
 import { grantSchema, limitsSchema } from './grant.js'
 
 /**
+ * Trusted documents (persisted operations): the operations an agency's systems send, by id. In
+ * `enforce` mode the agency may send only these (`documentId`, or Apollo's
+ * `extensions.persistedQuery.sha256Hash` of the text): a stolen token cannot run an arbitrary
+ * query. `off` (the default) accepts both.
+ */
+export const trustedDocumentsSchema = z
+  .object({
+    mode: z.enum(['off', 'enforce']).default('off'),
+    documents: z.record(z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'lower-case letters, digits and dashes'), z.string().min(1).max(20_000)).default({}),
+  })
+  .strict()
+
+/**
  * A whole agency document (DESIGN §5): identity, limits and grants. Strict: an unknown key is a
  * typo, and a typo in a deny-by-default policy is a permission silently not given (or worse,
  * a restriction silently not applied), so it is an error.
@@ -11,6 +24,7 @@ export const agencyDocumentSchema = agencyIdentitySchema
   .extend({
     limits: limitsSchema.optional(),
     grants: z.array(grantSchema).max(200).default([]),
+    trustedDocuments: trustedDocumentsSchema.optional(),
   })
   .strict()
   .superRefine((agency, ctx) => {
