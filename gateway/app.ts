@@ -1,11 +1,14 @@
 import { renderGraphiQL } from 'graphql-yoga'
 import { Hono, type MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
+import { cors } from 'hono/cors'
 import { secureHeaders } from 'hono/secure-headers'
+import { timeout } from 'hono/timeout'
+import type { AuditKind } from './audit/event.js'
 import type { Connectors } from '../connectors/index.js'
 import { silentLogger, type GatewayDeps, type ReadinessCheck } from './deps.js'
 import type { GatewayEnv } from './env.js'
-import { errorResponse } from './errors.js'
+import { errorResponse, GatewayError } from './errors.js'
 import type { RateLimitOutcome } from './graphql/context.js'
 import { createGraphQLHandler } from './graphql/yoga.js'
 import { tokenRoutes } from './identity/token-endpoint.js'
@@ -20,6 +23,7 @@ import { requestId } from './http/request-id.js'
 import { rateLimitHeaders } from './ratelimit/index.js'
 
 const DEFAULT_BODY_LIMIT = 256 * 1024
+const DEFAULT_REQUEST_TIMEOUT_MS = 15_000
 /** GraphiQL's starting headers: the ones a caller needs, to be filled in (`npx lgsp token`). */
 const graphiqlHeaders = JSON.stringify({ Authorization: 'Bearer <npx lgsp token --agency …>', 'X-Purpose': '' }, null, 2)
 
@@ -64,6 +68,19 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
 
   app.use('*', requestId())
   app.use('*', secureHeaders())
+  // CORS for the browser origins the operator lists, none otherwise: tokens are bearer tokens,
+  // never cookies, so a page elsewhere can read nothing, and an unlisted origin gets no grant.
+  const corsOrigins = new Set(deps.corsOrigins ?? [])
+  app.use(
+    '*',
+    cors({
+      origin: (origin) => (corsOrigins.has(origin) ? origin : null),
+      allowMethods: ['GET', 'POST'],
+      allowHeaders: ['authorization', 'content-type', 'x-purpose', 'x-case-id', 'x-end-user', 'x-request-id', 'x-request-context'],
+      exposeHeaders: ['x-request-id', 'ratelimit', 'ratelimit-policy', 'retry-after'],
+      maxAge: 600,
+    }),
+  )
   app.use(
     '*',
     bodyLimit({
@@ -93,8 +110,13 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
   const liveState = () => (rateLimiter ? { rateLimiter: { kind: rateLimiter.kind, degraded: rateLimiter.degraded ?? false } } : {})
   app.route('/', healthRoutes([storeCheck, ...limiterChecks, ...registryChecks(deps.connectors), ...(deps.readiness ?? [])], logger, liveState))
   const clientIp = deps.clientIp ?? (() => undefined)
-  const audited = accessLog({ ...deps.audit, logger })
-  app.use('/oauth/token', audited('token.issued'))
+  const logAccess = accessLog({ ...deps.audit, logger })
+  // Inside the access log, so a request cut off by the deadline is recorded with its 503.
+  const deadline = timeout(deps.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, () => new GatewayError('INTERNAL_SERVER_ERROR', 'The request took too long and was stopped; retry shortly', { status: 503, headers: { 'retry-after': '1' } }))
+  // Two middleware, not one combined: Hono turns the deadline's exception into the 503 response
+  // before the access log's `finally` reads the status (a combined one would see the error pass).
+  const audited = (kind: AuditKind): [MiddlewareHandler<GatewayEnv>, MiddlewareHandler<GatewayEnv>] => [logAccess(kind), deadline]
+  app.use('/oauth/token', ...audited('token.issued'))
   app.route('/', tokenRoutes({ ...identity, ...(rateLimiter ? { attempts: { limiter: rateLimiter, clientIp } } : {}) }))
 
   app.get('/graphql', (c) => {
@@ -109,12 +131,12 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
   if (reader) {
     // The sandbox citizen token stands in for the national e-ID outside production only.
     const verifyCitizen = deps.mode === 'production' ? async () => null : (token: string) => verifySandboxCitizenToken(identity.signingKeys, identity.issuer, token)
-    app.use('/v1/access-history', audited('access.history'))
+    app.use('/v1/access-history', ...audited('access.history'))
     app.route('/', accessHistoryRoutes({ reader, hash: deps.audit.hash, verifyCitizen, policies: deps.policies }))
-    app.use('/admin/api/audit', audited('audit.searched'))
+    app.use('/admin/api/audit', ...audited('audit.searched'))
     app.route('/', auditApiRoutes({ reader, hash: deps.audit.hash, keys: identity.signingKeys, issuer: identity.issuer }))
   }
-  app.post('/graphql', audited('access.graphql'), requireJson, callerAuth(identity), async (c) => {
+  app.post('/graphql', ...audited('access.graphql'), requireJson, callerAuth(identity), async (c) => {
     const rateLimit: RateLimitOutcome = {}
     const response = await yoga.fetch(c.req.raw, { requestId: c.get('requestId'), caller: c.get('caller'), requestContext: c.get('requestContext'), audit: c.get('audit'), rateLimit })
     if (!rateLimit.decision) return response

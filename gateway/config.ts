@@ -111,6 +111,28 @@ export const configSchema = z
     UPSTREAM_TIMEOUT_MS: positiveInt(3000, 60_000),
     /** Largest request body accepted, in bytes. */
     BODY_LIMIT_BYTES: positiveInt(256 * 1024, 10 * 1024 * 1024),
+    /** Longest a data request may take end to end; beyond, 503 (the registries' own deadline is shorter). */
+    REQUEST_TIMEOUT_MS: positiveInt(15_000, 120_000),
+    /** Browser origins allowed to call the API (CORS), comma-separated; unset: none. */
+    CORS_ORIGINS: z
+      .string()
+      .optional()
+      .transform((value, ctx) => {
+        const origins = (value ?? '').split(',').map((origin) => origin.trim()).filter(Boolean)
+        for (const origin of origins) {
+          let url: URL | null = null
+          try {
+            url = new URL(origin)
+          } catch {
+            url = null
+          }
+          if (!url || url.origin !== origin || !(url.protocol === 'https:' || url.hostname === '127.0.0.1' || url.hostname === 'localhost')) {
+            ctx.addIssue({ code: 'custom', message: `${origin} is not an origin (https://host[:port]; http only for localhost)` })
+            return z.NEVER
+          }
+        }
+        return origins
+      }),
     SANDBOX_SEED: integer(0, 2 ** 31 - 1, 2025),
     SANDBOX_CITIZENS: positiveInt(10_000, 1_000_000),
     SANDBOX_PARCELS: positiveInt(3_000, 1_000_000),

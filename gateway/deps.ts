@@ -73,6 +73,10 @@ export interface GatewayDeps {
   mode: 'development' | 'test' | 'production'
   /** Largest request body in bytes. @default 262144 */
   bodyLimitBytes?: number
+  /** Longest a request to an audited route may take, in ms. @default 15000 */
+  requestTimeoutMs?: number
+  /** Browser origins allowed to call the API (CORS); none by default. */
+  corsOrigins?: string[]
   /**
    * Agency rate limits and quotas on `/graphql`, and attempt limits on `/oauth/token`. The entry
    * always wires one (memory, or Redis with per-instance failover); absent: nothing is limited.

@@ -28,6 +28,8 @@ export interface TestGatewayOptions {
    * in-memory sink, and no search routes.
    */
   auditDb?: Database
+  /** Further gateway settings (CORS origins, request timeout …). */
+  gateway?: Pick<GatewayDeps, 'corsOrigins' | 'requestTimeoutMs' | 'bodyLimitBytes'>
   /** Bulkhead, circuit breaker and retries per registry, as the entry wires them. @default off */
   resilience?: ResilienceOptions
   /** Rate limits and quotas (and the caller's address for per-address limits). @default none */
@@ -67,6 +69,7 @@ export async function createTestGateway(options: TestGatewayOptions = {}) {
     identity: identity.deps,
     policies,
     audit: { sink: writer ?? audit, instance: 'test', hash: testKeyedHash, ...(options.auditDb ? { reader: options.auditDb } : {}) },
+    ...options.gateway,
     ...(options.rateLimiter ? { rateLimiter: options.rateLimiter } : {}),
     ...(options.clientIp ? { clientIp: options.clientIp } : {}),
   })

@@ -108,6 +108,8 @@ async function main(): Promise<void> {
     audit: { sink: auditWriter, instance: instanceName(config), hash: keyedHash, reader: db },
     mode: config.NODE_ENV,
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
+    requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
+    corsOrigins: config.CORS_ORIGINS,
     logger,
     readiness: [databaseReadiness(db)],
     rateLimiter,
