@@ -113,6 +113,12 @@ export const configSchema = z
     BODY_LIMIT_BYTES: positiveInt(256 * 1024, 10 * 1024 * 1024),
     /** Longest a data request may take end to end; beyond, 503 (the registries' own deadline is shorter). */
     REQUEST_TIMEOUT_MS: positiveInt(15_000, 120_000),
+    /** Hosts a `jwksUri` (client or trusted issuer) may point at, comma-separated; required in production when any is used. */
+    JWKS_ALLOWED_HOSTS: z
+      .string()
+      .optional()
+      .transform((value) => (value ?? '').split(',').map((host) => host.trim().toLowerCase()).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^[a-z0-9.-]{1,253}$/, 'host names only (no scheme, port or path)'))),
     /** Browser origins allowed to call the API (CORS), comma-separated; unset: none. */
     CORS_ORIGINS: z
       .string()

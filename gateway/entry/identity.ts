@@ -9,6 +9,7 @@ import { ensureDevClientKeys, type DevClientKey } from './dev-clients.js'
 import { createFileKeyStore } from './file-key-store.js'
 import type { AgencyIdentity } from '../../policies/index.js'
 import { loadAgencyDocuments } from './load-policies.js'
+import { createGuardedRemoteKeySet } from './remote-jwks.js'
 
 export interface NodeIdentity {
   identity: IdentityDeps
@@ -34,8 +35,11 @@ export async function createNodeIdentity(config: Config, logger?: Logger, docume
     throw new Error(`Production refuses development clients (dev: true): ${devClientIds.join(', ')}. Register their public keys (jwks or jwksUri).`)
   }
   const devClients = await ensureDevClientKeys(config.DATA_DIR, devClientIds)
+  // Remote key sets only from allowed hosts, never internal addresses in production (SSRF).
+  const remoteKeySet = createGuardedRemoteKeySet({ allowedHosts: config.JWKS_ALLOWED_HOSTS, production: config.NODE_ENV === 'production' }, logger)
   const registry = createAgencyRegistry(agencies, {
     devClientKeys: new Map([...devClients].map(([id, key]) => [id, key.publicJwk])),
+    remoteKeySet,
   })
   const signerListeners: Array<(kid: string, previous: string) => void> = []
   const keys = createGatewayKeys({
@@ -47,7 +51,7 @@ export async function createNodeIdentity(config: Config, logger?: Logger, docume
   await keys.init()
   const store: SharedStore = config.REDIS_URL ? createRedisSharedStore({ url: config.REDIS_URL }) : createMemorySharedStore()
   const issuer = issuerOf(config)
-  const tokens = createAccessTokens({ keys, issuer, trustedIssuers: config.TRUSTED_ISSUERS })
+  const tokens = createAccessTokens({ keys, issuer, trustedIssuers: config.TRUSTED_ISSUERS, remoteKeySet })
   return {
     identity: { registry, tokens, store, issuer, jwks: () => keys.jwks(), signingKeys: keys },
     keys,
