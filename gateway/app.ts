@@ -10,6 +10,7 @@ import type { RateLimitOutcome } from './graphql/context.js'
 import { createGraphQLHandler } from './graphql/yoga.js'
 import { tokenRoutes } from './identity/token-endpoint.js'
 import { auditApiRoutes } from './admin/audit-api.js'
+import { consoleRoutes } from './admin/console/index.js'
 import { accessHistoryRoutes } from './http/access-history.js'
 import { accessLog } from './http/access-log.js'
 import { verifySandboxCitizenToken } from './identity/citizen-token.js'
@@ -113,6 +114,13 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
     app.route('/', accessHistoryRoutes({ reader, hash: deps.audit.hash, verifyCitizen, policies: deps.policies }))
     app.use('/admin/api/audit', audited('audit.searched'))
     app.route('/', auditApiRoutes({ reader, hash: deps.audit.hash, keys: identity.signingKeys, issuer: identity.issuer }))
+  }
+  if (deps.console) {
+    // Every console request is one audit event (who, which action); the JSON API has its own kind.
+    const adminAudit = audited('admin.action')
+    app.use('/admin/*', async (c, next) => (c.req.path.startsWith('/admin/api/') ? next() : adminAudit(c, next)))
+    const attempts = rateLimiter ? { attempts: { limiter: rateLimiter, clientIp } } : {}
+    app.route('/', consoleRoutes({ ...deps.console, policies: deps.policies, connectors: deps.connectors, hash: deps.audit.hash, ...attempts }))
   }
   app.post('/graphql', audited('access.graphql'), requireJson, callerAuth(identity), async (c) => {
     const rateLimit: RateLimitOutcome = {}
