@@ -6,7 +6,7 @@
 import { Hono, type Context } from 'hono'
 import type { GatewayEnv } from '../../env.js'
 import { getCookie, setCookie } from 'hono/cookie'
-import { checkAttempt } from '../../http/attempt-limit.js'
+import { checkAttempt, type AttemptLimits } from '../../http/attempt-limit.js'
 import { closeSession, findAccount, openSession } from './accounts.js'
 import type { ConsoleEnv, ConsoleOptions } from './env.js'
 import { hashPassword, verifyPassword } from './password.js'
@@ -15,6 +15,14 @@ import { verifyTotp } from './totp.js'
 import { Page } from './views/layout.js'
 
 const LOGIN_COOKIE = 'lgsp_login'
+/**
+ * A person logs in a few times a day: five tries at once per account name, then one a minute
+ * (guessing ten passwords takes ten minutes). An address gets more, for a shared office NAT.
+ */
+export const LOGIN_ATTEMPT_LIMITS: AttemptLimits = {
+  perIp: { perMinute: 60, burst: 30 },
+  perSubject: { perMinute: 1, burst: 5 },
+}
 const randomToken = () => btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(24)))).replace(/[+/=]/g, (ch) => ({ '+': '-', '/': '_', '=': '' })[ch] ?? '')
 
 /** Unknown accounts cost the same KDF run as known ones, so timing does not reveal which exist. */
@@ -59,7 +67,7 @@ export function loginRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
     }
     if (options.attempts) {
       for (const by of ['ip', 'subject'] as const) {
-        const verdict = await checkAttempt(options.attempts, c as unknown as Context<GatewayEnv>, 'login', by, name)
+        const verdict = await checkAttempt({ limits: LOGIN_ATTEMPT_LIMITS, ...options.attempts }, c as unknown as Context<GatewayEnv>, 'login', by, name)
         if (!verdict.allowed) {
           auditAction(c, 'login.refused', { reason: 'throttled' })
           c.status(429)
