@@ -10,7 +10,7 @@ import type { RateLimitOutcome } from './graphql/context.js'
 import { createGraphQLHandler } from './graphql/yoga.js'
 import { tokenRoutes } from './identity/token-endpoint.js'
 import { auditApiRoutes } from './admin/audit-api.js'
-import { consoleRoutes } from './admin/console/index.js'
+import { consoleRoutes, type ConsoleOptions } from './admin/console/index.js'
 import { accessHistoryRoutes } from './http/access-history.js'
 import { accessLog } from './http/access-log.js'
 import { verifySandboxCitizenToken } from './identity/citizen-token.js'
@@ -120,7 +120,17 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
     const adminAudit = audited('admin.action')
     app.use('/admin/*', async (c, next) => (c.req.path.startsWith('/admin/api/') ? next() : adminAudit(c, next)))
     const attempts = rateLimiter ? { attempts: { limiter: rateLimiter, clientIp } } : {}
-    app.route('/', consoleRoutes({ ...deps.console, policies: deps.policies, connectors: deps.connectors, hash: deps.audit.hash, ...attempts }))
+    // The simulator's masked result: the whole request path (policy, masks, audit) as the agency's
+    // client, the operator named as the end user. Never in production (see ConsoleOptions.run).
+    const run: ConsoleOptions['run'] = async (input) => {
+      const { token } = await identity.tokens.issue({ clientId: input.clientId, agencyId: input.agency })
+      const headers: Record<string, string> = { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': input.purpose }
+      if (input.caseId) headers['x-case-id'] = input.caseId
+      if (input.endUser) headers['x-end-user'] = input.endUser
+      const res = await app.request('/graphql', { method: 'POST', headers, body: JSON.stringify({ query: input.query }) })
+      return { status: res.status, body: await res.json() }
+    }
+    app.route('/', consoleRoutes({ ...deps.console, policies: deps.policies, connectors: deps.connectors, hash: deps.audit.hash, ...attempts, ...(deps.mode === 'production' ? {} : { run }) }))
   }
   app.post('/graphql', audited('access.graphql'), requireJson, callerAuth(identity), async (c) => {
     const rateLimit: RateLimitOutcome = {}

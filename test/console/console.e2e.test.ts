@@ -24,8 +24,8 @@ async function logIn(page: Page, account: { name: string; password: string }) {
 }
 
 const query = () => `{ citizen(pin: "${env.gw.world.examples.representativePin}") { pin name { full } } }`
-const simulate = (page: Page) =>
-  page.goto(`${env.url}/admin/simulator?agency=test-agency&purpose=KIEM_THU&query=${encodeURIComponent(query())}`).then(() => page.getAttribute('[data-decision]', 'data-decision'))
+const simulate = (page: Page, run = false) =>
+  page.goto(`${env.url}/admin/simulator?agency=test-agency&purpose=KIEM_THU${run ? '&run=on' : ''}&query=${encodeURIComponent(query())}`).then(() => page.getAttribute('[data-decision]', 'data-decision'))
 
 beforeAll(async () => {
   browser = await launchChromium()
@@ -66,7 +66,8 @@ describe('operator', () => {
 
   it('edits a policy: problems shown at their line; then the simulator and a real request both change', async () => {
     const token = await env.gw.identity.token()
-    expect(await simulate(op)).toBe('allowed')
+    expect(await simulate(op, true)).toBe('allowed')
+    expect(await op.textContent('#masked-result')).toContain(env.gw.world.examples.representativePin)
     await shoot(op, 'simulator-desktop')
     expect((await env.graphql(token, query())).body.data?.citizen?.pin).toBe(env.gw.world.examples.representativePin)
 

@@ -27,7 +27,22 @@ export interface ConsoleDeps {
   secureCookies: boolean
 }
 
+/** A query run through the gateway as one of the agency's clients (the simulator's masked result). */
+export interface SimulatedRun {
+  agency: string
+  clientId: string
+  purpose: string
+  query: string
+  caseId?: string
+  endUser?: string
+}
+
 export interface ConsoleOptions extends ConsoleDeps {
+  /**
+   * Runs a simulated query for real, outside production only: in production an operator would
+   * read citizens' data through an agency's grant, which is what the policies exist to prevent.
+   */
+  run?: (input: SimulatedRun) => Promise<{ status: number; body: unknown }>
   policies: PolicyRuntime
   connectors: Connectors
   hash: KeyedHash

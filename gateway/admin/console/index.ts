@@ -16,7 +16,7 @@ import { loadSession, requireCsrf, requireRole } from './session.js'
 import { simulatorRoutes } from './simulator.js'
 import { transparencyRoutes } from './transparency.js'
 
-export type { ConsoleDeps, ConsoleOptions } from './env.js'
+export type { ConsoleDeps, ConsoleOptions, SimulatedRun } from './env.js'
 
 const OPERATOR_AREAS = ['/admin/agencies', '/admin/policies', '/admin/simulator', '/admin/health']
 

@@ -26,7 +26,14 @@ export function simulatorRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
     const context = { purpose: purpose || null, caseId: q.caseId === 'on', endUser: q.endUser === 'on', signed: q.signed === 'on' }
     const result = q.query !== undefined ? explain({ schema: options.schema, set, agency, context, query }) : null
     // The query text may hold a PIN: only the agency, purpose and outcome are recorded.
-    if (result) auditAction(c, 'policy.simulated', { agency, purpose, version, allowed: result.ok && result.decision.allowed })
+    if (result) auditAction(c, 'policy.simulated', { agency, purpose, version, allowed: result.ok && result.decision.allowed, run: q.run === 'on' })
+    const client = set.agencies.find((a) => a.agency === agency && !a.suspended)?.clients.find((cl) => !cl.suspended)
+    // Only an allowed decision is run, and never with a signed context (the gateway holds no agency
+    // key); the operator is always the end user, so the trail shows who read through the console.
+    const ran =
+      options.run && q.run === 'on' && result?.ok && result.decision.allowed && client && !context.signed
+        ? await options.run({ agency, clientId: client.id, purpose, query, ...(context.caseId ? { caseId: 'MO-PHONG-CONSOLE' } : {}), endUser: `${c.get('session')!.account}@console` })
+        : null
     return c.html(
       <Page c={c} title={t.simulator.title}>
         <form method="get" action="/admin/simulator" class="card">
@@ -52,6 +59,11 @@ export function simulatorRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
             <input type="checkbox" id="endUser" name="endUser" checked={context.endUser} /> <label for="endUser" class="inline">{t.simulator.endUser}</label>{' '}
             <input type="checkbox" id="signed" name="signed" checked={context.signed} /> <label for="signed" class="inline">{t.simulator.signed}</label>
           </p>
+          {options.run ? (
+            <p>
+              <input type="checkbox" id="run" name="run" checked={q.run === 'on'} /> <label for="run" class="inline">{t.simulator.runReal}</label>
+            </p>
+          ) : null}
           <button type="submit">{t.simulator.run}</button>
         </form>
         {result ? (
@@ -77,6 +89,12 @@ export function simulatorRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
                   </table>
                 </div>
                 <pre>{result.text}</pre>
+                {ran ? (
+                  <>
+                    <h2>{`${t.simulator.maskedResult} (HTTP ${ran.status})`}</h2>
+                    <pre id="masked-result">{JSON.stringify(ran.body, null, 2)}</pre>
+                  </>
+                ) : null}
               </>
             ) : (
               <p class="problem" role="alert">{result.text}</p>

@@ -77,6 +77,8 @@ export const en: Dictionary = {
     refused: 'REFUSED',
     coordinate: 'Coordinate',
     decision: 'Decision',
+    runReal: 'Run it through the gateway (outside production) and show the masked result',
+    maskedResult: 'Result (masks applied)',
     grants: 'Grants / mask',
   },
   health: { title: 'Upstream registry health', registry: 'Registry', ok: 'OK', down: 'Failing', latency: 'Latency (ms)', calls: 'Calls, 15 min', errorRate: 'Error rate', circuit: 'Circuit', none: 'none' },

@@ -75,6 +75,8 @@ export const vi = {
     refused: 'TỪ CHỐI',
     coordinate: 'Trường',
     decision: 'Quyết định',
+    runReal: 'Chạy thật qua cổng (ngoài môi trường production) và hiện kết quả đã che',
+    maskedResult: 'Kết quả (đã áp dụng mặt nạ)',
     grants: 'Quyền / mặt nạ',
   },
   health: { title: 'Tình trạng kết nối nguồn dữ liệu', registry: 'Nguồn', ok: 'Tốt', down: 'Lỗi', latency: 'Độ trễ (ms)', calls: 'Lượt gọi 15 phút', errorRate: 'Tỷ lệ lỗi', circuit: 'Ngắt mạch', none: 'không có' },
