@@ -4,9 +4,12 @@
  * log; separation of duties, CSRF and session fixation hold; screenshots of each main view.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { AUDITOR, OPERATOR, startConsoleGateway } from './console-gateway.js'
 import { launchChromium, shoot, unlabelledControls } from './browser.js'
+
+// A browser on two shared cores: a view can take seconds when the rest of the suite runs beside it.
+vi.setConfig({ testTimeout: 90_000 })
 
 let browser: Browser
 let env: Awaited<ReturnType<typeof startConsoleGateway>>

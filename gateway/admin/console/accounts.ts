@@ -7,7 +7,7 @@ import type { Queryable } from '../../store/index.js'
 import type { StaffRole } from '../staff-token.js'
 
 export const ACCOUNT_NAME = /^[A-Za-z0-9._@-]{1,64}$/
-/** Idle sessions end after this; a working day fits, a forgotten laptop overnight does not. */
+/** A session ends this long after login (not sliding): a working day fits, a forgotten laptop overnight does not. */
 export const SESSION_TTL_MS = 8 * 3600_000
 
 export interface Account {
