@@ -42,6 +42,29 @@ describe('console login', () => {
     expect(ok.headers.get('set-cookie')).toMatch(/lgsp_admin=.*HttpOnly.*SameSite=Strict/i)
   })
 
+  it('in production sets a Secure __Host- cookie and reads the session only from it', async () => {
+    const prod = await startConsoleGateway({ secureCookies: true })
+    try {
+      const form = await fetch(`${prod.url}/admin/login`)
+      const loginCookie = (form.headers.get('set-cookie') ?? '').split(';')[0]!
+      const token = /name="_login" value="([^"]+)"/.exec(await form.text())?.[1] ?? ''
+      const res = await fetch(`${prod.url}/admin/login`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: prod.url, cookie: loginCookie },
+        body: new URLSearchParams({ _login: token, name: OPERATOR.name, password: OPERATOR.password }),
+      })
+      const setCookie = res.headers.get('set-cookie') ?? ''
+      expect(setCookie).toMatch(/^__Host-lgsp_admin=[^;]+; Max-Age=28800; Path=\/; HttpOnly; Secure; SameSite=Strict/)
+      const id = /^__Host-lgsp_admin=([^;]+)/.exec(setCookie)![1]
+      const page = (cookie: string) => fetch(`${prod.url}/admin/agencies`, { headers: { cookie }, redirect: 'manual' }).then((r) => r.status)
+      expect(await page(`__Host-lgsp_admin=${id}`)).toBe(200)
+      expect(await page(`lgsp_admin=${id}`)).toBe(303)
+    } finally {
+      await prod.close()
+    }
+  })
+
   it('refuses a login form posted without its double-submit token', async () => {
     const res = await fetch(`${env.url}/admin/login`, {
       method: 'POST',

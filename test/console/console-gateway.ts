@@ -28,7 +28,8 @@ export function policyFiles(set: PolicySet): PolicyFile[] {
   ]
 }
 
-export async function startConsoleGateway() {
+/** @param secureCookies as in production (`__Host-` prefix, Secure); the browser tests need false on plain http. */
+export async function startConsoleGateway(options: { secureCookies?: boolean } = {}) {
   const db = await openPglite()
   await migrate(db)
   const victim = await createTestClient('victim-client', 'test-agency')
@@ -41,7 +42,7 @@ export async function startConsoleGateway() {
       const policyStore = openPolicyStore(db)
       await policyStore.apply(policyFiles(policySet), { author: 'test' })
       created = { db }
-      return { db, policyStore, validate: validatePolicyFiles, loadSet: policySetOf, schema: policySchema(), historicJwks: () => identity.keys.historicJwks(), secureCookies: false }
+      return { db, policyStore, validate: validatePolicyFiles, loadSet: policySetOf, schema: policySchema(), historicJwks: () => identity.keys.historicJwks(), secureCookies: options.secureCookies ?? false }
     },
   })
   if (!created) throw new Error('console not mounted')
