@@ -16,7 +16,8 @@ export function policyRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
 
   routes.get('/admin/policies', async (c) => {
     const t = c.get('t')
-    const versions = await options.policyStore.list()
+    // Newest first: the version an operator acts on is the latest.
+    const versions = (await options.policyStore.list()).sort((a, b) => b.version - a.version)
     auditAction(c, 'policies.viewed')
     return c.html(
       <Page c={c} title={t.policies.title}>

@@ -8,6 +8,7 @@ body{margin:0;font:16px/1.5 system-ui,"Segoe UI",Roboto,sans-serif;color:#1b1f24
 a{color:#0b57d0}
 header{background:#a50e0e;color:#fff;padding:.5rem 1rem;display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center}
 header a{color:#fff}
+header form{display:flex;align-items:center;gap:.5rem;margin:0}
 header .brand{font-weight:700;margin-right:auto}
 nav ul{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:.25rem 1rem}
 main{padding:1rem;max-width:1200px;margin:0 auto}
