@@ -115,10 +115,18 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
     app.use('/admin/api/audit', audited('audit.searched'))
     app.route('/', auditApiRoutes({ reader, hash: deps.audit.hash, keys: identity.signingKeys, issuer: identity.issuer }))
   }
+  app.post('/graphql', audited('access.graphql'), requireJson, callerAuth(identity), async (c) => {
+    const rateLimit: RateLimitOutcome = {}
+    const response = await yoga.fetch(c.req.raw, { requestId: c.get('requestId'), caller: c.get('caller'), requestContext: c.get('requestContext'), audit: c.get('audit'), rateLimit })
+    if (!rateLimit.decision) return response
+    // Yoga builds the response; the limit headers (and Retry-After on a 429) come from the decision.
+    const limited = new Response(response.body, response)
+    for (const [name, value] of Object.entries(rateLimitHeaders(rateLimit.decision))) limited.headers.set(name, value)
+    return limited
+  })
   if (deps.console) {
     // Every console request is one audit event (who, which action); the JSON API has its own kind.
-    const adminAudit = audited('admin.action')
-    app.use('/admin/*', async (c, next) => (c.req.path.startsWith('/admin/api/') ? next() : adminAudit(c, next)))
+    const audit = [audited('admin.action')].flat()
     const attempts = rateLimiter ? { attempts: { limiter: rateLimiter, clientIp } } : {}
     // The simulator's masked result: the whole request path (policy, masks, audit) as the agency's
     // client, the operator named as the end user. Never in production (see ConsoleOptions.run).
@@ -130,16 +138,7 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
       const res = await app.request('/graphql', { method: 'POST', headers, body: JSON.stringify({ query: input.query }) })
       return { status: res.status, body: await res.json() }
     }
-    app.route('/', consoleRoutes({ ...deps.console, policies: deps.policies, connectors: deps.connectors, hash: deps.audit.hash, ...attempts, ...(deps.mode === 'production' ? {} : { run }) }))
+    app.route('/', consoleRoutes({ ...deps.console, policies: deps.policies, connectors: deps.connectors, hash: deps.audit.hash, audit, ...attempts, ...(deps.mode === 'production' ? {} : { run }) }))
   }
-  app.post('/graphql', audited('access.graphql'), requireJson, callerAuth(identity), async (c) => {
-    const rateLimit: RateLimitOutcome = {}
-    const response = await yoga.fetch(c.req.raw, { requestId: c.get('requestId'), caller: c.get('caller'), requestContext: c.get('requestContext'), audit: c.get('audit'), rateLimit })
-    if (!rateLimit.decision) return response
-    // Yoga builds the response; the limit headers (and Retry-After on a 429) come from the decision.
-    const limited = new Response(response.body, response)
-    for (const [name, value] of Object.entries(rateLimitHeaders(rateLimit.decision))) limited.headers.set(name, value)
-    return limited
-  })
   return app
 }

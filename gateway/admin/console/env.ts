@@ -1,4 +1,5 @@
 import type { GraphQLSchema } from 'graphql'
+import type { MiddlewareHandler } from 'hono'
 import type { JWK } from 'jose'
 import type { Connectors } from '../../../connectors/index.js'
 import type { KeyedHash, LoadProblem, PolicyFile, PolicySet } from '../../../policies/index.js'
@@ -38,6 +39,8 @@ export interface SimulatedRun {
 }
 
 export interface ConsoleOptions extends ConsoleDeps {
+  /** The access log (and whatever the gateway runs with it) for console pages: one audit event each. */
+  audit?: MiddlewareHandler<GatewayEnv>[]
   /**
    * Runs a simulated query for real, outside production only: in production an operator would
    * read citizens' data through an agency's grant, which is what the policies exist to prevent.
