@@ -13,6 +13,7 @@ import type { RateLimitOutcome } from './graphql/context.js'
 import { createGraphQLHandler } from './graphql/yoga.js'
 import { tokenRoutes } from './identity/token-endpoint.js'
 import { auditApiRoutes } from './admin/audit-api.js'
+import { consoleRoutes, type ConsoleOptions } from './admin/console/index.js'
 import { accessHistoryRoutes } from './http/access-history.js'
 import { accessLog } from './http/access-log.js'
 import { verifySandboxCitizenToken } from './identity/citizen-token.js'
@@ -145,5 +146,21 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
     for (const [name, value] of Object.entries(rateLimitHeaders(rateLimit.decision))) limited.headers.set(name, value)
     return limited
   })
+  if (deps.console) {
+    // Every console request is one audit event (who, which action); the JSON API has its own kind.
+    const audit = [audited('admin.action')].flat()
+    const attempts = rateLimiter ? { attempts: { limiter: rateLimiter, clientIp } } : {}
+    // The simulator's masked result: the whole request path (policy, masks, audit) as the agency's
+    // client, the operator named as the end user. Never in production (see ConsoleOptions.run).
+    const run: ConsoleOptions['run'] = async (input) => {
+      const { token } = await identity.tokens.issue({ clientId: input.clientId, agencyId: input.agency })
+      const headers: Record<string, string> = { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': input.purpose }
+      if (input.caseId) headers['x-case-id'] = input.caseId
+      if (input.endUser) headers['x-end-user'] = input.endUser
+      const res = await app.request('/graphql', { method: 'POST', headers, body: JSON.stringify({ query: input.query }) })
+      return { status: res.status, body: await res.json() }
+    }
+    app.route('/', consoleRoutes({ ...deps.console, policies: deps.policies, connectors: deps.connectors, hash: deps.audit.hash, audit, ...attempts, ...(deps.mode === 'production' ? {} : { run }) }))
+  }
   return app
 }

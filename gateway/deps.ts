@@ -9,6 +9,7 @@ import type { RateLimiter } from './ratelimit/index.js'
 import type { SharedStore } from './shared-store/index.js'
 import type { AuditSink } from './audit/sink.js'
 import type { Queryable } from './store/index.js'
+import type { ConsoleDeps } from './admin/console/index.js'
 
 /** The subset of pino's interface the core uses, so tests can pass a silent logger. */
 export interface Logger {
@@ -84,6 +85,8 @@ export interface GatewayDeps {
   rateLimiter?: RateLimiter & { readonly degraded?: boolean }
   /** The caller's network address (Node: the socket's), for per-address limits. @default none: 'unknown' */
   clientIp?: (c: Context<GatewayEnv>) => string | undefined
+  /** The operator and auditor console (issue #7); needs `audit.reader`. Absent: no console pages. */
+  console?: ConsoleDeps
   /** Extra readiness checks (database, Redis …) added by later capabilities. */
   readiness?: ReadinessCheck[]
   logger?: Logger

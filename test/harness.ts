@@ -10,6 +10,7 @@ import type { Database } from '../gateway/store/index.js'
 import { createGateway, createPolicyRuntime } from '../gateway/index.js'
 import type { PolicySet } from '../policies/index.js'
 import type { GatewayDeps } from '../gateway/deps.js'
+import type { ConsoleDeps } from '../gateway/admin/console/index.js'
 import { agencyDocument, createTestIdentity } from './identity.js'
 import { TEST_PURPOSE, testPolicySet } from './policies.js'
 
@@ -35,6 +36,8 @@ export interface TestGatewayOptions {
   /** Rate limits and quotas (and the caller's address for per-address limits). @default none */
   rateLimiter?: GatewayDeps['rateLimiter']
   clientIp?: GatewayDeps['clientIp']
+  /** Mounts the console (needs `auditDb`): given the identity and the policy set in force. */
+  console?: (parts: { identity: Awaited<ReturnType<typeof createTestIdentity>>; policySet: PolicySet }) => Promise<ConsoleDeps>
 }
 
 export interface GraphQLResponse {
@@ -72,6 +75,7 @@ export async function createTestGateway(options: TestGatewayOptions = {}) {
     ...options.gateway,
     ...(options.rateLimiter ? { rateLimiter: options.rateLimiter } : {}),
     ...(options.clientIp ? { clientIp: options.clientIp } : {}),
+    ...(options.console ? { console: await options.console({ identity, policySet }) } : {}),
   })
   const defaultToken = await identity.token()
 

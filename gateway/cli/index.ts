@@ -1,9 +1,10 @@
 /**
- * `lgsp`: the operator command. Admin accounts arrive with the console (issue #7).
+ * `lgsp`: the operator command.
  */
 import { parseArgs } from 'node:util'
 import { startSandboxes } from '../../connectors/sandboxes.js'
 import { ConfigError } from '../config.js'
+import { adminCommand, adminUsage } from './admin.js'
 import { auditCommand, auditUsage } from './audit.js'
 import { keysCommand } from './keys.js'
 import { policyCommand, policyUsage } from './policy.js'
@@ -21,7 +22,7 @@ Commands:
           environment as the gateway).
   keys rotate
           Add a gateway signing key; the old one verifies until its tokens expire, then retires.
-${policyUsage}${auditUsage}  help    Show this text.
+${policyUsage}${auditUsage}${adminUsage}  help    Show this text.
 `
 
 async function sandbox(args: string[]): Promise<number> {
@@ -82,6 +83,8 @@ export async function run(argv: string[]): Promise<number> {
         return await policyCommand(rest)
       case 'audit':
         return await auditCommand(rest)
+      case 'admin':
+        return await adminCommand(rest)
       case undefined:
       case 'help':
       case '--help':

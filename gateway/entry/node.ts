@@ -16,13 +16,14 @@ import { instanceName, openAuditWriter } from './audit.js'
 import { renderBanner } from './banner.js'
 import { databaseReadiness, openDatabase } from './database.js'
 import { createNodeIdentity } from './identity.js'
-import { policySetOf, startPolicyRuntime } from './policies.js'
+import { policySchema, policySetOf, startPolicyRuntime, validatePolicyFiles } from './policies.js'
 import { createKeyedHash } from './keyed-hash.js'
 import { createNodeRateLimiter, nodeClientIp } from './rate-limiter.js'
 import { createPolicyRuntime, type PolicyRuntime } from '../policy/index.js'
 
 /** How long a stopping gateway waits for requests in flight before cutting connections. */
 const SHUTDOWN_DRAIN_MS = 10_000
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1'])
 
 function loadConfig(): Config {
   try {
@@ -114,6 +115,16 @@ async function main(): Promise<void> {
     readiness: [databaseReadiness(db)],
     rateLimiter,
     clientIp: nodeClientIp,
+    console: {
+      db,
+      policyStore: policyRuntime.store,
+      validate: validatePolicyFiles,
+      loadSet: policySetOf,
+      schema: policySchema(),
+      historicJwks: () => nodeIdentity.keys.historicJwks(),
+      // Plain-http cookies only where nothing but this machine can see them: development on loopback.
+      secureCookies: !(config.NODE_ENV !== 'production' && LOOPBACK.has(config.HOST)),
+    },
   })
   const server = await new Promise<Server>((resolve, reject) => {
     const started = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(started as Server)) as Server

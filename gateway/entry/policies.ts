@@ -9,6 +9,8 @@ import { readPolicyFiles } from './load-policies.js'
 
 let canonicalSchema: ReturnType<typeof makeExecutableSchema> | undefined
 const schema = () => (canonicalSchema ??= makeExecutableSchema({ typeDefs }))
+/** The canonical schema (no resolvers): what policies and the console's simulator are checked against. */
+export const policySchema = schema
 
 /**
  * The store's validator: the whole set parsed and cross-checked by the policy language, and

@@ -104,6 +104,30 @@ export const migrations: readonly Migration[] = [
         for each row execute function audit_append_only()`,
     ],
   },
+  {
+    id: '0003_admin_accounts',
+    statements: [
+      // Console accounts (issue #7). The password is a slow KDF hash, never the password.
+      `create table admin_accounts (
+        name text primary key,
+        role text not null check (role in ('operator', 'auditor')),
+        password_hash text not null,
+        totp_secret text,
+        disabled boolean not null default false,
+        created_at timestamptz not null default now()
+      )`,
+      // Server-side sessions: only the SHA-256 of the cookie's id is stored, so a copy of this
+      // table lets nobody in. The CSRF token is per session (synchronizer token).
+      `create table admin_sessions (
+        id_hash text primary key,
+        account text not null references admin_accounts (name) on delete cascade,
+        csrf text not null,
+        created_at timestamptz not null default now(),
+        expires_at timestamptz not null
+      )`,
+      'create index admin_sessions_expires on admin_sessions (expires_at)',
+    ],
+  },
 ]
 
 /**

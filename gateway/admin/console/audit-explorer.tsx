@@ -1,0 +1,154 @@
+/**
+ * Auditors: the audit explorer — the search API's filters and search (gateway/audit/search.ts),
+ * event detail, and export as CSV or JSONL. Every search and export is itself an audit event,
+ * with its filters (a subject filter only as its keyed hash).
+ */
+import { Hono, type Context } from 'hono'
+import { AuditDecision, AuditKind, type AuditEvent } from '../../audit/event.js'
+import { csvHeader, csvRow, jsonlRow } from '../../audit/export.js'
+import { AuditQueryError, parseAuditQuery, searchAudit } from '../../audit/search.js'
+import { ErrorCode } from '../../errors.js'
+import type { ConsoleEnv, ConsoleOptions } from './env.js'
+import { auditAction } from './session.js'
+import { MessagePage, Page } from './views/layout.js'
+
+const TEXT_FILTERS = ['agency', 'client', 'endUser', 'purpose', 'subject', 'caseId', 'requestId', 'from', 'to'] as const
+const EXPORT_MAX = 100_000
+
+/** The filters actually given (an empty form field is no filter). */
+function filters(c: Context<ConsoleEnv>): Record<string, string> {
+  return Object.fromEntries(Object.entries(c.req.query()).filter(([key, value]) => value !== '' && key !== 'lang' && key !== 'format'))
+}
+
+function recordSearch(c: Context<ConsoleEnv>, options: ConsoleOptions, given: Record<string, string>, action: string) {
+  const { subject, cursor: _cursor, ...rest } = given
+  auditAction(c, action, { ...rest, ...(subject ? { subject: options.hash(subject) } : {}) })
+}
+
+export function auditExplorerRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
+  const routes = new Hono<ConsoleEnv>()
+
+  routes.get('/admin/audit', async (c) => {
+    const t = c.get('t')
+    const given = filters(c)
+    const draft = c.get('audit')
+    if (draft) draft.kind = 'audit.searched'
+    recordSearch(c, options, given, 'audit.search')
+    let error: string | undefined
+    let page: Awaited<ReturnType<typeof searchAudit>> = { events: [] }
+    try {
+      page = await searchAudit(options.db, parseAuditQuery(given), options.hash)
+    } catch (caught) {
+      if (!(caught instanceof AuditQueryError)) throw caught
+      error = caught.message
+      c.status(400)
+    }
+    const select = (name: 'decision' | 'code' | 'kind', values: readonly string[]) => (
+      <div>
+        <label for={name}>{t.audit[name]}</label>
+        <select id={name} name={name}>
+          <option value="">{t.audit.any}</option>
+          {values.map((v) => <option value={v} selected={given[name] === v}>{v}</option>)}
+        </select>
+      </div>
+    )
+    const next = page.nextCursor ? `/admin/audit?${new URLSearchParams({ ...given, cursor: page.nextCursor })}` : null
+    const exportQuery = new URLSearchParams(Object.fromEntries(Object.entries(given).filter(([k]) => k !== 'cursor' && k !== 'limit')))
+    return c.html(
+      <Page c={c} title={t.audit.title}>
+        <form method="get" action="/admin/audit" class="card" role="search">
+          <div class="grid">
+            {TEXT_FILTERS.map((name) => (
+              <div>
+                <label for={name}>{t.audit[name]}</label>
+                <input type="text" id={name} name={name} value={given[name] ?? ''} />
+              </div>
+            ))}
+            {select('decision', AuditDecision.options)}
+            {select('code', ErrorCode.options)}
+            {select('kind', AuditKind.options)}
+            <div>
+              <label for="limit">{t.audit.limit}</label>
+              <input type="text" id="limit" name="limit" inputmode="numeric" value={given.limit ?? '50'} />
+            </div>
+          </div>
+          <button type="submit">{t.audit.filter}</button>{' '}
+          <a href={`/admin/audit/export?format=csv&${exportQuery}`}>{`${t.audit.export} CSV`}</a>{' · '}
+          <a href={`/admin/audit/export?format=jsonl&${exportQuery}`}>{`${t.audit.export} JSONL`}</a>
+        </form>
+        {error ? <p class="problem" role="alert">{error}</p> : null}
+        <div class="card scroll">
+          {page.events.length === 0 ? <p>{t.audit.none}</p> : (
+            <table id="events">
+              <thead><tr>{[t.audit.at, t.audit.kind, t.audit.agency, t.audit.client, t.audit.purpose, t.audit.decision, t.audit.code, t.audit.status, t.audit.requestId].map((h) => <th scope="col">{h}</th>)}</tr></thead>
+              <tbody>
+                {page.events.map((e) => (
+                  <tr>
+                    <td><a href={`/admin/audit/events/${e.id}`}>{e.at.replace('T', ' ').slice(0, 23)}</a></td>
+                    <td>{e.kind}</td><td>{e.agency ?? e.actor ?? ''}</td><td>{e.client ?? ''}</td><td>{e.purpose ?? ''}</td>
+                    <td class={e.decision === 'granted' || e.decision === 'ok' ? 'ok' : 'bad'}>{e.decision}</td>
+                    <td>{e.code ?? ''}</td><td>{e.status}</td><td><code>{e.requestId}</code></td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          {next ? <p><a href={next}>{t.audit.next}</a></p> : null}
+        </div>
+      </Page>,
+    )
+  })
+
+  routes.get('/admin/audit/events/:id', async (c) => {
+    const t = c.get('t')
+    const id = c.req.param('id')
+    const rows = /^[0-9a-f-]{36}$/.test(id) ? await options.db.query<{ body: string; writer: string; seq: number; hash: string }>('select body, writer, seq, hash from audit_events where id = $1', [id]) : []
+    auditAction(c, 'audit.event_viewed', { id })
+    const row = rows[0]
+    if (!row) return c.html(MessagePage({ c, title: '404', message: t.audit.notFound }), 404)
+    const event = JSON.parse(row.body) as AuditEvent
+    const plain = Object.entries(event).filter(([, value]) => typeof value !== 'object')
+    return c.html(
+      <Page c={c} title={t.audit.detail}>
+        <div class="card scroll">
+          <table id="event">
+            <tbody>
+              {plain.map(([key, value]) => <tr><th scope="row">{key}</th><td>{String(value)}</td></tr>)}
+              <tr><th scope="row">chain</th><td><code>{`${row.writer} #${row.seq} ${row.hash}`}</code></td></tr>
+            </tbody>
+          </table>
+          <pre>{JSON.stringify(event, null, 2)}</pre>
+        </div>
+      </Page>,
+    )
+  })
+
+  routes.get('/admin/audit/export', async (c) => {
+    const format = c.req.query('format') === 'jsonl' ? 'jsonl' : 'csv'
+    const given = filters(c)
+    const draft = c.get('audit')
+    if (draft) draft.kind = 'audit.exported'
+    let query
+    try {
+      query = parseAuditQuery({ ...given, limit: '500' })
+    } catch (error) {
+      if (error instanceof AuditQueryError) return c.html(MessagePage({ c, title: '400', message: error.message }), 400)
+      throw error
+    }
+    const lines: string[] = format === 'csv' ? [csvHeader()] : []
+    let cursor: string | undefined
+    let count = 0
+    do {
+      const page = await searchAudit(options.db, { ...query, ...(cursor ? { cursor } : {}) }, options.hash)
+      for (const event of page.events) lines.push(format === 'csv' ? csvRow(event) : jsonlRow(event))
+      count += page.events.length
+      cursor = page.nextCursor
+    } while (cursor && count < EXPORT_MAX)
+    recordSearch(c, options, given, 'audit.export')
+    auditAction(c, 'audit.export', { ...(c.get('audit')?.detail ?? {}), format, events: count })
+    c.header('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson')
+    c.header('content-disposition', `attachment; filename="audit-${new Date().toISOString().slice(0, 10)}.${format}"`)
+    return c.body(lines.map((line) => (line.endsWith('\n') ? line : `${line}\n`)).join(''))
+  })
+  return routes
+}

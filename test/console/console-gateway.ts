@@ -1,0 +1,78 @@
+/**
+ * The gateway with its console, served on 127.0.0.1 by @hono/node-server so a real browser can
+ * drive it: PGlite in memory holds the audit trail, the policy store and the console accounts.
+ */
+import type { AddressInfo } from 'node:net'
+import type { Server } from 'node:http'
+import { serve } from '@hono/node-server'
+import { stringify } from 'yaml'
+import { createAccount } from '../../gateway/admin/console/accounts.js'
+import { hashPassword } from '../../gateway/admin/console/password.js'
+import { openPolicyStore, policySchema, policySetOf, validatePolicyFiles } from '../../gateway/entry/policies.js'
+import { createMemoryRateLimiter } from '../../gateway/ratelimit/index.js'
+import { migrate } from '../../gateway/store/index.js'
+import { openPglite } from '../../gateway/store/pglite.js'
+import type { PolicyFile, PolicySet } from '../../policies/index.js'
+import { createTestGateway } from '../harness.js'
+import { agencyDocument, createTestClient } from '../identity.js'
+import { testPolicySet } from '../policies.js'
+
+export const OPERATOR = { name: 'op.lan', password: 'mat-khau-van-hanh-1' }
+export const AUDITOR = { name: 'kt.minh', password: 'mat-khau-kiem-toan-1' }
+
+/** A policy set as the YAML documents the store keeps. */
+export function policyFiles(set: PolicySet): PolicyFile[] {
+  return [
+    ...set.agencies.map((agency) => ({ name: `agencies/${agency.agency}.yaml`, text: stringify(agency) })),
+    { name: 'purposes.yaml', text: stringify({ purposes: set.purposes }) },
+  ]
+}
+
+/** @param secureCookies as in production (`__Host-` prefix, Secure); the browser tests need false on plain http. */
+export async function startConsoleGateway(options: { secureCookies?: boolean } = {}) {
+  const db = await openPglite()
+  await migrate(db)
+  const victim = await createTestClient('victim-client', 'test-agency')
+  let created: { db: typeof db } | undefined
+  const gw = await createTestGateway({
+    auditDb: db,
+    rateLimiter: createMemoryRateLimiter(),
+    policies: (identity) => testPolicySet([agencyDocument('test-agency', [identity.client, victim])]),
+    console: async ({ identity, policySet }) => {
+      const policyStore = openPolicyStore(db)
+      await policyStore.apply(policyFiles(policySet), { author: 'test' })
+      created = { db }
+      return { db, policyStore, validate: validatePolicyFiles, loadSet: policySetOf, schema: policySchema(), historicJwks: () => identity.keys.historicJwks(), secureCookies: options.secureCookies ?? false }
+    },
+  })
+  if (!created) throw new Error('console not mounted')
+  await createAccount(db, { name: OPERATOR.name, role: 'operator', passwordHash: await hashPassword(OPERATOR.password) })
+  await createAccount(db, { name: AUDITOR.name, role: 'auditor', passwordHash: await hashPassword(AUDITOR.password) })
+  const server = await new Promise<Server>((resolve) => {
+    const started = serve({ fetch: gw.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(started as Server)) as Server
+  })
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+
+  /** A data request as a department system makes it, over HTTP. */
+  async function graphql(token: string, query: string) {
+    const res = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': 'KIEM_THU' },
+      body: JSON.stringify({ query }),
+    })
+    return { status: res.status, requestId: res.headers.get('x-request-id') ?? '', body: (await res.json()) as { data?: any; errors?: Array<{ extensions?: { code?: string } }> } }
+  }
+
+  return {
+    gw,
+    db,
+    url,
+    victim,
+    graphql,
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+      await gw.close()
+      await db.close()
+    },
+  }
+}
