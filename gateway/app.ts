@@ -57,6 +57,7 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
     policies: deps.policies,
     ...(deps.keyedHash ? { keyedHash: deps.keyedHash } : {}),
     ...(rateLimiter ? { rateLimiter } : {}),
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
   })
   // The agency registry follows the policy documents: a suspension rolled out takes effect at once.
   deps.policies.onReplace((_active, set) => deps.identity.registry.replace(set.agencies))
@@ -93,7 +94,7 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
   const liveState = () => (rateLimiter ? { rateLimiter: { kind: rateLimiter.kind, degraded: rateLimiter.degraded ?? false } } : {})
   app.route('/', healthRoutes([storeCheck, ...limiterChecks, ...registryChecks(deps.connectors), ...(deps.readiness ?? [])], logger, liveState))
   const clientIp = deps.clientIp ?? (() => undefined)
-  const audited = accessLog({ ...deps.audit, logger })
+  const audited = accessLog({ ...deps.audit, logger, ...(deps.metrics ? { metrics: deps.metrics } : {}) })
   app.use('/oauth/token', audited('token.issued'))
   app.route('/', tokenRoutes({ ...identity, ...(rateLimiter ? { attempts: { limiter: rateLimiter, clientIp } } : {}) }))
 
@@ -118,6 +119,7 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
     const rateLimit: RateLimitOutcome = {}
     const response = await yoga.fetch(c.req.raw, { requestId: c.get('requestId'), caller: c.get('caller'), requestContext: c.get('requestContext'), audit: c.get('audit'), rateLimit })
     if (!rateLimit.decision) return response
+    deps.metrics?.rateLimit(c.get('caller')?.agencyId ?? 'none', rateLimit.decision.allowed, rateLimit.decision.scope)
     // Yoga builds the response; the limit headers (and Retry-After on a 429) come from the decision.
     const limited = new Response(response.body, response)
     for (const [name, value] of Object.entries(rateLimitHeaders(rateLimit.decision))) limited.headers.set(name, value)

@@ -9,6 +9,7 @@ import type { RateLimiter } from './ratelimit/index.js'
 import type { SharedStore } from './shared-store/index.js'
 import type { AuditSink } from './audit/sink.js'
 import type { Queryable } from './store/index.js'
+import type { Metrics } from './metrics.js'
 
 /** The subset of pino's interface the core uses, so tests can pass a silent logger. */
 export interface Logger {
@@ -83,4 +84,6 @@ export interface GatewayDeps {
   /** Extra readiness checks (database, Redis …) added by later capabilities. */
   readiness?: ReadinessCheck[]
   logger?: Logger
+  /** Request, upstream, rate-limit and audit metrics (Node: prom-client, served apart). @default none */
+  metrics?: Metrics
 }

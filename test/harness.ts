@@ -31,6 +31,7 @@ export interface TestGatewayOptions {
   /** Rate limits and quotas (and the caller's address for per-address limits). @default none */
   rateLimiter?: GatewayDeps['rateLimiter']
   clientIp?: GatewayDeps['clientIp']
+  metrics?: GatewayDeps['metrics']
 }
 
 export interface GraphQLResponse {
@@ -66,6 +67,7 @@ export async function createTestGateway(options: TestGatewayOptions = {}) {
     audit: { sink: writer ?? audit, instance: 'test', hash: testKeyedHash, ...(options.auditDb ? { reader: options.auditDb } : {}) },
     ...(options.rateLimiter ? { rateLimiter: options.rateLimiter } : {}),
     ...(options.clientIp ? { clientIp: options.clientIp } : {}),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
   })
   const defaultToken = await identity.token()
 
