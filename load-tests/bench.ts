@@ -34,10 +34,10 @@ const { values } = parseArgs({
   },
 })
 const quick = values.quick!
-const DURATION = Number(values.duration ?? (quick ? 6 : 20))
-const WARMUP = Number(values.warmup ?? (quick ? 3 : 5))
+const DURATION = Number(values.duration ?? (quick ? 5 : 15))
+const WARMUP = Number(values.warmup ?? (quick ? 2 : 5))
 const CONNECTIONS = Number(values.connections)
-const ROUNDS = Number(values.rounds ?? (quick ? 1 : 2))
+const ROUNDS = Number(values.rounds ?? (quick ? 2 : 3))
 const wanted = new Set(values.targets!.split(','))
 
 interface Target {
@@ -91,7 +91,11 @@ async function check(url: string, mix: MixEntry[], tokens: Record<string, string
   }
 }
 
-const median = (list: number[]) => [...list].sort((x, y) => x - y)[Math.floor(list.length / 2)]!
+function median(list: number[]): number {
+  const sorted = [...list].sort((x, y) => x - y)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+}
 
 async function main(): Promise<void> {
   const started = Date.now()
@@ -117,37 +121,47 @@ async function main(): Promise<void> {
       { key: 'c', name: 'gateway, Redis + PostgreSQL', server: 'gateway', env: flushEnv },
       { key: 'd', name: 'graphql-js execute, cached documents', server: 'graphql-js' },
     ]
-    for (const target of targets) {
-      if (!wanted.has(target.key)) continue
-      let env: Record<string, string> = { ...upstreamEnv, ...target.env }
-      if (target.key === 'c') {
-        if (!findRedisServer() || !findPostgresBin()) {
-          notes.push('(c) skipped: redis-server or PostgreSQL is not installed (apt-get install redis-server postgresql)')
-          continue
+    // All targets start first and the rounds interleave (a b c d, a b c d …): on a shared machine
+    // a burst of someone else's work then lands on every target alike, not on one of them.
+    const running: Array<{ target: Target; server: BenchServer<{ url: string; tokens?: Record<string, string>; stores?: unknown }>; rounds: Measure[] }> = []
+    const starting = targets
+      .filter((target) => wanted.has(target.key))
+      .map(async (target) => {
+        let env: Record<string, string> = { ...upstreamEnv, ...target.env }
+        if (target.key === 'c') {
+          if (!findRedisServer() || !findPostgresBin()) {
+            notes.push('(c) skipped: redis-server or PostgreSQL is not installed (apt-get install redis-server postgresql)')
+            return null
+          }
+          const [redis, postgres] = (await Promise.all([startRedis(), startPostgres()])) as [RedisService, PostgresService]
+          stoppers.push(redis.stop, postgres.stop)
+          env = { ...env, REDIS_URL: redis.url, DATABASE_URL: postgres.url }
         }
-        const [redis, postgres] = (await Promise.all([startRedis(), startPostgres()])) as [RedisService, PostgresService]
-        stoppers.push(redis.stop, postgres.stop)
-        env = { ...env, REDIS_URL: redis.url, DATABASE_URL: postgres.url }
+        const server = await startBenchServer<{ url: string; tokens?: Record<string, string>; stores?: unknown }>(target.server, env, profile(target.key))
+        stoppers.push(server.stop)
+        await check(server.info.url, mix, server.info.tokens, `(${target.key}) ${target.name}`)
+        return { target, server, rounds: [] as Measure[] }
+      })
+    // Started side by side (start-up is most of a quick run); every one started is stopped below.
+    const settled = await Promise.allSettled(starting)
+    const failed = settled.find((r) => r.status === 'rejected')
+    if (failed) throw (failed as PromiseRejectedResult).reason
+    for (const r of settled) if (r.status === 'fulfilled' && r.value) running.push(r.value)
+    process.stdout.write(`${running.length} targets up; each: warm-up ${WARMUP}s, then ${ROUNDS} interleaved rounds × ${DURATION}s at ${CONNECTIONS} connections\n`)
+    for (const { server } of running) await load(server.info.url, mix, server.info.tokens, WARMUP)
+    for (let i = 0; i < ROUNDS; i++) {
+      for (const run of running) {
+        const measure = await load(run.server.info.url, mix, run.server.info.tokens, DURATION)
+        run.rounds.push(measure)
+        process.stdout.write(`  round ${i + 1} (${run.target.key}) ${measure.rps.toFixed(0)} req/s, load average ${loadavg()[0]!.toFixed(2)}\n`)
       }
-      const server: BenchServer<{ url: string; tokens?: Record<string, string>; stores?: unknown }> = await startBenchServer(
-        target.server,
-        env,
-        profile(target.key),
-      )
-      try {
-        const { url, tokens, stores } = server.info
-        await check(url, mix, tokens, `(${target.key}) ${target.name}`)
-        process.stdout.write(`(${target.key}) ${target.name}: warm-up ${WARMUP}s, then ${ROUNDS} × ${DURATION}s at ${CONNECTIONS} connections …\n`)
-        await load(url, mix, tokens, WARMUP)
-        const rounds: Measure[] = []
-        for (let i = 0; i < ROUNDS; i++) rounds.push(await load(url, mix, tokens, DURATION))
-        const bad = rounds.reduce((n, r) => n + r.non2xx + r.errors, 0)
-        if (bad) notes.push(`(${target.key}) ${bad} requests failed or answered non-2xx under load`)
-        const rps = rounds.map((r) => r.rps)
-        results.push({ key: target.key, name: target.name, ...(stores ? { stores } : {}), rounds, rps: median(rps), p50: median(rounds.map((r) => r.p50)), p99: median(rounds.map((r) => r.p99)), rpsSpread: [Math.min(...rps), Math.max(...rps)] })
-      } finally {
-        await server.stop()
-      }
+    }
+    for (const { target, server, rounds } of running) {
+      const bad = rounds.reduce((n, r) => n + r.non2xx + r.errors, 0)
+      if (bad) notes.push(`(${target.key}) ${bad} requests failed or answered non-2xx under load`)
+      const rps = rounds.map((r) => r.rps)
+      const stores = server.info.stores
+      results.push({ key: target.key, name: target.name, ...(stores ? { stores } : {}), rounds, rps: median(rps), p50: median(rounds.map((r) => r.p50)), p99: median(rounds.map((r) => r.p99)), rpsSpread: [Math.min(...rps), Math.max(...rps)] })
     }
   } finally {
     for (const stop of stoppers.reverse()) await stop().catch(() => undefined)
@@ -162,7 +176,7 @@ async function main(): Promise<void> {
     ...results.map((r) => `| (${r.key}) ${r.name} | ${r.rps.toFixed(0)} | ${r.rpsSpread[0].toFixed(0)}–${r.rpsSpread[1].toFixed(0)} | ${r.p50} | ${r.p99} | ${ratio(r.rps, a)} | ${ratio(r.rps, d)} |`),
   ]
   const load2 = loadavg()[0]!
-  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, ${CONNECTIONS} connections, ${ROUNDS} × ${DURATION}s per target after ${WARMUP}s warm-up, load average ${load1.toFixed(2)} → ${load2.toFixed(2)}`
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, ${CONNECTIONS} connections, ${ROUNDS} interleaved rounds × ${DURATION}s per target after ${WARMUP}s warm-up, load average ${load1.toFixed(2)} → ${load2.toFixed(2)}`
   process.stdout.write(`\n${lines.join('\n')}\n\n${machine}\n${notes.map((n) => `note: ${n}\n`).join('')}total ${((Date.now() - started) / 1000).toFixed(0)} s\n`)
   const dir = join(repoRoot, 'bench-results')
   mkdirSync(dir, { recursive: true })

@@ -2,7 +2,8 @@
  * The full gateway as the benchmark runs it (targets b and c): the agencies and grants that ship in
  * policies/ (each with a test client whose key this process holds), the real audit writer (group
  * commit, signed chain) on PGlite in a temp dir or on DATABASE_URL, the rate limiter in memory or
- * on REDIS_URL with per-instance failover, as gateway/entry/node.ts wires them, .
+ * on REDIS_URL with per-instance failover, and the prom-client metrics, as gateway/entry/node.ts
+ * wires them.
  *
  * Rate limits are raised a thousandfold: the limiter still runs its full check on every request
  * (and the Redis script on target c), but no request of the mix is refused, so the targets answer
@@ -14,6 +15,7 @@ import { join } from 'node:path'
 import type { Connectors } from '../../connectors/index.js'
 import { createAuditWriter, createCheckpointSigner } from '../../gateway/audit/index.js'
 import { nodeSha256 } from '../../gateway/entry/audit.js'
+import { createPromMetrics } from '../../gateway/entry/metrics.js'
 import { createGateway, createPolicyRuntime } from '../../gateway/index.js'
 import { createFailoverRateLimiter, createMemoryRateLimiter } from '../../gateway/ratelimit/index.js'
 import { createRedisRateLimiter } from '../../gateway/ratelimit/redis.js'
@@ -82,6 +84,8 @@ export async function startBenchGateway(connectors: Connectors) {
     })
   }
 
+  const limiter = rateLimiter
+  const metrics = createPromMetrics({ auditStatus: () => writer.status(), rateLimiter: () => ({ kind: limiter.kind, degraded: 'degraded' in limiter ? Boolean(limiter.degraded) : false }) })
   const app = createGateway({
     connectors,
     mode: 'production',
@@ -90,6 +94,7 @@ export async function startBenchGateway(connectors: Connectors) {
     keyedHash: testKeyedHash,
     audit: { sink: writer, instance: 'bench', hash: testKeyedHash },
     rateLimiter,
+    metrics,
   })
   const tokens: Record<string, string> = {}
   for (const agency of MIX_AGENCIES) tokens[agency] = await tokenFor(identity, agencies, agency)
