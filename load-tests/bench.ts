@@ -11,7 +11,7 @@
  *   npm run bench [-- --quick] [--duration s] [--warmup s] [--connections n] [--rounds n]
  *                 [--targets a,b,c,d] [--flush-delay ms] [--cpu-prof]
  */
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -48,6 +48,8 @@ interface Target {
 }
 
 interface Measure {
+  /** CPU time of the server process per request, µs (user + system, from /proc): robust to contention. */
+  cpuUs: number | null
   rps: number
   p50: number
   p99: number
@@ -56,7 +58,24 @@ interface Measure {
   errors: number
 }
 
-function load(url: string, requests: MixEntry[], tokens: Record<string, string> | undefined, duration: number): Promise<Measure> {
+/** User + system CPU of a process in ms, from /proc (Linux); null elsewhere. */
+function cpuMs(pid: number | undefined): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+    return (Number(fields[11]) + Number(fields[12])) * 10 // utime, stime in clock ticks (100 Hz)
+  } catch {
+    return null
+  }
+}
+
+async function measure(url: string, pid: number | undefined, requests: MixEntry[], tokens: Record<string, string> | undefined, duration: number): Promise<Measure> {
+  const before = cpuMs(pid)
+  const result = await load(url, requests, tokens, duration)
+  const after = cpuMs(pid)
+  return { ...result, cpuUs: before === null || after === null || !result.requests ? null : ((after - before) * 1000) / result.requests }
+}
+
+function load(url: string, requests: MixEntry[], tokens: Record<string, string> | undefined, duration: number): Promise<Omit<Measure, 'cpuUs'>> {
   const base = assertLoopback(url)
   return new Promise((resolve, reject) => {
     autocannon(
@@ -101,7 +120,7 @@ async function main(): Promise<void> {
   const started = Date.now()
   const stoppers: Array<() => Promise<void>> = []
   const notes: string[] = []
-  const results: Array<{ key: string; name: string; stores?: unknown; rounds: Measure[]; rps: number; p50: number; p99: number; rpsSpread: [number, number] }> = []
+  const results: Array<{ key: string; name: string; stores?: unknown; rounds: Measure[]; rps: number; cpuUs: number | null; p50: number; p99: number; rpsSpread: [number, number] }> = []
   const load1 = loadavg()[0]!
   try {
     const profDir = join(repoRoot, 'bench-results', 'profiles')
@@ -151,9 +170,9 @@ async function main(): Promise<void> {
     for (const { server } of running) await load(server.info.url, mix, server.info.tokens, WARMUP)
     for (let i = 0; i < ROUNDS; i++) {
       for (const run of running) {
-        const measure = await load(run.server.info.url, mix, run.server.info.tokens, DURATION)
-        run.rounds.push(measure)
-        process.stdout.write(`  round ${i + 1} (${run.target.key}) ${measure.rps.toFixed(0)} req/s, load average ${loadavg()[0]!.toFixed(2)}\n`)
+        const m = await measure(run.server.info.url, run.server.child.pid, mix, run.server.info.tokens, DURATION)
+        run.rounds.push(m)
+        process.stdout.write(`  round ${i + 1} (${run.target.key}) ${m.rps.toFixed(0)} req/s, ${m.cpuUs?.toFixed(0) ?? '?'} µs CPU/req, load average ${loadavg()[0]!.toFixed(2)}\n`)
       }
     }
     for (const { target, server, rounds } of running) {
@@ -161,7 +180,7 @@ async function main(): Promise<void> {
       if (bad) notes.push(`(${target.key}) ${bad} requests failed or answered non-2xx under load`)
       const rps = rounds.map((r) => r.rps)
       const stores = server.info.stores
-      results.push({ key: target.key, name: target.name, ...(stores ? { stores } : {}), rounds, rps: median(rps), p50: median(rounds.map((r) => r.p50)), p99: median(rounds.map((r) => r.p99)), rpsSpread: [Math.min(...rps), Math.max(...rps)] })
+      results.push({ key: target.key, name: target.name, ...(stores ? { stores } : {}), rounds, rps: median(rps), cpuUs: rounds.every((r) => r.cpuUs !== null) ? median(rounds.map((r) => r.cpuUs!)) : null, p50: median(rounds.map((r) => r.p50)), p99: median(rounds.map((r) => r.p99)), rpsSpread: [Math.min(...rps), Math.max(...rps)] })
     }
   } finally {
     for (const stop of stoppers.reverse()) await stop().catch(() => undefined)
@@ -170,10 +189,13 @@ async function main(): Promise<void> {
   const a = results.find((r) => r.key === 'a')
   const d = results.find((r) => r.key === 'd')
   const ratio = (x: number, of?: { rps: number }) => (of ? (x / of.rps).toFixed(2) : '–')
+  // CPU per request in the server: what the throughput ratio would be on a quiet machine with the
+  // server CPU-bound (the same time in a's process buys (a)'s cost ÷ this target's cost requests).
+  const cpuRatio = (r: { cpuUs: number | null }, of?: { cpuUs: number | null }) => (of?.cpuUs && r.cpuUs ? (of.cpuUs / r.cpuUs).toFixed(2) : '–')
   const lines = [
-    `| target | req/s | spread | p50 ms | p99 ms | ÷ (a) | ÷ (d) |`,
-    `|---|---:|---:|---:|---:|---:|---:|`,
-    ...results.map((r) => `| (${r.key}) ${r.name} | ${r.rps.toFixed(0)} | ${r.rpsSpread[0].toFixed(0)}–${r.rpsSpread[1].toFixed(0)} | ${r.p50} | ${r.p99} | ${ratio(r.rps, a)} | ${ratio(r.rps, d)} |`),
+    `| target | req/s | spread | p50 ms | p99 ms | ÷ (a) | ÷ (d) | CPU µs/req | (a) CPU ÷ this |`,
+    `|---|---:|---:|---:|---:|---:|---:|---:|---:|`,
+    ...results.map((r) => `| (${r.key}) ${r.name} | ${r.rps.toFixed(0)} | ${r.rpsSpread[0].toFixed(0)}–${r.rpsSpread[1].toFixed(0)} | ${r.p50} | ${r.p99} | ${ratio(r.rps, a)} | ${ratio(r.rps, d)} | ${r.cpuUs?.toFixed(0) ?? '–'} | ${cpuRatio(r, a)} |`),
   ]
   const load2 = loadavg()[0]!
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, ${CONNECTIONS} connections, ${ROUNDS} interleaved rounds × ${DURATION}s per target after ${WARMUP}s warm-up, load average ${load1.toFixed(2)} → ${load2.toFixed(2)}`
