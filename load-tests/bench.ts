@@ -34,8 +34,8 @@ const { values } = parseArgs({
   },
 })
 const quick = values.quick!
-const DURATION = Number(values.duration ?? (quick ? 5 : 15))
-const WARMUP = Number(values.warmup ?? (quick ? 2 : 5))
+const DURATION = Number(values.duration ?? (quick ? 4 : 15))
+const WARMUP = Number(values.warmup ?? (quick ? 1 : 5))
 const CONNECTIONS = Number(values.connections)
 const ROUNDS = Number(values.rounds ?? (quick ? 2 : 3))
 const wanted = new Set(values.targets!.split(','))
