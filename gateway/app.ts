@@ -62,6 +62,7 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
     policies: deps.policies,
     ...(deps.keyedHash ? { keyedHash: deps.keyedHash } : {}),
     ...(rateLimiter ? { rateLimiter } : {}),
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
   })
   // The agency registry follows the policy documents: a suspension rolled out takes effect at once.
   deps.policies.onReplace((_active, set) => deps.identity.registry.replace(set.agencies))
@@ -111,7 +112,7 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
   const liveState = () => (rateLimiter ? { rateLimiter: { kind: rateLimiter.kind, degraded: rateLimiter.degraded ?? false } } : {})
   app.route('/', healthRoutes([storeCheck, ...limiterChecks, ...registryChecks(deps.connectors), ...(deps.readiness ?? [])], logger, liveState))
   const clientIp = deps.clientIp ?? (() => undefined)
-  const logAccess = accessLog({ ...deps.audit, logger })
+  const logAccess = accessLog({ ...deps.audit, logger, ...(deps.metrics ? { metrics: deps.metrics } : {}) })
   // Inside the access log, so a request cut off by the deadline is recorded with its 503.
   const deadline = timeout(deps.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, () => new GatewayError('INTERNAL_SERVER_ERROR', 'The request took too long and was stopped; retry shortly', { status: 503, headers: { 'retry-after': '1' } }))
   // Two middleware, not one combined: Hono turns the deadline's exception into the 503 response
@@ -140,11 +141,15 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
   app.post('/graphql', ...audited('access.graphql'), requireJson, callerAuth(identity), async (c) => {
     const rateLimit: RateLimitOutcome = {}
     const response = await yoga.fetch(c.req.raw, { requestId: c.get('requestId'), caller: c.get('caller'), requestContext: c.get('requestContext'), audit: c.get('audit'), rateLimit })
-    if (!rateLimit.decision) return response
-    // Yoga builds the response; the limit headers (and Retry-After on a 429) come from the decision.
-    const limited = new Response(response.body, response)
-    for (const [name, value] of Object.entries(rateLimitHeaders(rateLimit.decision))) limited.headers.set(name, value)
-    return limited
+    // Yoga's answer is one JSON document (no batching, no streaming): handed on as a string, the
+    // Node adapter writes it at once, where a stream body costs a reader, copies and a timer tick.
+    const headers = new Headers(response.headers)
+    if (rateLimit.decision) {
+      deps.metrics?.rateLimit(c.get('caller')?.agencyId ?? 'none', rateLimit.decision.allowed, rateLimit.decision.scope)
+      // The limit headers (and Retry-After on a 429) come from the decision.
+      for (const [name, value] of Object.entries(rateLimitHeaders(rateLimit.decision))) headers.set(name, value)
+    }
+    return new Response(await response.text(), { status: response.status, statusText: response.statusText, headers })
   })
   if (deps.console) {
     // Every console request is one audit event (who, which action); the JSON API has its own kind.

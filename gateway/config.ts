@@ -150,6 +150,12 @@ export const configSchema = z
     AUDIT_COMMIT_TIMEOUT_MS: positiveInt(2000, 60_000),
     /** `lgsp audit retention` removes events older than this (TCVN 11930 level 3: at least 90). */
     AUDIT_RETENTION_DAYS: integer(90, 36_500, 365),
+    /** Port of the Prometheus `/metrics` listener, apart from the API port (0: any free port). Unset: no listener. */
+    METRICS_PORT: z.string().trim().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(0).max(65535)).optional(),
+    /** Address the `/metrics` listener binds: loopback unless a scraper on the network needs it (then set METRICS_TOKEN). */
+    METRICS_HOST: z.string().regex(/^(\d{1,3}(\.\d{1,3}){3}|\[?[0-9a-fA-F:]+\]?|[A-Za-z0-9.-]+)$/, 'must be an IP address or a host name').default('127.0.0.1'),
+    /** When set, `/metrics` answers only `Authorization: Bearer <METRICS_TOKEN>`. */
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   })
   .superRefine((config, ctx) => {
     // Never send the sandbox's well-known key to a real registry.
@@ -157,6 +163,10 @@ export const configSchema = z
       ctx.addIssue({ code: 'custom', path: ['UPSTREAM_POPULATION_API_KEY'], message: 'is required when UPSTREAM_POPULATION_URL is set' })
     }
     if (config.NODE_ENV !== 'production') return
+    // Metrics name agencies and their traffic: off the loopback, only with a scrape token.
+    if (config.METRICS_PORT !== undefined && !['127.0.0.1', '::1', '[::1]', 'localhost'].includes(config.METRICS_HOST) && !config.METRICS_TOKEN) {
+      ctx.addIssue({ code: 'custom', path: ['METRICS_TOKEN'], message: 'is required in production when METRICS_HOST is not a loopback address' })
+    }
     if (config.GATEWAY_ISSUER && !config.GATEWAY_ISSUER.startsWith('https://')) {
       ctx.addIssue({ code: 'custom', path: ['GATEWAY_ISSUER'], message: 'must be https in production' })
     }

@@ -10,6 +10,7 @@ import type { SharedStore } from './shared-store/index.js'
 import type { AuditSink } from './audit/sink.js'
 import type { Queryable } from './store/index.js'
 import type { ConsoleDeps } from './admin/console/index.js'
+import type { Metrics } from './metrics.js'
 
 /** The subset of pino's interface the core uses, so tests can pass a silent logger. */
 export interface Logger {
@@ -90,4 +91,6 @@ export interface GatewayDeps {
   /** Extra readiness checks (database, Redis …) added by later capabilities. */
   readiness?: ReadinessCheck[]
   logger?: Logger
+  /** Request, upstream, rate-limit and audit metrics (Node: prom-client, served apart). @default none */
+  metrics?: Metrics
 }

@@ -49,7 +49,7 @@ function importsOf(file: string): Import[] {
 const all = ['gateway', 'connectors', 'schemas', 'policies'].flatMap(sourceFiles)
 const imports = all.flatMap(importsOf)
 const connectorOf = (path: string) => /^connectors\/([^/]+)\//.exec(path)?.[1] ?? null
-const nodeOnlyPackages = ['ioredis', 'pg', '@electric-sql/pglite', '@hono/node-server', 'pino']
+const nodeOnlyPackages = ['ioredis', 'pg', '@electric-sql/pglite', '@hono/node-server', 'pino', 'prom-client']
 const isNodeOnly = (specifier: string) =>
   specifier.startsWith('node:') || builtinModules.includes(specifier.split('/')[0] as string) || nodeOnlyPackages.includes(specifier)
 /** Adapters that hold a Node resource (style.md rule 2): they may live beside their port, but only an entry imports them. */

@@ -38,6 +38,7 @@ export interface TestGatewayOptions {
   clientIp?: GatewayDeps['clientIp']
   /** Mounts the console (needs `auditDb`): given the identity and the policy set in force. */
   console?: (parts: { identity: Awaited<ReturnType<typeof createTestIdentity>>; policySet: PolicySet }) => Promise<ConsoleDeps>
+  metrics?: GatewayDeps['metrics']
 }
 
 export interface GraphQLResponse {
@@ -76,6 +77,7 @@ export async function createTestGateway(options: TestGatewayOptions = {}) {
     ...(options.rateLimiter ? { rateLimiter: options.rateLimiter } : {}),
     ...(options.clientIp ? { clientIp: options.clientIp } : {}),
     ...(options.console ? { console: await options.console({ identity, policySet }) } : {}),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
   })
   const defaultToken = await identity.token()
 

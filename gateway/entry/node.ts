@@ -18,6 +18,7 @@ import { databaseReadiness, openDatabase } from './database.js'
 import { createNodeIdentity } from './identity.js'
 import { policySchema, policySetOf, startPolicyRuntime, validatePolicyFiles } from './policies.js'
 import { createKeyedHash } from './keyed-hash.js'
+import { createPromMetrics, metricsApp } from './metrics.js'
 import { createNodeRateLimiter, nodeClientIp } from './rate-limiter.js'
 import { createPolicyRuntime, type PolicyRuntime } from '../policy/index.js'
 
@@ -101,6 +102,7 @@ async function main(): Promise<void> {
     await auditWriter.record(actionEvent({ kind: 'policy.applied', actor: `gateway:${applied.author}`, instance: instanceName(config), detail: { version: applied.version, author: applied.author } }))
   }
   const rateLimiter = createNodeRateLimiter(config, nodeIdentity.identity.store, logger)
+  const metrics = createPromMetrics({ auditStatus: () => auditWriter.status(), rateLimiter: () => ({ kind: rateLimiter.kind, degraded: 'degraded' in rateLimiter ? rateLimiter.degraded : false }) })
   const app = createGateway({
     connectors,
     identity: nodeIdentity.identity,
@@ -125,12 +127,22 @@ async function main(): Promise<void> {
       // Plain-http cookies only where nothing but this machine can see them: development on loopback.
       secureCookies: !(config.NODE_ENV !== 'production' && LOOPBACK.has(config.HOST)),
     },
+    metrics,
   })
   const server = await new Promise<Server>((resolve, reject) => {
     const started = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(started as Server)) as Server
     started.once('error', reject)
   })
   const { port } = server.address() as AddressInfo
+  // Prometheus scrapes a listener of its own, not the API port (METRICS_PORT; README "Metrics").
+  let metricsServer: Server | undefined
+  if (config.METRICS_PORT !== undefined) {
+    metricsServer = await new Promise<Server>((resolve, reject) => {
+      const started = serve({ fetch: metricsApp(metrics.registry, config.METRICS_TOKEN).fetch, port: config.METRICS_PORT!, hostname: config.METRICS_HOST }, () => resolve(started as Server)) as Server
+      started.once('error', reject)
+    })
+    logger.info({ address: metricsServer.address() }, 'metrics listener')
+  }
   const gatewayUrl = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`
   process.stdout.write(
     renderBanner({
@@ -155,6 +167,7 @@ async function main(): Promise<void> {
     // keep-alive connections close now; whatever is still open after the deadline is cut.
     const forced = setTimeout(() => server.closeAllConnections(), SHUTDOWN_DRAIN_MS)
     forced.unref()
+    metricsServer?.close()
     server.close(() => {
       clearTimeout(forced)
       policyRuntime.stop()

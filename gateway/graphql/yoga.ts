@@ -1,7 +1,8 @@
 import { createYoga, type YogaServerInstance } from 'graphql-yoga'
-import { createRegistryLoaders, type Connectors, type RequestScope } from '../../connectors/index.js'
+import { createRegistryLoaders, type Connectors, type RequestScope, type UpstreamCall } from '../../connectors/index.js'
 import type { KeyedHash } from '../../policies/index.js'
 import type { Logger } from '../deps.js'
+import { noopMetrics, type Metrics } from '../metrics.js'
 import type { PolicyRuntime } from '../policy/index.js'
 import type { RateLimiter } from '../ratelimit/index.js'
 import type { GatewayContext, GatewayServerContext } from './context.js'
@@ -22,6 +23,8 @@ export interface GraphQLHandlerOptions {
   keyedHash?: KeyedHash
   /** Agency rate limits and quotas; absent: none enforced. */
   rateLimiter?: RateLimiter
+  /** Upstream calls are reported here as well as in the audit draft. @default none */
+  metrics?: Metrics
 }
 
 /**
@@ -33,6 +36,7 @@ export function createGraphQLHandler(
 ): YogaServerInstance<GatewayServerContext, GatewayContext> {
   // Every resolver wrapped once, here: the request's decision applies however a record is reached.
   const schema = guardSchema(buildGatewaySchema(options.connectors))
+  const metrics = options.metrics ?? noopMetrics
   return createYoga<GatewayServerContext, GatewayContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -47,7 +51,13 @@ export function createGraphQLHandler(
     logging: false,
     maskedErrors: { maskError: createMaskError(options.logger) },
     context: ({ request, requestId, audit }) => {
-      const scope: RequestScope = { requestId, signal: request.signal, ...(audit ? { recordCall: (call) => audit.calls.push(call) } : {}) }
+      const recordCall = audit
+        ? (call: UpstreamCall) => {
+            audit.calls.push(call)
+            metrics.upstream(call)
+          }
+        : (call: UpstreamCall) => metrics.upstream(call)
+      const scope: RequestScope = { requestId, signal: request.signal, recordCall }
       return { scope, loaders: createRegistryLoaders(options.connectors, scope) } as GatewayContext
     },
     plugins: [

@@ -6,6 +6,7 @@ import { sha256Hex } from '../audit/chain.js'
 import type { AuditKind } from '../audit/event.js'
 import type { AuditSink } from '../audit/sink.js'
 import type { Logger } from '../deps.js'
+import { noopMetrics, type Metrics } from '../metrics.js'
 import type { GatewayEnv } from '../env.js'
 import { ErrorCode, errorResponse } from '../errors.js'
 
@@ -16,6 +17,8 @@ export interface AccessLogOptions {
   /** Keyed hash of subjects (PINs, tax codes): the trail never holds them raw. */
   hash: KeyedHash
   logger: Logger
+  /** Request and audit-commit metrics. @default none */
+  metrics?: Metrics
   now?: () => Date
 }
 
@@ -31,6 +34,7 @@ const OPERATION_HASH_CACHE = 1024
  */
 export function accessLog(options: AccessLogOptions) {
   const now = options.now ?? (() => new Date())
+  const metrics = options.metrics ?? noopMetrics
   const operationHashes = new Map<string, string>()
   async function operationHash(text: string | undefined): Promise<string | undefined> {
     if (text === undefined) return undefined
@@ -75,8 +79,13 @@ export function accessLog(options: AccessLogOptions) {
             hash: options.hash,
             operationHash: await operationHash(draft.operation?.text),
           })
+          const recording = performance.now()
           await options.sink.record(event)
+          metrics.auditCommit((performance.now() - recording) / 1000, true)
+          metrics.request({ kind, agency: event.agency ?? 'none', decision: event.decision, code: event.code ?? 'none', status, seconds: (performance.now() - started) / 1000 })
         } catch (error) {
+          metrics.auditCommit(0, false)
+          metrics.request({ kind, agency: c.get('caller')?.agencyId ?? 'none', decision: 'failed', code: 'AUDIT_UNAVAILABLE', status: 503, seconds: (performance.now() - started) / 1000 })
           options.logger.error({ err: error, requestId: c.get('requestId') }, 'audit event not recorded: the response is withheld (AUDIT_UNAVAILABLE)')
           await c.res?.body?.cancel().catch(() => undefined)
           c.res = undefined

@@ -1,0 +1,216 @@
+/**
+ * `npm run bench` (DESIGN §8): the same query mix, connections and duration through
+ *   (a) bare graphql-yoga over buildGatewaySchema(connectors)
+ *   (b) the full gateway on embedded stores (memory rate limiter, PGlite audit)
+ *   (c) the full gateway on Redis + PostgreSQL (started here on 127.0.0.1; skipped if not installed)
+ *   (d) plain graphql-js `execute` with cached documents: the ceiling
+ * all over the sandbox registries (no artificial latency, their own process). Each target runs in
+ * a process of its own and autocannon loads it from this one. Prints req/s, p50, p99 and the
+ * ratios to (a) and (d); writes JSON into bench-results/. A benchmark: it asserts nothing.
+ *
+ *   npm run bench [-- --quick] [--duration s] [--warmup s] [--connections n] [--rounds n]
+ *                 [--targets a,b,c,d] [--flush-delay ms] [--cpu-prof]
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpus, loadavg } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import autocannon from 'autocannon'
+import { findPostgresBin, startPostgres, type PostgresService } from '../test/services/postgres.js'
+import { findRedisServer, startRedis, type RedisService } from '../test/services/redis.js'
+import { assertLoopback, repoRoot, startBenchServer, type BenchServer } from './bench/processes.js'
+import { buildMix, type MixEntry, type MixSubjects } from './bench/scenarios.js'
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    duration: { type: 'string' },
+    warmup: { type: 'string' },
+    connections: { type: 'string', default: '16' },
+    rounds: { type: 'string' },
+    targets: { type: 'string', default: 'a,b,c,d' },
+    'flush-delay': { type: 'string' },
+    'cpu-prof': { type: 'boolean', default: false },
+  },
+})
+const quick = values.quick!
+const DURATION = Number(values.duration ?? (quick ? 4 : 15))
+const WARMUP = Number(values.warmup ?? (quick ? 1 : 5))
+const CONNECTIONS = Number(values.connections)
+const ROUNDS = Number(values.rounds ?? (quick ? 2 : 3))
+const wanted = new Set(values.targets!.split(','))
+
+interface Target {
+  key: 'a' | 'b' | 'c' | 'd'
+  name: string
+  server: string
+  env?: Record<string, string>
+}
+
+interface Measure {
+  /** CPU time of the server process per request, µs (user + system, from /proc): robust to contention. */
+  cpuUs: number | null
+  rps: number
+  p50: number
+  p99: number
+  requests: number
+  non2xx: number
+  errors: number
+}
+
+/** User + system CPU of a process in ms, from /proc (Linux); null elsewhere. */
+function cpuMs(pid: number | undefined): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+    return (Number(fields[11]) + Number(fields[12])) * 10 // utime, stime in clock ticks (100 Hz)
+  } catch {
+    return null
+  }
+}
+
+async function measure(url: string, pid: number | undefined, requests: MixEntry[], tokens: Record<string, string> | undefined, duration: number): Promise<Measure> {
+  const before = cpuMs(pid)
+  const result = await load(url, requests, tokens, duration)
+  const after = cpuMs(pid)
+  return { ...result, cpuUs: before === null || after === null || !result.requests ? null : ((after - before) * 1000) / result.requests }
+}
+
+function load(url: string, requests: MixEntry[], tokens: Record<string, string> | undefined, duration: number): Promise<Omit<Measure, 'cpuUs'>> {
+  const base = assertLoopback(url)
+  return new Promise((resolve, reject) => {
+    autocannon(
+      {
+        url: new URL('/graphql', base).href,
+        connections: CONNECTIONS,
+        duration,
+        requests: requests.map((r) => ({
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...r.headers, ...(tokens ? { authorization: `Bearer ${tokens[r.agency]}` } : {}) },
+          body: r.body,
+        })),
+      },
+      (error, result) => {
+        if (error) return reject(error)
+        resolve({ rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, requests: result.requests.total, non2xx: result.non2xx, errors: result.errors + result.timeouts })
+      },
+    )
+  })
+}
+
+/** Each entry of the mix once, checked: data and no errors (the gateway grants every one). */
+async function check(url: string, mix: MixEntry[], tokens: Record<string, string> | undefined, label: string): Promise<void> {
+  for (const r of mix) {
+    const res = await fetch(new URL('/graphql', assertLoopback(url)), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...r.headers, ...(tokens ? { authorization: `Bearer ${tokens[r.agency]}` } : {}) },
+      body: r.body,
+    })
+    const body = (await res.json()) as { data?: unknown; errors?: unknown }
+    if (res.status !== 200 || body.errors || !body.data) throw new Error(`${label}: "${r.name}" answered ${res.status} ${JSON.stringify(body).slice(0, 400)}`)
+  }
+}
+
+function median(list: number[]): number {
+  const sorted = [...list].sort((x, y) => x - y)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+}
+
+async function main(): Promise<void> {
+  const started = Date.now()
+  const stoppers: Array<() => Promise<void>> = []
+  const notes: string[] = []
+  const results: Array<{ key: string; name: string; stores?: unknown; rounds: Measure[]; rps: number; cpuUs: number | null; p50: number; p99: number; rpsSpread: [number, number] }> = []
+  const load1 = loadavg()[0]!
+  try {
+    const profDir = join(repoRoot, 'bench-results', 'profiles')
+    if (values['cpu-prof']) mkdirSync(profDir, { recursive: true })
+    // One directory per process: node writes one profile per thread (tsx's loader thread too).
+    const profile = (name: string) => (values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${join(profDir, `${name}-${Date.now()}`)}`] : [])
+    const sandboxes = await startBenchServer<{ upstreams: Record<string, string>; subjects: MixSubjects }>('sandboxes', {}, profile('sandboxes'))
+    stoppers.push(sandboxes.stop)
+    for (const url of Object.values(sandboxes.info.upstreams)) assertLoopback(url)
+    const mix = buildMix(sandboxes.info.subjects)
+    const upstreamEnv = { BENCH_UPSTREAMS: JSON.stringify(sandboxes.info.upstreams) }
+    const flushEnv: Record<string, string> = values['flush-delay'] !== undefined ? { BENCH_FLUSH_DELAY_MS: values['flush-delay'] } : {}
+
+    const targets: Target[] = [
+      { key: 'a', name: 'bare graphql-yoga', server: 'yoga' },
+      { key: 'b', name: 'gateway, embedded (memory limiter, PGlite)', server: 'gateway', env: flushEnv },
+      { key: 'c', name: 'gateway, Redis + PostgreSQL', server: 'gateway', env: flushEnv },
+      { key: 'd', name: 'graphql-js execute, cached documents', server: 'graphql-js' },
+    ]
+    // All targets start first and the rounds interleave (a b c d, a b c d …): on a shared machine
+    // a burst of someone else's work then lands on every target alike, not on one of them.
+    const running: Array<{ target: Target; server: BenchServer<{ url: string; tokens?: Record<string, string>; stores?: unknown }>; rounds: Measure[] }> = []
+    const starting = targets
+      .filter((target) => wanted.has(target.key))
+      .map(async (target) => {
+        let env: Record<string, string> = { ...upstreamEnv, ...target.env }
+        if (target.key === 'c') {
+          if (!findRedisServer() || !findPostgresBin()) {
+            notes.push('(c) skipped: redis-server or PostgreSQL is not installed (apt-get install redis-server postgresql)')
+            return null
+          }
+          const [redis, postgres] = (await Promise.all([startRedis(), startPostgres()])) as [RedisService, PostgresService]
+          stoppers.push(redis.stop, postgres.stop)
+          env = { ...env, REDIS_URL: redis.url, DATABASE_URL: postgres.url }
+        }
+        const server = await startBenchServer<{ url: string; tokens?: Record<string, string>; stores?: unknown }>(target.server, env, profile(target.key))
+        stoppers.push(server.stop)
+        await check(server.info.url, mix, server.info.tokens, `(${target.key}) ${target.name}`)
+        return { target, server, rounds: [] as Measure[] }
+      })
+    // Started side by side (start-up is most of a quick run); every one started is stopped below.
+    const settled = await Promise.allSettled(starting)
+    const failed = settled.find((r) => r.status === 'rejected')
+    if (failed) throw (failed as PromiseRejectedResult).reason
+    for (const r of settled) if (r.status === 'fulfilled' && r.value) running.push(r.value)
+    process.stdout.write(`${running.length} targets up; each: warm-up ${WARMUP}s, then ${ROUNDS} interleaved rounds × ${DURATION}s at ${CONNECTIONS} connections\n`)
+    for (const { server } of running) await load(server.info.url, mix, server.info.tokens, WARMUP)
+    for (let i = 0; i < ROUNDS; i++) {
+      for (const run of running) {
+        const m = await measure(run.server.info.url, run.server.child.pid, mix, run.server.info.tokens, DURATION)
+        run.rounds.push(m)
+        process.stdout.write(`  round ${i + 1} (${run.target.key}) ${m.rps.toFixed(0)} req/s, ${m.cpuUs?.toFixed(0) ?? '?'} µs CPU/req, load average ${loadavg()[0]!.toFixed(2)}\n`)
+      }
+    }
+    for (const { target, server, rounds } of running) {
+      const bad = rounds.reduce((n, r) => n + r.non2xx + r.errors, 0)
+      if (bad) notes.push(`(${target.key}) ${bad} requests failed or answered non-2xx under load`)
+      const rps = rounds.map((r) => r.rps)
+      const stores = server.info.stores
+      results.push({ key: target.key, name: target.name, ...(stores ? { stores } : {}), rounds, rps: median(rps), cpuUs: rounds.every((r) => r.cpuUs !== null) ? median(rounds.map((r) => r.cpuUs!)) : null, p50: median(rounds.map((r) => r.p50)), p99: median(rounds.map((r) => r.p99)), rpsSpread: [Math.min(...rps), Math.max(...rps)] })
+    }
+  } finally {
+    for (const stop of stoppers.reverse()) await stop().catch(() => undefined)
+  }
+
+  const a = results.find((r) => r.key === 'a')
+  const d = results.find((r) => r.key === 'd')
+  const ratio = (x: number, of?: { rps: number }) => (of ? (x / of.rps).toFixed(2) : '–')
+  // CPU per request in the server: what the throughput ratio would be on a quiet machine with the
+  // server CPU-bound (the same time in a's process buys (a)'s cost ÷ this target's cost requests).
+  const cpuRatio = (r: { cpuUs: number | null }, of?: { cpuUs: number | null }) => (of?.cpuUs && r.cpuUs ? (of.cpuUs / r.cpuUs).toFixed(2) : '–')
+  const lines = [
+    `| target | req/s | spread | p50 ms | p99 ms | ÷ (a) | ÷ (d) | CPU µs/req | (a) CPU ÷ this |`,
+    `|---|---:|---:|---:|---:|---:|---:|---:|---:|`,
+    ...results.map((r) => `| (${r.key}) ${r.name} | ${r.rps.toFixed(0)} | ${r.rpsSpread[0].toFixed(0)}–${r.rpsSpread[1].toFixed(0)} | ${r.p50} | ${r.p99} | ${ratio(r.rps, a)} | ${ratio(r.rps, d)} | ${r.cpuUs?.toFixed(0) ?? '–'} | ${cpuRatio(r, a)} |`),
+  ]
+  const load2 = loadavg()[0]!
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, ${CONNECTIONS} connections, ${ROUNDS} interleaved rounds × ${DURATION}s per target after ${WARMUP}s warm-up, load average ${load1.toFixed(2)} → ${load2.toFixed(2)}`
+  process.stdout.write(`\n${lines.join('\n')}\n\n${machine}\n${notes.map((n) => `note: ${n}\n`).join('')}total ${((Date.now() - started) / 1000).toFixed(0)} s\n`)
+  const dir = join(repoRoot, 'bench-results')
+  mkdirSync(dir, { recursive: true })
+  const file = join(dir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`)
+  writeFileSync(file, `${JSON.stringify({ at: new Date().toISOString(), machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, loadavg: [load1, load2] }, settings: { quick, connections: CONNECTIONS, duration: DURATION, warmup: WARMUP, rounds: ROUNDS }, results, notes }, null, 2)}\n`)
+  process.stdout.write(`written ${file}\n`)
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`)
+    process.exit(1)
+  },
+)

@@ -1,0 +1,56 @@
+/**
+ * The bench's child processes: each target is `server.ts <target>` in its own process, ready when
+ * it prints `BENCH_READY <json>`. Every process started here is stopped by `stop()`, and by an
+ * exit hook if the runner dies first.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { killAndWait } from '../../test/services/process.js'
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
+const live = new Set<ChildProcess>()
+process.on('exit', () => {
+  for (const child of live) child.kill('SIGKILL')
+})
+
+export interface BenchServer<T> {
+  child: ChildProcess
+  info: T
+  stop(): Promise<void>
+}
+
+/** The only host the bench loads: it never sends traffic anywhere but this machine's loopback. */
+export function assertLoopback(url: string): URL {
+  const parsed = new URL(url)
+  if (parsed.hostname !== '127.0.0.1') throw new Error(`refusing to load ${url}: the bench only targets servers on 127.0.0.1`)
+  return parsed
+}
+
+export async function startBenchServer<T>(target: string, env: Record<string, string>, extraNodeArgs: string[] = [], timeoutMs = 90_000): Promise<BenchServer<T>> {
+  const child = spawn(process.execPath, [...extraNodeArgs, '--import', 'tsx', join(repoRoot, 'load-tests', 'bench', 'server.ts'), target], {
+    cwd: repoRoot,
+    env: { ...process.env, NODE_ENV: 'production', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  live.add(child)
+  child.once('exit', () => live.delete(child))
+  let out = ''
+  let err = ''
+  child.stdout!.on('data', (chunk) => (out += chunk))
+  child.stderr!.on('data', (chunk) => (err += chunk))
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) await killAndWait(child, 'SIGTERM')
+    live.delete(child)
+  }
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const line = out.split('\n').find((l) => l.startsWith('BENCH_READY '))
+    if (line) return { child, info: JSON.parse(line.slice('BENCH_READY '.length)) as T, stop }
+    if (Date.now() > deadline || child.exitCode !== null) {
+      await stop()
+      throw new Error(`bench server ${target} did not start:\n${out}\n${err}`)
+    }
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
