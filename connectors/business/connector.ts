@@ -191,5 +191,5 @@ export function createBusinessConnector(options: BusinessConnectorOptions): Busi
   }
 
   const core = { enterprise, enterprisesByCode, search }
-  return { name: 'business', ...core, resolvers: createBusinessResolvers(core), createLoaders, health }
+  return { name: 'business', ...core, resolvers: createBusinessResolvers(core), createLoaders, health, circuit: () => upstream.circuit() }
 }

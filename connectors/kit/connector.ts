@@ -1,6 +1,7 @@
 import type { IResolvers } from '@graphql-tools/utils'
 import type { ConnectorName } from './connector-error.js'
 import type { RegistryLoaders } from './loaders.js'
+import type { CircuitStateName } from './resilience.js'
 import type { RequestScope } from './upstream-fetch.js'
 
 /** What resolvers see of the GraphQL context: the request scope and the batch loaders. */
@@ -25,4 +26,6 @@ export interface RegistryConnector<L extends Partial<RegistryLoaders> = Partial<
   createLoaders(scope: RequestScope): L
   /** A cheap probe for `/readyz`. Never throws. */
   health(signal?: AbortSignal): Promise<HealthReport>
+  /** The circuit breaker's state of this registry's client (`closed` when resilience is off). */
+  circuit(): CircuitStateName
 }

@@ -176,5 +176,5 @@ export function createLandConnector(options: LandConnectorOptions): LandConnecto
   }
 
   const queries: LandQueries = { parcel, parcelsByHolders, parcelsByCommune }
-  return { name: 'land', ...queries, resolvers: createLandResolvers(queries), createLoaders, health }
+  return { name: 'land', ...queries, resolvers: createLandResolvers(queries), createLoaders, health, circuit: () => soap.circuit() }
 }

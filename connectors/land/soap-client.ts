@@ -1,4 +1,4 @@
-import type { ResilienceOptions } from '../kit/index.js'
+import type { CircuitStateName, ResilienceOptions } from '../kit/index.js'
 import type { z } from 'zod'
 import { ConnectorError, createUpstream, parseUpstream, type RequestScope } from '../kit/index.js'
 import {
@@ -22,6 +22,8 @@ export interface SoapClientOptions {
 }
 
 export interface SoapClient {
+  /** The circuit breaker's state of this registry's client. */
+  circuit(): CircuitStateName
   /**
    * Calls one operation and returns the envelope parsed by `schema`. `name` labels the call in
    * audit and metrics. Faults, non-XML and payloads that do not fit throw `ConnectorError`.
@@ -101,7 +103,7 @@ export function createSoapClient(options: SoapClientOptions): SoapClient {
     return parseUpstream('land', schema, doc, path)
   }
 
-  return { call }
+  return { call, circuit: () => upstream.circuit() }
 }
 
 /** A 404 means no service at that address (a wrong base URL): the registry is unreachable. */

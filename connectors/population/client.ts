@@ -82,6 +82,8 @@ export function createPopulationClient(options: PopulationClientOptions) {
   })
 
   return {
+    /** The circuit breaker's state of this registry's client. */
+    circuit: () => upstream.circuit(),
     /** `GET /api/v1/cong-dan/{SoDinhDanh}` → the raw CongDan, or null. */
     async citizen(pin: string, scope: RequestScope): Promise<RawRecords | null> {
       const path = `/api/v1/cong-dan/${encodeURIComponent(pin)}`

@@ -155,6 +155,7 @@ export function createPopulationConnector(options: PopulationConnectorOptions): 
         household: new DataLoader<string, Household | null>((ids) => operations.households(ids, scope), { cache: true, maxBatchSize }),
       }
     },
+    circuit: () => client.circuit(),
     async health(signal) {
       const started = performance.now()
       try {

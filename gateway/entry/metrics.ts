@@ -18,8 +18,10 @@ export interface PromMetricsOptions {
   registry?: Registry
   /** The audit writer's queue and health, read at scrape time. */
   auditStatus?: () => AuditWriterStatus
-  /** The rate limiter's failover state (the gateway's one circuit so far), read at scrape time. */
+  /** The rate limiter's failover state, read at scrape time. */
   rateLimiter?: () => { kind: string; degraded: boolean }
+  /** Each registry's circuit breaker state, read at scrape time. */
+  registryCircuits?: () => Array<{ name: string; state: string }>
   /** Node's process metrics (CPU, heap, event-loop lag). @default true */
   processMetrics?: boolean
 }
@@ -38,22 +40,24 @@ export function createPromMetrics(options: PromMetricsOptions = {}): PromMetrics
   const rateLimits = new Counter({ name: 'lgsp_rate_limit_decisions_total', help: 'Rate-limit decisions on /graphql, by agency, result and scope (shared: Redis; local: this instance)', labelNames: ['agency', 'result', 'scope'] as const, registers: [registry] })
   const commitSeconds = new Histogram({ name: 'lgsp_audit_commit_wait_seconds', help: "How long a request waited for its audit event's group commit", buckets: COMMIT_BUCKETS, registers: [registry] })
   const commitFailures = new Counter({ name: 'lgsp_audit_commit_failures_total', help: 'Audit events that could not be committed (the response became 503)', registers: [registry] })
-  const { auditStatus, rateLimiter } = options
+  const { auditStatus, rateLimiter, registryCircuits } = options
   if (auditStatus) {
     new Gauge({ name: 'lgsp_audit_queue_depth', help: 'Audit events waiting for a commit', registers: [registry], collect() { this.set(auditStatus().queued) } })
     new Gauge({ name: 'lgsp_audit_healthy', help: '1 while audit commits succeed, 0 from a failed commit until the next success', registers: [registry], collect() { this.set(auditStatus().healthy ? 1 : 0) } })
     new Gauge({ name: 'lgsp_audit_last_commit_seconds', help: 'Duration of the last audit commit (one transaction)', registers: [registry], collect() { this.set((auditStatus().lastCommitMs ?? 0) / 1000) } })
   }
-  if (rateLimiter) {
-    // No circuit breaker on the registries yet: the rate limiter's Redis failover is the one circuit.
+  if (rateLimiter || registryCircuits) {
     new Gauge({
       name: 'lgsp_circuit_open',
-      help: '1 while a circuit is open (rate-limiter: Redis unanswered, limits enforced per instance)',
+      help: '1 while a circuit is open (registry:<name>: calls refused at once; rate-limiter: Redis unanswered, limits per instance)',
       labelNames: ['circuit'] as const,
       registers: [registry],
       collect() {
-        const state = rateLimiter()
-        this.set({ circuit: `rate-limiter:${state.kind}` }, state.degraded ? 1 : 0)
+        if (rateLimiter) {
+          const state = rateLimiter()
+          this.set({ circuit: `rate-limiter:${state.kind}` }, state.degraded ? 1 : 0)
+        }
+        for (const circuit of registryCircuits?.() ?? []) this.set({ circuit: `registry:${circuit.name}` }, circuit.state === 'closed' ? 0 : 1)
       },
     })
   }

@@ -102,7 +102,10 @@ async function main(): Promise<void> {
     await auditWriter.record(actionEvent({ kind: 'policy.applied', actor: `gateway:${applied.author}`, instance: instanceName(config), detail: { version: applied.version, author: applied.author } }))
   }
   const rateLimiter = createNodeRateLimiter(config, nodeIdentity.identity.store, logger)
-  const metrics = createPromMetrics({ auditStatus: () => auditWriter.status(), rateLimiter: () => ({ kind: rateLimiter.kind, degraded: 'degraded' in rateLimiter ? rateLimiter.degraded : false }) })
+  const metrics = createPromMetrics({
+    auditStatus: () => auditWriter.status(),
+    registryCircuits: () => Object.values(connectors).map((connector) => ({ name: connector.name, state: connector.circuit() })),
+    rateLimiter: () => ({ kind: rateLimiter.kind, degraded: 'degraded' in rateLimiter ? rateLimiter.degraded : false }) })
   const app = createGateway({
     connectors,
     identity: nodeIdentity.identity,

@@ -1,9 +1,10 @@
 /**
  * Operators: upstream health — a live probe of each registry (latency) and, from the audit
- * trail's connector summaries of the last 15 minutes, calls and error rate. The connectors have
- * no circuit breaker yet, so that column says so rather than inventing a state.
+ * trail's connector summaries of the last 15 minutes, calls and error rate, and the state of each
+ * registry's circuit breaker in this instance.
  */
 import { Hono } from 'hono'
+import type { CircuitStateName } from '../../../connectors/index.js'
 import type { ConsoleEnv, ConsoleOptions } from './env.js'
 import { auditAction } from './session.js'
 import { Page } from './views/layout.js'
@@ -38,7 +39,7 @@ export function healthRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
                     <td>{Math.round(probe.latencyMs)}</td>
                     <td>{stat?.calls ?? 0}</td>
                     <td>{stat && stat.calls > 0 ? `${((100 * stat.failures) / stat.calls).toFixed(1)} %` : '—'}</td>
-                    <td>{t.health.none}</td>
+                    <td class={connector.circuit() === 'closed' ? 'ok' : 'bad'}>{t.health.states[connector.circuit() as CircuitStateName]}</td>
                   </tr>
                 )
               })}

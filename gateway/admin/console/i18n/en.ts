@@ -81,7 +81,7 @@ export const en: Dictionary = {
     maskedResult: 'Result (masks applied)',
     grants: 'Grants / mask',
   },
-  health: { title: 'Upstream registry health', registry: 'Registry', ok: 'OK', down: 'Failing', latency: 'Latency (ms)', calls: 'Calls, 15 min', errorRate: 'Error rate', circuit: 'Circuit', none: 'none' },
+  health: { title: 'Upstream registry health', registry: 'Registry', ok: 'OK', down: 'Failing', latency: 'Latency (ms)', calls: 'Calls, 15 min', errorRate: 'Error rate', circuit: 'Circuit', none: 'none', states: { closed: 'closed (normal)', open: 'open (refused at once)', 'half-open': 'half-open (probing)', isolated: 'isolated' } },
   audit: {
     title: 'Audit log',
     filter: 'Filter',

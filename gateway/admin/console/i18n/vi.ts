@@ -79,7 +79,7 @@ export const vi = {
     maskedResult: 'Kết quả (đã áp dụng mặt nạ)',
     grants: 'Quyền / mặt nạ',
   },
-  health: { title: 'Tình trạng kết nối nguồn dữ liệu', registry: 'Nguồn', ok: 'Tốt', down: 'Lỗi', latency: 'Độ trễ (ms)', calls: 'Lượt gọi 15 phút', errorRate: 'Tỷ lệ lỗi', circuit: 'Ngắt mạch', none: 'không có' },
+  health: { title: 'Tình trạng kết nối nguồn dữ liệu', registry: 'Nguồn', ok: 'Tốt', down: 'Lỗi', latency: 'Độ trễ (ms)', calls: 'Lượt gọi 15 phút', errorRate: 'Tỷ lệ lỗi', circuit: 'Ngắt mạch', none: 'không có', states: { closed: 'đóng (bình thường)', open: 'mở (từ chối ngay)', 'half-open': 'đang thử lại', isolated: 'cô lập' } },
   audit: {
     title: 'Nhật ký truy cập',
     filter: 'Lọc',
