@@ -27,6 +27,7 @@ import {
   isObjectType,
   Kind,
   parse,
+  visit,
   type DirectiveNode,
   type FieldNode,
   type FragmentDefinitionNode,
@@ -37,6 +38,7 @@ import {
   type SelectionSetNode,
 } from 'graphql'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { QUERY_LIMITS } from '../../gateway/graphql/plugins/use-query-limits.js'
 import type { Grant } from '../../policies/index.js'
 import { typeDefs } from '../../schemas/index.js'
 import { createTestGateway, type GraphQLResponse, type TestGateway } from '../harness.js'
@@ -618,6 +620,20 @@ async function check(context: Context, operation: Operation, stats: Stats): Prom
   const res: GraphQLResponse = await gw.graphql(query, variables, headers)
   const describeCase = () => `\nquery: ${query}\nvariables: ${JSON.stringify(variables)}\nheaders: ${JSON.stringify(headers)}\nresponse (${res.status}): ${JSON.stringify(res.body).slice(0, 2000)}`
   stats.runs++
+
+  // An operation past the shape limits (graphql-armor: aliases) is refused before any policy work,
+  // whatever it asks: that must be a QUERY_TOO_COMPLEX with no data and no registry call.
+  let aliases = 0
+  visit(document, { Field: (node) => void (node.alias ? aliases++ : undefined) })
+  if (aliases > QUERY_LIMITS.maxAliases) {
+    stats.refused.QUERY_TOO_COMPLEX = (stats.refused.QUERY_TOO_COMPLEX ?? 0) + 1
+    const problems: string[] = []
+    if (res.body.errors?.[0]?.extensions?.code !== 'QUERY_TOO_COMPLEX') problems.push(`${aliases} aliases, yet not refused as QUERY_TOO_COMPLEX`)
+    if ((res.body.data ?? null) !== null) problems.push('data returned past the alias limit')
+    if (hits() !== 0) problems.push(`${hits()} registry call(s) past the alias limit`)
+    if (problems.length) throw new Error(`${problems.join('; ')}${describeCase()}`)
+    return
+  }
 
   if (notAllowed.length > 0) {
     const code = res.body.errors?.[0]?.extensions?.code
