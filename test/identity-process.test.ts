@@ -3,7 +3,7 @@
  * a client process holding only its private key, and `lgsp keys rotate` run while under load.
  */
 import { execFile } from 'node:child_process'
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -11,16 +11,13 @@ import { importJWK, SignJWT, decodeProtectedHeader, type JWK } from 'jose'
 import { readFile } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { repoRoot as root, startGatewayProcess, type GatewayProcess } from './gateway-process.js'
+import { policiesWithLiftedTaxLimit } from './policy/lifted-policies.js'
 
 const run = promisify(execFile)
 const dataDir = mkdtempSync(join(tmpdir(), 'lgsp-identity-'))
 // The rotation test drives the tax office as fast as four workers can: far past its sandbox rate
 // limit, which is not what it checks. A copy of the policies lifts that agency's limit.
-const policiesDir = join(dataDir, 'policies')
-cpSync(join(root, 'policies', 'agencies'), join(policiesDir, 'agencies'), { recursive: true })
-cpSync(join(root, 'policies', 'purposes.yaml'), join(policiesDir, 'purposes.yaml'))
-const taxOffice = join(policiesDir, 'agencies', 'thue-ha-noi.yaml')
-writeFileSync(taxOffice, readFileSync(taxOffice, 'utf8').replace(/^limits: .*$/m, 'limits: { rate: { perMinute: 1000000, burst: 1000000 } }'))
+const policiesDir = policiesWithLiftedTaxLimit(dataDir)
 const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', DATA_DIR: dataDir, POLICIES_DIR: policiesDir, PORT: '0', SANDBOX_CITIZENS: '600', SANDBOX_PARCELS: '200', SANDBOX_ENTERPRISES: '150' }
 let gateway: GatewayProcess | undefined
 let url: string

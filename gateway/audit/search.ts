@@ -58,6 +58,23 @@ function decodeCursor(value: string): Cursor {
   throw new AuditQueryError('cursor is not one this API returned')
 }
 
+interface PageRow {
+  writer: string
+  seq: number
+  at: Date
+  body: string
+}
+
+/** Rows fetched with `limit + 1`: the first `limit`, mapped, and a cursor after the last when more exist. */
+function keysetPage<T>(rows: PageRow[], limit: number, map: (event: AuditEvent) => T): { items: T[]; nextCursor?: string } {
+  const page = rows.slice(0, limit)
+  const last = page[page.length - 1]
+  return {
+    items: page.map((row) => map(JSON.parse(row.body) as AuditEvent)),
+    ...(rows.length > limit && last ? { nextCursor: encodeCursor({ at: last.at.toISOString(), writer: last.writer, seq: last.seq }) } : {}),
+  }
+}
+
 export class AuditQueryError extends Error {
   override name = AuditQueryError.name
 }
@@ -103,13 +120,8 @@ export async function searchAudit(db: Queryable, query: ParsedQuery, hash: (valu
   }
   const sql = `select writer, seq, at, body from audit_events ${where.length ? `where ${where.join(' and ')}` : ''}
     order by at desc, writer desc, seq desc limit ${bind(query.limit + 1)}`
-  const rows = await db.query<{ writer: string; seq: number; at: Date; body: string }>(sql, params)
-  const page = rows.slice(0, query.limit)
-  const last = page[page.length - 1]
-  return {
-    events: page.map((row) => JSON.parse(row.body) as AuditEvent),
-    ...(rows.length > query.limit && last ? { nextCursor: encodeCursor({ at: last.at.toISOString(), writer: last.writer, seq: last.seq }) } : {}),
-  }
+  const { items, nextCursor } = keysetPage(await db.query<PageRow>(sql, params), query.limit, (event) => event)
+  return { events: items, ...(nextCursor ? { nextCursor } : {}) }
 }
 
 export interface HistoryEntry {
@@ -135,27 +147,20 @@ export async function accessHistory(db: Queryable, subjectHash: string, now: Dat
     cursorClause = 'and (at, writer, seq) < ($3::timestamptz, $4, $5)'
   }
   params.push(options.limit + 1)
-  const rows = await db.query<{ writer: string; seq: number; at: Date; body: string }>(
+  const rows = await db.query<PageRow>(
     `select writer, seq, at, body from audit_events
      where subjects @> array[$1]::text[] and kind = 'access.graphql' and decision in ('granted', 'partial')
        and (withheld_until is null or withheld_until <= $2::timestamptz) ${cursorClause}
      order by at desc, writer desc, seq desc limit $${params.length}`,
     params,
   )
-  const page = rows.slice(0, options.limit)
-  const last = page[page.length - 1]
-  return {
-    entries: page.map((row) => {
-      const event = JSON.parse(row.body) as AuditEvent
-      return {
-        at: event.at,
-        ...(event.agency ? { agency: event.agency } : {}),
-        ...(event.purpose ? { purpose: event.purpose } : {}),
-        decision: event.decision,
-        fields: (event.coordinates?.returned ?? []).filter((c) => !c.startsWith('Query.')),
-        requestId: event.requestId,
-      }
-    }),
-    ...(rows.length > options.limit && last ? { nextCursor: encodeCursor({ at: last.at.toISOString(), writer: last.writer, seq: last.seq }) } : {}),
-  }
+  const { items, nextCursor } = keysetPage(rows, options.limit, (event): HistoryEntry => ({
+    at: event.at,
+    ...(event.agency ? { agency: event.agency } : {}),
+    ...(event.purpose ? { purpose: event.purpose } : {}),
+    decision: event.decision,
+    fields: (event.coordinates?.returned ?? []).filter((c) => !c.startsWith('Query.')),
+    requestId: event.requestId,
+  }))
+  return { entries: items, ...(nextCursor ? { nextCursor } : {}) }
 }

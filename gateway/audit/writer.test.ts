@@ -225,7 +225,7 @@ describe('when the store fails', () => {
 
 describe('retention', () => {
   it('removes old events only up to a signed checkpoint; the rest still verifies; a cut younger than the minimum is reported', async () => {
-    const { db, jwks, writer } = await closedTrail()
+    const { db, jwks } = await closedTrail()
     // Everything is "old" for a cutoff an hour ahead: cut through the final checkpoint (seq 20).
     const tooFar = await applyRetention(db, new Date(Date.now() + 3_600_000))
     expect(tooFar).toMatchObject({ chains: 1, deleted: 20 })
@@ -251,7 +251,6 @@ describe('retention', () => {
     const after = await verifyAuditTrail(second.db, { jwks: second.jwks, minRetentionMs: 0 })
     expect(after.problems[0]!.message).toMatch(/events before seq 13 are missing/)
     await second.db.close()
-    void writer
   })
 })
 

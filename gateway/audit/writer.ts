@@ -13,6 +13,7 @@
  * one this writer produced.
  */
 import type { Logger } from '../deps.js'
+import { unrefTimer } from '../shared-store/index.js'
 import type { Database } from '../store/index.js'
 import { GENESIS_HASH, linkBatch, type Sha256 } from './chain.js'
 import { canonicalJson } from './canonical.js'
@@ -145,7 +146,7 @@ export function createAuditWriter(options: AuditWriterOptions): AuditWriter {
   const checkpointTimer = setInterval(() => {
     if (chain.sinceCheckpoint > 0 && now() - chain.lastCheckpointAt >= checkpointIntervalMs) kick(0)
   }, Math.max(50, Math.floor(checkpointIntervalMs / 2)))
-  ;(checkpointTimer as { unref?: () => void }).unref?.()
+  unrefTimer(checkpointTimer)
 
   function kick(delay: number): void {
     if (running || scheduled) return

@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import type { KeyedHash } from '../../policies/index.js'
-import { accessHistory } from '../audit/search.js'
+import { accessHistory, AuditQueryError } from '../audit/search.js'
 import type { GatewayEnv } from '../env.js'
 import { errorResponse } from '../errors.js'
 import type { PolicyRuntime } from '../policy/index.js'
@@ -40,7 +40,7 @@ export function accessHistoryRoutes(options: AccessHistoryOptions): Hono<Gateway
     try {
       page = await accessHistory(options.reader, options.hash(pin), now(), { limit: Number(limitParam), ...(cursor ? { cursor } : {}) })
     } catch (error) {
-      if ((error as Error).name === 'AuditQueryError') return errorResponse(c, 'BAD_USER_INPUT', (error as Error).message)
+      if (error instanceof AuditQueryError) return errorResponse(c, 'BAD_USER_INPUT', error.message)
       throw error
     }
     const active = options.policies.current()

@@ -8,7 +8,7 @@ import {
   type RateLimiter,
   type RateLimiterPing,
 } from './rate-limiter.js'
-import { sweepExpired } from '../shared-store/index.js'
+import { positiveInteger, sweepExpired, unrefTimer } from '../shared-store/index.js'
 
 export interface MemoryRateLimiterOptions {
   /** Clock in milliseconds, for tests. @default Date.now */
@@ -39,8 +39,8 @@ export class MemoryRateLimiter implements RateLimiter {
 
   constructor(options: MemoryRateLimiterOptions = {}) {
     this.#now = options.now ?? Date.now
-    this.#maxEntries = positive('maxEntries', options.maxEntries, 100_000)
-    this.#timer = setInterval(() => this.sweep(), positive('sweepIntervalMs', options.sweepIntervalMs, 30_000))
+    this.#maxEntries = positiveInteger('MemoryRateLimiter', 'maxEntries', options.maxEntries, 100_000)
+    this.#timer = setInterval(() => this.sweep(), positiveInteger('MemoryRateLimiter', 'sweepIntervalMs', options.sweepIntervalMs, 30_000))
     unrefTimer(this.#timer)
   }
 
@@ -105,14 +105,4 @@ export class MemoryRateLimiter implements RateLimiter {
  */
 export function createMemoryRateLimiter(options?: MemoryRateLimiterOptions): MemoryRateLimiter {
   return new MemoryRateLimiter(options)
-}
-
-function positive(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback
-  if (!Number.isSafeInteger(value) || value <= 0) throw new TypeError(`MemoryRateLimiter ${name} must be a positive integer`)
-  return value
-}
-
-function unrefTimer(timer: unknown): void {
-  if (typeof timer === 'object' && timer !== null && 'unref' in timer && typeof timer.unref === 'function') timer.unref()
 }

@@ -7,4 +7,4 @@ export {
   type SharedStore,
   type SharedStorePing,
 } from './shared-store.js'
-export { createMemorySharedStore, MemorySharedStore, sweepExpired, type MemorySharedStoreOptions } from './memory.js'
+export { createMemorySharedStore, MemorySharedStore, positiveInteger, sweepExpired, unrefTimer, type MemorySharedStoreOptions } from './memory.js'

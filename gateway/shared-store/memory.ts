@@ -33,8 +33,8 @@ export class MemorySharedStore implements SharedStore {
   constructor(options: MemorySharedStoreOptions = {}) {
     this.#now = options.now ?? Date.now
     this.#prefix = checkPrefix(options.prefix)
-    this.#maxEntries = positiveInteger('maxEntries', options.maxEntries, 1_000_000)
-    const sweepIntervalMs = positiveInteger('sweepIntervalMs', options.sweepIntervalMs, 30_000)
+    this.#maxEntries = positiveInteger('MemorySharedStore', 'maxEntries', options.maxEntries, 1_000_000)
+    const sweepIntervalMs = positiveInteger('MemorySharedStore', 'sweepIntervalMs', options.sweepIntervalMs, 30_000)
     this.#timer = setInterval(() => this.sweep(), sweepIntervalMs)
     unrefTimer(this.#timer)
   }
@@ -93,14 +93,15 @@ export function createMemorySharedStore(options?: MemorySharedStoreOptions): Mem
   return new MemorySharedStore(options)
 }
 
-function positiveInteger(name: string, value: number | undefined, fallback: number): number {
+/** Checks an adapter option: a positive integer, or the fallback when absent. */
+export function positiveInteger(owner: string, name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback
-  if (!Number.isSafeInteger(value) || value <= 0) throw new TypeError(`MemorySharedStore ${name} must be a positive integer`)
+  if (!Number.isSafeInteger(value) || value <= 0) throw new TypeError(`${owner} ${name} must be a positive integer`)
   return value
 }
 
 /** Node timers have `unref`, browser and Workers timers do not: call it only where it exists. */
-function unrefTimer(timer: unknown): void {
+export function unrefTimer(timer: unknown): void {
   if (typeof timer === 'object' && timer !== null && 'unref' in timer && typeof timer.unref === 'function') {
     timer.unref()
   }

@@ -7,23 +7,20 @@
  *   back, service resumes without a restart.
  */
 import { execFile } from 'node:child_process'
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { repoRoot as root, startGatewayProcess, type GatewayProcess } from '../gateway-process.js'
+import { policiesWithLiftedTaxLimit } from '../policy/lifted-policies.js'
 import { startPostgres, type PostgresService } from '../services/postgres.js'
 
 const work = mkdtempSync(join(tmpdir(), 'lgsp-audit-'))
 // The shipped policies, with the tax office's rate limit lifted: these tests load the gateway far
 // past it, and a 429 would not be "a 200 with data" (rate limits have their own tests).
-const policiesDir = join(work, 'policies')
-cpSync(join(root, 'policies', 'agencies'), join(policiesDir, 'agencies'), { recursive: true })
-cpSync(join(root, 'policies', 'purposes.yaml'), join(policiesDir, 'purposes.yaml'))
-const taxOffice = join(policiesDir, 'agencies', 'thue-ha-noi.yaml')
-writeFileSync(taxOffice, readFileSync(taxOffice, 'utf8').replace(/^limits: .*$/m, 'limits: { rate: { perMinute: 1000000, burst: 1000000 } }'))
+const policiesDir = policiesWithLiftedTaxLimit(work)
 let server: PostgresService
 let env: Record<string, string>
 let dbUrl = ''
