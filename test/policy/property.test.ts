@@ -623,8 +623,11 @@ async function check(context: Context, operation: Operation, stats: Stats): Prom
 
   // An operation past the shape limits (graphql-armor: aliases) is refused before any policy work,
   // whatever it asks: that must be a QUERY_TOO_COMPLEX with no data and no registry call.
+  // Counted as graphql-armor counts them: an alias of `__typename` (or named `__typename`) is
+  // on its allow-list, costs nothing to resolve, and is bounded by the token limit anyway.
   let aliases = 0
-  visit(document, { Field: (node) => void (node.alias ? aliases++ : undefined) })
+  const counts = (node: FieldNode) => node.alias !== undefined && node.alias.value !== '__typename' && node.name.value !== '__typename'
+  visit(document, { Field: (node) => void (counts(node) ? aliases++ : undefined) })
   if (aliases > QUERY_LIMITS.maxAliases) {
     stats.refused.QUERY_TOO_COMPLEX = (stats.refused.QUERY_TOO_COMPLEX ?? 0) + 1
     const problems: string[] = []
