@@ -48,6 +48,10 @@ export function createGraphQLHandler(
     // send cross-origin without a preflight, and no CORS echo of the caller's Origin.
     cors: false,
     multipart: false,
+    // The app's body limit (gateway/http/body-limit.ts) has already decided before Yoga runs.
+    // Yoga's own check would read `request.body`, forcing the Node adapter to wrap the socket in
+    // web streams on every request (a measured cost, issue #9) to count bytes a second time.
+    maxRequestBodySize: false,
     logging: false,
     maskedErrors: { maskError: createMaskError(options.logger) },
     context: ({ request, requestId, audit }) => {
