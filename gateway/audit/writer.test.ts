@@ -9,6 +9,7 @@ import { migrate, type Database } from '../store/index.js'
 import { openPglite } from '../store/pglite.js'
 import { openPostgres } from '../store/postgres.js'
 import { applyRetention, AuditUnavailableError, createAuditWriter, CSV_COLUMNS, csvField, csvRow, jsonlRow, verifyAuditTrail } from './index.js'
+import { groupCommitDelay } from './writer.js'
 
 let server: PostgresService
 beforeAll(async () => {
@@ -47,6 +48,9 @@ describe.each(adapters)('audit writer on $name', (adapter) => {
     await writer.close()
     const chains = await db.query<{ writer: string; n: number; max: number }>('select writer, count(*)::int8 as n, max(seq) as max from audit_events group by writer')
     expect(chains).toEqual([{ writer: writer.writer, n: 500, max: 500 }])
+    // Group commit: far fewer transactions than events.
+    expect(writer.status()).toMatchObject({ committed: 500 })
+    expect(writer.status().transactions).toBeLessThan(100)
     const report = await verifyAuditTrail(db, { jwks })
     expect(report, JSON.stringify(report, null, 2)).toMatchObject({ ok: true, events: 500, problems: [], warnings: [] })
     expect(report.checkpoints).toBeGreaterThanOrEqual(3) // origin, at least one per 100 events, final
@@ -80,6 +84,21 @@ async function tamper(db: Database, statements: Array<[string, unknown[]?]>) {
     for (const [sql, params] of statements) await tx.query(sql, params ?? [])
   })
 }
+
+describe('group commit waits longer only when companions are coming', () => {
+  // (mean gap between arrivals, shortest wait, longest wait) → wait
+  it.each([
+    { gap: Number.POSITIVE_INFINITY, min: 2, max: 10, wait: 2, why: 'first event ever: no rate known' },
+    { gap: 50, min: 2, max: 10, wait: 2, why: 'light load: no companion within the longest wait' },
+    { gap: 10, min: 2, max: 10, wait: 2, why: 'a companion only at the very end: not worth it' },
+    { gap: 5, min: 2, max: 10, wait: 10, why: 'steady load: wait the longest' },
+    { gap: 0.5, min: 2, max: 10, wait: 7.5, why: 'heavy load: just long enough for a full batch' },
+    { gap: 0.01, min: 2, max: 10, wait: 2, why: 'flood: the batch fills in the shortest wait' },
+    { gap: 1, min: 0, max: 0, wait: 0, why: 'a fixed delay of 0 (tests) stays 0' },
+  ])('$why: gap $gap ms → $wait ms', ({ gap, min, max, wait }) => {
+    expect(groupCommitDelay(gap, min, max)).toBeCloseTo(wait, 6)
+  })
+})
 
 describe('tampering with the trail is detected and named', () => {
   it('an untouched trail verifies, with no warning', async () => {
