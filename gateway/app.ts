@@ -1,6 +1,5 @@
 import { renderGraphiQL } from 'graphql-yoga'
 import { Hono, type MiddlewareHandler } from 'hono'
-import { cors } from 'hono/cors'
 import { secureHeaders } from 'hono/secure-headers'
 import { timeout } from 'hono/timeout'
 import type { AuditKind } from './audit/event.js'
@@ -9,6 +8,7 @@ import { silentLogger, type GatewayDeps, type ReadinessCheck } from './deps.js'
 import type { GatewayEnv } from './env.js'
 import { errorResponse, GatewayError } from './errors.js'
 import { bodyLimit } from './http/body-limit.js'
+import { corsAllowList } from './http/cors.js'
 import type { RateLimitOutcome } from './graphql/context.js'
 import { createGraphQLHandler } from './graphql/yoga.js'
 import { tokenRoutes } from './identity/token-endpoint.js'
@@ -72,17 +72,7 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
   app.use('*', secureHeaders())
   // CORS for the browser origins the operator lists, none otherwise: tokens are bearer tokens,
   // never cookies, so a page elsewhere can read nothing, and an unlisted origin gets no grant.
-  const corsOrigins = new Set(deps.corsOrigins ?? [])
-  app.use(
-    '*',
-    cors({
-      origin: (origin) => (corsOrigins.has(origin) ? origin : null),
-      allowMethods: ['GET', 'POST'],
-      allowHeaders: ['authorization', 'content-type', 'x-purpose', 'x-case-id', 'x-end-user', 'x-request-id', 'x-request-context'],
-      exposeHeaders: ['x-request-id', 'ratelimit', 'ratelimit-policy', 'retry-after'],
-      maxAge: 600,
-    }),
-  )
+  app.use('*', corsAllowList(deps.corsOrigins ?? []))
   app.use(
     '*',
     bodyLimit({

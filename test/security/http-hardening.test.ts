@@ -31,6 +31,19 @@ describe('CORS', () => {
     const post = await gw.app.request('/graphql', { method: 'POST', headers: { origin, 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' })
     expect(post.headers.get('access-control-allow-origin')).toBeNull()
   })
+  it('answers a listed origin on the actual request, and marks every answer as varying by Origin', async () => {
+    const request = (headers: Record<string, string>) =>
+      gw.app.request('/graphql', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{"query":"{ __typename }"}' })
+    const listed = await request({ origin: 'https://motcua.hanoi.gov.vn' })
+    expect(listed.headers.get('access-control-allow-origin')).toBe('https://motcua.hanoi.gov.vn')
+    expect(listed.headers.get('access-control-expose-headers')).toContain('ratelimit')
+    expect(listed.headers.get('vary')).toMatch(/\bOrigin\b/)
+    // A server-to-server call (no Origin) gets no CORS grant, and caches still key on Origin.
+    const server = await request({})
+    expect(server.headers.get('access-control-allow-origin')).toBeNull()
+    expect(server.headers.get('vary')).toMatch(/\bOrigin\b/)
+    expect(server.headers.get('x-request-id')).toBeTruthy()
+  })
 })
 
 describe('request deadline', () => {
