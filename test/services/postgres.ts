@@ -4,7 +4,7 @@
  * `stop()` or, at the latest, when the test process exits. CI installs it with
  * `apt-get install postgresql` (DESIGN §9).
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { accessSync, chmodSync, chownSync, constants, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -127,7 +127,19 @@ export async function startPostgres(): Promise<PostgresService> {
       await terminate('SIGINT')
       rmSync(dir, { recursive: true, force: true })
     },
-    kill: () => terminate('SIGKILL'),
+    // A crash of the whole server: the backends too, which would otherwise finish the statement
+    // they hold (a commit "after" the kill) before noticing that the postmaster is gone.
+    kill: async () => {
+      const backends = child?.pid ? spawnSync('pgrep', ['-P', String(child.pid)]).stdout.toString().split(/\s+/).filter(Boolean).map(Number) : []
+      await terminate('SIGKILL')
+      for (const pid of backends) {
+        try {
+          process.kill(pid, 'SIGKILL')
+        } catch {
+          // already gone
+        }
+      }
+    },
     async restart() {
       if (stopped) throw new Error('postgres was stopped; start a new one')
       await terminate('SIGINT')
