@@ -2,12 +2,16 @@
  * The gateway as its own process (`node --import tsx gateway/entry/node.ts`), as `npm start`
  * runs it: started with a given environment, ready once its banner has printed, stopped by pid.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFile, spawn, type ChildProcess } from 'node:child_process'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
 import { killAndWait } from './services/process.js'
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+
+/** Runs `lgsp <args>` (bin/lgsp.js) with `env`, as an operator does beside the gateway; rejects on a non-zero exit. */
+export const runLgsp = (env: Record<string, string>, ...args: string[]) => promisify(execFile)(process.execPath, ['bin/lgsp.js', ...args], { cwd: repoRoot, env })
 
 export interface GatewayProcess {
   child: ChildProcess

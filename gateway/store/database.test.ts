@@ -168,6 +168,25 @@ describe('PostgreSQL outages', () => {
       await db.close()
     }
   }, 60_000)
+
+  it('a connection broken inside a transaction, between two statements, fails that transaction, not the process', async () => {
+    const { url } = await server.createDatabase('broken_in_transaction')
+    const db = openPostgres({ url })
+    try {
+      const attempt = db.transaction(async (tx) => {
+        const [own] = await tx.query<{ pid: number }>('select pg_backend_pid() as pid')
+        // Another session ends this one while it waits between statements, as a killed server
+        // does: the server's FATAL message arrives when no query is active on the connection.
+        await db.query('select pg_terminate_backend($1)', [own?.pid])
+        await new Promise((resolve) => setTimeout(resolve, 200))
+        await tx.query('select 1')
+      })
+      await expect(attempt).rejects.toThrow()
+      expect(await db.query('select 1 as one')).toEqual([{ one: 1 }])
+    } finally {
+      await db.close()
+    }
+  })
 })
 
 describe('pingWith', () => {

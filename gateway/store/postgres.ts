@@ -37,6 +37,13 @@ class PostgresDatabase implements Database {
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     const client = await this.pool.connect()
     let broken: Error | undefined
+    // A checked-out connection has no listener of the pool's: one that breaks while no statement
+    // is running (the server killed between two statements) would emit 'error' unheard and crash
+    // the process. Heard here, it fails this transaction and is not handed back.
+    const onError = (error: Error) => {
+      broken ??= error
+    }
+    client.on('error', onError)
     try {
       await client.query('begin')
       const result = await fn({ query: async <R>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as R[] })
@@ -47,10 +54,11 @@ class PostgresDatabase implements Database {
         await client.query('rollback')
       } catch (rollbackError) {
         // The connection is unusable (server gone): do not hand it back to the pool.
-        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError))
+        broken ??= rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError))
       }
       throw error
     } finally {
+      client.removeListener('error', onError)
       client.release(broken)
     }
   }

@@ -13,9 +13,10 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { repoRoot as root, startGatewayProcess, type GatewayProcess } from '../gateway-process.js'
+import { repoRoot as root, runLgsp, startGatewayProcess, type GatewayProcess } from '../gateway-process.js'
 import { policiesWithLiftedTaxLimit } from '../policy/lifted-policies.js'
 import { startPostgres, type PostgresService } from '../services/postgres.js'
+import { recordedRequestIds, verifyTrail } from './trail.js'
 
 const work = mkdtempSync(join(tmpdir(), 'lgsp-audit-'))
 // The shipped policies, with the tax office's rate limit lifted: these tests load the gateway far
@@ -27,7 +28,9 @@ let dbUrl = ''
 let token = ''
 const running = new Set<GatewayProcess>()
 
-const lgsp = (...args: string[]) => promisify(execFile)(process.execPath, ['bin/lgsp.js', ...args], { cwd: root, env })
+const lgsp = (...args: string[]) => runLgsp(env, ...args)
+const eventsFor = (requestIds: string[]) => recordedRequestIds(dbUrl, requestIds)
+const verify = () => verifyTrail(env)
 const QUERY = JSON.stringify({ query: '{ administrativeUnit(code: "01") { code name } }' })
 
 async function start(): Promise<GatewayProcess> {
@@ -72,27 +75,6 @@ async function drive(urls: string[], options: { workers: number; durationMs: num
     ),
   )
   return { delivered, statuses }
-}
-
-async function eventsFor(requestIds: string[]): Promise<Set<string>> {
-  const client = new pg.Client({ connectionString: dbUrl })
-  await client.connect()
-  try {
-    const rows = await client.query<{ request_id: string }>('select request_id from audit_events where request_id = any($1::text[])', [requestIds])
-    return new Set(rows.rows.map((row) => row.request_id))
-  } finally {
-    await client.end()
-  }
-}
-
-async function verify(): Promise<{ ok: boolean; report: any }> {
-  try {
-    const { stdout } = await lgsp('audit', 'verify', '--json')
-    return { ok: true, report: JSON.parse(stdout) }
-  } catch (error) {
-    const stdout = (error as { stdout?: string }).stdout ?? '{}'
-    return { ok: false, report: JSON.parse(stdout || '{}') }
-  }
 }
 
 beforeAll(async () => {
