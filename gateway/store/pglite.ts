@@ -1,15 +1,22 @@
 /**
- * The embedded adapter: PGlite (PostgreSQL compiled to WebAssembly) in this process, its data
- * in a directory. Node-only (files); imported by entries, the CLI and tests alone.
+ * The embedded adapter: PGlite (PostgreSQL compiled to WebAssembly) in this process, on a
+ * worker thread or the calling one, its data in a directory. Node-only (files); imported by
+ * entries, the CLI and tests alone.
  */
 import { mkdir, open, readFile, rm } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { pingWith, type Database, type Queryable } from './database.js'
+import { startPgliteWorker } from './pglite-worker.js'
 
 export interface PgliteOptions {
   /** Where the cluster lives (`DATA_DIR/pglite`); omitted: in memory, for tests. */
   dataDir?: string
+  /**
+   * Where PGlite runs: on a worker thread (see pglite-worker.ts), or on the calling thread.
+   * @default 'worker' with a `dataDir` (the gateway, the CLI), 'main' in memory (tests)
+   */
+  thread?: 'worker' | 'main'
 }
 
 /**
@@ -73,11 +80,14 @@ class PgliteDatabase implements Database {
 }
 
 export async function openPglite(options: PgliteOptions = {}): Promise<Database> {
-  if (!options.dataDir) return new PgliteDatabase(await PGlite.create(), async () => undefined)
+  const thread = options.thread ?? (options.dataDir ? 'worker' : 'main')
+  const open = (dataDir: string | undefined, unlock: () => Promise<void>) =>
+    thread === 'worker' ? startPgliteWorker(dataDir, unlock) : PGlite.create(dataDir).then((pg) => new PgliteDatabase(pg, unlock))
+  if (!options.dataDir) return open(undefined, async () => undefined)
   const unlock = await acquireLock(`${options.dataDir}.lock`)
   try {
     await mkdir(options.dataDir, { recursive: true, mode: 0o700 })
-    return new PgliteDatabase(await PGlite.create(options.dataDir), unlock)
+    return await open(options.dataDir, unlock)
   } catch (error) {
     await unlock()
     throw error
