@@ -53,7 +53,7 @@ const nodeOnlyPackages = ['ioredis', 'pg', '@electric-sql/pglite', '@hono/node-s
 const isNodeOnly = (specifier: string) =>
   specifier.startsWith('node:') || builtinModules.includes(specifier.split('/')[0] as string) || nodeOnlyPackages.includes(specifier)
 /** Adapters that hold a Node resource (style.md rule 2): they may live beside their port, but only an entry imports them. */
-const isNodeAdapter = (file: string) => /\/(redis|postgres|pglite)\.ts$/.test(file)
+const isNodeAdapter = (file: string) => /\/(redis|postgres|pglite)(-[a-z]+)?\.ts$/.test(file)
 const violations = (predicate: (i: Import) => boolean) =>
   imports.filter(predicate).map((i) => `${i.file} imports ${i.specifier}`)
 
@@ -136,6 +136,7 @@ describe('import rules (DESIGN §2)', () => {
     expect(isNodeOnly('ioredis')).toBe(true)
     expect(isNodeOnly('jose')).toBe(false)
     expect(isNodeAdapter('gateway/shared-store/redis.ts')).toBe(true)
+    expect(isNodeAdapter('gateway/store/pglite-worker.ts')).toBe(true)
     expect(isNodeAdapter('gateway/app.ts')).toBe(false)
     expect(importsOf('gateway/app.ts').some((i) => i.specifier === 'hono')).toBe(true)
     expect(connectorOf('connectors/land/map.ts')).toBe('land')
