@@ -39,6 +39,8 @@ export interface TestGatewayOptions {
   /** Mounts the console (needs `auditDb`): given the identity and the policy set in force. */
   console?: (parts: { identity: Awaited<ReturnType<typeof createTestIdentity>>; policySet: PolicySet }) => Promise<ConsoleDeps>
   metrics?: GatewayDeps['metrics']
+  /** `production` as the entry sets it from NODE_ENV (no GraphiQL, no sandbox citizen tokens). @default 'test' */
+  mode?: GatewayDeps['mode']
 }
 
 export interface GraphQLResponse {
@@ -69,7 +71,7 @@ export async function createTestGateway(options: TestGatewayOptions = {}) {
     : null
   const app = createGateway({
     connectors,
-    mode: 'test',
+    mode: options.mode ?? 'test',
     identity: identity.deps,
     policies,
     audit: { sink: writer ?? audit, instance: 'test', hash: testKeyedHash, ...(options.auditDb ? { reader: options.auditDb } : {}) },

@@ -9,7 +9,16 @@ import { AuditDecision, AuditKind, type AuditEvent } from './event.js'
 import { ErrorCode } from '../errors.js'
 
 const text = z.string().trim().min(1).max(200)
-const when = z.iso.datetime({ offset: true }).or(z.iso.date()).transform((value) => new Date(value))
+/**
+ * Years 1 to 9999 in UTC: what PostgreSQL reads back from `toISOString()`. Year 0 (or a date that
+ * an offset moves into it) is ISO 8601 but not PostgreSQL, and would fail the query as a 500.
+ */
+const storable = (date: Date) => !Number.isNaN(date.getTime()) && date.getUTCFullYear() >= 1 && date.getUTCFullYear() <= 9999
+const when = z.iso
+  .datetime({ offset: true })
+  .or(z.iso.date())
+  .transform((value) => new Date(value))
+  .refine(storable, 'a date between the years 1 and 9999')
 
 /** The filters of the search API (DESIGN §6), as query-string values. Unknown names are refused. */
 export const auditQuerySchema = z
@@ -51,7 +60,9 @@ const encodeCursor = (cursor: Cursor) => btoa(JSON.stringify(cursor)).replace(/\
 function decodeCursor(value: string): Cursor {
   try {
     const parsed = JSON.parse(atob(value.replace(/-/g, '+').replace(/_/g, '/'))) as Cursor
-    if (typeof parsed.at === 'string' && typeof parsed.writer === 'string' && Number.isSafeInteger(parsed.seq) && !Number.isNaN(Date.parse(parsed.at))) return parsed
+    // Only the form encodeCursor writes: `Date.parse` also takes '0' or '2020-01-01 BC', which the database refuses.
+    const at = typeof parsed.at === 'string' ? new Date(parsed.at) : null
+    if (at && storable(at) && at.toISOString() === parsed.at && typeof parsed.writer === 'string' && Number.isSafeInteger(parsed.seq)) return parsed
   } catch {
     // fall through
   }

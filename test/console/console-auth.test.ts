@@ -18,18 +18,7 @@ beforeAll(async () => {
 }, 60_000)
 afterAll(() => env?.close())
 
-/** One login as a browser makes it: the form's double-submit token, then the post. */
-async function login(fields: Record<string, string>) {
-  const form = await fetch(`${env.url}/admin/login`)
-  const cookie = (form.headers.get('set-cookie') ?? '').split(';')[0]!
-  const token = /name="_login" value="([^"]+)"/.exec(await form.text())?.[1] ?? ''
-  return fetch(`${env.url}/admin/login`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: env.url, cookie },
-    body: new URLSearchParams({ _login: token, ...fields }),
-  })
-}
+const login = (fields: Record<string, string>) => env.login(fields)
 
 describe('console login', () => {
   it('asks an enrolled account for its TOTP code', async () => {
@@ -45,15 +34,7 @@ describe('console login', () => {
   it('in production sets a Secure __Host- cookie and reads the session only from it', async () => {
     const prod = await startConsoleGateway({ secureCookies: true })
     try {
-      const form = await fetch(`${prod.url}/admin/login`)
-      const loginCookie = (form.headers.get('set-cookie') ?? '').split(';')[0]!
-      const token = /name="_login" value="([^"]+)"/.exec(await form.text())?.[1] ?? ''
-      const res = await fetch(`${prod.url}/admin/login`, {
-        method: 'POST',
-        redirect: 'manual',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: prod.url, cookie: loginCookie },
-        body: new URLSearchParams({ _login: token, name: OPERATOR.name, password: OPERATOR.password }),
-      })
+      const res = await prod.login({ name: OPERATOR.name, password: OPERATOR.password })
       const setCookie = res.headers.get('set-cookie') ?? ''
       expect(setCookie).toMatch(/^__Host-lgsp_admin=[^;]+; Max-Age=28800; Path=\/; HttpOnly; Secure; SameSite=Strict/)
       const id = /^__Host-lgsp_admin=([^;]+)/.exec(setCookie)![1]

@@ -8,6 +8,8 @@ import { serve } from '@hono/node-server'
 import { stringify } from 'yaml'
 import { createAccount } from '../../gateway/admin/console/accounts.js'
 import { hashPassword } from '../../gateway/admin/console/password.js'
+import { SESSION_COOKIE } from '../../gateway/admin/console/session.js'
+import type { GatewayDeps } from '../../gateway/deps.js'
 import { openPolicyStore, policySchema, policySetOf, validatePolicyFiles } from '../../gateway/entry/policies.js'
 import { createMemoryRateLimiter } from '../../gateway/ratelimit/index.js'
 import { migrate } from '../../gateway/store/index.js'
@@ -28,13 +30,17 @@ export function policyFiles(set: PolicySet): PolicyFile[] {
   ]
 }
 
-/** @param secureCookies as in production (`__Host-` prefix, Secure); the browser tests need false on plain http. */
-export async function startConsoleGateway(options: { secureCookies?: boolean } = {}) {
+/**
+ * @param secureCookies as in production (`__Host-` prefix, Secure); the browser tests need false on plain http.
+ * @param mode the gateway's mode. @default 'test'
+ */
+export async function startConsoleGateway(options: { secureCookies?: boolean; mode?: GatewayDeps['mode'] } = {}) {
   const db = await openPglite()
   await migrate(db)
   const victim = await createTestClient('victim-client', 'test-agency')
   let created: { db: typeof db } | undefined
   const gw = await createTestGateway({
+    ...(options.mode ? { mode: options.mode } : {}),
     auditDb: db,
     rateLimiter: createMemoryRateLimiter(),
     policies: (identity) => testPolicySet([agencyDocument('test-agency', [identity.client, victim])]),
@@ -63,12 +69,41 @@ export async function startConsoleGateway(options: { secureCookies?: boolean } =
     return { status: res.status, requestId: res.headers.get('x-request-id') ?? '', body: (await res.json()) as { data?: any; errors?: Array<{ extensions?: { code?: string } }> } }
   }
 
+  const sessionCookie = options.secureCookies ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE
+
+  /** One login as a browser makes it: the form's double-submit token and cookie, then the post (with `cookie`, what the browser already held). */
+  async function login(fields: Record<string, string>, cookie = '') {
+    const form = await fetch(`${url}/admin/login`)
+    const loginCookie = (form.headers.get('set-cookie') ?? '').split(';')[0]!
+    const token = /name="_login" value="([^"]+)"/.exec(await form.text())?.[1] ?? ''
+    return fetch(`${url}/admin/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: url, cookie: [loginCookie, cookie].filter(Boolean).join('; ') },
+      body: new URLSearchParams({ _login: token, ...fields }),
+    })
+  }
+
+  /** A logged-in session: its cookie as a `Cookie` header value, and the CSRF token its pages carry. */
+  async function session(account: { name: string; password: string }) {
+    const res = await login(account)
+    const cookie = res.headers.getSetCookie().find((c) => c.startsWith(`${sessionCookie}=`))?.split(';')[0]
+    if (res.status !== 303 || !cookie) throw new Error(`login of ${account.name} failed: ${res.status}`)
+    const page = await (await fetch(`${url}/admin/login`, { headers: { cookie } })).text()
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page)?.[1]
+    if (!csrf) throw new Error('no CSRF token on the page of a session')
+    return { cookie, id: cookie.slice(sessionCookie.length + 1), csrf }
+  }
+
   return {
     gw,
     db,
     url,
     victim,
     graphql,
+    sessionCookie,
+    login,
+    session,
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()))
       await gw.close()

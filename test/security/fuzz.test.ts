@@ -6,6 +6,7 @@
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestGateway, type TestGateway } from '../harness.js'
+import { LEAKS } from './raw-http.js'
 
 let gw: TestGateway
 let token = ''
@@ -16,8 +17,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await gw?.close()
 })
-
-const LEAKS = /\bat [\w.<>]+ \(|node_modules|\/work\/|\.ts:\d+|stack|TypeError|ReferenceError/
 
 async function expectSafe(res: Response): Promise<string> {
   const text = await res.text()

@@ -124,26 +124,28 @@ export function auditExplorerRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
   })
 
   routes.get('/admin/audit/export', async (c) => {
-    const format = c.req.query('format') === 'jsonl' ? 'jsonl' : 'csv'
+    // An unknown format is the caller's mistake to hear about, not a CSV file they did not ask for.
+    const format = c.req.query('format') ?? 'csv'
+    if (format !== 'csv' && format !== 'jsonl') return c.html(MessagePage({ c, title: '400', message: 'format: csv or jsonl' }), 400)
     const given = filters(c)
     const draft = c.get('audit')
     if (draft) draft.kind = 'audit.exported'
-    let query
+    const lines: string[] = format === 'csv' ? [csvHeader()] : []
+    let count = 0
     try {
-      query = parseAuditQuery({ ...given, limit: '500' })
+      const query = parseAuditQuery({ ...given, limit: '500' })
+      // The first page reads the given cursor: a forged one is refused there, so the loop stays inside the try.
+      let cursor: string | undefined
+      do {
+        const page = await searchAudit(options.db, { ...query, ...(cursor ? { cursor } : {}) }, options.hash)
+        for (const event of page.events) lines.push(format === 'csv' ? csvRow(event) : jsonlRow(event))
+        count += page.events.length
+        cursor = page.nextCursor
+      } while (cursor && count < EXPORT_MAX)
     } catch (error) {
       if (error instanceof AuditQueryError) return c.html(MessagePage({ c, title: '400', message: error.message }), 400)
       throw error
     }
-    const lines: string[] = format === 'csv' ? [csvHeader()] : []
-    let cursor: string | undefined
-    let count = 0
-    do {
-      const page = await searchAudit(options.db, { ...query, ...(cursor ? { cursor } : {}) }, options.hash)
-      for (const event of page.events) lines.push(format === 'csv' ? csvRow(event) : jsonlRow(event))
-      count += page.events.length
-      cursor = page.nextCursor
-    } while (cursor && count < EXPORT_MAX)
     recordSearch(c, options, given, 'audit.export')
     auditAction(c, 'audit.export', { ...(c.get('audit')?.detail ?? {}), format, events: count })
     c.header('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson')

@@ -16,6 +16,11 @@ import { Page } from './views/layout.js'
 
 const LOGIN_COOKIE = 'lgsp_login'
 /**
+ * The double-submit cookie gets the session cookie's protection: with `__Host-` (which needs
+ * Path=/) a sibling subdomain cannot plant a token of its own choosing beside its form.
+ */
+const loginCookie = (secure: boolean) => ({ prefix: secure ? ('host' as const) : undefined, path: '/', httpOnly: true, secure, sameSite: 'Strict' as const, maxAge: 1800 })
+/**
  * A person logs in a few times a day: five tries at once per account name, then one a minute
  * (guessing ten passwords takes ten minutes). An address gets more, for a shared office NAT.
  */
@@ -35,7 +40,7 @@ export function loginRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
   const form = (c: Context<ConsoleEnv>, error?: string) => {
     const t = c.get('t')
     const token = randomToken()
-    setCookie(c, LOGIN_COOKIE, token, { path: '/admin/login', httpOnly: true, secure: options.secureCookies, sameSite: 'Strict', maxAge: 1800 })
+    setCookie(c, LOGIN_COOKIE, token, loginCookie(options.secureCookies))
     return c.html(
       <Page c={c} title={t.login.title}>
         <form method="post" action="/admin/login" class="card" style="max-width:420px">
@@ -59,7 +64,7 @@ export function loginRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
     const t = c.get('t')
     const body = await c.req.parseBody()
     const name = typeof body.name === 'string' ? body.name.trim() : ''
-    const expected = getCookie(c, LOGIN_COOKIE)
+    const expected = getCookie(c, LOGIN_COOKIE, loginCookie(options.secureCookies).prefix)
     if (!expected || body._login !== expected) {
       auditAction(c, 'login.refused', { reason: 'csrf' })
       c.status(403)

@@ -9,6 +9,9 @@ import { auditAction } from './session.js'
 import { CsrfField, MessagePage, Page } from './views/layout.js'
 
 const FILE_NAME = /^(agencies\/[a-z0-9][a-z0-9-]{0,80}\.yaml|purposes\.yaml)$/
+const FILE_NAME_RULE = 'file name: agencies/<id>.yaml or purposes.yaml'
+/** A version number as the console's forms send it; anything else (NaN, 1.5, past the column's integer range) never reaches the store. */
+const versionOf = (value: unknown): number | null => (typeof value === 'string' && /^[1-9]\d{0,8}$/.test(value) ? Number(value) : null)
 
 export function policyRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
   const routes = new Hono<ConsoleEnv>()
@@ -57,8 +60,9 @@ export function policyRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
 
   routes.get('/admin/policies/diff', async (c) => {
     const t = c.get('t')
-    const a = Number(c.req.query('a'))
-    const b = Number(c.req.query('b'))
+    const a = versionOf(c.req.query('a'))
+    const b = versionOf(c.req.query('b'))
+    if (a === null || b === null) return c.html(MessagePage({ c, title: '400', message: 'a and b are policy version numbers' }), 400)
     const [va, vb] = await Promise.all([options.policyStore.get(a), options.policyStore.get(b)])
     if (!va || !vb) return c.html(MessagePage({ c, title: '404', message: 'no such version' }), 404)
     auditAction(c, 'policies.diffed', { a, b })
@@ -115,6 +119,10 @@ export function policyRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
   routes.get('/admin/policies/edit', async (c) => {
     const { files } = await activeFiles(options)
     const name = c.req.query('file') ?? files.find((f) => f.name.startsWith('agencies/'))?.name ?? 'agencies/new-agency.yaml'
+    if (!FILE_NAME.test(name)) {
+      c.status(400)
+      return editor(c, files, name, '', [{ file: name, path: '(document)', message: FILE_NAME_RULE }])
+    }
     auditAction(c, 'policies.edit_opened')
     return editor(c, files, name, files.find((f) => f.name === name)?.text ?? '')
   })
@@ -129,7 +137,7 @@ export function policyRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
     const { files } = await activeFiles(options)
     if (!FILE_NAME.test(name)) {
       c.status(400)
-      return editor(c, files, name, text, [{ file: name, path: '(document)', message: 'file name: agencies/<id>.yaml or purposes.yaml' }])
+      return editor(c, files, name, text, [{ file: name, path: '(document)', message: FILE_NAME_RULE }])
     }
     const next = [...files.filter((f) => f.name !== name), { name, text }]
     const problems = options.validate(next)
@@ -147,7 +155,8 @@ export function policyRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
   })
 
   routes.post('/admin/policies/activate', async (c) => {
-    const version = Number((await c.req.parseBody()).version)
+    const version = versionOf((await c.req.parseBody()).version)
+    if (version === null) return c.html(MessagePage({ c, title: '400', message: 'version: a policy version number' }), 400)
     try {
       const result = await options.policyStore.activate(version, { author: author(c) })
       await switchToActive(options)

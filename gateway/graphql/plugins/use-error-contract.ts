@@ -5,6 +5,14 @@ import type { GatewayServerContext } from '../context.js'
 import { isQueryLimitError } from './use-query-limits.js'
 
 /**
+ * graphql-armor hides `Did you mean "x"?` in validation errors only, and only in that wording:
+ * graphql-js also suggests enum values (`Did you mean the enum value "X"?`) and, when it coerces
+ * variables, input fields and enum values again. Each would name schema members to a caller whose
+ * agency may not see them. GraphQL names hold no `?`, so this stops at the suggestion's end.
+ */
+const hideSuggestions = (message: string) => message.replace(/Did you mean [^?]*\?/g, '[Suggestion hidden]')
+
+/**
  * Holds every GraphQL error to the contract of DESIGN §3 on its way out: a code from the closed
  * set (Yoga's own `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED` … are the caller's
  * `BAD_USER_INPUT`), and the request id, so a caller can quote it and an operator can find the
@@ -26,7 +34,7 @@ export function useErrorContract(): Plugin<Record<string, unknown>, GatewayServe
           : 'BAD_USER_INPUT'
     const origin = extensions.origin ?? (code === 'INTERNAL_SERVER_ERROR' ? 'gateway' : 'caller')
     // An allow-list: parser internals, original errors or anything a plugin attached stay inside.
-    return new GraphQLError(error.message, {
+    return new GraphQLError(hideSuggestions(error.message), {
       nodes: error.nodes,
       source: error.source,
       positions: error.positions,
