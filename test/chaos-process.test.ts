@@ -25,7 +25,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createWorld } from '../connectors/sandboxes.js'
 import { divideLimit } from '../gateway/ratelimit/failover.js'
 import { recordedRequestIds, verifyTrail } from './audit/trail.js'
-import { runLgsp, startGatewayProcess, type GatewayProcess } from './gateway-process.js'
+import { runLgsp, gatewayEnv, startGatewayProcess, type GatewayProcess } from './gateway-process.js'
 import { policiesWithLiftedTaxLimit } from './policy/lifted-policies.js'
 import { findPostgresBin, startPostgres, type PostgresService } from './services/postgres.js'
 import { findRedisServer, startRedis, type RedisService } from './services/redis.js'
@@ -135,13 +135,10 @@ beforeAll(async () => {
   ;[redis, postgres] = await Promise.all([startRedis(), startPostgres()])
   const database = await postgres.createDatabase('chaos')
   dbUrl = database.url
-  env = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? '',
+  env = gatewayEnv({
     LOG_LEVEL: 'error',
     DATA_DIR: join(work, 'data'),
     POLICIES_DIR: policiesDir,
-    PORT: '0',
     GATEWAY_ISSUER: 'http://lgsp.chaos.test',
     REDIS_URL: redis.url,
     RATE_LIMIT_INSTANCES: String(INSTANCES),
@@ -152,7 +149,7 @@ beforeAll(async () => {
     SANDBOX_CITIZENS: String(WORLD.citizens),
     SANDBOX_PARCELS: String(WORLD.parcels),
     SANDBOX_ENTERPRISES: String(WORLD.enterprises),
-  }
+  })
   gateway = await startGatewayProcess(env, { timeoutMs: 90_000 })
   const banner = gateway.output()
   for (const match of banner.matchAll(/^ {4}(population|land|business)\s+(http:\/\/127\.0\.0\.1:\d+)\s+\(sandbox\)$/gm)) registries.set(match[1] as string, match[2] as string)

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openPostgres } from '../gateway/store/postgres.js'
-import { startGatewayProcess, type GatewayProcess } from './gateway-process.js'
+import { gatewayEnv, startGatewayProcess, type GatewayProcess } from './gateway-process.js'
 import { startPostgres, type PostgresService } from './services/postgres.js'
 
 const dataDir = mkdtempSync(join(tmpdir(), 'lgsp-db-process-'))
@@ -20,18 +20,14 @@ beforeAll(async () => {
   server = await startPostgres()
   const database = await server.createDatabase('gateway')
   dbUrl = database.url
-  const env = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? '',
-    LOG_LEVEL: 'warn',
+  const env = gatewayEnv({
     DATA_DIR: dataDir,
-    PORT: '0',
     DATABASE_URL: database.configUrl,
     PGUSER: 'postgres',
     SANDBOX_CITIZENS: '300',
     SANDBOX_PARCELS: '100',
     SANDBOX_ENTERPRISES: '100',
-  }
+  })
   gateway = await startGatewayProcess(env)
   url = gateway.url
 }, 90_000)

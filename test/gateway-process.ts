@@ -13,6 +13,23 @@ export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 /** Runs `lgsp <args>` (bin/lgsp.js) with `env`, as an operator does beside the gateway; rejects on a non-zero exit. */
 export const runLgsp = (env: Record<string, string>, ...args: string[]) => promisify(execFile)(process.execPath, ['bin/lgsp.js', ...args], { cwd: repoRoot, env })
 
+/**
+ * The environment a process test gives a gateway: nothing inherited but PATH and HOME, a port
+ * the kernel picks, and a small sandbox world (fast to generate); `settings` adds or overrides.
+ */
+export function gatewayEnv(settings: Record<string, string>): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    LOG_LEVEL: 'warn',
+    PORT: '0',
+    SANDBOX_CITIZENS: '200',
+    SANDBOX_PARCELS: '60',
+    SANDBOX_ENTERPRISES: '60',
+    ...settings,
+  }
+}
+
 export interface GatewayProcess {
   child: ChildProcess
   /** `http://127.0.0.1:<port>`, read from the banner. */

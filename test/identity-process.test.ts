@@ -10,7 +10,7 @@ import { promisify } from 'node:util'
 import { importJWK, SignJWT, decodeProtectedHeader, type JWK } from 'jose'
 import { readFile } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { repoRoot as root, startGatewayProcess, type GatewayProcess } from './gateway-process.js'
+import { repoRoot as root, gatewayEnv, startGatewayProcess, type GatewayProcess } from './gateway-process.js'
 import { policiesWithLiftedTaxLimit } from './policy/lifted-policies.js'
 
 const run = promisify(execFile)
@@ -18,7 +18,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'lgsp-identity-'))
 // The rotation test drives the tax office as fast as four workers can: far past its sandbox rate
 // limit, which is not what it checks. A copy of the policies lifts that agency's limit.
 const policiesDir = policiesWithLiftedTaxLimit(dataDir)
-const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', DATA_DIR: dataDir, POLICIES_DIR: policiesDir, PORT: '0', SANDBOX_CITIZENS: '600', SANDBOX_PARCELS: '200', SANDBOX_ENTERPRISES: '150' }
+const env = gatewayEnv({ DATA_DIR: dataDir, POLICIES_DIR: policiesDir, SANDBOX_CITIZENS: '600', SANDBOX_PARCELS: '200', SANDBOX_ENTERPRISES: '150' })
 let gateway: GatewayProcess | undefined
 let url: string
 let issuer: string

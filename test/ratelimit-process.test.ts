@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { repoRoot as root, startGatewayProcess, type GatewayProcess } from './gateway-process.js'
+import { repoRoot as root, gatewayEnv, startGatewayProcess, type GatewayProcess } from './gateway-process.js'
 import { findRedisServer, startRedis, type RedisService } from './services/redis.js'
 
 const redisInstalled = findRedisServer() !== null
@@ -90,20 +90,15 @@ beforeAll(async () => {
   }
   redis = await startRedis()
   for (const i of [0, 1]) {
-    envs.push({
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      LOG_LEVEL: 'warn',
-      DATA_DIR: join(work, `data-${i}`),
-      POLICIES_DIR: policiesDir,
-      PORT: '0',
-      GATEWAY_ISSUER: 'http://lgsp.ratelimit.test',
-      REDIS_URL: redis.url,
-      RATE_LIMIT_INSTANCES: '2',
-      SANDBOX_CITIZENS: '200',
-      SANDBOX_PARCELS: '60',
-      SANDBOX_ENTERPRISES: '60',
-    })
+    envs.push(
+      gatewayEnv({
+        DATA_DIR: join(work, `data-${i}`),
+        POLICIES_DIR: policiesDir,
+        GATEWAY_ISSUER: 'http://lgsp.ratelimit.test',
+        REDIS_URL: redis.url,
+        RATE_LIMIT_INSTANCES: '2',
+      }),
+    )
   }
   gateways.push(...(await Promise.all(envs.map((env) => startGatewayProcess(env, { timeoutMs: 90_000 })))))
 }, 200_000)

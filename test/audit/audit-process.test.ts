@@ -13,7 +13,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { repoRoot as root, runLgsp, startGatewayProcess, type GatewayProcess } from '../gateway-process.js'
+import { repoRoot as root, runLgsp, gatewayEnv, startGatewayProcess, type GatewayProcess } from '../gateway-process.js'
 import { policiesWithLiftedTaxLimit } from '../policy/lifted-policies.js'
 import { startPostgres, type PostgresService } from '../services/postgres.js'
 import { recordedRequestIds, verifyTrail } from './trail.js'
@@ -81,21 +81,15 @@ beforeAll(async () => {
   server = await startPostgres()
   const database = await server.createDatabase('audit_process')
   dbUrl = database.url
-  env = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? '',
+  env = gatewayEnv({
     LOG_LEVEL: 'fatal',
     DATA_DIR: join(work, 'data'),
     POLICIES_DIR: policiesDir,
-    PORT: '0',
     GATEWAY_ISSUER: 'http://lgsp.audit.test',
     DATABASE_URL: database.configUrl,
     PGUSER: 'postgres',
     AUDIT_COMMIT_TIMEOUT_MS: '1000',
-    SANDBOX_CITIZENS: '200',
-    SANDBOX_PARCELS: '60',
-    SANDBOX_ENTERPRISES: '60',
-  }
+  })
   // The first start generates the development keys in DATA_DIR that the CLI signs tokens with.
   const first = await start()
   token = (await lgsp('token', '--agency', 'thue-ha-noi')).stdout.trim()

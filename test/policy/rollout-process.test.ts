@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { repoRoot as root, startGatewayProcess, type GatewayProcess } from '../gateway-process.js'
+import { repoRoot as root, gatewayEnv, startGatewayProcess, type GatewayProcess } from '../gateway-process.js'
 import { startPostgres, type PostgresService } from '../services/postgres.js'
 
 const work = mkdtempSync(join(tmpdir(), 'lgsp-rollout-'))
@@ -48,20 +48,13 @@ beforeAll(async () => {
   cpSync(join(root, 'policies', 'purposes.yaml'), join(policiesDir, 'purposes.yaml'))
   server = await startPostgres()
   const database = await server.createDatabase('rollout')
-  env = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? '',
-    LOG_LEVEL: 'warn',
+  env = gatewayEnv({
     DATA_DIR: join(work, 'data'),
     POLICIES_DIR: policiesDir,
-    PORT: '0',
     GATEWAY_ISSUER: 'http://lgsp.rollout.test',
     DATABASE_URL: database.configUrl,
     PGUSER: 'postgres',
-    SANDBOX_CITIZENS: '200',
-    SANDBOX_PARCELS: '60',
-    SANDBOX_ENTERPRISES: '60',
-  }
+  })
   // One after the other: the first start generates the shared development keys in DATA_DIR.
   gateways.push(await startGatewayProcess(env, { timeoutMs: 90_000 }))
   gateways.push(await startGatewayProcess(env, { timeoutMs: 90_000 }))
