@@ -154,34 +154,29 @@ export function policyRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
     return editor(c, now, name, text, [], result.created ? `${t.agencies.done} ${result.version}` : t.policies.unchanged)
   })
 
+  /** Activate and roll back both switch the version in force: same audit, answer and refusals. */
+  async function switchVersion(c: Context<ConsoleEnv>, kind: 'policy.activated' | 'policy.rolled_back', action: string, run: () => Promise<{ version: number; previous: number | null }>) {
+    try {
+      const result = await run()
+      await switchToActive(options)
+      const draft = c.get('audit')
+      if (draft) draft.kind = kind
+      auditAction(c, action, { version: result.version, previous: result.previous })
+      return c.redirect('/admin/policies', 303)
+    } catch (error) {
+      if (error instanceof PolicyStoreError) return c.html(MessagePage({ c, title: '400', message: error.message }), 400)
+      throw error
+    }
+  }
+
   routes.post('/admin/policies/activate', async (c) => {
     const version = versionOf((await c.req.parseBody()).version)
     if (version === null) return c.html(MessagePage({ c, title: '400', message: 'version: a policy version number' }), 400)
-    try {
-      const result = await options.policyStore.activate(version, { author: author(c) })
-      await switchToActive(options)
-      const draft = c.get('audit')
-      if (draft) draft.kind = 'policy.activated'
-      auditAction(c, 'policy.activate', { version: result.version, previous: result.previous })
-      return c.redirect('/admin/policies', 303)
-    } catch (error) {
-      if (error instanceof PolicyStoreError) return c.html(MessagePage({ c, title: '400', message: error.message }), 400)
-      throw error
-    }
+    return switchVersion(c, 'policy.activated', 'policy.activate', () => options.policyStore.activate(version, { author: author(c) }))
   })
 
-  routes.post('/admin/policies/rollback', async (c) => {
-    try {
-      const result = await options.policyStore.rollback({ author: author(c) })
-      await switchToActive(options)
-      const draft = c.get('audit')
-      if (draft) draft.kind = 'policy.rolled_back'
-      auditAction(c, 'policy.rollback', { version: result.version, previous: result.previous })
-      return c.redirect('/admin/policies', 303)
-    } catch (error) {
-      if (error instanceof PolicyStoreError) return c.html(MessagePage({ c, title: '400', message: error.message }), 400)
-      throw error
-    }
-  })
+  routes.post('/admin/policies/rollback', (c) =>
+    switchVersion(c, 'policy.rolled_back', 'policy.rollback', () => options.policyStore.rollback({ author: author(c) })),
+  )
   return routes
 }
