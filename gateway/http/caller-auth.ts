@@ -19,6 +19,8 @@ export interface CallerAuthDeps {
   tokens: AccessTokens
   registry: AgencyRegistry
   store: SharedStore
+  /** @default Date.now */
+  now?: () => number
 }
 
 /**
@@ -58,6 +60,7 @@ export function callerAuth(deps: CallerAuthDeps): MiddlewareHandler<GatewayEnv> 
         },
         client,
         deps.store,
+        deps.now,
       )
     } catch (error) {
       if (error instanceof SharedStoreUnavailableError) {

@@ -20,6 +20,8 @@ export interface TokenEndpointDeps {
   jwks: () => { keys: object[] }
   /** Limits attempts per address and per client (brute force, floods); absent: unlimited. */
   attempts?: AttemptLimiter
+  /** @default Date.now */
+  now?: () => number
 }
 
 type OAuthError = 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unsupported_grant_type' | 'temporarily_unavailable'
@@ -99,6 +101,7 @@ export function tokenRoutes(deps: TokenEndpointDeps): Hono<GatewayEnv> {
         registry: deps.registry,
         store: deps.store,
         audiences: [tokenEndpoint, deps.issuer],
+        ...(deps.now ? { now: deps.now } : {}),
         ...(form.get('client_id') ? { clientIdParam: form.get('client_id') as string } : {}),
       })
     } catch (error) {
