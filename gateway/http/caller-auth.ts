@@ -19,6 +19,8 @@ export interface CallerAuthDeps {
   tokens: AccessTokens
   registry: AgencyRegistry
   store: SharedStore
+  /** The gateway's issuer URL: the audience a signed request context must name. */
+  issuer: string
   /** @default Date.now */
   now?: () => number
 }
@@ -60,7 +62,7 @@ export function callerAuth(deps: CallerAuthDeps): MiddlewareHandler<GatewayEnv> 
         },
         client,
         deps.store,
-        deps.now,
+        { audience: deps.issuer, ...(deps.now ? { now: deps.now } : {}) },
       )
     } catch (error) {
       if (error instanceof SharedStoreUnavailableError) {
