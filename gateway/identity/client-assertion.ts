@@ -56,7 +56,7 @@ export async function verifyClientAssertion(
   if (!singleAudience(payload.aud, deps.audiences)) return denied()
   // A request context signed with the same key (and a sub) must not buy a five-minute token.
   if ('purpose' in payload) return denied()
-  const problem = lifetimeProblem(payload.iat, payload.exp, nowMs, MAX_ASSERTION_LIFETIME_S)
+  const problem = lifetimeProblem(payload.iat, payload.exp, nowMs, MAX_ASSERTION_LIFETIME_S, payload.nbf)
   if (problem) return denied(`client_assertion ${problem}`)
   if (typeof payload.jti !== 'string' || payload.jti.length < 8 || payload.jti.length > 256) return denied()
   const first = await deps.store.claimOnce(`jti:assertion:${client.clientId}:${payload.jti}`, replayWindowMs(payload.exp as number, nowMs))

@@ -7,10 +7,11 @@ export const CLOCK_SKEW_S = 30
  * from now. jose only checks that `exp` has not passed; without these a client could sign one
  * object valid for a year, and whoever copies it off a log could use it until then. The bounds
  * also keep the time its `jti` must be remembered short. Expiry itself is jose's (with the skew).
- * Numbers only, and finite: JSON reads `1e999` as Infinity.
+ * Numbers only, and finite: JSON reads `1e999` as Infinity (jose lets `nbf: -1e999` through).
  */
-export function lifetimeProblem(iat: unknown, exp: unknown, nowMs: number, maxLifetimeS: number): string | null {
+export function lifetimeProblem(iat: unknown, exp: unknown, nowMs: number, maxLifetimeS: number, nbf?: unknown): string | null {
   if (typeof iat !== 'number' || !Number.isFinite(iat) || typeof exp !== 'number' || !Number.isFinite(exp)) return 'iat and exp must be numbers'
+  if (nbf !== undefined && (typeof nbf !== 'number' || !Number.isFinite(nbf))) return 'nbf must be a number'
   const nowS = nowMs / 1000
   if (iat > nowS + CLOCK_SKEW_S) return 'is issued in the future (iat)'
   if (exp <= iat) return 'expires before it is issued'

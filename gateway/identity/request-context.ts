@@ -91,7 +91,7 @@ export async function readRequestContext(
     throw error
   }
   if (!singleAudience(payload.aud, [options.audience])) return invalid(audienceMessage)
-  const problem = lifetimeProblem(payload.iat, payload.exp, nowMs, MAX_CONTEXT_LIFETIME_S)
+  const problem = lifetimeProblem(payload.iat, payload.exp, nowMs, MAX_CONTEXT_LIFETIME_S, payload.nbf)
   if (problem) return invalid(`X-Request-Context ${problem}`)
   // Every data request needs a purpose, and a signed context is where it then comes from; it also
   // tells a context from the client's other signed objects (an assertion has iss, aud, jti too).
