@@ -9,6 +9,7 @@ import type { GatewayContext, GatewayServerContext } from './context.js'
 import { createMaskError } from './mask-error.js'
 import { guardSchema } from './policy/guard-schema.js'
 import { useErrorContract } from './plugins/use-error-contract.js'
+import { useNoSubscriptions } from './plugins/use-no-subscriptions.js'
 import { useAuditTrail } from './plugins/use-audit-trail.js'
 import { useQueryLimits } from './plugins/use-query-limits.js'
 import { useTrustedDocuments } from './plugins/use-trusted-documents.js'
@@ -69,6 +70,7 @@ export function createGraphQLHandler(
       ...useTrustedDocuments({ policies: options.policies }),
       // Query abuse, refused in parsing and validation before any policy or registry work.
       useQueryLimits(),
+      useNoSubscriptions(),
       usePolicy({ schema, policies: options.policies, ...(options.keyedHash ? { keyedHash: options.keyedHash } : {}) }),
       // After the policy (a refused request costs nothing), before execution (no registry call).
       ...(options.rateLimiter ? [useRateLimit({ schema, policies: options.policies, limiter: options.rateLimiter, logger: options.logger })] : []),
