@@ -8,6 +8,7 @@ import { silentLogger, type GatewayDeps, type ReadinessCheck } from './deps.js'
 import type { GatewayEnv } from './env.js'
 import { errorResponse, GatewayError } from './errors.js'
 import { bodyLimit } from './http/body-limit.js'
+import { strictQueryString } from './http/utf8.js'
 import { corsAllowList } from './http/cors.js'
 import type { RateLimitOutcome } from './graphql/context.js'
 import { createGraphQLHandler } from './graphql/yoga.js'
@@ -80,6 +81,7 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
       onError: (c) => errorResponse(c, 'BAD_USER_INPUT', 'The request body is too large', 413),
     }),
   )
+  app.use('*', strictQueryString())
   app.onError(errorHandler(logger))
   app.notFound(notFoundHandler)
 

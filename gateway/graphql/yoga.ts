@@ -10,6 +10,7 @@ import { createMaskError } from './mask-error.js'
 import { guardSchema } from './policy/guard-schema.js'
 import { useErrorContract } from './plugins/use-error-contract.js'
 import { useNoSubscriptions } from './plugins/use-no-subscriptions.js'
+import { useStrictJsonBody } from './plugins/use-strict-json-body.js'
 import { useAuditTrail } from './plugins/use-audit-trail.js'
 import { useQueryLimits } from './plugins/use-query-limits.js'
 import { useTrustedDocuments } from './plugins/use-trusted-documents.js'
@@ -66,6 +67,8 @@ export function createGraphQLHandler(
       return { scope, loaders: createRegistryLoaders(options.connectors, scope) } as GatewayContext
     },
     plugins: [
+      // Replaces Yoga's JSON body parser: bytes that are not UTF-8 are refused, not patched.
+      useStrictJsonBody(),
       // Trusted documents first: an agency in enforce mode sends ids, and the text comes from its policy.
       ...useTrustedDocuments({ policies: options.policies }),
       // Query abuse, refused in parsing and validation before any policy or registry work.

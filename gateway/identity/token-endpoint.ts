@@ -6,6 +6,7 @@ import type { GatewayEnv } from '../env.js'
 import { SharedStoreUnavailableError, type SharedStore } from '../shared-store/index.js'
 import type { AccessTokens } from './access-token.js'
 import type { AgencyRegistry } from './agency-registry.js'
+import { decodeUtf8, percentEncodingIsUtf8 } from '../http/utf8.js'
 import { verifyClientAssertion } from './client-assertion.js'
 
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
@@ -75,7 +76,10 @@ export function tokenRoutes(deps: TokenEndpointDeps): Hono<GatewayEnv> {
     if (!type.toLowerCase().startsWith('application/x-www-form-urlencoded')) {
       return oauthError(c, 'invalid_request', 'Send the request as application/x-www-form-urlencoded', 400)
     }
-    const form = new URLSearchParams(await c.req.text())
+    // URLSearchParams and text() would turn bytes that are not UTF-8 into U+FFFD: refuse them instead.
+    const body = decodeUtf8(await c.req.arrayBuffer())
+    if (body === null || !percentEncodingIsUtf8(body)) return oauthError(c, 'invalid_request', 'The form body is not UTF-8', 400)
+    const form = new URLSearchParams(body)
     for (const name of ['grant_type', 'client_assertion_type', 'client_assertion', 'client_id']) {
       if (form.getAll(name).length > 1) return oauthError(c, 'invalid_request', `${name} is repeated`, 400)
     }
