@@ -11,6 +11,8 @@ import { guardSchema } from './policy/guard-schema.js'
 import { useErrorContract } from './plugins/use-error-contract.js'
 import { useNoSubscriptions } from './plugins/use-no-subscriptions.js'
 import { useStrictJsonBody } from './plugins/use-strict-json-body.js'
+import { useViewValidation } from './plugins/use-view-validation.js'
+import { createViewCache } from './policy/view-cache.js'
 import { useAuditTrail } from './plugins/use-audit-trail.js'
 import { useQueryLimits } from './plugins/use-query-limits.js'
 import { useTrustedDocuments } from './plugins/use-trusted-documents.js'
@@ -39,6 +41,8 @@ export function createGraphQLHandler(
   // Every resolver wrapped once, here: the request's decision applies however a record is reached.
   const schema = guardSchema(buildGatewaySchema(options.connectors))
   const metrics = options.metrics ?? noopMetrics
+  // One set of per-agency views for introspection and for the wording of validation errors.
+  const views = createViewCache({ schema, policies: options.policies })
   return createYoga<GatewayServerContext, GatewayContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -74,9 +78,11 @@ export function createGraphQLHandler(
       // Query abuse, refused in parsing and validation before any policy or registry work.
       useQueryLimits(),
       useNoSubscriptions(),
-      usePolicy({ schema, policies: options.policies, ...(options.keyedHash ? { keyedHash: options.keyedHash } : {}) }),
+      usePolicy({ schema, policies: options.policies, views, ...(options.keyedHash ? { keyedHash: options.keyedHash } : {}) }),
       // After the policy (a refused request costs nothing), before execution (no registry call).
       ...(options.rateLimiter ? [useRateLimit({ schema, policies: options.policies, limiter: options.rateLimiter, logger: options.logger })] : []),
+      // Before the error contract, which then stamps the view's errors like any other.
+      useViewValidation({ views }),
       useErrorContract(),
       // Last: reads the final error codes for the audit event.
       useAuditTrail(),
