@@ -103,3 +103,25 @@ describe('bytes that are not UTF-8', () => {
     expect((await gw.app.request(path)).status).toBe(200)
   })
 })
+
+describe("Yoga's bare refusals, in the error contract", () => {
+  it('a JSON body the route admits (application/graphql-response+json) is read, not refused with an empty 415', async () => {
+    const res = await post('{"query":"{ __typename }"}', { 'content-type': 'application/graphql-response+json' })
+    const text = await res.text()
+    expect(res.status, text).toBe(200)
+    expect(JSON.parse(text).data).toEqual({ __typename: 'Query' })
+  })
+
+  it('a client that accepts no JSON gets 406 with an error body, not an empty one', async () => {
+    gw.resetHits()
+    const res = await post('{"query":"{ citizen(pin: \\"001085000101\\") { pin } }"}', { accept: 'text/html' })
+    const text = await res.text()
+    expect(res.status, text).toBe(406)
+    expect(JSON.parse(text).error).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringMatching(/application\/json/), requestId: expect.any(String) })
+    expect(totalHits(), 'refused before it runs').toBe(0)
+  })
+
+  it.each(['application/json', 'application/graphql-response+json', '*/*', 'application/*', 'text/html, application/json;q=0.9', 'TEXT/HTML,Application/JSON'])('Accept: %s is answered', async (accept) => {
+    expect((await post('{"query":"{ __typename }"}', { accept })).status).toBe(200)
+  })
+})

@@ -3,11 +3,14 @@ import { decodeUtf8 } from '../../http/utf8.js'
 
 const badRequest = (message: string) => createGraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } })
 
-/** The media types Yoga's own JSON parser takes (the route admits only JSON). */
+/**
+ * JSON bodies: those Yoga's own parser takes, and every type the route admits, so that none of
+ * them meets Yoga's bare 415 with an empty body.
+ */
+const JSON_BODIES = new Set(['application/json', 'application/graphql+json', 'application/graphql-response+json'])
 function isJsonPost(request: Request): boolean {
   if (request.method !== 'POST') return false
-  const type = (request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase()
-  return type === 'application/json' || type === 'application/graphql+json'
+  return JSON_BODIES.has((request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '')
 }
 
 /** Reads the body as bytes, decodes them strictly, then parses and checks it as Yoga would. */
