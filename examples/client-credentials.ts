@@ -2,7 +2,8 @@
  * A department system calling the gateway: it holds only its client id and private key.
  *   1. sign a short-lived client assertion (RFC 7523) with the private key;
  *   2. exchange it at POST /oauth/token for an access token (client credentials, private_key_jwt);
- *   3. call /graphql with the token and a declared purpose.
+ *   3. call /graphql with the token and a request context signed with the same key (purpose and
+ *      officer, addressed to the gateway: `aud` = its issuer), good for this one request.
  *
  * Usage: node --import tsx examples/client-credentials.ts <gateway-url> <client-id> <private-jwk-file> [issuer]
  * (`npm start` prints the dev clients' private key files; a real client keeps its own.)
@@ -47,10 +48,23 @@ if (!tokenResponse.ok || !tokenBody.access_token) {
 }
 process.stdout.write(`access token for ${clientId}, expires in ${tokenBody.expires_in} s\n`)
 
+// The request context: why this request is made and by which officer, signed so the gateway (and
+// its audit trail) know the agency itself vouches for them. One request only (a fresh jti), for
+// this gateway only (aud = its issuer, not the token endpoint), at most 60 s.
+const contextIat = Math.floor(Date.now() / 1000)
+const requestContext = await new SignJWT({ purpose: 'KIEM_TRA_KET_NOI', endUser: 'can-bo-mot-cua-01' })
+  .setProtectedHeader({ alg, ...(jwk.kid ? { kid: jwk.kid } : {}) })
+  .setIssuer(clientId)
+  .setAudience(issuer)
+  .setIssuedAt(contextIat)
+  .setExpirationTime(contextIat + 30)
+  .setJti(crypto.randomUUID())
+  .sign(privateKey)
+
 const query = '{ administrativeUnit(code: "00097") { fullName parent { name } predecessors { fullName } } }'
 const graphqlResponse = await fetch(`${gatewayUrl}/graphql`, {
   method: 'POST',
-  headers: { 'content-type': 'application/json', authorization: `Bearer ${tokenBody.access_token}`, 'x-purpose': 'KIEM_TRA_KET_NOI' },
+  headers: { 'content-type': 'application/json', authorization: `Bearer ${tokenBody.access_token}`, 'x-request-context': requestContext },
   body: JSON.stringify({ query }),
 })
 process.stdout.write(`${graphqlResponse.status} ${await graphqlResponse.text()}\n`)

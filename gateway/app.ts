@@ -8,6 +8,7 @@ import { silentLogger, type GatewayDeps, type ReadinessCheck } from './deps.js'
 import type { GatewayEnv } from './env.js'
 import { errorResponse, GatewayError } from './errors.js'
 import { bodyLimit } from './http/body-limit.js'
+import { strictQueryString } from './http/utf8.js'
 import { corsAllowList } from './http/cors.js'
 import type { RateLimitOutcome } from './graphql/context.js'
 import { createGraphQLHandler } from './graphql/yoga.js'
@@ -36,11 +37,21 @@ function registryChecks(connectors: Connectors): ReadinessCheck[] {
   }))
 }
 
-/** GraphQL over POST takes JSON only: a form or text body is what a cross-site page could send. */
+const JSON_ANSWERS = new Set(['application/graphql-response+json', 'application/json', 'application/*', '*/*'])
+
+/**
+ * GraphQL over POST takes JSON only: a form or text body is what a cross-site page could send.
+ * It answers JSON only, too: a client that accepts none is told so at once (406 in the error
+ * contract), where Yoga would run the operation and then answer 406 with an empty body.
+ */
 const requireJson: MiddlewareHandler<GatewayEnv> = async (c, next) => {
   const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase()
   if (type !== 'application/json' && type !== 'application/graphql-response+json') {
     return errorResponse(c, 'BAD_USER_INPUT', 'Send GraphQL requests as application/json', 415)
+  }
+  const accept = c.req.header('accept')
+  if (accept && !accept.split(',').some((range) => JSON_ANSWERS.has(range.split(';')[0]!.trim().toLowerCase()))) {
+    return errorResponse(c, 'BAD_USER_INPUT', 'GraphQL answers are JSON: accept application/json or application/graphql-response+json', 406)
   }
   await next()
 }
@@ -80,6 +91,7 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
       onError: (c) => errorResponse(c, 'BAD_USER_INPUT', 'The request body is too large', 413),
     }),
   )
+  app.use('*', strictQueryString())
   app.onError(errorHandler(logger))
   app.notFound(notFoundHandler)
 

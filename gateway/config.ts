@@ -188,6 +188,17 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * The population registry's API key: the configured one for the configured registry, the built-in
+ * sandbox's own for the sandbox. A real key never goes to the sandbox, nor the sandbox's well-known
+ * key to a real registry (the schema refuses a registry URL without its key).
+ */
+export function populationApiKey(config: Config, sandboxKey: string): string {
+  if (!config.UPSTREAM_POPULATION_URL) return sandboxKey
+  if (!config.UPSTREAM_POPULATION_API_KEY) throw new ConfigError(['UPSTREAM_POPULATION_API_KEY: is required when UPSTREAM_POPULATION_URL is set'])
+  return config.UPSTREAM_POPULATION_API_KEY
+}
+
 /** The issuer URL: configured, or derived from where a development gateway listens. */
 export const issuerOf = (config: Config): string =>
   (config.GATEWAY_ISSUER ?? `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${config.PORT}`).replace(/\/$/, '')

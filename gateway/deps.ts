@@ -50,6 +50,12 @@ export interface IdentityDeps {
   jwks: () => { keys: object[] }
   /** The gateway's keys, for its own token types (citizen, staff). */
   signingKeys: SigningKeys
+  /**
+   * The clock the token endpoint and caller authentication judge `iat`/`exp` by (ms since
+   * epoch); the access tokens carry their own. Tests pin it to check the bounds to the second.
+   * @default Date.now
+   */
+  now?: () => number
 }
 
 /** Everything `createGateway` needs, built once at the entry (style.md rule 1). */

@@ -41,6 +41,8 @@ export interface TestGatewayOptions {
   metrics?: GatewayDeps['metrics']
   /** `production` as the entry sets it from NODE_ENV (no GraphiQL, no sandbox citizen tokens). @default 'test' */
   mode?: GatewayDeps['mode']
+  /** The identity clock (tokens, assertions, signed contexts), in ms since epoch. @default Date.now */
+  now?: () => number
 }
 
 export interface GraphQLResponse {
@@ -61,7 +63,7 @@ export async function createTestGateway(options: TestGatewayOptions = {}) {
     timeoutMs: options.timeoutMs ?? 1000,
     ...(options.resilience ? { resilience: options.resilience } : {}),
   })
-  const identity = await createTestIdentity()
+  const identity = await createTestIdentity(options.now ? { now: options.now } : {})
   const policySet = options.policies?.(identity) ?? testPolicySet([agencyDocument('test-agency', [identity.client])])
   const policies = createPolicyRuntime(policySet)
   if (options.policies) identity.registry.replace(policySet.agencies)

@@ -38,34 +38,39 @@ export function agencyDocument(agencyId: string, clients: TestClient[], extra: P
 /** A client assertion (RFC 7523) signed by the test client. */
 export async function signAssertion(
   client: TestClient,
-  options: { audience?: string; expiresInS?: number; jti?: string; issuer?: string; subject?: string; alg?: string } = {},
+  options: { audience?: string; expiresInS?: number; issuedAtOffsetS?: number; jti?: string; issuer?: string; subject?: string; alg?: string; now?: number } = {},
 ): Promise<string> {
-  const now = Math.floor(Date.now() / 1000)
+  const now = Math.floor((options.now ?? Date.now()) / 1000)
   return new SignJWT({})
     .setProtectedHeader({ alg: options.alg ?? (client.publicJwk.kty === 'OKP' ? 'EdDSA' : 'ES256'), kid: client.publicJwk.kid })
     .setIssuer(options.issuer ?? client.clientId)
     .setSubject(options.subject ?? client.clientId)
     .setAudience(options.audience ?? `${TEST_ISSUER}/oauth/token`)
-    .setIssuedAt(now)
+    .setIssuedAt(now + (options.issuedAtOffsetS ?? 0))
     .setExpirationTime(now + (options.expiresInS ?? 60))
     .setJti(options.jti ?? crypto.randomUUID())
     .sign(client.privateKey)
 }
 
-/** A signed request context (X-Request-Context). */
+/**
+ * A signed request context (X-Request-Context) for the test gateway: `aud` is the gateway's issuer
+ * unless `audience` says otherwise (`null`: no `aud` at all). `expiresInS` counts from `iat`.
+ */
 export async function signContext(
   client: TestClient,
   claims: { purpose?: string; caseId?: string; endUser?: string },
-  options: { expiresInS?: number; issuedAtOffsetS?: number; jti?: string } = {},
+  options: { expiresInS?: number; issuedAtOffsetS?: number; jti?: string; audience?: string | string[] | null; now?: number } = {},
 ): Promise<string> {
-  const iat = Math.floor(Date.now() / 1000) + (options.issuedAtOffsetS ?? 0)
-  return new SignJWT(claims)
+  const iat = Math.floor((options.now ?? Date.now()) / 1000) + (options.issuedAtOffsetS ?? 0)
+  const jwt = new SignJWT(claims)
     .setProtectedHeader({ alg: client.publicJwk.kty === 'OKP' ? 'EdDSA' : 'ES256', kid: client.publicJwk.kid })
     .setIssuer(client.clientId)
     .setIssuedAt(iat)
     .setExpirationTime(iat + (options.expiresInS ?? 30))
     .setJti(options.jti ?? crypto.randomUUID())
-    .sign(client.privateKey)
+  const audience = options.audience === undefined ? TEST_ISSUER : options.audience
+  if (audience !== null) jwt.setAudience(audience)
+  return jwt.sign(client.privateKey)
 }
 
 export interface TestIdentity {
@@ -84,14 +89,16 @@ async function createTestKeys() {
   return keys
 }
 
-export async function createTestIdentity(): Promise<TestIdentity> {
+/** `now`: one clock for issuing and verifying tokens, assertions and signed contexts. */
+export async function createTestIdentity(options: { now?: () => number } = {}): Promise<TestIdentity> {
   const client = await createTestClient('test-client', 'test-agency')
   const registry = createAgencyRegistry([agencyDocument('test-agency', [client])])
   const store = createMemorySharedStore()
   const keys = await createTestKeys()
-  const tokens = createAccessTokens({ keys, issuer: TEST_ISSUER })
+  const clock = options.now ? { now: options.now } : {}
+  const tokens = createAccessTokens({ keys, issuer: TEST_ISSUER, ...clock })
   return {
-    deps: { registry, tokens, store, issuer: TEST_ISSUER, jwks: () => keys.jwks(), signingKeys: keys },
+    deps: { registry, tokens, store, issuer: TEST_ISSUER, jwks: () => keys.jwks(), signingKeys: keys, ...clock },
     registry,
     store,
     client,

@@ -10,7 +10,7 @@ import { pino } from 'pino'
 import { createConnectors } from '../../connectors/index.js'
 import { POPULATION_SANDBOX_API_KEY, startSandboxes, type Sandboxes } from '../../connectors/sandboxes.js'
 import { createGateway } from '../app.js'
-import { ConfigError, parseConfig, type Config } from '../config.js'
+import { ConfigError, parseConfig, populationApiKey, type Config } from '../config.js'
 import { actionEvent } from '../audit/index.js'
 import { instanceName, openAuditWriter } from './audit.js'
 import { renderBanner } from './banner.js'
@@ -61,7 +61,7 @@ async function main(): Promise<void> {
     business: { url: config.UPSTREAM_BUSINESS_URL ?? sandboxes!.business.url, sandbox: !config.UPSTREAM_BUSINESS_URL },
   }
   const connectors = createConnectors({
-    population: { baseUrl: upstreams.population.url, apiKey: config.UPSTREAM_POPULATION_API_KEY ?? POPULATION_SANDBOX_API_KEY },
+    population: { baseUrl: upstreams.population.url, apiKey: populationApiKey(config, POPULATION_SANDBOX_API_KEY) },
     land: { baseUrl: upstreams.land.url },
     business: { baseUrl: upstreams.business.url },
     timeoutMs: config.UPSTREAM_TIMEOUT_MS,

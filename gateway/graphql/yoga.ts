@@ -9,6 +9,10 @@ import type { GatewayContext, GatewayServerContext } from './context.js'
 import { createMaskError } from './mask-error.js'
 import { guardSchema } from './policy/guard-schema.js'
 import { useErrorContract } from './plugins/use-error-contract.js'
+import { useNoSubscriptions } from './plugins/use-no-subscriptions.js'
+import { useStrictJsonBody } from './plugins/use-strict-json-body.js'
+import { useViewValidation } from './plugins/use-view-validation.js'
+import { createViewCache } from './policy/view-cache.js'
 import { useAuditTrail } from './plugins/use-audit-trail.js'
 import { useQueryLimits } from './plugins/use-query-limits.js'
 import { useTrustedDocuments } from './plugins/use-trusted-documents.js'
@@ -37,6 +41,8 @@ export function createGraphQLHandler(
   // Every resolver wrapped once, here: the request's decision applies however a record is reached.
   const schema = guardSchema(buildGatewaySchema(options.connectors))
   const metrics = options.metrics ?? noopMetrics
+  // One set of per-agency views for introspection and for the wording of validation errors.
+  const views = createViewCache({ schema, policies: options.policies })
   return createYoga<GatewayServerContext, GatewayContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -65,13 +71,18 @@ export function createGraphQLHandler(
       return { scope, loaders: createRegistryLoaders(options.connectors, scope) } as GatewayContext
     },
     plugins: [
+      // Replaces Yoga's JSON body parser: bytes that are not UTF-8 are refused, not patched.
+      useStrictJsonBody(),
       // Trusted documents first: an agency in enforce mode sends ids, and the text comes from its policy.
       ...useTrustedDocuments({ policies: options.policies }),
       // Query abuse, refused in parsing and validation before any policy or registry work.
       useQueryLimits(),
-      usePolicy({ schema, policies: options.policies, ...(options.keyedHash ? { keyedHash: options.keyedHash } : {}) }),
+      useNoSubscriptions(),
+      usePolicy({ schema, policies: options.policies, views, ...(options.keyedHash ? { keyedHash: options.keyedHash } : {}) }),
       // After the policy (a refused request costs nothing), before execution (no registry call).
       ...(options.rateLimiter ? [useRateLimit({ schema, policies: options.policies, limiter: options.rateLimiter, logger: options.logger })] : []),
+      // Before the error contract, which then stamps the view's errors like any other.
+      useViewValidation({ views }),
       useErrorContract(),
       // Last: reads the final error codes for the audit event.
       useAuditTrail(),

@@ -19,6 +19,10 @@ export interface CallerAuthDeps {
   tokens: AccessTokens
   registry: AgencyRegistry
   store: SharedStore
+  /** The gateway's issuer URL: the audience a signed request context must name. */
+  issuer: string
+  /** @default Date.now */
+  now?: () => number
 }
 
 /**
@@ -58,6 +62,7 @@ export function callerAuth(deps: CallerAuthDeps): MiddlewareHandler<GatewayEnv> 
         },
         client,
         deps.store,
+        { audience: deps.issuer, ...(deps.now ? { now: deps.now } : {}) },
       )
     } catch (error) {
       if (error instanceof SharedStoreUnavailableError) {

@@ -28,5 +28,8 @@ export function errorHandler(logger: Logger): ErrorHandler<GatewayEnv> {
   }
 }
 
-export const notFoundHandler: NotFoundHandler<GatewayEnv> = (c) =>
-  errorResponse(c, 'NOT_FOUND', `No route ${c.req.method} ${c.req.path}`)
+/**
+ * One answer for every unknown route. It never repeats the path or method: a URL can carry
+ * markup, a token or a PIN pasted by mistake, and an error page is no place to reflect them.
+ */
+export const notFoundHandler: NotFoundHandler<GatewayEnv> = (c) => errorResponse(c, 'NOT_FOUND', 'Nothing is served at this address')

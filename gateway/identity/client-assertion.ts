@@ -1,12 +1,14 @@
 import { decodeJwt, errors, jwtVerify } from 'jose'
 import type { SharedStore } from '../shared-store/index.js'
 import type { AgencyRegistry, ClientEntry } from './agency-registry.js'
+import { CLOCK_SKEW_S, lifetimeProblem, replayWindowMs, singleAudience } from './lifetime.js'
+
+export { CLOCK_SKEW_S }
 
 /** Algorithms a client may sign with: asymmetric only, so a public key can never act as an HMAC secret. */
 export const CLIENT_ALGORITHMS = ['ES256', 'EdDSA']
-/** RFC 7523 assertions are short-lived: at most this far in the future. */
+/** RFC 7523 assertions are short-lived: `exp` at most this long after `iat` and after now. */
 export const MAX_ASSERTION_LIFETIME_S = 300
-export const CLOCK_SKEW_S = 30
 
 export type AssertionResult =
   | { ok: true; client: ClientEntry }
@@ -14,9 +16,9 @@ export type AssertionResult =
 
 /**
  * Verifies a `private_key_jwt` client assertion (RFC 7523 §3): signed by a key registered for the
- * client, iss = sub = client_id, aud = the token endpoint URL or the issuer, exp at most five
- * minutes ahead, iat present, and a jti never seen before by any instance (claimed in the shared
- * store until the assertion expires). The description never says which check failed beyond what
+ * client, iss = sub = client_id, aud = the token endpoint URL or the issuer, iat not in the future
+ * (beyond the clock skew), exp at most five minutes after iat and after now, and a jti never seen
+ * before by any instance (claimed in the shared store until the assertion expires). The description never says which check failed beyond what
  * RFC 6749 allows, so it cannot be used as an oracle.
  */
 export async function verifyClientAssertion(
@@ -49,12 +51,15 @@ export async function verifyClientAssertion(
     if (error instanceof errors.JOSEError) return denied()
     throw error
   }
-  const nowS = Math.floor(nowMs / 1000)
-  const exp = payload.exp as number
-  if (exp > nowS + MAX_ASSERTION_LIFETIME_S + CLOCK_SKEW_S) return denied('client_assertion lifetime exceeds 5 minutes')
+  // One audience: an assertion naming several services is valid at each, so whoever receives it
+  // at one of them could replay it here (the "audience injection" of private_key_jwt).
+  if (!singleAudience(payload.aud, deps.audiences)) return denied()
+  // A request context signed with the same key (and a sub) must not buy a five-minute token.
+  if ('purpose' in payload) return denied()
+  const problem = lifetimeProblem(payload.iat, payload.exp, nowMs, MAX_ASSERTION_LIFETIME_S, payload.nbf)
+  if (problem) return denied(`client_assertion ${problem}`)
   if (typeof payload.jti !== 'string' || payload.jti.length < 8 || payload.jti.length > 256) return denied()
-  const ttlMs = Math.ceil(Math.max(1000, (exp + CLOCK_SKEW_S - nowS) * 1000))
-  const first = await deps.store.claimOnce(`jti:assertion:${client.clientId}:${payload.jti}`, ttlMs)
+  const first = await deps.store.claimOnce(`jti:assertion:${client.clientId}:${payload.jti}`, replayWindowMs(payload.exp as number, nowMs))
   if (!first) return denied('client_assertion was already used')
   return { ok: true, client }
 }

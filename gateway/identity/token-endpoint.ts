@@ -6,6 +6,7 @@ import type { GatewayEnv } from '../env.js'
 import { SharedStoreUnavailableError, type SharedStore } from '../shared-store/index.js'
 import type { AccessTokens } from './access-token.js'
 import type { AgencyRegistry } from './agency-registry.js'
+import { decodeUtf8, percentEncodingIsUtf8 } from '../http/utf8.js'
 import { verifyClientAssertion } from './client-assertion.js'
 
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
@@ -20,6 +21,8 @@ export interface TokenEndpointDeps {
   jwks: () => { keys: object[] }
   /** Limits attempts per address and per client (brute force, floods); absent: unlimited. */
   attempts?: AttemptLimiter
+  /** @default Date.now */
+  now?: () => number
 }
 
 type OAuthError = 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unsupported_grant_type' | 'temporarily_unavailable'
@@ -73,7 +76,10 @@ export function tokenRoutes(deps: TokenEndpointDeps): Hono<GatewayEnv> {
     if (!type.toLowerCase().startsWith('application/x-www-form-urlencoded')) {
       return oauthError(c, 'invalid_request', 'Send the request as application/x-www-form-urlencoded', 400)
     }
-    const form = new URLSearchParams(await c.req.text())
+    // URLSearchParams and text() would turn bytes that are not UTF-8 into U+FFFD: refuse them instead.
+    const body = decodeUtf8(await c.req.arrayBuffer())
+    if (body === null || !percentEncodingIsUtf8(body)) return oauthError(c, 'invalid_request', 'The form body is not UTF-8', 400)
+    const form = new URLSearchParams(body)
     for (const name of ['grant_type', 'client_assertion_type', 'client_assertion', 'client_id']) {
       if (form.getAll(name).length > 1) return oauthError(c, 'invalid_request', `${name} is repeated`, 400)
     }
@@ -99,6 +105,7 @@ export function tokenRoutes(deps: TokenEndpointDeps): Hono<GatewayEnv> {
         registry: deps.registry,
         store: deps.store,
         audiences: [tokenEndpoint, deps.issuer],
+        ...(deps.now ? { now: deps.now } : {}),
         ...(form.get('client_id') ? { clientIdParam: form.get('client_id') as string } : {}),
       })
     } catch (error) {

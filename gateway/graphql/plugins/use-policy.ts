@@ -1,6 +1,6 @@
 import { execute, GraphQLError, type ExecutionResult, type GraphQLSchema } from 'graphql'
 import type { Plugin } from 'graphql-yoga'
-import { visibleCoordinates, type CoordinateDecision, type KeyedHash } from '../../../policies/index.js'
+import type { CoordinateDecision, KeyedHash } from '../../../policies/index.js'
 import { codeToStatus } from '../../errors.js'
 import type { PolicyRuntime } from '../../policy/index.js'
 import type { GatewayServerContext } from '../context.js'
@@ -8,7 +8,7 @@ import { createRequestDecider } from '../policy/decide-request.js'
 import { maskResult } from '../policy/mask-result.js'
 import { checkRecordCaps } from '../policy/record-caps.js'
 import type { RequestPolicy } from '../policy/request-policy.js'
-import { viewSchema } from '../policy/view-schema.js'
+import { createViewCache, type ViewCache } from '../policy/view-cache.js'
 
 export interface PolicyPluginOptions {
   schema: GraphQLSchema
@@ -16,6 +16,8 @@ export interface PolicyPluginOptions {
   /** Keyed hash for `hash` masks; without one, a `hash` mask redacts. */
   keyedHash?: KeyedHash
   now?: () => Date
+  /** The agencies' views of the schema, shared with validation. @default its own */
+  views?: ViewCache
 }
 
 /** What a denial tells the caller per refused coordinate: never any data. */
@@ -27,7 +29,6 @@ export interface DenialExtension {
   legalBasis?: string
 }
 
-const VIEW_CACHE_LIMIT = 512
 const redactAll: KeyedHash = () => '[REDACTED]'
 
 function denialsOf(coordinates: CoordinateDecision[] | undefined): DenialExtension[] {
@@ -52,23 +53,7 @@ export function usePolicy(options: PolicyPluginOptions): Plugin<Record<string, u
   const decideRequest = createRequestDecider(options.schema)
   const now = options.now ?? (() => new Date())
   const hash = options.keyedHash ?? redactAll
-  const views = new Map<string, GraphQLSchema | null>()
-
-  function viewFor(policy: RequestPolicy, context: GatewayServerContext): GraphQLSchema | null {
-    const active = options.policies.current()
-    const rc = context.requestContext
-    // per 10 s, like decisions: a grant that starts or ends changes the view within 10 s
-    const key = `${Math.floor(now().getTime() / 10_000)}\u0000${active.generation}\u0000${policy.agencyId}\u0000${rc.purpose}\u0000${rc.caseId ? 1 : 0}${rc.endUser ? 1 : 0}${rc.signed ? 1 : 0}`
-    if (views.has(key)) return views.get(key)!
-    const agency = active.agencies.get(policy.agencyId)
-    const visible = agency
-      ? visibleCoordinates(agency, { purpose: rc.purpose, caseId: rc.caseId !== null, endUser: rc.endUser !== null, signed: rc.signed }, now())
-      : new Set<string>()
-    const view = viewSchema(options.schema, visible)
-    if (views.size >= VIEW_CACHE_LIMIT) views.clear()
-    views.set(key, view)
-    return view
-  }
+  const views = options.views ?? createViewCache({ schema: options.schema, policies: options.policies, now })
 
   return {
     // Decided at the start of execution, before any resolver: not in onValidate, whose result
@@ -107,7 +92,7 @@ export function usePolicy(options: PolicyPluginOptions): Plugin<Record<string, u
       extendContext({ policy } as unknown as Partial<typeof args.contextValue>)
       context.policy = policy
       if (result.introspection) {
-        const view = viewFor(policy, context)
+        const view = views.viewFor(policy.agencyId, context.requestContext)
         if (!view) {
           setExecuteFn(() => ({ errors: [new GraphQLError('Nothing is visible for this purpose', { extensions: { code: 'FORBIDDEN', origin: 'caller' } })] }))
           return

@@ -1,0 +1,42 @@
+import { createGraphQLError, type GraphQLParams, type Plugin } from 'graphql-yoga'
+import { decodeUtf8 } from '../../http/utf8.js'
+
+const badRequest = (message: string) => createGraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } })
+
+/**
+ * JSON bodies: those Yoga's own parser takes, and every type the route admits, so that none of
+ * them meets Yoga's bare 415 with an empty body.
+ */
+const JSON_BODIES = new Set(['application/json', 'application/graphql+json', 'application/graphql-response+json'])
+function isJsonPost(request: Request): boolean {
+  if (request.method !== 'POST') return false
+  return JSON_BODIES.has((request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '')
+}
+
+/** Reads the body as bytes, decodes them strictly, then parses and checks it as Yoga would. */
+async function parseStrictJson(request: Request): Promise<GraphQLParams | GraphQLParams[]> {
+  const text = decodeUtf8(await request.arrayBuffer())
+  if (text === null) throw badRequest('The request body is not valid UTF-8')
+  let body: unknown
+  try {
+    body = JSON.parse(text)
+  } catch {
+    throw badRequest('POST body sent invalid JSON.')
+  }
+  if (body === null || typeof body !== 'object') throw badRequest(`POST body is expected to be object but received ${body === null ? 'null' : typeof body}`)
+  return body as GraphQLParams | GraphQLParams[]
+}
+
+/**
+ * The one place a GraphQL request body is read. Yoga's parser calls `request.json()`, which
+ * decodes invalid UTF-8 as U+FFFD and runs the result: a PIN or a case id other than the one sent
+ * would be looked up and written to the audit trail. This parser, registered after Yoga's and so
+ * chosen instead, refuses such a body with 400 `BAD_USER_INPUT`.
+ */
+export function useStrictJsonBody(): Plugin {
+  return {
+    onRequestParse({ request, setRequestParser }) {
+      if (isJsonPost(request)) setRequestParser(parseStrictJson)
+    },
+  }
+}
