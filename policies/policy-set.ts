@@ -3,6 +3,7 @@ import type { LoadProblem, PolicyFile } from './load.js'
 import { agencyDocumentSchema, type AgencyDocument } from './schema/policy.js'
 import { purposesDocumentSchema, type Purpose } from './schema/grant.js'
 import { conditionVariables, KNOWN_VARIABLES } from './evaluate/conditions.js'
+import { classProblems } from './evaluate/classes.js'
 
 /** Every agency document and the purpose catalogue, validated together. */
 export interface PolicySet {
@@ -29,7 +30,8 @@ function readYaml(file: PolicyFile, problems: LoadProblem[]): unknown {
  * if anything is wrong, because a half-loaded deny-by-default policy is one that denies or allows
  * the wrong things. Checks across documents: unique agency and client ids, and every purpose a
  * grant names exists in the catalogue. (Coordinates are checked against the GraphQL schema by
- * the gateway, which owns the schema: see `checkCoordinates`.)
+ * the gateway, which owns the schema: see `checkCoordinates`.) Data classes are checked here: each
+ * class read by a grant is masked or declared plain, and one purpose never does both.
  */
 export function parsePolicySet(files: PolicyFile[]): PolicySetResult {
   const problems: LoadProblem[] = []
@@ -82,6 +84,10 @@ export function parsePolicySet(files: PolicyFile[]): PolicySetResult {
         }
       }
     }
+    // One treatment per identifier and purpose: `lgsp policy validate`, `apply` and the console
+    // all come through here, so none of them can store a set that masks a class on one path and
+    // shows it on another.
+    for (const problem of classProblems(agency)) problems.push({ file, ...problem })
     if (purposesFile) {
       for (const [index, grant] of agency.grants.entries()) {
         for (const purpose of grant.purposes) {

@@ -7,3 +7,4 @@ import { typeDefs as population } from './population.graphql.js'
 export const typeDefs: string[] = [common, population, business, land]
 
 export { scalarResolvers } from './scalars/index.js'
+export { DATA_CLASS_DEFINITIONS, DATA_CLASS_OF, DATA_CLASSES, resolveDataClasses, type DataClass } from './data-classes.js'

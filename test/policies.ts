@@ -6,7 +6,7 @@
 import { makeExecutableSchema } from '@graphql-tools/schema'
 import { isObjectType } from 'graphql'
 import type { AgencyDocument, AgencyIdentity, PolicySet, Purpose } from '../policies/index.js'
-import { typeDefs } from '../schemas/index.js'
+import { DATA_CLASSES, typeDefs } from '../schemas/index.js'
 
 export const TEST_PURPOSE = 'KIEM_THU'
 
@@ -25,7 +25,8 @@ export function everyType(): string[] {
 export function fullAccess(identity: AgencyIdentity): AgencyDocument {
   return {
     ...identity,
-    grants: [{ id: 'kiem-thu-toan-bo', purposes: [TEST_PURPOSE], legalBasis: 'test suite only', allow: everyType(), require: { caseId: false, endUser: false, signedContext: false } }],
+    // Every identifier shown as it is: a grant that reads a data class plainly says so.
+    grants: [{ id: 'kiem-thu-toan-bo', purposes: [TEST_PURPOSE], legalBasis: 'test suite only', allow: everyType(), plain: [...DATA_CLASSES.keys()], require: { caseId: false, endUser: false, signedContext: false } }],
   }
 }
 

@@ -2,7 +2,7 @@ import { getNamedType, isObjectType, type GraphQLSchema } from 'graphql'
 import type { LoadProblem, PolicySet } from '../../policies/index.js'
 
 /**
- * Checks a policy set against the GraphQL schema: every coordinate in `allow` and `mask` names
+ * Checks a policy set against the GraphQL schema: every coordinate in `allow`, `mask` and `classes` names
  * an existing type and field (`Type.*` an existing type), every `where` type exists and its paths
  * follow fields of the schema. A typo in a deny-by-default policy is a permission that silently
  * does nothing, or a filter that silently filters nothing: both are errors.
@@ -17,9 +17,11 @@ export function checkCoordinates(set: PolicySet, schema: GraphQLSchema, fileOf: 
   }
   for (const agency of set.agencies) {
     const file = fileOf(agency.agency)
+    for (const [name, coordinates] of Object.entries(agency.classes ?? {})) coordinates.forEach((coordinate, i) => check(file, `classes.${name}.${i}`, coordinate))
     for (const [index, grant] of agency.grants.entries()) {
       grant.allow.forEach((coordinate, i) => check(file, `grants.${index}.allow.${i}`, coordinate))
-      for (const coordinate of Object.keys(grant.mask ?? {})) check(file, `grants.${index}.mask.${coordinate}`, coordinate)
+      // A key without a dot names a data class, checked by the policy language (classProblems).
+      for (const coordinate of Object.keys(grant.mask ?? {})) if (coordinate.includes('.')) check(file, `grants.${index}.mask.${coordinate}`, coordinate)
       for (const [typeName, condition] of Object.entries(grant.where ?? {})) {
         const type = schema.getType(typeName)
         if (!type || !isObjectType(type)) {

@@ -45,7 +45,10 @@ export function explain(input: ExplainInput): Explanation {
   const lines = [`agency ${agency.agency}, purpose ${input.context.purpose ?? '(none)'}: ${decision.allowed ? 'ALLOWED' : `REFUSED ${decision.code}`}`]
   if (!decision.allowed && decision.coordinates.length === 0) lines.push(`  ${decision.message}`)
   for (const c of decision.coordinates) {
-    if (c.allowed) lines.push(`  allow  ${c.coordinate}${c.grants.length ? `  (${c.grants.join(', ')})` : ''}${c.mask ? `  mask ${typeof c.mask === 'string' ? c.mask : JSON.stringify(c.mask)}` : ''}`)
+    if (c.allowed) {
+      const mask = c.mask ? `  mask ${typeof c.mask === 'string' ? c.mask : JSON.stringify(c.mask)}` : c.dataClass ? '  plain' : ''
+      lines.push(`  allow  ${c.coordinate}${c.grants.length ? `  (${c.grants.join(', ')})` : ''}${mask}${c.dataClass ? ` (class ${c.dataClass})` : ''}`)
+    }
     else lines.push(`  deny   ${describeDenial(c)}`)
   }
   if (decision.allowed) {

@@ -115,9 +115,12 @@ describe('decide: row filters, masks and caps', () => {
     expect(decision.maxRecords.get('Query.citizen')).toBe(50)
   })
 
-  it('one grant that shows a field plainly shows it plainly', () => {
-    const plain = grant({ id: 'plain', allow: ['Query.citizen', 'Citizen.pin'] })
-    const decision = run([local, plain], ['Query.citizen', 'Citizen.pin'])
+  it('outside any data class, one grant that shows a field plainly shows it plainly', () => {
+    const year = grant({ id: 'year', allow: ['Query.citizen', 'Citizen.birthDate'], mask: { 'Citizen.birthDate': 'yearOnly' } })
+    const plain = grant({ id: 'plain', allow: ['Query.citizen', 'Citizen.birthDate'] })
+    const alone = run([year], ['Query.citizen', 'Citizen.birthDate'])
+    expect(alone.allowed && alone.masks.get('Citizen.birthDate')).toBe('yearOnly')
+    const decision = run([year, plain], ['Query.citizen', 'Citizen.birthDate'])
     expect(decision.allowed && decision.masks.size).toBe(0)
   })
 

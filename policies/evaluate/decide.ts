@@ -1,6 +1,8 @@
 import type { AgencyDocument } from '../schema/policy.js'
 import type { Condition, Grant, MaskSpec, Purpose } from '../schema/grant.js'
 import { and, bindCondition, or, TRUE, type BoundCondition, type PolicyVariables } from './conditions.js'
+import { grantAllows, grantCoversType, typeOf } from './allow.js'
+import { classTable, viewClassMasks } from './classes.js'
 import { strictestMask } from './masks.js'
 
 /** What the caller declared about the request, reduced to what grants can require. */
@@ -42,7 +44,7 @@ export interface GrantHint {
 }
 
 export type CoordinateDecision =
-  | { coordinate: string; allowed: true; grants: string[]; mask?: MaskSpec }
+  | { coordinate: string; allowed: true; grants: string[]; mask?: MaskSpec; /** The field's data class, whose treatment it takes. */ dataClass?: string }
   | { coordinate: string; allowed: false; reason: DenialReason; couldAllow?: GrantHint }
 
 export type DecisionCode = 'PURPOSE_REQUIRED' | 'PURPOSE_NOT_ALLOWED' | 'CASE_REQUIRED' | 'FORBIDDEN'
@@ -73,46 +75,7 @@ export type Decision =
       denied: Array<Extract<CoordinateDecision, { allowed: false }>>
     }
 
-function typeOf(coordinate: string): string {
-  return coordinate.slice(0, coordinate.indexOf('.'))
-}
-
-/** A grant's allow-list as sets, built once per grant object (documents are immutable). */
-interface CompiledAllow {
-  exact: ReadonlySet<string>
-  wildcardTypes: ReadonlySet<string>
-  /** Types with at least one allowed field (for `__typename`). */
-  types: ReadonlySet<string>
-}
-const compiled = new WeakMap<Grant, CompiledAllow>()
-
-function compile(grant: Grant): CompiledAllow {
-  let entry = compiled.get(grant)
-  if (!entry) {
-    const exact = new Set<string>()
-    const wildcardTypes = new Set<string>()
-    const types = new Set<string>()
-    for (const item of grant.allow) {
-      const typeName = typeOf(item)
-      types.add(typeName)
-      if (item.endsWith('.*')) wildcardTypes.add(typeName)
-      else exact.add(item)
-    }
-    entry = { exact, wildcardTypes, types }
-    compiled.set(grant, entry)
-  }
-  return entry
-}
-
-/** Whether a grant's allow-list covers a coordinate (`Type.*` covers every field but none of another type). */
-export function grantAllows(grant: Grant, coordinate: string): boolean {
-  const allow = compile(grant)
-  return allow.exact.has(coordinate) || allow.wildcardTypes.has(typeOf(coordinate))
-}
-
-function grantCoversType(grant: Grant, typeName: string): boolean {
-  return compile(grant).types.has(typeName)
-}
+export { grantAllows }
 
 /** Bound conditions, per grant and variables object (both immutable): bound once, not per request. */
 const boundCache = new WeakMap<Grant, WeakMap<PolicyVariables, Map<string, BoundCondition>>>()
@@ -181,8 +144,12 @@ export function describeDenial(denial: Extract<CoordinateDecision, { allowed: fa
  * - a record of type T is visible when, for every coordinate of T the operation reads, some
  *   grant allowing that coordinate admits the record (its `where` on T, or none). So asking for
  *   one more field can only narrow what is visible, never widen it;
- * - a coordinate is masked when every grant allowing it masks it (the strictest mask wins,
- *   see `strictestMask`); one grant that allows it plainly shows it plainly, as the union of grants says.
+ * - a field of a data class (an identifier: PIN, tax code, household id …) is masked when any
+ *   grant naming the purpose masks its class, with the strictest such mask, on every path
+ *   (see `viewClassMasks`); validation makes sure no grant of the purpose wants it plain;
+ * - any other coordinate is masked when every grant allowing it masks it (the strictest mask
+ *   wins, see `strictestMask`); one grant that allows it plainly shows it plainly, as the union
+ *   of grants says.
  */
 export function decide(input: DecisionInput): Decision {
   const queryType = input.queryType ?? 'Query'
@@ -210,6 +177,9 @@ export function decide(input: DecisionInput): Decision {
   const current = forPurpose.filter((grant) => inForce(grant, input.now))
   const usable = current.filter((grant) => unmetRequirement(grant, context) === null)
 
+  const classes = classTable(agency)
+  const classMasks = viewClassMasks(agency, purpose.code)
+
   const decisions: CoordinateDecision[] = []
   for (const coordinate of input.coordinates) {
     const typeName = typeOf(coordinate)
@@ -221,6 +191,14 @@ export function decide(input: DecisionInput): Decision {
     const allowing: Grant[] = []
     for (const grant of usable) if (covers(grant, coordinate, typeName, typename)) allowing.push(grant)
     if (allowing.length > 0) {
+      const dataClass = typename ? undefined : classes.classOf.get(coordinate)
+      if (dataClass !== undefined) {
+        // An identifier: the view's one treatment of its class, whichever grant allows this path
+        // (a value masked on one path must not be readable on another).
+        const mask = classMasks.get(dataClass)
+        decisions.push({ coordinate, allowed: true, grants: allowing.map((g) => g.id), dataClass, ...(mask ? { mask } : {}) })
+        continue
+      }
       let mask: MaskSpec | undefined
       for (const [index, grant] of allowing.entries()) {
         const own = grantMask(grant, coordinate)

@@ -29,7 +29,12 @@ export function strictestMask(a: MaskSpec, b: MaskSpec): MaskSpec {
   if (a === 'redact' || b === 'redact') return 'redact'
   if (a === 'hash' || b === 'hash') return 'hash'
   const keepsEnd = (spec: MaskSpec) => spec === 'last4' || (typeof spec === 'object' && 'keepLast' in spec)
-  if (keepsEnd(a) && keepsEnd(b)) return visibleCharacters(a) <= visibleCharacters(b) ? a : b
+  if (keepsEnd(a) && keepsEnd(b)) {
+    const [shownA, shownB] = [visibleCharacters(a), visibleCharacters(b)]
+    if (shownA !== shownB) return shownA < shownB ? a : b
+    // `{ keepLast: 4 }` and `last4` show the same: one answer, whatever the order of the grants.
+    return a === 'last4' ? a : b
+  }
   if (typeof a === 'object' && typeof b === 'object' && 'keepFirst' in a && 'keepFirst' in b) return a.keepFirst <= b.keepFirst ? a : b
   return 'redact'
 }

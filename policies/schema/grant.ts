@@ -5,6 +5,15 @@ import { stableId } from './agency.js'
 export const coordinatePattern = /^[A-Z][A-Za-z0-9_]*\.(?:\*|[a-z_][A-Za-z0-9_]*)$/
 export const coordinate = z.string().regex(coordinatePattern, 'a schema coordinate: Type.field or Type.*')
 
+/** One field, `Type.field` (no wildcard): what a data class is made of. */
+export const fieldCoordinate = z.string().regex(/^[A-Z][A-Za-z0-9_]*\.[a-z_][A-Za-z0-9_]*$/, 'a schema coordinate: Type.field')
+
+/**
+ * A data class: a kind of identifier, the same value wherever the schema has it (`pin`,
+ * `householdId` …; the canonical ones are in schemas/data-classes.ts, a document may add its own).
+ */
+export const className = z.string().regex(/^[a-z][A-Za-z0-9]{0,63}$/, 'a data class name: lowerCamelCase letters and digits')
+
 /** A purpose code, as sent in `X-Purpose` (same pattern as the request-context check). */
 export const purposeCode = z.string().regex(/^[A-Z][A-Z0-9_]{1,63}$/, 'upper-case letters, digits and _')
 
@@ -80,7 +89,13 @@ export const grantSchema = z
     allow: z.array(coordinate).min(1).max(500),
     /** Per type name, the condition a record of that type must meet to be visible. */
     where: z.record(z.string().regex(/^[A-Z][A-Za-z0-9_]*$/), condition).optional(),
-    mask: z.record(coordinate, maskSpec).optional(),
+    /**
+     * Per data class (`pin`) or coordinate (`Type.field`, `Type.*`), how values are shown. A mask
+     * on a field of a data class masks the whole class, on every path of the agency's view.
+     */
+    mask: z.record(z.union([coordinate, className]), maskSpec).optional(),
+    /** Data classes this grant shows as they are (it must say so for each class it reads unmasked). */
+    plain: z.array(className).max(50).optional(),
     /** Largest `first` a list field may ask for, and most records one root field may return. */
     maxRecords: z.number().int().min(1).max(10_000).optional(),
     require: z

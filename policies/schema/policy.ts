@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { agencyIdentitySchema } from './agency.js'
-import { grantSchema, limitsSchema } from './grant.js'
+import { className, fieldCoordinate, grantSchema, limitsSchema } from './grant.js'
 
 /**
  * Trusted documents (persisted operations): the operations an agency's systems send, by id. In
@@ -23,6 +23,11 @@ export const trustedDocumentsSchema = z
 export const agencyDocumentSchema = agencyIdentitySchema
   .extend({
     limits: limitsSchema.optional(),
+    /**
+     * Further data classes, or further fields of a canonical one: fields this agency's policy
+     * treats as one identifier wherever they appear (`personName: [PersonName.full, LandHolder.name]`).
+     */
+    classes: z.record(className, z.array(fieldCoordinate).min(1).max(200)).optional(),
     grants: z.array(grantSchema).max(200).default([]),
     trustedDocuments: trustedDocumentsSchema.optional(),
   })

@@ -112,11 +112,12 @@ describe('row filters: out of scope looks missing', () => {
       return members.some((m) => JURISDICTION.has(m.permanent.communeCode)) && members.some((m) => !JURISDICTION.has(m.permanent.communeCode))
     })
     if (!household) return // the synthetic world keeps households together; nothing mixed to test
-    const res = await gw.graphql(`{ household(id: "${household.id}") { members { pin citizen { name { full } } } } }`, undefined, caseHeaders('CU_TRU'))
-    for (const member of res.body.data!.household.members) {
-      const person = gw.world.personByPin.get(member.pin)!
+    // Members come back in the registry's order (their PINs are masked under CU_TRU).
+    const res = await gw.graphql(`{ household(id: "${household.id}") { members { citizen { name { full } } } } }`, undefined, caseHeaders('CU_TRU'))
+    res.body.data!.household.members.forEach((member: { citizen: unknown }, i: number) => {
+      const person = gw.world.personByPin.get(household.members[i]!.pin)!
       expect(member.citizen === null).toBe(!JURISDICTION.has(person.permanent.communeCode))
-    }
+    })
   })
 })
 

@@ -9,8 +9,9 @@
  * 1. an operation that reads any coordinate the grants do not allow gets no data, a policy error
  *    code, and no registry is called; an allowed one gets data and no error, and every response
  *    key maps to an allowed coordinate of the document;
- * 2. every non-null value of a masked coordinate (Citizen.pin under CU_TRU,
- *    LegalRepresentative.pin under THUE) is `*…*dddd`, never a 12-digit PIN;
+ * 2. every non-null value of a masked coordinate is `*…*dddd`, never a 12-digit PIN: under CU_TRU
+ *    every PIN field (the grant masks `Citizen.pin`, so the class: `HouseholdMember.pin` too),
+ *    under THUE every PIN field (`LegalRepresentative.pin` masked);
  * 3. no 12-digit PIN appears anywhere under a masked coordinate (CU_TRU, THUE);
  * 4. under CU_TRU every Citizen whose residence.permanent.commune.code is returned is in the
  *    agency's jurisdiction (00097 and its pre-2025 communes 00073, 00094), and a root citizen
@@ -40,7 +41,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { QUERY_LIMITS } from '../../gateway/graphql/plugins/use-query-limits.js'
 import type { Grant } from '../../policies/index.js'
-import { typeDefs } from '../../schemas/index.js'
+import { DATA_CLASS_OF, typeDefs } from '../../schemas/index.js'
 import { createTestGateway, type GraphQLResponse, type TestGateway } from '../harness.js'
 import { fixtureGrants, fixturePolicySet } from './fixture.js'
 
@@ -96,6 +97,15 @@ function allowedFor(context: Context): Allowed {
     return fieldAllowed(coordinate)
   }
   const mask = (coordinate: string): string | undefined => {
+    // An identifier (a field of a data class) takes the mask any grant of the purpose puts on its
+    // class, by the class's name or on any of its fields, whichever path reads it.
+    const dataClass = DATA_CLASS_OF.get(coordinate)
+    if (dataClass) {
+      const masks = fixtureGrants
+        .filter((grant) => grant.purposes.includes(context.purpose))
+        .flatMap((grant) => Object.entries(grant.mask ?? {}).filter(([key]) => key === dataClass || DATA_CLASS_OF.get(key) === dataClass).map(([, spec]) => spec))
+      return masks.length ? String(masks[0]) : undefined
+    }
     const allowing = usable.filter((grant) => listsCoordinate(grant, coordinate))
     if (allowing.length === 0) return undefined
     const masks = allowing.map((grant) => grant.mask?.[coordinate] ?? grant.mask?.[`${typeOfCoordinate(coordinate)}.*`])

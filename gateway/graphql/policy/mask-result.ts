@@ -17,6 +17,12 @@ interface Walk {
   masks: ReadonlyMap<string, MaskSpec>
   hash: KeyedHash
   applied: Set<string>
+  /**
+   * Response keys already masked, per response object: a field selected twice (directly and in a
+   * fragment) is one value, masked once (a `hash` of a hash would no longer match the same value
+   * hashed elsewhere in the response).
+   */
+  masked: WeakMap<object, Set<string>>
 }
 
 function walkObject(walk: Walk, type: GraphQLObjectType, selectionSet: SelectionSetNode, data: Record<string, unknown>, seen: Set<string>): void {
@@ -30,6 +36,10 @@ function walkObject(walk: Walk, type: GraphQLObjectType, selectionSet: Selection
       const mask = walk.masks.get(coordinate)
       const value = data[key]
       if (mask) {
+        let done = walk.masked.get(data)
+        if (!done) walk.masked.set(data, (done = new Set()))
+        if (done.has(key)) continue
+        done.add(key)
         if (value !== null && value !== undefined) walk.applied.add(coordinate)
         data[key] = applyMask(mask, value, walk.hash)
         continue
@@ -64,7 +74,8 @@ function walkValue(walk: Walk, type: GraphQLObjectType, selectionSet: SelectionS
  * coordinates that had a value masked (for the audit trail). Runs on the serialised result: a
  * masked PIN (`********1234`) would not pass the PIN scalar, and nothing after this step reads
  * the value. The canonical schema has no unions or interfaces, so each selection's type is
- * known statically; fragments are followed by name.
+ * known statically; fragments are followed by name. Masks are per coordinate: the decision has
+ * already put the mask of a data class on every coordinate of that class the operation reads.
  */
 export function maskResult(
   schema: GraphQLSchema,
@@ -78,7 +89,7 @@ export function maskResult(
   const { operation, fragments } = operationAndFragments(document, operationName)
   const queryType = schema.getQueryType()
   if (!operation || !queryType) return []
-  const walk: Walk = { schema, fragments, masks, hash, applied: new Set() }
+  const walk: Walk = { schema, fragments, masks, hash, applied: new Set(), masked: new WeakMap() }
   walkObject(walk, queryType, operation.selectionSet, data, new Set())
   return [...walk.applied].sort()
 }

@@ -1,0 +1,45 @@
+import { makeExecutableSchema } from '@graphql-tools/schema'
+import { parse } from 'graphql'
+import { describe, expect, it } from 'vitest'
+import type { MaskSpec } from '../../../policies/index.js'
+import { typeDefs } from '../../../schemas/index.js'
+import { maskResult } from './mask-result.js'
+
+const schema = makeExecutableSchema({ typeDefs })
+const hash = (value: string) => `h:${value.length}:${value.slice(-2)}`
+const pinMasks = new Map<string, MaskSpec>([['LegalRepresentative.pin', 'hash'], ['Citizen.pin', 'hash'], ['LandHolder.pin', 'hash']])
+const PIN = '001085000101'
+
+function run(query: string, data: Record<string, unknown>, masks: ReadonlyMap<string, MaskSpec> = pinMasks) {
+  const applied = maskResult(schema, parse(query), undefined, data, masks, hash)
+  return { data, applied }
+}
+
+describe('maskResult', () => {
+  it('masks a value once, however often the operation selects it (a hash of a hash would not match)', () => {
+    const { data } = run(
+      `{ citizen(pin: "${PIN}") { pin ...C ... { pin } } } fragment C on Citizen { pin }`,
+      { citizen: { pin: PIN } },
+    )
+    expect(data).toEqual({ citizen: { pin: hash(PIN) } })
+  })
+
+  it('follows aliases, named and inline fragments, and lists, to every coordinate masked', () => {
+    const holders = [{ p: PIN, pin: PIN }, { p: '079192000202', pin: '079192000202' }]
+    const { data, applied } = run(
+      `query { e: enterprise(code: "0100109106") { legalRepresentatives { ...R } } }
+       fragment R on LegalRepresentative { x: pin citizen { ... on Citizen { landParcels { holders { p: pin ...H } } } } }
+       fragment H on LandHolder { pin }`,
+      { e: { legalRepresentatives: [{ x: PIN, citizen: { landParcels: [{ holders }] } }] } },
+    )
+    expect(JSON.stringify(data)).not.toMatch(/\d{12}/)
+    expect(holders).toEqual([{ p: hash(PIN), pin: hash(PIN) }, { p: hash('079192000202'), pin: hash('079192000202') }])
+    expect(applied).toEqual(['LandHolder.pin', 'LegalRepresentative.pin'])
+  })
+
+  it('leaves what no mask covers', () => {
+    const { data, applied } = run(`{ citizen(pin: "${PIN}") { name { full } } }`, { citizen: { name: { full: 'Nguyễn Văn A' } } })
+    expect(data).toEqual({ citizen: { name: { full: 'Nguyễn Văn A' } } })
+    expect(applied).toEqual([])
+  })
+})
