@@ -91,7 +91,7 @@ export async function createTestIdentity(): Promise<TestIdentity> {
   const keys = await createTestKeys()
   const tokens = createAccessTokens({ keys, issuer: TEST_ISSUER })
   return {
-    deps: { registry, tokens, store, issuer: TEST_ISSUER, jwks: () => keys.jwks(), signingKeys: keys },
+    deps: { registry, tokens, store, issuer: TEST_ISSUER, jwks: () => keys.jwks(), signingKeys: keys, sealing: keys },
     registry,
     store,
     client,
