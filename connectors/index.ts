@@ -22,6 +22,11 @@ export {
   type UpstreamCall,
   type ResilienceOptions,
   type CircuitStateName,
+  cutPage,
+  type ListWindow,
+  type PageArgs,
+  type Pager,
+  type PageSource,
 } from './kit/index.js'
 
 export interface ConnectorsOptions {

@@ -12,6 +12,7 @@ import { strictQueryString } from './http/utf8.js'
 import { corsAllowList } from './http/cors.js'
 import type { RateLimitOutcome } from './graphql/context.js'
 import { createGraphQLHandler } from './graphql/yoga.js'
+import { createCursorCodec, CURSOR_KEY_LABEL } from './graphql/paging/cursor-codec.js'
 import { tokenRoutes } from './identity/token-endpoint.js'
 import { auditApiRoutes } from './admin/audit-api.js'
 import { consoleRoutes, type ConsoleOptions } from './admin/console/index.js'
@@ -71,6 +72,7 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
     connectors: deps.connectors,
     logger,
     policies: deps.policies,
+    cursors: createCursorCodec(() => deps.identity.sealing.sealingKeys(CURSOR_KEY_LABEL)),
     ...(deps.keyedHash ? { keyedHash: deps.keyedHash } : {}),
     ...(rateLimiter ? { rateLimiter } : {}),
     ...(deps.metrics ? { metrics: deps.metrics } : {}),

@@ -1,6 +1,7 @@
 import type { Connectors } from '../connectors/index.js'
 import type { AccessTokens, SigningKeys } from './identity/access-token.js'
 import type { AgencyRegistry } from './identity/agency-registry.js'
+import type { SealingKeys } from './identity/keys/index.js'
 import type { KeyedHash } from '../policies/index.js'
 import type { Context } from 'hono'
 import type { GatewayEnv } from './env.js'
@@ -56,6 +57,11 @@ export interface IdentityDeps {
    * @default Date.now
    */
   now?: () => number
+  /**
+   * Keys derived from the gateway keys for values only the gateway reads back: the paging
+   * cursors are sealed with them, so they rotate with `lgsp keys rotate`.
+   */
+  sealing: SealingKeys
 }
 
 /** Everything `createGateway` needs, built once at the entry (style.md rule 1). */

@@ -3,12 +3,11 @@ import DataLoader from 'dataloader'
 import {
   ConnectorError,
   createUpstream,
-  encodeCursor,
   parseUpstream,
   type Enterprise,
   type EnterpriseStatusCode,
   type HealthReport,
-  type Page,
+  type ListWindow,
   type RegistryConnector,
   type RegistryLoaders,
   type RequestScope,
@@ -60,8 +59,11 @@ export interface BusinessConnector extends RegistryConnector<Pick<RegistryLoader
    * record is a `ConnectorError` for its own key only.
    */
   enterprisesByCode(codes: readonly string[], scope: RequestScope): Promise<Array<Enterprise | null | ConnectorError>>
-  /** A page of full records: one search call plus one batch call. */
-  search(query: EnterpriseSearch, scope: RequestScope): Promise<Page<Enterprise>>
+  /**
+   * One window of the search, full records in the registry's order (one search call plus one
+   * batch call); the resolver's pager cuts pages from windows.
+   */
+  search(query: EnterpriseSearch, scope: RequestScope): Promise<ListWindow<Enterprise>>
 }
 
 /**
@@ -124,7 +126,7 @@ export function createBusinessConnector(options: BusinessConnectorOptions): Busi
     return canonical.map((code) => (code === null ? null : (answers.get(code) ?? null)))
   }
 
-  async function search(query: EnterpriseSearch, scope: RequestScope): Promise<Page<Enterprise>> {
+  async function search(query: EnterpriseSearch, scope: RequestScope): Promise<ListWindow<Enterprise>> {
     const { offset, limit } = query
     if (!Number.isInteger(offset) || offset < 0 || !Number.isInteger(limit) || limit < 1 || limit > REGISTRY_MAX_BATCH) {
       throw new RangeError(`search: offset must be ≥ 0 and limit 1–${REGISTRY_MAX_BATCH}`)
@@ -155,18 +157,12 @@ export function createBusinessConnector(options: BusinessConnectorOptions): Busi
     })
     // Search rows are summaries; the page needs full records, fetched in one batch call.
     const records = codes.length === 0 ? [] : await fetchChunk(codes, scope)
-    const nodes: Enterprise[] = []
-    for (const record of records) {
+    const items = records.map((record) => {
       if (record instanceof ConnectorError) throw record
-      // A record removed between the two calls is simply not on the page.
-      if (record !== null) nodes.push(record)
-    }
-    const next = offset + rows.length
-    return {
-      nodes,
-      totalCount: envelope.DataCount,
-      pageInfo: { hasNextPage: rows.length > 0 && next < envelope.DataCount, endCursor: rows.length > 0 ? encodeCursor(next) : null },
-    }
+      // A record removed between the two calls keeps its position, as a gap.
+      return record
+    })
+    return { items, totalCount: envelope.DataCount }
   }
 
   function createLoaders(scope: RequestScope): Pick<RegistryLoaders, 'enterprise'> {

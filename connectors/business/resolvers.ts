@@ -1,12 +1,13 @@
 import type { IResolvers } from '@graphql-tools/utils'
+import type { GraphQLResolveInfo } from 'graphql'
 import {
-  decodeCursor,
   pageSize,
   userInputError,
   type ConnectorContext,
   type Enterprise,
   type EnterpriseStatusCode,
   type LegalRepresentative,
+  type ListWindow,
   type Page,
   type RequestScope,
 } from '../kit/index.js'
@@ -14,7 +15,7 @@ import type { EnterpriseSearch } from './connector.js'
 
 /** What the resolvers need of the connector (the rest goes through `ctx.loaders`). */
 export interface EnterpriseSearcher {
-  search(query: EnterpriseSearch, scope: RequestScope): Promise<Page<Enterprise>>
+  search(query: EnterpriseSearch, scope: RequestScope): Promise<ListWindow<Enterprise>>
 }
 
 interface EnterprisesArgs {
@@ -33,23 +34,18 @@ export function createBusinessResolvers(connector: EnterpriseSearcher): IResolve
   return {
     Query: {
       enterprise: (_: unknown, args: { code: string }, ctx: ConnectorContext) => ctx.loaders.enterprise.load(args.code),
-      enterprises: async (_: unknown, args: EnterprisesArgs, ctx: ConnectorContext): Promise<Page<Enterprise>> => {
-        const limit = pageSize(args.first)
-        const offset = decodeCursor(args.after)
+      enterprises: async (_: unknown, args: EnterprisesArgs, ctx: ConnectorContext, info: GraphQLResolveInfo): Promise<Page<Enterprise>> => {
+        const first = pageSize(args.first)
         const { name, province, status } = args.filter ?? {}
         if (province != null && !/^\d{2}$/.test(province)) {
           throw userInputError('filter.province must be a 2-digit province code')
         }
-        const page = await connector.search(
-          {
-            offset,
-            limit,
-            ...(name?.trim() ? { name: name.trim() } : {}),
-            ...(province != null ? { provinceCode: province } : {}),
-            ...(status != null ? { status } : {}),
-          },
-          ctx.scope,
-        )
+        const query = {
+          ...(name?.trim() ? { name: name.trim() } : {}),
+          ...(province != null ? { provinceCode: province } : {}),
+          ...(status != null ? { status } : {}),
+        }
+        const page = await ctx.pager.page({ read: (offset, limit) => connector.search({ ...query, offset, limit }, ctx.scope) }, { first, after: args.after }, info)
         // Later lookups of these codes in the same request (e.g. from land holders) need no call.
         for (const node of page.nodes) ctx.loaders.enterprise.prime(node.code, node)
         return page

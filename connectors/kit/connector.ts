@@ -1,13 +1,19 @@
 import type { IResolvers } from '@graphql-tools/utils'
 import type { ConnectorName } from './connector-error.js'
 import type { RegistryLoaders } from './loaders.js'
+import type { Pager } from './paging.js'
 import type { CircuitStateName } from './resilience.js'
 import type { RequestScope } from './upstream-fetch.js'
 
-/** What resolvers see of the GraphQL context: the request scope and the batch loaders. */
+/**
+ * What resolvers see of the GraphQL context: the request scope, the batch loaders, and the pager
+ * that cuts their lists into pages (the gateway's: it owns the cursors and knows what the caller
+ * may see).
+ */
 export interface ConnectorContext {
   scope: RequestScope
   loaders: RegistryLoaders
+  pager: Pager
 }
 
 export interface HealthReport {

@@ -133,24 +133,23 @@ describe('land connector: parcels by commune', () => {
     expect(expected.length).toBeGreaterThanOrEqual(3)
     const first = await land.parcelsByCommune(busyCommune, { offset: 0, limit: 2 }, scope())
     expect(first.totalCount).toBe(expected.length)
-    expect(first.nodes).toHaveLength(2)
-    expect(first.pageInfo.hasNextPage).toBe(true)
+    expect(first.items).toHaveLength(2)
     const rest = await land.parcelsByCommune(busyCommune, { offset: 2, limit: 100 }, scope())
-    expect(rest.pageInfo.hasNextPage).toBe(false)
-    expect([...first.nodes, ...rest.nodes].map((p) => p.parcelKey).sort()).toEqual(expected)
-    for (const parcel of [...first.nodes, ...rest.nodes]) {
-      expect([parcel.communeCode, parcel.address?.communeCode]).toContain(busyCommune)
+    expect(2 + rest.items.length).toBe(rest.totalCount)
+    expect([...first.items, ...rest.items].map((p) => p!.parcelKey).sort()).toEqual(expected)
+    for (const parcel of [...first.items, ...rest.items]) {
+      expect([parcel!.communeCode, parcel!.address?.communeCode]).toContain(busyCommune)
     }
   })
 
   it('finds a legacy-sheet parcel under its pre-2025 commune', async () => {
     const page = await land.parcelsByCommune(legacyParcel.sheetCommuneCode, { offset: 0, limit: 100 }, scope())
-    expect(page.nodes.map((p) => p.parcelKey)).toContain(legacyParcel.key)
+    expect(page.items.map((p) => p!.parcelKey)).toContain(legacyParcel.key)
   })
 
   it('answers an empty page for a commune without parcels', async () => {
     const page = await land.parcelsByCommune('99999', { offset: 0, limit: 10 }, scope())
-    expect(page).toEqual({ nodes: [], totalCount: 0, pageInfo: { hasNextPage: false, endCursor: null } })
+    expect(page).toEqual({ items: [], totalCount: 0 })
   })
 })
 

@@ -2,14 +2,13 @@ import DataLoader from 'dataloader'
 import { normalisePin, normaliseTaxCode } from '../../schemas/scalars/index.js'
 import {
   ConnectorError,
-  encodeCursor,
   isConnectorError,
   MAX_PAGE_SIZE,
   parseHolderKey,
   type HealthReport,
   type HolderRef,
   type LandParcel,
-  type Page,
+  type ListWindow,
   type RegistryConnector,
   type RegistryLoaders,
   type RequestScope,
@@ -41,12 +40,15 @@ export interface LandQueries {
    * that holder. Chunks at `maxBatchSize`; a failed call rejects the whole promise.
    */
   parcelsByHolders(holders: readonly HolderRef[], scope: RequestScope): Promise<Array<LandParcel[] | ConnectorError>>
-  /** Parcels whose map-sheet commune or current address commune is `communeCode`. */
+  /**
+   * One window of the parcels whose map-sheet commune or current address commune is
+   * `communeCode`, in the registry's order (the resolver's pager cuts pages from windows).
+   */
   parcelsByCommune(
     communeCode: string,
     page: { offset: number; limit: number },
     scope: RequestScope,
-  ): Promise<Page<LandParcel>>
+  ): Promise<ListWindow<LandParcel>>
 }
 
 export interface LandConnector extends RegistryConnector<Pick<RegistryLoaders, 'parcelsByHolder'>>, LandQueries {}
@@ -130,10 +132,10 @@ export function createLandConnector(options: LandConnectorOptions): LandConnecto
     communeCode: string,
     page: { offset: number; limit: number },
     scope: RequestScope,
-  ): Promise<Page<LandParcel>> {
+  ): Promise<ListWindow<LandParcel>> {
     const offset = Math.max(0, Math.trunc(page.offset))
     const limit = Math.min(MAX_PAGE_SIZE, Math.max(1, Math.trunc(page.limit)))
-    if (!/^\d{5}$/.test(communeCode)) return { nodes: [], totalCount: 0, pageInfo: { hasNextPage: false, endCursor: null } }
+    if (!/^\d{5}$/.test(communeCode)) return { items: [], totalCount: 0 }
     const path = 'TraCuuThuaDatTheoXa'
     const doc = await soap.call(path, { MaXa: communeCode, ViTri: offset, SoLuong: limit }, traCuuTheoXaResponse, scope, 'parcels.byCommune')
     const result = doc.Envelope.Body.TraCuuThuaDatTheoXaResponse.TraCuuThuaDatTheoXaResult
@@ -141,15 +143,7 @@ export function createLandConnector(options: LandConnectorOptions): LandConnecto
     if (records.length > limit) {
       throw new ConnectorError('land', 'UPSTREAM_BAD_RESPONSE', { path, detail: 'more records than SoLuong' })
     }
-    const nodes = records.map((record) => mapParcel(record, path))
-    const totalCount = Number(result.TongSo)
-    const next = offset + nodes.length
-    return {
-      nodes,
-      totalCount,
-      // The cursor is the offset of the next page's first record.
-      pageInfo: { hasNextPage: next < totalCount, endCursor: nodes.length > 0 ? encodeCursor(next) : null },
-    }
+    return { items: records.map((record) => mapParcel(record, path)), totalCount: Number(result.TongSo) }
   }
 
   function createLoaders(scope: RequestScope): Pick<RegistryLoaders, 'parcelsByHolder'> {

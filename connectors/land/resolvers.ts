@@ -1,7 +1,6 @@
 import type { IResolvers } from '@graphql-tools/utils'
+import type { GraphQLResolveInfo } from 'graphql'
 import {
-  decodeCursor,
-  encodeCursor,
   findUnit,
   holderKey,
   pageSize,
@@ -13,6 +12,7 @@ import {
   type LandHolder,
   type LandParcel,
   type Page,
+  type PageSource,
 } from '../kit/index.js'
 import type { LandQueries } from './connector.js'
 import { normaliseParcelKey } from './parcel-key.js'
@@ -32,14 +32,19 @@ function holderRefOf(holder: NonNullable<LandParcelsArgs['holder']>): HolderRef 
   throw userInputError('holder needs exactly one of pin or taxCode')
 }
 
-/** A page cut from a list the registry returned whole (a holder's parcels). */
-function pageOf(items: LandParcel[], offset: number, size: number): Page<LandParcel> {
-  const nodes = items.slice(offset, offset + size)
-  const next = offset + nodes.length
+/**
+ * A list the registry returns whole (a holder's parcels), read once on the pager's first read
+ * (so the cursor is checked before the registry is called) and then windowed in memory.
+ */
+function wholeList(load: () => Promise<LandParcel[]>): PageSource<LandParcel> {
+  let list: Promise<LandParcel[]> | undefined
   return {
-    nodes,
-    totalCount: items.length,
-    pageInfo: { hasNextPage: next < items.length, endCursor: nodes.length > 0 ? encodeCursor(next) : null },
+    // One read covers the rest of a list in memory, whatever the page size.
+    maxWindow: Number.MAX_SAFE_INTEGER,
+    async read(offset, limit) {
+      const items = await (list ??= load())
+      return { items: items.slice(offset, offset + limit), totalCount: items.length }
+    },
   }
 }
 
@@ -63,18 +68,23 @@ export function createLandResolvers(land: LandQueries): IResolvers<unknown, Conn
         if (key === null) throw userInputError('key must be a parcel key MX.SB.ST, e.g. 00097.12.345')
         return land.parcel(key, ctx.scope)
       },
-      landParcels: async (_root: unknown, args: LandParcelsArgs, ctx: ConnectorContext): Promise<Page<LandParcel>> => {
-        // Check every argument before any upstream call.
-        const size = pageSize(args.first)
-        const offset = decodeCursor(args.after)
+      landParcels: async (_root: unknown, args: LandParcelsArgs, ctx: ConnectorContext, info: GraphQLResolveInfo): Promise<Page<LandParcel>> => {
+        // Check every argument before any upstream call (the pager checks the cursor before its first read).
+        const first = pageSize(args.first)
         const commune = args.commune ?? null
         if (commune !== null && !/^\d{5}$/.test(commune)) throw userInputError('commune must be a 5-digit commune code')
+        const page = { first, after: args.after }
         if (args.holder) {
-          const parcels = await ctx.loaders.parcelsByHolder.load(holderKey(holderRefOf(args.holder)))
-          return pageOf(commune === null ? parcels : parcels.filter((parcel) => inCommune(parcel, commune)), offset, size)
+          const key = holderKey(holderRefOf(args.holder))
+          const source = wholeList(async () => {
+            const parcels = await ctx.loaders.parcelsByHolder.load(key)
+            return commune === null ? parcels : parcels.filter((parcel) => inCommune(parcel, commune))
+          })
+          return ctx.pager.page(source, page, info)
         }
         if (commune === null) throw userInputError('landParcels needs a holder or a commune')
-        return land.parcelsByCommune(commune, { offset, limit: size }, ctx.scope)
+        const source: PageSource<LandParcel> = { read: (offset, limit) => land.parcelsByCommune(commune, { offset, limit }, ctx.scope) }
+        return ctx.pager.page(source, page, info)
       },
     },
     LandParcel: {

@@ -39,7 +39,9 @@ afterAll(async () => {
 async function run(source: string, variables: Record<string, unknown> = {}) {
   const scope = { requestId: `gql-${Math.random()}` }
   // Only the population loaders exist here; the others are another connector's business.
-  const contextValue: ConnectorContext = { scope, loaders: population.createLoaders(scope) as RegistryLoaders }
+  // The population registry pages nothing.
+  const pager = { page: () => Promise.reject(new Error('population pages nothing')) }
+  const contextValue: ConnectorContext = { scope, loaders: population.createLoaders(scope) as RegistryLoaders, pager }
   return graphql({ schema, source, variableValues: variables, contextValue, fieldResolver })
 }
 

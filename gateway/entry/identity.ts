@@ -53,7 +53,7 @@ export async function createNodeIdentity(config: Config, logger?: Logger, docume
   const issuer = issuerOf(config)
   const tokens = createAccessTokens({ keys, issuer, trustedIssuers: config.TRUSTED_ISSUERS, remoteKeySet })
   return {
-    identity: { registry, tokens, store, issuer, jwks: () => keys.jwks(), signingKeys: keys },
+    identity: { registry, tokens, store, issuer, jwks: () => keys.jwks(), signingKeys: keys, sealing: keys },
     keys,
     devClients,
     onSignerChange: (listener) => signerListeners.push(listener),

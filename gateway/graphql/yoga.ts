@@ -7,6 +7,8 @@ import type { PolicyRuntime } from '../policy/index.js'
 import type { RateLimiter } from '../ratelimit/index.js'
 import type { GatewayContext, GatewayServerContext } from './context.js'
 import { createMaskError } from './mask-error.js'
+import type { CursorCodec } from './paging/cursor-codec.js'
+import { undecidedPager } from './paging/policy-pager.js'
 import { guardSchema } from './policy/guard-schema.js'
 import { useErrorContract } from './plugins/use-error-contract.js'
 import { useNoSubscriptions } from './plugins/use-no-subscriptions.js'
@@ -24,6 +26,8 @@ export interface GraphQLHandlerOptions {
   connectors: Connectors
   logger: Logger
   policies: PolicyRuntime
+  /** Seals and opens the paging cursors (keys from the gateway keys). */
+  cursors: CursorCodec
   keyedHash?: KeyedHash
   /** Agency rate limits and quotas; absent: none enforced. */
   rateLimiter?: RateLimiter
@@ -68,7 +72,8 @@ export function createGraphQLHandler(
           }
         : (call: UpstreamCall) => metrics.upstream(call)
       const scope: RequestScope = { requestId, signal: request.signal, recordCall }
-      return { scope, loaders: createRegistryLoaders(options.connectors, scope) } as GatewayContext
+      // The pager comes with the policy decision (usePolicy): before it, paging fails closed.
+      return { scope, loaders: createRegistryLoaders(options.connectors, scope), pager: undecidedPager } as GatewayContext
     },
     plugins: [
       // Replaces Yoga's JSON body parser: bytes that are not UTF-8 are refused, not patched.
@@ -78,7 +83,7 @@ export function createGraphQLHandler(
       // Query abuse, refused in parsing and validation before any policy or registry work.
       useQueryLimits(),
       useNoSubscriptions(),
-      usePolicy({ schema, policies: options.policies, views, ...(options.keyedHash ? { keyedHash: options.keyedHash } : {}) }),
+      usePolicy({ schema, policies: options.policies, views, cursors: options.cursors, ...(options.keyedHash ? { keyedHash: options.keyedHash } : {}) }),
       // After the policy (a refused request costs nothing), before execution (no registry call).
       ...(options.rateLimiter ? [useRateLimit({ schema, policies: options.policies, limiter: options.rateLimiter, logger: options.logger })] : []),
       // Before the error contract, which then stamps the view's errors like any other.

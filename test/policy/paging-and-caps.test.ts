@@ -2,7 +2,10 @@
  * Found by review: record caps and the paging of row-filtered lists. Each case was a bypass
  * (`first: null` took the registry's page of 20 past a cap of 5; aliases multiplied a cap; a
  * refusal came after a sibling root field had called the registry; pageInfo over a filtered
- * list told whether hidden records exist, and its cursor how many). All are refused now.
+ * list told whether hidden records exist, and its cursor how many). The caps are refused now;
+ * over a filtered list, totalCount is refused, and pageInfo is computed on the visible records
+ * only, with sealed cursors (test/policy/cursors.test.ts), so it answers as for a list without
+ * the hidden records.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestGateway, type TestGateway } from '../harness.js'
@@ -17,7 +20,7 @@ beforeAll(async () => {
           ...fixtureGrants,
           {
             id: 'dn-tinh', purposes: ['XAC_MINH'], legalBasis: 'review',
-            allow: ['Query.enterprises', 'Enterprise.code', 'EnterpriseConnection.nodes', 'EnterpriseConnection.pageInfo', 'PageInfo.*'],
+            allow: ['Query.enterprises', 'Enterprise.code', 'EnterpriseConnection.*', 'PageInfo.*'],
             where: { Enterprise: { 'headOffice.province.code': { in: '$jurisdiction.provinces' } } },
             require: { caseId: false, endUser: false, signedContext: false },
           },
@@ -63,16 +66,38 @@ describe('record caps (maxRecords 5 for THUE)', () => {
 
 describe('paging over a row-filtered list', () => {
   const outside = () => gw.world.enterprises.find((e) => e.address.provinceCode !== '01')!
-  it.each<[string, () => string]>([
-    ['pageInfo beside the nodes', () => `{ enterprises(filter: { province: "${outside().address.provinceCode}" }, first: 5) { nodes { code } pageInfo { hasNextPage endCursor } } }`],
-    ['pageInfo alone (an existence oracle)', () => `{ enterprises(filter: { name: ${JSON.stringify(outside().name)} }, first: 1) { pageInfo { endCursor } } }`],
-  ])('%s is refused', async (_name, query) => {
-    const error = await refusedBeforeAnyCall(query(), { 'x-purpose': 'XAC_MINH' })
-    expect(error.message).toContain('EnterpriseConnection.pageInfo')
+  const fold = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').replace(/[đĐ]/g, 'd').toLowerCase()
+  const xacMinh = { 'x-purpose': 'XAC_MINH' }
+
+  it('totalCount (it would count the hidden records) is refused', async () => {
+    const error = await refusedBeforeAnyCall(`{ enterprises(first: 5) { nodes { code } totalCount } }`, xacMinh)
+    expect(error.message).toContain('EnterpriseConnection.totalCount')
+  })
+
+  it('pageInfo beside the nodes, over a province outside the jurisdiction, answers as for a province with no enterprise at all', async () => {
+    const used = new Set(gw.world.enterprises.map((e) => e.address.provinceCode))
+    const empty = ['01', '04', '08', '79', '92', '96'].find((code) => !used.has(code))
+    expect(empty, 'a province without enterprises in this world').toBeDefined()
+    const query = (province: string) => `{ enterprises(filter: { province: "${province}" }, first: 5) { nodes { code } pageInfo { hasNextPage endCursor } } }`
+    const hidden = await gw.graphql(query(outside().address.provinceCode), undefined, xacMinh)
+    const none = await gw.graphql(query(empty!), undefined, xacMinh)
+    expect(hidden.body).toEqual(none.body)
+    expect(hidden.body.data).toEqual({ enterprises: { nodes: [], pageInfo: { hasNextPage: false, endCursor: null } } })
+  })
+
+  it('pageInfo alone is no existence oracle: the name of an enterprise outside the jurisdiction answers as a name nobody has', async () => {
+    const inside = gw.world.enterprises.filter((e) => e.address.provinceCode === '01').map((e) => fold(e.name))
+    const target = gw.world.enterprises.find((e) => e.address.provinceCode !== '01' && !inside.some((name) => name.includes(fold(e.name))))
+    expect(target, 'an outside enterprise whose name no inside one contains').toBeDefined()
+    const query = (name: string) => `{ enterprises(filter: { name: ${JSON.stringify(name)} }, first: 1) { pageInfo { hasNextPage endCursor } } }`
+    const hidden = await gw.graphql(query(target!.name), undefined, xacMinh)
+    const none = await gw.graphql(query('không có doanh nghiệp nào tên này'), undefined, xacMinh)
+    expect(hidden.body).toEqual(none.body)
+    expect(hidden.body.data).toEqual({ enterprises: { pageInfo: { hasNextPage: false, endCursor: null } } })
   })
 
   it('the nodes are read, filtered to the jurisdiction', async () => {
-    const res = await gw.graphql(`{ enterprises(first: 20) { nodes { code } } }`, undefined, { 'x-purpose': 'XAC_MINH' })
+    const res = await gw.graphql(`{ enterprises(first: 20) { nodes { code } } }`, undefined, xacMinh)
     expect(res.body.errors).toBeUndefined()
     const inProvince = new Set(gw.world.enterprises.filter((e) => e.address.provinceCode === '01').map((e) => e.code))
     for (const node of res.body.data!.enterprises.nodes) expect(inProvince.has(node.code)).toBe(true)

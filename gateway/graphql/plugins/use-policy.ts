@@ -9,10 +9,14 @@ import { maskResult } from '../policy/mask-result.js'
 import { checkRecordCaps } from '../policy/record-caps.js'
 import type { RequestPolicy } from '../policy/request-policy.js'
 import { createViewCache, type ViewCache } from '../policy/view-cache.js'
+import type { CursorCodec } from '../paging/cursor-codec.js'
+import { createPolicyPager } from '../paging/policy-pager.js'
 
 export interface PolicyPluginOptions {
   schema: GraphQLSchema
   policies: PolicyRuntime
+  /** Seals the paging cursors, bound to the request's agency, purpose and policy version. */
+  cursors: CursorCodec
   /** Keyed hash for `hash` masks; without one, a `hash` mask redacts. */
   keyedHash?: KeyedHash
   now?: () => Date
@@ -85,12 +89,15 @@ export function usePolicy(options: PolicyPluginOptions): Plugin<Record<string, u
         return
       }
       const policy: RequestPolicy = { decision: result.decision, version: active.version, agencyId: context.caller.agencyId }
+      // Lists are paged under this decision: its row filters, cursors bound to it.
+      const pager = createPolicyPager({ codec: options.cursors, policy, purpose: context.requestContext.purpose })
       if (draft) {
         draft.grants = result.decision.grantsUsed
         if (result.decision.withholdFromSubjectUntil) draft.withheldUntil = result.decision.withholdFromSubjectUntil
       }
-      extendContext({ policy } as unknown as Partial<typeof args.contextValue>)
+      extendContext({ policy, pager } as unknown as Partial<typeof args.contextValue>)
       context.policy = policy
+      ;(context as { pager?: unknown }).pager = pager
       if (result.introspection) {
         const view = views.viewFor(policy.agencyId, context.requestContext)
         if (!view) {

@@ -18,6 +18,16 @@ interface Entry {
   byKey: Map<string, RequestDecision>
 }
 
+/** `X.__typename` for each `XConnection.pageInfo` read over a restricted X none of whose fields is read. */
+function impliedNodeReads(coordinates: readonly string[], restricted: ReadonlySet<string>): string[] {
+  const implied: string[] = []
+  for (const coordinate of coordinates) {
+    const type = /^(.+)Connection\.pageInfo$/.exec(coordinate)?.[1]
+    if (type && restricted.has(type) && !coordinates.some((c) => c.startsWith(`${type}.`))) implied.push(`${type}.__typename`)
+  }
+  return implied
+}
+
 /**
  * Decides one request: the operation's coordinates (collected once per parsed document) against
  * the caller's agency policy for its declared purpose. Decisions are cached per document object
@@ -37,26 +47,37 @@ export function createRequestDecider(schema: GraphQLSchema) {
     if (collected.introspection && !context.purpose) {
       return { ok: false, code: 'PURPOSE_REQUIRED', message: 'Declare the purpose of this request in X-Purpose: introspection shows what that purpose allows' }
     }
-    const decision = decide({
-      agency,
-      purposes: policies.purposes,
-      context: { purpose: context.purpose, caseId: context.caseId !== null, endUser: context.endUser !== null, signed: context.signed },
-      coordinates,
-      queryType,
-      variables: policies.variables.get(agency.agency) ?? {},
-      now,
-    })
+    const decideFor = (read: string[]) =>
+      decide({
+        agency,
+        purposes: policies.purposes,
+        context: { purpose: context.purpose, caseId: context.caseId !== null, endUser: context.endUser !== null, signed: context.signed },
+        coordinates: read,
+        queryType,
+        variables: policies.variables.get(agency.agency) ?? {},
+        now,
+      })
+    let decision = decideFor(coordinates)
     if (!decision.allowed) return { ok: false, code: decision.code, message: decision.message, decision }
-    // Over a row-filtered list, a total count would count records the caller may not see, and
-    // page info (hasNextPage, a cursor holding an offset) would tell that they exist: only the
-    // nodes, filtered, may be read. (Paging such lists needs the filter pushed to the registry.)
+    // A row filter is made of the grants that allow the fields read on its type. A list's page
+    // info read without its nodes reads no field of them, so no filter would cut its pages and
+    // hasNextPage would tell whether records the caller may not see exist: decide it as if the
+    // nodes' __typename were read too (the records any grant lets the caller see).
+    const implied = impliedNodeReads(coordinates, decision.restrictedTypes)
+    if (implied.length > 0) {
+      decision = decideFor([...coordinates, ...implied])
+      if (!decision.allowed) return { ok: false, code: decision.code, message: decision.message, decision }
+    }
+    // Over a row-filtered list, a total count would count records the caller may not see. Page
+    // info may be read: pages are cut after the row filter and cursors are sealed (see
+    // paging/policy-pager.ts), so hasNextPage and endCursor depend on visible records only.
     for (const coordinate of coordinates) {
-      const match = /^(.+)Connection\.(totalCount|pageInfo)$/.exec(coordinate)
+      const match = /^(.+)Connection\.totalCount$/.exec(coordinate)
       if (match && decision.restrictedTypes.has(match[1]!)) {
         return {
           ok: false,
           code: 'FORBIDDEN',
-          message: `${coordinate}: not available for this purpose, because the agency sees only part of the ${match[1]} records; read the nodes (at most the grant's maxRecords) instead`,
+          message: `${coordinate}: not available for this purpose, because the agency sees only part of the ${match[1]} records; page through the nodes instead`,
         }
       }
     }

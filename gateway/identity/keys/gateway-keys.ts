@@ -1,6 +1,6 @@
-import { createLocalJWKSet, errors, importJWK, type JWK, type JWTVerifyGetKey, type LocalJWKSet } from 'jose'
+import { base64url, createLocalJWKSet, errors, importJWK, type JWK, type JWTVerifyGetKey, type LocalJWKSet } from 'jose'
 import type { KeyStore } from './key-store.js'
-import { ensureKeySet, historicJwks, prune, publicJwks, rotate, signingKey, type KeySet } from './keyset.js'
+import { ensureKeySet, historicJwks, prune, publicJwks, rotate, signingKey, type KeySet, type StoredKey } from './keyset.js'
 
 export interface GatewayKeysOptions {
   store: KeyStore
@@ -20,7 +20,18 @@ export interface GatewayKeysOptions {
   onSignerChange?: (kid: string, previous: string) => void
 }
 
-export interface GatewayKeys {
+/** Symmetric keys derived from the gateway keys, for values only the gateway reads back. */
+export interface SealingKeys {
+  /**
+   * AES-256-GCM keys for values only the gateway reads back (paging cursors), derived with HKDF
+   * from each live key's private half under `label`: the signing key's first (it seals), then
+   * the retiring ones (they still open). They rotate with the keys they come from: a value sealed
+   * before `lgsp keys rotate` opens until the retired key is removed, then no more.
+   */
+  sealingKeys(label: string): Promise<CryptoKey[]>
+}
+
+export interface GatewayKeys extends SealingKeys {
   /** Loads the stored key set, or creates the first key and saves it. Call once before use. */
   init(): Promise<void>
   /** The key that signs new tokens. The CryptoKey is imported once per kid and not extractable. */
@@ -78,6 +89,8 @@ export function createGatewayKeys(options: GatewayKeysOptions): GatewayKeys {
   let timer: ReturnType<typeof setInterval> | undefined
   let lastUnknownKidRefresh = Number.NEGATIVE_INFINITY
   const privateKeys = new Map<string, CryptoKey>()
+  /** Derived sealing keys per kid, then per label. */
+  const sealing = new Map<string, Map<string, Promise<CryptoKey>>>()
   let queue: Promise<unknown> = Promise.resolve()
 
   /** Store reads and writes run one at a time, so a refresh never overwrites a rotation in this process. */
@@ -110,6 +123,7 @@ export function createGatewayKeys(options: GatewayKeysOptions): GatewayKeys {
     const verifier = createLocalJWKSet(publicJwks(set))
     const kids = new Set(set.keys.map((key) => key.kid))
     for (const kid of privateKeys.keys()) if (!kids.has(kid)) privateKeys.delete(kid)
+    for (const kid of sealing.keys()) if (!kids.has(kid)) sealing.delete(kid)
     const previous = state?.signer.kid
     state = { set, revision, signer, verifier }
     if (previous !== undefined && previous !== signer.kid) options.onSignerChange?.(signer.kid, previous)
@@ -171,6 +185,44 @@ export function createGatewayKeys(options: GatewayKeysOptions): GatewayKeys {
     return refreshing
   }
 
+  function sealingKey(key: StoredKey, label: string): Promise<CryptoKey> {
+    let byLabel = sealing.get(key.kid)
+    if (!byLabel) sealing.set(key.kid, (byLabel = new Map()))
+    let derived = byLabel.get(label)
+    if (!derived) {
+      const encoder = new TextEncoder()
+      const d = key.privateJwk.d
+      // Never derive from empty material: a key set without private halves seals nothing.
+      if (!d) return Promise.reject(new Error(`Gateway key ${key.kid} has no private part`))
+      derived = crypto.subtle
+        .importKey('raw', new Uint8Array(base64url.decode(d)), 'HKDF', false, ['deriveKey'])
+        .then((secret) =>
+          crypto.subtle.deriveKey(
+            // The kid as salt: each key of the set gives its own sealing key.
+            { name: 'HKDF', hash: 'SHA-256', salt: encoder.encode(key.kid), info: encoder.encode(label) },
+            secret,
+            { name: 'AES-GCM', length: 256 },
+            false,
+            ['encrypt', 'decrypt'],
+          ),
+        )
+      byLabel.set(label, derived)
+      derived.catch(() => byLabel.delete(label))
+    }
+    return derived
+  }
+
+  async function sealingKeys(label: string): Promise<CryptoKey[]> {
+    const { set, signer } = current()
+    // Keys past retireAfter open nothing, even before a refresh has pruned them.
+    const live = prune(set, now()).keys
+    const ordered = [
+      ...live.filter((key) => key.kid === signer.kid),
+      ...live.filter((key) => key.kid !== signer.kid).sort((a, b) => b.activatedAt - a.activatedAt),
+    ]
+    return Promise.all(ordered.map((key) => sealingKey(key, label)))
+  }
+
   const getKey: JWTVerifyGetKey = async (header, token) => {
     const before = current()
     try {
@@ -198,6 +250,7 @@ export function createGatewayKeys(options: GatewayKeysOptions): GatewayKeys {
     jwks: () => publicJwks(current().set, now()),
     historicJwks: () => historicJwks(current().set),
     verificationKeySet: () => getKey,
+    sealingKeys,
     rotate: () =>
       exclusive(async () => {
         const loaded = (await store.load()) ?? state?.set ?? null

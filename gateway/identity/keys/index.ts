@@ -1,4 +1,4 @@
-export { createGatewayKeys, type GatewayKeys, type GatewayKeysOptions } from './gateway-keys.js'
+export { createGatewayKeys, type GatewayKeys, type GatewayKeysOptions, type SealingKeys } from './gateway-keys.js'
 export { createMemoryKeyStore, KeyStoreError, type KeyStore } from './key-store.js'
 export {
   ensureKeySet,
