@@ -13,7 +13,7 @@ import { parse as parseYaml } from 'yaml'
 import { typeDefs } from '../schemas/index.js'
 import { conditionVariables, grantAllows, KNOWN_VARIABLES } from './evaluate/index.js'
 import { parsePolicySet } from './policy-set.js'
-import { purposesDocumentSchema, type Condition, type Grant } from './schema/grant.js'
+import { GRANT_LIMIT_COSTS, grantSchema, purposesDocumentSchema, type Condition, type Grant } from './schema/grant.js'
 import { agencyDocumentSchema, type AgencyDocument } from './schema/policy.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -201,5 +201,25 @@ describe('policy scenarios (domain-vn §5)', () => {
     const document = agency('cong-dich-vu-cong-ha-noi')
     expect(document.grants.filter((grant) => !grant.purposes.includes('KIEM_TRA_KET_NOI')).every((grant) => grant.require.caseId)).toBe(true)
     for (const coordinate of ['Enterprise.members', 'LegalRepresentative.pin', 'Citizen.household']) expect(allows(document, coordinate)).toBe(false)
+  })
+})
+
+describe('grant limits (schema)', () => {
+  const base = { id: 'g', purposes: ['XAC_MINH'], legalBasis: 'x', allow: ['Query.verifyCitizen'] }
+  const problems = (grant: unknown) => {
+    const result = grantSchema.safeParse(grant)
+    return result.success ? [] : result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)
+  }
+
+  it('accepts per-subject and per-officer limits, the latter only when the grant requires the officer', () => {
+    expect(problems({ ...base, limits: { perSubjectPerDay: 10 } })).toEqual([])
+    expect(problems({ ...base, limits: { perSubjectPerDay: 10, perEndUserPerHour: 60 }, require: { endUser: true } })).toEqual([])
+    expect(problems({ ...base, limits: { perEndUserPerHour: 60 } })).toEqual(['limits.perEndUserPerHour: limits.perEndUserPerHour needs require: { endUser: true }'])
+  })
+
+  it('refuses limits too small for one non-matching verification, empty limits and unknown keys', () => {
+    expect(problems({ ...base, limits: { perSubjectPerDay: GRANT_LIMIT_COSTS.nonMatch - 1 } })).toEqual([expect.stringMatching(/^limits\.perSubjectPerDay: /)])
+    expect(problems({ ...base, limits: {} })).toEqual(['limits: give at least one of rate, perSubjectPerDay, perEndUserPerHour'])
+    expect(problems({ ...base, limits: { perSubjectPerMonth: 10 } })).toContainEqual(expect.stringMatching(/^limits: .*perSubjectPerMonth/))
   })
 })
