@@ -154,6 +154,18 @@ describe('policy scenarios (domain-vn §5)', () => {
     expect(personal.every((grant) => grant.require.caseId && grant.require.endUser && !grant.where)).toBe(true)
   })
 
+  it('every grant that verifies without reading birth dates bounds the guesses per citizen', () => {
+    for (const document of agencies.values()) {
+      for (const grant of document.grants.filter((g) => grantAllows(g, 'Query.verifyCitizen') && !grantAllows(g, 'Citizen.birthDate'))) {
+        const limit = grant.limits?.perSubjectPerDay
+        expect([document.agency, grant.id, limit !== undefined]).toEqual([document.agency, grant.id, true])
+        // Charged before the answer: a non-match needs its full cost free, so at most this many a day.
+        expect(Math.floor(limit! / GRANT_LIMIT_COSTS.nonMatch), `${document.agency} ${grant.id}`).toBeLessThanOrEqual(3)
+      }
+    }
+    expect(agency('mot-cua-phuong-hong-ha').grants.find((g) => g.id === 'intake-identity-verification')?.limits).toEqual({ perSubjectPerDay: 10, perEndUserPerHour: 60 })
+  })
+
   it('only the justice department reads residence history', () => {
     const readers = [...agencies.values()].filter((document) => allows(document, 'ResidenceStatus.history')).map((document) => document.agency)
     expect(readers).toEqual(['so-tu-phap-ha-noi'])

@@ -5,10 +5,12 @@ import type { Logger } from '../deps.js'
 import { noopMetrics, type Metrics } from '../metrics.js'
 import type { PolicyRuntime } from '../policy/index.js'
 import type { RateLimiter } from '../ratelimit/index.js'
+import type { SharedStore } from '../shared-store/index.js'
 import type { GatewayContext, GatewayServerContext } from './context.js'
 import { createMaskError } from './mask-error.js'
 import { guardSchema } from './policy/guard-schema.js'
 import { useErrorContract } from './plugins/use-error-contract.js'
+import { useGrantLimits } from './plugins/use-grant-limits.js'
 import { useAuditTrail } from './plugins/use-audit-trail.js'
 import { useQueryLimits } from './plugins/use-query-limits.js'
 import { useTrustedDocuments } from './plugins/use-trusted-documents.js'
@@ -25,6 +27,10 @@ export interface GraphQLHandlerOptions {
   rateLimiter?: RateLimiter
   /** Upstream calls are reported here as well as in the audit draft. @default none */
   metrics?: Metrics
+  /** Grant limits per subject and per officer are counted here (shared by every instance). */
+  counters: SharedStore
+  /** Keyed hash of subjects and officers in the counters' keys (the audit trail's). */
+  subjectHash: KeyedHash
 }
 
 /**
@@ -72,6 +78,9 @@ export function createGraphQLHandler(
       usePolicy({ schema, policies: options.policies, ...(options.keyedHash ? { keyedHash: options.keyedHash } : {}) }),
       // After the policy (a refused request costs nothing), before execution (no registry call).
       ...(options.rateLimiter ? [useRateLimit({ schema, policies: options.policies, limiter: options.rateLimiter, logger: options.logger })] : []),
+      // After the agency's rate (refused there, no subject is counted); one verification per
+      // request, checked at validation; per-subject and per-officer limits before any registry call.
+      useGrantLimits({ schema, policies: options.policies, store: options.counters, hash: options.subjectHash, logger: options.logger, metrics }),
       useErrorContract(),
       // Last: reads the final error codes for the audit event.
       useAuditTrail(),

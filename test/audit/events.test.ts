@@ -107,7 +107,7 @@ const rows: Row[] = [
     name: '429: over the grant\'s rate limit, refused before any registry call',
     before: () => gw.graphql('{ administrativeUnit(code: "01") { code } }', {}, { 'x-purpose': 'GIOI_HAN' }),
     request: () => gw.graphql('{ administrativeUnit(code: "01") { code } }', {}, { 'x-purpose': 'GIOI_HAN' }),
-    expected: () => ({ decision: 'rate_limited', code: 'RATE_LIMITED', reason: 'RATE_LIMITED', status: 429, purpose: 'GIOI_HAN', records: 0, connectors: undefined }),
+    expected: () => ({ decision: 'rate_limited', code: 'RATE_LIMITED', reason: 'GRANT_RATE_LIMIT', status: 429, purpose: 'GIOI_HAN', records: 0, connectors: undefined }),
   },
   {
     name: 'upstream failure: the only registry asked is down, no data',
