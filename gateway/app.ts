@@ -128,6 +128,7 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
     app.use('/v1/access-history', ...audited('access.history'))
     app.route('/', accessHistoryRoutes({ reader, hash: deps.audit.hash, verifyCitizen, policies: deps.policies }))
     app.use('/admin/api/audit', ...audited('audit.searched'))
+    app.use('/admin/api/audit/probing', ...audited('audit.searched'))
     app.route('/', auditApiRoutes({ reader, hash: deps.audit.hash, keys: identity.signingKeys, issuer: identity.issuer }))
   }
   app.post('/graphql', ...audited('access.graphql'), requireJson, callerAuth(identity), async (c) => {
