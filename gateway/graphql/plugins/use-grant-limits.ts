@@ -160,7 +160,7 @@ export function useGrantLimits(options: GrantLimitsPluginOptions): Plugin<Record
           if (outcome === false) {
             if (tally) settle.push(day(tally, 1))
           } else if (taken) {
-            // A match, or no answer at all: the caller learnt nothing a guess could use.
+            // A match (what verification is for) or no answer (nothing learnt): only the request's price stays.
             charges.forEach(({ counter, refundable }, i) => {
               if (refundable > 0) settle.push({ key: counter.key, windowMs: counter.windowMs, ...(counter.offsetMs ? { offsetMs: counter.offsetMs } : {}), amount: -refundable, window: taken.counters[i]!.window })
             })
