@@ -23,7 +23,7 @@ import { callerAuth } from './http/caller-auth.js'
 import { errorHandler, notFoundHandler } from './http/error-handler.js'
 import { healthRoutes } from './http/health.js'
 import { requestId } from './http/request-id.js'
-import { rateLimitHeaders } from './ratelimit/index.js'
+import { rateLimitHeaders, retryAfterSeconds } from './ratelimit/index.js'
 
 const DEFAULT_BODY_LIMIT = 256 * 1024
 const DEFAULT_REQUEST_TIMEOUT_MS = 15_000
@@ -76,6 +76,8 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
     ...(deps.keyedHash ? { keyedHash: deps.keyedHash } : {}),
     ...(rateLimiter ? { rateLimiter } : {}),
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
+    counters: deps.counters ?? deps.identity.store,
+    subjectHash: deps.audit.hash,
   })
   // The agency registry follows the policy documents: a suspension rolled out takes effect at once.
   deps.policies.onReplace((_active, set) => deps.identity.registry.replace(set.agencies))
@@ -140,6 +142,7 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
     app.use('/v1/access-history', ...audited('access.history'))
     app.route('/', accessHistoryRoutes({ reader, hash: deps.audit.hash, verifyCitizen, policies: deps.policies }))
     app.use('/admin/api/audit', ...audited('audit.searched'))
+    app.use('/admin/api/audit/probing', ...audited('audit.searched'))
     app.route('/', auditApiRoutes({ reader, hash: deps.audit.hash, keys: identity.signingKeys, issuer: identity.issuer }))
   }
   app.post('/graphql', ...audited('access.graphql'), requireJson, callerAuth(identity), async (c) => {
@@ -153,6 +156,8 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
       // The limit headers (and Retry-After on a 429) come from the decision.
       for (const [name, value] of Object.entries(rateLimitHeaders(rateLimit.decision))) headers.set(name, value)
     }
+    // A grant limit's refusal (per subject, per officer) waits until its window ends.
+    if (rateLimit.retryAfterMs !== undefined && response.status === 429) headers.set('retry-after', String(retryAfterSeconds(rateLimit.retryAfterMs)))
     return new Response(await response.text(), { status: response.status, statusText: response.statusText, headers })
   })
   if (deps.console) {

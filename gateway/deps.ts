@@ -96,6 +96,11 @@ export interface GatewayDeps {
    * always wires one (memory, or Redis with per-instance failover); absent: nothing is limited.
    */
   rateLimiter?: RateLimiter & { readonly degraded?: boolean }
+  /**
+   * Where grant limits per subject and per officer are counted, shared by every instance.
+   * @default identity.store (the same Redis, or memory for one instance)
+   */
+  counters?: SharedStore
   /** The caller's network address (Node: the socket's), for per-address limits. @default none: 'unknown' */
   clientIp?: (c: Context<GatewayEnv>) => string | undefined
   /** The operator and auditor console (issue #7); needs `audit.reader`. Absent: no console pages. */

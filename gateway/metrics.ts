@@ -26,6 +26,13 @@ export interface Metrics {
   rateLimit(agency: string, allowed: boolean, scope: 'shared' | 'local'): void
   /** How long a request waited for its audit event to commit (group commit included). */
   auditCommit(seconds: number, ok: boolean): void
+  /**
+   * One `verifyCitizen` answer or refusal: `match`, `no_match`, `no_answer` (the registry failed),
+   * or `refused` (a grant limit). Never an identifier: the agency is the only label.
+   */
+  verification(agency: string, outcome: 'match' | 'no_match' | 'no_answer' | 'refused'): void
+  /** A signal for auditors raised on a request (`VERIFICATION_PROBING`). */
+  signal(agency: string, signal: string): void
 }
 
 export const noopMetrics: Metrics = {
@@ -33,4 +40,6 @@ export const noopMetrics: Metrics = {
   upstream() {},
   rateLimit() {},
   auditCommit() {},
+  verification() {},
+  signal() {},
 }

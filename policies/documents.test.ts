@@ -13,7 +13,7 @@ import { parse as parseYaml } from 'yaml'
 import { DATA_CLASSES, typeDefs } from '../schemas/index.js'
 import { conditionVariables, grantAllows, KNOWN_VARIABLES, viewClassMasks } from './evaluate/index.js'
 import { parsePolicySet } from './policy-set.js'
-import { purposesDocumentSchema, type Condition, type Grant } from './schema/grant.js'
+import { GRANT_LIMIT_COSTS, grantSchema, purposesDocumentSchema, type Condition, type Grant } from './schema/grant.js'
 import { agencyDocumentSchema, type AgencyDocument } from './schema/policy.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -161,6 +161,18 @@ describe('policy scenarios (domain-vn §5)', () => {
     expect(personal.every((grant) => grant.require.caseId && grant.require.endUser && !grant.where)).toBe(true)
   })
 
+  it('every grant that verifies without reading birth dates bounds the guesses per citizen', () => {
+    for (const document of agencies.values()) {
+      for (const grant of document.grants.filter((g) => grantAllows(g, 'Query.verifyCitizen') && !grantAllows(g, 'Citizen.birthDate'))) {
+        const limit = grant.limits?.perSubjectPerDay
+        expect([document.agency, grant.id, limit !== undefined]).toEqual([document.agency, grant.id, true])
+        // Charged before the answer: a non-match needs its full cost free, so at most this many a day.
+        expect(Math.floor(limit! / GRANT_LIMIT_COSTS.nonMatch), `${document.agency} ${grant.id}`).toBeLessThanOrEqual(3)
+      }
+    }
+    expect(agency('mot-cua-phuong-hong-ha').grants.find((g) => g.id === 'intake-identity-verification')?.limits).toEqual({ perSubjectPerDay: 10, perEndUserPerHour: 60 })
+  })
+
   it('only the justice department reads residence history', () => {
     const readers = [...agencies.values()].filter((document) => allows(document, 'ResidenceStatus.history')).map((document) => document.agency)
     expect(readers).toEqual(['so-tu-phap-ha-noi'])
@@ -217,5 +229,25 @@ describe('policy scenarios (domain-vn §5)', () => {
     const document = agency('cong-dich-vu-cong-ha-noi')
     expect(document.grants.filter((grant) => !grant.purposes.includes('KIEM_TRA_KET_NOI')).every((grant) => grant.require.caseId)).toBe(true)
     for (const coordinate of ['Enterprise.members', 'LegalRepresentative.pin', 'Citizen.household']) expect(allows(document, coordinate)).toBe(false)
+  })
+})
+
+describe('grant limits (schema)', () => {
+  const base = { id: 'g', purposes: ['XAC_MINH'], legalBasis: 'x', allow: ['Query.verifyCitizen'] }
+  const problems = (grant: unknown) => {
+    const result = grantSchema.safeParse(grant)
+    return result.success ? [] : result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)
+  }
+
+  it('accepts per-subject and per-officer limits, the latter only when the grant requires the officer', () => {
+    expect(problems({ ...base, limits: { perSubjectPerDay: 10 } })).toEqual([])
+    expect(problems({ ...base, limits: { perSubjectPerDay: 10, perEndUserPerHour: 60 }, require: { endUser: true } })).toEqual([])
+    expect(problems({ ...base, limits: { perEndUserPerHour: 60 } })).toEqual(['limits.perEndUserPerHour: limits.perEndUserPerHour needs require: { endUser: true }'])
+  })
+
+  it('refuses limits too small for one non-matching verification, empty limits and unknown keys', () => {
+    expect(problems({ ...base, limits: { perSubjectPerDay: GRANT_LIMIT_COSTS.nonMatch - 1 } })).toEqual([expect.stringMatching(/^limits\.perSubjectPerDay: /)])
+    expect(problems({ ...base, limits: {} })).toEqual(['limits: give at least one of rate, perSubjectPerDay, perEndUserPerHour'])
+    expect(problems({ ...base, limits: { perSubjectPerMonth: 10 } })).toContainEqual(expect.stringMatching(/^limits: .*perSubjectPerMonth/))
   })
 })

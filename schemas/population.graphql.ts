@@ -81,7 +81,7 @@ export const typeDefs = /* GraphQL */ `
     citizen: Citizen
   }
 
-  "Whether a (PIN, name, birth date) triple matches the registry: the least a one-stop desk needs."
+  "Whether a (PIN, name, birth date) triple matches the registry: the least a one-stop desk needs. Once per request; a non-match costs more of the grant's limits than a match."
   type CitizenVerification {
     pin: PIN!
     match: Boolean!

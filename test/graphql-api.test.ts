@@ -146,7 +146,7 @@ describe('errors and transport', () => {
     expect(gw.sandboxes.business.hits()).toBe(0)
   })
 
-  it('keeps parser internals out of errors: only code, origin, connector, requestId', async () => {
+  it('keeps parser internals out of errors: only code, reason, origin, connector, requestId', async () => {
     const res = await gw.app.request('/graphql', {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${await gw.identity.token()}` },
@@ -156,7 +156,8 @@ describe('errors and transport', () => {
     expect(res.status).toBeGreaterThanOrEqual(400)
     for (const error of body.errors ?? [body.error]) {
       const extensions = error.extensions ?? {}
-      expect(Object.keys(extensions).every((key) => ['code', 'origin', 'connector', 'requestId', 'http'].includes(key)), JSON.stringify(error)).toBe(true)
+      expect(Object.keys(extensions).every((key) => ['code', 'reason', 'origin', 'connector', 'requestId', 'http'].includes(key)), JSON.stringify(error)).toBe(true)
+      if (extensions.reason !== undefined) expect(extensions.reason).toMatch(/^[A-Z][A-Z0-9_]*$/)
     }
     expect(JSON.stringify(body)).not.toMatch(/SyntaxError|originalError|is not valid JSON|stack/)
   })

@@ -39,6 +39,8 @@ export interface TestGatewayOptions {
   /** Mounts the console (needs `auditDb`): given the identity and the policy set in force. */
   console?: (parts: { identity: Awaited<ReturnType<typeof createTestIdentity>>; policySet: PolicySet }) => Promise<ConsoleDeps>
   metrics?: GatewayDeps['metrics']
+  /** Where grant limits are counted (a store on an injected clock, say). @default the identity's store */
+  counters?: GatewayDeps['counters']
   /** `production` as the entry sets it from NODE_ENV (no GraphiQL, no sandbox citizen tokens). @default 'test' */
   mode?: GatewayDeps['mode']
   /** The identity clock (tokens, assertions, signed contexts), in ms since epoch. @default Date.now */
@@ -82,6 +84,7 @@ export async function createTestGateway(options: TestGatewayOptions = {}) {
     ...(options.clientIp ? { clientIp: options.clientIp } : {}),
     ...(options.console ? { console: await options.console({ identity, policySet }) } : {}),
     ...(options.metrics ? { metrics: options.metrics } : {}),
+    ...(options.counters ? { counters: options.counters } : {}),
   })
   const defaultToken = await identity.token()
 

@@ -6,7 +6,7 @@ import type { KeyedHash } from '../../policies/index.js'
 import { ErrorCode, type ErrorCode as Code } from '../errors.js'
 import type { Caller, RequestContext } from '../identity/caller.js'
 import type { AuditDraft } from './draft.js'
-import type { AuditDecision, AuditEvent, ConnectorCallSummary } from './event.js'
+import { auditReason, type AuditDecision, type AuditEvent, type ConnectorCallSummary } from './event.js'
 
 export interface EventInput {
   id: string
@@ -67,6 +67,19 @@ function summarizeCalls(draft: AuditDraft): ConnectorCallSummary[] | undefined {
 
 const limit = (value: string | null | undefined) => (value ? value.slice(0, 200) : undefined)
 
+const REFUSALS = new Set<AuditDecision>(['denied', 'rejected', 'rate_limited', 'unauthenticated'])
+
+/**
+ * The reason on a refusal: the refusing step's own word, else the code (a refusal outside
+ * GraphQL — a missing token, a malformed header — is named by its code alone). A reason left by a
+ * step on a request that was not refused after all says nothing about it and is dropped.
+ */
+function reasonOf(draft: AuditDraft, decision: AuditDecision, code: Code | undefined): string | undefined {
+  if (!REFUSALS.has(decision)) return undefined
+  if (draft.reason && auditReason.safeParse(draft.reason).success) return draft.reason
+  return code
+}
+
 export function buildAuditEvent(input: EventInput): AuditEvent {
   const { draft, caller, context } = input
   const code = mainCode(draft.errorCodes, input.responseCode)
@@ -95,6 +108,7 @@ export function buildAuditEvent(input: EventInput): AuditEvent {
     policyVersion: draft.policyVersion,
     decision,
     code,
+    reason: reasonOf(draft, decision, code),
     status: input.status,
     masks: draft.masks?.length ? draft.masks : undefined,
     subjects,
@@ -103,6 +117,7 @@ export function buildAuditEvent(input: EventInput): AuditEvent {
     latencyMs: Math.round(input.latencyMs * 100) / 100,
     // Covert access is withheld only when data was actually read under the covert grant.
     withheldUntil: draft.withheldUntil && (decision === 'granted' || decision === 'partial') ? draft.withheldUntil : undefined,
+    signals: draft.signals?.size ? [...draft.signals].sort() : undefined,
     detail: draft.detail,
   }
   for (const key of Object.keys(event) as Array<keyof AuditEvent>) if (event[key] === undefined) delete event[key]

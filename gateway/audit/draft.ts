@@ -5,7 +5,7 @@
  * hashed when the event is built and never stored.
  */
 import type { UpstreamCall } from '../../connectors/index.js'
-import type { AuditKind } from './event.js'
+import type { AuditKind, AuditSignal } from './event.js'
 
 export interface AuditDraft {
   kind: AuditKind
@@ -25,6 +25,10 @@ export interface AuditDraft {
   withheldUntil?: string
   /** `extensions.code` of every GraphQL error in the response. */
   errorCodes: string[]
+  /** Why the request was refused (a machine word: `SUBJECT_DAILY_LIMIT`), by whoever refused it. */
+  reason?: string
+  /** Patterns flagged for auditors while the request ran. */
+  signals?: Set<AuditSignal>
   /** The response carried data (not null). */
   hasData: boolean
   /** Set by routes that know them better than the caller context (the token endpoint). */

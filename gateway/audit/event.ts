@@ -32,6 +32,20 @@ export type AuditKind = z.infer<typeof AuditKind>
 export const AuditDecision = z.enum(['granted', 'partial', 'denied', 'rejected', 'unauthenticated', 'rate_limited', 'failed', 'ok'])
 export type AuditDecision = z.infer<typeof AuditDecision>
 
+/**
+ * Patterns the gateway flags for auditors, on the event where it sees them (a closed set, so a
+ * search by signal is exact): `VERIFICATION_PROBING`, repeated non-matching verifications of
+ * one subject by one agency in a day — someone guessing a birth date or a name.
+ */
+export const AuditSignal = z.enum(['VERIFICATION_PROBING'])
+export type AuditSignal = z.infer<typeof AuditSignal>
+
+/**
+ * Why a request was refused, as one machine word set by the gateway (never the caller's text, so
+ * never an identifier): `SUBJECT_DAILY_LIMIT`, `FIELD_NOT_PERMITTED`, `ONE_VERIFICATION_PER_REQUEST` …
+ */
+export const auditReason = z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/)
+
 const shortText = z.string().max(200)
 const coordinateList = z.array(z.string().max(200)).max(2000)
 
@@ -73,6 +87,8 @@ export const auditEventSchema = z
     policyVersion: z.number().int().min(0).optional(),
     decision: AuditDecision,
     code: ErrorCode.optional(),
+    /** Why it was refused (with `code`): on every refusal. */
+    reason: auditReason.optional(),
     status: z.number().int().min(100).max(599),
     masks: coordinateList.optional(),
     /** Keyed hashes (HMAC under HASH_SECRET) of the PINs and tax codes touched: never raw. */
@@ -82,6 +98,7 @@ export const auditEventSchema = z
     latencyMs: z.number().min(0),
     /** Covert access: hidden from the citizen's own access history until this date. */
     withheldUntil: z.string().max(40).optional(),
+    signals: z.array(AuditSignal).min(1).max(10).optional(),
     /** An action's particulars (version numbers, counts, filters): small, never personal data. */
     detail: z.record(z.string().max(60), z.union([z.string().max(2000), z.number(), z.boolean(), z.null()])).optional(),
   })

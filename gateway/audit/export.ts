@@ -6,7 +6,7 @@ import type { AuditEvent } from './event.js'
 
 export const CSV_COLUMNS = [
   'at', 'id', 'requestId', 'kind', 'instance', 'agency', 'client', 'endUser', 'purpose', 'caseId', 'decision', 'code', 'status',
-  'records', 'subjects', 'returned', 'grants', 'masks', 'policyVersion', 'latencyMs', 'actor',
+  'records', 'subjects', 'returned', 'grants', 'masks', 'policyVersion', 'latencyMs', 'actor', 'reason', 'signals',
 ] as const
 
 /**
@@ -48,6 +48,8 @@ export function csvRow(event: AuditEvent): string {
     policyVersion: event.policyVersion,
     latencyMs: event.latencyMs,
     actor: event.actor,
+    reason: event.reason,
+    signals: event.signals,
   }
   return `${CSV_COLUMNS.map((column) => csvField(values[column])).join(',')}\r\n`
 }

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod'
 import type { Queryable } from '../store/index.js'
-import { AuditDecision, AuditKind, type AuditEvent } from './event.js'
+import { AuditDecision, AuditKind, AuditSignal, type AuditEvent } from './event.js'
 import { ErrorCode } from '../errors.js'
 
 const text = z.string().trim().min(1).max(200)
@@ -36,6 +36,8 @@ export const auditQuerySchema = z
     subject: z.string().trim().regex(/^(\d{12}|\d{10}(-\d{3})?)$/, 'a 12-digit PIN or a 10/13-digit tax code').optional(),
     caseId: text.optional(),
     requestId: text.optional(),
+    /** Events flagged with this signal (`VERIFICATION_PROBING`). */
+    signal: AuditSignal.optional(),
     limit: z.coerce.number().int().min(1).max(500).default(50),
     cursor: z.string().max(400).optional(),
   })
@@ -125,6 +127,8 @@ export async function searchAudit(db: Queryable, query: ParsedQuery, hash: (valu
   ]
   for (const [column, value] of equals) if (value !== undefined) where.push(`${column} = ${bind(value)}`)
   if (query.subject) where.push(`subjects @> array[${bind(hash(query.subject))}]::text[]`)
+  // The LIKE is the partial index's predicate (cheap, may over-match); the jsonb test is exact.
+  if (query.signal) where.push(`${SIGNALLED} and (body::jsonb -> 'signals') @> jsonb_build_array(${bind(query.signal)}::text)`)
   if (query.cursor) {
     const cursor = decodeCursor(query.cursor)
     where.push(`(at, writer, seq) < (${bind(cursor.at)}::timestamptz, ${bind(cursor.writer)}, ${bind(cursor.seq)})`)
@@ -133,6 +137,46 @@ export async function searchAudit(db: Queryable, query: ParsedQuery, hash: (valu
     order by at desc, writer desc, seq desc limit ${bind(query.limit + 1)}`
   const { items, nextCursor } = keysetPage(await db.query<PageRow>(sql, params), query.limit, (event) => event)
   return { events: items, ...(nextCursor ? { nextCursor } : {}) }
+}
+
+/** The predicate of the `audit_events_signalled` partial index (migration 0004). */
+const SIGNALLED = `body like '%"signals":%'`
+
+/** One subject that an agency's verifications probed, for the auditors' list. */
+export interface ProbingSuspect {
+  agency: string
+  /** The subject's keyed hash (the trail holds no PIN). */
+  subject: string
+  /** Flagged events (non-matches past the threshold, and refusals after them). */
+  events: number
+  first: string
+  last: string
+  /** The officers the agency named on those requests. */
+  endUsers: string[]
+}
+
+/**
+ * Subjects flagged `VERIFICATION_PROBING` since `since`, per agency, most recent first: what the
+ * auditors' console lists as suspected probing.
+ */
+export async function suspectedProbing(db: Queryable, since: Date, limit = 100): Promise<ProbingSuspect[]> {
+  const rows = await db.query<{ agency: string; subject: string; events: number; first: Date; last: Date; end_users: string[] | null }>(
+    `select agency, s as subject, count(*)::int as events, min(at) as first, max(at) as last,
+            array_remove(array_agg(distinct end_user), null) as end_users
+       from audit_events, unnest(subjects) s
+      where ${SIGNALLED} and (body::jsonb -> 'signals') @> jsonb_build_array('VERIFICATION_PROBING'::text)
+        and at >= $1 and agency is not null
+      group by agency, s order by max(at) desc limit $2`,
+    [since.toISOString(), limit],
+  )
+  return rows.map((row) => ({
+    agency: row.agency,
+    subject: row.subject,
+    events: row.events,
+    first: new Date(row.first).toISOString(),
+    last: new Date(row.last).toISOString(),
+    endUsers: (row.end_users ?? []).sort(),
+  }))
 }
 
 export interface HistoryEntry {

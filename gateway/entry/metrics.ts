@@ -40,6 +40,8 @@ export function createPromMetrics(options: PromMetricsOptions = {}): PromMetrics
   const rateLimits = new Counter({ name: 'lgsp_rate_limit_decisions_total', help: 'Rate-limit decisions on /graphql, by agency, result and scope (shared: Redis; local: this instance)', labelNames: ['agency', 'result', 'scope'] as const, registers: [registry] })
   const commitSeconds = new Histogram({ name: 'lgsp_audit_commit_wait_seconds', help: "How long a request waited for its audit event's group commit", buckets: COMMIT_BUCKETS, registers: [registry] })
   const commitFailures = new Counter({ name: 'lgsp_audit_commit_failures_total', help: 'Audit events that could not be committed (the response became 503)', registers: [registry] })
+  const verifications = new Counter({ name: 'lgsp_verifications_total', help: 'verifyCitizen answers and grant-limit refusals, by agency and outcome (match, no_match, no_answer, refused)', labelNames: ['agency', 'outcome'] as const, registers: [registry] })
+  const signals = new Counter({ name: 'lgsp_audit_signals_total', help: 'Requests flagged for auditors, by agency and signal (VERIFICATION_PROBING: repeated non-matching verifications of one subject in a day)', labelNames: ['agency', 'signal'] as const, registers: [registry] })
   const { auditStatus, rateLimiter, registryCircuits } = options
   if (auditStatus) {
     new Gauge({ name: 'lgsp_audit_queue_depth', help: 'Audit events waiting for a commit', registers: [registry], collect() { this.set(auditStatus().queued) } })
@@ -77,6 +79,12 @@ export function createPromMetrics(options: PromMetricsOptions = {}): PromMetrics
     auditCommit(seconds, ok) {
       if (ok) commitSeconds.observe(seconds)
       else commitFailures.inc()
+    },
+    verification(agency, outcome) {
+      verifications.inc({ agency, outcome })
+    },
+    signal(agency, signal) {
+      signals.inc({ agency, signal })
     },
   }
 }

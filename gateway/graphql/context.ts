@@ -6,6 +6,8 @@ import type { ConsumeDecision } from '../ratelimit/index.js'
 /** Filled by `useRateLimit`, read by the route that copies its headers onto the response. */
 export interface RateLimitOutcome {
   decision?: ConsumeDecision
+  /** Set by a refusal that is not the rate limiter's (a grant's per-subject limit): the route sends it as `Retry-After`. */
+  retryAfterMs?: number
 }
 
 /** What the Hono route hands to Yoga for each request: who calls, and what they declared. */

@@ -5,6 +5,7 @@ import type { Logger } from '../deps.js'
 import { noopMetrics, type Metrics } from '../metrics.js'
 import type { PolicyRuntime } from '../policy/index.js'
 import type { RateLimiter } from '../ratelimit/index.js'
+import type { SharedStore } from '../shared-store/index.js'
 import type { GatewayContext, GatewayServerContext } from './context.js'
 import { createMaskError } from './mask-error.js'
 import type { CursorCodec } from './paging/cursor-codec.js'
@@ -15,6 +16,7 @@ import { useNoSubscriptions } from './plugins/use-no-subscriptions.js'
 import { useStrictJsonBody } from './plugins/use-strict-json-body.js'
 import { useViewValidation } from './plugins/use-view-validation.js'
 import { createViewCache } from './policy/view-cache.js'
+import { useGrantLimits } from './plugins/use-grant-limits.js'
 import { useAuditTrail } from './plugins/use-audit-trail.js'
 import { useQueryLimits } from './plugins/use-query-limits.js'
 import { useTrustedDocuments } from './plugins/use-trusted-documents.js'
@@ -33,6 +35,10 @@ export interface GraphQLHandlerOptions {
   rateLimiter?: RateLimiter
   /** Upstream calls are reported here as well as in the audit draft. @default none */
   metrics?: Metrics
+  /** Grant limits per subject and per officer are counted here (shared by every instance). */
+  counters: SharedStore
+  /** Keyed hash of subjects and officers in the counters' keys (the audit trail's). */
+  subjectHash: KeyedHash
 }
 
 /**
@@ -86,6 +92,9 @@ export function createGraphQLHandler(
       usePolicy({ schema, policies: options.policies, views, cursors: options.cursors, ...(options.keyedHash ? { keyedHash: options.keyedHash } : {}) }),
       // After the policy (a refused request costs nothing), before execution (no registry call).
       ...(options.rateLimiter ? [useRateLimit({ schema, policies: options.policies, limiter: options.rateLimiter, logger: options.logger })] : []),
+      // After the agency's rate (refused there, no subject is counted); one verification per
+      // request, checked at validation; per-subject and per-officer limits before any registry call.
+      useGrantLimits({ schema, policies: options.policies, store: options.counters, hash: options.subjectHash, logger: options.logger, metrics }),
       // Before the error contract, which then stamps the view's errors like any other.
       useViewValidation({ views }),
       useErrorContract(),

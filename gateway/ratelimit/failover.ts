@@ -112,6 +112,13 @@ export function createFailoverRateLimiter(options: FailoverRateLimiterOptions): 
         return local(request)
       }
     },
+    async refund(request: ConsumeRequest): Promise<void> {
+      if (closed) throw new RateLimiterUnavailableError('Rate limiter is closed')
+      // Given back where it was most likely taken. A refund the primary cannot take is dropped:
+      // the pessimistic charge stands, and a failed refund must not degrade the limiter.
+      if (degraded) await fallback.refund?.(instances === 1 ? request : { ...request, limits: request.limits.map((limit) => divideLimit(limit, instances)) })
+      else await primary.refund?.(request)
+    },
     async ping(signal?: AbortSignal): Promise<RateLimiterPing> {
       const result = await primary.ping(signal)
       // A probe that answers while degraded ends the degradation at once.

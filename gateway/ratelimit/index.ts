@@ -9,6 +9,7 @@ export {
   largestCost,
   quotaOf,
   RateLimiterUnavailableError,
+  refundLimit,
   stepLimit,
   windowOf,
   type ConsumeDecision,

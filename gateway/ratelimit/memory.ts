@@ -2,6 +2,7 @@ import {
   assertConsumeRequest,
   decideLimits,
   RateLimiterUnavailableError,
+  refundLimit,
   type ConsumeDecision,
   type ConsumeRequest,
   type LimitStateValue,
@@ -62,6 +63,18 @@ export class MemoryRateLimiter implements RateLimiter {
       decision.steps.forEach((step, i) => this.#set(keys[i] as string, { value: step.next, expiresAt: now + step.ttlMs }))
     }
     return { allowed: decision.allowed, retryAfterMs: decision.retryAfterMs, limits: decision.reports, scope: 'local' }
+  }
+
+  async refund(request: ConsumeRequest): Promise<void> {
+    assertConsumeRequest(request)
+    if (this.#closed) throw new RateLimiterUnavailableError('Rate limiter is closed')
+    const now = this.#now()
+    for (const limit of request.limits) {
+      const key = `${request.partition}\u0000${limit.name}`
+      const entry = this.#entries.get(key)
+      const step = refundLimit(limit, entry && entry.expiresAt > now ? entry.value : undefined, request.cost, now)
+      if (step) this.#set(key, { value: step.next, expiresAt: now + step.ttlMs })
+    }
   }
 
   /** Drops expired states now; returns how many. */

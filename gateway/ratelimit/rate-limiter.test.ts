@@ -174,6 +174,31 @@ describe.each(adapters)('RateLimiter conformance: %s', (_name, makeHarness) => {
     expect((await limiter.consume({ ...request, cost: 1 })).allowed).toBe(true)
   })
 
+  it('a refund gives back units: the bucket refills by that much, never beyond full', async () => {
+    const limiter = h.open()
+    const request: ConsumeRequest = { partition: partition('refund'), cost: 3, limits: [rate(6, 5)] }
+    expect((await limiter.consume(request)).limits[0]!.remaining).toBe(2)
+    await limiter.refund!({ ...request, cost: 2 })
+    expect((await limiter.consume({ ...request, cost: 4 })).allowed, '1 of 5 still taken: 4 fit').toBe(true)
+    expect((await limiter.consume({ ...request, cost: 1 })).allowed, 'and no more').toBe(false)
+    await limiter.refund!({ ...request, cost: 50 })
+    const full = await limiter.consume({ ...request, cost: 5 })
+    expect(full.allowed, 'a refund beyond what was taken only fills the bucket').toBe(true)
+    expect((await limiter.consume({ ...request, cost: 1 })).allowed).toBe(false)
+  })
+
+  it("a refund lowers today's count of a daily quota, never below 0", async () => {
+    const limiter = h.open()
+    const request: ConsumeRequest = { partition: partition('refund-day'), cost: 4, limits: [{ name: 'day', kind: 'daily', quota: 5 }] }
+    expect((await limiter.consume(request)).allowed).toBe(true)
+    expect((await limiter.consume(request)).allowed).toBe(false)
+    await limiter.refund!({ ...request, cost: 3 })
+    expect((await limiter.consume(request)).limits[0]!.remaining).toBe(0)
+    await limiter.refund!({ ...request, cost: 100 })
+    expect((await limiter.consume({ ...request, cost: 5 })).allowed, 'back to 0 used, not below').toBe(true)
+    expect((await limiter.consume({ ...request, cost: 1 })).allowed).toBe(false)
+  })
+
   it('100 concurrent decisions on a bucket of 10 pass exactly 10', async () => {
     const limiter = h.open()
     const request: ConsumeRequest = { partition: partition('race'), cost: 1, limits: [rate(1, 10)] }
@@ -198,6 +223,7 @@ describe.each(adapters)('RateLimiter conformance: %s', (_name, makeHarness) => {
     ['a perMinute of 0', { partition: 'p', cost: 1, limits: [rate(0, 1)] }],
     ['a quoted name', { partition: 'p', cost: 1, limits: [rate(1, 1, 'a"b')] }],
   ] as Array<[string, ConsumeRequest]>)('rejects %s with TypeError', async (_label, request) => {
+    await expect(h.open().refund!(request)).rejects.toThrow(TypeError)
     await expect(h.open().consume(request)).rejects.toThrow(TypeError)
   })
 
@@ -318,6 +344,30 @@ describe.runIf(redisInstalled)('redis adapter', () => {
       outcomes.push(await pending)
     }
     expect(outcomes.filter((o) => o !== 'ok'), outcomes.join(' | ')).toEqual([])
+  })
+
+  it('failover: a refund goes to the primary while it answers, to the fallback (per-instance share) while degraded', async () => {
+    let now = 1_000_000
+    const primary = createMemoryRateLimiter({ now: () => now })
+    const fallback = createMemoryRateLimiter({ now: () => now })
+    let down = false
+    const flaky: RateLimiter = {
+      kind: 'redis',
+      consume: (r) => (down ? Promise.reject(new RateLimiterUnavailableError('down')) : primary.consume(r)),
+      refund: (r) => (down ? Promise.reject(new RateLimiterUnavailableError('down')) : primary.refund(r)),
+      ping: async () => ({ ok: !down, latencyMs: 0 }),
+      close: () => primary.close(),
+    }
+    const limiter = createFailoverRateLimiter({ primary: flaky, fallback, instances: 2 })
+    limiters.push(limiter, fallback)
+    const request: ConsumeRequest = { partition: 'p', cost: 4, limits: [rate(6, 8)] }
+    expect((await limiter.consume(request)).limits[0]!.remaining).toBe(4)
+    await limiter.refund!({ ...request, cost: 3 })
+    expect((await primary.consume({ ...request, cost: 1 })).limits[0]!.remaining, 'given back on the primary').toBe(6)
+    down = true
+    expect((await limiter.consume(request)).scope, 'degraded: decided locally on a share of 4').toBe('local')
+    await limiter.refund!({ ...request, cost: 4 })
+    expect((await fallback.consume({ ...request, limits: [rate(3, 4)] })).allowed, 'the local share is full again').toBe(true)
   })
 
   it('failover: a hung Redis (SIGSTOP) is decided locally within the deadline; degraded after 3 timeouts in a row; back after SIGCONT', async () => {

@@ -90,6 +90,14 @@ export interface RateLimiter {
    * `RateLimiterUnavailableError` when a shared store cannot answer in time.
    */
   consume(request: ConsumeRequest): Promise<ConsumeDecision>
+  /**
+   * Gives back `cost` units taken by an earlier `consume` of the same partition and limits (a
+   * request charged pessimistically that turned out cheaper): a rate limit's bucket refills by
+   * that much (never beyond full), a daily quota's count goes down (never below 0, and not at all
+   * once its day is over). Rejects as `consume` does; a caller that cannot refund keeps the
+   * charge, which errs towards refusing, never towards serving more. Absent: refunds are dropped.
+   */
+  refund?(request: ConsumeRequest): Promise<void>
   /** Cheap probe; never throws. */
   ping(signal?: AbortSignal): Promise<RateLimiterPing>
   /** Idempotent; later calls reject as unavailable. */
@@ -198,6 +206,21 @@ export function stepLimit(limit: LimitSpec, state: LimitStateValue | undefined, 
     return { allowed: true, retryAfterMs: 0, next: { day, used: used + cost }, ttlMs: resetMs + 60_000, report: { ...report, remaining: limit.quota - used - cost } }
   }
   return { allowed: false, retryAfterMs: resetMs, next: { day, used }, ttlMs: resetMs + 60_000, report: { ...report, remaining: limit.quota - used } }
+}
+
+/**
+ * One limit's refund of `cost` units at `now` (pure; the Redis script mirrors it): the state to
+ * store, or null when there is nothing to give back (a full bucket, another day).
+ */
+export function refundLimit(limit: LimitSpec, state: LimitStateValue | undefined, cost: number, now: number): { next: LimitStateValue; ttlMs: number } | null {
+  if (limit.kind === 'rate') {
+    if (!state || !('tat' in state) || state.tat <= now) return null
+    const tat = Math.max(now, state.tat - cost * intervalOf(limit))
+    return { next: { tat }, ttlMs: Math.ceil(tat - now) + 1000 }
+  }
+  const day = Math.floor((now + DAY_OFFSET_MS) / DAY_MS)
+  if (!state || !('day' in state) || state.day !== day || state.used === 0) return null
+  return { next: { day, used: Math.max(0, state.used - cost) }, ttlMs: Math.ceil((day + 1) * DAY_MS - DAY_OFFSET_MS - now) + 60_000 }
 }
 
 /**

@@ -108,6 +108,45 @@ return out
 const script = { name: 'rate-limit-consume', source: CONSUME_SCRIPT }
 
 /**
+ * Gives back units, the same arithmetic as `refundLimit` in rate-limiter.ts: a bucket's TAT moves
+ * back by cost × interval (never before now), a day's count down (never below 0; another day's
+ * count is left alone). KEYS and ARGV as CONSUME_SCRIPT. Returns the number of limits changed.
+ */
+export const REFUND_SCRIPT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+local cost = tonumber(ARGV[1])
+local offset = tonumber(ARGV[2])
+local dayMs = tonumber(ARGV[3])
+local changed = 0
+for i = 1, #KEYS do
+  local kind = ARGV[4 + (i - 1) * 3]
+  local a = tonumber(ARGV[5 + (i - 1) * 3])
+  if kind == 'rate' then
+    local stored = tonumber(redis.call('GET', KEYS[i]))
+    if stored and stored > now then
+      local tat = stored - cost * (60000 / a)
+      if tat < now then tat = now end
+      redis.call('SET', KEYS[i], string.format('%.3f', tat), 'PX', math.ceil(tat - now) + 1000)
+      changed = changed + 1
+    end
+  else
+    local day = math.floor((now + offset) / dayMs)
+    local v = redis.call('HMGET', KEYS[i], 'd', 'u')
+    if v[1] and tonumber(v[1]) == day and tonumber(v[2]) > 0 then
+      local used = tonumber(v[2]) - cost
+      if used < 0 then used = 0 end
+      redis.call('HSET', KEYS[i], 'd', day, 'u', used)
+      changed = changed + 1
+    end
+  end
+end
+return changed
+`
+
+const refundScript = { name: 'rate-limit-refund', source: REFUND_SCRIPT }
+
+/**
  * Shared limits for every instance on one Redis (or Cluster): a decision is one EVALSHA of
  * {@link CONSUME_SCRIPT}, answered within the store's command timeout or rejected as unavailable.
  */
@@ -119,25 +158,33 @@ export class RedisRateLimiter implements RateLimiter {
   constructor(store: RedisSharedStore) {
     this.#store = store
     store.registerScript(script)
+    store.registerScript(refundScript)
   }
 
-  async consume(request: ConsumeRequest): Promise<ConsumeDecision> {
+  /** One script over the request's limits: `{partition}` hash-tags its keys into one Cluster slot. */
+  async #run(which: typeof script, request: ConsumeRequest): Promise<unknown> {
     assertConsumeRequest(request)
     if (this.#closed) throw new RateLimiterUnavailableError('Rate limiter is closed')
-    // `{partition}`: a Cluster hashes only the braces, so one decision's keys share one slot.
     const keys = request.limits.map((limit) => `rl:{${request.partition}}:${limit.name}`)
     const args: Array<string | number> = [request.cost, DAY_OFFSET_MS, DAY_MS]
     for (const limit of request.limits) {
       if (limit.kind === 'rate') args.push('rate', limit.perMinute, limit.burst)
       else args.push('daily', limit.quota, 0)
     }
-    let reply: unknown
     try {
-      reply = await this.#store.evalScript(script, keys, args)
+      return await this.#store.evalScript(which, keys, args)
     } catch (error) {
       if (error instanceof SharedStoreUnavailableError) throw new RateLimiterUnavailableError(error.message, { cause: error, timedOut: error.timedOut })
       throw error
     }
+  }
+
+  async refund(request: ConsumeRequest): Promise<void> {
+    await this.#run(refundScript, request)
+  }
+
+  async consume(request: ConsumeRequest): Promise<ConsumeDecision> {
+    const reply = await this.#run(script, request)
     if (!Array.isArray(reply) || reply.length !== 2 + request.limits.length * 2) {
       throw new RateLimiterUnavailableError('Redis answered the rate-limit script with an unexpected reply')
     }

@@ -1,9 +1,14 @@
 import {
   assertClaimInput,
+  assertCounters,
   checkPrefix,
+  decideCounters,
   SharedStoreUnavailableError,
+  type CountResult,
   type SharedStore,
   type SharedStorePing,
+  type StoredCount,
+  type WindowCounter,
 } from './shared-store.js'
 
 export interface MemorySharedStoreOptions {
@@ -18,12 +23,14 @@ export interface MemorySharedStoreOptions {
 }
 
 /**
- * Per-instance store: a Map of key → expiry. It is shared by nothing outside this process, so
- * with several gateway instances a `jti` could be used once per instance: wire Redis there.
+ * Per-instance store: a Map of key → expiry for claims, one of key → window count for counters.
+ * It is shared by nothing outside this process, so with several gateway instances a `jti` could
+ * be used once per instance and every counter would count per instance: wire Redis there.
  */
 export class MemorySharedStore implements SharedStore {
   readonly kind = 'memory'
   readonly #entries = new Map<string, number>()
+  readonly #counters = new Map<string, StoredCount & { expiresAt: number }>()
   readonly #now: () => number
   readonly #prefix: string
   readonly #maxEntries: number
@@ -39,9 +46,9 @@ export class MemorySharedStore implements SharedStore {
     unrefTimer(this.#timer)
   }
 
-  /** Keys held now, expired ones included until the next purge. */
+  /** Keys held now (claims and counters), expired ones included until the next purge. */
   get size(): number {
-    return this.#entries.size
+    return this.#entries.size + this.#counters.size
   }
 
   async claimOnce(key: string, ttlMs: number): Promise<boolean> {
@@ -54,20 +61,42 @@ export class MemorySharedStore implements SharedStore {
       if (expiresAt > now) return false
       this.#entries.delete(fullKey)
     }
-    if (this.#entries.size >= this.#maxEntries) {
-      this.sweep()
-      // Refusing is safer than growing without bound: the caller fails closed, memory stays flat.
-      if (this.#entries.size >= this.#maxEntries) {
-        throw new SharedStoreUnavailableError(`Shared store is full (${this.#maxEntries} live keys)`)
-      }
-    }
+    this.#makeRoom(1)
     this.#entries.set(fullKey, now + ttlMs)
     return true
   }
 
+  async count(counters: readonly WindowCounter[]): Promise<CountResult> {
+    assertCounters(counters)
+    if (this.#closed) throw new SharedStoreUnavailableError('Shared store is closed')
+    const now = this.#now()
+    const keys = counters.map((counter) => this.#prefix + counter.key)
+    const stored = keys.map((key) => {
+      const entry = this.#counters.get(key)
+      return entry && entry.expiresAt > now ? entry : undefined
+    })
+    const { allowed, steps, result } = decideCounters(counters, stored, now)
+    if (allowed) {
+      const created = keys.filter((key, i) => steps[i]!.next !== null && !this.#counters.has(key)).length
+      this.#makeRoom(created)
+      steps.forEach((step, i) => {
+        if (step.next) this.#counters.set(keys[i]!, { ...step.next, expiresAt: now + step.ttlMs })
+      })
+    }
+    return result
+  }
+
+  /** Refusing is safer than growing without bound: the caller fails closed, memory stays flat. */
+  #makeRoom(needed: number): void {
+    if (needed === 0 || this.size + needed <= this.#maxEntries) return
+    this.sweep()
+    if (this.size + needed > this.#maxEntries) throw new SharedStoreUnavailableError(`Shared store is full (${this.#maxEntries} live keys)`)
+  }
+
   /** Drops expired keys now; returns how many. Also runs on the periodic sweep. */
   sweep(): number {
-    return sweepExpired(this.#entries, this.#now(), (expiresAt) => expiresAt)
+    const now = this.#now()
+    return sweepExpired(this.#entries, now, (expiresAt) => expiresAt) + sweepExpired(this.#counters, now, (entry) => entry.expiresAt)
   }
 
   async ping(signal?: AbortSignal): Promise<SharedStorePing> {
@@ -79,6 +108,7 @@ export class MemorySharedStore implements SharedStore {
     this.#closed = true
     clearInterval(this.#timer)
     this.#entries.clear()
+    this.#counters.clear()
   }
 }
 

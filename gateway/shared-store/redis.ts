@@ -6,10 +6,14 @@ import { createHash } from 'node:crypto'
 import { Cluster, Redis, type ClusterNode, type RedisOptions } from 'ioredis'
 import {
   assertClaimInput,
+  assertCounters,
   checkPrefix,
+  COUNTER_GRACE_MS,
   SharedStoreUnavailableError,
+  type CountResult,
   type SharedStore,
   type SharedStorePing,
+  type WindowCounter,
 } from './shared-store.js'
 
 export interface RedisSharedStoreOptions {
@@ -33,6 +37,56 @@ export interface RedisSharedStoreOptions {
 }
 
 type Client = Redis | Cluster
+
+/**
+ * `count` in one atomic step, the same arithmetic as `stepCounter` in shared-store.ts. The clock
+ * is Redis's own (TIME), like the rate limiter's, so instances share one timeline.
+ *
+ * KEYS[i]: counter i, a hash { w: window, v: count } (one hash tag: one Cluster slot).
+ * ARGV: grace ms, then per counter: windowMs, offsetMs, amount, limit (-1: none), window (-1: current).
+ * Returns { allowed (1|0), then per counter: value, window, resetMs }.
+ */
+export const COUNT_SCRIPT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local grace = tonumber(ARGV[1])
+local n = #KEYS
+local allowed = 1
+local steps = {}
+for i = 1, n do
+  local b = 1 + (i - 1) * 5
+  local size = tonumber(ARGV[b + 1])
+  local offset = tonumber(ARGV[b + 2])
+  local amount = tonumber(ARGV[b + 3])
+  local limit = tonumber(ARGV[b + 4])
+  local pinned = tonumber(ARGV[b + 5])
+  local current = math.floor((now + offset) / size)
+  local w = current
+  if pinned >= 0 then w = pinned end
+  local value = 0
+  local v = redis.call('HMGET', KEYS[i], 'w', 'v')
+  if v[1] and tonumber(v[1]) == w then value = tonumber(v[2]) end
+  local stale = w ~= current
+  if (not stale) and amount > 0 and limit >= 0 and value + amount > limit then allowed = 0 end
+  steps[i] = { w = w, value = value, amount = amount, stale = stale, reset = (current + 1) * size - offset - now }
+end
+local out = { allowed }
+for i = 1, n do
+  local s = steps[i]
+  local value = s.value
+  if allowed == 1 and (not s.stale) and s.amount ~= 0 then
+    value = value + s.amount
+    if value < 0 then value = 0 end
+    redis.call('HSET', KEYS[i], 'w', s.w, 'v', value)
+    redis.call('PEXPIRE', KEYS[i], s.reset + grace)
+  end
+  out[#out + 1] = value
+  out[#out + 1] = s.w
+  out[#out + 1] = s.reset
+end
+return out
+`
+const countScript = { name: 'count', source: COUNT_SCRIPT }
 
 /** A Lua script another capability runs on this connection (rate limiting: one per decision). */
 export interface SharedStoreScript {
@@ -129,6 +183,19 @@ export class RedisSharedStore implements SharedStore {
     // SET … PX … NX: one round trip, atomic on the server; 'OK' when the key was absent.
     const reply = await this.#run('SET NX', () => this.#client.set(this.#prefix + key, '1', 'PX', ttlMs, 'NX'))
     return reply === 'OK'
+  }
+
+  async count(counters: readonly WindowCounter[]): Promise<CountResult> {
+    assertCounters(counters)
+    const args: number[] = [COUNTER_GRACE_MS]
+    for (const c of counters) args.push(c.windowMs, c.offsetMs ?? 0, c.amount, c.limit ?? -1, c.window ?? -1)
+    const reply = await this.evalScript(countScript, counters.map((c) => c.key), args)
+    if (!Array.isArray(reply) || reply.length !== 1 + counters.length * 3) throw new SharedStoreUnavailableError('Redis answered the count script with an unexpected reply')
+    const numbers = reply.map(Number)
+    return {
+      allowed: numbers[0] === 1,
+      counters: counters.map((_, i) => ({ value: numbers[1 + i * 3]!, window: numbers[2 + i * 3]!, resetMs: numbers[3 + i * 3]! })),
+    }
   }
 
   async ping(signal?: AbortSignal): Promise<SharedStorePing> {

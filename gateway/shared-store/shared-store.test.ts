@@ -120,6 +120,90 @@ export function runSharedStoreConformance(name: string, factory: () => SharedSto
       expect(await store.claimOnce(key, MAX_CLAIM_TTL_MS)).toBe(true)
     })
 
+    describe('window counters', () => {
+      // A window of one day, shifted so the test never straddles a boundary: the store's clock is
+      // real (Redis TIME), so the window is chosen to end far from now.
+      const day = 86_400_000
+      const offset = (() => {
+        const t = Date.now()
+        return (day - ((t + 0) % day) + day / 2) % day // now sits in the middle of a window
+      })()
+      const counter = (key: string, amount: number, limit?: number, window?: number) => ({
+        key,
+        windowMs: day,
+        offsetMs: offset,
+        amount,
+        ...(limit === undefined ? {} : { limit }),
+        ...(window === undefined ? {} : { window }),
+      })
+
+      it('adds within the limit, refuses past it, and a refusal changes nothing', async () => {
+        const store = open()
+        const key = uniqueKey('count')
+        const answers = []
+        for (const amount of [3, 3, 3, 3]) answers.push(await store.count([counter(key, amount, 10)]))
+        expect(answers.map((a) => [a.allowed, a.counters[0]!.value]), JSON.stringify(answers)).toEqual([[true, 3], [true, 6], [true, 9], [false, 9]])
+        expect((await store.count([counter(key, 1, 10)])).counters[0]!.value, 'one unit still fits').toBe(10)
+        const read = await store.count([counter(key, 0)])
+        expect(read.counters[0]!.value).toBe(10)
+        expect(read.counters[0]!.resetMs).toBeGreaterThan(day / 2 - 120_000)
+        expect(read.counters[0]!.resetMs).toBeLessThanOrEqual(day / 2 + 120_000)
+      })
+
+      it('is all or nothing over several counters', async () => {
+        const store = open()
+        const tag = uniqueKey('all')
+        const [a, b] = [`{${tag}}:a`, `{${tag}}:b`]
+        expect((await store.count([counter(a, 2, 5), counter(b, 2, 2)])).allowed).toBe(true)
+        const refused = await store.count([counter(a, 2, 5), counter(b, 1, 2)])
+        expect(refused.allowed).toBe(false)
+        expect(refused.counters.map((c) => c.value), 'the counts as they stand').toEqual([2, 2])
+        expect((await store.count([counter(a, 0), counter(b, 0)])).counters.map((c) => c.value), 'a was not taken either').toEqual([2, 2])
+      })
+
+      it('gives back with a negative amount, never below 0, and only in the window it names', async () => {
+        const store = open()
+        const key = uniqueKey('refund')
+        const taken = await store.count([counter(key, 4, 10)])
+        const window = taken.counters[0]!.window
+        expect((await store.count([counter(key, -3, undefined, window)])).counters[0]!.value).toBe(1)
+        expect((await store.count([counter(key, -5, undefined, window)])).counters[0]!.value).toBe(0)
+        await store.count([counter(key, 2, 10)])
+        const ended = await store.count([counter(key, -2, undefined, window - 1)])
+        expect(ended.allowed).toBe(true)
+        expect((await store.count([counter(key, 0)])).counters[0]!.value, 'a refund for an ended window changes nothing').toBe(2)
+      })
+
+      it('lets exactly as many of 50 parallel takes through as the limit holds', async () => {
+        const store = open()
+        const key = uniqueKey('count-race')
+        const results = await Promise.all(Array.from({ length: 50 }, () => store.count([counter(key, 3, 20)])))
+        expect(results.filter((r) => r.allowed).length).toBe(6)
+      })
+
+      it(
+        options.sharedAcrossInstances ? 'two store instances on the same backend share the counts' : 'two store instances count apart (per-instance by design)',
+        async () => {
+          const [first, second] = [open(), open()]
+          const key = uniqueKey('count-instances')
+          await first.count([counter(key, 4, 10)])
+          expect((await second.count([counter(key, 0)])).counters[0]!.value).toBe(options.sharedAcrossInstances ? 4 : 0)
+        },
+      )
+
+      it.each([
+        ['no counters', []],
+        ['a duplicate key', [counter('k', 1), counter('k', 1)]],
+        ['a fractional amount', [counter('k', 1.5)]],
+        ['a negative limit', [counter('k', 1, -1)]],
+        ['a window under a second', [{ key: 'k', windowMs: 10, amount: 1 }]],
+        ['an offset past the window', [{ key: 'k', windowMs: 60_000, offsetMs: 60_001, amount: 1 }]],
+        ['a key with a space', [counter('a b', 1)]],
+      ])('rejects %s with TypeError', async (_label, counters) => {
+        await expect(open().count(counters as never)).rejects.toThrow(TypeError)
+      })
+    })
+
     it('answers ping with ok and a latency', async () => {
       const store = open()
       const result = await store.ping()
@@ -133,6 +217,7 @@ export function runSharedStoreConformance(name: string, factory: () => SharedSto
       await store.close()
       await Promise.all([store.close(), store.close()])
       await expect(store.claimOnce(uniqueKey('closed'), 1000)).rejects.toBeInstanceOf(SharedStoreUnavailableError)
+      await expect(store.count([{ key: uniqueKey('closed'), windowMs: 60_000, amount: 1 }])).rejects.toBeInstanceOf(SharedStoreUnavailableError)
       expect((await store.ping()).ok).toBe(false)
     })
   })
@@ -166,6 +251,34 @@ describe('memory adapter', () => {
       now = 200
       expect(store.sweep()).toBe(1)
       expect(store.size).toBe(1)
+    } finally {
+      await store.close()
+    }
+  })
+
+  it('counts per window on its clock: a new window starts at 0, an old one is swept', async () => {
+    let now = 10 * 3_600_000 + 5 // 10:00:00.005 UTC
+    const store = createMemorySharedStore({ now: () => now })
+    try {
+      const hour = { key: 'c', windowMs: 3_600_000, limit: 2 }
+      expect((await store.count([{ ...hour, amount: 2 }])).counters[0]).toEqual({ value: 2, window: 10, resetMs: 3_600_000 - 5 })
+      expect((await store.count([{ ...hour, amount: 1 }])).allowed).toBe(false)
+      now = 11 * 3_600_000
+      expect((await store.count([{ ...hour, amount: 1 }])).counters[0]).toEqual({ value: 1, window: 11, resetMs: 3_600_000 })
+      now += 2 * 3_600_000
+      expect(store.sweep()).toBe(1)
+    } finally {
+      await store.close()
+    }
+  })
+
+  it('refuses new counters when full, like claims', async () => {
+    const store = createMemorySharedStore({ maxEntries: 2 })
+    try {
+      await store.claimOnce('a', 1000)
+      await store.count([{ key: 'b', windowMs: 60_000, amount: 1 }])
+      expect(await outcome(store.count([{ key: 'c', windowMs: 60_000, amount: 1 }]))).toMatch(/^rejected SharedStoreUnavailableError: .*full/)
+      expect((await store.count([{ key: 'b', windowMs: 60_000, amount: 1 }])).counters[0]!.value, 'a known counter still counts').toBe(2)
     } finally {
       await store.close()
     }

@@ -128,6 +128,15 @@ export const migrations: readonly Migration[] = [
       'create index admin_sessions_expires on admin_sessions (expires_at)',
     ],
   },
+  {
+    id: '0004_audit_signals',
+    statements: [
+      // Events that carry a signal for auditors (suspected probing …) are few: a partial index
+      // finds them without a column copied from the body (the hashed body is the only truth,
+      // and a copy would be one more thing for `lgsp audit verify` to compare).
+      `create index audit_events_signalled on audit_events (at desc, writer, seq) where body like '%"signals":%'`,
+    ],
+  },
 ]
 
 /**

@@ -36,11 +36,18 @@ function raiseLimits(set: PolicySet): PolicySet {
   return {
     ...set,
     agencies: set.agencies.map((agency) => {
-      const a = agency as typeof agency & { limits?: { rate?: { perMinute: number; burst: number }; dailyQuota?: number }; grants?: Array<{ limits?: { rate: { perMinute: number; burst: number } } }> }
+      type GrantLimits = { rate?: { perMinute: number; burst: number }; perSubjectPerDay?: number; perEndUserPerHour?: number }
+      const a = agency as typeof agency & { limits?: { rate?: { perMinute: number; burst: number }; dailyQuota?: number }; grants?: Array<{ limits?: GrantLimits }> }
+      const grantLimits = (l: GrantLimits): GrantLimits => ({
+        ...(l.rate ? { rate: rate(l.rate) } : {}),
+        // The mix verifies the same applicants over and over: per-subject limits would refuse it.
+        ...(l.perSubjectPerDay ? { perSubjectPerDay: l.perSubjectPerDay * RAISE } : {}),
+        ...(l.perEndUserPerHour ? { perEndUserPerHour: l.perEndUserPerHour * RAISE } : {}),
+      })
       return {
         ...a,
         ...(a.limits ? { limits: { ...a.limits, ...(a.limits.rate ? { rate: rate(a.limits.rate) } : {}), ...(a.limits.dailyQuota ? { dailyQuota: a.limits.dailyQuota * RAISE } : {}) } } : {}),
-        ...(a.grants ? { grants: a.grants.map((g) => (g.limits ? { ...g, limits: { rate: rate(g.limits.rate) } } : g)) } : {}),
+        ...(a.grants ? { grants: a.grants.map((g) => (g.limits ? { ...g, limits: grantLimits(g.limits) } : g)) } : {}),
       } as typeof agency
     }),
   }

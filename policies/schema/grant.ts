@@ -73,6 +73,30 @@ export type MaskSpec = z.infer<typeof maskSpec>
  */
 export const rateSchema = z.object({ perMinute: z.number().int().min(1).max(1_000_000), burst: z.number().int().min(0).max(1_000_000) }).strict()
 
+/**
+ * What a request costs against a grant's `perSubjectPerDay` and `perEndUserPerHour`: one unit
+ * (per subject it names, for the former), and a verification that does not match costs
+ * `nonMatch`, so a yes/no answer cannot be asked over and over to guess a birth date.
+ */
+export const GRANT_LIMIT_COSTS = { request: 1, nonMatch: 3 } as const
+
+/**
+ * A grant's own limits, on top of the agency's, for the requests it serves (README, "Rate limits
+ * and quotas"): `rate`, a token bucket of its own; `perSubjectPerDay`, units per subject (each
+ * PIN or tax code a root field's arguments name) per calendar day in Vietnam; `perEndUserPerHour`,
+ * units per officer (`X-End-User`) per clock hour. The last two must leave room for one
+ * non-matching verification.
+ */
+export const grantLimitsSchema = z
+  .object({
+    rate: rateSchema.optional(),
+    perSubjectPerDay: z.number().int().min(GRANT_LIMIT_COSTS.nonMatch).max(100_000).optional(),
+    perEndUserPerHour: z.number().int().min(GRANT_LIMIT_COSTS.nonMatch).max(1_000_000).optional(),
+  })
+  .strict()
+  .refine((limits) => Object.values(limits).some((value) => value !== undefined), 'give at least one of rate, perSubjectPerDay, perEndUserPerHour')
+export type GrantLimits = z.infer<typeof grantLimitsSchema>
+
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}(?:T[\d:.]+(?:Z|[+-]\d{2}:\d{2}))?$/, 'an ISO date or date-time')
 
 /**
@@ -110,13 +134,18 @@ export const grantSchema = z
     validUntil: isoDate.optional(),
     /** Covert access (investigations): hidden from the citizen's access history until this date. */
     withholdFromSubjectUntil: isoDate.optional(),
-    /** A rate limit of its own for requests this grant serves, on top of the agency's. */
-    limits: z.object({ rate: rateSchema }).strict().optional(),
+    /** Limits of its own for requests this grant serves, on top of the agency's. */
+    limits: grantLimitsSchema.optional(),
   })
   .strict()
   .refine((grant) => !grant.validFrom || !grant.validUntil || grant.validFrom < grant.validUntil, {
     message: 'validFrom must be before validUntil',
     path: ['validUntil'],
+  })
+  // A request without an officer could not be counted per officer: the grant must not serve it.
+  .refine((grant) => grant.limits?.perEndUserPerHour === undefined || grant.require.endUser, {
+    message: 'limits.perEndUserPerHour needs require: { endUser: true }',
+    path: ['limits', 'perEndUserPerHour'],
   })
 export type Grant = z.infer<typeof grantSchema>
 

@@ -58,6 +58,7 @@ const rows: Row[] = [
     expected: ({ code, pin }) => ({
       kind: 'access.graphql',
       decision: 'granted',
+      reason: undefined,
       status: 200,
       agency: 'test-agency',
       purpose: 'THUE',
@@ -75,27 +76,27 @@ const rows: Row[] = [
     before: () => gw.sandboxes.business.setFaults({ errorRate: 1 }),
     request: () =>
       gw.graphql(`query { enterprise(code: "${gw.world.examples.enterpriseCode}") { code } administrativeUnit(code: "01") { code name } }`, {}, { 'x-purpose': TEST_PURPOSE }),
-    expected: () => ({ decision: 'partial', code: 'UPSTREAM_UNAVAILABLE', status: 200 }),
+    expected: () => ({ decision: 'partial', code: 'UPSTREAM_UNAVAILABLE', reason: undefined, status: 200 }),
   },
   {
     name: 'denied by policy: a field outside the grant, refused before any registry call',
     request: () => gw.graphql(`{ enterprise(code: "${gw.world.examples.enterpriseCode}") { code status { name } } }`, {}, { 'x-purpose': 'THUE' }),
-    expected: ({ code }) => ({ decision: 'denied', code: 'FORBIDDEN', status: 403, grants: undefined, records: 0, subjects: [], connectors: undefined }),
+    expected: ({ code }) => ({ decision: 'denied', code: 'FORBIDDEN', reason: 'PURPOSE_NOT_GRANTED', status: 403, grants: undefined, records: 0, subjects: [], connectors: undefined }),
   },
   {
     name: 'denied: a purpose the agency has no grant for',
     request: () => gw.graphql(`{ enterprise(code: "${gw.world.examples.enterpriseCode}") { code } }`, {}, { 'x-purpose': 'KHONG_CAP' }),
-    expected: () => ({ decision: 'denied', code: 'PURPOSE_NOT_ALLOWED', purpose: 'KHONG_CAP' }),
+    expected: () => ({ decision: 'denied', code: 'PURPOSE_NOT_ALLOWED', reason: 'PURPOSE_NOT_ALLOWED', purpose: 'KHONG_CAP' }),
   },
   {
     name: 'rejected: a malformed query',
     request: () => gw.graphql('{ enterprise(code: ', {}, { 'x-purpose': 'THUE' }),
-    expected: () => ({ decision: 'rejected', code: 'BAD_USER_INPUT', status: 400 }),
+    expected: () => ({ decision: 'rejected', code: 'BAD_USER_INPUT', reason: 'INVALID_OPERATION', status: 400 }),
   },
   {
     name: '401: no token',
     request: () => post({ 'x-purpose': 'THUE' }, { query: '{ __typename }' }),
-    expected: () => ({ decision: 'unauthenticated', code: 'UNAUTHENTICATED', status: 401, agency: undefined, client: undefined }),
+    expected: () => ({ decision: 'unauthenticated', code: 'UNAUTHENTICATED', reason: 'UNAUTHENTICATED', status: 401, agency: undefined, client: undefined }),
   },
   {
     name: '401: a forged token',
@@ -106,13 +107,13 @@ const rows: Row[] = [
     name: '429: over the grant\'s rate limit, refused before any registry call',
     before: () => gw.graphql('{ administrativeUnit(code: "01") { code } }', {}, { 'x-purpose': 'GIOI_HAN' }),
     request: () => gw.graphql('{ administrativeUnit(code: "01") { code } }', {}, { 'x-purpose': 'GIOI_HAN' }),
-    expected: () => ({ decision: 'rate_limited', code: 'RATE_LIMITED', status: 429, purpose: 'GIOI_HAN', records: 0, connectors: undefined }),
+    expected: () => ({ decision: 'rate_limited', code: 'RATE_LIMITED', reason: 'GRANT_RATE_LIMIT', status: 429, purpose: 'GIOI_HAN', records: 0, connectors: undefined }),
   },
   {
     name: 'upstream failure: the only registry asked is down, no data',
     before: () => gw.sandboxes.business.setFaults({ errorRate: 1 }),
     request: () => gw.graphql(`{ enterprise(code: "${gw.world.examples.enterpriseCode}") { code } }`, {}, { 'x-purpose': 'THUE' }),
-    expected: () => ({ decision: 'failed', code: 'UPSTREAM_UNAVAILABLE', connectors: [expect.objectContaining({ connector: 'business', failures: expect.any(Number), code: 'UPSTREAM_UNAVAILABLE' })] as any }),
+    expected: () => ({ decision: 'failed', code: 'UPSTREAM_UNAVAILABLE', reason: undefined, connectors: [expect.objectContaining({ connector: 'business', failures: expect.any(Number), code: 'UPSTREAM_UNAVAILABLE' })] as any }),
   },
 ]
 

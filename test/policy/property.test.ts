@@ -648,6 +648,19 @@ async function check(context: Context, operation: Operation, stats: Stats): Prom
     return
   }
 
+  // Two verifications in one operation are refused at validation, whatever the grants: one
+  // subject per verification, so aliases cannot multiply guesses of a birth date.
+  if (operation.roots.filter((r) => r.field === 'verifyCitizen').length > 1) {
+    stats.refused.ONE_VERIFICATION_PER_REQUEST = (stats.refused.ONE_VERIFICATION_PER_REQUEST ?? 0) + 1
+    const problems: string[] = []
+    const extensions = res.body.errors?.[0]?.extensions
+    if (extensions?.code !== 'BAD_USER_INPUT' || extensions.reason !== 'ONE_VERIFICATION_PER_REQUEST') problems.push(`two verifications, yet not refused as ONE_VERIFICATION_PER_REQUEST`)
+    if ((res.body.data ?? null) !== null) problems.push('data returned for two verifications')
+    if (hits() !== 0) problems.push(`${hits()} registry call(s) for two verifications`)
+    if (problems.length) throw new Error(`${problems.join('; ')}${describeCase()}`)
+    return
+  }
+
   if (notAllowed.length > 0) {
     const code = res.body.errors?.[0]?.extensions?.code
     stats.refused[String(code)] = (stats.refused[String(code)] ?? 0) + 1

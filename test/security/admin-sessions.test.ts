@@ -83,7 +83,7 @@ describe('session ids', () => {
 
 describe('separation of duties', () => {
   const OPERATOR_PAGES = ['/admin/agencies', '/admin/policies', '/admin/policies/edit', '/admin/policies/diff?a=1&b=1', '/admin/simulator', '/admin/health']
-  const AUDITOR_PAGES = ['/admin/audit', '/admin/audit/charts', '/admin/audit/verify', '/admin/audit/export?format=csv', `/admin/audit/events/${crypto.randomUUID()}`]
+  const AUDITOR_PAGES = ['/admin/audit', '/admin/audit/probing', '/admin/audit/charts', '/admin/audit/verify', '/admin/audit/export?format=csv', `/admin/audit/events/${crypto.randomUUID()}`]
   /** Other spellings of an auditor page: none may slip past the guard to a 200. */
   const AUDITOR_SPELLINGS = ['/admin/audit/', '/admin/./audit', '/admin/%61udit', '/admin/agencies/../audit', '/admin/agencies/%2e%2e/audit', '/admin/api/../audit', '/admin/aud%69t/export?format=csv', '/admin/AUDIT', '//admin/audit']
   const OPERATOR_ACTIONS: Array<[string, Record<string, string>]> = [

@@ -4,9 +4,9 @@
  * with its filters (a subject filter only as its keyed hash).
  */
 import { Hono, type Context } from 'hono'
-import { AuditDecision, AuditKind, type AuditEvent } from '../../audit/event.js'
+import { AuditDecision, AuditKind, AuditSignal, type AuditEvent } from '../../audit/event.js'
 import { csvHeader, csvRow, jsonlRow } from '../../audit/export.js'
-import { AuditQueryError, parseAuditQuery, searchAudit } from '../../audit/search.js'
+import { AuditQueryError, parseAuditQuery, searchAudit, suspectedProbing } from '../../audit/search.js'
 import { ErrorCode } from '../../errors.js'
 import type { ConsoleEnv, ConsoleOptions } from './env.js'
 import { auditAction } from './session.js'
@@ -14,6 +14,8 @@ import { MessagePage, Page } from './views/layout.js'
 
 const TEXT_FILTERS = ['agency', 'client', 'endUser', 'purpose', 'subject', 'caseId', 'requestId', 'from', 'to'] as const
 const EXPORT_MAX = 100_000
+/** How far back the suspected-probing list looks. */
+export const PROBING_WINDOW_MS = 7 * 86_400_000
 
 /** The filters actually given (an empty form field is no filter). */
 function filters(c: Context<ConsoleEnv>): Record<string, string> {
@@ -43,7 +45,8 @@ export function auditExplorerRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
       error = caught.message
       c.status(400)
     }
-    const select = (name: 'decision' | 'code' | 'kind', values: readonly string[]) => (
+    const suspects = await suspectedProbing(options.db, new Date(Date.now() - PROBING_WINDOW_MS))
+    const select = (name: 'decision' | 'code' | 'kind' | 'signal', values: readonly string[]) => (
       <div>
         <label for={name}>{t.audit[name]}</label>
         <select id={name} name={name}>
@@ -56,6 +59,11 @@ export function auditExplorerRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
     const exportQuery = new URLSearchParams(Object.fromEntries(Object.entries(given).filter(([k]) => k !== 'cursor' && k !== 'limit')))
     return c.html(
       <Page c={c} title={t.audit.title}>
+        {suspects.length ? (
+          <p class="card bad" role="status" id="probing-banner">
+            <a href="/admin/audit/probing">{`${suspects.length} ${t.probing.banner}`}</a>
+          </p>
+        ) : null}
         <form method="get" action="/admin/audit" class="card" role="search">
           <div class="grid">
             {TEXT_FILTERS.map((name) => (
@@ -67,6 +75,7 @@ export function auditExplorerRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
             {select('decision', AuditDecision.options)}
             {select('code', ErrorCode.options)}
             {select('kind', AuditKind.options)}
+            {select('signal', AuditSignal.options)}
             <div>
               <label for="limit">{t.audit.limit}</label>
               <input type="text" id="limit" name="limit" inputmode="numeric" value={given.limit ?? '50'} />
@@ -86,7 +95,10 @@ export function auditExplorerRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
                   <tr>
                     <td><a href={`/admin/audit/events/${e.id}`}>{e.at.replace('T', ' ').slice(0, 23)}</a></td>
                     <td>{e.kind}</td><td>{e.agency ?? e.actor ?? ''}</td><td>{e.client ?? ''}</td><td>{e.purpose ?? ''}</td>
-                    <td class={e.decision === 'granted' || e.decision === 'ok' ? 'ok' : 'bad'}>{e.decision}</td>
+                    <td class={e.decision === 'granted' || e.decision === 'ok' ? 'ok' : 'bad'}>
+                      {e.decision}
+                      {e.signals?.includes('VERIFICATION_PROBING') ? <> <span class="bad" data-signal="VERIFICATION_PROBING">{`⚠ ${t.probing.badge}`}</span></> : null}
+                    </td>
                     <td>{e.code ?? ''}</td><td>{e.status}</td><td><code>{e.requestId}</code></td>
                   </tr>
                 ))}
@@ -94,6 +106,38 @@ export function auditExplorerRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
             </table>
           )}
           {next ? <p><a href={next}>{t.audit.next}</a></p> : null}
+        </div>
+      </Page>,
+    )
+  })
+
+  routes.get('/admin/audit/probing', async (c) => {
+    const t = c.get('t')
+    const since = new Date(Date.now() - PROBING_WINDOW_MS)
+    const suspects = await suspectedProbing(options.db, since)
+    auditAction(c, 'audit.probing_viewed', { since: since.toISOString(), suspects: suspects.length })
+    return c.html(
+      <Page c={c} title={t.probing.title}>
+        <p>{t.probing.intro}</p>
+        <div class="card scroll">
+          {suspects.length === 0 ? <p>{t.probing.none}</p> : (
+            <table id="probing">
+              <thead><tr>{[t.probing.agency, t.probing.subject, t.probing.events, t.probing.first, t.probing.last, t.probing.endUsers, ''].map((h) => <th scope="col">{h}</th>)}</tr></thead>
+              <tbody>
+                {suspects.map((s) => (
+                  <tr data-agency={s.agency}>
+                    <td>{s.agency}</td>
+                    <td><code>{s.subject}</code></td>
+                    <td class="bad">{s.events}</td>
+                    <td>{s.first.replace('T', ' ').slice(0, 19)}</td>
+                    <td>{s.last.replace('T', ' ').slice(0, 19)}</td>
+                    <td>{s.endUsers.join(', ')}</td>
+                    <td><a href={`/admin/audit?${new URLSearchParams({ signal: 'VERIFICATION_PROBING', agency: s.agency, from: since.toISOString() })}`}>{t.probing.view}</a></td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
         </div>
       </Page>,
     )

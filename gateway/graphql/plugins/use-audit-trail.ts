@@ -27,6 +27,9 @@ export function useAuditTrail(): Plugin<Record<string, unknown>, GatewayServerCo
       // Data means at least one root field answered: `{ enterprise: null }` after a failure is none.
       draft.hasData = single.data !== null && single.data !== undefined && Object.values(single.data).some((value) => value !== null && value !== undefined)
       draft.errorCodes = (single.errors ?? []).map((error) => String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR'))
+      // The refusing step's reason (kept by useErrorContract), unless a step noted one itself.
+      const reason = single.errors?.find((error) => typeof error.extensions?.reason === 'string')?.extensions?.reason
+      if (!draft.reason && typeof reason === 'string') draft.reason = reason
     },
   }
 }

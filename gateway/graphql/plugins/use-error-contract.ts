@@ -12,6 +12,9 @@ import { isQueryLimitError } from './use-query-limits.js'
  */
 const hideSuggestions = (message: string) => message.replace(/Did you mean [^?]*\?/g, '[Suggestion hidden]')
 
+/** A refusal's reason: one machine word the gateway set (the audit event's `reason`). */
+const REASON = /^[A-Z][A-Z0-9_]{0,63}$/
+
 /**
  * Holds every GraphQL error to the contract of DESIGN §3 on its way out: a code from the closed
  * set (Yoga's own `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED` … are the caller's
@@ -33,6 +36,17 @@ export function useErrorContract(): Plugin<Record<string, unknown>, GatewayServe
           ? 'QUERY_TOO_COMPLEX'
           : 'BAD_USER_INPUT'
     const origin = extensions.origin ?? (code === 'INTERNAL_SERVER_ERROR' ? 'gateway' : 'caller')
+    // The refusing step names its reason; graphql-armor's and Yoga's own refusals are named here.
+    const reason =
+      typeof extensions.reason === 'string' && REASON.test(extensions.reason)
+        ? extensions.reason
+        : known.success
+          ? undefined
+          : code === 'QUERY_TOO_COMPLEX'
+            ? 'QUERY_SHAPE_LIMIT'
+            : code === 'BAD_USER_INPUT'
+              ? 'INVALID_OPERATION'
+              : undefined
     // An allow-list: parser internals, original errors or anything a plugin attached stay inside.
     return new GraphQLError(hideSuggestions(error.message), {
       nodes: error.nodes,
@@ -45,6 +59,7 @@ export function useErrorContract(): Plugin<Record<string, unknown>, GatewayServe
         ...(typeof extensions.connector === 'string' ? { connector: extensions.connector } : {}),
         // A policy denial: coordinate, reason, the grant that could allow it and its legal basis.
         ...(Array.isArray(extensions.denials) ? { denials: extensions.denials } : {}),
+        ...(reason ? { reason } : {}),
         requestId,
         ...(status !== undefined ? { http: { status } } : {}),
       },

@@ -73,16 +73,22 @@ export function usePolicy(options: PolicyPluginOptions): Plugin<Record<string, u
         if (decided) draft.requested = decided.coordinates.map((c) => c.coordinate)
         draft.policyVersion = active.version
       }
+      let overCap = false
       if (result.ok) {
-        const overCap = checkRecordCaps(options.schema, args.document, args.operationName, args.variableValues, result.decision.maxRecords)
-        if (overCap) result = { ok: false, code: 'FORBIDDEN', message: overCap }
+        const over = checkRecordCaps(options.schema, args.document, args.operationName, args.variableValues, result.decision.maxRecords)
+        if (over) {
+          result = { ok: false, code: 'FORBIDDEN', message: over }
+          overCap = true
+        }
       }
       if (!result.ok) {
         const denials = denialsOf(result.decision && !result.decision.allowed ? result.decision.coordinates : undefined)
+        // For the audit event: the first refused coordinate's reason, else what refused the whole request.
+        const reason = overCap ? 'OVER_MAX_RECORDS' : (denials[0]?.reason ?? (result.code === 'BAD_USER_INPUT' ? 'INVALID_OPERATION' : result.code === 'FORBIDDEN' ? 'POLICY_REFUSED' : result.code))
         setResultAndStopExecution({
           errors: [
             new GraphQLError(result.message, {
-              extensions: { code: result.code, origin: 'caller', http: { status: codeToStatus[result.code] }, ...(denials.length ? { denials } : {}) },
+              extensions: { code: result.code, reason, origin: 'caller', http: { status: codeToStatus[result.code] }, ...(denials.length ? { denials } : {}) },
             }),
           ],
         })

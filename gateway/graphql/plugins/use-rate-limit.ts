@@ -1,13 +1,14 @@
 import { GraphQLError, type GraphQLSchema } from 'graphql'
 import type { Plugin } from 'graphql-yoga'
-import type { AgencyDocument } from '../../../policies/index.js'
+import { GRANT_LIMIT_COSTS, type AgencyDocument } from '../../../policies/index.js'
 import type { Logger } from '../../deps.js'
 import { codeToStatus } from '../../errors.js'
 import type { PolicyRuntime } from '../../policy/index.js'
-import { largestCost, retryAfterSeconds, type LimitSpec, type RateLimiter } from '../../ratelimit/index.js'
+import { largestCost, retryAfterSeconds, type ConsumeDecision, type LimitSpec, type RateLimiter } from '../../ratelimit/index.js'
 import type { GatewayServerContext } from '../context.js'
 import { createCostEstimator } from '../policy/request-cost.js'
 import type { RequestPolicy } from '../policy/request-policy.js'
+import { answeredNoMatch, verificationCount, type VerificationHolder } from '../policy/verification.js'
 
 export interface RateLimitPluginOptions {
   schema: GraphQLSchema
@@ -31,8 +32,18 @@ export function limitsFor(agency: AgencyDocument | undefined, grantsUsed: readon
   return limits
 }
 
-const refuse = (message: string, code: 'RATE_LIMITED' | 'QUERY_TOO_COMPLEX') =>
-  new GraphQLError(message, { extensions: { code, origin: 'caller', http: { status: codeToStatus[code] } } })
+const refuse = (message: string, code: 'RATE_LIMITED' | 'QUERY_TOO_COMPLEX', reason: string) =>
+  new GraphQLError(message, { extensions: { code, reason, origin: 'caller', http: { status: codeToStatus[code] } } })
+
+/** Which limit refused, for the audit event: the first whose remaining units do not cover the cost. */
+function refusingLimit(decision: ConsumeDecision, cost: number): string {
+  const limit = decision.limits.find((state) => state.remaining < cost)
+  if (!limit) return 'RATE_LIMIT'
+  return limit.name === 'agency' ? 'AGENCY_RATE_LIMIT' : limit.name === 'daily' ? 'AGENCY_DAILY_QUOTA' : limit.kind === 'daily' ? 'DAILY_QUOTA' : 'GRANT_RATE_LIMIT'
+}
+
+/** What a verification adds to a request's cost until it is known to match (given back then). */
+export const VERIFICATION_SURCHARGE = GRANT_LIMIT_COSTS.nonMatch - GRANT_LIMIT_COSTS.request
 
 /**
  * Rate limits and quotas on every GraphQL request (DESIGN §1, §7), after the policy decision and
@@ -45,6 +56,11 @@ const refuse = (message: string, code: 'RATE_LIMITED' | 'QUERY_TOO_COMPLEX') =>
  *   `Retry-After` are set by the route from the decision left in the server context.
  * A request the policy refuses stops in `usePolicy` and costs nothing: it reads no registry and
  * its answer must say why it was refused, not that the caller is busy.
+ *
+ * A `verifyCitizen` is charged as if it will not match (a non-match costs
+ * `GRANT_LIMIT_COSTS.nonMatch`, a match `request`): the answer is known only after the registry
+ * replies, and a limit must refuse before it does. Unless a non-match was answered, the
+ * difference is refunded when execution ends, so guessing costs three times what verifying does.
  */
 export function useRateLimit(options: RateLimitPluginOptions): Plugin<Record<string, unknown>, GatewayServerContext> {
   const estimate = createCostEstimator(options.schema)
@@ -56,17 +72,21 @@ export function useRateLimit(options: RateLimitPluginOptions): Plugin<Record<str
       const agency = options.policies.current().agencies.get(policy.agencyId)
       const limits = limitsFor(agency, policy.decision.grantsUsed)
       if (limits.length === 0) return
-      const { cost, records, registries } = estimate(args.document, args.operationName, args.variableValues)
+      const estimated = estimate(args.document, args.operationName, args.variableValues)
+      const { records, registries } = estimated
+      const surcharge = verificationCount(args.document, args.operationName) > 0 ? VERIFICATION_SURCHARGE : 0
+      const cost = estimated.cost + surcharge
       const most = largestCost(limits)
       if (cost > most) {
         setResultAndStopExecution({
-          errors: [refuse(`This request costs ${cost} units (${records} records × ${Math.max(1, registries.length)} registries); at most ${most} fit in one request for this agency: ask for fewer records`, 'QUERY_TOO_COMPLEX')],
+          errors: [refuse(`This request costs ${cost} units (${records} records × ${Math.max(1, registries.length)} registries${surcharge ? `, + ${surcharge} until the verification matches` : ''}); at most ${most} fit in one request for this agency: ask for fewer records`, 'QUERY_TOO_COMPLEX', 'COST_OVER_LIMIT')],
         })
         return
       }
+      const request = { partition: `agency:${policy.agencyId}`, limits, cost }
       let decision
       try {
-        decision = await options.limiter.consume({ partition: `agency:${policy.agencyId}`, limits, cost })
+        decision = await options.limiter.consume(request)
       } catch (error) {
         // Limits protect capacity, not data: a limiter that fails (not merely slow: the failover
         // answers for an unreachable Redis) must not take the data API down with it.
@@ -76,7 +96,20 @@ export function useRateLimit(options: RateLimitPluginOptions): Plugin<Record<str
       if (context.rateLimit) context.rateLimit.decision = decision
       if (!decision.allowed) {
         const seconds = retryAfterSeconds(decision.retryAfterMs)
-        setResultAndStopExecution({ errors: [refuse(`Rate limit of agency ${policy.agencyId} reached: retry after ${seconds} s (this request costs ${cost} units)`, 'RATE_LIMITED')] })
+        setResultAndStopExecution({ errors: [refuse(`Rate limit of agency ${policy.agencyId} reached: retry after ${seconds} s (this request costs ${cost} units)`, 'RATE_LIMITED', refusingLimit(decision, cost))] })
+        return
+      }
+      if (surcharge === 0) return
+      return {
+        async onExecuteDone() {
+          // Awaited before the response: the next request sees the units given back.
+          if (answeredNoMatch(context as VerificationHolder)) return
+          try {
+            await options.limiter.refund?.({ ...request, cost: surcharge })
+          } catch (error) {
+            options.logger.warn({ err: error, agency: policy.agencyId }, 'rate limiter refund failed; the verification keeps its non-match price')
+          }
+        },
       }
     },
   }

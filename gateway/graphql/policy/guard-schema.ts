@@ -5,6 +5,7 @@ import type { AuditDraft } from '../../audit/draft.js'
 import { identifierArguments, identifierFields, noteRecords } from './audit-collect.js'
 import { pushDownRowFilter } from './pushdown.js'
 import type { RequestPolicy } from './request-policy.js'
+import { VERIFICATION_TYPE, verificationsOf, type VerificationHolder } from './verification.js'
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
@@ -43,6 +44,9 @@ export function guardSchema(schema: GraphQLSchema): GraphQLSchema {
       const capsFirst = isRoot && field.args !== undefined && 'first' in field.args
       const identifierArgs = isRoot ? identifierArguments(field.args) : []
       const recordIdentifiers = subjectFields.get(returnType)
+      // A verification's answer decides what it costs (a non-match costs more): noted here, where
+      // the registry's answer arrives, whatever the caller selected or the masks show.
+      const isVerification = isRoot && returnType === VERIFICATION_TYPE
       // Notes, for the request's audit event, what this field returned (after the row filter).
       const audited = (value: unknown, draft: AuditDraft | undefined): unknown => {
         if (draft && value !== null && value !== undefined) noteRecords(draft, coordinate, value, recordIdentifiers, isRoot)
@@ -66,7 +70,14 @@ export function guardSchema(schema: GraphQLSchema): GraphQLSchema {
         const filter = policy.decision.rowFilters.get(returnType)
         const callArgs = isRoot ? pushDownRowFilter(coordinate, args as Record<string, unknown>, policy.decision.rowFilters) : args
         const result = original(source, callArgs, context, info)
-        const finish = (value: unknown) => audited(filter ? filterRecords(value, filter) : value, draft)
+        const finish = (value: unknown) => {
+          const shown = filter ? filterRecords(value, filter) : value
+          if (isVerification) {
+            const match = (shown as { match?: unknown } | null | undefined)?.match
+            verificationsOf(context as VerificationHolder).push({ match: typeof match === 'boolean' ? match : null })
+          }
+          return audited(shown, draft)
+        }
         return isPromiseLike(result) ? Promise.resolve(result).then(finish) : finish(result)
       }
       return { ...field, resolve }

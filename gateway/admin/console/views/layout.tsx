@@ -18,7 +18,7 @@ export function Page({ c, title, children }: PageProps) {
     session?.role === 'operator'
       ? [['/admin/agencies', t.nav.agencies], ['/admin/policies', t.nav.policies], ['/admin/simulator', t.nav.simulator], ['/admin/health', t.nav.health]]
       : session?.role === 'auditor'
-        ? [['/admin/audit', t.nav.audit], ['/admin/audit/charts', t.nav.charts], ['/admin/audit/verify', t.nav.verify]]
+        ? [['/admin/audit', t.nav.audit], ['/admin/audit/probing', t.nav.probing], ['/admin/audit/charts', t.nav.charts], ['/admin/audit/verify', t.nav.verify]]
         : []
   return (
     <html lang={t.lang}>
