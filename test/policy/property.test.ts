@@ -653,8 +653,13 @@ async function check(context: Context, operation: Operation, stats: Stats): Prom
   if (operation.roots.filter((r) => r.field === 'verifyCitizen').length > 1) {
     stats.refused.ONE_VERIFICATION_PER_REQUEST = (stats.refused.ONE_VERIFICATION_PER_REQUEST ?? 0) + 1
     const problems: string[] = []
-    const extensions = res.body.errors?.[0]?.extensions
-    if (extensions?.code !== 'BAD_USER_INPUT' || extensions.reason !== 'ONE_VERIFICATION_PER_REQUEST') problems.push(`two verifications, yet not refused as ONE_VERIFICATION_PER_REQUEST`)
+    const errors = res.body.errors ?? []
+    // An agency whose view holds no verifyCitizen is told the field is unknown (naming the rule
+    // would tell it the field exists); one that can verify is told the rule.
+    const seesVerification = allowed.has('Query.verifyCitizen')
+    if (errors.length === 0 || errors.some((error) => error.extensions?.code !== 'BAD_USER_INPUT')) problems.push('two verifications, yet not refused as BAD_USER_INPUT')
+    else if (seesVerification && !errors.some((error) => error.extensions?.reason === 'ONE_VERIFICATION_PER_REQUEST')) problems.push('two verifications, yet not refused as ONE_VERIFICATION_PER_REQUEST')
+    else if (!seesVerification && errors.some((error) => error.extensions?.reason === 'ONE_VERIFICATION_PER_REQUEST')) problems.push('the rule on verifyCitizen named to an agency that cannot see it')
     if ((res.body.data ?? null) !== null) problems.push('data returned for two verifications')
     if (hits() !== 0) problems.push(`${hits()} registry call(s) for two verifications`)
     if (problems.length) throw new Error(`${problems.join('; ')}${describeCase()}`)
