@@ -346,6 +346,9 @@ describe('property: a value masked anywhere in a response is masked everywhere i
         if (c.caseId) headers['x-case-id'] = 'HS-2026-000123'
         if (c.endUser) headers['x-end-user'] = 'can-bo-01'
         const masked = await gw.graphql(query, undefined, { ...headers, authorization: `Bearer ${tokens.get(c.agency)}` })
+        // No operation a caller can write is a failure of ours: a refusal is a 4xx with its code.
+        const failure = (res: typeof masked) => res.status >= 500 || (res.body.errors ?? []).some((error) => error.extensions?.code === 'INTERNAL_SERVER_ERROR')
+        if (failure(masked)) throw new Error(`a failure of ours (${masked.status})\nagency: ${c.agency}, purpose: ${c.purpose}\nquery: ${query}\nresponse: ${JSON.stringify(masked.body).slice(0, 2000)}`)
         if (!masked.body.data) {
           stats.refused++
           const code = String(masked.body.errors?.[0]?.extensions?.code)
@@ -353,6 +356,7 @@ describe('property: a value masked anywhere in a response is masked everywhere i
           return
         }
         const twin = await gw.graphql(query, undefined, { ...headers, authorization: `Bearer ${tokens.get(`${c.agency}-twin`)}` })
+        if (failure(twin)) throw new Error(`a failure of ours in the twin (${twin.status})\nquery: ${query}\nresponse: ${JSON.stringify(twin.body).slice(0, 2000)}`)
         stats.withData++
         stats.byAgency[c.agency] = (stats.byAgency[c.agency] ?? 0) + 1
         const hidden: Hidden[] = []

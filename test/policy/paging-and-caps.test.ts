@@ -103,3 +103,30 @@ describe('paging over a row-filtered list', () => {
     for (const node of res.body.data!.enterprises.nodes) expect(inProvince.has(node.code)).toBe(true)
   })
 })
+
+describe('any part of a row-filtered list, read without its nodes, is cut by the filter', () => {
+  const fold = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').replace(/[đĐ]/g, 'd').toLowerCase()
+  const xacMinh = { 'x-purpose': 'XAC_MINH' }
+  const hiddenName = () => {
+    const inside = gw.world.enterprises.filter((e) => e.address.provinceCode === '01').map((e) => fold(e.name))
+    return gw.world.enterprises.find((e) => e.address.provinceCode !== '01' && !inside.some((name) => name.includes(fold(e.name))))!.name
+  }
+  // Each selection reads the connection without a field of Enterprise: the filter must still cut.
+  it.each([
+    ['__typename only', '__typename'],
+    ['pageInfo only', 'pageInfo { hasNextPage endCursor }'],
+    ['node __typename only', 'nodes { __typename }'],
+    ['pageInfo __typename', 'pageInfo { __typename }'],
+  ])('%s: a name outside the jurisdiction answers as a name nobody has, never a 5xx', async (_name, selection) => {
+    const query = (name: string) => `{ enterprises(filter: { name: ${JSON.stringify(name)} }, first: 3) { ${selection} } }`
+    const hidden = await gw.graphql(query(hiddenName()), undefined, xacMinh)
+    const none = await gw.graphql(query('không có doanh nghiệp nào tên này'), undefined, xacMinh)
+    expect(hidden.status, JSON.stringify(hidden.body)).toBeLessThan(500)
+    expect(none.status, JSON.stringify(none.body)).toBeLessThan(500)
+    // A failure of ours inside the result (a 200 whose error is INTERNAL_SERVER_ERROR) counts too.
+    for (const body of [hidden.body, none.body]) expect(body.errors?.map((error) => error.extensions?.code) ?? [], JSON.stringify(body)).not.toContain('INTERNAL_SERVER_ERROR')
+    // Every answer carries its own request id; the rest must not differ.
+    const same = (body: unknown) => JSON.parse(JSON.stringify(body, (key, value) => (key === 'requestId' ? undefined : value)))
+    expect(same(hidden.body)).toEqual(same(none.body))
+  })
+})

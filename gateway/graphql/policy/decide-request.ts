@@ -18,14 +18,19 @@ interface Entry {
   byKey: Map<string, RequestDecision>
 }
 
-/** `X.__typename` for each `XConnection.pageInfo` read over a restricted X none of whose fields is read. */
+/**
+ * `X.__typename` for each list of a restricted X (`XConnection`) read without any field of X: its
+ * `__typename`, its page info, anything of it. A row filter is made of the grants that allow the
+ * fields read on X, so with none read there would be no filter to cut its pages, and the pager
+ * refuses to page without one.
+ */
 function impliedNodeReads(coordinates: readonly string[], restricted: ReadonlySet<string>): string[] {
-  const implied: string[] = []
+  const implied = new Set<string>()
   for (const coordinate of coordinates) {
-    const type = /^(.+)Connection\.pageInfo$/.exec(coordinate)?.[1]
-    if (type && restricted.has(type) && !coordinates.some((c) => c.startsWith(`${type}.`))) implied.push(`${type}.__typename`)
+    const type = /^(.+)Connection\.[^.]+$/.exec(coordinate)?.[1]
+    if (type && restricted.has(type) && !coordinates.some((c) => c.startsWith(`${type}.`))) implied.add(`${type}.__typename`)
   }
-  return implied
+  return [...implied]
 }
 
 /**
@@ -59,10 +64,11 @@ export function createRequestDecider(schema: GraphQLSchema) {
       })
     let decision = decideFor(coordinates)
     if (!decision.allowed) return { ok: false, code: decision.code, message: decision.message, decision }
-    // A row filter is made of the grants that allow the fields read on its type. A list's page
-    // info read without its nodes reads no field of them, so no filter would cut its pages and
-    // hasNextPage would tell whether records the caller may not see exist: decide it as if the
-    // nodes' __typename were read too (the records any grant lets the caller see).
+    // A row filter is made of the grants that allow the fields read on its type. A list read
+    // without its nodes (page info, even its __typename alone) reads no field of them, so no
+    // filter would cut its pages and hasNextPage would tell whether records the caller may not
+    // see exist: decide it as if the nodes' __typename were read too (the records any grant lets
+    // the caller see).
     const implied = impliedNodeReads(coordinates, decision.restrictedTypes)
     if (implied.length > 0) {
       decision = decideFor([...coordinates, ...implied])
