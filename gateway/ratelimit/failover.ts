@@ -1,4 +1,5 @@
 import {
+  longestTolerance,
   RateLimiterUnavailableError,
   type ConsumeDecision,
   type ConsumeRequest,
@@ -25,6 +26,13 @@ export interface FailoverRateLimiterOptions {
   degradeAfterTimeouts?: number
   /** Told when the state changes (for the log): true = degraded, on per-instance limits. */
   onStateChange?: (degraded: boolean, reason?: string) => void
+  /** The clock (ms) for the instants of degradation and recovery. @default Date.now */
+  now?: () => number
+  /**
+   * Runs `probe` every `everyMs` until the returned function is called. A simulation passes its
+   * own and pings when it chooses. @default an unref'd setInterval
+   */
+  every?: (probe: () => void, everyMs: number) => () => void
 }
 
 export interface FailoverRateLimiter extends RateLimiter {
@@ -42,12 +50,24 @@ export function divideLimit(limit: LimitSpec, instances: number): LimitSpec {
 }
 
 /**
- * Shared limits while the shared limiter answers, per-instance limits while it cannot (DESIGN
- * §7): a decision that fails (down, or no answer within its deadline) is taken again at once by
- * the fallback, with every limit divided by the instance count, and the limiter turns degraded
- * (at once when the primary is down, after a few timeouts in a row when it is slow).
- * While degraded no request waits on the primary; a probe every `probeIntervalMs` brings shared
- * limits back as soon as it answers. Units taken locally meanwhile are not carried over.
+ * Shared limits while the shared limiter answers, per-instance limits while it cannot: a decision
+ * that fails (down, or no answer within its deadline) is taken by the fallback, with every limit
+ * divided by the instance count, and the limiter turns degraded (at once when the primary is
+ * down, after a few timeouts in a row when it is slow). While degraded no request waits on the
+ * primary; a probe every `probeIntervalMs` brings shared limits back as soon as it answers.
+ *
+ * "At most perMinute + burst units in any 60 s, across all instances" holds through both changes,
+ * because no bucket ever starts full after one:
+ * - on degrading, each instance's share starts empty at that instant (the shared bucket may just
+ *   have handed out its burst) and refills at 1/N of the rate: together, the shared rate;
+ * - a lone decision that missed its deadline is decided against an empty share, so it is refused
+ *   (retry in one interval): the shared limiter may have counted it, or may not have, and a
+ *   local admission on top of a full shared bucket is how two instances would over-admit;
+ * - on recovery, the shared buckets count as empty one probe interval later (the other
+ *   instances may decide alone until their own probes find the shared limiter back): the units
+ *   handed out locally were never counted there, and a restarted Redis lost every bucket (the
+ *   Redis adapter assumes the same after any reconnection of its own).
+ * The cost is fewer admissions for one bucket's refill time after each change, never more.
  *
  * @example
  * const limiter = createFailoverRateLimiter({ primary: createRedisRateLimiter(store),
@@ -59,24 +79,31 @@ export function createFailoverRateLimiter(options: FailoverRateLimiterOptions): 
   const probeIntervalMs = options.probeIntervalMs ?? 1000
   const { primary, fallback } = options
   let degraded = false
-  let probe: ReturnType<typeof setInterval> | undefined
+  let stopProbe: (() => void) | undefined
   let probing = false
   let closed = false
   let timeouts = 0
   const degradeAfterTimeouts = options.degradeAfterTimeouts ?? 3
+  const now = options.now ?? Date.now
+  const every = options.every ?? everyInterval
+  /** When the limiter last turned degraded, and last came back: the instants buckets count as empty. */
+  let degradedAt = 0
+  let recoveredAt: number | undefined
 
   const recover = () => {
     timeouts = 0
-    clearInterval(probe)
-    probe = undefined
+    stopProbe?.()
+    stopProbe = undefined
     degraded = false
+    recoveredAt = now()
     options.onStateChange?.(false)
   }
   const degrade = (reason: string) => {
     if (degraded || closed) return
     degraded = true
+    degradedAt = now()
     options.onStateChange?.(true, reason)
-    probe = setInterval(() => {
+    stopProbe = every(() => {
       if (probing) return
       probing = true
       primary
@@ -88,10 +115,20 @@ export function createFailoverRateLimiter(options: FailoverRateLimiterOptions): 
           probing = false
         })
     }, probeIntervalMs)
-    unrefTimer(probe)
   }
-  const local = (request: ConsumeRequest) =>
-    fallback.consume(instances === 1 ? request : { ...request, limits: request.limits.map((limit) => divideLimit(limit, instances)) })
+  const share = (request: ConsumeRequest): ConsumeRequest =>
+    instances === 1 ? request : { ...request, limits: request.limits.map((limit) => divideLimit(limit, instances)) }
+  /** Decided by this instance alone, its share counted as empty at `drainedAt`. */
+  const local = (request: ConsumeRequest, drainedAt: number) => fallback.consume({ ...share(request), drainedAgoMs: now() - drainedAt })
+  /** For the shared limiter: empty at the recovery, while that can still matter. */
+  const shared = (request: ConsumeRequest): ConsumeRequest => {
+    if (recoveredAt === undefined) return request
+    // Empty one probe interval after the recovery: the other instances find the shared limiter
+    // back by their own probes, within one interval, and decide alone until then.
+    const ago = now() - (recoveredAt + probeIntervalMs)
+    if (ago > longestTolerance(request.limits)) return request
+    return { ...request, drainedAgoMs: request.drainedAgoMs === undefined ? ago : Math.min(ago, request.drainedAgoMs) }
+  }
 
   return {
     kind: 'failover',
@@ -100,23 +137,23 @@ export function createFailoverRateLimiter(options: FailoverRateLimiterOptions): 
     },
     async consume(request: ConsumeRequest): Promise<ConsumeDecision> {
       if (closed) throw new RateLimiterUnavailableError('Rate limiter is closed')
-      if (degraded) return local(request)
+      if (degraded) return local(request, degradedAt)
       try {
-        const decision = await primary.consume(request)
+        const decision = await primary.consume(shared(request))
         timeouts = 0
         return decision
       } catch (error) {
         if (!(error instanceof RateLimiterUnavailableError)) throw error
         timeouts = error.timedOut ? timeouts + 1 : degradeAfterTimeouts
         if (timeouts >= degradeAfterTimeouts) degrade(error.message)
-        return local(request)
+        return degraded ? local(request, degradedAt) : local(request, now())
       }
     },
     async refund(request: ConsumeRequest): Promise<void> {
       if (closed) throw new RateLimiterUnavailableError('Rate limiter is closed')
       // Given back where it was most likely taken. A refund the primary cannot take is dropped:
       // the pessimistic charge stands, and a failed refund must not degrade the limiter.
-      if (degraded) await fallback.refund?.(instances === 1 ? request : { ...request, limits: request.limits.map((limit) => divideLimit(limit, instances)) })
+      if (degraded) await fallback.refund?.(share(request))
       else await primary.refund?.(request)
     },
     async ping(signal?: AbortSignal): Promise<RateLimiterPing> {
@@ -127,12 +164,15 @@ export function createFailoverRateLimiter(options: FailoverRateLimiterOptions): 
     },
     async close(): Promise<void> {
       closed = true
-      clearInterval(probe)
+      stopProbe?.()
       await Promise.all([primary.close(), fallback.close()])
     },
   }
 }
 
-function unrefTimer(timer: unknown): void {
+/** A timer that never keeps the process alive by itself. */
+function everyInterval(probe: () => void, everyMs: number): () => void {
+  const timer: unknown = setInterval(probe, everyMs)
   if (typeof timer === 'object' && timer !== null && 'unref' in timer && typeof timer.unref === 'function') timer.unref()
+  return () => clearInterval(timer as ReturnType<typeof setInterval>)
 }

@@ -7,6 +7,7 @@ export {
   DAY_OFFSET_MS,
   decideLimits,
   largestCost,
+  longestTolerance,
   quotaOf,
   RateLimiterUnavailableError,
   refundLimit,

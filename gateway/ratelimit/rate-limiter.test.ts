@@ -134,6 +134,34 @@ describe.each(adapters)('RateLimiter conformance: %s', (_name, makeHarness) => {
     expect((await limiter.consume(request)).allowed).toBe(false)
   })
 
+  it.each<[string, number, boolean[], number]>([
+    // [case, drainedAgoMs, five decisions in a row, the first refusal's wait (ms, on a fresh clock)]
+    ['empty now: the first unit one interval (1 s) later', 0, [false, false, false, false, false], 1000],
+    ['empty 2.5 s ago: two units have come back', 2500, [true, true, false, false, false], 500],
+    ['empty a whole refill (5 s) ago: as full as a fresh bucket', 5000, [true, true, true, true, true], 0],
+    ['empty 0.5 s from now: nothing until 1.5 s', -500, [false, false, false, false, false], 1500],
+  ])('drainedAgoMs — %s', async (_case, drainedAgoMs, expected, firstWait) => {
+    const limiter = h.open()
+    const request: ConsumeRequest = { partition: partition(`drained-${drainedAgoMs}`), cost: 1, limits: [rate(60, 5)], drainedAgoMs }
+    const decisions = []
+    for (let i = 0; i < 5; i++) decisions.push(await limiter.consume(request))
+    expect(decisions.map((d) => d.allowed)).toEqual(expected)
+    const refused = decisions.find((d) => !d.allowed)
+    if (refused) {
+      expect(refused.retryAfterMs).toBeGreaterThan(firstWait - h.tolerance - 1)
+      expect(refused.retryAfterMs).toBeLessThanOrEqual(firstWait)
+      expect(refused.limits[0]!.remaining).toBe(0)
+    }
+  })
+
+  it('drainedAgoMs never makes a bucket fuller than it is: one emptied by use stays so', async () => {
+    const limiter = h.open()
+    const request: ConsumeRequest = { partition: partition('drained-used'), cost: 1, limits: [rate(60, 5)] }
+    for (let i = 0; i < 5; i++) expect((await limiter.consume(request)).allowed).toBe(true)
+    // Counted empty 4 s ago would leave 4 units; the bucket itself holds none.
+    expect((await limiter.consume({ ...request, drainedAgoMs: 4000 })).allowed).toBe(false)
+  })
+
   it('charges the cost: 3 of 5 units, then 3 more are refused until one interval per missing unit', async () => {
     const limiter = h.open()
     const base = { partition: partition('cost'), limits: [rate(60, 5)] }
@@ -429,9 +457,13 @@ describe.runIf(redisInstalled)('redis adapter', () => {
       expect(Math.max(...timings)).toBeLessThan(50 + 100)
       expect(limiter.degraded).toBe(true)
       expect(decisions.every((d) => d.scope === 'local')).toBe(true)
-      // Half of the limit per instance: burst 5 (then refused), not the shared 10.
-      expect(decisions.map((d) => d.allowed)).toEqual([true, true, true, true, true, false, false, false])
-      expect(decisions[0]!.limits[0]).toMatchObject({ quota: 35, remaining: 4 })
+      // Half of the limit per instance (30/min + burst 5), and that share starts empty: the shared
+      // bucket may have just handed out its burst. The first unit comes one local interval (2 s)
+      // after the fall-back.
+      expect(decisions.map((d) => d.allowed)).toEqual(Array(8).fill(false))
+      expect(decisions[0]!.limits[0]).toMatchObject({ quota: 35, remaining: 0 })
+      expect(decisions[0]!.retryAfterMs).toBeGreaterThan(0)
+      expect(decisions[0]!.retryAfterMs).toBeLessThanOrEqual(2000)
 
       await failing.restart()
       const started = Date.now()
@@ -440,6 +472,10 @@ describe.runIf(redisInstalled)('redis adapter', () => {
       console.info(`failover: shared limits back ${Date.now() - started} ms after the restart`)
       const back = await limiter.consume(request)
       expect(back.scope).toBe('shared')
+      // The restarted Redis is empty, and the units handed out alone were never counted there:
+      // the shared bucket counts as empty one probe interval (200 ms) after the recovery.
+      expect(back).toMatchObject({ allowed: false, limits: [{ remaining: 0 }] })
+      expect(back.retryAfterMs).toBeLessThanOrEqual(200 + 1000 + 1000)
       expect(changes).toEqual([true, false])
     } finally {
       await failing.stop()

@@ -49,6 +49,15 @@ export interface ConsumeRequest {
   limits: LimitSpec[]
   /** Units this request takes from every limit: a positive integer. */
   cost: number
+  /**
+   * How long ago (ms) what happened to these limits stopped being known here: the state was lost
+   * (a restarted Redis) or spent elsewhere (other instances, while each decides alone). A rate
+   * bucket then counts as empty at that instant, never as full: the units taken meanwhile by
+   * whoever kept deciding are not seen, and a full bucket would hand out its burst on top of them.
+   * Negative: empty at an instant still to come (others may decide alone until then). Absent:
+   * the stored state is the whole history.
+   */
+  drainedAgoMs?: number
 }
 
 /** One limit after the decision, for the `RateLimit-Policy` and `RateLimit` headers. */
@@ -123,6 +132,14 @@ export const intervalOf = (limit: RateLimitSpec): number => 60_000 / limit.perMi
 export const quotaOf = (limit: LimitSpec): number => (limit.kind === 'rate' ? limit.perMinute + limit.burst : limit.quota)
 export const windowOf = (limit: LimitSpec): number => (limit.kind === 'rate' ? 60 : DAY_MS / 1000)
 
+/**
+ * How long a bucket takes to refill from empty, the longest among `limits` (ms): past that, an
+ * assumption that a bucket was empty at some instant changes nothing.
+ */
+export function longestTolerance(limits: readonly LimitSpec[]): number {
+  return Math.max(0, ...limits.map((limit) => (limit.kind === 'rate' ? capacityOf(limit) * intervalOf(limit) : 0)))
+}
+
 /** The most units one request may cost under these limits; a dearer one can never pass. */
 export function largestCost(limits: readonly LimitSpec[]): number {
   return Math.min(...limits.map((limit) => (limit.kind === 'rate' ? capacityOf(limit) : limit.quota)))
@@ -135,6 +152,7 @@ export function assertConsumeRequest(request: ConsumeRequest): void {
     throw new TypeError(`consume: partition must be 1–${MAX_NAME_LENGTH} characters without braces or spaces`)
   }
   if (!Number.isSafeInteger(cost) || cost < 1) throw new TypeError(`consume: cost must be a positive integer (got ${String(cost)})`)
+  if (request.drainedAgoMs !== undefined && !Number.isFinite(request.drainedAgoMs)) throw new TypeError('consume: drainedAgoMs must be a finite number')
   if (!Array.isArray(limits) || limits.length === 0 || limits.length > MAX_LIMITS) {
     throw new TypeError(`consume: give 1–${MAX_LIMITS} limits`)
   }
@@ -171,12 +189,16 @@ const EPSILON = 1e-6
 /**
  * One limit's step of GCRA / the daily count, at `now` (ms). Pure: the memory adapter runs it
  * directly, the Redis script runs the same arithmetic inside Redis with the server's clock.
+ * `drainedAt`: before this instant the bucket's history is unknown, so it counts as empty then
+ * (its theoretical arrival time at least `drainedAt` + the whole tolerance); it refills from there.
+ * A daily count has no such floor: see the README on quotas while Redis is down.
  */
-export function stepLimit(limit: LimitSpec, state: LimitStateValue | undefined, cost: number, now: number): LimitStep {
+export function stepLimit(limit: LimitSpec, state: LimitStateValue | undefined, cost: number, now: number, drainedAt?: number): LimitStep {
   if (limit.kind === 'rate') {
     const interval = intervalOf(limit)
     const tolerance = capacityOf(limit) * interval
-    const base = Math.max(state && 'tat' in state ? state.tat : now, now)
+    const floor = drainedAt === undefined ? now : drainedAt + tolerance
+    const base = Math.max(state && 'tat' in state ? state.tat : now, now, floor)
     const tat = base + cost * interval
     const debt = tat - now
     const report = { name: limit.name, kind: limit.kind, quota: quotaOf(limit), windowS: 60 }
@@ -195,7 +217,8 @@ export function stepLimit(limit: LimitSpec, state: LimitStateValue | undefined, 
       retryAfterMs: Math.ceil(debt - tolerance - EPSILON),
       next: { tat: base },
       ttlMs: Math.ceil(held) + 1000,
-      report: { ...report, remaining: Math.floor((tolerance - held) / interval + EPSILON), resetMs: Math.ceil(held - EPSILON) },
+      // Held past the tolerance only when counted empty at an instant still to come: nothing left.
+      report: { ...report, remaining: Math.max(0, Math.floor((tolerance - held) / interval + EPSILON)), resetMs: Math.ceil(held - EPSILON) },
     }
   }
   const day = Math.floor((now + DAY_OFFSET_MS) / DAY_MS)
@@ -232,11 +255,12 @@ export function decideLimits(
   states: ReadonlyArray<LimitStateValue | undefined>,
   now: number,
 ): { allowed: boolean; retryAfterMs: number; steps: LimitStep[]; reports: LimitState[] } {
-  const steps = request.limits.map((limit, i) => stepLimit(limit, states[i], request.cost, now))
+  const drainedAt = request.drainedAgoMs === undefined ? undefined : now - request.drainedAgoMs
+  const steps = request.limits.map((limit, i) => stepLimit(limit, states[i], request.cost, now, drainedAt))
   const allowed = steps.every((step) => step.allowed)
   if (allowed) return { allowed, retryAfterMs: 0, steps, reports: steps.map((step) => step.report) }
   const retryAfterMs = Math.max(...steps.map((step) => step.retryAfterMs))
   // Nothing is taken: report what is left now (a step of cost 0 changes nothing).
-  const reports = request.limits.map((limit, i) => stepLimit(limit, states[i], 0, now).report)
+  const reports = request.limits.map((limit, i) => stepLimit(limit, states[i], 0, now, drainedAt).report)
   return { allowed, retryAfterMs, steps, reports }
 }

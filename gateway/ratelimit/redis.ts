@@ -9,6 +9,7 @@ import {
   assertConsumeRequest,
   DAY_MS,
   DAY_OFFSET_MS,
+  longestTolerance,
   quotaOf,
   RateLimiterUnavailableError,
   windowOf,
@@ -25,8 +26,8 @@ import {
  * replicates its effects, not its text, so reading TIME before writing is allowed.
  *
  * KEYS[i]: the state of limit i (one hash tag: one Cluster slot).
- * ARGV: cost, day offset ms, day ms, then per limit: kind ('rate' | 'daily'), a, b
- *   (rate: perMinute, burst; daily: quota, 0).
+ * ARGV: cost, day offset ms, day ms, drained ago ms ('none', or see `drainedAgoMs`), then per
+ *   limit: kind ('rate' | 'daily'), a, b (rate: perMinute, burst; daily: quota, 0).
  * Returns { allowed (1|0), retryAfterMs, then per limit: remaining, resetMs }.
  */
 export const CONSUME_SCRIPT = `
@@ -35,15 +36,16 @@ local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
 local cost = tonumber(ARGV[1])
 local offset = tonumber(ARGV[2])
 local dayMs = tonumber(ARGV[3])
+local ago = tonumber(ARGV[4])
 local eps = 1e-6
 local n = #KEYS
 local allowed = 1
 local retry = 0
 local steps = {}
 for i = 1, n do
-  local kind = ARGV[4 + (i - 1) * 3]
-  local a = tonumber(ARGV[5 + (i - 1) * 3])
-  local b = tonumber(ARGV[6 + (i - 1) * 3])
+  local kind = ARGV[5 + (i - 1) * 3]
+  local a = tonumber(ARGV[6 + (i - 1) * 3])
+  local b = tonumber(ARGV[7 + (i - 1) * 3])
   local s = {}
   if kind == 'rate' then
     local interval = 60000 / a
@@ -53,6 +55,7 @@ for i = 1, n do
     local stored = tonumber(redis.call('GET', KEYS[i]))
     local base = now
     if stored and stored > now then base = stored end
+    if ago and now - ago + tol > base then base = now - ago + tol end
     local tat = base + cost * interval
     local debt = tat - now
     s.kind = 'rate'; s.base = base; s.tat = tat; s.interval = interval; s.tol = tol
@@ -89,7 +92,7 @@ for i = 1, n do
       held = s.tat - now
       redis.call('SET', KEYS[i], string.format('%.3f', s.tat), 'PX', math.ceil(held) + 1000)
     end
-    out[#out + 1] = math.floor((s.tol - held) / s.interval + eps)
+    out[#out + 1] = math.max(0, math.floor((s.tol - held) / s.interval + eps))
     out[#out + 1] = math.ceil(held - eps)
   else
     local used = s.used
@@ -106,6 +109,8 @@ return out
 `
 
 const script = { name: 'rate-limit-consume', source: CONSUME_SCRIPT }
+/** How long after a reconnection the other instances may still decide alone (their probe interval). */
+const RECONNECT_SETTLE_MS = 1000
 
 /**
  * Gives back units, the same arithmetic as `refundLimit` in rate-limiter.ts: a bucket's TAT moves
@@ -120,8 +125,8 @@ local offset = tonumber(ARGV[2])
 local dayMs = tonumber(ARGV[3])
 local changed = 0
 for i = 1, #KEYS do
-  local kind = ARGV[4 + (i - 1) * 3]
-  local a = tonumber(ARGV[5 + (i - 1) * 3])
+  local kind = ARGV[5 + (i - 1) * 3]
+  local a = tonumber(ARGV[6 + (i - 1) * 3])
   if kind == 'rate' then
     local stored = tonumber(redis.call('GET', KEYS[i]))
     if stored and stored > now then
@@ -166,7 +171,7 @@ export class RedisRateLimiter implements RateLimiter {
     assertConsumeRequest(request)
     if (this.#closed) throw new RateLimiterUnavailableError('Rate limiter is closed')
     const keys = request.limits.map((limit) => `rl:{${request.partition}}:${limit.name}`)
-    const args: Array<string | number> = [request.cost, DAY_OFFSET_MS, DAY_MS]
+    const args: Array<string | number> = [request.cost, DAY_OFFSET_MS, DAY_MS, this.#drainedAgoMs(request)]
     for (const limit of request.limits) {
       if (limit.kind === 'rate') args.push('rate', limit.perMinute, limit.burst)
       else args.push('daily', limit.quota, 0)
@@ -177,6 +182,20 @@ export class RedisRateLimiter implements RateLimiter {
       if (error instanceof SharedStoreUnavailableError) throw new RateLimiterUnavailableError(error.message, { cause: error, timedOut: error.timedOut })
       throw error
     }
+  }
+
+  /**
+   * The request's own `drainedAgoMs`, or this connection's return, whichever counts buckets empty
+   * later: a Redis that restarted lost every bucket, and one that did not may have missed what
+   * the instances decided alone meanwhile. Empty one settling period after the reconnection: the
+   * other instances, probing once a second, may still decide alone until then. 'none': nothing to
+   * assume (or nothing that still matters: every bucket has refilled since).
+   */
+  #drainedAgoMs(request: ConsumeRequest): number | 'none' {
+    const reconnected = this.#store.reconnectedAt
+    const own = reconnected === undefined ? undefined : Date.now() - (reconnected + RECONNECT_SETTLE_MS)
+    const ago = own === undefined ? request.drainedAgoMs : request.drainedAgoMs === undefined ? own : Math.min(own, request.drainedAgoMs)
+    return ago === undefined || ago > longestTolerance(request.limits) ? 'none' : ago
   }
 
   async refund(request: ConsumeRequest): Promise<void> {

@@ -107,6 +107,8 @@ export class RedisSharedStore implements SharedStore {
   readonly #commandTimeoutMs: number
   #readyWaiter: Promise<void> | null = null
   #lastError: string | undefined
+  #readyOnce = false
+  #reconnectedAt: number | undefined
   #closing: Promise<void> | null = null
   /** SHA1 → source of every registered script, loaded (SCRIPT LOAD) on each connection. */
   readonly #scripts = new Map<string, string>()
@@ -121,9 +123,19 @@ export class RedisSharedStore implements SharedStore {
     })
     this.#client.on('ready', () => {
       this.#lastError = undefined
+      if (this.#readyOnce) this.#reconnectedAt = Date.now()
+      this.#readyOnce = true
       this.#loadScripts()
     })
     this.#cluster = this.#client instanceof Cluster
+  }
+
+  /**
+   * When (Date.now()) the connection last came back after it was lost; undefined until it has
+   * been. The server may have restarted empty meanwhile: state kept there may be gone.
+   */
+  get reconnectedAt(): number | undefined {
+    return this.#reconnectedAt
   }
 
   /** The key prefix of this store, shared by every use of the connection. */
