@@ -19,6 +19,7 @@ import { GENESIS_HASH, linkBatch, type Sha256 } from './chain.js'
 import { canonicalJson } from './canonical.js'
 import type { CheckpointSigner, SignedCheckpoint } from './checkpoint.js'
 import { parseAuditEvent, type AuditEvent } from './event.js'
+import { createOutageLog } from './outage-log.js'
 import { chainHead, insertCheckpoint, insertEvents, type ChainedEvent } from './store.js'
 
 export class AuditUnavailableError extends Error {
@@ -164,6 +165,7 @@ export function createAuditWriter(options: AuditWriterOptions): AuditWriter {
   let closed = false
   let closing: Promise<void> | null = null
   let healthy = true
+  const outages = createOutageLog({ logger: options.logger, writer: () => chain.writer })
   let committed = 0
   let transactions = 0
   let lastCommitMs: number | null = null
@@ -248,12 +250,12 @@ export function createAuditWriter(options: AuditWriterOptions): AuditWriter {
       committed += rows.length
       transactions += 1
       lastCommitMs = now() - started
-      if (!healthy) options.logger?.info({ writer: current.writer }, 'audit store reachable again')
+      outages.committed()
       healthy = true
       for (const pending of batch) settle(pending)
     } catch (error) {
       const reason = error instanceof AuditUnavailableError ? error : new AuditUnavailableError('the audit store is unavailable', { cause: error })
-      options.logger?.error({ err: error, writer: current.writer, events: batch.length }, 'audit commit failed: requests fail closed; continuing on a new chain')
+      outages.failed(error, batch.length)
       healthy = false
       for (const pending of batch) settle(pending, reason)
       if (transaction || current.opened) {

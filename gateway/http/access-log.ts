@@ -5,6 +5,7 @@ import { buildAuditEvent } from '../audit/build-event.js'
 import { sha256Hex } from '../audit/chain.js'
 import type { AuditKind } from '../audit/event.js'
 import type { AuditSink } from '../audit/sink.js'
+import { AuditUnavailableError } from '../audit/writer.js'
 import type { Logger } from '../deps.js'
 import { noopMetrics, type Metrics } from '../metrics.js'
 import type { GatewayEnv } from '../env.js'
@@ -86,7 +87,11 @@ export function accessLog(options: AccessLogOptions) {
         } catch (error) {
           metrics.auditCommit(0, false)
           metrics.request({ kind, agency: c.get('caller')?.agencyId ?? 'none', decision: 'failed', code: 'AUDIT_UNAVAILABLE', status: 503, seconds: (performance.now() - started) / 1000 })
-          options.logger.error({ err: error, requestId: c.get('requestId') }, 'audit event not recorded: the response is withheld (AUDIT_UNAVAILABLE)')
+          // An unavailable store is told by the audit writer, once per outage with a summary: a
+          // line per refused request would bury the log at load. Anything else is told here.
+          if (!(error instanceof AuditUnavailableError)) {
+            options.logger.error({ err: error, requestId: c.get('requestId') }, 'audit event not recorded: the response is withheld (AUDIT_UNAVAILABLE)')
+          }
           await c.res?.body?.cancel().catch(() => undefined)
           c.res = undefined
           c.res = errorResponse(c, 'AUDIT_UNAVAILABLE', 'The access could not be recorded in the audit trail, so no data is released; retry shortly', 503, { 'retry-after': '1' })

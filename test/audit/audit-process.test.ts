@@ -177,7 +177,9 @@ describe('audit trail across processes on PostgreSQL', () => {
   }, 120_000)
 
   it('with PostgreSQL stopped, data requests fail closed with 503 AUDIT_UNAVAILABLE; service resumes without restart', async () => {
-    const gateway = await start()
+    // Its log is read below: at info, the level an operator runs.
+    const gateway = await startGatewayProcess({ ...env, LOG_LEVEL: 'info' }, { timeoutMs: 90_000 })
+    running.add(gateway)
     expect((await call(gateway.url, 'before-outage')).status).toBe(200)
     await server.kill()
     for (let i = 0; i < 5; i++) {
@@ -197,6 +199,15 @@ describe('audit trail across processes on PostgreSQL', () => {
       if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 200))
     }
     expect(status).toBe(200)
+    // The log tells the outage once and its end once, not once per refused commit: at most one
+    // summary line more, should the outage have lasted 30 s on a slow machine.
+    const lines = (pattern: RegExp) => gateway.output().split('\n').filter((line) => pattern.test(line)).length
+    // The log reaches this process through a pipe: wait for the recovery line to arrive.
+    for (let i = 0; i < 50 && lines(/audit store reachable again/) === 0; i++) await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(lines(/audit store unavailable: requests fail closed/)).toBe(1)
+    expect(lines(/audit event not recorded/), 'no line per refused request').toBe(0)
+    expect(lines(/audit store still unavailable/)).toBeLessThanOrEqual(1)
+    expect(lines(/audit store reachable again/)).toBe(1)
     await gateway.stop()
     running.delete(gateway)
     const { ok, report } = await verify()
