@@ -7,6 +7,7 @@ import {
   type RateLimiter,
   type RateLimiterPing,
 } from './rate-limiter.js'
+import { unrefTimer } from '../shared-store/index.js'
 
 export interface FailoverRateLimiterOptions {
   /** The shared limiter (Redis). Its calls must fail fast: they are awaited on the request path. */
@@ -172,7 +173,7 @@ export function createFailoverRateLimiter(options: FailoverRateLimiterOptions): 
 
 /** A timer that never keeps the process alive by itself. */
 function everyInterval(probe: () => void, everyMs: number): () => void {
-  const timer: unknown = setInterval(probe, everyMs)
-  if (typeof timer === 'object' && timer !== null && 'unref' in timer && typeof timer.unref === 'function') timer.unref()
-  return () => clearInterval(timer as ReturnType<typeof setInterval>)
+  const timer = setInterval(probe, everyMs)
+  unrefTimer(timer)
+  return () => clearInterval(timer)
 }
