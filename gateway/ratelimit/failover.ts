@@ -1,5 +1,5 @@
 import {
-  longestTolerance,
+  countEmptyFrom,
   RateLimiterUnavailableError,
   type ConsumeDecision,
   type ConsumeRequest,
@@ -121,15 +121,9 @@ export function createFailoverRateLimiter(options: FailoverRateLimiterOptions): 
     instances === 1 ? request : { ...request, limits: request.limits.map((limit) => divideLimit(limit, instances)) }
   /** Decided by this instance alone, its share counted as empty at `drainedAt`. */
   const local = (request: ConsumeRequest, drainedAt: number) => fallback.consume({ ...share(request), drainedAgoMs: now() - drainedAt })
-  /** For the shared limiter: empty at the recovery, while that can still matter. */
-  const shared = (request: ConsumeRequest): ConsumeRequest => {
-    if (recoveredAt === undefined) return request
-    // Empty one probe interval after the recovery: the other instances find the shared limiter
-    // back by their own probes, within one interval, and decide alone until then.
-    const ago = now() - (recoveredAt + probeIntervalMs)
-    if (ago > longestTolerance(request.limits)) return request
-    return { ...request, drainedAgoMs: request.drainedAgoMs === undefined ? ago : Math.min(ago, request.drainedAgoMs) }
-  }
+  // For the shared limiter: empty one probe interval after the recovery. The other instances find
+  // the shared limiter back by their own probes, within one interval, and decide alone until then.
+  const shared = (request: ConsumeRequest): ConsumeRequest => countEmptyFrom(request, recoveredAt === undefined ? undefined : recoveredAt + probeIntervalMs, now())
 
   return {
     kind: 'failover',

@@ -140,6 +140,24 @@ export function longestTolerance(limits: readonly LimitSpec[]): number {
   return Math.max(0, ...limits.map((limit) => (limit.kind === 'rate' ? capacityOf(limit) * intervalOf(limit) : 0)))
 }
 
+/**
+ * How long after a shared limiter's connection comes back the other instances may still decide
+ * alone (their probes run once a second): its buckets count as empty only then.
+ */
+export const RECONNECT_SETTLE_MS = 1000
+
+/**
+ * The request with its buckets counted empty at `emptyAt` (ms, on the caller's clock `now`),
+ * unless they already count empty later, or every bucket has refilled since (then nothing
+ * changes). Used where a limiter's history stops being known: a recovery, a reconnection.
+ */
+export function countEmptyFrom(request: ConsumeRequest, emptyAt: number | undefined, now: number): ConsumeRequest {
+  if (emptyAt === undefined) return request
+  const ago = now - emptyAt
+  if (ago > longestTolerance(request.limits)) return request
+  return { ...request, drainedAgoMs: request.drainedAgoMs === undefined ? ago : Math.min(ago, request.drainedAgoMs) }
+}
+
 /** The most units one request may cost under these limits; a dearer one can never pass. */
 export function largestCost(limits: readonly LimitSpec[]): number {
   return Math.min(...limits.map((limit) => (limit.kind === 'rate' ? capacityOf(limit) : limit.quota)))

@@ -9,8 +9,9 @@ import {
   assertConsumeRequest,
   DAY_MS,
   DAY_OFFSET_MS,
-  longestTolerance,
+  countEmptyFrom,
   quotaOf,
+  RECONNECT_SETTLE_MS,
   RateLimiterUnavailableError,
   windowOf,
   type ConsumeDecision,
@@ -109,8 +110,6 @@ return out
 `
 
 const script = { name: 'rate-limit-consume', source: CONSUME_SCRIPT }
-/** How long after a reconnection the other instances may still decide alone (their probe interval). */
-const RECONNECT_SETTLE_MS = 1000
 
 /**
  * Gives back units, the same arithmetic as `refundLimit` in rate-limiter.ts: a bucket's TAT moves
@@ -189,13 +188,12 @@ export class RedisRateLimiter implements RateLimiter {
    * later: a Redis that restarted lost every bucket, and one that did not may have missed what
    * the instances decided alone meanwhile. Empty one settling period after the reconnection: the
    * other instances, probing once a second, may still decide alone until then. 'none': nothing to
-   * assume (or nothing that still matters: every bucket has refilled since).
+   * assume.
    */
   #drainedAgoMs(request: ConsumeRequest): number | 'none' {
     const reconnected = this.#store.reconnectedAt
-    const own = reconnected === undefined ? undefined : Date.now() - (reconnected + RECONNECT_SETTLE_MS)
-    const ago = own === undefined ? request.drainedAgoMs : request.drainedAgoMs === undefined ? own : Math.min(own, request.drainedAgoMs)
-    return ago === undefined || ago > longestTolerance(request.limits) ? 'none' : ago
+    const decided = countEmptyFrom(request, reconnected === undefined ? undefined : reconnected + RECONNECT_SETTLE_MS, Date.now())
+    return decided.drainedAgoMs ?? 'none'
   }
 
   async refund(request: ConsumeRequest): Promise<void> {
