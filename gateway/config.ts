@@ -107,6 +107,13 @@ export const configSchema = z
      * enforces its share (limit ÷ instances) on its own.
      */
     RATE_LIMIT_INSTANCES: positiveInt(1, 1000),
+    /**
+     * How long a rate-limit decision waits for Redis. A decision it misses is refused (429, retry
+     * shortly), since Redis may have counted it: long enough that a busy machine rarely misses
+     * it, short enough that a hung Redis costs little (three misses in a row and the instance
+     * decides alone).
+     */
+    RATE_DECISION_TIMEOUT_MS: positiveInt(250, 5000),
     /** Deadline for one upstream call, headers and body. */
     UPSTREAM_TIMEOUT_MS: positiveInt(3000, 60_000),
     /** Largest request body accepted, in bytes. */

@@ -78,6 +78,7 @@ interface Outcome {
   body: any
   policy: string | null
   remaining: string | null
+  retryAfter?: string | null
   failure?: string
 }
 
@@ -196,7 +197,7 @@ describe.runIf(installed)('chaos: faulty registries, Redis and PostgreSQL killed
           signal: AbortSignal.timeout(NO_ANSWER_MS),
         })
         const text = await res.text()
-        Object.assign(outcome, { status: res.status, policy: res.headers.get('ratelimit-policy'), remaining: res.headers.get('ratelimit') })
+        Object.assign(outcome, { status: res.status, policy: res.headers.get('ratelimit-policy'), remaining: res.headers.get('ratelimit'), retryAfter: res.headers.get('retry-after') })
         try {
           outcome.body = JSON.parse(text)
         } catch {
@@ -209,7 +210,13 @@ describe.runIf(installed)('chaos: faulty registries, Redis and PostgreSQL killed
       return { ...outcome, done: phase, doneAt, ms: doneAt - started }
     }
     /** Answers sent and received within `p` (requests across a change of phase are only held to what holds in both). */
-    const within = (p: Phase, kind?: Kind) => outcomes.filter((o) => o.sent === p && o.done === p && (!kind || o.kind === kind))
+    // The limit is lifted far past this load, yet a few rate refusals are honest answers here: a
+    // decision Redis did not answer within its deadline on a starved machine (LIMITS_UNAVAILABLE,
+    // retry in a second), and the first requests after an instance falls back, whose share
+    // starts empty so that the shared limit holds (a millisecond at this limit). Not what a
+    // phase is judged on; counted, and bounded below.
+    const undecided = (o: Outcome) => o.status === 429 && o.body?.errors?.[0]?.extensions?.code === 'RATE_LIMITED' && Number(o.retryAfter ?? 99) <= 1
+    const within = (p: Phase, kind?: Kind) => outcomes.filter((o) => o.sent === p && o.done === p && (!kind || o.kind === kind) && !undecided(o))
     /** Lets the load run in this phase for PHASE_MS and until each query has PHASE_MIN_EACH answers (at most 20 s). */
     const underLoad = async (p: Phase) => {
       const deadline = performance.now() + 20_000
@@ -373,11 +380,14 @@ describe.runIf(installed)('chaos: faulty registries, Redis and PostgreSQL killed
       running = false
       await load
 
-      // Across every phase and change of phase: an answer, in time; 200 with data or 503 AUDIT_UNAVAILABLE without.
+      // Across every phase and change of phase: an answer, in time; 200 with data, 503
+      // AUDIT_UNAVAILABLE without, or one of the few rate refusals counted below.
       for (const o of outcomes) {
         expect(o.failure, describeOutcome(o)).toBeUndefined()
         expect(o.ms, describeOutcome(o)).toBeLessThan(LATENCY_BOUND_MS)
-        if (o.status === 503) {
+        if (undecided(o)) {
+          expect('data' in o.body && o.body.data !== null, describeOutcome(o)).toBe(false)
+        } else if (o.status === 503) {
           expect(o.body.error.code, describeOutcome(o)).toBe('AUDIT_UNAVAILABLE')
           expect('data' in o.body, describeOutcome(o)).toBe(false)
         } else {
@@ -388,6 +398,9 @@ describe.runIf(installed)('chaos: faulty registries, Redis and PostgreSQL killed
       }
       const refusedOutside = outcomes.filter((o) => o.status === 503 && !['redis-down', 'database-down', 'recovering'].includes(o.sent))
       expect(refusedOutside.map(describeOutcome), 'refusals only while the database was down or coming back').toEqual([])
+      // Rare, or the decision deadline is too short for the machine: at most 2 % of all answers.
+      const unchecked = outcomes.filter(undecided)
+      expect(unchecked.length, `${unchecked.length} of ${outcomes.length} refused by the rate limiter: ${unchecked.slice(0, 3).map(describeOutcome).join('\n')}`).toBeLessThanOrEqual(Math.ceil(outcomes.length * 0.02))
 
       const tally = (values: string[]) => [...new Set(values)].sort().map((value) => `${value}×${values.filter((v) => v === value).length}`).join(' ')
       const phases: Phase[] = ['baseline', 'upstream-faults', 'redis-down', 'database-down', 'recovering', 'recovered']

@@ -16,7 +16,7 @@ import { RedisSharedStore } from '../shared-store/redis.js'
 export function createNodeRateLimiter(config: Config, store: SharedStore, logger: Logger): FailoverRateLimiter | MemoryRateLimiter {
   if (!(store instanceof RedisSharedStore)) return createMemoryRateLimiter()
   return createFailoverRateLimiter({
-    primary: createRedisRateLimiter(store),
+    primary: createRedisRateLimiter(store, { decisionTimeoutMs: config.RATE_DECISION_TIMEOUT_MS }),
     fallback: createMemoryRateLimiter(),
     instances: config.RATE_LIMIT_INSTANCES,
     onStateChange: (degraded, reason) => {

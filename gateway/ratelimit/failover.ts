@@ -50,6 +50,9 @@ export function divideLimit(limit: LimitSpec, instances: number): LimitSpec {
     : { ...limit, quota: share(limit.quota, 1) }
 }
 
+/** When to retry a request refused because the shared limiter did not answer in time. */
+const UNDECIDED_RETRY_MS = 1000
+
 /**
  * Shared limits while the shared limiter answers, per-instance limits while it cannot: a decision
  * that fails (down, or no answer within its deadline) is taken by the fallback, with every limit
@@ -64,10 +67,10 @@ export function divideLimit(limit: LimitSpec, instances: number): LimitSpec {
  * - a lone decision that missed its deadline is decided against an empty share, so it is refused
  *   (retry in one interval): the shared limiter may have counted it, or may not have, and a
  *   local admission on top of a full shared bucket is how two instances would over-admit;
- * - on recovery, the shared buckets count as empty one probe interval later (the other
- *   instances may decide alone until their own probes find the shared limiter back): the units
- *   handed out locally were never counted there, and a restarted Redis lost every bucket (the
- *   Redis adapter assumes the same after any reconnection of its own).
+ * - on recovery, and whenever the primary's connection came back (`resumedAt`), the shared
+ *   buckets count as empty at that instant: the units handed out locally were never counted
+ *   there, and a restarted Redis lost every bucket. The instances find the primary back at
+ *   their own probes, up to one interval apart; the shares they started empty absorb that.
  * The cost is fewer admissions for one bucket's refill time after each change, never more.
  *
  * @example
@@ -121,9 +124,14 @@ export function createFailoverRateLimiter(options: FailoverRateLimiterOptions): 
     instances === 1 ? request : { ...request, limits: request.limits.map((limit) => divideLimit(limit, instances)) }
   /** Decided by this instance alone, its share counted as empty at `drainedAt`. */
   const local = (request: ConsumeRequest, drainedAt: number) => fallback.consume({ ...share(request), drainedAgoMs: now() - drainedAt })
-  // For the shared limiter: empty one probe interval after the recovery. The other instances find
-  // the shared limiter back by their own probes, within one interval, and decide alone until then.
-  const shared = (request: ConsumeRequest): ConsumeRequest => countEmptyFrom(request, recoveredAt === undefined ? undefined : recoveredAt + probeIntervalMs, now())
+  /**
+   * For the shared limiter, after this instance recovered or its connection came back: the
+   * buckets count as empty at that instant (see above).
+   */
+  const shared = (request: ConsumeRequest): ConsumeRequest => {
+    const resumed = Math.max(recoveredAt ?? -Infinity, primary.resumedAt ?? -Infinity)
+    return resumed === -Infinity ? request : countEmptyFrom(request, resumed, now())
+  }
 
   return {
     kind: 'failover',
@@ -141,7 +149,11 @@ export function createFailoverRateLimiter(options: FailoverRateLimiterOptions): 
         if (!(error instanceof RateLimiterUnavailableError)) throw error
         timeouts = error.timedOut ? timeouts + 1 : degradeAfterTimeouts
         if (timeouts >= degradeAfterTimeouts) degrade(error.message)
-        return degraded ? local(request, degradedAt) : local(request, now())
+        if (degraded) return local(request, degradedAt)
+        // Refused, as by an empty share: the shared limiter may have counted it, and admitting it
+        // here would be on top of a shared bucket the others may have emptied.
+        const refused = await local(request, now())
+        return { ...refused, allowed: false, retryAfterMs: UNDECIDED_RETRY_MS, undecided: true }
       }
     },
     async refund(request: ConsumeRequest): Promise<void> {

@@ -9,7 +9,6 @@ export {
   largestCost,
   countEmptyFrom,
   longestTolerance,
-  RECONNECT_SETTLE_MS,
   quotaOf,
   RateLimiterUnavailableError,
   refundLimit,

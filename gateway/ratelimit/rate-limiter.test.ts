@@ -14,6 +14,7 @@ import {
   DAY_MS,
   DAY_OFFSET_MS,
   RateLimiterUnavailableError,
+  type ConsumeDecision,
   type ConsumeRequest,
   type LimitSpec,
   type RateLimiter,
@@ -324,10 +325,12 @@ describe.runIf(redisInstalled)('redis adapter', () => {
     return { store, limiter: createRedisRateLimiter(store) }
   }
 
-  it('a Redis that restarted empty does not hand out its buckets full: they count as empty one second after the reconnection', async () => {
+  it('failover: a Redis that restarted empty while this instance sent nothing does not hand out its buckets full', async () => {
     const restarting = await startRedis()
     try {
-      const { store, limiter } = open(restarting.url)
+      const { store, limiter: primary } = open(restarting.url)
+      const limiter = createFailoverRateLimiter({ primary, fallback: createMemoryRateLimiter(), instances: 2 })
+      limiters.push(limiter)
       const request: ConsumeRequest = { partition: partition('restart'), cost: 1, limits: [rate(600, 5)] }
       for (let i = 0; i < 50 && !(await limiter.ping()).ok; i++) await sleep(20)
       expect((await limiter.consume(request)).limits[0]!.remaining).toBe(4)
@@ -335,17 +338,15 @@ describe.runIf(redisInstalled)('redis adapter', () => {
       await restarting.restart()
       for (let i = 0; i < 250 && store.reconnectedAt === undefined; i++) await sleep(20)
       expect(store.reconnectedAt, 'the store saw its connection come back').toBeDefined()
-      const elapsed = ((started) => () => Date.now() - started)(store.reconnectedAt!)
-      // Empty at reconnection + 1 s, then 10 units a second: nothing before, and never the burst.
-      const first = await limiter.consume(request)
-      expect(first.allowed).toBe(false)
-      expect(first.retryAfterMs).toBeGreaterThanOrEqual(1000 + 100 - elapsed() - 1)
-      expect(first.retryAfterMs).toBeLessThanOrEqual(1000 + 100)
-      await sleep(first.retryAfterMs)
+      expect(limiter.degraded, 'nothing was asked meanwhile: never degraded').toBe(false)
+      // Only the connection tells: the bucket counts as empty at the reconnection and refills at
+      // 10 units a second from there. Four decisions at once get at most what has refilled.
+      const sinceReconnection = Date.now() - store.reconnectedAt!
       const decisions = []
-      for (let i = 0; i < 3; i++) decisions.push(await limiter.consume(request))
-      expect(decisions[0]!.allowed).toBe(true)
-      expect(decisions.filter((d) => d.allowed).length, 'one unit (or two on a slow machine), not the burst of 5').toBeLessThanOrEqual(2)
+      for (let i = 0; i < 4; i++) decisions.push(await limiter.consume(request))
+      const refilled = Math.floor((Date.now() - store.reconnectedAt! + 1) / 100)
+      expect(decisions.filter((d) => d.allowed).length, `the burst of 5 is not handed out (${sinceReconnection} ms after the reconnection)`).toBeLessThanOrEqual(Math.min(4, refilled))
+      expect(decisions.every((d) => d.scope === 'shared')).toBe(true)
     } finally {
       await restarting.stop()
     }
@@ -446,7 +447,9 @@ describe.runIf(redisInstalled)('redis adapter', () => {
   it('failover: a hung Redis (SIGSTOP) is decided locally within the deadline; degraded after 3 timeouts in a row; back after SIGCONT', async () => {
     const hung = await startRedis()
     try {
-      const { limiter: primary } = open(hung.url, 50)
+      // Other commands keep the store's 50 ms; a rate decision gets its own, longer deadline.
+      const { store } = open(hung.url, 50)
+      const primary = createRedisRateLimiter(store, { decisionTimeoutMs: 250 })
       const limiter = createFailoverRateLimiter({ primary, fallback: createMemoryRateLimiter(), instances: 2, probeIntervalMs: 200 })
       limiters.push(limiter)
       const request: ConsumeRequest = { partition: partition('hung'), cost: 1, limits: [rate(60, 10)] }
@@ -455,17 +458,27 @@ describe.runIf(redisInstalled)('redis adapter', () => {
       await hung.pause()
       const timings: number[] = []
       const scopes: string[] = []
+      const allowed: boolean[] = []
+      const lone: ConsumeDecision[] = []
       const degraded: boolean[] = []
       for (let i = 0; i < 4; i++) {
         const started = performance.now()
-        scopes.push((await limiter.consume(request)).scope)
+        const decision = await limiter.consume(request)
+        if (i < 2) lone.push(decision)
+        scopes.push(decision.scope)
+        allowed.push(decision.allowed)
         timings.push(performance.now() - started)
         degraded.push(limiter.degraded)
       }
       console.info(`failover: decisions with Redis hung took ${timings.map((t) => t.toFixed(1)).join(', ')} ms`)
       expect(scopes).toEqual(['local', 'local', 'local', 'local'])
       expect(degraded, 'one slow answer is not an outage; three in a row are').toEqual([false, false, true, true])
-      expect(Math.max(...timings.slice(0, 3))).toBeLessThan(50 + 100)
+      // Redis may have counted a decision it did not answer in time: none is admitted on top of
+      // the shared bucket, and the share that serves once degraded starts empty.
+      expect(allowed).toEqual([false, false, false, false])
+      expect(lone.map((d) => [d.undecided, d.retryAfterMs]), 'a lone miss: retry in a second, not a limit reached').toEqual([[true, 1000], [true, 1000]])
+      expect(Math.min(...timings.slice(0, 3)), 'the decision deadline, not the store deadline').toBeGreaterThanOrEqual(249)
+      expect(Math.max(...timings.slice(0, 3))).toBeLessThan(250 + 100)
       expect(timings[3], 'once degraded, no request waits for Redis').toBeLessThan(20)
       await hung.resume()
       const started = Date.now()
@@ -518,9 +531,9 @@ describe.runIf(redisInstalled)('redis adapter', () => {
       const back = await limiter.consume(request)
       expect(back.scope).toBe('shared')
       // The restarted Redis is empty, and the units handed out alone were never counted there:
-      // the shared bucket counts as empty one probe interval (200 ms) after the recovery.
+      // the shared bucket counts as empty at the recovery, so its first unit comes a second later.
       expect(back).toMatchObject({ allowed: false, limits: [{ remaining: 0 }] })
-      expect(back.retryAfterMs).toBeLessThanOrEqual(200 + 1000 + 1000)
+      expect(back.retryAfterMs).toBeLessThanOrEqual(1000)
       expect(changes).toEqual([true, false])
     } finally {
       await failing.stop()

@@ -82,6 +82,11 @@ export interface ConsumeDecision {
   limits: LimitState[]
   /** `shared`: decided by the store every instance uses; `local`: this instance alone. */
   scope: 'shared' | 'local'
+  /**
+   * True when the shared limiter did not answer in time and the request was refused without
+   * knowing the count (it may have been counted): a retry in a second, not a limit reached.
+   */
+  undecided?: boolean
 }
 
 export interface RateLimiterPing {
@@ -107,6 +112,12 @@ export interface RateLimiter {
    * charge, which errs towards refusing, never towards serving more. Absent: refunds are dropped.
    */
   refund?(request: ConsumeRequest): Promise<void>
+  /**
+   * When (Date.now()) a shared limiter's connection last came back after it was lost: the server
+   * may have restarted empty, and missed what instances decided alone meanwhile. Undefined for
+   * a limiter whose state cannot be lost behind its back (memory), or before any reconnection.
+   */
+  readonly resumedAt?: number
   /** Cheap probe; never throws. */
   ping(signal?: AbortSignal): Promise<RateLimiterPing>
   /** Idempotent; later calls reject as unavailable. */
@@ -139,12 +150,6 @@ export const windowOf = (limit: LimitSpec): number => (limit.kind === 'rate' ? 6
 export function longestTolerance(limits: readonly LimitSpec[]): number {
   return Math.max(0, ...limits.map((limit) => (limit.kind === 'rate' ? capacityOf(limit) * intervalOf(limit) : 0)))
 }
-
-/**
- * How long after a shared limiter's connection comes back the other instances may still decide
- * alone (their probes run once a second): its buckets count as empty only then.
- */
-export const RECONNECT_SETTLE_MS = 1000
 
 /**
  * The request with its buckets counted empty at `emptyAt` (ms, on the caller's clock `now`),

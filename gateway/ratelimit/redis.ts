@@ -1,6 +1,6 @@
 /**
  * The Redis adapter of the rate limiter (Node only): one atomic Lua script per decision, on the
- * shared store's connection (same prefix, same 50 ms deadline, same fail-fast reconnection).
+ * shared store's connection (same prefix, same fail-fast reconnection; its own deadline).
  * Imported by gateway/entry/* alone, never through ./index.ts (style.md rule 2).
  */
 import type { RedisSharedStore } from '../shared-store/redis.js'
@@ -9,9 +9,7 @@ import {
   assertConsumeRequest,
   DAY_MS,
   DAY_OFFSET_MS,
-  countEmptyFrom,
   quotaOf,
-  RECONNECT_SETTLE_MS,
   RateLimiterUnavailableError,
   windowOf,
   type ConsumeDecision,
@@ -157,10 +155,13 @@ const refundScript = { name: 'rate-limit-refund', source: REFUND_SCRIPT }
 export class RedisRateLimiter implements RateLimiter {
   readonly kind = 'redis'
   readonly #store: RedisSharedStore
+  readonly #timeoutMs: number | undefined
   #closed = false
 
-  constructor(store: RedisSharedStore) {
+  /** @param options.decisionTimeoutMs the deadline of one decision. @default the store's */
+  constructor(store: RedisSharedStore, options: { decisionTimeoutMs?: number } = {}) {
     this.#store = store
+    this.#timeoutMs = options.decisionTimeoutMs
     store.registerScript(script)
     store.registerScript(refundScript)
   }
@@ -170,30 +171,22 @@ export class RedisRateLimiter implements RateLimiter {
     assertConsumeRequest(request)
     if (this.#closed) throw new RateLimiterUnavailableError('Rate limiter is closed')
     const keys = request.limits.map((limit) => `rl:{${request.partition}}:${limit.name}`)
-    const args: Array<string | number> = [request.cost, DAY_OFFSET_MS, DAY_MS, this.#drainedAgoMs(request)]
+    const args: Array<string | number> = [request.cost, DAY_OFFSET_MS, DAY_MS, request.drainedAgoMs ?? 'none']
     for (const limit of request.limits) {
       if (limit.kind === 'rate') args.push('rate', limit.perMinute, limit.burst)
       else args.push('daily', limit.quota, 0)
     }
     try {
-      return await this.#store.evalScript(which, keys, args)
+      return await this.#store.evalScript(which, keys, args, this.#timeoutMs)
     } catch (error) {
       if (error instanceof SharedStoreUnavailableError) throw new RateLimiterUnavailableError(error.message, { cause: error, timedOut: error.timedOut })
       throw error
     }
   }
 
-  /**
-   * The request's own `drainedAgoMs`, or this connection's return, whichever counts buckets empty
-   * later: a Redis that restarted lost every bucket, and one that did not may have missed what
-   * the instances decided alone meanwhile. Empty one settling period after the reconnection: the
-   * other instances, probing once a second, may still decide alone until then. 'none': nothing to
-   * assume.
-   */
-  #drainedAgoMs(request: ConsumeRequest): number | 'none' {
-    const reconnected = this.#store.reconnectedAt
-    const decided = countEmptyFrom(request, reconnected === undefined ? undefined : reconnected + RECONNECT_SETTLE_MS, Date.now())
-    return decided.drainedAgoMs ?? 'none'
+  /** When the connection last came back (see `RateLimiter.resumedAt`): the failover decides what follows. */
+  get resumedAt(): number | undefined {
+    return this.#store.reconnectedAt
   }
 
   async refund(request: ConsumeRequest): Promise<void> {
@@ -237,6 +230,6 @@ export class RedisRateLimiter implements RateLimiter {
  * const store = createRedisSharedStore({ url: config.REDIS_URL })   // gateway/entry/node.ts
  * const limiter = createRedisRateLimiter(store)                     // same connection
  */
-export function createRedisRateLimiter(store: RedisSharedStore): RedisRateLimiter {
-  return new RedisRateLimiter(store)
+export function createRedisRateLimiter(store: RedisSharedStore, options?: { decisionTimeoutMs?: number }): RedisRateLimiter {
+  return new RedisRateLimiter(store, options)
 }

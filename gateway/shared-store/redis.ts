@@ -160,9 +160,10 @@ export class RedisSharedStore implements SharedStore {
    * Runs a registered script atomically (EVALSHA) within the same deadline as every other call.
    * `keys` get the store's prefix. A server that lost its script cache (restarted, failed over, a
    * Cluster node that never saw SCRIPT LOAD) answers NOSCRIPT: the script is sent once in full
-   * (EVAL, which caches it there) within the same deadline.
+   * (EVAL, which caches it there) within the same deadline. `timeoutMs` replaces the store's
+   * deadline for this call (a caller for whom a late answer costs more than a slower one).
    */
-  async evalScript(script: SharedStoreScript, keys: string[], args: Array<string | number>): Promise<unknown> {
+  async evalScript(script: SharedStoreScript, keys: string[], args: Array<string | number>, timeoutMs?: number): Promise<unknown> {
     const sha = this.registerScript(script)
     const fullKeys = keys.map((key) => this.#prefix + key)
     return this.#run(`script ${script.name}`, async () => {
@@ -172,7 +173,7 @@ export class RedisSharedStore implements SharedStore {
         if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error
         return this.#client.eval(script.source, fullKeys.length, ...fullKeys, ...args)
       }
-    })
+    }, undefined, timeoutMs)
   }
 
   #loadScripts(): void {
@@ -244,7 +245,7 @@ export class RedisSharedStore implements SharedStore {
    * passed, so a caller told "unavailable" never has a claim recorded later on its behalf by a
    * connection that came up after it gave up.
    */
-  async #run<T>(what: string, command: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  async #run<T>(what: string, command: () => Promise<T>, signal?: AbortSignal, timeoutMs = this.#commandTimeoutMs): Promise<T> {
     if (this.#closing) throw new SharedStoreUnavailableError('Shared store is closed')
     if (signal?.aborted) throw new SharedStoreUnavailableError(`Redis ${what} aborted`)
     let expired = false
@@ -258,9 +259,9 @@ export class RedisSharedStore implements SharedStore {
         // a Redis that really did not answer is still refused within the deadline.
         setImmediate(() => {
           expired = true
-          reject(new SharedStoreUnavailableError(`Redis did not answer ${what} within ${this.#commandTimeoutMs} ms`, { timedOut: true }))
+          reject(new SharedStoreUnavailableError(`Redis did not answer ${what} within ${timeoutMs} ms`, { timedOut: true }))
         })
-      }, this.#commandTimeoutMs)
+      }, timeoutMs)
       onAbort = () => {
         expired = true
         reject(new SharedStoreUnavailableError(`Redis ${what} aborted`))
@@ -268,7 +269,7 @@ export class RedisSharedStore implements SharedStore {
       signal?.addEventListener('abort', onAbort, { once: true })
     })
     const attempt = this.#whenReady().then(() => {
-      if (expired) throw new SharedStoreUnavailableError(`Redis did not answer ${what} within ${this.#commandTimeoutMs} ms`, { timedOut: true })
+      if (expired) throw new SharedStoreUnavailableError(`Redis did not answer ${what} within ${timeoutMs} ms`, { timedOut: true })
       return command()
     })
     try {

@@ -96,7 +96,10 @@ export function useRateLimit(options: RateLimitPluginOptions): Plugin<Record<str
       if (context.rateLimit) context.rateLimit.decision = decision
       if (!decision.allowed) {
         const seconds = retryAfterSeconds(decision.retryAfterMs)
-        setResultAndStopExecution({ errors: [refuse(`Rate limit of agency ${policy.agencyId} reached: retry after ${seconds} s (this request costs ${cost} units)`, 'RATE_LIMITED', refusingLimit(decision, cost))] })
+        const error = decision.undecided
+          ? refuse(`Rate limits cannot be checked right now: retry after ${seconds} s`, 'RATE_LIMITED', 'LIMITS_UNAVAILABLE')
+          : refuse(`Rate limit of agency ${policy.agencyId} reached: retry after ${seconds} s (this request costs ${cost} units)`, 'RATE_LIMITED', refusingLimit(decision, cost))
+        setResultAndStopExecution({ errors: [error] })
         return
       }
       if (surcharge === 0) return
