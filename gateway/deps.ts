@@ -12,15 +12,8 @@ import type { AuditSink } from './audit/sink.js'
 import type { Queryable } from './store/index.js'
 import type { ConsoleDeps } from './admin/console/index.js'
 import type { Metrics } from './metrics.js'
+import type { Logger } from './logger.js'
 
-/** The subset of pino's interface the core uses, so tests can pass a silent logger. */
-export interface Logger {
-  info(object: object, message?: string): void
-  warn(object: object, message?: string): void
-  error(object: object, message?: string): void
-}
-
-export const silentLogger: Logger = { info() {}, warn() {}, error() {} }
 
 export interface ReadinessResult {
   ok: boolean

@@ -1,6 +1,7 @@
 export { createGateway } from './app.js'
 export { ConfigError, configSchema, parseConfig, type Config } from './config.js'
-export { silentLogger, type GatewayDeps, type Logger, type ReadinessCheck, type ReadinessResult } from './deps.js'
+export { type GatewayDeps, type ReadinessCheck, type ReadinessResult } from './deps.js'
+export { silentLogger, type Logger } from './logger.js'
 export type { GatewayEnv } from './env.js'
 export { codeToStatus, ErrorCode, GatewayError, type ErrorBody } from './errors.js'
 export { createPolicyRuntime, type ActivePolicies, type PolicyRuntime } from './policy/index.js'

@@ -130,6 +130,21 @@ describe('import rules (DESIGN §2)', () => {
     expect(violations((i) => !/^gateway\/(entry|cli)\//.test(i.file) && (i.target ?? '').startsWith('gateway/entry/'))).toEqual([])
   })
 
+  it('no circles: no module reaches itself through its imports, type-only imports included', () => {
+    // A circle means two modules that cannot be understood, tested or moved apart: a port that
+    // imports its adapter, a connector and its resolvers that each need the other.
+    expect(circles(importGraph())).toEqual([])
+  })
+
+  it.each<[string, Record<string, string[]>, string[][]]>([
+    ['a chain is no circle', { a: ['b'], b: ['c'], c: [] }, []],
+    ['two modules importing each other', { a: ['b'], b: ['a'] }, [['a', 'b']]],
+    ['a longer circle, found once', { a: ['b'], b: ['c'], c: ['a'], d: ['a'] }, [['a', 'b', 'c']]],
+    ['a module importing itself', { a: ['a'] }, [['a']]],
+  ])('the circle finder: %s', (_case, edges, expected) => {
+    expect(circles(new Map(Object.entries(edges)))).toEqual(expected)
+  })
+
   it('the checkers catch violations (they can fail)', () => {
     expect(isNodeOnly('fs/promises')).toBe(true)
     expect(isNodeOnly('node:crypto')).toBe(true)
@@ -142,3 +157,46 @@ describe('import rules (DESIGN §2)', () => {
     expect(connectorOf('connectors/land/map.ts')).toBe('land')
   })
 })
+
+/** Every relative import between the checked source files, as module → modules it imports. */
+function importGraph(): Map<string, string[]> {
+  const graph = new Map<string, string[]>(all.map((file) => [file, []]))
+  for (const i of imports) {
+    const target = i.target?.replace(/\.js$/, '.ts')
+    if (target && graph.has(target)) graph.get(i.file)!.push(target)
+  }
+  return graph
+}
+
+/** The circles of a graph (Tarjan's strongly connected components of more than one module, or one that imports itself), each sorted, in order. */
+function circles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
+  const index = new Map<string, number>()
+  const low = new Map<string, number>()
+  const stack: string[] = []
+  const onStack = new Set<string>()
+  const found: string[][] = []
+  const visit = (module: string) => {
+    index.set(module, index.size)
+    low.set(module, index.get(module)!)
+    stack.push(module)
+    onStack.add(module)
+    for (const next of graph.get(module) ?? []) {
+      if (!graph.has(next)) continue
+      if (!index.has(next)) {
+        visit(next)
+        low.set(module, Math.min(low.get(module)!, low.get(next)!))
+      } else if (onStack.has(next)) low.set(module, Math.min(low.get(module)!, index.get(next)!))
+    }
+    if (low.get(module) !== index.get(module)) return
+    const component: string[] = []
+    let member: string
+    do {
+      member = stack.pop()!
+      onStack.delete(member)
+      component.push(member)
+    } while (member !== module)
+    if (component.length > 1 || (graph.get(module) ?? []).includes(module)) found.push(component.sort())
+  }
+  for (const module of graph.keys()) if (!index.has(module)) visit(module)
+  return found.sort((a, b) => a[0]!.localeCompare(b[0]!))
+}

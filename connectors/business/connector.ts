@@ -5,7 +5,6 @@ import {
   createUpstream,
   parseUpstream,
   type Enterprise,
-  type EnterpriseStatusCode,
   type HealthReport,
   type ListWindow,
   type RegistryConnector,
@@ -14,6 +13,7 @@ import {
 } from '../kit/index.js'
 import { normaliseTaxCode } from '../../schemas/scalars/index.js'
 import { expectCode, readEnterprise, readEnterpriseBatch } from './map.js'
+import type { EnterpriseSearch } from './operations.js'
 import { createBusinessResolvers } from './resolvers.js'
 import {
   batchEnvelopeSchema,
@@ -37,17 +37,6 @@ export interface BusinessConnectorOptions {
   maxBatchSize?: number
   /** Sent as `x-api-key` when the registry requires one. */
   apiKey?: string
-}
-
-export interface EnterpriseSearch {
-  /** Part of the Vietnamese name; the registry matches case- and accent-insensitively. */
-  name?: string
-  /** GSO province code of the head office, 2 digits. */
-  provinceCode?: string
-  status?: EnterpriseStatusCode
-  offset: number
-  /** 1–100. */
-  limit: number
 }
 
 export interface BusinessConnector extends RegistryConnector<Pick<RegistryLoaders, 'enterprise'>> {

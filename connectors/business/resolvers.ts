@@ -7,16 +7,10 @@ import {
   type Enterprise,
   type EnterpriseStatusCode,
   type LegalRepresentative,
-  type ListWindow,
   type Page,
-  type RequestScope,
 } from '../kit/index.js'
-import type { EnterpriseSearch } from './connector.js'
+import type { EnterpriseSearcher } from './operations.js'
 
-/** What the resolvers need of the connector (the rest goes through `ctx.loaders`). */
-export interface EnterpriseSearcher {
-  search(query: EnterpriseSearch, scope: RequestScope): Promise<ListWindow<Enterprise>>
-}
 
 interface EnterprisesArgs {
   filter?: { name?: string | null; province?: string | null; status?: EnterpriseStatusCode | null } | null

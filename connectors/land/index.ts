@@ -7,8 +7,8 @@ export {
   createLandConnector,
   type LandConnector,
   type LandConnectorOptions,
-  type LandQueries,
 } from './connector.js'
+export type { LandQueries } from './operations.js'
 export { createLandResolvers } from './resolvers.js'
 export { mapParcel } from './map.js'
 export { normaliseParcelKey, parseParcelKey } from './parcel-key.js'

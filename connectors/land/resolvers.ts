@@ -14,7 +14,7 @@ import {
   type Page,
   type PageSource,
 } from '../kit/index.js'
-import type { LandQueries } from './connector.js'
+import type { LandQueries } from './operations.js'
 import { normaliseParcelKey } from './parcel-key.js'
 
 interface LandParcelsArgs {

@@ -5,17 +5,16 @@ import {
   toCompactDate,
   userInputError,
   type Citizen,
-  type CitizenVerification,
   type HealthReport,
   type Household,
   type RegistryConnector,
   type RegistryLoaders,
-  type RequestScope,
 } from '../kit/index.js'
 import { normalisePartialDate, normalisePin } from '../../schemas/scalars/index.js'
 import { loadByKeys } from './batch.js'
 import { createPopulationClient } from './client.js'
 import { cleanText, mapCitizen, mapHousehold, toVerification } from './map.js'
+import type { PopulationOperations } from './operations.js'
 import { createPopulationResolvers } from './resolvers.js'
 import { congDanKeySchema, hoGiaDinhKeySchema } from './upstream.js'
 
@@ -33,22 +32,7 @@ export interface PopulationConnectorOptions {
   maxBatchSize?: number
 }
 
-export interface VerifyCitizenInput {
-  pin: string
-  name: string
-  /** Canonical partial date: YYYY, YYYY-MM or YYYY-MM-DD. */
-  birthDate: string
-}
 
-/** The registry's operations, each taking the request scope it works for. */
-export interface PopulationOperations {
-  citizen(pin: string, scope: RequestScope): Promise<Citizen | null>
-  /** One entry per PIN, in order: the citizen, null when unknown, an Error when unreadable. */
-  citizens(pins: readonly string[], scope: RequestScope): Promise<Array<Citizen | null | Error>>
-  verify(input: VerifyCitizenInput, scope: RequestScope): Promise<CitizenVerification>
-  household(id: string, scope: RequestScope): Promise<Household | null>
-  households(ids: readonly string[], scope: RequestScope): Promise<Array<Household | null | Error>>
-}
 
 export type PopulationLoaders = Pick<RegistryLoaders, 'citizen' | 'household'>
 

@@ -8,7 +8,6 @@ export {
   type PopulationConnector,
   type PopulationConnectorOptions,
   type PopulationLoaders,
-  type PopulationOperations,
-  type VerifyCitizenInput,
 } from './connector.js'
+export type { PopulationOperations, VerifyCitizenInput } from './operations.js'
 export { createPopulationResolvers } from './resolvers.js'

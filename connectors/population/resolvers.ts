@@ -8,7 +8,7 @@ import {
   type HouseholdMembership,
   type RelatedPerson,
 } from '../kit/index.js'
-import type { PopulationOperations } from './connector.js'
+import type { PopulationOperations } from './operations.js'
 
 /** PIN prefixes name the 63-province era: resolve them as the units stood the day before the reform. */
 const LAST_DAY_BEFORE_REFORM = '2025-06-30'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { Logger } from '../deps.js'
+import type { Logger } from '../logger.js'
 import { createOutageLog } from './outage-log.js'
 
 type Line = { level: string; message: string; fields: Record<string, unknown> }

@@ -1,4 +1,4 @@
-import type { Logger } from '../deps.js'
+import type { Logger } from '../logger.js'
 
 /** How often, at most, an outage that goes on is summarised in the log. */
 export const OUTAGE_SUMMARY_EVERY_MS = 30_000

@@ -4,7 +4,7 @@
  * writer (writer.ts: group commit onto hash chains) and an in-memory sink for tests.
  */
 import { parseAuditEvent, type AuditEvent } from './event.js'
-import { AuditUnavailableError } from './writer.js'
+import { AuditUnavailableError } from './unavailable.js'
 
 export interface AuditSink {
   record(event: AuditEvent): Promise<void>

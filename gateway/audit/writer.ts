@@ -12,19 +12,16 @@
  * seals the old one with a final checkpoint at whatever head is committed, provided that head is
  * one this writer produced.
  */
-import type { Logger } from '../deps.js'
+import type { Logger } from '../logger.js'
 import { unrefTimer } from '../shared-store/index.js'
 import type { Database } from '../store/index.js'
 import { GENESIS_HASH, linkBatch, type Sha256 } from './chain.js'
 import { canonicalJson } from './canonical.js'
 import type { CheckpointSigner, SignedCheckpoint } from './checkpoint.js'
 import { parseAuditEvent, type AuditEvent } from './event.js'
+import { AuditUnavailableError } from './unavailable.js'
 import { createOutageLog } from './outage-log.js'
 import { chainHead, insertCheckpoint, insertEvents, type ChainedEvent } from './store.js'
-
-export class AuditUnavailableError extends Error {
-  override name = AuditUnavailableError.name
-}
 
 /** Events a transaction aims to carry under load before the longest wait is reached. */
 const TARGET_BATCH = 16

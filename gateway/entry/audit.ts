@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { hostname } from 'node:os'
 import { createAuditWriter, createCheckpointSigner, type AuditWriter } from '../audit/index.js'
 import type { Config } from '../config.js'
-import type { Logger } from '../deps.js'
+import type { Logger } from '../logger.js'
 import type { GatewayKeys } from '../identity/keys/index.js'
 import type { Database } from '../store/index.js'
 

@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import type { Config } from '../config.js'
-import type { Logger, ReadinessCheck } from '../deps.js'
+import type { ReadinessCheck } from '../deps.js'
+import type { Logger } from '../logger.js'
 import { migrate, type Database } from '../store/index.js'
 import { openPglite } from '../store/pglite.js'
 import { openPostgres } from '../store/postgres.js'

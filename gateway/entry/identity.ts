@@ -1,6 +1,7 @@
 import type { Config } from '../config.js'
 import { issuerOf } from '../config.js'
-import type { IdentityDeps, Logger } from '../deps.js'
+import type { IdentityDeps } from '../deps.js'
+import type { Logger } from '../logger.js'
 import { createAccessTokens, createAgencyRegistry } from '../identity/index.js'
 import { createGatewayKeys } from '../identity/keys/index.js'
 import { createMemorySharedStore, type SharedStore } from '../shared-store/index.js'

@@ -1,5 +1,5 @@
 import { makeExecutableSchema } from '@graphql-tools/schema'
-import type { Logger } from '../deps.js'
+import type { Logger } from '../logger.js'
 import { parsePolicySet, type LoadProblem, type PolicyFile, type PolicySet } from '../../policies/index.js'
 import { typeDefs } from '../../schemas/index.js'
 import { checkCoordinates } from '../policy/index.js'

@@ -6,7 +6,7 @@
 import { getConnInfo } from '@hono/node-server/conninfo'
 import type { Context } from 'hono'
 import type { Config } from '../config.js'
-import type { Logger } from '../deps.js'
+import type { Logger } from '../logger.js'
 import type { GatewayEnv } from '../env.js'
 import { createFailoverRateLimiter, createMemoryRateLimiter, type FailoverRateLimiter, type MemoryRateLimiter } from '../ratelimit/index.js'
 import { createRedisRateLimiter } from '../ratelimit/redis.js'

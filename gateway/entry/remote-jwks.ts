@@ -1,6 +1,6 @@
 import { lookup } from 'node:dns/promises'
 import { createLocalJWKSet, createRemoteJWKSet, customFetch, type JWTVerifyGetKey } from 'jose'
-import type { Logger } from '../deps.js'
+import type { Logger } from '../logger.js'
 import { isInternalAddress, jwksUrlProblem, type JwksGuardOptions } from '../identity/jwks-guard.js'
 
 /**

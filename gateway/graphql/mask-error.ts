@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql'
 import { isConnectorError } from '../../connectors/index.js'
-import type { Logger } from '../deps.js'
+import type { Logger } from '../logger.js'
 
 /**
  * Turns every error leaving GraphQL into a client-safe one (Yoga's `maskedErrors.maskError`):

@@ -1,7 +1,7 @@
 import { createYoga, type YogaServerInstance } from 'graphql-yoga'
 import { createRegistryLoaders, type Connectors, type RequestScope, type UpstreamCall } from '../../connectors/index.js'
 import type { KeyedHash } from '../../policies/index.js'
-import type { Logger } from '../deps.js'
+import type { Logger } from '../logger.js'
 import { noopMetrics, type Metrics } from '../metrics.js'
 import type { PolicyRuntime } from '../policy/index.js'
 import type { RateLimiter } from '../ratelimit/index.js'

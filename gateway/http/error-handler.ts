@@ -1,6 +1,6 @@
 import type { ErrorHandler, NotFoundHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
-import type { Logger } from '../deps.js'
+import type { Logger } from '../logger.js'
 import type { GatewayEnv } from '../env.js'
 import { errorResponse, GatewayError, type ErrorCode } from '../errors.js'
 

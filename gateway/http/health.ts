@@ -1,5 +1,6 @@
 import { Hono } from 'hono'
-import { silentLogger, type Logger, type ReadinessCheck, type ReadinessResult } from '../deps.js'
+import { type ReadinessCheck, type ReadinessResult } from '../deps.js'
+import { silentLogger, type Logger } from '../logger.js'
 import type { GatewayEnv } from '../env.js'
 
 /** Deadline of one readiness probe: `/readyz` must answer fast even when a dependency hangs. */

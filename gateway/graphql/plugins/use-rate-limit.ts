@@ -1,7 +1,7 @@
 import { GraphQLError, type GraphQLSchema } from 'graphql'
 import type { Plugin } from 'graphql-yoga'
 import { GRANT_LIMIT_COSTS, type AgencyDocument } from '../../../policies/index.js'
-import type { Logger } from '../../deps.js'
+import type { Logger } from '../../logger.js'
 import { codeToStatus } from '../../errors.js'
 import type { PolicyRuntime } from '../../policy/index.js'
 import { largestCost, retryAfterSeconds, type ConsumeDecision, type LimitSpec, type RateLimiter } from '../../ratelimit/index.js'

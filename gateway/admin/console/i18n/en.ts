@@ -1,5 +1,5 @@
 /** English interface text (switch with ?lang=en; the choice is kept in the `lang` cookie). */
-import type { Dictionary } from './index.js'
+import type { Dictionary } from './dictionary.js'
 
 export const en: Dictionary = {
   lang: 'en',

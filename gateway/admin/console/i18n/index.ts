@@ -1,11 +1,11 @@
 import type { Context } from 'hono'
 import { getCookie, setCookie } from 'hono/cookie'
 import { en } from './en.js'
+import type { Dictionary } from './dictionary.js'
 import { vi } from './vi.js'
 
-type Widen<T> = T extends string ? string : { [K in keyof T]: Widen<T[K]> }
-/** The shape every language provides: Vietnamese's keys, any text. */
-export type Dictionary = Widen<typeof vi>
+export type { Dictionary } from './dictionary.js'
+
 export type Lang = 'vi' | 'en'
 
 const dictionaries: Record<Lang, Dictionary> = { vi, en }
