@@ -23,6 +23,15 @@ describe('conditions', () => {
     ['an unknown variable binds to nothing', { 'residence.permanent.commune.code': { in: '$jurisdiction.everything' } }, false],
     ['a path that reaches nothing', { 'household.householdId': { in: ['H1'] } }, false],
     ['not of a path that reaches nothing', { not: { 'household.householdId': { in: ['H1'] } } }, true],
+    // eq holds when some value the path reaches is equal: no value at all is no match.
+    ['eq on a path that reaches nothing', { 'household.householdId': { eq: 'H1' } }, false],
+    ['eq on a field the record lacks', { religion: { eq: 'NONE' } }, false],
+    ['eq null on a field the record lacks', { religion: { eq: null } }, false],
+    ['not of eq on a path that reaches nothing', { not: { 'household.householdId': { eq: 'H1' } } }, true],
+    ['eq through a list: some element matches', { 'nationality.code': { eq: 'LA' } }, true],
+    ['eq through a list: the first element matches', { 'nationality.code': { eq: 'VN' } }, true],
+    ['eq through a list: no element matches', { 'nationality.code': { eq: 'FR' } }, false],
+    ['eq another value', { sex: { eq: 'FEMALE' } }, false],
   ])('%s', (_name, condition, expected) => {
     expect(matches(bindCondition(condition, vars), citizen)).toBe(expected)
   })

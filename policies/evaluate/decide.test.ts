@@ -98,6 +98,7 @@ describe('decide: row filters, masks and caps', () => {
     ['redact over anything', { 'Citizen.pin': 'hash' }, { 'Citizen.pin': 'redact' }, 'redact'],
     ['hash over a partial view', { 'Citizen.pin': { keepFirst: 2 } }, { 'Citizen.pin': 'hash' }, 'hash'],
     ['first and last characters together would show more: redact', { 'Citizen.pin': { keepFirst: 3 } }, { 'Citizen.pin': 'last4' }, 'redact'],
+    ['two keepFirst: the fewer characters kept', { 'Citizen.pin': { keepFirst: 6 } }, { 'Citizen.pin': { keepFirst: 2 } }, { keepFirst: 2 }],
   ])('when grants mask differently, the strictest: %s', (_name, maskA, maskB, expected) => {
     const a = grant({ id: 'a', allow: ['Query.citizen', 'Citizen.pin'], mask: maskA })
     const b = grant({ id: 'b', allow: ['Query.citizen', 'Citizen.pin'], mask: maskB })
@@ -129,6 +130,29 @@ describe('decide: row filters, masks and caps', () => {
     if (!decision.allowed) throw new Error('expected allowed')
     expect(matches(decision.rowFilters.get('Citizen')!, { residence: { permanent: null } })).toBe(false)
     expect(matches(decision.rowFilters.get('Citizen')!, {})).toBe(false)
+  })
+})
+
+describe('decide: a where with eq', () => {
+  const byHousehold = grant({ id: 'household', allow: ['Query.citizen', 'Citizen.name'], where: { Citizen: { 'household.householdId': { eq: 'H1' } } } })
+  const byNationality = grant({ id: 'nationality', allow: ['Query.citizen', 'Citizen.name'], where: { Citizen: { 'nationality.code': { eq: 'LA' } } } })
+  const filterOf = (g: Grant) => {
+    const decision = run([g], ['Query.citizen', 'Citizen.name'])
+    if (!decision.allowed) throw new Error('expected allowed')
+    return decision.rowFilters.get('Citizen')!
+  }
+
+  it.each<[string, Grant, unknown, boolean]>([
+    ['the value on the path', byHousehold, { household: { householdId: 'H1' } }, true],
+    ['another value', byHousehold, { household: { householdId: 'H2' } }, false],
+    ['a record without the path is denied', byHousehold, {}, false],
+    ['a record whose path ends in null is denied', byHousehold, { household: null }, false],
+    ['a path through an empty list is denied', byHousehold, { household: [] }, false],
+    ['through a list: one element matches', byNationality, { nationality: [{ code: 'VN' }, { code: 'LA' }] }, true],
+    ['through a list: no element matches', byNationality, { nationality: [{ code: 'VN' }, { code: 'KH' }] }, false],
+    ['through a list: no element at all', byNationality, { nationality: [] }, false],
+  ])('%s', (_name, g, record, expected) => {
+    expect(matches(filterOf(g), record)).toBe(expected)
   })
 })
 

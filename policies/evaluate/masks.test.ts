@@ -16,6 +16,8 @@ describe('strictestMask', () => {
     ['two keepFirst: the fewer characters', { keepFirst: 2 }, { keepFirst: 5 }, { keepFirst: 2 }],
     ['two keepFirst, one of them zero', { keepFirst: 0 }, { keepFirst: 1 }, { keepFirst: 0 }],
     ['two keepFirst, the same count', { keepFirst: 3 }, { keepFirst: 3 }, { keepFirst: 3 }],
+    ['two keepFirst, the stricter second', { keepFirst: 8 }, { keepFirst: 4 }, { keepFirst: 4 }],
+    ['two keepFirst, one more character', { keepFirst: 4 }, { keepFirst: 5 }, { keepFirst: 4 }],
     ['two keepLast: the fewer characters', { keepLast: 6 }, { keepLast: 1 }, { keepLast: 1 }],
     ['keepLast fewer than last4', { keepLast: 0 }, 'last4', { keepLast: 0 }],
     ['keepLast more than last4', { keepLast: 6 }, 'last4', 'last4'],
