@@ -12,7 +12,9 @@ export default mergeConfig(
   { ...base, test: { ...base.test, include: [] } },
   defineConfig({
     test: {
-      include: [
+      // MUTATION_TESTS narrows a run to the tests that should kill one file's mutants
+      // (comma-separated globs), for the inner loop of killing survivors.
+      include: process.env.MUTATION_TESTS?.split(',') ?? [
         'policies/**/*.test.ts',
         'gateway/**/*.test.ts',
         'test/policy/enforcement.test.ts',
