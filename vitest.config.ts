@@ -13,7 +13,8 @@ export default defineConfig({
   },
   test: {
     include: ['**/*.test.ts'],
-    exclude: ['node_modules/**', 'data/**'],
+    // .stryker-tmp: mutation testing's copy of the repository, while it runs.
+    exclude: ['node_modules/**', 'data/**', '.stryker-tmp/**'],
     testTimeout: 20_000,
     hookTimeout: 60_000,
     // Two cores: files run in parallel forks; each file starts its own sandboxes on ephemeral ports.

@@ -27,13 +27,33 @@ function resolveOperand(operand: Operand, variables: PolicyVariables): Operand {
   return operand
 }
 
+/** Whether a value is a comparison (`{ in: operand }` or `{ eq: operand }`), not a condition. */
+export function isComparison(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false
+  const keys = Object.keys(value)
+  if (keys.length !== 1 || (keys[0] !== 'in' && keys[0] !== 'eq')) return false
+  const operand = (value as Record<string, unknown>)[keys[0]]
+  // An operand is a literal or a list; an object there is a condition on a field named `in` or `eq`.
+  return operand === null || typeof operand !== 'object' || Array.isArray(operand)
+}
+
+/**
+ * The condition a `{ not: … }` negates, read as the schema reads it: a field named `not` that is
+ * compared directly (`{ not: { eq: 'x' } }`) is a comparison, not a negation. Null: not a negation.
+ */
+function negated(condition: Condition): Condition | null {
+  if (!('not' in condition) || Object.keys(condition).length !== 1 || isComparison(condition.not)) return null
+  return condition.not as Condition
+}
+
 /** The variables a condition refers to, for validation (an unknown one is a policy error). */
 export function conditionVariables(condition: Condition): string[] {
   const found: string[] = []
   const visit = (node: Condition): void => {
+    const inner = negated(node)
     if ('and' in node && Array.isArray(node.and)) node.and.forEach(visit)
     else if ('or' in node && Array.isArray(node.or)) node.or.forEach(visit)
-    else if ('not' in node && node.not && typeof node.not === 'object' && !('in' in node.not && Object.keys(node.not).length === 1)) visit(node.not as Condition)
+    else if (inner) visit(inner)
     else {
       for (const comparison of Object.values(node as Record<string, { in?: Operand; eq?: Operand }>)) {
         const operand = 'in' in comparison ? comparison.in : comparison.eq
@@ -49,9 +69,8 @@ export function conditionVariables(condition: Condition): string[] {
 export function bindCondition(condition: Condition, variables: PolicyVariables): BoundCondition {
   if ('and' in condition && Array.isArray(condition.and)) return and(condition.and.map((c) => bindCondition(c, variables)))
   if ('or' in condition && Array.isArray(condition.or)) return or(condition.or.map((c) => bindCondition(c, variables)))
-  if ('not' in condition && Object.keys(condition).length === 1 && typeof condition.not === 'object' && condition.not !== null && !('in' in condition.not) && !('eq' in condition.not)) {
-    return not(bindCondition(condition.not as Condition, variables))
-  }
+  const inner = negated(condition)
+  if (inner) return not(bindCondition(inner, variables))
   const parts: BoundCondition[] = []
   for (const [path, comparison] of Object.entries(condition as Record<string, { in?: Operand; eq?: Operand }>)) {
     const segments = path.split('.')

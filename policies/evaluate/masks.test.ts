@@ -69,3 +69,25 @@ describe('strictestMask', () => {
     )
   })
 })
+
+describe('applyMask: one behaviour per row', () => {
+  const hash = (value: string) => `h:${value}`
+  it.each<[string, Parameters<typeof applyMask>[0], unknown, unknown]>([
+    ['yearOnly keeps a leading year', 'yearOnly', '1985-03-02', '1985'],
+    ['yearOnly redacts a value that does not start with a year', 'yearOnly', 'born 1985', '[REDACTED]'],
+    ['yearOnly redacts fewer than four leading digits', 'yearOnly', '198-03-02', '[REDACTED]'],
+    ['last4 shows the end', 'last4', '001234567890', '********7890'],
+    ['keepLast shows the end', { keepLast: 2 }, 'abcdef', '****ef'],
+    ['keepFirst shows the start', { keepFirst: 2 }, 'abcdef', 'ab****'],
+    ['never the whole value: keepLast as long as the value', { keepLast: 6 }, 'abcdef', '*bcdef'],
+    ['a number is masked as text', 'last4', 123456, '**3456'],
+    ['a boolean is masked as text', 'last4', true, '*rue'],
+    ['hash', 'hash', '079076117756', 'h:079076117756'],
+    ['null stays null', 'last4', null, null],
+    ['undefined stays undefined', 'last4', undefined, undefined],
+    ['a list element by element', 'last4', ['123456', null], ['**3456', null]],
+    ['an object is redacted whole', { keepFirst: 1 }, { pin: '123456' }, '[REDACTED]'],
+  ])('%s', (_case, spec, value, expected) => {
+    expect(applyMask(spec, value, hash)).toEqual(expected)
+  })
+})

@@ -9,12 +9,8 @@ export type KeyedHash = (value: string) => string
 
 const REDACTED = '[REDACTED]'
 
-/** How many characters of the value a mask leaves readable (a year is four). */
-function visibleCharacters(spec: MaskSpec): number {
-  if (spec === 'redact' || spec === 'hash') return 0
-  if (spec === 'yearOnly' || spec === 'last4') return 4
-  return 'keepFirst' in spec ? spec.keepFirst : spec.keepLast
-}
+/** How many characters a mask that keeps the end of the value leaves readable. */
+const shownAtEnd = (spec: 'last4' | { keepLast: number }): number => (spec === 'last4' ? 4 : spec.keepLast)
 
 const same = (a: MaskSpec, b: MaskSpec) => JSON.stringify(a) === JSON.stringify(b)
 
@@ -28,9 +24,9 @@ export function strictestMask(a: MaskSpec, b: MaskSpec): MaskSpec {
   if (same(a, b)) return a
   if (a === 'redact' || b === 'redact') return 'redact'
   if (a === 'hash' || b === 'hash') return 'hash'
-  const keepsEnd = (spec: MaskSpec) => spec === 'last4' || (typeof spec === 'object' && 'keepLast' in spec)
+  const keepsEnd = (spec: MaskSpec): spec is 'last4' | { keepLast: number } => spec === 'last4' || (typeof spec === 'object' && 'keepLast' in spec)
   if (keepsEnd(a) && keepsEnd(b)) {
-    const [shownA, shownB] = [visibleCharacters(a), visibleCharacters(b)]
+    const [shownA, shownB] = [shownAtEnd(a), shownAtEnd(b)]
     if (shownA !== shownB) return shownA < shownB ? a : b
     // `{ keepLast: 4 }` and `last4` show the same: one answer, whatever the order of the grants.
     return a === 'last4' ? a : b
