@@ -152,3 +152,33 @@ describe('paging cursors across a rotation of the gateway keys', () => {
     b.close()
   })
 })
+
+describe('paging cursors: what binds, and how refusals read', () => {
+  it.each<[string, Record<string, unknown>, Record<string, unknown>, boolean]>([
+    ['two list-choosing arguments in either order', { holder: { pin: '1' }, commune: 'X' }, { commune: 'X', holder: { pin: '1' } }, true],
+    ['nested members in either order', { filter: { name: 'A', province: '01' } }, { filter: { province: '01', name: 'A' } }, true],
+    ['a nested member given as null rather than left out', { filter: { name: 'A', status: null } }, { filter: { name: 'A' } }, true],
+    ['a list with a null in it', { ids: [null, 'A'] }, { ids: [null, 'A'] }, true],
+    ['a list in another order is another list', { ids: ['A', 'B'] }, { ids: ['B', 'A'] }, false],
+    ['another nested value', { filter: { name: 'A' } }, { filter: { name: 'B' } }, false],
+  ])('%s', async (_case, sealedWith, openedWith, opens) => {
+    const cursor = await codec.seal(4, { ...binding, args: sealedWith })
+    if (opens) expect(await codec.open(cursor, { ...binding, args: openedWith })).toBe(4)
+    else await refused(cursor, { ...binding, args: openedWith })
+  })
+
+  it('a refusal says what to do, as the caller error it is', async () => {
+    const error = await codec.open('x'.repeat(44), binding).catch((e: unknown) => e)
+    expect(error).toMatchObject({ message: expect.stringMatching(/^The cursor is not valid for this query: pass the endCursor/), extensions: { code: 'BAD_USER_INPUT', http: { status: 200 } } })
+  })
+
+  it('something that only looks like a cursor when turned into text is refused as a cursor', async () => {
+    const cursor = await codec.seal(2, binding)
+    await refused({ toString: () => cursor } as unknown as string)
+  })
+
+  it('sealing needs a key, and a position in range: both say so', async () => {
+    await expect(createCursorCodec(async () => []).seal(1, binding)).rejects.toThrow('No key to seal paging cursors with')
+    await expect(codec.seal(-1, binding)).rejects.toThrow('cursor position out of range')
+  })
+})

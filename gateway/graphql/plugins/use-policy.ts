@@ -119,7 +119,6 @@ export function usePolicy(options: PolicyPluginOptions): Plugin<Record<string, u
           const single = result as ExecutionResult
           // In place: execution builds fresh response objects, shared with nothing else.
           const masked = maskResult(options.schema, args.document, args.operationName, single.data as Record<string, unknown> | null | undefined, policy.decision.masks, hash)
-          ;(context as { policyMasksApplied?: string[] }).policyMasksApplied = masked
           if (draft) draft.masks = masked
           setResult(single)
         },

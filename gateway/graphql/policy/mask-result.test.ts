@@ -42,4 +42,23 @@ describe('maskResult', () => {
     expect(data).toEqual({ citizen: { name: { full: 'Nguyễn Văn A' } } })
     expect(applied).toEqual([])
   })
+
+  it.each<[string, string, Record<string, unknown> | null, string[], unknown]>([
+    ['a null value is not counted as masked (the audit trail says what was hidden)', `{ citizen(pin: "${PIN}") { pin } }`, { citizen: { pin: null } }, [], { citizen: { pin: null } }],
+    ['a field absent from the data (an error nulled its parent) is skipped', `{ citizen(pin: "${PIN}") { pin } }`, {}, [], {}],
+    ['__typename beside a masked field is left alone', `{ citizen(pin: "${PIN}") { __typename pin } }`, { citizen: { __typename: 'Citizen', pin: PIN } }, ['Citizen.pin'], { citizen: { __typename: 'Citizen', pin: hash(PIN) } }],
+    ['no data: nothing masked', `{ citizen(pin: "${PIN}") { pin } }`, null, [], null],
+  ])('%s', (_case, query, data, applied, after) => {
+    expect(maskResult(schema, parse(query), undefined, data, pinMasks, hash)).toEqual(applied)
+    expect(data).toEqual(after)
+  })
+
+  it('no masks, or an operation name the document does not have: nothing is masked', () => {
+    const data = { citizen: { pin: PIN } }
+    expect(maskResult(schema, parse(`{ citizen(pin: "${PIN}") { pin } }`), undefined, data, new Map(), hash)).toEqual([])
+    expect(maskResult(schema, parse(`query A { citizen(pin: "${PIN}") { pin } }`), 'B', data, pinMasks, hash)).toEqual([])
+    expect(data).toEqual({ citizen: { pin: PIN } })
+    expect(maskResult(schema, parse(`query A { citizen(pin: "${PIN}") { pin } }`), 'A', data, pinMasks, hash)).toEqual(['Citizen.pin'])
+  })
 })
+
