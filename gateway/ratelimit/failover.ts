@@ -64,9 +64,9 @@ const UNDECIDED_RETRY_MS = 1000
  * because no bucket ever starts full after one:
  * - on degrading, each instance's share starts empty at that instant (the shared bucket may just
  *   have handed out its burst) and refills at 1/N of the rate: together, the shared rate;
- * - a lone decision that missed its deadline is decided against an empty share, so it is refused
- *   (retry in one interval): the shared limiter may have counted it, or may not have, and a
- *   local admission on top of a full shared bucket is how two instances would over-admit;
+ * - a lone decision that missed its deadline is refused (`undecided`, retry in a second): the
+ *   shared limiter may have counted it, or may not have, and a local admission on top of a
+ *   shared bucket the others may have emptied is how two instances would over-admit;
  * - on recovery, and whenever the primary's connection came back (`resumedAt`), the shared
  *   buckets count as empty at that instant: the units handed out locally were never counted
  *   there, and a restarted Redis lost every bucket. The instances find the primary back at
