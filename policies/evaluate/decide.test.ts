@@ -165,3 +165,87 @@ describe('visibleCoordinates', () => {
     expect([...visibleCoordinates(agency([a, b, c]), ctx({ caseId: true }), new Date())].sort()).toEqual(['Citizen.name', 'Query.citizen'])
   })
 })
+
+describe('decide: the details a decision carries, one behaviour per row', () => {
+  const at = new Date('2026-12-01T00:00:00Z')
+  it.each<[string, Partial<Grant>, boolean]>([
+    ['in force from its first instant', { validFrom: '2026-12-01T00:00:00Z' }, true],
+    ['not yet in force a millisecond before', { validFrom: '2026-12-01T00:00:00.001Z' }, false],
+    ['no longer in force at its end', { validUntil: '2026-12-01T00:00:00Z' }, false],
+    ['still in force a millisecond before its end', { validUntil: '2026-12-01T00:00:00.001Z' }, true],
+  ])('validity: %s', (_case, validity, allowed) => {
+    const decision = run([grant({ id: 'g', allow: ['Query.citizen'], ...validity })], ['Query.citizen'], ctx(), at)
+    expect(decision.allowed).toBe(allowed)
+  })
+
+  it('the refusal names every refused coordinate, why, and the grant and legal basis that could allow it', () => {
+    const decision = run(
+      [grant({ id: 'g1', allow: ['Query.citizen'] }), grant({ id: 'g2', purposes: ['B', 'C'], allow: ['Citizen.religion', 'Citizen.sex'] })],
+      ['Query.citizen', 'Citizen.religion', 'Citizen.bloodType'],
+    )
+    expect(decision.allowed).toBe(false)
+    if (decision.allowed) return
+    expect(decision.message).toBe(
+      'Not allowed for purpose A: Citizen.religion: allowed only for another purpose (grant g2, purposes B, C; law of g2); Citizen.bloodType: no grant of the agency allows it',
+    )
+    expect(decision.denied.map((d) => [d.coordinate, d.reason])).toEqual([['Citizen.religion', 'PURPOSE_NOT_GRANTED'], ['Citizen.bloodType', 'FIELD_NOT_PERMITTED']])
+    expect(decision.coordinates.find((c) => c.coordinate === 'Query.citizen')).toMatchObject({ allowed: true, grants: ['g1'] })
+  })
+
+  it.each<[string, Grant[], string[], string]>([
+    ['not in force', [grant({ id: 'g', allow: ['Query.citizen'], validUntil: '2026-01-01' })], ['Query.citizen'], 'the grant that allows it is not in force now'],
+    ['case id', [grant({ id: 'g', allow: ['Query.citizen'], require: { ...none, caseId: true } })], ['Query.citizen'], 'the grant requires a case id (X-Case-Id)'],
+    ['officer', [grant({ id: 'g', allow: ['Query.citizen'], require: { ...none, endUser: true } })], ['Query.citizen'], 'the grant requires the officer (X-End-User)'],
+    ['signed context', [grant({ id: 'g', allow: ['Query.citizen'], require: { ...none, signedContext: true } })], ['Query.citizen'], 'the grant requires a signed request context (X-Request-Context)'],
+  ])('the reason in words: %s', (_case, grants, coordinates, words) => {
+    const decision = run(grants, coordinates)
+    expect(decision.allowed).toBe(false)
+    if (!decision.allowed) expect(decision.message).toContain(`Query.citizen: ${words} (grant g, purposes A; law of g)`)
+  })
+
+  it.each<[string, DeclaredContext, string]>([
+    ['no purpose', ctx({ purpose: null }), 'Declare the purpose of this request in X-Purpose'],
+    ['a purpose outside the catalogue', ctx({ purpose: 'Z' }), 'Purpose Z is not in the purpose catalogue'],
+    ['a purpose the agency has no grant for', ctx({ purpose: 'C' }), 'Agency x has no grant for purpose C'],
+  ])('refusals before any coordinate say why: %s', (_case, context, message) => {
+    const decision = run([grant({ id: 'g', allow: ['Query.citizen'] })], ['Query.citizen'], context)
+    expect(decision).toMatchObject({ allowed: false, message, coordinates: [], denied: [] })
+  })
+
+  it('only __typename without a purpose: allowed, reading nothing, using no grant', () => {
+    expect(run([grant({ id: 'g', allow: ['Query.citizen'] })], ['Query.__typename'], ctx({ purpose: null }))).toMatchObject({ allowed: true, grantsUsed: [], coordinates: [] })
+  })
+
+  it('grants used: each once, sorted; the latest withholding date of them; restricted types from usable grants only', () => {
+    const decision = run(
+      [
+        grant({ id: 'zeta', allow: ['Query.citizen', 'Citizen.name'], withholdFromSubjectUntil: '2027-01-01' }),
+        grant({ id: 'alpha', allow: ['Citizen.name', 'Citizen.sex'], withholdFromSubjectUntil: '2028-06-30', where: { Citizen: { sex: { eq: 'MALE' } } } }),
+        grant({ id: 'mid', allow: ['Citizen.sex'], withholdFromSubjectUntil: '2026-12-31' }),
+        grant({ id: 'needs-case', allow: ['Citizen.religion'], require: { ...none, caseId: true }, where: { Household: { householdId: { eq: 'H' } } } }),
+      ],
+      ['Query.citizen', 'Citizen.name', 'Citizen.sex'],
+    )
+    expect(decision.allowed).toBe(true)
+    if (!decision.allowed) return
+    expect(decision.grantsUsed).toEqual(['alpha', 'mid', 'zeta'])
+    expect(decision.withholdFromSubjectUntil).toBe('2028-06-30')
+    expect([...decision.restrictedTypes]).toEqual(['Citizen'])
+  })
+
+  it('no withholding grant: nothing withheld', () => {
+    const decision = run([grant({ id: 'g', allow: ['Query.citizen'] })], ['Query.citizen'])
+    expect(decision).toMatchObject({ allowed: true, withholdFromSubjectUntil: null })
+  })
+
+  it.each<[string, Array<number | undefined>, number | undefined]>([
+    ['one capped grant', [5], 5],
+    ['the most generous of two caps', [5, 20], 20],
+    ['one grant without a cap lifts it', [5, undefined], undefined],
+  ])('record caps on a root field: %s', (_case, caps, expected) => {
+    const grants = caps.map((maxRecords, i) => grant({ id: `g${i}`, allow: ['Query.enterprises'], ...(maxRecords === undefined ? {} : { maxRecords }) }))
+    const decision = run(grants, ['Query.enterprises'])
+    expect(decision.allowed).toBe(true)
+    if (decision.allowed) expect(decision.maxRecords.get('Query.enterprises')).toBe(expected)
+  })
+})
