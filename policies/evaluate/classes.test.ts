@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { AgencyDocument, Grant, Purpose } from '../index.js'
+import { classProblems, type ClassProblem } from './classes.js'
 import { decide } from './decide.js'
 
 const none = { caseId: false, endUser: false, signedContext: false }
@@ -111,5 +112,105 @@ describe('decide: a data class has one treatment per (agency, purpose) view', ()
     const decision = decide({ agency: agency([enterpriseGrant(), landGrant()]), purposes, context: { purpose: 'A', caseId: false, endUser: false, signed: false }, coordinates: ['Query.landParcel', 'LandParcel.holders', 'LandHolder.pin', 'LandHolder.name'], variables: {}, now: new Date() })
     expect(decision.coordinates.find((c) => c.coordinate === 'LandHolder.pin')).toEqual({ coordinate: 'LandHolder.pin', allowed: true, grants: ['land'], dataClass: 'pin', mask: 'last4' })
     expect(decision.coordinates.find((c) => c.coordinate === 'LandHolder.name')).toEqual({ coordinate: 'LandHolder.name', allowed: true, grants: ['land'] })
+  })
+})
+
+describe('classProblems: each problem, its path and its words', () => {
+  it.each<[string, AgencyDocument, ClassProblem[]]>([
+    ['a coherent document has none', agency([grant({ id: 'g', allow: ['Query.citizen', 'Citizen.pin'], mask: { pin: 'last4' } })]), []],
+    [
+      'a field declared in a class it is already in (a canonical one)',
+      agency([], { phone: ['Citizen.pin'] }),
+      [{ path: 'classes.phone', message: 'Citizen.pin is already in data class pin: a field belongs to one class' }],
+    ],
+    [
+      'a field listed twice in one class',
+      agency([], { phone: ['Citizen.phone', 'Citizen.phone'] }),
+      [{ path: 'classes.phone', message: 'Citizen.phone is listed twice in data class phone' }],
+    ],
+    [
+      'a mask on an unknown class names the known ones',
+      agency([grant({ id: 'g', allow: ['Query.citizen'], mask: { nope: 'redact' } })]),
+      [{ path: 'grants.0.mask.nope', message: 'unknown data class nope (known: pin, taxCode, householdId, legacyIdNumber)' }],
+    ],
+    [
+      'plain on an unknown class',
+      agency([grant({ id: 'g', allow: ['Query.citizen'], plain: ['nope'] })]),
+      [{ path: 'grants.0.plain', message: 'unknown data class nope (known: pin, taxCode, householdId, legacyIdNumber)' }],
+    ],
+    [
+      'a mask on a class the grant does not read',
+      agency([grant({ id: 'g', allow: ['Query.citizen'], mask: { pin: { keepLast: 2 } } })]),
+      [{ path: 'grants.0.mask', message: 'grant g masks data class pin (pin: {"keepLast":2}) but reads none of its fields (Citizen.pin, CitizenVerification.pin, HouseholdMember.pin, LandHolder.pin, LegalRepresentative.pin, RelatedPerson.pin)' }],
+    ],
+    [
+      'plain for a class the grant does not read',
+      agency([grant({ id: 'g', allow: ['Query.citizen'], plain: ['legacyIdNumber'] })]),
+      [{ path: 'grants.0.plain', message: 'grant g declares data class legacyIdNumber plain but reads none of its fields (Citizen.legacyIdNumber)' }],
+    ],
+    [
+      'masked and plain at once',
+      agency([grant({ id: 'g', allow: ['Query.citizen', 'Citizen.pin'], mask: { pin: 'last4' }, plain: ['pin'] })]),
+      [{ path: 'grants.0.plain', message: 'grant g both masks data class pin (pin: last4) and declares it plain' }],
+    ],
+    [
+      'two masks for one class',
+      agency([grant({ id: 'g', allow: ['Query.citizen', 'Citizen.pin', 'LandHolder.pin'], mask: { 'Citizen.pin': 'last4', 'LandHolder.pin': 'hash' } })]),
+      [{ path: 'grants.0.mask', message: 'grant g masks data class pin in more than one way (Citizen.pin: last4, LandHolder.pin: hash): one mask per class' }],
+    ],
+    [
+      'read without saying how, while a grant of a shared purpose masks it',
+      agency([
+        grant({ id: 'reader', purposes: ['A', 'B'], allow: ['Query.citizen', 'Citizen.pin'] }),
+        grant({ id: 'masker', purposes: ['B', 'C'], allow: ['Query.landParcel', 'LandHolder.pin'], mask: { pin: 'last4' } }),
+        grant({ id: 'other-purpose', purposes: ['D'], allow: ['Query.landParcel', 'LandHolder.pin'], mask: { pin: 'hash' } }),
+      ]),
+      [{ path: 'grants.0', message: 'grant reader reads Citizen.pin (data class pin) without saying how it is shown, while grant masker masks it for B (pin: last4): add mask: { pin: … } or plain: [pin]' }],
+    ],
+    [
+      'read without saying how, nobody masking it',
+      agency([grant({ id: 'reader', allow: ['Query.citizen', 'Citizen.pin'] })]),
+      [{ path: 'grants.0', message: 'grant reader reads Citizen.pin (data class pin) without saying how it is shown: add mask: { pin: … } or plain: [pin]' }],
+    ],
+    [
+      'masked by one grant and plain in another of the same purpose: both named',
+      agency([
+        grant({ id: 'shows', purposes: ['A'], allow: ['Query.citizen', 'Citizen.pin'], plain: ['pin'] }),
+        grant({ id: 'hides', purposes: ['A', 'B'], allow: ['Query.landParcel', 'LandHolder.pin'], mask: { pin: 'last4' } }),
+      ]),
+      [{ path: 'grants.0.plain', message: 'data class pin is masked by grant hides (pin: last4) and plain in grant shows (Citizen.pin) for purpose A: one treatment per class and purpose, so mask it in both grants or show it plainly in both' }],
+    ],
+    [
+      'read twice without saying how, while two grants of shared purposes mask it',
+      agency([
+        grant({ id: 'reader', purposes: ['A', 'B'], allow: ['Query.citizen', 'Citizen.pin', 'Query.landParcel', 'LandHolder.pin'] }),
+        grant({ id: 'masker1', purposes: ['A', 'B'], allow: ['Query.citizen', 'Citizen.pin'], mask: { pin: 'last4' } }),
+        grant({ id: 'masker2', purposes: ['B'], allow: ['Query.landParcel', 'LandHolder.pin'], mask: { pin: 'last4' } }),
+      ]),
+      [{ path: 'grants.0', message: 'grant reader reads Citizen.pin, LandHolder.pin (data class pin) without saying how it is shown, while grant masker1 masks it for A, B (pin: last4); grant masker2 masks it for B (pin: last4): add mask: { pin: … } or plain: [pin]' }],
+    ],
+    [
+      'plain on two paths, masked elsewhere, for two purposes',
+      agency([
+        grant({ id: 'shows', purposes: ['A', 'B'], allow: ['Query.citizen', 'Citizen.pin', 'Query.landParcel', 'LandHolder.pin'], plain: ['pin'] }),
+        grant({ id: 'hides', purposes: ['A', 'B'], allow: ['Query.enterprise', 'LegalRepresentative.pin'], mask: { pin: 'hash' } }),
+      ]),
+      [{ path: 'grants.0.plain', message: 'data class pin is masked by grant hides (pin: hash) and plain in grant shows (Citizen.pin, LandHolder.pin) for purpose A, B: one treatment per class and purpose, so mask it in both grants or show it plainly in both' }],
+    ],
+    [
+      'a Type.* mask covers the classes of that type the grant reads, and no other',
+      agency([grant({ id: 'g', allow: ['Query.citizen', 'Citizen.*'], mask: { 'Citizen.*': 'redact' } })]),
+      [],
+    ],
+    [
+      'masked and plain in different purposes is fine',
+      agency([
+        grant({ id: 'shows', purposes: ['A'], allow: ['Query.citizen', 'Citizen.pin'], plain: ['pin'] }),
+        grant({ id: 'hides', purposes: ['B'], allow: ['Query.landParcel', 'LandHolder.pin'], mask: { pin: 'last4' } }),
+      ]),
+      [],
+    ],
+  ])('%s', (_case, document, expected) => {
+    expect(classProblems(document)).toEqual(expected)
   })
 })
