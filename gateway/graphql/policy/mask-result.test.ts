@@ -48,9 +48,19 @@ describe('maskResult', () => {
     ['a field absent from the data (an error nulled its parent) is skipped', `{ citizen(pin: "${PIN}") { pin } }`, {}, [], {}],
     ['__typename beside a masked field is left alone', `{ citizen(pin: "${PIN}") { __typename pin } }`, { citizen: { __typename: 'Citizen', pin: PIN } }, ['Citizen.pin'], { citizen: { __typename: 'Citizen', pin: hash(PIN) } }],
     ['no data: nothing masked', `{ citizen(pin: "${PIN}") { pin } }`, null, [], null],
+    ['a null record (not found) is walked past', `{ citizen(pin: "${PIN}") { pin household { members { pin } } } }`, { citizen: null }, [], { citizen: null }],
+    ['a null nested record too', `{ citizen(pin: "${PIN}") { pin household { id } } }`, { citizen: { pin: PIN, household: null } }, ['Citizen.pin'], { citizen: { pin: hash(PIN), household: null } }],
   ])('%s', (_case, query, data, applied, after) => {
     expect(maskResult(schema, parse(query), undefined, data, pinMasks, hash)).toEqual(applied)
     expect(data).toEqual(after)
+    // Nothing added: a field the data lacks stays absent, not present and undefined.
+    if (data && after) expect(Object.keys(data)).toEqual(Object.keys(after))
+  })
+
+  it('a masked field the data lacks stays absent (not added as undefined)', () => {
+    const data = { citizen: {} as Record<string, unknown> }
+    expect(maskResult(schema, parse(`{ citizen(pin: "${PIN}") { pin } }`), undefined, data, pinMasks, hash)).toEqual([])
+    expect('pin' in data.citizen).toBe(false)
   })
 
   it('no masks, or an operation name the document does not have: nothing is masked', () => {
