@@ -70,7 +70,7 @@ const UNDECIDED_RETRY_MS = 1000
  * - on recovery, and whenever the primary's connection came back (`resumedAt`), the shared
  *   buckets count as empty at that instant: the units handed out locally were never counted
  *   there, and a restarted Redis lost every bucket. The instances find the primary back at
- *   their own probes, up to one interval apart; the shares they started empty absorb that.
+ *   their own probes, up to one interval apart: for that interval, each unit costs N.
  * The cost is fewer admissions for one bucket's refill time after each change, never more.
  *
  * @example
@@ -130,7 +130,13 @@ export function createFailoverRateLimiter(options: FailoverRateLimiterOptions): 
    */
   const shared = (request: ConsumeRequest): ConsumeRequest => {
     const resumed = Math.max(recoveredAt ?? -Infinity, primary.resumedAt ?? -Infinity)
-    return resumed === -Infinity ? request : countEmptyFrom(request, resumed, now())
+    if (resumed === -Infinity) return request
+    const at = now()
+    const empty = countEmptyFrom(request, resumed, at)
+    // The others find the shared limiter back by their own probes, up to one interval later, and
+    // decide alone on their shares until then: meanwhile this instance takes only its share of
+    // the shared bucket too (each unit costs N), so together they stay within the limit.
+    return at < resumed + probeIntervalMs && instances > 1 ? { ...empty, cost: empty.cost * instances } : empty
   }
 
   return {
