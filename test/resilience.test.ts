@@ -66,7 +66,10 @@ describe('one registry hanging', () => {
     const refusedFast = populationResults.filter((r) => r.code === 'UPSTREAM_UNAVAILABLE')
     expect(refusedFast.length).toBeGreaterThan(10)
     expect(percentile(refusedFast.map((r) => r.ms), 50)).toBeLessThan(100)
-    const open = await timed(population)
+    // On a slow run the circuit's 1 s pause may end just now, making this call the half-open probe:
+    // it times out and reopens the circuit, so the call after it must be refused at once.
+    let open = await timed(population)
+    if (open.body.errors?.[0]?.extensions?.code === 'UPSTREAM_TIMEOUT') open = await timed(population)
     expect(open.body.errors[0].extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', connector: 'population' })
     expect(open.ms).toBeLessThan(100)
 
