@@ -41,6 +41,15 @@ const GATEWAY_ALGORITHMS = ['ES256']
 const EXTERNAL_ALGORITHMS = ['ES256', 'ES384', 'EdDSA', 'RS256', 'PS256']
 const CACHE_LIMIT = 50_000
 
+/**
+ * A claim naming a client or an agency: a non-empty string, or '' (refused as naming none). Never
+ * `String(x)`, which turns an absent claim into the name "undefined" and an object into
+ * "[object Object]".
+ */
+function claimText(value: unknown): string {
+  return typeof value === 'string' ? value : ''
+}
+
 export interface AccessTokensOptions {
   keys: SigningKeys
   /** The gateway's issuer URL; also the audience of its access tokens. */
@@ -49,6 +58,8 @@ export interface AccessTokensOptions {
   /** Fetches an issuer's JWKS (timeouts and host allow-lists are added by hardening). */
   remoteKeySet?: (url: URL) => JWTVerifyGetKey
   now?: () => number
+  /** Most verified tokens remembered at once. @default 50_000 */
+  cacheLimit?: number
 }
 
 /**
@@ -59,6 +70,7 @@ export interface AccessTokensOptions {
 export function createAccessTokens(options: AccessTokensOptions) {
   const now = options.now ?? Date.now
   const cache = new Map<string, TokenIdentity>()
+  const cacheLimit = options.cacheLimit ?? CACHE_LIMIT
   const remote = options.remoteKeySet ?? ((url: URL) => createRemoteJWKSet(url, { timeoutDuration: 2000, cooldownDuration: 30_000 }))
   const external = new Map((options.trustedIssuers ?? []).map((trusted) => [trusted.issuer, { trusted, keys: remote(new URL(trusted.jwksUri)) }]))
 
@@ -78,12 +90,12 @@ export function createAccessTokens(options: AccessTokensOptions) {
   }
 
   function remember(token: string, identity: TokenIdentity): void {
-    if (cache.size >= CACHE_LIMIT) {
+    if (cache.size >= cacheLimit) {
       const nowMs = now()
       for (const [key, value] of cache) if (value.expiresAt <= nowMs) cache.delete(key)
       // Still full of live tokens: drop the oldest entries rather than grow without bound.
       for (const key of cache.keys()) {
-        if (cache.size < CACHE_LIMIT) break
+        if (cache.size < cacheLimit) break
         cache.delete(key)
       }
     }
@@ -115,7 +127,7 @@ export function createAccessTokens(options: AccessTokensOptions) {
           clockTolerance: CLOCK_SKEW_S,
           currentDate: new Date(now()),
         }))
-        identity = { clientId: String(payload.sub), agencyId: String(payload.agency) }
+        identity = { clientId: claimText(payload.sub), agencyId: claimText(payload.agency) }
       } else {
         const trusted = typeof unverified.iss === 'string' ? external.get(unverified.iss) : undefined
         if (!trusted) return { ok: false, description: 'The access token was not issued by a trusted issuer' }
@@ -128,8 +140,8 @@ export function createAccessTokens(options: AccessTokensOptions) {
           currentDate: new Date(now()),
         }))
         identity = {
-          clientId: String(payload[trusted.trusted.clientClaim ?? 'client_id'] ?? ''),
-          agencyId: String(payload[trusted.trusted.agencyClaim ?? 'agency'] ?? ''),
+          clientId: claimText(payload[trusted.trusted.clientClaim ?? 'client_id']),
+          agencyId: claimText(payload[trusted.trusted.agencyClaim ?? 'agency']),
         }
       }
     } catch (error) {
