@@ -15,6 +15,7 @@ import type { Queryable } from '../store/index.js'
 import { GENESIS_HASH, linkHash, type Sha256 } from './chain.js'
 import { verifyCheckpointJws } from './checkpoint.js'
 import { auditEventSchema } from './event.js'
+import { sqlTrailSource, type AuditCheckpointRow, type AuditEventRow, type TrailSource } from './trail-source.js'
 
 export interface VerifyFinding {
   writer: string
@@ -45,41 +46,10 @@ export interface VerifyOptions {
   sha256?: Sha256
 }
 
-interface EventRow {
-  writer: string
-  seq: number
-  id: string
-  at: Date
-  kind: string
-  request_id: string
-  agency: string | null
-  client: string | null
-  end_user: string | null
-  purpose: string | null
-  case_id: string | null
-  decision: string
-  code: string | null
-  status: number
-  subjects: string[]
-  withheld_until: Date | null
-  body: string
-  prev_hash: string
-  hash: string
-}
-
-interface CheckpointRow {
-  writer: string
-  seq: number
-  hash: string
-  at: Date
-  final: boolean
-  jws: string
-}
-
 const iso = (value: Date | null) => (value === null ? null : value.toISOString())
 
 /** Which search columns disagree with the hashed body (an edit made to hide or mislead a search). */
-function columnMismatch(row: EventRow, body: unknown): string | null {
+function columnMismatch(row: AuditEventRow, body: unknown): string | null {
   const parsed = auditEventSchema.safeParse(body)
   if (!parsed.success) return 'body is not a valid audit event'
   const e = parsed.data
@@ -103,8 +73,13 @@ function columnMismatch(row: EventRow, body: unknown): string | null {
   return bad.length ? `column${bad.length > 1 ? 's' : ''} ${bad.join(', ')} differ${bad.length > 1 ? '' : 's'} from the hashed body` : null
 }
 
-/** Verifies every chain; `ok` is false when any problem was found. */
-export async function verifyAuditTrail(db: Queryable, options: VerifyOptions): Promise<VerifyReport> {
+/** Verifies every chain in the database; `ok` is false when any problem was found. */
+export function verifyAuditTrail(db: Queryable, options: VerifyOptions): Promise<VerifyReport> {
+  return verifyTrail(sqlTrailSource(db), options)
+}
+
+/** Verifies every chain `source` holds; `ok` is false when any problem was found. */
+export async function verifyTrail(source: TrailSource, options: VerifyOptions): Promise<VerifyReport> {
   const pageSize = options.pageSize ?? 5000
   const maxProblems = options.maxProblems ?? 100
   const minRetentionMs = options.minRetentionMs ?? 90 * 86_400_000
@@ -114,20 +89,16 @@ export async function verifyAuditTrail(db: Queryable, options: VerifyOptions): P
     if (report.problems.length < maxProblems) report.problems.push(finding)
   }
 
-  const writers = (
-    await db.query<{ writer: string }>('select writer from audit_events union select writer from audit_checkpoints union select writer from audit_retention order by writer')
-  ).map((row) => row.writer)
-  const retention = new Map(
-    (await db.query<{ writer: string; through_seq: number }>('select writer, through_seq from audit_retention')).map((row) => [row.writer, row.through_seq]),
-  )
+  const writers = await source.writers()
+  const retention = await source.retention()
 
   for (const writer of writers) {
     report.chains += 1
-    const checkpointRows = await db.query<CheckpointRow>('select writer, seq, hash, at, final, jws from audit_checkpoints where writer = $1 order by seq, final', [writer])
+    const checkpointRows = await source.checkpoints(writer)
     report.checkpoints += checkpointRows.length
     // Only checkpoints whose signature verifies and matches their row count as evidence.
-    const signed = new Map<number, CheckpointRow>()
-    let finalCheckpoint: CheckpointRow | null = null
+    const signed = new Map<number, AuditCheckpointRow>()
+    let finalCheckpoint: AuditCheckpointRow | null = null
     for (const row of checkpointRows) {
       const payload = await verifyCheckpointJws(row.jws, options.jwks)
       const matches =
@@ -144,11 +115,7 @@ export async function verifyAuditTrail(db: Queryable, options: VerifyOptions): P
     let first = true
     let lastSeq = 0
     for (;;) {
-      const page: EventRow[] = await db.query<EventRow>(
-        `select writer, seq, id, at, kind, request_id, agency, client, end_user, purpose, case_id, decision, code, status, subjects, withheld_until, body, prev_hash, hash
-         from audit_events where writer = $1 and seq > $2 order by seq limit $3`,
-        [writer, prev?.seq ?? -1, pageSize],
-      )
+      const page = await source.events(writer, prev?.seq ?? -1, pageSize)
       for (const row of page) {
         report.events += 1
         const where = { writer, seq: row.seq, id: row.id }
