@@ -70,5 +70,17 @@ describe('maskResult', () => {
     expect(data).toEqual({ citizen: { pin: PIN } })
     expect(maskResult(schema, parse(`query A { citizen(pin: "${PIN}") { pin } }`), 'A', data, pinMasks, hash)).toEqual(['Citizen.pin'])
   })
-})
 
+  // The last step before data leaves: whatever reaches it (a document that skipped validation, a
+  // resolver that answered the wrong shape), it masks what it can and never throws.
+  it.each<[string, string, Record<string, unknown>, string[], unknown]>([
+    ['an undefined value is not counted as masked', `{ citizen(pin: "${PIN}") { pin } }`, { citizen: { pin: undefined } }, [], { citizen: { pin: undefined } }],
+    ['a spread of a fragment the document lacks is skipped', `{ citizen(pin: "${PIN}") { pin ...Missing } }`, { citizen: { pin: PIN } }, ['Citizen.pin'], { citizen: { pin: hash(PIN) } }],
+    ['a number where a record belongs is skipped', `{ citizen(pin: "${PIN}") { pin household { members { pin } } } }`, { citizen: { pin: PIN, household: 7 } }, ['Citizen.pin'], { citizen: { pin: hash(PIN), household: 7 } }],
+    ['a string in a list of records is skipped', '{ enterprise(code: "0100109106") { legalRepresentatives { pin } } }', { enterprise: { legalRepresentatives: ['x', { pin: PIN }] } }, ['LegalRepresentative.pin'], { enterprise: { legalRepresentatives: ['x', { pin: hash(PIN) }] } }],
+    ['a field the type does not have is skipped', `{ citizen(pin: "${PIN}") { nope pin } }`, { citizen: { nope: { pin: PIN }, pin: PIN } }, ['Citizen.pin'], { citizen: { nope: { pin: PIN }, pin: hash(PIN) } }],
+  ])('on malformed input: %s', (_case, query, data, applied, after) => {
+    expect(maskResult(schema, parse(query), undefined, data, pinMasks, hash)).toEqual(applied)
+    expect(data).toEqual(after)
+  })
+})
