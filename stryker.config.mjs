@@ -11,8 +11,8 @@ export default {
   coverageAnalysis: 'perTest',
   mutate: [
     'policies/evaluate/*.ts',
-    'gateway/graphql/policy/mask-result.ts',
-    'gateway/graphql/policy/decide-request.ts',
+    'gateway/graphql/enforce/mask-result.ts',
+    'gateway/graphql/enforce/decide-request.ts',
     'gateway/graphql/paging/*.ts',
     'gateway/audit/chain.ts',
     'gateway/audit/verify.ts',

@@ -3,5 +3,5 @@
 import { register } from 'tsx/esm/api'
 
 register()
-const { run } = await import('../gateway/cli/index.ts')
+const { run } = await import('../gateway/cli')
 process.exitCode = await run(process.argv.slice(2))

@@ -9,9 +9,9 @@ import type { PolicyRuntime } from './policy/index.js'
 import type { RateLimiter } from './ratelimit/index.js'
 import type { SharedStore } from './shared-store/index.js'
 import type { AuditSink } from './audit/sink.js'
-import type { Queryable } from './store/index.js'
+import type { Queryable } from './database/index.js'
 import type { ConsoleDeps } from './admin/console/index.js'
-import type { Metrics } from './metrics.js'
+import type { Metrics } from './metrics/index.js'
 import type { Logger } from './logger.js'
 
 

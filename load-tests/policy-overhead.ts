@@ -13,8 +13,8 @@
  */
 import { parse } from 'graphql'
 import { parseArgs } from 'node:util'
-import { createRequestDecider } from '../gateway/graphql/policy/decide-request.js'
-import { maskResult } from '../gateway/graphql/policy/mask-result.js'
+import { createRequestDecider } from '../gateway/graphql/enforce/decide-request.js'
+import { maskResult } from '../gateway/graphql/enforce/mask-result.js'
 import { matches } from '../policies/index.js'
 import { createTestGateway } from '../test/harness.js'
 import { loadSandboxPolicies, sandboxAgencies, tokenFor } from '../test/policy/sandbox-agencies.js'

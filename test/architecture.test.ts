@@ -52,8 +52,13 @@ const connectorOf = (path: string) => /^connectors\/([^/]+)\//.exec(path)?.[1] ?
 const nodeOnlyPackages = ['ioredis', 'pg', '@electric-sql/pglite', '@hono/node-server', 'pino', 'prom-client']
 const isNodeOnly = (specifier: string) =>
   specifier.startsWith('node:') || builtinModules.includes(specifier.split('/')[0] as string) || nodeOnlyPackages.includes(specifier)
-/** Adapters that hold a Node resource (style.md rule 2): they may live beside their port, but only an entry imports them. */
-const isNodeAdapter = (file: string) => /\/(redis|postgres|pglite)(-[a-z]+)?\.ts$/.test(file)
+/**
+ * An adapter that holds a Node resource (a socket, a file, a thread) is named `*.node.ts` and lives
+ * beside its port; only the entries, the CLI and other Node adapters import it. A Workers entry
+ * will add its own adapters the same way.
+ */
+const isNodeAdapter = (file: string) => /\.node\.ts$/.test(file)
+const isEntry = (file: string) => /^gateway\/(entry|cli)\//.test(file)
 const violations = (predicate: (i: Import) => boolean) =>
   imports.filter(predicate).map((i) => `${i.file} imports ${i.specifier}`)
 
@@ -94,9 +99,9 @@ describe('import rules (DESIGN §2)', () => {
     expect(violations((i) => core(i.file) && (i.target ?? '').startsWith('connectors/') && i.target !== 'connectors/index.js')).toEqual([])
   })
 
-  it('only gateway/entry and gateway/cli use Node-only modules, process or Buffer', () => {
+  it('only Node adapters (*.node.ts), gateway/entry and gateway/cli use Node-only modules, process or Buffer', () => {
     const runtimeNeutral = (file: string) =>
-      (file.startsWith('gateway/') && !/^gateway\/(entry|cli)\//.test(file) && !isNodeAdapter(file)) ||
+      (file.startsWith('gateway/') && !isEntry(file) && !isNodeAdapter(file)) ||
       (file.startsWith('connectors/') && !file.includes('/sandbox/') && file !== 'connectors/sandboxes.ts') ||
       file.startsWith('schemas/') ||
       file.startsWith('policies/')
@@ -126,6 +131,15 @@ describe('import rules (DESIGN §2)', () => {
     expect([...reached].filter((file) => file.includes('/sandbox/'))).toEqual([])
   })
 
+  it('only the entries, the CLI and other Node adapters import a Node adapter', () => {
+    const toSource = (target: string) => target.replace(/\.js$/, '.ts')
+    expect(violations((i) => i.target !== null && isNodeAdapter(toSource(i.target)) && !isEntry(i.file) && !isNodeAdapter(i.file))).toEqual([])
+  })
+
+  it('adapters sit beside their port: no Node adapter in gateway/entry, which only wires', () => {
+    expect(all.filter((file) => file.startsWith('gateway/entry/') && isNodeAdapter(file))).toEqual([])
+  })
+
   it('nothing outside the entries imports an entry', () => {
     expect(violations((i) => !/^gateway\/(entry|cli)\//.test(i.file) && (i.target ?? '').startsWith('gateway/entry/'))).toEqual([])
   })
@@ -150,8 +164,9 @@ describe('import rules (DESIGN §2)', () => {
     expect(isNodeOnly('node:crypto')).toBe(true)
     expect(isNodeOnly('ioredis')).toBe(true)
     expect(isNodeOnly('jose')).toBe(false)
-    expect(isNodeAdapter('gateway/shared-store/redis.ts')).toBe(true)
-    expect(isNodeAdapter('gateway/store/pglite-worker.ts')).toBe(true)
+    expect(isNodeAdapter('gateway/shared-store/redis.node.ts')).toBe(true)
+    expect(isNodeAdapter('gateway/database/pglite-worker.node.ts')).toBe(true)
+    expect(isNodeAdapter('gateway/shared-store/redis.ts')).toBe(false)
     expect(isNodeAdapter('gateway/app.ts')).toBe(false)
     expect(importsOf('gateway/app.ts').some((i) => i.specifier === 'hono')).toBe(true)
     expect(connectorOf('connectors/land/map.ts')).toBe('land')

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openPostgres } from '../gateway/store/postgres.js'
+import { openPostgres } from '../gateway/database/postgres.node.js'
 import { gatewayEnv, startGatewayProcess, type GatewayProcess } from './gateway-process.js'
 import { startPostgres, type PostgresService } from './services/postgres.js'
 

@@ -6,10 +6,10 @@
  * by two gateway instances on one Redis. The store and the rate limiter run on an injected clock.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { createPromMetrics, type PromMetrics } from '../gateway/entry/metrics.js'
+import { createPromMetrics, type PromMetrics } from '../gateway/metrics/prom.node.js'
 import { createMemoryRateLimiter, DAY_MS, DAY_OFFSET_MS, type RateLimiter } from '../gateway/ratelimit/index.js'
 import { createMemorySharedStore, SharedStoreUnavailableError, type SharedStore } from '../gateway/shared-store/index.js'
-import { createRedisSharedStore } from '../gateway/shared-store/redis.js'
+import { createRedisSharedStore } from '../gateway/shared-store/redis.node.js'
 import type { AgencyDocument, PolicySet } from '../policies/index.js'
 import { createTestGateway, testKeyedHash, type TestGateway } from './harness.js'
 import { agencyDocument } from './identity.js'

@@ -6,7 +6,7 @@ import { createConnectors, type ResilienceOptions } from '../connectors/index.js
 import { POPULATION_SANDBOX_API_KEY, startSandboxes, type Sandboxes, type WorldOptions } from '../connectors/sandboxes.js'
 import { createHmac } from 'node:crypto'
 import { createAuditWriter, createCheckpointSigner, createMemoryAuditSink } from '../gateway/audit/index.js'
-import type { Database } from '../gateway/store/index.js'
+import type { Database } from '../gateway/database/index.js'
 import { createGateway, createPolicyRuntime } from '../gateway/index.js'
 import type { PolicySet } from '../policies/index.js'
 import type { GatewayDeps } from '../gateway/deps.js'

@@ -4,7 +4,7 @@
  * (prom-client) exposes them on a listener of its own, behind a token when one is set.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createPromMetrics, metricsApp, type PromMetrics } from '../gateway/entry/metrics.js'
+import { createPromMetrics, metricsApp, type PromMetrics } from '../gateway/metrics/prom.node.js'
 import { createMemoryRateLimiter } from '../gateway/ratelimit/index.js'
 import type { AgencyDocument } from '../policies/index.js'
 import { createTestGateway, type TestGateway } from './harness.js'

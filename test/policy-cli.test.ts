@@ -11,9 +11,9 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { silentLogger } from '../gateway/logger.js'
 import { startPolicyRuntime } from '../gateway/entry/policies.js'
-import type { PolicySnapshot } from '../gateway/policy-store/index.js'
-import { openPostgres } from '../gateway/store/postgres.js'
-import { migrate } from '../gateway/store/index.js'
+import type { PolicySnapshot } from '../gateway/policy/store/index.js'
+import { openPostgres } from '../gateway/database/postgres.node.js'
+import { migrate } from '../gateway/database/index.js'
 import { startPostgres, type PostgresService } from './services/postgres.js'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')

@@ -5,7 +5,7 @@ import type { GatewayEnv } from '../env.js'
 import { errorResponse } from '../errors.js'
 import type { SigningKeys } from '../identity/access-token.js'
 import { readBearer } from '../http/bearer.js'
-import type { Queryable } from '../store/index.js'
+import type { Queryable } from '../database/index.js'
 import { verifyStaffToken } from './staff-token.js'
 
 export interface AuditApiOptions {

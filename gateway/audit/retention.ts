@@ -4,7 +4,7 @@
  * that checkpoint, recorded in `audit_retention`). Checkpoints are kept: they are small and prove
  * what existed. The job's own run is an audit event, written by the caller.
  */
-import type { Database } from '../store/index.js'
+import type { Database } from '../database/index.js'
 
 export interface RetentionResult {
   cutoff: string

@@ -4,7 +4,7 @@
  * newest first with an opaque keyset cursor, so a page is cheap however deep it is.
  */
 import { z } from 'zod'
-import type { Queryable } from '../store/index.js'
+import type { Queryable } from '../database/index.js'
 import { AuditDecision, AuditKind, AuditSignal, type AuditEvent } from './event.js'
 import { ErrorCode } from '../errors.js'
 

@@ -3,7 +3,7 @@
  * of events is one statement (`unnest` of column arrays), so group commit costs one round trip
  * per batch whatever its size.
  */
-import type { Queryable } from '../store/index.js'
+import type { Queryable } from '../database/index.js'
 import type { SignedCheckpoint } from './checkpoint.js'
 import type { AuditEvent } from './event.js'
 

@@ -1,4 +1,4 @@
-import type { Queryable } from '../store/index.js'
+import type { Queryable } from '../database/index.js'
 
 /** One stored audit event as the verifier reads it: the hashed body and the search columns beside it. */
 export interface AuditEventRow {

@@ -11,7 +11,7 @@
  * a warning: they are hash-linked, not yet signed.
  */
 import type { JWK } from 'jose'
-import type { Queryable } from '../store/index.js'
+import type { Queryable } from '../database/index.js'
 import { GENESIS_HASH, linkHash, type Sha256 } from './chain.js'
 import { verifyCheckpointJws } from './checkpoint.js'
 import { auditEventSchema } from './event.js'

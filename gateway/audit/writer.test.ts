@@ -5,9 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startPostgres, type PostgresService } from '../../test/services/postgres.js'
 import { testEvent, testSigner } from '../../test/audit-fixture.js'
-import { migrate, type Database } from '../store/index.js'
-import { openPglite } from '../store/pglite.js'
-import { openPostgres } from '../store/postgres.js'
+import { migrate, type Database } from '../database/index.js'
+import { openPglite } from '../database/pglite.node.js'
+import { openPostgres } from '../database/postgres.node.js'
 import { applyRetention, AuditUnavailableError, createAuditWriter, CSV_COLUMNS, csvField, csvRow, jsonlRow, verifyAuditTrail } from './index.js'
 import { groupCommitDelay } from './writer.js'
 

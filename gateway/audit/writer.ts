@@ -14,7 +14,7 @@
  */
 import type { Logger } from '../logger.js'
 import { unrefTimer } from '../shared-store/index.js'
-import type { Database } from '../store/index.js'
+import type { Database } from '../database/index.js'
 import { GENESIS_HASH, linkBatch, type Sha256 } from './chain.js'
 import { canonicalJson } from './canonical.js'
 import type { CheckpointSigner, SignedCheckpoint } from './checkpoint.js'

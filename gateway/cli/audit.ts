@@ -5,7 +5,7 @@ import type { Config } from '../config.js'
 import { parseConfig } from '../config.js'
 import { nodeSha256 } from '../entry/audit.js'
 import { openDatabase } from '../entry/database.js'
-import { createKeyedHash } from '../entry/keyed-hash.js'
+import { createKeyedHash } from '../identity/keys/keyed-hash.node.js'
 import { openCliKeys, recordCliAction } from './cli-audit.js'
 
 export const auditUsage = `  audit verify [--json]

@@ -6,9 +6,9 @@
 import type { Config } from '../config.js'
 import { actionEvent, type AuditEvent, type AuditKind } from '../audit/index.js'
 import { openAuditWriter } from '../entry/audit.js'
-import { createFileKeyStore } from '../entry/file-key-store.js'
+import { createFileKeyStore } from '../identity/keys/file-key-store.node.js'
 import { createGatewayKeys, type GatewayKeys } from '../identity/keys/index.js'
-import type { Database } from '../store/index.js'
+import type { Database } from '../database/index.js'
 
 export async function openCliKeys(config: Config): Promise<GatewayKeys> {
   const keys = createGatewayKeys({

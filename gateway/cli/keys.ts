@@ -1,6 +1,6 @@
 import { parseConfig } from '../config.js'
 import { openDatabase } from '../entry/database.js'
-import { createFileKeyStore } from '../entry/file-key-store.js'
+import { createFileKeyStore } from '../identity/keys/file-key-store.node.js'
 import { recordCliAction } from './cli-audit.js'
 import { createGatewayKeys } from '../identity/keys/index.js'
 

@@ -7,14 +7,14 @@ import { parseArgs } from 'node:util'
 import { parsePolicySet, type LoadProblem } from '../../policies/index.js'
 import { parseConfig, type Config } from '../config.js'
 import { openDatabase } from '../entry/database.js'
-import type { Database } from '../store/index.js'
+import type { Database } from '../database/index.js'
 import { recordCliAction } from './cli-audit.js'
-import { readPolicyFiles } from '../entry/load-policies.js'
+import { readPolicyFiles } from '../policy/store/read-files.node.js'
 import { openPolicyStore, policySetOf, validatePolicyFiles } from '../entry/policies.js'
 import { makeExecutableSchema } from '@graphql-tools/schema'
 import { typeDefs } from '../../schemas/index.js'
 import { explain as explainDecision } from '../policy/index.js'
-import { diffFileSets, PolicyStoreError, PolicyValidationError, type PolicyStore } from '../policy-store/index.js'
+import { diffFileSets, PolicyStoreError, PolicyValidationError, type PolicyStore } from '../policy/store/index.js'
 
 export const policyUsage = `  policy validate [dir]
           Check a policy directory (default POLICIES_DIR): agencies/*.yaml and purposes.yaml.

@@ -4,7 +4,7 @@ import { createAuditWriter, createCheckpointSigner, type AuditWriter } from '../
 import type { Config } from '../config.js'
 import type { Logger } from '../logger.js'
 import type { GatewayKeys } from '../identity/keys/index.js'
-import type { Database } from '../store/index.js'
+import type { Database } from '../database/index.js'
 
 /** node:crypto's SHA-256: the same digest as WebCrypto's, synchronous and far cheaper per call. */
 export const nodeSha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex')

@@ -2,9 +2,9 @@ import { join } from 'node:path'
 import type { Config } from '../config.js'
 import type { ReadinessCheck } from '../deps.js'
 import type { Logger } from '../logger.js'
-import { migrate, type Database } from '../store/index.js'
-import { openPglite } from '../store/pglite.js'
-import { openPostgres } from '../store/postgres.js'
+import { migrate, type Database } from '../database/index.js'
+import { openPglite } from '../database/pglite.node.js'
+import { openPostgres } from '../database/postgres.node.js'
 
 /**
  * Opens the database the configuration names (DATABASE_URL: a PostgreSQL server shared by every

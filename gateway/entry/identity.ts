@@ -5,12 +5,12 @@ import type { Logger } from '../logger.js'
 import { createAccessTokens, createAgencyRegistry } from '../identity/index.js'
 import { createGatewayKeys } from '../identity/keys/index.js'
 import { createMemorySharedStore, type SharedStore } from '../shared-store/index.js'
-import { createRedisSharedStore } from '../shared-store/redis.js'
-import { ensureDevClientKeys, type DevClientKey } from './dev-clients.js'
-import { createFileKeyStore } from './file-key-store.js'
+import { createRedisSharedStore } from '../shared-store/redis.node.js'
+import { ensureDevClientKeys, type DevClientKey } from '../identity/dev-clients.node.js'
+import { createFileKeyStore } from '../identity/keys/file-key-store.node.js'
 import type { AgencyIdentity } from '../../policies/index.js'
-import { loadAgencyDocuments } from './load-policies.js'
-import { createGuardedRemoteKeySet } from './remote-jwks.js'
+import { loadAgencyDocuments } from '../policy/store/read-files.node.js'
+import { createGuardedRemoteKeySet } from '../identity/remote-jwks.node.js'
 
 export interface NodeIdentity {
   identity: IdentityDeps

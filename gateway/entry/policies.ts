@@ -3,9 +3,9 @@ import type { Logger } from '../logger.js'
 import { parsePolicySet, type LoadProblem, type PolicyFile, type PolicySet } from '../../policies/index.js'
 import { typeDefs } from '../../schemas/index.js'
 import { checkCoordinates } from '../policy/index.js'
-import { createPolicyStore, createPolicyWatcher, type PolicySnapshot, type PolicyStore } from '../policy-store/index.js'
-import type { Database } from '../store/index.js'
-import { readPolicyFiles } from './load-policies.js'
+import { createPolicyStore, createPolicyWatcher, type PolicySnapshot, type PolicyStore } from '../policy/store/index.js'
+import type { Database } from '../database/index.js'
+import { readPolicyFiles } from '../policy/store/read-files.node.js'
 
 let canonicalSchema: ReturnType<typeof makeExecutableSchema> | undefined
 const schema = () => (canonicalSchema ??= makeExecutableSchema({ typeDefs }))

@@ -9,9 +9,9 @@ import type { Config } from '../config.js'
 import type { Logger } from '../logger.js'
 import type { GatewayEnv } from '../env.js'
 import { createFailoverRateLimiter, createMemoryRateLimiter, type FailoverRateLimiter, type MemoryRateLimiter } from '../ratelimit/index.js'
-import { createRedisRateLimiter } from '../ratelimit/redis.js'
+import { createRedisRateLimiter } from '../ratelimit/redis.node.js'
 import type { SharedStore } from '../shared-store/index.js'
-import { RedisSharedStore } from '../shared-store/redis.js'
+import { RedisSharedStore } from '../shared-store/redis.node.js'
 
 export function createNodeRateLimiter(config: Config, store: SharedStore, logger: Logger): FailoverRateLimiter | MemoryRateLimiter {
   if (!(store instanceof RedisSharedStore)) return createMemoryRateLimiter()

@@ -4,7 +4,7 @@ import { accessHistory, AuditQueryError } from '../audit/search.js'
 import type { GatewayEnv } from '../env.js'
 import { errorResponse } from '../errors.js'
 import type { PolicyRuntime } from '../policy/index.js'
-import type { Queryable } from '../store/index.js'
+import type { Queryable } from '../database/index.js'
 import { readBearer } from './bearer.js'
 
 export interface AccessHistoryOptions {

@@ -7,7 +7,7 @@ import type { AuditKind } from '../audit/event.js'
 import type { AuditSink } from '../audit/sink.js'
 import { AuditUnavailableError } from '../audit/unavailable.js'
 import type { Logger } from '../logger.js'
-import { noopMetrics, type Metrics } from '../metrics.js'
+import { noopMetrics, type Metrics } from '../metrics/index.js'
 import type { GatewayEnv } from '../env.js'
 import { ErrorCode, errorResponse } from '../errors.js'
 

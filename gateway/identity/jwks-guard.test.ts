@@ -1,6 +1,6 @@
 import { jwtVerify, SignJWT, generateKeyPair } from 'jose'
 import { describe, expect, it } from 'vitest'
-import { createGuardedRemoteKeySet } from '../entry/remote-jwks.js'
+import { createGuardedRemoteKeySet } from './remote-jwks.node.js'
 import { isInternalAddress, jwksUrlProblem } from './jwks-guard.js'
 
 describe('jwksUri SSRF guard', () => {

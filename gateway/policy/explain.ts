@@ -1,6 +1,6 @@
 import { parse, validate, type GraphQLSchema } from 'graphql'
 import { decide, describeDenial, type Decision, type DeclaredContext, type PolicySet } from '../../policies/index.js'
-import { collectCoordinates } from '../graphql/coordinates/index.js'
+import { collectCoordinates } from '../coordinates/index.js'
 import { indexPolicies } from './runtime.js'
 
 export interface ExplainInput {

@@ -1,4 +1,4 @@
-// The Redis adapter (./redis.ts, on the shared store's connection) is Node-only and imported by
+// The Redis adapter (./redis.node.ts, on the shared store's connection) is Node-only and imported by
 // gateway/entry/* alone.
 export {
   assertConsumeRequest,

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { findRedisServer, startRedis, type RedisService } from '../../test/services/redis.js'
-import { createRedisSharedStore, type RedisSharedStore } from '../shared-store/redis.js'
+import { createRedisSharedStore, type RedisSharedStore } from '../shared-store/redis.node.js'
 import {
   createFailoverRateLimiter,
   createMemoryRateLimiter,
@@ -19,7 +19,7 @@ import {
   type LimitSpec,
   type RateLimiter,
 } from './index.js'
-import { createRedisRateLimiter } from './redis.js'
+import { createRedisRateLimiter } from './redis.node.js'
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const partition = (label: string) => `test:${label}:${randomUUID().slice(0, 8)}`

@@ -1,7 +1,7 @@
 /**
  * The rate limiter port (DESIGN §7): one decision per request over several limits at once, all
  * or nothing. Adapters: memory (one instance, tests), Redis (one atomic Lua script per decision,
- * shared by every instance; `./redis.ts`, Node only) and the failover wrapper that falls back to
+ * shared by every instance; `./redis.node.ts`, Node only) and the failover wrapper that falls back to
  * per-instance limits while Redis cannot answer.
  *
  * Semantics, identical in every adapter (the memory adapter and the Lua script implement the

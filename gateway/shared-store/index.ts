@@ -1,4 +1,4 @@
-// The Redis adapter (./redis.ts, ioredis) is Node-only and imported by gateway/entry/* alone.
+// The Redis adapter (./redis.node.ts, ioredis) is Node-only and imported by gateway/entry/* alone.
 export {
   COUNTER_GRACE_MS,
   DEFAULT_KEY_PREFIX,

@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { findAccount } from '../../gateway/admin/console/accounts.js'
 import { verifyPassword } from '../../gateway/admin/console/password.js'
-import { openPglite } from '../../gateway/store/pglite.js'
+import { openPglite } from '../../gateway/database/pglite.node.js'
 import { repoRoot } from '../gateway-process.js'
 
 const dataDir = mkdtempSync(join(tmpdir(), 'lgsp-admin-cli-'))

@@ -4,7 +4,7 @@
  * as each of the seven agencies, with exactly the grants that ship.
  */
 import { join } from 'node:path'
-import { readPolicyFiles } from '../../gateway/entry/load-policies.js'
+import { readPolicyFiles } from '../../gateway/policy/store/read-files.node.js'
 import { parsePolicySet, type PolicySet } from '../../policies/index.js'
 import { createTestClient, type TestClient, type TestIdentity } from '../identity.js'
 

@@ -6,8 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { issueSandboxCitizenToken } from '../../gateway/identity/index.js'
-import { migrate, type Database } from '../../gateway/store/index.js'
-import { openPglite } from '../../gateway/store/pglite.js'
+import { migrate, type Database } from '../../gateway/database/index.js'
+import { openPglite } from '../../gateway/database/pglite.node.js'
 import { OPERATOR, startConsoleGateway } from '../console/console-gateway.js'
 import { createTestGateway, type TestGateway } from '../harness.js'
 import { agencyDocument, createTestClient, TEST_ISSUER } from '../identity.js'

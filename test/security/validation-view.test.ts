@@ -21,7 +21,7 @@ import {
   type GraphQLSchema,
 } from 'graphql'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { viewSchema } from '../../gateway/graphql/policy/view-schema.js'
+import { viewSchema } from '../../gateway/graphql/enforce/view-schema.js'
 import { visibleCoordinates, type AgencyDocument } from '../../policies/index.js'
 import { typeDefs } from '../../schemas/index.js'
 import { createTestGateway, type TestGateway } from '../harness.js'

@@ -3,7 +3,7 @@
  * browser's cookie; the table keys sessions by its SHA-256, with an expiry checked on every read.
  */
 import { sha256Hex } from '../../audit/chain.js'
-import type { Queryable } from '../../store/index.js'
+import type { Queryable } from '../../database/index.js'
 import type { StaffRole } from '../staff-token.js'
 
 export const ACCOUNT_NAME = /^[A-Za-z0-9._@-]{1,64}$/

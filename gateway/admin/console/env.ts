@@ -6,8 +6,8 @@ import type { KeyedHash, LoadProblem, PolicyFile, PolicySet } from '../../../pol
 import type { GatewayEnv } from '../../env.js'
 import type { AttemptLimiter } from '../../http/attempt-limit.js'
 import type { PolicyRuntime } from '../../policy/index.js'
-import type { PolicyStore } from '../../policy-store/index.js'
-import type { Queryable } from '../../store/index.js'
+import type { PolicyStore } from '../../policy/store/index.js'
+import type { Queryable } from '../../database/index.js'
 import type { Session } from './accounts.js'
 import type { Dictionary } from './i18n/index.js'
 

@@ -1,7 +1,7 @@
 /** Operators: policy versions — list, diff, edit YAML (problems shown at their line), apply, activate, roll back. */
 import { Hono, type Context } from 'hono'
 import type { LoadProblem, PolicyFile } from '../../../policies/index.js'
-import { diffFileSets, PolicyStoreError } from '../../policy-store/index.js'
+import { diffFileSets, PolicyStoreError } from '../../policy/store/index.js'
 import type { ConsoleEnv, ConsoleOptions } from './env.js'
 import { activeFiles, applyFiles, switchToActive } from './policy-ops.js'
 import { problemLines } from './problems.js'

@@ -5,7 +5,7 @@
  */
 import { isMap, isSeq, parseDocument, type Document } from 'yaml'
 import type { PolicyFile } from '../../../policies/index.js'
-import { PolicyValidationError, type ApplyResult } from '../../policy-store/index.js'
+import { PolicyValidationError, type ApplyResult } from '../../policy/store/index.js'
 import type { ConsoleOptions } from './env.js'
 
 export async function activeFiles(options: ConsoleOptions): Promise<{ version: number; files: PolicyFile[] }> {

@@ -2,7 +2,7 @@ import { buildSchema, graphql, GraphQLError } from 'graphql'
 import { describe, expect, it } from 'vitest'
 import type { PageSource } from '../../../connectors/index.js'
 import type { BoundCondition } from '../../../policies/index.js'
-import type { AllowedDecision, RequestPolicy } from '../policy/request-policy.js'
+import type { AllowedDecision, RequestPolicy } from '../enforce/request-policy.js'
 import type { CursorBinding, CursorCodec } from './cursor-codec.js'
 import { createPolicyPager, undecidedPager } from './policy-pager.js'
 

@@ -2,7 +2,7 @@ import { getArgumentValues } from '@graphql-tools/utils'
 import { getNamedType, GraphQLError, isObjectType, type GraphQLResolveInfo } from 'graphql'
 import { cutPage, type Pager } from '../../../connectors/index.js'
 import { matches } from '../../../policies/index.js'
-import type { RequestPolicy } from '../policy/request-policy.js'
+import type { RequestPolicy } from '../enforce/request-policy.js'
 import type { CursorBinding, CursorCodec } from './cursor-codec.js'
 
 export interface PolicyPagerOptions {

@@ -4,13 +4,13 @@ import { GRANT_LIMIT_COSTS, type Grant, type KeyedHash } from '../../../policies
 import type { AuditSignal } from '../../audit/event.js'
 import type { Logger } from '../../logger.js'
 import { codeToStatus } from '../../errors.js'
-import type { Metrics } from '../../metrics.js'
+import type { Metrics } from '../../metrics/index.js'
 import type { PolicyRuntime } from '../../policy/index.js'
 import { DAY_MS, DAY_OFFSET_MS, retryAfterSeconds } from '../../ratelimit/index.js'
 import type { SharedStore, WindowCounter } from '../../shared-store/index.js'
 import type { GatewayServerContext } from '../context.js'
-import type { RequestPolicy } from '../policy/request-policy.js'
-import { namedSubjects, oneVerificationPerOperation, verificationCount, verificationsOf, type VerificationHolder } from '../policy/verification.js'
+import type { RequestPolicy } from '../enforce/request-policy.js'
+import { namedSubjects, oneVerificationPerOperation, verificationCount, verificationsOf, type VerificationHolder } from '../enforce/verification.js'
 
 const HOUR_MS = 3_600_000
 /** Non-matching verifications of one subject by one agency in one day that flag it for auditors. */

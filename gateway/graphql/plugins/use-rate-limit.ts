@@ -6,9 +6,9 @@ import { codeToStatus } from '../../errors.js'
 import type { PolicyRuntime } from '../../policy/index.js'
 import { largestCost, retryAfterSeconds, type ConsumeDecision, type LimitSpec, type RateLimiter } from '../../ratelimit/index.js'
 import type { GatewayServerContext } from '../context.js'
-import { createCostEstimator } from '../policy/request-cost.js'
-import type { RequestPolicy } from '../policy/request-policy.js'
-import { answeredNoMatch, verificationCount, type VerificationHolder } from '../policy/verification.js'
+import { createCostEstimator } from '../../ratelimit/request-cost.js'
+import type { RequestPolicy } from '../enforce/request-policy.js'
+import { answeredNoMatch, verificationCount, type VerificationHolder } from '../enforce/verification.js'
 
 export interface RateLimitPluginOptions {
   schema: GraphQLSchema

@@ -11,7 +11,7 @@ import {
 } from 'graphql'
 import type { Plugin } from 'graphql-yoga'
 import type { GatewayServerContext } from '../context.js'
-import type { ViewCache } from '../policy/view-cache.js'
+import type { ViewCache } from '../enforce/view-cache.js'
 import { noSubscriptionsRule } from './use-no-subscriptions.js'
 import { isQueryLimitError } from './use-query-limits.js'
 

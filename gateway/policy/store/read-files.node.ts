@@ -1,6 +1,6 @@
 import { readdir, readFile, realpath, stat } from 'node:fs/promises'
 import { join, sep } from 'node:path'
-import { parseAgencyDocuments, PURPOSES_FILE, type AgencyIdentity, type PolicyFile } from '../../policies/index.js'
+import { parseAgencyDocuments, PURPOSES_FILE, type AgencyIdentity, type PolicyFile } from '../../../policies/index.js'
 
 /** Largest policy file read: a policy document is a page of YAML, never megabytes. */
 export const MAX_POLICY_FILE_BYTES = 1024 * 1024

@@ -5,7 +5,7 @@
  * without a list to keep up to date.
  */
 import { getNamedType, isObjectType, type GraphQLFieldConfigArgumentMap, type GraphQLSchema } from 'graphql'
-import type { AuditDraft } from '../../audit/draft.js'
+import type { AuditDraft } from './draft.js'
 
 const IDENTIFIER_SCALARS = new Set(['PIN', 'TaxCode'])
 

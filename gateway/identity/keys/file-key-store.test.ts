@@ -2,8 +2,8 @@ import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createGatewayKeys, type GatewayKeys } from '../identity/keys/index.js'
-import { createFileKeyStore } from './file-key-store.js'
+import { createGatewayKeys, type GatewayKeys } from './index.js'
+import { createFileKeyStore } from './file-key-store.node.js'
 
 const root = await mkdtemp(join(tmpdir(), 'lgsp-keys-'))
 let dir: string

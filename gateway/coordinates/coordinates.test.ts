@@ -15,7 +15,7 @@ import {
   type GraphQLTypeResolver,
 } from 'graphql'
 import { describe, expect, it } from 'vitest'
-import { scalarResolvers, typeDefs } from '../../../schemas/index.js'
+import { scalarResolvers, typeDefs } from '../../schemas/index.js'
 import { collectCoordinates, splitCoordinate, type CollectResult } from './index.js'
 
 const schema = makeExecutableSchema({ typeDefs, resolvers: scalarResolvers })

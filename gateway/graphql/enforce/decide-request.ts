@@ -2,7 +2,7 @@ import type { DocumentNode, GraphQLSchema } from 'graphql'
 import { decide, type Decision } from '../../../policies/index.js'
 import type { ActivePolicies } from '../../policy/index.js'
 import type { Caller, RequestContext } from '../../identity/caller.js'
-import { collectCoordinates } from '../coordinates/index.js'
+import { collectCoordinates } from '../../coordinates/index.js'
 
 export type RequestDecision =
   | { ok: true; decision: Extract<Decision, { allowed: true }>; introspection: boolean }

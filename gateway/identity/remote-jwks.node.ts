@@ -1,7 +1,7 @@
 import { lookup } from 'node:dns/promises'
 import { createLocalJWKSet, createRemoteJWKSet, customFetch, type JWTVerifyGetKey } from 'jose'
 import type { Logger } from '../logger.js'
-import { isInternalAddress, jwksUrlProblem, type JwksGuardOptions } from '../identity/jwks-guard.js'
+import { isInternalAddress, jwksUrlProblem, type JwksGuardOptions } from './jwks-guard.js'
 
 /**
  * Remote key sets behind the SSRF guard: the URL is checked when the client or issuer is

@@ -1,7 +1,7 @@
 /**
  * The database port (DESIGN §2): one PostgreSQL dialect (`$1` parameters) served by PGlite in a
  * single process or by a PostgreSQL server shared by every instance. Runtime-neutral: the
- * adapters (`pglite.ts`, `postgres.ts`) hold the Node resources and only entries import them.
+ * adapters (`pglite.node.ts`, `postgres.node.ts`) hold the Node resources and only entries import them.
  */
 
 /** Runs one SQL statement and returns its rows. Adapters parse `int8` as a number in both. */

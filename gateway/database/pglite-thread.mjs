@@ -1,4 +1,4 @@
-// The embedded PostgreSQL (PGlite) on a thread of its own: see pglite-worker.ts, which starts
+// The embedded PostgreSQL (PGlite) on a thread of its own: see pglite-worker.node.ts, which starts
 // this file and speaks to it. Plain JavaScript on purpose: a worker thread is started from a
 // file, and this one must load under any runner (tsx, vitest, plain node) without a TypeScript
 // loader. It only forwards statements; the protocol is typed on the other side.

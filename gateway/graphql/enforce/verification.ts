@@ -9,8 +9,8 @@
 import { getArgumentValues } from '@graphql-tools/utils'
 import { getNamedType, GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type ValidationRule } from 'graphql'
 import { codeToStatus } from '../../errors.js'
-import { identifierArguments } from './audit-collect.js'
-import { operationAndFragments, rootFieldSelections } from './operation.js'
+import { identifierArguments } from '../../audit/collect.js'
+import { operationAndFragments, rootFieldSelections } from '../../coordinates/operation.js'
 
 export const VERIFY_FIELD = 'verifyCitizen'
 /** The type `verifyCitizen` returns: its `match` is the answer. */

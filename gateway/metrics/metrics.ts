@@ -1,10 +1,10 @@
 /**
  * The metrics port (issue #9): what the core reports about each request, upstream call, rate-limit
  * decision and audit commit. Runtime-neutral: the Node entry implements it with prom-client
- * (gateway/entry/metrics.ts) and serves `/metrics` on a listener of its own; the default does
+ * (gateway/metrics/prom.node.ts) and serves `/metrics` on a listener of its own; the default does
  * nothing, so tests and other runtimes pay nothing.
  */
-import type { UpstreamCall } from '../connectors/index.js'
+import type { UpstreamCall } from '../../connectors/index.js'
 
 export interface RequestObservation {
   /** `access.graphql`, `token.issued`, `access.history`, … */

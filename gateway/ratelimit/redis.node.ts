@@ -3,7 +3,7 @@
  * shared store's connection (same prefix, same fail-fast reconnection; its own deadline).
  * Imported by gateway/entry/* alone, never through ./index.ts (style.md rule 2).
  */
-import type { RedisSharedStore } from '../shared-store/redis.js'
+import type { RedisSharedStore } from '../shared-store/redis.node.js'
 import { SharedStoreUnavailableError } from '../shared-store/index.js'
 import {
   assertConsumeRequest,

@@ -1,5 +1,5 @@
 /**
- * The Node implementation of the metrics port (gateway/metrics.ts) with prom-client, and the
+ * The Node implementation of the metrics port (gateway/metrics/metrics.ts) with prom-client, and the
  * `/metrics` listener. The listener is apart from the API port (METRICS_PORT, on 127.0.0.1 unless
  * METRICS_HOST says otherwise) and, with METRICS_TOKEN, answers only that bearer token: metrics
  * name agencies and how much they read, which is not for the world.
@@ -8,7 +8,7 @@ import { timingSafeEqual } from 'node:crypto'
 import { Hono } from 'hono'
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import type { AuditWriterStatus } from '../audit/index.js'
-import type { Metrics } from '../metrics.js'
+import type { Metrics } from './metrics.js'
 
 /** Seconds: a request over sandbox registries takes 2–50 ms, a slow registry up to its deadline. */
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { KeyedHash } from '../../policies/index.js'
+import type { KeyedHash } from '../../../policies/index.js'
 
 /**
  * HMAC-SHA-256 under the configured HASH_SECRET, or, outside production, under a secret

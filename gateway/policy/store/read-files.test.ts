@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { MAX_POLICY_FILE_BYTES, readPolicyFiles } from './load-policies.js'
+import { MAX_POLICY_FILE_BYTES, readPolicyFiles } from './read-files.node.js'
 
 let root: string
 let dir: string

@@ -8,7 +8,7 @@ import { chmod, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/prom
 import { join } from 'node:path'
 import type { JWK } from 'jose'
 import { z } from 'zod'
-import { KeyStoreError, parseKeySet, type KeySet, type KeyStore, type StoredKey } from '../identity/keys/index.js'
+import { KeyStoreError, parseKeySet, type KeySet, type KeyStore, type StoredKey } from './index.js'
 
 export interface FileKeyStoreOptions {
   /** The data directory (DATA_DIR); the file goes to `<dir>/keys/gateway-keys.json`. */

@@ -1,6 +1,6 @@
 import { getArgumentValues } from '@graphql-tools/utils'
 import type { DocumentNode, GraphQLSchema } from 'graphql'
-import { operationAndFragments, rootFieldSelections } from './operation.js'
+import { operationAndFragments, rootFieldSelections } from '../../coordinates/operation.js'
 
 /**
  * Checks the grants' `maxRecords` against what the operation asks for, with its variables,

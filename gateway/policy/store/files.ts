@@ -1,5 +1,5 @@
 import { createTwoFilesPatch } from 'diff'
-import type { PolicyFile } from '../../policies/index.js'
+import type { PolicyFile } from '../../../policies/index.js'
 
 /** Files sorted by name (code-unit order, the same on every runtime); duplicate names refused. */
 export function canonicalFiles(files: readonly PolicyFile[]): PolicyFile[] {

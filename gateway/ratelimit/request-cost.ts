@@ -1,10 +1,10 @@
 import { getArgumentValues } from '@graphql-tools/utils'
 import { getNamedType, isInterfaceType, isObjectType, Kind, parse, type DocumentNode, type GraphQLSchema } from 'graphql'
-import { typeDefs as business } from '../../../schemas/business.graphql.js'
-import { typeDefs as land } from '../../../schemas/land.graphql.js'
-import { typeDefs as population } from '../../../schemas/population.graphql.js'
+import { typeDefs as business } from '../../schemas/business.graphql.js'
+import { typeDefs as land } from '../../schemas/land.graphql.js'
+import { typeDefs as population } from '../../schemas/population.graphql.js'
 import { collectCoordinates } from '../coordinates/index.js'
-import { operationAndFragments, rootFieldSelections } from './operation.js'
+import { operationAndFragments, rootFieldSelections } from '../coordinates/operation.js'
 
 /** What a list root field returns when the caller gives no `first` (the connectors' page size). */
 export const DEFAULT_PAGE_SIZE = 20

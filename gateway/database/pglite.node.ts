@@ -7,7 +7,7 @@ import { mkdir, open, readFile, rm } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { pingWith, type Database, type Queryable } from './database.js'
-import { startPgliteWorker } from './pglite-worker.js'
+import { startPgliteWorker } from './pglite-worker.node.js'
 
 export interface PgliteOptions {
   /** Where the cluster lives (`DATA_DIR/pglite`); omitted: in memory, for tests. */

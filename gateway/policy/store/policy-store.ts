@@ -1,5 +1,5 @@
-import type { LoadProblem, PolicyFile } from '../../policies/index.js'
-import type { Database, Queryable } from '../store/index.js'
+import type { LoadProblem, PolicyFile } from '../../../policies/index.js'
+import type { Database, Queryable } from '../../database/index.js'
 import { canonicalFiles, diffFileSets, digestInput, sha256Hex } from './files.js'
 
 /** What every instance serves: the active version's files. */

@@ -9,8 +9,8 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startPostgres, type PostgresService } from '../../test/services/postgres.js'
 import { migrate, migrations, pingWith, type Database, type Migration } from './index.js'
-import { openPglite } from './pglite.js'
-import { openPostgres } from './postgres.js'
+import { openPglite } from './pglite.node.js'
+import { openPostgres } from './postgres.node.js'
 
 let server: PostgresService
 beforeAll(async () => {

@@ -8,7 +8,7 @@ import {
   type GraphQLSchema,
   type SelectionSetNode,
 } from 'graphql'
-import { operationAndFragments } from './operation.js'
+import { operationAndFragments } from '../../coordinates/operation.js'
 import { applyMask, type KeyedHash, type MaskSpec } from '../../../policies/index.js'
 
 interface Walk {

@@ -3,11 +3,11 @@
  * server, where two pools stand in for two gateway instances.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { PolicyFile } from '../../policies/index.js'
-import { startPostgres, type PostgresService } from '../../test/services/postgres.js'
-import { migrate, type Database } from '../store/index.js'
-import { openPglite } from '../store/pglite.js'
-import { openPostgres } from '../store/postgres.js'
+import type { PolicyFile } from '../../../policies/index.js'
+import { startPostgres, type PostgresService } from '../../../test/services/postgres.js'
+import { migrate, type Database } from '../../database/index.js'
+import { openPglite } from '../../database/pglite.node.js'
+import { openPostgres } from '../../database/postgres.node.js'
 import { createPolicyStore, createPolicyWatcher, PolicyStoreError, PolicyValidationError, type PolicySnapshot } from './index.js'
 
 let server: PostgresService
