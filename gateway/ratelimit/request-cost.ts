@@ -1,8 +1,6 @@
 import { getArgumentValues } from '@graphql-tools/utils'
 import { getNamedType, isInterfaceType, isObjectType, Kind, parse, type DocumentNode, type GraphQLSchema } from 'graphql'
-import { typeDefs as business } from '../../schemas/business.graphql.js'
-import { typeDefs as land } from '../../schemas/land.graphql.js'
-import { typeDefs as population } from '../../schemas/population.graphql.js'
+import { registryTypeDefs } from '../../schemas/index.js'
 import { collectCoordinates } from '../coordinates/index.js'
 import { operationAndFragments, rootFieldSelections } from '../coordinates/operation.js'
 
@@ -26,7 +24,7 @@ export interface CostEstimate {
 function registryOwners(): { fields: Map<string, string>; types: Map<string, string> } {
   const owners = new Map<string, string>()
   const types = new Map<string, string>()
-  for (const [registry, sdl] of [['population', population], ['land', land], ['business', business]] as const) {
+  for (const [registry, sdl] of Object.entries(registryTypeDefs)) {
     for (const definition of parse(sdl).definitions) {
       if (definition.kind === Kind.OBJECT_TYPE_DEFINITION && definition.name.value !== 'Query') types.set(definition.name.value, registry)
       if (
