@@ -5,7 +5,8 @@
  */
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { GENESIS_HASH, linkBatch, linkHash, sha256Hex } from './chain.js'
+import { sha256Hex } from '../support/index.js'
+import { GENESIS_HASH, linkBatch, linkHash } from './chain.js'
 
 const documented = (writer: string, seq: number, prevHash: string, body: string) =>
   createHash('sha256').update(`lgsp-audit-v1\n${writer}\n${seq}\n${prevHash}\n${body}`, 'utf8').digest('hex')

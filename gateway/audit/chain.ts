@@ -9,23 +9,11 @@
  * link) or one inserted in the middle all break the chain. Signed checkpoints (checkpoint.ts)
  * pin a chain's head, so rewriting a whole chain needs the gateway's private key.
  */
+import { sha256Hex } from '../support/index.js'
 
 /** The `prevHash` of a chain's first event. */
 export const GENESIS_HASH = '0'.repeat(64)
 const DOMAIN = 'lgsp-audit-v1'
-const encoder = new TextEncoder()
-
-function hex(buffer: ArrayBuffer): string {
-  const bytes = new Uint8Array(buffer)
-  let out = ''
-  for (let i = 0; i < bytes.length; i++) out += (bytes[i]! < 16 ? '0' : '') + bytes[i]!.toString(16)
-  return out
-}
-
-/** SHA-256 hex of a UTF-8 string (WebCrypto: the same on Node and Workers). */
-export async function sha256Hex(text: string): Promise<string> {
-  return hex(await crypto.subtle.digest('SHA-256', encoder.encode(text)))
-}
 
 /**
  * SHA-256 hex of a UTF-8 string. WebCrypto's by default; a Node entry passes node:crypto's,

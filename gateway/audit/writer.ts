@@ -13,7 +13,7 @@
  * one this writer produced.
  */
 import type { Logger } from '../logger.js'
-import { unrefTimer } from '../shared-store/index.js'
+import { unrefTimer } from '../support/index.js'
 import type { Database } from '../database/index.js'
 import { GENESIS_HASH, linkBatch, type Sha256 } from './chain.js'
 import { canonicalJson } from './canonical.js'

@@ -7,7 +7,7 @@ import {
   type RateLimiter,
   type RateLimiterPing,
 } from './rate-limiter.js'
-import { unrefTimer } from '../shared-store/index.js'
+import { unrefTimer } from '../support/index.js'
 
 export interface FailoverRateLimiterOptions {
   /** The shared limiter (Redis). Its calls must fail fast: they are awaited on the request path. */

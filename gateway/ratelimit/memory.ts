@@ -9,7 +9,8 @@ import {
   type RateLimiter,
   type RateLimiterPing,
 } from './rate-limiter.js'
-import { positiveInteger, sweepExpired, unrefTimer } from '../shared-store/index.js'
+import { sweepExpired } from '../shared-store/index.js'
+import { positiveInteger, unrefTimer } from '../support/index.js'
 
 export interface MemoryRateLimiterOptions {
   /** Clock in milliseconds, for tests. @default Date.now */

@@ -13,4 +13,4 @@ export {
   type SharedStorePing,
   type WindowCounter,
 } from './shared-store.js'
-export { createMemorySharedStore, MemorySharedStore, positiveInteger, sweepExpired, unrefTimer, type MemorySharedStoreOptions } from './memory.js'
+export { createMemorySharedStore, MemorySharedStore, sweepExpired, type MemorySharedStoreOptions } from './memory.js'

@@ -1,3 +1,4 @@
+import { positiveInteger, unrefTimer } from '../support/index.js'
 import {
   assertClaimInput,
   assertCounters,
@@ -123,19 +124,6 @@ export function createMemorySharedStore(options?: MemorySharedStoreOptions): Mem
   return new MemorySharedStore(options)
 }
 
-/** Checks an adapter option: a positive integer, or the fallback when absent. */
-export function positiveInteger(owner: string, name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback
-  if (!Number.isSafeInteger(value) || value <= 0) throw new TypeError(`${owner} ${name} must be a positive integer`)
-  return value
-}
-
-/** Node timers have `unref`, browser and Workers timers do not: call it only where it exists. */
-export function unrefTimer(timer: unknown): void {
-  if (typeof timer === 'object' && timer !== null && 'unref' in timer && typeof timer.unref === 'function') {
-    timer.unref()
-  }
-}
 
 /** Deletes the entries of `entries` that have expired at `now`; returns how many. */
 export function sweepExpired<K, V>(entries: Map<K, V>, now: number, expiresAt: (value: V) => number): number {

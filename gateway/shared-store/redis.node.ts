@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto'
 import { Cluster, Redis, type ClusterNode, type RedisOptions } from 'ioredis'
+import { positiveInteger } from '../support/index.js'
 import {
   assertClaimInput,
   assertCounters,
@@ -116,7 +117,7 @@ export class RedisSharedStore implements SharedStore {
 
   constructor(options: RedisSharedStoreOptions) {
     this.#prefix = checkPrefix(options.prefix)
-    this.#commandTimeoutMs = positiveInteger('commandTimeoutMs', options.commandTimeoutMs, 50)
+    this.#commandTimeoutMs = positiveInteger('RedisSharedStore', 'commandTimeoutMs', options.commandTimeoutMs, 50)
     this.#client = connect(options, this.#commandTimeoutMs)
     this.#client.on('error', (error: Error) => {
       this.#lastError = error.message
@@ -328,7 +329,7 @@ export function createRedisSharedStore(options: RedisSharedStoreOptions): RedisS
 
 function connect(options: RedisSharedStoreOptions, commandTimeoutMs: number): Client {
   const urls = parseUrls(options.url)
-  const maxDelay = positiveInteger('maxReconnectDelayMs', options.maxReconnectDelayMs, 1000)
+  const maxDelay = positiveInteger('RedisSharedStore', 'maxReconnectDelayMs', options.maxReconnectDelayMs, 1000)
   const backoff = (times: number) => Math.min(50 * 2 ** Math.max(0, times - 1), maxDelay) + Math.floor(Math.random() * 50)
   const common = {
     // The deadline is #run's (it lets an answer already on the socket in, see there); ioredis's
@@ -339,7 +340,7 @@ function connect(options: RedisSharedStoreOptions, commandTimeoutMs: number): Cl
     maxRetriesPerRequest: 1,
     // A command lost with its connection is not replayed later: its caller was already told no.
     autoResendUnfulfilledCommands: false,
-    connectTimeout: positiveInteger('connectTimeoutMs', options.connectTimeoutMs, 2000),
+    connectTimeout: positiveInteger('RedisSharedStore', 'connectTimeoutMs', options.connectTimeoutMs, 2000),
     // A half-open connection (no reply at all) is dropped and reconnected rather than kept.
     socketTimeout: Math.max(2000, commandTimeoutMs * 20),
     connectionName: options.connectionName ?? 'lgsp-gateway',
@@ -383,8 +384,3 @@ function parseUrls(value: string): URL[] {
   })
 }
 
-function positiveInteger(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback
-  if (!Number.isSafeInteger(value) || value <= 0) throw new TypeError(`RedisSharedStore ${name} must be a positive integer`)
-  return value
-}

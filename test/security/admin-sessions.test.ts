@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { sha256Hex } from '../../gateway/audit/chain.js'
+import { sha256Hex } from '../../gateway/support/index.js'
 import { AUDITOR, OPERATOR } from '../console/console-gateway.js'
 import { startAttackedConsole, type AttackedConsole, type Session } from './attacked-console.js'
 import { rawRequest, type RawResponse } from './raw-http.js'

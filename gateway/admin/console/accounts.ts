@@ -2,7 +2,7 @@
  * Console accounts and sessions over the database port. A session id lives only in the
  * browser's cookie; the table keys sessions by its SHA-256, with an expiry checked on every read.
  */
-import { sha256Hex } from '../../audit/chain.js'
+import { sha256Hex } from '../../support/index.js'
 import type { Queryable } from '../../database/index.js'
 import type { StaffRole } from '../staff-token.js'
 

@@ -1,7 +1,7 @@
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations'
 import type { GraphQLParams, Plugin } from 'graphql-yoga'
 import type { AgencyDocument } from '../../../policies/index.js'
-import { sha256Hex } from '../../audit/chain.js'
+import { sha256Hex } from '../../support/index.js'
 import type { PolicyRuntime } from '../../policy/index.js'
 import type { GatewayServerContext } from '../context.js'
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { canonicalFiles, diffFileSets, digestInput, sha256Hex } from './index.js'
+import { sha256Hex } from '../../support/index.js'
+import { canonicalFiles, diffFileSets, digestInput } from './index.js'
 
 const f = (name: string, text: string) => ({ name, text })
 

@@ -16,11 +16,6 @@ export function canonicalFiles(files: readonly PolicyFile[]): PolicyFile[] {
  */
 export const digestInput = (files: readonly PolicyFile[]): string => JSON.stringify(canonicalFiles(files).map((file) => [file.name, file.text]))
 
-/** SHA-256 as lowercase hex with Web Crypto, which Node 20, Workers and browsers all have. */
-export async function sha256Hex(text: string): Promise<string> {
-  const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)))
-  return Array.from(hash, (byte) => byte.toString(16).padStart(2, '0')).join('')
-}
 
 /**
  * A unified diff of two file sets, file by file in name order: added files against /dev/null,

@@ -1,4 +1,4 @@
-export { canonicalFiles, diffFileSets, digestInput, sha256Hex } from './files.js'
+export { canonicalFiles, diffFileSets, digestInput } from './files.js'
 export {
   createPolicyStore,
   PolicyStoreError,

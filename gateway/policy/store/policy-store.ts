@@ -1,6 +1,7 @@
 import type { LoadProblem, PolicyFile } from '../../../policies/index.js'
 import type { Database, Queryable } from '../../database/index.js'
-import { canonicalFiles, diffFileSets, digestInput, sha256Hex } from './files.js'
+import { sha256Hex } from '../../support/index.js'
+import { canonicalFiles, diffFileSets, digestInput } from './files.js'
 
 /** What every instance serves: the active version's files. */
 export interface PolicySnapshot {
