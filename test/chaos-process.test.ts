@@ -29,6 +29,7 @@ import { runLgsp, gatewayEnv, startGatewayProcess, type GatewayProcess } from '.
 import { policiesWithLiftedTaxLimit } from './policy/lifted-policies.js'
 import { findPostgresBin, startPostgres, type PostgresService } from './services/postgres.js'
 import { findRedisServer, startRedis, type RedisService } from './services/redis.js'
+import { sleep } from './waiting.js'
 
 const installed = findRedisServer() !== null && findPostgresBin() !== null
 const work = mkdtempSync(join(tmpdir(), 'lgsp-chaos-'))
@@ -87,7 +88,6 @@ interface Readiness {
   body: { status: string; rateLimiter?: { kind: string; degraded: boolean }; checks: Record<string, { ok: boolean; critical: boolean; detail?: string }> }
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 let redis: RedisService | undefined
 let postgres: PostgresService | undefined
 let gateway: GatewayProcess | undefined

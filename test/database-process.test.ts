@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openPostgres } from '../gateway/database/postgres.node.js'
 import { gatewayEnv, startGatewayProcess, type GatewayProcess } from './gateway-process.js'
 import { startPostgres, type PostgresService } from './services/postgres.js'
+import { poll } from './waiting.js'
 
 const dataDir = mkdtempSync(join(tmpdir(), 'lgsp-db-process-'))
 let server: PostgresService
@@ -43,14 +44,6 @@ async function readyz(): Promise<{ status: number; body: { status: string; check
   return { status: res.status, body: await res.json() }
 }
 
-async function until<T>(probe: () => Promise<T>, accept: (value: T) => boolean, withinMs: number): Promise<T> {
-  const deadline = Date.now() + withinMs
-  for (;;) {
-    const value = await probe()
-    if (accept(value) || Date.now() > deadline) return value
-    await new Promise((r) => setTimeout(r, 200))
-  }
-}
 
 describe('gateway on PostgreSQL', () => {
   it('migrated the database and bootstrapped policy version 1 from POLICIES_DIR', async () => {
@@ -69,11 +62,11 @@ describe('gateway on PostgreSQL', () => {
     expect(up.body.checks.database, JSON.stringify(up.body)).toEqual(expect.objectContaining({ ok: true, critical: true }))
     await server.kill()
     // Results are cached for 2 s, and a probe has a 1 s deadline.
-    const down = await until(readyz, (r) => r.status === 503, 8000)
+    const down = await poll(readyz, (r) => r.status === 503, { withinMs: 8000, everyMs: 200 })
     expect(down.status, JSON.stringify(down.body)).toBe(503)
     expect(down.body.checks.database?.ok).toBe(false)
     await server.restart()
-    const back = await until(readyz, (r) => r.body.checks.database?.ok === true, 15_000)
+    const back = await poll(readyz, (r) => r.body.checks.database?.ok === true, { withinMs: 15_000, everyMs: 200 })
     expect(back.body.checks.database?.ok, JSON.stringify(back.body)).toBe(true)
   }, 40_000)
 })

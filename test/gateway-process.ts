@@ -7,6 +7,7 @@ import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { killAndWait } from './services/process.js'
+import { sleep } from './waiting.js'
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -53,7 +54,7 @@ export async function startGatewayProcess(env: Record<string, string>, options: 
       await stop()
       throw new Error(`gateway did not start: ${out}`)
     }
-    await new Promise((r) => setTimeout(r, 50))
+    await sleep(50)
   }
   const url = /Gateway:\s+(\S+)\/graphql/.exec(out)?.[1]
   if (!url) throw new Error(`no gateway URL in the banner: ${out}`)

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createTestGateway, type TestGateway } from './harness.js'
+import { sleep } from './waiting.js'
 
 let gw: TestGateway
 beforeAll(async () => {
@@ -203,7 +204,7 @@ describe('errors and transport', () => {
     expect(ready.status).toBe(200)
     expect(await ready.json()).toMatchObject({ status: 'ok' })
     gw.sandboxes.land.setFaults({ hang: true })
-    await new Promise((resolve) => setTimeout(resolve, 2100)) // past the readiness cache
+    await sleep(2100) // past the readiness cache
     const started = performance.now()
     const degraded = await gw.app.request('/readyz')
     expect(performance.now() - started).toBeLessThan(2500)

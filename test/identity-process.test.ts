@@ -12,6 +12,7 @@ import { readFile } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { repoRoot as root, gatewayEnv, startGatewayProcess, type GatewayProcess } from './gateway-process.js'
 import { policiesWithLiftedTaxLimit } from './policy/lifted-policies.js'
+import { sleep } from './waiting.js'
 
 const run = promisify(execFile)
 const dataDir = mkdtempSync(join(tmpdir(), 'lgsp-identity-'))
@@ -83,7 +84,7 @@ describe('identity across processes', () => {
       }
     }
     const workers = [worker(false), worker(false), worker(true), worker(true)]
-    await new Promise((r) => setTimeout(r, 700))
+    await sleep(700)
     const rotated = await run(process.execPath, ['bin/lgsp.js', 'keys', 'rotate'], { cwd: root, env })
     expect(rotated.stdout).toMatch(/New signing key \S+; \S+ keeps verifying/)
     // Running instances pick the rotation up within their refresh interval (2 s).
@@ -92,10 +93,10 @@ describe('identity across processes', () => {
     while (Date.now() < deadline) {
       newToken = await obtainToken('tms-thue-ha-noi')
       if (decodeProtectedHeader(newToken).kid !== oldKid) break
-      await new Promise((r) => setTimeout(r, 200))
+      await sleep(200)
     }
     jwksKids = ((await (await fetch(`${url}/.well-known/jwks.json`)).json()) as { keys: Array<{ kid: string }> }).keys.map((k) => k.kid)
-    await new Promise((r) => setTimeout(r, 700))
+    await sleep(700)
     stop = true
     await Promise.all(workers)
     expect(decodeProtectedHeader(newToken as string).kid).not.toBe(oldKid)

@@ -15,6 +15,7 @@ import type { PolicySnapshot } from '../gateway/policy/store/index.js'
 import { openPostgres } from '../gateway/database/postgres.node.js'
 import { migrate } from '../gateway/database/index.js'
 import { startPostgres, type PostgresService } from './services/postgres.js'
+import { until } from './waiting.js'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const work = mkdtempSync(join(tmpdir(), 'lgsp-policy-cli-'))
@@ -112,12 +113,12 @@ describe('lgsp policy on PostgreSQL (DATABASE_URL)', () => {
       const applied = await lgsp(env, 'apply', changedCopy('pg-v2'), '--message', 'rename a purpose')
       expect(applied.code, applied.stderr).toBe(0)
       expect(applied.stdout).toContain('version 2 applied and active')
-      await until(() => seen.at(-1)?.version === 2)
+      await until(() => seen.at(-1)?.version === 2, { withinMs: 5000 })
 
       expect((await lgsp(env, 'activate', '1')).stdout).toBe('version 1 is active (was 2)\n')
-      await until(() => seen.at(-1)?.version === 1)
+      await until(() => seen.at(-1)?.version === 1, { withinMs: 5000 })
       expect((await lgsp(env, 'rollback')).stdout).toBe('rolled back: version 2 is active (was 1)\n')
-      await until(() => seen.at(-1)?.version === 2)
+      await until(() => seen.at(-1)?.version === 2, { withinMs: 5000 })
 
       const diff = await lgsp(env, 'diff', '1', '2')
       expect(diff.stdout).toMatch(/^--- a\/purposes\.yaml\n\+\+\+ b\/purposes\.yaml\n@@ .+ @@\n/)
@@ -147,10 +148,3 @@ describe('lgsp policy on PostgreSQL (DATABASE_URL)', () => {
   }, 120_000)
 })
 
-async function until(condition: () => boolean, withinMs = 5000): Promise<void> {
-  const deadline = Date.now() + withinMs
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${withinMs} ms`)
-    await new Promise((resolve) => setTimeout(resolve, 25))
-  }
-}

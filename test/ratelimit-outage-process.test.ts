@@ -6,7 +6,8 @@
  * 60-second window above perMinute + burst (70).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { busiestWindow, redisInstalled, sleep, startRateLimitedPair, type Outcome, type RateLimitedPair } from './ratelimit-pair.js'
+import { busiestWindow, redisInstalled, startRateLimitedPair, type Outcome, type RateLimitedPair } from './ratelimit-pair.js'
+import { sleep } from './waiting.js'
 
 let pair: RateLimitedPair
 const token = (i: number, agency: string) => pair.token(i, agency)

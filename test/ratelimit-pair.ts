@@ -12,7 +12,6 @@ import { repoRoot as root, gatewayEnv, startGatewayProcess, type GatewayProcess 
 import { findRedisServer, startRedis, type RedisService } from './services/redis.js'
 
 export const redisInstalled = findRedisServer() !== null
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 export interface Outcome {
   gateway: number

@@ -8,7 +8,8 @@
  * Redis killed and restarted under load: ratelimit-outage-process.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { busiestWindow, redisInstalled, sleep, startRateLimitedPair, type Outcome, type RateLimitedPair } from './ratelimit-pair.js'
+import { busiestWindow, redisInstalled, startRateLimitedPair, type Outcome, type RateLimitedPair } from './ratelimit-pair.js'
+import { sleep } from './waiting.js'
 
 let pair: RateLimitedPair
 const token = (i: number, agency: string) => pair.token(i, agency)

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestGateway, type TestGateway } from './harness.js'
+import { sleep } from './waiting.js'
 
 let gw: TestGateway
 beforeAll(async () => {
@@ -40,7 +41,7 @@ describe('one registry hanging', () => {
         populationResults.push({ ms, code: body.errors?.[0]?.extensions?.code })
         // Paced: the load runs in this process too, and a tight loop of instant refusals would
         // measure the event loop it starves, not the isolation of registries.
-        await new Promise((resolve) => setTimeout(resolve, 25))
+        await sleep(25)
       }
     })
     const during: number[] = []
@@ -49,7 +50,7 @@ describe('one registry hanging', () => {
       expect(body.errors, JSON.stringify(body)).toBeUndefined()
       during.push(ms)
       // Spread over ~1.2 s: while population calls hang (400 ms deadline) and after the circuit opens.
-      await new Promise((resolve) => setTimeout(resolve, 30))
+      await sleep(30)
     }
     stop = true
     await Promise.all(hammer)
@@ -75,7 +76,7 @@ describe('one registry hanging', () => {
 
     // Back by itself: after halfOpenAfter, one probe goes through and closes the circuit.
     gw.clearFaults()
-    await new Promise((resolve) => setTimeout(resolve, 1100))
+    await sleep(1100)
     const recovered = await timed(population)
     expect(recovered.body.errors, JSON.stringify(recovered.body)).toBeUndefined()
     expect(recovered.body.data.citizen.name.full).toEqual(expect.any(String))

@@ -10,6 +10,7 @@ import { promisify } from 'node:util'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
+import { until } from './waiting.js'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const children: ChildProcess[] = []
@@ -35,20 +36,10 @@ function start(env: Record<string, string>) {
   return { child, exited, output: () => ({ stdout, stderr }) }
 }
 
-async function waitFor<T>(probe: () => T | undefined, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = probe()
-    if (value !== undefined) return value
-    if (Date.now() > deadline) throw new Error('timed out')
-    await new Promise((r) => setTimeout(r, 50))
-  }
-}
-
 describe('npm start', () => {
   it('serves the gateway with sandbox registries and the printed example works', async () => {
     const run = start({ PORT: '0', SANDBOX_CITIZENS: '2000', SANDBOX_PARCELS: '600', SANDBOX_ENTERPRISES: '400' })
-    const banner = await waitFor(() => (run.output().stdout.includes("-d '") ? run.output().stdout : undefined), 30_000)
+    const banner = await until(() => (run.output().stdout.includes("-d '") ? run.output().stdout : undefined), { withinMs: 30_000, everyMs: 50, what: 'the banner' })
     const url = /Gateway:\s+(http:\/\/127\.0\.0\.1:\d+)\/graphql/.exec(banner)?.[1]
     expect(url, banner).toBeDefined()
     expect(banner).toMatch(/population\s+http:\/\/127\.0\.0\.1:\d+\s+\(sandbox\)/)

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { createUpstream, type UpstreamCall } from './index.js'
+import { sleep } from '../../test/waiting.js'
 
 type Script = (call: number) => 'ok' | 'down' | 'hang' | 'error500'
 
@@ -66,7 +67,7 @@ describe('upstream resilience', () => {
     expect(fake.calls()).toBe(3) // refused without a call
     expect(calls).toEqual([expect.objectContaining({ connector: 'population', error: 'UPSTREAM_UNAVAILABLE', latencyMs: 0 })])
     healthy = true
-    await new Promise((resolve) => setTimeout(resolve, 170))
+    await sleep(170)
     expect((await upstream.send('/x', {}, scope())).status).toBe(200) // the probe
     expect(upstream.circuit()).toBe('closed')
   })

@@ -10,6 +10,7 @@ import { openPglite } from '../database/pglite.node.js'
 import { openPostgres } from '../database/postgres.node.js'
 import { applyRetention, AuditUnavailableError, createAuditWriter, CSV_COLUMNS, csvField, csvRow, jsonlRow, verifyAuditTrail } from './index.js'
 import { groupCommitDelay } from './writer.js'
+import { sleep } from '../../test/waiting.js'
 
 let server: PostgresService
 beforeAll(async () => {
@@ -226,7 +227,7 @@ describe('when the store fails', () => {
       let ok = false
       for (let i = 0; i < 40 && !ok; i++) {
         ok = await writer.record(testEvent()).then(() => true, () => false)
-        if (!ok) await new Promise((resolve) => setTimeout(resolve, 100))
+        if (!ok) await sleep(100)
       }
       expect(ok).toBe(true)
       expect(writer.status().healthy).toBe(true)

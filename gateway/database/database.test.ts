@@ -11,6 +11,7 @@ import { startPostgres, type PostgresService } from '../../test/services/postgre
 import { migrate, migrations, pingWith, type Database, type Migration } from './index.js'
 import { openPglite } from './pglite.node.js'
 import { openPostgres } from './postgres.node.js'
+import { sleep } from '../../test/waiting.js'
 
 let server: PostgresService
 beforeAll(async () => {
@@ -181,7 +182,7 @@ describe('PostgreSQL outages', () => {
         // Another session ends this one while it waits between statements, as a killed server
         // does: the server's FATAL message arrives when no query is active on the connection.
         await db.query('select pg_terminate_backend($1)', [own?.pid])
-        await new Promise((resolve) => setTimeout(resolve, 200))
+        await sleep(200)
         await tx.query('select 1')
       })
       await expect(attempt).rejects.toThrow()

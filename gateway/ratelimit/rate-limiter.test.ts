@@ -20,8 +20,8 @@ import {
   type RateLimiter,
 } from './index.js'
 import { createRedisRateLimiter } from './redis.node.js'
+import { sleep } from '../../test/waiting.js'
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const partition = (label: string) => `test:${label}:${randomUUID().slice(0, 8)}`
 const rate = (perMinute: number, burst: number, name = 'agency'): LimitSpec => ({ name, kind: 'rate', perMinute, burst })
 

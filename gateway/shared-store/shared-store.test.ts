@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { findRedisServer, startRedis, type RedisService } from '../../test/services/redis.js'
 import { createMemorySharedStore, MAX_CLAIM_TTL_MS, SharedStoreUnavailableError, type SharedStore } from './index.js'
 import { createRedisSharedStore, type RedisSharedStore } from './redis.node.js'
+import { sleep } from '../../test/waiting.js'
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const uniqueKey = (label: string) => `test:${label}:${randomUUID()}`
 
 /** Settles every promise and describes the outcome, for assertion messages. */

@@ -17,6 +17,7 @@ import { repoRoot as root, runLgsp, gatewayEnv, startGatewayProcess, type Gatewa
 import { policiesWithLiftedTaxLimit } from '../policy/lifted-policies.js'
 import { startPostgres, type PostgresService } from '../services/postgres.js'
 import { recordedRequestIds, verifyTrail } from './trail.js'
+import { sleep } from '../waiting.js'
 
 const work = mkdtempSync(join(tmpdir(), 'lgsp-audit-'))
 // The shipped policies, with the tax office's rate limit lifted: these tests load the gateway far
@@ -114,7 +115,7 @@ describe('audit trail on the embedded PGlite (the default)', () => {
     token = pgliteToken
     try {
       const load = drive([gateway.url], { workers: 8, durationMs: 10_000, prefix: 'pglite-crash' })
-      await new Promise((resolve) => setTimeout(resolve, 2000))
+      await sleep(2000)
       gateway.child.kill('SIGKILL')
       const { delivered } = await load
       running.delete(gateway)
@@ -159,7 +160,7 @@ describe('audit trail across processes on PostgreSQL', () => {
   it('kill -9 under load: after restart every request answered 200 with data has its event, and the trail verifies', async () => {
     const gateway = await start()
     const load = drive([gateway.url], { workers: 8, durationMs: 10_000, prefix: 'crash' })
-    await new Promise((resolve) => setTimeout(resolve, 2000))
+    await sleep(2000)
     gateway.child.kill('SIGKILL')
     const { delivered } = await load
     running.delete(gateway)
@@ -196,14 +197,14 @@ describe('audit trail across processes on PostgreSQL', () => {
     const deadline = Date.now() + 15_000
     while (status !== 200 && Date.now() < deadline) {
       status = (await call(gateway.url, `recovery-${Date.now()}`)).status
-      if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 200))
+      if (status !== 200) await sleep(200)
     }
     expect(status).toBe(200)
     // The log tells the outage once and its end once, not once per refused commit: at most one
     // summary line more, should the outage have lasted 30 s on a slow machine.
     const lines = (pattern: RegExp) => gateway.output().split('\n').filter((line) => pattern.test(line)).length
     // The log reaches this process through a pipe: wait for the recovery line to arrive.
-    for (let i = 0; i < 50 && lines(/audit store reachable again/) === 0; i++) await new Promise((resolve) => setTimeout(resolve, 100))
+    for (let i = 0; i < 50 && lines(/audit store reachable again/) === 0; i++) await sleep(100)
     expect(lines(/audit store unavailable: requests fail closed/)).toBe(1)
     expect(lines(/audit event not recorded/), 'no line per refused request').toBe(0)
     expect(lines(/audit store still unavailable/)).toBeLessThanOrEqual(1)

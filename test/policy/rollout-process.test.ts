@@ -12,6 +12,7 @@ import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { repoRoot as root, gatewayEnv, startGatewayProcess, type GatewayProcess } from '../gateway-process.js'
 import { startPostgres, type PostgresService } from '../services/postgres.js'
+import { sleep } from '../waiting.js'
 
 const work = mkdtempSync(join(tmpdir(), 'lgsp-rollout-'))
 const policiesDir = join(work, 'policies')
@@ -39,7 +40,7 @@ async function bothBecome(expected: number, withinMs: number): Promise<number> {
     const statuses = await Promise.all(gateways.map((g) => status(g.url)))
     if (statuses.every((s) => s === expected)) return Date.now() - started
     if (Date.now() - started > withinMs) throw new Error(`after ${withinMs} ms the instances answer ${statuses.join(', ')}, not ${expected}`)
-    await new Promise((r) => setTimeout(r, 100))
+    await sleep(100)
   }
 }
 

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
 import { freePort, killAndWait } from './process.js'
+import { sleep } from '../waiting.js'
 
 export interface PostgresService {
   /** `postgres://postgres@127.0.0.1:<port>/postgres`, for adapters opened in the test process. */
@@ -152,7 +153,7 @@ export async function startPostgres(): Promise<PostgresService> {
           return
         } catch (error) {
           if (Date.now() > deadline) throw error
-          await new Promise((resolve) => setTimeout(resolve, 200))
+          await sleep(200)
         }
       }
     },
@@ -181,7 +182,7 @@ async function launch(bin: string, port: number, dir: string, dataDir: string, u
     for (;;) {
       if (await Promise.race([accepts(port), exited])) return child
       if (Date.now() > deadline) throw new Error(`postgres on port ${port} did not accept connections within 20 s:\n${output}`)
-      await new Promise((resolve) => setTimeout(resolve, 100))
+      await sleep(100)
     }
   } catch (error) {
     await killAndWait(child, 'SIGKILL')

@@ -9,6 +9,7 @@ import { createConnection } from 'node:net'
 import { tmpdir } from 'node:os'
 import { delimiter, join } from 'node:path'
 import { freePort, killAndWait } from './process.js'
+import { sleep } from '../waiting.js'
 
 export interface RedisService {
   url: string
@@ -121,7 +122,7 @@ async function launch(binary: string, port: number, dir: string, cluster: boolea
       const answered = await Promise.race([pingOnce(port), exited])
       if (answered) return child
       if (Date.now() > deadline) throw new Error(`redis-server on port ${port} did not answer PING within 10 s:\n${output}`)
-      await new Promise((resolve) => setTimeout(resolve, 50))
+      await sleep(50)
     }
   } catch (error) {
     await killAndWait(child, 'SIGKILL', { continueFirst: true })
@@ -146,7 +147,7 @@ async function assignAllSlots(port: number, current: () => ChildProcess | null):
   while (Date.now() < deadline) {
     info = await inlineCommand(port, 'CLUSTER INFO')
     if (info?.includes('cluster_state:ok')) return
-    await new Promise((resolve) => setTimeout(resolve, 50))
+    await sleep(50)
   }
   await killAndWait(current() as ChildProcess, 'SIGKILL', { continueFirst: true })
   throw new Error(`one-node cluster on port ${port} not ok within 10 s:\n${info}`)

@@ -9,6 +9,7 @@ import { migrate, type Database } from '../../database/index.js'
 import { openPglite } from '../../database/pglite.node.js'
 import { openPostgres } from '../../database/postgres.node.js'
 import { createPolicyStore, createPolicyWatcher, PolicyStoreError, PolicyValidationError, type PolicySnapshot } from './index.js'
+import { sleep, until } from '../../../test/waiting.js'
 
 let server: PostgresService
 beforeAll(async () => {
@@ -162,16 +163,16 @@ describe.each(adapters)('policy store on $name', (adapter) => {
       onError: (error) => errors.push(error),
     })
     try {
-      await new Promise((resolve) => setTimeout(resolve, intervalMs * 2))
+      await sleep(intervalMs * 2)
       expect(seen).toEqual([])
       const applied = await writer.apply([{ name: 'purposes.yaml', text: 'watched: 1\n' }], { author: 'w' })
-      await until(() => seen.length === 1, intervalMs * 2 + 50)
+      await until(() => seen.length === 1, { withinMs: intervalMs * 2 + 50, everyMs: 10 })
       expect(seen[0]?.version).toBe(applied.version)
       expect(seen[0]?.files).toEqual([{ name: 'purposes.yaml', text: 'watched: 1\n' }])
 
       failNext = true
       const next = await writer.apply([{ name: 'purposes.yaml', text: 'watched: 2\n' }], { author: 'w' })
-      await until(() => errors.length === 1 && seen.length === 2, intervalMs * 5)
+      await until(() => errors.length === 1 && seen.length === 2, { withinMs: intervalMs * 5, everyMs: 10 })
       expect((errors[0] as Error).message).toBe('gateway refused it')
       expect(seen[1]?.version).toBe(next.version)
     } finally {
@@ -179,15 +180,8 @@ describe.each(adapters)('policy store on $name', (adapter) => {
     }
     const count = seen.length
     await writer.apply([{ name: 'purposes.yaml', text: 'after stop\n' }], { author: 'w' })
-    await new Promise((resolve) => setTimeout(resolve, intervalMs * 3))
+    await sleep(intervalMs * 3)
     expect(seen.length).toBe(count)
   })
 })
 
-async function until(condition: () => boolean, withinMs: number): Promise<void> {
-  const deadline = Date.now() + withinMs
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${withinMs} ms`)
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-}
