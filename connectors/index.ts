@@ -1,6 +1,6 @@
 /**
  * The connectors' public surface for the gateway: build the three registry connectors from their
- * base URLs. The gateway imports connectors only through this file (DESIGN §2 import rules).
+ * base URLs. The gateway imports connectors only through this file (an import rule the architecture test checks).
  */
 import type { ResilienceOptions } from './kit/index.js'
 import { createBusinessConnector } from './business/index.js'

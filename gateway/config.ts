@@ -61,7 +61,7 @@ const trustedIssuersSchema = z
   .max(20)
 
 /**
- * The gateway's configuration, read from the environment once at the entry (DESIGN §3). Unknown
+ * The gateway's configuration, read from the environment once at the entry. Unknown
  * variables are ignored; a bad value stops start-up with a message naming the variable.
  */
 export const configSchema = z

@@ -32,7 +32,7 @@ export interface ReadinessCheck {
   check(signal: AbortSignal): Promise<ReadinessResult>
 }
 
-/** Who may call, and how tokens are issued and checked (issue #3). */
+/** Who may call, and how tokens are issued and checked. */
 export interface IdentityDeps {
   registry: AgencyRegistry
   tokens: AccessTokens
@@ -57,14 +57,14 @@ export interface IdentityDeps {
   sealing: SealingKeys
 }
 
-/** Everything `createGateway` needs, built once at the entry (style.md rule 1). */
+/** Everything `createGateway` needs, built once at the entry, so the core never chooses an adapter. */
 export interface GatewayDeps {
   connectors: Connectors
   identity: IdentityDeps
   /** The active agency policies (deny by default: an agency without a grant reads nothing). */
   policies: PolicyRuntime
   /**
-   * The audit trail (DESIGN §6): every data request, token request and citizen history read is
+   * The audit trail: every data request, token request and citizen history read is
    * one event, committed before its response leaves; `hash` keys the subjects' hashes.
    */
   audit: {
@@ -96,7 +96,7 @@ export interface GatewayDeps {
   counters?: SharedStore
   /** The caller's network address (Node: the socket's), for per-address limits. @default none: 'unknown' */
   clientIp?: (c: Context<GatewayEnv>) => string | undefined
-  /** The operator and auditor console (issue #7); needs `audit.reader`. Absent: no console pages. */
+  /** The operator and auditor console; needs `audit.reader`. Absent: no console pages. */
   console?: ConsoleDeps
   /** Extra readiness checks (database, Redis …) added by later capabilities. */
   readiness?: ReadinessCheck[]

@@ -1,7 +1,7 @@
 import type { AuditDraft } from './audit/draft.js'
 import type { Caller, RequestContext } from './identity/caller.js'
 
-/** The one Hono environment type of the gateway (style.md rule 13). */
+/** The one Hono environment type of the gateway: every middleware reads the same typed variables. */
 export interface GatewayEnv {
   Variables: {
     requestId: string

@@ -3,7 +3,7 @@ import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { z } from 'zod'
 
-/** The closed set of error codes clients can rely on (DESIGN §3). */
+/** The closed set of error codes clients can rely on. */
 export const ErrorCode = z.enum([
   'UNAUTHENTICATED',
   'FORBIDDEN',

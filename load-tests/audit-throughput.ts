@@ -1,5 +1,5 @@
 /**
- * Audit events committed per second (issue #5: at least 5,000/s on this 2-core machine), on the
+ * Audit events committed per second (the target: at least 5,000/s on this 2-core machine), on the
  * embedded PGlite (on disk, as `npm start` runs it) and on a real PostgreSQL server started here
  * on 127.0.0.1. A benchmark, not a test: it prints numbers and asserts nothing.
  *

@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (DESIGN §8): the same query mix, connections and duration through
+ * `npm run bench`: the same query mix, connections and duration through
  *   (a) bare graphql-yoga over buildGatewaySchema(connectors)
  *   (b) the full gateway on embedded stores (memory rate limiter, PGlite audit)
  *   (c) the full gateway on Redis + PostgreSQL (started here on 127.0.0.1; skipped if not installed)

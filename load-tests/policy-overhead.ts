@@ -1,5 +1,5 @@
 /**
- * How much of a request's time the agency policy costs (issue #4: under 5 %). A benchmark, not a
+ * How much of a request's time the agency policy costs (the target: under 5 %). A benchmark, not a
  * test: it prints numbers and asserts nothing.
  *
  * The gateway runs in process over the sandbox registries (real HTTP on 127.0.0.1) with the

@@ -146,7 +146,7 @@ describe('policies/agencies/*.yaml', () => {
   })
 })
 
-describe('policy scenarios (domain-vn §5)', () => {
+describe('policy scenarios', () => {
   it('every agency can check its connection on public reference data only', () => {
     for (const document of agencies.values()) {
       const check = document.grants.filter((grant) => grant.purposes.includes('KIEM_TRA_KET_NOI'))

@@ -1,4 +1,4 @@
-/** Shared scalars, code values, administrative units and addresses (DESIGN §4, domain-vn §2.4). */
+/** Shared scalars, code values, administrative units and addresses. */
 export const typeDefs = /* GraphQL */ `
   "12-digit personal identification number (số định danh cá nhân). No check digit."
   scalar PIN

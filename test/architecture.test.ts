@@ -1,7 +1,8 @@
 /**
- * Enforces the import rules of DESIGN §2 and style.md rule 1 by reading every source file:
+ * Enforces the import rules (docs/architecture.md, "Import rules") by reading every source file:
  * the core is runtime-neutral, connectors meet only through the kit, policies stand alone.
  */
+import { execFileSync } from 'node:child_process'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { builtinModules } from 'node:module'
 import { dirname, join, relative, resolve } from 'node:path'
@@ -62,7 +63,7 @@ const isEntry = (file: string) => /^gateway\/(entry|cli)\//.test(file)
 const violations = (predicate: (i: Import) => boolean) =>
   imports.filter(predicate).map((i) => `${i.file} imports ${i.specifier}`)
 
-describe('import rules (DESIGN §2)', () => {
+describe('import rules', () => {
   it('finds the source files it checks', () => {
     expect(all.length).toBeGreaterThan(20)
     expect(all).toContain('gateway/app.ts')
@@ -170,6 +171,35 @@ describe('import rules (DESIGN §2)', () => {
     expect(isNodeAdapter('gateway/app.ts')).toBe(false)
     expect(importsOf('gateway/app.ts').some((i) => i.specifier === 'hono')).toBe(true)
     expect(connectorOf('connectors/land/map.ts')).toBe('land')
+  })
+})
+
+describe('comments and documents speak for themselves', () => {
+  // Built from parts, so this file does not match its own pattern.
+  const outside = new RegExp(['\\bissues? #\\d+', 'DESIGN ?' + '\u00a7', 'DESIGN\\.md', 'style\\.md', 'domain' + '-vn'].join('|'), 'i')
+  const tracked = () =>
+    execFileSync('git', ['ls-files', '-z'], { cwd: root, encoding: 'utf8' })
+      .split('\0')
+      .filter((file) => /\.(ts|tsx|mjs|js|md|yaml|graphql)$/.test(file) && !file.startsWith('node_modules/'))
+
+  it('no comment, test name or document cites an issue number or a document outside the repository', () => {
+    const citations = tracked().flatMap((file) =>
+      readFileSync(join(root, file), 'utf8')
+        .split('\n')
+        .flatMap((line, index) => (outside.test(line) ? [`${file}:${index + 1}: ${line.trim()}`] : [])),
+    )
+    expect(citations).toEqual([])
+  })
+
+  it.each([
+    ['// fixed in issue' + ' #12', true],
+    ['see DESIGN \u00a75', true],
+    ['as style' + '.md says', true],
+    ['(domain' + '-vn \u00a72.1)', true],
+    ['the issuer of the token', false],
+    ['rule 5 below', false],
+  ])('the pattern: %s → %s', (line, cites) => {
+    expect(outside.test(line)).toBe(cites)
   })
 })
 

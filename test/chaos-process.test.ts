@@ -1,5 +1,5 @@
 /**
- * Chaos, all at once (issue #8 acceptance): one gateway process (`npm start`'s entry) on a real
+ * Chaos, all at once: one gateway process (`npm start`'s entry) on a real
  * redis-server and a real PostgreSQL, both on 127.0.0.1, its built-in sandbox registries faulted
  * through their control routes (`PUT /__sandbox/faults`), and a steady load of four client loops
  * throughout, as the tax office: one query reads the business registry alone, the other reads

@@ -1,5 +1,5 @@
 /**
- * `/metrics` (issue #9): the gateway reports requests by agency, decision and code, registry calls
+ * `/metrics`: the gateway reports requests by agency, decision and code, registry calls
  * by connector, rate-limit decisions and audit commits through its metrics port; the Node adapter
  * (prom-client) exposes them on a listener of its own, behind a token when one is set.
  */

@@ -1,5 +1,5 @@
 /**
- * Rate limits and quotas through the whole gateway, in process (issue #6): cost estimated before
+ * Rate limits and quotas through the whole gateway, in process: cost estimated before
  * execution, the IETF headers on every data response, 429 + Retry-After + RATE_LIMITED before any
  * registry call, policy refusals free, grant limits, daily quota, the token endpoint's attempt
  * limits and /readyz. The memory limiter runs on an injected clock, so the figures are exact.

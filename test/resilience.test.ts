@@ -1,5 +1,5 @@
 /**
- * A hanging registry is isolated (issue #8 acceptance): queries that do not touch it keep their
+ * A hanging registry is isolated: queries that do not touch it keep their
  * normal latency, queries that do fail fast once its circuit is open (instead of waiting out the
  * deadline), and it comes back by itself through a half-open probe.
  */

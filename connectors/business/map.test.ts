@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { ConnectorError, type Enterprise } from '../kit/index.js'
 import { decimalOf, personNameOf, readEnterprise, readEnterpriseBatch, statusCodeOf } from './map.js'
 
-/** A valid registry record with synthetic identifiers (checked MSDN from domain-vn §2.6). */
+/** A valid registry record with synthetic identifiers (a synthetic MSDN with a valid check digit). */
 function record(): Record<string, any> {
   return {
     MainInformation: {

@@ -23,7 +23,7 @@ import { enterpriseRecordSchema, recordKeySchema, type EnterpriseRecord, type Wi
 
 const fold = (text: string) => text.normalize('NFC').toLocaleLowerCase('vi').replace(/\s+/g, ' ').trim()
 
-/** The registry's status texts (domain-vn §2.6), compared case- and spacing-insensitively. */
+/** The registry's status texts, compared case- and spacing-insensitively. */
 const statusByText = new Map<string, EnterpriseStatusCode>(
   (
     [

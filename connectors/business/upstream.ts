@@ -3,7 +3,7 @@ import type { EnterpriseStatusCode } from '../kit/index.js'
 
 /**
  * The business registry's wire format (CSDL quốc gia về đăng ký doanh nghiệp, as exposed through
- * an LGSP: domain-vn §2.6). Every payload is parsed here before anything reads it. Unknown extra
+ * an LGSP). Every payload is parsed here before anything reads it. Unknown extra
  * fields are dropped (the registry adds columns over time); missing or mistyped ones fail.
  */
 

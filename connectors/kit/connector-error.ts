@@ -1,7 +1,7 @@
 /** The registries the gateway talks to. A closed set: a new registry is a new connector folder. */
 export type ConnectorName = 'population' | 'land' | 'business'
 
-/** The upstream failure kinds, a subset of the gateway's closed error-code set (DESIGN §3). */
+/** The upstream failure kinds, a subset of the gateway's closed error-code set. */
 export type UpstreamErrorCode = 'UPSTREAM_TIMEOUT' | 'UPSTREAM_UNAVAILABLE' | 'UPSTREAM_BAD_RESPONSE'
 
 const publicMessages: Record<UpstreamErrorCode, (connector: ConnectorName) => string> = {

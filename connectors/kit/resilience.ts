@@ -1,5 +1,5 @@
 /**
- * Fault tolerance of one registry (issue #8), with cockatiel rather than by hand:
+ * Fault tolerance of one registry, with cockatiel rather than by hand:
  * - a bulkhead: at most `maxConcurrent` calls in flight to this registry and `maxQueued`
  *   waiting; beyond, a call is refused at once, so a hanging registry cannot take every socket,
  *   timer and request of the gateway with it;

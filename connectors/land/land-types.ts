@@ -1,5 +1,5 @@
 /**
- * Land-type codes of TT 08/2024/TT-BTNMT, Appendix II section A (domain-vn §2.5), with the
+ * Land-type codes of TT 08/2024/TT-BTNMT, Appendix II section A, with the
  * canonical names the gateway serves. The registry also sends a name (`Ten`), but records exported
  * before 2024 carry old codes and old names, so the name always comes from this table.
  */

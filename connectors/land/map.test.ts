@@ -6,7 +6,7 @@ import { mapParcel, parseTerm } from './map.js'
 import { buildEnvelope, parseXml } from './soap.js'
 import { toThuaDat } from './sandbox/wire.js'
 
-// Synthetic identifiers only: a PIN of the domain-vn sample and a tax code built from its check digit.
+// Synthetic identifiers only: a synthetic PIN and a tax code built from its check digit.
 const PIN = '001085000101'
 const SPOUSE_PIN = '001185000202'
 const TAX_NINE = '019900001'

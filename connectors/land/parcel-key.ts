@@ -1,6 +1,6 @@
 /**
  * The parcel key "MX.SB.ST": the commune the map sheet was numbered in (5 digits, possibly a
- * pre-2025 commune), the map sheet number and the parcel number on that sheet (domain-vn §2.5).
+ * pre-2025 commune), the map sheet number and the parcel number on that sheet.
  */
 export interface ParcelKeyParts {
   communeCode: string

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { ConnectorError, type Citizen } from '../kit/index.js'
 import { mapCitizen, mapHousehold, toBirthProvinceCode, toSex, toVerification } from './map.js'
 
-/** A complete, valid CongDan as the registry sends it (synthetic example from domain-vn §2.1). */
+/** A complete, valid CongDan as the registry sends it (synthetic). */
 const base = {
   SoDinhDanh: '001085000101',
   SoCMND: '012345678',

@@ -30,7 +30,7 @@ import {
  */
 
 /**
- * The 63-province-era codes used as the first three digits of a PIN (domain-vn §2.1): "0" + the old
+ * The 63-province-era codes used as the first three digits of a PIN: "0" + the old
  * 2-digit GSO code. PINs never change after the 2025 merger, so this table stays as it is.
  */
 const BIRTH_PROVINCE_CODES = new Set([

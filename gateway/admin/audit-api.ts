@@ -16,7 +16,7 @@ export interface AuditApiOptions {
 }
 
 /**
- * `GET /admin/api/audit`: the auditors' search (DESIGN §6). Auditors only: an operator manages
+ * `GET /admin/api/audit`: the auditors' search. Auditors only: an operator manages
  * the platform but may not browse who read what (separation of duties). Every search is itself
  * an audit event, with its filters, a subject filter as its keyed hash.
  */

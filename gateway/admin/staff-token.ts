@@ -1,5 +1,5 @@
 /**
- * Tokens for the gateway's own staff: operators and auditors (separation of duties, issue #7).
+ * Tokens for the gateway's own staff: operators and auditors (separation of duties).
  * Signed with the gateway key, of their own type, so an agency's access token or a citizen
  * token can never be used as one. Issued by `lgsp token --auditor|--operator NAME` until the
  * console's accounts arrive.

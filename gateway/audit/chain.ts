@@ -1,5 +1,5 @@
 /**
- * The hash chain (DESIGN §6): each writer (one gateway process, or one CLI run) keeps its own
+ * The hash chain: each writer (one gateway process, or one CLI run) keeps its own
  * chain, so several instances write at once without coordinating. Event n of a chain commits to
  * its writer, its sequence number, the hash of event n-1 and its canonical body:
  *

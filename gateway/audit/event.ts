@@ -1,12 +1,12 @@
 /**
- * The audit event (DESIGN §6): one per request, and one per admin or policy action. Validated
+ * The audit event: one per request, and one per admin or policy action. Validated
  * with zod before it is chained, so a malformed event never reaches the store. It never holds a
  * raw citizen or enterprise identifier (subjects are keyed hashes), a token or a payload.
  */
 import { z } from 'zod'
 import { ErrorCode } from '../errors.js'
 
-/** What happened, `resource.action` (style.md rule 10): a closed set, as the codes are. */
+/** What happened, `resource.action`: a closed set, as the codes are, so a search by kind never misses a spelling. */
 export const AuditKind = z.enum([
   'access.graphql',
   'access.history',

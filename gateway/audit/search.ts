@@ -20,7 +20,7 @@ const when = z.iso
   .transform((value) => new Date(value))
   .refine(storable, 'a date between the years 1 and 9999')
 
-/** The filters of the search API (DESIGN §6), as query-string values. Unknown names are refused. */
+/** The filters of the search API, as query-string values. Unknown names are refused. */
 export const auditQuerySchema = z
   .object({
     from: when.optional(),

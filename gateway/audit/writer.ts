@@ -1,5 +1,5 @@
 /**
- * The audit writer: group commit onto this process's own hash chain (DESIGN §6).
+ * The audit writer: group commit onto this process's own hash chain.
  *
  * `record(event)` resolves only once the event is committed. Events that arrive while a commit
  * is in flight wait and go together in the next transaction, so under load one transaction

@@ -1,5 +1,5 @@
 /**
- * `lgsp admin create-user`: the console's accounts (issue #7). The password comes from stdin
+ * `lgsp admin create-user`: the console's accounts. The password comes from stdin
  * (piped) or is generated and printed once; it is stored only as a PBKDF2 hash. Creating an
  * account is an audit event, like every other admin action.
  */

@@ -1,6 +1,6 @@
 /**
  * Collects every schema coordinate (`Type.field`) a GraphQL operation can read, so the agency
- * policy can decide before any upstream call (DESIGN §1, §5).
+ * policy can decide before any upstream call.
  *
  * The walk is deliberately conservative: it over-approximates what execution may read, never
  * under-approximates. `@skip`/`@include` are ignored (fields under them are collected whatever

@@ -1,5 +1,5 @@
 /**
- * The database port (DESIGN §2): one PostgreSQL dialect (`$1` parameters) served by PGlite in a
+ * The database port: one PostgreSQL dialect (`$1` parameters) served by PGlite in a
  * single process or by a PostgreSQL server shared by every instance. Runtime-neutral: the
  * adapters (`pglite.node.ts`, `postgres.node.ts`) hold the Node resources and only entries import them.
  */

@@ -107,7 +107,7 @@ export const migrations: readonly Migration[] = [
   {
     id: '0003_admin_accounts',
     statements: [
-      // Console accounts (issue #7). The password is a slow KDF hash, never the password.
+      // Console accounts. The password is a slow KDF hash, never the password.
       `create table admin_accounts (
         name text primary key,
         role text not null check (role in ('operator', 'auditor')),

@@ -1,8 +1,8 @@
 /**
  * PGlite on a worker thread (`pglite-thread.mjs`), behind the same database port. PostgreSQL
  * compiled to WebAssembly runs every statement on the thread that calls it: in process, each
- * audit commit took the request thread's time (a third of it under load in the issue #9
- * profile). On its own thread, the commit runs beside request handling, as a PostgreSQL
+ * audit commit took the request thread's time (a third of it under load, as profiled). On its
+ * own thread, the commit runs beside request handling, as a PostgreSQL
  * server's does. Statements and rows cross by structured clone, which keeps Dates, arrays and
  * bigints.
  *

@@ -71,7 +71,7 @@ export interface PolicyRuntimeHandle {
 /**
  * Loads the active policy version (bootstrapping it from the directory on first start) and
  * starts watching for activations by any instance or the CLI, so every instance switches within
- * about one interval (DESIGN §5).
+ * about one interval.
  */
 export async function startPolicyRuntime(options: PolicyRuntimeOptions): Promise<PolicyRuntimeHandle> {
   const store = openPolicyStore(options.db)

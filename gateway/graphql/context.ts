@@ -21,5 +21,5 @@ export interface GatewayServerContext {
   rateLimit?: RateLimitOutcome
 }
 
-/** The one GraphQL context type (style.md rule 13): connectors' context plus the server's. */
+/** The one GraphQL context type, so every resolver and plugin reads the same fields: connectors' context plus the server's. */
 export type GatewayContext = ConnectorContext & GatewayServerContext

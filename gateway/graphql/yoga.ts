@@ -66,7 +66,7 @@ export function createGraphQLHandler(
     multipart: false,
     // The app's body limit (gateway/http/body-limit.ts) has already decided before Yoga runs.
     // Yoga's own check would read `request.body`, forcing the Node adapter to wrap the socket in
-    // web streams on every request (a measured cost, issue #9) to count bytes a second time.
+    // web streams on every request (a measured cost) to count bytes a second time.
     maxRequestBodySize: false,
     logging: false,
     maskedErrors: { maskError: createMaskError(options.logger) },

@@ -20,7 +20,7 @@ const LIMIT = /^(?:[1-9]\d?|100)$/
 
 /**
  * `GET /v1/access-history`: with a citizen token, who read that citizen's data, when, which
- * fields and for which purpose (PDPL 91/2025 data-subject rights; DESIGN §6). Covert access is
+ * fields and for which purpose (PDPL 91/2025 data-subject rights). Covert access is
  * left out until its grant's date. The read itself is an audit event (`access.history`).
  */
 export function accessHistoryRoutes(options: AccessHistoryOptions): Hono<GatewayEnv> {

@@ -26,7 +26,7 @@ export interface AccessLogOptions {
 const OPERATION_HASH_CACHE = 1024
 
 /**
- * Writes the one audit event of a request (DESIGN §6, style.md rule 10), whatever happened:
+ * Writes the one audit event of a request, whatever happened:
  * granted, denied, 401, 429, failed. In `finally`, after the handler has produced its response
  * and before that response is released. The event must be committed first: if it cannot be, the
  * response is replaced by 503 `AUDIT_UNAVAILABLE` and whatever data it held is discarded.

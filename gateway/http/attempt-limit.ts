@@ -33,7 +33,7 @@ const safe = (value: string) => value.replace(/[^A-Za-z0-9.:_-]/g, '_').slice(0,
 
 /**
  * Counts one attempt of an action that guards credentials (`token`: POST /oauth/token; `login`:
- * the console login, issue #7, wires the same helper) against the caller's address and, when
+ * the console login wires the same helper) against the caller's address and, when
  * known, the subject (a registered client id, an account): every attempt counts, good or bad,
  * so a guessing loop is slowed whether or not it ever succeeds. A limiter that fails lets the
  * attempt through (limits protect capacity; the credential check itself still runs).

@@ -4,7 +4,7 @@ import { bodyLimit as streamingBodyLimit } from 'hono/body-limit'
 /**
  * hono/body-limit, without its cost on the common case. Hono's middleware reads `request.body`
  * first, which makes @hono/node-server build a full undici Request around a web stream of the
- * socket: the most expensive step of a small JSON request (profiled in issue #9). A request that
+ * socket: the most expensive step of a small JSON request (profiled). A request that
  * declares its `Content-Length` (and no `Transfer-Encoding`) is decided from the header alone:
  * Node's HTTP parser never delivers more bytes than declared. Only chunked bodies (or bodies
  * without a length) go through hono's counting reader; GET and HEAD carry none to the app.

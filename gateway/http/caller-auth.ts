@@ -29,7 +29,7 @@ export interface CallerAuthDeps {
  * Authenticates the caller before anything else runs: a bearer token that verifies (gateway key
  * or a trusted issuer), naming a client and agency that are registered and not suspended right
  * now, and a well-formed request context. Anything else is a 401 (or 400 for a malformed context
- * header) in the error shape of DESIGN §3, and no connector is ever called.
+ * header) in the error contract's shape, and no connector is ever called.
  */
 export function callerAuth(deps: CallerAuthDeps): MiddlewareHandler<GatewayEnv> {
   return async function authenticateCaller(c, next) {

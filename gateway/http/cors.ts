@@ -5,7 +5,7 @@ import { cors } from 'hono/cors'
  * CORS for the origins in `CORS_ORIGINS` only (hono/cors decides). A request without an `Origin`
  * header does not come from a web page (department systems call server to server), so there is
  * nothing to allow or refuse: it only gets `Vary: Origin`. Skipping hono/cors there is also a
- * measured saving (issue #9): it touches the response before the handler runs and sets a header
+ * measured saving: it touches the response before the handler runs and sets a header
  * after it, which makes the Node adapter rebuild every answer as a stream-bodied undici Response.
  */
 export function corsAllowList(origins: readonly string[]): MiddlewareHandler {

@@ -1,6 +1,6 @@
 /**
  * Where the gateway may fetch a JSON Web Key Set from (`jwksUri` of a client or a trusted issuer):
- * an SSRF guard (issue #8). Pure rules, so the entry can apply them to the URL and again to every
+ * an SSRF guard. Pure rules, so the entry can apply them to the URL and again to every
  * address the host name resolves to.
  */
 

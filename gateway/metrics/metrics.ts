@@ -1,5 +1,5 @@
 /**
- * The metrics port (issue #9): what the core reports about each request, upstream call, rate-limit
+ * The metrics port: what the core reports about each request, upstream call, rate-limit
  * decision and audit commit. Runtime-neutral: the Node entry implements it with prom-client
  * (gateway/metrics/prom.node.ts) and serves `/metrics` on a listener of its own; the default does
  * nothing, so tests and other runtimes pay nothing.

@@ -1,5 +1,5 @@
 /**
- * The rate limiter port (DESIGN §7): one decision per request over several limits at once, all
+ * The rate limiter port: one decision per request over several limits at once, all
  * or nothing. Adapters: memory (one instance, tests), Redis (one atomic Lua script per decision,
  * shared by every instance; `./redis.node.ts`, Node only) and the failover wrapper that falls back to
  * per-instance limits while Redis cannot answer.

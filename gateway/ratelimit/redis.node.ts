@@ -1,7 +1,7 @@
 /**
  * The Redis adapter of the rate limiter (Node only): one atomic Lua script per decision, on the
  * shared store's connection (same prefix, same fail-fast reconnection; its own deadline).
- * Imported by gateway/entry/* alone, never through ./index.ts (style.md rule 2).
+ * Imported by gateway/entry/* alone, never through ./index.ts, so the core stays free of Node.
  */
 import type { RedisSharedStore } from '../shared-store/redis.node.js'
 import { SharedStoreUnavailableError } from '../shared-store/index.js'

@@ -42,7 +42,7 @@ function registryOwners(): { fields: Map<string, string>; types: Map<string, str
 const META_FIELDS = new Set(['__typename', '__schema', '__type'])
 
 /**
- * Estimates a request's cost before it executes (DESIGN §7): records asked for × registries
+ * Estimates a request's cost before it executes: records asked for × registries
  * touched. Records: per root field selected (aliases and fragment spreads each count), its
  * `first` (with the variables; the schema default, else {@link DEFAULT_PAGE_SIZE}) for a list,
  * 1 for a single record; introspection and `__typename` count nothing. Registries: those owning

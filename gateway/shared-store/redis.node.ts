@@ -1,6 +1,6 @@
 /**
  * The Redis adapter of the shared store (Node only: ioredis needs node:net). Imported by
- * gateway/entry/* alone, never through ./index.ts (style.md rule 2).
+ * gateway/entry/* alone, never through ./index.ts, so the core stays free of Node.
  */
 import { createHash } from 'node:crypto'
 import { Cluster, Redis, type ClusterNode, type RedisOptions } from 'ioredis'

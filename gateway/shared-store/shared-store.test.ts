@@ -356,7 +356,7 @@ describe.runIf(redisInstalled)('redis adapter (real redis-server)', () => {
     const p50 = samples[100] as number
     const p99 = samples[198] as number
     console.info(`redis claimOnce latency: p50 ${p50.toFixed(3)} ms, p99 ${p99.toFixed(3)} ms`)
-    // Measured, not asserted (DESIGN §8); only the answers are checked.
+    // Measured, not asserted; only the answers are checked.
     expect(results.every(Boolean), 'every fresh key is a first use').toBe(true)
   })
 

@@ -1,5 +1,5 @@
 /**
- * The shared store port: state that every gateway instance must see alike (DESIGN §1, §7).
+ * The shared store port: state that every gateway instance must see alike.
  *
  * Uses: refusing a replayed JWT id (`jti`) of an OAuth client assertion or a signed request
  * context, across instances (`claimOnce`); the counters of grant limits such as "per subject per

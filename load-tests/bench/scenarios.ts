@@ -1,5 +1,5 @@
 /**
- * The benchmark's query mix (DESIGN §8), the same for every target: the agencies that ship in
+ * The benchmark's query mix, the same for every target: the agencies that ship in
  * policies/ calling with the purposes their grants name, so the full gateway grants every request
  * (auth, policy, row filters, masks, limits and audit all run). Query texts are fixed and the
  * subjects travel as variables, as a department system sends them; the subjects rotate over the

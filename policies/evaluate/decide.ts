@@ -27,7 +27,7 @@ export interface DecisionInput {
   now: Date
 }
 
-/** Why a coordinate is refused (domain-vn §5 item 19: a reasoned denial). */
+/** Why a coordinate is refused (a reasoned denial: the caller learns which grant could allow it). */
 export type DenialReason =
   | 'FIELD_NOT_PERMITTED'
   | 'PURPOSE_NOT_GRANTED'
@@ -136,7 +136,7 @@ export function describeDenial(denial: Extract<CoordinateDecision, { allowed: fa
  * Decides an operation for an agency and a declared purpose, before anything is fetched. Pure:
  * same input, same decision; the gateway caches it per agency, purpose, context and document.
  *
- * The rules (DESIGN §5), deny by default:
+ * The rules, deny by default:
  * - a purpose is required, must be in the catalogue, and some grant of the agency must name it;
  * - the grants that count are those naming the purpose, in force now, whose required context
  *   (case id, officer, signature) the request carries; a coordinate must be allowed by one;

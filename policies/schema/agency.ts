@@ -47,7 +47,7 @@ export const jurisdictionSchema = z
   .strict()
 
 /**
- * The identity part of an agency's policy document (DESIGN §5): who the agency is, where it has
+ * The identity part of an agency's policy document: who the agency is, where it has
  * jurisdiction, and which client systems act for it. Grants, limits and masks are read by the
  * policy capability; this schema passes them through untouched.
  */

@@ -68,7 +68,7 @@ export const maskSpec = z.union([
 export type MaskSpec = z.infer<typeof maskSpec>
 
 /**
- * A token bucket (DESIGN §7): `perMinute` units per minute, up to `burst` at once; over any 60 s
+ * A token bucket: `perMinute` units per minute, up to `burst` at once; over any 60 s
  * window at most `perMinute + burst` units. A request costs by what it asks for (README).
  */
 export const rateSchema = z.object({ perMinute: z.number().int().min(1).max(1_000_000), burst: z.number().int().min(0).max(1_000_000) }).strict()
@@ -102,7 +102,7 @@ const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}(?:T[\d:.]+(?:Z|[+-]\d{2}:\d
 /**
  * One grant: for these purposes, with this legal basis, the agency may read these coordinates of
  * the records that satisfy `where`, masked as `mask` says. The effective permission of a request
- * is the union of the grants whose purposes contain its purpose (DESIGN §5).
+ * is the union of the grants whose purposes contain its purpose.
  */
 export const grantSchema = z
   .object({

@@ -16,7 +16,7 @@ export const trustedDocumentsSchema = z
   .strict()
 
 /**
- * A whole agency document (DESIGN §5): identity, limits and grants. Strict: an unknown key is a
+ * A whole agency document: identity, limits and grants. Strict: an unknown key is a
  * typo, and a typo in a deny-by-default policy is a permission silently not given (or worse,
  * a restriction silently not applied), so it is an error.
  */

@@ -1,7 +1,7 @@
 import { defineStringScalar } from './define-scalar.js'
 
 /**
- * Số định danh cá nhân: 12 digits, no check digit (domain-vn §2.1). Digits 1–3 are the 63-era
+ * Số định danh cá nhân: 12 digits, no check digit. Digits 1–3 are the 63-era
  * birth-registration province (or a country code), digit 4 encodes century and sex, 5–6 the year.
  * Only the century digit can be checked: every other combination is issued somewhere.
  */

@@ -1,5 +1,5 @@
 /**
- * The audit guarantees with real processes (issue #5 acceptance), on one real PostgreSQL:
+ * The audit guarantees with real processes, on one real PostgreSQL:
  * - two gateway instances write concurrently and the trail verifies (`lgsp audit verify`);
  * - crash: under load, `kill -9` a gateway; after restart every request whose client received a
  *   200 with data has its event (matched by request id), and the trail still verifies;

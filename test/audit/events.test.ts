@@ -1,6 +1,6 @@
 /**
  * Exactly one audit event per request, with the right fields, for each kind of outcome
- * (issue #5 acceptance): granted, partial, denied by policy, rejected, 401, upstream failure, and
+ *: granted, partial, denied by policy, rejected, 401, upstream failure, and
  * the token endpoint; and the fail-closed rule when the event cannot be recorded.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'

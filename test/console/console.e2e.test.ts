@@ -1,5 +1,5 @@
 /**
- * The console in a real browser (issue #7 acceptance): an operator suspends a client and edits a
+ * The console in a real browser: an operator suspends a client and edits a
  * policy, the simulator and real requests follow; an auditor finds that request in the audit
  * log; separation of duties, CSRF and session fixation hold; screenshots of each main view.
  */

@@ -1,7 +1,7 @@
 /**
  * The seven sandbox agencies, with the grants that ship in policies/agencies/*.yaml, through the
  * whole gateway: what each may read, what each is refused and with which code, and which
- * records are invisible to it. One table per agency (domain-vn §5 scenarios 1–4, 8, 10, portal).
+ * records are invisible to it. One table per agency.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { withPredecessorCodes } from '../../connectors/index.js'

@@ -90,7 +90,7 @@ function allowedFor(context: Context): Allowed {
   const has = (coordinate: string): boolean => {
     const typeName = typeOfCoordinate(coordinate)
     if (coordinate.endsWith('.__typename')) {
-      if (typeName === queryType.name) return true // the root's own name reveals nothing (DESIGN §5)
+      if (typeName === queryType.name) return true // the root's own name reveals nothing
       const type = schema.getType(typeName)
       return isObjectType(type) && Object.keys(type.getFields()).some((field) => fieldAllowed(`${typeName}.${field}`))
     }

@@ -1,5 +1,5 @@
 /**
- * Policy roll-out across instances (issue #4 acceptance): two gateway processes on one real
+ * Policy roll-out across instances: two gateway processes on one real
  * PostgreSQL; `lgsp policy apply` changes what both allow within 5 s, without a restart, and
  * `lgsp policy rollback` restores it. The change: the tax office's connectivity-check grant is
  * moved from KIEM_TRA_KET_NOI to another purpose, so the same request goes from 200 to refused.

@@ -1,5 +1,5 @@
 /**
- * The console and the admin API under attack (issue #8), over real HTTP on 127.0.0.1 with the
+ * The console and the admin API under attack, over real HTTP on 127.0.0.1 with the
  * cookies production uses (`__Host-`, Secure): path traversal through every route that takes a
  * path segment or a name, and SQL injection through the audit explorer's filters. Session and
  * CSRF attacks are in admin-sessions.test.ts.

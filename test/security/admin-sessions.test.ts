@@ -1,5 +1,5 @@
 /**
- * Console sessions under attack (issue #8), over real HTTP with production cookies: forged,
+ * Console sessions under attack, over real HTTP with production cookies: forged,
  * tampered, logged-out, expired and disabled sessions; fixation with a valid planted session;
  * each role on the other's routes; CSRF; the cookies' attributes; account enumeration at login.
  * console-auth.test.ts (TOTP, throttling, the session cookie's attributes, the unprefixed name)

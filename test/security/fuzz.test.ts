@@ -1,5 +1,5 @@
 /**
- * Fuzzing the public surface with fast-check (issue #8): random JSON bodies, random GraphQL-ish
+ * Fuzzing the public surface with fast-check: random JSON bodies, random GraphQL-ish
  * documents, random headers. Whatever a client sends, the gateway answers: never a crash, never
  * a 5xx for the client's own mistake, never a stack trace or an internal path in the body.
  */

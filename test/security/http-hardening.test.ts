@@ -1,5 +1,5 @@
 /**
- * Transport hardening (issue #8): CORS only for listed origins, a deadline on every audited
+ * Transport hardening: CORS only for listed origins, a deadline on every audited
  * request (recorded with its 503), and security headers on every response.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'

@@ -1,5 +1,5 @@
 /**
- * Identity attacks (issue #3 acceptance): each refused with the right status and code, and none
+ * Identity attacks: each refused with the right status and code, and none
  * reaches a registry (sandbox hit counts stay at zero).
  */
 import { exportSPKI, generateKeyPair, SignJWT, base64url, type JWTPayload } from 'jose'

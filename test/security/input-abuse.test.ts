@@ -1,5 +1,5 @@
 /**
- * Malformed input at the transport (issue #8): invalid UTF-8, wrong content types, thousands of
+ * Malformed input at the transport: invalid UTF-8, wrong content types, thousands of
  * variables, huge list arguments, oversized bodies, header injection through the context headers.
  * Each is the caller's mistake: a 4xx in the error shape, never data, never a 5xx.
  */

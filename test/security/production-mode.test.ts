@@ -1,5 +1,5 @@
 /**
- * The gateway as NODE_ENV=production builds it (issue #8: "in production no GraphiQL and no
+ * The gateway as NODE_ENV=production builds it ("in production no GraphiQL and no
  * introspection beyond each agency's own view"): no GraphiQL page; introspection shows each
  * agency its own view and needs a purpose; no error suggests a name; the sandbox citizen token is
  * refused; the console's simulator explains a query but does not run it as the agency.

@@ -1,5 +1,5 @@
 /**
- * Query abuse (issue #8): deep nesting, alias bombs, token floods and directive floods are refused
+ * Query abuse: deep nesting, alias bombs, token floods and directive floods are refused
  * as QUERY_TOO_COMPLEX before any policy work or registry call, each as one audit event; field
  * suggestions never describe the schema.
  */

@@ -1,5 +1,5 @@
 /**
- * Per-agency trusted documents (issue #8): an agency in enforce mode runs only the operations in
+ * Per-agency trusted documents: an agency in enforce mode runs only the operations in
  * its own policy document, named by id or hash; another agency cannot use them.
  */
 import { createHash } from 'node:crypto'

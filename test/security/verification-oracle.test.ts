@@ -1,7 +1,7 @@
 /**
  * `verifyCitizen` as a birth-date oracle, replayed against the one-stop desk's shipped policy.
  *
- * The attacker holds a citizen's PIN and name. The PIN gives the birth year (domain-vn §3: the
+ * The attacker holds a citizen's PIN and name. The PIN gives the birth year (the
  * century/sex digit and the last two digits of the year), so the birth date is one of at most 366
  * days, and each verification answers yes or no. The recorded attack put 20 aliases in a request
  * and waited out every 429: 17 requests, 61 s. Here the attacker adapts (one verification per

@@ -2,7 +2,7 @@
  * A real PostgreSQL server (Debian `postgresql` package) for tests, on 127.0.0.1 and a free port,
  * its cluster in a temp dir, trust authentication. Every process started here is stopped by
  * `stop()` or, at the latest, when the test process exits. CI installs it with
- * `apt-get install postgresql` (DESIGN §9).
+ * `apt-get install postgresql`.
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { accessSync, chmodSync, chownSync, constants, mkdtempSync, readdirSync, rmSync } from 'node:fs'

@@ -1,7 +1,7 @@
 /**
  * A real `redis-server` (Debian package) for tests, on 127.0.0.1 and a free port, in a temp dir,
  * with no persistence. Every process started here is stopped by `stop()` or, at the latest, when
- * the test process exits. CI installs the binary with `apt-get install redis-server` (DESIGN §9).
+ * the test process exits. CI installs the binary with `apt-get install redis-server`.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs'

@@ -3,7 +3,7 @@ import type { World, WorldAddress, WorldEnterprise, WorldEnterpriseUnit } from '
 
 /**
  * The sandbox registry's records in the registry's own wire format: UPPER-CASE field names,
- * dd/MM/yyyy dates, numeric city/ward ids, 'Y'/'N' flags (domain-vn §2.6). Built from the shared
+ * dd/MM/yyyy dates, numeric city/ward ids, 'Y'/'N' flags. Built from the shared
  * synthetic world; the registry knows nothing of the gateway's canonical shapes.
  */
 

@@ -1,5 +1,5 @@
 /**
- * Administrative units, time-versioned (domain-vn.md §2.4). Provinces: the 34 units in force since
+ * Administrative units, time-versioned. Provinces: the 34 units in force since
  * 1 July 2025 with their NSO codes (915/CTK-CSCL), plus the merged-in provinces as legacy units
  * with successors. Communes: a sample per province, plausible names with codes in each province's
  * historical GSO range (Phường Hồng Hà = 00097 is the real one); and a few pre-2025 communes with

@@ -54,7 +54,7 @@ export const fullNameOf = (unit: AdminUnitRecord): string => `${unit.kind} ${uni
 
 /**
  * The codes plus every code they were formed from, transitively (a commune merged in 2025 covers
- * the records still addressed to its pre-merger communes: domain-vn §5 items 4 and 22). Codes
+ * the records still addressed to its pre-merger communes). Codes
  * that never existed are kept as given, so a jurisdiction is never silently emptied.
  */
 export function withPredecessorCodes(codes: readonly string[], asOf?: string): string[] {

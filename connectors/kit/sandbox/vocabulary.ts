@@ -1,6 +1,6 @@
 /**
  * Word lists for synthetic sandbox data. Names are composed family + middle + given, the
- * Vietnamese order. Code lists follow domain-vn.md (§2.5 land types, §2.6 enterprise types and
+ * Vietnamese order. Code lists follow the official ones (land types of TT 08/2024, enterprise types and
  * statuses, VSIC level-4 samples).
  */
 
@@ -17,7 +17,7 @@ export const givenNames = {
   FEMALE: ['Anh', 'Chi', 'Dung', 'Giang', 'Hà', 'Hạnh', 'Hoa', 'Hương', 'Lan', 'Linh', 'Mai', 'Ngọc', 'Phương', 'Thảo', 'Trang', 'Vy', 'Yến', 'Nhung', 'Quỳnh', 'Tâm'],
 } as const
 
-/** 63-era 3-digit birth-registration codes used as PIN prefixes (domain-vn §2.1). */
+/** 63-era 3-digit birth-registration codes used as PIN prefixes. */
 export const pinProvincePrefixes = [
   '001', '001', '001', '079', '079', '074', '077', '031', '030', '024', '027', '025', '026', '036',
   '038', '040', '042', '044', '046', '048', '049', '052', '056', '064', '066', '068', '075', '086',

@@ -11,7 +11,7 @@ import type { Queryable } from '../../database/index.js'
 import type { Session } from './accounts.js'
 import type { Dictionary } from './i18n/index.js'
 
-/** What the entry wires for the console (issue #7); without it `/admin` serves only the JSON API. */
+/** What the entry wires for the console; without it `/admin` serves only the JSON API. */
 export interface ConsoleDeps {
   /** Accounts, sessions and the audit trail's tables (the gateway's database). */
   db: Queryable

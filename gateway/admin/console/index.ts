@@ -1,5 +1,5 @@
 /**
- * The operator and auditor console under `/admin` (issue #7), server-rendered with hono/jsx.
+ * The operator and auditor console under `/admin`, server-rendered with hono/jsx.
  * Order matters: Origin check, then session, then CSRF token, then the role of each area.
  */
 import { Hono, type MiddlewareHandler } from 'hono'

@@ -3,7 +3,7 @@ import type { Plugin } from 'graphql-yoga'
 import type { GatewayServerContext } from '../context.js'
 
 /**
- * Collects the operation's part of the audit event (style.md rule 10): the operation text (its
+ * Collects the operation's part of the audit event: the operation text (its
  * hash goes in the event), name and type, the error codes and whether data came back. It writes
  * nothing: the access-log middleware writes the one event, after the response is final, and sees
  * requests that never reach GraphQL (401) too. Runs after useErrorContract, so codes are final.

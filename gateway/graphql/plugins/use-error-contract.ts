@@ -16,7 +16,7 @@ const hideSuggestions = (message: string) => message.replace(/Did you mean [^?]*
 const REASON = /^[A-Z][A-Z0-9_]{0,63}$/
 
 /**
- * Holds every GraphQL error to the contract of DESIGN §3 on its way out: a code from the closed
+ * Holds every GraphQL error to the error contract on its way out: a code from the closed
  * set (Yoga's own `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED` … are the caller's
  * `BAD_USER_INPUT`), and the request id, so a caller can quote it and an operator can find the
  * log lines and the audit event.

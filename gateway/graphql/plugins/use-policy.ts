@@ -44,7 +44,7 @@ function denialsOf(coordinates: CoordinateDecision[] | undefined): DenialExtensi
 }
 
 /**
- * The agency policy on every GraphQL request (DESIGN §1, §5):
+ * The agency policy on every GraphQL request:
  * - after validation, at the start of execution, the operation's coordinates (and its record
  *   counts, with the variables) are decided against the caller's grants for its declared
  *   purpose; a refusal ends the request there, before any resolver or upstream call;

@@ -46,7 +46,7 @@ function refusingLimit(decision: ConsumeDecision, cost: number): string {
 export const VERIFICATION_SURCHARGE = GRANT_LIMIT_COSTS.nonMatch - GRANT_LIMIT_COSTS.request
 
 /**
- * Rate limits and quotas on every GraphQL request (DESIGN §1, §7), after the policy decision and
+ * Rate limits and quotas on every GraphQL request, after the policy decision and
  * before execution, so a refused request never reaches a registry:
  * - the cost is estimated from the operation (records asked for × registries touched, see
  *   request-cost.ts); a request dearer than the agency's bucket could ever hold is refused as

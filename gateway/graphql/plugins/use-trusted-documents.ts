@@ -8,7 +8,7 @@ import type { GatewayServerContext } from '../context.js'
 type Lookup = Map<string, string>
 
 /**
- * Per-agency trusted documents (persisted operations, issue #8) with @graphql-yoga's plugin:
+ * Per-agency trusted documents (persisted operations) with @graphql-yoga's plugin:
  * a request names a document by `documentId` (or Apollo's `extensions.persistedQuery.sha256Hash`)
  * and the text comes from the caller's own agency document, never from another agency's. An
  * agency in `enforce` mode may send nothing else; others may send either.

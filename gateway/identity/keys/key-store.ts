@@ -1,8 +1,9 @@
 import type { KeySet } from './keyset.js'
 
 /**
- * Where the gateway's key set persists (style.md rule 2): the file store in `gateway/entry/` for a
- * data directory, a database table later, memory in tests. Instances sharing one store see each
+ * Where the gateway's key set persists (a port: the core never touches a file): the encrypted
+ * file store (`file-key-store.node.ts`) for a data directory, a database table later, memory in
+ * tests. Instances sharing one store see each
  * other's writes through `revision()`.
  */
 export interface KeyStore {

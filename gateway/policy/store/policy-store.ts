@@ -90,7 +90,7 @@ interface VersionRow {
 }
 
 /**
- * The versioned policy store over the database port (DESIGN §5): every apply is a new immutable
+ * The versioned policy store over the database port: every apply is a new immutable
  * version with author, digest and diff; the active version is the latest activation, so
  * switching and rolling back are inserts, and every instance finds the change by polling.
  */

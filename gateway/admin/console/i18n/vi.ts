@@ -1,4 +1,4 @@
-/** Vietnamese interface text: the console's default language (issue #7). */
+/** Vietnamese interface text: the console's default language. */
 export const vi = {
   lang: 'vi',
   appName: 'Cổng LGSP — Bảng điều khiển',
