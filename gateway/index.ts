@@ -1,6 +1,6 @@
 export { createGateway } from './app.js'
 export { ConfigError, configSchema, parseConfig, type Config } from './config.js'
-export { type GatewayDeps, type ReadinessCheck, type ReadinessResult } from './deps.js'
+export type { GatewayDeps, ReadinessCheck, ReadinessResult } from './deps.js'
 export { silentLogger, type Logger } from './logger.js'
 export type { GatewayEnv } from './env.js'
 export { codeToStatus, ErrorCode, GatewayError, type ErrorBody } from './errors.js'

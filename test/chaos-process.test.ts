@@ -242,7 +242,10 @@ describe.runIf(installed)('chaos: faulty registries, Redis and PostgreSQL killed
     expect(Object.values(ready.value.body.checks).every((check) => check.ok), JSON.stringify(ready.value.body)).toBe(true)
     const warmUp: Outcome[] = []
     for (const kind of ['business', 'mixed'] as const) {
-      const whole = await poll(() => call(kind, `chaos-warm-up-${warmUp.length}`).then((o) => (warmUp.push(o), o)), (o) => o.status === 200 && !o.body?.errors, 20_000)
+      const whole = await poll(() => call(kind, `chaos-warm-up-${warmUp.length}`).then((o) => {
+        warmUp.push(o)
+        return o
+      }), (o) => o.status === 200 && !o.body?.errors, 20_000)
       expect(whole.afterMs, `warm-up: ${describeOutcome(whole.value)}`).toBeGreaterThanOrEqual(0)
     }
 

@@ -12,7 +12,7 @@
  * The per-call deadline stays in upstream-fetch.ts.
  */
 import {
-  BulkheadPolicy,
+  type BulkheadPolicy,
   BrokenCircuitError,
   BulkheadRejectedError,
   CircuitState,

@@ -173,7 +173,7 @@ describe('Query.landParcels', () => {
     expect(first.data?.landParcels.pageInfo.hasNextPage).toBe(true)
     const rest = await run(query, { holder: { pin }, first: 100, after: first.data?.landParcels.pageInfo.endCursor })
     expect(rest.data?.landParcels.pageInfo.hasNextPage).toBe(false)
-    const keys = [...first.data?.landParcels.nodes, ...rest.data?.landParcels.nodes].map((p: any) => p.parcelKey).sort()
+    const keys = [...first.data!.landParcels.nodes, ...rest.data!.landParcels.nodes].map((p: any) => p.parcelKey).sort()
     expect(keys).toEqual(expected)
   })
 

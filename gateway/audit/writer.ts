@@ -214,7 +214,7 @@ export function createAuditWriter(options: AuditWriterOptions): AuditWriter {
     const started = now()
     const current = chain
     let rows: ChainedEvent[] = []
-    let checkpoints: SignedCheckpoint[] = []
+    const checkpoints: SignedCheckpoint[] = []
     let transaction: Promise<void> | null = null
     try {
       const bodies = batch.map((pending) => canonicalJson(pending.event))
@@ -313,8 +313,14 @@ export function createAuditWriter(options: AuditWriterOptions): AuditWriter {
         const timer = setTimeout(() => settle(pending, new AuditUnavailableError(`the audit store did not commit within ${commitTimeoutMs} ms`)), commitTimeoutMs + maxFlushDelayMs)
         const clear = () => clearTimeout(timer)
         const original = { resolve: pending.resolve, reject: pending.reject }
-        pending.resolve = () => (clear(), original.resolve())
-        pending.reject = (error) => (clear(), original.reject(error))
+        pending.resolve = () => {
+          clear()
+          original.resolve()
+        }
+        pending.reject = (error) => {
+          clear()
+          original.reject(error)
+        }
         noteArrival()
         kick(queue.length >= maxBatch ? 0 : groupDelay())
       })

@@ -1,5 +1,5 @@
 import { Hono } from 'hono'
-import { type ReadinessCheck, type ReadinessResult } from '../deps.js'
+import type { ReadinessCheck, ReadinessResult } from '../deps.js'
 import { silentLogger, type Logger } from '../logger.js'
 import type { GatewayEnv } from '../env.js'
 

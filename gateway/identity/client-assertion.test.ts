@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest'
 import { MAX_ASSERTION_LIFETIME_S, verifyClientAssertion, type AssertionResult } from './client-assertion.js'
 import { CLOCK_SKEW_S, replayWindowMs } from './lifetime.js'
-import { recordingStore, registryOf, signClaims, signingClient, signText, signingClients, SIGNED_AT_MS, SIGNED_AT_S, type SigningClient } from './signed-claims.fixture.js'
+import { recordingStore, registryOf, signClaims, signText, signingClients, SIGNED_AT_MS, SIGNED_AT_S, } from './signed-claims.fixture.js'
 
 const TOKEN_ENDPOINT = 'https://lgsp.example.test/oauth/token'
 const ISSUER = 'https://lgsp.example.test'

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest'
 import { CLOCK_SKEW_S, replayWindowMs } from './lifetime.js'
 import { MAX_CONTEXT_LIFETIME_S, readRequestContext, type ContextResult } from './request-context.js'
-import { recordingStore, signClaims, signingClient, signText, signingClients, SIGNED_AT_MS, SIGNED_AT_S, type SigningClient } from './signed-claims.fixture.js'
+import { recordingStore, signClaims, signText, signingClients, SIGNED_AT_MS, SIGNED_AT_S, type SigningClient } from './signed-claims.fixture.js'
 
 const GATEWAY = 'https://lgsp.example.test'
 const T = SIGNED_AT_MS

@@ -421,7 +421,7 @@ describe.runIf(redisInstalled)('redis adapter', () => {
   })
 
   it('failover: a refund goes to the primary while it answers, to the fallback (per-instance share) while degraded', async () => {
-    let now = 1_000_000
+    const now = 1_000_000
     const primary = createMemoryRateLimiter({ now: () => now })
     const fallback = createMemoryRateLimiter({ now: () => now })
     let down = false

@@ -41,7 +41,7 @@ interface ConformanceOptions {
   sharedAcrossInstances: boolean
 }
 
-export function runSharedStoreConformance(name: string, factory: () => SharedStore, options: ConformanceOptions): void {
+function runSharedStoreConformance(name: string, factory: () => SharedStore, options: ConformanceOptions): void {
   describe(`SharedStore conformance: ${name}`, () => {
     const opened: SharedStore[] = []
     const open = () => {

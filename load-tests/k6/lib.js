@@ -87,9 +87,9 @@ export function mixedRequest() {
   const body = res.json()
   const ok = check(res, {
     'status 200': (x) => x.status === 200,
-    'data, no errors': () => body && body.data && !body.errors,
+    'data, no errors': () => body?.data && !body.errors,
   })
-  if (body && body.errors) graphqlErrors.add(1, { kind: r.name })
+  if (body?.errors) graphqlErrors.add(1, { kind: r.name })
   if (ok) granted.add(res.timings.duration, { kind: r.name })
   return res
 }

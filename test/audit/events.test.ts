@@ -40,7 +40,7 @@ const ENTERPRISE = `query Tax($code: TaxCode!) { enterprise(code: $code) { code 
 interface Row {
   name: string
   request: () => Promise<{ status: number; body: any }>
-  before?: () => void | Promise<unknown>
+  before?: () => unknown
   expected: (ctx: { code: string; pin: string }) => Partial<AuditEvent>
   /** Coordinates that must be among those returned (granted/partial). */
   returned?: string[]
@@ -55,7 +55,7 @@ const rows: Row[] = [
   {
     name: 'granted: every field read, masks and subjects recorded',
     request: () => gw.graphql(ENTERPRISE, { code: gw.world.examples.enterpriseCode }, { 'x-purpose': 'THUE', 'x-end-user': 'can-bo-01', 'x-case-id': 'HS-2026-001' }),
-    expected: ({ code, pin }) => ({
+    expected: ({ code }) => ({
       kind: 'access.graphql',
       decision: 'granted',
       reason: undefined,
@@ -81,7 +81,7 @@ const rows: Row[] = [
   {
     name: 'denied by policy: a field outside the grant, refused before any registry call',
     request: () => gw.graphql(`{ enterprise(code: "${gw.world.examples.enterpriseCode}") { code status { name } } }`, {}, { 'x-purpose': 'THUE' }),
-    expected: ({ code }) => ({ decision: 'denied', code: 'FORBIDDEN', reason: 'PURPOSE_NOT_GRANTED', status: 403, grants: undefined, records: 0, subjects: [], connectors: undefined }),
+    expected: () => ({ decision: 'denied', code: 'FORBIDDEN', reason: 'PURPOSE_NOT_GRANTED', status: 403, grants: undefined, records: 0, subjects: [], connectors: undefined }),
   },
   {
     name: 'denied: a purpose the agency has no grant for',

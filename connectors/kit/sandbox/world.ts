@@ -210,7 +210,7 @@ export function createWorld(options: WorldOptions = {}): World {
       motherPin: null,
       spousePin: null,
       permanent: address,
-      previousPermanent: moved && movedOn ? { address: randomAddress(random), from: partialDate(birthYear + 18 > 2000 ? birthYear + 18 : 2000, 1, 1), movedOn } : null,
+      previousPermanent: moved && movedOn ? { address: randomAddress(random), from: partialDate(Math.max(birthYear + 18 , 2000), 1, 1), movedOn } : null,
       permanentSince: movedOn ?? `${pad(Math.max(birthYear, 2000), 4)}-01-01`,
       temporary: random.chance(0.1) ? { address: randomAddress(random), validUntil: randomDate(random, SNAPSHOT_YEAR, SNAPSHOT_YEAR + 2) } : null,
       temporaryAbsence: random.chance(0.03),
@@ -358,7 +358,7 @@ export function createWorld(options: WorldOptions = {}): World {
     const issuedOn = randomDate(random, 2000, 2025)
     const letters = () => String.fromCharCode(65 + random.int(0, 25), 65 + random.int(0, 25))
     const certificates: WorldParcel['certificates'] = [{ serial: `${letters()} ${pad(random.int(0, 999_999), 6)}`, entryNo: `CS ${pad(random.int(1, 99_999), 5)}`, issuedBy: 'Văn phòng đăng ký đất đai - Sở Nông nghiệp và Môi trường', issuedOn, status: 'VALID' }]
-    if (random.chance(0.15)) certificates.unshift({ serial: `${letters()} ${pad(random.int(0, 999_999), 6)}`, entryNo: `CH ${pad(random.int(1, 99_999), 5)}`, issuedBy: 'UBND quận/huyện (trước 2025)', issuedOn: randomDate(random, 1995, Number(issuedOn.slice(0, 4)) - 1 < 1995 ? 1995 : Number(issuedOn.slice(0, 4)) - 1), status: 'REPLACED' })
+    if (random.chance(0.15)) certificates.unshift({ serial: `${letters()} ${pad(random.int(0, 999_999), 6)}`, entryNo: `CH ${pad(random.int(1, 99_999), 5)}`, issuedBy: 'UBND quận/huyện (trước 2025)', issuedOn: randomDate(random, 1995, Math.max(1995, Number(issuedOn.slice(0, 4)) - 1)), status: 'REPLACED' })
     const encumbrances: WorldParcel['encumbrances'] = random.chance(0.15)
       ? [{ kind: 'MORTGAGE', registeredOn: randomDate(random, 2015, 2026), releasedOn: random.chance(0.3) ? randomDate(random, 2026, 2026) : null, holderName: random.pick(words.banks), note: 'Đăng ký thế chấp quyền sử dụng đất' }]
       : random.chance(0.03) ? [{ kind: 'DISPUTE', registeredOn: randomDate(random, 2020, 2026), releasedOn: null, holderName: null, note: 'Đang có tranh chấp' }] : []

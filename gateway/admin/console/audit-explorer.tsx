@@ -64,6 +64,7 @@ export function auditExplorerRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
             <a href="/admin/audit/probing">{`${suspects.length} ${t.probing.banner}`}</a>
           </p>
         ) : null}
+        {/* biome-ignore lint/a11y/useSemanticElements: the <search> element is too new for the browsers some provincial offices run; role="search" says the same */}
         <form method="get" action="/admin/audit" class="card" role="search">
           <div class="grid">
             {TEXT_FILTERS.map((name) => (

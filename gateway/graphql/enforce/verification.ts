@@ -38,7 +38,7 @@ export const answeredNoMatch = (context: VerificationHolder): boolean => (contex
 /** How many times the operation runs `verifyCitizen`: each alias and each fragment spread counts. */
 export function verificationCount(document: DocumentNode, operationName: string | null | undefined): number {
   const { operation, fragments } = operationAndFragments(document, operationName)
-  if (!operation || operation.operation !== 'query') return 0
+  if (operation?.operation !== 'query') return 0
   let count = 0
   for (const selection of rootFieldSelections(operation.selectionSet, fragments)) if (selection.name.value === VERIFY_FIELD) count++
   return count
@@ -89,7 +89,7 @@ export interface NamedSubject {
 export function namedSubjects(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown>): NamedSubject[] {
   const { operation, fragments } = operationAndFragments(document, operationName)
   const queryType = schema.getQueryType()
-  if (!operation || operation.operation !== 'query' || !queryType) return []
+  if (operation?.operation !== 'query' || !queryType) return []
   const fields = queryType.getFields()
   const found = new Map<string, NamedSubject>()
   for (const selection of rootFieldSelections(operation.selectionSet, fragments)) {
