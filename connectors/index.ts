@@ -48,7 +48,11 @@ export interface Connectors {
 }
 
 export function createConnectors(options: ConnectorsOptions): Connectors {
-  const shared = { timeoutMs: options.timeoutMs, ...(options.fetch ? { fetch: options.fetch } : {}), ...(options.resilience ? { resilience: options.resilience } : {}) }
+  const shared = {
+    timeoutMs: options.timeoutMs,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.resilience ? { resilience: options.resilience } : {}),
+  }
   return {
     population: createPopulationConnector({ ...shared, ...options.population }),
     land: createLandConnector({ ...shared, ...options.land }),

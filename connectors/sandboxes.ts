@@ -38,7 +38,11 @@ export async function startSandboxes(options: SandboxesOptions = {}): Promise<Sa
     await Promise.all(started.map((result) => (result.status === 'fulfilled' ? result.value.close() : undefined)))
     throw failure.reason
   }
-  const [population, land, business] = started.map((result) => (result as PromiseFulfilledResult<SandboxServer>).value) as [SandboxServer, SandboxServer, SandboxServer]
+  const [population, land, business] = started.map((result) => (result as PromiseFulfilledResult<SandboxServer>).value) as [
+    SandboxServer,
+    SandboxServer,
+    SandboxServer,
+  ]
   return {
     world,
     population,

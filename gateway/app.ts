@@ -110,18 +110,24 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
     check: (signal) => identity.store.ping(signal),
   }
   const limiterChecks: ReadinessCheck[] = rateLimiter
-    ? [{
-        name: `rate-limiter:${rateLimiter.kind}`,
-        critical: false,
-        check: async (signal) => (rateLimiter.degraded ? { ok: false, detail: 'degraded: per-instance limits' } : rateLimiter.ping(signal)),
-      }]
+    ? [
+        {
+          name: `rate-limiter:${rateLimiter.kind}`,
+          critical: false,
+          check: async (signal) => (rateLimiter.degraded ? { ok: false, detail: 'degraded: per-instance limits' } : rateLimiter.ping(signal)),
+        },
+      ]
     : []
   const liveState = () => (rateLimiter ? { rateLimiter: { kind: rateLimiter.kind, degraded: rateLimiter.degraded ?? false } } : {})
   app.route('/', healthRoutes([storeCheck, ...limiterChecks, ...registryChecks(deps.connectors), ...(deps.readiness ?? [])], logger, liveState))
   const clientIp = deps.clientIp ?? (() => undefined)
   const logAccess = accessLog({ ...deps.audit, logger, ...(deps.metrics ? { metrics: deps.metrics } : {}) })
   // Inside the access log, so a request cut off by the deadline is recorded with its 503.
-  const deadline = timeout(deps.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, () => new GatewayError('INTERNAL_SERVER_ERROR', 'The request took too long and was stopped; retry shortly', { status: 503, headers: { 'retry-after': '1' } }))
+  const deadline = timeout(
+    deps.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    () =>
+      new GatewayError('INTERNAL_SERVER_ERROR', 'The request took too long and was stopped; retry shortly', { status: 503, headers: { 'retry-after': '1' } }),
+  )
   // Two middleware, not one combined: Hono turns the deadline's exception into the 503 response
   // before the access log's `finally` reads the status (a combined one would see the error pass).
   const audited = (kind: AuditKind): [MiddlewareHandler<GatewayEnv>, MiddlewareHandler<GatewayEnv>] => [logAccess(kind), deadline]
@@ -139,7 +145,8 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
   const { reader } = deps.audit
   if (reader) {
     // The sandbox citizen token stands in for the national e-ID outside production only.
-    const verifyCitizen = deps.mode === 'production' ? async () => null : (token: string) => verifySandboxCitizenToken(identity.signingKeys, identity.issuer, token)
+    const verifyCitizen =
+      deps.mode === 'production' ? async () => null : (token: string) => verifySandboxCitizenToken(identity.signingKeys, identity.issuer, token)
     app.use('/v1/access-history', ...audited('access.history'))
     app.route('/', accessHistoryRoutes({ reader, hash: deps.audit.hash, verifyCitizen, policies: deps.policies }))
     app.use('/admin/api/audit', ...audited('audit.searched'))
@@ -148,7 +155,13 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
   }
   app.post('/graphql', ...audited('access.graphql'), requireJson, callerAuth(identity), async (c) => {
     const rateLimit: RateLimitOutcome = {}
-    const response = await yoga.fetch(c.req.raw, { requestId: c.get('requestId'), caller: c.get('caller'), requestContext: c.get('requestContext'), audit: c.get('audit'), rateLimit })
+    const response = await yoga.fetch(c.req.raw, {
+      requestId: c.get('requestId'),
+      caller: c.get('caller'),
+      requestContext: c.get('requestContext'),
+      audit: c.get('audit'),
+      rateLimit,
+    })
     // Yoga's answer is one JSON document (no batching, no streaming): handed on as a string, the
     // Node adapter writes it at once, where a stream body costs a reader, copies and a timer tick.
     const headers = new Headers(response.headers)
@@ -175,7 +188,18 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
       const res = await app.request('/graphql', { method: 'POST', headers, body: JSON.stringify({ query: input.query }) })
       return { status: res.status, body: await res.json() }
     }
-    app.route('/', consoleRoutes({ ...deps.console, policies: deps.policies, connectors: deps.connectors, hash: deps.audit.hash, audit, ...attempts, ...(deps.mode === 'production' ? {} : { run }) }))
+    app.route(
+      '/',
+      consoleRoutes({
+        ...deps.console,
+        policies: deps.policies,
+        connectors: deps.connectors,
+        hash: deps.audit.hash,
+        audit,
+        ...attempts,
+        ...(deps.mode === 'production' ? {} : { run }),
+      }),
+    )
   }
   return app
 }

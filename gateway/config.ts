@@ -124,14 +124,22 @@ export const configSchema = z
     JWKS_ALLOWED_HOSTS: z
       .string()
       .optional()
-      .transform((value) => (value ?? '').split(',').map((host) => host.trim().toLowerCase()).filter(Boolean))
+      .transform((value) =>
+        (value ?? '')
+          .split(',')
+          .map((host) => host.trim().toLowerCase())
+          .filter(Boolean),
+      )
       .pipe(z.array(z.string().regex(/^[a-z0-9.-]{1,253}$/, 'host names only (no scheme, port or path)'))),
     /** Browser origins allowed to call the API (CORS), comma-separated; unset: none. */
     CORS_ORIGINS: z
       .string()
       .optional()
       .transform((value, ctx) => {
-        const origins = (value ?? '').split(',').map((origin) => origin.trim()).filter(Boolean)
+        const origins = (value ?? '')
+          .split(',')
+          .map((origin) => origin.trim())
+          .filter(Boolean)
         for (const origin of origins) {
           let url: URL | null = null
           try {
@@ -152,7 +160,10 @@ export const configSchema = z
     SANDBOX_ENTERPRISES: positiveInt(2_000, 1_000_000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** This instance's name in the audit trail (its chains are `INSTANCE_ID/<start>-<random>`). */
-    INSTANCE_ID: z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'letters, digits and . _ : - (at most 64)').optional(),
+    INSTANCE_ID: z
+      .string()
+      .regex(/^[A-Za-z0-9._:-]{1,64}$/, 'letters, digits and . _ : - (at most 64)')
+      .optional(),
     /** Longest wait for an audit commit before a data request fails closed with 503. */
     AUDIT_COMMIT_TIMEOUT_MS: positiveInt(2000, 60_000),
     /** `lgsp audit retention` removes events older than this (TCVN 11930 level 3: at least 90). */
@@ -160,7 +171,10 @@ export const configSchema = z
     /** Port of the Prometheus `/metrics` listener, apart from the API port (0: any free port). Unset: no listener. */
     METRICS_PORT: z.string().trim().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(0).max(65535)).optional(),
     /** Address the `/metrics` listener binds: loopback unless a scraper on the network needs it (then set METRICS_TOKEN). */
-    METRICS_HOST: z.string().regex(/^(\d{1,3}(\.\d{1,3}){3}|\[?[0-9a-fA-F:]+\]?|[A-Za-z0-9.-]+)$/, 'must be an IP address or a host name').default('127.0.0.1'),
+    METRICS_HOST: z
+      .string()
+      .regex(/^(\d{1,3}(\.\d{1,3}){3}|\[?[0-9a-fA-F:]+\]?|[A-Za-z0-9.-]+)$/, 'must be an IP address or a host name')
+      .default('127.0.0.1'),
     /** When set, `/metrics` answers only `Authorization: Bearer <METRICS_TOKEN>`. */
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   })
@@ -183,7 +197,8 @@ export const configSchema = z
     }
     if (!config.GATEWAY_ISSUER) ctx.addIssue({ code: 'custom', path: ['GATEWAY_ISSUER'], message: 'is required in production' })
     if (!config.HASH_SECRET) ctx.addIssue({ code: 'custom', path: ['HASH_SECRET'], message: 'is required in production (keyed hashes of identifiers)' })
-    if (!config.GATEWAY_KEYS_PASSPHRASE) ctx.addIssue({ code: 'custom', path: ['GATEWAY_KEYS_PASSPHRASE'], message: 'is required in production (private keys are encrypted at rest)' })
+    if (!config.GATEWAY_KEYS_PASSPHRASE)
+      ctx.addIssue({ code: 'custom', path: ['GATEWAY_KEYS_PASSPHRASE'], message: 'is required in production (private keys are encrypted at rest)' })
   })
 
 export type Config = z.infer<typeof configSchema>

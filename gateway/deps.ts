@@ -14,7 +14,6 @@ import type { ConsoleDeps } from './admin/console/index.js'
 import type { Metrics } from './metrics/index.js'
 import type { Logger } from './logger.js'
 
-
 export interface ReadinessResult {
   ok: boolean
   latencyMs?: number

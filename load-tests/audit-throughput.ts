@@ -47,7 +47,10 @@ const sample = () =>
     endUser: 'can-bo-0042',
     caseId: 'HS-2026-000123',
     operation: { name: 'TraCuuDoanhNghiep', type: 'query', hash: 'a'.repeat(64) },
-    coordinates: { requested: ['Query.enterprise', 'Enterprise.code', 'Enterprise.nameVi', 'LegalRepresentative.pin'], returned: ['Query.enterprise', 'Enterprise.code', 'Enterprise.nameVi', 'LegalRepresentative.pin'] },
+    coordinates: {
+      requested: ['Query.enterprise', 'Enterprise.code', 'Enterprise.nameVi', 'LegalRepresentative.pin'],
+      returned: ['Query.enterprise', 'Enterprise.code', 'Enterprise.nameVi', 'LegalRepresentative.pin'],
+    },
     grants: ['thue-doanh-nghiep'],
     policyVersion: 3,
     masks: ['LegalRepresentative.pin'],
@@ -126,5 +129,7 @@ try {
 } finally {
   rmSync(dir, { recursive: true, force: true })
 }
-process.stdout.write(`audit group commit, ${CONCURRENCY} producers${THINK_MS ? ` pausing 0–${THINK_MS} ms` : ''}, ${SECONDS} s each (${new Date().toISOString()})\n`)
+process.stdout.write(
+  `audit group commit, ${CONCURRENCY} producers${THINK_MS ? ` pausing 0–${THINK_MS} ms` : ''}, ${SECONDS} s each (${new Date().toISOString()})\n`,
+)
 console.table(rows)

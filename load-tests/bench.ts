@@ -68,7 +68,13 @@ function cpuMs(pid: number | undefined): number | null {
   }
 }
 
-async function measure(url: string, pid: number | undefined, requests: MixEntry[], tokens: Record<string, string> | undefined, duration: number): Promise<Measure> {
+async function measure(
+  url: string,
+  pid: number | undefined,
+  requests: MixEntry[],
+  tokens: Record<string, string> | undefined,
+  duration: number,
+): Promise<Measure> {
   const before = cpuMs(pid)
   const result = await load(url, requests, tokens, duration)
   const after = cpuMs(pid)
@@ -91,7 +97,14 @@ function load(url: string, requests: MixEntry[], tokens: Record<string, string> 
       },
       (error, result) => {
         if (error) return reject(error)
-        resolve({ rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, requests: result.requests.total, non2xx: result.non2xx, errors: result.errors + result.timeouts })
+        resolve({
+          rps: result.requests.average,
+          p50: result.latency.p50,
+          p99: result.latency.p99,
+          requests: result.requests.total,
+          non2xx: result.non2xx,
+          errors: result.errors + result.timeouts,
+        })
       },
     )
   })
@@ -120,7 +133,17 @@ async function main(): Promise<void> {
   const started = Date.now()
   const stoppers: Array<() => Promise<void>> = []
   const notes: string[] = []
-  const results: Array<{ key: string; name: string; stores?: unknown; rounds: Measure[]; rps: number; cpuUs: number | null; p50: number; p99: number; rpsSpread: [number, number] }> = []
+  const results: Array<{
+    key: string
+    name: string
+    stores?: unknown
+    rounds: Measure[]
+    rps: number
+    cpuUs: number | null
+    p50: number
+    p99: number
+    rpsSpread: [number, number]
+  }> = []
   const load1 = loadavg()[0]!
   try {
     const profDir = join(repoRoot, 'bench-results', 'profiles')
@@ -166,13 +189,17 @@ async function main(): Promise<void> {
     const failed = settled.find((r) => r.status === 'rejected')
     if (failed) throw (failed as PromiseRejectedResult).reason
     for (const r of settled) if (r.status === 'fulfilled' && r.value) running.push(r.value)
-    process.stdout.write(`${running.length} targets up; each: warm-up ${WARMUP}s, then ${ROUNDS} interleaved rounds × ${DURATION}s at ${CONNECTIONS} connections\n`)
+    process.stdout.write(
+      `${running.length} targets up; each: warm-up ${WARMUP}s, then ${ROUNDS} interleaved rounds × ${DURATION}s at ${CONNECTIONS} connections\n`,
+    )
     for (const { server } of running) await load(server.info.url, mix, server.info.tokens, WARMUP)
     for (let i = 0; i < ROUNDS; i++) {
       for (const run of running) {
         const m = await measure(run.server.info.url, run.server.child.pid, mix, run.server.info.tokens, DURATION)
         run.rounds.push(m)
-        process.stdout.write(`  round ${i + 1} (${run.target.key}) ${m.rps.toFixed(0)} req/s, ${m.cpuUs?.toFixed(0) ?? '?'} µs CPU/req, load average ${loadavg()[0]!.toFixed(2)}\n`)
+        process.stdout.write(
+          `  round ${i + 1} (${run.target.key}) ${m.rps.toFixed(0)} req/s, ${m.cpuUs?.toFixed(0) ?? '?'} µs CPU/req, load average ${loadavg()[0]!.toFixed(2)}\n`,
+        )
       }
     }
     for (const { target, server, rounds } of running) {
@@ -180,7 +207,17 @@ async function main(): Promise<void> {
       if (bad) notes.push(`(${target.key}) ${bad} requests failed or answered non-2xx under load`)
       const rps = rounds.map((r) => r.rps)
       const stores = server.info.stores
-      results.push({ key: target.key, name: target.name, ...(stores ? { stores } : {}), rounds, rps: median(rps), cpuUs: rounds.every((r) => r.cpuUs !== null) ? median(rounds.map((r) => r.cpuUs!)) : null, p50: median(rounds.map((r) => r.p50)), p99: median(rounds.map((r) => r.p99)), rpsSpread: [Math.min(...rps), Math.max(...rps)] })
+      results.push({
+        key: target.key,
+        name: target.name,
+        ...(stores ? { stores } : {}),
+        rounds,
+        rps: median(rps),
+        cpuUs: rounds.every((r) => r.cpuUs !== null) ? median(rounds.map((r) => r.cpuUs!)) : null,
+        p50: median(rounds.map((r) => r.p50)),
+        p99: median(rounds.map((r) => r.p99)),
+        rpsSpread: [Math.min(...rps), Math.max(...rps)],
+      })
     }
   } finally {
     for (const stop of stoppers.reverse()) await stop().catch(() => undefined)
@@ -195,15 +232,23 @@ async function main(): Promise<void> {
   const lines = [
     `| target | req/s | spread | p50 ms | p99 ms | ÷ (a) | ÷ (d) | CPU µs/req | (a) CPU ÷ this |`,
     `|---|---:|---:|---:|---:|---:|---:|---:|---:|`,
-    ...results.map((r) => `| (${r.key}) ${r.name} | ${r.rps.toFixed(0)} | ${r.rpsSpread[0].toFixed(0)}–${r.rpsSpread[1].toFixed(0)} | ${r.p50} | ${r.p99} | ${ratio(r.rps, a)} | ${ratio(r.rps, d)} | ${r.cpuUs?.toFixed(0) ?? '–'} | ${cpuRatio(r, a)} |`),
+    ...results.map(
+      (r) =>
+        `| (${r.key}) ${r.name} | ${r.rps.toFixed(0)} | ${r.rpsSpread[0].toFixed(0)}–${r.rpsSpread[1].toFixed(0)} | ${r.p50} | ${r.p99} | ${ratio(r.rps, a)} | ${ratio(r.rps, d)} | ${r.cpuUs?.toFixed(0) ?? '–'} | ${cpuRatio(r, a)} |`,
+    ),
   ]
   const load2 = loadavg()[0]!
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, ${CONNECTIONS} connections, ${ROUNDS} interleaved rounds × ${DURATION}s per target after ${WARMUP}s warm-up, load average ${load1.toFixed(2)} → ${load2.toFixed(2)}`
-  process.stdout.write(`\n${lines.join('\n')}\n\n${machine}\n${notes.map((n) => `note: ${n}\n`).join('')}total ${((Date.now() - started) / 1000).toFixed(0)} s\n`)
+  process.stdout.write(
+    `\n${lines.join('\n')}\n\n${machine}\n${notes.map((n) => `note: ${n}\n`).join('')}total ${((Date.now() - started) / 1000).toFixed(0)} s\n`,
+  )
   const dir = join(repoRoot, 'bench-results')
   mkdirSync(dir, { recursive: true })
   const file = join(dir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`)
-  writeFileSync(file, `${JSON.stringify({ at: new Date().toISOString(), machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, loadavg: [load1, load2] }, settings: { quick, connections: CONNECTIONS, duration: DURATION, warmup: WARMUP, rounds: ROUNDS }, results, notes }, null, 2)}\n`)
+  writeFileSync(
+    file,
+    `${JSON.stringify({ at: new Date().toISOString(), machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, loadavg: [load1, load2] }, settings: { quick, connections: CONNECTIONS, duration: DURATION, warmup: WARMUP, rounds: ROUNDS }, results, notes }, null, 2)}\n`,
+  )
   process.stdout.write(`written ${file}\n`)
 }
 

@@ -40,7 +40,13 @@ function time(iterations: number, fn: () => void): number {
 
 const agencies = await sandboxAgencies(await loadSandboxPolicies())
 const gw = await createTestGateway({ policies: () => agencies.set })
-const schema = buildGatewaySchema(createConnectors({ population: { baseUrl: 'http://127.0.0.1:9', apiKey: 'x' }, land: { baseUrl: 'http://127.0.0.1:9' }, business: { baseUrl: 'http://127.0.0.1:9' } }))
+const schema = buildGatewaySchema(
+  createConnectors({
+    population: { baseUrl: 'http://127.0.0.1:9', apiKey: 'x' },
+    land: { baseUrl: 'http://127.0.0.1:9' },
+    business: { baseUrl: 'http://127.0.0.1:9' },
+  }),
+)
 const enterprise = gw.world.enterprises.find((e) => e.address.provinceCode === '01')!.code
 const resident = gw.world.people.find((p) => p.permanent.communeCode === '00097')!.pin
 
@@ -90,13 +96,24 @@ for (const scenario of scenarios) {
   const objects: unknown[] = []
   const collect = (value: unknown) => {
     if (Array.isArray(value)) value.forEach(collect)
-    else if (value && typeof value === 'object') { objects.push(value); Object.values(value).forEach(collect) }
+    else if (value && typeof value === 'object') {
+      objects.push(value)
+      Object.values(value).forEach(collect)
+    }
   }
   collect(sample.body.data)
   const filters = [...result.decision.rowFilters.values()]
   const record = gw.world.people[0]
-  const filterUs = filters.length === 0 ? 0 : time(20_000, () => { for (const f of filters) matches(f, { residence: { permanent: { communeCode: record!.permanent.communeCode } }, headOffice: { provinceCode: '01' } }) }) * Math.max(1, objects.length / 4)
-  const maskUs = result.decision.masks.size === 0 ? 0 : time(5_000, () => maskResult(schema, document, null, structuredClone(sample.body.data), result.decision.masks, (v) => v)) 
+  const filterUs =
+    filters.length === 0
+      ? 0
+      : time(20_000, () => {
+          for (const f of filters) matches(f, { residence: { permanent: { communeCode: record!.permanent.communeCode } }, headOffice: { provinceCode: '01' } })
+        }) * Math.max(1, objects.length / 4)
+  const maskUs =
+    result.decision.masks.size === 0
+      ? 0
+      : time(5_000, () => maskResult(schema, document, null, structuredClone(sample.body.data), result.decision.masks, (v) => v))
   const cloneUs = result.decision.masks.size === 0 ? 0 : time(5_000, () => structuredClone(sample.body.data))
   const policyUs = decisionCachedUs + filterUs + Math.max(0, maskUs - cloneUs)
   rows.push(

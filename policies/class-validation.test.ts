@@ -8,15 +8,34 @@ import { parsePolicySet } from './policy-set.js'
 
 /** A policy set of one agency, as the YAML files `lgsp policy validate` and `apply` read. */
 function validate(grants: Array<Record<string, unknown>>, extra: Record<string, unknown> = {}) {
-  const document = { agency: 'thu-nghiem', name: 'Thử nghiệm', jurisdiction: { provinces: ['01'] }, clients: [], ...extra, grants: grants.map((g) => ({ purposes: ['TA'], legalBasis: 'law', ...g })) }
+  const document = {
+    agency: 'thu-nghiem',
+    name: 'Thử nghiệm',
+    jurisdiction: { provinces: ['01'] },
+    clients: [],
+    ...extra,
+    grants: grants.map((g) => ({ purposes: ['TA'], legalBasis: 'law', ...g })),
+  }
   return parsePolicySet([
     { name: 'agencies/thu-nghiem.yaml', text: stringify(document) },
-    { name: 'purposes.yaml', text: stringify({ purposes: [{ code: 'TA', name: 'A', legalBasis: 'law A' }, { code: 'TB', name: 'B', legalBasis: 'law B' }] }) },
+    {
+      name: 'purposes.yaml',
+      text: stringify({
+        purposes: [
+          { code: 'TA', name: 'A', legalBasis: 'law A' },
+          { code: 'TB', name: 'B', legalBasis: 'law B' },
+        ],
+      }),
+    },
   ])
 }
 const problems = (result: ReturnType<typeof validate>) => (result.ok ? [] : result.problems.map((p) => `${p.path}: ${p.message}`))
 
-const reps = { id: 'dai-dien', allow: ['Query.enterprise', 'Enterprise.legalRepresentatives', 'LegalRepresentative.pin'], mask: { 'LegalRepresentative.pin': 'last4' } }
+const reps = {
+  id: 'dai-dien',
+  allow: ['Query.enterprise', 'Enterprise.legalRepresentatives', 'LegalRepresentative.pin'],
+  mask: { 'LegalRepresentative.pin': 'last4' },
+}
 const holders = { id: 'thua-dat', allow: ['Query.landParcel', 'LandParcel.holders', 'LandHolder.pin'] }
 
 describe('validation: a set that masks a class on one path and shows it on another is refused', () => {
@@ -24,12 +43,16 @@ describe('validation: a set that masks a class on one path and shows it on anoth
     [
       'masked by one grant, plain in another, same purpose: both grants named',
       [reps, { ...holders, plain: ['pin'] }],
-      ['grants.1.plain: data class pin is masked by grant dai-dien (LegalRepresentative.pin: last4) and plain in grant thua-dat (LandHolder.pin) for purpose TA'],
+      [
+        'grants.1.plain: data class pin is masked by grant dai-dien (LegalRepresentative.pin: last4) and plain in grant thua-dat (LandHolder.pin) for purpose TA',
+      ],
     ],
     [
       'masked by one grant, read without a word by another (the finding): both grants named',
       [reps, holders],
-      ['grants.1: grant thua-dat reads LandHolder.pin (data class pin) without saying how it is shown, while grant dai-dien masks it for TA (LegalRepresentative.pin: last4)'],
+      [
+        'grants.1: grant thua-dat reads LandHolder.pin (data class pin) without saying how it is shown, while grant dai-dien masks it for TA (LegalRepresentative.pin: last4)',
+      ],
     ],
     [
       'read without a word, nothing masks it: the grant must say plain or mask',
@@ -48,7 +71,13 @@ describe('validation: a set that masks a class on one path and shows it on anoth
     ],
     [
       'one grant masking the class two ways',
-      [{ id: 'hai', allow: ['Query.citizen', 'Citizen.pin', 'Citizen.father', 'RelatedPerson.pin'], mask: { 'Citizen.pin': 'last4', 'RelatedPerson.pin': 'hash' } }],
+      [
+        {
+          id: 'hai',
+          allow: ['Query.citizen', 'Citizen.pin', 'Citizen.father', 'RelatedPerson.pin'],
+          mask: { 'Citizen.pin': 'last4', 'RelatedPerson.pin': 'hash' },
+        },
+      ],
       ['grants.0.mask: grant hai masks data class pin in more than one way (Citizen.pin: last4, RelatedPerson.pin: hash): one mask per class'],
     ],
     [
@@ -69,14 +98,28 @@ describe('validation: a set that masks a class on one path and shows it on anoth
     ],
   ])('%s', (_name, grants, expected, extra) => {
     const found = problems(validate(grants, extra))
-    for (const message of expected) expect(found.some((p) => p.startsWith(message)), `${message}\nin\n${found.join('\n')}`).toBe(true)
+    for (const message of expected)
+      expect(
+        found.some((p) => p.startsWith(message)),
+        `${message}\nin\n${found.join('\n')}`,
+      ).toBe(true)
   })
 
   it.each<[string, Array<Record<string, unknown>>, Record<string, unknown>?]>([
     ['masked in every grant that reads it (the strictest applies)', [reps, { ...holders, mask: { pin: 'hash' } }]],
     ['masked for one purpose, plain for another', [reps, { ...holders, purposes: ['TB'], plain: ['pin'] }]],
-    ['plain in every grant that reads it', [{ ...reps, mask: undefined, plain: ['pin'] }, { ...holders, plain: ['pin'] }]],
-    ['a declared class, masked', [{ ...holders, allow: [...holders.allow, 'LandHolder.name'], plain: ['pin'], mask: { hoTen: { keepFirst: 1 } } }], { classes: { hoTen: ['LandHolder.name', 'PersonName.full'] } }],
+    [
+      'plain in every grant that reads it',
+      [
+        { ...reps, mask: undefined, plain: ['pin'] },
+        { ...holders, plain: ['pin'] },
+      ],
+    ],
+    [
+      'a declared class, masked',
+      [{ ...holders, allow: [...holders.allow, 'LandHolder.name'], plain: ['pin'], mask: { hoTen: { keepFirst: 1 } } }],
+      { classes: { hoTen: ['LandHolder.name', 'PersonName.full'] } },
+    ],
   ])('accepted: %s', (_name, grants, extra) => {
     expect(problems(validate(grants, extra))).toEqual([])
   })

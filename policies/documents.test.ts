@@ -127,7 +127,9 @@ describe('policies/agencies/*.yaml', () => {
   })
 
   it.each(agencyFiles)('%s names only catalogued purposes', (file) => {
-    const unknown = (agencies.get(file)?.grants ?? []).flatMap((grant) => grant.purposes.filter((code) => !purposeCodes.has(code)).map((code) => `${grant.id}: ${code}`))
+    const unknown = (agencies.get(file)?.grants ?? []).flatMap((grant) =>
+      grant.purposes.filter((code) => !purposeCodes.has(code)).map((code) => `${grant.id}: ${code}`),
+    )
     expect(unknown).toEqual([])
   })
 
@@ -170,7 +172,10 @@ describe('policy scenarios', () => {
         expect(Math.floor(limit! / GRANT_LIMIT_COSTS.nonMatch), `${document.agency} ${grant.id}`).toBeLessThanOrEqual(3)
       }
     }
-    expect(agency('mot-cua-phuong-hong-ha').grants.find((g) => g.id === 'intake-identity-verification')?.limits).toEqual({ perSubjectPerDay: 10, perEndUserPerHour: 60 })
+    expect(agency('mot-cua-phuong-hong-ha').grants.find((g) => g.id === 'intake-identity-verification')?.limits).toEqual({
+      perSubjectPerDay: 10,
+      perEndUserPerHour: 60,
+    })
   })
 
   it('only the justice department reads residence history', () => {
@@ -181,7 +186,8 @@ describe('policy scenarios', () => {
   it('no agency reads religion; civil status, LLTP, tax and the portal read no ethnicity or household', () => {
     expect([...agencies.values()].filter((document) => allows(document, 'Citizen.religion')).map((document) => document.agency)).toEqual([])
     for (const id of ['tu-phap-phuong-hong-ha', 'so-tu-phap-ha-noi', 'thue-ha-noi', 'cong-dich-vu-cong-ha-noi']) {
-      for (const coordinate of ['Citizen.ethnicity', 'Citizen.household', 'Household.members']) expect([id, allows(agency(id), coordinate)]).toEqual([id, false])
+      for (const coordinate of ['Citizen.ethnicity', 'Citizen.household', 'Household.members'])
+        expect([id, allows(agency(id), coordinate)]).toEqual([id, false])
     }
   })
 
@@ -225,7 +231,7 @@ describe('policy scenarios', () => {
     expect(viewClassMasks(document, 'DANG_KY_HO_TICH').get('pin')).toBe('last4')
   })
 
-  it('the portal requires a dossier id for everything and sees no ownership or representatives\' PINs', () => {
+  it("the portal requires a dossier id for everything and sees no ownership or representatives' PINs", () => {
     const document = agency('cong-dich-vu-cong-ha-noi')
     expect(document.grants.filter((grant) => !grant.purposes.includes('KIEM_TRA_KET_NOI')).every((grant) => grant.require.caseId)).toBe(true)
     for (const coordinate of ['Enterprise.members', 'LegalRepresentative.pin', 'Citizen.household']) expect(allows(document, coordinate)).toBe(false)
@@ -242,7 +248,9 @@ describe('grant limits (schema)', () => {
   it('accepts per-subject and per-officer limits, the latter only when the grant requires the officer', () => {
     expect(problems({ ...base, limits: { perSubjectPerDay: 10 } })).toEqual([])
     expect(problems({ ...base, limits: { perSubjectPerDay: 10, perEndUserPerHour: 60 }, require: { endUser: true } })).toEqual([])
-    expect(problems({ ...base, limits: { perEndUserPerHour: 60 } })).toEqual(['limits.perEndUserPerHour: limits.perEndUserPerHour needs require: { endUser: true }'])
+    expect(problems({ ...base, limits: { perEndUserPerHour: 60 } })).toEqual([
+      'limits.perEndUserPerHour: limits.perEndUserPerHour needs require: { endUser: true }',
+    ])
   })
 
   it('refuses limits too small for one non-matching verification, empty limits and unknown keys', () => {

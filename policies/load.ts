@@ -29,7 +29,11 @@ export function parseAgencyDocuments(files: PolicyFile[]): LoadResult {
     try {
       document = parseYaml(file.text, { prettyErrors: true, maxAliasCount: 100 })
     } catch (error) {
-      problems.push({ file: file.name, path: '(document)', message: error instanceof Error ? error.message.split('\n')[0] ?? 'invalid YAML' : 'invalid YAML' })
+      problems.push({
+        file: file.name,
+        path: '(document)',
+        message: error instanceof Error ? (error.message.split('\n')[0] ?? 'invalid YAML') : 'invalid YAML',
+      })
       continue
     }
     const result = agencyIdentitySchema.safeParse(document)
@@ -43,7 +47,8 @@ export function parseAgencyDocuments(files: PolicyFile[]): LoadResult {
   const seenClients = new Map<string, string>()
   for (const [index, agency] of agencies.entries()) {
     const file = files[index]?.name ?? '?'
-    if (seenAgencies.has(agency.agency)) problems.push({ file, path: 'agency', message: `agency ${agency.agency} is also defined in ${seenAgencies.get(agency.agency)}` })
+    if (seenAgencies.has(agency.agency))
+      problems.push({ file, path: 'agency', message: `agency ${agency.agency} is also defined in ${seenAgencies.get(agency.agency)}` })
     seenAgencies.set(agency.agency, file)
     for (const client of agency.clients) {
       if (seenClients.has(client.id)) problems.push({ file, path: 'clients', message: `client ${client.id} is also defined in ${seenClients.get(client.id)}` })

@@ -79,7 +79,11 @@ export function parsePolicySet(files: PolicyFile[]): PolicySetResult {
       for (const [typeName, condition] of Object.entries(grant.where ?? {})) {
         for (const variable of conditionVariables(condition)) {
           if (!(KNOWN_VARIABLES as readonly string[]).includes(variable)) {
-            problems.push({ file, path: `grants.${index}.where.${typeName}`, message: `unknown variable $${variable} (known: ${KNOWN_VARIABLES.map((v) => `$${v}`).join(', ')})` })
+            problems.push({
+              file,
+              path: `grants.${index}.where.${typeName}`,
+              message: `unknown variable $${variable} (known: ${KNOWN_VARIABLES.map((v) => `$${v}`).join(', ')})`,
+            })
           }
         }
       }

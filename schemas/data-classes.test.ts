@@ -9,7 +9,11 @@ const schema = makeExecutableSchema({ typeDefs })
 const fieldsOf = (scalar: string) =>
   Object.values(schema.getTypeMap())
     .filter((type) => isObjectType(type) && !type.name.startsWith('__'))
-    .flatMap((type) => Object.values((type as GraphQLObjectType).getFields()).filter((f) => getNamedType(f.type).name === scalar).map((f) => `${type.name}.${f.name}`))
+    .flatMap((type) =>
+      Object.values((type as GraphQLObjectType).getFields())
+        .filter((f) => getNamedType(f.type).name === scalar)
+        .map((f) => `${type.name}.${f.name}`),
+    )
     .sort()
 
 describe('data classes of the canonical schema', () => {

@@ -28,11 +28,11 @@ export const DATA_CLASS_DEFINITIONS = {
     scalars: ['PIN'],
   },
   taxCode: {
-    description: 'mã số doanh nghiệp / mã số thuế: an enterprise\'s or branch\'s tax code, a sole proprietor\'s included',
+    description: "mã số doanh nghiệp / mã số thuế: an enterprise's or branch's tax code, a sole proprietor's included",
     scalars: ['TaxCode'],
   },
   householdId: {
-    description: 'mã hộ gia đình: a household\'s id in the population registry',
+    description: "mã hộ gia đình: a household's id in the population registry",
     fields: ['Household.id', 'HouseholdMembership.householdId'],
   },
   legacyIdNumber: {
@@ -89,4 +89,6 @@ export function resolveDataClasses(sdl: readonly string[] = [common, population,
 export const DATA_CLASSES: ReadonlyMap<string, readonly string[]> = resolveDataClasses()
 
 /** coordinate → class, for the canonical schema. */
-export const DATA_CLASS_OF: ReadonlyMap<string, string> = new Map([...DATA_CLASSES].flatMap(([name, coordinates]) => coordinates.map((c) => [c, name] as const)))
+export const DATA_CLASS_OF: ReadonlyMap<string, string> = new Map(
+  [...DATA_CLASSES].flatMap(([name, coordinates]) => coordinates.map((c) => [c, name] as const)),
+)

@@ -60,8 +60,7 @@ const isNodeOnly = (specifier: string) =>
  */
 const isNodeAdapter = (file: string) => /\.node\.ts$/.test(file)
 const isEntry = (file: string) => /^gateway\/(entry|cli)\//.test(file)
-const violations = (predicate: (i: Import) => boolean) =>
-  imports.filter(predicate).map((i) => `${i.file} imports ${i.specifier}`)
+const violations = (predicate: (i: Import) => boolean) => imports.filter(predicate).map((i) => `${i.file} imports ${i.specifier}`)
 
 describe('import rules', () => {
   it('finds the source files it checks', () => {
@@ -84,7 +83,9 @@ describe('import rules', () => {
   })
 
   it('the kit imports no connector', () => {
-    expect(violations((i) => connectorOf(i.file) === 'kit' && i.target !== null && connectorOf(i.target) !== null && connectorOf(i.target) !== 'kit')).toEqual([])
+    expect(violations((i) => connectorOf(i.file) === 'kit' && i.target !== null && connectorOf(i.target) !== null && connectorOf(i.target) !== 'kit')).toEqual(
+      [],
+    )
   })
 
   it('policies import nothing from gateway/ or connectors/', () => {
@@ -107,7 +108,10 @@ describe('import rules', () => {
       file.startsWith('schemas/') ||
       file.startsWith('policies/')
     expect(violations((i) => runtimeNeutral(i.file) && isNodeOnly(i.specifier))).toEqual([])
-    const code = (file: string) => readFileSync(join(root, file), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1')
+    const code = (file: string) =>
+      readFileSync(join(root, file), 'utf8')
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/(^|[^:'"`])\/\/.*$/gm, '$1')
     const globals = all.filter((file) => runtimeNeutral(file) && /\b(process\.|Buffer\.|globalThis\.process)/.test(code(file)))
     expect(globals).toEqual([])
   })
@@ -127,7 +131,9 @@ describe('import rules', () => {
       for (const i of byFile.get(file) ?? []) if (i.target) queue.push(toSource(i.target))
     }
     expect(reached.size).toBeGreaterThan(30)
-    const offenders = [...reached].flatMap((file) => (byFile.get(file) ?? []).filter((i) => isNodeOnly(i.specifier)).map((i) => `${file} imports ${i.specifier}`))
+    const offenders = [...reached].flatMap((file) =>
+      (byFile.get(file) ?? []).filter((i) => isNodeOnly(i.specifier)).map((i) => `${file} imports ${i.specifier}`),
+    )
     expect(offenders).toEqual([])
     expect([...reached].filter((file) => file.includes('/sandbox/'))).toEqual([])
   })

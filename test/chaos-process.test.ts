@@ -102,11 +102,17 @@ const pin = world.examples.representativePin
 const parcelKey = world.parcels.find((parcel) => parcel.address.provinceCode === '01' && parcel.holders.some((holder) => holder.id === pin))?.key as string
 const QUERIES: Record<Kind, string> = {
   business: JSON.stringify({ query: `{ enterprise(code: "${enterpriseCode}") { code nameVi status { name } } }` }),
-  mixed: JSON.stringify({ query: `{ enterprise(code: "${enterpriseCode}") { code nameVi } citizen(pin: "${pin}") { name { full } } landParcel(key: "${parcelKey}") { parcelKey area } }` }),
+  mixed: JSON.stringify({
+    query: `{ enterprise(code: "${enterpriseCode}") { code nameVi } citizen(pin: "${pin}") { name { full } } landParcel(key: "${parcelKey}") { parcelKey area } }`,
+  }),
 }
 
 async function setFaults(registry: string, faults: Record<string, unknown>): Promise<void> {
-  const res = await fetch(`${registries.get(registry)}/__sandbox/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) })
+  const res = await fetch(`${registries.get(registry)}/__sandbox/faults`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(faults),
+  })
   if (!res.ok) throw new Error(`${registry} sandbox refused faults: ${res.status}`)
 }
 
@@ -116,7 +122,9 @@ async function readyz(): Promise<Readiness> {
     return { status: res.status, body: (await res.json()) as Readiness['body'] }
   } catch (error) {
     const cause = (error as { cause?: unknown }).cause
-    throw new Error(`/readyz did not answer: ${String(error)} (${String(cause)}); gateway exit ${gateway!.child.exitCode ?? gateway!.child.signalCode}; output:\n${gateway!.output().slice(-3000)}`)
+    throw new Error(
+      `/readyz did not answer: ${String(error)} (${String(cause)}); gateway exit ${gateway!.child.exitCode ?? gateway!.child.signalCode}; output:\n${gateway!.output().slice(-3000)}`,
+    )
   }
 }
 
@@ -153,7 +161,8 @@ beforeAll(async () => {
   })
   gateway = await startGatewayProcess(env, { timeoutMs: 90_000 })
   const banner = gateway.output()
-  for (const match of banner.matchAll(/^ {4}(population|land|business)\s+(http:\/\/127\.0\.0\.1:\d+)\s+\(sandbox\)$/gm)) registries.set(match[1] as string, match[2] as string)
+  for (const match of banner.matchAll(/^ {4}(population|land|business)\s+(http:\/\/127\.0\.0\.1:\d+)\s+\(sandbox\)$/gm))
+    registries.set(match[1] as string, match[2] as string)
   // The token is signed with the development keys the first start generated in DATA_DIR.
   const { REDIS_URL: _redis, ...tokenEnv } = env
   token = (await runLgsp(tokenEnv, 'token', '--agency', 'thue-ha-noi')).stdout.trim()
@@ -172,7 +181,8 @@ describe.runIf(installed)('chaos: faulty registries, Redis and PostgreSQL killed
     expect(registries.size, gateway!.output()).toBe(3)
     expect(gateway!.output()).toContain(`enterprise(code: \\"${enterpriseCode}\\")`)
     expect(parcelKey).toEqual(expect.any(String))
-    const rate = (parse(readFileSync(join(policiesDir, 'agencies', 'thue-ha-noi.yaml'), 'utf8')) as { limits: { rate: { perMinute: number; burst: number } } }).limits.rate
+    const rate = (parse(readFileSync(join(policiesDir, 'agencies', 'thue-ha-noi.yaml'), 'utf8')) as { limits: { rate: { perMinute: number; burst: number } } })
+      .limits.rate
     const share = divideLimit({ kind: 'rate', name: 'agency', ...rate }, INSTANCES) as { perMinute: number; burst: number }
     const sharedPolicy = `"agency";q=${rate.perMinute + rate.burst};w=60`
     const localPolicy = `"agency";q=${share.perMinute + share.burst};w=60`
@@ -197,7 +207,12 @@ describe.runIf(installed)('chaos: faulty registries, Redis and PostgreSQL killed
           signal: AbortSignal.timeout(NO_ANSWER_MS),
         })
         const text = await res.text()
-        Object.assign(outcome, { status: res.status, policy: res.headers.get('ratelimit-policy'), remaining: res.headers.get('ratelimit'), retryAfter: res.headers.get('retry-after') })
+        Object.assign(outcome, {
+          status: res.status,
+          policy: res.headers.get('ratelimit-policy'),
+          remaining: res.headers.get('ratelimit'),
+          retryAfter: res.headers.get('retry-after'),
+        })
         try {
           outcome.body = JSON.parse(text)
         } catch {
@@ -222,7 +237,9 @@ describe.runIf(installed)('chaos: faulty registries, Redis and PostgreSQL killed
       const deadline = performance.now() + 20_000
       while (
         performance.now() < deadline &&
-        (performance.now() - (phaseStarted.get(p) as number) < PHASE_MS || within(p, 'business').length < PHASE_MIN_EACH || within(p, 'mixed').length < PHASE_MIN_EACH)
+        (performance.now() - (phaseStarted.get(p) as number) < PHASE_MS ||
+          within(p, 'business').length < PHASE_MIN_EACH ||
+          within(p, 'mixed').length < PHASE_MIN_EACH)
       ) {
         await sleep(100)
       }
@@ -239,13 +256,21 @@ describe.runIf(installed)('chaos: faulty registries, Redis and PostgreSQL killed
     // on a busy machine may miss a registry deadline. Each query once until it answers whole.
     const ready = await poll(readyz, (r) => r.status === 200 && r.body.status === 'ok', 10_000)
     expect(ready.value.body, 'ready before any fault').toMatchObject({ status: 'ok', rateLimiter: { degraded: false } })
-    expect(Object.values(ready.value.body.checks).every((check) => check.ok), JSON.stringify(ready.value.body)).toBe(true)
+    expect(
+      Object.values(ready.value.body.checks).every((check) => check.ok),
+      JSON.stringify(ready.value.body),
+    ).toBe(true)
     const warmUp: Outcome[] = []
     for (const kind of ['business', 'mixed'] as const) {
-      const whole = await poll(() => call(kind, `chaos-warm-up-${warmUp.length}`).then((o) => {
-        warmUp.push(o)
-        return o
-      }), (o) => o.status === 200 && !o.body?.errors, 20_000)
+      const whole = await poll(
+        () =>
+          call(kind, `chaos-warm-up-${warmUp.length}`).then((o) => {
+            warmUp.push(o)
+            return o
+          }),
+        (o) => o.status === 200 && !o.body?.errors,
+        20_000,
+      )
       expect(whole.afterMs, `warm-up: ${describeOutcome(whole.value)}`).toBeGreaterThanOrEqual(0)
     }
 
@@ -283,7 +308,11 @@ describe.runIf(installed)('chaos: faulty registries, Redis and PostgreSQL killed
       enter('upstream-faults')
       const degraded = await poll(
         readyz,
-        (r) => r.status === 200 && r.body.status === 'degraded' && r.body.checks['registry:land']?.ok === false && r.body.checks['registry:population']?.ok === false,
+        (r) =>
+          r.status === 200 &&
+          r.body.status === 'degraded' &&
+          r.body.checks['registry:land']?.ok === false &&
+          r.body.checks['registry:population']?.ok === false,
         10_000,
       )
       expect(degraded.afterMs, `/readyz names the failing registries: ${JSON.stringify(degraded.value.body)}`).toBeGreaterThanOrEqual(0)
@@ -294,15 +323,24 @@ describe.runIf(installed)('chaos: faulty registries, Redis and PostgreSQL killed
       /** Business data whole; the fields of the failing registries null, each with its own error. */
       const expectPartial = (o: Outcome) => {
         expect(o.status, describeOutcome(o)).toBe(200)
-        expect(o.body.data.enterprise, describeOutcome(o)).toEqual(o.kind === 'business' ? { ...baselineEnterprise } : { code: enterpriseCode, nameVi: baselineEnterprise.nameVi })
+        expect(o.body.data.enterprise, describeOutcome(o)).toEqual(
+          o.kind === 'business' ? { ...baselineEnterprise } : { code: enterpriseCode, nameVi: baselineEnterprise.nameVi },
+        )
         if (o.kind === 'business') {
           expect(o.body.errors, describeOutcome(o)).toBeUndefined()
           return
         }
         expect(o.body.data.citizen, describeOutcome(o)).toBeNull()
         expect(o.body.data.landParcel, describeOutcome(o)).toBeNull()
-        const errors = (o.body.errors as Array<{ path: string[]; extensions: { code: string; connector: string } }>).map((e) => ({ path: e.path.join('.'), connector: e.extensions.connector, code: e.extensions.code }))
-        expect(errors.map((e) => [e.path, e.connector]).sort(), describeOutcome(o)).toEqual([['citizen', 'population'], ['landParcel', 'land']])
+        const errors = (o.body.errors as Array<{ path: string[]; extensions: { code: string; connector: string } }>).map((e) => ({
+          path: e.path.join('.'),
+          connector: e.extensions.connector,
+          code: e.extensions.code,
+        }))
+        expect(errors.map((e) => [e.path, e.connector]).sort(), describeOutcome(o)).toEqual([
+          ['citizen', 'population'],
+          ['landParcel', 'land'],
+        ])
         for (const error of errors) expect(UPSTREAM_CODES[error.connector as keyof typeof UPSTREAM_CODES], describeOutcome(o)).toContain(error.code)
       }
       for (const o of within('upstream-faults')) {
@@ -317,7 +355,12 @@ describe.runIf(installed)('chaos: faulty registries, Redis and PostgreSQL killed
       enter('redis-down')
       const storeDown = await poll(
         readyz,
-        (r) => r.status === 200 && r.body.status === 'degraded' && r.body.rateLimiter?.degraded === true && r.body.checks['shared-store:redis']?.ok === false && r.body.checks['rate-limiter:failover']?.ok === false,
+        (r) =>
+          r.status === 200 &&
+          r.body.status === 'degraded' &&
+          r.body.rateLimiter?.degraded === true &&
+          r.body.checks['shared-store:redis']?.ok === false &&
+          r.body.checks['rate-limiter:failover']?.ok === false,
         10_000,
       )
       expect(storeDown.afterMs, `/readyz names the shared store: ${JSON.stringify(storeDown.value.body)}`).toBeGreaterThanOrEqual(0)
@@ -355,13 +398,20 @@ describe.runIf(installed)('chaos: faulty registries, Redis and PostgreSQL killed
       // Phase 5: both back on their ports and data, faults cleared; the gateway is not restarted.
       enter('recovering')
       const restartStarted = performance.now()
-      await Promise.all([postgres!.restart(), redis!.restart(), ...['population', 'land', 'business'].map((name) => setFaults(name, { latencyMs: 0, errorRate: 0, malformedRate: 0, hang: false }))])
+      await Promise.all([
+        postgres!.restart(),
+        redis!.restart(),
+        ...['population', 'land', 'business'].map((name) => setFaults(name, { latencyMs: 0, errorRate: 0, malformedRate: 0, hang: false })),
+      ])
       const servicesBack = performance.now()
       const recovered = await poll(readyz, (r) => r.status === 200 && r.body.status === 'ok', RECOVERY_BOUND_MS)
       expect(recovered.afterMs, `/readyz ok again within ${RECOVERY_BOUND_MS} ms: ${JSON.stringify(recovered.value.body)}`).toBeGreaterThanOrEqual(0)
       enter('recovered')
       expect(recovered.value.body.rateLimiter?.degraded).toBe(false)
-      expect(Object.values(recovered.value.body.checks).every((check) => check.ok), JSON.stringify(recovered.value.body)).toBe(true)
+      expect(
+        Object.values(recovered.value.body.checks).every((check) => check.ok),
+        JSON.stringify(recovered.value.body),
+      ).toBe(true)
       await underLoad('recovered')
       for (const o of within('recovered')) {
         expect(o.status, describeOutcome(o)).toBe(200)
@@ -377,7 +427,8 @@ describe.runIf(installed)('chaos: faulty registries, Redis and PostgreSQL killed
       }
       expectEnough('recovered')
       expect(sharedShare('recovered'), 'shared limits again').toBeGreaterThan(0.5)
-      const firstAnswer = (kind: Kind) => outcomes.filter((o) => o.kind === kind && o.sentAt >= servicesBack && o.status === 200 && !o.body.errors).sort((a, b) => a.doneAt - b.doneAt)[0]
+      const firstAnswer = (kind: Kind) =>
+        outcomes.filter((o) => o.kind === kind && o.sentAt >= servicesBack && o.status === 200 && !o.body.errors).sort((a, b) => a.doneAt - b.doneAt)[0]
       const afterBack = (o: Outcome | undefined) => (o ? `${(o.doneAt - servicesBack).toFixed(0)} ms` : 'never')
 
       running = false
@@ -403,16 +454,25 @@ describe.runIf(installed)('chaos: faulty registries, Redis and PostgreSQL killed
       expect(refusedOutside.map(describeOutcome), 'refusals only while the database was down or coming back').toEqual([])
       // Rare, or the decision deadline is too short for the machine: at most 2 % of all answers.
       const unchecked = outcomes.filter(undecided)
-      expect(unchecked.length, `${unchecked.length} of ${outcomes.length} refused by the rate limiter: ${unchecked.slice(0, 3).map(describeOutcome).join('\n')}`).toBeLessThanOrEqual(Math.ceil(outcomes.length * 0.02))
+      expect(
+        unchecked.length,
+        `${unchecked.length} of ${outcomes.length} refused by the rate limiter: ${unchecked.slice(0, 3).map(describeOutcome).join('\n')}`,
+      ).toBeLessThanOrEqual(Math.ceil(outcomes.length * 0.02))
 
-      const tally = (values: string[]) => [...new Set(values)].sort().map((value) => `${value}×${values.filter((v) => v === value).length}`).join(' ')
+      const tally = (values: string[]) =>
+        [...new Set(values)]
+          .sort()
+          .map((value) => `${value}×${values.filter((v) => v === value).length}`)
+          .join(' ')
       const phases: Phase[] = ['baseline', 'upstream-faults', 'redis-down', 'database-down', 'recovering', 'recovered']
       for (const p of phases) {
         const list = outcomes.filter((o) => o.sent === p)
         const statuses = tally(list.map((o) => String(o.status)))
         const codes = tally(list.flatMap((o) => (o.body?.errors ?? []).map((e: any) => `${e.extensions.connector}:${e.extensions.code}`)))
         const max = (kind: Kind) => Math.max(0, ...list.filter((o) => o.kind === kind).map((o) => o.ms)).toFixed(0)
-        figures.push(`  ${p.padEnd(16)} ${String(list.length).padStart(4)} requests (${statuses}); max latency business ${max('business')} ms, mixed ${max('mixed')} ms${codes ? `; errors ${codes}` : ''}`)
+        figures.push(
+          `  ${p.padEnd(16)} ${String(list.length).padStart(4)} requests (${statuses}); max latency business ${max('business')} ms, mixed ${max('mixed')} ms${codes ? `; errors ${codes}` : ''}`,
+        )
       }
       figures.push(
         `  /readyz: registries degraded after ${degraded.afterMs.toFixed(0)} ms; shared store degraded ${(storeDown.afterMs + phaseStarted.get('redis-down')! - redisKilledAt).toFixed(0)} ms after the Redis kill; ` +
@@ -431,13 +491,20 @@ describe.runIf(installed)('chaos: faulty registries, Redis and PostgreSQL killed
     expect(gateway!.child.exitCode, `the gateway stopped cleanly after the chaos: ${gateway!.output().slice(-2000)}`).toBe(0)
     const delivered = [...warmUp, ...outcomes].filter((o) => o.status === 200 && o.body?.data).map((o) => o.requestId)
     const recorded = await recordedRequestIds(dbUrl, delivered)
-    expect(delivered.filter((id) => !recorded.has(id)), 'answered with data but not in the audit trail').toEqual([])
+    expect(
+      delivered.filter((id) => !recorded.has(id)),
+      'answered with data but not in the audit trail',
+    ).toEqual([])
     const { ok, report } = await verifyTrail(env)
     expect(report.problems, JSON.stringify(report, null, 2)).toEqual([])
     expect(ok).toBe(true)
     // Chains the writer left after failed commits were sealed once the store was back; the last one at the stop.
     expect(report.warnings, JSON.stringify(report.warnings)).toEqual([])
-    figures.push(`  audit: ${delivered.length} requests answered with data, all recorded; lgsp audit verify: OK, ${report.chains} chains, ${report.events} events`)
-    process.stdout.write(`chaos (1 gateway, Redis + PostgreSQL, ${LOOPS} client loops, ${((performance.now() - testStarted) / 1000).toFixed(1)} s):\n${figures.join('\n')}\n`)
+    figures.push(
+      `  audit: ${delivered.length} requests answered with data, all recorded; lgsp audit verify: OK, ${report.chains} chains, ${report.events} events`,
+    )
+    process.stdout.write(
+      `chaos (1 gateway, Redis + PostgreSQL, ${LOOPS} client loops, ${((performance.now() - testStarted) / 1000).toFixed(1)} s):\n${figures.join('\n')}\n`,
+    )
   }, 120_000)
 })

@@ -44,7 +44,6 @@ async function readyz(): Promise<{ status: number; body: { status: string; check
   return { status: res.status, body: await res.json() }
 }
 
-
 describe('gateway on PostgreSQL', () => {
   it('migrated the database and bootstrapped policy version 1 from POLICIES_DIR', async () => {
     const db = openPostgres({ url: dbUrl })

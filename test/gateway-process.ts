@@ -12,7 +12,8 @@ import { sleep } from './waiting.js'
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 
 /** Runs `lgsp <args>` (bin/lgsp.js) with `env`, as an operator does beside the gateway; rejects on a non-zero exit. */
-export const runLgsp = (env: Record<string, string>, ...args: string[]) => promisify(execFile)(process.execPath, ['bin/lgsp.js', ...args], { cwd: repoRoot, env })
+export const runLgsp = (env: Record<string, string>, ...args: string[]) =>
+  promisify(execFile)(process.execPath, ['bin/lgsp.js', ...args], { cwd: repoRoot, env })
 
 /**
  * The environment a process test gives a gateway: nothing inherited but PATH and HOME, a port

@@ -67,7 +67,13 @@ let others: Array<{ pin: string; name: string; birthDate: string }>
 
 beforeAll(async () => {
   metrics = createPromMetrics({ processMetrics: false })
-  gw = await createTestGateway({ world: { citizens: 200, parcels: 20, enterprises: 20 }, policies: (identity) => policySet(identity.client), rateLimiter: limiter, counters, metrics })
+  gw = await createTestGateway({
+    world: { citizens: 200, parcels: 20, enterprises: 20 },
+    policies: (identity) => policySet(identity.client),
+    rateLimiter: limiter,
+    counters,
+    metrics,
+  })
   const people = gw.world.people
     .filter((p) => p.birthDate.length === 10 && !p.deceasedOn)
     .map((p) => ({ pin: p.pin, name: [p.family, p.middle, p.given].filter(Boolean).join(' '), birthDate: p.birthDate }))
@@ -100,15 +106,26 @@ async function metric(name: string, labels: Record<string, string>): Promise<num
   const found = metrics.registry.getSingleMetric(name)
   if (!found) return 0
   const { values } = await found.get()
-  return values.filter((v) => Object.entries(labels).every(([k, l]) => String((v.labels as Record<string, unknown>)[k]) === l)).reduce((sum, v) => sum + v.value, 0)
+  return values
+    .filter((v) => Object.entries(labels).every(([k, l]) => String((v.labels as Record<string, unknown>)[k]) === l))
+    .reduce((sum, v) => sum + v.value, 0)
 }
 
 describe('one verification per request', () => {
   it.each([
-    ['two aliases', `query { a: verifyCitizen(pin: "$PIN", name: "$NAME", birthDate: "1990") { match } b: verifyCitizen(pin: "$PIN", name: "$NAME", birthDate: "1991") { match } }`],
+    [
+      'two aliases',
+      `query { a: verifyCitizen(pin: "$PIN", name: "$NAME", birthDate: "1990") { match } b: verifyCitizen(pin: "$PIN", name: "$NAME", birthDate: "1991") { match } }`,
+    ],
     ['one fragment spread twice', `query { ...V ...V } fragment V on Query { verifyCitizen(pin: "$PIN", name: "$NAME", birthDate: "1990") { match } }`],
-    ['a field and an inline fragment', `query { verifyCitizen(pin: "$PIN", name: "$NAME", birthDate: "1990") { match } ... on Query { x: verifyCitizen(pin: "$PIN", name: "$NAME", birthDate: "1991") { match } } }`],
-    ['two selections behind @skip and @include', `query($a: Boolean = true) { a: verifyCitizen(pin: "$PIN", name: "$NAME", birthDate: "1990") @include(if: $a) { match } b: verifyCitizen(pin: "$PIN", name: "$NAME", birthDate: "1991") @skip(if: $a) { match } }`],
+    [
+      'a field and an inline fragment',
+      `query { verifyCitizen(pin: "$PIN", name: "$NAME", birthDate: "1990") { match } ... on Query { x: verifyCitizen(pin: "$PIN", name: "$NAME", birthDate: "1991") { match } } }`,
+    ],
+    [
+      'two selections behind @skip and @include',
+      `query($a: Boolean = true) { a: verifyCitizen(pin: "$PIN", name: "$NAME", birthDate: "1990") @include(if: $a) { match } b: verifyCitizen(pin: "$PIN", name: "$NAME", birthDate: "1991") @skip(if: $a) { match } }`,
+    ],
   ])('%s: 400 BAD_USER_INPUT before any registry call, audited with its reason', async (_label, template) => {
     const query = template.replaceAll('$PIN', person.pin).replaceAll('$NAME', person.name)
     // The unlimited test purpose too: the rule is the field's, not a grant's.
@@ -147,7 +164,13 @@ describe('per subject per day', () => {
     expect(refused.body.errors?.[0]?.message).toMatch(/10 units per subject per day and this subject has 9/)
     expect(Number(refused.headers.get('retry-after'))).toBe(Math.ceil((midnight() - now) / 1000))
     expect(hits(), 'refused before the registry').toBe(0)
-    expect(eventOf(refused)).toMatchObject({ decision: 'rate_limited', code: 'RATE_LIMITED', reason: 'SUBJECT_DAILY_LIMIT', grants: ['xac-minh'], subjects: [testKeyedHash(person.pin)] })
+    expect(eventOf(refused)).toMatchObject({
+      decision: 'rate_limited',
+      code: 'RATE_LIMITED',
+      reason: 'SUBJECT_DAILY_LIMIT',
+      grants: ['xac-minh'],
+      subjects: [testKeyedHash(person.pin)],
+    })
     expect((await verify(others[0]!)).status, 'another subject is counted apart').toBe(200)
     now = midnight()
     expect((await verify(person)).body.data?.verifyCitizen, 'a new day in Vietnam').toEqual({ match: true })
@@ -242,7 +265,13 @@ describe('suspected probing', () => {
     const third = await verify(person, { match: false, officer: 'can-bo-3' })
     const refused = await verify(person, { match: false, officer: 'can-bo-4' })
     expect(refused.status).toBe(429)
-    expect([match, first, second, third, refused].map((res) => eventOf(res).signals ?? [])).toEqual([[], [], ['VERIFICATION_PROBING'], ['VERIFICATION_PROBING'], ['VERIFICATION_PROBING']])
+    expect([match, first, second, third, refused].map((res) => eventOf(res).signals ?? [])).toEqual([
+      [],
+      [],
+      ['VERIFICATION_PROBING'],
+      ['VERIFICATION_PROBING'],
+      ['VERIFICATION_PROBING'],
+    ])
     expect(eventOf(refused)).toMatchObject({ decision: 'rate_limited', reason: 'SUBJECT_DAILY_LIMIT', signals: ['VERIFICATION_PROBING'] })
     expect(await metric('lgsp_audit_signals_total', { agency: 'test-agency', signal: 'VERIFICATION_PROBING' })).toBe(before + 3)
     expect(await metric('lgsp_verifications_total', { agency: 'test-agency', outcome: 'no_match' })).toBe(nonMatches + 3)
@@ -265,7 +294,13 @@ describe.runIf(redisInstalled)('two gateway instances on one Redis', () => {
     for (let i = 0; i < 2; i++) {
       const shared = createRedisSharedStore({ url: redis.url, commandTimeoutMs: 1000 })
       stores.push(shared)
-      gateways.push(await createTestGateway({ world: { citizens: 50, parcels: 10, enterprises: 10 }, policies: (identity) => policySet(identity.client), counters: shared }))
+      gateways.push(
+        await createTestGateway({
+          world: { citizens: 50, parcels: 10, enterprises: 10 },
+          policies: (identity) => policySet(identity.client),
+          counters: shared,
+        }),
+      )
     }
   }, 60_000)
   afterAll(async () => {
@@ -279,7 +314,11 @@ describe.runIf(redisInstalled)('two gateway instances on one Redis', () => {
     const name = [who.family, who.middle, who.given].filter(Boolean).join(' ')
     const statuses: number[] = []
     for (let i = 0; i < 6; i++) {
-      const res = await gateways[i % 2]!.graphql(QUERY, { pin: who.pin, name, birth: wrongDate(who.birthDate) }, { 'x-purpose': VERIFY, 'x-end-user': `can-bo.${i}` })
+      const res = await gateways[i % 2]!.graphql(
+        QUERY,
+        { pin: who.pin, name, birth: wrongDate(who.birthDate) },
+        { 'x-purpose': VERIFY, 'x-end-user': `can-bo.${i}` },
+      )
       statuses.push(res.status)
     }
     expect(statuses).toEqual([200, 200, 200, 429, 429, 429])

@@ -42,7 +42,10 @@ describe('one query across the three registries', () => {
     expect(enterprise.nameVi).toBe(worldEnterprise.name)
     const rep = enterprise.legalRepresentatives.find((r: any) => r.pin === representativePin)
     expect(rep.citizen.name.full).toBe(fullName(gw.world.personByPin.get(representativePin)!))
-    const expectedKeys = gw.world.parcels.filter((p) => p.holders.some((h) => h.id === representativePin)).map((p) => p.key).sort()
+    const expectedKeys = gw.world.parcels
+      .filter((p) => p.holders.some((h) => h.id === representativePin))
+      .map((p) => p.key)
+      .sort()
     expect(rep.citizen.landParcels.map((p: any) => p.parcelKey).sort()).toEqual(expectedKeys)
     expect(expectedKeys).toContain(parcelKey)
     expect(gw.sandboxes.business.hits()).toBeGreaterThan(0)
@@ -73,7 +76,9 @@ describe('batching of cross-registry links', () => {
   it('resolves household members in one population batch', async () => {
     const household = gw.world.households.find((h) => h.members.length >= 3)!
     gw.resetHits()
-    const res = await gw.graphql('query ($id: ID!) { household(id: $id) { id members { pin relationToHead { name } citizen { name { full } } } } }', { id: household.id })
+    const res = await gw.graphql('query ($id: ID!) { household(id: $id) { id members { pin relationToHead { name } citizen { name { full } } } } }', {
+      id: household.id,
+    })
     expect(res.body.errors).toBeUndefined()
     expect(res.body.data?.household.members.map((m: any) => m.pin)).toEqual(household.members.map((m) => m.pin))
     expect(res.body.data?.household.members.every((m: any) => m.citizen?.name.full)).toBe(true)
@@ -157,7 +162,10 @@ describe('errors and transport', () => {
     expect(res.status).toBeGreaterThanOrEqual(400)
     for (const error of body.errors ?? [body.error]) {
       const extensions = error.extensions ?? {}
-      expect(Object.keys(extensions).every((key) => ['code', 'reason', 'origin', 'connector', 'requestId', 'http'].includes(key)), JSON.stringify(error)).toBe(true)
+      expect(
+        Object.keys(extensions).every((key) => ['code', 'reason', 'origin', 'connector', 'requestId', 'http'].includes(key)),
+        JSON.stringify(error),
+      ).toBe(true)
       if (extensions.reason !== undefined) expect(extensions.reason).toMatch(/^[A-Z][A-Z0-9_]*$/)
     }
     expect(JSON.stringify(body)).not.toMatch(/SyntaxError|originalError|is not valid JSON|stack/)
@@ -169,14 +177,20 @@ describe('errors and transport', () => {
   })
 
   it('serves administrative units as of a date (code 24 was Bắc Giang before the 2025 reform)', async () => {
-    const res = await gw.graphql('{ before: administrativeUnit(code: "24", asOf: "2025-01-01") { name successors { name } } now: administrativeUnit(code: "24") { name predecessors { name } } }')
+    const res = await gw.graphql(
+      '{ before: administrativeUnit(code: "24", asOf: "2025-01-01") { name successors { name } } now: administrativeUnit(code: "24") { name predecessors { name } } }',
+    )
     expect(res.body.data?.before).toEqual({ name: 'Bắc Giang', successors: [{ name: 'Bắc Ninh' }] })
     expect(res.body.data?.now.name).toBe('Bắc Ninh')
     expect(res.body.data?.now.predecessors.map((p: any) => p.name).sort()).toEqual(['Bắc Giang', 'Bắc Ninh'])
   })
 
   it('refuses a body over the limit with 413 in the error shape', async () => {
-    const res = await gw.app.request('/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: `{ __typename } #${'x'.repeat(300_000)}` }) })
+    const res = await gw.app.request('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `{ __typename } #${'x'.repeat(300_000)}` }),
+    })
     expect(res.status).toBe(413)
     expect(await res.json()).toMatchObject({ error: { code: 'BAD_USER_INPUT', requestId: expect.any(String) } })
   })

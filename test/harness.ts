@@ -88,11 +88,7 @@ export async function createTestGateway(options: TestGatewayOptions = {}) {
   })
   const defaultToken = await identity.token()
 
-  async function graphql(
-    query: string,
-    variables?: Record<string, unknown>,
-    headers: Record<string, string> = {},
-  ): Promise<GraphQLResponse> {
+  async function graphql(query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<GraphQLResponse> {
     const res = await app.request('/graphql', {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${defaultToken}`, 'x-purpose': TEST_PURPOSE, ...headers },
@@ -111,10 +107,22 @@ export async function createTestGateway(options: TestGatewayOptions = {}) {
     }
   }
 
-  return { app, graphql, audit, writer, identity, policies, sandboxes, world: sandboxes.world, resetHits, clearFaults, close: async () => {
+  return {
+    app,
+    graphql,
+    audit,
+    writer,
+    identity,
+    policies,
+    sandboxes,
+    world: sandboxes.world,
+    resetHits,
+    clearFaults,
+    close: async () => {
       await writer?.close()
       await sandboxes.close()
-    } }
+    },
+  }
 }
 
 export type TestGateway = Awaited<ReturnType<typeof createTestGateway>>

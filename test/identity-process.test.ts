@@ -44,13 +44,21 @@ async function obtainToken(clientId: string): Promise<string> {
   const now = Math.floor(Date.now() / 1000)
   const assertion = await new SignJWT({})
     .setProtectedHeader({ alg: 'ES256', kid: jwk.kid as string })
-    .setIssuer(clientId).setSubject(clientId).setAudience(`${issuer}/oauth/token`)
-    .setIssuedAt(now).setExpirationTime(now + 60).setJti(crypto.randomUUID())
+    .setIssuer(clientId)
+    .setSubject(clientId)
+    .setAudience(`${issuer}/oauth/token`)
+    .setIssuedAt(now)
+    .setExpirationTime(now + 60)
+    .setJti(crypto.randomUUID())
     .sign(await importJWK(jwk, 'ES256'))
   const res = await fetch(`${url}/oauth/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion }),
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+      client_assertion: assertion,
+    }),
   })
   const body = (await res.json()) as { access_token: string }
   expect(res.status, JSON.stringify(body)).toBe(200)
@@ -59,12 +67,20 @@ async function obtainToken(clientId: string): Promise<string> {
 
 const query = JSON.stringify({ query: '{ administrativeUnit(code: "00097") { fullName } }' })
 const call = (token: string) =>
-  fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': 'KIEM_TRA_KET_NOI' }, body: query })
+  fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': 'KIEM_TRA_KET_NOI' },
+    body: query,
+  })
 
 describe('identity across processes', () => {
   it('a client process obtains a token with nothing but its private key and the token endpoint', async () => {
     expect(devKeys.size).toBeGreaterThanOrEqual(7)
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'examples/client-credentials.ts', url, 'mot-cua-hong-ha-igate', devKeys.get('mot-cua-hong-ha-igate') as string, issuer], { cwd: root, env })
+    const { stdout } = await run(
+      process.execPath,
+      ['--import', 'tsx', 'examples/client-credentials.ts', url, 'mot-cua-hong-ha-igate', devKeys.get('mot-cua-hong-ha-igate') as string, issuer],
+      { cwd: root, env },
+    )
     expect(stdout).toContain('access token for mot-cua-hong-ha-igate, expires in 300 s')
     expect(stdout).toMatch(/^200 .*Phường Hồng Hà/m)
   }, 30_000)
@@ -111,8 +127,13 @@ describe('identity across processes', () => {
     // the gateway). Stopped first: the embedded database serves one process at a time.
     await gateway?.stop()
     const exported = await run(process.execPath, ['bin/lgsp.js', 'audit', 'export', '--kind', 'keys.rotated'], { cwd: root, env })
-    const events = exported.stdout.trim().split('\n').map((line) => JSON.parse(line) as { actor: string; detail: { kid: string; previous: string } })
-    expect(events).toEqual([expect.objectContaining({ actor: 'gateway', detail: expect.objectContaining({ kid: decodeProtectedHeader(newToken as string).kid, previous: oldKid }) })])
+    const events = exported.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { actor: string; detail: { kid: string; previous: string } })
+    expect(events).toEqual([
+      expect.objectContaining({ actor: 'gateway', detail: expect.objectContaining({ kid: decodeProtectedHeader(newToken as string).kid, previous: oldKid }) }),
+    ])
     expect((await run(process.execPath, ['bin/lgsp.js', 'audit', 'verify'], { cwd: root, env })).stdout).toMatch(/^OK: /m)
   }, 60_000)
 })

@@ -38,7 +38,16 @@ export function agencyDocument(agencyId: string, clients: TestClient[], extra: P
 /** A client assertion (RFC 7523) signed by the test client. */
 export async function signAssertion(
   client: TestClient,
-  options: { audience?: string; expiresInS?: number; issuedAtOffsetS?: number; jti?: string; issuer?: string; subject?: string; alg?: string; now?: number } = {},
+  options: {
+    audience?: string
+    expiresInS?: number
+    issuedAtOffsetS?: number
+    jti?: string
+    issuer?: string
+    subject?: string
+    alg?: string
+    now?: number
+  } = {},
 ): Promise<string> {
   const now = Math.floor((options.now ?? Date.now()) / 1000)
   return new SignJWT({})

@@ -24,7 +24,15 @@ beforeAll(async () => {
       const agency: AgencyDocument = {
         ...agencyDocument('test-agency', [identity.client]),
         limits: { rate: { perMinute: 600, burst: 100 }, dailyQuota: 10_000 },
-        grants: [{ id: 'kiem-thu', purposes: [TEST_PURPOSE], legalBasis: 'test', allow: everyType(), require: { caseId: false, endUser: false, signedContext: false } }],
+        grants: [
+          {
+            id: 'kiem-thu',
+            purposes: [TEST_PURPOSE],
+            legalBasis: 'test',
+            allow: everyType(),
+            require: { caseId: false, endUser: false, signedContext: false },
+          },
+        ],
       }
       return { agencies: [agency], purposes: testPurposes }
     },
@@ -61,7 +69,11 @@ describe('/metrics', () => {
       const res = await gw.graphql(`{ enterprise(code: "${code}") { code } }`)
       expect(res.body.errors).toBeUndefined()
     }
-    const refused = await gw.app.request('/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) })
+    const refused = await gw.app.request('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    })
     expect(refused.status).toBe(401)
 
     expect(await value('lgsp_requests_total', granted)).toBe(before.granted + 3)

@@ -26,7 +26,16 @@ export function fullAccess(identity: AgencyIdentity): AgencyDocument {
   return {
     ...identity,
     // Every identifier shown as it is: a grant that reads a data class plainly says so.
-    grants: [{ id: 'kiem-thu-toan-bo', purposes: [TEST_PURPOSE], legalBasis: 'test suite only', allow: everyType(), plain: [...DATA_CLASSES.keys()], require: { caseId: false, endUser: false, signedContext: false } }],
+    grants: [
+      {
+        id: 'kiem-thu-toan-bo',
+        purposes: [TEST_PURPOSE],
+        legalBasis: 'test suite only',
+        allow: everyType(),
+        plain: [...DATA_CLASSES.keys()],
+        require: { caseId: false, endUser: false, signedContext: false },
+      },
+    ],
   }
 }
 

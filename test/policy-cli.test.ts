@@ -32,10 +32,15 @@ interface Result {
 
 function lgsp(env: Record<string, string>, ...args: string[]): Promise<Result> {
   return new Promise((done) => {
-    execFile(process.execPath, ['bin/lgsp.js', 'policy', ...args], { cwd: root, env: { ...process.env, USER: 'tester', ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0
-      done({ code, stdout, stderr })
-    })
+    execFile(
+      process.execPath,
+      ['bin/lgsp.js', 'policy', ...args],
+      { cwd: root, env: { ...process.env, USER: 'tester', ...env }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0
+        done({ code, stdout, stderr })
+      },
+    )
   })
 }
 
@@ -80,7 +85,12 @@ describe('lgsp policy on PGlite (DATA_DIR)', () => {
     expect(second.stdout).toContain('-    name: Xét duyệt, chi trả trợ giúp xã hội\n+    name: Xét duyệt trợ giúp xã hội\n')
 
     const list = await lgsp(env, 'list')
-    expect(list.stdout.trimEnd().split('\n').map((line) => line.replace(/\s+\S+Z\s+[0-9a-f]{12}/, ''))).toEqual(['     1  tester  initial', '*    2  alice'])
+    expect(
+      list.stdout
+        .trimEnd()
+        .split('\n')
+        .map((line) => line.replace(/\s+\S+Z\s+[0-9a-f]{12}/, '')),
+    ).toEqual(['     1  tester  initial', '*    2  alice'])
     expect((await lgsp(env, 'rollback')).stdout).toBe('rolled back: version 1 is active (was 2)\n')
   }, 120_000)
 })
@@ -147,4 +157,3 @@ describe('lgsp policy on PostgreSQL (DATABASE_URL)', () => {
     expect((await lgsp(env, 'frobnicate')).code).toBe(2)
   }, 120_000)
 })
-

@@ -33,7 +33,13 @@ beforeAll(async () => {
         ...agencyDocument('test-agency', [identity.client]),
         limits: { rate: { perMinute: 120, burst: 20 }, dailyQuota: 1000 },
         grants: [
-          { id: 'kiem-thu', purposes: [TEST_PURPOSE], legalBasis: 'test', allow: everyType(), require: { caseId: false, endUser: false, signedContext: false } },
+          {
+            id: 'kiem-thu',
+            purposes: [TEST_PURPOSE],
+            legalBasis: 'test',
+            allow: everyType(),
+            require: { caseId: false, endUser: false, signedContext: false },
+          },
           {
             id: 'ket-noi',
             purposes: ['KIEM_TRA_KET_NOI'],
@@ -101,7 +107,10 @@ describe('rate limits on /graphql', () => {
     expect(refused.headers.get('retry-after')).toBe('1') // 0.4 s rounded up
     expect(refused.body.data ?? null).toBeNull()
     expect(refused.body.errors).toEqual([
-      expect.objectContaining({ message: expect.stringMatching(/retry after 1 s/), extensions: expect.objectContaining({ code: 'RATE_LIMITED', origin: 'caller', requestId: expect.any(String) }) }),
+      expect.objectContaining({
+        message: expect.stringMatching(/retry after 1 s/),
+        extensions: expect.objectContaining({ code: 'RATE_LIMITED', origin: 'caller', requestId: expect.any(String) }),
+      }),
     ])
     expect(refused.headers.get('ratelimit')).toMatch(/^"agency";r=0;t=10,/)
     expect(hits(), 'refused before any registry call').toBe(0)
@@ -159,7 +168,10 @@ describe('rate limits on /graphql', () => {
 
   it('/readyz names the limiter and its state', async () => {
     const res = await gw.app.request('/readyz')
-    expect(await res.json()).toMatchObject({ rateLimiter: { kind: 'memory', degraded: false }, checks: { 'rate-limiter:memory': { ok: true, critical: false } } })
+    expect(await res.json()).toMatchObject({
+      rateLimiter: { kind: 'memory', degraded: false },
+      checks: { 'rate-limiter:memory': { ok: true, critical: false } },
+    })
   })
 })
 
@@ -168,7 +180,11 @@ describe('attempt limits on /oauth/token', () => {
     gw.app.request('/oauth/token', {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion }),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+        client_assertion: assertion,
+      }),
     })
 
   it(`per registered client: ${TOKEN_ATTEMPT_LIMITS.perSubject.burst} at once, then 429 with Retry-After`, async () => {
@@ -176,7 +192,10 @@ describe('attempt limits on /oauth/token', () => {
     for (let i = 0; i <= TOKEN_ATTEMPT_LIMITS.perSubject.burst; i++) {
       statuses.push((await tokenRequest(await signAssertion(gw.identity.client, { audience: `${TEST_ISSUER}/oauth/token` }))).status)
     }
-    expect(statuses.slice(0, -1).every((s) => s === 200), statuses.join(',')).toBe(true)
+    expect(
+      statuses.slice(0, -1).every((s) => s === 200),
+      statuses.join(','),
+    ).toBe(true)
     const refused = await tokenRequest(await signAssertion(gw.identity.client))
     expect(refused.status).toBe(429)
     expect(refused.headers.get('retry-after')).toBe('1')
@@ -187,7 +206,11 @@ describe('attempt limits on /oauth/token', () => {
 
   it(`per address: ${TOKEN_ATTEMPT_LIMITS.perIp.burst} attempts at once, good or bad, then 429`, async () => {
     for (let i = 0; i < TOKEN_ATTEMPT_LIMITS.perIp.burst; i++) {
-      const res = await gw.app.request('/oauth/token', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials' })
+      const res = await gw.app.request('/oauth/token', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'grant_type=client_credentials',
+      })
       expect(res.status).toBe(400)
     }
     const refused = await tokenRequest(await signAssertion(gw.identity.client))

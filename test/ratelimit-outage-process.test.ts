@@ -55,7 +55,10 @@ describe.runIf(redisInstalled)('rate limits across a Redis outage, two gateway p
       const states = await Promise.all([readyz(0), readyz(1)])
       if (states.every((s) => s.body.rateLimiter?.degraded === true)) {
         degradedAfterMs = performance.now() - killedAt
-        expect(states.map((s) => [s.status, s.body.status])).toEqual([[200, 'degraded'], [200, 'degraded']])
+        expect(states.map((s) => [s.status, s.body.status])).toEqual([
+          [200, 'degraded'],
+          [200, 'degraded'],
+        ])
         break
       }
       await sleep(100)
@@ -95,17 +98,27 @@ describe.runIf(redisInstalled)('rate limits across a Redis outage, two gateway p
         `while down: p50 ${down[down.length >> 1]!.toFixed(1)} max ${(down.at(-1) as number).toFixed(1)} ms (${down.length} requests); ` +
         `degraded reported ${degradedAfterMs.toFixed(0)} ms after the kill, cleared ${recoveredAfterMs.toFixed(0)} ms after the restart`,
     )
-    expect(statuses.every((s) => s === 200 || s === 429), statuses.join(',')).toBe(true)
+    expect(
+      statuses.every((s) => s === 200 || s === 429),
+      statuses.join(','),
+    ).toBe(true)
     expect(most, 'the busiest 60 s holds at most perMinute + burst').toBeLessThanOrEqual(70)
     // Not starved either: 90 s at 60/min plus one burst is 100 units.
     expect(allowed.length).toBeGreaterThanOrEqual(70)
     expect(down.length).toBeGreaterThan(100)
     // The decision deadline is 50 ms; allow the normal latency on top, plus scheduling slack.
     expect(down.at(-1) as number).toBeLessThan(normal + 50 + 100)
-    const downHeaders = byPhase('down').filter((o) => o.status === 200).map((o) => o.headers.get('ratelimit-policy'))
+    const downHeaders = byPhase('down')
+      .filter((o) => o.status === 200)
+      .map((o) => o.headers.get('ratelimit-policy'))
     expect(downHeaders.length, 'served while degraded').toBeGreaterThan(0)
-    expect(new Set(downHeaders), 'while degraded each instance enforces half: 30/min + burst 5').toEqual(new Set(['"agency";q=35;w=60, "daily";q=50000;w=86400']))
-    expect(byPhase('down').some((o) => o.status === 429), 'limits still enforced while degraded').toBe(true)
+    expect(new Set(downHeaders), 'while degraded each instance enforces half: 30/min + burst 5').toEqual(
+      new Set(['"agency";q=35;w=60, "daily";q=50000;w=86400']),
+    )
+    expect(
+      byPhase('down').some((o) => o.status === 429),
+      'limits still enforced while degraded',
+    ).toBe(true)
 
     // Shared again: the bucket counted empty shortly after the recovery has refilled once the
     // load's last units have come back (10 at 1/s). Through one instance alone, 10 pass:

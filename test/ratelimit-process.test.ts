@@ -74,7 +74,10 @@ describe.runIf(redisInstalled)('rate limits across two gateway processes on one 
     // How the units split depends on which instance asks first after each one comes back (the
     // phases of the two drivers); the total is what shows they share one bucket: two separate
     // buckets would have allowed about twice as much.
-    expect(perInstance.every((n) => n > 0), 'both instances were served').toBe(true)
+    expect(
+      perInstance.every((n) => n > 0),
+      'both instances were served',
+    ).toBe(true)
     const refused = outcomes.find((o) => o.status === 429) as Outcome
     expect(JSON.parse(refused.body)).toMatchObject({ errors: [{ extensions: { code: 'RATE_LIMITED' } }] })
   }, 150_000)

@@ -29,7 +29,10 @@ describe('README configuration table', () => {
     .split('\n')
     .filter((line) => /^\| `[A-Z]/.test(line))
     .map((line) => {
-      const [names = '', defaults = ''] = line.split('|').slice(1).map((cell) => cell.trim())
+      const [names = '', defaults = ''] = line
+        .split('|')
+        .slice(1)
+        .map((cell) => cell.trim())
       return { variables: [...names.matchAll(/`([A-Z][A-Z0-9_]+)`/g)].map((m) => m[1]!), names, defaults }
     })
   const documented = rows.flatMap((row) => row.variables)
@@ -85,7 +88,8 @@ describe('README configuration table', () => {
     // What the table claims …
     const claimed = new Map<string, string[]>()
     for (const row of rows) {
-      for (const match of row.defaults.matchAll(/required when `([A-Z0-9_]+)` is set/g)) for (const variable of row.variables) claimed.set(variable, [...(claimed.get(variable) ?? []), match[1]!])
+      for (const match of row.defaults.matchAll(/required when `([A-Z0-9_]+)` is set/g))
+        for (const variable of row.variables) claimed.set(variable, [...(claimed.get(variable) ?? []), match[1]!])
     }
     for (const [variable, conditions] of claimed) {
       for (const condition of conditions) {
@@ -97,7 +101,10 @@ describe('README configuration table', () => {
     // … and what the schema does: each variable set alone, outside production.
     for (const [condition, value] of Object.entries(samples)) {
       for (const required of requirementsOf({ [condition]: value })) {
-        expect(claimed.get(required) ?? [], `${required} is required when ${condition} is set: the README row must say so (${rowOf(required)?.defaults})`).toContain(condition)
+        expect(
+          claimed.get(required) ?? [],
+          `${required} is required when ${condition} is set: the README row must say so (${rowOf(required)?.defaults})`,
+        ).toContain(condition)
       }
     }
   })
@@ -105,7 +112,12 @@ describe('README configuration table', () => {
 
 describe('the population registry key', () => {
   it('goes to the registry it was configured for, and never to the built-in sandbox', () => {
-    expect(populationApiKey(parseConfig({ UPSTREAM_POPULATION_URL: 'https://dancu.example.test', UPSTREAM_POPULATION_API_KEY: 'a-registry-key-0001' }), 'sandbox-key')).toBe('a-registry-key-0001')
+    expect(
+      populationApiKey(
+        parseConfig({ UPSTREAM_POPULATION_URL: 'https://dancu.example.test', UPSTREAM_POPULATION_API_KEY: 'a-registry-key-0001' }),
+        'sandbox-key',
+      ),
+    ).toBe('a-registry-key-0001')
     expect(populationApiKey(parseConfig({}), 'sandbox-key')).toBe('sandbox-key')
     expect(populationApiKey(parseConfig({ UPSTREAM_POPULATION_API_KEY: 'a-registry-key-0001' }), 'sandbox-key')).toBe('sandbox-key')
   })

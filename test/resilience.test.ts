@@ -55,8 +55,15 @@ describe('one registry hanging', () => {
     stop = true
     await Promise.all(hammer)
 
-    const report = { baselineP50: percentile(baseline, 50), baselineP95: percentile(baseline, 95), duringP50: percentile(during, 50), duringP95: percentile(during, 95) }
-    process.stdout.write(`business-only latency (ms) with population hanging: ${JSON.stringify(Object.fromEntries(Object.entries(report).map(([k, v]) => [k, Math.round(v * 10) / 10])))}\n`)
+    const report = {
+      baselineP50: percentile(baseline, 50),
+      baselineP95: percentile(baseline, 95),
+      duringP50: percentile(during, 50),
+      duringP95: percentile(during, 95),
+    }
+    process.stdout.write(
+      `business-only latency (ms) with population hanging: ${JSON.stringify(Object.fromEntries(Object.entries(report).map(([k, v]) => [k, Math.round(v * 10) / 10])))}\n`,
+    )
     // Normal latency: the hanging registry's 400 ms deadline does not show up in the others' times
     // (the median, since this process also runs the load, the registries and the test).
     expect(report.duringP50).toBeLessThan(report.baselineP50 * 2 + 15)
@@ -66,7 +73,12 @@ describe('one registry hanging', () => {
     expect(populationResults.some((r) => r.code === 'UPSTREAM_TIMEOUT' && r.ms >= 400)).toBe(true)
     const refusedFast = populationResults.filter((r) => r.code === 'UPSTREAM_UNAVAILABLE')
     expect(refusedFast.length).toBeGreaterThan(10)
-    expect(percentile(refusedFast.map((r) => r.ms), 50)).toBeLessThan(100)
+    expect(
+      percentile(
+        refusedFast.map((r) => r.ms),
+        50,
+      ),
+    ).toBeLessThan(100)
     // On a slow run the circuit's 1 s pause may end just now, making this call the half-open probe:
     // it times out and reopens the circuit, so the call after it must be refused at once.
     let open = await timed(population)

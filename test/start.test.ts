@@ -39,7 +39,11 @@ function start(env: Record<string, string>) {
 describe('npm start', () => {
   it('serves the gateway with sandbox registries and the printed example works', async () => {
     const run = start({ PORT: '0', SANDBOX_CITIZENS: '2000', SANDBOX_PARCELS: '600', SANDBOX_ENTERPRISES: '400' })
-    const banner = await until(() => (run.output().stdout.includes("-d '") ? run.output().stdout : undefined), { withinMs: 30_000, everyMs: 50, what: 'the banner' })
+    const banner = await until(() => (run.output().stdout.includes("-d '") ? run.output().stdout : undefined), {
+      withinMs: 30_000,
+      everyMs: 50,
+      what: 'the banner',
+    })
     const url = /Gateway:\s+(http:\/\/127\.0\.0\.1:\d+)\/graphql/.exec(banner)?.[1]
     expect(url, banner).toBeDefined()
     expect(banner).toMatch(/population\s+http:\/\/127\.0\.0\.1:\d+\s+\(sandbox\)/)
@@ -54,7 +58,11 @@ describe('npm start', () => {
     })
     const unauthenticated = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
     expect(unauthenticated.status).toBe(401)
-    const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token.trim()}`, 'x-purpose': purpose }, body })
+    const res = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token.trim()}`, 'x-purpose': purpose },
+      body,
+    })
     const json = (await res.json()) as any
     expect(res.status, JSON.stringify(json)).toBe(200)
     expect(json.errors).toBeUndefined()
@@ -90,11 +98,15 @@ describe('npm start', () => {
     [{ REDIS_URL: 'not a url' }, 'REDIS_URL'],
     [{ UPSTREAM_BUSINESS_URL: 'http://user:secret@127.0.0.1:9/' }, 'UPSTREAM_BUSINESS_URL'],
     [{ UPSTREAM_POPULATION_URL: 'http://127.0.0.1:9' }, 'UPSTREAM_POPULATION_API_KEY'],
-  ])('refuses bad configuration %j naming %s', async (env, variable) => {
-    const run = start(env as Record<string, string>)
-    expect(await run.exited).toBe(1)
-    expect(run.output().stderr).toContain(variable)
-    expect(run.output().stderr).not.toMatch(/\n\s+at /)
-    expect(run.output().stderr).not.toContain('secret')
-  }, 30_000)
+  ])(
+    'refuses bad configuration %j naming %s',
+    async (env, variable) => {
+      const run = start(env as Record<string, string>)
+      expect(await run.exited).toBe(1)
+      expect(run.output().stderr).toContain(variable)
+      expect(run.output().stderr).not.toMatch(/\n\s+at /)
+      expect(run.output().stderr).not.toContain('secret')
+    },
+    30_000,
+  )
 })

@@ -15,8 +15,18 @@ describe('waiting helpers', () => {
 
   it('poll returns the accepted value, or the last one seen when time runs out', async () => {
     let n = 0
-    expect(await poll(async () => ++n, (v) => v === 4, { withinMs: 5000, everyMs: 1 })).toBe(4)
-    const last = await poll(async () => ++n, () => false, { withinMs: 30, everyMs: 5 })
+    expect(
+      await poll(
+        async () => ++n,
+        (v) => v === 4,
+        { withinMs: 5000, everyMs: 1 },
+      ),
+    ).toBe(4)
+    const last = await poll(
+      async () => ++n,
+      () => false,
+      { withinMs: 30, everyMs: 5 },
+    )
     expect(last).toBeGreaterThan(4)
   })
 

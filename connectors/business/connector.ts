@@ -15,15 +15,7 @@ import { normaliseTaxCode } from '../../schemas/scalars/index.js'
 import { expectCode, readEnterprise, readEnterpriseBatch } from './map.js'
 import type { EnterpriseSearch } from './operations.js'
 import { createBusinessResolvers } from './resolvers.js'
-import {
-  batchEnvelopeSchema,
-  detailEnvelopeSchema,
-  healthEnvelopeSchema,
-  paths,
-  REGISTRY_MAX_BATCH,
-  searchEnvelopeSchema,
-  statusIdByCode,
-} from './upstream.js'
+import { batchEnvelopeSchema, detailEnvelopeSchema, healthEnvelopeSchema, paths, REGISTRY_MAX_BATCH, searchEnvelopeSchema, statusIdByCode } from './upstream.js'
 
 export interface BusinessConnectorOptions {
   /** Base URL of the registry API, e.g. `http://127.0.0.1:8183`. */
@@ -95,7 +87,13 @@ export function createBusinessConnector(options: BusinessConnectorOptions): Busi
     const envelope = await upstream.json(
       paths.batch,
       batchEnvelopeSchema,
-      { method: 'POST', idempotent: true, operation: 'enterprise.batch', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ msdn: codes }) },
+      {
+        method: 'POST',
+        idempotent: true,
+        operation: 'enterprise.batch',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ msdn: codes }),
+      },
       scope,
     )
     // The batch endpoint answers 404 only if it does not exist; treat that as "none found".

@@ -46,7 +46,16 @@ function record(): Record<string, any> {
         BRANCH_CODE: '0199000017-001',
         BRANCH_TYPE: 'VPDD',
         BRANCH_NAME: 'VĂN PHÒNG ĐẠI DIỆN SAO MAI TẠI TP.HCM',
-        ADDRESS: { CityID: 79, CityName: 'Thành phố Hồ Chí Minh', DistrictID: null, DistrictName: null, WardID: 26734, WardName: 'Phường Sài Gòn', StreetNumber: 'Số 1 Lê Lợi', AddressFullText: 'Số 1 Lê Lợi, Phường Sài Gòn, Thành phố Hồ Chí Minh' },
+        ADDRESS: {
+          CityID: 79,
+          CityName: 'Thành phố Hồ Chí Minh',
+          DistrictID: null,
+          DistrictName: null,
+          WardID: 26734,
+          WardName: 'Phường Sài Gòn',
+          StreetNumber: 'Số 1 Lê Lợi',
+          AddressFullText: 'Số 1 Lê Lợi, Phường Sài Gòn, Thành phố Hồ Chí Minh',
+        },
         STATUS: 'Đang hoạt động',
       },
     ],
@@ -98,7 +107,13 @@ describe('readEnterprise: valid payloads', () => {
           code: '0199000017-001',
           kind: 'REPRESENTATIVE_OFFICE',
           name: 'VĂN PHÒNG ĐẠI DIỆN SAO MAI TẠI TP.HCM',
-          address: { provinceCode: '79', communeCode: '26734', detail: 'Số 1 Lê Lợi', legacy: null, fullText: 'Số 1 Lê Lợi, Phường Sài Gòn, Thành phố Hồ Chí Minh' },
+          address: {
+            provinceCode: '79',
+            communeCode: '26734',
+            detail: 'Số 1 Lê Lợi',
+            legacy: null,
+            fullText: 'Số 1 Lê Lợi, Phường Sài Gòn, Thành phố Hồ Chí Minh',
+          },
           status: { code: 'ACTIVE', name: 'Đang hoạt động' },
         },
       ],
@@ -107,22 +122,137 @@ describe('readEnterprise: valid payloads', () => {
   })
 
   it.each<[string, (r: Record<string, any>) => void, (e: Enterprise) => unknown, unknown]>([
-    ['null lists become empty', (r) => { r.Branch = null; r.Member = null }, (e) => [e.branches, e.members], [[], []]],
-    ['absent lists become empty', (r) => { delete r.BusinessActivity }, (e) => e.businessLines, []],
-    ['no district → no legacy address', (r) => { r.HOAdress.DistrictID = null }, (e) => e.headOffice.legacy, null],
-    ['empty amendment date → null', (r) => { r.MainInformation.LAST_AMEND_DATE = '' }, (e) => e.lastAmendedOn, null],
-    ['unpadded day and month', (r) => { r.MainInformation.FOUNDING_DATE = '5/3/2021' }, (e) => e.foundedOn, '2021-03-05'],
-    ['29 February of a leap year', (r) => { r.MainInformation.FOUNDING_DATE = '29/02/2024' }, (e) => e.foundedOn, '2024-02-29'],
-    ['capital unknown', (r) => { r.MainInformation.CAPITAL_AMOUNT = null }, (e) => e.charterCapital, null],
-    ['capital beyond 2^53 stays exact', (r) => { r.MainInformation.CAPITAL_AMOUNT = 2 ** 60 }, (e) => e.charterCapital, '1152921504606846976'],
-    ['branch code with hyphen on a branch record', (r) => { r.MainInformation.ENTERPRISE_GDT_CODE = '0199000017-002'; r.Branch = [] }, (e) => e.code, '0199000017-002'],
-    ['branch code without hyphen is normalised', (r) => { r.MainInformation.ENTERPRISE_GDT_CODE = '0199000017002'; r.Branch = [] }, (e) => e.code, '0199000017-002'],
-    ['status text in other casing', (r) => { r.MainInformation.ENTERPRISE_STATUS = 'ĐANG LÀM THỦ TỤC PHÁ SẢN' }, (e) => e.status, { code: 'BANKRUPTCY', name: 'ĐANG LÀM THỦ TỤC PHÁ SẢN' }],
-    ['short revocation text', (r) => { r.MainInformation.ENTERPRISE_STATUS = 'Bị thu hồi GCNĐKDN' }, (e) => e.status.code, 'REVOKED'],
-    ['invalid representative PIN → pin null, record kept', (r) => { r.LegalRepresentative[0].ID_NUMBER = '12345' }, (e) => e.legalRepresentatives[0]?.pin, null],
-    ['one-word representative name', (r) => { r.LegalRepresentative[0].FULL_NAME = 'ROSA' }, (e) => e.legalRepresentatives[0]?.name, { family: '', middle: null, given: 'Rosa', full: 'Rosa' }],
-    ['unknown branch status keeps its name', (r) => { r.Branch[0].STATUS = 'Chờ duyệt' }, (e) => e.branches[0]?.status, { code: null, name: 'Chờ duyệt' }],
-    ['branch type CN', (r) => { r.Branch[0].BRANCH_TYPE = 'CN' }, (e) => e.branches[0]?.kind, 'BRANCH'],
+    [
+      'null lists become empty',
+      (r) => {
+        r.Branch = null
+        r.Member = null
+      },
+      (e) => [e.branches, e.members],
+      [[], []],
+    ],
+    [
+      'absent lists become empty',
+      (r) => {
+        delete r.BusinessActivity
+      },
+      (e) => e.businessLines,
+      [],
+    ],
+    [
+      'no district → no legacy address',
+      (r) => {
+        r.HOAdress.DistrictID = null
+      },
+      (e) => e.headOffice.legacy,
+      null,
+    ],
+    [
+      'empty amendment date → null',
+      (r) => {
+        r.MainInformation.LAST_AMEND_DATE = ''
+      },
+      (e) => e.lastAmendedOn,
+      null,
+    ],
+    [
+      'unpadded day and month',
+      (r) => {
+        r.MainInformation.FOUNDING_DATE = '5/3/2021'
+      },
+      (e) => e.foundedOn,
+      '2021-03-05',
+    ],
+    [
+      '29 February of a leap year',
+      (r) => {
+        r.MainInformation.FOUNDING_DATE = '29/02/2024'
+      },
+      (e) => e.foundedOn,
+      '2024-02-29',
+    ],
+    [
+      'capital unknown',
+      (r) => {
+        r.MainInformation.CAPITAL_AMOUNT = null
+      },
+      (e) => e.charterCapital,
+      null,
+    ],
+    [
+      'capital beyond 2^53 stays exact',
+      (r) => {
+        r.MainInformation.CAPITAL_AMOUNT = 2 ** 60
+      },
+      (e) => e.charterCapital,
+      '1152921504606846976',
+    ],
+    [
+      'branch code with hyphen on a branch record',
+      (r) => {
+        r.MainInformation.ENTERPRISE_GDT_CODE = '0199000017-002'
+        r.Branch = []
+      },
+      (e) => e.code,
+      '0199000017-002',
+    ],
+    [
+      'branch code without hyphen is normalised',
+      (r) => {
+        r.MainInformation.ENTERPRISE_GDT_CODE = '0199000017002'
+        r.Branch = []
+      },
+      (e) => e.code,
+      '0199000017-002',
+    ],
+    [
+      'status text in other casing',
+      (r) => {
+        r.MainInformation.ENTERPRISE_STATUS = 'ĐANG LÀM THỦ TỤC PHÁ SẢN'
+      },
+      (e) => e.status,
+      { code: 'BANKRUPTCY', name: 'ĐANG LÀM THỦ TỤC PHÁ SẢN' },
+    ],
+    [
+      'short revocation text',
+      (r) => {
+        r.MainInformation.ENTERPRISE_STATUS = 'Bị thu hồi GCNĐKDN'
+      },
+      (e) => e.status.code,
+      'REVOKED',
+    ],
+    [
+      'invalid representative PIN → pin null, record kept',
+      (r) => {
+        r.LegalRepresentative[0].ID_NUMBER = '12345'
+      },
+      (e) => e.legalRepresentatives[0]?.pin,
+      null,
+    ],
+    [
+      'one-word representative name',
+      (r) => {
+        r.LegalRepresentative[0].FULL_NAME = 'ROSA'
+      },
+      (e) => e.legalRepresentatives[0]?.name,
+      { family: '', middle: null, given: 'Rosa', full: 'Rosa' },
+    ],
+    [
+      'unknown branch status keeps its name',
+      (r) => {
+        r.Branch[0].STATUS = 'Chờ duyệt'
+      },
+      (e) => e.branches[0]?.status,
+      { code: null, name: 'Chờ duyệt' },
+    ],
+    [
+      'branch type CN',
+      (r) => {
+        r.Branch[0].BRANCH_TYPE = 'CN'
+      },
+      (e) => e.branches[0]?.kind,
+      'BRANCH',
+    ],
   ])('%s', (_label, change, pick, expected) => {
     expect(pick(readEnterprise(variant(change)))).toEqual(expected)
   })
@@ -130,32 +260,162 @@ describe('readEnterprise: valid payloads', () => {
 
 describe('readEnterprise: malformed payloads → UPSTREAM_BAD_RESPONSE', () => {
   it.each<[string, (r: Record<string, any>) => void]>([
-    ['impossible date 31/02', (r) => { r.MainInformation.FOUNDING_DATE = '31/02/2021' }],
-    ['month 13', (r) => { r.MainInformation.LAST_AMEND_DATE = '01/13/2021' }],
-    ['ISO date instead of dd/MM/yyyy', (r) => { r.MainInformation.FOUNDING_DATE = '2021-03-15' }],
-    ['founding date with year only', (r) => { r.MainInformation.FOUNDING_DATE = '2021' }],
-    ['missing founding date', (r) => { delete r.MainInformation.FOUNDING_DATE }],
-    ['missing MainInformation', (r) => { delete r.MainInformation }],
-    ['missing HOAdress', (r) => { delete r.HOAdress }],
-    ['wrong check digit', (r) => { r.MainInformation.ENTERPRISE_GDT_CODE = '0199000018' }],
-    ['tax code of 9 digits', (r) => { r.MainInformation.ENTERPRISE_GDT_CODE = '019900001' }],
-    ['tax code as a number', (r) => { r.MainInformation.ENTERPRISE_GDT_CODE = 199000017 }],
-    ['unknown status text', (r) => { r.MainInformation.ENTERPRISE_STATUS = 'Đang ngủ đông' }],
-    ['capital as a string', (r) => { r.MainInformation.CAPITAL_AMOUNT = '12 tỷ' }],
-    ['negative capital', (r) => { r.MainInformation.CAPITAL_AMOUNT = -1 }],
-    ['type id as text', (r) => { r.MainInformation.ENTERPRISE_TYPE_ID = 'CP' }],
-    ['CityID as a string', (r) => { r.HOAdress.CityID = '01' }],
-    ['CityID out of range', (r) => { r.HOAdress.CityID = 101 }],
-    ['missing WardID', (r) => { delete r.HOAdress.WardID }],
-    ['unknown VSIC version', (r) => { r.BusinessActivity[0].VSIC_VERSION = '2007' }],
-    ['IS_MAIN as boolean', (r) => { r.BusinessActivity[0].IS_MAIN = true }],
-    ['VSIC code not level 4', (r) => { r.BusinessActivity[0].CODE = '62' }],
-    ['unknown branch type', (r) => { r.Branch[0].BRANCH_TYPE = 'DDKD' }],
-    ['branch of another enterprise', (r) => { r.Branch[0].BRANCH_CODE = '0199000024-001' }],
-    ['branch suffix 000', (r) => { r.Branch[0].BRANCH_CODE = '0199000017-000' }],
-    ['empty representative name', (r) => { r.LegalRepresentative[0].FULL_NAME = '  ' }],
-    ['ratio above 100', (r) => { r.Member[0].RATIO_PERCENT = 150 }],
-    ['list is an object', (r) => { r.Member = { MEMBER_NAME: 'X' } }],
+    [
+      'impossible date 31/02',
+      (r) => {
+        r.MainInformation.FOUNDING_DATE = '31/02/2021'
+      },
+    ],
+    [
+      'month 13',
+      (r) => {
+        r.MainInformation.LAST_AMEND_DATE = '01/13/2021'
+      },
+    ],
+    [
+      'ISO date instead of dd/MM/yyyy',
+      (r) => {
+        r.MainInformation.FOUNDING_DATE = '2021-03-15'
+      },
+    ],
+    [
+      'founding date with year only',
+      (r) => {
+        r.MainInformation.FOUNDING_DATE = '2021'
+      },
+    ],
+    [
+      'missing founding date',
+      (r) => {
+        delete r.MainInformation.FOUNDING_DATE
+      },
+    ],
+    [
+      'missing MainInformation',
+      (r) => {
+        delete r.MainInformation
+      },
+    ],
+    [
+      'missing HOAdress',
+      (r) => {
+        delete r.HOAdress
+      },
+    ],
+    [
+      'wrong check digit',
+      (r) => {
+        r.MainInformation.ENTERPRISE_GDT_CODE = '0199000018'
+      },
+    ],
+    [
+      'tax code of 9 digits',
+      (r) => {
+        r.MainInformation.ENTERPRISE_GDT_CODE = '019900001'
+      },
+    ],
+    [
+      'tax code as a number',
+      (r) => {
+        r.MainInformation.ENTERPRISE_GDT_CODE = 199000017
+      },
+    ],
+    [
+      'unknown status text',
+      (r) => {
+        r.MainInformation.ENTERPRISE_STATUS = 'Đang ngủ đông'
+      },
+    ],
+    [
+      'capital as a string',
+      (r) => {
+        r.MainInformation.CAPITAL_AMOUNT = '12 tỷ'
+      },
+    ],
+    [
+      'negative capital',
+      (r) => {
+        r.MainInformation.CAPITAL_AMOUNT = -1
+      },
+    ],
+    [
+      'type id as text',
+      (r) => {
+        r.MainInformation.ENTERPRISE_TYPE_ID = 'CP'
+      },
+    ],
+    [
+      'CityID as a string',
+      (r) => {
+        r.HOAdress.CityID = '01'
+      },
+    ],
+    [
+      'CityID out of range',
+      (r) => {
+        r.HOAdress.CityID = 101
+      },
+    ],
+    [
+      'missing WardID',
+      (r) => {
+        delete r.HOAdress.WardID
+      },
+    ],
+    [
+      'unknown VSIC version',
+      (r) => {
+        r.BusinessActivity[0].VSIC_VERSION = '2007'
+      },
+    ],
+    [
+      'IS_MAIN as boolean',
+      (r) => {
+        r.BusinessActivity[0].IS_MAIN = true
+      },
+    ],
+    [
+      'VSIC code not level 4',
+      (r) => {
+        r.BusinessActivity[0].CODE = '62'
+      },
+    ],
+    [
+      'unknown branch type',
+      (r) => {
+        r.Branch[0].BRANCH_TYPE = 'DDKD'
+      },
+    ],
+    [
+      'branch of another enterprise',
+      (r) => {
+        r.Branch[0].BRANCH_CODE = '0199000024-001'
+      },
+    ],
+    [
+      'branch suffix 000',
+      (r) => {
+        r.Branch[0].BRANCH_CODE = '0199000017-000'
+      },
+    ],
+    [
+      'empty representative name',
+      (r) => {
+        r.LegalRepresentative[0].FULL_NAME = '  '
+      },
+    ],
+    [
+      'ratio above 100',
+      (r) => {
+        r.Member[0].RATIO_PERCENT = 150
+      },
+    ],
+    [
+      'list is an object',
+      (r) => {
+        r.Member = { MEMBER_NAME: 'X' }
+      },
+    ],
   ])('%s', (_label, change) => {
     const run = () => readEnterprise(variant(change))
     expect(run).toThrow(ConnectorError)
@@ -173,15 +433,21 @@ describe('readEnterprise: malformed payloads → UPSTREAM_BAD_RESPONSE', () => {
 })
 
 describe('readEnterpriseBatch', () => {
-  const other = () => variant((r) => { r.MainInformation.ENTERPRISE_GDT_CODE = '0199000024'; r.Branch = [] })
+  const other = () =>
+    variant((r) => {
+      r.MainInformation.ENTERPRISE_GDT_CODE = '0199000024'
+      r.Branch = []
+    })
 
   it('answers in request order, null for absent codes', () => {
     const answers = readEnterpriseBatch(['0199000024', '0399000014', '0199000017'], [record(), other()])
-    expect(answers.map((a) => (a instanceof Error ? 'error' : a?.code ?? null))).toEqual(['0199000024', null, '0199000017'])
+    expect(answers.map((a) => (a instanceof Error ? 'error' : (a?.code ?? null)))).toEqual(['0199000024', null, '0199000017'])
   })
 
   it('a malformed record fails only its own key', () => {
-    const bad = variant((r) => { r.MainInformation.FOUNDING_DATE = '30/02/2020' })
+    const bad = variant((r) => {
+      r.MainInformation.FOUNDING_DATE = '30/02/2020'
+    })
     const answers = readEnterpriseBatch(['0199000017', '0199000024'], [bad, other()])
     expect(answers[0]).toBeInstanceOf(ConnectorError)
     expect((answers[0] as ConnectorError).code).toBe('UPSTREAM_BAD_RESPONSE')
@@ -195,7 +461,10 @@ describe('readEnterpriseBatch', () => {
   })
 
   it('matches a branch record written without the hyphen to its canonical key', () => {
-    const branch = variant((r) => { r.MainInformation.ENTERPRISE_GDT_CODE = '0199000024001'; r.Branch = [] })
+    const branch = variant((r) => {
+      r.MainInformation.ENTERPRISE_GDT_CODE = '0199000024001'
+      r.Branch = []
+    })
     const answers = readEnterpriseBatch(['0199000024-001'], [branch])
     expect((answers[0] as Enterprise).code).toBe('0199000024-001')
   })

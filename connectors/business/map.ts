@@ -179,11 +179,7 @@ const keyOf = (code: string) => code.trim().replace('-', '')
  * when its record is malformed. A record that cannot even be attributed to a code makes every
  * unanswered key an error, since any of them might have been it.
  */
-export function readEnterpriseBatch(
-  codes: readonly string[],
-  records: readonly unknown[],
-  path?: string,
-): Array<Enterprise | null | ConnectorError> {
+export function readEnterpriseBatch(codes: readonly string[], records: readonly unknown[], path?: string): Array<Enterprise | null | ConnectorError> {
   const byKey = new Map<string, unknown>()
   let unattributed = false
   for (const record of records) {
@@ -196,9 +192,7 @@ export function readEnterpriseBatch(
   return codes.map((code) => {
     const record = byKey.get(keyOf(code))
     if (record === undefined) {
-      return unattributed
-        ? new ConnectorError('business', 'UPSTREAM_BAD_RESPONSE', { path, detail: 'unattributable record in batch' })
-        : null
+      return unattributed ? new ConnectorError('business', 'UPSTREAM_BAD_RESPONSE', { path, detail: 'unattributable record in batch' }) : null
     }
     try {
       return expectCode(readEnterprise(record, path), code, path)

@@ -31,13 +31,16 @@ const pager: Pager = {
       start = Number(match[1])
     }
     const cut = await cutPage(source, { first: args.first, start })
-    return { nodes: cut.nodes, totalCount: cut.totalCount ?? 0, pageInfo: { hasNextPage: cut.hasNextPage, endCursor: cut.next > start ? `p${cut.next}` : null } }
+    return {
+      nodes: cut.nodes,
+      totalCount: cut.totalCount ?? 0,
+      pageInfo: { hasNextPage: cut.hasNextPage, endCursor: cut.next > start ? `p${cut.next}` : null },
+    }
   },
 }
 
 type Resolver = (parent: unknown, args: unknown, ctx: ConnectorContext) => unknown
-const resolver = (type: string, field: string) =>
-  (business.resolvers as Record<string, Record<string, Resolver>>)[type]![field]!
+const resolver = (type: string, field: string) => (business.resolvers as Record<string, Record<string, Resolver>>)[type]![field]!
 
 /** A context as the gateway builds it. The population loader is a stand-in that records PINs. */
 function context() {

@@ -11,7 +11,6 @@ import {
 } from '../kit/index.js'
 import type { EnterpriseSearcher } from './operations.js'
 
-
 interface EnterprisesArgs {
   filter?: { name?: string | null; province?: string | null; status?: EnterpriseStatusCode | null } | null
   first?: number | null
@@ -39,15 +38,18 @@ export function createBusinessResolvers(connector: EnterpriseSearcher): IResolve
           ...(province != null ? { provinceCode: province } : {}),
           ...(status != null ? { status } : {}),
         }
-        const page = await ctx.pager.page({ read: (offset, limit) => connector.search({ ...query, offset, limit }, ctx.scope) }, { first, after: args.after }, info)
+        const page = await ctx.pager.page(
+          { read: (offset, limit) => connector.search({ ...query, offset, limit }, ctx.scope) },
+          { first, after: args.after },
+          info,
+        )
         // Later lookups of these codes in the same request (e.g. from land holders) need no call.
         for (const node of page.nodes) ctx.loaders.enterprise.prime(node.code, node)
         return page
       },
     },
     LegalRepresentative: {
-      citizen: (rep: LegalRepresentative, _: unknown, ctx: ConnectorContext) =>
-        rep.pin ? ctx.loaders.citizen.load(rep.pin) : null,
+      citizen: (rep: LegalRepresentative, _: unknown, ctx: ConnectorContext) => (rep.pin ? ctx.loaders.citizen.load(rep.pin) : null),
     },
   }
 }

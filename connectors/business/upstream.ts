@@ -83,7 +83,10 @@ export const mainInformationSchema = z.object({
 })
 
 export const businessActivitySchema = z.object({
-  CODE: z.string().trim().regex(/^\d{4}$/),
+  CODE: z
+    .string()
+    .trim()
+    .regex(/^\d{4}$/),
   NAME: requiredText,
   IS_MAIN: z.enum(['Y', 'N']),
   VSIC_VERSION: z.enum(['2018', '2025']),

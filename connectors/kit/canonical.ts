@@ -188,14 +188,7 @@ export interface EnterpriseUnit {
   status: CodeValue | null
 }
 
-export type EnterpriseStatusCode =
-  | 'ACTIVE'
-  | 'SUSPENDED'
-  | 'DISSOLVING'
-  | 'DISSOLVED'
-  | 'NOT_AT_ADDRESS'
-  | 'REVOKED'
-  | 'BANKRUPTCY'
+export type EnterpriseStatusCode = 'ACTIVE' | 'SUSPENDED' | 'DISSOLVING' | 'DISSOLVED' | 'NOT_AT_ADDRESS' | 'REVOKED' | 'BANKRUPTCY'
 
 export interface Enterprise {
   code: string

@@ -45,5 +45,4 @@ export class ConnectorError extends Error {
   }
 }
 
-export const isConnectorError = (error: unknown): error is ConnectorError =>
-  error instanceof ConnectorError
+export const isConnectorError = (error: unknown): error is ConnectorError => error instanceof ConnectorError

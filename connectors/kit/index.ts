@@ -7,8 +7,28 @@ export type { ConnectorContext, HealthReport, RegistryConnector } from './connec
 export { ConnectorError, isConnectorError, type ConnectorErrorContext, type ConnectorName, type UpstreamErrorCode } from './connector-error.js'
 export { fromCompactDate, fromDmyDate, fromDmyFullDate, partialDate, partsOf, toCompactDate, toDmyDate } from './dates.js'
 export { holderKey, parseHolderKey, type HolderRef, type RegistryLoaders } from './loaders.js'
-export { cutPage, MAX_PAGE_SIZE, MAX_SCAN_READS, pageSize, userInputError, type CutOptions, type ListWindow, type PageArgs, type PageCut, type Pager, type PageSource } from './paging.js'
+export {
+  cutPage,
+  MAX_PAGE_SIZE,
+  MAX_SCAN_READS,
+  pageSize,
+  userInputError,
+  type CutOptions,
+  type ListWindow,
+  type PageArgs,
+  type PageCut,
+  type Pager,
+  type PageSource,
+} from './paging.js'
 export { mapUpstream, parseUpstream } from './parse-upstream.js'
-export { createUpstream, type RequestScope, type Upstream, type UpstreamCall, type UpstreamOptions, type UpstreamRequest, type UpstreamResponse } from './upstream-fetch.js'
+export {
+  createUpstream,
+  type RequestScope,
+  type Upstream,
+  type UpstreamCall,
+  type UpstreamOptions,
+  type UpstreamRequest,
+  type UpstreamResponse,
+} from './upstream-fetch.js'
 export { createResilience, type CircuitStateName, type Resilience, type ResilienceOptions } from './resilience.js'
 export { adminUnitResolvers, findUnit, withPredecessorCodes } from './admin-units/index.js'

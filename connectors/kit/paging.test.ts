@@ -53,7 +53,7 @@ describe('pageSize', () => {
 })
 
 describe('cutPage for a caller who sees every record', () => {
-  it('reads first records once, and takes hasNextPage from the registry\'s count', async () => {
+  it("reads first records once, and takes hasNextPage from the registry's count", async () => {
     const source = listSource([shown(1), shown(2), shown(3), shown(4), shown(5)])
     const cut = await cutPage(source, { first: 2, start: 1 })
     expect(source.reads).toEqual([[1, 2]])
@@ -72,7 +72,7 @@ describe('cutPage for a caller who sees every record', () => {
 })
 
 describe('cutPage over a row-filtered list', () => {
-  it('the review\'s case: two hidden records before the visible one; one page holds it, then the list ends', async () => {
+  it("the review's case: two hidden records before the visible one; one page holds it, then the list ends", async () => {
     const rows = [hidden(1), hidden(2), shown(3), hidden(4)]
     expect(await walk(rows, [1])).toEqual([{ ids: [3], hasNextPage: false }])
   })
@@ -91,7 +91,12 @@ describe('cutPage over a row-filtered list', () => {
   it('the first read asks for first + 1, the next ones for a full window', async () => {
     const source = listSource([...Array.from({ length: 30 }, (_, i) => hidden(i)), shown(30)], 10)
     await cutPage(source, { first: 3, start: 0, visible })
-    expect(source.reads).toEqual([[0, 4], [4, 10], [14, 10], [24, 10]])
+    expect(source.reads).toEqual([
+      [0, 4],
+      [4, 10],
+      [14, 10],
+      [24, 10],
+    ])
   })
 
   it(`stops after ${MAX_SCAN_READS} reads with QUERY_TOO_COMPLEX, never a short page`, async () => {

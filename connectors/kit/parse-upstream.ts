@@ -6,12 +6,7 @@ import { ConnectorError, type ConnectorName } from './connector-error.js'
  * not fit becomes `UPSTREAM_BAD_RESPONSE` naming the connector; the zod issues go to `detail`
  * (logs only) with paths but never values, so no personal data leaks into logs.
  */
-export function parseUpstream<S extends z.ZodType>(
-  connector: ConnectorName,
-  schema: S,
-  payload: unknown,
-  path?: string,
-): z.output<S> {
+export function parseUpstream<S extends z.ZodType>(connector: ConnectorName, schema: S, payload: unknown, path?: string): z.output<S> {
   const result = schema.safeParse(payload)
   if (result.success) return result.data
   const detail = result.error.issues

@@ -57,7 +57,13 @@ describe('upstream resilience', () => {
   it('opens the circuit after consecutive failures: calls then fail at once without reaching the registry; a half-open probe closes it', async () => {
     let healthy = false
     const fake = scriptedFetch(() => (healthy ? 'ok' : 'hang'))
-    const upstream = createUpstream({ connector: 'population', baseUrl: 'http://127.0.0.1:9', fetch: fake.fetch, timeoutMs: 20, resilience: { failureThreshold: 3, halfOpenAfterMs: 150, retries: 0 } })
+    const upstream = createUpstream({
+      connector: 'population',
+      baseUrl: 'http://127.0.0.1:9',
+      fetch: fake.fetch,
+      timeoutMs: 20,
+      resilience: { failureThreshold: 3, halfOpenAfterMs: 150, retries: 0 },
+    })
     for (let i = 0; i < 3; i++) await expect(upstream.send('/x', {}, scope())).rejects.toMatchObject({ code: 'UPSTREAM_TIMEOUT' })
     expect(upstream.circuit()).toBe('open')
     const calls: UpstreamCall[] = []
@@ -74,11 +80,20 @@ describe('upstream resilience', () => {
 
   it('the bulkhead refuses calls beyond its capacity and queue at once', async () => {
     const fake = scriptedFetch(() => 'hang')
-    const upstream = createUpstream({ connector: 'land', baseUrl: 'http://127.0.0.1:9', fetch: fake.fetch, timeoutMs: 200, resilience: { maxConcurrent: 2, maxQueued: 1, failureThreshold: 100, retries: 0 } })
+    const upstream = createUpstream({
+      connector: 'land',
+      baseUrl: 'http://127.0.0.1:9',
+      fetch: fake.fetch,
+      timeoutMs: 200,
+      resilience: { maxConcurrent: 2, maxQueued: 1, failureThreshold: 100, retries: 0 },
+    })
     const inFlight = [upstream.send('/a', {}, scope()), upstream.send('/b', {}, scope()), upstream.send('/c', {}, scope())]
     inFlight.forEach((p) => p.catch(() => undefined))
     const started = performance.now()
-    await expect(upstream.send('/d', {}, scope())).rejects.toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', context: { detail: 'circuit: too many calls in flight' } })
+    await expect(upstream.send('/d', {}, scope())).rejects.toMatchObject({
+      code: 'UPSTREAM_UNAVAILABLE',
+      context: { detail: 'circuit: too many calls in flight' },
+    })
     expect(performance.now() - started).toBeLessThan(10)
     await Promise.allSettled(inFlight)
   })

@@ -85,8 +85,10 @@ export function createResilience(connector: ConnectorName, options: ResilienceOp
       try {
         return await (idempotent ? reads : once).execute(() => call())
       } catch (error) {
-        if (error instanceof BrokenCircuitError) throw new ConnectorError(connector, 'UPSTREAM_UNAVAILABLE', { path: context.path, detail: 'circuit open' }, { cause: error })
-        if (error instanceof BulkheadRejectedError) throw new ConnectorError(connector, 'UPSTREAM_UNAVAILABLE', { path: context.path, detail: 'circuit: too many calls in flight' }, { cause: error })
+        if (error instanceof BrokenCircuitError)
+          throw new ConnectorError(connector, 'UPSTREAM_UNAVAILABLE', { path: context.path, detail: 'circuit open' }, { cause: error })
+        if (error instanceof BulkheadRejectedError)
+          throw new ConnectorError(connector, 'UPSTREAM_UNAVAILABLE', { path: context.path, detail: 'circuit: too many calls in flight' }, { cause: error })
         throw error
       }
     },

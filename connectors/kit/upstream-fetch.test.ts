@@ -21,7 +21,11 @@ beforeAll(async () => {
   sandbox.app.get('/denied', (c) => c.json({ error: 'key' }, 401))
   sandbox.app.get('/slow-body', () => {
     // Headers now, body never: the deadline must still fire while reading the body.
-    const stream = new ReadableStream({ start(controller) { controller.enqueue(new TextEncoder().encode('{"value":')) } })
+    const stream = new ReadableStream({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"value":'))
+      },
+    })
     return new Response(stream, { headers: { 'content-type': 'application/json' } })
   })
   server = await serveSandbox('test', sandbox)
@@ -49,7 +53,9 @@ describe('createUpstream', () => {
     ['/html-404', 'UPSTREAM_BAD_RESPONSE'],
     ['/huge', 'UPSTREAM_BAD_RESPONSE'],
   ])('%s → %s naming the connector', async (path, code) => {
-    const error = await upstream().json(path, schema, {}, { requestId: 'r' }).catch((e: unknown) => e)
+    const error = await upstream()
+      .json(path, schema, {}, { requestId: 'r' })
+      .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ConnectorError)
     expect(error).toMatchObject({ code, connector: 'business' })
     expect((error as ConnectorError).publicMessage).not.toMatch(/127\.0\.0\.1|\//)
@@ -62,7 +68,9 @@ describe('createUpstream', () => {
   it('times out a hanging registry within the deadline', async () => {
     server.setFaults({ hang: true })
     const started = performance.now()
-    const error = await upstream().json('/ok', schema, {}, { requestId: 'r' }).catch((e: unknown) => e)
+    const error = await upstream()
+      .json('/ok', schema, {}, { requestId: 'r' })
+      .catch((e: unknown) => e)
     server.setFaults({ hang: false })
     expect(error).toMatchObject({ code: 'UPSTREAM_TIMEOUT' })
     expect(performance.now() - started).toBeLessThan(800)

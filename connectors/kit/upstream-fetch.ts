@@ -91,12 +91,7 @@ export interface Upstream {
    * registry saying "no such record") resolves to `null`; any other 404 — an HTML page from a
    * wrong base URL — is `UPSTREAM_BAD_RESPONSE`, never a silent "not found".
    */
-  json<S extends z.ZodType>(
-    path: string,
-    schema: S,
-    request: UpstreamRequest,
-    scope: RequestScope,
-  ): Promise<z.output<S> | null>
+  json<S extends z.ZodType>(path: string, schema: S, request: UpstreamRequest, scope: RequestScope): Promise<z.output<S> | null>
 }
 
 /**
@@ -133,11 +128,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     }
   }
 
-  async function attempt(
-    path: string,
-    request: UpstreamRequest,
-    scope: RequestScope,
-  ): Promise<UpstreamResponse> {
+  async function attempt(path: string, request: UpstreamRequest, scope: RequestScope): Promise<UpstreamResponse> {
     const url = new URL(path.replace(/^\//, ''), baseUrl.href.endsWith('/') ? baseUrl : `${baseUrl.href}/`)
     for (const [key, value] of Object.entries(request.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value))
@@ -185,12 +176,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     }
   }
 
-  function toConnectorError(
-    error: unknown,
-    deadline: AbortSignal,
-    path: string,
-    status: number | null,
-  ): ConnectorError {
+  function toConnectorError(error: unknown, deadline: AbortSignal, path: string, status: number | null): ConnectorError {
     if (error instanceof ConnectorError) return error
     const context = { path, ...(status === null ? {} : { status }) }
     if (deadline.aborted) return new ConnectorError(connector, 'UPSTREAM_TIMEOUT', context, { cause: error })
@@ -198,12 +184,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     return new ConnectorError(connector, 'UPSTREAM_UNAVAILABLE', { ...context, detail }, { cause: error })
   }
 
-  async function json<S extends z.ZodType>(
-    path: string,
-    schema: S,
-    request: UpstreamRequest,
-    scope: RequestScope,
-  ): Promise<z.output<S> | null> {
+  async function json<S extends z.ZodType>(path: string, schema: S, request: UpstreamRequest, scope: RequestScope): Promise<z.output<S> | null> {
     const response = await send(path, request, scope)
     if (response.status === 404 && /\bjson\b/i.test(response.contentType)) return null
     if (response.status >= 400) {

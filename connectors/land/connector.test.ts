@@ -96,7 +96,11 @@ describe('land connector: parcels by holder', () => {
   it('chunks at maxBatchSize', async () => {
     const small = createLandConnector({ baseUrl: server.url, timeoutMs: TIMEOUT_MS, maxBatchSize: 2 })
     const loaders = small.createLoaders(scope())
-    await Promise.all(holdersOf('PERSON').slice(0, 5).map((pin) => loaders.parcelsByHolder.load(holderKey({ pin }))))
+    await Promise.all(
+      holdersOf('PERSON')
+        .slice(0, 5)
+        .map((pin) => loaders.parcelsByHolder.load(holderKey({ pin }))),
+    )
     expect(server.hits()).toBe(3)
   })
 
@@ -120,7 +124,9 @@ describe('land connector: parcels by holder', () => {
       expect(personResult.status).toBe('rejected')
       expect((personResult as PromiseRejectedResult).reason).toMatchObject({ connector: 'land', code: 'UPSTREAM_BAD_RESPONSE' })
       expect(enterpriseResult.status).toBe('fulfilled')
-      expect((enterpriseResult as PromiseFulfilledResult<Array<{ parcelKey: string }>>).value.map((p) => p.parcelKey).sort()).toEqual(keysHeldBy(enterprise).sort())
+      expect((enterpriseResult as PromiseFulfilledResult<Array<{ parcelKey: string }>>).value.map((p) => p.parcelKey).sort()).toEqual(
+        keysHeldBy(enterprise).sort(),
+      )
     } finally {
       await brokenServer.close()
     }
@@ -129,7 +135,9 @@ describe('land connector: parcels by holder', () => {
 
 describe('land connector: parcels by commune', () => {
   it('pages through every parcel whose sheet or current commune matches', async () => {
-    const expected = inCommune(busyCommune).map((p) => p.key).sort()
+    const expected = inCommune(busyCommune)
+      .map((p) => p.key)
+      .sort()
     expect(expected.length).toBeGreaterThanOrEqual(3)
     const first = await land.parcelsByCommune(busyCommune, { offset: 0, limit: 2 }, scope())
     expect(first.totalCount).toBe(expected.length)
@@ -223,7 +231,10 @@ describe('land connector: credentials', () => {
     ['no account', undefined],
   ])('answers %s with UPSTREAM_UNAVAILABLE', async (_name, given) => {
     const connector = createLandConnector({ baseUrl: secured.url, timeoutMs: TIMEOUT_MS, ...(given ? { credentials: given } : {}) })
-    await expect(connector.parcel((world.parcels[1] as WorldParcel).key, scope())).rejects.toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', context: { status: 401 } })
+    await expect(connector.parcel((world.parcels[1] as WorldParcel).key, scope())).rejects.toMatchObject({
+      code: 'UPSTREAM_UNAVAILABLE',
+      context: { status: 401 },
+    })
     expect(await connector.health()).toMatchObject({ ok: false, detail: 'UPSTREAM_UNAVAILABLE' })
   })
 })

@@ -18,19 +18,12 @@ import { normaliseParcelKey } from './parcel-key.js'
 import type { LandQueries } from './operations.js'
 import { createLandResolvers } from './resolvers.js'
 import { createSoapClient, type SoapClientOptions } from './soap-client.js'
-import {
-  holderGroupSchema,
-  kiemTraKetNoiResponse,
-  traCuuTheoChuSuDungResponse,
-  traCuuTheoXaResponse,
-  traCuuThuaDatResponse,
-} from './upstream.js'
+import { holderGroupSchema, kiemTraKetNoiResponse, traCuuTheoChuSuDungResponse, traCuuTheoXaResponse, traCuuThuaDatResponse } from './upstream.js'
 
 export interface LandConnectorOptions extends SoapClientOptions {
   /** Holders per `TraCuuThuaDatTheoChuSuDung` call (the registry takes at most 100). @default 100 */
   maxBatchSize?: number
 }
-
 
 export interface LandConnector extends RegistryConnector<Pick<RegistryLoaders, 'parcelsByHolder'>>, LandQueries {}
 
@@ -88,7 +81,10 @@ export function createLandConnector(options: LandConnectorOptions): LandConnecto
         continue
       }
       try {
-        found.set(wireKey(holder), (group.data.DanhSachThuaDat?.ThuaDat ?? []).map((record) => mapParcel(record, path)))
+        found.set(
+          wireKey(holder),
+          (group.data.DanhSachThuaDat?.ThuaDat ?? []).map((record) => mapParcel(record, path)),
+        )
       } catch (error) {
         found.set(wireKey(holder), isConnectorError(error) ? error : new ConnectorError('land', 'UPSTREAM_BAD_RESPONSE', { path }))
       }
@@ -109,11 +105,7 @@ export function createLandConnector(options: LandConnectorOptions): LandConnecto
     return wire.map((holder) => (holder === null ? [] : (byKey.get(wireKey(holder)) ?? [])))
   }
 
-  async function parcelsByCommune(
-    communeCode: string,
-    page: { offset: number; limit: number },
-    scope: RequestScope,
-  ): Promise<ListWindow<LandParcel>> {
+  async function parcelsByCommune(communeCode: string, page: { offset: number; limit: number }, scope: RequestScope): Promise<ListWindow<LandParcel>> {
     const offset = Math.max(0, Math.trunc(page.offset))
     const limit = Math.min(MAX_PAGE_SIZE, Math.max(1, Math.trunc(page.limit)))
     if (!/^\d{5}$/.test(communeCode)) return { items: [], totalCount: 0 }
@@ -129,10 +121,7 @@ export function createLandConnector(options: LandConnectorOptions): LandConnecto
 
   function createLoaders(scope: RequestScope): Pick<RegistryLoaders, 'parcelsByHolder'> {
     return {
-      parcelsByHolder: new DataLoader<string, LandParcel[]>(
-        (keys) => parcelsByHolders(keys.map(parseHolderKey), scope),
-        { cache: true, maxBatchSize },
-      ),
+      parcelsByHolder: new DataLoader<string, LandParcel[]>((keys) => parcelsByHolders(keys.map(parseHolderKey), scope), { cache: true, maxBatchSize }),
     }
   }
 

@@ -31,12 +31,8 @@ function record(): Record<string, unknown> {
       { LoaiChu: 'CA_NHAN', SoGiayTo: PIN, HoTen: 'Nguyễn Văn An', VaiTro: 'Chồng', TyLe: 'Sử dụng chung' },
       { LoaiChu: 'CA_NHAN', SoGiayTo: SPOUSE_PIN, HoTen: 'Trần Thị Bình', VaiTro: 'Vợ', TyLe: 'Sử dụng chung' },
     ],
-    GiayChungNhan: [
-      { SoPhatHanh: 'AB 123456', SoVaoSo: 'CS 01234', CoQuanCap: 'Văn phòng đăng ký đất đai', NgayCap: '20/05/2019', TrangThai: 'Còn hiệu lực' },
-    ],
-    BienPhapBaoDam: [
-      { Loai: 'THE_CHAP', NgayDangKy: '01/03/2021', NgayXoa: '02/04/2024', BenNhan: 'Ngân hàng Mẫu', GhiChu: 'Thế chấp' },
-    ],
+    GiayChungNhan: [{ SoPhatHanh: 'AB 123456', SoVaoSo: 'CS 01234', CoQuanCap: 'Văn phòng đăng ký đất đai', NgayCap: '20/05/2019', TrangThai: 'Còn hiệu lực' }],
+    BienPhapBaoDam: [{ Loai: 'THE_CHAP', NgayDangKy: '01/03/2021', NgayXoa: '02/04/2024', BenNhan: 'Ngân hàng Mẫu', GhiChu: 'Thế chấp' }],
   }
 }
 
@@ -69,37 +65,187 @@ describe('mapParcel: valid payloads', () => {
         { kind: 'PERSON', role: { code: null, name: 'Chồng' }, pin: PIN, taxCode: null, name: 'Nguyễn Văn An', share: 'Sử dụng chung' },
         { kind: 'PERSON', role: { code: null, name: 'Vợ' }, pin: SPOUSE_PIN, taxCode: null, name: 'Trần Thị Bình', share: 'Sử dụng chung' },
       ],
-      certificates: [
-        { serial: 'AB 123456', registryEntryNo: 'CS 01234', issuedBy: 'Văn phòng đăng ký đất đai', issuedOn: '2019-05-20', status: 'VALID' },
-      ],
-      encumbrances: [
-        { kind: 'MORTGAGE', registeredOn: '2021-03-01', releasedOn: '2024-04-02', holderName: 'Ngân hàng Mẫu', note: 'Thế chấp' },
-      ],
+      certificates: [{ serial: 'AB 123456', registryEntryNo: 'CS 01234', issuedBy: 'Văn phòng đăng ký đất đai', issuedOn: '2019-05-20', status: 'VALID' }],
+      encumbrances: [{ kind: 'MORTGAGE', registeredOn: '2021-03-01', releasedOn: '2024-04-02', holderName: 'Ngân hàng Mẫu', note: 'Thế chấp' }],
     })
   })
 
   it.each<[string, Patch, (p: LandParcel) => unknown, unknown]>([
-    ['pre-2024 LUA becomes LUC with the 2024 name', (r) => { at(r, 'MucDichSuDung').Ma = 'LUA' }, (p) => [p.uses[0]?.typeCode, p.uses[0]?.typeName], ['LUC', 'Đất chuyên trồng lúa']],
-    ['pre-2024 BHK becomes HNK', (r) => { at(r, 'MucDichSuDung').Ma = 'BHK' }, (p) => p.uses[0]?.typeCode, 'HNK'],
-    ['pre-2024 NHK becomes HNK', (r) => { at(r, 'MucDichSuDung').Ma = 'NHK' }, (p) => p.uses[0]?.typeCode, 'HNK'],
-    ['CNT (new in 2024) is known', (r) => { at(r, 'MucDichSuDung').Ma = 'CNT' }, (p) => p.uses[0]?.typeCode, 'CNT'],
-    ['"Ổn định lâu dài" has no end date', (r) => { at(r, 'MucDichSuDung').ThoiHan = 'Ổn định lâu dài' }, (p) => p.uses[0]?.until, null],
-    ['"Đến ngày d/M/yyyy" is read', (r) => { at(r, 'MucDichSuDung').ThoiHan = 'Đến ngày 1/7/2070' }, (p) => p.uses[0]?.until, '2070-07-01'],
-    ['Đã thu hồi → REVOKED', (r) => { at(r, 'GiayChungNhan').TrangThai = 'Đã thu hồi' }, (p) => p.certificates[0]?.status, 'REVOKED'],
-    ['Đã cấp đổi → REPLACED', (r) => { at(r, 'GiayChungNhan').TrangThai = 'Đã cấp đổi' }, (p) => p.certificates[0]?.status, 'REPLACED'],
-    ['status matched in decomposed Unicode and any case', (r) => { at(r, 'GiayChungNhan').TrangThai = 'CÒN HIỆU LỰC'.normalize('NFD') }, (p) => p.certificates[0]?.status, 'VALID'],
-    ['TRANH_CHAP → DISPUTE', (r) => { at(r, 'BienPhapBaoDam').Loai = 'TRANH_CHAP' }, (p) => p.encumbrances[0]?.kind, 'DISPUTE'],
-    ['KE_BIEN → SEIZURE', (r) => { at(r, 'BienPhapBaoDam').Loai = 'KE_BIEN' }, (p) => p.encumbrances[0]?.kind, 'SEIZURE'],
-    ['another encumbrance code → OTHER', (r) => { at(r, 'BienPhapBaoDam').Loai = 'NGAN_CHAN' }, (p) => p.encumbrances[0]?.kind, 'OTHER'],
-    ['no NgayXoa → not released', (r) => { delete at(r, 'BienPhapBaoDam').NgayXoa }, (p) => p.encumbrances[0]?.releasedOn, null],
-    ['empty NgayXoa → not released', (r) => { at(r, 'BienPhapBaoDam').NgayXoa = '' }, (p) => p.encumbrances[0]?.releasedOn, null],
-    ['TO_CHUC holder → ENTERPRISE with taxCode', (r) => { r.ChuSuDung = [{ LoaiChu: 'TO_CHUC', SoGiayTo: TAX_CODE, TenToChuc: 'CÔNG TY TNHH MẪU', VaiTro: 'Tổ chức sử dụng đất' }] }, (p) => p.holders, [{ kind: 'ENTERPRISE', role: { code: null, name: 'Tổ chức sử dụng đất' }, pin: null, taxCode: TAX_CODE, name: 'CÔNG TY TNHH MẪU', share: null }]],
-    ['branch tax code normalised to NNNNNNNNNN-NNN', (r) => { r.ChuSuDung = [{ LoaiChu: 'TO_CHUC', SoGiayTo: `${TAX_CODE}001`, TenToChuc: 'CHI NHÁNH', VaiTro: 'Tổ chức' }] }, (p) => p.holders[0]?.taxCode, `${TAX_CODE}-001`],
-    ['legacy map-sheet commune kept as is', (r) => { r.MaThuaDat = '00094.3.7'; r.MaXa = '00094'; r.SoToBanDo = '3'; r.SoThua = '7' }, (p) => [p.communeCode, p.address?.communeCode], ['00094', '00097']],
-    ['leading zeros in sheet and parcel numbers', (r) => { r.SoToBanDo = '012'; r.SoThua = '0345' }, (p) => [p.parcelKey, p.mapSheetNo, p.parcelNo], ['00097.12.345', 12, 345]],
-    ['empty optional texts become null', (r) => { r.NguonGoc = ''; r.HinhThucSuDung = '' }, (p) => [p.origin, p.useForm], [null, null]],
-    ['absent lists become []', (r) => { delete r.ChuSuDung; delete r.GiayChungNhan; delete r.BienPhapBaoDam }, (p) => [p.holders, p.certificates, p.encumbrances], [[], [], []]],
-    ['no DiaChi → address null', (r) => { delete r.DiaChi }, (p) => p.address, null],
+    [
+      'pre-2024 LUA becomes LUC with the 2024 name',
+      (r) => {
+        at(r, 'MucDichSuDung').Ma = 'LUA'
+      },
+      (p) => [p.uses[0]?.typeCode, p.uses[0]?.typeName],
+      ['LUC', 'Đất chuyên trồng lúa'],
+    ],
+    [
+      'pre-2024 BHK becomes HNK',
+      (r) => {
+        at(r, 'MucDichSuDung').Ma = 'BHK'
+      },
+      (p) => p.uses[0]?.typeCode,
+      'HNK',
+    ],
+    [
+      'pre-2024 NHK becomes HNK',
+      (r) => {
+        at(r, 'MucDichSuDung').Ma = 'NHK'
+      },
+      (p) => p.uses[0]?.typeCode,
+      'HNK',
+    ],
+    [
+      'CNT (new in 2024) is known',
+      (r) => {
+        at(r, 'MucDichSuDung').Ma = 'CNT'
+      },
+      (p) => p.uses[0]?.typeCode,
+      'CNT',
+    ],
+    [
+      '"Ổn định lâu dài" has no end date',
+      (r) => {
+        at(r, 'MucDichSuDung').ThoiHan = 'Ổn định lâu dài'
+      },
+      (p) => p.uses[0]?.until,
+      null,
+    ],
+    [
+      '"Đến ngày d/M/yyyy" is read',
+      (r) => {
+        at(r, 'MucDichSuDung').ThoiHan = 'Đến ngày 1/7/2070'
+      },
+      (p) => p.uses[0]?.until,
+      '2070-07-01',
+    ],
+    [
+      'Đã thu hồi → REVOKED',
+      (r) => {
+        at(r, 'GiayChungNhan').TrangThai = 'Đã thu hồi'
+      },
+      (p) => p.certificates[0]?.status,
+      'REVOKED',
+    ],
+    [
+      'Đã cấp đổi → REPLACED',
+      (r) => {
+        at(r, 'GiayChungNhan').TrangThai = 'Đã cấp đổi'
+      },
+      (p) => p.certificates[0]?.status,
+      'REPLACED',
+    ],
+    [
+      'status matched in decomposed Unicode and any case',
+      (r) => {
+        at(r, 'GiayChungNhan').TrangThai = 'CÒN HIỆU LỰC'.normalize('NFD')
+      },
+      (p) => p.certificates[0]?.status,
+      'VALID',
+    ],
+    [
+      'TRANH_CHAP → DISPUTE',
+      (r) => {
+        at(r, 'BienPhapBaoDam').Loai = 'TRANH_CHAP'
+      },
+      (p) => p.encumbrances[0]?.kind,
+      'DISPUTE',
+    ],
+    [
+      'KE_BIEN → SEIZURE',
+      (r) => {
+        at(r, 'BienPhapBaoDam').Loai = 'KE_BIEN'
+      },
+      (p) => p.encumbrances[0]?.kind,
+      'SEIZURE',
+    ],
+    [
+      'another encumbrance code → OTHER',
+      (r) => {
+        at(r, 'BienPhapBaoDam').Loai = 'NGAN_CHAN'
+      },
+      (p) => p.encumbrances[0]?.kind,
+      'OTHER',
+    ],
+    [
+      'no NgayXoa → not released',
+      (r) => {
+        delete at(r, 'BienPhapBaoDam').NgayXoa
+      },
+      (p) => p.encumbrances[0]?.releasedOn,
+      null,
+    ],
+    [
+      'empty NgayXoa → not released',
+      (r) => {
+        at(r, 'BienPhapBaoDam').NgayXoa = ''
+      },
+      (p) => p.encumbrances[0]?.releasedOn,
+      null,
+    ],
+    [
+      'TO_CHUC holder → ENTERPRISE with taxCode',
+      (r) => {
+        r.ChuSuDung = [{ LoaiChu: 'TO_CHUC', SoGiayTo: TAX_CODE, TenToChuc: 'CÔNG TY TNHH MẪU', VaiTro: 'Tổ chức sử dụng đất' }]
+      },
+      (p) => p.holders,
+      [{ kind: 'ENTERPRISE', role: { code: null, name: 'Tổ chức sử dụng đất' }, pin: null, taxCode: TAX_CODE, name: 'CÔNG TY TNHH MẪU', share: null }],
+    ],
+    [
+      'branch tax code normalised to NNNNNNNNNN-NNN',
+      (r) => {
+        r.ChuSuDung = [{ LoaiChu: 'TO_CHUC', SoGiayTo: `${TAX_CODE}001`, TenToChuc: 'CHI NHÁNH', VaiTro: 'Tổ chức' }]
+      },
+      (p) => p.holders[0]?.taxCode,
+      `${TAX_CODE}-001`,
+    ],
+    [
+      'legacy map-sheet commune kept as is',
+      (r) => {
+        r.MaThuaDat = '00094.3.7'
+        r.MaXa = '00094'
+        r.SoToBanDo = '3'
+        r.SoThua = '7'
+      },
+      (p) => [p.communeCode, p.address?.communeCode],
+      ['00094', '00097'],
+    ],
+    [
+      'leading zeros in sheet and parcel numbers',
+      (r) => {
+        r.SoToBanDo = '012'
+        r.SoThua = '0345'
+      },
+      (p) => [p.parcelKey, p.mapSheetNo, p.parcelNo],
+      ['00097.12.345', 12, 345],
+    ],
+    [
+      'empty optional texts become null',
+      (r) => {
+        r.NguonGoc = ''
+        r.HinhThucSuDung = ''
+      },
+      (p) => [p.origin, p.useForm],
+      [null, null],
+    ],
+    [
+      'absent lists become []',
+      (r) => {
+        delete r.ChuSuDung
+        delete r.GiayChungNhan
+        delete r.BienPhapBaoDam
+      },
+      (p) => [p.holders, p.certificates, p.encumbrances],
+      [[], [], []],
+    ],
+    [
+      'no DiaChi → address null',
+      (r) => {
+        delete r.DiaChi
+      },
+      (p) => p.address,
+      null,
+    ],
   ])('%s', (_name, patch, pick, expected) => {
     const raw = record()
     patch(raw)
@@ -109,29 +255,145 @@ describe('mapParcel: valid payloads', () => {
 
 describe('mapParcel: malformed payloads → UPSTREAM_BAD_RESPONSE', () => {
   it.each<[string, Patch | unknown]>([
-    ['impossible certificate date 31/02', (r: Record<string, unknown>) => { at(r, 'GiayChungNhan').NgayCap = '31/02/2020' }],
-    ['impossible term end 30/02', (r: Record<string, unknown>) => { at(r, 'MucDichSuDung').ThoiHan = 'đến 30/02/2050' }],
-    ['impossible month 13', (r: Record<string, unknown>) => { at(r, 'BienPhapBaoDam').NgayDangKy = '01/13/2021' }],
-    ['ISO date instead of dd/MM/yyyy', (r: Record<string, unknown>) => { at(r, 'GiayChungNhan').NgayCap = '2019-05-20' }],
-    ['a term that is neither', (r: Record<string, unknown>) => { at(r, 'MucDichSuDung').ThoiHan = '50 năm' }],
-    ['area not a number', (r: Record<string, unknown>) => { r.DienTich = 'một trăm' }],
-    ['area with a decimal comma', (r: Record<string, unknown>) => { r.DienTich = '125,40' }],
-    ['area as an element instead of text', (r: Record<string, unknown>) => { r.DienTich = { GiaTri: '125.4' } }],
-    ['use as text instead of an element', (r: Record<string, unknown>) => { r.MucDichSuDung = ['ODT'] }],
-    ['parcel number 0', (r: Record<string, unknown>) => { r.SoThua = '0'; r.MaThuaDat = '00097.12.0' }],
-    ['missing MaThuaDat', (r: Record<string, unknown>) => { delete r.MaThuaDat }],
-    ['missing DienTich', (r: Record<string, unknown>) => { delete r.DienTich }],
-    ['MaXa not 5 digits', (r: Record<string, unknown>) => { r.MaXa = '97' }],
-    ['key disagrees with SoThua', (r: Record<string, unknown>) => { r.SoThua = '346' }],
-    ['unknown land-type code', (r: Record<string, unknown>) => { at(r, 'MucDichSuDung').Ma = 'XYZ' }],
-    ['lower-case land-type code', (r: Record<string, unknown>) => { at(r, 'MucDichSuDung').Ma = 'odt' }],
-    ['unknown certificate status', (r: Record<string, unknown>) => { at(r, 'GiayChungNhan').TrangThai = 'Đang xử lý' }],
-    ['unknown holder kind', (r: Record<string, unknown>) => { at(r, 'ChuSuDung').LoaiChu = 'HO_GIA_DINH' }],
-    ['person id not 12 digits', (r: Record<string, unknown>) => { at(r, 'ChuSuDung').SoGiayTo = '12345678' }],
-    ['person without HoTen', (r: Record<string, unknown>) => { delete at(r, 'ChuSuDung').HoTen }],
-    ['organisation with a bad check digit', (r: Record<string, unknown>) => { r.ChuSuDung = [{ LoaiChu: 'TO_CHUC', SoGiayTo: `${TAX_NINE}${((taxCodeCheckDigit(TAX_NINE) ?? 0) + 1) % 10}`, TenToChuc: 'X', VaiTro: 'Y' }] }],
-    ['organisation without TenToChuc', (r: Record<string, unknown>) => { r.ChuSuDung = [{ LoaiChu: 'TO_CHUC', SoGiayTo: TAX_CODE, HoTen: 'X', VaiTro: 'Y' }] }],
-    ['province code of one digit', (r: Record<string, unknown>) => { (r.DiaChi as Record<string, unknown>).MaTinh = '1' }],
+    [
+      'impossible certificate date 31/02',
+      (r: Record<string, unknown>) => {
+        at(r, 'GiayChungNhan').NgayCap = '31/02/2020'
+      },
+    ],
+    [
+      'impossible term end 30/02',
+      (r: Record<string, unknown>) => {
+        at(r, 'MucDichSuDung').ThoiHan = 'đến 30/02/2050'
+      },
+    ],
+    [
+      'impossible month 13',
+      (r: Record<string, unknown>) => {
+        at(r, 'BienPhapBaoDam').NgayDangKy = '01/13/2021'
+      },
+    ],
+    [
+      'ISO date instead of dd/MM/yyyy',
+      (r: Record<string, unknown>) => {
+        at(r, 'GiayChungNhan').NgayCap = '2019-05-20'
+      },
+    ],
+    [
+      'a term that is neither',
+      (r: Record<string, unknown>) => {
+        at(r, 'MucDichSuDung').ThoiHan = '50 năm'
+      },
+    ],
+    [
+      'area not a number',
+      (r: Record<string, unknown>) => {
+        r.DienTich = 'một trăm'
+      },
+    ],
+    [
+      'area with a decimal comma',
+      (r: Record<string, unknown>) => {
+        r.DienTich = '125,40'
+      },
+    ],
+    [
+      'area as an element instead of text',
+      (r: Record<string, unknown>) => {
+        r.DienTich = { GiaTri: '125.4' }
+      },
+    ],
+    [
+      'use as text instead of an element',
+      (r: Record<string, unknown>) => {
+        r.MucDichSuDung = ['ODT']
+      },
+    ],
+    [
+      'parcel number 0',
+      (r: Record<string, unknown>) => {
+        r.SoThua = '0'
+        r.MaThuaDat = '00097.12.0'
+      },
+    ],
+    [
+      'missing MaThuaDat',
+      (r: Record<string, unknown>) => {
+        delete r.MaThuaDat
+      },
+    ],
+    [
+      'missing DienTich',
+      (r: Record<string, unknown>) => {
+        delete r.DienTich
+      },
+    ],
+    [
+      'MaXa not 5 digits',
+      (r: Record<string, unknown>) => {
+        r.MaXa = '97'
+      },
+    ],
+    [
+      'key disagrees with SoThua',
+      (r: Record<string, unknown>) => {
+        r.SoThua = '346'
+      },
+    ],
+    [
+      'unknown land-type code',
+      (r: Record<string, unknown>) => {
+        at(r, 'MucDichSuDung').Ma = 'XYZ'
+      },
+    ],
+    [
+      'lower-case land-type code',
+      (r: Record<string, unknown>) => {
+        at(r, 'MucDichSuDung').Ma = 'odt'
+      },
+    ],
+    [
+      'unknown certificate status',
+      (r: Record<string, unknown>) => {
+        at(r, 'GiayChungNhan').TrangThai = 'Đang xử lý'
+      },
+    ],
+    [
+      'unknown holder kind',
+      (r: Record<string, unknown>) => {
+        at(r, 'ChuSuDung').LoaiChu = 'HO_GIA_DINH'
+      },
+    ],
+    [
+      'person id not 12 digits',
+      (r: Record<string, unknown>) => {
+        at(r, 'ChuSuDung').SoGiayTo = '12345678'
+      },
+    ],
+    [
+      'person without HoTen',
+      (r: Record<string, unknown>) => {
+        delete at(r, 'ChuSuDung').HoTen
+      },
+    ],
+    [
+      'organisation with a bad check digit',
+      (r: Record<string, unknown>) => {
+        r.ChuSuDung = [{ LoaiChu: 'TO_CHUC', SoGiayTo: `${TAX_NINE}${((taxCodeCheckDigit(TAX_NINE) ?? 0) + 1) % 10}`, TenToChuc: 'X', VaiTro: 'Y' }]
+      },
+    ],
+    [
+      'organisation without TenToChuc',
+      (r: Record<string, unknown>) => {
+        r.ChuSuDung = [{ LoaiChu: 'TO_CHUC', SoGiayTo: TAX_CODE, HoTen: 'X', VaiTro: 'Y' }]
+      },
+    ],
+    [
+      'province code of one digit',
+      (r: Record<string, unknown>) => {
+        ;(r.DiaChi as Record<string, unknown>).MaTinh = '1'
+      },
+    ],
     ['null payload', null],
     ['text payload', 'ThuaDat'],
     ['array payload', [record()]],
@@ -196,7 +458,9 @@ describe('XML round trip', () => {
         source.holders.map((h) => [h.kind, h.id, h.name, h.role, h.share]),
       )
       expect(parcel.certificates.map((c) => [c.serial, c.issuedOn, c.status])).toEqual(source.certificates.map((c) => [c.serial, c.issuedOn, c.status]))
-      expect(parcel.encumbrances.map((e) => [e.kind, e.registeredOn, e.releasedOn])).toEqual(source.encumbrances.map((e) => [e.kind, e.registeredOn, e.releasedOn]))
+      expect(parcel.encumbrances.map((e) => [e.kind, e.registeredOn, e.releasedOn])).toEqual(
+        source.encumbrances.map((e) => [e.kind, e.registeredOn, e.releasedOn]),
+      )
     })
   })
 })

@@ -18,9 +18,5 @@ export interface LandQueries {
    * One window of the parcels whose map-sheet commune or current address commune is
    * `communeCode`, in the registry's order (the resolver's pager cuts pages from windows).
    */
-  parcelsByCommune(
-    communeCode: string,
-    page: { offset: number; limit: number },
-    scope: RequestScope,
-  ): Promise<ListWindow<LandParcel>>
+  parcelsByCommune(communeCode: string, page: { offset: number; limit: number }, scope: RequestScope): Promise<ListWindow<LandParcel>>
 }

@@ -14,7 +14,11 @@ import { createLandSandbox } from './sandbox/index.js'
  * are other connectors' business); the land loader is the connector's own.
  */
 const world = createWorld({ citizens: 400, parcels: 150, enterprises: 100 })
-const keysHeldBy = (id: string) => world.parcels.filter((p) => p.holders.some((h) => h.id === id)).map((p) => p.key).sort()
+const keysHeldBy = (id: string) =>
+  world.parcels
+    .filter((p) => p.holders.some((h) => h.id === id))
+    .map((p) => p.key)
+    .sort()
 const personHolders = [...new Set(world.parcels.flatMap((p) => p.holders.filter((h) => h.kind === 'PERSON').map((h) => h.id)))]
 const pin = personHolders.find((id) => keysHeldBy(id).length >= 2) as string
 const coupleParcel = world.parcels.find((p) => p.holders.length === 2) as WorldParcel
@@ -56,7 +60,11 @@ const pager: Pager = {
       start = Number(match[1])
     }
     const cut = await cutPage(source, { first: args.first, start })
-    return { nodes: cut.nodes, totalCount: cut.totalCount ?? 0, pageInfo: { hasNextPage: cut.hasNextPage, endCursor: cut.next > start ? `p${cut.next}` : null } }
+    return {
+      nodes: cut.nodes,
+      totalCount: cut.totalCount ?? 0,
+      pageInfo: { hasNextPage: cut.hasNextPage, endCursor: cut.next > start ? `p${cut.next}` : null },
+    }
   },
 }
 
@@ -165,7 +173,7 @@ describe('Query.landParcels', () => {
     landParcels(holder: $holder, commune: $commune, first: $first, after: $after) {
       totalCount nodes { parcelKey commune { code } address { commune { code } } } pageInfo { hasNextPage endCursor } } }`
 
-  it('pages a holder\'s parcels with opaque cursors', async () => {
+  it("pages a holder's parcels with opaque cursors", async () => {
     const expected = keysHeldBy(pin)
     const first = await run(query, { holder: { pin }, first: 1 })
     expect(first.errors).toBeUndefined()
@@ -177,16 +185,19 @@ describe('Query.landParcels', () => {
     expect(keys).toEqual(expected)
   })
 
-  it('lists a commune\'s parcels through the registry', async () => {
+  it("lists a commune's parcels through the registry", async () => {
     const commune = legacyParcel.address.communeCode
-    const expected = world.parcels.filter((p) => p.sheetCommuneCode === commune || p.address.communeCode === commune).map((p) => p.key).sort()
+    const expected = world.parcels
+      .filter((p) => p.sheetCommuneCode === commune || p.address.communeCode === commune)
+      .map((p) => p.key)
+      .sort()
     const result = await run(query, { commune, first: 100 })
     expect(result.errors).toBeUndefined()
     expect(result.data?.landParcels.totalCount).toBe(expected.length)
     expect(result.data?.landParcels.nodes.map((p: any) => p.parcelKey).sort()).toEqual(expected)
   })
 
-  it('filters a holder\'s parcels by commune (sheet or current)', async () => {
+  it("filters a holder's parcels by commune (sheet or current)", async () => {
     const holder = legacyParcel.holders[0]!
     const ref = holder.kind === 'PERSON' ? { pin: holder.id } : { taxCode: holder.id }
     for (const commune of [legacyParcel.sheetCommuneCode, legacyParcel.address.communeCode]) {

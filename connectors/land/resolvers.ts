@@ -49,8 +49,7 @@ function wholeList(load: () => Promise<LandParcel[]>): PageSource<LandParcel> {
 }
 
 /** A parcel is in a commune when its map sheet was numbered there or it lies there today. */
-const inCommune = (parcel: LandParcel, commune: string) =>
-  parcel.communeCode === commune || parcel.address?.communeCode === commune
+const inCommune = (parcel: LandParcel, commune: string) => parcel.communeCode === commune || parcel.address?.communeCode === commune
 
 /**
  * Resolvers for `schemas/land.graphql.ts`, closing over the land connector. Root queries call the
@@ -98,12 +97,10 @@ export function createLandResolvers(land: LandQueries): IResolvers<unknown, Conn
         holder.kind === 'ENTERPRISE' && holder.taxCode ? ctx.loaders.enterprise.load(holder.taxCode) : null,
     },
     Citizen: {
-      landParcels: (citizen: Citizen, _args: unknown, ctx: ConnectorContext) =>
-        ctx.loaders.parcelsByHolder.load(holderKey({ pin: citizen.pin })),
+      landParcels: (citizen: Citizen, _args: unknown, ctx: ConnectorContext) => ctx.loaders.parcelsByHolder.load(holderKey({ pin: citizen.pin })),
     },
     Enterprise: {
-      landParcels: (enterprise: Enterprise, _args: unknown, ctx: ConnectorContext) =>
-        ctx.loaders.parcelsByHolder.load(holderKey({ taxCode: enterprise.code })),
+      landParcels: (enterprise: Enterprise, _args: unknown, ctx: ConnectorContext) => ctx.loaders.parcelsByHolder.load(holderKey({ taxCode: enterprise.code })),
     },
   }
 }

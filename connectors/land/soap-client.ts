@@ -1,14 +1,7 @@
 import type { CircuitStateName, ResilienceOptions } from '../kit/index.js'
 import type { z } from 'zod'
 import { ConnectorError, createUpstream, parseUpstream, type RequestScope } from '../kit/index.js'
-import {
-  buildEnvelope,
-  LAND_SERVICE_PATH,
-  parseXml,
-  soapActionOf,
-  type LandOperation,
-  type XmlNode,
-} from './soap.js'
+import { buildEnvelope, LAND_SERVICE_PATH, parseXml, soapActionOf, type LandOperation, type XmlNode } from './soap.js'
 import { faultResponse } from './upstream.js'
 
 export interface SoapClientOptions {
@@ -28,13 +21,7 @@ export interface SoapClient {
    * Calls one operation and returns the envelope parsed by `schema`. `name` labels the call in
    * audit and metrics. Faults, non-XML and payloads that do not fit throw `ConnectorError`.
    */
-  call<S extends z.ZodType>(
-    operation: LandOperation,
-    payload: XmlNode,
-    schema: S,
-    scope: RequestScope,
-    name: string,
-  ): Promise<z.output<S>>
+  call<S extends z.ZodType>(operation: LandOperation, payload: XmlNode, schema: S, scope: RequestScope, name: string): Promise<z.output<S>>
 }
 
 /**
@@ -58,13 +45,7 @@ export function createSoapClient(options: SoapClientOptions): SoapClient {
   })
   const { credentials } = options
 
-  async function call<S extends z.ZodType>(
-    operation: LandOperation,
-    payload: XmlNode,
-    schema: S,
-    scope: RequestScope,
-    name: string,
-  ): Promise<z.output<S>> {
+  async function call<S extends z.ZodType>(operation: LandOperation, payload: XmlNode, schema: S, scope: RequestScope, name: string): Promise<z.output<S>> {
     const path = `${LAND_SERVICE_PATH}/${operation}`
     const header: XmlNode = {
       ThongTinYeuCau: {

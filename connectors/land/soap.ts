@@ -12,18 +12,9 @@ export const SOAP_ENV_NS = 'http://schemas.xmlsoap.org/soap/envelope/'
 /** The service endpoint, relative to the registry's base URL. */
 export const LAND_SERVICE_PATH = '/ws/DatDai.asmx'
 
-export type LandOperation =
-  | 'TraCuuThuaDat'
-  | 'TraCuuThuaDatTheoChuSuDung'
-  | 'TraCuuThuaDatTheoXa'
-  | 'KiemTraKetNoi'
+export type LandOperation = 'TraCuuThuaDat' | 'TraCuuThuaDatTheoChuSuDung' | 'TraCuuThuaDatTheoXa' | 'KiemTraKetNoi'
 
-export const LAND_OPERATIONS: readonly LandOperation[] = [
-  'TraCuuThuaDat',
-  'TraCuuThuaDatTheoChuSuDung',
-  'TraCuuThuaDatTheoXa',
-  'KiemTraKetNoi',
-]
+export const LAND_OPERATIONS: readonly LandOperation[] = ['TraCuuThuaDat', 'TraCuuThuaDatTheoChuSuDung', 'TraCuuThuaDatTheoXa', 'KiemTraKetNoi']
 
 export const soapActionOf = (operation: LandOperation): string => `"${LAND_NS}${operation}"`
 
@@ -31,14 +22,7 @@ export const soapActionOf = (operation: LandOperation): string => `"${LAND_NS}${
  * Elements that are lists on the wire. fast-xml-parser makes a single child an object and several
  * an array; naming the list elements makes one-element lists arrays too, so schemas see one shape.
  */
-const LIST_ELEMENTS = new Set([
-  'ThuaDat',
-  'MucDichSuDung',
-  'ChuSuDung',
-  'GiayChungNhan',
-  'BienPhapBaoDam',
-  'KetQuaChuSuDung',
-])
+const LIST_ELEMENTS = new Set(['ThuaDat', 'MucDichSuDung', 'ChuSuDung', 'GiayChungNhan', 'BienPhapBaoDam', 'KetQuaChuSuDung'])
 
 const parser = new XMLParser({
   removeNSPrefix: true,
@@ -85,9 +69,7 @@ export interface XmlNode {
  */
 export function buildEnvelope(body: XmlNode, header?: XmlNode): string {
   const inNamespace = (node: XmlNode): XmlNode =>
-    Object.fromEntries(
-      Object.entries(node).map(([name, value]) => [name, { '@_xmlns': LAND_NS, ...(value as XmlNode) }]),
-    )
+    Object.fromEntries(Object.entries(node).map(([name, value]) => [name, { '@_xmlns': LAND_NS, ...(value as XmlNode) }]))
   const envelope: XmlNode = {
     'soap:Envelope': {
       '@_xmlns:soap': SOAP_ENV_NS,

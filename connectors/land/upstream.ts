@@ -8,8 +8,7 @@ import { z } from 'zod'
  */
 
 /** An element with children; an empty element (`<X/>`, parsed as "") is an empty object. */
-const element = <S extends z.ZodRawShape>(shape: S) =>
-  z.preprocess((value) => (value === '' ? {} : value), z.object(shape))
+const element = <S extends z.ZodRawShape>(shape: S) => z.preprocess((value) => (value === '' ? {} : value), z.object(shape))
 
 /** A repeated element: absent means an empty list. */
 const list = <S extends z.ZodType>(item: S) => z.array(item).optional().default([])
@@ -32,7 +31,10 @@ const optionalDmyDate = z
   .transform((value) => (value === undefined || value === '' ? null : value))
 
 export const mucDichSuDungSchema = element({
-  Ma: z.string().trim().regex(/^[A-Z]{3}$/),
+  Ma: z
+    .string()
+    .trim()
+    .regex(/^[A-Z]{3}$/),
   Ten: optionalText,
   DienTich: decimal,
   /** "Lâu dài" or "đến dd/MM/yyyy". */
@@ -60,7 +62,10 @@ export const giayChungNhanSchema = element({
 
 export const bienPhapBaoDamSchema = element({
   /** THE_CHAP | TRANH_CHAP | KE_BIEN | … */
-  Loai: z.string().trim().regex(/^[A-Z_]{2,30}$/),
+  Loai: z
+    .string()
+    .trim()
+    .regex(/^[A-Z_]{2,30}$/),
   NgayDangKy: dmyDate,
   NgayXoa: optionalDmyDate,
   BenNhan: optionalText,
@@ -139,6 +144,4 @@ export const kiemTraKetNoiResponse = envelope(
   }),
 )
 
-export const faultResponse = envelope(
-  z.object({ Fault: z.object({ faultcode: z.string(), faultstring: z.string().optional() }) }),
-)
+export const faultResponse = envelope(z.object({ Fault: z.object({ faultcode: z.string(), faultstring: z.string().optional() }) }))

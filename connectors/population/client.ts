@@ -52,12 +52,7 @@ export function createPopulationClient(options: PopulationClientOptions) {
    * RECORD_NOT_FOUND. A 404 without that code (a wrong base URL, a missing route) is an error, never
    * a silent "no such citizen".
    */
-  async function call<S extends z.ZodType>(
-    path: string,
-    schema: S,
-    request: UpstreamRequest,
-    scope: RequestScope,
-  ): Promise<z.output<S> | null> {
+  async function call<S extends z.ZodType>(path: string, schema: S, request: UpstreamRequest, scope: RequestScope): Promise<z.output<S> | null> {
     const response = await upstream.send(path, request, scope)
     let payload: unknown
     try {

@@ -62,7 +62,12 @@ describe('citizen(pin)', () => {
       communeCode: person.permanent.communeCode,
       detail: person.permanent.detail,
       legacy: person.permanent.legacyDistrictCode
-        ? { provinceCode: person.permanent.provinceCode, districtCode: person.permanent.legacyDistrictCode, communeCode: person.permanent.communeCode, text: null }
+        ? {
+            provinceCode: person.permanent.provinceCode,
+            districtCode: person.permanent.legacyDistrictCode,
+            communeCode: person.permanent.communeCode,
+            text: null,
+          }
         : null,
       fullText: null,
     })
@@ -74,9 +79,13 @@ describe('citizen(pin)', () => {
     // Dozens of batches in a row: the file's short deadline (for its hang tests) would turn a busy
     // machine's slow batch into a false failure.
     const patient = createPopulationConnector({ baseUrl: server.url, apiKey: POPULATION_SANDBOX_API_KEY, timeoutMs: 5000 })
-    const results = await patient.citizens(world.people.map((p) => p.pin), scope())
-    expect(results.map((c) => (c && !(c instanceof Error) ? [c.pin, c.name.full, c.sex, c.birthDate, c.birthRegistrationProvinceCode] : c)))
-      .toEqual(world.people.map((p) => [p.pin, fullName(p), p.sex, p.birthDate, p.birthProvincePrefix.slice(1)]))
+    const results = await patient.citizens(
+      world.people.map((p) => p.pin),
+      scope(),
+    )
+    expect(results.map((c) => (c && !(c instanceof Error) ? [c.pin, c.name.full, c.sex, c.birthDate, c.birthRegistrationProvinceCode] : c))).toEqual(
+      world.people.map((p) => [p.pin, fullName(p), p.sex, p.birthDate, p.birthProvincePrefix.slice(1)]),
+    )
     expect(server.hits()).toBe(Math.ceil(world.people.length / 100))
   })
 
@@ -92,7 +101,11 @@ describe('citizen(pin)', () => {
     const citizen = await population.citizen(child.pin, scope())
     const father = world.personByPin.get(child.fatherPin!)!
     const mother = world.personByPin.get(child.motherPin!)!
-    expect(citizen?.father).toEqual({ pin: father.pin, name: expect.objectContaining({ full: fullName(father) }), nationality: { code: 'VN', name: 'Việt Nam' } })
+    expect(citizen?.father).toEqual({
+      pin: father.pin,
+      name: expect.objectContaining({ full: fullName(father) }),
+      nationality: { code: 'VN', name: 'Việt Nam' },
+    })
     expect(citizen?.mother?.pin).toBe(mother.pin)
     expect(citizen?.mother?.name.full).toBe(fullName(mother))
     const married = await population.citizen(father.pin, scope())
@@ -212,7 +225,10 @@ describe('verify', () => {
 
   it('matches a partial birth date as registered', async () => {
     const partial = findPerson('person with a partial birth date', (p) => p.birthDate.length < 10)
-    expect(await population.verify({ pin: partial.pin, name: fullName(partial), birthDate: partial.birthDate }, scope())).toEqual({ pin: partial.pin, match: true })
+    expect(await population.verify({ pin: partial.pin, name: fullName(partial), birthDate: partial.birthDate }, scope())).toEqual({
+      pin: partial.pin,
+      match: true,
+    })
   })
 
   it('answers no match for an unknown PIN', async () => {

@@ -32,8 +32,6 @@ export interface PopulationConnectorOptions {
   maxBatchSize?: number
 }
 
-
-
 export type PopulationLoaders = Pick<RegistryLoaders, 'citizen' | 'household'>
 
 export interface PopulationConnector extends RegistryConnector<PopulationLoaders>, PopulationOperations {

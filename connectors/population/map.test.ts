@@ -88,24 +88,56 @@ describe('mapCitizen', () => {
   it.each([
     ['year-only birth date', patched({ NgayThangNamSinh: '1985' }), (c: Citizen) => expect(c.birthDate).toBe('1985')],
     ['year-month birth date', patched({ NgayThangNamSinh: '198503' }), (c: Citizen) => expect(c.birthDate).toBe('1985-03')],
-    ['legacy SOAP-style birth date object', patched({ NgayThangNamSinh: { NgayThangNam: '19850314' } }), (c: Citizen) => expect(c.birthDate).toBe('1985-03-14')],
+    [
+      'legacy SOAP-style birth date object',
+      patched({ NgayThangNamSinh: { NgayThangNam: '19850314' } }),
+      (c: Citizen) => expect(c.birthDate).toBe('1985-03-14'),
+    ],
     ['leap day', patched({ NgayThangNamSinh: '20000229' }), (c: Citizen) => expect(c.birthDate).toBe('2000-02-29')],
     ['"Nữ" → FEMALE', patched({ GioiTinh: 'Nữ' }), (c: Citizen) => expect(c.sex).toBe('FEMALE')],
     ['decomposed (NFD) "Nữ" → FEMALE', patched({ GioiTinh: 'Nữ'.normalize('NFD') }), (c: Citizen) => expect(c.sex).toBe('FEMALE')],
     ['"Khác" → OTHER', patched({ GioiTinh: 'Khác' }), (c: Citizen) => expect(c.sex).toBe('OTHER')],
     ['missing sex → UNKNOWN', patched({ GioiTinh: null }), (c: Citizen) => expect(c.sex).toBe('UNKNOWN')],
-    ['NFD name is composed', patched({ HoVaTen: { Ho: 'Nguyễn'.normalize('NFD'), ChuDem: ' Văn ', Ten: 'An' } }), (c: Citizen) => expect(c.name.full).toBe('Nguyễn Văn An')],
-    ['no middle name', patched({ HoVaTen: { Ho: 'Lý', Ten: 'Long' } }), (c: Citizen) => expect(c.name).toEqual({ family: 'Lý', middle: null, given: 'Long', full: 'Lý Long' })],
-    ['nationality list', patched({ QuocTich: ['Việt Nam', 'Pháp'] }), (c: Citizen) => expect(c.nationality).toEqual([{ code: 'VN', name: 'Việt Nam' }, { code: null, name: 'Pháp' }])],
-    ['TP.HCM birth registration "079" → "79"', patched({ NoiDangKyKhaiSinh: { MaTinh3: '079' } }), (c: Citizen) => expect(c.birthRegistrationProvinceCode).toBe('79')],
-    ['merged-away province "074" keeps its old code', patched({ NoiDangKyKhaiSinh: { MaTinh3: '074' } }), (c: Citizen) => expect(c.birthRegistrationProvinceCode).toBe('74')],
+    [
+      'NFD name is composed',
+      patched({ HoVaTen: { Ho: 'Nguyễn'.normalize('NFD'), ChuDem: ' Văn ', Ten: 'An' } }),
+      (c: Citizen) => expect(c.name.full).toBe('Nguyễn Văn An'),
+    ],
+    [
+      'no middle name',
+      patched({ HoVaTen: { Ho: 'Lý', Ten: 'Long' } }),
+      (c: Citizen) => expect(c.name).toEqual({ family: 'Lý', middle: null, given: 'Long', full: 'Lý Long' }),
+    ],
+    [
+      'nationality list',
+      patched({ QuocTich: ['Việt Nam', 'Pháp'] }),
+      (c: Citizen) =>
+        expect(c.nationality).toEqual([
+          { code: 'VN', name: 'Việt Nam' },
+          { code: null, name: 'Pháp' },
+        ]),
+    ],
+    [
+      'TP.HCM birth registration "079" → "79"',
+      patched({ NoiDangKyKhaiSinh: { MaTinh3: '079' } }),
+      (c: Citizen) => expect(c.birthRegistrationProvinceCode).toBe('79'),
+    ],
+    [
+      'merged-away province "074" keeps its old code',
+      patched({ NoiDangKyKhaiSinh: { MaTinh3: '074' } }),
+      (c: Citizen) => expect(c.birthRegistrationProvinceCode).toBe('74'),
+    ],
     ['no current address → permanent', without('NoiOHienTai'), (c: Citizen) => expect(c.residence.current).toEqual(c.residence.permanent)],
     ['no residence history → []', without('QuaTrinhCuTru'), (c: Citizen) => expect(c.residence.history).toEqual([])],
     ['no household', without('ChuHo'), (c: Citizen) => expect(c.household).toBeNull()],
     ['empty SoCMND → null', patched({ SoCMND: '' }), (c: Citizen) => expect(c.legacyIdNumber).toBeNull()],
     ['deceased, month precision', patched({ NgayMat: '202503' }), (c: Citizen) => expect(c.deceasedOn).toBe('2025-03')],
     ['Rh blood group', patched({ NhomMau: 'ab+' }), (c: Citizen) => expect(c.bloodType).toEqual({ code: 'AB+', name: 'ab+' })],
-    ['unlisted blood group text keeps name only', patched({ NhomMau: 'Chưa xác định' }), (c: Citizen) => expect(c.bloodType).toEqual({ code: null, name: 'Chưa xác định' })],
+    [
+      'unlisted blood group text keeps name only',
+      patched({ NhomMau: 'Chưa xác định' }),
+      (c: Citizen) => expect(c.bloodType).toEqual({ code: null, name: 'Chưa xác định' }),
+    ],
   ])('valid: %s', (_label, payload, check) => {
     check(mapCitizen(payload))
   })
@@ -195,20 +227,33 @@ describe('mapHousehold', () => {
 
 describe('code normalisation', () => {
   it.each([
-    ['Nam', 'MALE'], ['NAM', 'MALE'], ['Nữ', 'FEMALE'], ['nữ', 'FEMALE'], ['Khác', 'OTHER'],
-    ['', 'UNKNOWN'], [null, 'UNKNOWN'], ['1', 'UNKNOWN'],
+    ['Nam', 'MALE'],
+    ['NAM', 'MALE'],
+    ['Nữ', 'FEMALE'],
+    ['nữ', 'FEMALE'],
+    ['Khác', 'OTHER'],
+    ['', 'UNKNOWN'],
+    [null, 'UNKNOWN'],
+    ['1', 'UNKNOWN'],
   ] as const)('sex %j → %s', (wire, canonical) => {
     expect(toSex(wire)).toBe(canonical)
   })
 
   it.each([
-    ['001', '01'], ['079', '79'], ['038', '38'], ['096', '96'], [null, null],
+    ['001', '01'],
+    ['079', '79'],
+    ['038', '38'],
+    ['096', '96'],
+    [null, null],
   ] as const)('MaTinh3 %j → %j', (wire, canonical) => {
     expect(toBirthProvinceCode(wire)).toBe(canonical)
   })
 
   it.each([
-    [true, true, true], [true, false, false], [false, false, false], [false, true, false],
+    [true, true, true],
+    [true, false, false],
+    [false, false, false],
+    [false, true, false],
   ])('TonTai %s, KhopThongTin %s → match %s', (tonTai, khop, match) => {
     expect(toVerification('001085000101', { TonTai: tonTai, KhopThongTin: khop })).toEqual({ pin: '001085000101', match })
   })

@@ -12,15 +12,7 @@ import type {
 } from '../kit/index.js'
 import { fromCompactDate, mapUpstream, parseUpstream } from '../kit/index.js'
 import { normaliseDateTime } from '../../schemas/scalars/index.js'
-import {
-  congDanSchema,
-  hoGiaDinhSchema,
-  type CongDan,
-  type DiaChi,
-  type HoGiaDinh,
-  type HoVaTen,
-  type KetQuaXacThuc,
-} from './upstream.js'
+import { congDanSchema, hoGiaDinhSchema, type CongDan, type DiaChi, type HoGiaDinh, type HoVaTen, type KetQuaXacThuc } from './upstream.js'
 
 /**
  * Population wire records → canonical records (kit canonical.ts). Strings are NFC-normalised with
@@ -34,10 +26,69 @@ import {
  * 2-digit GSO code. PINs never change after the 2025 merger, so this table stays as it is.
  */
 const BIRTH_PROVINCE_CODES = new Set([
-  '01', '02', '04', '06', '08', '10', '11', '12', '14', '15', '17', '19', '20', '22', '24', '25',
-  '26', '27', '30', '31', '33', '34', '35', '36', '37', '38', '40', '42', '44', '45', '46', '48',
-  '49', '51', '52', '54', '56', '58', '60', '62', '64', '66', '67', '68', '70', '72', '74', '75',
-  '77', '79', '80', '82', '83', '84', '86', '87', '89', '91', '92', '93', '94', '95', '96',
+  '01',
+  '02',
+  '04',
+  '06',
+  '08',
+  '10',
+  '11',
+  '12',
+  '14',
+  '15',
+  '17',
+  '19',
+  '20',
+  '22',
+  '24',
+  '25',
+  '26',
+  '27',
+  '30',
+  '31',
+  '33',
+  '34',
+  '35',
+  '36',
+  '37',
+  '38',
+  '40',
+  '42',
+  '44',
+  '45',
+  '46',
+  '48',
+  '49',
+  '51',
+  '52',
+  '54',
+  '56',
+  '58',
+  '60',
+  '62',
+  '64',
+  '66',
+  '67',
+  '68',
+  '70',
+  '72',
+  '74',
+  '75',
+  '77',
+  '79',
+  '80',
+  '82',
+  '83',
+  '84',
+  '86',
+  '87',
+  '89',
+  '91',
+  '92',
+  '93',
+  '94',
+  '95',
+  '96',
 ])
 
 /** Nationality names the registry writes → ISO 3166-1 alpha-2; others keep only their name. */
@@ -93,9 +144,7 @@ export function toAddress(diaChi: DiaChi): Address {
     provinceCode: diaChi.MaTinh,
     communeCode: diaChi.MaXa,
     detail: cleanText(diaChi.ChiTiet),
-    legacy: diaChi.MaHuyen
-      ? { provinceCode: diaChi.MaTinh, districtCode: diaChi.MaHuyen, communeCode: diaChi.MaXa, text: null }
-      : null,
+    legacy: diaChi.MaHuyen ? { provinceCode: diaChi.MaTinh, districtCode: diaChi.MaHuyen, communeCode: diaChi.MaXa, text: null } : null,
     fullText: null,
   }
 }
@@ -177,9 +226,7 @@ export function toCitizen(congDan: CongDan, envelopeDataAsOf?: string | null): C
     hometown: cleanText(congDan.QueQuan),
     ethnicity: toCodeValue(congDan.DanToc),
     religion: toCodeValue(congDan.TonGiao),
-    nationality: (Array.isArray(quocTich) ? quocTich : [quocTich])
-      .map(toNationality)
-      .filter((value): value is CodeValue => value !== null),
+    nationality: (Array.isArray(quocTich) ? quocTich : [quocTich]).map(toNationality).filter((value): value is CodeValue => value !== null),
     maritalStatus: toNamedValue(congDan.TinhTrangHonNhan),
     bloodType: toBloodType(congDan.NhomMau),
     father: toRelatedPerson(congDan.Cha),

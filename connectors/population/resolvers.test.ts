@@ -47,8 +47,7 @@ async function run(source: string, variables: Record<string, unknown> = {}) {
 
 describe('population resolvers', () => {
   it('serves a citizen with birth registration place, household, members and parents', async () => {
-    const child = world.people.find((p) => p.fatherPin !== null && p.birthProvincePrefix === '074')
-      ?? world.people.find((p) => p.fatherPin !== null)!
+    const child = world.people.find((p) => p.fatherPin !== null && p.birthProvincePrefix === '074') ?? world.people.find((p) => p.fatherPin !== null)!
     const household = world.households.find((h) => h.id === child.householdId)!
     const father = world.personByPin.get(child.fatherPin!)!
     const result = await run(
@@ -73,7 +72,9 @@ describe('population resolvers', () => {
       name: { full: fullName(child) },
       birthDate: child.birthDate,
       sex: child.sex,
-      residence: { permanent: { province: { code: child.permanent.provinceCode }, commune: { code: child.permanent.communeCode }, detail: child.permanent.detail } },
+      residence: {
+        permanent: { province: { code: child.permanent.provinceCode }, commune: { code: child.permanent.communeCode }, detail: child.permanent.detail },
+      },
       father: { pin: father.pin, citizen: { name: { full: fullName(father) } } },
       household: { householdId: household.id, relationToHead: { name: child.relationToHead } },
     })
@@ -83,7 +84,11 @@ describe('population resolvers', () => {
     const membership = citizen.household.household
     expect(membership.head).toEqual({ pin: household.headPin, name: { full: fullName(world.personByPin.get(household.headPin)!) } })
     expect(membership.members).toEqual(
-      household.members.map((m) => ({ pin: m.pin, relationToHead: { name: m.relation }, citizen: { name: { full: fullName(world.personByPin.get(m.pin)!) } } })),
+      household.members.map((m) => ({
+        pin: m.pin,
+        relationToHead: { name: m.relation },
+        citizen: { name: { full: fullName(world.personByPin.get(m.pin)!) } },
+      })),
     )
     // citizen, household, then everyone else in one batch each: far fewer calls than records.
     expect(server.hits()).toBeLessThanOrEqual(4)
@@ -95,7 +100,9 @@ describe('population resolvers', () => {
     expect(twice.data).toEqual({ x: { pin: a.pin }, y: { name: { full: fullName(a) } } })
     expect(server.hits()).toBe(1)
     server.resetHits()
-    const three = await run(`{ a: citizen(pin: "${a.pin}") { pin } b: citizen(pin: "${b.pin}") { pin } c: citizen(pin: "${c.pin}") { pin } none: citizen(pin: "001099999999") { pin } }`)
+    const three = await run(
+      `{ a: citizen(pin: "${a.pin}") { pin } b: citizen(pin: "${b.pin}") { pin } c: citizen(pin: "${c.pin}") { pin } none: citizen(pin: "001099999999") { pin } }`,
+    )
     expect(three.data).toEqual({ a: { pin: a.pin }, b: { pin: b.pin }, c: { pin: c.pin }, none: null })
     expect(server.hits()).toBe(1)
   })

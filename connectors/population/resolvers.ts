@@ -23,20 +23,16 @@ export function createPopulationResolvers(population: PopulationOperations): IRe
   return {
     Query: {
       citizen: (_: unknown, args: { pin: string }, ctx: ConnectorContext) => ctx.loaders.citizen.load(args.pin),
-      verifyCitizen: (_: unknown, args: { pin: string; name: string; birthDate: string }, ctx: ConnectorContext) =>
-        population.verify(args, ctx.scope),
+      verifyCitizen: (_: unknown, args: { pin: string; name: string; birthDate: string }, ctx: ConnectorContext) => population.verify(args, ctx.scope),
       household: (_: unknown, args: { id: string }, ctx: ConnectorContext) => ctx.loaders.household.load(args.id),
     },
     Citizen: {
       birthRegistrationPlace: (citizen: Citizen) =>
-        citizen.birthRegistrationProvinceCode === null
-          ? null
-          : findUnit(citizen.birthRegistrationProvinceCode, LAST_DAY_BEFORE_REFORM, { fallBack: true }),
+        citizen.birthRegistrationProvinceCode === null ? null : findUnit(citizen.birthRegistrationProvinceCode, LAST_DAY_BEFORE_REFORM, { fallBack: true }),
       household: (citizen: Citizen): HouseholdMembership | null => citizen.household,
     },
     HouseholdMembership: {
-      household: (membership: HouseholdMembership, _: unknown, ctx: ConnectorContext) =>
-        ctx.loaders.household.load(membership.householdId),
+      household: (membership: HouseholdMembership, _: unknown, ctx: ConnectorContext) => ctx.loaders.household.load(membership.householdId),
     },
     Household: {
       head: (household: Household, _: unknown, ctx: ConnectorContext) => ctx.loaders.citizen.load(household.headPin),
@@ -45,8 +41,7 @@ export function createPopulationResolvers(population: PopulationOperations): IRe
       citizen: (member: HouseholdMember, _: unknown, ctx: ConnectorContext) => ctx.loaders.citizen.load(member.pin),
     },
     RelatedPerson: {
-      citizen: (person: RelatedPerson, _: unknown, ctx: ConnectorContext) =>
-        person.pin ? ctx.loaders.citizen.load(person.pin) : null,
+      citizen: (person: RelatedPerson, _: unknown, ctx: ConnectorContext) => (person.pin ? ctx.loaders.citizen.load(person.pin) : null),
     },
   }
 }

@@ -45,7 +45,10 @@ const maTenSchema = z.object({ Ma: z.string().nullish(), Ten: z.string().trim().
 export const diaChiSchema = z.object({
   MaTinh: z.string().regex(/^\d{2}$/),
   MaXa: z.string().regex(/^\d{5}$/),
-  MaHuyen: z.string().regex(/^\d{3}$/).nullish(),
+  MaHuyen: z
+    .string()
+    .regex(/^\d{3}$/)
+    .nullish(),
   ChiTiet: z.string().nullish(),
 })
 export type DiaChi = z.output<typeof diaChiSchema>
@@ -68,7 +71,11 @@ const quaTrinhCuTruSchema = z.object({
 
 export const congDanSchema = z.object({
   SoDinhDanh: pin,
-  SoCMND: z.string().regex(/^(\d{9}|\d{12})$/).or(z.literal('')).nullish(),
+  SoCMND: z
+    .string()
+    .regex(/^(\d{9}|\d{12})$/)
+    .or(z.literal(''))
+    .nullish(),
   HoVaTen: hoVaTenSchema,
   // The legacy SOAP shape wraps the date as { NgayThangNam }; accept both.
   NgayThangNamSinh: z.union([compactPartialDate, z.object({ NgayThangNam: compactPartialDate })]),
@@ -97,9 +104,7 @@ export type CongDan = z.output<typeof congDanSchema>
 export const hoGiaDinhSchema = z.object({
   MaHoGiaDinh: z.string().trim().min(1),
   ChuHo: z.object({ SoDinhDanh: pin, HoVaTen: hoVaTenSchema.nullish() }),
-  ThanhVien: z.array(
-    z.object({ SoDinhDanh: pin, HoVaTen: hoVaTenSchema.nullish(), QuanHeChuHo: z.string().trim().min(1) }),
-  ),
+  ThanhVien: z.array(z.object({ SoDinhDanh: pin, HoVaTen: hoVaTenSchema.nullish(), QuanHeChuHo: z.string().trim().min(1) })),
   DiaChi: diaChiSchema.nullish(),
 })
 export type HoGiaDinh = z.output<typeof hoGiaDinhSchema>

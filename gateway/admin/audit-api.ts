@@ -29,7 +29,10 @@ export function auditApiRoutes(options: AuditApiOptions): Hono<GatewayEnv> {
   async function auditor(c: Context<GatewayEnv>): Promise<Response | null> {
     const token = readBearer(c.req.header('authorization'))
     const staff = token ? await verifyStaffToken(options.keys, options.issuer, token) : null
-    if (!staff) return errorResponse(c, 'UNAUTHENTICATED', 'A staff token is required (Authorization: Bearer …)', 401, { 'www-authenticate': 'Bearer realm="lgsp-admin"' })
+    if (!staff)
+      return errorResponse(c, 'UNAUTHENTICATED', 'A staff token is required (Authorization: Bearer …)', 401, {
+        'www-authenticate': 'Bearer realm="lgsp-admin"',
+      })
     c.get('audit').actor = `${staff.role}:${staff.name}`
     if (staff.role !== 'auditor') return errorResponse(c, 'FORBIDDEN', 'Only auditors may search the audit trail', 403)
     return null
@@ -59,7 +62,10 @@ export function auditApiRoutes(options: AuditApiOptions): Hono<GatewayEnv> {
     }
     const { subject, cursor: _cursor, ...rest } = query
     draft.detail = Object.fromEntries(
-      Object.entries({ ...rest, ...(subject ? { subject: options.hash(subject) } : {}) }).map(([key, value]) => [key, value instanceof Date ? value.toISOString() : (value as string | number)]),
+      Object.entries({ ...rest, ...(subject ? { subject: options.hash(subject) } : {}) }).map(([key, value]) => [
+        key,
+        value instanceof Date ? value.toISOString() : (value as string | number),
+      ]),
     )
     try {
       const page = await searchAudit(options.reader, query, options.hash)

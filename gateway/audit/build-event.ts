@@ -28,7 +28,22 @@ export interface EventInput {
 const DENIAL_CODES = new Set<string>(['FORBIDDEN', 'PURPOSE_REQUIRED', 'PURPOSE_NOT_ALLOWED', 'CASE_REQUIRED'])
 const CALLER_CODES = new Set<string>(['BAD_USER_INPUT', 'QUERY_TOO_COMPLEX', 'NOT_FOUND'])
 /** Which code names an outcome best when a response carries several: the caller's own first. */
-const PRECEDENCE: Code[] = ['UNAUTHENTICATED', 'RATE_LIMITED', 'AUDIT_UNAVAILABLE', 'FORBIDDEN', 'PURPOSE_REQUIRED', 'PURPOSE_NOT_ALLOWED', 'CASE_REQUIRED', 'QUERY_TOO_COMPLEX', 'BAD_USER_INPUT', 'NOT_FOUND', 'UPSTREAM_TIMEOUT', 'UPSTREAM_UNAVAILABLE', 'UPSTREAM_BAD_RESPONSE', 'INTERNAL_SERVER_ERROR']
+const PRECEDENCE: Code[] = [
+  'UNAUTHENTICATED',
+  'RATE_LIMITED',
+  'AUDIT_UNAVAILABLE',
+  'FORBIDDEN',
+  'PURPOSE_REQUIRED',
+  'PURPOSE_NOT_ALLOWED',
+  'CASE_REQUIRED',
+  'QUERY_TOO_COMPLEX',
+  'BAD_USER_INPUT',
+  'NOT_FOUND',
+  'UPSTREAM_TIMEOUT',
+  'UPSTREAM_UNAVAILABLE',
+  'UPSTREAM_BAD_RESPONSE',
+  'INTERNAL_SERVER_ERROR',
+]
 
 function mainCode(codes: readonly string[], fallback?: Code): Code | undefined {
   const known = codes.filter((code): code is Code => ErrorCode.safeParse(code).success)
@@ -101,7 +116,11 @@ export function buildAuditEvent(input: EventInput): AuditEvent {
     signedContext: context ? context.signed : undefined,
     actor: limit(draft.actor),
     operation: input.operationHash
-      ? { hash: input.operationHash, ...(draft.operation?.name ? { name: draft.operation.name.slice(0, 200) } : {}), ...(draft.operation?.type ? { type: draft.operation.type } : {}) }
+      ? {
+          hash: input.operationHash,
+          ...(draft.operation?.name ? { name: draft.operation.name.slice(0, 200) } : {}),
+          ...(draft.operation?.type ? { type: draft.operation.type } : {}),
+        }
       : undefined,
     coordinates: draft.requested ? { requested: draft.requested, returned: [...draft.returned].sort() } : undefined,
     grants: draft.grants,

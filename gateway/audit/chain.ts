@@ -37,7 +37,12 @@ export interface ChainLink {
  * @example
  * const links = await linkBatch('gw-1', { seq: 0, hash: GENESIS_HASH }, [canonicalJson(event)])
  */
-export async function linkBatch(writer: string, head: { seq: number; hash: string }, bodies: readonly string[], sha256: Sha256 = sha256Hex): Promise<ChainLink[]> {
+export async function linkBatch(
+  writer: string,
+  head: { seq: number; hash: string },
+  bodies: readonly string[],
+  sha256: Sha256 = sha256Hex,
+): Promise<ChainLink[]> {
   const links: ChainLink[] = []
   let { seq, hash } = head
   for (const body of bodies) {

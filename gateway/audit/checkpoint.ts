@@ -47,7 +47,14 @@ export async function verifyCheckpointJws(jws: string, jwks: JWK[]): Promise<Che
     const { payload, protectedHeader } = await compactVerify(jws, createLocalJWKSet({ keys: jwks }), { algorithms: ['ES256'] })
     if (protectedHeader.typ !== CHECKPOINT_TYPE) return null
     const value = JSON.parse(decoder.decode(payload)) as Partial<CheckpointPayload>
-    if (typeof value.writer !== 'string' || typeof value.seq !== 'number' || typeof value.hash !== 'string' || typeof value.at !== 'string' || typeof value.final !== 'boolean') return null
+    if (
+      typeof value.writer !== 'string' ||
+      typeof value.seq !== 'number' ||
+      typeof value.hash !== 'string' ||
+      typeof value.at !== 'string' ||
+      typeof value.final !== 'boolean'
+    )
+      return null
     return { writer: value.writer, seq: value.seq, hash: value.hash, at: value.at, final: value.final }
   } catch (error) {
     if (error instanceof errors.JOSEError || error instanceof SyntaxError) return null

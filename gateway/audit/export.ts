@@ -5,8 +5,29 @@
 import type { AuditEvent } from './event.js'
 
 export const CSV_COLUMNS = [
-  'at', 'id', 'requestId', 'kind', 'instance', 'agency', 'client', 'endUser', 'purpose', 'caseId', 'decision', 'code', 'status',
-  'records', 'subjects', 'returned', 'grants', 'masks', 'policyVersion', 'latencyMs', 'actor', 'reason', 'signals',
+  'at',
+  'id',
+  'requestId',
+  'kind',
+  'instance',
+  'agency',
+  'client',
+  'endUser',
+  'purpose',
+  'caseId',
+  'decision',
+  'code',
+  'status',
+  'records',
+  'subjects',
+  'returned',
+  'grants',
+  'masks',
+  'policyVersion',
+  'latencyMs',
+  'actor',
+  'reason',
+  'signals',
 ] as const
 
 /**

@@ -1,6 +1,13 @@
 export { canonicalJson } from './canonical.js'
 export { GENESIS_HASH, linkBatch, linkHash, type ChainLink } from './chain.js'
-export { CHECKPOINT_TYPE, createCheckpointSigner, verifyCheckpointJws, type CheckpointPayload, type CheckpointSigner, type SignedCheckpoint } from './checkpoint.js'
+export {
+  CHECKPOINT_TYPE,
+  createCheckpointSigner,
+  verifyCheckpointJws,
+  type CheckpointPayload,
+  type CheckpointSigner,
+  type SignedCheckpoint,
+} from './checkpoint.js'
 export { AuditDecision, AuditEventError, AuditKind, auditEventSchema, parseAuditEvent, type AuditEvent, type ConnectorCallSummary } from './event.js'
 export { verifyAuditTrail, verifyTrail, type VerifyFinding, type VerifyOptions, type VerifyReport } from './verify.js'
 export { sqlTrailSource, type AuditCheckpointRow, type AuditEventRow, type TrailSource } from './trail-source.js'

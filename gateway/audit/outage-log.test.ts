@@ -13,7 +13,14 @@ function recorder() {
 
 describe('audit outage log: state changes and a summary, not a line per failed commit', () => {
   it.each<[string, Array<['fail', number, number] | ['ok', number]>, Array<[string, string, Record<string, unknown>?]>]>([
-    ['a healthy store says nothing', [['ok', 0], ['ok', 10]], []],
+    [
+      'a healthy store says nothing',
+      [
+        ['ok', 0],
+        ['ok', 10],
+      ],
+      [],
+    ],
     [
       '35 failures a second for 10 s: one error, then the recovery with totals',
       [...Array.from({ length: 350 }, (_, i) => ['fail', Math.floor((i * 1000) / 35), 2] as ['fail', number, number]), ['ok', 10_500]],
@@ -24,7 +31,14 @@ describe('audit outage log: state changes and a summary, not a line per failed c
     ],
     [
       'a long outage: a summary every 30 s of what was refused since the last',
-      [['fail', 0, 1], ['fail', 10_000, 1], ['fail', 30_000, 3], ['fail', 45_000, 1], ['fail', 61_000, 1], ['ok', 62_000]],
+      [
+        ['fail', 0, 1],
+        ['fail', 10_000, 1],
+        ['fail', 30_000, 3],
+        ['fail', 45_000, 1],
+        ['fail', 61_000, 1],
+        ['ok', 62_000],
+      ],
       [
         ['error', 'audit store unavailable: requests fail closed until it commits again', { events: 1 }],
         ['error', 'audit store still unavailable: commits and requests refused since the last report', { commits: 2, events: 4, forMs: 30_000 }],
@@ -34,7 +48,12 @@ describe('audit outage log: state changes and a summary, not a line per failed c
     ],
     [
       'two outages are two: each starts with its error',
-      [['fail', 0, 1], ['ok', 5], ['fail', 100, 1], ['ok', 200]],
+      [
+        ['fail', 0, 1],
+        ['ok', 5],
+        ['fail', 100, 1],
+        ['ok', 200],
+      ],
       [
         ['error', 'audit store unavailable: requests fail closed until it commits again'],
         ['info', 'audit store reachable again', { commits: 1, events: 1, forMs: 5 }],

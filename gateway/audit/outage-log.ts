@@ -38,7 +38,10 @@ export function createOutageLog(options: { logger?: Logger; writer: () => string
     /** A commit succeeded. */
     committed(): void {
       if (!outage) return
-      options.logger?.info({ writer: options.writer(), forMs: now() - outage.since, commits: outage.commits, events: outage.events }, 'audit store reachable again')
+      options.logger?.info(
+        { writer: options.writer(), forMs: now() - outage.since, commits: outage.commits, events: outage.events },
+        'audit store reachable again',
+      )
       outage = null
     },
   }

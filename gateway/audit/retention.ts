@@ -25,7 +25,10 @@ export async function applyRetention(db: Database, cutoff: Date): Promise<Retent
     )
     let deleted = 0
     for (const cut of cuts) {
-      const rows = await tx.query<{ n: number }>('with gone as (delete from audit_events where writer = $1 and seq <= $2 returning 1) select count(*)::int8 as n from gone', [cut.writer, cut.through])
+      const rows = await tx.query<{ n: number }>(
+        'with gone as (delete from audit_events where writer = $1 and seq <= $2 returning 1) select count(*)::int8 as n from gone',
+        [cut.writer, cut.through],
+      )
       deleted += rows[0]?.n ?? 0
       await tx.query(
         `insert into audit_retention (writer, through_seq, at) values ($1, $2, now())

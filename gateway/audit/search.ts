@@ -33,7 +33,11 @@ export const auditQuerySchema = z
     code: ErrorCode.optional(),
     kind: AuditKind.optional(),
     /** A PIN or tax code: hashed with the trail's key before it is looked up. */
-    subject: z.string().trim().regex(/^(\d{12}|\d{10}(-\d{3})?)$/, 'a 12-digit PIN or a 10/13-digit tax code').optional(),
+    subject: z
+      .string()
+      .trim()
+      .regex(/^(\d{12}|\d{10}(-\d{3})?)$/, 'a 12-digit PIN or a 10/13-digit tax code')
+      .optional(),
     caseId: text.optional(),
     requestId: text.optional(),
     /** Events flagged with this signal (`VERIFICATION_PROBING`). */
@@ -193,7 +197,12 @@ export interface HistoryEntry {
  * newest first, leaving out covert access still withheld at `now`. Nothing says that anything
  * was left out: that would tip off an investigation.
  */
-export async function accessHistory(db: Queryable, subjectHash: string, now: Date, options: { limit: number; cursor?: string }): Promise<{ entries: HistoryEntry[]; nextCursor?: string }> {
+export async function accessHistory(
+  db: Queryable,
+  subjectHash: string,
+  now: Date,
+  options: { limit: number; cursor?: string },
+): Promise<{ entries: HistoryEntry[]; nextCursor?: string }> {
   const params: unknown[] = [subjectHash, now.toISOString()]
   let cursorClause = ''
   if (options.cursor) {
@@ -209,13 +218,17 @@ export async function accessHistory(db: Queryable, subjectHash: string, now: Dat
      order by at desc, writer desc, seq desc limit $${params.length}`,
     params,
   )
-  const { items, nextCursor } = keysetPage(rows, options.limit, (event): HistoryEntry => ({
-    at: event.at,
-    ...(event.agency ? { agency: event.agency } : {}),
-    ...(event.purpose ? { purpose: event.purpose } : {}),
-    decision: event.decision,
-    fields: (event.coordinates?.returned ?? []).filter((c) => !c.startsWith('Query.')),
-    requestId: event.requestId,
-  }))
+  const { items, nextCursor } = keysetPage(
+    rows,
+    options.limit,
+    (event): HistoryEntry => ({
+      at: event.at,
+      ...(event.agency ? { agency: event.agency } : {}),
+      ...(event.purpose ? { purpose: event.purpose } : {}),
+      decision: event.decision,
+      fields: (event.coordinates?.returned ?? []).filter((c) => !c.startsWith('Query.')),
+      requestId: event.requestId,
+    }),
+  )
   return { entries: items, ...(nextCursor ? { nextCursor } : {}) }
 }

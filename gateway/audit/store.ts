@@ -31,8 +31,25 @@ export async function insertEvents(tx: Queryable, rows: readonly ChainedEvent[])
   rows.forEach((row, i) => {
     const e = row.event
     const values = [
-      row.writer, row.seq, e.id, e.at, e.kind, e.requestId, e.agency ?? null, e.client ?? null, e.endUser ?? null, e.purpose ?? null,
-      e.caseId ?? null, e.decision, e.code ?? null, e.status, `{${e.subjects.join(',')}}`, e.withheldUntil ?? null, row.body, row.prevHash, row.hash,
+      row.writer,
+      row.seq,
+      e.id,
+      e.at,
+      e.kind,
+      e.requestId,
+      e.agency ?? null,
+      e.client ?? null,
+      e.endUser ?? null,
+      e.purpose ?? null,
+      e.caseId ?? null,
+      e.decision,
+      e.code ?? null,
+      e.status,
+      `{${e.subjects.join(',')}}`,
+      e.withheldUntil ?? null,
+      row.body,
+      row.prevHash,
+      row.hash,
     ]
     for (let c = 0; c < values.length; c++) columns[c]![i] = values[c]
   })

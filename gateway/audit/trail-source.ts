@@ -49,14 +49,17 @@ export interface TrailSource {
 export function sqlTrailSource(db: Queryable): TrailSource {
   return {
     async writers() {
-      const rows = await db.query<{ writer: string }>('select writer from audit_events union select writer from audit_checkpoints union select writer from audit_retention order by writer')
+      const rows = await db.query<{ writer: string }>(
+        'select writer from audit_events union select writer from audit_checkpoints union select writer from audit_retention order by writer',
+      )
       return rows.map((row) => row.writer)
     },
     async retention() {
       const rows = await db.query<{ writer: string; through_seq: number }>('select writer, through_seq from audit_retention')
       return new Map(rows.map((row) => [row.writer, row.through_seq]))
     },
-    checkpoints: (writer) => db.query<AuditCheckpointRow>('select writer, seq, hash, at, final, jws from audit_checkpoints where writer = $1 order by seq, final', [writer]),
+    checkpoints: (writer) =>
+      db.query<AuditCheckpointRow>('select writer, seq, hash, at, final, jws from audit_checkpoints where writer = $1 order by seq, final', [writer]),
     events: (writer, afterSeq, limit) =>
       db.query<AuditEventRow>(
         `select writer, seq, id, at, kind, request_id, agency, client, end_user, purpose, case_id, decision, code, status, subjects, withheld_until, body, prev_hash, hash

@@ -69,7 +69,14 @@ async function chain(length: number, options: { writer?: string; every?: number;
   const checkpoints = [await checkpoint(writer, 0, GENESIS_HASH)]
   let prev = GENESIS_HASH
   for (let seq = 1; seq <= length; seq++) {
-    const event = testEvent({ at: new Date(WRITTEN + seq * 1000).toISOString(), agency: `agency-${seq}`, endUser: 'can-bo-1', caseId: 'HS-1', code: 'FORBIDDEN', withheldUntil: '2027-01-01T00:00:00.000Z' })
+    const event = testEvent({
+      at: new Date(WRITTEN + seq * 1000).toISOString(),
+      agency: `agency-${seq}`,
+      endUser: 'can-bo-1',
+      caseId: 'HS-1',
+      code: 'FORBIDDEN',
+      withheldUntil: '2027-01-01T00:00:00.000Z',
+    })
     const body = canonicalJson(event)
     const hash = await linkHash(writer, seq, prev, body)
     events.push(rowOf(writer, seq, event, prev, hash))
@@ -135,7 +142,13 @@ describe('verify: a trail as written', () => {
       events: 13,
       checkpoints: 3,
       problems: [],
-      warnings: [{ writer: WRITER, seq: 11, message: '3 event(s) after the last signed checkpoint (a writer stopped abruptly or is still writing): hash-linked, not yet signed' }],
+      warnings: [
+        {
+          writer: WRITER,
+          seq: 11,
+          message: '3 event(s) after the last signed checkpoint (a writer stopped abruptly or is still writing): hash-linked, not yet signed',
+        },
+      ],
     })
   })
 
@@ -183,10 +196,21 @@ describe('verify: tampering is found and named', () => {
         { seq: 8, message: 'altered: body is not a valid audit event' },
       ],
     ],
-    ['an altered hash', (c) => void (at(c, 8).hash = at(c, 7).hash), [{ seq: 8, message: 'altered: its hash does not match its content' }, { seq: 9, message: 'does not link to event 8 (an event was inserted, replaced or reordered)' }]],
+    [
+      'an altered hash',
+      (c) => void (at(c, 8).hash = at(c, 7).hash),
+      [
+        { seq: 8, message: 'altered: its hash does not match its content' },
+        { seq: 9, message: 'does not link to event 8 (an event was inserted, replaced or reordered)' },
+      ],
+    ],
     ['an event removed from the middle', (c) => void c.events.splice(7, 1), [{ seq: 9, message: 'events 8…8 are missing (deleted)' }]],
     ['three events removed from the middle', (c) => void c.events.splice(6, 3), [{ seq: 10, message: 'events 7…9 are missing (deleted)' }]],
-    ['the newest event removed', (c) => void c.events.pop(), [{ seq: 20, message: 'events 20…20 are missing (deleted after they were signed)', chainLevel: true }]],
+    [
+      'the newest event removed',
+      (c) => void c.events.pop(),
+      [{ seq: 20, message: 'events 20…20 are missing (deleted after they were signed)', chainLevel: true }],
+    ],
     [
       'two events swapped',
       (c) => {
@@ -223,8 +247,16 @@ describe('verify: tampering is found and named', () => {
       },
       [{ seq: 21, message: 'added after the chain was closed at seq 20' }],
     ],
-    ['the signed origin removed', (c) => void c.checkpoints.shift(), [{ seq: 1, message: 'the chain has no signed origin (seq 0 checkpoint): it was not written by a gateway' }]],
-    ['the oldest events removed, with no retention cut', (c) => void c.events.splice(0, 5), [{ seq: 6, message: 'events before seq 6 are missing (deleted), and no retention cut at a signed checkpoint explains it' }]],
+    [
+      'the signed origin removed',
+      (c) => void c.checkpoints.shift(),
+      [{ seq: 1, message: 'the chain has no signed origin (seq 0 checkpoint): it was not written by a gateway' }],
+    ],
+    [
+      'the oldest events removed, with no retention cut',
+      (c) => void c.events.splice(0, 5),
+      [{ seq: 6, message: 'events before seq 6 are missing (deleted), and no retention cut at a signed checkpoint explains it' }],
+    ],
     ['every event removed', (c) => void c.events.splice(0), [{ message: 'every event of the chain is missing (a checkpoint signed seq 20)' }]],
     [
       'the events after a checkpoint removed with the checkpoints after it, in an open chain',
@@ -279,13 +311,18 @@ describe('verify: tampering is found and named', () => {
   it('several columns edited at once are named together', async () => {
     const trail = await chain(10)
     Object.assign(at(trail, 4), { agency: 'x', purpose: 'Y', status: 201 })
-    expect((await verify(arraySource([trail]))).problems).toEqual([{ writer: WRITER, seq: 4, id: at(trail, 4).id, message: 'altered: columns agency, purpose, status differ from the hashed body' }])
+    expect((await verify(arraySource([trail]))).problems).toEqual([
+      { writer: WRITER, seq: 4, id: at(trail, 4).id, message: 'altered: columns agency, purpose, status differ from the hashed body' },
+    ])
   })
 
   it('an event without the optional columns verifies when its columns are empty too', async () => {
     const event = testEvent({ at: new Date(WRITTEN + 1000).toISOString(), agency: undefined, client: undefined, purpose: undefined })
     const hash = await linkHash(WRITER, 1, GENESIS_HASH, canonicalJson(event))
-    const trail: Chain = { events: [rowOf(WRITER, 1, event, GENESIS_HASH, hash)], checkpoints: [await checkpoint(WRITER, 0, GENESIS_HASH), await checkpoint(WRITER, 1, hash, true)] }
+    const trail: Chain = {
+      events: [rowOf(WRITER, 1, event, GENESIS_HASH, hash)],
+      checkpoints: [await checkpoint(WRITER, 0, GENESIS_HASH), await checkpoint(WRITER, 1, hash, true)],
+    }
     expect(await verify(arraySource([trail]))).toMatchObject({ ok: true, problems: [] })
   })
 
@@ -301,11 +338,13 @@ describe('verify: tampering is found and named', () => {
 })
 
 describe('verify: checkpoints', () => {
-  it('a checkpoint signed by a key that is not the gateway\'s does not count', async () => {
+  it("a checkpoint signed by a key that is not the gateway's does not count", async () => {
     const trail = await chain(10)
     trail.checkpoints[1] = await checkpoint(WRITER, 5, at(trail, 5).hash, false, otherKeys.sign)
     const report = await verify(arraySource([trail]))
-    expect(report.problems).toEqual([{ writer: WRITER, seq: 5, message: 'checkpoint at seq 5: signature does not verify under a gateway key, or does not match its row' }])
+    expect(report.problems).toEqual([
+      { writer: WRITER, seq: 5, message: 'checkpoint at seq 5: signature does not verify under a gateway key, or does not match its row' },
+    ])
     expect(report.checkpoints).toBe(4)
   })
 
@@ -315,21 +354,33 @@ describe('verify: checkpoints', () => {
     ['its hash', (row) => void (row.hash = 'f'.repeat(64))],
     ['its final flag', (row) => void (row.final = true)],
     ['its time', (row) => void (row.at = new Date(row.at.getTime() + 1))],
-    ['its signature (another checkpoint\'s)', (row) => void (row.jws = '')],
+    ["its signature (another checkpoint's)", (row) => void (row.jws = '')],
   ])('a checkpoint row that does not match its signature in %s does not count', async (_case, edit) => {
     const trail = await chain(10)
     const row = trail.checkpoints[1]!
     edit(row)
     const report = await verify(arraySource([trail]))
-    expect(report.problems[0]).toEqual({ writer: row.writer, seq: row.seq, message: `checkpoint at seq ${row.seq}: signature does not verify under a gateway key, or does not match its row` })
+    expect(report.problems[0]).toEqual({
+      writer: row.writer,
+      seq: row.seq,
+      message: `checkpoint at seq ${row.seq}: signature does not verify under a gateway key, or does not match its row`,
+    })
   })
 
   it('a checkpoint nobody can match is not evidence: the events it covered then count as unsigned', async () => {
     const trail = await chain(10, { closed: false })
     trail.checkpoints[2]!.jws = trail.checkpoints[1]!.jws
     const report = await verify(arraySource([trail]))
-    expect(report.problems).toEqual([{ writer: WRITER, seq: 10, message: 'checkpoint at seq 10: signature does not verify under a gateway key, or does not match its row' }])
-    expect(report.warnings).toEqual([{ writer: WRITER, seq: 6, message: '5 event(s) after the last signed checkpoint (a writer stopped abruptly or is still writing): hash-linked, not yet signed' }])
+    expect(report.problems).toEqual([
+      { writer: WRITER, seq: 10, message: 'checkpoint at seq 10: signature does not verify under a gateway key, or does not match its row' },
+    ])
+    expect(report.warnings).toEqual([
+      {
+        writer: WRITER,
+        seq: 6,
+        message: '5 event(s) after the last signed checkpoint (a writer stopped abruptly or is still writing): hash-linked, not yet signed',
+      },
+    ])
   })
 })
 
@@ -347,7 +398,12 @@ describe('verify: retention', () => {
   it.each<[string, () => Promise<[Chain, Map<string, number>]>, Partial<VerifyOptions>, Finding[]]>([
     ['a cut at a signed checkpoint, older than the minimum', async () => [await cutAt(10), new Map([[WRITER, 10]])], {}, []],
     ['a cut exactly the minimum old', async () => [await cutAt(10, { ageDays: 90 }), new Map([[WRITER, 10]])], {}, []],
-    ['a cut a millisecond younger than the minimum', async () => [await cutAt(10, { ageDays: 90 - 1 / DAY_MS }), new Map([[WRITER, 10]])], {}, [{ seq: 11, message: 'events before seq 11 were removed younger than the retention minimum' }]],
+    [
+      'a cut a millisecond younger than the minimum',
+      async () => [await cutAt(10, { ageDays: 90 - 1 / DAY_MS }), new Map([[WRITER, 10]])],
+      {},
+      [{ seq: 11, message: 'events before seq 11 were removed younger than the retention minimum' }],
+    ],
     ['a young cut under a shorter minimum', async () => [await cutAt(10, { ageDays: 2 }), new Map([[WRITER, 10]])], { minRetentionMs: DAY_MS }, []],
     [
       'a cut recorded at another sequence number',
@@ -394,12 +450,7 @@ describe('verify: retention', () => {
       {},
       [],
     ],
-    [
-      'a chain retention removed with its checkpoints',
-      async () => [{ events: [], checkpoints: [] }, new Map([[WRITER, 20]])],
-      {},
-      [],
-    ],
+    ['a chain retention removed with its checkpoints', async () => [{ events: [], checkpoints: [] }, new Map([[WRITER, 20]])], {}, []],
   ])('%s', async (_case, make, options, findings) => {
     const [trail, retention] = await make()
     const report = await verify(arraySource([trail], retention), options)

@@ -102,7 +102,12 @@ export async function verifyTrail(source: TrailSource, options: VerifyOptions): 
     for (const row of checkpointRows) {
       const payload = await verifyCheckpointJws(row.jws, options.jwks)
       const matches =
-        payload && payload.writer === writer && payload.seq === row.seq && payload.hash === row.hash && payload.final === row.final && new Date(payload.at).getTime() === row.at.getTime()
+        payload &&
+        payload.writer === writer &&
+        payload.seq === row.seq &&
+        payload.hash === row.hash &&
+        payload.final === row.final &&
+        new Date(payload.at).getTime() === row.at.getTime()
       if (!matches) {
         problem({ writer, seq: row.seq, message: `checkpoint at seq ${row.seq}: signature does not verify under a gateway key, or does not match its row` })
         continue
@@ -134,7 +139,8 @@ export async function verifyTrail(source: TrailSource, options: VerifyOptions): 
           }
         } else if (prev) {
           if (row.seq !== prev.seq + 1) problem({ ...where, message: `events ${prev.seq + 1}…${row.seq - 1} are missing (deleted)` })
-          else if (row.prev_hash !== prev.hash) problem({ ...where, message: `does not link to event ${prev.seq} (an event was inserted, replaced or reordered)` })
+          else if (row.prev_hash !== prev.hash)
+            problem({ ...where, message: `does not link to event ${prev.seq} (an event was inserted, replaced or reordered)` })
         }
         const recomputed = await linkHash(writer, row.seq, row.prev_hash, row.body, options.sha256)
         if (recomputed !== row.hash) problem({ ...where, message: 'altered: its hash does not match its content' })
@@ -156,9 +162,14 @@ export async function verifyTrail(source: TrailSource, options: VerifyOptions): 
     }
     const highest = Math.max(0, ...signed.keys())
     if (first && highest > 0 && cutThrough !== highest) problem({ writer, message: `every event of the chain is missing (a checkpoint signed seq ${highest})` })
-    else if (highest > lastSeq && !(first && cutThrough === highest)) problem({ writer, seq: lastSeq + 1, message: `events ${lastSeq + 1}…${highest} are missing (deleted after they were signed)` })
+    else if (highest > lastSeq && !(first && cutThrough === highest))
+      problem({ writer, seq: lastSeq + 1, message: `events ${lastSeq + 1}…${highest} are missing (deleted after they were signed)` })
     if (!first && lastSeq > highest && !finalCheckpoint) {
-      report.warnings.push({ writer, seq: highest + 1, message: `${lastSeq - highest} event(s) after the last signed checkpoint (a writer stopped abruptly or is still writing): hash-linked, not yet signed` })
+      report.warnings.push({
+        writer,
+        seq: highest + 1,
+        message: `${lastSeq - highest} event(s) after the last signed checkpoint (a writer stopped abruptly or is still writing): hash-linked, not yet signed`,
+      })
     }
   }
   report.ok = report.problems.length === 0

@@ -40,14 +40,18 @@ describe.each(adapters)('audit writer on $name', (adapter) => {
     const { sign, jwks } = await testSigner()
     const writer = createAuditWriter({ db, instance: 'gw-a', sign, checkpointEvery: 100 })
     const events = Array.from({ length: 500 }, () => testEvent())
-    await Promise.all(events.map(async (event) => {
-      await writer.record(event)
-      // Resolved means committed: the row is there now.
-      const rows = await db.query('select 1 from audit_events where id = $1', [event.id])
-      expect(rows).toHaveLength(1)
-    }))
+    await Promise.all(
+      events.map(async (event) => {
+        await writer.record(event)
+        // Resolved means committed: the row is there now.
+        const rows = await db.query('select 1 from audit_events where id = $1', [event.id])
+        expect(rows).toHaveLength(1)
+      }),
+    )
     await writer.close()
-    const chains = await db.query<{ writer: string; n: number; max: number }>('select writer, count(*)::int8 as n, max(seq) as max from audit_events group by writer')
+    const chains = await db.query<{ writer: string; n: number; max: number }>(
+      'select writer, count(*)::int8 as n, max(seq) as max from audit_events group by writer',
+    )
     expect(chains).toEqual([{ writer: writer.writer, n: 500, max: 500 }])
     // Group commit: far fewer transactions than events.
     expect(writer.status()).toMatchObject({ committed: 500 })
@@ -109,7 +113,12 @@ describe('tampering with the trail is detected and named', () => {
     await db.close()
   })
 
-  const cases: Array<{ name: string; apply: (db: Database, ctx: { writer: string; id: (seq: number) => Promise<string> }) => Promise<void>; seq: number | undefined; message: RegExp }> = [
+  const cases: Array<{
+    name: string
+    apply: (db: Database, ctx: { writer: string; id: (seq: number) => Promise<string> }) => Promise<void>
+    seq: number | undefined
+    message: RegExp
+  }> = [
     {
       name: 'altering an event body',
       apply: (db) => tamper(db, [["update audit_events set body = replace(body, 'agency-7', 'agency-x') where seq = 8"]]),
@@ -136,7 +145,12 @@ describe('tampering with the trail is detected and named', () => {
     },
     {
       name: 'reordering two events (swapping their sequence numbers)',
-      apply: (db) => tamper(db, [['update audit_events set seq = -1 where seq = 8'], ['update audit_events set seq = 8 where seq = 9'], ['update audit_events set seq = 9 where seq = -1']]),
+      apply: (db) =>
+        tamper(db, [
+          ['update audit_events set seq = -1 where seq = 8'],
+          ['update audit_events set seq = 8 where seq = 9'],
+          ['update audit_events set seq = 9 where seq = -1'],
+        ]),
       seq: 8,
       message: /does not link to event 7|altered/,
     },
@@ -147,11 +161,13 @@ describe('tampering with the trail is detected and named', () => {
         const { linkHash } = await import('./index.js')
         const body = String(last.body).replace(String(last.id), '00000000-0000-4000-8000-000000000021')
         const hash = await linkHash(writer, 21, String(last.hash), body)
-        await tamper(db, [[
-          `insert into audit_events (writer, seq, id, at, kind, request_id, agency, client, end_user, purpose, case_id, decision, code, status, subjects, withheld_until, body, prev_hash, hash)
+        await tamper(db, [
+          [
+            `insert into audit_events (writer, seq, id, at, kind, request_id, agency, client, end_user, purpose, case_id, decision, code, status, subjects, withheld_until, body, prev_hash, hash)
            select writer, 21, '00000000-0000-4000-8000-000000000021', at, kind, request_id, agency, client, end_user, purpose, case_id, decision, code, status, subjects, withheld_until, $1, $2, $3 from audit_events where seq = 20`,
-          [body, last.hash, hash],
-        ]])
+            [body, last.hash, hash],
+          ],
+        ])
       },
       seq: 21,
       message: /added after the chain was closed/,
@@ -159,10 +175,12 @@ describe('tampering with the trail is detected and named', () => {
     {
       name: 'inserting an invented chain',
       apply: (db) =>
-        tamper(db, [[
-          `insert into audit_events (writer, seq, id, at, kind, request_id, agency, client, end_user, purpose, case_id, decision, code, status, subjects, withheld_until, body, prev_hash, hash)
+        tamper(db, [
+          [
+            `insert into audit_events (writer, seq, id, at, kind, request_id, agency, client, end_user, purpose, case_id, decision, code, status, subjects, withheld_until, body, prev_hash, hash)
            select 'forged/1', 1, '00000000-0000-4000-8000-000000000099', at, kind, request_id, agency, client, end_user, purpose, case_id, decision, code, status, subjects, withheld_until, body, prev_hash, hash from audit_events where seq = 1`,
-        ]]),
+          ],
+        ]),
       seq: 1,
       message: /no signed origin/,
     },
@@ -170,13 +188,18 @@ describe('tampering with the trail is detected and named', () => {
       name: 'rewriting an event and recomputing every later hash',
       apply: async (db, { writer }) => {
         const { linkHash } = await import('./index.js')
-        const rows = await db.query<{ seq: number; body: string; prev_hash: string }>('select seq, body, prev_hash from audit_events where seq >= 8 order by seq')
+        const rows = await db.query<{ seq: number; body: string; prev_hash: string }>(
+          'select seq, body, prev_hash from audit_events where seq >= 8 order by seq',
+        )
         let prev = rows[0]!.prev_hash
         const statements: Array<[string, unknown[]]> = []
         for (const row of rows) {
           const body = row.seq === 8 ? row.body.replace('agency-7', 'agency-x') : row.body
           const hash = await linkHash(writer, row.seq, prev, body)
-          statements.push(['update audit_events set body = $1, prev_hash = $2, hash = $3, agency = $4 where seq = $5', [body, prev, hash, row.seq === 8 ? 'agency-x' : `agency-${row.seq - 1}`, row.seq]])
+          statements.push([
+            'update audit_events set body = $1, prev_hash = $2, hash = $3, agency = $4 where seq = $5',
+            [body, prev, hash, row.seq === 8 ? 'agency-x' : `agency-${row.seq - 1}`, row.seq],
+          ])
           prev = hash
         }
         await tamper(db, statements)
@@ -197,7 +220,7 @@ describe('tampering with the trail is detected and named', () => {
     await trail.db.close()
   })
 
-  it('a checkpoint signed by a key that is not the gateway\'s is refused', async () => {
+  it("a checkpoint signed by a key that is not the gateway's is refused", async () => {
     const { db } = await closedTrail()
     const other = await testSigner()
     const report = await verifyAuditTrail(db, { jwks: other.jwks })
@@ -226,7 +249,10 @@ describe('when the store fails', () => {
       await server.restart()
       let ok = false
       for (let i = 0; i < 40 && !ok; i++) {
-        ok = await writer.record(testEvent()).then(() => true, () => false)
+        ok = await writer.record(testEvent()).then(
+          () => true,
+          () => false,
+        )
         if (!ok) await sleep(100)
       }
       expect(ok).toBe(true)

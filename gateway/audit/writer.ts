@@ -167,9 +167,12 @@ export function createAuditWriter(options: AuditWriterOptions): AuditWriter {
   let transactions = 0
   let lastCommitMs: number | null = null
 
-  const checkpointTimer = setInterval(() => {
-    if (chain.sinceCheckpoint > 0 && now() - chain.lastCheckpointAt >= checkpointIntervalMs) kick(0)
-  }, Math.max(50, Math.floor(checkpointIntervalMs / 2)))
+  const checkpointTimer = setInterval(
+    () => {
+      if (chain.sinceCheckpoint > 0 && now() - chain.lastCheckpointAt >= checkpointIntervalMs) kick(0)
+    },
+    Math.max(50, Math.floor(checkpointIntervalMs / 2)),
+  )
   unrefTimer(checkpointTimer)
 
   /** Mean gap between recent arrivals (ms, moving average), for `groupCommitDelay`. */
@@ -277,7 +280,11 @@ export function createAuditWriter(options: AuditWriterOptions): AuditWriter {
           continue
         }
         const checkpoint = await sign({ writer: old.writer, seq: head.seq, hash: head.hash, at: at(), final: true })
-        await withTimeout(db.transaction((tx) => insertCheckpoint(tx, checkpoint)), commitTimeoutMs, 'sealing timed out')
+        await withTimeout(
+          db.transaction((tx) => insertCheckpoint(tx, checkpoint)),
+          commitTimeoutMs,
+          'sealing timed out',
+        )
       } catch (error) {
         if (/duplicate key|unique/i.test(String((error as Error)?.message))) continue // already sealed at that head
         remaining.push(old)
@@ -310,7 +317,10 @@ export function createAuditWriter(options: AuditWriterOptions): AuditWriter {
         const pending: Pending = { event, resolve, reject, settled: false }
         queue.push(pending)
         // Bounded wait: a hung store answers the caller with 503 in time, never a hang.
-        const timer = setTimeout(() => settle(pending, new AuditUnavailableError(`the audit store did not commit within ${commitTimeoutMs} ms`)), commitTimeoutMs + maxFlushDelayMs)
+        const timer = setTimeout(
+          () => settle(pending, new AuditUnavailableError(`the audit store did not commit within ${commitTimeoutMs} ms`)),
+          commitTimeoutMs + maxFlushDelayMs,
+        )
         const clear = () => clearTimeout(timer)
         const original = { resolve: pending.resolve, reject: pending.reject }
         pending.resolve = () => {

@@ -19,7 +19,9 @@ export const adminUsage = `  admin create-user --role operator|auditor --name NA
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = []
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '')
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '')
 }
 
 export async function adminCommand(args: string[]): Promise<number> {

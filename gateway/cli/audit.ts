@@ -31,9 +31,15 @@ async function verify(config: Config, args: string[]): Promise<number> {
     if (values.json) {
       process.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
     } else {
-      for (const problem of report.problems) process.stdout.write(`FAIL ${problem.writer}${problem.seq === undefined ? '' : ` seq ${problem.seq}`}${problem.id ? ` (event ${problem.id})` : ''}: ${problem.message}\n`)
-      for (const warning of report.warnings) process.stdout.write(`warn ${warning.writer}${warning.seq === undefined ? '' : ` from seq ${warning.seq}`}: ${warning.message}\n`)
-      process.stdout.write(`${report.ok ? 'OK' : 'FAILED'}: ${report.chains} chains, ${report.events} events, ${report.checkpoints} checkpoints, ${report.problems.length} problems, ${report.warnings.length} warnings\n`)
+      for (const problem of report.problems)
+        process.stdout.write(
+          `FAIL ${problem.writer}${problem.seq === undefined ? '' : ` seq ${problem.seq}`}${problem.id ? ` (event ${problem.id})` : ''}: ${problem.message}\n`,
+        )
+      for (const warning of report.warnings)
+        process.stdout.write(`warn ${warning.writer}${warning.seq === undefined ? '' : ` from seq ${warning.seq}`}: ${warning.message}\n`)
+      process.stdout.write(
+        `${report.ok ? 'OK' : 'FAILED'}: ${report.chains} chains, ${report.events} events, ${report.checkpoints} checkpoints, ${report.problems.length} problems, ${report.warnings.length} warnings\n`,
+      )
     }
     return report.ok ? 0 : 1
   } finally {
@@ -42,7 +48,20 @@ async function verify(config: Config, args: string[]): Promise<number> {
   }
 }
 
-const FILTER_FLAGS = { from: 'from', to: 'to', agency: 'agency', client: 'client', 'end-user': 'endUser', purpose: 'purpose', decision: 'decision', code: 'code', kind: 'kind', subject: 'subject', 'case-id': 'caseId', 'request-id': 'requestId' } as const
+const FILTER_FLAGS = {
+  from: 'from',
+  to: 'to',
+  agency: 'agency',
+  client: 'client',
+  'end-user': 'endUser',
+  purpose: 'purpose',
+  decision: 'decision',
+  code: 'code',
+  kind: 'kind',
+  subject: 'subject',
+  'case-id': 'caseId',
+  'request-id': 'requestId',
+} as const
 
 async function exportEvents(config: Config, args: string[]): Promise<number> {
   const options = Object.fromEntries(Object.keys(FILTER_FLAGS).map((flag) => [flag, { type: 'string' as const }]))
@@ -66,9 +85,13 @@ async function exportEvents(config: Config, args: string[]): Promise<number> {
     throw error
   }
   const db = await openDatabase(config)
-  const hash = await createKeyedHash({ dataDir: config.DATA_DIR, production: config.NODE_ENV === 'production', ...(config.HASH_SECRET ? { secret: config.HASH_SECRET } : {}) })
+  const hash = await createKeyedHash({
+    dataDir: config.DATA_DIR,
+    production: config.NODE_ENV === 'production',
+    ...(config.HASH_SECRET ? { secret: config.HASH_SECRET } : {}),
+  })
   const out = values.out ? createWriteStream(values.out, { mode: 0o600 }) : process.stdout
-  const write = (text: string) => new Promise<void>((resolve, reject) => (out.write(text, (error) => (error ? reject(error) : resolve()))))
+  const write = (text: string) => new Promise<void>((resolve, reject) => out.write(text, (error) => (error ? reject(error) : resolve())))
   let count = 0
   try {
     if (format === 'csv') await write(csvHeader())
@@ -81,7 +104,12 @@ async function exportEvents(config: Config, args: string[]): Promise<number> {
     } while (cursor)
     if (values.out) await new Promise<void>((resolve) => (out as ReturnType<typeof createWriteStream>).end(resolve))
     const { subject, ...shown } = filters
-    await recordCliAction(config, db, 'audit.exported', { format, events: count, ...(subject ? { subject: hash(String(subject)) } : {}), ...Object.fromEntries(Object.entries(shown).map(([k, v]) => [k, String(v)])) })
+    await recordCliAction(config, db, 'audit.exported', {
+      format,
+      events: count,
+      ...(subject ? { subject: hash(String(subject)) } : {}),
+      ...Object.fromEntries(Object.entries(shown).map(([k, v]) => [k, String(v)])),
+    })
     process.stderr.write(`${count} events exported\n`)
     return 0
   } finally {

@@ -58,9 +58,7 @@ async function sandbox(args: string[]): Promise<number> {
     enterprises: numbers.enterprises,
     ...(base ? { ports: { population: base, land: base + 1, business: base + 2 } } : {}),
   })
-  process.stdout.write(
-    `population ${sandboxes.population.url}\nland       ${sandboxes.land.url}/ws/DatDai.asmx?wsdl\nbusiness   ${sandboxes.business.url}\n`,
-  )
+  process.stdout.write(`population ${sandboxes.population.url}\nland       ${sandboxes.land.url}/ws/DatDai.asmx?wsdl\nbusiness   ${sandboxes.business.url}\n`)
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve)
     process.once('SIGTERM', resolve)

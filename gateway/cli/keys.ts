@@ -14,7 +14,9 @@ export async function keysCommand(args: string[]): Promise<number> {
     return 2
   }
   const config = parseConfig(process.env)
-  const keys = createGatewayKeys({ store: createFileKeyStore({ dir: config.DATA_DIR, ...(config.GATEWAY_KEYS_PASSPHRASE ? { passphrase: config.GATEWAY_KEYS_PASSPHRASE } : {}) }) })
+  const keys = createGatewayKeys({
+    store: createFileKeyStore({ dir: config.DATA_DIR, ...(config.GATEWAY_KEYS_PASSPHRASE ? { passphrase: config.GATEWAY_KEYS_PASSPHRASE } : {}) }),
+  })
   try {
     // rotate() reads the store itself; init() first would create a key only to retire it.
     const { kid, retiring } = await keys.rotate()
@@ -28,7 +30,9 @@ export async function keysCommand(args: string[]): Promise<number> {
         await db.close()
       }
     } catch (error) {
-      process.stderr.write(`note: the rotation was not recorded by the CLI (${error instanceof Error ? error.message : String(error)}); running gateways record it when they switch keys\n`)
+      process.stderr.write(
+        `note: the rotation was not recorded by the CLI (${error instanceof Error ? error.message : String(error)}); running gateways record it when they switch keys\n`,
+      )
     }
     process.stdout.write(`New signing key ${kid}${retiring ? `; ${retiring} keeps verifying until its tokens expire, then retires` : ''}\n`)
     return 0

@@ -70,8 +70,15 @@ async function apply(config: Config, args: string[]): Promise<number> {
   return withStore(config, async (store, db) => {
     try {
       const result = await store.apply(files, { author, ...(values.message === undefined ? {} : { message: values.message }) })
-      if (result.created) await recordCliAction(config, db, 'policy.applied', { version: result.version, author, ...(values.message ? { message: values.message.slice(0, 500) } : {}) })
-      print(result.created ? `version ${result.version} applied and active (author ${author})\n${result.diff}` : `unchanged, version ${result.version} is active`)
+      if (result.created)
+        await recordCliAction(config, db, 'policy.applied', {
+          version: result.version,
+          author,
+          ...(values.message ? { message: values.message.slice(0, 500) } : {}),
+        })
+      print(
+        result.created ? `version ${result.version} applied and active (author ${author})\n${result.diff}` : `unchanged, version ${result.version} is active`,
+      )
       return 0
     } catch (error) {
       if (!(error instanceof PolicyValidationError)) throw error
@@ -85,7 +92,9 @@ async function list(store: PolicyStore): Promise<number> {
   const versions = await store.list()
   if (versions.length === 0) print('no policy versions stored')
   for (const v of versions) {
-    print(`${v.active ? '*' : ' '} ${String(v.version).padStart(4)}  ${v.createdAt.toISOString()}  ${v.digest.slice(0, 12)}  ${v.author}${v.message ? `  ${v.message}` : ''}`)
+    print(
+      `${v.active ? '*' : ' '} ${String(v.version).padStart(4)}  ${v.createdAt.toISOString()}  ${v.digest.slice(0, 12)}  ${v.author}${v.message ? `  ${v.message}` : ''}`,
+    )
   }
   return 0
 }

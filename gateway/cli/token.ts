@@ -39,7 +39,10 @@ export async function tokenCommand(args: string[]): Promise<number> {
     }
     const client = values.client
       ? node.identity.registry.activeClient(values.client)
-      : (node.identity.registry.devClientIds().map((id) => node.identity.registry.activeClient(id)).find((entry) => entry?.agencyId === values.agency) ?? null)
+      : (node.identity.registry
+          .devClientIds()
+          .map((id) => node.identity.registry.activeClient(id))
+          .find((entry) => entry?.agencyId === values.agency) ?? null)
     if (!client || client.agencyId !== values.agency) {
       process.stderr.write(`No active client of agency ${values.agency}${values.client ? ` named ${values.client}` : ''}\n`)
       return 2

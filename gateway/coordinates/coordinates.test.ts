@@ -104,14 +104,7 @@ const canonicalCases: Case[] = [
     query: `{ a: citizen(pin: "1") { ...C } b: citizen(pin: "2") { ...C ...C }
         household(id: "h") { head { ...C } members { citizen { ...C } } } }
       fragment C on Citizen { pin }`,
-    expected: [
-      'Citizen.pin',
-      'Household.head',
-      'Household.members',
-      'HouseholdMember.citizen',
-      'Query.citizen',
-      'Query.household',
-    ],
+    expected: ['Citizen.pin', 'Household.head', 'Household.members', 'HouseholdMember.citizen', 'Query.citizen', 'Query.household'],
   },
   {
     name: 'unused fragments are not counted (even broken ones)',
@@ -128,16 +121,7 @@ const canonicalCases: Case[] = [
     name: 'inline fragments with and without a type condition',
     query: `{ citizen(pin: "1") { ... { pin } ... on Citizen { sex ... { hometown } }
         ... @include(if: true) { ethnicity { name } } } ... on Query { household(id: "h") { id } } }`,
-    expected: [
-      'Citizen.ethnicity',
-      'Citizen.hometown',
-      'Citizen.pin',
-      'Citizen.sex',
-      'CodeValue.name',
-      'Household.id',
-      'Query.citizen',
-      'Query.household',
-    ],
+    expected: ['Citizen.ethnicity', 'Citizen.hometown', 'Citizen.pin', 'Citizen.sex', 'CodeValue.name', 'Household.id', 'Query.citizen', 'Query.household'],
   },
   {
     name: 'nested cross-registry links',
@@ -220,16 +204,7 @@ const abstractCases: Case[] = [
   {
     name: '__typename on an interface and on a union',
     query: '{ named { __typename } pet { __typename } }',
-    expected: [
-      'Cat.__typename',
-      'Company.__typename',
-      'Dog.__typename',
-      'Named.__typename',
-      'Person.__typename',
-      'Pet.__typename',
-      'Query.named',
-      'Query.pet',
-    ],
+    expected: ['Cat.__typename', 'Company.__typename', 'Dog.__typename', 'Named.__typename', 'Person.__typename', 'Pet.__typename', 'Query.named', 'Query.pet'],
   },
   {
     name: 'inline fragments on a concrete member of a union',
@@ -240,17 +215,7 @@ const abstractCases: Case[] = [
   {
     name: 'an interface fragment inside a union',
     query: '{ search { ... on Named { name } ... on Dog { barks } ...N } } fragment N on Node { id }',
-    expected: [
-      'Company.id',
-      'Company.name',
-      'Dog.barks',
-      'Dog.id',
-      'Named.name',
-      'Node.id',
-      'Person.id',
-      'Person.name',
-      'Query.search',
-    ],
+    expected: ['Company.id', 'Company.name', 'Dog.barks', 'Dog.id', 'Named.name', 'Node.id', 'Person.id', 'Person.name', 'Query.search'],
   },
   {
     name: 'a field selected directly on a union is not a field (validation reports it)',
@@ -310,18 +275,43 @@ describe('collectCoordinates: refusals', () => {
     ['several operations, null operationName', 'query A { citizen(pin: "1") { pin } } { household(id: "h") { id } }', null, /several operations/],
     ['an unknown operationName', 'query A { citizen(pin: "1") { pin } }', 'B', /unknown operation named "B"/],
     ['an operationName for an anonymous operation', '{ citizen(pin: "1") { pin } }', 'A', /unknown operation/],
-    ['two operations with the same name', 'query A { citizen(pin: "1") { pin } } query A { household(id: "h") { id } }', 'A', /several operations are named "A"/],
+    [
+      'two operations with the same name',
+      'query A { citizen(pin: "1") { pin } } query A { household(id: "h") { id } }',
+      'A',
+      /several operations are named "A"/,
+    ],
     ['no operation at all', 'fragment C on Citizen { pin }', undefined, /no operation/],
     ['a mutation', 'mutation M { citizen(pin: "1") { pin } }', undefined, /only queries are served/],
     ['a subscription', 'subscription S { citizen(pin: "1") { pin } }', undefined, /only queries are served/],
     ['a mutation beside the chosen query', 'query Q { citizen(pin: "1") { pin } } mutation M { x }', 'Q', /only queries are served/],
-    ['a fragment cycle A → B → A', '{ citizen(pin: "1") { ...A } } fragment A on Citizen { pin ...B } fragment B on Citizen { name { full } ...A }', undefined, /fragment cycle: A → B → A/],
+    [
+      'a fragment cycle A → B → A',
+      '{ citizen(pin: "1") { ...A } } fragment A on Citizen { pin ...B } fragment B on Citizen { name { full } ...A }',
+      undefined,
+      /fragment cycle: A → B → A/,
+    ],
     ['a fragment spreading itself', '{ citizen(pin: "1") { ...A } } fragment A on Citizen { name { full } ...A }', undefined, /fragment cycle: A → A/],
-    ['a cycle behind a shared fragment', '{ citizen(pin: "1") { ...S ...A } } fragment S on Citizen { pin } fragment A on Citizen { ...S father { citizen { ...B } } } fragment B on Citizen { ...S ...A }', undefined, /fragment cycle: A → B → A/],
+    [
+      'a cycle behind a shared fragment',
+      '{ citizen(pin: "1") { ...S ...A } } fragment S on Citizen { pin } fragment A on Citizen { ...S father { citizen { ...B } } } fragment B on Citizen { ...S ...A }',
+      undefined,
+      /fragment cycle: A → B → A/,
+    ],
     ['a cycle below an unknown field', '{ nothing { ...A } } fragment A on Citizen { ...A }', undefined, /fragment cycle/],
     ['an unknown fragment', '{ citizen(pin: "1") { ...Missing } }', undefined, /unknown fragment "Missing"/],
-    ['an unknown fragment reached through another', '{ citizen(pin: "1") { ...A } } fragment A on Citizen { ...Missing }', undefined, /unknown fragment "Missing"/],
-    ['a fragment defined twice', '{ citizen(pin: "1") { ...A } } fragment A on Citizen { pin } fragment A on Citizen { name { full } }', undefined, /defined more than once/],
+    [
+      'an unknown fragment reached through another',
+      '{ citizen(pin: "1") { ...A } } fragment A on Citizen { ...Missing }',
+      undefined,
+      /unknown fragment "Missing"/,
+    ],
+    [
+      'a fragment defined twice',
+      '{ citizen(pin: "1") { ...A } } fragment A on Citizen { pin } fragment A on Citizen { name { full } }',
+      undefined,
+      /defined more than once/,
+    ],
   ])('%s → ok: false', (_name, query, operationName, reason) => {
     const started = performance.now()
     const result = collect(query, operationName)
@@ -333,8 +323,7 @@ describe('collectCoordinates: refusals', () => {
 
 describe('collectCoordinates: size', () => {
   it('a wide and deep document of 5,000+ fields', () => {
-    const group = (i: number) =>
-      `a${i}: citizen(pin: "${i}") { pin name { full given } residence { permanent { detail } } }`
+    const group = (i: number) => `a${i}: citizen(pin: "${i}") { pin name { full given } residence { permanent { detail } } }`
     const wide = `{ ${Array.from({ length: 834 }, (_, i) => group(i)).join(' ')} }`
     const depth = 500
     const deep = `{ citizen(pin: "1") { ${'father { citizen { '.repeat(depth)}pin${' } }'.repeat(depth)} } }`
@@ -359,12 +348,7 @@ describe('collectCoordinates: size', () => {
       'Query.citizen',
       'ResidenceStatus.permanent',
     ])
-    expect(deepResult.ok && deepResult.coordinates).toEqual([
-      'Citizen.father',
-      'Citizen.pin',
-      'Query.citizen',
-      'RelatedPerson.citizen',
-    ])
+    expect(deepResult.ok && deepResult.coordinates).toEqual(['Citizen.father', 'Citizen.pin', 'Query.citizen', 'RelatedPerson.citizen'])
     expect(wideMs).toBeLessThan(2000)
     expect(deepMs).toBeLessThan(2000)
   })
@@ -388,9 +372,7 @@ describe('collectCoordinates: size', () => {
 
   it('a long chain of fragments does not overflow the stack', () => {
     const length = 20_000
-    const fragments = Array.from({ length }, (_, i) =>
-      i === length - 1 ? `fragment F${i} on Citizen { pin }` : `fragment F${i} on Citizen { ...F${i + 1} }`,
-    )
+    const fragments = Array.from({ length }, (_, i) => (i === length - 1 ? `fragment F${i} on Citizen { pin }` : `fragment F${i} on Citizen { ...F${i + 1} }`))
     const document = parse(`{ citizen(pin: "1") { ...F0 } } ${fragments.join(' ')}`, { maxTokens: 1_000_000 })
     const result = collectCoordinates(schema, document)
     expect(result.ok && result.coordinates).toEqual(['Citizen.pin', 'Query.citizen'])

@@ -71,11 +71,7 @@ const ROOT_META_FIELDS = new Set(['__schema', '__type'])
  * // { ok: true, coordinates: ['Citizen.name', 'PersonName.full', 'Query.citizen'],
  * //   introspection: false, rootFields: ['citizen'] }
  */
-export function collectCoordinates(
-  schema: GraphQLSchema,
-  document: DocumentNode,
-  operationName?: string | null,
-): CollectResult {
+export function collectCoordinates(schema: GraphQLSchema, document: DocumentNode, operationName?: string | null): CollectResult {
   const queryType = schema.getQueryType()
   if (!queryType) return { ok: false, reason: 'the schema has no query type' }
 
@@ -181,10 +177,7 @@ export function splitCoordinate(coordinate: string): CollectedCoordinate {
 }
 
 /** graphql-js `buildExecutionContext` semantics; a string is the reason for refusing. */
-function selectOperation(
-  operations: OperationDefinitionNode[],
-  operationName: string | null | undefined,
-): OperationDefinitionNode | string {
+function selectOperation(operations: OperationDefinitionNode[], operationName: string | null | undefined): OperationDefinitionNode | string {
   if (operationName == null) {
     if (operations.length === 0) return 'the document contains no operation'
     if (operations.length > 1) return 'the document contains several operations and no operationName was given'
@@ -201,11 +194,7 @@ function selectOperation(
  * each must exist, be defined once and not spread itself through any chain. Iterative, so a long
  * chain of fragments cannot overflow the stack.
  */
-function checkFragments(
-  root: SelectionSetNode,
-  fragments: Map<string, FragmentDefinitionNode>,
-  duplicates: Set<string>,
-): string | undefined {
+function checkFragments(root: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>, duplicates: Set<string>): string | undefined {
   const spreadsCache = new Map<string, string[]>()
   const spreadsOfFragment = (name: string, definition: FragmentDefinitionNode): string[] => {
     let spreads = spreadsCache.get(name)

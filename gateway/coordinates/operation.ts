@@ -19,7 +19,11 @@ export function operationAndFragments(
  * spreads (each spread counts, so aliases and repeated spreads are all seen; a cycle is not
  * followed twice). What record caps and cost estimates add up.
  */
-export function* rootFieldSelections(selectionSet: SelectionSetNode, fragments: ReadonlyMap<string, FragmentDefinitionNode>, active = new Set<string>()): Generator<FieldNode> {
+export function* rootFieldSelections(
+  selectionSet: SelectionSetNode,
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+  active = new Set<string>(),
+): Generator<FieldNode> {
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.INLINE_FRAGMENT) yield* rootFieldSelections(selection.selectionSet, fragments, active)
     else if (selection.kind === Kind.FRAGMENT_SPREAD) {

@@ -57,7 +57,10 @@ describe.each(adapters)('database port on $name', (adapter) => {
 
   it('binds $n parameters and returns typed rows (jsonb parsed, int8 as number, timestamptz as Date)', async () => {
     await db.query('insert into items (id, label, tags) values ($1, $2, $3)', [1, "it's", JSON.stringify(['a', 'b'])])
-    const rows = await db.query<{ id: number; label: string; tags: string[]; at: Date; n: number }>('select id, label, tags, at, count(*) over () as n from items where id = $1', [1])
+    const rows = await db.query<{ id: number; label: string; tags: string[]; at: Date; n: number }>(
+      'select id, label, tags, at, count(*) over () as n from items where id = $1',
+      [1],
+    )
     expect(rows).toHaveLength(1)
     expect(rows[0]).toMatchObject({ id: 1, label: "it's", tags: ['a', 'b'], n: 1 })
     expect(rows[0]?.at).toBeInstanceOf(Date)

@@ -14,11 +14,7 @@
 import { Worker } from 'node:worker_threads'
 import { pingWith, type Database, type Queryable } from './database.js'
 
-type Operation =
-  | { op: 'query'; sql: string; params: unknown[]; tx?: number }
-  | { op: 'begin' }
-  | { op: 'end'; tx: number; commit: boolean }
-  | { op: 'close' }
+type Operation = { op: 'query'; sql: string; params: unknown[]; tx?: number } | { op: 'begin' } | { op: 'end'; tx: number; commit: boolean } | { op: 'close' }
 
 interface Reply {
   id?: number
@@ -58,7 +54,8 @@ class PgliteWorkerDatabase implements Database {
     if (!waiting) return
     this.#waiting.delete(reply.id)
     if (this.#waiting.size === 0) this.#worker.unref()
-    if (reply.error) waiting.reject(Object.assign(new Error(reply.error.message), { name: reply.error.name }, reply.error.code ? { code: reply.error.code } : {}))
+    if (reply.error)
+      waiting.reject(Object.assign(new Error(reply.error.message), { name: reply.error.name }, reply.error.code ? { code: reply.error.code } : {}))
     else waiting.resolve(reply.value)
   }
 

@@ -11,14 +11,25 @@ export const nodeSha256 = (text: string): string => createHash('sha256').update(
 
 /** This process's name in the trail: INSTANCE_ID, else host and pid. */
 export function instanceName(config: Pick<Config, 'INSTANCE_ID'>, role = 'gw'): string {
-  return config.INSTANCE_ID ?? `${role}-${hostname().replace(/[^A-Za-z0-9.-]/g, '_').slice(0, 40)}-${process.pid}`
+  return (
+    config.INSTANCE_ID ??
+    `${role}-${hostname()
+      .replace(/[^A-Za-z0-9.-]/g, '_')
+      .slice(0, 40)}-${process.pid}`
+  )
 }
 
 /**
  * The audit writer of a Node process (gateway or CLI): its own chain in the configured database,
  * checkpoints signed with the gateway's current key.
  */
-export function openAuditWriter(db: Database, keys: GatewayKeys, config: Pick<Config, 'INSTANCE_ID' | 'AUDIT_COMMIT_TIMEOUT_MS'>, logger?: Logger, role = 'gw'): AuditWriter {
+export function openAuditWriter(
+  db: Database,
+  keys: GatewayKeys,
+  config: Pick<Config, 'INSTANCE_ID' | 'AUDIT_COMMIT_TIMEOUT_MS'>,
+  logger?: Logger,
+  role = 'gw',
+): AuditWriter {
   return createAuditWriter({
     db,
     instance: instanceName(config, role),

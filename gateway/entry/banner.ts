@@ -24,9 +24,7 @@ export function renderBanner(input: BannerInput): string {
     `  Health:   ${input.gatewayUrl}/healthz   Ready: ${input.gatewayUrl}/readyz`,
     `  Issuer:   ${input.issuer}   Token: ${input.gatewayUrl}/oauth/token   Keys: ${input.gatewayUrl}/.well-known/jwks.json`,
     '  Registries:',
-    ...Object.entries(input.upstreams).map(
-      ([name, upstream]) => `    ${name.padEnd(11)} ${upstream.url}${upstream.sandbox ? '  (sandbox)' : ''}`,
-    ),
+    ...Object.entries(input.upstreams).map(([name, upstream]) => `    ${name.padEnd(11)} ${upstream.url}${upstream.sandbox ? '  (sandbox)' : ''}`),
   ]
   if (input.devClients?.length) {
     lines.push('  Development clients (private keys generated here, never commit them):')

@@ -95,17 +95,27 @@ async function main(): Promise<void> {
   // switches to the new key: the CLI cannot write to an embedded database this process holds.
   nodeIdentity.onSignerChange((kid, previous) => {
     auditWriter
-      .record(actionEvent({ kind: 'keys.rotated', actor: 'gateway', instance: instanceName(config), detail: { kid, previous, observedBy: auditWriter.writer } }))
+      .record(
+        actionEvent({ kind: 'keys.rotated', actor: 'gateway', instance: instanceName(config), detail: { kid, previous, observedBy: auditWriter.writer } }),
+      )
       .catch((error: unknown) => logger.error({ err: error }, 'key rotation not recorded in the audit trail'))
   })
   for (const applied of policyRuntime.applied) {
-    await auditWriter.record(actionEvent({ kind: 'policy.applied', actor: `gateway:${applied.author}`, instance: instanceName(config), detail: { version: applied.version, author: applied.author } }))
+    await auditWriter.record(
+      actionEvent({
+        kind: 'policy.applied',
+        actor: `gateway:${applied.author}`,
+        instance: instanceName(config),
+        detail: { version: applied.version, author: applied.author },
+      }),
+    )
   }
   const rateLimiter = createNodeRateLimiter(config, nodeIdentity.identity.store, logger)
   const metrics = createPromMetrics({
     auditStatus: () => auditWriter.status(),
     registryCircuits: () => Object.values(connectors).map((connector) => ({ name: connector.name, state: connector.circuit() })),
-    rateLimiter: () => ({ kind: rateLimiter.kind, degraded: 'degraded' in rateLimiter ? rateLimiter.degraded : false }) })
+    rateLimiter: () => ({ kind: rateLimiter.kind, degraded: 'degraded' in rateLimiter ? rateLimiter.degraded : false }),
+  })
   const app = createGateway({
     connectors,
     identity: nodeIdentity.identity,
@@ -141,7 +151,10 @@ async function main(): Promise<void> {
   let metricsServer: Server | undefined
   if (config.METRICS_PORT !== undefined) {
     metricsServer = await new Promise<Server>((resolve, reject) => {
-      const started = serve({ fetch: metricsApp(metrics.registry, config.METRICS_TOKEN).fetch, port: config.METRICS_PORT!, hostname: config.METRICS_HOST }, () => resolve(started as Server)) as Server
+      const started = serve(
+        { fetch: metricsApp(metrics.registry, config.METRICS_TOKEN).fetch, port: config.METRICS_PORT!, hostname: config.METRICS_HOST },
+        () => resolve(started as Server),
+      ) as Server
       started.once('error', reject)
     })
     logger.info({ address: metricsServer.address() }, 'metrics listener')
@@ -178,7 +191,9 @@ async function main(): Promise<void> {
       void auditWriter
         .close()
         .catch((error: unknown) => logger.error({ err: error }, 'audit writer did not close cleanly'))
-        .finally(() => Promise.allSettled([sandboxes?.close(), rateLimiter.close().then(() => nodeIdentity.close()), db.close()]).finally(() => process.exit(0)))
+        .finally(() =>
+          Promise.allSettled([sandboxes?.close(), rateLimiter.close().then(() => nodeIdentity.close()), db.close()]).finally(() => process.exit(0)),
+        )
     })
     server.closeIdleConnections()
   }

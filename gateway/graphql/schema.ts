@@ -7,13 +7,7 @@ import { scalarResolvers, typeDefs } from '../../schemas/index.js'
 export function buildGatewaySchema(connectors: Connectors): GraphQLSchema {
   return makeExecutableSchema({
     typeDefs,
-    resolvers: [
-      scalarResolvers,
-      adminUnitResolvers,
-      connectors.population.resolvers,
-      connectors.land.resolvers,
-      connectors.business.resolvers,
-    ],
+    resolvers: [scalarResolvers, adminUnitResolvers, connectors.population.resolvers, connectors.land.resolvers, connectors.business.resolvers],
     resolverValidationOptions: { requireResolversToMatchSchema: 'error' },
   })
 }

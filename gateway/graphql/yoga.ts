@@ -45,9 +45,7 @@ export interface GraphQLHandlerOptions {
  * The Yoga instance behind `/graphql`: schema built once, errors masked, batching off, a fresh set
  * of DataLoaders per request so cross-registry links are batched and never shared between callers.
  */
-export function createGraphQLHandler(
-  options: GraphQLHandlerOptions,
-): YogaServerInstance<GatewayServerContext, GatewayContext> {
+export function createGraphQLHandler(options: GraphQLHandlerOptions): YogaServerInstance<GatewayServerContext, GatewayContext> {
   // Every resolver wrapped once, here: the request's decision applies however a record is reached.
   const schema = guardSchema(buildGatewaySchema(options.connectors))
   const metrics = options.metrics ?? noopMetrics

@@ -29,7 +29,10 @@ export function accessHistoryRoutes(options: AccessHistoryOptions): Hono<Gateway
   routes.get('/v1/access-history', async (c) => {
     const token = readBearer(c.req.header('authorization'))
     const pin = token ? await options.verifyCitizen(token) : null
-    if (!pin) return errorResponse(c, 'UNAUTHENTICATED', 'A citizen token is required (Authorization: Bearer …)', 401, { 'www-authenticate': 'Bearer realm="lgsp-gateway"' })
+    if (!pin)
+      return errorResponse(c, 'UNAUTHENTICATED', 'A citizen token is required (Authorization: Bearer …)', 401, {
+        'www-authenticate': 'Bearer realm="lgsp-gateway"',
+      })
     const draft = c.get('audit')
     draft.actor = 'citizen'
     draft.identifiers.add(pin)

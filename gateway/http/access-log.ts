@@ -61,7 +61,10 @@ export function accessLog(options: AccessLogOptions) {
         let responseCode: ErrorCode | undefined
         if (status >= 400 && !draft.errorCodes.length && c.res?.headers.get('content-type')?.includes('json')) {
           // A non-GraphQL error body ({ error: { code } }): read from a clone, the original stays intact.
-          const body = (await c.res.clone().json().catch(() => null)) as { error?: { code?: unknown } } | null
+          const body = (await c.res
+            .clone()
+            .json()
+            .catch(() => null)) as { error?: { code?: unknown } } | null
           const parsed = ErrorCode.safeParse(body?.error?.code)
           if (parsed.success) responseCode = parsed.data
         }
@@ -83,10 +86,24 @@ export function accessLog(options: AccessLogOptions) {
           const recording = performance.now()
           await options.sink.record(event)
           metrics.auditCommit((performance.now() - recording) / 1000, true)
-          metrics.request({ kind, agency: event.agency ?? 'none', decision: event.decision, code: event.code ?? 'none', status, seconds: (performance.now() - started) / 1000 })
+          metrics.request({
+            kind,
+            agency: event.agency ?? 'none',
+            decision: event.decision,
+            code: event.code ?? 'none',
+            status,
+            seconds: (performance.now() - started) / 1000,
+          })
         } catch (error) {
           metrics.auditCommit(0, false)
-          metrics.request({ kind, agency: c.get('caller')?.agencyId ?? 'none', decision: 'failed', code: 'AUDIT_UNAVAILABLE', status: 503, seconds: (performance.now() - started) / 1000 })
+          metrics.request({
+            kind,
+            agency: c.get('caller')?.agencyId ?? 'none',
+            decision: 'failed',
+            code: 'AUDIT_UNAVAILABLE',
+            status: 503,
+            seconds: (performance.now() - started) / 1000,
+          })
           // An unavailable store is told by the audit writer, once per outage with a summary: a
           // line per refused request would bury the log at load. Anything else is told here.
           if (!(error instanceof AuditUnavailableError)) {
@@ -94,7 +111,9 @@ export function accessLog(options: AccessLogOptions) {
           }
           await c.res?.body?.cancel().catch(() => undefined)
           c.res = undefined
-          c.res = errorResponse(c, 'AUDIT_UNAVAILABLE', 'The access could not be recorded in the audit trail, so no data is released; retry shortly', 503, { 'retry-after': '1' })
+          c.res = errorResponse(c, 'AUDIT_UNAVAILABLE', 'The access could not be recorded in the audit trail, so no data is released; retry shortly', 503, {
+            'retry-after': '1',
+          })
         }
       }
     }

@@ -34,7 +34,11 @@ function send(chunks: string[], framing: 'length' | 'chunked', method = 'POST'):
       res.on('data', (d: string) => (body += d))
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
     })
-    req.on('error', (error) => ((error as NodeJS.ErrnoException).code === 'ECONNRESET' || (error as NodeJS.ErrnoException).code === 'EPIPE' ? resolve({ status: 413, body: 'reset' }) : reject(error)))
+    req.on('error', (error) =>
+      (error as NodeJS.ErrnoException).code === 'ECONNRESET' || (error as NodeJS.ErrnoException).code === 'EPIPE'
+        ? resolve({ status: 413, body: 'reset' })
+        : reject(error),
+    )
     for (const chunk of chunks) req.write(chunk)
     req.end()
   })

@@ -39,7 +39,9 @@ export function callerAuth(deps: CallerAuthDeps): MiddlewareHandler<GatewayEnv> 
     }
     const token = readBearer(header)
     if (!token) {
-      return errorResponse(c, 'UNAUTHENTICATED', 'The Authorization header is not a bearer token', 401, { 'www-authenticate': challenge('invalid_request', 'Malformed Authorization header') })
+      return errorResponse(c, 'UNAUTHENTICATED', 'The Authorization header is not a bearer token', 401, {
+        'www-authenticate': challenge('invalid_request', 'Malformed Authorization header'),
+      })
     }
     const verification = await deps.tokens.verify(token)
     if (!verification.ok) {

@@ -13,9 +13,7 @@ type PublicResult = { ok: boolean; latencyMs?: number; detail?: 'timeout' | 'una
 
 async function probe(check: ReadinessCheck, logger: Logger): Promise<PublicResult> {
   const signal = AbortSignal.timeout(PROBE_TIMEOUT_MS)
-  const timedOut = new Promise<ReadinessResult>((resolve) =>
-    signal.addEventListener('abort', () => resolve({ ok: false, detail: 'timeout' }), { once: true }),
-  )
+  const timedOut = new Promise<ReadinessResult>((resolve) => signal.addEventListener('abort', () => resolve({ ok: false, detail: 'timeout' }), { once: true }))
   let result: ReadinessResult
   try {
     result = await Promise.race([check.check(signal), timedOut])

@@ -29,13 +29,18 @@ async function keyPair(kid: string, alg: 'ES256' | 'ES384' = 'ES256'): Promise<K
   return { privateKey, jwk: { ...(await exportJWK(publicKey)), kid, alg } }
 }
 
-const counted = (keys: JWTVerifyGetKey): JWTVerifyGetKey => (header, token) => {
-  keyLookups++
-  return keys(header, token)
-}
+const counted =
+  (keys: JWTVerifyGetKey): JWTVerifyGetKey =>
+  (header, token) => {
+    keyLookups++
+    return keys(header, token)
+  }
 
 function signingKeys(): SigningKeys {
-  return { signingKey: () => ({ kid: 'gw-1', privateKey: gatewayKey.privateKey }), verificationKeySet: () => counted(createLocalJWKSet({ keys: [gatewayKey.jwk] })) }
+  return {
+    signingKey: () => ({ kid: 'gw-1', privateKey: gatewayKey.privateKey }),
+    verificationKeySet: () => counted(createLocalJWKSet({ keys: [gatewayKey.jwk] })),
+  }
 }
 
 const sso: TrustedIssuer = { issuer: SSO, jwksUri: 'https://sso.example.test/jwks', audience: 'lgsp', agencyClaim: 'org', clientClaim: 'azp' }
@@ -53,12 +58,26 @@ function tokens(options: { cacheLimit?: number; trusted?: TrustedIssuer[] } = {}
 
 /** A gateway-style token with these claims and header, signed by `key` (the gateway's unless said). */
 function gatewayToken(claims: Record<string, unknown> = {}, header: Record<string, unknown> = {}, key: KeyPair = gatewayKey): Promise<string> {
-  const payload = { agency: 'thue-ha-noi', client_id: 'thue-app', iss: ISSUER, aud: ISSUER, sub: 'thue-app', iat: T_S, exp: T_S + ACCESS_TOKEN_TTL_S, jti: 'token-1', ...claims }
+  const payload = {
+    agency: 'thue-ha-noi',
+    client_id: 'thue-app',
+    iss: ISSUER,
+    aud: ISSUER,
+    sub: 'thue-app',
+    iat: T_S,
+    exp: T_S + ACCESS_TOKEN_TTL_S,
+    jti: 'token-1',
+    ...claims,
+  }
   return new SignJWT(payload).setProtectedHeader({ alg: 'ES256', kid: key.jwk.kid, typ: 'at+jwt', ...header }).sign(key.privateKey)
 }
 
 /** A token whose payload is exactly this JSON text (numbers JSON reads as Infinity, claims left out). */
-async function rawToken(payload: string, header: Record<string, unknown> = { alg: 'ES256', kid: 'gw-1', typ: 'at+jwt' }, key: KeyPair = gatewayKey): Promise<string> {
+async function rawToken(
+  payload: string,
+  header: Record<string, unknown> = { alg: 'ES256', kid: 'gw-1', typ: 'at+jwt' },
+  key: KeyPair = gatewayKey,
+): Promise<string> {
   return new CompactSign(new TextEncoder().encode(payload)).setProtectedHeader(header as never).sign(key.privateKey)
 }
 
@@ -79,7 +98,16 @@ describe('access tokens: what the gateway issues', () => {
     expect(expiresIn).toBe(ACCESS_TOKEN_TTL_S)
     expect(decodeProtectedHeader(token)).toEqual({ alg: 'ES256', kid: 'gw-1', typ: 'at+jwt' })
     const claims = decodeJwt(token)
-    expect(claims).toEqual({ agency: 'thue-ha-noi', client_id: 'thue-app', iss: ISSUER, aud: ISSUER, sub: 'thue-app', iat: T_S, exp: T_S + 300, jti: expect.stringMatching(/^[0-9a-f-]{36}$/) })
+    expect(claims).toEqual({
+      agency: 'thue-ha-noi',
+      client_id: 'thue-app',
+      iss: ISSUER,
+      aud: ISSUER,
+      sub: 'thue-app',
+      iat: T_S,
+      exp: T_S + 300,
+      jti: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    })
     const again = decodeJwt((await tokens().issue({ clientId: 'thue-app', agencyId: 'thue-ha-noi' })).token)
     expect(again.jti).not.toBe(claims.jti)
   })
@@ -132,7 +160,11 @@ describe("access tokens: the gateway's own, refused", () => {
     ['ES384', { alg: 'ES384' }],
   ])('refuses a token in another algorithm: %s', async (_case, header) => {
     const [head, , signature] = (await gatewayToken()).split('.')
-    const forged = [Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(head!, 'base64url').toString()), ...header })).toString('base64url'), Buffer.from(json({})).toString('base64url'), signature].join('.')
+    const forged = [
+      Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(head!, 'base64url').toString()), ...header })).toString('base64url'),
+      Buffer.from(json({})).toString('base64url'),
+      signature,
+    ].join('.')
     expect(await tokens().verify(forged)).toEqual({ ok: false, description: invalid })
   })
 })
@@ -144,19 +176,58 @@ describe('access tokens: external issuers', () => {
   }
 
   it.each<[string, () => Promise<string>, TokenVerification]>([
-    ['the configured claims name the agency and the client', () => ssoToken({ org: 'so-tu-phap', azp: 'hotich-app', jti: 'j-1' }), { ok: true, identity: { issuer: SSO, clientId: 'hotich-app', agencyId: 'so-tu-phap', tokenId: 'j-1', expiresAt: (T_S + 600) * 1000 } }],
-    ['no id and no type needed; the default claims are not read', () => ssoToken({ org: 'so-tu-phap', azp: 'hotich-app', agency: 'x', client_id: 'y' }), { ok: true, identity: { issuer: SSO, clientId: 'hotich-app', agencyId: 'so-tu-phap', tokenId: '', expiresAt: (T_S + 600) * 1000 } }],
-    ['an issuer without claim names reads agency and client_id', () => ssoToken({ agency: 'so-tu-phap', client_id: 'hotich-app' }, { iss: 'https://eid.example.test' }), { ok: true, identity: { issuer: 'https://eid.example.test', clientId: 'hotich-app', agencyId: 'so-tu-phap', tokenId: '', expiresAt: (T_S + 600) * 1000 } }],
+    [
+      'the configured claims name the agency and the client',
+      () => ssoToken({ org: 'so-tu-phap', azp: 'hotich-app', jti: 'j-1' }),
+      { ok: true, identity: { issuer: SSO, clientId: 'hotich-app', agencyId: 'so-tu-phap', tokenId: 'j-1', expiresAt: (T_S + 600) * 1000 } },
+    ],
+    [
+      'no id and no type needed; the default claims are not read',
+      () => ssoToken({ org: 'so-tu-phap', azp: 'hotich-app', agency: 'x', client_id: 'y' }),
+      { ok: true, identity: { issuer: SSO, clientId: 'hotich-app', agencyId: 'so-tu-phap', tokenId: '', expiresAt: (T_S + 600) * 1000 } },
+    ],
+    [
+      'an issuer without claim names reads agency and client_id',
+      () => ssoToken({ agency: 'so-tu-phap', client_id: 'hotich-app' }, { iss: 'https://eid.example.test' }),
+      {
+        ok: true,
+        identity: { issuer: 'https://eid.example.test', clientId: 'hotich-app', agencyId: 'so-tu-phap', tokenId: '', expiresAt: (T_S + 600) * 1000 },
+      },
+    ],
     ['missing the client claim', () => ssoToken({ org: 'so-tu-phap' }), { ok: false, description: 'The access token names no client or agency' }],
     ['missing the agency claim', () => ssoToken({ azp: 'hotich-app' }), { ok: false, description: 'The access token names no client or agency' }],
-    ['an issuer nobody trusts', () => ssoToken({ org: 'a', azp: 'b' }, { iss: 'https://evil.example.test' }), { ok: false, description: 'The access token was not issued by a trusted issuer' }],
-    ['an issuer that is not a string', () => ssoToken({ org: 'a', azp: 'b' }, { iss: 42 }), { ok: false, description: 'The access token was not issued by a trusted issuer' }],
+    [
+      'an issuer nobody trusts',
+      () => ssoToken({ org: 'a', azp: 'b' }, { iss: 'https://evil.example.test' }),
+      { ok: false, description: 'The access token was not issued by a trusted issuer' },
+    ],
+    [
+      'an issuer that is not a string',
+      () => ssoToken({ org: 'a', azp: 'b' }, { iss: 42 }),
+      { ok: false, description: 'The access token was not issued by a trusted issuer' },
+    ],
     ['for another audience', () => ssoToken({ org: 'a', azp: 'b' }, { aud: 'other' }), { ok: false, description: 'The access token is invalid' }],
-    ['signed by a key the issuer does not publish', () => ssoToken({ org: 'a', azp: 'b' }, { key: strangerKey }), { ok: false, description: 'The access token is invalid' }],
-    ['with no exp', () => rawToken(JSON.stringify({ iss: SSO, aud: 'lgsp', iat: T_S, org: 'a', azp: 'b' }), { alg: 'ES256', kid: 'sso-1' }, ssoKey), { ok: false, description: 'The access token is invalid' }],
-    ['with no iat', () => rawToken(JSON.stringify({ iss: SSO, aud: 'lgsp', exp: T_S + 600, org: 'a', azp: 'b' }), { alg: 'ES256', kid: 'sso-1' }, ssoKey), { ok: false, description: 'The access token is invalid' }],
+    [
+      'signed by a key the issuer does not publish',
+      () => ssoToken({ org: 'a', azp: 'b' }, { key: strangerKey }),
+      { ok: false, description: 'The access token is invalid' },
+    ],
+    [
+      'with no exp',
+      () => rawToken(JSON.stringify({ iss: SSO, aud: 'lgsp', iat: T_S, org: 'a', azp: 'b' }), { alg: 'ES256', kid: 'sso-1' }, ssoKey),
+      { ok: false, description: 'The access token is invalid' },
+    ],
+    [
+      'with no iat',
+      () => rawToken(JSON.stringify({ iss: SSO, aud: 'lgsp', exp: T_S + 600, org: 'a', azp: 'b' }), { alg: 'ES256', kid: 'sso-1' }, ssoKey),
+      { ok: false, description: 'The access token is invalid' },
+    ],
     ['expired', () => ssoToken({ org: 'a', azp: 'b', exp: T_S - CLOCK_SKEW_S }), { ok: false, description: 'The access token expired' }],
-    ['issued in the future', () => ssoToken({ org: 'a', azp: 'b', iat: T_S + CLOCK_SKEW_S + 1 }), { ok: false, description: 'The access token is issued in the future' }],
+    [
+      'issued in the future',
+      () => ssoToken({ org: 'a', azp: 'b', iat: T_S + CLOCK_SKEW_S + 1 }),
+      { ok: false, description: 'The access token is issued in the future' },
+    ],
   ])('%s', async (_case, make, expected) => {
     expect(await tokens().verify(await make())).toEqual(expected)
   })
@@ -174,8 +245,18 @@ describe('access tokens: external issuers', () => {
   ] as const)('accepts %s, an asymmetric algorithm an SSO may use', async (alg, keyAlg) => {
     const { privateKey, publicKey } = await generateKeyPair(keyAlg === 'Ed25519' ? 'EdDSA' : keyAlg, { extractable: true })
     const jwk = { ...(await exportJWK(publicKey)), kid: 'sso-1' }
-    const verifier = createAccessTokens({ keys: signingKeys(), issuer: ISSUER, trustedIssuers: [sso], remoteKeySet: () => createLocalJWKSet({ keys: [jwk] }), now: () => clock })
-    const token = await rawToken(JSON.stringify({ iss: SSO, aud: 'lgsp', iat: T_S, exp: T_S + 60, org: 'a', azp: 'b' }), { alg, kid: 'sso-1' }, { privateKey, jwk })
+    const verifier = createAccessTokens({
+      keys: signingKeys(),
+      issuer: ISSUER,
+      trustedIssuers: [sso],
+      remoteKeySet: () => createLocalJWKSet({ keys: [jwk] }),
+      now: () => clock,
+    })
+    const token = await rawToken(
+      JSON.stringify({ iss: SSO, aud: 'lgsp', iat: T_S, exp: T_S + 60, org: 'a', azp: 'b' }),
+      { alg, kid: 'sso-1' },
+      { privateKey, jwk },
+    )
     expect(await verifier.verify(token)).toMatchObject({ ok: true })
   })
 })
@@ -183,7 +264,10 @@ describe('access tokens: external issuers', () => {
 describe('access tokens: failures that are not about the token', () => {
   it('are not hidden as a refusal', async () => {
     const verifier = createAccessTokens({
-      keys: { signingKey: () => ({ kid: 'gw-1', privateKey: gatewayKey.privateKey }), verificationKeySet: () => () => Promise.reject(new Error('key store unreachable')) },
+      keys: {
+        signingKey: () => ({ kid: 'gw-1', privateKey: gatewayKey.privateKey }),
+        verificationKeySet: () => () => Promise.reject(new Error('key store unreachable')),
+      },
       issuer: ISSUER,
       now: () => clock,
     })

@@ -151,9 +151,11 @@ export function createAccessTokens(options: AccessTokensOptions) {
     }
     // jose checks exp (and nbf) but not iat: a token dated in the future comes from a clock that is
     // wrong or a key that is misused, and would be valid for longer than its issuer meant.
-    if (typeof payload.iat !== 'number' || !Number.isFinite(payload.iat) || payload.iat > now() / 1000 + CLOCK_SKEW_S) return { ok: false, description: 'The access token is issued in the future' }
+    if (typeof payload.iat !== 'number' || !Number.isFinite(payload.iat) || payload.iat > now() / 1000 + CLOCK_SKEW_S)
+      return { ok: false, description: 'The access token is issued in the future' }
     // JSON reads 1e999 as Infinity, which jose accepts: such a token would stay in the cache for ever.
-    if (!Number.isFinite(payload.exp) || (payload.nbf !== undefined && !Number.isFinite(payload.nbf))) return { ok: false, description: 'The access token is invalid' }
+    if (!Number.isFinite(payload.exp) || (payload.nbf !== undefined && !Number.isFinite(payload.nbf)))
+      return { ok: false, description: 'The access token is invalid' }
     if (!identity.clientId || !identity.agencyId) return { ok: false, description: 'The access token names no client or agency' }
     const verified: TokenIdentity = {
       ...identity,

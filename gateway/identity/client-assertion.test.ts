@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest'
 import { MAX_ASSERTION_LIFETIME_S, verifyClientAssertion, type AssertionResult } from './client-assertion.js'
 import { CLOCK_SKEW_S, replayWindowMs } from './lifetime.js'
-import { recordingStore, registryOf, signClaims, signText, signingClients, SIGNED_AT_MS, SIGNED_AT_S, } from './signed-claims.fixture.js'
+import { recordingStore, registryOf, signClaims, signText, signingClients, SIGNED_AT_MS, SIGNED_AT_S } from './signed-claims.fixture.js'
 
 const TOKEN_ENDPOINT = 'https://lgsp.example.test/oauth/token'
 const ISSUER = 'https://lgsp.example.test'
@@ -14,7 +14,15 @@ const T = SIGNED_AT_MS
 const T_S = SIGNED_AT_S
 const clients = signingClients({ main: 'thue-app', ed: 'hotich-app', es384: 'old-app' })
 
-const claims = (over: Record<string, unknown> = {}) => ({ iss: 'thue-app', sub: 'thue-app', aud: TOKEN_ENDPOINT, iat: T_S, exp: T_S + 60, jti: 'assertion-0001', ...over })
+const claims = (over: Record<string, unknown> = {}) => ({
+  iss: 'thue-app',
+  sub: 'thue-app',
+  aud: TOKEN_ENDPOINT,
+  iat: T_S,
+  exp: T_S + 60,
+  jti: 'assertion-0001',
+  ...over,
+})
 
 function verify(assertion: string, options: { clientIdParam?: string; now?: number; store?: ReturnType<typeof recordingStore> } = {}) {
   return verifyClientAssertion(assertion, {
@@ -69,9 +77,24 @@ describe('client assertions: refused', () => {
     ['no jti', () => signClaims(clients.main, claims({ jti: undefined })), {}, denied()],
     ['expired, beyond the skew', () => signClaims(clients.main, claims()), { now: (T_S + 60 + CLOCK_SKEW_S) * 1000 }, denied()],
     ['a request context (it has a purpose)', () => signClaims(clients.main, claims({ purpose: 'QUAN_LY_THUE' })), {}, denied()],
-    ['living a second too long', () => signClaims(clients.main, claims({ exp: T_S + MAX_ASSERTION_LIFETIME_S + 1 })), {}, denied('client_assertion may live 300 seconds at most')],
-    ['issued beyond the skew in the future', () => signClaims(clients.main, claims({ iat: T_S + CLOCK_SKEW_S + 1, exp: T_S + CLOCK_SKEW_S + 60 })), {}, denied('client_assertion is issued in the future (iat)')],
-    ['exp that JSON reads as Infinity', () => signText(clients.main, JSON.stringify(claims()).replace(`"exp":${T_S + 60}`, '"exp":1e999')), {}, denied('client_assertion iat and exp must be numbers')],
+    [
+      'living a second too long',
+      () => signClaims(clients.main, claims({ exp: T_S + MAX_ASSERTION_LIFETIME_S + 1 })),
+      {},
+      denied('client_assertion may live 300 seconds at most'),
+    ],
+    [
+      'issued beyond the skew in the future',
+      () => signClaims(clients.main, claims({ iat: T_S + CLOCK_SKEW_S + 1, exp: T_S + CLOCK_SKEW_S + 60 })),
+      {},
+      denied('client_assertion is issued in the future (iat)'),
+    ],
+    [
+      'exp that JSON reads as Infinity',
+      () => signText(clients.main, JSON.stringify(claims()).replace(`"exp":${T_S + 60}`, '"exp":1e999')),
+      {},
+      denied('client_assertion iat and exp must be numbers'),
+    ],
     ['a jti of 7 characters', () => signClaims(clients.main, claims({ jti: '1234567' })), {}, denied()],
     ['a jti of 257 characters', () => signClaims(clients.main, claims({ jti: 'j'.repeat(257) })), {}, denied()],
     ['a jti that is a number', () => signClaims(clients.main, claims({ jti: 123456789 })), {}, denied()],

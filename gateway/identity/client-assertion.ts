@@ -10,9 +10,7 @@ export const CLIENT_ALGORITHMS = ['ES256', 'EdDSA']
 /** RFC 7523 assertions are short-lived: `exp` at most this long after `iat` and after now. */
 export const MAX_ASSERTION_LIFETIME_S = 300
 
-export type AssertionResult =
-  | { ok: true; client: ClientEntry }
-  | { ok: false; error: 'invalid_client' | 'invalid_request'; description: string }
+export type AssertionResult = { ok: true; client: ClientEntry } | { ok: false; error: 'invalid_client' | 'invalid_request'; description: string }
 
 /**
  * Verifies a `private_key_jwt` client assertion (RFC 7523 §3): signed by a key registered for the

@@ -3,13 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { agencyDocument, createTestClient, signAssertion, TEST_ISSUER } from '../../test/identity.js'
 import { createGatewayKeys, createMemoryKeyStore } from './keys/index.js'
 import { createMemorySharedStore } from '../shared-store/index.js'
-import {
-  createAccessTokens,
-  createAgencyRegistry,
-  issueSandboxCitizenToken,
-  verifyClientAssertion,
-  verifySandboxCitizenToken,
-} from './index.js'
+import { createAccessTokens, createAgencyRegistry, issueSandboxCitizenToken, verifyClientAssertion, verifySandboxCitizenToken } from './index.js'
 
 async function gatewayKeys() {
   const keys = createGatewayKeys({ store: createMemoryKeyStore(), refreshMs: 0 })
@@ -33,7 +27,13 @@ describe('trusted external issuers (a provincial SSO, the national e-ID)', () =>
       },
     })
     const sign = (claims: Record<string, unknown>, audience = 'lgsp-gateway', issuer = sso) =>
-      new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: 'sso-1' }).setIssuer(issuer).setAudience(audience).setIssuedAt().setExpirationTime('5m').sign(privateKey)
+      new SignJWT(claims)
+        .setProtectedHeader({ alg: 'ES256', kid: 'sso-1' })
+        .setIssuer(issuer)
+        .setAudience(audience)
+        .setIssuedAt()
+        .setExpirationTime('5m')
+        .sign(privateKey)
     return { tokens, sign, fetched }
   }
 
@@ -75,7 +75,11 @@ describe('development clients', () => {
     const document = agencyDocument('dev-agency', [client])
     const registry = createAgencyRegistry([{ ...document, clients: [{ id: 'dev-client', suspended: false, dev: true }] }])
     expect(registry.devClientIds()).toEqual(['dev-client'])
-    const result = await verifyClientAssertion(await signAssertion(client), { registry, store: createMemorySharedStore(), audiences: [`${TEST_ISSUER}/oauth/token`] })
+    const result = await verifyClientAssertion(await signAssertion(client), {
+      registry,
+      store: createMemorySharedStore(),
+      audiences: [`${TEST_ISSUER}/oauth/token`],
+    })
     expect(result.ok).toBe(false)
   })
 })

@@ -5,9 +5,22 @@ import { isInternalAddress, jwksUrlProblem } from './jwks-guard.js'
 
 describe('jwksUri SSRF guard', () => {
   it.each([
-    ['127.0.0.1', true], ['10.1.2.3', true], ['172.16.0.1', true], ['172.31.255.255', true], ['172.32.0.1', false], ['192.168.1.1', true],
-    ['169.254.169.254', true], ['100.64.0.1', true], ['0.0.0.0', true], ['::1', true], ['fd00::1', true], ['fe80::1', true], ['::ffff:127.0.0.1', true],
-    ['203.113.1.1', false], ['2405:4800::1', false], ['example.gov.vn', false],
+    ['127.0.0.1', true],
+    ['10.1.2.3', true],
+    ['172.16.0.1', true],
+    ['172.31.255.255', true],
+    ['172.32.0.1', false],
+    ['192.168.1.1', true],
+    ['169.254.169.254', true],
+    ['100.64.0.1', true],
+    ['0.0.0.0', true],
+    ['::1', true],
+    ['fd00::1', true],
+    ['fe80::1', true],
+    ['::ffff:127.0.0.1', true],
+    ['203.113.1.1', false],
+    ['2405:4800::1', false],
+    ['example.gov.vn', false],
   ])('isInternalAddress(%s) = %s', (address, internal) => {
     expect(isInternalAddress(address)).toBe(internal)
   })

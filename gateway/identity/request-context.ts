@@ -105,6 +105,7 @@ export async function readRequestContext(
   }
   const jti = payload.jti
   if (typeof jti !== 'string' || jti.length < 8 || jti.length > 256) return invalid()
-  if (!(await store.claimOnce(`jti:context:${client.clientId}:${jti}`, replayWindowMs(payload.exp as number, nowMs)))) return invalid('X-Request-Context was already used')
+  if (!(await store.claimOnce(`jti:context:${client.clientId}:${jti}`, replayWindowMs(payload.exp as number, nowMs))))
+    return invalid('X-Request-Context was already used')
   return { ok: true, context: { ...signed, signed: true } }
 }

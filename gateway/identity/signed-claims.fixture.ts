@@ -18,7 +18,13 @@ export interface SigningClient {
 export async function signingClient(clientId: string, alg: SigningClient['alg'] = 'ES256'): Promise<SigningClient> {
   const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true })
   const publicJwk = { ...(await exportJWK(publicKey)), kid: `${clientId}-1` }
-  const entry: ClientEntry = { clientId, agencyId: 'thue-ha-noi', agencyName: 'Thuế Hà Nội', jurisdiction: { provinces: ['01'], communes: ['00097'] }, keys: createLocalJWKSet({ keys: [publicJwk] }) }
+  const entry: ClientEntry = {
+    clientId,
+    agencyId: 'thue-ha-noi',
+    agencyName: 'Thuế Hà Nội',
+    jurisdiction: { provinces: ['01'], communes: ['00097'] },
+    keys: createLocalJWKSet({ keys: [publicJwk] }),
+  }
   return { entry, privateKey, publicJwk, alg }
 }
 
@@ -29,7 +35,9 @@ export function signClaims(client: SigningClient, claims: Record<string, unknown
 
 /** A compact JWS over this JSON text as it is (numbers such as `1e999` kept). */
 export function signText(client: SigningClient, json: string, header: Record<string, unknown> = {}): Promise<string> {
-  return new CompactSign(new TextEncoder().encode(json)).setProtectedHeader({ alg: client.alg, kid: client.publicJwk.kid, ...header } as never).sign(client.privateKey)
+  return new CompactSign(new TextEncoder().encode(json))
+    .setProtectedHeader({ alg: client.alg, kid: client.publicJwk.kid, ...header } as never)
+    .sign(client.privateKey)
 }
 
 /** A registry of these clients, all active. */
@@ -83,7 +91,12 @@ export interface SigningClients {
 export function signingClients(ids: { main: string; ed: string; es384: string }): SigningClients {
   const clients = {} as SigningClients
   beforeAll(async () => {
-    ;[clients.main, clients.ed, clients.es384, clients.stranger] = await Promise.all([signingClient(ids.main), signingClient(ids.ed, 'EdDSA'), signingClient(ids.es384, 'ES384'), signingClient(ids.main)])
+    ;[clients.main, clients.ed, clients.es384, clients.stranger] = await Promise.all([
+      signingClient(ids.main),
+      signingClient(ids.ed, 'EdDSA'),
+      signingClient(ids.es384, 'ES384'),
+      signingClient(ids.main),
+    ])
   })
   return clients
 }

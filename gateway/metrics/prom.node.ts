@@ -33,20 +33,87 @@ export interface PromMetrics extends Metrics {
 export function createPromMetrics(options: PromMetricsOptions = {}): PromMetrics {
   const registry = options.registry ?? new Registry()
   if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'lgsp_' })
-  const requests = new Counter({ name: 'lgsp_requests_total', help: 'Requests answered, by route kind, agency, audit decision, error code and status', labelNames: ['kind', 'agency', 'decision', 'code', 'status'] as const, registers: [registry] })
-  const requestSeconds = new Histogram({ name: 'lgsp_request_duration_seconds', help: 'Request latency including the audit commit, by route kind, agency, decision and code', labelNames: ['kind', 'agency', 'decision', 'code'] as const, buckets: LATENCY_BUCKETS, registers: [registry] })
-  const upstreamSeconds = new Histogram({ name: 'lgsp_upstream_duration_seconds', help: 'Registry call latency, by connector and outcome', labelNames: ['connector', 'outcome'] as const, buckets: LATENCY_BUCKETS, registers: [registry] })
-  const upstreamErrors = new Counter({ name: 'lgsp_upstream_errors_total', help: 'Registry calls that failed, by connector and error code', labelNames: ['connector', 'code'] as const, registers: [registry] })
-  const rateLimits = new Counter({ name: 'lgsp_rate_limit_decisions_total', help: 'Rate-limit decisions on /graphql, by agency, result and scope (shared: Redis; local: this instance)', labelNames: ['agency', 'result', 'scope'] as const, registers: [registry] })
-  const commitSeconds = new Histogram({ name: 'lgsp_audit_commit_wait_seconds', help: "How long a request waited for its audit event's group commit", buckets: COMMIT_BUCKETS, registers: [registry] })
-  const commitFailures = new Counter({ name: 'lgsp_audit_commit_failures_total', help: 'Audit events that could not be committed (the response became 503)', registers: [registry] })
-  const verifications = new Counter({ name: 'lgsp_verifications_total', help: 'verifyCitizen answers and grant-limit refusals, by agency and outcome (match, no_match, no_answer, refused)', labelNames: ['agency', 'outcome'] as const, registers: [registry] })
-  const signals = new Counter({ name: 'lgsp_audit_signals_total', help: 'Requests flagged for auditors, by agency and signal (VERIFICATION_PROBING: repeated non-matching verifications of one subject in a day)', labelNames: ['agency', 'signal'] as const, registers: [registry] })
+  const requests = new Counter({
+    name: 'lgsp_requests_total',
+    help: 'Requests answered, by route kind, agency, audit decision, error code and status',
+    labelNames: ['kind', 'agency', 'decision', 'code', 'status'] as const,
+    registers: [registry],
+  })
+  const requestSeconds = new Histogram({
+    name: 'lgsp_request_duration_seconds',
+    help: 'Request latency including the audit commit, by route kind, agency, decision and code',
+    labelNames: ['kind', 'agency', 'decision', 'code'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  })
+  const upstreamSeconds = new Histogram({
+    name: 'lgsp_upstream_duration_seconds',
+    help: 'Registry call latency, by connector and outcome',
+    labelNames: ['connector', 'outcome'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  })
+  const upstreamErrors = new Counter({
+    name: 'lgsp_upstream_errors_total',
+    help: 'Registry calls that failed, by connector and error code',
+    labelNames: ['connector', 'code'] as const,
+    registers: [registry],
+  })
+  const rateLimits = new Counter({
+    name: 'lgsp_rate_limit_decisions_total',
+    help: 'Rate-limit decisions on /graphql, by agency, result and scope (shared: Redis; local: this instance)',
+    labelNames: ['agency', 'result', 'scope'] as const,
+    registers: [registry],
+  })
+  const commitSeconds = new Histogram({
+    name: 'lgsp_audit_commit_wait_seconds',
+    help: "How long a request waited for its audit event's group commit",
+    buckets: COMMIT_BUCKETS,
+    registers: [registry],
+  })
+  const commitFailures = new Counter({
+    name: 'lgsp_audit_commit_failures_total',
+    help: 'Audit events that could not be committed (the response became 503)',
+    registers: [registry],
+  })
+  const verifications = new Counter({
+    name: 'lgsp_verifications_total',
+    help: 'verifyCitizen answers and grant-limit refusals, by agency and outcome (match, no_match, no_answer, refused)',
+    labelNames: ['agency', 'outcome'] as const,
+    registers: [registry],
+  })
+  const signals = new Counter({
+    name: 'lgsp_audit_signals_total',
+    help: 'Requests flagged for auditors, by agency and signal (VERIFICATION_PROBING: repeated non-matching verifications of one subject in a day)',
+    labelNames: ['agency', 'signal'] as const,
+    registers: [registry],
+  })
   const { auditStatus, rateLimiter, registryCircuits } = options
   if (auditStatus) {
-    new Gauge({ name: 'lgsp_audit_queue_depth', help: 'Audit events waiting for a commit', registers: [registry], collect() { this.set(auditStatus().queued) } })
-    new Gauge({ name: 'lgsp_audit_healthy', help: '1 while audit commits succeed, 0 from a failed commit until the next success', registers: [registry], collect() { this.set(auditStatus().healthy ? 1 : 0) } })
-    new Gauge({ name: 'lgsp_audit_last_commit_seconds', help: 'Duration of the last audit commit (one transaction)', registers: [registry], collect() { this.set((auditStatus().lastCommitMs ?? 0) / 1000) } })
+    new Gauge({
+      name: 'lgsp_audit_queue_depth',
+      help: 'Audit events waiting for a commit',
+      registers: [registry],
+      collect() {
+        this.set(auditStatus().queued)
+      },
+    })
+    new Gauge({
+      name: 'lgsp_audit_healthy',
+      help: '1 while audit commits succeed, 0 from a failed commit until the next success',
+      registers: [registry],
+      collect() {
+        this.set(auditStatus().healthy ? 1 : 0)
+      },
+    })
+    new Gauge({
+      name: 'lgsp_audit_last_commit_seconds',
+      help: 'Duration of the last audit commit (one transaction)',
+      registers: [registry],
+      collect() {
+        this.set((auditStatus().lastCommitMs ?? 0) / 1000)
+      },
+    })
   }
   if (rateLimiter || registryCircuits) {
     new Gauge({

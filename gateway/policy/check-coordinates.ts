@@ -17,7 +17,8 @@ export function checkCoordinates(set: PolicySet, schema: GraphQLSchema, fileOf: 
   }
   for (const agency of set.agencies) {
     const file = fileOf(agency.agency)
-    for (const [name, coordinates] of Object.entries(agency.classes ?? {})) coordinates.forEach((coordinate, i) => check(file, `classes.${name}.${i}`, coordinate))
+    for (const [name, coordinates] of Object.entries(agency.classes ?? {}))
+      coordinates.forEach((coordinate, i) => check(file, `classes.${name}.${i}`, coordinate))
     for (const [index, grant] of agency.grants.entries()) {
       grant.allow.forEach((coordinate, i) => check(file, `grants.${index}.allow.${i}`, coordinate))
       // A key without a dot names a data class, checked by the policy language (classProblems).
@@ -50,6 +51,7 @@ function conditionPaths(condition: unknown): string[] {
   const node = condition as Record<string, unknown>
   if (Array.isArray(node.and)) return node.and.flatMap(conditionPaths)
   if (Array.isArray(node.or)) return node.or.flatMap(conditionPaths)
-  if (Object.keys(node).length === 1 && 'not' in node && node.not && typeof node.not === 'object' && !('in' in node.not) && !('eq' in node.not)) return conditionPaths(node.not)
+  if (Object.keys(node).length === 1 && 'not' in node && node.not && typeof node.not === 'object' && !('in' in node.not) && !('eq' in node.not))
+    return conditionPaths(node.not)
   return Object.keys(node)
 }

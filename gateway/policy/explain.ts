@@ -48,8 +48,7 @@ export function explain(input: ExplainInput): Explanation {
     if (c.allowed) {
       const mask = c.mask ? `  mask ${typeof c.mask === 'string' ? c.mask : JSON.stringify(c.mask)}` : c.dataClass ? '  plain' : ''
       lines.push(`  allow  ${c.coordinate}${c.grants.length ? `  (${c.grants.join(', ')})` : ''}${mask}${c.dataClass ? ` (class ${c.dataClass})` : ''}`)
-    }
-    else lines.push(`  deny   ${describeDenial(c)}`)
+    } else lines.push(`  deny   ${describeDenial(c)}`)
   }
   if (decision.allowed) {
     for (const [typeName] of decision.rowFilters) lines.push(`  rows   ${typeName}: only records within the grants' where`)

@@ -45,9 +45,7 @@ export interface FailoverRateLimiter extends RateLimiter {
 export function divideLimit(limit: LimitSpec, instances: number): LimitSpec {
   if (instances <= 1) return limit
   const share = (value: number, min: number) => Math.max(min, Math.floor(value / instances))
-  return limit.kind === 'rate'
-    ? { ...limit, perMinute: share(limit.perMinute, 1), burst: share(limit.burst, 0) }
-    : { ...limit, quota: share(limit.quota, 1) }
+  return limit.kind === 'rate' ? { ...limit, perMinute: share(limit.perMinute, 1), burst: share(limit.burst, 0) } : { ...limit, quota: share(limit.quota, 1) }
 }
 
 /** When to retry a request refused because the shared limiter did not answer in time. */

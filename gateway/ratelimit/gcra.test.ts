@@ -28,10 +28,30 @@ const untilMidnight = DAY_MS - 3_600_000
 
 describe('stepLimit: one GCRA step', () => {
   it.each<[string, { tat: number } | undefined, number, object]>([
-    ['a fresh bucket', undefined, 1, { allowed: true, retryAfterMs: 0, next: { tat: now + 1000 }, ttlMs: 2000, report: { remaining: 4, resetMs: 1000, quota: 65, windowS: 60 } }],
-    ['two units from a bucket that holds three', { tat: now + 2000 }, 2, { allowed: true, next: { tat: now + 4000 }, ttlMs: 5000, report: { remaining: 1, resetMs: 4000 } }],
-    ['an empty bucket', { tat: now + 5000 }, 1, { allowed: false, retryAfterMs: 1000, next: { tat: now + 5000 }, ttlMs: 6000, report: { remaining: 0, resetMs: 5000 } }],
-    ['half a unit short', { tat: now + 4500 }, 1, { allowed: false, retryAfterMs: 500, next: { tat: now + 4500 }, ttlMs: 5500, report: { remaining: 0, resetMs: 4500 } }],
+    [
+      'a fresh bucket',
+      undefined,
+      1,
+      { allowed: true, retryAfterMs: 0, next: { tat: now + 1000 }, ttlMs: 2000, report: { remaining: 4, resetMs: 1000, quota: 65, windowS: 60 } },
+    ],
+    [
+      'two units from a bucket that holds three',
+      { tat: now + 2000 },
+      2,
+      { allowed: true, next: { tat: now + 4000 }, ttlMs: 5000, report: { remaining: 1, resetMs: 4000 } },
+    ],
+    [
+      'an empty bucket',
+      { tat: now + 5000 },
+      1,
+      { allowed: false, retryAfterMs: 1000, next: { tat: now + 5000 }, ttlMs: 6000, report: { remaining: 0, resetMs: 5000 } },
+    ],
+    [
+      'half a unit short',
+      { tat: now + 4500 },
+      1,
+      { allowed: false, retryAfterMs: 500, next: { tat: now + 4500 }, ttlMs: 5500, report: { remaining: 0, resetMs: 4500 } },
+    ],
     ['a stale state is a full bucket', { tat: now - 60_000 }, 1, { allowed: true, next: { tat: now + 1000 }, report: { remaining: 4 } }],
   ])('%s', (_case, state, cost, expected) => {
     expect(stepLimit(r60, state, cost, now)).toMatchObject(expected)
@@ -39,13 +59,41 @@ describe('stepLimit: one GCRA step', () => {
 
   it('counted empty at an instant: refills from there', () => {
     expect(stepLimit(r60, undefined, 1, now, now - 2000)).toMatchObject({ allowed: true, next: { tat: now + 4000 }, report: { remaining: 1 } })
-    expect(stepLimit(r60, undefined, 1, now, now + 500)).toMatchObject({ allowed: false, retryAfterMs: 1500, next: { tat: now + 5500 }, ttlMs: 6500, report: { remaining: 0, resetMs: 5500 } })
+    expect(stepLimit(r60, undefined, 1, now, now + 500)).toMatchObject({
+      allowed: false,
+      retryAfterMs: 1500,
+      next: { tat: now + 5500 },
+      ttlMs: 6500,
+      report: { remaining: 0, resetMs: 5500 },
+    })
   })
 
   it.each<[string, { day: number; used: number } | undefined, number, object]>([
-    ['the first units of the day', undefined, 3, { allowed: true, retryAfterMs: 0, next: { day: 20_000, used: 3 }, ttlMs: untilMidnight + 60_000, report: { remaining: 7, resetMs: untilMidnight, quota: 10, windowS: 86_400 } }],
+    [
+      'the first units of the day',
+      undefined,
+      3,
+      {
+        allowed: true,
+        retryAfterMs: 0,
+        next: { day: 20_000, used: 3 },
+        ttlMs: untilMidnight + 60_000,
+        report: { remaining: 7, resetMs: untilMidnight, quota: 10, windowS: 86_400 },
+      },
+    ],
     ['the last units', { day: 20_000, used: 8 }, 2, { allowed: true, next: { day: 20_000, used: 10 }, report: { remaining: 0 } }],
-    ['over the quota', { day: 20_000, used: 9 }, 2, { allowed: false, retryAfterMs: untilMidnight, next: { day: 20_000, used: 9 }, ttlMs: untilMidnight + 60_000, report: { remaining: 1, resetMs: untilMidnight } }],
+    [
+      'over the quota',
+      { day: 20_000, used: 9 },
+      2,
+      {
+        allowed: false,
+        retryAfterMs: untilMidnight,
+        next: { day: 20_000, used: 9 },
+        ttlMs: untilMidnight + 60_000,
+        report: { remaining: 1, resetMs: untilMidnight },
+      },
+    ],
     ["yesterday's count is not today's", { day: 19_999, used: 9 }, 2, { allowed: true, next: { day: 20_000, used: 2 } }],
   ])('daily: %s', (_case, state, cost, expected) => {
     expect(stepLimit(daily(10), state, cost, dayNow)).toMatchObject(expected)
@@ -76,7 +124,10 @@ describe('decideLimits: all or nothing, the longest wait', () => {
     const decision = decideLimits(request, [{ tat: now + 4500 }, { tat: now + 2000 }], now)
     expect(decision.allowed).toBe(false)
     expect(decision.retryAfterMs).toBe(2000)
-    expect(decision.reports.map((r) => [r.name, r.remaining])).toEqual([['agency', 0], ['grant', 0]])
+    expect(decision.reports.map((r) => [r.name, r.remaining])).toEqual([
+      ['agency', 0],
+      ['grant', 0],
+    ])
   })
 
   it('allowed by every limit: no wait, the steps to store', () => {
@@ -136,7 +187,11 @@ describe('assertConsumeRequest: a malformed request is a TypeError that says wha
     ['eight limits', { ...ok, limits: Array.from({ length: 8 }, (_, i) => rate(60, 1, `l${i}`)) }, null],
     ['nine limits', { ...ok, limits: Array.from({ length: 9 }, (_, i) => rate(60, 1, `l${i}`)) }, 'consume: give 1–8 limits'],
     ['no limits', { ...ok, limits: [] }, 'consume: give 1–8 limits'],
-    ['a limit name that is no string', { ...ok, limits: [{ ...r60, name: 5 as unknown as string }] }, 'consume: limit names must be unique words of letters, digits and . _ : -'],
+    [
+      'a limit name that is no string',
+      { ...ok, limits: [{ ...r60, name: 5 as unknown as string }] },
+      'consume: limit names must be unique words of letters, digits and . _ : -',
+    ],
     ['two limits of one name', { ...ok, limits: [r60, r60] }, 'consume: limit names must be unique words of letters, digits and . _ : -'],
     ['a burst of 0', { ...ok, limits: [rate(60, 0)] }, null],
     ['a negative burst', { ...ok, limits: [rate(60, -1)] }, 'consume: limit agency is malformed'],

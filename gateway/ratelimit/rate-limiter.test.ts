@@ -199,7 +199,10 @@ describe.each(adapters)('RateLimiter conformance: %s', (_name, makeHarness) => {
     expect((await limiter.consume({ partition: p, cost: 1, limits: [wide, narrow] })).allowed).toBe(true)
     const refused = await limiter.consume({ partition: p, cost: 1, limits: [wide, narrow] })
     expect(refused.allowed).toBe(false)
-    expect(refused.limits.map((l) => [l.name, l.remaining])).toEqual([['agency', 9], ['grant-x', 0]])
+    expect(refused.limits.map((l) => [l.name, l.remaining])).toEqual([
+      ['agency', 9],
+      ['grant-x', 0],
+    ])
     const wideOnly = await limiter.consume({ partition: p, cost: 1, limits: [wide] })
     expect(wideOnly.limits[0]!.remaining, 'the refused decision did not take from the wide limit').toBe(8)
   })
@@ -345,7 +348,10 @@ describe.runIf(redisInstalled)('redis adapter', () => {
       const decisions = []
       for (let i = 0; i < 4; i++) decisions.push(await limiter.consume(request))
       const refilled = Math.floor((Date.now() - store.reconnectedAt! + 1) / 100)
-      expect(decisions.filter((d) => d.allowed).length, `the burst of 5 is not handed out (${sinceReconnection} ms after the reconnection)`).toBeLessThanOrEqual(Math.min(4, refilled))
+      expect(
+        decisions.filter((d) => d.allowed).length,
+        `the burst of 5 is not handed out (${sinceReconnection} ms after the reconnection)`,
+      ).toBeLessThanOrEqual(Math.min(4, refilled))
       expect(decisions.every((d) => d.scope === 'shared')).toBe(true)
     } finally {
       await restarting.stop()
@@ -388,7 +394,11 @@ describe.runIf(redisInstalled)('redis adapter', () => {
 
   it('measures decision latency on a live connection', async () => {
     const { limiter } = open((redis as RedisService).url, 50)
-    const request: ConsumeRequest = { partition: partition('latency'), cost: 1, limits: [rate(100_000, 100_000), { name: 'day', kind: 'daily', quota: 1_000_000 }] }
+    const request: ConsumeRequest = {
+      partition: partition('latency'),
+      cost: 1,
+      limits: [rate(100_000, 100_000), { name: 'day', kind: 'daily', quota: 1_000_000 }],
+    }
     await limiter.consume(request)
     const samples: number[] = []
     for (let i = 0; i < 200; i++) {
@@ -409,7 +419,10 @@ describe.runIf(redisInstalled)('redis adapter', () => {
     await limiter.consume(request)
     const outcomes: string[] = []
     for (let i = 0; i < 20; i++) {
-      const pending = limiter.consume(request).then(() => 'ok', (error: Error) => error.message)
+      const pending = limiter.consume(request).then(
+        () => 'ok',
+        (error: Error) => error.message,
+      )
       await new Promise((resolve) => setImmediate(resolve)) // the command is on its way
       const until = Date.now() + 120
       while (Date.now() < until) {
@@ -417,7 +430,10 @@ describe.runIf(redisInstalled)('redis adapter', () => {
       }
       outcomes.push(await pending)
     }
-    expect(outcomes.filter((o) => o !== 'ok'), outcomes.join(' | ')).toEqual([])
+    expect(
+      outcomes.filter((o) => o !== 'ok'),
+      outcomes.join(' | '),
+    ).toEqual([])
   })
 
   it('failover: a refund goes to the primary while it answers, to the fallback (per-instance share) while degraded', async () => {
@@ -476,7 +492,13 @@ describe.runIf(redisInstalled)('redis adapter', () => {
       // Redis may have counted a decision it did not answer in time: none is admitted on top of
       // the shared bucket, and the share that serves once degraded starts empty.
       expect(allowed).toEqual([false, false, false, false])
-      expect(lone.map((d) => [d.undecided, d.retryAfterMs]), 'a lone miss: retry in a second, not a limit reached').toEqual([[true, 1000], [true, 1000]])
+      expect(
+        lone.map((d) => [d.undecided, d.retryAfterMs]),
+        'a lone miss: retry in a second, not a limit reached',
+      ).toEqual([
+        [true, 1000],
+        [true, 1000],
+      ])
       expect(Math.min(...timings.slice(0, 3)), 'the decision deadline, not the store deadline').toBeGreaterThanOrEqual(249)
       expect(Math.max(...timings.slice(0, 3))).toBeLessThan(250 + 100)
       expect(timings[3], 'once degraded, no request waits for Redis').toBeLessThan(20)
@@ -495,7 +517,13 @@ describe.runIf(redisInstalled)('redis adapter', () => {
     try {
       const { limiter: primary } = open(failing.url, 50)
       const changes: boolean[] = []
-      const limiter = createFailoverRateLimiter({ primary, fallback: createMemoryRateLimiter(), instances: 2, probeIntervalMs: 200, onStateChange: (d) => changes.push(d) })
+      const limiter = createFailoverRateLimiter({
+        primary,
+        fallback: createMemoryRateLimiter(),
+        instances: 2,
+        probeIntervalMs: 200,
+        onStateChange: (d) => changes.push(d),
+      })
       limiters.push(limiter)
       const request: ConsumeRequest = { partition: partition('failover'), cost: 1, limits: [rate(60, 10)] }
       for (let i = 0; i < 50 && !(await limiter.ping()).ok; i++) await sleep(20)

@@ -249,7 +249,13 @@ export function stepLimit(limit: LimitSpec, state: LimitStateValue | undefined, 
   const resetMs = Math.ceil((day + 1) * DAY_MS - DAY_OFFSET_MS - now)
   const report = { name: limit.name, kind: limit.kind, quota: limit.quota, windowS: DAY_MS / 1000, resetMs }
   if (used + cost <= limit.quota) {
-    return { allowed: true, retryAfterMs: 0, next: { day, used: used + cost }, ttlMs: resetMs + 60_000, report: { ...report, remaining: limit.quota - used - cost } }
+    return {
+      allowed: true,
+      retryAfterMs: 0,
+      next: { day, used: used + cost },
+      ttlMs: resetMs + 60_000,
+      report: { ...report, remaining: limit.quota - used - cost },
+    }
   }
   return { allowed: false, retryAfterMs: resetMs, next: { day, used }, ttlMs: resetMs + 60_000, report: { ...report, remaining: limit.quota - used } }
 }

@@ -28,8 +28,10 @@ function registryOwners(): { fields: Map<string, string>; types: Map<string, str
     for (const definition of parse(sdl).definitions) {
       if (definition.kind === Kind.OBJECT_TYPE_DEFINITION && definition.name.value !== 'Query') types.set(definition.name.value, registry)
       if (
-        (definition.kind === Kind.OBJECT_TYPE_DEFINITION || definition.kind === Kind.OBJECT_TYPE_EXTENSION ||
-          definition.kind === Kind.INTERFACE_TYPE_DEFINITION || definition.kind === Kind.INTERFACE_TYPE_EXTENSION) &&
+        (definition.kind === Kind.OBJECT_TYPE_DEFINITION ||
+          definition.kind === Kind.OBJECT_TYPE_EXTENSION ||
+          definition.kind === Kind.INTERFACE_TYPE_DEFINITION ||
+          definition.kind === Kind.INTERFACE_TYPE_EXTENSION) &&
         definition.fields
       ) {
         for (const field of definition.fields) owners.set(`${definition.name.value}.${field.name.value}`, registry)
@@ -66,15 +68,16 @@ export function createCostEstimator(schema: GraphQLSchema) {
     if (!registries) {
       const collected = collectCoordinates(schema, document, operationName)
       const found = new Set<string>()
-      if (collected.ok) for (const coordinate of collected.coordinates) {
-        const owner = owners.fields.get(coordinate)
-        if (owner) found.add(owner)
-        const [typeName, fieldName] = coordinate.split('.') as [string, string]
-        const parent = schema.getType(typeName)
-        const field = parent && (isObjectType(parent) || isInterfaceType(parent)) ? parent.getFields()[fieldName] : undefined
-        const returned = field ? owners.types.get(getNamedType(field.type).name) : undefined
-        if (returned) found.add(returned)
-      }
+      if (collected.ok)
+        for (const coordinate of collected.coordinates) {
+          const owner = owners.fields.get(coordinate)
+          if (owner) found.add(owner)
+          const [typeName, fieldName] = coordinate.split('.') as [string, string]
+          const parent = schema.getType(typeName)
+          const field = parent && (isObjectType(parent) || isInterfaceType(parent)) ? parent.getFields()[fieldName] : undefined
+          const returned = field ? owners.types.get(getNamedType(field.type).name) : undefined
+          if (returned) found.add(returned)
+        }
       registries = [...found].sort()
       byName.set(key, registries)
     }
@@ -105,7 +108,11 @@ export function createCostEstimator(schema: GraphQLSchema) {
     return records
   }
 
-  return function estimate(document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown> | null | undefined): CostEstimate {
+  return function estimate(
+    document: DocumentNode,
+    operationName: string | null | undefined,
+    variables: Record<string, unknown> | null | undefined,
+  ): CostEstimate {
     const records = recordsOf(document, operationName, variables ?? {})
     const registries = registriesOf(document, operationName)
     return { records, registries, cost: Math.max(1, records) * Math.max(1, registries.length) }

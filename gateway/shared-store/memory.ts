@@ -124,7 +124,6 @@ export function createMemorySharedStore(options?: MemorySharedStoreOptions): Mem
   return new MemorySharedStore(options)
 }
 
-
 /** Deletes the entries of `entries` that have expired at `now`; returns how many. */
 export function sweepExpired<K, V>(entries: Map<K, V>, now: number, expiresAt: (value: V) => number): number {
   let purged = 0

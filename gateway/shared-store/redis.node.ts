@@ -167,14 +167,19 @@ export class RedisSharedStore implements SharedStore {
   async evalScript(script: SharedStoreScript, keys: string[], args: Array<string | number>, timeoutMs?: number): Promise<unknown> {
     const sha = this.registerScript(script)
     const fullKeys = keys.map((key) => this.#prefix + key)
-    return this.#run(`script ${script.name}`, async () => {
-      try {
-        return await this.#client.evalsha(sha, fullKeys.length, ...fullKeys, ...args)
-      } catch (error) {
-        if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error
-        return this.#client.eval(script.source, fullKeys.length, ...fullKeys, ...args)
-      }
-    }, undefined, timeoutMs)
+    return this.#run(
+      `script ${script.name}`,
+      async () => {
+        try {
+          return await this.#client.evalsha(sha, fullKeys.length, ...fullKeys, ...args)
+        } catch (error) {
+          if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error
+          return this.#client.eval(script.source, fullKeys.length, ...fullKeys, ...args)
+        }
+      },
+      undefined,
+      timeoutMs,
+    )
   }
 
   #loadScripts(): void {
@@ -203,8 +208,13 @@ export class RedisSharedStore implements SharedStore {
     assertCounters(counters)
     const args: number[] = [COUNTER_GRACE_MS]
     for (const c of counters) args.push(c.windowMs, c.offsetMs ?? 0, c.amount, c.limit ?? -1, c.window ?? -1)
-    const reply = await this.evalScript(countScript, counters.map((c) => c.key), args)
-    if (!Array.isArray(reply) || reply.length !== 1 + counters.length * 3) throw new SharedStoreUnavailableError('Redis answered the count script with an unexpected reply')
+    const reply = await this.evalScript(
+      countScript,
+      counters.map((c) => c.key),
+      args,
+    )
+    if (!Array.isArray(reply) || reply.length !== 1 + counters.length * 3)
+      throw new SharedStoreUnavailableError('Redis answered the count script with an unexpected reply')
     const numbers = reply.map(Number)
     return {
       allowed: numbers[0] === 1,
@@ -234,7 +244,13 @@ export class RedisSharedStore implements SharedStore {
       const gaveUp = new Promise<void>((resolve) => {
         timer = setTimeout(resolve, Math.max(500, this.#commandTimeoutMs * 4))
       })
-      await Promise.race([this.#client.quit().then(() => undefined, () => undefined), gaveUp])
+      await Promise.race([
+        this.#client.quit().then(
+          () => undefined,
+          () => undefined,
+        ),
+        gaveUp,
+      ])
       clearTimeout(timer)
     }
     // Also stops a pending reconnection; a no-op when QUIT already ended the connection.
@@ -368,7 +384,10 @@ function sha1(text: string): string {
 }
 
 function parseUrls(value: string): URL[] {
-  const parts = value.split(',').map((part) => part.trim()).filter((part) => part.length > 0)
+  const parts = value
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0)
   if (parts.length === 0) throw new TypeError('RedisSharedStore url is empty')
   return parts.map((part, index) => {
     let url: URL
@@ -383,4 +402,3 @@ function parseUrls(value: string): URL[] {
     return url
   })
 }
-

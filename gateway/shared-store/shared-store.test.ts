@@ -92,9 +92,7 @@ function runSharedStoreConformance(name: string, factory: () => SharedStore, opt
       async () => {
         const [first, second] = [open(), open()]
         const key = uniqueKey('instances')
-        const results = await Promise.all(
-          Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? first : second).claimOnce(key, 10_000)),
-        )
+        const results = await Promise.all(Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? first : second).claimOnce(key, 10_000)))
         const winners = results.filter(Boolean).length
         expect(winners, JSON.stringify(results)).toBe(options.sharedAcrossInstances ? 1 : 2)
       },
@@ -142,7 +140,15 @@ function runSharedStoreConformance(name: string, factory: () => SharedStore, opt
         const key = uniqueKey('count')
         const answers = []
         for (const amount of [3, 3, 3, 3]) answers.push(await store.count([counter(key, amount, 10)]))
-        expect(answers.map((a) => [a.allowed, a.counters[0]!.value]), JSON.stringify(answers)).toEqual([[true, 3], [true, 6], [true, 9], [false, 9]])
+        expect(
+          answers.map((a) => [a.allowed, a.counters[0]!.value]),
+          JSON.stringify(answers),
+        ).toEqual([
+          [true, 3],
+          [true, 6],
+          [true, 9],
+          [false, 9],
+        ])
         expect((await store.count([counter(key, 1, 10)])).counters[0]!.value, 'one unit still fits').toBe(10)
         const read = await store.count([counter(key, 0)])
         expect(read.counters[0]!.value).toBe(10)
@@ -157,8 +163,14 @@ function runSharedStoreConformance(name: string, factory: () => SharedStore, opt
         expect((await store.count([counter(a, 2, 5), counter(b, 2, 2)])).allowed).toBe(true)
         const refused = await store.count([counter(a, 2, 5), counter(b, 1, 2)])
         expect(refused.allowed).toBe(false)
-        expect(refused.counters.map((c) => c.value), 'the counts as they stand').toEqual([2, 2])
-        expect((await store.count([counter(a, 0), counter(b, 0)])).counters.map((c) => c.value), 'a was not taken either').toEqual([2, 2])
+        expect(
+          refused.counters.map((c) => c.value),
+          'the counts as they stand',
+        ).toEqual([2, 2])
+        expect(
+          (await store.count([counter(a, 0), counter(b, 0)])).counters.map((c) => c.value),
+          'a was not taken either',
+        ).toEqual([2, 2])
       })
 
       it('gives back with a negative amount, never below 0, and only in the window it names', async () => {

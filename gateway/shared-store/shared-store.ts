@@ -136,10 +136,12 @@ export function assertCounters(counters: readonly WindowCounter[]): void {
     }
     keys.add(counter.key)
     if (!integer(counter.windowMs, 1000, MAX_WINDOW_MS)) throw new TypeError(`count: windowMs must be an integer from 1000 to ${MAX_WINDOW_MS}`)
-    if (counter.offsetMs !== undefined && !integer(counter.offsetMs, 0, counter.windowMs)) throw new TypeError('count: offsetMs must be an integer from 0 to windowMs')
+    if (counter.offsetMs !== undefined && !integer(counter.offsetMs, 0, counter.windowMs))
+      throw new TypeError('count: offsetMs must be an integer from 0 to windowMs')
     if (!integer(counter.amount, -1_000_000_000, 1_000_000_000)) throw new TypeError('count: amount must be an integer')
     if (counter.limit !== undefined && !integer(counter.limit, 0, 1_000_000_000)) throw new TypeError('count: limit must be a non-negative integer')
-    if (counter.window !== undefined && !integer(counter.window, 0, Number.MAX_SAFE_INTEGER)) throw new TypeError('count: window must be a non-negative integer')
+    if (counter.window !== undefined && !integer(counter.window, 0, Number.MAX_SAFE_INTEGER))
+      throw new TypeError('count: window must be a non-negative integer')
   }
 }
 
@@ -176,10 +178,16 @@ export function stepCounter(counter: WindowCounter, stored: StoredCount | undefi
 }
 
 /** A whole `count` call: allowed unless some counter is over; when refused, nothing changes. */
-export function decideCounters(counters: readonly WindowCounter[], stored: ReadonlyArray<StoredCount | undefined>, now: number): { allowed: boolean; steps: CounterStep[]; result: CountResult } {
+export function decideCounters(
+  counters: readonly WindowCounter[],
+  stored: ReadonlyArray<StoredCount | undefined>,
+  now: number,
+): { allowed: boolean; steps: CounterStep[]; result: CountResult } {
   const steps = counters.map((counter, i) => stepCounter(counter, stored[i], now))
   const allowed = steps.every((step) => !step.over)
-  const reports = steps.map((step, i) => (allowed ? step.report : { ...step.report, value: stored[i] && stored[i].window === step.report.window ? stored[i].value : 0 }))
+  const reports = steps.map((step, i) =>
+    allowed ? step.report : { ...step.report, value: stored[i] && stored[i].window === step.report.window ? stored[i].value : 0 },
+  )
   return { allowed, steps, result: { allowed, counters: reports } }
 }
 

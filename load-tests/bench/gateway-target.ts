@@ -37,7 +37,10 @@ function raiseLimits(set: PolicySet): PolicySet {
     ...set,
     agencies: set.agencies.map((agency) => {
       type GrantLimits = { rate?: { perMinute: number; burst: number }; perSubjectPerDay?: number; perEndUserPerHour?: number }
-      const a = agency as typeof agency & { limits?: { rate?: { perMinute: number; burst: number }; dailyQuota?: number }; grants?: Array<{ limits?: GrantLimits }> }
+      const a = agency as typeof agency & {
+        limits?: { rate?: { perMinute: number; burst: number }; dailyQuota?: number }
+        grants?: Array<{ limits?: GrantLimits }>
+      }
       const grantLimits = (l: GrantLimits): GrantLimits => ({
         ...(l.rate ? { rate: rate(l.rate) } : {}),
         // The mix verifies the same applicants over and over: per-subject limits would refuse it.
@@ -46,7 +49,15 @@ function raiseLimits(set: PolicySet): PolicySet {
       })
       return {
         ...a,
-        ...(a.limits ? { limits: { ...a.limits, ...(a.limits.rate ? { rate: rate(a.limits.rate) } : {}), ...(a.limits.dailyQuota ? { dailyQuota: a.limits.dailyQuota * RAISE } : {}) } } : {}),
+        ...(a.limits
+          ? {
+              limits: {
+                ...a.limits,
+                ...(a.limits.rate ? { rate: rate(a.limits.rate) } : {}),
+                ...(a.limits.dailyQuota ? { dailyQuota: a.limits.dailyQuota * RAISE } : {}),
+              },
+            }
+          : {}),
         ...(a.grants ? { grants: a.grants.map((g) => (g.limits ? { ...g, limits: grantLimits(g.limits) } : g)) } : {}),
       } as typeof agency
     }),
@@ -92,7 +103,10 @@ export async function startBenchGateway(connectors: Connectors) {
   }
 
   const limiter = rateLimiter
-  const metrics = createPromMetrics({ auditStatus: () => writer.status(), rateLimiter: () => ({ kind: limiter.kind, degraded: 'degraded' in limiter ? Boolean(limiter.degraded) : false }) })
+  const metrics = createPromMetrics({
+    auditStatus: () => writer.status(),
+    rateLimiter: () => ({ kind: limiter.kind, degraded: 'degraded' in limiter ? Boolean(limiter.degraded) : false }),
+  })
   const app = createGateway({
     connectors,
     mode: 'production',

@@ -27,7 +27,12 @@ export function assertLoopback(url: string): URL {
   return parsed
 }
 
-export async function startBenchServer<T>(target: string, env: Record<string, string>, extraNodeArgs: string[] = [], timeoutMs = 90_000): Promise<BenchServer<T>> {
+export async function startBenchServer<T>(
+  target: string,
+  env: Record<string, string>,
+  extraNodeArgs: string[] = [],
+  timeoutMs = 90_000,
+): Promise<BenchServer<T>> {
   const child = spawn(process.execPath, [...extraNodeArgs, '--import', 'tsx', join(repoRoot, 'load-tests', 'bench', 'server.ts'), target], {
     cwd: repoRoot,
     env: { ...process.env, NODE_ENV: 'production', ...env },

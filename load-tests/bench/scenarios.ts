@@ -37,13 +37,22 @@ export interface MixSubjects {
 
 export function subjectsOf(world: World, perKind = 8): MixSubjects {
   return {
-    enterprises: world.enterprises.filter((e) => e.address.provinceCode === '01').slice(0, perKind).map((e) => e.code),
-    parcels: world.parcels.filter((p) => p.address.provinceCode === '01').slice(0, perKind).map((p) => p.key),
+    enterprises: world.enterprises
+      .filter((e) => e.address.provinceCode === '01')
+      .slice(0, perKind)
+      .map((e) => e.code),
+    parcels: world.parcels
+      .filter((p) => p.address.provinceCode === '01')
+      .slice(0, perKind)
+      .map((p) => p.key),
     applicants: world.people
       .filter((p) => !p.deceasedOn)
       .slice(0, perKind)
       .map((p) => ({ pin: p.pin, name: [p.family, p.middle, p.given].filter(Boolean).join(' '), birthDate: p.birthDate })),
-    residents: world.people.filter((p) => p.permanent.communeCode === HONG_HA && !p.deceasedOn).slice(0, perKind).map((p) => p.pin),
+    residents: world.people
+      .filter((p) => p.permanent.communeCode === HONG_HA && !p.deceasedOn)
+      .slice(0, perKind)
+      .map((p) => p.pin),
   }
 }
 
@@ -61,25 +70,50 @@ export function buildMix(s: MixSubjects): MixEntry[] {
   for (let i = 0; i < n; i++) {
     const tax = { name: 'tax office: enterprise', agency: 'thue-ha-noi', headers: { 'x-purpose': 'QUAN_LY_THUE' } }
     mix.push({ ...tax, body: body(QUERIES.taxEnterprise, { code: s.enterprises[i] }) })
-    mix.push({ name: 'land office: parcel', agency: 'vpdk-dat-dai-ha-noi', headers: { 'x-purpose': 'DANG_KY_DAT_DAI' }, body: body(QUERIES.landParcel, { key: s.parcels[i] }) })
+    mix.push({
+      name: 'land office: parcel',
+      agency: 'vpdk-dat-dai-ha-noi',
+      headers: { 'x-purpose': 'DANG_KY_DAT_DAI' },
+      body: body(QUERIES.landParcel, { key: s.parcels[i] }),
+    })
     mix.push({
       name: 'one-stop desk: verifyCitizen',
       agency: 'mot-cua-phuong-hong-ha',
       headers: { 'x-purpose': 'XAC_MINH_NHAN_THAN', 'x-case-id': `HS-${String(1000 + i)}.2026`, 'x-end-user': 'can-bo.nguyen' },
       body: body(QUERIES.verifyCitizen, s.applicants[i]),
     })
-    mix.push({ name: 'ward police: resident', agency: 'cong-an-phuong-hong-ha', headers: { 'x-purpose': 'QUAN_LY_CU_TRU' }, body: body(QUERIES.wardResident, { pin: s.residents[i] }) })
+    mix.push({
+      name: 'ward police: resident',
+      agency: 'cong-an-phuong-hong-ha',
+      headers: { 'x-purpose': 'QUAN_LY_CU_TRU' },
+      body: body(QUERIES.wardResident, { pin: s.residents[i] }),
+    })
     mix.push({ ...tax, body: body(QUERIES.taxEnterprise, { code: s.enterprises[(i + 1) % n] }) })
-    mix.push({ name: 'land office: parcel', agency: 'vpdk-dat-dai-ha-noi', headers: { 'x-purpose': 'DANG_KY_DAT_DAI' }, body: body(QUERIES.landParcel, { key: s.parcels[(i + 3) % n] }) })
+    mix.push({
+      name: 'land office: parcel',
+      agency: 'vpdk-dat-dai-ha-noi',
+      headers: { 'x-purpose': 'DANG_KY_DAT_DAI' },
+      body: body(QUERIES.landParcel, { key: s.parcels[(i + 3) % n] }),
+    })
     mix.push({
       name: 'one-stop desk: verifyCitizen',
       agency: 'mot-cua-phuong-hong-ha',
       headers: { 'x-purpose': 'XAC_MINH_NHAN_THAN', 'x-case-id': `HS-${String(2000 + i)}.2026`, 'x-end-user': 'can-bo.tran' },
       body: body(QUERIES.verifyCitizen, s.applicants[(i + 2) % n]),
     })
-    mix.push({ name: 'ward police: resident', agency: 'cong-an-phuong-hong-ha', headers: { 'x-purpose': 'QUAN_LY_CU_TRU' }, body: body(QUERIES.wardResident, { pin: s.residents[(i + 5) % n] }) })
+    mix.push({
+      name: 'ward police: resident',
+      agency: 'cong-an-phuong-hong-ha',
+      headers: { 'x-purpose': 'QUAN_LY_CU_TRU' },
+      body: body(QUERIES.wardResident, { pin: s.residents[(i + 5) % n] }),
+    })
     mix.push({ ...tax, body: body(QUERIES.taxEnterprise, { code: s.enterprises[(i + 4) % n] }) })
-    mix.push({ name: 'connectivity check', agency: agenciesForPing[i % agenciesForPing.length]!, headers: { 'x-purpose': 'KIEM_TRA_KET_NOI' }, body: body(QUERIES.connectivity) })
+    mix.push({
+      name: 'connectivity check',
+      agency: agenciesForPing[i % agenciesForPing.length]!,
+      headers: { 'x-purpose': 'KIEM_TRA_KET_NOI' },
+      body: body(QUERIES.connectivity),
+    })
   }
   return mix
 }

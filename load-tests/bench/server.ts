@@ -99,7 +99,12 @@ async function plainGraphqlJs(): Promise<void> {
       documents.set(query, document)
     }
     const scope = scopeFor(crypto.randomUUID())
-    const result = await execute({ schema, document, variableValues: variables ?? null, contextValue: { scope, loaders: createRegistryLoaders(connectors, scope) } })
+    const result = await execute({
+      schema,
+      document,
+      variableValues: variables ?? null,
+      contextValue: { scope, loaders: createRegistryLoaders(connectors, scope) },
+    })
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(result))
   })
   closers.push(() => new Promise((r) => server.close(r)))

@@ -55,8 +55,20 @@ function pick(list, i) {
 }
 
 const kinds = [
-  (i) => ({ name: 'tax-enterprise', agency: 'thue-ha-noi', headers: { 'x-purpose': 'QUAN_LY_THUE' }, query: Q.taxEnterprise, variables: { code: pick(S.enterprises, i) } }),
-  (i) => ({ name: 'land-parcel', agency: 'vpdk-dat-dai-ha-noi', headers: { 'x-purpose': 'DANG_KY_DAT_DAI' }, query: Q.landParcel, variables: { key: pick(S.parcels, i) } }),
+  (i) => ({
+    name: 'tax-enterprise',
+    agency: 'thue-ha-noi',
+    headers: { 'x-purpose': 'QUAN_LY_THUE' },
+    query: Q.taxEnterprise,
+    variables: { code: pick(S.enterprises, i) },
+  }),
+  (i) => ({
+    name: 'land-parcel',
+    agency: 'vpdk-dat-dai-ha-noi',
+    headers: { 'x-purpose': 'DANG_KY_DAT_DAI' },
+    query: Q.landParcel,
+    variables: { key: pick(S.parcels, i) },
+  }),
   (i) => ({
     name: 'verify-citizen',
     agency: 'mot-cua-phuong-hong-ha',
@@ -64,8 +76,19 @@ const kinds = [
     query: Q.verifyCitizen,
     variables: pick(S.applicants, i),
   }),
-  (i) => ({ name: 'ward-resident', agency: 'cong-an-phuong-hong-ha', headers: { 'x-purpose': 'QUAN_LY_CU_TRU' }, query: Q.wardResident, variables: { pin: pick(S.residents, i) } }),
-  (i) => ({ name: 'connectivity', agency: pick(['thue-ha-noi', 'vpdk-dat-dai-ha-noi', 'mot-cua-phuong-hong-ha'], i), headers: { 'x-purpose': 'KIEM_TRA_KET_NOI' }, query: Q.connectivity }),
+  (i) => ({
+    name: 'ward-resident',
+    agency: 'cong-an-phuong-hong-ha',
+    headers: { 'x-purpose': 'QUAN_LY_CU_TRU' },
+    query: Q.wardResident,
+    variables: { pin: pick(S.residents, i) },
+  }),
+  (i) => ({
+    name: 'connectivity',
+    agency: pick(['thue-ha-noi', 'vpdk-dat-dai-ha-noi', 'mot-cua-phuong-hong-ha'], i),
+    headers: { 'x-purpose': 'KIEM_TRA_KET_NOI' },
+    query: Q.connectivity,
+  }),
 ]
 // 10 slots: 3 tax, 2 land, 2 verify, 2 resident, 1 connectivity.
 const WEIGHTS = [0, 0, 0, 1, 1, 2, 2, 3, 3, 4]

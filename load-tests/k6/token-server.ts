@@ -21,7 +21,10 @@ const server = createServer(async (req, res) => {
   if (req.url !== '/tokens') return void res.writeHead(404).end()
   const tokens: Record<string, string> = {}
   for (const agency of AGENCIES) {
-    const client = registry.devClientIds().map((id) => registry.activeClient(id)).find((entry) => entry?.agencyId === agency)
+    const client = registry
+      .devClientIds()
+      .map((id) => registry.activeClient(id))
+      .find((entry) => entry?.agencyId === agency)
     if (client) tokens[agency] = (await node.identity.tokens.issue(client)).token
   }
   res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(tokens))

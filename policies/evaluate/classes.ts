@@ -77,7 +77,9 @@ export function grantClassTreatments(grant: Grant, table: ClassTable): ReadonlyM
     else if (key.endsWith('.*')) {
       // `Type.*` masks the classes of the fields of that type the grant reads.
       const typeName = typeOf(key)
-      const classes = new Set([...table.classOf].filter(([coordinate]) => typeOf(coordinate) === typeName && grantAllows(grant, coordinate)).map(([, name]) => name))
+      const classes = new Set(
+        [...table.classOf].filter(([coordinate]) => typeOf(coordinate) === typeName && grantAllows(grant, coordinate)).map(([, name]) => name),
+      )
       for (const name of classes) entry(name).masks.push({ key, spec })
     } else {
       const name = table.classOf.get(key)
@@ -149,7 +151,8 @@ export function classProblems(agency: AgencyDocument): ClassProblem[] {
   for (const [name, coordinates] of Object.entries(agency.classes ?? {})) {
     for (const coordinate of coordinates) {
       const other = canonicalOwner.get(coordinate) ?? declared.get(coordinate)
-      if (other && other !== name) problems.push({ path: `classes.${name}`, message: `${coordinate} is already in data class ${other}: a field belongs to one class` })
+      if (other && other !== name)
+        problems.push({ path: `classes.${name}`, message: `${coordinate} is already in data class ${other}: a field belongs to one class` })
       else if (other === name) problems.push({ path: `classes.${name}`, message: `${coordinate} is listed twice in data class ${name}` })
       declared.set(coordinate, name)
     }
@@ -157,7 +160,8 @@ export function classProblems(agency: AgencyDocument): ClassProblem[] {
   const treatments = agency.grants.map((grant) => grantClassTreatments(grant, table))
   agency.grants.forEach((grant, index) => {
     for (const key of Object.keys(grant.mask ?? {})) {
-      if (isClassKey(key) && !table.members.has(key)) problems.push({ path: `grants.${index}.mask.${key}`, message: `unknown data class ${key} (known: ${known.join(', ')})` })
+      if (isClassKey(key) && !table.members.has(key))
+        problems.push({ path: `grants.${index}.mask.${key}`, message: `unknown data class ${key} (known: ${known.join(', ')})` })
     }
     for (const name of grant.plain ?? []) {
       if (!table.members.has(name)) problems.push({ path: `grants.${index}.plain`, message: `unknown data class ${name} (known: ${known.join(', ')})` })
@@ -167,15 +171,29 @@ export function classProblems(agency: AgencyDocument): ClassProblem[] {
       const fields = table.members.get(name)!.join(', ')
       const masked = treatment.masks.length > 0
       if (treatment.reads.length === 0) {
-        if (masked) problems.push({ path: `grants.${index}.mask`, message: `grant ${grant.id} masks data class ${name} (${showMasks(treatment)}) but reads none of its fields (${fields})` })
-        if (treatment.plain) problems.push({ path: `grants.${index}.plain`, message: `grant ${grant.id} declares data class ${name} plain but reads none of its fields (${fields})` })
+        if (masked)
+          problems.push({
+            path: `grants.${index}.mask`,
+            message: `grant ${grant.id} masks data class ${name} (${showMasks(treatment)}) but reads none of its fields (${fields})`,
+          })
+        if (treatment.plain)
+          problems.push({
+            path: `grants.${index}.plain`,
+            message: `grant ${grant.id} declares data class ${name} plain but reads none of its fields (${fields})`,
+          })
         continue
       }
       if (masked && treatment.plain) {
-        problems.push({ path: `grants.${index}.plain`, message: `grant ${grant.id} both masks data class ${name} (${showMasks(treatment)}) and declares it plain` })
+        problems.push({
+          path: `grants.${index}.plain`,
+          message: `grant ${grant.id} both masks data class ${name} (${showMasks(treatment)}) and declares it plain`,
+        })
       }
       if (new Set(treatment.masks.map(({ spec }) => showSpec(spec))).size > 1) {
-        problems.push({ path: `grants.${index}.mask`, message: `grant ${grant.id} masks data class ${name} in more than one way (${showMasks(treatment)}): one mask per class` })
+        problems.push({
+          path: `grants.${index}.mask`,
+          message: `grant ${grant.id} masks data class ${name} in more than one way (${showMasks(treatment)}): one mask per class`,
+        })
       }
       if (!masked && !treatment.plain) {
         const maskers = agency.grants

@@ -1,6 +1,19 @@
 import { describe, expect, it } from 'vitest'
 import type { Condition } from '../index.js'
-import { and, bindCondition, conditionKey, conditionVariables, FALSE, isComparison, matches, not, or, readPath, TRUE, type BoundCondition } from './conditions.js'
+import {
+  and,
+  bindCondition,
+  conditionKey,
+  conditionVariables,
+  FALSE,
+  isComparison,
+  matches,
+  not,
+  or,
+  readPath,
+  TRUE,
+  type BoundCondition,
+} from './conditions.js'
 import { applyMask } from './masks.js'
 
 const vars = { 'jurisdiction.communes': ['00097'], 'jurisdiction.provinces': ['01'] }

@@ -4,14 +4,26 @@ import { decide, visibleCoordinates, type DeclaredContext } from './decide.js'
 import { matches } from './conditions.js'
 
 const none = { caseId: false, endUser: false, signedContext: false }
-const purposes = new Map<string, Purpose>(
-  ['A', 'B', 'C'].map((code) => [code, { code, name: code, legalBasis: `basis ${code}` }]),
-)
+const purposes = new Map<string, Purpose>(['A', 'B', 'C'].map((code) => [code, { code, name: code, legalBasis: `basis ${code}` }]))
 const grant = (over: Partial<Grant> & Pick<Grant, 'id' | 'allow'>): Grant => ({ purposes: ['A'], legalBasis: `law of ${over.id}`, require: none, ...over })
-const agency = (grants: Grant[]): AgencyDocument => ({ agency: 'x', name: 'X', suspended: false, jurisdiction: { provinces: ['01'], communes: ['00097'] }, clients: [], grants })
+const agency = (grants: Grant[]): AgencyDocument => ({
+  agency: 'x',
+  name: 'X',
+  suspended: false,
+  jurisdiction: { provinces: ['01'], communes: ['00097'] },
+  clients: [],
+  grants,
+})
 const ctx = (over: Partial<DeclaredContext> = {}): DeclaredContext => ({ purpose: 'A', caseId: false, endUser: false, signed: false, ...over })
 const run = (grants: Grant[], coordinates: string[], context = ctx(), now = new Date('2026-12-01T00:00:00Z')) =>
-  decide({ agency: agency(grants), purposes, context, coordinates, variables: { 'jurisdiction.communes': ['00097', '00073'], 'jurisdiction.provinces': ['01'] }, now })
+  decide({
+    agency: agency(grants),
+    purposes,
+    context,
+    coordinates,
+    variables: { 'jurisdiction.communes': ['00097', '00073'], 'jurisdiction.provinces': ['01'] },
+    now,
+  })
 
 describe('decide: who may read what', () => {
   const g1 = grant({ id: 'g1', allow: ['Query.citizen', 'Citizen.name', 'PersonName.*'] })
@@ -35,7 +47,13 @@ describe('decide: who may read what', () => {
     ['a field whose grant needs a case id', ['Query.citizen', 'Citizen.residence'], ctx(), 'CASE_REQUIRED', 'CASE_REQUIRED'],
     ['with the case id', ['Query.citizen', 'Citizen.residence'], ctx({ caseId: true }), 'allowed', null],
     ['a field whose grant needs the officer', ['Query.citizen', 'Citizen.household'], ctx({ caseId: true }), 'FORBIDDEN', 'END_USER_REQUIRED'],
-    ['a field whose grant needs a signed context', ['Query.citizen', 'Citizen.spouse'], ctx({ endUser: true, caseId: true }), 'FORBIDDEN', 'SIGNED_CONTEXT_REQUIRED'],
+    [
+      'a field whose grant needs a signed context',
+      ['Query.citizen', 'Citizen.spouse'],
+      ctx({ endUser: true, caseId: true }),
+      'FORBIDDEN',
+      'SIGNED_CONTEXT_REQUIRED',
+    ],
     ['signed', ['Query.citizen', 'Citizen.spouse'], ctx({ signed: true }), 'allowed', null],
     ['an expired grant', ['Query.citizen', 'Citizen.sex'], ctx(), 'FORBIDDEN', 'GRANT_NOT_IN_FORCE'],
     ['__typename of a readable type', ['Query.citizen', 'Citizen.__typename'], ctx(), 'allowed', null],
@@ -56,7 +74,9 @@ describe('decide: who may read what', () => {
     const decision = run(all, ['Query.citizen', 'Citizen.religion'])
     expect(decision.allowed).toBe(false)
     if (decision.allowed) return
-    expect(decision.denied).toEqual([{ coordinate: 'Citizen.religion', allowed: false, reason: 'PURPOSE_NOT_GRANTED', couldAllow: { grant: 'g2', purposes: ['B'], legalBasis: 'law of g2' } }])
+    expect(decision.denied).toEqual([
+      { coordinate: 'Citizen.religion', allowed: false, reason: 'PURPOSE_NOT_GRANTED', couldAllow: { grant: 'g2', purposes: ['B'], legalBasis: 'law of g2' } },
+    ])
     expect(decision.message).toContain('law of g2')
   })
 
@@ -102,7 +122,10 @@ describe('decide: row filters, masks and caps', () => {
   ])('when grants mask differently, the strictest: %s', (_name, maskA, maskB, expected) => {
     const a = grant({ id: 'a', allow: ['Query.citizen', 'Citizen.pin'], mask: maskA })
     const b = grant({ id: 'b', allow: ['Query.citizen', 'Citizen.pin'], mask: maskB })
-    for (const order of [[a, b], [b, a]]) {
+    for (const order of [
+      [a, b],
+      [b, a],
+    ]) {
       const decision = run(order, ['Query.citizen', 'Citizen.pin'])
       expect(decision.allowed && decision.masks.get('Citizen.pin')).toEqual(expected)
     }
@@ -188,15 +211,38 @@ describe('decide: the details a decision carries, one behaviour per row', () => 
     expect(decision.message).toBe(
       'Not allowed for purpose A: Citizen.religion: allowed only for another purpose (grant g2, purposes B, C; law of g2); Citizen.bloodType: no grant of the agency allows it',
     )
-    expect(decision.denied.map((d) => [d.coordinate, d.reason])).toEqual([['Citizen.religion', 'PURPOSE_NOT_GRANTED'], ['Citizen.bloodType', 'FIELD_NOT_PERMITTED']])
+    expect(decision.denied.map((d) => [d.coordinate, d.reason])).toEqual([
+      ['Citizen.religion', 'PURPOSE_NOT_GRANTED'],
+      ['Citizen.bloodType', 'FIELD_NOT_PERMITTED'],
+    ])
     expect(decision.coordinates.find((c) => c.coordinate === 'Query.citizen')).toMatchObject({ allowed: true, grants: ['g1'] })
   })
 
   it.each<[string, Grant[], string[], string]>([
-    ['not in force', [grant({ id: 'g', allow: ['Query.citizen'], validUntil: '2026-01-01' })], ['Query.citizen'], 'the grant that allows it is not in force now'],
-    ['case id', [grant({ id: 'g', allow: ['Query.citizen'], require: { ...none, caseId: true } })], ['Query.citizen'], 'the grant requires a case id (X-Case-Id)'],
-    ['officer', [grant({ id: 'g', allow: ['Query.citizen'], require: { ...none, endUser: true } })], ['Query.citizen'], 'the grant requires the officer (X-End-User)'],
-    ['signed context', [grant({ id: 'g', allow: ['Query.citizen'], require: { ...none, signedContext: true } })], ['Query.citizen'], 'the grant requires a signed request context (X-Request-Context)'],
+    [
+      'not in force',
+      [grant({ id: 'g', allow: ['Query.citizen'], validUntil: '2026-01-01' })],
+      ['Query.citizen'],
+      'the grant that allows it is not in force now',
+    ],
+    [
+      'case id',
+      [grant({ id: 'g', allow: ['Query.citizen'], require: { ...none, caseId: true } })],
+      ['Query.citizen'],
+      'the grant requires a case id (X-Case-Id)',
+    ],
+    [
+      'officer',
+      [grant({ id: 'g', allow: ['Query.citizen'], require: { ...none, endUser: true } })],
+      ['Query.citizen'],
+      'the grant requires the officer (X-End-User)',
+    ],
+    [
+      'signed context',
+      [grant({ id: 'g', allow: ['Query.citizen'], require: { ...none, signedContext: true } })],
+      ['Query.citizen'],
+      'the grant requires a signed request context (X-Request-Context)',
+    ],
   ])('the reason in words: %s', (_case, grants, coordinates, words) => {
     const decision = run(grants, coordinates)
     expect(decision.allowed).toBe(false)
@@ -213,7 +259,11 @@ describe('decide: the details a decision carries, one behaviour per row', () => 
   })
 
   it('only __typename without a purpose: allowed, reading nothing, using no grant', () => {
-    expect(run([grant({ id: 'g', allow: ['Query.citizen'] })], ['Query.__typename'], ctx({ purpose: null }))).toMatchObject({ allowed: true, grantsUsed: [], coordinates: [] })
+    expect(run([grant({ id: 'g', allow: ['Query.citizen'] })], ['Query.__typename'], ctx({ purpose: null }))).toMatchObject({
+      allowed: true,
+      grantsUsed: [],
+      coordinates: [],
+    })
   })
 
   it('grants used: each once, sorted; the latest withholding date of them; restricted types from usable grants only', () => {

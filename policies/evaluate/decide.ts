@@ -44,7 +44,7 @@ export interface GrantHint {
 }
 
 export type CoordinateDecision =
-  | { coordinate: string; allowed: true; grants: string[]; mask?: MaskSpec; /** The field's data class, whose treatment it takes. */ dataClass?: string }
+  | { coordinate: string; allowed: true; grants: string[]; mask?: MaskSpec /** The field's data class, whose treatment it takes. */; dataClass?: string }
   | { coordinate: string; allowed: false; reason: DenialReason; couldAllow?: GrantHint }
 
 export type DecisionCode = 'PURPOSE_REQUIRED' | 'PURPOSE_NOT_ALLOWED' | 'CASE_REQUIRED' | 'FORBIDDEN'

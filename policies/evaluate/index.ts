@@ -1,4 +1,16 @@
-export { decide, describeDenial, grantAllows, visibleCoordinates, type CoordinateDecision, type Decision, type DecisionCode, type DecisionInput, type DeclaredContext, type DenialReason, type GrantHint } from './decide.js'
+export {
+  decide,
+  describeDenial,
+  grantAllows,
+  visibleCoordinates,
+  type CoordinateDecision,
+  type Decision,
+  type DecisionCode,
+  type DecisionInput,
+  type DeclaredContext,
+  type DenialReason,
+  type GrantHint,
+} from './decide.js'
 export { bindCondition, conditionKey, conditionVariables, matches, readPath, KNOWN_VARIABLES, type BoundCondition, type PolicyVariables } from './conditions.js'
 export { applyMask, strictestMask, type KeyedHash } from './masks.js'
 export { classProblems, classTable, grantClassTreatments, viewClassMasks, type ClassProblem, type ClassTable, type ClassTreatment } from './classes.js'

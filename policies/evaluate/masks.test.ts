@@ -50,7 +50,7 @@ describe('strictestMask', () => {
   /** Positions of the value a masked result still shows (the same character at the same place). */
   const shown = (masked: unknown, value: string): Set<number> => {
     if (typeof masked !== 'string' || masked === '[REDACTED]' || masked.startsWith('h(')) return new Set()
-    if (masked.length !== value.length) return new Set([...value].map((_, i) => i).filter((i) => value.startsWith(masked) ? i < masked.length : false))
+    if (masked.length !== value.length) return new Set([...value].map((_, i) => i).filter((i) => (value.startsWith(masked) ? i < masked.length : false)))
     return new Set([...value].map((_, i) => i).filter((i) => masked[i] === value[i]))
   }
 
@@ -62,7 +62,10 @@ describe('strictestMask', () => {
         const byA = shown(applyMask(a, value, hash), value)
         const byB = shown(applyMask(b, value, hash), value)
         for (const position of shown(applyMask(result, value, hash), value)) {
-          expect(byA.has(position) && byB.has(position), `${JSON.stringify(result)} from ${JSON.stringify(a)} and ${JSON.stringify(b)} shows position ${position} of ${value}`).toBe(true)
+          expect(
+            byA.has(position) && byB.has(position),
+            `${JSON.stringify(result)} from ${JSON.stringify(a)} and ${JSON.stringify(b)} shows position ${position} of ${value}`,
+          ).toBe(true)
         }
       }),
       { numRuns: 500 },

@@ -30,7 +30,10 @@ export const clientSchema = z
     id: stableId,
     name: z.string().min(1).max(200).optional(),
     suspended: z.boolean().default(false),
-    jwks: z.object({ keys: z.array(publicJwk).min(1).max(10) }).strict().optional(),
+    jwks: z
+      .object({ keys: z.array(publicJwk).min(1).max(10) })
+      .strict()
+      .optional(),
     jwksUri: z.url({ protocol: /^https$/ }).optional(),
     dev: z.boolean().default(false),
   })

@@ -21,22 +21,13 @@ export const purposeCode = z.string().regex(/^[A-Z][A-Z0-9_]{1,63}$/, 'upper-cas
  * A value in a `where` comparison: a literal, or a jurisdiction variable (`$jurisdiction.communes`,
  * `$jurisdiction.provinces`) the gateway fills in per caller. Data, never code.
  */
-export const operand = z.union([
-  z.string().max(200),
-  z.number(),
-  z.boolean(),
-  z.null(),
-  z.array(z.union([z.string().max(200), z.number()])).max(1000),
-])
+export const operand = z.union([z.string().max(200), z.number(), z.boolean(), z.null(), z.array(z.union([z.string().max(200), z.number()])).max(1000)])
 
 /** A path over a record, in GraphQL field names: `residence.permanent.commune.code`. */
 export const fieldPath = z.string().regex(/^[a-z][A-Za-z0-9]*(?:\.[a-z][A-Za-z0-9]*){0,7}$/, 'a dotted path of field names')
 
 /** `{ in: [...] }` or `{ eq: value }` on one field path. */
-const comparison = z.union([
-  z.object({ in: operand }).strict(),
-  z.object({ eq: operand }).strict(),
-])
+const comparison = z.union([z.object({ in: operand }).strict(), z.object({ eq: operand }).strict()])
 
 export type Condition =
   | { and: Condition[] }
@@ -53,9 +44,7 @@ export const condition: z.ZodType<Condition> = z.lazy(() =>
     z.object({ and: z.array(condition).min(1).max(20) }).strict(),
     z.object({ or: z.array(condition).min(1).max(20) }).strict(),
     z.object({ not: condition }).strict(),
-    z
-      .record(fieldPath, comparison)
-      .refine((record) => Object.keys(record).length > 0, 'a condition names at least one field path'),
+    z.record(fieldPath, comparison).refine((record) => Object.keys(record).length > 0, 'a condition names at least one field path'),
   ]),
 ) as z.ZodType<Condition>
 

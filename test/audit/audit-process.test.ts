@@ -110,7 +110,9 @@ describe('audit trail on the embedded PGlite (the default)', () => {
     delete (pgliteEnv as Record<string, string | undefined>).DATABASE_URL
     const gateway = await startGatewayProcess(pgliteEnv, { timeoutMs: 90_000 })
     running.add(gateway)
-    const pgliteToken = (await promisify(execFile)(process.execPath, ['bin/lgsp.js', 'token', '--agency', 'thue-ha-noi'], { cwd: root, env: pgliteEnv })).stdout.trim()
+    const pgliteToken = (
+      await promisify(execFile)(process.execPath, ['bin/lgsp.js', 'token', '--agency', 'thue-ha-noi'], { cwd: root, env: pgliteEnv })
+    ).stdout.trim()
     const saved = token
     token = pgliteToken
     try {
@@ -127,8 +129,16 @@ describe('audit trail on the embedded PGlite (the default)', () => {
       await again.stop()
       const run = (...args: string[]) => promisify(execFile)(process.execPath, ['bin/lgsp.js', ...args], { cwd: root, env: pgliteEnv })
       const exported = (await run('audit', 'export', '--kind', 'access.graphql')).stdout
-      const recorded = new Set(exported.trim().split('\n').map((line) => JSON.parse(line).requestId as string))
-      expect(delivered.filter((id) => !recorded.has(id)), 'delivered without an event').toEqual([])
+      const recorded = new Set(
+        exported
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line).requestId as string),
+      )
+      expect(
+        delivered.filter((id) => !recorded.has(id)),
+        'delivered without an event',
+      ).toEqual([])
       const verified = await run('audit', 'verify')
       expect(verified.stdout).toMatch(/^OK: /m)
     } finally {
@@ -169,7 +179,10 @@ describe('audit trail across processes on PostgreSQL', () => {
     const again = await start()
     expect((await call(again.url, 'after-restart')).status).toBe(200)
     const recorded = await eventsFor(delivered)
-    expect(delivered.filter((id) => !recorded.has(id)), 'delivered without an event').toEqual([])
+    expect(
+      delivered.filter((id) => !recorded.has(id)),
+      'delivered without an event',
+    ).toEqual([])
     const { ok, report } = await verify()
     expect(report.problems, JSON.stringify(report, null, 2)).toEqual([])
     expect(ok).toBe(true)
@@ -202,7 +215,11 @@ describe('audit trail across processes on PostgreSQL', () => {
     expect(status).toBe(200)
     // The log tells the outage once and its end once, not once per refused commit: at most one
     // summary line more, should the outage have lasted 30 s on a slow machine.
-    const lines = (pattern: RegExp) => gateway.output().split('\n').filter((line) => pattern.test(line)).length
+    const lines = (pattern: RegExp) =>
+      gateway
+        .output()
+        .split('\n')
+        .filter((line) => pattern.test(line)).length
     // The log reaches this process through a pipe: wait for the recovery line to arrive.
     for (let i = 0; i < 50 && lines(/audit store reachable again/) === 0; i++) await sleep(100)
     expect(lines(/audit store unavailable: requests fail closed/)).toBe(1)
@@ -220,7 +237,11 @@ describe('audit trail across processes on PostgreSQL', () => {
     const client = new pg.Client({ connectionString: dbUrl })
     await client.connect()
     try {
-      const row = (await client.query<{ writer: string; seq: string; id: string; body: string }>("select writer, seq, id, body from audit_events where kind = 'access.graphql' order by at limit 1 offset 5")).rows[0]!
+      const row = (
+        await client.query<{ writer: string; seq: string; id: string; body: string }>(
+          "select writer, seq, id, body from audit_events where kind = 'access.graphql' order by at limit 1 offset 5",
+        )
+      ).rows[0]!
       const edit = async (body: string) => {
         await client.query('begin')
         await client.query('set local session_replication_role = replica')

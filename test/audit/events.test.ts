@@ -21,7 +21,14 @@ beforeAll(async () => {
       const none = { caseId: false, endUser: false, signedContext: false }
       const kiemThu = { id: 'kiem-thu', purposes: [TEST_PURPOSE], legalBasis: 'test suite only', allow: everyType(), require: none }
       // One request a minute, no burst: the second is refused with 429.
-      const gioiHan = { id: 'gioi-han', purposes: ['GIOI_HAN'], legalBasis: 'test', allow: ['Query.administrativeUnit', 'AdministrativeUnit.*'], require: none, limits: { rate: { perMinute: 1, burst: 0 } } }
+      const gioiHan = {
+        id: 'gioi-han',
+        purposes: ['GIOI_HAN'],
+        legalBasis: 'test',
+        allow: ['Query.administrativeUnit', 'AdministrativeUnit.*'],
+        require: none,
+        limits: { rate: { perMinute: 1, burst: 0 } },
+      }
       const set = fixturePolicySet(identity, { grants: [...fixtureGrants, kiemThu, gioiHan] })
       return { ...set, purposes: [...set.purposes, ...testPurposes, { code: 'GIOI_HAN', name: 'Giới hạn', legalBasis: 'test' }] }
     },
@@ -54,7 +61,8 @@ async function post(headers: Record<string, string>, body: unknown) {
 const rows: Row[] = [
   {
     name: 'granted: every field read, masks and subjects recorded',
-    request: () => gw.graphql(ENTERPRISE, { code: gw.world.examples.enterpriseCode }, { 'x-purpose': 'THUE', 'x-end-user': 'can-bo-01', 'x-case-id': 'HS-2026-001' }),
+    request: () =>
+      gw.graphql(ENTERPRISE, { code: gw.world.examples.enterpriseCode }, { 'x-purpose': 'THUE', 'x-end-user': 'can-bo-01', 'x-case-id': 'HS-2026-001' }),
     expected: ({ code }) => ({
       kind: 'access.graphql',
       decision: 'granted',
@@ -75,13 +83,26 @@ const rows: Row[] = [
     name: 'partial: one registry fails, its fields are null, the rest is returned',
     before: () => gw.sandboxes.business.setFaults({ errorRate: 1 }),
     request: () =>
-      gw.graphql(`query { enterprise(code: "${gw.world.examples.enterpriseCode}") { code } administrativeUnit(code: "01") { code name } }`, {}, { 'x-purpose': TEST_PURPOSE }),
+      gw.graphql(
+        `query { enterprise(code: "${gw.world.examples.enterpriseCode}") { code } administrativeUnit(code: "01") { code name } }`,
+        {},
+        { 'x-purpose': TEST_PURPOSE },
+      ),
     expected: () => ({ decision: 'partial', code: 'UPSTREAM_UNAVAILABLE', reason: undefined, status: 200 }),
   },
   {
     name: 'denied by policy: a field outside the grant, refused before any registry call',
     request: () => gw.graphql(`{ enterprise(code: "${gw.world.examples.enterpriseCode}") { code status { name } } }`, {}, { 'x-purpose': 'THUE' }),
-    expected: () => ({ decision: 'denied', code: 'FORBIDDEN', reason: 'PURPOSE_NOT_GRANTED', status: 403, grants: undefined, records: 0, subjects: [], connectors: undefined }),
+    expected: () => ({
+      decision: 'denied',
+      code: 'FORBIDDEN',
+      reason: 'PURPOSE_NOT_GRANTED',
+      status: 403,
+      grants: undefined,
+      records: 0,
+      subjects: [],
+      connectors: undefined,
+    }),
   },
   {
     name: 'denied: a purpose the agency has no grant for',
@@ -104,16 +125,29 @@ const rows: Row[] = [
     expected: () => ({ decision: 'unauthenticated', code: 'UNAUTHENTICATED', status: 401, agency: undefined }),
   },
   {
-    name: '429: over the grant\'s rate limit, refused before any registry call',
+    name: "429: over the grant's rate limit, refused before any registry call",
     before: () => gw.graphql('{ administrativeUnit(code: "01") { code } }', {}, { 'x-purpose': 'GIOI_HAN' }),
     request: () => gw.graphql('{ administrativeUnit(code: "01") { code } }', {}, { 'x-purpose': 'GIOI_HAN' }),
-    expected: () => ({ decision: 'rate_limited', code: 'RATE_LIMITED', reason: 'GRANT_RATE_LIMIT', status: 429, purpose: 'GIOI_HAN', records: 0, connectors: undefined }),
+    expected: () => ({
+      decision: 'rate_limited',
+      code: 'RATE_LIMITED',
+      reason: 'GRANT_RATE_LIMIT',
+      status: 429,
+      purpose: 'GIOI_HAN',
+      records: 0,
+      connectors: undefined,
+    }),
   },
   {
     name: 'upstream failure: the only registry asked is down, no data',
     before: () => gw.sandboxes.business.setFaults({ errorRate: 1 }),
     request: () => gw.graphql(`{ enterprise(code: "${gw.world.examples.enterpriseCode}") { code } }`, {}, { 'x-purpose': 'THUE' }),
-    expected: () => ({ decision: 'failed', code: 'UPSTREAM_UNAVAILABLE', reason: undefined, connectors: [expect.objectContaining({ connector: 'business', failures: expect.any(Number), code: 'UPSTREAM_UNAVAILABLE' })] as any }),
+    expected: () => ({
+      decision: 'failed',
+      code: 'UPSTREAM_UNAVAILABLE',
+      reason: undefined,
+      connectors: [expect.objectContaining({ connector: 'business', failures: expect.any(Number), code: 'UPSTREAM_UNAVAILABLE' })] as any,
+    }),
   },
 ]
 
@@ -157,13 +191,21 @@ describe('one audit event per request', () => {
     const ok = await gw.app.request('/oauth/token', {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion }),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+        client_assertion: assertion,
+      }),
     })
     expect(ok.status).toBe(200)
     const refused = await gw.app.request('/oauth/token', {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion }),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+        client_assertion: assertion,
+      }),
     })
     expect(refused.status).toBe(401)
     const events = gw.audit.events.slice(before)

@@ -36,7 +36,10 @@ beforeAll(async () => {
     auditDb: db,
     policies: (identity) => ({ agencies: [{ ...agencyDocument('test-agency', [identity.client]), grants }], purposes }),
   })
-  ;[pin, otherPin] = gw.world.people.filter((p) => !p.deceasedOn).slice(0, 2).map((p) => p.pin) as [string, string]
+  ;[pin, otherPin] = gw.world.people
+    .filter((p) => !p.deceasedOn)
+    .slice(0, 2)
+    .map((p) => p.pin) as [string, string]
   for (const purpose of ['XAC_MINH', 'DIEU_TRA', 'DIEU_TRA_CU']) {
     const res = await gw.graphql(`{ citizen(pin: "${pin}") { name { full } } }`, {}, { 'x-purpose': purpose, 'x-case-id': `CASE-${purpose}` })
     expect(res.status, JSON.stringify(res.body)).toBe(200)
@@ -64,7 +67,12 @@ describe('citizen access history', () => {
     expect(status).toBe(200)
     expect(body.entries.map((e: any) => e.purpose).sort()).toEqual(['DIEU_TRA_CU', 'XAC_MINH'])
     const entry = body.entries.find((e: any) => e.purpose === 'XAC_MINH')
-    expect(entry).toMatchObject({ agency: 'test-agency', agencyName: 'Test agency test-agency', purposeName: 'Xác minh nhân thân', legalBasis: 'NĐ 118/2025 Điều 9' })
+    expect(entry).toMatchObject({
+      agency: 'test-agency',
+      agencyName: 'Test agency test-agency',
+      purposeName: 'Xác minh nhân thân',
+      legalBasis: 'NĐ 118/2025 Điều 9',
+    })
     expect(entry.fields).toEqual(expect.arrayContaining(['Citizen.name', 'PersonName.full']))
     expect(Date.parse(entry.at)).toBeGreaterThan(Date.now() - 60_000)
     // Nothing hints that something was withheld.

@@ -18,7 +18,10 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
 
 function createUser(stdin: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, ['bin/lgsp.js', 'admin', 'create-user', ...args], { cwd: repoRoot, env: { ...process.env, DATA_DIR: dataDir, USER: 'tester' } })
+    const child = spawn(process.execPath, ['bin/lgsp.js', 'admin', 'create-user', ...args], {
+      cwd: repoRoot,
+      env: { ...process.env, DATA_DIR: dataDir, USER: 'tester' },
+    })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (chunk) => (stdout += chunk))
@@ -56,7 +59,10 @@ describe('lgsp admin create-user', () => {
       const events = await db.query<{ body: string }>(`select body from audit_events where kind = 'admin.action'`)
       const details = events.map((e) => JSON.parse(e.body) as { actor: string; detail: Record<string, unknown> })
       expect(details.map((d) => [d.actor, d.detail.action, d.detail.account])).toEqual(
-        expect.arrayContaining([['cli:tester', 'account.created', 'kt.hoa'], ['cli:tester', 'account.created', 'vh.nam']]),
+        expect.arrayContaining([
+          ['cli:tester', 'account.created', 'kt.hoa'],
+          ['cli:tester', 'account.created', 'vh.nam'],
+        ]),
       )
       expect(JSON.stringify(details)).not.toContain('mat-khau')
     } finally {

@@ -8,7 +8,16 @@ import { chromium, type Browser, type Page } from 'playwright-core'
 import { repoRoot } from '../gateway-process.js'
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
 export const SCREENSHOTS = join(repoRoot, 'test-output', 'screenshots')
 
 export async function launchChromium(): Promise<Browser> {

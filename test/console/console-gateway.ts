@@ -48,7 +48,15 @@ export async function startConsoleGateway(options: { secureCookies?: boolean; mo
       const policyStore = openPolicyStore(db)
       await policyStore.apply(policyFiles(policySet), { author: 'test' })
       created = { db }
-      return { db, policyStore, validate: validatePolicyFiles, loadSet: policySetOf, schema: policySchema(), historicJwks: () => identity.keys.historicJwks(), secureCookies: options.secureCookies ?? false }
+      return {
+        db,
+        policyStore,
+        validate: validatePolicyFiles,
+        loadSet: policySetOf,
+        schema: policySchema(),
+        historicJwks: () => identity.keys.historicJwks(),
+        secureCookies: options.secureCookies ?? false,
+      }
     },
   })
   if (!created) throw new Error('console not mounted')
@@ -66,7 +74,11 @@ export async function startConsoleGateway(options: { secureCookies?: boolean; mo
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': 'KIEM_THU' },
       body: JSON.stringify({ query }),
     })
-    return { status: res.status, requestId: res.headers.get('x-request-id') ?? '', body: (await res.json()) as { data?: any; errors?: Array<{ extensions?: { code?: string } }> } }
+    return {
+      status: res.status,
+      requestId: res.headers.get('x-request-id') ?? '',
+      body: (await res.json()) as { data?: any; errors?: Array<{ extensions?: { code?: string } }> },
+    }
   }
 
   const sessionCookie = options.secureCookies ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE
@@ -87,7 +99,10 @@ export async function startConsoleGateway(options: { secureCookies?: boolean; mo
   /** A logged-in session: its cookie as a `Cookie` header value, and the CSRF token its pages carry. */
   async function session(account: { name: string; password: string }) {
     const res = await login(account)
-    const cookie = res.headers.getSetCookie().find((c) => c.startsWith(`${sessionCookie}=`))?.split(';')[0]
+    const cookie = res.headers
+      .getSetCookie()
+      .find((c) => c.startsWith(`${sessionCookie}=`))
+      ?.split(';')[0]
     if (res.status !== 303 || !cookie) throw new Error(`login of ${account.name} failed: ${res.status}`)
     const page = await (await fetch(`${url}/admin/login`, { headers: { cookie } })).text()
     const csrf = /name="_csrf" value="([^"]+)"/.exec(page)?.[1]

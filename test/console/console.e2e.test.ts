@@ -28,7 +28,9 @@ async function logIn(page: Page, account: { name: string; password: string }) {
 
 const query = () => `{ citizen(pin: "${env.gw.world.examples.representativePin}") { pin name { full } } }`
 const simulate = (page: Page, run = false) =>
-  page.goto(`${env.url}/admin/simulator?agency=test-agency&purpose=KIEM_THU${run ? '&run=on' : ''}&query=${encodeURIComponent(query())}`).then(() => page.getAttribute('[data-decision]', 'data-decision'))
+  page
+    .goto(`${env.url}/admin/simulator?agency=test-agency&purpose=KIEM_THU${run ? '&run=on' : ''}&query=${encodeURIComponent(query())}`)
+    .then(() => page.getAttribute('[data-decision]', 'data-decision'))
 
 beforeAll(async () => {
   browser = await launchChromium()
@@ -206,7 +208,11 @@ describe('public transparency page and the phone layout', () => {
     await page.goto(`${env.url}/admin/login`)
     await shoot(page, 'login-phone')
     await logIn(page, OPERATOR)
-    for (const [path, name] of [['/admin/agencies', 'agencies-phone'], ['/admin/simulator', 'simulator-phone'], ['/admin/policies/edit', 'policy-edit-phone']] as const) {
+    for (const [path, name] of [
+      ['/admin/agencies', 'agencies-phone'],
+      ['/admin/simulator', 'simulator-phone'],
+      ['/admin/policies/edit', 'policy-edit-phone'],
+    ] as const) {
       await page.goto(`${env.url}${path}`)
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(phone.width)
       await shoot(page, name)

@@ -37,7 +37,15 @@ beforeAll(async () => {
     console: async ({ identity, policySet }) => {
       const policyStore = openPolicyStore(db)
       await policyStore.apply(policyFiles(policySet), { author: 'test' })
-      return { db, policyStore, validate: validatePolicyFiles, loadSet: policySetOf, schema: policySchema(), historicJwks: () => identity.keys.historicJwks(), secureCookies: false }
+      return {
+        db,
+        policyStore,
+        validate: validatePolicyFiles,
+        loadSet: policySetOf,
+        schema: policySchema(),
+        historicJwks: () => identity.keys.historicJwks(),
+        secureCookies: false,
+      }
     },
   })
   await createAccount(db, { name: OPERATOR.name, role: 'operator', passwordHash: await hashPassword(OPERATOR.password) })
@@ -49,26 +57,33 @@ beforeAll(async () => {
   // The probe: wrong dates for one applicant until the grant refuses; one honest mistake elsewhere.
   const token = await tokenFor(gw.identity, agencies, DESK)
   const verify = (who: typeof target, birthDate: string, officer: string) =>
-    gw.graphql('query V($pin: PIN!, $name: String!, $b: PartialDate!) { verifyCitizen(pin: $pin, name: $name, birthDate: $b) { match } }', { pin: who.pin, name: who.name, b: birthDate }, {
-      authorization: `Bearer ${token}`,
-      'x-purpose': 'XAC_MINH_NHAN_THAN',
-      'x-case-id': 'HS-000123.2026',
-      'x-end-user': officer,
-    })
+    gw.graphql(
+      'query V($pin: PIN!, $name: String!, $b: PartialDate!) { verifyCitizen(pin: $pin, name: $name, birthDate: $b) { match } }',
+      { pin: who.pin, name: who.name, b: birthDate },
+      {
+        authorization: `Bearer ${token}`,
+        'x-purpose': 'XAC_MINH_NHAN_THAN',
+        'x-case-id': 'HS-000123.2026',
+        'x-end-user': officer,
+      },
+    )
   const statuses: number[] = []
   const wrongMonth = target.birthDate.slice(5, 7) === '12' ? '11' : '12'
   for (const [i, day] of ['01', '02', '03', '04'].entries()) {
     statuses.push((await verify(target, `${target.birthDate.slice(0, 4)}-${wrongMonth}-${day}`, `can-bo.${i % 2 ? 'binh' : 'an'}`)).status)
   }
   expect(statuses).toEqual([200, 200, 200, 429])
-  expect((await verify(bystander, `${bystander.birthDate.slice(0, 4)}-${bystander.birthDate.slice(5, 7) === '06' ? '07' : '06'}-15`, 'can-bo.an')).status).toBe(200)
+  expect((await verify(bystander, `${bystander.birthDate.slice(0, 4)}-${bystander.birthDate.slice(5, 7) === '06' ? '07' : '06'}-15`, 'can-bo.an')).status).toBe(
+    200,
+  )
 }, 60_000)
 afterAll(async () => {
   await gw?.close()
   await db?.close()
 })
 
-const staff = (role: 'auditor' | 'operator') => issueStaffToken(gw.identity.keys, TEST_ISSUER, { role, name: role === 'auditor' ? AUDITOR.name : OPERATOR.name })
+const staff = (role: 'auditor' | 'operator') =>
+  issueStaffToken(gw.identity.keys, TEST_ISSUER, { role, name: role === 'auditor' ? AUDITOR.name : OPERATOR.name })
 async function api(path: string, role: 'auditor' | 'operator' | null) {
   const res = await gw.app.request(path, { headers: role ? { authorization: `Bearer ${await staff(role)}` } : {} })
   return { status: res.status, body: (await res.json()) as any }
@@ -84,7 +99,10 @@ async function session(account: { name: string; password: string }): Promise<str
     headers: { 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN, cookie: loginCookie },
     body: new URLSearchParams({ _login: token, ...account }),
   })
-  const cookie = res.headers.getSetCookie().find((c) => c.startsWith(`${SESSION_COOKIE}=`))?.split(';')[0]
+  const cookie = res.headers
+    .getSetCookie()
+    .find((c) => c.startsWith(`${SESSION_COOKIE}=`))
+    ?.split(';')[0]
   if (res.status !== 303 || !cookie) throw new Error(`login of ${account.name} failed: ${res.status}`)
   return cookie
 }
@@ -98,7 +116,11 @@ describe('suspected probing in the audit trail and the console', () => {
     const { status, body } = await api('/admin/api/audit?signal=VERIFICATION_PROBING', 'auditor')
     expect(status).toBe(200)
     const events = body.events as AuditEvent[]
-    expect(events.map((e) => [e.decision, e.reason ?? null]).sort()).toEqual([['granted', null], ['granted', null], ['rate_limited', 'SUBJECT_DAILY_LIMIT']])
+    expect(events.map((e) => [e.decision, e.reason ?? null]).sort()).toEqual([
+      ['granted', null],
+      ['granted', null],
+      ['rate_limited', 'SUBJECT_DAILY_LIMIT'],
+    ])
     expect(events.every((e) => e.agency === DESK && e.signals?.includes('VERIFICATION_PROBING') && e.subjects.includes(testKeyedHash(target.pin)))).toBe(true)
     const all = (await api(`/admin/api/audit?agency=${DESK}`, 'auditor')).body.events as AuditEvent[]
     expect(all.length, 'the first non-match and the bystander are not flagged').toBe(events.length + 2)
@@ -110,7 +132,14 @@ describe('suspected probing in the audit trail and the console', () => {
     const { status, body } = await api('/admin/api/audit/probing', 'auditor')
     expect(status).toBe(200)
     expect(body.suspects).toEqual([
-      { agency: DESK, subject: testKeyedHash(target.pin), events: 3, first: expect.any(String), last: expect.any(String), endUsers: ['can-bo.an', 'can-bo.binh'] },
+      {
+        agency: DESK,
+        subject: testKeyedHash(target.pin),
+        events: 3,
+        first: expect.any(String),
+        last: expect.any(String),
+        endUsers: ['can-bo.an', 'can-bo.binh'],
+      },
     ])
     expect(JSON.stringify(body)).not.toContain(target.pin)
     expect((await api('/admin/api/audit/probing', 'operator')).status).toBe(403)

@@ -16,9 +16,14 @@ afterAll(() => rmSync(work, { recursive: true, force: true }))
 
 function lgsp(env: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    execFile(process.execPath, ['bin/lgsp.js', 'policy', ...args], { cwd: root, env: { ...process.env, USER: 'tester', ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
-      done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr })
-    })
+    execFile(
+      process.execPath,
+      ['bin/lgsp.js', 'policy', ...args],
+      { cwd: root, env: { ...process.env, USER: 'tester', ...env }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr })
+      },
+    )
   })
 }
 
@@ -37,7 +42,8 @@ function conflicting(): string {
 
 describe('lgsp policy: one treatment per data class and purpose', () => {
   const dir = conflicting()
-  const expected = /^agencies\/thue-ha-noi\.yaml grants\.1\.plain: data class pin is masked by grant enterprise-tax-registration \(pin: last4\) and plain in grant land-levy \(LandHolder\.pin\) for purpose QUAN_LY_THUE/m
+  const expected =
+    /^agencies\/thue-ha-noi\.yaml grants\.1\.plain: data class pin is masked by grant enterprise-tax-registration \(pin: last4\) and plain in grant land-levy \(LandHolder\.pin\) for purpose QUAN_LY_THUE/m
 
   it('validate refuses the set, naming both grants', async () => {
     const result = await lgsp({}, 'validate', dir)

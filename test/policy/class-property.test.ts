@@ -218,12 +218,14 @@ function clusters(world: TestGateway['world']): Cluster[] {
     const p = world.personByPin.get(pin)
     return p ? [p.spousePin, p.fatherPin, p.motherPin].filter((x): x is string => !!x && world.personByPin.has(x)) : []
   }
-  const families = [...world.households.filter((h) => hongHa.has(h.address.communeCode)).slice(0, 10), ...world.households.filter((h) => !hongHa.has(h.address.communeCode)).slice(0, 4)]
-    .map((household): Cluster => {
-      const members = household.members.map((m) => m.pin)
-      const pins = [...new Set([...members, ...members.flatMap(relativesOf)])]
-      return { pins, households: [...new Set([household.id, ...pins.map((pin) => world.personByPin.get(pin)!.householdId)])], enterprises: [], parcels: [] }
-    })
+  const families = [
+    ...world.households.filter((h) => hongHa.has(h.address.communeCode)).slice(0, 10),
+    ...world.households.filter((h) => !hongHa.has(h.address.communeCode)).slice(0, 4),
+  ].map((household): Cluster => {
+    const members = household.members.map((m) => m.pin)
+    const pins = [...new Set([...members, ...members.flatMap(relativesOf)])]
+    return { pins, households: [...new Set([household.id, ...pins.map((pin) => world.personByPin.get(pin)!.householdId)])], enterprises: [], parcels: [] }
+  })
   const parcelsHanoi = world.parcels.filter((p) => p.address.provinceCode === '01')
   const firms = world.enterprises
     .filter((e) => e.address.provinceCode === '01')
@@ -231,8 +233,15 @@ function clusters(world: TestGateway['world']): Cluster[] {
       const reps = enterprise.representatives.map((r) => r.pin)
       const parcels = parcelsHanoi.filter((p) => p.holders.some((h) => reps.includes(h.id)))
       if (parcels.length === 0) return null
-      const pins = [...new Set([...reps, ...parcels.flatMap((p) => p.holders.filter((h) => h.kind === 'PERSON').map((h) => h.id)), ...reps.flatMap(relativesOf)])]
-      return { pins, households: [...new Set(pins.map((pin) => world.personByPin.get(pin)!.householdId))], enterprises: [enterprise.code], parcels: parcels.map((p) => p.key) }
+      const pins = [
+        ...new Set([...reps, ...parcels.flatMap((p) => p.holders.filter((h) => h.kind === 'PERSON').map((h) => h.id)), ...reps.flatMap(relativesOf)]),
+      ]
+      return {
+        pins,
+        households: [...new Set(pins.map((pin) => world.personByPin.get(pin)!.householdId))],
+        enterprises: [enterprise.code],
+        parcels: parcels.map((p) => p.key),
+      }
     })
     .filter((c): c is Cluster => c !== null)
     .slice(0, 12)
@@ -244,7 +253,10 @@ function clusters(world: TestGateway['world']): Cluster[] {
 /** The arguments of each root field, drawn from the cluster (or, where it has none, from anywhere). */
 function argArbs(world: TestGateway['world'], cluster: Cluster): Record<string, fc.Arbitrary<Array<[string, Arg]>>> {
   const from = <T>(own: T[], anywhere: T[]) => fc.constantFrom(...(own.length ? own : anywhere))
-  const pin = from(cluster.pins, world.people.slice(0, 20).map((p) => p.pin))
+  const pin = from(
+    cluster.pins,
+    world.people.slice(0, 20).map((p) => p.pin),
+  )
   const communes = ['00097', ...new Set(world.parcels.filter((p) => cluster.parcels.includes(p.key)).map((p) => p.address.communeCode))]
   const first = fc.integer({ min: 1, max: 4 })
   return {
@@ -252,13 +264,34 @@ function argArbs(world: TestGateway['world'], cluster: Cluster): Record<string, 
     citizen: pin.map((p) => [['pin', p]]),
     verifyCitizen: pin.map((p) => {
       const person = world.personByPin.get(p)!
-      return [['pin', p], ['name', [person.family, person.middle, person.given].filter(Boolean).join(' ')], ['birthDate', person.birthDate]]
+      return [
+        ['pin', p],
+        ['name', [person.family, person.middle, person.given].filter(Boolean).join(' ')],
+        ['birthDate', person.birthDate],
+      ]
     }),
-    household: from(cluster.households, world.households.slice(0, 5).map((h) => h.id)).map((id) => [['id', id]]),
-    enterprise: from(cluster.enterprises, world.enterprises.slice(0, 5).map((e) => e.code)).map((code) => [['code', code]]),
+    household: from(
+      cluster.households,
+      world.households.slice(0, 5).map((h) => h.id),
+    ).map((id) => [['id', id]]),
+    enterprise: from(
+      cluster.enterprises,
+      world.enterprises.slice(0, 5).map((e) => e.code),
+    ).map((code) => [['code', code]]),
     enterprises: first.map((n) => [['first', n]]),
-    landParcel: from(cluster.parcels, world.parcels.slice(0, 5).map((p) => p.key)).map((key) => [['key', key]]),
-    landParcels: fc.tuple(fc.oneof(pin.map((p): [string, Arg] => ['holder', { pin: p }]), fc.constantFrom(...communes).map((c): [string, Arg] => ['commune', c])), first).map(([selector, n]) => [selector, ['first', n]]),
+    landParcel: from(
+      cluster.parcels,
+      world.parcels.slice(0, 5).map((p) => p.key),
+    ).map((key) => [['key', key]]),
+    landParcels: fc
+      .tuple(
+        fc.oneof(
+          pin.map((p): [string, Arg] => ['holder', { pin: p }]),
+          fc.constantFrom(...communes).map((c): [string, Arg] => ['commune', c]),
+        ),
+        first,
+      )
+      .map(([selector, n]) => [selector, ['first', n]]),
   }
 }
 
@@ -278,7 +311,10 @@ function caseArb(world: TestGateway['world']): fc.Arbitrary<Case> {
     .filter((view) => rootFields.some((field) => listedBy(view)(`${queryType.name}.${field}`)))
   const present = fc.oneof({ arbitrary: fc.constant(true), weight: 6 }, { arbitrary: fc.constant(false), weight: 1 })
   // Views with masks more often: that is where a value can be hidden on one path and not another.
-  const weighted = views.map((view) => ({ arbitrary: fc.constant(view), weight: view.agency.grants.some((g) => g.purposes.includes(view.purpose) && g.mask) ? 3 : 1 }))
+  const weighted = views.map((view) => ({
+    arbitrary: fc.constant(view),
+    weight: view.agency.grants.some((g) => g.purposes.includes(view.purpose) && g.mask) ? 3 : 1,
+  }))
   return fc.tuple(fc.oneof(...weighted), fc.constantFrom(...related)).chain(([view, cluster]) => {
     const args = argArbs(world, cluster)
     const listed = listedBy(view)
@@ -348,7 +384,10 @@ describe('property: a value masked anywhere in a response is masked everywhere i
         const masked = await gw.graphql(query, undefined, { ...headers, authorization: `Bearer ${tokens.get(c.agency)}` })
         // No operation a caller can write is a failure of ours: a refusal is a 4xx with its code.
         const failure = (res: typeof masked) => res.status >= 500 || (res.body.errors ?? []).some((error) => error.extensions?.code === 'INTERNAL_SERVER_ERROR')
-        if (failure(masked)) throw new Error(`a failure of ours (${masked.status})\nagency: ${c.agency}, purpose: ${c.purpose}\nquery: ${query}\nresponse: ${JSON.stringify(masked.body).slice(0, 2000)}`)
+        if (failure(masked))
+          throw new Error(
+            `a failure of ours (${masked.status})\nagency: ${c.agency}, purpose: ${c.purpose}\nquery: ${query}\nresponse: ${JSON.stringify(masked.body).slice(0, 2000)}`,
+          )
         if (!masked.body.data) {
           stats.refused++
           const code = String(masked.body.errors?.[0]?.extensions?.code)
@@ -356,7 +395,8 @@ describe('property: a value masked anywhere in a response is masked everywhere i
           return
         }
         const twin = await gw.graphql(query, undefined, { ...headers, authorization: `Bearer ${tokens.get(`${c.agency}-twin`)}` })
-        if (failure(twin)) throw new Error(`a failure of ours in the twin (${twin.status})\nquery: ${query}\nresponse: ${JSON.stringify(twin.body).slice(0, 2000)}`)
+        if (failure(twin))
+          throw new Error(`a failure of ours in the twin (${twin.status})\nquery: ${query}\nresponse: ${JSON.stringify(twin.body).slice(0, 2000)}`)
         stats.withData++
         stats.byAgency[c.agency] = (stats.byAgency[c.agency] ?? 0) + 1
         const hidden: Hidden[] = []
@@ -366,10 +406,13 @@ describe('property: a value masked anywhere in a response is masked everywhere i
         const text = JSON.stringify(masked.body)
         for (const h of hidden) {
           if (h.plain.length < 4) continue // too short to tell a leak from a coincidence
-          if (text.includes(h.plain)) problems.push(`${h.plain} is hidden at ${h.path} (shown as ${JSON.stringify(h.shown)}) yet appears unmasked elsewhere in the response`)
+          if (text.includes(h.plain))
+            problems.push(`${h.plain} is hidden at ${h.path} (shown as ${JSON.stringify(h.shown)}) yet appears unmasked elsewhere in the response`)
         }
         if (problems.length) {
-          throw new Error(`${problems.join('\n')}\nagency: ${c.agency}, purpose: ${c.purpose}\nquery: ${query}\nheaders: ${JSON.stringify(headers)}\nresponse: ${text.slice(0, 3000)}`)
+          throw new Error(
+            `${problems.join('\n')}\nagency: ${c.agency}, purpose: ${c.purpose}\nquery: ${query}\nheaders: ${JSON.stringify(headers)}\nresponse: ${text.slice(0, 3000)}`,
+          )
         }
       }),
       { numRuns: NUM_RUNS, ...(seed !== undefined ? { seed } : {}), ...(process.env.FC_PATH ? { path: process.env.FC_PATH } : {}) },

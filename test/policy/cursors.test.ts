@@ -131,7 +131,10 @@ describe('property through the gateway: the pages are those of the visible parce
     expect(holders.length).toBeGreaterThan(5)
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...holders), fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 4 }), async (pin, sizes) => {
-        const visible = parcelsOf.get(pin)!.filter((p) => p.visible).map((p) => p.key)
+        const visible = parcelsOf
+          .get(pin)!
+          .filter((p) => p.visible)
+          .map((p) => p.key)
         expect(await walk(pin, sizes)).toEqual(pagesOf(visible, sizes))
       }),
       { numRuns: 25 },
@@ -156,7 +159,9 @@ describe('lists with nothing visible answer as lists with nothing at all', () =>
   it(`a commune outside Hà Nội, in at most ${MAX_SCAN_READS} registry calls, and a commune without parcels`, async () => {
     const counts = new Map<string, number>()
     for (const parcel of gw.world.parcels) counts.set(parcel.sheetCommuneCode, (counts.get(parcel.sheetCommuneCode) ?? 0) + 1)
-    const outside = gw.world.parcels.filter((p) => p.address.provinceCode !== '01').sort((a, b) => counts.get(b.sheetCommuneCode)! - counts.get(a.sheetCommuneCode)!)[0]!
+    const outside = gw.world.parcels
+      .filter((p) => p.address.provinceCode !== '01')
+      .sort((a, b) => counts.get(b.sheetCommuneCode)! - counts.get(a.sheetCommuneCode)!)[0]!
     expect(counts.get(outside.sheetCommuneCode)).toBeGreaterThan(3)
     gw.resetHits()
     const hidden = await asTaxOffice(byCommune, { commune: outside.sheetCommuneCode, first: 2 })
@@ -192,10 +197,20 @@ describe('a cursor works for the list, caller and policy it was sealed for, and 
   })
 
   it.each<[string, (cursor: string | null) => ReturnType<typeof asTaxOffice>]>([
-    ['another agency with the same row filter (the land registration office)', (after) => asTaxOffice(byHolder, { pin: holder, first: 1, after }, 'vpdk-dat-dai-ha-noi', 'DANG_KY_DAT_DAI')],
+    [
+      'another agency with the same row filter (the land registration office)',
+      (after) => asTaxOffice(byHolder, { pin: holder, first: 1, after }, 'vpdk-dat-dai-ha-noi', 'DANG_KY_DAT_DAI'),
+    ],
     ['the same agency under another purpose', (after) => asTaxOffice(byHolder, { pin: holder, first: 1, after }, 'thue-ha-noi', 'DANG_KY_DAT_DAI')],
     ['another holder', (after) => asTaxOffice(byHolder, { pin: [...parcelsOf.keys()].find((pin) => pin !== holder)!, first: 1, after })],
-    ['the same holder, narrowed to a commune', (after) => asTaxOffice(`query($pin: PIN!, $after: String) { landParcels(holder: { pin: $pin }, commune: "00097", first: 1, after: $after) { nodes { parcelKey } } }`, { pin: holder, after })],
+    [
+      'the same holder, narrowed to a commune',
+      (after) =>
+        asTaxOffice(
+          `query($pin: PIN!, $after: String) { landParcels(holder: { pin: $pin }, commune: "00097", first: 1, after: $after) { nodes { parcelKey } } }`,
+          { pin: holder, after },
+        ),
+    ],
     ['the enterprise list', (after) => asTaxOffice(`query($after: String) { enterprises(first: 1, after: $after) { nodes { code } } }`, { after })],
   ])('%s: BAD_USER_INPUT, no registry call', async (_name, reuse) => {
     // The query itself is allowed: only the cursor is refused.

@@ -41,7 +41,7 @@ function pinsIn(value: unknown, found: string[] = []): string[] {
   return found
 }
 
-describe('the tax office: a representative\'s PIN is masked on every path to it', () => {
+describe("the tax office: a representative's PIN is masked on every path to it", () => {
   it('the example of the finding is the enterprise it was made on, and its representative holds land in Hà Nội', () => {
     const { enterpriseCode, representativePin } = gw.world.examples
     expect(enterpriseCode).toBe('0149758831')
@@ -50,9 +50,18 @@ describe('the tax office: a representative\'s PIN is masked on every path to it'
 
   it('legalRepresentatives.pin and, in the same response, citizen.landParcels.holders.pin', async () => {
     const { enterpriseCode, representativePin } = gw.world.examples
-    const body = await asAgency('thue-ha-noi', 'QUAN_LY_THUE', `{ enterprise(code: "${enterpriseCode}") { legalRepresentatives { pin citizen { landParcels { holders { pin } } } } } }`)
-    const reps = body.data!.enterprise.legalRepresentatives as Array<{ pin: string; citizen: { landParcels: Array<{ holders: Array<{ pin: string | null }> }> } | null }>
-    const holderPins = reps.flatMap((r) => r.citizen?.landParcels.flatMap((p) => p.holders.map((h) => h.pin)) ?? []).filter((pin): pin is string => pin !== null)
+    const body = await asAgency(
+      'thue-ha-noi',
+      'QUAN_LY_THUE',
+      `{ enterprise(code: "${enterpriseCode}") { legalRepresentatives { pin citizen { landParcels { holders { pin } } } } } }`,
+    )
+    const reps = body.data!.enterprise.legalRepresentatives as Array<{
+      pin: string
+      citizen: { landParcels: Array<{ holders: Array<{ pin: string | null }> }> } | null
+    }>
+    const holderPins = reps
+      .flatMap((r) => r.citizen?.landParcels.flatMap((p) => p.holders.map((h) => h.pin)) ?? [])
+      .filter((pin): pin is string => pin !== null)
     // The path exists: the representative's own parcels come back, with their holders.
     expect(holderPins.length).toBeGreaterThan(0)
     expect(reps.map((r) => r.pin)).toContain(`********${representativePin.slice(-4)}`)
@@ -76,7 +85,7 @@ describe('the tax office: a representative\'s PIN is masked on every path to it'
     expect(JSON.stringify(body)).not.toContain(representativePin)
   })
 
-  it('a citizen looked up by PIN and the holders of that citizen\'s parcels, side by side', async () => {
+  it("a citizen looked up by PIN and the holders of that citizen's parcels, side by side", async () => {
     const { representativePin } = gw.world.examples
     const body = await asAgency(
       'thue-ha-noi',
@@ -91,9 +100,13 @@ describe('the tax office: a representative\'s PIN is masked on every path to it'
 })
 
 describe('a view that shows a class plainly shows it plainly everywhere', () => {
-  it('the ward police read household members\' and citizens\' PINs as they are', async () => {
+  it("the ward police read household members' and citizens' PINs as they are", async () => {
     const resident = gw.world.people.find((p) => p.permanent.communeCode === '00097' && !p.deceasedOn)!
-    const body = await asAgency('cong-an-phuong-hong-ha', 'QUAN_LY_CU_TRU', `{ citizen(pin: "${resident.pin}") { pin household { householdId household { id members { pin } } } } }`)
+    const body = await asAgency(
+      'cong-an-phuong-hong-ha',
+      'QUAN_LY_CU_TRU',
+      `{ citizen(pin: "${resident.pin}") { pin household { householdId household { id members { pin } } } } }`,
+    )
     const citizen = body.data!.citizen
     expect(citizen.pin).toBe(resident.pin)
     expect(citizen.household.householdId).toBe(resident.householdId)

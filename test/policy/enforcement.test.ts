@@ -49,7 +49,12 @@ describe('purpose binding', () => {
     const { error } = await refused(`{ citizen(pin: "${inside}") { name { full } } }`, { 'x-purpose': 'XAC_MINH' })
     expect(error.extensions?.code).toBe('FORBIDDEN')
     expect(error.extensions?.denials).toContainEqual(
-      expect.objectContaining({ coordinate: 'Query.citizen', reason: 'PURPOSE_NOT_GRANTED', grant: 'cu-tru', legalBasis: expect.stringContaining('Luật Cư trú') }),
+      expect.objectContaining({
+        coordinate: 'Query.citizen',
+        reason: 'PURPOSE_NOT_GRANTED',
+        grant: 'cu-tru',
+        legalBasis: expect.stringContaining('Luật Cư trú'),
+      }),
     )
     expect(error.message).toContain('Query.citizen')
   })
@@ -57,7 +62,9 @@ describe('purpose binding', () => {
   it('the granted purpose reads what it allows', async () => {
     const person = gw.world.people.find((p) => p.pin === outside)!
     const name = [person.family, person.middle, person.given].filter(Boolean).join(' ')
-    const res = await gw.graphql(`{ verifyCitizen(pin: "${outside}", name: "${name}", birthDate: "${person.birthDate}") { pin match } }`, undefined, { 'x-purpose': 'XAC_MINH' })
+    const res = await gw.graphql(`{ verifyCitizen(pin: "${outside}", name: "${name}", birthDate: "${person.birthDate}") { pin match } }`, undefined, {
+      'x-purpose': 'XAC_MINH',
+    })
     expect(res.body.errors).toBeUndefined()
     expect(res.body.data!.verifyCitizen.match).toBe(true)
   })
@@ -77,7 +84,10 @@ describe('required context', () => {
   })
 
   it('with the officer named, the same query is allowed', async () => {
-    const res = await gw.graphql(`{ citizen(pin: "${inside}") { residence { history { from } } } }`, undefined, { ...caseHeaders('LLTP'), 'x-end-user': 'can-bo-01' })
+    const res = await gw.graphql(`{ citizen(pin: "${inside}") { residence { history { from } } } }`, undefined, {
+      ...caseHeaders('LLTP'),
+      'x-end-user': 'can-bo-01',
+    })
     expect(res.body.errors).toBeUndefined()
     expect(Array.isArray(res.body.data!.citizen.residence.history)).toBe(true)
   })
@@ -144,7 +154,7 @@ describe('masks', () => {
 })
 
 describe('record caps', () => {
-  it('first above the grant\'s maxRecords is refused before the registry is called', async () => {
+  it("first above the grant's maxRecords is refused before the registry is called", async () => {
     gw.resetHits()
     const res = await gw.graphql(`{ enterprises(first: 6) { nodes { code } } }`, undefined, { 'x-purpose': 'THUE' })
     expect(res.body.errors![0]!.extensions?.code).toBe('FORBIDDEN')
@@ -163,7 +173,10 @@ describe('bypass attempts are refused before any upstream call', () => {
     ['behind an alias', `{ c: citizen(pin: "${pin}") { n: name { full } r: religion { name } } }`],
     ['in a named fragment', `query { citizen(pin: "${pin}") { ...F } } fragment F on Citizen { ethnicity { name } }`],
     ['in an inline fragment', `{ citizen(pin: "${pin}") { ... on Citizen { bloodType { name } } } }`],
-    ['in a nested fragment chain', `query { citizen(pin: "${pin}") { ...A } } fragment A on Citizen { name { full } ...B } fragment B on Citizen { residence { ...C } } fragment C on ResidenceStatus { temporary { validUntil } }`],
+    [
+      'in a nested fragment chain',
+      `query { citizen(pin: "${pin}") { ...A } } fragment A on Citizen { name { full } ...B } fragment B on Citizen { residence { ...C } } fragment C on ResidenceStatus { temporary { validUntil } }`,
+    ],
     ['through a cross-registry link', `{ citizen(pin: "${pin}") { landParcels { parcelKey } } }`],
     ['through a nested link', `{ household(id: "H1") { members { citizen { religion { name } } } } }`],
     ['a whole other registry', `{ enterprise(code: "0100109106") { nameVi } }`],

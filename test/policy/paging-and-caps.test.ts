@@ -19,7 +19,9 @@ beforeAll(async () => {
         grants: [
           ...fixtureGrants,
           {
-            id: 'dn-tinh', purposes: ['XAC_MINH'], legalBasis: 'review',
+            id: 'dn-tinh',
+            purposes: ['XAC_MINH'],
+            legalBasis: 'review',
             allow: ['Query.enterprises', 'Enterprise.code', 'EnterpriseConnection.*', 'PageInfo.*'],
             where: { Enterprise: { 'headOffice.province.code': { in: '$jurisdiction.provinces' } } },
             require: { caseId: false, endUser: false, signedContext: false },
@@ -124,7 +126,8 @@ describe('any part of a row-filtered list, read without its nodes, is cut by the
     expect(hidden.status, JSON.stringify(hidden.body)).toBeLessThan(500)
     expect(none.status, JSON.stringify(none.body)).toBeLessThan(500)
     // A failure of ours inside the result (a 200 whose error is INTERNAL_SERVER_ERROR) counts too.
-    for (const body of [hidden.body, none.body]) expect(body.errors?.map((error) => error.extensions?.code) ?? [], JSON.stringify(body)).not.toContain('INTERNAL_SERVER_ERROR')
+    for (const body of [hidden.body, none.body])
+      expect(body.errors?.map((error) => error.extensions?.code) ?? [], JSON.stringify(body)).not.toContain('INTERNAL_SERVER_ERROR')
     // Every answer carries its own request id; the rest must not differ.
     const same = (body: unknown) => JSON.parse(JSON.stringify(body, (key, value) => (key === 'requestId' ? undefined : value)))
     expect(same(hidden.body)).toEqual(same(none.body))

@@ -103,7 +103,11 @@ function allowedFor(context: Context): Allowed {
     if (dataClass) {
       const masks = fixtureGrants
         .filter((grant) => grant.purposes.includes(context.purpose))
-        .flatMap((grant) => Object.entries(grant.mask ?? {}).filter(([key]) => key === dataClass || DATA_CLASS_OF.get(key) === dataClass).map(([, spec]) => spec))
+        .flatMap((grant) =>
+          Object.entries(grant.mask ?? {})
+            .filter(([key]) => key === dataClass || DATA_CLASS_OF.get(key) === dataClass)
+            .map(([, spec]) => spec),
+        )
       return masks.length ? String(masks[0]) : undefined
     }
     const allowing = usable.filter((grant) => listsCoordinate(grant, coordinate))
@@ -185,7 +189,24 @@ interface Operation {
   rootTypename: boolean
 }
 
-const DIRECTIVES: Directive[] = ['none', 'none', 'none', 'none', 'none', 'none', 'none', 'none', 'none', 'none', 'none', 'none', 'include-true', 'skip-false', 'skip-true', 'include-false']
+const DIRECTIVES: Directive[] = [
+  'none',
+  'none',
+  'none',
+  'none',
+  'none',
+  'none',
+  'none',
+  'none',
+  'none',
+  'none',
+  'none',
+  'none',
+  'include-true',
+  'skip-false',
+  'skip-true',
+  'include-false',
+]
 const WRAPS: Wrap[] = [0, 0, 0, 0, 0, 0, 0, 1, 1, 2, 3, 3]
 
 function objectTypeOf(field: GraphQLField<unknown, unknown>): GraphQLObjectType | null {
@@ -326,7 +347,9 @@ class Renderer {
   private literal(value: ArgValue): string {
     if (value.kind === 'string') return JSON.stringify(value.value)
     if (value.kind === 'int') return String(value.value)
-    return `{ ${Object.entries(value.value).map(([k, v]) => `${k}: ${this.literal(v)}`).join(', ')} }`
+    return `{ ${Object.entries(value.value)
+      .map(([k, v]) => `${k}: ${this.literal(v)}`)
+      .join(', ')} }`
   }
 
   private plain(value: ArgValue): unknown {
@@ -476,7 +499,8 @@ function walkValue(walk: Walk, type: GraphQLObjectType, sets: SelectionSetNode[]
         if (item === null || item === undefined) continue
         walk.maskedChecked++
         const text = typeof item === 'string' ? item : JSON.stringify(item)
-        if (mask === 'last4' && !MASKED_LAST4.test(text)) walk.violations.push(`${path}.${key}: ${coordinate} is masked (${mask}) but came back as ${JSON.stringify(item)}`)
+        if (mask === 'last4' && !MASKED_LAST4.test(text))
+          walk.violations.push(`${path}.${key}: ${coordinate} is masked (${mask}) but came back as ${JSON.stringify(item)}`)
         if (PIN12.test(text)) walk.violations.push(`${path}.${key}: a 12-digit PIN under the masked ${coordinate}: ${JSON.stringify(item)}`)
       }
       continue
@@ -525,7 +549,8 @@ function rootArbs(world: TestGateway['world']): Record<string, fc.Arbitrary<Arra
   const people = [...inside.slice(0, 40), ...outside.slice(0, 20)]
   const pin = fc.constantFrom(...people.map((p) => p.pin))
   // Households with someone in the jurisdiction first: under CU_TRU the others are mostly nulls.
-  const inJurisdiction = (h: (typeof world.households)[number]) => h.members.some((m) => JURISDICTION.has(world.personByPin.get(m.pin)?.permanent.communeCode ?? ''))
+  const inJurisdiction = (h: (typeof world.households)[number]) =>
+    h.members.some((m) => JURISDICTION.has(world.personByPin.get(m.pin)?.permanent.communeCode ?? ''))
   const households = [...world.households.filter(inJurisdiction).slice(0, 30), ...world.households.filter((h) => !inJurisdiction(h)).slice(0, 15)]
   const holderPins = [...new Set(world.parcels.flatMap((p) => p.holders.filter((h) => h.kind === 'PERSON').map((h) => h.id)))]
   const communes = [...new Set(world.parcels.map((p) => p.address.communeCode))]
@@ -542,13 +567,15 @@ function rootArbs(world: TestGateway['world']): Record<string, fc.Arbitrary<Arra
     enterprise: fc.constantFrom(...world.enterprises.slice(0, 60).map((e) => e.code)).map((code) => [['code', str(code)]]),
     enterprises: first.map((n) => [['first', int(n)]]),
     landParcel: fc.constantFrom(...world.parcels.slice(0, 60).map((p) => p.key)).map((key) => [['key', str(key)]]),
-    landParcels: fc.tuple(
-      fc.oneof(
-        fc.constantFrom(...holderPins.slice(0, 40)).map((p): [string, ArgValue] => ['holder', { kind: 'object', value: { pin: str(p) } }]),
-        fc.constantFrom(...communes).map((c): [string, ArgValue] => ['commune', str(c)]),
-      ),
-      first,
-    ).map(([selector, n]) => [selector, ['first', int(n)]]),
+    landParcels: fc
+      .tuple(
+        fc.oneof(
+          fc.constantFrom(...holderPins.slice(0, 40)).map((p): [string, ArgValue] => ['holder', { kind: 'object', value: { pin: str(p) } }]),
+          fc.constantFrom(...communes).map((c): [string, ArgValue] => ['commune', str(c)]),
+        ),
+        first,
+      )
+      .map(([selector, n]) => [selector, ['first', int(n)]]),
   }
 }
 
@@ -559,7 +586,9 @@ function operationArb(world: TestGateway['world']) {
     const all = Object.keys(args)
     const likely = all.filter((name) => listed(`${queryType.name}.${name}`))
     if (steer.strict && likely.length) return fc.constantFrom(...likely)
-    return steer.purpose && likely.length ? fc.oneof({ arbitrary: fc.constantFrom(...likely), weight: 9 }, { arbitrary: fc.constantFrom(...all), weight: 1 }) : fc.constantFrom(...all)
+    return steer.purpose && likely.length
+      ? fc.oneof({ arbitrary: fc.constantFrom(...likely), weight: 9 }, { arbitrary: fc.constantFrom(...all), weight: 1 })
+      : fc.constantFrom(...all)
   }
   const root = (steer: Steer): fc.Arbitrary<RootSel> =>
     rootField(steer).chain((field) => {
@@ -589,17 +618,19 @@ function operationArb(world: TestGateway['world']) {
       // many operations are allowed and only the required headers decide) or loosely (now and
       // then one field they do not list: a bypass attempt); sometimes by another purpose or by
       // none, so that refusals of every kind come up.
-      operation: fc.oneof(
-        { arbitrary: fc.constant<Steer>({ purpose: ctx.purpose, strict: true }), weight: 5 },
-        { arbitrary: fc.constant<Steer>({ purpose: ctx.purpose, strict: false }), weight: 3 },
-        { arbitrary: fc.constantFrom<FixturePurpose | null>(null, ...PURPOSES).map((purpose): Steer => ({ purpose, strict: false })), weight: 2 },
-      ).chain((steer) =>
-        fc.record({
-          roots: fc.array(root(steer), { minLength: 1, maxLength: 2 }),
-          named: fc.boolean(),
-          rootTypename: fc.oneof({ arbitrary: fc.constant(false), weight: 4 }, { arbitrary: fc.constant(true), weight: 1 }),
-        }),
-      ),
+      operation: fc
+        .oneof(
+          { arbitrary: fc.constant<Steer>({ purpose: ctx.purpose, strict: true }), weight: 5 },
+          { arbitrary: fc.constant<Steer>({ purpose: ctx.purpose, strict: false }), weight: 3 },
+          { arbitrary: fc.constantFrom<FixturePurpose | null>(null, ...PURPOSES).map((purpose): Steer => ({ purpose, strict: false })), weight: 2 },
+        )
+        .chain((steer) =>
+          fc.record({
+            roots: fc.array(root(steer), { minLength: 1, maxLength: 2 }),
+            named: fc.boolean(),
+            rootTypename: fc.oneof({ arbitrary: fc.constant(false), weight: 4 }, { arbitrary: fc.constant(true), weight: 1 }),
+          }),
+        ),
     }),
   )
 }
@@ -628,7 +659,8 @@ async function check(context: Context, operation: Operation, stats: Stats): Prom
 
   gw.resetHits()
   const res: GraphQLResponse = await gw.graphql(query, variables, headers)
-  const describeCase = () => `\nquery: ${query}\nvariables: ${JSON.stringify(variables)}\nheaders: ${JSON.stringify(headers)}\nresponse (${res.status}): ${JSON.stringify(res.body).slice(0, 2000)}`
+  const describeCase = () =>
+    `\nquery: ${query}\nvariables: ${JSON.stringify(variables)}\nheaders: ${JSON.stringify(headers)}\nresponse (${res.status}): ${JSON.stringify(res.body).slice(0, 2000)}`
   stats.runs++
 
   // An operation past the shape limits (graphql-armor: aliases) is refused before any policy work,
@@ -657,9 +689,12 @@ async function check(context: Context, operation: Operation, stats: Stats): Prom
     // An agency whose view holds no verifyCitizen is told the field is unknown (naming the rule
     // would tell it the field exists); one that can verify is told the rule.
     const seesVerification = allowed.has('Query.verifyCitizen')
-    if (errors.length === 0 || errors.some((error) => error.extensions?.code !== 'BAD_USER_INPUT')) problems.push('two verifications, yet not refused as BAD_USER_INPUT')
-    else if (seesVerification && !errors.some((error) => error.extensions?.reason === 'ONE_VERIFICATION_PER_REQUEST')) problems.push('two verifications, yet not refused as ONE_VERIFICATION_PER_REQUEST')
-    else if (!seesVerification && errors.some((error) => error.extensions?.reason === 'ONE_VERIFICATION_PER_REQUEST')) problems.push('the rule on verifyCitizen named to an agency that cannot see it')
+    if (errors.length === 0 || errors.some((error) => error.extensions?.code !== 'BAD_USER_INPUT'))
+      problems.push('two verifications, yet not refused as BAD_USER_INPUT')
+    else if (seesVerification && !errors.some((error) => error.extensions?.reason === 'ONE_VERIFICATION_PER_REQUEST'))
+      problems.push('two verifications, yet not refused as ONE_VERIFICATION_PER_REQUEST')
+    else if (!seesVerification && errors.some((error) => error.extensions?.reason === 'ONE_VERIFICATION_PER_REQUEST'))
+      problems.push('the rule on verifyCitizen named to an agency that cannot see it')
     if ((res.body.data ?? null) !== null) problems.push('data returned for two verifications')
     if (hits() !== 0) problems.push(`${hits()} registry call(s) for two verifications`)
     if (problems.length) throw new Error(`${problems.join('; ')}${describeCase()}`)
@@ -684,7 +719,8 @@ async function check(context: Context, operation: Operation, stats: Stats): Prom
   const byKey = `${context.purpose}:${operation.roots.map((r) => r.field).join('+')}`
   stats.allowedBy[byKey] = (stats.allowedBy[byKey] ?? 0) + 1
   const problems: string[] = []
-  if (res.body.errors?.length) problems.push(`errors on an operation whose every coordinate is allowed: ${res.body.errors.map((e) => `${e.extensions?.code}: ${e.message}`).join(' | ')}`)
+  if (res.body.errors?.length)
+    problems.push(`errors on an operation whose every coordinate is allowed: ${res.body.errors.map((e) => `${e.extensions?.code}: ${e.message}`).join(' | ')}`)
   if (!res.body.data || typeof res.body.data !== 'object') problems.push('no data on an allowed operation')
   const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]))
   const operationNode = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!

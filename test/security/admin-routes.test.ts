@@ -55,15 +55,29 @@ describe('path traversal', () => {
       [`/admin/policies/diff?a=${payload}&b=1`, env.op],
       [`/admin/policies/diff?a=1&b=${payload}`, env.op],
       [`/admin/audit/export?format=${payload}`, env.au],
-    ] as const) expectRefusedSafely(await env.get(path, session.cookie), path)
+    ] as const)
+      expectRefusedSafely(await env.get(path, session.cookie), path)
   })
 
   it('refuses a policy file name that is a path, with the rule, and writes nothing', async () => {
     const text = stringify({ agency: 'ke-tan-cong', name: 'Kẻ tấn công', jurisdiction: { provinces: ['01'], communes: ['00097'] }, clients: [], grants: [] })
     const names = [
-      '../package.json', '../../etc/passwd', '/etc/passwd', 'agencies/../purposes.yaml', 'agencies/../../ke-tan-cong.yaml', 'agencies/..\\..\\ke-tan-cong.yaml',
-      'agencies\\ke-tan-cong.yaml', 'agencies/ke-tan-cong.yaml\0', 'agencies/ke-tan-cong\0.yaml', 'agencies/%2e%2e/ke-tan-cong.yaml', 'agencies/ke-tan-cong/../x.yaml',
-      'agencies/./ke-tan-cong.yaml', 'agencies//ke-tan-cong.yaml', 'C:\\Windows\\win.ini', 'agencies/\u2025/ke-tan-cong.yaml', 'agencies/\uff0e\uff0e/ke-tan-cong.yaml',
+      '../package.json',
+      '../../etc/passwd',
+      '/etc/passwd',
+      'agencies/../purposes.yaml',
+      'agencies/../../ke-tan-cong.yaml',
+      'agencies/..\\..\\ke-tan-cong.yaml',
+      'agencies\\ke-tan-cong.yaml',
+      'agencies/ke-tan-cong.yaml\0',
+      'agencies/ke-tan-cong\0.yaml',
+      'agencies/%2e%2e/ke-tan-cong.yaml',
+      'agencies/ke-tan-cong/../x.yaml',
+      'agencies/./ke-tan-cong.yaml',
+      'agencies//ke-tan-cong.yaml',
+      'C:\\Windows\\win.ini',
+      'agencies/\u2025/ke-tan-cong.yaml',
+      'agencies/\uff0e\uff0e/ke-tan-cong.yaml',
     ]
     const before = await env.policyState()
     for (const file of names) {
@@ -89,7 +103,16 @@ describe('path traversal', () => {
 })
 
 describe('the audit explorer: filters are values, never SQL', () => {
-  const INJECTIONS = ["x' OR '1'='1", "x'; delete from audit_events; --", 'x" OR 1=1 --', "x') or ('a'='a", "%' or 1=1 --", "x'||(select pg_sleep(5))||'", 'x/**/or/**/1=1', "x\\' or 1=1 --"]
+  const INJECTIONS = [
+    "x' OR '1'='1",
+    "x'; delete from audit_events; --",
+    'x" OR 1=1 --',
+    "x') or ('a'='a",
+    "%' or 1=1 --",
+    "x'||(select pg_sleep(5))||'",
+    'x/**/or/**/1=1',
+    "x\\' or 1=1 --",
+  ]
   const eventCount = async () => (await env.db.query<{ n: number }>('select count(*)::int as n from audit_events'))[0]!.n
   const explorer = (query: Record<string, string>) => env.get(`/admin/audit?${new URLSearchParams(query)}`, env.au.cookie)
   const exported = (query: Record<string, string>) => env.get(`/admin/audit/export?${new URLSearchParams({ format: 'jsonl', ...query })}`, env.au.cookie)
@@ -112,8 +135,16 @@ describe('the audit explorer: filters are values, never SQL', () => {
 
   it('refuses injections into typed filters and unknown filter names with a message, never a 5xx', async () => {
     for (const [name, value] of [
-      ['limit', '1; drop table audit_events'], ['limit', '1 or 1=1'], ['decision', "granted' OR 1=1--"], ['code', 'FORBIDDEN; --'], ['kind', "x' or '1'='1"],
-      ['subject', "001' or 1=1"], ['from', "2026-01-01' or 1=1--"], ['to', '2026-01-01; select 1'], ['cursor', "'; select pg_sleep(5)--"], ["agency' --", 'x'],
+      ['limit', '1; drop table audit_events'],
+      ['limit', '1 or 1=1'],
+      ['decision', "granted' OR 1=1--"],
+      ['code', 'FORBIDDEN; --'],
+      ['kind', "x' or '1'='1"],
+      ['subject', "001' or 1=1"],
+      ['from', "2026-01-01' or 1=1--"],
+      ['to', '2026-01-01; select 1'],
+      ['cursor', "'; select pg_sleep(5)--"],
+      ["agency' --", 'x'],
     ]) {
       const page = await explorer({ [name!]: value! })
       expectRefusedSafely(page, `${name}=${value}`)
@@ -126,7 +157,13 @@ describe('the audit explorer: filters are values, never SQL', () => {
   it('refuses dates and cursors the database cannot read with 400, in the explorer, the export and the API', async () => {
     const cursor = (at: string) => btoa(JSON.stringify({ at, writer: 'w', seq: 1 })).replace(/=+$/, '')
     const staff = await issueStaffToken(env.gw.identity.keys, TEST_ISSUER, { role: 'auditor', name: AUDITOR.name })
-    for (const query of <Array<Record<string, string>>>[{ from: '0000-01-01' }, { to: '0001-01-01T00:30:00+01:00' }, { cursor: cursor('0') }, { cursor: cursor('2020-01-01 BC') }, { cursor: cursor('Tue, 1 Jan 2999 00:00:00 GMT+9999') }]) {
+    for (const query of <Array<Record<string, string>>>[
+      { from: '0000-01-01' },
+      { to: '0001-01-01T00:30:00+01:00' },
+      { cursor: cursor('0') },
+      { cursor: cursor('2020-01-01 BC') },
+      { cursor: cursor('Tue, 1 Jan 2999 00:00:00 GMT+9999') },
+    ]) {
       const what = JSON.stringify(query)
       expect((await explorer(query)).status, what).toBe(400)
       expect((await exported(query)).status, what).toBe(400)

@@ -55,11 +55,14 @@ describe('session ids', () => {
     expect(await env.db.query('select 1 from admin_sessions where id_hash = $1', await hashOf(session))).toEqual([])
   })
 
-  it('fixation: a valid session planted before login (the attacker\'s own) is closed, and the login gets a fresh id', async () => {
+  it("fixation: a valid session planted before login (the attacker's own) is closed, and the login gets a fresh id", async () => {
     const planted = await env.session(await env.newAccount('auditor'))
     const res = await env.login(await env.newAccount('operator'), planted.cookie)
     expect(res.status).toBe(303)
-    const fresh = res.headers.getSetCookie().find((c) => c.startsWith(`${env.sessionCookie}=`))!.split(';')[0]!
+    const fresh = res.headers
+      .getSetCookie()
+      .find((c) => c.startsWith(`${env.sessionCookie}=`))!
+      .split(';')[0]!
     expect(fresh).not.toBe(planted.cookie)
     expect((await agencies(fresh)).status).toBe(200)
     expectLoggedOut(await agencies(planted.cookie), 'planted id, operator page')
@@ -83,9 +86,26 @@ describe('session ids', () => {
 
 describe('separation of duties', () => {
   const OPERATOR_PAGES = ['/admin/agencies', '/admin/policies', '/admin/policies/edit', '/admin/policies/diff?a=1&b=1', '/admin/simulator', '/admin/health']
-  const AUDITOR_PAGES = ['/admin/audit', '/admin/audit/probing', '/admin/audit/charts', '/admin/audit/verify', '/admin/audit/export?format=csv', `/admin/audit/events/${crypto.randomUUID()}`]
+  const AUDITOR_PAGES = [
+    '/admin/audit',
+    '/admin/audit/probing',
+    '/admin/audit/charts',
+    '/admin/audit/verify',
+    '/admin/audit/export?format=csv',
+    `/admin/audit/events/${crypto.randomUUID()}`,
+  ]
   /** Other spellings of an auditor page: none may slip past the guard to a 200. */
-  const AUDITOR_SPELLINGS = ['/admin/audit/', '/admin/./audit', '/admin/%61udit', '/admin/agencies/../audit', '/admin/agencies/%2e%2e/audit', '/admin/api/../audit', '/admin/aud%69t/export?format=csv', '/admin/AUDIT', '//admin/audit']
+  const AUDITOR_SPELLINGS = [
+    '/admin/audit/',
+    '/admin/./audit',
+    '/admin/%61udit',
+    '/admin/agencies/../audit',
+    '/admin/agencies/%2e%2e/audit',
+    '/admin/api/../audit',
+    '/admin/aud%69t/export?format=csv',
+    '/admin/AUDIT',
+    '//admin/audit',
+  ]
   const OPERATOR_ACTIONS: Array<[string, Record<string, string>]> = [
     ['/admin/policies/edit', { file: 'agencies/test-agency.yaml', text: 'agency: test-agency' }],
     ['/admin/policies/activate', { version: '1' }],
@@ -102,7 +122,7 @@ describe('separation of duties', () => {
     expect(JSON.parse(row!.body), what).toMatchObject({ kind: 'admin.action', actor, status: 403, decision: 'rejected' })
   }
 
-  it("an operator is refused every auditor page, however spelt, and each attempt is recorded", async () => {
+  it('an operator is refused every auditor page, however spelt, and each attempt is recorded', async () => {
     for (const path of AUDITOR_PAGES) await expectRecordedRefusal(await env.get(path, env.op.cookie), `operator:${OPERATOR.name}`, path)
     for (const path of AUDITOR_SPELLINGS) {
       const res = await env.get(path, env.op.cookie)
@@ -119,11 +139,12 @@ describe('separation of duties', () => {
 })
 
 describe('CSRF', () => {
-  it('refuses a state change without the token, with another session\'s, from another origin or with no Origin at all', async () => {
+  it("refuses a state change without the token, with another session's, from another origin or with no Origin at all", async () => {
     const other = await env.session(await env.newAccount('operator'))
     const suspend = { agency: 'test-agency', client: 'victim-client', suspended: 'true' }
     const form = (fields: Record<string, string>) => new URLSearchParams({ ...suspend, ...fields }).toString()
-    const send = (headers: Record<string, string>, body: string) => rawRequest(env.url, 'POST', '/admin/agencies/suspend', { cookie: env.op.cookie, 'content-type': 'application/x-www-form-urlencoded', ...headers }, body)
+    const send = (headers: Record<string, string>, body: string) =>
+      rawRequest(env.url, 'POST', '/admin/agencies/suspend', { cookie: env.op.cookie, 'content-type': 'application/x-www-form-urlencoded', ...headers }, body)
     const before = await env.policyState()
     const attempts: Array<[string, Promise<RawResponse>]> = [
       ['no token', send({ origin: env.url }, form({}))],

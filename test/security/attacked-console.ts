@@ -27,12 +27,23 @@ export async function startAttackedConsole() {
     get: (path: string, cookie: string, headers: Record<string, string> = {}) => rawRequest(env.url, 'GET', path, cookie ? { cookie, ...headers } : headers),
     /** A form posted as the console's own page posts it: same origin, the session's CSRF token. */
     post: (path: string, session: Session, fields: Record<string, string>) =>
-      rawRequest(env.url, 'POST', path, { cookie: session.cookie, origin: env.url, 'content-type': 'application/x-www-form-urlencoded' }, new URLSearchParams({ _csrf: session.csrf, ...fields }).toString()),
+      rawRequest(
+        env.url,
+        'POST',
+        path,
+        { cookie: session.cookie, origin: env.url, 'content-type': 'application/x-www-form-urlencoded' },
+        new URLSearchParams({ _csrf: session.csrf, ...fields }).toString(),
+      ),
     /** Versions stored, the active one and its file names: equal before and after a refused request. */
     policyState: async () => {
       const active = (await env.db.query<{ version: number }>('select version from policy_activation order by id desc limit 1'))[0]?.version
       const [{ n }] = (await env.db.query<{ n: number }>('select count(*)::int as n from policy_versions')) as [{ n: number }]
-      const files = (await env.db.query<{ name: string }>(`select f->>'name' as name from policy_versions v, jsonb_array_elements(v.files::jsonb) f where v.version = $1 order by 1`, [active])).map((r) => r.name)
+      const files = (
+        await env.db.query<{ name: string }>(
+          `select f->>'name' as name from policy_versions v, jsonb_array_elements(v.files::jsonb) f where v.version = $1 order by 1`,
+          [active],
+        )
+      ).map((r) => r.name)
       return { versions: n, active, files }
     },
     /** A further account, so tests that log in often stay under the per-account login limit (5 at once). */

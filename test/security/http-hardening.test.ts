@@ -16,7 +16,10 @@ afterAll(async () => {
 })
 
 const preflight = (origin: string) =>
-  gw.app.request('/graphql', { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type, x-purpose' } })
+  gw.app.request('/graphql', {
+    method: 'OPTIONS',
+    headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type, x-purpose' },
+  })
 
 describe('CORS', () => {
   it('grants a listed origin, with the gateway headers allowed', async () => {
@@ -25,12 +28,19 @@ describe('CORS', () => {
     expect(res.headers.get('access-control-allow-headers')).toContain('x-purpose')
     expect(res.headers.get('access-control-allow-credentials')).toBeNull()
   })
-  it.each(['https://evil.example', 'null', 'https://motcua.hanoi.gov.vn.evil.example', 'http://motcua.hanoi.gov.vn'])('grants nothing to %s', async (origin) => {
-    const res = await preflight(origin)
-    expect(res.headers.get('access-control-allow-origin')).toBeNull()
-    const post = await gw.app.request('/graphql', { method: 'POST', headers: { origin, 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' })
-    expect(post.headers.get('access-control-allow-origin')).toBeNull()
-  })
+  it.each(['https://evil.example', 'null', 'https://motcua.hanoi.gov.vn.evil.example', 'http://motcua.hanoi.gov.vn'])(
+    'grants nothing to %s',
+    async (origin) => {
+      const res = await preflight(origin)
+      expect(res.headers.get('access-control-allow-origin')).toBeNull()
+      const post = await gw.app.request('/graphql', {
+        method: 'POST',
+        headers: { origin, 'content-type': 'application/json' },
+        body: '{"query":"{ __typename }"}',
+      })
+      expect(post.headers.get('access-control-allow-origin')).toBeNull()
+    },
+  )
   it('answers a listed origin on the actual request, and marks every answer as varying by Origin', async () => {
     const request = (headers: Record<string, string>) =>
       gw.app.request('/graphql', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{"query":"{ __typename }"}' })
@@ -64,7 +74,10 @@ describe('request deadline', () => {
 
 describe('security headers', () => {
   it('sends them on data, error and health responses', async () => {
-    for (const res of [await gw.app.request('/healthz'), await gw.app.request('/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })]) {
+    for (const res of [
+      await gw.app.request('/healthz'),
+      await gw.app.request('/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }),
+    ]) {
       expect(res.headers.get('x-content-type-options')).toBe('nosniff')
       expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN')
       expect(res.headers.get('strict-transport-security')).toMatch(/max-age=/)

@@ -32,7 +32,11 @@ const query = JSON.stringify({ query: '{ citizen(pin: "001085000101") { pin name
 const totalHits = () => gw.sandboxes.population.hits() + gw.sandboxes.land.hits() + gw.sandboxes.business.hits()
 
 async function callGraphQL(headers: Record<string, string>) {
-  const res = await gw.app.request('/graphql', { method: 'POST', headers: { 'content-type': 'application/json', 'x-purpose': TEST_PURPOSE, ...headers }, body: query })
+  const res = await gw.app.request('/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-purpose': TEST_PURPOSE, ...headers },
+    body: query,
+  })
   return { status: res.status, body: (await res.json()) as any }
 }
 
@@ -91,7 +95,11 @@ describe('X-Request-Context bounds', () => {
   it('remembers a jti no longer than the context can be valid', async () => {
     const claim = vi.spyOn(gw.identity.store, 'claimOnce')
     try {
-      for (const [iat, exp] of [[T_S, T_S + 60], [T_S + 30, T_S + 90], [T_S - 80, T_S - 20]] as const) {
+      for (const [iat, exp] of [
+        [T_S, T_S + 60],
+        [T_S + 30, T_S + 90],
+        [T_S - 80, T_S - 20],
+      ] as const) {
         const res = await callGraphQL({ authorization: `Bearer ${await gw.identity.token()}`, 'x-request-context': await context({ iat, exp }) })
         expect(res.status).toBe(200)
       }
@@ -110,7 +118,11 @@ describe('client assertion bounds (POST /oauth/token)', () => {
     const res = await gw.app.request('/oauth/token', {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion }).toString(),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+        client_assertion: assertion,
+      }).toString(),
     })
     return { status: res.status, body: (await res.json()) as any }
   }
@@ -155,12 +167,32 @@ describe('client assertion bounds (POST /oauth/token)', () => {
 
   it.each<[string, () => Promise<string>]>([
     ['made for another service', () => assertion(0, 60, 'https://dvc.other-province.gov.vn.test/oauth/token')],
-    ['naming this gateway and another service', () =>
-      new SignJWT({}).setProtectedHeader({ alg: 'ES256', kid: client.publicJwk.kid! }).setIssuer(client.clientId).setSubject(client.clientId)
-        .setAudience([`${TEST_ISSUER}/oauth/token`, 'https://dvc.other-province.gov.vn.test/oauth/token']).setIssuedAt(T_S).setExpirationTime(T_S + 60).setJti(crypto.randomUUID()).sign(client.privateKey)],
-    ['that is a request context (with a sub)', () =>
-      new SignJWT({ purpose: TEST_PURPOSE }).setProtectedHeader({ alg: 'ES256', kid: client.publicJwk.kid! }).setIssuer(client.clientId).setSubject(client.clientId)
-        .setAudience(TEST_ISSUER).setIssuedAt(T_S).setExpirationTime(T_S + 30).setJti(crypto.randomUUID()).sign(client.privateKey)],
+    [
+      'naming this gateway and another service',
+      () =>
+        new SignJWT({})
+          .setProtectedHeader({ alg: 'ES256', kid: client.publicJwk.kid! })
+          .setIssuer(client.clientId)
+          .setSubject(client.clientId)
+          .setAudience([`${TEST_ISSUER}/oauth/token`, 'https://dvc.other-province.gov.vn.test/oauth/token'])
+          .setIssuedAt(T_S)
+          .setExpirationTime(T_S + 60)
+          .setJti(crypto.randomUUID())
+          .sign(client.privateKey),
+    ],
+    [
+      'that is a request context (with a sub)',
+      () =>
+        new SignJWT({ purpose: TEST_PURPOSE })
+          .setProtectedHeader({ alg: 'ES256', kid: client.publicJwk.kid! })
+          .setIssuer(client.clientId)
+          .setSubject(client.clientId)
+          .setAudience(TEST_ISSUER)
+          .setIssuedAt(T_S)
+          .setExpirationTime(T_S + 30)
+          .setJti(crypto.randomUUID())
+          .sign(client.privateKey),
+    ],
   ])('refuses an assertion %s', async (_name, make) => {
     const res = await grant(await make())
     expect(res.status, JSON.stringify(res.body)).toBe(401)

@@ -36,7 +36,10 @@ afterAll(async () => gw?.close())
 /** JSON text of each claim or header parameter: a value is replaced by any JSON text, even invalid. */
 type Fragments = Record<string, string>
 const json = (value: unknown) => JSON.stringify(value)
-const objectText = (fields: Fragments) => `{${Object.entries(fields).map(([name, text]) => `${json(name)}:${text}`).join(',')}}`
+const objectText = (fields: Fragments) =>
+  `{${Object.entries(fields)
+    .map(([name, text]) => `${json(name)}:${text}`)
+    .join(',')}}`
 const encode = (text: string) => base64url.encode(new TextEncoder().encode(text))
 
 /** A compact JWS over exactly these header and payload texts, signed ES256 with `key`. */
@@ -49,16 +52,63 @@ async function signRaw(header: string, payload: string, key: CryptoKey): Promise
 const big = (n: number, char = 'a') => json(char.repeat(n))
 /** Hostile JSON texts for any claim or header parameter. */
 const hostile: string[] = [
-  'null', 'true', 'false', '0', '-1', '1.5', '-0', '0.0000001',
-  '1e308', '-1e308', '1e999', '-1e999', '1e-999', '9007199254740993', '123456789012345678901234567890',
-  json('NaN'), json('Infinity'), json('-Infinity'), json('undefined'), json('null'), json(String(T_S)),
-  json(''), json(' '), json('\u0000'), '"\\ud800"', json('\r\nX-Injected: 1'), json('<script>alert(1)</script>'),
-  json('Công an phường Hồng Hà 😀'), json('__proto__'), json('constructor'), json('toString'), json('hasOwnProperty'),
-  big(300), big(5000), big(2000, 'é'),
-  '[]', '[1,2]', json(['a']), '[[[[[[[[[[]]]]]]]]]]', '{}', json({ a: 1 }), '{"__proto__":{"admin":true}}', json({ constructor: { prototype: { x: 1 } } }),
+  'null',
+  'true',
+  'false',
+  '0',
+  '-1',
+  '1.5',
+  '-0',
+  '0.0000001',
+  '1e308',
+  '-1e308',
+  '1e999',
+  '-1e999',
+  '1e-999',
+  '9007199254740993',
+  '123456789012345678901234567890',
+  json('NaN'),
+  json('Infinity'),
+  json('-Infinity'),
+  json('undefined'),
+  json('null'),
+  json(String(T_S)),
+  json(''),
+  json(' '),
+  json('\u0000'),
+  '"\\ud800"',
+  json('\r\nX-Injected: 1'),
+  json('<script>alert(1)</script>'),
+  json('Công an phường Hồng Hà 😀'),
+  json('__proto__'),
+  json('constructor'),
+  json('toString'),
+  json('hasOwnProperty'),
+  big(300),
+  big(5000),
+  big(2000, 'é'),
+  '[]',
+  '[1,2]',
+  json(['a']),
+  '[[[[[[[[[[]]]]]]]]]]',
+  '{}',
+  json({ a: 1 }),
+  '{"__proto__":{"admin":true}}',
+  json({ constructor: { prototype: { x: 1 } } }),
   // times: far future and far past, the year 10000, the largest Date, just outside the skews
-  String(T_S + 100 * YEAR_S), String(T_S + YEAR_S), String(T_S + 3600), String(T_S + 31), String(T_S - 31), String(T_S - 3600),
-  String(T_S - 10 * YEAR_S), '253402300800', '8640000000000', '8640000000001', '1e10', '-1e10', String(T),
+  String(T_S + 100 * YEAR_S),
+  String(T_S + YEAR_S),
+  String(T_S + 3600),
+  String(T_S + 31),
+  String(T_S - 31),
+  String(T_S - 3600),
+  String(T_S - 10 * YEAR_S),
+  '253402300800',
+  '8640000000000',
+  '8640000000001',
+  '1e10',
+  '-1e10',
+  String(T),
 ]
 
 interface Target {
@@ -84,12 +134,32 @@ const targets: Target[] = [
   {
     name: 'request context',
     header: () => ({ alg: json('ES256'), kid: json(client.publicJwk.kid), typ: json('JWT') }),
-    claims: () => ({ iss: json(client.clientId), aud: json(TEST_ISSUER), jti: json(crypto.randomUUID()), iat: String(T_S), exp: String(T_S + 30), purpose: json(TEST_PURPOSE), caseId: json('G09.20-20260609-0092637'), endUser: json('can-bo-01') }),
+    claims: () => ({
+      iss: json(client.clientId),
+      aud: json(TEST_ISSUER),
+      jti: json(crypto.randomUUID()),
+      iat: String(T_S),
+      exp: String(T_S + 30),
+      purpose: json(TEST_PURPOSE),
+      caseId: json('G09.20-20260609-0092637'),
+      endUser: json('can-bo-01'),
+    }),
     extra: ['sub', 'nbf', 'crit'],
     key: () => client.privateKey,
     send: (jws) => graphqlCall({ authorization: `Bearer ${token}`, 'x-request-context': jws }),
     strict: {
-      types: { iss: 'string', aud: 'string', jti: 'string', iat: 'number', exp: 'number', nbf: 'number', purpose: 'string', caseId: 'string', endUser: 'string', alg: 'string' },
+      types: {
+        iss: 'string',
+        aud: 'string',
+        jti: 'string',
+        iat: 'number',
+        exp: 'number',
+        nbf: 'number',
+        purpose: 'string',
+        caseId: 'string',
+        endUser: 'string',
+        alg: 'string',
+      },
       required: ['iss', 'aud', 'jti', 'iat', 'exp', 'purpose', 'alg'],
       nullable: ['caseId', 'endUser'],
     },
@@ -97,14 +167,25 @@ const targets: Target[] = [
   {
     name: 'client assertion',
     header: () => ({ alg: json('ES256'), kid: json(client.publicJwk.kid), typ: json('JWT') }),
-    claims: () => ({ iss: json(client.clientId), sub: json(client.clientId), aud: json(`${TEST_ISSUER}/oauth/token`), jti: json(crypto.randomUUID()), iat: String(T_S), exp: String(T_S + 60) }),
+    claims: () => ({
+      iss: json(client.clientId),
+      sub: json(client.clientId),
+      aud: json(`${TEST_ISSUER}/oauth/token`),
+      jti: json(crypto.randomUUID()),
+      iat: String(T_S),
+      exp: String(T_S + 60),
+    }),
     extra: ['nbf', 'purpose', 'caseId', 'endUser', 'crit'],
     key: () => client.privateKey,
     send: (jws) =>
       gw.app.request('/oauth/token', {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ grant_type: 'client_credentials', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: jws }).toString(),
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+          client_assertion: jws,
+        }).toString(),
       }),
     strict: {
       types: { iss: 'string', sub: 'string', aud: 'string', jti: 'string', iat: 'number', exp: 'number', nbf: 'number', alg: 'string' },
@@ -115,11 +196,23 @@ const targets: Target[] = [
   {
     name: 'access token (gateway-signed)',
     header: () => ({ alg: json('ES256'), kid: json(gw.identity.keys.signingKey().kid), typ: json('at+jwt') }),
-    claims: () => ({ iss: json(TEST_ISSUER), aud: json(TEST_ISSUER), sub: json(client.clientId), agency: json(client.agencyId), client_id: json(client.clientId), jti: json(crypto.randomUUID()), iat: String(T_S), exp: String(T_S + 300) }),
+    claims: () => ({
+      iss: json(TEST_ISSUER),
+      aud: json(TEST_ISSUER),
+      sub: json(client.clientId),
+      agency: json(client.agencyId),
+      client_id: json(client.clientId),
+      jti: json(crypto.randomUUID()),
+      iat: String(T_S),
+      exp: String(T_S + 300),
+    }),
     extra: ['nbf', 'crit'],
     key: () => gw.identity.keys.signingKey().privateKey,
     send: (jws) => graphqlCall({ authorization: `Bearer ${jws}`, 'x-purpose': TEST_PURPOSE }),
-    strict: { types: { iss: 'string', aud: 'string', iat: 'number', exp: 'number', nbf: 'number', alg: 'string', typ: 'string' }, required: ['iss', 'aud', 'iat', 'exp', 'alg', 'typ'] },
+    strict: {
+      types: { iss: 'string', aud: 'string', iat: 'number', exp: 'number', nbf: 'number', alg: 'string', typ: 'string' },
+      required: ['iss', 'aud', 'iat', 'exp', 'alg', 'typ'],
+    },
   },
 ]
 
@@ -149,8 +242,10 @@ async function problemOf(res: Response): Promise<string | null> {
     return `not JSON: ${text.slice(0, 100)}`
   }
   // The closed set of codes, or RFC 6749's at the token endpoint.
-  if (typeof body.error === 'object' && body.error && !ErrorCode.safeParse((body.error as { code?: unknown }).code).success) return `code outside the contract: ${text.slice(0, 200)}`
-  if (typeof body.error === 'string' && !/^(invalid_request|invalid_client|invalid_grant|unsupported_grant_type|temporarily_unavailable)$/.test(body.error)) return `OAuth error outside RFC 6749: ${body.error}`
+  if (typeof body.error === 'object' && body.error && !ErrorCode.safeParse((body.error as { code?: unknown }).code).success)
+    return `code outside the contract: ${text.slice(0, 200)}`
+  if (typeof body.error === 'string' && !/^(invalid_request|invalid_client|invalid_grant|unsupported_grant_type|temporarily_unavailable)$/.test(body.error))
+    return `OAuth error outside RFC 6749: ${body.error}`
   for (const error of body.errors ?? []) if (!ErrorCode.safeParse(error.extensions?.code).success) return `code outside the contract: ${text.slice(0, 200)}`
   return null
 }
@@ -232,12 +327,52 @@ describe.each(targets)('hostile claims and header parameters of the $name', (tar
 })
 
 /** What a raw HTTP client can put in a header: bytes, read by Node as latin1; never CR, LF or NUL. */
-const onTheWire = (value: string) => Array.from(new TextEncoder().encode(value), (byte) => String.fromCharCode(byte)).join('').replace(/[\r\n\0]/g, '')
+const onTheWire = (value: string) =>
+  Array.from(new TextEncoder().encode(value), (byte) => String.fromCharCode(byte))
+    .join('')
+    .replace(/[\r\n\0]/g, '')
 
 const headerValues = [
-  '', ' ', 'a', 'KIEM_THU', 'kiem_thu', 'KIEM THU', '\t', '\u0001\u007f', 'Công an 😀', '"', "'", ',', ';', '%00', '%0d%0a', '..', '../../etc/passwd',
-  '<script>alert(1)</script>', 'Bearer', 'Bearer ', 'bearer x', 'Bearer a.b.c', 'Bearer ...', 'Bearer e30.e30.', 'Basic dXNlcjpwYXNz', 'Bearer a b',
-  'e30.e30.', 'a.b.c', '....', 'x'.repeat(129), 'x'.repeat(4097), 'x'.repeat(8193), `Bearer ${'a'.repeat(9000)}`, 'é'.repeat(3000), '__proto__', 'constructor', '1e999', 'null', '[]', '{}',
+  '',
+  ' ',
+  'a',
+  'KIEM_THU',
+  'kiem_thu',
+  'KIEM THU',
+  '\t',
+  '\u0001\u007f',
+  'Công an 😀',
+  '"',
+  "'",
+  ',',
+  ';',
+  '%00',
+  '%0d%0a',
+  '..',
+  '../../etc/passwd',
+  '<script>alert(1)</script>',
+  'Bearer',
+  'Bearer ',
+  'bearer x',
+  'Bearer a.b.c',
+  'Bearer ...',
+  'Bearer e30.e30.',
+  'Basic dXNlcjpwYXNz',
+  'Bearer a b',
+  'e30.e30.',
+  'a.b.c',
+  '....',
+  'x'.repeat(129),
+  'x'.repeat(4097),
+  'x'.repeat(8193),
+  `Bearer ${'a'.repeat(9000)}`,
+  'é'.repeat(3000),
+  '__proto__',
+  'constructor',
+  '1e999',
+  'null',
+  '[]',
+  '{}',
 ]
 const requestHeaders = ['x-purpose', 'x-case-id', 'x-end-user', 'x-request-context', 'authorization', 'x-request-id']
 
@@ -277,8 +412,17 @@ describe('hostile request headers', () => {
   it('hostile client_id and form fields at the token endpoint', async () => {
     for (const raw of headerValues) {
       for (const field of ['client_id', 'grant_type', 'client_assertion_type', 'client_assertion']) {
-        const form = { grant_type: 'client_credentials', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: 'e30.e30.', [field]: raw }
-        const res = await gw.app.request('/oauth/token', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() })
+        const form = {
+          grant_type: 'client_credentials',
+          client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+          client_assertion: 'e30.e30.',
+          [field]: raw,
+        }
+        const res = await gw.app.request('/oauth/token', {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams(form).toString(),
+        })
         await expectSafe(res, `${field}=${raw.slice(0, 40)}`)
       }
     }

@@ -22,7 +22,11 @@ const query = JSON.stringify({ query: '{ citizen(pin: "001085000101") { pin name
 const totalHits = () => gw.sandboxes.population.hits() + gw.sandboxes.land.hits() + gw.sandboxes.business.hits()
 
 async function callGraphQL(headers: Record<string, string>) {
-  const res = await gw.app.request('/graphql', { method: 'POST', headers: { 'content-type': 'application/json', 'x-purpose': TEST_PURPOSE, ...headers }, body: query })
+  const res = await gw.app.request('/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-purpose': TEST_PURPOSE, ...headers },
+    body: query,
+  })
   return { status: res.status, challenge: res.headers.get('www-authenticate'), body: (await res.json()) as any }
 }
 
@@ -52,7 +56,13 @@ const bearerCases: Array<[string, () => Promise<Record<string, string>>, RegExp 
   ['not yet valid', async () => ({ authorization: `Bearer ${await gatewaySigned({ nbf: now() + 600 })}` }), /invalid_token/],
   ['wrong issuer', async () => ({ authorization: `Bearer ${await gatewaySigned({ iss: 'http://evil.test' })}` }), /invalid_token/],
   ['wrong audience', async () => ({ authorization: `Bearer ${await gatewaySigned({ aud: 'http://other-gateway.test' })}` }), /invalid_token/],
-  ['alg none', async () => ({ authorization: `Bearer ${b64({ alg: 'none', typ: 'at+jwt' })}.${b64({ iss: TEST_ISSUER, aud: TEST_ISSUER, sub: client.clientId, agency: client.agencyId, iat: now(), exp: now() + 300, jti: 'x' })}.` }), /invalid_token/],
+  [
+    'alg none',
+    async () => ({
+      authorization: `Bearer ${b64({ alg: 'none', typ: 'at+jwt' })}.${b64({ iss: TEST_ISSUER, aud: TEST_ISSUER, sub: client.clientId, agency: client.agencyId, iat: now(), exp: now() + 300, jti: 'x' })}.`,
+    }),
+    /invalid_token/,
+  ],
   [
     'HS256 signed with the gateway public key as secret',
     async () => {
@@ -61,7 +71,12 @@ const bearerCases: Array<[string, () => Promise<Record<string, string>>, RegExp 
       const pem = await exportSPKI((await importJWK(publicJwk as never, 'ES256')) as CryptoKey)
       const token = await new SignJWT({ agency: client.agencyId })
         .setProtectedHeader({ alg: 'HS256', kid: publicJwk.kid as string, typ: 'at+jwt' })
-        .setIssuer(TEST_ISSUER).setAudience(TEST_ISSUER).setSubject(client.clientId).setIssuedAt().setExpirationTime('5m').setJti('hs')
+        .setIssuer(TEST_ISSUER)
+        .setAudience(TEST_ISSUER)
+        .setSubject(client.clientId)
+        .setIssuedAt()
+        .setExpirationTime('5m')
+        .setJti('hs')
         .sign(new TextEncoder().encode(pem))
       return { authorization: `Bearer ${token}` }
     },
@@ -73,7 +88,12 @@ const bearerCases: Array<[string, () => Promise<Record<string, string>>, RegExp 
       const { privateKey } = await generateKeyPair('ES256')
       const token = await new SignJWT({ agency: client.agencyId })
         .setProtectedHeader({ alg: 'ES256', kid: 'not-a-gateway-key', typ: 'at+jwt' })
-        .setIssuer(TEST_ISSUER).setAudience(TEST_ISSUER).setSubject(client.clientId).setIssuedAt().setExpirationTime('5m').setJti('k')
+        .setIssuer(TEST_ISSUER)
+        .setAudience(TEST_ISSUER)
+        .setSubject(client.clientId)
+        .setIssuedAt()
+        .setExpirationTime('5m')
+        .setJti('k')
         .sign(privateKey)
       return { authorization: `Bearer ${token}` }
     },
@@ -88,9 +108,21 @@ const bearerCases: Array<[string, () => Promise<Record<string, string>>, RegExp 
     },
     /invalid_token/,
   ],
-  ['a client key signing its own access token', async () => ({ authorization: `Bearer ${await signAssertion(client, { audience: TEST_ISSUER })}` }), /invalid_token/],
-  ['a gateway-signed JWT that is not typed as an access token', async () => ({ authorization: `Bearer ${await gatewaySigned({}, { typ: 'JWT' })}` }), /invalid_token/],
-  ['a citizen token used as an access token', async () => ({ authorization: `Bearer ${await issueSandboxCitizenToken(gw.identity.keys, TEST_ISSUER, '001085000101')}` }), /invalid_token/],
+  [
+    'a client key signing its own access token',
+    async () => ({ authorization: `Bearer ${await signAssertion(client, { audience: TEST_ISSUER })}` }),
+    /invalid_token/,
+  ],
+  [
+    'a gateway-signed JWT that is not typed as an access token',
+    async () => ({ authorization: `Bearer ${await gatewaySigned({}, { typ: 'JWT' })}` }),
+    /invalid_token/,
+  ],
+  [
+    'a citizen token used as an access token',
+    async () => ({ authorization: `Bearer ${await issueSandboxCitizenToken(gw.identity.keys, TEST_ISSUER, '001085000101')}` }),
+    /invalid_token/,
+  ],
 ]
 
 describe('bearer verification', () => {
@@ -143,12 +175,15 @@ describe('signed request context', () => {
   })
 
   it.each([
-    ['replayed', async () => {
-      const context = await signContext(client, { purpose: TEST_PURPOSE })
-      expect((await withContext(context)).status).toBe(200)
-      gw.resetHits()
-      return context
-    }],
+    [
+      'replayed',
+      async () => {
+        const context = await signContext(client, { purpose: TEST_PURPOSE })
+        expect((await withContext(context)).status).toBe(200)
+        gw.resetHits()
+        return context
+      },
+    ],
     ['expired', async () => signContext(client, { purpose: TEST_PURPOSE }, { issuedAtOffsetS: -200, expiresInS: 30 })],
     ['living longer than 60 s', async () => signContext(client, { purpose: TEST_PURPOSE }, { expiresInS: 600 })],
     ['signed by another key', async () => signContext(await createTestClient(client.clientId, client.agencyId), { purpose: TEST_PURPOSE })],
@@ -189,7 +224,12 @@ describe('POST /oauth/token', () => {
   const tokenRequest = (fields: Record<string, string>, contentType = 'application/x-www-form-urlencoded') =>
     gw.app.request('/oauth/token', { method: 'POST', headers: { 'content-type': contentType }, body: new URLSearchParams(fields).toString() })
   const grant = async (assertion: string, extra: Record<string, string> = {}) =>
-    tokenRequest({ grant_type: 'client_credentials', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion, ...extra })
+    tokenRequest({
+      grant_type: 'client_credentials',
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+      client_assertion: assertion,
+      ...extra,
+    })
 
   it('issues an ES256 access token (≤ 5 min) that the gateway accepts', async () => {
     const res = await grant(await signAssertion(client))
@@ -197,7 +237,10 @@ describe('POST /oauth/token', () => {
     expect(res.status, JSON.stringify(body)).toBe(200)
     expect(res.headers.get('cache-control')).toBe('no-store')
     expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 300 })
-    const [header, payload] = body.access_token.split('.').slice(0, 2).map((part: string) => JSON.parse(new TextDecoder().decode(base64url.decode(part))))
+    const [header, payload] = body.access_token
+      .split('.')
+      .slice(0, 2)
+      .map((part: string) => JSON.parse(new TextDecoder().decode(base64url.decode(part))))
     expect(header).toMatchObject({ alg: 'ES256', typ: 'at+jwt', kid: expect.any(String) })
     expect(payload).toMatchObject({ iss: TEST_ISSUER, aud: TEST_ISSUER, sub: client.clientId, agency: client.agencyId, jti: expect.any(String) })
     expect(payload.exp - payload.iat).toBeLessThanOrEqual(300)
@@ -213,25 +256,50 @@ describe('POST /oauth/token', () => {
   })
 
   it.each<[string, number, string, () => Promise<Response>]>([
-    ['a replayed assertion', 401, 'invalid_client', async () => {
-      const assertion = await signAssertion(client)
-      expect((await grant(assertion)).status).toBe(200)
-      return grant(assertion)
-    }],
+    [
+      'a replayed assertion',
+      401,
+      'invalid_client',
+      async () => {
+        const assertion = await signAssertion(client)
+        expect((await grant(assertion)).status).toBe(200)
+        return grant(assertion)
+      },
+    ],
     ['an assertion living longer than 5 minutes', 401, 'invalid_client', async () => grant(await signAssertion(client, { expiresInS: 3600 }))],
     ['an expired assertion', 401, 'invalid_client', async () => grant(await signAssertion(client, { expiresInS: -120 }))],
     ['the wrong audience', 401, 'invalid_client', async () => grant(await signAssertion(client, { audience: 'http://other.test/oauth/token' }))],
     ['iss ≠ sub', 401, 'invalid_client', async () => grant(await signAssertion(client, { subject: 'someone-else' }))],
     ['an unknown client', 401, 'invalid_client', async () => grant(await signAssertion(await createTestClient('nobody', 'no-agency')))],
-    ['a key not registered for the client', 401, 'invalid_client', async () => grant(await signAssertion({ ...(await createTestClient(client.clientId, client.agencyId)) }))],
+    [
+      'a key not registered for the client',
+      401,
+      'invalid_client',
+      async () => grant(await signAssertion({ ...(await createTestClient(client.clientId, client.agencyId)) })),
+    ],
     ['client_id naming another client', 401, 'invalid_client', async () => grant(await signAssertion(client), { client_id: 'other' })],
-    ['a client secret', 401, 'invalid_client', async () => tokenRequest({ grant_type: 'client_credentials', client_id: client.clientId, client_secret: 'hunter2' })],
+    [
+      'a client secret',
+      401,
+      'invalid_client',
+      async () => tokenRequest({ grant_type: 'client_credentials', client_id: client.clientId, client_secret: 'hunter2' }),
+    ],
     ['another grant type', 400, 'unsupported_grant_type', async () => tokenRequest({ grant_type: 'password', username: 'a', password: 'b' })],
     ['no grant type', 400, 'invalid_request', async () => tokenRequest({ client_assertion: 'x' })],
     ['a JSON body', 400, 'invalid_request', async () => tokenRequest({ grant_type: 'client_credentials' }, 'application/json')],
     ['no assertion', 400, 'invalid_request', async () => tokenRequest({ grant_type: 'client_credentials' })],
     ['an assertion that is not a JWT', 400, 'invalid_request', async () => grant('not-a-jwt')],
-    ['repeated parameters', 400, 'invalid_request', async () => gw.app.request('/oauth/token', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials&grant_type=client_credentials' })],
+    [
+      'repeated parameters',
+      400,
+      'invalid_request',
+      async () =>
+        gw.app.request('/oauth/token', {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: 'grant_type=client_credentials&grant_type=client_credentials',
+        }),
+    ],
   ])('refuses %s (%i %s)', async (_name, status, error, send) => {
     const res = await send()
     const body = (await res.json()) as any

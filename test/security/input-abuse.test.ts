@@ -17,7 +17,11 @@ afterAll(async () => {
 })
 
 const post = (body: BodyInit, headers: Record<string, string> = {}) =>
-  gw.app.request('/graphql', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': 'KIEM_THU', ...headers }, body })
+  gw.app.request('/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': 'KIEM_THU', ...headers },
+    body,
+  })
 
 describe('malformed input', () => {
   const cases: Array<[string, number, () => Response | Promise<Response>]> = [
@@ -27,8 +31,28 @@ describe('malformed input', () => {
     ['a multipart body', 415, () => post('--x\r\n\r\n--x--', { 'content-type': 'multipart/form-data; boundary=x' })],
     ['no content type', 415, () => gw.app.request('/graphql', { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: '{}' })],
     ['a body over the limit', 413, () => post(JSON.stringify({ query: `{ __typename } #${'x'.repeat(70 * 1024)}` }))],
-    ['thousands of declared variables', 400, () => post(JSON.stringify({ query: `query(${Array.from({ length: 1500 }, (_, i) => `$v${i}: Int`).join(', ')}) { __typename }`, variables: Object.fromEntries(Array.from({ length: 1500 }, (_, i) => [`v${i}`, i])) }))],
-    ['a huge list argument', 400, () => post(JSON.stringify({ query: 'query($c: [String!]) { enterprises(filter: { codes: $c }, first: 5) { nodes { code } } }', variables: { c: Array.from({ length: 5000 }, () => '0100000000') } }))],
+    [
+      'thousands of declared variables',
+      400,
+      () =>
+        post(
+          JSON.stringify({
+            query: `query(${Array.from({ length: 1500 }, (_, i) => `$v${i}: Int`).join(', ')}) { __typename }`,
+            variables: Object.fromEntries(Array.from({ length: 1500 }, (_, i) => [`v${i}`, i])),
+          }),
+        ),
+    ],
+    [
+      'a huge list argument',
+      400,
+      () =>
+        post(
+          JSON.stringify({
+            query: 'query($c: [String!]) { enterprises(filter: { codes: $c }, first: 5) { nodes { code } } }',
+            variables: { c: Array.from({ length: 5000 }, () => '0100000000') },
+          }),
+        ),
+    ],
     ['a batch (array) of operations', 400, () => post(JSON.stringify([{ query: '{ __typename }' }, { query: '{ __typename }' }]))],
     ['a JSON body that is not an object', 400, () => post('"just a string"')],
   ]

@@ -22,10 +22,29 @@ afterAll(() => env?.close())
 
 /** Distinctive text for each probe: found in an answer only if the answer echoes the request. */
 const MARKER = 'Zq7marker'
-const probes = [`/${MARKER}`, `/${MARKER}/001085000101`, `/<script>alert('${MARKER}')</script>`, `/%3Cb%3E${MARKER}%3C/b%3E`, `/h%E1%BB%93-s%C6%A1-${MARKER}`, `/${MARKER}?pin=001085000101`]
+const probes = [
+  `/${MARKER}`,
+  `/${MARKER}/001085000101`,
+  `/<script>alert('${MARKER}')</script>`,
+  `/%3Cb%3E${MARKER}%3C/b%3E`,
+  `/h%E1%BB%93-s%C6%A1-${MARKER}`,
+  `/${MARKER}?pin=001085000101`,
+]
 
 describe('unknown routes', () => {
-  const prefixes = ['', '/graphql', '/oauth', '/.well-known', '/v1', '/v1/access-history', '/admin/api', '/admin/api/audit', '/admin', '/admin/audit/events/x', '/healthz']
+  const prefixes = [
+    '',
+    '/graphql',
+    '/oauth',
+    '/.well-known',
+    '/v1',
+    '/v1/access-history',
+    '/admin/api',
+    '/admin/api/audit',
+    '/admin',
+    '/admin/audit/events/x',
+    '/healthz',
+  ]
   const messages = new Set<string>()
 
   it.each(prefixes)('under %s: 404 NOT_FOUND, nothing of the request echoed', async (prefix) => {
@@ -33,8 +52,15 @@ describe('unknown routes', () => {
       for (const method of ['GET', 'POST', 'PUT', 'DELETE', 'PATCH']) {
         const path = `${prefix}${probe}`
         // The console's own guards answer first under /admin (sessions, CSRF): that is no echo either.
-        const headers: Record<string, string> = prefix.startsWith('/admin/api') ? { authorization: `Bearer ${staffToken}` } : prefix.startsWith('/admin') ? { cookie: env.au.cookie } : {}
-        const res = method === 'GET' ? await rawRequest(env.url, method, path, headers) : await rawRequest(env.url, method, path, { ...headers, 'content-type': 'application/json' }, '{}')
+        const headers: Record<string, string> = prefix.startsWith('/admin/api')
+          ? { authorization: `Bearer ${staffToken}` }
+          : prefix.startsWith('/admin')
+            ? { cookie: env.au.cookie }
+            : {}
+        const res =
+          method === 'GET'
+            ? await rawRequest(env.url, method, path, headers)
+            : await rawRequest(env.url, method, path, { ...headers, 'content-type': 'application/json' }, '{}')
         const what = `${method} ${path} → ${res.status} ${res.body.slice(0, 200)}`
         expect(res.body, what).not.toContain(MARKER)
         expect(res.body, what).not.toContain('001085000101')

@@ -21,11 +21,20 @@ beforeAll(async () => {
   db = await openPglite()
   await migrate(db)
   const narrow = await createTestClient('narrow-client', 'narrow-agency')
-  const verifyOnly = { id: 'xac-minh', purposes: ['KIEM_THU'], legalBasis: 'NĐ 118/2025 Điều 9', allow: ['Query.verifyCitizen', 'CitizenVerification.*'], require: { caseId: false, endUser: false, signedContext: false } }
+  const verifyOnly = {
+    id: 'xac-minh',
+    purposes: ['KIEM_THU'],
+    legalBasis: 'NĐ 118/2025 Điều 9',
+    allow: ['Query.verifyCitizen', 'CitizenVerification.*'],
+    require: { caseId: false, endUser: false, signedContext: false },
+  }
   gw = await createTestGateway({
     mode: 'production',
     auditDb: db,
-    policies: (identity) => ({ agencies: [fullAccess(agencyDocument('test-agency', [identity.client])), { ...agencyDocument('narrow-agency', [narrow]), grants: [verifyOnly] }], purposes: testPurposes }),
+    policies: (identity) => ({
+      agencies: [fullAccess(agencyDocument('test-agency', [identity.client])), { ...agencyDocument('narrow-agency', [narrow]), grants: [verifyOnly] }],
+      purposes: testPurposes,
+    }),
   })
   narrowToken = await gw.identity.token(narrow)
 }, 60_000)
@@ -37,20 +46,26 @@ afterAll(async () => {
 const asNarrow = () => ({ authorization: `Bearer ${narrowToken}` })
 
 describe('GraphiQL', () => {
-  it.each(['text/html', 'text/html,application/xhtml+xml,*/*;q=0.8', '*/*'])('GET /graphql with Accept %s is a 405 in the error shape, not the page', async (accept) => {
-    const res = await gw.app.request('/graphql', { headers: { accept } })
-    const text = await res.text()
-    expect(res.status).toBe(405)
-    expect(res.headers.get('content-type')).toMatch(/^application\/json/)
-    expect(text).not.toMatch(/GraphiQL|<html/i)
-  })
+  it.each(['text/html', 'text/html,application/xhtml+xml,*/*;q=0.8', '*/*'])(
+    'GET /graphql with Accept %s is a 405 in the error shape, not the page',
+    async (accept) => {
+      const res = await gw.app.request('/graphql', { headers: { accept } })
+      const text = await res.text()
+      expect(res.status).toBe(405)
+      expect(res.headers.get('content-type')).toMatch(/^application\/json/)
+      expect(text).not.toMatch(/GraphiQL|<html/i)
+    },
+  )
 })
 
 describe('introspection', () => {
   const INTROSPECT = `{ __schema { queryType { fields { name } } types { name } } citizen: __type(name: "Citizen") { name } enterprise: __type(name: "Enterprise") { name } }`
   const view = (data: any) => ({
     fields: data.__schema.queryType.fields.map((f: { name: string }) => f.name).sort(),
-    types: data.__schema.types.map((t: { name: string }) => t.name).filter((name: string) => !name.startsWith('__')).sort(),
+    types: data.__schema.types
+      .map((t: { name: string }) => t.name)
+      .filter((name: string) => !name.startsWith('__'))
+      .sort(),
   })
 
   it('shows each agency only its own view: fewer grants, fewer fields and types', async () => {
@@ -58,7 +73,16 @@ describe('introspection', () => {
     const narrow = await gw.graphql(INTROSPECT, undefined, asNarrow())
     expect(full.body.errors).toBeUndefined()
     expect(narrow.body.errors).toBeUndefined()
-    expect(view(full.body.data).fields).toEqual(['administrativeUnit', 'citizen', 'enterprise', 'enterprises', 'household', 'landParcel', 'landParcels', 'verifyCitizen'])
+    expect(view(full.body.data).fields).toEqual([
+      'administrativeUnit',
+      'citizen',
+      'enterprise',
+      'enterprises',
+      'household',
+      'landParcel',
+      'landParcels',
+      'verifyCitizen',
+    ])
     expect(view(full.body.data).types).toEqual(expect.arrayContaining(['Citizen', 'Enterprise', 'LandParcel']))
     expect(full.body.data).toMatchObject({ citizen: { name: 'Citizen' }, enterprise: { name: 'Enterprise' } })
     expect(view(narrow.body.data)).toEqual({ fields: ['verifyCitizen'], types: ['Boolean', 'CitizenVerification', 'PIN', 'PartialDate', 'Query', 'String'] })
@@ -115,7 +139,9 @@ describe('console simulator', () => {
     try {
       const { cookie } = await env.session(OPERATOR)
       const query = `{ citizen(pin: "${env.gw.world.people[0]!.pin}") { pin } }`
-      const page = await (await fetch(`${env.url}/admin/simulator?agency=test-agency&purpose=KIEM_THU&run=on&query=${encodeURIComponent(query)}`, { headers: { cookie } })).text()
+      const page = await (
+        await fetch(`${env.url}/admin/simulator?agency=test-agency&purpose=KIEM_THU&run=on&query=${encodeURIComponent(query)}`, { headers: { cookie } })
+      ).text()
       expect(page).toContain('data-decision="allowed"')
       expect(page).not.toContain('id="masked-result"')
       expect(page).not.toContain('id="run"')

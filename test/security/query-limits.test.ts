@@ -20,7 +20,12 @@ const nested = (depth: number) => `{ administrativeUnit(code: "01") { ${'success
 describe('query limits', () => {
   const refused: Array<[string, () => string, RegExp]> = [
     ['deep nesting', () => nested(QUERY_LIMITS.maxDepth + 3), /depth limit/i],
-    ['an alias bomb', () => `{ ${Array.from({ length: QUERY_LIMITS.maxAliases + 5 }, (_, i) => `a${i}: enterprise(code: "${gw.world.examples.enterpriseCode}") { code }`).join(' ')} }`, /aliases limit/i],
+    [
+      'an alias bomb',
+      () =>
+        `{ ${Array.from({ length: QUERY_LIMITS.maxAliases + 5 }, (_, i) => `a${i}: enterprise(code: "${gw.world.examples.enterpriseCode}") { code }`).join(' ')} }`,
+      /aliases limit/i,
+    ],
     ['a token flood', () => `{ __typename ${'__typename '.repeat(QUERY_LIMITS.maxTokens)} }`, /token limit/i],
     ['a directive flood', () => `{ __typename ${'@include(if: true) '.repeat(QUERY_LIMITS.maxDirectives + 5)} }`, /directives limit/i],
   ]
@@ -39,7 +44,9 @@ describe('query limits', () => {
   })
 
   it('accepts an honest deep query within the limits', async () => {
-    const res = await gw.graphql(`{ enterprise(code: "${gw.world.examples.enterpriseCode}") { code legalRepresentatives { citizen { residence { permanent { commune { code successors { code } } } } } } } }`)
+    const res = await gw.graphql(
+      `{ enterprise(code: "${gw.world.examples.enterpriseCode}") { code legalRepresentatives { citizen { residence { permanent { commune { code successors { code } } } } } } } }`,
+    )
     expect(res.status, JSON.stringify(res.body)).toBe(200)
     expect(res.body.errors).toBeUndefined()
   })

@@ -16,8 +16,14 @@ beforeAll(async () => {
   other = await createTestClient('other-client', 'other-agency')
   gw = await createTestGateway({
     policies: (identity) => {
-      const grants = [{ id: 'kiem-thu', purposes: [TEST_PURPOSE], legalBasis: 'test', allow: everyType(), require: { caseId: false, endUser: false, signedContext: false } }]
-      const strict: AgencyDocument = { ...agencyDocument('test-agency', [identity.client]), grants, trustedDocuments: { mode: 'enforce', documents: { 'tra-cuu': LOOKUP } } }
+      const grants = [
+        { id: 'kiem-thu', purposes: [TEST_PURPOSE], legalBasis: 'test', allow: everyType(), require: { caseId: false, endUser: false, signedContext: false } },
+      ]
+      const strict: AgencyDocument = {
+        ...agencyDocument('test-agency', [identity.client]),
+        grants,
+        trustedDocuments: { mode: 'enforce', documents: { 'tra-cuu': LOOKUP } },
+      }
       const open: AgencyDocument = { ...agencyDocument('other-agency', [other]), grants }
       return { agencies: [strict, open], purposes: testPurposes }
     },

@@ -11,15 +11,7 @@
  * (403 with the coordinates and the grant that could allow them), as designed.
  */
 import { makeExecutableSchema } from '@graphql-tools/schema'
-import {
-  getNamedType,
-  isEnumType,
-  isInputObjectType,
-  isInterfaceType,
-  isObjectType,
-  specifiedScalarTypes,
-  type GraphQLSchema,
-} from 'graphql'
+import { getNamedType, isEnumType, isInputObjectType, isInterfaceType, isObjectType, specifiedScalarTypes, type GraphQLSchema } from 'graphql'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { viewSchema } from '../../gateway/graphql/enforce/view-schema.js'
 import { visibleCoordinates, type AgencyDocument } from '../../policies/index.js'
@@ -105,7 +97,11 @@ function probes(view: GraphQLSchema | null): Probe[] {
   }
   for (const type of Object.values(full.getTypeMap())) {
     if (type.name.startsWith('__') || seen.types.has(type.name)) continue
-    for (const template of [(n: string) => `query($v: ${n}) { zzzNope }`, (n: string) => `{ ... on ${n} { zzzNope } }`, (n: string) => `fragment F on ${n} { zzzNope } { ...F }`]) {
+    for (const template of [
+      (n: string) => `query($v: ${n}) { zzzNope }`,
+      (n: string) => `{ ... on ${n} { zzzNope } }`,
+      (n: string) => `fragment F on ${n} { zzzNope } { ...F }`,
+    ]) {
       withTwin(template, type.name, 'ZzzTwin')
     }
   }
@@ -127,7 +123,12 @@ function probes(view: GraphQLSchema | null): Probe[] {
 const words = (document: string) => new Set(document.match(/[_A-Za-z][_0-9A-Za-z]*/g) ?? [])
 
 async function validationMessages(agency: string, purpose: string | null, document: string): Promise<string[]> {
-  const headers: Record<string, string> = { authorization: `Bearer ${tokens.get(agency)}`, 'x-case-id': 'HS-000123.2026', 'x-end-user': 'can-bo.nguyen', 'x-purpose': purpose ?? '' }
+  const headers: Record<string, string> = {
+    authorization: `Bearer ${tokens.get(agency)}`,
+    'x-case-id': 'HS-000123.2026',
+    'x-end-user': 'can-bo.nguyen',
+    'x-purpose': purpose ?? '',
+  }
   const res = await gw.graphql(document, undefined, headers)
   expect(res.status, `${document} → ${JSON.stringify(res.body)}`).toBe(400)
   const errors = res.body.errors ?? []
@@ -175,7 +176,8 @@ describe('validation errors stay within the caller’s view', () => {
           const mine = messages.map(unsuggested)
           // The made-up name never occurs otherwise, so putting the hidden one back is exact.
           const theirs = twins.get(twinDocument)!.map((m) => unsuggested(m).replace(new RegExp(`\\b${twin}\\b`, 'g'), name))
-          if (JSON.stringify(mine) !== JSON.stringify(theirs)) violations.add(`${where}: ${probe.document} → ${JSON.stringify(messages)}; a made-up name → ${JSON.stringify(twins.get(twinDocument))}`)
+          if (JSON.stringify(mine) !== JSON.stringify(theirs))
+            violations.add(`${where}: ${probe.document} → ${JSON.stringify(messages)}; a made-up name → ${JSON.stringify(twins.get(twinDocument))}`)
         }
       }
     }
@@ -200,7 +202,10 @@ describe('validation errors stay within the caller’s view', () => {
 
   it('a document valid for the whole schema is still refused by the policy, naming the coordinate and the grant', async () => {
     const res = await gw.graphql('{ citizen(pin: "001085000101") { religion { name } } }', undefined, {
-      authorization: `Bearer ${tokens.get('mot-cua-phuong-hong-ha')}`, 'x-purpose': 'XAC_MINH_NHAN_THAN', 'x-case-id': 'HS-1', 'x-end-user': 'can-bo.nguyen',
+      authorization: `Bearer ${tokens.get('mot-cua-phuong-hong-ha')}`,
+      'x-purpose': 'XAC_MINH_NHAN_THAN',
+      'x-case-id': 'HS-1',
+      'x-end-user': 'can-bo.nguyen',
     })
     expect(res.status).toBe(403)
     expect(res.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN')

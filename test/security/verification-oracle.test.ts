@@ -75,12 +75,16 @@ async function attack(h: Harness, target: { pin: string; name: string; year: num
     const tries = candidates.slice(0, batch)
     const query = `query Xac($pin: PIN!, $name: String!) { ${tries.map((date, i) => `a${i}: verifyCitizen(pin: $pin, name: $name, birthDate: "${date}") { match }`).join(' ')} }`
     officer += 1
-    const res = await h.gw.graphql(query, { pin: target.pin, name: target.name }, {
-      authorization: `Bearer ${h.token}`,
-      'x-purpose': PURPOSE,
-      'x-case-id': `HS-${String(officer).padStart(6, '0')}.2026`,
-      'x-end-user': `can-bo-${officer}`,
-    })
+    const res = await h.gw.graphql(
+      query,
+      { pin: target.pin, name: target.name },
+      {
+        authorization: `Bearer ${h.token}`,
+        'x-purpose': PURPOSE,
+        'x-case-id': `HS-${String(officer).padStart(6, '0')}.2026`,
+        'x-end-user': `can-bo-${officer}`,
+      },
+    )
     outcome.requests += 1
     outcome.requestIds.push(res.headers.get('x-request-id') ?? '')
     h.clock.now += 100
@@ -125,7 +129,12 @@ describe('verifyCitizen is not a birth-date oracle (one-stop desk, shipped polic
     h = await startDesk((agencies) => agencies.set)
     // An adult with a full birth date well after the attacker's first guesses (not in January).
     const person = h.gw.world.people.find((p) => p.birthDate.length === 10 && !p.deceasedOn && Number(p.birthDate.slice(5, 7)) >= 3)!
-    target = { pin: person.pin, name: [person.family, person.middle, person.given].filter(Boolean).join(' '), year: Number(person.birthDate.slice(0, 4)), birthDate: person.birthDate }
+    target = {
+      pin: person.pin,
+      name: [person.family, person.middle, person.given].filter(Boolean).join(' '),
+      year: Number(person.birthDate.slice(0, 4)),
+      birthDate: person.birthDate,
+    }
   }, 60_000)
   afterAll(() => h?.gw.close())
 
@@ -149,7 +158,9 @@ describe('verifyCitizen is not a birth-date oracle (one-stop desk, shipped polic
       expect(event.code, JSON.stringify(event)).toBeDefined()
       expect(event.reason, JSON.stringify(event)).toMatch(/^[A-Z][A-Z0-9_]+$/)
     }
-    expect(new Set(refused.map((e) => `${e.code} ${e.reason}`))).toEqual(new Set(['BAD_USER_INPUT ONE_VERIFICATION_PER_REQUEST', 'RATE_LIMITED SUBJECT_DAILY_LIMIT']))
+    expect(new Set(refused.map((e) => `${e.code} ${e.reason}`))).toEqual(
+      new Set(['BAD_USER_INPUT ONE_VERIFICATION_PER_REQUEST', 'RATE_LIMITED SUBJECT_DAILY_LIMIT']),
+    )
     expect(events.filter((e) => e.signals?.includes('VERIFICATION_PROBING')).length, 'repeated non-matches are flagged').toBeGreaterThan(0)
     // The subject is a keyed hash there, never the PIN.
     expect(JSON.stringify(events)).not.toContain(target.pin)
@@ -170,7 +181,11 @@ describe('control: the same attacker against the desk without its verification l
 
   it('finds the birth date well within the day: the attacker is competent, the limits are what stop it', async () => {
     const person = h.gw.world.people.find((p) => p.birthDate.length === 10 && !p.deceasedOn && Number(p.birthDate.slice(5, 7)) >= 3)!
-    const outcome = await attack(h, { pin: person.pin, name: [person.family, person.middle, person.given].filter(Boolean).join(' '), year: Number(person.birthDate.slice(0, 4)) })
+    const outcome = await attack(h, {
+      pin: person.pin,
+      name: [person.family, person.middle, person.given].filter(Boolean).join(' '),
+      year: Number(person.birthDate.slice(0, 4)),
+    })
     console.info(`oracle attack without grant limits: ${describeOutcome(outcome)}`)
     expect(outcome.found, describeOutcome(outcome)).toBe(person.birthDate)
     expect(outcome.elapsedMs).toBeLessThan(HOUR_MS)

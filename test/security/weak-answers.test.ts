@@ -16,7 +16,11 @@ beforeAll(async () => {
 afterAll(async () => gw?.close())
 
 const post = (body: BodyInit, headers: Record<string, string> = {}) =>
-  gw.app.request('/graphql', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': TEST_PURPOSE, ...headers }, body })
+  gw.app.request('/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': TEST_PURPOSE, ...headers },
+    body,
+  })
 const totalHits = () => gw.sandboxes.population.hits() + gw.sandboxes.land.hits() + gw.sandboxes.business.hits()
 
 describe('operations the gateway does not serve', () => {
@@ -41,7 +45,8 @@ describe('operations the gateway does not serve', () => {
 })
 
 describe('bytes that are not UTF-8', () => {
-  const bytes = (...parts: Array<string | number[]>) => new Uint8Array(parts.flatMap((part) => (typeof part === 'string' ? [...new TextEncoder().encode(part)] : part)))
+  const bytes = (...parts: Array<string | number[]>) =>
+    new Uint8Array(parts.flatMap((part) => (typeof part === 'string' ? [...new TextEncoder().encode(part)] : part)))
   /** Each is not UTF-8: a lone continuation byte, bytes UTF-8 never uses, an overlong "/", an encoded surrogate, a cut sequence. */
   const invalid: Array<[string, number[]]> = [
     ['0xff 0xfe', [0xff, 0xfe]],
@@ -80,7 +85,8 @@ describe('bytes that are not UTF-8', () => {
     expect(((await res.json()) as any).data).toEqual({ __typename: 'Query' })
   })
 
-  const tokenRequest = (body: BodyInit) => gw.app.request('/oauth/token', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body })
+  const tokenRequest = (body: BodyInit) =>
+    gw.app.request('/oauth/token', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body })
   it.each([
     ['raw bytes in the form body', bytes('grant_type=client_credentials&client_id=test-', [0xff], '&client_assertion_type=x&client_assertion=e30.e30.')],
     ['percent-encoded bytes in the form body', 'grant_type=client_credentials&client_id=test-%FF%FE&client_assertion_type=x&client_assertion=e30.e30.'],
@@ -92,16 +98,22 @@ describe('bytes that are not UTF-8', () => {
     expect(parsed).toMatchObject({ error: 'invalid_request', error_description: expect.stringMatching(/UTF-8/) })
   })
 
-  it.each(['/healthz?x=%FF', '/graphql?query=%C0%AF', '/.well-known/jwks.json?a=1&b=%ED%A0%80', '/nowhere?x=%E1%BB'])('a query string that is not percent-encoded UTF-8 is refused: %s → 400', async (path) => {
-    const res = await gw.app.request(path, { headers: { accept: 'application/json' } })
-    const body = (await res.json()) as any
-    expect(res.status, JSON.stringify(body)).toBe(400)
-    expect(body.error).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringMatching(/UTF-8/) })
-  })
+  it.each(['/healthz?x=%FF', '/graphql?query=%C0%AF', '/.well-known/jwks.json?a=1&b=%ED%A0%80', '/nowhere?x=%E1%BB'])(
+    'a query string that is not percent-encoded UTF-8 is refused: %s → 400',
+    async (path) => {
+      const res = await gw.app.request(path, { headers: { accept: 'application/json' } })
+      const body = (await res.json()) as any
+      expect(res.status, JSON.stringify(body)).toBe(400)
+      expect(body.error).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringMatching(/UTF-8/) })
+    },
+  )
 
-  it.each(['/healthz?x=Ph%C6%B0%E1%BB%9Dng', '/healthz?x=100%', '/healthz?x=%zz', '/healthz?x=a+b'])('a query string in UTF-8, or with a stray percent sign, passes: %s', async (path) => {
-    expect((await gw.app.request(path)).status).toBe(200)
-  })
+  it.each(['/healthz?x=Ph%C6%B0%E1%BB%9Dng', '/healthz?x=100%', '/healthz?x=%zz', '/healthz?x=a+b'])(
+    'a query string in UTF-8, or with a stray percent sign, passes: %s',
+    async (path) => {
+      expect((await gw.app.request(path)).status).toBe(200)
+    },
+  )
 })
 
 describe("Yoga's bare refusals, in the error contract", () => {
@@ -121,7 +133,10 @@ describe("Yoga's bare refusals, in the error contract", () => {
     expect(totalHits(), 'refused before it runs').toBe(0)
   })
 
-  it.each(['application/json', 'application/graphql-response+json', '*/*', 'application/*', 'text/html, application/json;q=0.9', 'TEXT/HTML,Application/JSON'])('Accept: %s is answered', async (accept) => {
-    expect((await post('{"query":"{ __typename }"}', { accept })).status).toBe(200)
-  })
+  it.each(['application/json', 'application/graphql-response+json', '*/*', 'application/*', 'text/html, application/json;q=0.9', 'TEXT/HTML,Application/JSON'])(
+    'Accept: %s is answered',
+    async (accept) => {
+      expect((await post('{"query":"{ __typename }"}', { accept })).status).toBe(200)
+    },
+  )
 })

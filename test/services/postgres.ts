@@ -36,7 +36,9 @@ let exitHookInstalled = false
 export function findPostgresBin(): string | null {
   let majors: string[]
   try {
-    majors = readdirSync('/usr/lib/postgresql').filter((name) => /^\d+$/.test(name)).sort((a, b) => Number(b) - Number(a))
+    majors = readdirSync('/usr/lib/postgresql')
+      .filter((name) => /^\d+$/.test(name))
+      .sort((a, b) => Number(b) - Number(a))
   } catch {
     return null
   }
@@ -131,7 +133,13 @@ export async function startPostgres(): Promise<PostgresService> {
     // A crash of the whole server: the backends too, which would otherwise finish the statement
     // they hold (a commit "after" the kill) before noticing that the postmaster is gone.
     kill: async () => {
-      const backends = child?.pid ? spawnSync('pgrep', ['-P', String(child.pid)]).stdout.toString().split(/\s+/).filter(Boolean).map(Number) : []
+      const backends = child?.pid
+        ? spawnSync('pgrep', ['-P', String(child.pid)])
+            .stdout.toString()
+            .split(/\s+/)
+            .filter(Boolean)
+            .map(Number)
+        : []
       await terminate('SIGKILL')
       for (const pid of backends) {
         try {

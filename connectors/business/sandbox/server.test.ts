@@ -39,7 +39,12 @@ describe('business registry sandbox (wire format)', () => {
     const person = world.personByPin.get(source.representatives[0]!.pin)!
     expect(body.Data.LegalRepresentative[0].FULL_NAME).toBe([person.family, person.middle, person.given].filter(Boolean).join(' ').toLocaleUpperCase('vi'))
     expect(main.LEGAL_NAMES.split(';')).toHaveLength(source.representatives.length)
-    expect(body.Data.BusinessActivity[0]).toEqual({ CODE: source.activities[0]!.code, NAME: source.activities[0]!.name, IS_MAIN: 'Y', VSIC_VERSION: source.activities[0]!.vsicVersion.slice(1) })
+    expect(body.Data.BusinessActivity[0]).toEqual({
+      CODE: source.activities[0]!.code,
+      NAME: source.activities[0]!.name,
+      IS_MAIN: 'Y',
+      VSIC_VERSION: source.activities[0]!.vsicVersion.slice(1),
+    })
   })
 
   it('not found → HTTP 404 with Status 0; a malformed code → 400', async () => {

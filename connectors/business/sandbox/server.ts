@@ -105,7 +105,12 @@ export function createBusinessSandbox(world: World, options: BusinessSandboxOpti
     const matches = rows.filter(
       (row) => (name === '' || row.folded.includes(name)) && (city === null || row.cityId === city) && (status === null || row.statusId === status),
     )
-    return reply(c, 200, matches.slice(offset, offset + limit).map((row) => row.summary), matches.length)
+    return reply(
+      c,
+      200,
+      matches.slice(offset, offset + limit).map((row) => row.summary),
+      matches.length,
+    )
   })
 
   return { app, state, lastRequestId: () => lastRequestId }

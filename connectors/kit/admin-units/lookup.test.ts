@@ -25,7 +25,11 @@ describe('administrative units', () => {
     const chuongDuong = findUnit('00094', '2025-01-01')!
     expect(successorsOf(chuongDuong).map((u) => u.name)).toEqual(['Hồng Hà'])
     const hongHa = findUnit('00097')!
-    expect(predecessorsOf(hongHa).map((u) => u.code).sort()).toEqual(['00073', '00094', '00097'])
+    expect(
+      predecessorsOf(hongHa)
+        .map((u) => u.code)
+        .sort(),
+    ).toEqual(['00073', '00094', '00097'])
   })
   it('knows nothing of an unknown code', () => expect(findUnit('99999')).toBeNull())
 })

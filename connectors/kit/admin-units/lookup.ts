@@ -10,8 +10,7 @@ for (const versions of versionsByCode.values()) versions.sort((a, b) => a.validF
 
 const today = () => new Date().toISOString().slice(0, 10)
 
-const validAt = (unit: AdminUnitRecord, date: string) =>
-  unit.validFrom <= date && (unit.validTo === null || unit.validTo >= date)
+const validAt = (unit: AdminUnitRecord, date: string) => unit.validFrom <= date && (unit.validTo === null || unit.validTo >= date)
 
 /**
  * The version of a unit in force on `asOf` (default today). A code reassigned by the 2025 reform
@@ -19,11 +18,7 @@ const validAt = (unit: AdminUnitRecord, date: string) =>
  * force on that date (a commune that ceased to exist), `fallBack` gives the latest one before it,
  * so a map sheet numbered per a pre-merger commune still names that commune.
  */
-export function findUnit(
-  code: string,
-  asOf: string = today(),
-  options: { fallBack?: boolean } = {},
-): AdminUnitRecord | null {
+export function findUnit(code: string, asOf: string = today(), options: { fallBack?: boolean } = {}): AdminUnitRecord | null {
   const versions = versionsByCode.get(code)
   if (!versions) return null
   const current = versions.find((unit) => validAt(unit, asOf))
@@ -45,9 +40,7 @@ export function predecessorsOf(unit: AdminUnitRecord): AdminUnitRecord[] {
 export function successorsOf(unit: AdminUnitRecord): AdminUnitRecord[] {
   if (unit.validTo === null) return []
   const dayAfter = new Date(Date.parse(unit.validTo) + 86_400_000).toISOString().slice(0, 10)
-  return unit.successorCodes
-    .map((code) => findUnit(code, dayAfter))
-    .filter((found): found is AdminUnitRecord => found !== null)
+  return unit.successorCodes.map((code) => findUnit(code, dayAfter)).filter((found): found is AdminUnitRecord => found !== null)
 }
 
 export const fullNameOf = (unit: AdminUnitRecord): string => `${unit.kind} ${unit.name}`

@@ -10,21 +10,17 @@ import { findUnit, fullNameOf, predecessorsOf, successorsOf } from './lookup.js'
  */
 export const adminUnitResolvers: IResolvers<unknown, ConnectorContext> = {
   Query: {
-    administrativeUnit: (_: unknown, args: { code: string; asOf?: string | null }) =>
-      findUnit(args.code, args.asOf ?? undefined),
+    administrativeUnit: (_: unknown, args: { code: string; asOf?: string | null }) => findUnit(args.code, args.asOf ?? undefined),
   },
   AdministrativeUnit: {
     codeSystem: () => 'GSO_NSO',
     fullName: (unit: AdminUnitRecord) => fullNameOf(unit),
-    parent: (unit: AdminUnitRecord) =>
-      unit.parentCode === null ? null : findUnit(unit.parentCode, unit.validTo ?? unit.validFrom, { fallBack: true }),
+    parent: (unit: AdminUnitRecord) => (unit.parentCode === null ? null : findUnit(unit.parentCode, unit.validTo ?? unit.validFrom, { fallBack: true })),
     successors: (unit: AdminUnitRecord) => successorsOf(unit),
     predecessors: (unit: AdminUnitRecord) => predecessorsOf(unit),
   },
   Address: {
-    province: (address: Address) =>
-      address.provinceCode === null ? null : findUnit(address.provinceCode, undefined, { fallBack: true }),
-    commune: (address: Address) =>
-      address.communeCode === null ? null : findUnit(address.communeCode, undefined, { fallBack: true }),
+    province: (address: Address) => (address.provinceCode === null ? null : findUnit(address.provinceCode, undefined, { fallBack: true })),
+    commune: (address: Address) => (address.communeCode === null ? null : findUnit(address.communeCode, undefined, { fallBack: true })),
   },
 }

@@ -60,9 +60,7 @@ export async function serveSandbox(
 ): Promise<SandboxServer> {
   const host = options.host ?? '127.0.0.1'
   const server = await new Promise<Server>((resolve, reject) => {
-    const started = serve({ fetch: sandbox.app.fetch, port: options.port ?? 0, hostname: host }, () =>
-      resolve(started as Server),
-    ) as Server
+    const started = serve({ fetch: sandbox.app.fetch, port: options.port ?? 0, hostname: host }, () => resolve(started as Server)) as Server
     started.once('error', reject)
   })
   const { port } = server.address() as AddressInfo

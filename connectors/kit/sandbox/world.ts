@@ -159,9 +159,7 @@ function pickProvince(random: Random): string {
 function randomAddress(random: Random, provinceCode = pickProvince(random)): WorldAddress {
   const communes = currentCommunesByProvince[provinceCode] ?? []
   const communeCode = random.pick(communes)
-  const detail = random.chance(0.7)
-    ? `Số ${random.int(1, 199)}, ngõ ${random.int(1, 80)}, phố ${random.pick(words.streets)}`
-    : `Thôn ${random.int(1, 12)}`
+  const detail = random.chance(0.7) ? `Số ${random.int(1, 199)}, ngõ ${random.int(1, 80)}, phố ${random.pick(words.streets)}` : `Thôn ${random.int(1, 12)}`
   const legacyDistrictCode = random.chance(0.3) ? pad(random.int(1, 30) + Number(provinceCode) * 10, 3) : null
   return { provinceCode, communeCode, detail, legacyDistrictCode }
 }
@@ -184,11 +182,12 @@ export function createWorld(options: WorldOptions = {}): World {
     // 7919 is prime to 10^6, so serials stay unique for the first million people.
     const pin = `${prefix}${centuryDigit}${pad(birthYear % 100, 2)}${pad((serial * 7919 + seed) % 1_000_000, 6)}`
     const precision = random.next()
-    const birthDate = precision < 0.02
-      ? partialDate(birthYear)
-      : precision < 0.03
-        ? partialDate(birthYear, random.int(1, 12))
-        : partialDate(birthYear, random.int(1, 12), random.int(1, 28))
+    const birthDate =
+      precision < 0.02
+        ? partialDate(birthYear)
+        : precision < 0.03
+          ? partialDate(birthYear, random.int(1, 12))
+          : partialDate(birthYear, random.int(1, 12), random.int(1, 28))
     const movedIn = Math.max(birthYear + 18, 2000)
     const moved = movedIn < SNAPSHOT_YEAR - 1 && random.chance(0.3)
     const movedOn = moved ? randomDate(random, movedIn, SNAPSHOT_YEAR - 1) : null
@@ -210,7 +209,7 @@ export function createWorld(options: WorldOptions = {}): World {
       motherPin: null,
       spousePin: null,
       permanent: address,
-      previousPermanent: moved && movedOn ? { address: randomAddress(random), from: partialDate(Math.max(birthYear + 18 , 2000), 1, 1), movedOn } : null,
+      previousPermanent: moved && movedOn ? { address: randomAddress(random), from: partialDate(Math.max(birthYear + 18, 2000), 1, 1), movedOn } : null,
       permanentSince: movedOn ?? `${pad(Math.max(birthYear, 2000), 4)}-01-01`,
       temporary: random.chance(0.1) ? { address: randomAddress(random), validUntil: randomDate(random, SNAPSHOT_YEAR, SNAPSHOT_YEAR + 2) } : null,
       temporaryAbsence: random.chance(0.03),
@@ -233,7 +232,14 @@ export function createWorld(options: WorldOptions = {}): World {
     let spouse: WorldPerson | null = null
     if (random.chance(0.75) && people.length < citizenTarget) {
       const spouseSex = headSex === 'MALE' ? 'FEMALE' : 'MALE'
-      spouse = makePerson(spouseSex, headYear + random.int(-5, 5), random.pick(words.familyNames), address, householdId, spouseSex === 'FEMALE' ? 'Vợ' : 'Chồng')
+      spouse = makePerson(
+        spouseSex,
+        headYear + random.int(-5, 5),
+        random.pick(words.familyNames),
+        address,
+        householdId,
+        spouseSex === 'FEMALE' ? 'Vợ' : 'Chồng',
+      )
       head.spousePin = spouse.pin
       spouse.spousePin = head.pin
       head.maritalStatus = 'Đã kết hôn'
@@ -245,7 +251,14 @@ export function createWorld(options: WorldOptions = {}): World {
     const children = random.int(0, 3)
     for (let i = 0; i < children && people.length < citizenTarget; i += 1) {
       const childYear = Math.min(headYear + random.int(20, 38), 2025)
-      const child = makePerson(random.chance(0.5) ? 'MALE' : 'FEMALE', childYear, headSex === 'MALE' ? family : spouse?.family ?? family, address, householdId, 'Con đẻ')
+      const child = makePerson(
+        random.chance(0.5) ? 'MALE' : 'FEMALE',
+        childYear,
+        headSex === 'MALE' ? family : (spouse?.family ?? family),
+        address,
+        householdId,
+        'Con đẻ',
+      )
       const father = headSex === 'MALE' ? head : spouse
       const mother = headSex === 'FEMALE' ? head : spouse
       child.fatherPin = father?.pin ?? null
@@ -281,7 +294,10 @@ export function createWorld(options: WorldOptions = {}): World {
       const [lineCode, lineName, vsicVersion] = random.pick(words.vsicLines)
       return { code: lineCode, name: lineName, isMain: i === 0, vsicVersion }
     }).filter((line, i, all) => all.findIndex((other) => other.code === line.code) === i)
-    const representatives = Array.from({ length: random.chance(0.2) ? 2 : 1 }, () => ({ pin: random.pick(adults).pin, title: random.pick(words.representativeTitles) }))
+    const representatives = Array.from({ length: random.chance(0.2) ? 2 : 1 }, () => ({
+      pin: random.pick(adults).pin,
+      title: random.pick(words.representativeTitles),
+    }))
     const memberCount = typeId === 1 || typeId === 5 ? 1 : random.int(2, 4)
     const capital = random.int(1, 500) * 100_000_000
     const members = Array.from({ length: memberCount }, () => ({
@@ -300,15 +316,23 @@ export function createWorld(options: WorldOptions = {}): World {
         }))
       : []
     enterprises.push({
-      code, typeId, typeName, name,
+      code,
+      typeId,
+      typeName,
+      name,
       shortName: random.chance(0.6) ? `${brand} ${typeId === 3 ? 'JSC' : 'CO., LTD'}` : null,
       foreignName: random.chance(0.4) ? `${brand} ${random.pick(['TRADING', 'SERVICES', 'TECHNOLOGY', 'CONSTRUCTION'])} COMPANY LIMITED` : null,
       foundedOn,
       lastAmendedOn: amendmentCount > 0 ? randomDate(random, Math.max(Number(foundedOn.slice(0, 4)), 2015), 2026) : null,
       amendmentCount,
-      status, statusName, capital,
+      status,
+      statusName,
+      capital,
       address: randomAddress(random, provinceCode),
-      activities, representatives, members, branches,
+      activities,
+      representatives,
+      members,
+      branches,
       registrationOffice: 'Phòng Đăng ký kinh doanh - Sở Tài chính',
     })
   }
@@ -330,7 +354,15 @@ export function createWorld(options: WorldOptions = {}): World {
     usedKeys.add(key)
     const area = Math.round(random.int(3_000, 120_000)) / 100
     const [mainType, mainName] = random.pick(words.landTypes)
-    const uses: WorldParcel['uses'] = [{ code: mainType, name: mainName, area, term: mainType === 'ODT' || mainType === 'ONT' ? 'Lâu dài' : `đến ${pad(random.int(1, 28), 2)}/${pad(random.int(1, 12), 2)}/${random.int(2040, 2075)}`, until: null }]
+    const uses: WorldParcel['uses'] = [
+      {
+        code: mainType,
+        name: mainName,
+        area,
+        term: mainType === 'ODT' || mainType === 'ONT' ? 'Lâu dài' : `đến ${pad(random.int(1, 28), 2)}/${pad(random.int(1, 12), 2)}/${random.int(2040, 2075)}`,
+        until: null,
+      },
+    ]
     if (random.chance(0.3) && (mainType === 'ODT' || mainType === 'ONT')) {
       const secondary = Math.round(area * 20) / 100
       uses[0]!.area = Math.round((area - secondary) * 100) / 100
@@ -357,17 +389,49 @@ export function createWorld(options: WorldOptions = {}): World {
     }
     const issuedOn = randomDate(random, 2000, 2025)
     const letters = () => String.fromCharCode(65 + random.int(0, 25), 65 + random.int(0, 25))
-    const certificates: WorldParcel['certificates'] = [{ serial: `${letters()} ${pad(random.int(0, 999_999), 6)}`, entryNo: `CS ${pad(random.int(1, 99_999), 5)}`, issuedBy: 'Văn phòng đăng ký đất đai - Sở Nông nghiệp và Môi trường', issuedOn, status: 'VALID' }]
-    if (random.chance(0.15)) certificates.unshift({ serial: `${letters()} ${pad(random.int(0, 999_999), 6)}`, entryNo: `CH ${pad(random.int(1, 99_999), 5)}`, issuedBy: 'UBND quận/huyện (trước 2025)', issuedOn: randomDate(random, 1995, Math.max(1995, Number(issuedOn.slice(0, 4)) - 1)), status: 'REPLACED' })
+    const certificates: WorldParcel['certificates'] = [
+      {
+        serial: `${letters()} ${pad(random.int(0, 999_999), 6)}`,
+        entryNo: `CS ${pad(random.int(1, 99_999), 5)}`,
+        issuedBy: 'Văn phòng đăng ký đất đai - Sở Nông nghiệp và Môi trường',
+        issuedOn,
+        status: 'VALID',
+      },
+    ]
+    if (random.chance(0.15))
+      certificates.unshift({
+        serial: `${letters()} ${pad(random.int(0, 999_999), 6)}`,
+        entryNo: `CH ${pad(random.int(1, 99_999), 5)}`,
+        issuedBy: 'UBND quận/huyện (trước 2025)',
+        issuedOn: randomDate(random, 1995, Math.max(1995, Number(issuedOn.slice(0, 4)) - 1)),
+        status: 'REPLACED',
+      })
     const encumbrances: WorldParcel['encumbrances'] = random.chance(0.15)
-      ? [{ kind: 'MORTGAGE', registeredOn: randomDate(random, 2015, 2026), releasedOn: random.chance(0.3) ? randomDate(random, 2026, 2026) : null, holderName: random.pick(words.banks), note: 'Đăng ký thế chấp quyền sử dụng đất' }]
-      : random.chance(0.03) ? [{ kind: 'DISPUTE', registeredOn: randomDate(random, 2020, 2026), releasedOn: null, holderName: null, note: 'Đang có tranh chấp' }] : []
+      ? [
+          {
+            kind: 'MORTGAGE',
+            registeredOn: randomDate(random, 2015, 2026),
+            releasedOn: random.chance(0.3) ? randomDate(random, 2026, 2026) : null,
+            holderName: random.pick(words.banks),
+            note: 'Đăng ký thế chấp quyền sử dụng đất',
+          },
+        ]
+      : random.chance(0.03)
+        ? [{ kind: 'DISPUTE', registeredOn: randomDate(random, 2020, 2026), releasedOn: null, holderName: null, note: 'Đang có tranh chấp' }]
+        : []
     parcels.push({
-      key, sheetCommuneCode, mapSheetNo, parcelNo, area, uses,
+      key,
+      sheetCommuneCode,
+      mapSheetNo,
+      parcelNo,
+      area,
+      uses,
       origin: random.pick(words.landOrigins),
       useForm: holders.length > 1 ? 'Sử dụng chung' : 'Sử dụng riêng',
       address: { ...randomAddress(random, provinceCode), communeCode: currentCommune },
-      holders, certificates, encumbrances,
+      holders,
+      certificates,
+      encumbrances,
     })
   }
 
@@ -375,9 +439,15 @@ export function createWorld(options: WorldOptions = {}): World {
   // enterprise headquartered in Hà Nội whose representative holds land in Hà Nội.
   const EXAMPLE_PROVINCE = '01'
   const landedPins = new Set(parcels.flatMap((parcel) => parcel.holders.filter((h) => h.kind === 'PERSON').map((h) => h.id)))
-  const landedHerePins = new Set(parcels.filter((parcel) => parcel.address.provinceCode === EXAMPLE_PROVINCE).flatMap((parcel) => parcel.holders.filter((h) => h.kind === 'PERSON').map((h) => h.id)))
+  const landedHerePins = new Set(
+    parcels
+      .filter((parcel) => parcel.address.provinceCode === EXAMPLE_PROVINCE)
+      .flatMap((parcel) => parcel.holders.filter((h) => h.kind === 'PERSON').map((h) => h.id)),
+  )
   const exampleEnterprise =
-    enterprises.find((e) => e.status === 'ACTIVE' && e.address.provinceCode === EXAMPLE_PROVINCE && e.representatives.some((rep) => landedHerePins.has(rep.pin))) ??
+    enterprises.find(
+      (e) => e.status === 'ACTIVE' && e.address.provinceCode === EXAMPLE_PROVINCE && e.representatives.some((rep) => landedHerePins.has(rep.pin)),
+    ) ??
     enterprises.find((enterprise) => enterprise.status === 'ACTIVE' && enterprise.representatives.some((rep) => landedPins.has(rep.pin))) ??
     enterprises[0]!
   const representativePin =
@@ -386,7 +456,17 @@ export function createWorld(options: WorldOptions = {}): World {
     exampleEnterprise.representatives[0]!.pin
   const exampleParcel = parcels.find((parcel) => parcel.holders.some((h) => h.id === representativePin)) ?? parcels[0]!
   return {
-    seed, people, households, enterprises, parcels, personByPin,
-    examples: { enterpriseCode: exampleEnterprise.code, representativePin, parcelKey: exampleParcel.key, householdId: personByPin.get(representativePin)?.householdId ?? households[0]!.id },
+    seed,
+    people,
+    households,
+    enterprises,
+    parcels,
+    personByPin,
+    examples: {
+      enterpriseCode: exampleEnterprise.code,
+      representativePin,
+      parcelKey: exampleParcel.key,
+      householdId: personByPin.get(representativePin)?.householdId ?? households[0]!.id,
+    },
   }
 }

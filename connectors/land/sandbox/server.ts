@@ -1,20 +1,6 @@
 import type { Context, Hono } from 'hono'
-import {
-  createFaultState,
-  createSandboxApp,
-  type FaultConfig,
-  type FaultState,
-  type World,
-} from '../../kit/sandbox/index.js'
-import {
-  buildEnvelope,
-  buildFault,
-  LAND_NS,
-  LAND_OPERATIONS,
-  LAND_SERVICE_PATH,
-  parseXml,
-  type LandOperation,
-} from '../soap.js'
+import { createFaultState, createSandboxApp, type FaultConfig, type FaultState, type World } from '../../kit/sandbox/index.js'
+import { buildEnvelope, buildFault, LAND_NS, LAND_OPERATIONS, LAND_SERVICE_PATH, parseXml, type LandOperation } from '../soap.js'
 import { createLandOperations } from './operations.js'
 import { requestEnvelopeSchema } from './wire.js'
 import { landWsdl } from './wsdl.js'
@@ -71,7 +57,9 @@ export function createLandSandbox(world: World, options: LandSandboxOptions = {}
       return c.body(landWsdl(`${url.origin}${LAND_SERVICE_PATH}`), 200, XML)
     }
     const items = LAND_OPERATIONS.map((op) => `<li>${op}</li>`).join('')
-    return c.html(`<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>DatDai</title></head><body><h1>DatDai</h1><p>Dịch vụ tra cứu cơ sở dữ liệu đất đai (sandbox). <a href="?wsdl">Mô tả dịch vụ (WSDL)</a></p><ul>${items}</ul></body></html>`)
+    return c.html(
+      `<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>DatDai</title></head><body><h1>DatDai</h1><p>Dịch vụ tra cứu cơ sở dữ liệu đất đai (sandbox). <a href="?wsdl">Mô tả dịch vụ (WSDL)</a></p><ul>${items}</ul></body></html>`,
+    )
   })
 
   app.post(LAND_SERVICE_PATH, async (c) => {

@@ -70,10 +70,13 @@ export function toThuaDat(parcel: WorldParcel): XmlNode {
   }
 }
 
-const element = <S extends z.ZodRawShape>(shape: S) =>
-  z.preprocess((value) => (value === '' ? {} : value), z.object(shape))
+const element = <S extends z.ZodRawShape>(shape: S) => z.preprocess((value) => (value === '' ? {} : value), z.object(shape))
 const integer = (min: number, max: number) =>
-  z.string().regex(/^\d{1,9}$/).transform(Number).pipe(z.number().int().min(min).max(max))
+  z
+    .string()
+    .regex(/^\d{1,9}$/)
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
 
 /** The SOAP header the service reads: the caller's request id and, when required, an account. */
 export const requestHeaderSchema = element({
@@ -96,7 +99,15 @@ export const traCuuThuaDatRequest = element({ MaThuaDat: z.string().trim().min(1
 export const traCuuTheoChuSuDungRequest = element({
   DanhSachChuSuDung: element({
     ChuSuDung: z
-      .array(element({ LoaiChu: z.enum(['CA_NHAN', 'TO_CHUC']), SoGiayTo: z.string().trim().regex(/^[0-9-]{10,14}$/) }))
+      .array(
+        element({
+          LoaiChu: z.enum(['CA_NHAN', 'TO_CHUC']),
+          SoGiayTo: z
+            .string()
+            .trim()
+            .regex(/^[0-9-]{10,14}$/),
+        }),
+      )
       .min(1)
       .max(100),
   }),

@@ -11,8 +11,7 @@ const int = (name: string, min = 1) => `<s:element minOccurs="${min}" maxOccurs=
 const dec = (name: string) => `<s:element minOccurs="1" maxOccurs="1" name="${name}" type="s:decimal"/>`
 const many = (name: string, type: string) => `<s:element minOccurs="0" maxOccurs="unbounded" name="${name}" type="tns:${type}"/>`
 const one = (name: string, type: string, min = 1) => `<s:element minOccurs="${min}" maxOccurs="1" name="${name}" type="tns:${type}"/>`
-const complexType = (name: string, ...fields: string[]) =>
-  `<s:complexType name="${name}"><s:sequence>${fields.join('')}</s:sequence></s:complexType>`
+const complexType = (name: string, ...fields: string[]) => `<s:complexType name="${name}"><s:sequence>${fields.join('')}</s:sequence></s:complexType>`
 const wrapper = (name: string, ...fields: string[]) =>
   `<s:element name="${name}"><s:complexType><s:sequence>${fields.join('')}</s:sequence></s:complexType></s:element>`
 
@@ -25,9 +24,18 @@ const types = [
   complexType('BienPhapBaoDam', str('Loai'), str('NgayDangKy'), str('NgayXoa', 0), str('BenNhan', 0), str('GhiChu', 0)),
   complexType(
     'ThuaDat',
-    str('MaThuaDat'), str('MaXa'), int('SoToBanDo'), int('SoThua'), dec('DienTich'),
-    many('MucDichSuDung', 'MucDichSuDung'), str('NguonGoc', 0), str('HinhThucSuDung', 0), one('DiaChi', 'DiaChi', 0),
-    many('ChuSuDung', 'ChuSuDung'), many('GiayChungNhan', 'GiayChungNhan'), many('BienPhapBaoDam', 'BienPhapBaoDam'),
+    str('MaThuaDat'),
+    str('MaXa'),
+    int('SoToBanDo'),
+    int('SoThua'),
+    dec('DienTich'),
+    many('MucDichSuDung', 'MucDichSuDung'),
+    str('NguonGoc', 0),
+    str('HinhThucSuDung', 0),
+    one('DiaChi', 'DiaChi', 0),
+    many('ChuSuDung', 'ChuSuDung'),
+    many('GiayChungNhan', 'GiayChungNhan'),
+    many('BienPhapBaoDam', 'BienPhapBaoDam'),
   ),
   complexType('DanhSachThuaDat', many('ThuaDat', 'ThuaDat')),
   complexType('DanhSachChuSuDung', `<s:element minOccurs="1" maxOccurs="100" name="ChuSuDung" type="tns:ChuSuDungYeuCau"/>`),
@@ -36,13 +44,25 @@ const types = [
   `<s:simpleType name="LoaiChu"><s:restriction base="s:string"><s:enumeration value="CA_NHAN"/><s:enumeration value="TO_CHUC"/></s:restriction></s:simpleType>`,
   `<s:element name="ThongTinYeuCau" type="tns:ThongTinYeuCau"/>`,
   wrapper('TraCuuThuaDat', str('MaThuaDat')),
-  wrapper('TraCuuThuaDatResponse', `<s:element minOccurs="0" maxOccurs="1" name="TraCuuThuaDatResult"><s:complexType><s:sequence>${one('ThuaDat', 'ThuaDat', 0)}</s:sequence></s:complexType></s:element>`),
+  wrapper(
+    'TraCuuThuaDatResponse',
+    `<s:element minOccurs="0" maxOccurs="1" name="TraCuuThuaDatResult"><s:complexType><s:sequence>${one('ThuaDat', 'ThuaDat', 0)}</s:sequence></s:complexType></s:element>`,
+  ),
   wrapper('TraCuuThuaDatTheoChuSuDung', one('DanhSachChuSuDung', 'DanhSachChuSuDung')),
-  wrapper('TraCuuThuaDatTheoChuSuDungResponse', `<s:element minOccurs="0" maxOccurs="1" name="TraCuuThuaDatTheoChuSuDungResult"><s:complexType><s:sequence>${many('KetQuaChuSuDung', 'KetQuaChuSuDung')}</s:sequence></s:complexType></s:element>`),
+  wrapper(
+    'TraCuuThuaDatTheoChuSuDungResponse',
+    `<s:element minOccurs="0" maxOccurs="1" name="TraCuuThuaDatTheoChuSuDungResult"><s:complexType><s:sequence>${many('KetQuaChuSuDung', 'KetQuaChuSuDung')}</s:sequence></s:complexType></s:element>`,
+  ),
   wrapper('TraCuuThuaDatTheoXa', str('MaXa'), int('ViTri', 0), int('SoLuong', 0)),
-  wrapper('TraCuuThuaDatTheoXaResponse', `<s:element minOccurs="0" maxOccurs="1" name="TraCuuThuaDatTheoXaResult"><s:complexType><s:sequence>${int('TongSo')}${int('ViTri')}${one('DanhSachThuaDat', 'DanhSachThuaDat')}</s:sequence></s:complexType></s:element>`),
+  wrapper(
+    'TraCuuThuaDatTheoXaResponse',
+    `<s:element minOccurs="0" maxOccurs="1" name="TraCuuThuaDatTheoXaResult"><s:complexType><s:sequence>${int('TongSo')}${int('ViTri')}${one('DanhSachThuaDat', 'DanhSachThuaDat')}</s:sequence></s:complexType></s:element>`,
+  ),
   wrapper('KiemTraKetNoi'),
-  wrapper('KiemTraKetNoiResponse', `<s:element minOccurs="0" maxOccurs="1" name="KiemTraKetNoiResult"><s:complexType><s:sequence>${str('TrangThai')}${str('PhienBan', 0)}${str('ThoiGian', 0)}</s:sequence></s:complexType></s:element>`),
+  wrapper(
+    'KiemTraKetNoiResponse',
+    `<s:element minOccurs="0" maxOccurs="1" name="KiemTraKetNoiResult"><s:complexType><s:sequence>${str('TrangThai')}${str('PhienBan', 0)}${str('ThoiGian', 0)}</s:sequence></s:complexType></s:element>`,
+  ),
 ].join('')
 
 const messages = (op: LandOperation) =>
@@ -57,8 +77,7 @@ const bindingOperation = (op: LandOperation) =>
   `<wsdl:input><soap:body use="literal"/><soap:header message="tns:ThongTinYeuCauHeader" part="ThongTinYeuCau" use="literal"/></wsdl:input>` +
   `<wsdl:output><soap:body use="literal"/></wsdl:output></wsdl:operation>`
 
-const escapeAttribute = (value: string) =>
-  value.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;')
+const escapeAttribute = (value: string) => value.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;')
 
 /** The WSDL document, with `location` as the service address. */
 export function landWsdl(location: string): string {

@@ -109,10 +109,7 @@ export function createPopulationSandbox(world: World, options: PopulationSandbox
     const body = verifyBody.safeParse(await c.req.json().catch(() => null))
     if (!body.success) return invalid(c)
     const person = people.get(body.data.SoDinhDanh)
-    const matches =
-      person !== undefined &&
-      sameName(body.data.HoVaTen, fullName(person)) &&
-      body.data.NgayThangNamSinh === toCompactDate(person.birthDate)
+    const matches = person !== undefined && sameName(body.data.HoVaTen, fullName(person)) && body.data.NgayThangNamSinh === toCompactDate(person.birthDate)
     return answer(c, 200, MA_LOI.OK, 'Thành công', { KetQua: { TonTai: person !== undefined, KhopThongTin: matches } })
   })
 

@@ -87,9 +87,7 @@ export function toCongDan(person: WorldPerson, people: ReadonlyMap<string, World
     ...(mother ? { Me: mother } : {}),
     ...(spouse ? { VoChong: spouse } : {}),
     ThuongTru: diaChi(person.permanent),
-    ...(person.temporary
-      ? { TamTru: { ...diaChi(person.temporary.address), NgayHetHan: toCompactDate(person.temporary.validUntil) } }
-      : {}),
+    ...(person.temporary ? { TamTru: { ...diaChi(person.temporary.address), NgayHetHan: toCompactDate(person.temporary.validUntil) } } : {}),
     // Someone with a temporary residence who has not declared an absence lives there now; the
     // registry omits NoiOHienTai when it is the permanent address.
     ...(person.temporary && !person.temporaryAbsence ? { NoiOHienTai: diaChi(person.temporary.address) } : {}),

@@ -27,7 +27,10 @@ export interface Session {
 
 const randomId = () => {
   const bytes = crypto.getRandomValues(new Uint8Array(32))
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '')
 }
 
 export async function createAccount(db: Queryable, account: { name: string; role: StaffRole; passwordHash: string; totpSecret?: string }): Promise<void> {
@@ -53,7 +56,12 @@ export async function findAccount(db: Queryable, name: string): Promise<Account 
 export async function openSession(db: Queryable, account: string, now = Date.now()): Promise<{ id: string; csrf: string }> {
   const id = randomId()
   const csrf = randomId()
-  await db.query('insert into admin_sessions (id_hash, account, csrf, expires_at) values ($1, $2, $3, $4)', [await sha256Hex(id), account, csrf, new Date(now + SESSION_TTL_MS).toISOString()])
+  await db.query('insert into admin_sessions (id_hash, account, csrf, expires_at) values ($1, $2, $3, $4)', [
+    await sha256Hex(id),
+    account,
+    csrf,
+    new Date(now + SESSION_TTL_MS).toISOString(),
+  ])
   // Expired rows are swept here rather than by a timer: logins are rare and cheap to piggyback on.
   await db.query('delete from admin_sessions where expires_at < now()')
   return { id, csrf }

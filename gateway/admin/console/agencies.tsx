@@ -20,13 +20,26 @@ export function agencyRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
     return c.html(
       <Page c={c} title={t.agencies.title}>
         {notice ? <p class="card ok" role="status">{`${t.agencies.done} ${notice}`}</p> : null}
-        <p><a href="/admin/policies/edit">{t.agencies.register}</a></p>
+        <p>
+          <a href="/admin/policies/edit">{t.agencies.register}</a>
+        </p>
         {set.agencies.map((agency) => (
           <section class="card" aria-label={agency.agency}>
-            <h2>{`${agency.name} `}<small>({agency.agency})</small>{agency.suspended ? <span class="bad">{` — ${t.agencies.suspended}`}</span> : null}</h2>
+            <h2>
+              {`${agency.name} `}
+              <small>({agency.agency})</small>
+              {agency.suspended ? <span class="bad">{` — ${t.agencies.suspended}`}</span> : null}
+            </h2>
             <div class="scroll">
               <table>
-                <thead><tr><th scope="col">{t.agencies.client}</th><th scope="col">{t.agencies.status}</th><th scope="col">{t.agencies.keys}</th><th scope="col"></th></tr></thead>
+                <thead>
+                  <tr>
+                    <th scope="col">{t.agencies.client}</th>
+                    <th scope="col">{t.agencies.status}</th>
+                    <th scope="col">{t.agencies.keys}</th>
+                    <th scope="col"></th>
+                  </tr>
+                </thead>
                 <tbody>
                   {agency.clients.map((client) => {
                     const keys = 'jwks' in client && client.jwks ? (client.jwks.keys as Array<{ kid?: string }>) : []
@@ -42,7 +55,10 @@ export function agencyRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
                               <input type="hidden" name="agency" value={agency.agency} />
                               <input type="hidden" name="client" value={client.id} />
                               <input type="hidden" name="kid" value={key.kid ?? ''} />
-                              <code>{key.kid ?? '?'}</code> <button type="submit" class="danger" aria-label={`${t.agencies.revoke} ${key.kid ?? ''}`}>{t.agencies.revoke}</button>
+                              <code>{key.kid ?? '?'}</code>{' '}
+                              <button type="submit" class="danger" aria-label={`${t.agencies.revoke} ${key.kid ?? ''}`}>
+                                {t.agencies.revoke}
+                              </button>
                             </form>
                           ))}
                           <details>
@@ -63,7 +79,11 @@ export function agencyRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
                             <input type="hidden" name="agency" value={agency.agency} />
                             <input type="hidden" name="client" value={client.id} />
                             <input type="hidden" name="suspended" value={client.suspended ? 'false' : 'true'} />
-                            <button type="submit" class={client.suspended ? '' : 'danger'} aria-label={`${client.suspended ? t.agencies.reinstate : t.agencies.suspend} ${client.id}`}>
+                            <button
+                              type="submit"
+                              class={client.suspended ? '' : 'danger'}
+                              aria-label={`${client.suspended ? t.agencies.reinstate : t.agencies.suspend} ${client.id}`}
+                            >
                               {client.suspended ? t.agencies.reinstate : t.agencies.suspend}
                             </button>
                           </form>
@@ -87,7 +107,10 @@ export function agencyRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
     const session = c.get('session')!
     auditAction(c, action, { ...target, ...extra })
     try {
-      const result = await editClient(options, target, edit, { author: `operator:${session.account}`, message: `${action} ${target.agency}/${target.client} (console)` })
+      const result = await editClient(options, target, edit, {
+        author: `operator:${session.account}`,
+        message: `${action} ${target.agency}/${target.client} (console)`,
+      })
       auditAction(c, action, { ...target, ...extra, version: result.version })
       return c.redirect(`/admin/agencies?applied=${result.version}`, 303)
     } catch (error) {

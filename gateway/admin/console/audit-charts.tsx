@@ -39,7 +39,10 @@ export function auditChartRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
       ),
     ])
     const agencies = [...new Set(hourly.map((r) => r.agency))].sort()
-    const series = agencies.map((agency) => ({ label: agency, points: Array.from({ length: 24 }, (_, i) => hourly.find((r) => r.agency === agency && r.h === 23 - i)?.n ?? 0) }))
+    const series = agencies.map((agency) => ({
+      label: agency,
+      points: Array.from({ length: 24 }, (_, i) => hourly.find((r) => r.agency === agency && r.h === 23 - i)?.n ?? 0),
+    }))
     const totals = agencies.map((agency) => ({ label: agency, value: hourly.filter((r) => r.agency === agency).reduce((sum, r) => sum + r.n, 0) }))
     const unusual = [...new Set(daily.map((r) => r.agency))].map((agency) => {
       const today = daily.find((r) => r.agency === agency && r.d === 0)?.n ?? 0
@@ -49,9 +52,25 @@ export function auditChartRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
     auditAction(c, 'audit.charts_viewed')
     return c.html(
       <Page c={c} title={t.charts.title}>
-        <section class="card"><h2>{t.charts.perAgency}</h2>{totals.length ? <><BarChart title={t.charts.perAgency} bars={totals} /><Sparklines title={t.charts.perAgency} series={series} buckets={24} /></> : <p>{t.charts.none}</p>}</section>
-        <section class="card"><h2>{t.charts.denials}</h2>{denials.length ? <BarChart title={t.charts.denials} bars={denials.map((d) => ({ label: d.code, value: d.n }))} /> : <p>{t.charts.none}</p>}</section>
-        <section class="card"><h2>{t.charts.unusual}</h2>{unusual.length ? <BarChart title={t.charts.unusual} bars={unusual} /> : <p>{t.charts.none}</p>}</section>
+        <section class="card">
+          <h2>{t.charts.perAgency}</h2>
+          {totals.length ? (
+            <>
+              <BarChart title={t.charts.perAgency} bars={totals} />
+              <Sparklines title={t.charts.perAgency} series={series} buckets={24} />
+            </>
+          ) : (
+            <p>{t.charts.none}</p>
+          )}
+        </section>
+        <section class="card">
+          <h2>{t.charts.denials}</h2>
+          {denials.length ? <BarChart title={t.charts.denials} bars={denials.map((d) => ({ label: d.code, value: d.n }))} /> : <p>{t.charts.none}</p>}
+        </section>
+        <section class="card">
+          <h2>{t.charts.unusual}</h2>
+          {unusual.length ? <BarChart title={t.charts.unusual} bars={unusual} /> : <p>{t.charts.none}</p>}
+        </section>
       </Page>,
     )
   })
@@ -63,9 +82,15 @@ export function auditChartRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
     return c.html(
       <Page c={c} title={t.verify.title}>
         <section class="card" role="status">
-          <p class={report.ok ? 'ok' : 'bad'} id="verify-status">{report.ok ? t.verify.ok : t.verify.broken}</p>
+          <p class={report.ok ? 'ok' : 'bad'} id="verify-status">
+            {report.ok ? t.verify.ok : t.verify.broken}
+          </p>
           <p>{`${report.chains} ${t.verify.chains} · ${report.events} ${t.verify.events} · ${report.checkpoints} ${t.verify.checkpoints}`}</p>
-          <ul>{[...report.problems, ...report.warnings].map((p) => <li>{`${p.writer}${p.seq === undefined ? '' : ` #${p.seq}`}: ${p.message}`}</li>)}</ul>
+          <ul>
+            {[...report.problems, ...report.warnings].map((p) => (
+              <li>{`${p.writer}${p.seq === undefined ? '' : ` #${p.seq}`}: ${p.message}`}</li>
+            ))}
+          </ul>
         </section>
       </Page>,
     )

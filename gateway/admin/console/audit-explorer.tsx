@@ -51,7 +51,11 @@ export function auditExplorerRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
         <label for={name}>{t.audit[name]}</label>
         <select id={name} name={name}>
           <option value="">{t.audit.any}</option>
-          {values.map((v) => <option value={v} selected={given[name] === v}>{v}</option>)}
+          {values.map((v) => (
+            <option value={v} selected={given[name] === v}>
+              {v}
+            </option>
+          ))}
         </select>
       </div>
     )
@@ -82,31 +86,71 @@ export function auditExplorerRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
               <input type="text" id="limit" name="limit" inputmode="numeric" value={given.limit ?? '50'} />
             </div>
           </div>
-          <button type="submit">{t.audit.filter}</button>{' '}
-          <a href={`/admin/audit/export?format=csv&${exportQuery}`}>{`${t.audit.export} CSV`}</a>{' · '}
+          <button type="submit">{t.audit.filter}</button> <a href={`/admin/audit/export?format=csv&${exportQuery}`}>{`${t.audit.export} CSV`}</a>
+          {' · '}
           <a href={`/admin/audit/export?format=jsonl&${exportQuery}`}>{`${t.audit.export} JSONL`}</a>
         </form>
-        {error ? <p class="problem" role="alert">{error}</p> : null}
+        {error ? (
+          <p class="problem" role="alert">
+            {error}
+          </p>
+        ) : null}
         <div class="card scroll">
-          {page.events.length === 0 ? <p>{t.audit.none}</p> : (
+          {page.events.length === 0 ? (
+            <p>{t.audit.none}</p>
+          ) : (
             <table id="events">
-              <thead><tr>{[t.audit.at, t.audit.kind, t.audit.agency, t.audit.client, t.audit.purpose, t.audit.decision, t.audit.code, t.audit.status, t.audit.requestId].map((h) => <th scope="col">{h}</th>)}</tr></thead>
+              <thead>
+                <tr>
+                  {[
+                    t.audit.at,
+                    t.audit.kind,
+                    t.audit.agency,
+                    t.audit.client,
+                    t.audit.purpose,
+                    t.audit.decision,
+                    t.audit.code,
+                    t.audit.status,
+                    t.audit.requestId,
+                  ].map((h) => (
+                    <th scope="col">{h}</th>
+                  ))}
+                </tr>
+              </thead>
               <tbody>
                 {page.events.map((e) => (
                   <tr>
-                    <td><a href={`/admin/audit/events/${e.id}`}>{e.at.replace('T', ' ').slice(0, 23)}</a></td>
-                    <td>{e.kind}</td><td>{e.agency ?? e.actor ?? ''}</td><td>{e.client ?? ''}</td><td>{e.purpose ?? ''}</td>
+                    <td>
+                      <a href={`/admin/audit/events/${e.id}`}>{e.at.replace('T', ' ').slice(0, 23)}</a>
+                    </td>
+                    <td>{e.kind}</td>
+                    <td>{e.agency ?? e.actor ?? ''}</td>
+                    <td>{e.client ?? ''}</td>
+                    <td>{e.purpose ?? ''}</td>
                     <td class={e.decision === 'granted' || e.decision === 'ok' ? 'ok' : 'bad'}>
                       {e.decision}
-                      {e.signals?.includes('VERIFICATION_PROBING') ? <> <span class="bad" data-signal="VERIFICATION_PROBING">{`⚠ ${t.probing.badge}`}</span></> : null}
+                      {e.signals?.includes('VERIFICATION_PROBING') ? (
+                        <>
+                          {' '}
+                          <span class="bad" data-signal="VERIFICATION_PROBING">{`⚠ ${t.probing.badge}`}</span>
+                        </>
+                      ) : null}
                     </td>
-                    <td>{e.code ?? ''}</td><td>{e.status}</td><td><code>{e.requestId}</code></td>
+                    <td>{e.code ?? ''}</td>
+                    <td>{e.status}</td>
+                    <td>
+                      <code>{e.requestId}</code>
+                    </td>
                   </tr>
                 ))}
               </tbody>
             </table>
           )}
-          {next ? <p><a href={next}>{t.audit.next}</a></p> : null}
+          {next ? (
+            <p>
+              <a href={next}>{t.audit.next}</a>
+            </p>
+          ) : null}
         </div>
       </Page>,
     )
@@ -121,19 +165,33 @@ export function auditExplorerRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
       <Page c={c} title={t.probing.title}>
         <p>{t.probing.intro}</p>
         <div class="card scroll">
-          {suspects.length === 0 ? <p>{t.probing.none}</p> : (
+          {suspects.length === 0 ? (
+            <p>{t.probing.none}</p>
+          ) : (
             <table id="probing">
-              <thead><tr>{[t.probing.agency, t.probing.subject, t.probing.events, t.probing.first, t.probing.last, t.probing.endUsers, ''].map((h) => <th scope="col">{h}</th>)}</tr></thead>
+              <thead>
+                <tr>
+                  {[t.probing.agency, t.probing.subject, t.probing.events, t.probing.first, t.probing.last, t.probing.endUsers, ''].map((h) => (
+                    <th scope="col">{h}</th>
+                  ))}
+                </tr>
+              </thead>
               <tbody>
                 {suspects.map((s) => (
                   <tr data-agency={s.agency}>
                     <td>{s.agency}</td>
-                    <td><code>{s.subject}</code></td>
+                    <td>
+                      <code>{s.subject}</code>
+                    </td>
                     <td class="bad">{s.events}</td>
                     <td>{s.first.replace('T', ' ').slice(0, 19)}</td>
                     <td>{s.last.replace('T', ' ').slice(0, 19)}</td>
                     <td>{s.endUsers.join(', ')}</td>
-                    <td><a href={`/admin/audit?${new URLSearchParams({ signal: 'VERIFICATION_PROBING', agency: s.agency, from: since.toISOString() })}`}>{t.probing.view}</a></td>
+                    <td>
+                      <a href={`/admin/audit?${new URLSearchParams({ signal: 'VERIFICATION_PROBING', agency: s.agency, from: since.toISOString() })}`}>
+                        {t.probing.view}
+                      </a>
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -147,7 +205,11 @@ export function auditExplorerRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
   routes.get('/admin/audit/events/:id', async (c) => {
     const t = c.get('t')
     const id = c.req.param('id')
-    const rows = /^[0-9a-f-]{36}$/.test(id) ? await options.db.query<{ body: string; writer: string; seq: number; hash: string }>('select body, writer, seq, hash from audit_events where id = $1', [id]) : []
+    const rows = /^[0-9a-f-]{36}$/.test(id)
+      ? await options.db.query<{ body: string; writer: string; seq: number; hash: string }>('select body, writer, seq, hash from audit_events where id = $1', [
+          id,
+        ])
+      : []
     auditAction(c, 'audit.event_viewed', { id })
     const row = rows[0]
     if (!row) return c.html(MessagePage({ c, title: '404', message: t.audit.notFound }), 404)
@@ -158,8 +220,18 @@ export function auditExplorerRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
         <div class="card scroll">
           <table id="event">
             <tbody>
-              {plain.map(([key, value]) => <tr><th scope="row">{key}</th><td>{String(value)}</td></tr>)}
-              <tr><th scope="row">chain</th><td><code>{`${row.writer} #${row.seq} ${row.hash}`}</code></td></tr>
+              {plain.map(([key, value]) => (
+                <tr>
+                  <th scope="row">{key}</th>
+                  <td>{String(value)}</td>
+                </tr>
+              ))}
+              <tr>
+                <th scope="row">chain</th>
+                <td>
+                  <code>{`${row.writer} #${row.seq} ${row.hash}`}</code>
+                </td>
+              </tr>
             </tbody>
           </table>
           <pre>{JSON.stringify(event, null, 2)}</pre>

@@ -16,7 +16,9 @@ export function healthRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
   routes.get('/admin/health', async (c) => {
     const t = c.get('t')
     const connectors = Object.values(options.connectors)
-    const probes = await Promise.all(connectors.map((connector) => connector.health(AbortSignal.timeout(PROBE_MS)).catch(() => ({ ok: false, latencyMs: PROBE_MS, detail: 'probe failed' }))))
+    const probes = await Promise.all(
+      connectors.map((connector) => connector.health(AbortSignal.timeout(PROBE_MS)).catch(() => ({ ok: false, latencyMs: PROBE_MS, detail: 'probe failed' }))),
+    )
     const stats = await options.db.query<{ connector: string; calls: number; failures: number }>(
       `select c->>'connector' as connector, sum((c->>'calls')::int)::int as calls, sum((c->>'failures')::int)::int as failures
          from audit_events, jsonb_array_elements(coalesce(body::jsonb->'connectors', '[]'::jsonb)) c
@@ -27,7 +29,16 @@ export function healthRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
       <Page c={c} title={t.health.title}>
         <div class="card scroll">
           <table>
-            <thead><tr><th scope="col">{t.health.registry}</th><th scope="col"></th><th scope="col">{t.health.latency}</th><th scope="col">{t.health.calls}</th><th scope="col">{t.health.errorRate}</th><th scope="col">{t.health.circuit}</th></tr></thead>
+            <thead>
+              <tr>
+                <th scope="col">{t.health.registry}</th>
+                <th scope="col"></th>
+                <th scope="col">{t.health.latency}</th>
+                <th scope="col">{t.health.calls}</th>
+                <th scope="col">{t.health.errorRate}</th>
+                <th scope="col">{t.health.circuit}</th>
+              </tr>
+            </thead>
             <tbody>
               {connectors.map((connector, i) => {
                 const probe = probes[i]!

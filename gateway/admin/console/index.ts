@@ -29,11 +29,17 @@ export function consoleRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
   app.route('/', transparencyRoutes(options))
   // A cross-site form post fails here whatever cookies the browser would attach.
   // The JSON API (/admin/api/*) authenticates with bearer staff tokens: none of this applies to it.
-  const pages = (handler: MiddlewareHandler<ConsoleEnv>): MiddlewareHandler<ConsoleEnv> => async (c, next) => (c.req.path.startsWith('/admin/api/') ? next() : handler(c, next))
+  const pages =
+    (handler: MiddlewareHandler<ConsoleEnv>): MiddlewareHandler<ConsoleEnv> =>
+    async (c, next) =>
+      c.req.path.startsWith('/admin/api/') ? next() : handler(c, next)
   for (const audit of options.audit ?? []) app.use('/admin/*', pages(audit as unknown as MiddlewareHandler<ConsoleEnv>))
   app.use('/admin/*', pages(csrf()))
   app.use('/admin/*', pages(loadSession(options)))
-  app.use('/admin/*', pages(async (c, next) => (c.req.path === '/admin/login' ? next() : requireCsrf(c, next))))
+  app.use(
+    '/admin/*',
+    pages(async (c, next) => (c.req.path === '/admin/login' ? next() : requireCsrf(c, next))),
+  )
   for (const area of OPERATOR_AREAS) app.use(area, requireRole('operator')).use(`${area}/*`, requireRole('operator'))
   app.use('/admin/audit', requireRole('auditor')).use('/admin/audit/*', requireRole('auditor'))
   app.get('/admin', (c) => {

@@ -19,7 +19,14 @@ const LOGIN_COOKIE = 'lgsp_login'
  * The double-submit cookie gets the session cookie's protection: with `__Host-` (which needs
  * Path=/) a sibling subdomain cannot plant a token of its own choosing beside its form.
  */
-const loginCookie = (secure: boolean) => ({ prefix: secure ? ('host' as const) : undefined, path: '/', httpOnly: true, secure, sameSite: 'Strict' as const, maxAge: 1800 })
+const loginCookie = (secure: boolean) => ({
+  prefix: secure ? ('host' as const) : undefined,
+  path: '/',
+  httpOnly: true,
+  secure,
+  sameSite: 'Strict' as const,
+  maxAge: 1800,
+})
 /**
  * A person logs in a few times a day: five tries at once per account name, then one a minute
  * (guessing ten passwords takes ten minutes). An address gets more, for a shared office NAT.
@@ -28,7 +35,8 @@ export const LOGIN_ATTEMPT_LIMITS: AttemptLimits = {
   perIp: { perMinute: 60, burst: 30 },
   perSubject: { perMinute: 1, burst: 5 },
 }
-const randomToken = () => btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(24)))).replace(/[+/=]/g, (ch) => ({ '+': '-', '/': '_', '=': '' })[ch] ?? '')
+const randomToken = () =>
+  btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(24)))).replace(/[+/=]/g, (ch) => ({ '+': '-', '/': '_', '=': '' })[ch] ?? '')
 
 /** Unknown accounts cost the same KDF run as known ones, so timing does not reveal which exist. */
 let dummyHash: Promise<string> | undefined
@@ -44,7 +52,11 @@ export function loginRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
     return c.html(
       <Page c={c} title={t.login.title}>
         <form method="post" action="/admin/login" class="card" style="max-width:420px">
-          {error ? <p class="problem" role="alert">{error}</p> : null}
+          {error ? (
+            <p class="problem" role="alert">
+              {error}
+            </p>
+          ) : null}
           <input type="hidden" name="_login" value={token} />
           <label for="name">{t.login.name}</label>
           <input type="text" id="name" name="name" autocomplete="username" required autofocus />

@@ -6,7 +6,11 @@
 const ITERATIONS = 600_000
 const PREFIX = 'pbkdf2-sha256'
 
-const toB64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+const toB64 = (bytes: Uint8Array) =>
+  btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '')
 const fromB64 = (text: string) => Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/')), (ch) => ch.charCodeAt(0))
 
 async function derive(password: string, salt: Uint8Array, iterations: number): Promise<Uint8Array> {

@@ -24,14 +24,26 @@ export function policyRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
     auditAction(c, 'policies.viewed')
     return c.html(
       <Page c={c} title={t.policies.title}>
-        <p><a href="/admin/policies/edit">{t.policies.edit}</a></p>
+        <p>
+          <a href="/admin/policies/edit">{t.policies.edit}</a>
+        </p>
         <form method="post" action="/admin/policies/rollback" class="card">
           <CsrfField c={c} />
-          <button type="submit" class="danger">{t.policies.rollback}</button>
+          <button type="submit" class="danger">
+            {t.policies.rollback}
+          </button>
         </form>
         <div class="card scroll">
           <table>
-            <thead><tr><th scope="col">{t.policies.version}</th><th scope="col">{t.policies.createdAt}</th><th scope="col">{t.policies.author}</th><th scope="col">{t.policies.message}</th><th scope="col"></th></tr></thead>
+            <thead>
+              <tr>
+                <th scope="col">{t.policies.version}</th>
+                <th scope="col">{t.policies.createdAt}</th>
+                <th scope="col">{t.policies.author}</th>
+                <th scope="col">{t.policies.message}</th>
+                <th scope="col"></th>
+              </tr>
+            </thead>
             <tbody>
               {versions.map((v) => (
                 <tr>
@@ -44,8 +56,10 @@ export function policyRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
                     {v.active ? null : (
                       <form method="post" action="/admin/policies/activate" class="inline">
                         <CsrfField c={c} />
-                        <input type="hidden" name="version" value={String(v.version)} />
-                        {' '}<button type="submit" aria-label={`${t.policies.activate} ${v.version}`}>{t.policies.activate}</button>
+                        <input type="hidden" name="version" value={String(v.version)} />{' '}
+                        <button type="submit" aria-label={`${t.policies.activate} ${v.version}`}>
+                          {t.policies.activate}
+                        </button>
                       </form>
                     )}
                   </td>
@@ -83,21 +97,35 @@ export function policyRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
         <form method="get" action="/admin/policies/edit" class="card">
           <label for="pick">{t.policies.file}</label>
           <select id="pick" name="file">
-            {files.map((f) => <option value={f.name} selected={f.name === name}>{f.name}</option>)}
+            {files.map((f) => (
+              <option value={f.name} selected={f.name === name}>
+                {f.name}
+              </option>
+            ))}
           </select>
           <button type="submit">{t.policies.edit}</button>
         </form>
-        {notice ? <p class="card ok" role="status">{notice}</p> : null}
+        {notice ? (
+          <p class="card ok" role="status">
+            {notice}
+          </p>
+        ) : null}
         {problems.length ? (
           <section class="card" aria-labelledby="problems">
-            <h2 id="problems" class="bad">{t.policies.problems}</h2>
-            {elsewhere.map((p) => <p class="problem">{`${p.file} ${p.path}: ${p.message}`}</p>)}
+            <h2 id="problems" class="bad">
+              {t.policies.problems}
+            </h2>
+            {elsewhere.map((p) => (
+              <p class="problem">{`${p.file} ${p.path}: ${p.message}`}</p>
+            ))}
             {/* biome-ignore lint/a11y/useAriaPropsSupportedByRole: the label names the file this diff is of, for the find-by-label of tests and assistive tools alike */}
             <pre aria-label={name}>
               {text.split('\n').map((line, i) => (
                 <>
                   {`${String(i + 1).padStart(4)}  ${line}\n`}
-                  {(byLine.get(i + 1) ?? []).map((message) => <span class="problem" role="alert">{`      ↑ ${message}\n`}</span>)}
+                  {(byLine.get(i + 1) ?? []).map((message) => (
+                    <span class="problem" role="alert">{`      ↑ ${message}\n`}</span>
+                  ))}
                 </>
               ))}
             </pre>
@@ -108,7 +136,9 @@ export function policyRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
           <label for="name">{t.policies.file}</label>
           <input type="text" id="name" name="file" value={name} required pattern="(agencies/[a-z0-9][a-z0-9\-]*\.yaml|purposes\.yaml)" />
           <label for="text">{t.policies.text}</label>
-          <textarea id="text" name="text" rows={24} spellcheck={false}>{text}</textarea>
+          <textarea id="text" name="text" rows={24} spellcheck={false}>
+            {text}
+          </textarea>
           <label for="message">{t.policies.message}</label>
           <input type="text" id="message" name="message" />
           <button type="submit">{t.policies.apply}</button>
@@ -156,7 +186,12 @@ export function policyRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
   })
 
   /** Activate and roll back both switch the version in force: same audit, answer and refusals. */
-  async function switchVersion(c: Context<ConsoleEnv>, kind: 'policy.activated' | 'policy.rolled_back', action: string, run: () => Promise<{ version: number; previous: number | null }>) {
+  async function switchVersion(
+    c: Context<ConsoleEnv>,
+    kind: 'policy.activated' | 'policy.rolled_back',
+    action: string,
+    run: () => Promise<{ version: number; previous: number | null }>,
+  ) {
     try {
       const result = await run()
       await switchToActive(options)

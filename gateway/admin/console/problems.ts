@@ -15,7 +15,10 @@ export function problemLines(text: string, problems: LoadProblem[]): Map<number,
     if (problem.path === '(document)' && yamlError?.linePos) line = yamlError.linePos[0].line
     else {
       // Walk down the path as far as it exists: a missing key is reported at its parent.
-      const parts = problem.path.split('.').filter(Boolean).map((part) => (/^\d+$/.test(part) ? Number(part) : part))
+      const parts = problem.path
+        .split('.')
+        .filter(Boolean)
+        .map((part) => (/^\d+$/.test(part) ? Number(part) : part))
       for (let depth = parts.length; depth > 0; depth--) {
         const node = doc.getIn(parts.slice(0, depth), true) as { range?: [number, number, number] } | undefined
         if (node?.range) {

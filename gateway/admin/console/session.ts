@@ -18,7 +18,14 @@ export function sessionCookie(options: Pick<ConsoleOptions, 'secureCookies'>) {
   return {
     read: (c: Context) => getCookie(c, SESSION_COOKIE, secure ? 'host' : undefined),
     write: (c: Context, id: string) =>
-      setCookie(c, SESSION_COOKIE, id, { path: '/', httpOnly: true, secure, sameSite: 'Strict', maxAge: SESSION_TTL_MS / 1000, ...(secure ? { prefix: 'host' as const } : {}) }),
+      setCookie(c, SESSION_COOKIE, id, {
+        path: '/',
+        httpOnly: true,
+        secure,
+        sameSite: 'Strict',
+        maxAge: SESSION_TTL_MS / 1000,
+        ...(secure ? { prefix: 'host' as const } : {}),
+      }),
     clear: (c: Context) => deleteCookie(c, SESSION_COOKIE, { path: '/', secure, ...(secure ? { prefix: 'host' as const } : {}) }),
   }
 }

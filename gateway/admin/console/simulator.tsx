@@ -32,7 +32,14 @@ export function simulatorRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
     // key); the operator is always the end user, so the trail shows who read through the console.
     const ran =
       options.run && q.run === 'on' && result?.ok && result.decision.allowed && client && !context.signed
-        ? await options.run({ agency, clientId: client.id, purpose, query, ...(context.caseId ? { caseId: 'MO-PHONG-CONSOLE' } : {}), endUser: `${c.get('session')!.account}@console` })
+        ? await options.run({
+            agency,
+            clientId: client.id,
+            purpose,
+            query,
+            ...(context.caseId ? { caseId: 'MO-PHONG-CONSOLE' } : {}),
+            endUser: `${c.get('session')!.account}@console`,
+          })
         : null
     return c.html(
       <Page c={c} title={t.simulator.title}>
@@ -41,27 +48,45 @@ export function simulatorRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
             <div>
               <label for="agency">{t.simulator.agency}</label>
               <select id="agency" name="agency">
-                {set.agencies.map((a) => <option value={a.agency} selected={a.agency === agency}>{`${a.agency} — ${a.name}`}</option>)}
+                {set.agencies.map((a) => (
+                  <option value={a.agency} selected={a.agency === agency}>{`${a.agency} — ${a.name}`}</option>
+                ))}
               </select>
             </div>
             <div>
               <label for="purpose">{t.simulator.purpose}</label>
               <select id="purpose" name="purpose">
                 <option value="">—</option>
-                {set.purposes.map((p) => <option value={p.code} selected={p.code === purpose}>{`${p.code} — ${p.name}`}</option>)}
+                {set.purposes.map((p) => (
+                  <option value={p.code} selected={p.code === purpose}>{`${p.code} — ${p.name}`}</option>
+                ))}
               </select>
             </div>
           </div>
           <label for="query">{t.simulator.query}</label>
-          <textarea id="query" name="query" rows={8} spellcheck={false}>{query}</textarea>
+          <textarea id="query" name="query" rows={8} spellcheck={false}>
+            {query}
+          </textarea>
           <p>
-            <input type="checkbox" id="caseId" name="caseId" checked={context.caseId} /> <label for="caseId" class="inline">{t.simulator.caseId}</label>{' '}
-            <input type="checkbox" id="endUser" name="endUser" checked={context.endUser} /> <label for="endUser" class="inline">{t.simulator.endUser}</label>{' '}
-            <input type="checkbox" id="signed" name="signed" checked={context.signed} /> <label for="signed" class="inline">{t.simulator.signed}</label>
+            <input type="checkbox" id="caseId" name="caseId" checked={context.caseId} />{' '}
+            <label for="caseId" class="inline">
+              {t.simulator.caseId}
+            </label>{' '}
+            <input type="checkbox" id="endUser" name="endUser" checked={context.endUser} />{' '}
+            <label for="endUser" class="inline">
+              {t.simulator.endUser}
+            </label>{' '}
+            <input type="checkbox" id="signed" name="signed" checked={context.signed} />{' '}
+            <label for="signed" class="inline">
+              {t.simulator.signed}
+            </label>
           </p>
           {options.run ? (
             <p>
-              <input type="checkbox" id="run" name="run" checked={q.run === 'on'} /> <label for="run" class="inline">{t.simulator.runReal}</label>
+              <input type="checkbox" id="run" name="run" checked={q.run === 'on'} />{' '}
+              <label for="run" class="inline">
+                {t.simulator.runReal}
+              </label>
             </p>
           ) : null}
           <button type="submit">{t.simulator.run}</button>
@@ -76,13 +101,25 @@ export function simulatorRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
                 {!result.decision.allowed && result.decision.coordinates.length === 0 ? <p>{result.decision.message}</p> : null}
                 <div class="scroll">
                   <table>
-                    <thead><tr><th scope="col">{t.simulator.coordinate}</th><th scope="col">{t.simulator.decision}</th><th scope="col">{t.simulator.grants}</th></tr></thead>
+                    <thead>
+                      <tr>
+                        <th scope="col">{t.simulator.coordinate}</th>
+                        <th scope="col">{t.simulator.decision}</th>
+                        <th scope="col">{t.simulator.grants}</th>
+                      </tr>
+                    </thead>
                     <tbody>
                       {result.decision.coordinates.map((d) => (
                         <tr data-coordinate={d.coordinate}>
-                          <td><code>{d.coordinate}</code></td>
+                          <td>
+                            <code>{d.coordinate}</code>
+                          </td>
                           <td class={d.allowed ? 'ok' : 'bad'}>{d.allowed ? t.simulator.allowed : t.simulator.refused}</td>
-                          <td>{d.allowed ? `${d.grants.join(', ')}${d.mask ? ` · mask ${typeof d.mask === 'string' ? d.mask : JSON.stringify(d.mask)}` : ''}` : describeDenial(d)}</td>
+                          <td>
+                            {d.allowed
+                              ? `${d.grants.join(', ')}${d.mask ? ` · mask ${typeof d.mask === 'string' ? d.mask : JSON.stringify(d.mask)}` : ''}`
+                              : describeDenial(d)}
+                          </td>
                         </tr>
                       ))}
                     </tbody>
@@ -97,7 +134,9 @@ export function simulatorRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
                 ) : null}
               </>
             ) : (
-              <p class="problem" role="alert">{result.text}</p>
+              <p class="problem" role="alert">
+                {result.text}
+              </p>
             )}
           </section>
         ) : null}

@@ -23,15 +23,39 @@ export function transparencyRoutes(options: Pick<ConsoleOptions, 'db'>): Hono<Co
       ),
     ])
     const table = (rows: Array<{ label: string; value: number }>, head: string) => (
-      <div class="scroll"><table><thead><tr><th scope="col">{head}</th><th scope="col">{t.transparency.count}</th></tr></thead>
-        <tbody>{rows.map((r) => <tr><td>{r.label}</td><td>{r.value}</td></tr>)}</tbody></table></div>
+      <div class="scroll">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{head}</th>
+              <th scope="col">{t.transparency.count}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr>
+                <td>{r.label}</td>
+                <td>{r.value}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     )
     c.header('cache-control', 'public, max-age=60')
     return c.html(
       <Page c={c} title={t.transparency.title}>
         <p>{t.transparency.intro}</p>
-        <section class="card"><h2>{t.transparency.perAgency}</h2><BarChart title={t.transparency.perAgency} bars={perAgency} />{table(perAgency, t.audit.agency)}</section>
-        <section class="card"><h2>{t.transparency.perRegistry}</h2><BarChart title={t.transparency.perRegistry} bars={perRegistry} />{table(perRegistry, t.transparency.registry)}</section>
+        <section class="card">
+          <h2>{t.transparency.perAgency}</h2>
+          <BarChart title={t.transparency.perAgency} bars={perAgency} />
+          {table(perAgency, t.audit.agency)}
+        </section>
+        <section class="card">
+          <h2>{t.transparency.perRegistry}</h2>
+          <BarChart title={t.transparency.perRegistry} bars={perRegistry} />
+          {table(perRegistry, t.transparency.registry)}
+        </section>
       </Page>,
     )
   })

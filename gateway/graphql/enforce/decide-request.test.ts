@@ -27,30 +27,60 @@ const schema = buildSchema(`
 const none = { caseId: false, endUser: false, signedContext: false }
 const grant = (over: Partial<Grant> & Pick<Grant, 'id' | 'allow'>): Grant => ({ purposes: ['A'], legalBasis: `law of ${over.id}`, require: none, ...over })
 /** Parcels in Hà Nội only (a row filter); citizens everywhere (none). */
-const inHanoi = grant({ id: 'parcels-here', allow: ['Query.parcels', 'ParcelConnection.*', 'PageInfo.*', 'Parcel.*'], where: { Parcel: { province: { in: '$jurisdiction.provinces' } } } })
+const inHanoi = grant({
+  id: 'parcels-here',
+  allow: ['Query.parcels', 'ParcelConnection.*', 'PageInfo.*', 'Parcel.*'],
+  where: { Parcel: { province: { in: '$jurisdiction.provinces' } } },
+})
 const citizens = grant({ id: 'citizens', allow: ['Query.citizens', 'Query.citizen', 'CitizenConnection.*', 'PageInfo.*', 'Citizen.*'] })
 
 function policies(grants: Grant[], generation = 1): ActivePolicies {
   const agency: AgencyDocument = { agency: 'x', name: 'X', suspended: false, jurisdiction: { provinces: ['01'], communes: ['00097'] }, clients: [], grants }
   const purposes = new Map<string, Purpose>(['A', 'B'].map((code) => [code, { code, name: code, legalBasis: `basis ${code}` }]))
-  return { version: 3, generation, agencies: new Map([['x', agency]]), purposes, variables: new Map([['x', { 'jurisdiction.provinces': ['01'], 'jurisdiction.communes': ['00097'] }]]) }
+  return {
+    version: 3,
+    generation,
+    agencies: new Map([['x', agency]]),
+    purposes,
+    variables: new Map([['x', { 'jurisdiction.provinces': ['01'], 'jurisdiction.communes': ['00097'] }]]),
+  }
 }
 
 const caller = (agencyId = 'x') => ({ agencyId, clientId: 'x-app' }) as Caller
 const context = (over: Partial<RequestContext> = {}): RequestContext => ({ purpose: 'A', caseId: null, endUser: null, signed: false, ...over })
 const NOW = new Date(Date.UTC(2026, 11, 1, 9, 0, 0))
 
-function decideOnce(query: string, options: { grants?: Grant[]; context?: RequestContext; agency?: string; operationName?: string; on?: GraphQLSchema } = {}): RequestDecision {
-  return createRequestDecider(options.on ?? schema)(parse(query), options.operationName, caller(options.agency), options.context ?? context(), policies(options.grants ?? [inHanoi, citizens]), NOW)
+function decideOnce(
+  query: string,
+  options: { grants?: Grant[]; context?: RequestContext; agency?: string; operationName?: string; on?: GraphQLSchema } = {},
+): RequestDecision {
+  return createRequestDecider(options.on ?? schema)(
+    parse(query),
+    options.operationName,
+    caller(options.agency),
+    options.context ?? context(),
+    policies(options.grants ?? [inHanoi, citizens]),
+    NOW,
+  )
 }
 
 const read = (result: RequestDecision) => (result.ok ? result.decision.coordinates.map((c) => c.coordinate).sort() : null)
 
 describe('decideRequest: refusals before any grant', () => {
   it.each<[string, string, Parameters<typeof decideOnce>[1], Partial<RequestDecision>]>([
-    ['an operation the document does not hold', '{ citizen(pin: "1") { name } }', { operationName: 'Other' }, { ok: false, code: 'BAD_USER_INPUT', message: 'unknown operation named "Other"' }],
+    [
+      'an operation the document does not hold',
+      '{ citizen(pin: "1") { name } }',
+      { operationName: 'Other' },
+      { ok: false, code: 'BAD_USER_INPUT', message: 'unknown operation named "Other"' },
+    ],
     ['a mutation', 'mutation { noop }', {}, { ok: false, code: 'BAD_USER_INPUT', message: 'only queries are served (the document contains a mutation)' }],
-    ['an agency with no policy', '{ citizen(pin: "1") { name } }', { agency: 'nobody' }, { ok: false, code: 'FORBIDDEN', message: 'Agency nobody has no policy' }],
+    [
+      'an agency with no policy',
+      '{ citizen(pin: "1") { name } }',
+      { agency: 'nobody' },
+      { ok: false, code: 'FORBIDDEN', message: 'Agency nobody has no policy' },
+    ],
     [
       'introspection without a purpose',
       '{ __schema { queryType { name } } }',
@@ -72,7 +102,11 @@ describe('decideRequest: refusals before any grant', () => {
 
   it('a schema without a query type can still be given a decider (it refuses every document)', () => {
     const decider = createRequestDecider(new GraphQLSchema({}))
-    expect(decider(parse('{ a }'), undefined, caller(), context(), policies([citizens]), NOW)).toMatchObject({ ok: false, code: 'BAD_USER_INPUT', message: 'the schema has no query type' })
+    expect(decider(parse('{ a }'), undefined, caller(), context(), policies([citizens]), NOW)).toMatchObject({
+      ok: false,
+      code: 'BAD_USER_INPUT',
+      message: 'the schema has no query type',
+    })
   })
 })
 
@@ -85,8 +119,18 @@ describe('decideRequest: a list read without its nodes', () => {
       ['PageInfo.hasNextPage', 'Parcel.__typename', 'ParcelConnection.pageInfo', 'Query.parcels'],
     ],
     ['its __typename alone too', '{ parcels { __typename } }', [inHanoi], ['Parcel.__typename', 'ParcelConnection.__typename', 'Query.parcels']],
-    ['with a field of its nodes read, nothing is implied', '{ parcels { nodes { id } pageInfo { hasNextPage } } }', [inHanoi], ['PageInfo.hasNextPage', 'Parcel.id', 'ParcelConnection.nodes', 'ParcelConnection.pageInfo', 'Query.parcels']],
-    ['a list nobody filters implies nothing', '{ citizens { pageInfo { hasNextPage } } }', [citizens], ['CitizenConnection.pageInfo', 'PageInfo.hasNextPage', 'Query.citizens']],
+    [
+      'with a field of its nodes read, nothing is implied',
+      '{ parcels { nodes { id } pageInfo { hasNextPage } } }',
+      [inHanoi],
+      ['PageInfo.hasNextPage', 'Parcel.id', 'ParcelConnection.nodes', 'ParcelConnection.pageInfo', 'Query.parcels'],
+    ],
+    [
+      'a list nobody filters implies nothing',
+      '{ citizens { pageInfo { hasNextPage } } }',
+      [citizens],
+      ['CitizenConnection.pageInfo', 'PageInfo.hasNextPage', 'Query.citizens'],
+    ],
   ])('%s', (_case, query, grants, coordinates) => {
     const result = decideOnce(query, { grants })
     expect(read(result)).toEqual(coordinates)
@@ -100,7 +144,11 @@ describe('decideRequest: a list read without its nodes', () => {
 
   it('the implied read is decided like any other: refused when no grant lets the agency see those records', () => {
     // The grant filters parcels but allows none of their fields: its list may not be paged at all.
-    const pagesHere = grant({ id: 'pages-here', allow: ['Query.parcels', 'ParcelConnection.pageInfo', 'PageInfo.*'], where: { Parcel: { province: { in: '$jurisdiction.provinces' } } } })
+    const pagesHere = grant({
+      id: 'pages-here',
+      allow: ['Query.parcels', 'ParcelConnection.pageInfo', 'PageInfo.*'],
+      where: { Parcel: { province: { in: '$jurisdiction.provinces' } } },
+    })
     const result = decideOnce('{ parcels { pageInfo { hasNextPage } } }', { grants: [pagesHere] })
     expect(result).toMatchObject({ ok: false, code: 'FORBIDDEN', message: expect.stringContaining('Parcel.__typename') })
     expect(result.ok === false && result.decision?.allowed === false && result.decision.denied.map((d) => d.coordinate)).toEqual(['Parcel.__typename'])
@@ -112,7 +160,12 @@ describe('decideRequest: total counts', () => {
     [
       'over a filtered list, refused with the reason',
       '{ parcels { totalCount } }',
-      { ok: false, code: 'FORBIDDEN', message: 'ParcelConnection.totalCount: not available for this purpose, because the agency sees only part of the Parcel records; page through the nodes instead' },
+      {
+        ok: false,
+        code: 'FORBIDDEN',
+        message:
+          'ParcelConnection.totalCount: not available for this purpose, because the agency sees only part of the Parcel records; page through the nodes instead',
+      },
     ],
     ['over a list the agency sees in full, answered', '{ citizens { totalCount } }', { ok: true }],
   ])('%s', (_case, query, expected) => {
@@ -122,8 +175,10 @@ describe('decideRequest: total counts', () => {
 
 describe('decideRequest: the decision cache', () => {
   const document = parse('query Mine { citizen(pin: "1") { name } } query Theirs { citizen(pin: "1") { pin } }')
-  const decideWith = (decider: ReturnType<typeof createRequestDecider>, over: { operationName?: string; caller?: Caller; context?: RequestContext; active?: ActivePolicies; now?: Date; doc?: DocumentNode } = {}) =>
-    decider(over.doc ?? document, over.operationName ?? 'Mine', over.caller ?? caller(), over.context ?? context(), over.active ?? active, over.now ?? NOW)
+  const decideWith = (
+    decider: ReturnType<typeof createRequestDecider>,
+    over: { operationName?: string; caller?: Caller; context?: RequestContext; active?: ActivePolicies; now?: Date; doc?: DocumentNode } = {},
+  ) => decider(over.doc ?? document, over.operationName ?? 'Mine', over.caller ?? caller(), over.context ?? context(), over.active ?? active, over.now ?? NOW)
   const active = policies([inHanoi, citizens])
 
   it('the same document, caller, context and policies share one decision within ten seconds', () => {

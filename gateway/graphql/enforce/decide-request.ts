@@ -43,7 +43,14 @@ export function createRequestDecider(schema: GraphQLSchema) {
   const cache = new WeakMap<DocumentNode, Entry>()
   const queryType = schema.getQueryType()?.name ?? 'Query'
 
-  function compute(document: DocumentNode, operationName: string | null | undefined, caller: Caller, context: RequestContext, policies: ActivePolicies, now: Date): RequestDecision {
+  function compute(
+    document: DocumentNode,
+    operationName: string | null | undefined,
+    caller: Caller,
+    context: RequestContext,
+    policies: ActivePolicies,
+    now: Date,
+  ): RequestDecision {
     const collected = collectCoordinates(schema, document, operationName)
     if (!collected.ok) return { ok: false, code: 'BAD_USER_INPUT', message: collected.reason }
     const agency = policies.agencies.get(caller.agencyId)
@@ -90,7 +97,14 @@ export function createRequestDecider(schema: GraphQLSchema) {
     return { ok: true, decision, introspection: collected.introspection }
   }
 
-  return function decideRequest(document: DocumentNode, operationName: string | null | undefined, caller: Caller, context: RequestContext, policies: ActivePolicies, now = new Date()): RequestDecision {
+  return function decideRequest(
+    document: DocumentNode,
+    operationName: string | null | undefined,
+    caller: Caller,
+    context: RequestContext,
+    policies: ActivePolicies,
+    now = new Date(),
+  ): RequestDecision {
     const bucket = Math.floor(now.getTime() / TIME_BUCKET_MS)
     let entry = cache.get(document)
     if (!entry || entry.bucket !== bucket || entry.byKey.size >= MAX_ENTRIES_PER_DOCUMENT) {

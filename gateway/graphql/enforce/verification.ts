@@ -86,7 +86,12 @@ export interface NamedSubject {
  * `verifyCitizen(pin:)`, `enterprise(code:)`), with the variables: what a grant's per-subject
  * limit counts. Values are as the caller wrote them; the scalars have already refused malformed ones.
  */
-export function namedSubjects(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown>): NamedSubject[] {
+export function namedSubjects(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown>,
+): NamedSubject[] {
   const { operation, fragments } = operationAndFragments(document, operationName)
   const queryType = schema.getQueryType()
   if (operation?.operation !== 'query' || !queryType) return []

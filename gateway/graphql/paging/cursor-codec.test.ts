@@ -169,7 +169,10 @@ describe('paging cursors: what binds, and how refusals read', () => {
 
   it('a refusal says what to do, as the caller error it is', async () => {
     const error = await codec.open('x'.repeat(44), binding).catch((e: unknown) => e)
-    expect(error).toMatchObject({ message: expect.stringMatching(/^The cursor is not valid for this query: pass the endCursor/), extensions: { code: 'BAD_USER_INPUT', http: { status: 200 } } })
+    expect(error).toMatchObject({
+      message: expect.stringMatching(/^The cursor is not valid for this query: pass the endCursor/),
+      extensions: { code: 'BAD_USER_INPUT', http: { status: 200 } },
+    })
   })
 
   it('something that only looks like a cursor when turned into text is refused as a cursor', async () => {

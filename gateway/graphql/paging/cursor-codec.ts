@@ -84,7 +84,9 @@ export function createCursorCodec(keys: CursorKeys): CursorCodec {
       const plain = new Uint8Array(POSITION_BYTES)
       new DataView(plain.buffer).setUint32(0, position)
       const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES))
-      const sealed = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: associatedData(binding), tagLength: TAG_BYTES * 8 }, key, plain))
+      const sealed = new Uint8Array(
+        await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: associatedData(binding), tagLength: TAG_BYTES * 8 }, key, plain),
+      )
       const out = new Uint8Array(CURSOR_BYTES)
       out[0] = FORMAT
       out.set(iv, 1)

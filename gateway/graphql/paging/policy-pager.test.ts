@@ -56,7 +56,11 @@ function decision(options: { filter?: BoundCondition; restricted?: boolean; coor
   return {
     allowed: true,
     purpose: null,
-    coordinates: (options.coordinates ?? ['Query.parcels', 'ParcelConnection.nodes', 'Parcel.id']).map((coordinate) => ({ coordinate, allowed: true as const, grants: ['land'] })),
+    coordinates: (options.coordinates ?? ['Query.parcels', 'ParcelConnection.nodes', 'Parcel.id']).map((coordinate) => ({
+      coordinate,
+      allowed: true as const,
+      grants: ['land'],
+    })),
     grantsUsed: ['land'],
     rowFilters: new Map(options.filter ? [['Parcel', options.filter]] : []),
     restrictedTypes: new Set(options.restricted || options.filter ? ['Parcel'] : []),
@@ -75,7 +79,10 @@ interface Run {
   reads: Array<[number, number]>
 }
 
-async function run(query: string, options: { decision?: AllowedDecision; purpose?: string | null; codec?: CursorCodec; variables?: Record<string, unknown>; list?: Parcel[] } = {}): Promise<Run> {
+async function run(
+  query: string,
+  options: { decision?: AllowedDecision; purpose?: string | null; codec?: CursorCodec; variables?: Record<string, unknown>; list?: Parcel[] } = {},
+): Promise<Run> {
   const list = options.list ?? registry
   const reads: Array<[number, number]> = []
   const source: PageSource<Parcel> = {
@@ -84,8 +91,13 @@ async function run(query: string, options: { decision?: AllowedDecision; purpose
       return { items: list.slice(offset, offset + limit), totalCount: list.length }
     },
   }
-  const pager = createPolicyPager({ codec: options.codec ?? clearCodec, policy: policyOf(options.decision ?? decision()), purpose: options.purpose === undefined ? 'QUAN_LY_THUE' : options.purpose })
-  const page = (args: { first?: number | null; after?: string | null }, _context: unknown, info: any) => pager.page(source, { first: args.first ?? 2, after: args.after }, info)
+  const pager = createPolicyPager({
+    codec: options.codec ?? clearCodec,
+    policy: policyOf(options.decision ?? decision()),
+    purpose: options.purpose === undefined ? 'QUAN_LY_THUE' : options.purpose,
+  })
+  const page = (args: { first?: number | null; after?: string | null }, _context: unknown, info: any) =>
+    pager.page(source, { first: args.first ?? 2, after: args.after }, info)
   const result = await graphql({
     schema,
     source: query,
@@ -114,7 +126,9 @@ describe('policy pager: a list the caller sees in full', () => {
   it('starts the next page at the cursor, and ends with no cursor when nothing follows', async () => {
     const first = await run('{ parcels(owner: "a", first: 4) { pageInfo { endCursor } } }')
     const cursor = first.data.parcels.pageInfo.endCursor
-    const second = await run('query($after: String) { parcels(owner: "a", first: 4, after: $after) { nodes { id } pageInfo { hasNextPage endCursor } } }', { variables: { after: cursor } })
+    const second = await run('query($after: String) { parcels(owner: "a", first: 4, after: $after) { nodes { id } pageInfo { hasNextPage endCursor } } }', {
+      variables: { after: cursor },
+    })
     expect(second.errors).toBeUndefined()
     expect(second.reads).toEqual([[4, 4]])
     expect(ids(second.data)).toEqual(['p4', 'p5', 'p6'])
@@ -138,7 +152,9 @@ describe('policy pager: a list the caller sees in full', () => {
   })
 
   it('a restricted type whose read fields every grant allows in full pages unfiltered', async () => {
-    const { data, errors } = await run('{ parcels(first: 3) { nodes { id } totalCount } }', { decision: decision({ restricted: true, coordinates: ['Query.parcels', 'Parcel.id'] }) })
+    const { data, errors } = await run('{ parcels(first: 3) { nodes { id } totalCount } }', {
+      decision: decision({ restricted: true, coordinates: ['Query.parcels', 'Parcel.id'] }),
+    })
     expect(errors).toBeUndefined()
     expect(ids(data)).toEqual(['p0', 'p1', 'p2'])
     expect(data.parcels.totalCount).toBe(7)
@@ -205,8 +221,12 @@ describe('policy pager: cursors', () => {
     ['no purpose', { purpose: null }, 'purpose'],
   ])('a cursor sealed for the caller is refused under %s, before any registry call', async (_case, options) => {
     const cursor = await cursorFor('{ parcels(owner: "a", first: 1) { pageInfo { endCursor } } }')
-    const tampered = _case === 'another agency' ? JSON.stringify({ ...JSON.parse(cursor), binding: { ...JSON.parse(cursor).binding, agency: 'ubnd-phuong' } }) : cursor
-    const { errors, reads } = await run('query($after: String) { parcels(owner: "a", first: 1, after: $after) { nodes { id } } }', { ...options, variables: { after: tampered } })
+    const tampered =
+      _case === 'another agency' ? JSON.stringify({ ...JSON.parse(cursor), binding: { ...JSON.parse(cursor).binding, agency: 'ubnd-phuong' } }) : cursor
+    const { errors, reads } = await run('query($after: String) { parcels(owner: "a", first: 1, after: $after) { nodes { id } } }', {
+      ...options,
+      variables: { after: tampered },
+    })
     expect(errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT')
     expect(reads).toEqual([])
   })
@@ -224,7 +244,13 @@ describe('policy pager: cursors', () => {
 
   it('is bound to the arguments as the caller wrote them, variables included, and to the policy version', async () => {
     const cursor = await cursorFor('query($owner: String) { parcels(owner: $owner, first: 1) { pageInfo { endCursor } } }', { variables: { owner: 'a' } })
-    expect(JSON.parse(cursor).binding).toEqual({ agency: 'thue-ha-noi', purpose: 'QUAN_LY_THUE', policyVersion: 7, field: 'Query.parcels', args: { owner: 'a', first: 1 } })
+    expect(JSON.parse(cursor).binding).toEqual({
+      agency: 'thue-ha-noi',
+      purpose: 'QUAN_LY_THUE',
+      policyVersion: 7,
+      field: 'Query.parcels',
+      args: { owner: 'a', first: 1 },
+    })
     const same = await run('query($after: String) { parcels(owner: "a", first: 3, after: $after) { nodes { id } } }', { variables: { after: cursor } })
     expect(same.errors).toBeUndefined()
     expect(ids(same.data)).toEqual(['p1', 'p2', 'p3'])
@@ -236,7 +262,10 @@ describe('policy pager: fails closed on wiring faults', () => {
 
   it.each<[string, AllowedDecision]>([
     ['no field of the node type read', decision({ restricted: true, coordinates: ['Query.parcels', 'ParcelConnection.pageInfo'] })],
-    ['only a field of a type whose name starts the same', decision({ restricted: true, coordinates: ['Query.parcels', 'ParcelHolder.pin', 'ParcelConnection.nodes'] })],
+    [
+      'only a field of a type whose name starts the same',
+      decision({ restricted: true, coordinates: ['Query.parcels', 'ParcelHolder.pin', 'ParcelConnection.nodes'] }),
+    ],
   ])('never pages a restricted type without its row filter: %s', async (_case, d) => {
     const { errors, reads } = await run('{ parcels(first: 2) { pageInfo { hasNextPage } } }', { decision: d })
     expect(errors?.[0]).toMatchObject(wiringFault)
@@ -244,7 +273,10 @@ describe('policy pager: fails closed on wiring faults', () => {
   })
 
   it.each<[string, AllowedDecision]>([
-    ['a row filter, with no field of the node type read (the filter cuts)', decision({ filter: inHanoi, coordinates: ['Query.parcels', 'ParcelConnection.pageInfo'] })],
+    [
+      'a row filter, with no field of the node type read (the filter cuts)',
+      decision({ filter: inHanoi, coordinates: ['Query.parcels', 'ParcelConnection.pageInfo'] }),
+    ],
     ['an unrestricted type, with no field of it read', decision({ coordinates: ['Query.parcels', 'ParcelConnection.pageInfo'] })],
   ])('pages a list read without its nodes under %s', async (_case, d) => {
     const { data, errors } = await run('{ parcels(first: 2) { pageInfo { hasNextPage } } }', { decision: d })
@@ -258,7 +290,11 @@ describe('policy pager: fails closed on wiring faults', () => {
   ])('fails closed on resolve info with %s', async (_case, alter) => {
     const source: PageSource<Parcel> = { read: () => Promise.reject(new Error('must not be read')) }
     const pager = createPolicyPager({ codec: clearCodec, policy: policyOf(decision()), purpose: null })
-    const result = await graphql({ schema, source: '{ parcels(first: 1) { nodes { id } } }', rootValue: { parcels: (_a: unknown, _c: unknown, info: any) => pager.page(source, { first: 1 }, alter(info)) } })
+    const result = await graphql({
+      schema,
+      source: '{ parcels(first: 1) { nodes { id } } }',
+      rootValue: { parcels: (_a: unknown, _c: unknown, info: any) => pager.page(source, { first: 1 }, alter(info)) },
+    })
     expect(result.errors?.[0]).toMatchObject(wiringFault)
   })
 

@@ -66,9 +66,12 @@ export function createPolicyPager(options: PolicyPagerOptions): Pager {
       Object.defineProperty(page, 'totalCount', {
         enumerable: false,
         get() {
-          throw new GraphQLError(`${info.returnType.toString().replace(/!$/, '')}.totalCount: not available for this purpose, because the agency sees only part of these records`, {
-            extensions: { code: 'FORBIDDEN', origin: 'caller' },
-          })
+          throw new GraphQLError(
+            `${info.returnType.toString().replace(/!$/, '')}.totalCount: not available for this purpose, because the agency sees only part of these records`,
+            {
+              extensions: { code: 'FORBIDDEN', origin: 'caller' },
+            },
+          )
         },
       })
       return page

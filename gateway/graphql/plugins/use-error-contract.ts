@@ -66,9 +66,7 @@ export function useErrorContract(): Plugin<Record<string, unknown>, GatewayServe
     })
   }
   const stamp = (result: ExecutionResult, requestId: string): ExecutionResult =>
-    result.errors?.length
-      ? { ...result, errors: result.errors.map((error) => (error instanceof GraphQLError ? conform(error, requestId) : error)) }
-      : result
+    result.errors?.length ? { ...result, errors: result.errors.map((error) => (error instanceof GraphQLError ? conform(error, requestId) : error)) } : result
   return {
     onResultProcess({ result, setResult, serverContext }) {
       const { requestId } = serverContext

@@ -62,7 +62,13 @@ const refuse = (message: string, code: 'RATE_LIMITED' | 'FORBIDDEN', reason: Rea
  */
 export function useGrantLimits(options: GrantLimitsPluginOptions): Plugin<Record<string, unknown>, GatewayServerContext> {
   const { store, hash, metrics, logger } = options
-  const day = (key: string, amount: number, limit?: number): WindowCounter => ({ key, windowMs: DAY_MS, offsetMs: DAY_OFFSET_MS, amount, ...(limit === undefined ? {} : { limit }) })
+  const day = (key: string, amount: number, limit?: number): WindowCounter => ({
+    key,
+    windowMs: DAY_MS,
+    offsetMs: DAY_OFFSET_MS,
+    amount,
+    ...(limit === undefined ? {} : { limit }),
+  })
   return {
     onValidate({ addValidationRule }) {
       addValidationRule(oneVerificationPerOperation)
@@ -100,7 +106,12 @@ export function useGrantLimits(options: GrantLimitsPluginOptions): Plugin<Record
         if (perSubjectPerDay !== undefined) {
           for (const subject of subjects) {
             const amount = subject.verified ? GRANT_LIMIT_COSTS.nonMatch : GRANT_LIMIT_COSTS.request
-            charges.push({ counter: day(`${tag}:${grant.id}:s:${hash(subject.value)}`, amount, perSubjectPerDay), kind: 'subject', grant: grant.id, refundable: subject.verified ? extra : 0 })
+            charges.push({
+              counter: day(`${tag}:${grant.id}:s:${hash(subject.value)}`, amount, perSubjectPerDay),
+              kind: 'subject',
+              grant: grant.id,
+              refundable: subject.verified ? extra : 0,
+            })
           }
         }
         if (perEndUserPerHour !== undefined) {
@@ -108,7 +119,9 @@ export function useGrantLimits(options: GrantLimitsPluginOptions): Plugin<Record
           if (!endUser) {
             // The schema makes such a grant require the officer, so the policy refused already;
             // should a document slip through, the request is refused rather than uncounted.
-            setResultAndStopExecution({ errors: [refuse(`Grant ${grant.id} limits each officer: name the officer in X-End-User`, 'FORBIDDEN', 'END_USER_REQUIRED')] })
+            setResultAndStopExecution({
+              errors: [refuse(`Grant ${grant.id} limits each officer: name the officer in X-End-User`, 'FORBIDDEN', 'END_USER_REQUIRED')],
+            })
             return
           }
           const amount = verifies ? GRANT_LIMIT_COSTS.nonMatch : GRANT_LIMIT_COSTS.request
@@ -134,7 +147,9 @@ export function useGrantLimits(options: GrantLimitsPluginOptions): Plugin<Record
           return
         }
         if (!counted.allowed) {
-          const index = charges.findIndex((charge, i) => charge.counter.limit !== undefined && counted!.counters[i]!.value + charge.counter.amount > charge.counter.limit)
+          const index = charges.findIndex(
+            (charge, i) => charge.counter.limit !== undefined && counted!.counters[i]!.value + charge.counter.amount > charge.counter.limit,
+          )
           const over = charges[Math.max(0, index)]!
           const state = counted.counters[Math.max(0, index)]!
           const seconds = retryAfterSeconds(state.resetMs)
@@ -162,7 +177,14 @@ export function useGrantLimits(options: GrantLimitsPluginOptions): Plugin<Record
           } else if (taken) {
             // A match (what verification is for) or no answer (nothing learnt): only the request's price stays.
             charges.forEach(({ counter, refundable }, i) => {
-              if (refundable > 0) settle.push({ key: counter.key, windowMs: counter.windowMs, ...(counter.offsetMs ? { offsetMs: counter.offsetMs } : {}), amount: -refundable, window: taken.counters[i]!.window })
+              if (refundable > 0)
+                settle.push({
+                  key: counter.key,
+                  windowMs: counter.windowMs,
+                  ...(counter.offsetMs ? { offsetMs: counter.offsetMs } : {}),
+                  amount: -refundable,
+                  window: taken.counters[i]!.window,
+                })
             })
           }
           if (settle.length === 0) return

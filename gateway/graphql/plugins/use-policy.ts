@@ -39,7 +39,13 @@ function denialsOf(coordinates: CoordinateDecision[] | undefined): DenialExtensi
   return (coordinates ?? []).flatMap((c) =>
     c.allowed
       ? []
-      : [{ coordinate: c.coordinate, reason: c.reason, ...(c.couldAllow ? { grant: c.couldAllow.grant, purposes: c.couldAllow.purposes, legalBasis: c.couldAllow.legalBasis } : {}) }],
+      : [
+          {
+            coordinate: c.coordinate,
+            reason: c.reason,
+            ...(c.couldAllow ? { grant: c.couldAllow.grant, purposes: c.couldAllow.purposes, legalBasis: c.couldAllow.legalBasis } : {}),
+          },
+        ],
   )
 }
 
@@ -84,7 +90,9 @@ export function usePolicy(options: PolicyPluginOptions): Plugin<Record<string, u
       if (!result.ok) {
         const denials = denialsOf(result.decision && !result.decision.allowed ? result.decision.coordinates : undefined)
         // For the audit event: the first refused coordinate's reason, else what refused the whole request.
-        const reason = overCap ? 'OVER_MAX_RECORDS' : (denials[0]?.reason ?? (result.code === 'BAD_USER_INPUT' ? 'INVALID_OPERATION' : result.code === 'FORBIDDEN' ? 'POLICY_REFUSED' : result.code))
+        const reason = overCap
+          ? 'OVER_MAX_RECORDS'
+          : (denials[0]?.reason ?? (result.code === 'BAD_USER_INPUT' ? 'INVALID_OPERATION' : result.code === 'FORBIDDEN' ? 'POLICY_REFUSED' : result.code))
         setResultAndStopExecution({
           errors: [
             new GraphQLError(result.message, {
@@ -118,7 +126,14 @@ export function usePolicy(options: PolicyPluginOptions): Plugin<Record<string, u
           if (policy.decision.masks.size === 0 || Symbol.asyncIterator in (result as object)) return
           const single = result as ExecutionResult
           // In place: execution builds fresh response objects, shared with nothing else.
-          const masked = maskResult(options.schema, args.document, args.operationName, single.data as Record<string, unknown> | null | undefined, policy.decision.masks, hash)
+          const masked = maskResult(
+            options.schema,
+            args.document,
+            args.operationName,
+            single.data as Record<string, unknown> | null | undefined,
+            policy.decision.masks,
+            hash,
+          )
           if (draft) draft.masks = masked
           setResult(single)
         },

@@ -39,7 +39,13 @@ const refuse = (message: string, code: 'RATE_LIMITED' | 'QUERY_TOO_COMPLEX', rea
 function refusingLimit(decision: ConsumeDecision, cost: number): string {
   const limit = decision.limits.find((state) => state.remaining < cost)
   if (!limit) return 'RATE_LIMIT'
-  return limit.name === 'agency' ? 'AGENCY_RATE_LIMIT' : limit.name === 'daily' ? 'AGENCY_DAILY_QUOTA' : limit.kind === 'daily' ? 'DAILY_QUOTA' : 'GRANT_RATE_LIMIT'
+  return limit.name === 'agency'
+    ? 'AGENCY_RATE_LIMIT'
+    : limit.name === 'daily'
+      ? 'AGENCY_DAILY_QUOTA'
+      : limit.kind === 'daily'
+        ? 'DAILY_QUOTA'
+        : 'GRANT_RATE_LIMIT'
 }
 
 /** What a verification adds to a request's cost until it is known to match (given back then). */
@@ -79,7 +85,13 @@ export function useRateLimit(options: RateLimitPluginOptions): Plugin<Record<str
       const most = largestCost(limits)
       if (cost > most) {
         setResultAndStopExecution({
-          errors: [refuse(`This request costs ${cost} units (${records} records × ${Math.max(1, registries.length)} registries${surcharge ? `, + ${surcharge} until the verification matches` : ''}); at most ${most} fit in one request for this agency: ask for fewer records`, 'QUERY_TOO_COMPLEX', 'COST_OVER_LIMIT')],
+          errors: [
+            refuse(
+              `This request costs ${cost} units (${records} records × ${Math.max(1, registries.length)} registries${surcharge ? `, + ${surcharge} until the verification matches` : ''}); at most ${most} fit in one request for this agency: ask for fewer records`,
+              'QUERY_TOO_COMPLEX',
+              'COST_OVER_LIMIT',
+            ),
+          ],
         })
         return
       }
@@ -98,7 +110,11 @@ export function useRateLimit(options: RateLimitPluginOptions): Plugin<Record<str
         const seconds = retryAfterSeconds(decision.retryAfterMs)
         const error = decision.undecided
           ? refuse(`Rate limits cannot be checked right now: retry after ${seconds} s`, 'RATE_LIMITED', 'LIMITS_UNAVAILABLE')
-          : refuse(`Rate limit of agency ${policy.agencyId} reached: retry after ${seconds} s (this request costs ${cost} units)`, 'RATE_LIMITED', refusingLimit(decision, cost))
+          : refuse(
+              `Rate limit of agency ${policy.agencyId} reached: retry after ${seconds} s (this request costs ${cost} units)`,
+              'RATE_LIMITED',
+              refusingLimit(decision, cost),
+            )
         setResultAndStopExecution({ errors: [error] })
         return
       }

@@ -41,7 +41,10 @@ export function useTrustedDocuments(options: { policies: PolicyRuntime }): Plugi
       if (agencyOf(serverContext as Partial<GatewayServerContext>)?.trustedDocuments?.mode === 'enforce') strict.add(request)
     },
   }
-  const refuse = (message: string, code: 'FORBIDDEN' | 'BAD_USER_INPUT', status: number) => ({ message, extensions: { code, origin: 'caller' as const, http: { status } } })
+  const refuse = (message: string, code: 'FORBIDDEN' | 'BAD_USER_INPUT', status: number) => ({
+    message,
+    extensions: { code, origin: 'caller' as const, http: { status } },
+  })
   const persisted = usePersistedOperations<GatewayServerContext & Record<string, unknown>>({
     allowArbitraryOperations: (request) => !strict.has(request),
     extractPersistedOperationId: (params: GraphQLParams & { documentId?: unknown }) => {

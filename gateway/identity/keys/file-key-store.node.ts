@@ -41,7 +41,11 @@ const fileSchema = z.object({
     .object({
       name: z.literal('scrypt'),
       salt: b64,
-      N: z.number().int().min(2 ** 14).max(MAX_SCRYPT_N),
+      N: z
+        .number()
+        .int()
+        .min(2 ** 14)
+        .max(MAX_SCRYPT_N),
       r: z.number().int().min(1).max(32),
       p: z.number().int().min(1).max(16),
     })

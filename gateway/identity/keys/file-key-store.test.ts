@@ -98,7 +98,11 @@ describe('file key store', () => {
   it.each([
     ['not JSON', '{"format": "lgsp-gateway-keys", "keys": [', /is not valid JSON/],
     ['not a key file', '{"hello": "world"}', /is not a gateway key file/],
-    ['a broken key', JSON.stringify({ format: 'lgsp-gateway-keys', version: 1, protection: 'file-permissions', keys: [{ kid: 'x' }] }), /Invalid gateway key set/],
+    [
+      'a broken key',
+      JSON.stringify({ format: 'lgsp-gateway-keys', version: 1, protection: 'file-permissions', keys: [{ kid: 'x' }] }),
+      /Invalid gateway key set/,
+    ],
   ])('fails on a file that is %s and never overwrites it', async (_label, content, message) => {
     await keysIn(dir).init()
     await writeFile(keyFile(), content, { mode: 0o600 })

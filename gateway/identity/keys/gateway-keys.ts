@@ -194,18 +194,16 @@ export function createGatewayKeys(options: GatewayKeysOptions): GatewayKeys {
       const d = key.privateJwk.d
       // Never derive from empty material: a key set without private halves seals nothing.
       if (!d) return Promise.reject(new Error(`Gateway key ${key.kid} has no private part`))
-      derived = crypto.subtle
-        .importKey('raw', new Uint8Array(base64url.decode(d)), 'HKDF', false, ['deriveKey'])
-        .then((secret) =>
-          crypto.subtle.deriveKey(
-            // The kid as salt: each key of the set gives its own sealing key.
-            { name: 'HKDF', hash: 'SHA-256', salt: encoder.encode(key.kid), info: encoder.encode(label) },
-            secret,
-            { name: 'AES-GCM', length: 256 },
-            false,
-            ['encrypt', 'decrypt'],
-          ),
-        )
+      derived = crypto.subtle.importKey('raw', new Uint8Array(base64url.decode(d)), 'HKDF', false, ['deriveKey']).then((secret) =>
+        crypto.subtle.deriveKey(
+          // The kid as salt: each key of the set gives its own sealing key.
+          { name: 'HKDF', hash: 'SHA-256', salt: encoder.encode(key.kid), info: encoder.encode(label) },
+          secret,
+          { name: 'AES-GCM', length: 256 },
+          false,
+          ['encrypt', 'decrypt'],
+        ),
+      )
       byLabel.set(label, derived)
       derived.catch(() => byLabel.delete(label))
     }

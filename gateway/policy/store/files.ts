@@ -16,7 +16,6 @@ export function canonicalFiles(files: readonly PolicyFile[]): PolicyFile[] {
  */
 export const digestInput = (files: readonly PolicyFile[]): string => JSON.stringify(canonicalFiles(files).map((file) => [file.name, file.text]))
 
-
 /**
  * A unified diff of two file sets, file by file in name order: added files against /dev/null,
  * removed ones to /dev/null, unchanged ones left out. Empty when the sets are equal.
@@ -30,7 +29,15 @@ export function diffFileSets(before: readonly PolicyFile[], after: readonly Poli
     const a = old.get(name)
     const b = next.get(name)
     if (a === b) continue
-    const patch = createTwoFilesPatch(a === undefined ? '/dev/null' : `a/${name}`, b === undefined ? '/dev/null' : `b/${name}`, a ?? '', b ?? '', undefined, undefined, { context: 3 })
+    const patch = createTwoFilesPatch(
+      a === undefined ? '/dev/null' : `a/${name}`,
+      b === undefined ? '/dev/null' : `b/${name}`,
+      a ?? '',
+      b ?? '',
+      undefined,
+      undefined,
+      { context: 3 },
+    )
     // The library opens each patch with a row of '=' (its "Index:" style); git-style diffs have none.
     parts.push(patch.replace(/^=+\n/, ''))
   }

@@ -20,7 +20,8 @@ afterAll(async () => {
 })
 
 /** Stands in for parsePolicySet: a file whose text says INVALID is a problem. */
-const validate = (files: PolicyFile[]) => files.filter((file) => file.text.includes('INVALID')).map((file) => ({ file: file.name, path: '(document)', message: 'says INVALID' }))
+const validate = (files: PolicyFile[]) =>
+  files.filter((file) => file.text.includes('INVALID')).map((file) => ({ file: file.name, path: '(document)', message: 'says INVALID' }))
 
 const setA: PolicyFile[] = [
   { name: 'purposes.yaml', text: 'purposes: []\n' },
@@ -184,4 +185,3 @@ describe.each(adapters)('policy store on $name', (adapter) => {
     expect(seen.length).toBe(count)
   })
 })
-

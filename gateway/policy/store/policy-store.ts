@@ -168,7 +168,14 @@ export function createPolicyStore(db: Database, options: PolicyStoreOptions): Po
         db.query<{ version: number }>(ACTIVE_SQL),
       ])
       const activeVersion = active[0]?.version ?? null
-      return rows.map((row) => ({ version: row.version, createdAt: row.created_at, author: row.author, message: row.message, digest: row.digest, active: row.version === activeVersion }))
+      return rows.map((row) => ({
+        version: row.version,
+        createdAt: row.created_at,
+        author: row.author,
+        message: row.message,
+        digest: row.digest,
+        active: row.version === activeVersion,
+      }))
     },
 
     async get(version) {
@@ -178,7 +185,16 @@ export function createPolicyStore(db: Database, options: PolicyStoreOptions): Po
       ])
       const row = rows[0]
       if (!row) return null
-      return { version: row.version, createdAt: row.created_at, author: row.author, message: row.message, digest: row.digest, files: row.files, diff: row.diff, active: active[0]?.version === row.version }
+      return {
+        version: row.version,
+        createdAt: row.created_at,
+        author: row.author,
+        message: row.message,
+        digest: row.digest,
+        files: row.files,
+        diff: row.diff,
+        active: active[0]?.version === row.version,
+      }
     },
   }
 }

@@ -39,14 +39,22 @@ describe('readPolicyFiles', () => {
   })
 
   it.each([
-    ['a symlink to a file outside the directory', () => {
-      writeFileSync(join(root, 'secret'), 'outside')
-      symlinkSync(join(root, 'secret'), join(dir, 'agencies', 'x.yaml'))
-    }, 'leads outside the policy directory'],
-    ['a symlinked purposes.yaml outside', () => {
-      writeFileSync(join(root, 'purposes.yaml'), 'outside')
-      symlinkSync(join(root, 'purposes.yaml'), join(dir, 'purposes.yaml'))
-    }, 'leads outside the policy directory'],
+    [
+      'a symlink to a file outside the directory',
+      () => {
+        writeFileSync(join(root, 'secret'), 'outside')
+        symlinkSync(join(root, 'secret'), join(dir, 'agencies', 'x.yaml'))
+      },
+      'leads outside the policy directory',
+    ],
+    [
+      'a symlinked purposes.yaml outside',
+      () => {
+        writeFileSync(join(root, 'purposes.yaml'), 'outside')
+        symlinkSync(join(root, 'purposes.yaml'), join(dir, 'purposes.yaml'))
+      },
+      'leads outside the policy directory',
+    ],
     ['a file over 1 MiB', () => writeFileSync(join(dir, 'agencies', 'big.yaml'), 'x'.repeat(MAX_POLICY_FILE_BYTES + 1)), 'larger than'],
     ['a directory named like a policy file', () => mkdirSync(join(dir, 'agencies', 'd.yaml')), 'not a regular file'],
   ])('refuses %s', async (_, arrange, message) => {

@@ -19,9 +19,13 @@ export function BarChart({ title, bars }: { title: string; bars: Bar[] }) {
         const w = Math.max(1, ((width - labelWidth - 60) * bar.value) / max)
         return (
           <g transform={`translate(0 ${i * row + 5})`}>
-            <text x={labelWidth - 6} y={14} text-anchor="end">{bar.label.length > 24 ? `${bar.label.slice(0, 23)}…` : bar.label}</text>
+            <text x={labelWidth - 6} y={14} text-anchor="end">
+              {bar.label.length > 24 ? `${bar.label.slice(0, 23)}…` : bar.label}
+            </text>
             <rect x={labelWidth} y={2} width={w} height={16} fill={bar.alert ? '#a50e0e' : '#0b57d0'} />
-            <text x={labelWidth + w + 4} y={14}>{String(bar.value)}</text>
+            <text x={labelWidth + w + 4} y={14}>
+              {String(bar.value)}
+            </text>
           </g>
         )
       })}
@@ -41,8 +45,15 @@ export function Sparklines({ title, series, buckets }: { title: string; series: 
       <title>{title}</title>
       {series.map((s, i) => (
         <g transform={`translate(0 ${i * row + 5})`}>
-          <text x={labelWidth - 6} y={20} text-anchor="end">{s.label.length > 24 ? `${s.label.slice(0, 23)}…` : s.label}</text>
-          <polyline fill="none" stroke="#0b57d0" stroke-width="2" points={s.points.map((p, j) => `${labelWidth + j * step},${32 - (28 * p) / max}`).join(' ')} />
+          <text x={labelWidth - 6} y={20} text-anchor="end">
+            {s.label.length > 24 ? `${s.label.slice(0, 23)}…` : s.label}
+          </text>
+          <polyline
+            fill="none"
+            stroke="#0b57d0"
+            stroke-width="2"
+            points={s.points.map((p, j) => `${labelWidth + j * step},${32 - (28 * p) / max}`).join(' ')}
+          />
         </g>
       ))}
     </svg>

@@ -16,9 +16,19 @@ export function Page({ c, title, children }: PageProps) {
   const other = t.lang === 'vi' ? 'en' : 'vi'
   const links =
     session?.role === 'operator'
-      ? [['/admin/agencies', t.nav.agencies], ['/admin/policies', t.nav.policies], ['/admin/simulator', t.nav.simulator], ['/admin/health', t.nav.health]]
+      ? [
+          ['/admin/agencies', t.nav.agencies],
+          ['/admin/policies', t.nav.policies],
+          ['/admin/simulator', t.nav.simulator],
+          ['/admin/health', t.nav.health],
+        ]
       : session?.role === 'auditor'
-        ? [['/admin/audit', t.nav.audit], ['/admin/audit/probing', t.nav.probing], ['/admin/audit/charts', t.nav.charts], ['/admin/audit/verify', t.nav.verify]]
+        ? [
+            ['/admin/audit', t.nav.audit],
+            ['/admin/audit/probing', t.nav.probing],
+            ['/admin/audit/charts', t.nav.charts],
+            ['/admin/audit/verify', t.nav.verify],
+          ]
         : []
   return (
     <html lang={t.lang}>
@@ -29,16 +39,26 @@ export function Page({ c, title, children }: PageProps) {
         <style dangerouslySetInnerHTML={{ __html: styles }} />
       </head>
       <body>
-        <a class="skip" href="#main">{t.skip}</a>
+        <a class="skip" href="#main">
+          {t.skip}
+        </a>
         <header>
           <span class="brand">{t.appName}</span>
           <nav aria-label="menu">
             <ul>
               {links.map(([href, text]) => (
-                <li><a href={href}>{text}</a></li>
+                <li>
+                  <a href={href}>{text}</a>
+                </li>
               ))}
-              <li><a href="/transparency">{t.nav.transparency}</a></li>
-              <li><a href={`?lang=${other}`} hreflang={other}>{t.switchLang}</a></li>
+              <li>
+                <a href="/transparency">{t.nav.transparency}</a>
+              </li>
+              <li>
+                <a href={`?lang=${other}`} hreflang={other}>
+                  {t.switchLang}
+                </a>
+              </li>
             </ul>
           </nav>
           {session ? (
@@ -60,7 +80,9 @@ export function Page({ c, title, children }: PageProps) {
 
 export const MessagePage = ({ c, title, message }: { c: Context<ConsoleEnv>; title: string; message: string }) => (
   <Page c={c} title={title}>
-    <p class="card" role="alert">{message}</p>
+    <p class="card" role="alert">
+      {message}
+    </p>
   </Page>
 )
 
