@@ -184,7 +184,7 @@ describe('comments and documents speak for themselves', () => {
   // A numbered rule is fragile even within the repository: name the rule or link its section.
   // Built from parts, so this file does not match its own pattern.
   const outside = new RegExp(
-    ['\\b(?:issue|issues) #?\\d+', 'DESIGN ?' + '\u00a7', 'DESIGN\\.md', 'style\\.md', '\\brule \\d+\\b', 'domain' + '-vn'].join('|'),
+    ['\\b(?:issue|issues) #?\\d+', '\\(#\\d+\\)', 'DESIGN ?' + '\u00a7', 'DESIGN\\.md', 'style\\.md', '\\brule \\d+\\b', 'domain' + '-vn'].join('|'),
     'i',
   )
   const tracked = () =>
@@ -210,7 +210,9 @@ describe('comments and documents speak for themselves', () => {
     ['(style' + '.md ' + 'rule' + ' 4)', true],
     ['keeps coordinate masks (' + 'rule' + ' 5 below)', true],
     ['(domain' + '-vn \u00a72.1)', true],
+    ['the audit trail (' + '#5) is in', true],
     ['the issuer of the token', false],
+    ['a colour (#fff) or an anchor (#where-things-live)', false],
     ['the rules below', false],
   ])('the pattern: %s → %s', (line, cites) => {
     expect(outside.test(line)).toBe(cites)
