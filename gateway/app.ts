@@ -11,7 +11,7 @@ import { errorResponse, GatewayError } from './errors.js'
 import { bodyLimit } from './http/body-limit.js'
 import { strictQueryString } from './http/utf8.js'
 import { corsAllowList } from './http/cors.js'
-import type { RateLimitOutcome } from './graphql/context.js'
+import { createRequestState } from './graphql/request-state.js'
 import { createGraphQLHandler } from './graphql/yoga.js'
 import { createCursorCodec, CURSOR_KEY_LABEL } from './graphql/paging/cursor-codec.js'
 import { tokenRoutes } from './identity/token-endpoint.js'
@@ -154,14 +154,15 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
     app.route('/', auditApiRoutes({ reader, hash: deps.audit.hash, keys: identity.signingKeys, issuer: identity.issuer }))
   }
   app.post('/graphql', ...audited('access.graphql'), requireJson, callerAuth(identity), async (c) => {
-    const rateLimit: RateLimitOutcome = {}
+    const state = createRequestState()
     const response = await yoga.fetch(c.req.raw, {
       requestId: c.get('requestId'),
       caller: c.get('caller'),
       requestContext: c.get('requestContext'),
       audit: c.get('audit'),
-      rateLimit,
+      state,
     })
+    const { rateLimit } = state
     // Yoga's answer is one JSON document (no batching, no streaming): handed on as a string, the
     // Node adapter writes it at once, where a stream body costs a reader, copies and a timer tick.
     const headers = new Headers(response.headers)

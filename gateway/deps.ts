@@ -4,7 +4,6 @@ import type { AgencyRegistry } from './identity/agency-registry.js'
 import type { SealingKeys } from './identity/keys/index.js'
 import type { KeyedHash } from '../policies/index.js'
 import type { Context } from 'hono'
-import type { GatewayEnv } from './env.js'
 import type { PolicyRuntime } from './policy/index.js'
 import type { RateLimiter } from './ratelimit/index.js'
 import type { SharedStore } from './shared-store/index.js'
@@ -94,7 +93,7 @@ export interface GatewayDeps {
    */
   counters?: SharedStore
   /** The caller's network address (Node: the socket's), for per-address limits. @default none: 'unknown' */
-  clientIp?: (c: Context<GatewayEnv>) => string | undefined
+  clientIp?: (c: Context) => string | undefined
   /** The operator and auditor console; needs `audit.reader`. Absent: no console pages. */
   console?: ConsoleDeps
   /** Extra readiness checks (database, Redis …) added by later capabilities. */

@@ -147,6 +147,14 @@ describe('import rules', () => {
     expect(all.filter((file) => file.startsWith('gateway/entry/') && isNodeAdapter(file))).toEqual([])
   })
 
+  it('no double cast (as unknown as) outside tests: a type that does not fit is fixed where it is declared', () => {
+    const code = (file: string) =>
+      readFileSync(join(root, file), 'utf8')
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/(^|[^:'"`])\/\/.*$/gm, '$1')
+    expect(all.filter((file) => !file.endsWith('.fixture.ts') && /\bas unknown as\b/.test(code(file)))).toEqual([])
+  })
+
   it('nothing outside the entries imports an entry', () => {
     expect(violations((i) => !/^gateway\/(entry|cli)\//.test(i.file) && (i.target ?? '').startsWith('gateway/entry/'))).toEqual([])
   })

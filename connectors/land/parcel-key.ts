@@ -8,13 +8,12 @@ export interface ParcelKeyParts {
   parcelNo: number
 }
 
-const PARCEL_KEY = /^(\d{5})\.(\d{1,4})\.(\d{1,5})$/
+const PARCEL_KEY = /^(?<communeCode>\d{5})\.(?<sheet>\d{1,4})\.(?<parcel>\d{1,5})$/
 
 /** Splits a key, or `null` when it is not `MX.SB.ST` with positive sheet and parcel numbers. */
 export function parseParcelKey(key: string): ParcelKeyParts | null {
-  const match = PARCEL_KEY.exec(key.trim())
-  if (!match) return null
-  const [, communeCode, sheet, parcel] = match as unknown as [string, string, string, string]
+  const { communeCode, sheet, parcel } = PARCEL_KEY.exec(key.trim())?.groups ?? {}
+  if (communeCode === undefined || sheet === undefined || parcel === undefined) return null
   const mapSheetNo = Number(sheet)
   const parcelNo = Number(parcel)
   if (/^0+$/.test(communeCode) || mapSheetNo < 1 || parcelNo < 1) return null

@@ -1,5 +1,5 @@
 import { createYoga, type YogaServerInstance } from 'graphql-yoga'
-import { createRegistryLoaders, type Connectors, type RequestScope, type UpstreamCall } from '../../connectors/index.js'
+import { createRegistryLoaders, type Connectors, type Pager, type RequestScope, type UpstreamCall } from '../../connectors/index.js'
 import type { KeyedHash } from '../../policies/index.js'
 import type { Logger } from '../logger.js'
 import { noopMetrics, type Metrics } from '../metrics/index.js'
@@ -9,7 +9,6 @@ import type { SharedStore } from '../shared-store/index.js'
 import type { GatewayContext, GatewayServerContext } from './context.js'
 import { createMaskError } from './mask-error.js'
 import type { CursorCodec } from './paging/cursor-codec.js'
-import { undecidedPager } from './paging/policy-pager.js'
 import { guardSchema } from './enforce/guard-schema.js'
 import { useErrorContract } from './plugins/use-error-contract.js'
 import { useNoSubscriptions } from './plugins/use-no-subscriptions.js'
@@ -68,7 +67,7 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): YogaServer
     maxRequestBodySize: false,
     logging: false,
     maskedErrors: { maskError: createMaskError(options.logger) },
-    context: ({ request, requestId, audit }) => {
+    context: ({ request, requestId, audit, state }) => {
       const recordCall = audit
         ? (call: UpstreamCall) => {
             audit.calls.push(call)
@@ -76,8 +75,10 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): YogaServer
           }
         : (call: UpstreamCall) => metrics.upstream(call)
       const scope: RequestScope = { requestId, signal: request.signal, recordCall }
-      // The pager comes with the policy decision (usePolicy): before it, paging fails closed.
-      return { scope, loaders: createRegistryLoaders(options.connectors, scope), pager: undecidedPager } as GatewayContext
+      // The pager comes with the policy decision (usePolicy, into the request state): before it,
+      // paging fails closed.
+      const pager: Pager = { page: (source, args, info) => state.pager.page(source, args, info) }
+      return { scope, loaders: createRegistryLoaders(options.connectors, scope), pager } as GatewayContext
     },
     plugins: [
       // Replaces Yoga's JSON body parser: bytes that are not UTF-8 are refused, not patched.

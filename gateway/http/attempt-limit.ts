@@ -1,5 +1,4 @@
 import type { Context } from 'hono'
-import type { GatewayEnv } from '../env.js'
 import { rateLimitHeaders, retryAfterSeconds, type RateLimiter } from '../ratelimit/index.js'
 
 /** Attempts per minute (and at once) from one address, and for one account or client. */
@@ -22,7 +21,8 @@ export const TOKEN_ATTEMPT_LIMITS: AttemptLimits = {
 export interface AttemptLimiter {
   limiter: RateLimiter
   /** The caller's address, from the runtime (Node: the socket); `undefined` → `unknown`. */
-  clientIp: (c: Context<GatewayEnv>) => string | undefined
+  /** Any route's context: the token endpoint's and the console's alike. */
+  clientIp: (c: Context) => string | undefined
   limits?: AttemptLimits
 }
 
@@ -44,7 +44,7 @@ const safe = (value: string) => value.replace(/[^A-Za-z0-9.:_-]/g, '_').slice(0,
  */
 export async function checkAttempt(
   attempts: AttemptLimiter,
-  c: Context<GatewayEnv>,
+  c: Context,
   action: 'token' | 'login',
   by: 'ip' | 'subject',
   subject?: string,

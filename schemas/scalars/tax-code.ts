@@ -19,9 +19,8 @@ export function taxCodeCheckDigit(firstNine: string): number | null {
  * Branch codes come out as `NNNNNNNNNN-NNN`.
  */
 export function normaliseTaxCode(value: string): string | null {
-  const match = /^(\d{9})(\d)(?:-?(\d{3}))?$/.exec(value)
-  if (!match) return null
-  const [, nine, check, branch] = match as unknown as [string, string, string, string | undefined]
+  const { nine, check, branch } = /^(?<nine>\d{9})(?<check>\d)(?:-?(?<branch>\d{3}))?$/.exec(value)?.groups ?? {}
+  if (nine === undefined || check === undefined) return null
   if (taxCodeCheckDigit(nine) !== Number(check)) return null
   if (branch === undefined) return `${nine}${check}`
   if (branch === '000') return null

@@ -40,7 +40,8 @@ export interface SimulatedRun {
 
 export interface ConsoleOptions extends ConsoleDeps {
   /** The access log (and whatever the gateway runs with it) for console pages: one audit event each. */
-  audit?: MiddlewareHandler<GatewayEnv>[]
+  /** The access log of the gateway's routes, run on every console route too (any route's context). */
+  audit?: MiddlewareHandler[]
   /**
    * Runs a simulated query for real, outside production only: in production an operator would
    * read citizens' data through an agency's grant, which is what the policies exist to prevent.

@@ -33,7 +33,7 @@ export function consoleRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
     (handler: MiddlewareHandler<ConsoleEnv>): MiddlewareHandler<ConsoleEnv> =>
     async (c, next) =>
       c.req.path.startsWith('/admin/api/') ? next() : handler(c, next)
-  for (const audit of options.audit ?? []) app.use('/admin/*', pages(audit as unknown as MiddlewareHandler<ConsoleEnv>))
+  for (const audit of options.audit ?? []) app.use('/admin/*', pages(audit))
   app.use('/admin/*', pages(csrf()))
   app.use('/admin/*', pages(loadSession(options)))
   app.use(

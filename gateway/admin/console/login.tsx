@@ -4,7 +4,6 @@
  * in its own cookie (there is no session yet) and by the Origin check in front of every POST.
  */
 import { Hono, type Context } from 'hono'
-import type { GatewayEnv } from '../../env.js'
 import { getCookie, setCookie } from 'hono/cookie'
 import { checkAttempt, type AttemptLimits } from '../../http/attempt-limit.js'
 import { closeSession, findAccount, openSession } from './accounts.js'
@@ -84,7 +83,7 @@ export function loginRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
     }
     if (options.attempts) {
       for (const by of ['ip', 'subject'] as const) {
-        const verdict = await checkAttempt({ limits: LOGIN_ATTEMPT_LIMITS, ...options.attempts }, c as unknown as Context<GatewayEnv>, 'login', by, name)
+        const verdict = await checkAttempt({ limits: LOGIN_ATTEMPT_LIMITS, ...options.attempts }, c, 'login', by, name)
         if (!verdict.allowed) {
           auditAction(c, 'login.refused', { reason: 'throttled' })
           c.status(429)

@@ -4,8 +4,8 @@ import { matches, type BoundCondition } from '../../../policies/index.js'
 import type { AuditDraft } from '../../audit/draft.js'
 import { identifierArguments, identifierFields, noteRecords } from '../../audit/collect.js'
 import { pushDownRowFilter } from './pushdown.js'
-import type { RequestPolicy } from './request-policy.js'
-import { VERIFICATION_TYPE, verificationsOf, type VerificationHolder } from './verification.js'
+import type { GatewayServerContext } from '../context.js'
+import { VERIFICATION_TYPE } from './verification.js'
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
@@ -52,8 +52,9 @@ export function guardSchema(schema: GraphQLSchema): GraphQLSchema {
         if (draft && value !== null && value !== undefined) noteRecords(draft, coordinate, value, recordIdentifiers, isRoot)
         return value
       }
-      const resolve: GraphQLFieldResolver<unknown, Record<string, unknown>> = (source, args, context, info) => {
-        const policy = context.policy as RequestPolicy | undefined
+      const resolve: GraphQLFieldResolver<unknown, Partial<GatewayServerContext>> = (source, args, context, info) => {
+        // Fails closed: a context without the request state has had no decision.
+        const policy = context.state?.policy
         if (!policy) throw noDecision()
         if (capsFirst) {
           // Checked before execution too (record-caps.ts); here again, in case a path skipped it.
@@ -65,7 +66,7 @@ export function guardSchema(schema: GraphQLSchema): GraphQLSchema {
             })
           }
         }
-        const draft = context.audit as AuditDraft | undefined
+        const draft = context.audit
         if (draft) for (const name of identifierArgs) if (typeof args[name] === 'string') draft.identifiers.add(args[name] as string)
         const filter = policy.decision.rowFilters.get(returnType)
         const callArgs = isRoot ? pushDownRowFilter(coordinate, args as Record<string, unknown>, policy.decision.rowFilters) : args
@@ -74,7 +75,7 @@ export function guardSchema(schema: GraphQLSchema): GraphQLSchema {
           const shown = filter ? filterRecords(value, filter) : value
           if (isVerification) {
             const match = (shown as { match?: unknown } | null | undefined)?.match
-            verificationsOf(context as VerificationHolder).push({ match: typeof match === 'boolean' ? match : null })
+            context.state?.verifications.push({ match: typeof match === 'boolean' ? match : null })
           }
           return audited(shown, draft)
         }

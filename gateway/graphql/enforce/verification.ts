@@ -21,20 +21,6 @@ export interface VerificationOutcome {
   match: boolean | null
 }
 
-/** Where the guarded resolver notes answers, in the GraphQL context of the request. */
-export interface VerificationHolder {
-  verifications?: VerificationOutcome[]
-}
-
-/** The request's answers so far (created on first use; shared by the plugins and the resolvers). */
-export function verificationsOf(context: VerificationHolder): VerificationOutcome[] {
-  context.verifications ??= []
-  return context.verifications
-}
-
-/** True when some verification of the request answered "no match": the dear outcome. */
-export const answeredNoMatch = (context: VerificationHolder): boolean => (context.verifications ?? []).some((v) => v.match === false)
-
 /** How many times the operation runs `verifyCitizen`: each alias and each fragment spread counts. */
 export function verificationCount(document: DocumentNode, operationName: string | null | undefined): number {
   const { operation, fragments } = operationAndFragments(document, operationName)

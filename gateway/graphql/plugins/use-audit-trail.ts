@@ -8,14 +8,14 @@ import type { GatewayServerContext } from '../context.js'
  * nothing: the access-log middleware writes the one event, after the response is final, and sees
  * requests that never reach GraphQL (401) too. Runs after useErrorContract, so codes are final.
  */
-export function useAuditTrail(): Plugin<Record<string, unknown>, GatewayServerContext> {
+export function useAuditTrail(): Plugin<GatewayServerContext, GatewayServerContext> {
   return {
     onParse({ params, context }) {
-      const draft = (context as Partial<GatewayServerContext>).audit
+      const draft = context.audit
       if (draft) draft.operation = { text: typeof params.source === 'string' ? params.source : params.source.body }
     },
     onExecute({ args }) {
-      const draft = (args.contextValue as Partial<GatewayServerContext>).audit
+      const draft = args.contextValue.audit
       if (!draft) return
       const operation = getOperationAST(args.document, args.operationName)
       if (operation) draft.operation = { ...draft.operation, type: operation.operation, ...(operation.name ? { name: operation.name.value } : {}) }

@@ -9,8 +9,7 @@ import type { PolicyRuntime } from '../../policy/index.js'
 import { DAY_MS, DAY_OFFSET_MS, retryAfterSeconds } from '../../ratelimit/index.js'
 import type { SharedStore, WindowCounter } from '../../shared-store/index.js'
 import type { GatewayServerContext } from '../context.js'
-import type { RequestPolicy } from '../enforce/request-policy.js'
-import { namedSubjects, oneVerificationPerOperation, verificationCount, verificationsOf, type VerificationHolder } from '../enforce/verification.js'
+import { namedSubjects, oneVerificationPerOperation, verificationCount } from '../enforce/verification.js'
 
 const HOUR_MS = 3_600_000
 /** Non-matching verifications of one subject by one agency in one day that flag it for auditors. */
@@ -60,7 +59,7 @@ const refuse = (message: string, code: 'RATE_LIMITED' | 'FORBIDDEN', reason: Rea
  * Keys hold keyed hashes of the subject and the officer, under the agency's hash tag (one Redis
  * Cluster slot per agency).
  */
-export function useGrantLimits(options: GrantLimitsPluginOptions): Plugin<Record<string, unknown>, GatewayServerContext> {
+export function useGrantLimits(options: GrantLimitsPluginOptions): Plugin<GatewayServerContext, GatewayServerContext> {
   const { store, hash, metrics, logger } = options
   const day = (key: string, amount: number, limit?: number): WindowCounter => ({
     key,
@@ -74,8 +73,8 @@ export function useGrantLimits(options: GrantLimitsPluginOptions): Plugin<Record
       addValidationRule(oneVerificationPerOperation)
     },
     async onExecute({ args, setResultAndStopExecution }) {
-      const context = args.contextValue as unknown as GatewayServerContext & VerificationHolder & { policy?: RequestPolicy }
-      const policy = context.policy
+      const context = args.contextValue
+      const policy = context.state.policy
       if (!policy) return
       const agency = options.policies.current().agencies.get(policy.agencyId)
       const grants = (agency?.grants ?? []).filter(
@@ -141,7 +140,7 @@ export function useGrantLimits(options: GrantLimitsPluginOptions): Plugin<Record
         } catch (error) {
           logger.error({ err: error, agency: policy.agencyId }, 'grant limits cannot be counted; request refused')
           noteSubjects()
-          if (context.rateLimit) context.rateLimit.retryAfterMs = 1000
+          context.state.rateLimit.retryAfterMs = 1000
           if (verifies) metrics.verification(policy.agencyId, 'refused')
           setResultAndStopExecution({ errors: [refuse('Grant limits cannot be checked right now: retry in a second', 'RATE_LIMITED', 'LIMITS_UNAVAILABLE')] })
           return
@@ -153,7 +152,7 @@ export function useGrantLimits(options: GrantLimitsPluginOptions): Plugin<Record
           const over = charges[Math.max(0, index)]!
           const state = counted.counters[Math.max(0, index)]!
           const seconds = retryAfterSeconds(state.resetMs)
-          if (context.rateLimit) context.rateLimit.retryAfterMs = state.resetMs
+          context.state.rateLimit.retryAfterMs = state.resetMs
           noteSubjects()
           if (tally && counted.counters[charges.length]!.value >= PROBING_NON_MATCHES) flag()
           if (verifies) metrics.verification(policy.agencyId, 'refused')
@@ -169,7 +168,7 @@ export function useGrantLimits(options: GrantLimitsPluginOptions): Plugin<Record
       const taken = counted
       return {
         async onExecuteDone() {
-          const outcome = verificationsOf(context)[0]?.match ?? null
+          const outcome = context.state.verifications[0]?.match ?? null
           metrics.verification(policy.agencyId, outcome === null ? 'no_answer' : outcome ? 'match' : 'no_match')
           const settle: WindowCounter[] = []
           if (outcome === false) {

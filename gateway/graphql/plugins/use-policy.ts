@@ -59,7 +59,7 @@ function denialsOf(coordinates: CoordinateDecision[] | undefined): DenialExtensi
  * - introspection runs against the agency's own view of the schema;
  * - masks are applied to the result before it leaves.
  */
-export function usePolicy(options: PolicyPluginOptions): Plugin<Record<string, unknown>, GatewayServerContext> {
+export function usePolicy(options: PolicyPluginOptions): Plugin<GatewayServerContext, GatewayServerContext> {
   const decideRequest = createRequestDecider(options.schema)
   const now = options.now ?? (() => new Date())
   const hash = options.keyedHash ?? redactAll
@@ -68,8 +68,8 @@ export function usePolicy(options: PolicyPluginOptions): Plugin<Record<string, u
   return {
     // Decided at the start of execution, before any resolver: not in onValidate, whose result
     // Yoga caches per document for every caller (a decision is per agency, purpose and context).
-    onExecute({ args, setExecuteFn, setResultAndStopExecution, extendContext }) {
-      const context = args.contextValue as unknown as GatewayServerContext & { policy?: RequestPolicy; policyIntrospection?: boolean }
+    onExecute({ args, setExecuteFn, setResultAndStopExecution }) {
+      const context = args.contextValue
       const active = options.policies.current()
       let result = decideRequest(args.document, args.operationName, context.caller, context.requestContext, active, now())
       const draft = context.audit
@@ -109,9 +109,8 @@ export function usePolicy(options: PolicyPluginOptions): Plugin<Record<string, u
         draft.grants = result.decision.grantsUsed
         if (result.decision.withholdFromSubjectUntil) draft.withheldUntil = result.decision.withholdFromSubjectUntil
       }
-      extendContext({ policy, pager } as unknown as Partial<typeof args.contextValue>)
-      context.policy = policy
-      ;(context as { pager?: unknown }).pager = pager
+      // The one place a request's decision is set: the limits, the resolvers and paging read it there.
+      context.state.decide(policy, pager)
       if (result.introspection) {
         const view = views.viewFor(policy.agencyId, context.requestContext)
         if (!view) {

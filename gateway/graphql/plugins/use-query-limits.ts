@@ -1,5 +1,4 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor'
-import type { Plugin } from 'graphql-yoga'
 
 /**
  * Limits on the shape of an operation (graphql-armor): the canonical schema's deepest honest
@@ -18,7 +17,8 @@ export const QUERY_LIMITS = {
   maxCost: 20_000,
 } as const
 
-export function useQueryLimits(): Plugin {
+/** An Envelop plugin, which Yoga runs as it is. */
+export function useQueryLimits(): ReturnType<typeof EnvelopArmorPlugin> {
   return EnvelopArmorPlugin({
     maxDepth: { n: QUERY_LIMITS.maxDepth, exposeLimits: true, ignoreIntrospection: true, flattenFragments: true },
     maxAliases: { n: QUERY_LIMITS.maxAliases, exposeLimits: true },
@@ -26,7 +26,7 @@ export function useQueryLimits(): Plugin {
     maxDirectives: { n: QUERY_LIMITS.maxDirectives, exposeLimits: true },
     costLimit: { maxCost: QUERY_LIMITS.maxCost, exposeLimits: true, ignoreIntrospection: true },
     blockFieldSuggestion: { enabled: true },
-  }) as unknown as Plugin
+  })
 }
 
 /** graphql-armor's refusals carry no code, only this wording (stable across its plugins). */

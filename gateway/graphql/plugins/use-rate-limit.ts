@@ -7,8 +7,8 @@ import type { PolicyRuntime } from '../../policy/index.js'
 import { largestCost, retryAfterSeconds, type ConsumeDecision, type LimitSpec, type RateLimiter } from '../../ratelimit/index.js'
 import type { GatewayServerContext } from '../context.js'
 import { createCostEstimator } from '../../ratelimit/request-cost.js'
-import type { RequestPolicy } from '../enforce/request-policy.js'
-import { answeredNoMatch, verificationCount, type VerificationHolder } from '../enforce/verification.js'
+import { verificationCount } from '../enforce/verification.js'
+import { answeredNoMatch } from '../request-state.js'
 
 export interface RateLimitPluginOptions {
   schema: GraphQLSchema
@@ -59,7 +59,7 @@ export const VERIFICATION_SURCHARGE = GRANT_LIMIT_COSTS.nonMatch - GRANT_LIMIT_C
  *   `QUERY_TOO_COMPLEX` (waiting would not help);
  * - one decision takes the cost from the agency's rate limit, its daily quota and the rate limit
  *   of every grant used, all or nothing; refused: `RATE_LIMITED` (429), the headers and
- *   `Retry-After` are set by the route from the decision left in the server context.
+ *   `Retry-After` are set by the route from the decision left in the request state.
  * A request the policy refuses stops in `usePolicy` and costs nothing: it reads no registry and
  * its answer must say why it was refused, not that the caller is busy.
  *
@@ -68,12 +68,13 @@ export const VERIFICATION_SURCHARGE = GRANT_LIMIT_COSTS.nonMatch - GRANT_LIMIT_C
  * replies, and a limit must refuse before it does. Unless a non-match was answered, the
  * difference is refunded when execution ends, so guessing costs three times what verifying does.
  */
-export function useRateLimit(options: RateLimitPluginOptions): Plugin<Record<string, unknown>, GatewayServerContext> {
+export function useRateLimit(options: RateLimitPluginOptions): Plugin<GatewayServerContext, GatewayServerContext> {
   const estimate = createCostEstimator(options.schema)
   return {
     async onExecute({ args, setResultAndStopExecution }) {
-      const context = args.contextValue as unknown as GatewayServerContext & { policy?: RequestPolicy }
-      const policy = context.policy
+      // Reads the decision usePolicy left in the request state; absent (refused), nothing to charge.
+      const { state } = args.contextValue
+      const policy = state.policy
       if (!policy) return
       const agency = options.policies.current().agencies.get(policy.agencyId)
       const limits = limitsFor(agency, policy.decision.grantsUsed)
@@ -105,7 +106,7 @@ export function useRateLimit(options: RateLimitPluginOptions): Plugin<Record<str
         options.logger.error({ err: error, agency: policy.agencyId }, 'rate limiter failed; request served without a limit')
         return
       }
-      if (context.rateLimit) context.rateLimit.decision = decision
+      state.rateLimit.decision = decision
       if (!decision.allowed) {
         const seconds = retryAfterSeconds(decision.retryAfterMs)
         const error = decision.undecided
@@ -122,7 +123,7 @@ export function useRateLimit(options: RateLimitPluginOptions): Plugin<Record<str
       return {
         async onExecuteDone() {
           // Awaited before the response: the next request sees the units given back.
-          if (answeredNoMatch(context as VerificationHolder)) return
+          if (answeredNoMatch(state)) return
           try {
             await options.limiter.refund?.({ ...request, cost: surcharge })
           } catch (error) {

@@ -13,7 +13,9 @@ type Lookup = Map<string, string>
  * and the text comes from the caller's own agency document, never from another agency's. An
  * agency in `enforce` mode may send nothing else; others may send either.
  */
-export function useTrustedDocuments(options: { policies: PolicyRuntime }): Plugin<Record<string, unknown>, GatewayServerContext>[] {
+export function useTrustedDocuments(options: {
+  policies: PolicyRuntime
+}): [Plugin<Record<string, unknown>, GatewayServerContext>, ReturnType<typeof usePersistedOperations<GatewayServerContext>>] {
   // Built once per agency document object (documents are immutable; a roll-out makes new ones).
   const lookups = new WeakMap<AgencyDocument, Promise<Lookup>>()
   const strict = new WeakSet<Request>()
@@ -45,7 +47,7 @@ export function useTrustedDocuments(options: { policies: PolicyRuntime }): Plugi
     message,
     extensions: { code, origin: 'caller' as const, http: { status } },
   })
-  const persisted = usePersistedOperations<GatewayServerContext & Record<string, unknown>>({
+  const persisted = usePersistedOperations<GatewayServerContext>({
     allowArbitraryOperations: (request) => !strict.has(request),
     extractPersistedOperationId: (params: GraphQLParams & { documentId?: unknown }) => {
       if (typeof params.documentId === 'string') return params.documentId
@@ -62,6 +64,6 @@ export function useTrustedDocuments(options: { policies: PolicyRuntime }): Plugi
       notFound: refuse('No trusted document of this agency has that id', 'BAD_USER_INPUT', 400),
       keyNotFound: refuse('Send a query, or the documentId of a trusted document', 'BAD_USER_INPUT', 400),
     },
-  }) as unknown as Plugin<Record<string, unknown>, GatewayServerContext>
+  })
   return [marker, persisted]
 }
