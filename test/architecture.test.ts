@@ -82,6 +82,16 @@ describe('import rules', () => {
     ).toEqual([])
   })
 
+  it('every registry connector has the same files; what only its wire needs sits under wire/', () => {
+    const registries = readdirSync(join(root, 'connectors')).filter((name) => name !== 'kit' && statSync(join(root, 'connectors', name)).isDirectory())
+    expect(registries.length).toBeGreaterThanOrEqual(3)
+    const expected = ['README.md', 'connector.ts', 'index.ts', 'map.ts', 'operations.ts', 'resolvers.ts', 'sandbox', 'upstream.ts']
+    for (const registry of registries) {
+      const own = readdirSync(join(root, 'connectors', registry)).filter((name) => !/\.test\.ts$/.test(name) && name !== 'wire')
+      expect({ registry, files: own.sort() }).toEqual({ registry, files: expected })
+    }
+  })
+
   it('the kit imports no connector', () => {
     expect(violations((i) => connectorOf(i.file) === 'kit' && i.target !== null && connectorOf(i.target) !== null && connectorOf(i.target) !== 'kit')).toEqual(
       [],

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { holderKey, type RequestScope, type UpstreamCall } from '../kit/index.js'
 import { createWorld, serveSandbox, type SandboxServer, type WorldParcel } from '../kit/sandbox/index.js'
-import { parseXml } from './soap.js'
+import { parseXml } from './wire/soap.js'
 import { createLandConnector, type LandConnector } from './index.js'
 import { createLandSandbox, type LandSandbox } from './sandbox/index.js'
 

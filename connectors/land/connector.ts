@@ -14,10 +14,10 @@ import {
   type RequestScope,
 } from '../kit/index.js'
 import { mapParcel } from './map.js'
-import { normaliseParcelKey } from './parcel-key.js'
+import { normaliseParcelKey } from './wire/parcel-key.js'
 import type { LandQueries } from './operations.js'
 import { createLandResolvers } from './resolvers.js'
-import { createSoapClient, type SoapClientOptions } from './soap-client.js'
+import { createSoapClient, type SoapClientOptions } from './wire/soap-client.js'
 import { holderGroupSchema, kiemTraKetNoiResponse, traCuuTheoChuSuDungResponse, traCuuTheoXaResponse, traCuuThuaDatResponse } from './upstream.js'
 
 export interface LandConnectorOptions extends SoapClientOptions {

@@ -3,7 +3,7 @@ import { taxCodeCheckDigit } from '../../schemas/scalars/index.js'
 import { ConnectorError, type LandParcel } from '../kit/index.js'
 import { createWorld } from '../kit/sandbox/index.js'
 import { mapParcel, parseTerm } from './map.js'
-import { buildEnvelope, parseXml } from './soap.js'
+import { buildEnvelope, parseXml } from './wire/soap.js'
 import { toThuaDat } from './sandbox/wire.js'
 
 // Synthetic identifiers only: a synthetic PIN and a tax code built from its check digit.

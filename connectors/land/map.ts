@@ -11,8 +11,8 @@ import {
   type LandParcel,
   type LandUse,
 } from '../kit/index.js'
-import { landTypeNames, normaliseLandType } from './land-types.js'
-import { parseParcelKey } from './parcel-key.js'
+import { landTypeNames, normaliseLandType } from './wire/land-types.js'
+import { parseParcelKey } from './wire/parcel-key.js'
 import { thuaDatSchema, type ThuaDat } from './upstream.js'
 
 /**

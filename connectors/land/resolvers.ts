@@ -15,7 +15,7 @@ import {
   type PageSource,
 } from '../kit/index.js'
 import type { LandQueries } from './operations.js'
-import { normaliseParcelKey } from './parcel-key.js'
+import { normaliseParcelKey } from './wire/parcel-key.js'
 
 interface LandParcelsArgs {
   holder?: { pin?: string | null; taxCode?: string | null } | null

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 
 /**
- * zod schemas for the land registry's SOAP payloads, as `parseXml` (soap.ts) returns them: every
+ * zod schemas for the land registry's SOAP payloads, as `parseXml` (wire/soap.ts) returns them: every
  * leaf a string, list elements always arrays, an empty element (`<X/>`) an empty string. Nothing
  * the registry sends is trusted. Records (`ThuaDat`) and per-holder groups are parsed one by one
  * (`thuaDatSchema`, `holderGroupSchema`), so a malformed record fails only its own key.

@@ -11,8 +11,8 @@ import {
   type RegistryLoaders,
 } from '../kit/index.js'
 import { normalisePartialDate, normalisePin } from '../../schemas/scalars/index.js'
-import { loadByKeys } from './batch.js'
-import { createPopulationClient } from './client.js'
+import { loadByKeys } from './wire/batch.js'
+import { createPopulationClient } from './wire/client.js'
 import { cleanText, mapCitizen, mapHousehold, toVerification } from './map.js'
 import type { PopulationOperations } from './operations.js'
 import { createPopulationResolvers } from './resolvers.js'

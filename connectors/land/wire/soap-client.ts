@@ -1,8 +1,8 @@
-import type { CircuitStateName, ResilienceOptions } from '../kit/index.js'
+import type { CircuitStateName, ResilienceOptions } from '../../kit/index.js'
 import type { z } from 'zod'
-import { ConnectorError, createUpstream, parseUpstream, type RequestScope } from '../kit/index.js'
+import { ConnectorError, createUpstream, parseUpstream, type RequestScope } from '../../kit/index.js'
 import { buildEnvelope, LAND_SERVICE_PATH, parseXml, soapActionOf, type LandOperation, type XmlNode } from './soap.js'
-import { faultResponse } from './upstream.js'
+import { faultResponse } from '../upstream.js'
 
 export interface SoapClientOptions {
   baseUrl: string

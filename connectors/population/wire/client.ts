@@ -1,6 +1,6 @@
-import type { ResilienceOptions } from '../kit/index.js'
+import type { ResilienceOptions } from '../../kit/index.js'
 import type { z } from 'zod'
-import { ConnectorError, createUpstream, parseUpstream, type RequestScope, type UpstreamRequest } from '../kit/index.js'
+import { ConnectorError, createUpstream, parseUpstream, type RequestScope, type UpstreamRequest } from '../../kit/index.js'
 import {
   congDanBatchResponseSchema,
   congDanResponseSchema,
@@ -10,7 +10,7 @@ import {
   MA_LOI,
   xacThucResponseSchema,
   type KetQuaXacThuc,
-} from './upstream.js'
+} from '../upstream.js'
 
 export interface PopulationClientOptions {
   baseUrl: string

@@ -1,4 +1,4 @@
-import { ConnectorError } from '../kit/index.js'
+import { ConnectorError } from '../../kit/index.js'
 import type { RawRecords } from './client.js'
 
 export interface BatchSpec<T> {
