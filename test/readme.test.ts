@@ -1,5 +1,5 @@
 /** Keeps the README's copy-paste example true: its enterprise exists in the default sandbox world. */
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { createWorld } from '../connectors/sandboxes.js'
 import { EXAMPLE_PURPOSE, exampleQuery } from '../gateway/entry/banner.js'
@@ -120,5 +120,36 @@ describe('the population registry key', () => {
     ).toBe('a-registry-key-0001')
     expect(populationApiKey(parseConfig({}), 'sandbox-key')).toBe('sandbox-key')
     expect(populationApiKey(parseConfig({ UPSTREAM_POPULATION_API_KEY: 'a-registry-key-0001' }), 'sandbox-key')).toBe('sandbox-key')
+  })
+})
+
+/**
+ * The README's layout table against the tree: every folder of gateway/ (two levels down) has a
+ * row of its own, or is named as `name/` in its parent's row, so a newcomer finds each one.
+ */
+describe('README layout table', () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+  const rows = new Map(
+    readme
+      .split('\n')
+      .map((line) => /^\| `(gateway\/[^`]*?)\/?`(?: \(top files\))? \| (.*) \|$/.exec(line))
+      .filter((match): match is RegExpExecArray => match !== null)
+      .map((match) => [match[1]!.replace(/\/$/, ''), match[2]!]),
+  )
+  const root = new URL('..', import.meta.url)
+  const foldersOf = (path: string) =>
+    readdirSync(new URL(`${path}/`, root), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => `${path}/${entry.name}`)
+  const folders = foldersOf('gateway').flatMap((folder) => [folder, ...foldersOf(folder)])
+
+  it.each(folders)('%s has a row, or its parent names it', (folder) => {
+    const parent = folder.slice(0, folder.lastIndexOf('/'))
+    const name = folder.slice(folder.lastIndexOf('/') + 1)
+    expect(rows.has(folder) || (rows.get(parent) ?? '').includes(`\`${name}/\``), `${folder} is not in the README's layout table`).toBe(true)
+  })
+
+  it('has no row for a folder that does not exist', () => {
+    expect([...rows.keys()].filter((row) => row !== 'gateway' && !folders.includes(row))).toEqual([])
   })
 })
