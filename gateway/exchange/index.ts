@@ -1,0 +1,11 @@
+export { DOSSIER_STATUSES, portalCode, statusOfPortalCode, vietnameseName, type DossierStatus, type PortalStatusCode } from './status.js'
+export {
+  decideStep,
+  stepsFrom,
+  TRANSITIONS,
+  type DossierPosition,
+  type DossierStep,
+  type HolderAfter,
+  type StepDecision,
+  type Transition,
+} from './transitions.js'
