@@ -137,6 +137,61 @@ export const migrations: readonly Migration[] = [
       `create index audit_events_signalled on audit_events (at desc, writer, seq) where body like '%"signals":%'`,
     ],
   },
+  {
+    id: '0005_dossier_exchange',
+    statements: [
+      // One row per dossier: where it stands. Its history is dossier_progress; what the other
+      // systems must hear of each step is exchange_outbox, written in the same transaction.
+      `create table dossiers (
+        code text primary key,
+        procedure text not null,
+        channel smallint not null check (channel between 1 and 3),
+        applicant text not null,
+        receiving_agency text not null,
+        handling_agency text,
+        holder text not null,
+        status smallint not null check (status between 1 and 10),
+        received_at timestamptz not null,
+        due_at timestamptz,
+        finished_at timestamptz,
+        version integer not null check (version >= 1)
+      )`,
+      `create table dossier_progress (
+        dossier text not null references dossiers (code),
+        seq integer not null,
+        agency text not null,
+        officer text,
+        step text not null,
+        note text,
+        at timestamptz not null,
+        status smallint not null,
+        primary key (dossier, seq)
+      )`,
+      `create table exchange_outbox (
+        id uuid primary key,
+        dossier text not null references dossiers (code),
+        seq integer not null,
+        receiver text not null,
+        payload jsonb not null,
+        created_at timestamptz not null,
+        state text not null default 'pending' check (state in ('pending', 'delivered', 'dead')),
+        attempts integer not null default 0,
+        next_attempt_at timestamptz not null,
+        last_error text
+      )`,
+      // Per receiver in order: the delivery worker takes the oldest pending message of a dossier.
+      `create index exchange_outbox_pending on exchange_outbox (next_attempt_at, dossier, seq) where state = 'pending'`,
+      // The answer to each Idempotency-Key, per agency: a retried request gets it again.
+      `create table idempotency_keys (
+        agency text not null,
+        key text not null,
+        request_hash text not null check (request_hash ~ '^[0-9a-f]{64}$'),
+        response jsonb not null,
+        created_at timestamptz not null,
+        primary key (agency, key)
+      )`,
+    ],
+  },
 ]
 
 /**

@@ -9,3 +9,15 @@ export {
   type StepDecision,
   type Transition,
 } from './transitions.js'
+export {
+  createDossierStore,
+  PORTAL_RECEIVER,
+  type Dossier,
+  type DossierStore,
+  type DossierStoreOptions,
+  type NewDossier,
+  type OutboxMessage,
+  type ProgressEntry,
+  type StepOptions,
+  type StepResult,
+} from './dossier-store.js'

@@ -1,0 +1,316 @@
+import type { Database, Queryable } from '../database/index.js'
+import { portalCode, statusOfPortalCode, type DossierStatus } from './status.js'
+import { decideStep, type DossierStep } from './transitions.js'
+
+/** The national public-service portal as a receiver of every step. */
+export const PORTAL_RECEIVER = 'portal'
+
+export interface NewDossier {
+  code: string
+  procedure: string
+  /** Intake channel (KenhThucHien): 1 in person, 2 online, 3 public postal service. */
+  channel: 1 | 2 | 3
+  /** A PIN or a tax code. */
+  applicant: string
+  /** ISO time the result is due, when the procedure sets one. */
+  dueAt?: string | null
+}
+
+export interface Dossier extends Required<NewDossier> {
+  receivingAgency: string
+  handlingAgency: string | null
+  holder: string
+  status: DossierStatus
+  receivedAt: string
+  finishedAt: string | null
+  version: number
+}
+
+/** Who asks, and how the request can be told from a retry of itself. */
+export interface StepOptions {
+  /** The calling agency. */
+  actor: string
+  officer?: string | null
+  note?: string | null
+  /** The handling agency a transfer names. */
+  target?: string
+  /** The version the caller last saw: another one is `VERSION_CONFLICT`. */
+  expectedVersion?: number
+  /** With `requestHash`: the same key and body get the stored answer, another body `IDEMPOTENCY_CONFLICT`. */
+  idempotencyKey?: string
+  /** SHA-256 hex of the request as sent (its operation and variables). */
+  requestHash?: string
+}
+
+export type StepResult =
+  | { ok: true; dossier: Dossier; seq: number; messages: string[] }
+  | {
+      ok: false
+      code: 'INVALID_TRANSITION' | 'NOT_HOLDER' | 'BAD_USER_INPUT' | 'NOT_FOUND' | 'VERSION_CONFLICT' | 'IDEMPOTENCY_CONFLICT' | 'ALREADY_EXISTS'
+      message: string
+    }
+
+export interface ProgressEntry {
+  seq: number
+  agency: string
+  officer: string | null
+  step: DossierStep
+  note: string | null
+  at: string
+  status: DossierStatus
+}
+
+export interface OutboxMessage {
+  id: string
+  seq: number
+  receiver: string
+  payload: Record<string, unknown>
+  state: 'pending' | 'delivered' | 'dead'
+}
+
+export interface DossierStoreOptions {
+  now?: () => Date
+  newId?: () => string
+}
+
+interface DossierRow {
+  code: string
+  procedure: string
+  channel: number
+  applicant: string
+  receiving_agency: string
+  handling_agency: string | null
+  holder: string
+  status: number
+  received_at: Date
+  due_at: Date | null
+  finished_at: Date | null
+  version: number
+}
+
+const iso = (value: Date | null) => (value === null ? null : new Date(value).toISOString())
+
+function dossierOf(row: DossierRow): Dossier {
+  return {
+    code: row.code,
+    procedure: row.procedure,
+    channel: row.channel as 1 | 2 | 3,
+    applicant: row.applicant,
+    receivingAgency: row.receiving_agency,
+    handlingAgency: row.handling_agency,
+    holder: row.holder,
+    status: statusOfPortalCode(row.status)!,
+    receivedAt: iso(row.received_at)!,
+    dueAt: iso(row.due_at),
+    finishedAt: iso(row.finished_at),
+    version: row.version,
+  }
+}
+
+/** A refusal that ends the transaction, rolling back whatever it wrote. */
+class Refusal extends Error {
+  constructor(readonly result: Extract<StepResult, { ok: false }>) {
+    super(result.message)
+  }
+}
+
+const isUniqueViolation = (error: unknown): boolean => typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505'
+
+/**
+ * Dossiers and their steps on the database port. Each step is one transaction: the dossier row
+ * (locked, its version checked and raised), its progress entry and one outbox message per system
+ * that must hear of it (the national portal always, and the agency that holds the dossier next
+ * when that is not the one acting), and the answer kept under the request's Idempotency-Key. A
+ * refused step writes nothing; a step retried with its key is applied once.
+ */
+export function createDossierStore(db: Database, options: DossierStoreOptions = {}) {
+  const now = options.now ?? (() => new Date())
+  const newId = options.newId ?? (() => crypto.randomUUID())
+
+  async function remembered(tx: Queryable, agency: string, key: string | undefined, hash: string | undefined): Promise<StepResult | null> {
+    if (key === undefined) return null
+    const [row] = await tx.query<{ request_hash: string; response: StepResult }>(
+      'select request_hash, response from idempotency_keys where agency = $1 and key = $2',
+      [agency, key],
+    )
+    if (!row) return null
+    if (row.request_hash !== hash) {
+      return { ok: false, code: 'IDEMPOTENCY_CONFLICT', message: `Idempotency-Key ${key} was used for another request: send a new key for a new request` }
+    }
+    return row.response
+  }
+
+  async function remember(tx: Queryable, agency: string, key: string | undefined, hash: string | undefined, result: StepResult, at: Date): Promise<void> {
+    if (key === undefined) return
+    await tx.query('insert into idempotency_keys (agency, key, request_hash, response, created_at) values ($1, $2, $3, $4, $5)', [
+      agency,
+      key,
+      hash,
+      JSON.stringify(result),
+      at.toISOString(),
+    ])
+  }
+
+  async function record(tx: Queryable, dossier: Dossier, step: DossierStep, opts: StepOptions, at: Date): Promise<{ seq: number; messages: string[] }> {
+    const [{ next }] = (await tx.query<{ next: number }>('select coalesce(max(seq), 0) + 1 as next from dossier_progress where dossier = $1', [
+      dossier.code,
+    ])) as [{ next: number }]
+    const seq = Number(next)
+    await tx.query('insert into dossier_progress (dossier, seq, agency, officer, step, note, at, status) values ($1, $2, $3, $4, $5, $6, $7, $8)', [
+      dossier.code,
+      seq,
+      opts.actor,
+      opts.officer ?? null,
+      step,
+      opts.note ?? null,
+      at.toISOString(),
+      portalCode(dossier.status),
+    ])
+    const receivers = [PORTAL_RECEIVER, ...(dossier.holder !== opts.actor ? [dossier.holder] : [])]
+    const messages: string[] = []
+    for (const receiver of receivers) {
+      const id = newId()
+      const payload = {
+        messageId: id,
+        dossier: dossier.code,
+        seq,
+        step,
+        status: portalCode(dossier.status),
+        statusName: dossier.status,
+        holder: dossier.holder,
+        agency: opts.actor,
+        at: at.toISOString(),
+      }
+      await tx.query('insert into exchange_outbox (id, dossier, seq, receiver, payload, created_at, next_attempt_at) values ($1, $2, $3, $4, $5, $6, $6)', [
+        id,
+        dossier.code,
+        seq,
+        receiver,
+        JSON.stringify(payload),
+        at.toISOString(),
+      ])
+      messages.push(id)
+    }
+    return { seq, messages }
+  }
+
+  /** Runs one step's transaction; a refusal rolls it back, a duplicate key racing it is answered from the key. */
+  async function once(agency: string, opts: StepOptions, work: (tx: Queryable, at: Date) => Promise<StepResult>): Promise<StepResult> {
+    const attempt = () =>
+      db.transaction(async (tx) => {
+        // Retries of one request wait for each other here, so each finds the answer the first
+        // one stored rather than racing it to the dossier.
+        if (opts.idempotencyKey !== undefined)
+          await tx.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [`idempotency\n${agency}\n${opts.idempotencyKey}`])
+        const earlier = await remembered(tx, agency, opts.idempotencyKey, opts.requestHash)
+        if (earlier) return earlier
+        const at = now()
+        const result = await work(tx, at)
+        if (!result.ok) throw new Refusal(result)
+        await remember(tx, agency, opts.idempotencyKey, opts.requestHash, result, at)
+        return result
+      })
+    try {
+      return await attempt()
+    } catch (error) {
+      if (error instanceof Refusal) return error.result
+      // Two requests with one key at once: the loser's insert of the key fails, and the key now
+      // holds the winner's answer.
+      if (isUniqueViolation(error) && opts.idempotencyKey !== undefined) {
+        const answer = await db.transaction((tx) => remembered(tx, agency, opts.idempotencyKey, opts.requestHash))
+        if (answer) return answer
+      }
+      if (isUniqueViolation(error)) return { ok: false, code: 'ALREADY_EXISTS', message: 'A dossier with this code already exists' }
+      throw error
+    }
+  }
+
+  return {
+    /** A desk receives a dossier: status NEW, held by the desk. */
+    submit(dossier: NewDossier, opts: StepOptions): Promise<StepResult> {
+      if (opts.target !== undefined) return Promise.resolve({ ok: false, code: 'BAD_USER_INPUT', message: 'submit names no other agency' })
+      return once(opts.actor, opts, async (tx, at) => {
+        const created: Dossier = {
+          code: dossier.code,
+          procedure: dossier.procedure,
+          channel: dossier.channel,
+          applicant: dossier.applicant,
+          dueAt: dossier.dueAt ?? null,
+          receivingAgency: opts.actor,
+          handlingAgency: null,
+          holder: opts.actor,
+          status: 'NEW',
+          receivedAt: at.toISOString(),
+          finishedAt: null,
+          version: 1,
+        }
+        await tx.query(
+          `insert into dossiers (code, procedure, channel, applicant, receiving_agency, handling_agency, holder, status, received_at, due_at, finished_at, version)
+           values ($1, $2, $3, $4, $5, null, $5, $6, $7, $8, null, 1)`,
+          [created.code, created.procedure, created.channel, created.applicant, created.receivingAgency, portalCode('NEW'), created.receivedAt, created.dueAt],
+        )
+        const { seq, messages } = await record(tx, created, 'submit', opts, at)
+        return { ok: true, dossier: created, seq, messages }
+      })
+    },
+
+    /** One step on an existing dossier, decided by the state machine. */
+    step(code: string, step: Exclude<DossierStep, 'submit'>, opts: StepOptions): Promise<StepResult> {
+      return once(opts.actor, opts, async (tx, at) => {
+        const [row] = await tx.query<DossierRow>('select * from dossiers where code = $1 for update', [code])
+        if (!row) return { ok: false, code: 'NOT_FOUND', message: `No dossier ${code}` }
+        const current = dossierOf(row)
+        if (opts.expectedVersion !== undefined && opts.expectedVersion !== current.version) {
+          return {
+            ok: false,
+            code: 'VERSION_CONFLICT',
+            message: `Dossier ${code} is at version ${current.version}, not ${opts.expectedVersion}: read it again`,
+          }
+        }
+        const decision = decideStep(current, step, opts.actor, opts.target)
+        if (!decision.ok) return decision
+        const next: Dossier = {
+          ...current,
+          status: decision.status,
+          holder: decision.holder,
+          handlingAgency: decision.handlingAgency,
+          finishedAt: decision.status === 'PROCESSED' ? at.toISOString() : current.finishedAt,
+          version: current.version + 1,
+        }
+        await tx.query('update dossiers set status = $2, holder = $3, handling_agency = $4, finished_at = $5, version = $6 where code = $1', [
+          code,
+          portalCode(next.status),
+          next.holder,
+          next.handlingAgency,
+          next.finishedAt,
+          next.version,
+        ])
+        const { seq, messages } = await record(tx, next, step, opts, at)
+        return { ok: true, dossier: next, seq, messages }
+      })
+    },
+
+    async get(code: string): Promise<Dossier | null> {
+      const [row] = await db.query<DossierRow>('select * from dossiers where code = $1', [code])
+      return row ? dossierOf(row) : null
+    },
+
+    async progress(code: string): Promise<ProgressEntry[]> {
+      const rows = await db.query<{ seq: number; agency: string; officer: string | null; step: DossierStep; note: string | null; at: Date; status: number }>(
+        'select seq, agency, officer, step, note, at, status from dossier_progress where dossier = $1 order by seq',
+        [code],
+      )
+      return rows.map((row) => ({ ...row, seq: Number(row.seq), at: iso(row.at)!, status: statusOfPortalCode(row.status)! }))
+    },
+
+    async outbox(code: string): Promise<OutboxMessage[]> {
+      const rows = await db.query<{ id: string; seq: number; receiver: string; payload: Record<string, unknown> | string; state: OutboxMessage['state'] }>(
+        'select id, seq, receiver, payload, state from exchange_outbox where dossier = $1 order by seq, created_at, receiver',
+        [code],
+      )
+      return rows.map((row) => ({ ...row, seq: Number(row.seq), payload: typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload }))
+    },
+  }
+}
+
+export type DossierStore = ReturnType<typeof createDossierStore>
