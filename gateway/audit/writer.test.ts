@@ -3,28 +3,15 @@
  * fail-closed behaviour, several writers on one store, and every kind of tampering.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startPostgres, type PostgresService } from '../../test/services/postgres.js'
+import { bothDatabases } from '../../test/services/databases.js'
 import { testEvent, testSigner } from '../../test/audit-fixture.js'
 import { migrate, type Database } from '../database/index.js'
-import { openPglite } from '../database/pglite.node.js'
 import { openPostgres } from '../database/postgres.node.js'
 import { applyRetention, AuditUnavailableError, createAuditWriter, CSV_COLUMNS, csvField, csvRow, jsonlRow, verifyAuditTrail } from './index.js'
 import { groupCommitDelay } from './writer.js'
 import { sleep } from '../../test/waiting.js'
 
-let server: PostgresService
-beforeAll(async () => {
-  server = await startPostgres()
-})
-afterAll(async () => {
-  await server?.stop()
-})
-
-let counter = 0
-const adapters = [
-  { name: 'pglite', open: () => openPglite() },
-  { name: 'postgres', open: async () => openPostgres({ url: (await server.createDatabase(`audit_${++counter}`)).url }) },
-]
+const { adapters, server, fresh } = bothDatabases('audit')
 
 describe.each(adapters)('audit writer on $name', (adapter) => {
   let db: Database
@@ -71,7 +58,7 @@ describe.each(adapters)('audit writer on $name', (adapter) => {
 /** Writes a closed chain of 20 events with a checkpoint every 5, on a fresh in-memory store. */
 async function closedTrail() {
   // A fresh PostgreSQL database per case (fast); the SQL is the one PGlite runs too.
-  const db = openPostgres({ url: (await server.createDatabase(`tamper_${++counter}`)).url })
+  const db = openPostgres({ url: await fresh() })
   await migrate(db)
   const { sign, jwks } = await testSigner()
   const writer = createAuditWriter({ db, instance: 'gw-t', sign, checkpointEvery: 5, flushDelayMs: 0 })
@@ -232,7 +219,7 @@ describe('tampering with the trail is detected and named', () => {
 
 describe('when the store fails', () => {
   it('records reject fast while PostgreSQL is down, resume by themselves after it restarts, and the trail verifies', async () => {
-    const { url } = await server.createDatabase('audit_outage')
+    const { url } = await server().createDatabase('audit_outage')
     const db = openPostgres({ url, connectionTimeoutMs: 500, onError: () => undefined })
     await migrate(db)
     const { sign, jwks } = await testSigner()
@@ -240,13 +227,13 @@ describe('when the store fails', () => {
     try {
       for (let i = 0; i < 10; i++) await writer.record(testEvent())
       const firstChain = writer.writer
-      await server.kill()
+      await server().kill()
       const started = Date.now()
       const failures = await Promise.allSettled(Array.from({ length: 5 }, () => writer.record(testEvent())))
       expect(failures.every((f) => f.status === 'rejected' && f.reason instanceof AuditUnavailableError)).toBe(true)
       expect(Date.now() - started).toBeLessThan(1500)
       expect(writer.status().healthy).toBe(false)
-      await server.restart()
+      await server().restart()
       let ok = false
       for (let i = 0; i < 40 && !ok; i++) {
         ok = await writer.record(testEvent()).then(

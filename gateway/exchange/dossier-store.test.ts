@@ -4,10 +4,8 @@
  * Idempotency-Key retries applied once, also when they race.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startPostgres, type PostgresService } from '../../test/services/postgres.js'
+import { bothDatabases } from '../../test/services/databases.js'
 import { type Database, migrate } from '../database/index.js'
-import { openPglite } from '../database/pglite.node.js'
-import { openPostgres } from '../database/postgres.node.js'
 import { createDossierStore, PORTAL_RECEIVER, type DossierStore, type NewDossier } from './dossier-store.js'
 
 const DESK = 'mot-cua-phuong-01'
@@ -15,19 +13,7 @@ const DEPT = 'so-tnmt-ha-noi'
 const HASH_A = 'a'.repeat(64)
 const HASH_B = 'b'.repeat(64)
 
-let server: PostgresService
-beforeAll(async () => {
-  server = await startPostgres()
-})
-afterAll(async () => {
-  await server?.stop()
-})
-
-let databases = 0
-const adapters = [
-  { name: 'pglite', open: () => openPglite() },
-  { name: 'postgres', open: async () => openPostgres({ url: (await server.createDatabase(`exchange_${++databases}`)).url }) },
-]
+const { adapters } = bothDatabases('exchange')
 
 let dossiers = 0
 const newDossier = (): NewDossier => ({
