@@ -21,3 +21,5 @@ export {
   type StepOptions,
   type StepResult,
 } from './dossier-store.js'
+export { retryDelayMs, type BackoffOptions } from './backoff.js'
+export { createOutbox, type ClaimedMessage, type Outbox, type OutboxOptions } from './outbox.js'

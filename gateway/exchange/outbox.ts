@@ -1,0 +1,127 @@
+import type { Database } from '../database/index.js'
+import { retryDelayMs, type BackoffOptions } from './backoff.js'
+
+export interface ClaimedMessage {
+  id: string
+  dossier: string
+  seq: number
+  receiver: string
+  payload: Record<string, unknown>
+  /** This delivery's attempt, from 1. */
+  attempt: number
+}
+
+export interface OutboxOptions {
+  now?: () => Date
+  /** Attempts before a message becomes a dead letter. @default 8 */
+  maxAttempts?: number
+  /** How long a claimed message is not offered again (a worker that dies mid-push frees it then). @default 30_000 */
+  leaseMs?: number
+  backoff?: BackoffOptions
+}
+
+interface Row {
+  id: string
+  dossier: string
+  seq: number
+  receiver: string
+  payload: Record<string, unknown> | string
+  attempts: number
+}
+
+/**
+ * The delivery side of the exchange outbox. Workers on any number of instances claim due
+ * messages with `FOR UPDATE SKIP LOCKED`, so two never take the same one at once; a claim is a
+ * lease, so a worker killed mid-push does not lose its messages. A receiver gets a dossier's
+ * messages in order: a message waits while an earlier one of the same dossier for the same
+ * receiver is still pending (a dead letter no longer holds the ones after it back: one payload a
+ * receiver refuses must not stop a dossier's later steps reaching it). Delivery is at least once;
+ * each message carries its id, on which receivers deduplicate.
+ */
+export function createOutbox(db: Database, options: OutboxOptions = {}) {
+  const now = options.now ?? (() => new Date())
+  const maxAttempts = options.maxAttempts ?? 8
+  const leaseMs = options.leaseMs ?? 30_000
+
+  return {
+    /** Up to `limit` due messages, each leased to the caller for `leaseMs`. */
+    async claim(limit: number): Promise<ClaimedMessage[]> {
+      const at = now()
+      const rows = await db.transaction(async (tx) => {
+        const due = await tx.query<Row>(
+          `select id, dossier, seq, receiver, payload, attempts from exchange_outbox o
+           where state = 'pending' and next_attempt_at <= $1
+             and not exists (
+               select 1 from exchange_outbox e
+               where e.dossier = o.dossier and e.receiver = o.receiver and e.seq < o.seq and e.state = 'pending'
+             )
+           order by next_attempt_at, dossier, seq
+           limit $2
+           for update skip locked`,
+          [at.toISOString(), limit],
+        )
+        if (due.length === 0) return []
+        await tx.query('update exchange_outbox set attempts = attempts + 1, next_attempt_at = $2 where id = any($1::uuid[])', [
+          due.map((row) => row.id),
+          new Date(at.getTime() + leaseMs).toISOString(),
+        ])
+        return due
+      })
+      return rows.map((row) => ({
+        id: row.id,
+        dossier: row.dossier,
+        seq: Number(row.seq),
+        receiver: row.receiver,
+        payload: typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload,
+        attempt: Number(row.attempts) + 1,
+      }))
+    },
+
+    /** The receiver acknowledged the message. */
+    async delivered(id: string): Promise<void> {
+      await db.query(`update exchange_outbox set state = 'delivered', last_error = null where id = $1 and state = 'pending'`, [id])
+    },
+
+    /** The push failed: retried after a backoff, or a dead letter once the attempts run out. */
+    async failed(id: string, error: string): Promise<'retry' | 'dead'> {
+      return db.transaction(async (tx) => {
+        const [row] = await tx.query<{ attempts: number }>(`select attempts from exchange_outbox where id = $1 and state = 'pending' for update`, [id])
+        if (!row) return 'dead'
+        const attempts = Number(row.attempts)
+        if (attempts >= maxAttempts) {
+          await tx.query(`update exchange_outbox set state = 'dead', last_error = $2 where id = $1`, [id, error.slice(0, 1000)])
+          return 'dead'
+        }
+        const retryAt = new Date(now().getTime() + retryDelayMs(attempts, options.backoff))
+        await tx.query('update exchange_outbox set next_attempt_at = $2, last_error = $3 where id = $1', [id, retryAt.toISOString(), error.slice(0, 1000)])
+        return 'retry'
+      })
+    },
+
+    /** A dead letter back in the queue, due now, its attempts counted afresh (an operator's action). */
+    async redeliver(id: string): Promise<boolean> {
+      const rows = await db.query<{ id: string }>(
+        `update exchange_outbox set state = 'pending', attempts = 0, next_attempt_at = $2 where id = $1 and state = 'dead' returning id`,
+        [id, now().toISOString()],
+      )
+      return rows.length === 1
+    },
+
+    /** Dead letters, newest first, with the error that ended each. */
+    async deadLetters(): Promise<Array<{ id: string; dossier: string; seq: number; receiver: string; attempts: number; lastError: string | null }>> {
+      const rows = await db.query<{ id: string; dossier: string; seq: number; receiver: string; attempts: number; last_error: string | null }>(
+        `select id, dossier, seq, receiver, attempts, last_error from exchange_outbox where state = 'dead' order by created_at desc, seq desc`,
+      )
+      return rows.map((row) => ({
+        id: row.id,
+        dossier: row.dossier,
+        seq: Number(row.seq),
+        receiver: row.receiver,
+        attempts: Number(row.attempts),
+        lastError: row.last_error,
+      }))
+    },
+  }
+}
+
+export type Outbox = ReturnType<typeof createOutbox>
