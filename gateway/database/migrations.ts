@@ -192,6 +192,20 @@ export const migrations: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    id: '0006_blobs',
+    statements: [
+      // Document parts, addressed by their SHA-256: the same bytes are stored once, and a part
+      // is fetched by the hash its dossier names (checked again on every read).
+      `create table blobs (
+        sha256 text primary key check (sha256 ~ '^[0-9a-f]{64}$'),
+        media_type text not null,
+        size integer not null check (size >= 0),
+        content bytea not null,
+        created_at timestamptz not null default now()
+      )`,
+    ],
+  },
 ]
 
 /**

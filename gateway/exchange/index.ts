@@ -23,3 +23,4 @@ export {
 } from './dossier-store.js'
 export { retryDelayMs, type BackoffOptions } from './backoff.js'
 export { createOutbox, type ClaimedMessage, type Outbox, type OutboxOptions } from './outbox.js'
+export { BlobError, createDatabaseBlobStore, MAX_BLOB_BYTES, type Blob, type BlobStore, type StoredBlob } from './blob-store.js'

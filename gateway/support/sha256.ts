@@ -11,3 +11,8 @@ function hex(buffer: ArrayBuffer): string {
 export async function sha256Hex(text: string): Promise<string> {
   return hex(await crypto.subtle.digest('SHA-256', encoder.encode(text)))
 }
+
+/** SHA-256 of bytes as lowercase hex. */
+export async function sha256HexOfBytes(bytes: Uint8Array): Promise<string> {
+  return hex(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>))
+}
