@@ -24,3 +24,4 @@ export {
 export { retryDelayMs, type BackoffOptions } from './backoff.js'
 export { createOutbox, type ClaimedMessage, type Outbox, type OutboxOptions } from './outbox.js'
 export { BlobError, createDatabaseBlobStore, MAX_BLOB_BYTES, type Blob, type BlobStore, type StoredBlob } from './blob-store.js'
+export { createDeliveryWorker, httpPush, type DeliveryOptions, type DeliveryRound, type DeliveryWorker, type Push, type PushOutcome } from './delivery.js'

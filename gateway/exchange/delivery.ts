@@ -1,0 +1,140 @@
+import { unrefTimer } from '../support/index.js'
+import type { ClaimedMessage, Outbox } from './outbox.js'
+
+/** What a push got back: delivered (the receiver acknowledged), or why not. */
+export type PushOutcome = { ok: true } | { ok: false; error: string }
+
+/** Sends one message to its receiver. Never throws: a failure is an outcome. */
+export type Push = (message: ClaimedMessage) => Promise<PushOutcome>
+
+export interface DeliveryOptions {
+  outbox: Outbox
+  push: Push
+  /** Messages claimed per round. @default 32 */
+  batch?: number
+  /** Pause between rounds when nothing was due. @default 500 */
+  idleMs?: number
+  /** Told of each message that became a dead letter (for the log and metrics). */
+  onDead?: (message: ClaimedMessage, error: string) => void
+}
+
+export interface DeliveryRound {
+  claimed: number
+  delivered: number
+  retried: number
+  dead: number
+}
+
+/**
+ * The delivery worker: claims due messages from the outbox, pushes each, and records the outcome
+ * (delivered, retried after a backoff, or a dead letter). Messages of one round go out together,
+ * since the outbox offers at most one message per dossier and receiver at a time, so order holds.
+ * Several workers, on one instance or many, share the outbox safely.
+ */
+export function createDeliveryWorker(options: DeliveryOptions) {
+  const batch = options.batch ?? 32
+  const idleMs = options.idleMs ?? 500
+  let running: Promise<void> | null = null
+  let stopping = false
+  let wake: (() => void) | null = null
+
+  async function round(): Promise<DeliveryRound> {
+    const claimed = await options.outbox.claim(batch)
+    const result: DeliveryRound = { claimed: claimed.length, delivered: 0, retried: 0, dead: 0 }
+    await Promise.all(
+      claimed.map(async (message) => {
+        const outcome = await options
+          .push(message)
+          .catch((error: unknown): PushOutcome => ({ ok: false, error: error instanceof Error ? error.message : String(error) }))
+        if (outcome.ok) {
+          await options.outbox.delivered(message.id)
+          result.delivered += 1
+          return
+        }
+        const after = await options.outbox.failed(message.id, outcome.error)
+        if (after === 'dead') {
+          result.dead += 1
+          options.onDead?.(message, outcome.error)
+        } else result.retried += 1
+      }),
+    )
+    return result
+  }
+
+  return {
+    /** One round: what was claimed, and what became of it. */
+    round,
+
+    /** Rounds until nothing is due (tests, the CLI's redelivery). */
+    async drain(maxRounds = 1000): Promise<DeliveryRound> {
+      const total: DeliveryRound = { claimed: 0, delivered: 0, retried: 0, dead: 0 }
+      for (let i = 0; i < maxRounds; i++) {
+        const done = await round()
+        for (const key of Object.keys(total) as Array<keyof DeliveryRound>) total[key] += done[key]
+        if (done.claimed === 0) break
+      }
+      return total
+    },
+
+    /** Runs rounds in the background until `stop`; a round that found work is followed at once. */
+    start(): void {
+      if (running) return
+      stopping = false
+      running = (async () => {
+        while (!stopping) {
+          let found = 0
+          try {
+            found = (await round()).claimed
+          } catch {
+            // The database is unreachable: try again after the pause; nothing was lost (claims are leases).
+          }
+          if (found === 0 && !stopping) {
+            await new Promise<void>((resolve) => {
+              wake = resolve
+              unrefTimer(setTimeout(resolve, idleMs))
+            })
+          }
+          wake = null
+        }
+      })()
+    },
+
+    /** Stops after the round in flight. */
+    async stop(): Promise<void> {
+      stopping = true
+      wake?.()
+      await running
+      running = null
+    },
+  }
+}
+
+export type DeliveryWorker = ReturnType<typeof createDeliveryWorker>
+
+/**
+ * A push over HTTP: POSTs the message's payload as JSON to `urlOf(receiver)`, with the message id
+ * in `Idempotency-Key` (receivers deduplicate on it), within `timeoutMs`. A 2xx is delivered;
+ * anything else, a timeout or a network error is a failure with its reason.
+ */
+export function httpPush(options: { urlOf: (receiver: string) => string | null; timeoutMs?: number; fetch?: typeof fetch }): Push {
+  const send = options.fetch ?? fetch
+  const timeoutMs = options.timeoutMs ?? 5000
+  return async (message) => {
+    const url = options.urlOf(message.receiver)
+    if (!url) return { ok: false, error: `no endpoint is registered for ${message.receiver}` }
+    try {
+      const response = await send(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': message.id },
+        body: JSON.stringify(message.payload),
+        signal: AbortSignal.timeout(timeoutMs),
+        redirect: 'error',
+      })
+      await response.arrayBuffer().catch(() => undefined)
+      return response.ok ? { ok: true } : { ok: false, error: `HTTP ${response.status} from ${message.receiver}` }
+    } catch (error) {
+      const reason = error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : 'could not connect'
+      return { ok: false, error: `${reason} (${message.receiver})` }
+    }
+  }
+}
