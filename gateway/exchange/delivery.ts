@@ -55,7 +55,7 @@ export function createDeliveryWorker(options: DeliveryOptions) {
         if (after === 'dead') {
           result.dead += 1
           options.onDead?.(message, outcome.error)
-        } else result.retried += 1
+        } else if (after === 'retry') result.retried += 1
       }),
     )
     return result

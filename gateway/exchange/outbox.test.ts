@@ -65,6 +65,10 @@ describe.each(adapters)('outbox on $name', (adapter) => {
     clock += 10_001
     const again = await outbox.claim(10)
     expect(again.find((m) => m.id === taken[0]!.id)).toMatchObject({ attempt: 2 })
+    // The second worker delivers it; the first, back from the dead, reports its failure: nothing changes.
+    await outbox.delivered(taken[0]!.id)
+    expect(await outbox.failed(taken[0]!.id, 'timed out')).toBe('settled')
+    expect((await outbox.deadLetters()).some((d) => d.id === taken[0]!.id)).toBe(false)
   })
 
   it('a failed push is retried after its backoff, and dead-lettered after the last attempt with its reason', async () => {

@@ -82,11 +82,15 @@ export function createOutbox(db: Database, options: OutboxOptions = {}) {
       await db.query(`update exchange_outbox set state = 'delivered', last_error = null where id = $1 and state = 'pending'`, [id])
     },
 
-    /** The push failed: retried after a backoff, or a dead letter once the attempts run out. */
-    async failed(id: string, error: string): Promise<'retry' | 'dead'> {
+    /**
+     * The push failed: retried after a backoff, or a dead letter once the attempts run out.
+     * `settled`: the message is no longer pending (another worker delivered it after this one's
+     * lease ran out), and this failure changes nothing.
+     */
+    async failed(id: string, error: string): Promise<'retry' | 'dead' | 'settled'> {
       return db.transaction(async (tx) => {
         const [row] = await tx.query<{ attempts: number }>(`select attempts from exchange_outbox where id = $1 and state = 'pending' for update`, [id])
-        if (!row) return 'dead'
+        if (!row) return 'settled'
         const attempts = Number(row.attempts)
         if (attempts >= maxAttempts) {
           await tx.query(`update exchange_outbox set state = 'dead', last_error = $2 where id = $1`, [id, error.slice(0, 1000)])
