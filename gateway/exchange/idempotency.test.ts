@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest'
+import { parseIdempotencyKey, requestHash } from './idempotency.js'
+
+describe('the Idempotency-Key header', () => {
+  it.each<[string | undefined, string | null]>([
+    ['"8e03978e-40d5-43e8-bc93-6894a57f9324"', '8e03978e-40d5-43e8-bc93-6894a57f9324'],
+    ['"a"', 'a'],
+    [`"${'k'.repeat(255)}"`, 'k'.repeat(255)],
+    ['  "spaced"  ', 'spaced'],
+    ['"with \\"quotes\\""', 'with "quotes"'],
+    [undefined, null],
+  ])('%s reads as %s', (header, key) => {
+    expect(parseIdempotencyKey(header)).toEqual(key === null ? null : { ok: true, key })
+  })
+
+  it.each([
+    ['a token, not a string', '8e03978e-40d5'],
+    ['a number', '42'],
+    ['an empty string', '""'],
+    ['256 characters', `"${'k'.repeat(256)}"`],
+    ['a string with a parameter', '"abc";v=1'],
+    ['a list', '"a", "b"'],
+    ['an unterminated string', '"abc'],
+    ['a non-ASCII string', '"khóa"'],
+    ['a control character', '"a\tb"'],
+    ['nothing', ''],
+  ])('refuses %s', (_case, header) => {
+    expect(parseIdempotencyKey(header)).toMatchObject({ ok: false, message: expect.stringContaining('Idempotency-Key must be a quoted string') })
+  })
+})
+
+describe('the request hash', () => {
+  const base = {
+    query: 'mutation($c: String!) { acceptDossier(code: $c) { version } }',
+    operationName: null,
+    variables: { c: 'G09.20-20261204-0000001', note: 'ok' },
+  }
+
+  it('is the same for the same request, whatever the order of its variables', async () => {
+    expect(await requestHash(base)).toMatch(/^[0-9a-f]{64}$/)
+    expect(await requestHash({ ...base, variables: { note: 'ok', c: 'G09.20-20261204-0000001' } })).toBe(await requestHash(base))
+    expect(await requestHash({ query: base.query, variables: base.variables })).toBe(await requestHash(base))
+  })
+
+  it.each([
+    ['another variable value', { ...base, variables: { ...base.variables, note: 'not ok' } }],
+    ['another operation text', { ...base, query: `${base.query} ` }],
+    ['an operation name', { ...base, operationName: 'Accept' }],
+    ['no variables', { ...base, variables: null }],
+  ])('differs for %s', async (_case, other) => {
+    expect(await requestHash(other)).not.toBe(await requestHash(base))
+  })
+})
