@@ -152,10 +152,8 @@ export function createDossierStore(db: Database, options: DossierStoreOptions = 
   }
 
   async function record(tx: Queryable, dossier: Dossier, step: DossierStep, opts: StepOptions, at: Date): Promise<{ seq: number; messages: string[] }> {
-    const [{ next }] = (await tx.query<{ next: number }>('select coalesce(max(seq), 0) + 1 as next from dossier_progress where dossier = $1', [
-      dossier.code,
-    ])) as [{ next: number }]
-    const seq = Number(next)
+    // Each step raises the version by one from 1 at submission: the version is the step's number.
+    const seq = dossier.version
     await tx.query('insert into dossier_progress (dossier, seq, agency, officer, step, note, at, status) values ($1, $2, $3, $4, $5, $6, $7, $8)', [
       dossier.code,
       seq,
@@ -214,12 +212,8 @@ export function createDossierStore(db: Database, options: DossierStoreOptions = 
       return await attempt()
     } catch (error) {
       if (error instanceof Refusal) return error.result
-      // Two requests with one key at once: the loser's insert of the key fails, and the key now
-      // holds the winner's answer.
-      if (isUniqueViolation(error) && opts.idempotencyKey !== undefined) {
-        const answer = await db.transaction((tx) => remembered(tx, agency, opts.idempotencyKey, opts.requestHash))
-        if (answer) return answer
-      }
+      // Retries of one key are serialised by the advisory lock and rows are locked per dossier, so
+      // the one unique key two requests can race for is a new dossier's code.
       if (isUniqueViolation(error)) return { ok: false, code: 'ALREADY_EXISTS', message: 'A dossier with this code already exists' }
       throw error
     }
