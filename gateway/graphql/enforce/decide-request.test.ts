@@ -97,7 +97,8 @@ describe('decideRequest: refusals before any grant', () => {
   it("the root's __typename needs no purpose, whatever the query type is called", () => {
     const renamed = buildSchema('schema { query: Root } type Root { a: String }')
     expect(decideOnce('{ __typename }', { on: renamed, context: context({ purpose: null }) })).toMatchObject({ ok: true })
-    expect(decideOnce('{ __typename }', { on: renamed, context: context({ purpose: null, caseId: null }) })).toMatchObject({ ok: true })
+    // A field of that root is data: it needs one.
+    expect(decideOnce('{ a }', { on: renamed, context: context({ purpose: null }) })).toMatchObject({ ok: false, code: 'PURPOSE_REQUIRED' })
   })
 
   it('a schema without a query type can still be given a decider (it refuses every document)', () => {
