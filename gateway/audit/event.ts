@@ -20,6 +20,8 @@ export const AuditKind = z.enum([
   'audit.exported',
   'audit.retention',
   'admin.action',
+  'dossier.step',
+  'exchange.redelivered',
 ])
 export type AuditKind = z.infer<typeof AuditKind>
 

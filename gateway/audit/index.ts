@@ -20,3 +20,4 @@ export { accessHistory, AuditQueryError, auditQuerySchema, parseAuditQuery, sear
 export { createMemoryAuditSink, type AuditSink, type MemoryAuditSink } from './sink.js'
 export { actionEvent, type ActionInput } from './action-event.js'
 export { CSV_COLUMNS, csvField, csvHeader, csvRow, jsonlRow } from './export.js'
+export { createStepChains, type StepChains, type StepChainsOptions } from './step-chains.js'

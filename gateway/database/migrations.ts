@@ -206,6 +206,34 @@ export const migrations: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    id: '0007_step_audit_chains',
+    statements: [
+      // The heads of the audit chains written inside other transactions (a dossier step and its
+      // event commit together): the row lock orders the writers of one chain, across instances.
+      `create table audit_chain_heads (
+        writer text primary key,
+        seq bigint not null check (seq >= 0),
+        hash text not null check (hash ~ '^[0-9a-f]{64}$'),
+        checkpoint_seq bigint not null check (checkpoint_seq >= 0)
+      )`,
+      // The document parts each dossier names, by hash, as each step added them.
+      `create table dossier_parts (
+        dossier text not null references dossiers (code),
+        seq integer not null,
+        position smallint not null,
+        name text not null,
+        copy_type smallint not null check (copy_type between 0 and 2),
+        media_type text not null,
+        size integer not null check (size >= 0),
+        sha256 text not null check (sha256 ~ '^[0-9a-f]{64}$'),
+        primary key (dossier, seq, position)
+      )`,
+      'create index dossier_parts_sha256 on dossier_parts (sha256)',
+      // Where a dossier concerns (the commune), for the grants' jurisdiction conditions.
+      'alter table dossiers add column commune text',
+    ],
+  },
 ]
 
 /**

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { checkedForStore, checkedOnRead, isBlobHash, type BlobStore } from './blob-store.js'
 
@@ -33,6 +33,17 @@ export function createFileBlobStore(dir: string, options: { maxBytes?: number } 
         throw error
       }
       return checkedOnRead(sha256, { sha256, size: bytes.byteLength, mediaType, bytes: new Uint8Array(bytes) })
+    },
+    async stat(sha256) {
+      if (!isBlobHash(sha256)) return null
+      const path = pathOf(sha256)
+      try {
+        const [info, mediaType] = await Promise.all([stat(`${path}.bin`), readFile(`${path}.type`, 'utf8')])
+        return { sha256, size: info.size, mediaType }
+      } catch (error) {
+        if ((error as { code?: unknown }).code === 'ENOENT') return null
+        throw error
+      }
     },
   }
 }

@@ -71,6 +71,7 @@ describe.each(subjects)('blob store: $name', (subject) => {
     const read = await it$.store.get(sha(PDF))
     expect(read).toMatchObject(stored)
     expect(Buffer.from(read!.bytes).equals(Buffer.from(PDF))).toBe(true)
+    expect(await it$.store.stat(sha(PDF))).toEqual(stored)
   })
 
   it('stores the same bytes once, and takes a part without a declared hash', async () => {
@@ -92,11 +93,14 @@ describe.each(subjects)('blob store: $name', (subject) => {
     await expect(it$.store.put(bytes, options)).rejects.toMatchObject({ name: 'BlobError', reason })
     expect(await it$.count()).toBe(before)
     expect(await it$.store.get(sha(bytes))).toBeNull()
+    expect(await it$.store.stat(sha(bytes))).toBeNull()
   })
 
   it('answers null for a hash it does not hold, or one that is not a hash', async () => {
     expect(await it$.store.get('0'.repeat(64))).toBeNull()
     expect(await it$.store.get('../../etc/passwd')).toBeNull()
+    expect(await it$.store.stat('0'.repeat(64))).toBeNull()
+    expect(await it$.store.stat('../../etc/passwd')).toBeNull()
   })
 
   it('refuses a part whose bytes changed at rest, rather than hand them on', async () => {

@@ -33,6 +33,8 @@ export class BlobError extends Error {
 export interface BlobStore {
   put(bytes: Uint8Array, options: { mediaType: string; sha256?: string }): Promise<StoredBlob>
   get(sha256: string): Promise<Blob | null>
+  /** What is stored under `sha256` (size and media type), without reading the content; null: nothing. */
+  stat(sha256: string): Promise<StoredBlob | null>
 }
 
 const HASH = /^[0-9a-f]{64}$/
@@ -80,6 +82,11 @@ export function createDatabaseBlobStore(db: Queryable, options: { maxBytes?: num
       if (!row) return null
       const bytes = new Uint8Array(row.content)
       return checkedOnRead(sha256, { sha256, size: bytes.byteLength, mediaType: row.media_type, bytes })
+    },
+    async stat(sha256) {
+      if (!isBlobHash(sha256)) return null
+      const [row] = await db.query<{ media_type: string; size: number }>('select media_type, size from blobs where sha256 = $1', [sha256])
+      return row ? { sha256, size: Number(row.size), mediaType: row.media_type } : null
     },
   }
 }

@@ -1,3 +1,4 @@
+import type { AuditEvent } from '../audit/index.js'
 import type { Database, Queryable } from '../database/index.js'
 import { portalCode, statusOfPortalCode, type DossierStatus } from './status.js'
 import { decideStep, type DossierStep } from './transitions.js'
@@ -14,6 +15,25 @@ export interface NewDossier {
   applicant: string
   /** ISO time the result is due, when the procedure sets one. */
   dueAt?: string | null
+  /** The commune the dossier concerns (GSO code), for the grants' jurisdiction conditions. */
+  commune?: string | null
+}
+
+/** Copy type (LoaiBan): 0 original, 1 copy, 2 electronic. */
+export type CopyType = 0 | 1 | 2
+
+/** A document part as a step names it: its content is already in the blob store under `sha256`. */
+export interface DossierPart {
+  name: string
+  copyType: CopyType
+  mediaType: string
+  size: number
+  sha256: string
+}
+
+/** A part as stored: which step added it. */
+export interface StoredPart extends DossierPart {
+  seq: number
 }
 
 export interface Dossier extends Required<NewDossier> {
@@ -40,6 +60,10 @@ export interface StepOptions {
   idempotencyKey?: string
   /** SHA-256 hex of the request as sent (its operation and variables). */
   requestHash?: string
+  /** Parts this step adds (submit, supplement). */
+  parts?: readonly DossierPart[]
+  /** The step's audit event, written in the step's transaction (with `audit`). */
+  event?: (step: { dossier: Dossier; step: DossierStep; seq: number; at: Date }) => AuditEvent
 }
 
 export type StepResult =
@@ -68,9 +92,16 @@ export interface OutboxMessage {
   state: 'pending' | 'delivered' | 'dead'
 }
 
+/** Where a step's audit event goes: appended inside the step's own transaction. */
+export interface StepAudit {
+  append(tx: Queryable, event: AuditEvent, key: string): Promise<void>
+}
+
 export interface DossierStoreOptions {
   now?: () => Date
   newId?: () => string
+  /** The audit chains each step's event is written to, in the step's transaction. */
+  audit?: StepAudit
 }
 
 interface DossierRow {
@@ -86,6 +117,7 @@ interface DossierRow {
   due_at: Date | null
   finished_at: Date | null
   version: number
+  commune: string | null
 }
 
 const iso = (value: Date | null) => (value === null ? null : new Date(value).toISOString())
@@ -104,6 +136,7 @@ function dossierOf(row: DossierRow): Dossier {
     dueAt: iso(row.due_at),
     finishedAt: iso(row.finished_at),
     version: row.version,
+    commune: row.commune,
   }
 }
 
@@ -154,6 +187,18 @@ export function createDossierStore(db: Database, options: DossierStoreOptions = 
   async function record(tx: Queryable, dossier: Dossier, step: DossierStep, opts: StepOptions, at: Date): Promise<{ seq: number; messages: string[] }> {
     // Each step raises the version by one from 1 at submission: the version is the step's number.
     const seq = dossier.version
+    for (const [position, part] of (opts.parts ?? []).entries()) {
+      await tx.query('insert into dossier_parts (dossier, seq, position, name, copy_type, media_type, size, sha256) values ($1, $2, $3, $4, $5, $6, $7, $8)', [
+        dossier.code,
+        seq,
+        position,
+        part.name,
+        part.copyType,
+        part.mediaType,
+        part.size,
+        part.sha256,
+      ])
+    }
     await tx.query('insert into dossier_progress (dossier, seq, agency, officer, step, note, at, status) values ($1, $2, $3, $4, $5, $6, $7, $8)', [
       dossier.code,
       seq,
@@ -168,6 +213,8 @@ export function createDossierStore(db: Database, options: DossierStoreOptions = 
     const messages: string[] = []
     for (const receiver of receivers) {
       const id = newId()
+      // What a receiving system needs to act without calling back: the dossier as it now stands,
+      // the step, and the parts it added (fetched by hash).
       const payload = {
         messageId: id,
         dossier: dossier.code,
@@ -177,7 +224,20 @@ export function createDossierStore(db: Database, options: DossierStoreOptions = 
         statusName: dossier.status,
         holder: dossier.holder,
         agency: opts.actor,
+        officer: opts.officer ?? null,
+        note: opts.note ?? null,
         at: at.toISOString(),
+        procedure: dossier.procedure,
+        channel: dossier.channel,
+        applicant: dossier.applicant,
+        commune: dossier.commune,
+        receivingAgency: dossier.receivingAgency,
+        handlingAgency: dossier.handlingAgency,
+        receivedAt: dossier.receivedAt,
+        dueAt: dossier.dueAt,
+        finishedAt: dossier.finishedAt,
+        version: dossier.version,
+        parts: (opts.parts ?? []).map((part) => ({ ...part })),
       }
       await tx.query('insert into exchange_outbox (id, dossier, seq, receiver, payload, created_at, next_attempt_at) values ($1, $2, $3, $4, $5, $6, $6)', [
         id,
@@ -189,6 +249,8 @@ export function createDossierStore(db: Database, options: DossierStoreOptions = 
       ])
       messages.push(id)
     }
+    // Last: the chain's lock is held only from here to the commit.
+    if (options.audit && opts.event) await options.audit.append(tx, opts.event({ dossier, step, seq, at }), dossier.code)
     return { seq, messages }
   }
 
@@ -230,6 +292,7 @@ export function createDossierStore(db: Database, options: DossierStoreOptions = 
           channel: dossier.channel,
           applicant: dossier.applicant,
           dueAt: dossier.dueAt ?? null,
+          commune: dossier.commune ?? null,
           receivingAgency: opts.actor,
           handlingAgency: null,
           holder: opts.actor,
@@ -239,9 +302,19 @@ export function createDossierStore(db: Database, options: DossierStoreOptions = 
           version: 1,
         }
         await tx.query(
-          `insert into dossiers (code, procedure, channel, applicant, receiving_agency, handling_agency, holder, status, received_at, due_at, finished_at, version)
-           values ($1, $2, $3, $4, $5, null, $5, $6, $7, $8, null, 1)`,
-          [created.code, created.procedure, created.channel, created.applicant, created.receivingAgency, portalCode('NEW'), created.receivedAt, created.dueAt],
+          `insert into dossiers (code, procedure, channel, applicant, receiving_agency, handling_agency, holder, status, received_at, due_at, finished_at, version, commune)
+           values ($1, $2, $3, $4, $5, null, $5, $6, $7, $8, null, 1, $9)`,
+          [
+            created.code,
+            created.procedure,
+            created.channel,
+            created.applicant,
+            created.receivingAgency,
+            portalCode('NEW'),
+            created.receivedAt,
+            created.dueAt,
+            created.commune,
+          ],
         )
         const { seq, messages } = await record(tx, created, 'submit', opts, at)
         return { ok: true, dossier: created, seq, messages }
@@ -295,6 +368,32 @@ export function createDossierStore(db: Database, options: DossierStoreOptions = 
         [code],
       )
       return rows.map((row) => ({ ...row, seq: Number(row.seq), at: iso(row.at)!, status: statusOfPortalCode(row.status)! }))
+    },
+
+    async parts(code: string): Promise<StoredPart[]> {
+      const rows = await db.query<{ seq: number; name: string; copy_type: number; media_type: string; size: number; sha256: string }>(
+        'select seq, name, copy_type, media_type, size, sha256 from dossier_parts where dossier = $1 order by seq, position',
+        [code],
+      )
+      return rows.map((row) => ({
+        seq: Number(row.seq),
+        name: row.name,
+        copyType: row.copy_type as CopyType,
+        mediaType: row.media_type,
+        size: Number(row.size),
+        sha256: row.sha256,
+      }))
+    },
+
+    /** Whether `agency` is a party to a dossier naming the part `sha256`: who may fetch it. */
+    async partVisibleTo(sha256: string, agency: string): Promise<boolean> {
+      const rows = await db.query(
+        `select 1 from dossier_parts p join dossiers d on d.code = p.dossier
+         where p.sha256 = $1 and (d.receiving_agency = $2 or d.holder = $2 or d.handling_agency = $2
+           or exists (select 1 from dossier_progress g where g.dossier = d.code and g.agency = $2)) limit 1`,
+        [sha256, agency],
+      )
+      return rows.length > 0
     },
 
     async outbox(code: string): Promise<OutboxMessage[]> {
