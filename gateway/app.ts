@@ -25,6 +25,7 @@ import { errorHandler, notFoundHandler } from './http/error-handler.js'
 import { healthRoutes } from './http/health.js'
 import { requestId } from './http/request-id.js'
 import { rateLimitHeaders, retryAfterSeconds } from './ratelimit/index.js'
+import { IDEMPOTENCY_KEY_HEADER, parseIdempotencyKey } from './exchange/index.js'
 
 const DEFAULT_BODY_LIMIT = 256 * 1024
 const DEFAULT_REQUEST_TIMEOUT_MS = 15_000
@@ -79,6 +80,7 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
     counters: deps.counters ?? deps.identity.store,
     subjectHash: deps.audit.hash,
+    ...(deps.exchange ? { exchange: { ...deps.exchange, policies: deps.policies, hash: deps.audit.hash, instance: deps.audit.instance } } : {}),
   })
   // The agency registry follows the policy documents: a suspension rolled out takes effect at once.
   deps.policies.onReplace((_active, set) => deps.identity.registry.replace(set.agencies))
@@ -155,12 +157,15 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
   }
   app.post('/graphql', ...audited('access.graphql'), requireJson, callerAuth(identity), async (c) => {
     const state = createRequestState()
+    const idempotency = parseIdempotencyKey(c.req.header(IDEMPOTENCY_KEY_HEADER))
+    if (idempotency && !idempotency.ok) return errorResponse(c, 'BAD_USER_INPUT', idempotency.message, 400)
     const response = await yoga.fetch(c.req.raw, {
       requestId: c.get('requestId'),
       caller: c.get('caller'),
       requestContext: c.get('requestContext'),
       audit: c.get('audit'),
       state,
+      ...(idempotency ? { idempotencyKey: idempotency.key } : {}),
     })
     const { rateLimit } = state
     // Yoga's answer is one JSON document (no batching, no streaming): handed on as a string, the

@@ -12,6 +12,7 @@ import type { Queryable } from './database/index.js'
 import type { ConsoleDeps } from './admin/console/index.js'
 import type { Metrics } from './metrics/index.js'
 import type { Logger } from './logger.js'
+import type { BlobStore, DossierStore } from './exchange/index.js'
 
 export interface ReadinessResult {
   ok: boolean
@@ -101,4 +102,10 @@ export interface GatewayDeps {
   logger?: Logger
   /** Request, upstream, rate-limit and audit metrics (Node: prom-client, served apart). @default none */
   metrics?: Metrics
+  /**
+   * The dossier exchange: dossiers and their steps (each with its audit event and outbox messages
+   * in one transaction), and the document parts. Absent: the exchange's fields answer that it is
+   * not enabled, and `/v1/blobs` is not served.
+   */
+  exchange?: { store: DossierStore; blobs: BlobStore }
 }

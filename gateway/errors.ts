@@ -19,6 +19,12 @@ export const ErrorCode = z.enum([
   'UPSTREAM_BAD_RESPONSE',
   'AUDIT_UNAVAILABLE',
   'INTERNAL_SERVER_ERROR',
+  // The dossier exchange: a step the state machine refuses, a key reused for another request, a
+  // dossier changed since the caller read it, a document part over its limit.
+  'INVALID_TRANSITION',
+  'IDEMPOTENCY_CONFLICT',
+  'VERSION_CONFLICT',
+  'PAYLOAD_TOO_LARGE',
 ])
 export type ErrorCode = z.infer<typeof ErrorCode>
 
@@ -52,6 +58,10 @@ export const codeToStatus: Record<ErrorCode, ContentfulStatusCode> = {
   UPSTREAM_BAD_RESPONSE: 502,
   AUDIT_UNAVAILABLE: 503,
   INTERNAL_SERVER_ERROR: 500,
+  INVALID_TRANSITION: 409,
+  IDEMPOTENCY_CONFLICT: 409,
+  VERSION_CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
 }
 
 export interface ErrorBody {

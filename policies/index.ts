@@ -1,5 +1,5 @@
 export { parseAgencyDocuments, type LoadProblem, type LoadResult, type PolicyFile } from './load.js'
-export { parsePolicySet, PURPOSES_FILE, type PolicySet, type PolicySetResult } from './policy-set.js'
+export { parsePolicySet, PROCEDURES_FILE, PURPOSES_FILE, type PolicySet, type PolicySetResult } from './policy-set.js'
 export { agencyIdentitySchema, clientSchema, jurisdictionSchema, stableId, type AgencyIdentity, type ClientDocument } from './schema/agency.js'
 export { agencyDocumentSchema, type AgencyDocument } from './schema/policy.js'
 export {
@@ -23,3 +23,4 @@ export {
   type Purpose,
 } from './schema/grant.js'
 export * from './evaluate/index.js'
+export { exchangeEndpointSchema, procedureCode, procedureSchema, proceduresDocumentSchema, type ExchangeEndpoint, type Procedure } from './schema/procedure.js'

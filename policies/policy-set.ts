@@ -2,6 +2,7 @@ import { parse as parseYaml } from 'yaml'
 import type { LoadProblem, PolicyFile } from './load.js'
 import { agencyDocumentSchema, type AgencyDocument } from './schema/policy.js'
 import { purposesDocumentSchema, type Purpose } from './schema/grant.js'
+import { proceduresDocumentSchema, type Procedure } from './schema/procedure.js'
 import { conditionVariables, KNOWN_VARIABLES } from './evaluate/conditions.js'
 import { classProblems } from './evaluate/classes.js'
 
@@ -9,11 +10,14 @@ import { classProblems } from './evaluate/classes.js'
 export interface PolicySet {
   agencies: AgencyDocument[]
   purposes: Purpose[]
+  /** The procedures dossiers may be exchanged for (`procedures.yaml`; absent: none). */
+  procedures?: Procedure[]
 }
 
 export type PolicySetResult = { ok: true; set: PolicySet } | { ok: false; problems: LoadProblem[] }
 
 export const PURPOSES_FILE = 'purposes.yaml'
+export const PROCEDURES_FILE = 'procedures.yaml'
 
 function readYaml(file: PolicyFile, problems: LoadProblem[]): unknown {
   try {
@@ -25,7 +29,7 @@ function readYaml(file: PolicyFile, problems: LoadProblem[]): unknown {
 }
 
 /**
- * Parses and cross-checks a whole policy set: `agencies/*.yaml` and `purposes.yaml`. Pure (the
+ * Parses and cross-checks a whole policy set: `agencies/*.yaml`, `purposes.yaml` and `procedures.yaml`. Pure (the
  * caller reads the files). Reports every problem with its file and path; returns nothing usable
  * if anything is wrong, because a half-loaded deny-by-default policy is one that denies or allows
  * the wrong things. Checks across documents: unique agency and client ids, and every purpose a
@@ -44,15 +48,28 @@ export function parsePolicySet(files: PolicyFile[]): PolicySetResult {
     if (parsed.success) purposes = parsed.data.purposes
     else for (const issue of parsed.error.issues) problems.push({ file: purposesFile.name, path: issue.path.join('.') || '(document)', message: issue.message })
   }
+  let procedures: Procedure[] = []
+  const proceduresFile = files.find((file) => file.name === PROCEDURES_FILE)
+  if (proceduresFile) {
+    const parsed = proceduresDocumentSchema.safeParse(readYaml(proceduresFile, problems))
+    if (parsed.success) procedures = parsed.data.procedures
+    else
+      for (const issue of parsed.error.issues) problems.push({ file: proceduresFile.name, path: issue.path.join('.') || '(document)', message: issue.message })
+    const seen = new Set<string>()
+    for (const procedure of procedures) {
+      if (seen.has(procedure.code)) problems.push({ file: PROCEDURES_FILE, path: 'procedures', message: `procedure ${procedure.code} is defined twice` })
+      seen.add(procedure.code)
+    }
+  }
   const codes = new Set<string>()
   for (const purpose of purposes) {
     if (codes.has(purpose.code)) problems.push({ file: PURPOSES_FILE, path: 'purposes', message: `purpose ${purpose.code} is defined twice` })
     codes.add(purpose.code)
   }
   for (const file of files) {
-    if (file.name === PURPOSES_FILE) continue
+    if (file.name === PURPOSES_FILE || file.name === PROCEDURES_FILE) continue
     if (!/^agencies\/[^/]+\.ya?ml$/.test(file.name)) {
-      problems.push({ file: file.name, path: '(document)', message: 'not a policy file: expected agencies/*.yaml or purposes.yaml' })
+      problems.push({ file: file.name, path: '(document)', message: 'not a policy file: expected agencies/*.yaml, purposes.yaml or procedures.yaml' })
       continue
     }
     const document = readYaml(file, problems)
@@ -100,5 +117,5 @@ export function parsePolicySet(files: PolicyFile[]): PolicySetResult {
       }
     }
   }
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, set: { agencies: agencies.map((entry) => entry.agency), purposes } }
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, set: { agencies: agencies.map((entry) => entry.agency), purposes, procedures } }
 }

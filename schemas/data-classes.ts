@@ -1,8 +1,5 @@
 import { Kind, parse, type TypeNode } from 'graphql'
-import { typeDefs as business } from './business.graphql.js'
-import { typeDefs as common } from './common.graphql.js'
-import { typeDefs as land } from './land.graphql.js'
-import { typeDefs as population } from './population.graphql.js'
+import { typeDefs } from './sdl.js'
 
 /**
  * Data classes: the identifiers of the canonical schema, each the same kind of value wherever it
@@ -63,7 +60,7 @@ function fieldTypes(sdl: readonly string[]): Map<string, string> {
  * The canonical classes resolved against the SDL: class → its coordinates, sorted. Throws when a
  * listed field does not exist, so a renamed field cannot silently drop out of its class.
  */
-export function resolveDataClasses(sdl: readonly string[] = [common, population, business, land]): ReadonlyMap<string, readonly string[]> {
+export function resolveDataClasses(sdl: readonly string[] = typeDefs): ReadonlyMap<string, readonly string[]> {
   const fields = fieldTypes(sdl)
   const classes = new Map<string, readonly string[]>()
   const owner = new Map<string, string>()

@@ -45,6 +45,8 @@ export interface TestGatewayOptions {
   mode?: GatewayDeps['mode']
   /** The identity clock (tokens, assertions, signed contexts), in ms since epoch. @default Date.now */
   now?: () => number
+  /** The dossier exchange (a store on a migrated database, a blob store). @default not enabled */
+  exchange?: GatewayDeps['exchange']
 }
 
 export interface GraphQLResponse {
@@ -85,6 +87,7 @@ export async function createTestGateway(options: TestGatewayOptions = {}) {
     ...(options.console ? { console: await options.console({ identity, policySet }) } : {}),
     ...(options.metrics ? { metrics: options.metrics } : {}),
     ...(options.counters ? { counters: options.counters } : {}),
+    ...(options.exchange ? { exchange: options.exchange } : {}),
   })
   const defaultToken = await identity.token()
 

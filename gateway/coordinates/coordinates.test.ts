@@ -282,9 +282,13 @@ describe('collectCoordinates: refusals', () => {
       /several operations are named "A"/,
     ],
     ['no operation at all', 'fragment C on Citizen { pin }', undefined, /no operation/],
-    ['a mutation', 'mutation M { citizen(pin: "1") { pin } }', undefined, /only queries are served/],
-    ['a subscription', 'subscription S { citizen(pin: "1") { pin } }', undefined, /only queries are served/],
-    ['a mutation beside the chosen query', 'query Q { citizen(pin: "1") { pin } } mutation M { x }', 'Q', /only queries are served/],
+    [
+      'a subscription',
+      'subscription S { citizen(pin: "1") { pin } }',
+      undefined,
+      /only queries and mutations are served \(the document contains a subscription\)/,
+    ],
+    ['a subscription beside the chosen query', 'query Q { citizen(pin: "1") { pin } } subscription S { x }', 'Q', /contains a subscription/],
     [
       'a fragment cycle A → B → A',
       '{ citizen(pin: "1") { ...A } } fragment A on Citizen { pin ...B } fragment B on Citizen { name { full } ...A }',
@@ -447,5 +451,30 @@ describe('splitCoordinate', () => {
     ['Query.__typename', 'Query', '__typename'],
   ])('%s', (coordinate, typeName, fieldName) => {
     expect(splitCoordinate(coordinate)).toEqual({ coordinate, typeName, fieldName })
+  })
+})
+
+describe('collectCoordinates: mutations', () => {
+  it('walks a mutation from the mutation root, as it walks a query from the query root', () => {
+    expect(okResult('mutation M { acceptDossier(code: "X") { status progress { step } } }')).toEqual({
+      ok: true,
+      coordinates: ['Dossier.progress', 'Dossier.status', 'Mutation.acceptDossier', 'ProgressEntry.step'],
+      introspection: false,
+      rootFields: ['acceptDossier'],
+    })
+  })
+
+  it('runs the chosen query beside a mutation, and the chosen mutation beside a query', () => {
+    const document = 'query Q { dossier(code: "X") { status } } mutation M { acceptDossier(code: "X") { version } }'
+    expect(okResult(document, 'Q').rootFields).toEqual(['dossier'])
+    expect(okResult(document, 'M').rootFields).toEqual(['acceptDossier'])
+  })
+
+  it.each([
+    ['a mutation', 'mutation M { citizen(pin: "1") { pin } }', undefined],
+    ['a mutation beside the chosen query', '{ named { name } } mutation M { x }', undefined],
+  ])('refuses %s where the schema has no mutation type', (_name, query, operationName) => {
+    const result = collect(query, operationName, abstractSchema)
+    expect(result).toEqual({ ok: false, reason: 'only queries are served (the document contains a mutation)' })
   })
 })

@@ -62,8 +62,8 @@ const ROOT_META_FIELDS = new Set(['__schema', '__type'])
  *
  * Fields the schema does not know are skipped (validation reports them). Returns `ok: false` for
  * what execution would refuse or what could make the answer ambiguous: no operation, several
- * without `operationName`, an unknown or duplicated operation name, a mutation or subscription
- * anywhere in the document (only queries are served), and, among the fragments the chosen
+ * without `operationName`, an unknown or duplicated operation name, a subscription anywhere in the
+ * document, a mutation where the schema has none, and, among the fragments the chosen
  * operation reaches, an unknown fragment, a duplicated fragment name or a fragment cycle.
  *
  * @example
@@ -80,8 +80,11 @@ export function collectCoordinates(schema: GraphQLSchema, document: DocumentNode
   const duplicateFragments = new Set<string>()
   for (const definition of document.definitions) {
     if (definition.kind === Kind.OPERATION_DEFINITION) {
-      if (definition.operation !== 'query') {
-        return { ok: false, reason: `only queries are served (the document contains a ${definition.operation})` }
+      if (definition.operation === 'subscription' || (definition.operation === 'mutation' && !schema.getMutationType())) {
+        return {
+          ok: false,
+          reason: `only queries${schema.getMutationType() ? ' and mutations' : ''} are served (the document contains a ${definition.operation})`,
+        }
       }
       operations.push(definition)
     } else if (definition.kind === Kind.FRAGMENT_DEFINITION) {
@@ -96,6 +99,8 @@ export function collectCoordinates(schema: GraphQLSchema, document: DocumentNode
 
   const problem = checkFragments(selected.selectionSet, fragments, duplicateFragments)
   if (problem) return { ok: false, reason: problem }
+  // Checked above: a mutation reaches here only when the schema has a mutation type.
+  const rootType = selected.operation === 'mutation' ? schema.getMutationType()! : queryType
 
   const coordinates = new Set<string>()
   const rootFields = new Set<string>()
@@ -124,7 +129,7 @@ export function collectCoordinates(schema: GraphQLSchema, document: DocumentNode
     }
   }
 
-  push(selected.selectionSet, queryType)
+  push(selected.selectionSet, rootType)
   for (let next = stack.pop(); next; next = stack.pop()) {
     const [selectionSet, parent] = next
     for (const selection of selectionSet.selections) {
@@ -132,7 +137,7 @@ export function collectCoordinates(schema: GraphQLSchema, document: DocumentNode
         const fieldName = selection.name.value
         if (fieldName === '__typename') {
           emit(parent, fieldName)
-          if (parent === queryType) rootFields.add(fieldName)
+          if (parent === rootType) rootFields.add(fieldName)
           continue
         }
         if (parent === queryType && ROOT_META_FIELDS.has(fieldName)) {
@@ -146,7 +151,7 @@ export function collectCoordinates(schema: GraphQLSchema, document: DocumentNode
         const field = parent.getFields()[fieldName]
         if (!field) continue
         emit(parent, fieldName)
-        if (parent === queryType) rootFields.add(fieldName)
+        if (parent === rootType) rootFields.add(fieldName)
         // The declared type on an interface is a supertype of each implementation's, so walking
         // it once covers what any concrete type's field could read.
         const fieldType = getNamedType(field.type)

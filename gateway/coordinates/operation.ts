@@ -1,4 +1,13 @@
-import { Kind, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql'
+import {
+  Kind,
+  type DocumentNode,
+  type GraphQLObjectType,
+  type GraphQLSchema,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql'
 
 /**
  * The operation execution will run (by name, else the only one) and the document's fragments by
@@ -35,4 +44,9 @@ export function* rootFieldSelections(
       }
     } else yield selection
   }
+}
+
+/** The root type an operation starts from: the query or the mutation type (subscriptions are refused earlier). */
+export function rootTypeOf(schema: GraphQLSchema, operation: OperationDefinitionNode): GraphQLObjectType | undefined {
+  return (operation.operation === 'mutation' ? schema.getMutationType() : operation.operation === 'query' ? schema.getQueryType() : undefined) ?? undefined
 }

@@ -12,6 +12,8 @@ export interface GatewayServerContext {
   audit?: AuditDraft
   /** What crosses steps of this request (the policy decision, the rate-limit outcome, verifications). */
   state: RequestState
+  /** The request's `Idempotency-Key` (already parsed and checked by the route); a dossier step needs one. */
+  idempotencyKey?: string
 }
 
 /** The one GraphQL context type, so every resolver and plugin reads the same fields: connectors' context plus the server's. */

@@ -12,6 +12,8 @@ import type { CursorCodec } from './paging/cursor-codec.js'
 import { guardSchema } from './enforce/guard-schema.js'
 import { useErrorContract } from './plugins/use-error-contract.js'
 import { useNoSubscriptions } from './plugins/use-no-subscriptions.js'
+import { useOneStepPerMutation } from './plugins/use-one-step-per-mutation.js'
+import type { ExchangeService } from '../exchange/resolvers.js'
 import { useStrictJsonBody } from './plugins/use-strict-json-body.js'
 import { useViewValidation } from './plugins/use-view-validation.js'
 import { createViewCache } from './enforce/view-cache.js'
@@ -38,6 +40,8 @@ export interface GraphQLHandlerOptions {
   counters: SharedStore
   /** Keyed hash of subjects and officers in the counters' keys (the audit trail's). */
   subjectHash: KeyedHash
+  /** The dossier exchange behind the mutations and `Query.dossier`; absent: not enabled. */
+  exchange?: ExchangeService
 }
 
 /**
@@ -46,7 +50,7 @@ export interface GraphQLHandlerOptions {
  */
 export function createGraphQLHandler(options: GraphQLHandlerOptions): YogaServerInstance<GatewayServerContext, GatewayContext> {
   // Every resolver wrapped once, here: the request's decision applies however a record is reached.
-  const schema = guardSchema(buildGatewaySchema(options.connectors))
+  const schema = guardSchema(buildGatewaySchema(options.connectors, options.exchange))
   const metrics = options.metrics ?? noopMetrics
   // One set of per-agency views for introspection and for the wording of validation errors.
   const views = createViewCache({ schema, policies: options.policies })
@@ -88,6 +92,7 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): YogaServer
       // Query abuse, refused in parsing and validation before any policy or registry work.
       useQueryLimits(),
       useNoSubscriptions(),
+      useOneStepPerMutation(),
       usePolicy({ schema, policies: options.policies, views, cursors: options.cursors, ...(options.keyedHash ? { keyedHash: options.keyedHash } : {}) }),
       // After the policy (a refused request costs nothing), before execution (no registry call).
       ...(options.rateLimiter ? [useRateLimit({ schema, policies: options.policies, limiter: options.rateLimiter, logger: options.logger })] : []),

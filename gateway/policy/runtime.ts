@@ -1,5 +1,5 @@
 import { withPredecessorCodes } from '../../connectors/index.js'
-import type { AgencyDocument, PolicySet, PolicyVariables, Purpose } from '../../policies/index.js'
+import type { AgencyDocument, PolicySet, PolicyVariables, Procedure, Purpose } from '../../policies/index.js'
 
 /** One active policy version, indexed for the hot path. Immutable once built. */
 export interface ActivePolicies {
@@ -9,6 +9,8 @@ export interface ActivePolicies {
   generation: number
   agencies: ReadonlyMap<string, AgencyDocument>
   purposes: ReadonlyMap<string, Purpose>
+  /** The procedures dossiers may be exchanged for, by code. */
+  procedures: ReadonlyMap<string, Procedure>
   /** Per agency, `$jurisdiction.*` with pre-2025 predecessor units added. */
   variables: ReadonlyMap<string, PolicyVariables>
 }
@@ -40,6 +42,7 @@ export function indexPolicies(set: PolicySet, version: number): ActivePolicies {
     generation: ++generations,
     agencies: new Map(set.agencies.map((agency) => [agency.agency, agency])),
     purposes: new Map(set.purposes.map((purpose) => [purpose.code, purpose])),
+    procedures: new Map((set.procedures ?? []).map((procedure) => [procedure.code, procedure])),
     variables,
   }
 }

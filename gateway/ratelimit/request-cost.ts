@@ -2,7 +2,7 @@ import { getArgumentValues } from '@graphql-tools/utils'
 import { getNamedType, isInterfaceType, isObjectType, Kind, parse, type DocumentNode, type GraphQLSchema } from 'graphql'
 import { registryTypeDefs } from '../../schemas/index.js'
 import { collectCoordinates } from '../coordinates/index.js'
-import { operationAndFragments, rootFieldSelections } from '../coordinates/operation.js'
+import { operationAndFragments, rootFieldSelections, rootTypeOf } from '../coordinates/operation.js'
 
 /** What a list root field returns when the caller gives no `first` (the connectors' page size). */
 export const DEFAULT_PAGE_SIZE = 20
@@ -58,7 +58,6 @@ const META_FIELDS = new Set(['__typename', '__schema', '__type'])
 export function createCostEstimator(schema: GraphQLSchema) {
   const owners = registryOwners()
   const registriesByDocument = new WeakMap<DocumentNode, Map<string, string[]>>()
-  const queryType = schema.getQueryType()
 
   function registriesOf(document: DocumentNode, operationName: string | null | undefined): string[] {
     let byName = registriesByDocument.get(document)
@@ -86,8 +85,9 @@ export function createCostEstimator(schema: GraphQLSchema) {
 
   function recordsOf(document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown>): number {
     const { operation, fragments } = operationAndFragments(document, operationName)
-    if (!operation || !queryType) return 1
-    const fields = queryType.getFields()
+    const rootType = operation && rootTypeOf(schema, operation)
+    if (!operation || !rootType) return 1
+    const fields = rootType.getFields()
     let records = 0
     for (const selection of rootFieldSelections(operation.selectionSet, fragments)) {
       if (META_FIELDS.has(selection.name.value)) continue

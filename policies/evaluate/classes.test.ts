@@ -247,7 +247,7 @@ describe('classProblems: each problem, its path and its words', () => {
         {
           path: 'grants.0.mask',
           message:
-            'grant g masks data class pin (pin: {"keepLast":2}) but reads none of its fields (Citizen.pin, CitizenVerification.pin, HouseholdMember.pin, LandHolder.pin, LegalRepresentative.pin, RelatedPerson.pin)',
+            'grant g masks data class pin (pin: {"keepLast":2}) but reads none of its fields (Citizen.pin, CitizenVerification.pin, Dossier.applicantPin, HouseholdMember.pin, LandHolder.pin, LegalRepresentative.pin, RelatedPerson.pin)',
         },
       ],
     ],

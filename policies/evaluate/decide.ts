@@ -99,7 +99,8 @@ function grantMask(grant: Grant, coordinate: string): MaskSpec | undefined {
   return grant.mask?.[coordinate] ?? grant.mask?.[`${typeOf(coordinate)}.*`]
 }
 
-function inForce(grant: Grant, now: Date): boolean {
+/** A grant applies between its `validFrom` (inclusive) and `validUntil` (exclusive). */
+export function grantInForce(grant: Grant, now: Date): boolean {
   const at = now.toISOString()
   if (grant.validFrom && at < new Date(grant.validFrom).toISOString()) return false
   if (grant.validUntil && at >= new Date(grant.validUntil).toISOString()) return false
@@ -174,7 +175,7 @@ export function decide(input: DecisionInput): Decision {
   if (forPurpose.length === 0) {
     return refuse('PURPOSE_NOT_ALLOWED', `Agency ${agency.agency} has no grant for purpose ${purpose.code}`)
   }
-  const current = forPurpose.filter((grant) => inForce(grant, input.now))
+  const current = forPurpose.filter((grant) => grantInForce(grant, input.now))
   const usable = current.filter((grant) => unmetRequirement(grant, context) === null)
 
   const classes = classTable(agency)
@@ -298,7 +299,7 @@ export function visibleCoordinates(agency: AgencyDocument, context: DeclaredCont
   const visible = new Set<string>()
   if (!context.purpose) return visible
   for (const grant of agency.grants) {
-    if (!grant.purposes.includes(context.purpose) || !inForce(grant, now) || unmetRequirement(grant, context)) continue
+    if (!grant.purposes.includes(context.purpose) || !grantInForce(grant, now) || unmetRequirement(grant, context)) continue
     for (const entry of grant.allow) visible.add(entry)
   }
   return visible

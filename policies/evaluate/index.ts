@@ -2,6 +2,7 @@ export {
   decide,
   describeDenial,
   grantAllows,
+  grantInForce,
   visibleCoordinates,
   type CoordinateDecision,
   type Decision,
@@ -11,6 +12,17 @@ export {
   type DenialReason,
   type GrantHint,
 } from './decide.js'
-export { bindCondition, conditionKey, conditionVariables, matches, readPath, KNOWN_VARIABLES, type BoundCondition, type PolicyVariables } from './conditions.js'
+export {
+  bindCondition,
+  conditionKey,
+  conditionVariables,
+  matches,
+  or,
+  readPath,
+  KNOWN_VARIABLES,
+  TRUE,
+  type BoundCondition,
+  type PolicyVariables,
+} from './conditions.js'
 export { applyMask, strictestMask, type KeyedHash } from './masks.js'
 export { classProblems, classTable, grantClassTreatments, viewClassMasks, type ClassProblem, type ClassTable, type ClassTreatment } from './classes.js'

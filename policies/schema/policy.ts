@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { agencyIdentitySchema } from './agency.js'
 import { className, fieldCoordinate, grantSchema, limitsSchema } from './grant.js'
+import { exchangeEndpointSchema } from './procedure.js'
 
 /**
  * Trusted documents (persisted operations): the operations an agency's systems send, by id. In
@@ -30,6 +31,8 @@ export const agencyDocumentSchema = agencyIdentitySchema
     classes: z.record(className, z.array(fieldCoordinate).min(1).max(200)).optional(),
     grants: z.array(grantSchema).max(200).default([]),
     trustedDocuments: trustedDocumentsSchema.optional(),
+    /** Where the agency's system receives the dossiers it must act on (absent: it takes part in no exchange). */
+    exchange: exchangeEndpointSchema.optional(),
   })
   .strict()
   .superRefine((agency, ctx) => {

@@ -59,7 +59,7 @@ describe('GraphiQL', () => {
 })
 
 describe('introspection', () => {
-  const INTROSPECT = `{ __schema { queryType { fields { name } } types { name } } citizen: __type(name: "Citizen") { name } enterprise: __type(name: "Enterprise") { name } }`
+  const INTROSPECT = `{ __schema { queryType { fields { name } } mutationType { name } types { name } } citizen: __type(name: "Citizen") { name } enterprise: __type(name: "Enterprise") { name } }`
   const view = (data: any) => ({
     fields: data.__schema.queryType.fields.map((f: { name: string }) => f.name).sort(),
     types: data.__schema.types
@@ -76,6 +76,7 @@ describe('introspection', () => {
     expect(view(full.body.data).fields).toEqual([
       'administrativeUnit',
       'citizen',
+      'dossier',
       'enterprise',
       'enterprises',
       'household',
@@ -87,6 +88,9 @@ describe('introspection', () => {
     expect(full.body.data).toMatchObject({ citizen: { name: 'Citizen' }, enterprise: { name: 'Enterprise' } })
     expect(view(narrow.body.data)).toEqual({ fields: ['verifyCitizen'], types: ['Boolean', 'CitizenVerification', 'PIN', 'PartialDate', 'Query', 'String'] })
     expect(narrow.body.data).toMatchObject({ citizen: null, enterprise: null })
+    // Mutations are coordinates like fields: an agency granted none sees no mutation type.
+    expect(full.body.data?.__schema.mutationType).toEqual({ name: 'Mutation' })
+    expect(narrow.body.data?.__schema.mutationType).toBeNull()
   })
 
   it('is refused without X-Purpose, for either agency', async () => {

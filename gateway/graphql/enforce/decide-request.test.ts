@@ -42,6 +42,7 @@ function policies(grants: Grant[], generation = 1): ActivePolicies {
     generation,
     agencies: new Map([['x', agency]]),
     purposes,
+    procedures: new Map(),
     variables: new Map([['x', { 'jurisdiction.provinces': ['01'], 'jurisdiction.communes': ['00097'] }]]),
   }
 }
@@ -74,7 +75,12 @@ describe('decideRequest: refusals before any grant', () => {
       { operationName: 'Other' },
       { ok: false, code: 'BAD_USER_INPUT', message: 'unknown operation named "Other"' },
     ],
-    ['a mutation', 'mutation { noop }', {}, { ok: false, code: 'BAD_USER_INPUT', message: 'only queries are served (the document contains a mutation)' }],
+    [
+      'a subscription',
+      'subscription { noop }',
+      {},
+      { ok: false, code: 'BAD_USER_INPUT', message: 'only queries and mutations are served (the document contains a subscription)' },
+    ],
     [
       'an agency with no policy',
       '{ citizen(pin: "1") { name } }',

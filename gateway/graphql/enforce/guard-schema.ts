@@ -32,7 +32,7 @@ const noDecision = () =>
  * A request with no decision in its context gets nothing.
  */
 export function guardSchema(schema: GraphQLSchema): GraphQLSchema {
-  const queryTypeName = schema.getQueryType()?.name ?? 'Query'
+  const rootTypeNames = new Set([schema.getQueryType()?.name ?? 'Query', schema.getMutationType()?.name].filter((name) => name !== undefined))
   // What the audit trail needs to know, found once: which fields hold PINs and tax codes.
   const subjectFields = identifierFields(schema)
   return mapSchema(schema, {
@@ -40,7 +40,7 @@ export function guardSchema(schema: GraphQLSchema): GraphQLSchema {
       const original: GraphQLFieldResolver<unknown, Record<string, unknown>> = field.resolve ?? defaultFieldResolver
       const returnType = getNamedType(field.type).name
       const coordinate = `${typeName}.${fieldName}`
-      const isRoot = typeName === queryTypeName
+      const isRoot = rootTypeNames.has(typeName)
       const capsFirst = isRoot && field.args !== undefined && 'first' in field.args
       const identifierArgs = isRoot ? identifierArguments(field.args) : []
       const recordIdentifiers = subjectFields.get(returnType)

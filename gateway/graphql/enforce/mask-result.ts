@@ -8,7 +8,7 @@ import {
   type GraphQLSchema,
   type SelectionSetNode,
 } from 'graphql'
-import { operationAndFragments } from '../../coordinates/operation.js'
+import { operationAndFragments, rootTypeOf } from '../../coordinates/operation.js'
 import { applyMask, type KeyedHash, type MaskSpec } from '../../../policies/index.js'
 
 interface Walk {
@@ -87,9 +87,9 @@ export function maskResult(
 ): string[] {
   if (!data || masks.size === 0) return []
   const { operation, fragments } = operationAndFragments(document, operationName)
-  const queryType = schema.getQueryType()
-  if (!operation || !queryType) return []
+  const rootType = operation && rootTypeOf(schema, operation)
+  if (!operation || !rootType) return []
   const walk: Walk = { schema, fragments, masks, hash, applied: new Set(), masked: new WeakMap() }
-  walkObject(walk, queryType, operation.selectionSet, data, new Set())
+  walkObject(walk, rootType, operation.selectionSet, data, new Set())
   return [...walk.applied].sort()
 }

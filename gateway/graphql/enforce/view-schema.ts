@@ -38,7 +38,8 @@ export function viewSchema(schema: GraphQLSchema, visible: ReadonlySet<string>):
   return pruneSchema(
     filterSchema({
       schema,
-      rootFieldFilter: (_operation, fieldName) => keep(queryType.name, fieldName),
+      rootFieldFilter: (operation, fieldName) =>
+        keep((operation === 'Mutation' ? schema.getMutationType() : operation === 'Query' ? queryType : null)?.name ?? '', fieldName),
       objectFieldFilter: (typeName, fieldName) => keep(typeName, fieldName),
     }),
   )

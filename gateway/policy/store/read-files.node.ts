@@ -1,6 +1,6 @@
 import { readdir, readFile, realpath, stat } from 'node:fs/promises'
 import { join, sep } from 'node:path'
-import { parseAgencyDocuments, PURPOSES_FILE, type AgencyIdentity, type PolicyFile } from '../../../policies/index.js'
+import { parseAgencyDocuments, PROCEDURES_FILE, PURPOSES_FILE, type AgencyIdentity, type PolicyFile } from '../../../policies/index.js'
 
 /** Largest policy file read: a policy document is a page of YAML, never megabytes. */
 export const MAX_POLICY_FILE_BYTES = 1024 * 1024
@@ -19,7 +19,7 @@ export async function loadAgencyDocuments(dir: string): Promise<AgencyIdentity[]
 
 /**
  * Reads a policy directory into the files of a policy set: `agencies/*.yaml` in name order, then
- * `purposes.yaml` when present. A symlink that leads outside the directory, a non-regular file
+ * `purposes.yaml` and `procedures.yaml` when present. A symlink that leads outside the directory, a non-regular file
  * or one over 1 MiB is refused: applying a directory must not publish some other file's contents.
  */
 export async function readPolicyFiles(dir: string): Promise<PolicyFile[]> {
@@ -31,11 +31,13 @@ export async function readPolicyFiles(dir: string): Promise<PolicyFile[]> {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
   }
   const names = agencyNames.map((name) => `agencies/${name}`)
-  try {
-    await stat(join(root, PURPOSES_FILE))
-    names.push(PURPOSES_FILE)
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+  for (const catalogue of [PURPOSES_FILE, PROCEDURES_FILE]) {
+    try {
+      await stat(join(root, catalogue))
+      names.push(catalogue)
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+    }
   }
   return Promise.all(names.map(async (name) => ({ name, text: await readInside(root, name) })))
 }

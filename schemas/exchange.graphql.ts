@@ -1,0 +1,177 @@
+/**
+ * The dossier exchange (liên thông hồ sơ): dossiers, their document parts and their progress,
+ * and the steps that move them between one-stop desks and department systems. Not a registry:
+ * the gateway keeps these itself.
+ */
+export const typeDefs = /* GraphQL */ `
+  "Trạng thái hồ sơ: the national public-service portal's status codes (TrangThaiHoSo)."
+  enum DossierStatus {
+    "1 — Mới đăng ký"
+    NEW
+    "2 — Được tiếp nhận"
+    ACCEPTED
+    "3 — Không được tiếp nhận"
+    REJECTED
+    "4 — Đang xử lý"
+    PROCESSING
+    "5 — Yêu cầu bổ sung giấy tờ"
+    SUPPLEMENT_REQUESTED
+    "6 — Yêu cầu thực hiện nghĩa vụ tài chính"
+    FEES_DUE
+    "7 — Công dân yêu cầu rút hồ sơ"
+    WITHDRAWN
+    "8 — Dừng xử lý"
+    STOPPED
+    "9 — Đã xử lý xong"
+    PROCESSED
+    "10 — Đã trả kết quả"
+    RESULT_RETURNED
+  }
+
+  "Kênh thực hiện: how the dossier was received."
+  enum IntakeChannel {
+    "1 — trực tiếp"
+    IN_PERSON
+    "2 — trực tuyến"
+    ONLINE
+    "3 — qua bưu chính công ích"
+    POSTAL
+  }
+
+  "Loại bản: the kind of copy a document part is."
+  enum CopyType {
+    "0 — bản chính"
+    ORIGINAL
+    "1 — bản sao"
+    COPY
+    "2 — bản điện tử"
+    ELECTRONIC
+  }
+
+  "A step of the dossier state machine: one mutation each."
+  enum DossierStep {
+    SUBMIT
+    ACCEPT
+    REJECT
+    TRANSFER
+    ADD_PROGRESS
+    REQUEST_SUPPLEMENT
+    SUPPLEMENT
+    ASK_FEES
+    CONFIRM_FEES
+    WITHDRAW
+    STOP
+    FINISH
+    RETURN_RESULT
+  }
+
+  "Hồ sơ thủ tục hành chính: an administrative-procedure dossier as it moves between agencies."
+  type Dossier {
+    "Mã hồ sơ, e.g. G09.20-20260609-0092637"
+    code: String!
+    "Mã thủ tục hành chính (TTHC)"
+    procedure: String!
+    channel: IntakeChannel!
+    "The applicant (chủ hồ sơ), when a citizen"
+    applicantPin: PIN
+    "The applicant, when an enterprise"
+    applicantTaxCode: TaxCode
+    "The commune the dossier concerns"
+    communeCode: AdminCode
+    "The one-stop desk that received it"
+    receivingAgency: String!
+    "The department handling it, once transferred"
+    handlingAgency: String
+    "The agency that holds it now: the only one that may move it"
+    holder: String!
+    status: DossierStatus!
+    "The portal's status code, 1–10"
+    statusCode: Int!
+    "The portal's Vietnamese name of the status"
+    statusName: String!
+    receivedAt: DateTime!
+    dueAt: DateTime
+    finishedAt: DateTime
+    "Raised by one at every step: send it back as expectedVersion"
+    version: Int!
+    parts: [DossierPart!]!
+    progress: [ProgressEntry!]!
+    "The steps the state machine allows from the current status"
+    nextSteps: [DossierStep!]!
+  }
+
+  "Thành phần hồ sơ: a document part, stored by its SHA-256 and fetched from /v1/blobs/{sha256}."
+  type DossierPart {
+    name: String!
+    copyType: CopyType!
+    mediaType: String!
+    size: Int!
+    sha256: String!
+    "The step (progress entry) that added it"
+    step: Int!
+    "Where the content is fetched (checked against sha256 on the way out)"
+    contentPath: String!
+  }
+
+  "Tiến trình xử lý: one step taken on a dossier."
+  type ProgressEntry {
+    seq: Int!
+    agency: String!
+    "The officer who took the step (NguoiXuLy)"
+    officer: String
+    step: DossierStep!
+    note: String
+    at: DateTime!
+    "The status after the step"
+    status: DossierStatus!
+  }
+
+  "A document part a step adds: its content uploaded first to PUT /v1/blobs/{sha256}."
+  input DossierPartInput {
+    name: String!
+    copyType: CopyType!
+    sha256: String!
+  }
+
+  input SubmitDossierInput {
+    code: String!
+    procedure: String!
+    channel: IntakeChannel!
+    "A citizen applicant; give this or applicantTaxCode"
+    applicantPin: PIN
+    "An enterprise applicant"
+    applicantTaxCode: TaxCode
+    communeCode: AdminCode
+    "When the result is due; default: the procedure's deadline"
+    dueAt: DateTime
+    parts: [DossierPartInput!]
+    note: String
+  }
+
+  extend type Query {
+    "A dossier the calling agency received, holds or has handled"
+    dossier(code: String!): Dossier
+  }
+
+  "Every step needs an Idempotency-Key header and takes one step per request."
+  type Mutation {
+    "A one-stop desk receives a dossier (status NEW)"
+    submitDossier(input: SubmitDossierInput!): Dossier!
+    acceptDossier(code: String!, expectedVersion: Int, note: String): Dossier!
+    rejectDossier(code: String!, expectedVersion: Int, note: String!): Dossier!
+    "Hands the dossier to the department that will handle it"
+    transferDossier(code: String!, to: String!, expectedVersion: Int, note: String): Dossier!
+    addDossierProgress(code: String!, expectedVersion: Int, note: String!): Dossier!
+    "Back to the desk, which collects the missing papers"
+    requestDossierSupplement(code: String!, expectedVersion: Int, note: String!): Dossier!
+    "The desk sends the dossier back to its department with the new parts"
+    supplementDossier(code: String!, expectedVersion: Int, note: String, parts: [DossierPartInput!]!): Dossier!
+    askDossierFees(code: String!, expectedVersion: Int, note: String!): Dossier!
+    confirmDossierFees(code: String!, expectedVersion: Int, note: String): Dossier!
+    withdrawDossier(code: String!, expectedVersion: Int, note: String): Dossier!
+    stopDossier(code: String!, expectedVersion: Int, note: String!): Dossier!
+    "The department is done; the result goes back to the desk"
+    finishDossier(code: String!, expectedVersion: Int, note: String, parts: [DossierPartInput!]): Dossier!
+    returnDossierResult(code: String!, expectedVersion: Int, note: String): Dossier!
+  }
+`
