@@ -29,6 +29,22 @@ export {
   type PageSource,
 } from './kit/index.js'
 
+export {
+  isPin,
+  portalTime,
+  readAnswer,
+  type CopyType,
+  type MessagePart,
+  type PartnerWire,
+  type PushOutcome,
+  type StatusName,
+  type StepMessage,
+  type StepName,
+  type WireName,
+} from './partners/message.js'
+export { PUSH_COVERED, PUSH_SIGNATURE_TAG, signPush, verifyPush, type PushSigningKey, type PushVerdict } from './partners/push-signature.js'
+export { partnerWire, PARTNER_WIRES } from './partners/wires.js'
+
 export interface ConnectorsOptions {
   population: { baseUrl: string; apiKey: string }
   land: { baseUrl: string }

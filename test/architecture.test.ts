@@ -83,13 +83,21 @@ describe('import rules', () => {
   })
 
   it('every registry connector has the same files; what only its wire needs sits under wire/', () => {
-    const registries = readdirSync(join(root, 'connectors')).filter((name) => name !== 'kit' && statSync(join(root, 'connectors', name)).isDirectory())
+    // partners/ holds the exchange partners' wires: the systems the gateway delivers to, not registries it reads.
+    const registries = readdirSync(join(root, 'connectors')).filter(
+      (name) => name !== 'kit' && name !== 'partners' && statSync(join(root, 'connectors', name)).isDirectory(),
+    )
     expect(registries.length).toBeGreaterThanOrEqual(3)
     const expected = ['README.md', 'connector.ts', 'index.ts', 'map.ts', 'operations.ts', 'resolvers.ts', 'sandbox', 'upstream.ts']
     for (const registry of registries) {
       const own = readdirSync(join(root, 'connectors', registry)).filter((name) => !/\.test\.ts$/.test(name) && name !== 'wire')
       expect({ registry, files: own.sort() }).toEqual({ registry, files: expected })
     }
+  })
+
+  it('the exchange partners have their contract, their wires, their signatures, their sandboxes and a README', () => {
+    const own = readdirSync(join(root, 'connectors', 'partners')).filter((name) => !/\.test\.ts$/.test(name))
+    expect(own.sort()).toEqual(['README.md', 'content-digest.ts', 'message.ts', 'push-signature.ts', 'sandbox', 'wires.ts'])
   })
 
   it('the kit imports no connector', () => {

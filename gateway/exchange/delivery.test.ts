@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { until } from '../../test/waiting.js'
 import { type Database, migrate } from '../database/index.js'
 import { openPglite } from '../database/pglite.node.js'
+import { partnerWire } from '../../connectors/index.js'
 import { createDeliveryWorker, httpPush } from './delivery.js'
 import { createDossierStore, PORTAL_RECEIVER, type DossierStore } from './dossier-store.js'
 import { createOutbox, type Outbox } from './outbox.js'
@@ -77,7 +78,11 @@ describe('delivery of dossier steps over HTTP', () => {
   })
 
   const worker = (onDead?: (error: string) => void) =>
-    createDeliveryWorker({ outbox, push: httpPush({ urlOf: (r) => urls[r] ?? null, timeoutMs: 2000 }), ...(onDead ? { onDead: (_m, e) => onDead(e) } : {}) })
+    createDeliveryWorker({
+      outbox,
+      push: httpPush({ endpointOf: (r) => (urls[r] ? { url: urls[r], wire: partnerWire('canonical') } : null), timeoutMs: 2000 }),
+      ...(onDead ? { onDead: (_m, e) => onDead(e) } : {}),
+    })
 
   async function flow(): Promise<string> {
     const code = `G09.20-20261204-${String(++dossiers).padStart(7, '0')}`
@@ -120,27 +125,43 @@ describe('delivery of dossier steps over HTTP', () => {
     expect(department.applied.filter((m) => m.dossier === code)).toHaveLength(1)
   })
 
-  it('a receiver that refuses a payload for good leaves a dead letter with its reason, and the dossier goes on', async () => {
+  it('a receiver that refuses a payload for good leaves a dead letter with its reason at once, and the dossier goes on', async () => {
     const code = await flow()
     portal.state.mode = 'refuse'
     const dead: string[] = []
-    for (let i = 0; i < 5; i++) {
-      await worker((error) => dead.push(error)).drain()
-      clock += 60_000
-    }
-    expect(dead).toContain(`HTTP 422 from ${PORTAL_RECEIVER}`)
-    expect((await outbox.deadLetters()).filter((d) => d.dossier === code).map((d) => [d.seq, d.attempts, d.lastError])).toContainEqual([
-      1,
-      4,
-      `HTTP 422 from ${PORTAL_RECEIVER}`,
+    await worker((error) => dead.push(error)).drain()
+    const reason = `${PORTAL_RECEIVER}: refused (HTTP 422): {"error":"MaHoSo missing"}`
+    expect(dead).toContain(reason)
+    // Refused for good: no attempts wasted on it, and the dossier's later messages are not held back.
+    expect((await outbox.deadLetters()).filter((d) => d.dossier === code).map((d) => [d.seq, d.attempts, d.lastError])).toEqual([
+      [4, 1, reason],
+      [3, 1, reason],
+      [2, 1, reason],
+      [1, 1, reason],
     ])
     portal.state.mode = 'up'
   })
 
+  it('a receiver that is down is retried until the attempts run out, then a dead letter', async () => {
+    const code = await flow()
+    department.state.mode = 'down'
+    for (let i = 0; i < 5; i++) {
+      await worker().drain()
+      clock += 600_000
+    }
+    expect((await outbox.deadLetters()).filter((d) => d.dossier === code).map((d) => [d.seq, d.receiver, d.attempts, d.lastError])).toEqual([
+      [3, DEPT, 4, `${DEPT}: HTTP 503`],
+    ])
+    department.state.mode = 'up'
+  })
+
   it('an unregistered receiver or an unreachable one is a failure with its reason, never a throw', async () => {
-    const claimed = { id: '00000000-0000-4000-8000-000000000001', dossier: 'x', seq: 1, receiver: 'nobody', payload: {}, attempt: 1 }
-    expect(await httpPush({ urlOf: () => null })(claimed)).toEqual({ ok: false, error: 'no endpoint is registered for nobody' })
-    expect(await httpPush({ urlOf: () => 'http://127.0.0.1:9/inbox', timeoutMs: 1000 })(claimed)).toEqual({ ok: false, error: 'could not connect (nobody)' })
+    const claimed = { id: '00000000-0000-4000-8000-000000000001', dossier: 'x', seq: 1, receiver: 'nobody', payload: {} as never, attempt: 1 }
+    expect(await httpPush({ endpointOf: () => null })(claimed)).toEqual({ ok: false, error: 'no endpoint is registered for nobody' })
+    expect(await httpPush({ endpointOf: () => ({ url: 'http://127.0.0.1:9/inbox', wire: partnerWire('canonical') }), timeoutMs: 1000 })(claimed)).toEqual({
+      ok: false,
+      error: 'could not connect (nobody)',
+    })
   })
 
   it('runs in the background until stopped', async () => {

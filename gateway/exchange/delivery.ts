@@ -1,8 +1,8 @@
+import { readAnswer, type PartnerWire, type PushOutcome } from '../../connectors/index.js'
 import { unrefTimer } from '../support/index.js'
 import type { ClaimedMessage, Outbox } from './outbox.js'
 
-/** What a push got back: delivered (the receiver acknowledged), or why not. */
-export type PushOutcome = { ok: true } | { ok: false; error: string }
+export type { PushOutcome }
 
 /** Sends one message to its receiver. Never throws: a failure is an outcome. */
 export type Push = (message: ClaimedMessage) => Promise<PushOutcome>
@@ -51,7 +51,7 @@ export function createDeliveryWorker(options: DeliveryOptions) {
           result.delivered += 1
           return
         }
-        const after = await options.outbox.failed(message.id, outcome.error)
+        const after = await options.outbox.failed(message.id, outcome.error, { permanent: outcome.permanent === true })
         if (after === 'dead') {
           result.dead += 1
           options.onDead?.(message, outcome.error)
@@ -111,27 +111,49 @@ export function createDeliveryWorker(options: DeliveryOptions) {
 
 export type DeliveryWorker = ReturnType<typeof createDeliveryWorker>
 
+/** Where a receiver takes its messages, and in which vendor's shape. */
+export interface ReceiverEndpoint {
+  url: string
+  wire: PartnerWire
+}
+
+/** Signs a push: the headers that prove it came from the gateway (see connectors' push-signature). */
+export type PushSigner = (request: { url: string; body: string; messageId: string; contentType: string }) => Promise<Record<string, string>>
+
 /**
- * A push over HTTP: POSTs the message's payload as JSON to `urlOf(receiver)`, with the message id
- * in `Idempotency-Key` (receivers deduplicate on it), within `timeoutMs`. A 2xx is delivered;
- * anything else, a timeout or a network error is a failure with its reason.
+ * A push over HTTP: the message written in the receiver's wire, POSTed to its endpoint, signed,
+ * with the message id in `Idempotency-Key` (receivers deduplicate on it), within `timeoutMs`. The
+ * answer is read by the wire's rules: a receiver refusing the payload itself is a permanent failure
+ * (a dead letter at once), anything else not acknowledged is retried.
  */
-export function httpPush(options: { urlOf: (receiver: string) => string | null; timeoutMs?: number; fetch?: typeof fetch }): Push {
+export function httpPush(options: {
+  endpointOf: (receiver: string) => ReceiverEndpoint | null
+  sign?: PushSigner
+  timeoutMs?: number
+  fetch?: typeof fetch
+}): Push {
   const send = options.fetch ?? fetch
   const timeoutMs = options.timeoutMs ?? 5000
   return async (message) => {
-    const url = options.urlOf(message.receiver)
-    if (!url) return { ok: false, error: `no endpoint is registered for ${message.receiver}` }
+    const endpoint = options.endpointOf(message.receiver)
+    if (!endpoint) return { ok: false, error: `no endpoint is registered for ${message.receiver}` }
+    const step = message.payload
+    const url = `${endpoint.url.replace(/\/$/, '')}${endpoint.wire.path?.(step) ?? ''}`
+    const body = endpoint.wire.encode(step)
+    const signed = options.sign
+      ? await options.sign({ url, body, messageId: message.id, contentType: endpoint.wire.contentType })
+      : { 'idempotency-key': message.id, 'content-type': endpoint.wire.contentType }
     try {
       const response = await send(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': message.id },
-        body: JSON.stringify(message.payload),
+        headers: { ...signed, ...endpoint.wire.headers?.(step) },
+        body,
         signal: AbortSignal.timeout(timeoutMs),
         redirect: 'error',
       })
-      await response.arrayBuffer().catch(() => undefined)
-      return response.ok ? { ok: true } : { ok: false, error: `HTTP ${response.status} from ${message.receiver}` }
+      const answer = await response.text().catch(() => '')
+      const outcome = readAnswer(endpoint.wire, response.status, answer)
+      return outcome.ok ? outcome : { ...outcome, error: `${message.receiver}: ${outcome.error}` }
     } catch (error) {
       const reason = error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : 'could not connect'
       return { ok: false, error: `${reason} (${message.receiver})` }

@@ -1,3 +1,4 @@
+import type { CopyType, MessagePart, StepMessage } from '../../connectors/index.js'
 import type { AuditEvent } from '../audit/index.js'
 import type { Database, Queryable } from '../database/index.js'
 import { portalCode, statusOfPortalCode, type DossierStatus } from './status.js'
@@ -19,17 +20,9 @@ export interface NewDossier {
   commune?: string | null
 }
 
-/** Copy type (LoaiBan): 0 original, 1 copy, 2 electronic. */
-export type CopyType = 0 | 1 | 2
-
 /** A document part as a step names it: its content is already in the blob store under `sha256`. */
-export interface DossierPart {
-  name: string
-  copyType: CopyType
-  mediaType: string
-  size: number
-  sha256: string
-}
+export type DossierPart = MessagePart
+export type { CopyType }
 
 /** A part as stored: which step added it. */
 export interface StoredPart extends DossierPart {
@@ -213,9 +206,7 @@ export function createDossierStore(db: Database, options: DossierStoreOptions = 
     const messages: string[] = []
     for (const receiver of receivers) {
       const id = newId()
-      // What a receiving system needs to act without calling back: the dossier as it now stands,
-      // the step, and the parts it added (fetched by hash).
-      const payload = {
+      const payload: StepMessage = {
         messageId: id,
         dossier: dossier.code,
         seq,
@@ -407,3 +398,4 @@ export function createDossierStore(db: Database, options: DossierStoreOptions = 
 }
 
 export type DossierStore = ReturnType<typeof createDossierStore>
+export type { StepMessage }

@@ -20,9 +20,25 @@ export {
   type ProgressEntry,
   type StepOptions,
   type StepResult,
+  type StepMessage,
+  type DossierPart,
+  type StoredPart,
+  type CopyType,
+  type StepAudit,
 } from './dossier-store.js'
 export { retryDelayMs, type BackoffOptions } from './backoff.js'
 export { createOutbox, type ClaimedMessage, type Outbox, type OutboxOptions } from './outbox.js'
 export { BlobError, createDatabaseBlobStore, MAX_BLOB_BYTES, type Blob, type BlobStore, type StoredBlob } from './blob-store.js'
-export { createDeliveryWorker, httpPush, type DeliveryOptions, type DeliveryRound, type DeliveryWorker, type Push, type PushOutcome } from './delivery.js'
+export {
+  createDeliveryWorker,
+  httpPush,
+  type DeliveryOptions,
+  type DeliveryRound,
+  type DeliveryWorker,
+  type Push,
+  type PushOutcome,
+  type PushSigner,
+  type ReceiverEndpoint,
+} from './delivery.js'
 export { IDEMPOTENCY_KEY_HEADER, parseIdempotencyKey, requestHash, type IdempotencyKeyHeader } from './idempotency.js'
+export { createExchangeResolvers, dossierView, STEP_MUTATIONS, type DossierView, type ExchangeService } from './resolvers.js'

@@ -1,3 +1,4 @@
+import type { StepMessage } from '../../connectors/index.js'
 import type { Database } from '../database/index.js'
 import { retryDelayMs, type BackoffOptions } from './backoff.js'
 
@@ -6,7 +7,7 @@ export interface ClaimedMessage {
   dossier: string
   seq: number
   receiver: string
-  payload: Record<string, unknown>
+  payload: StepMessage
   /** This delivery's attempt, from 1. */
   attempt: number
 }
@@ -25,7 +26,7 @@ interface Row {
   dossier: string
   seq: number
   receiver: string
-  payload: Record<string, unknown> | string
+  payload: StepMessage | string
   attempts: number
 }
 
@@ -85,14 +86,15 @@ export function createOutbox(db: Database, options: OutboxOptions = {}) {
     /**
      * The push failed: retried after a backoff, or a dead letter once the attempts run out.
      * `settled`: the message is no longer pending (another worker delivered it after this one's
-     * lease ran out), and this failure changes nothing.
+     * lease ran out), and this failure changes nothing. `permanent`: a dead letter at once.
      */
-    async failed(id: string, error: string): Promise<'retry' | 'dead' | 'settled'> {
+    async failed(id: string, error: string, how: { permanent?: boolean } = {}): Promise<'retry' | 'dead' | 'settled'> {
       return db.transaction(async (tx) => {
         const [row] = await tx.query<{ attempts: number }>(`select attempts from exchange_outbox where id = $1 and state = 'pending' for update`, [id])
         if (!row) return 'settled'
         const attempts = Number(row.attempts)
-        if (attempts >= maxAttempts) {
+        // A receiver that refused the payload itself will refuse it again: no attempts are wasted on it.
+        if (attempts >= maxAttempts || how.permanent) {
           await tx.query(`update exchange_outbox set state = 'dead', last_error = $2 where id = $1`, [id, error.slice(0, 1000)])
           return 'dead'
         }

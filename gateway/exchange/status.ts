@@ -1,3 +1,5 @@
+import type { StatusName } from '../../connectors/index.js'
+
 /**
  * A dossier's status: the national public-service portal's codes (TrangThaiHoSo 1–10), which
  * vendor systems across the country already use, with the portal's Vietnamese names. The
@@ -31,3 +33,7 @@ export const statusOfPortalCode = (code: number): DossierStatus | null => byCode
 
 /** The portal's Vietnamese name of a status. */
 export const vietnameseName = (status: DossierStatus): string => byName.get(status)!.vi
+
+/** The table and the partners' message contract name the same statuses (a compile-time check). */
+const sameStatuses: [DossierStatus] extends [StatusName] ? ([StatusName] extends [DossierStatus] ? true : false) : false = true
+void sameStatuses

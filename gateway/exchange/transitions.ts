@@ -1,20 +1,8 @@
+import type { StepName } from '../../connectors/index.js'
 import type { DossierStatus } from './status.js'
 
-/** The steps a system may take on a dossier: one GraphQL mutation each. */
-export type DossierStep =
-  | 'submit'
-  | 'accept'
-  | 'reject'
-  | 'transfer'
-  | 'addProgress'
-  | 'requestSupplement'
-  | 'supplement'
-  | 'askFees'
-  | 'confirmFees'
-  | 'withdraw'
-  | 'stop'
-  | 'finish'
-  | 'returnResult'
+/** The steps a system may take on a dossier: one GraphQL mutation each (named in the partners' message contract). */
+export type DossierStep = StepName
 
 /**
  * Who holds the dossier after a step: the same agency, the handling agency (a department), or
