@@ -23,6 +23,7 @@ import { verifySandboxCitizenToken } from './identity/citizen-token.js'
 import { callerAuth } from './http/caller-auth.js'
 import { errorHandler, notFoundHandler } from './http/error-handler.js'
 import { healthRoutes } from './http/health.js'
+import { blobRoutes } from './http/blobs.js'
 import { requestId } from './http/request-id.js'
 import { rateLimitHeaders, retryAfterSeconds } from './ratelimit/index.js'
 import { IDEMPOTENCY_KEY_HEADER, parseIdempotencyKey } from './exchange/index.js'
@@ -91,13 +92,12 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
   // CORS for the browser origins the operator lists, none otherwise: tokens are bearer tokens,
   // never cookies, so a page elsewhere can read nothing, and an unlisted origin gets no grant.
   app.use('*', corsAllowList(deps.corsOrigins ?? []))
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT,
-      onError: (c) => errorResponse(c, 'BAD_USER_INPUT', 'The request body is too large', 413),
-    }),
-  )
+  const requestLimit = bodyLimit({
+    maxSize: deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT,
+    onError: (c) => errorResponse(c, 'BAD_USER_INPUT', 'The request body is too large', 413),
+  })
+  // Document parts have their own limit (10 MB), set on their route; everything else this one.
+  app.use('*', (c, next) => (deps.exchange && c.req.method === 'PUT' && c.req.path.startsWith('/v1/blobs/') ? next() : requestLimit(c, next)))
   app.use('*', strictQueryString())
   app.onError(errorHandler(logger))
   app.notFound(notFoundHandler)
@@ -180,6 +180,11 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
     if (rateLimit.retryAfterMs !== undefined && response.status === 429) headers.set('retry-after', String(retryAfterSeconds(rateLimit.retryAfterMs)))
     return new Response(await response.text(), { status: response.status, statusText: response.statusText, headers })
   })
+  if (deps.exchange) {
+    app.on('PUT', '/v1/blobs/*', ...audited('blob.stored'), callerAuth(identity))
+    app.on('GET', '/v1/blobs/*', ...audited('blob.read'), callerAuth(identity))
+    app.route('/', blobRoutes({ ...deps.exchange, policies: deps.policies }))
+  }
   if (deps.console) {
     // Every console request is one audit event (who, which action); the JSON API has its own kind.
     const audit = [audited('admin.action')].flat()

@@ -102,6 +102,14 @@ export const configSchema = z
     UPSTREAM_POPULATION_API_KEY: z.string().min(8).optional(),
     UPSTREAM_LAND_URL: optionalUrl(['http', 'https']),
     UPSTREAM_BUSINESS_URL: optionalUrl(['http', 'https']),
+    /** The national public-service portal's dossier sync endpoint (unset: the sandbox portal, outside production). */
+    PORTAL_URL: optionalUrl(['http', 'https']),
+    /** Delivery attempts before a dossier message becomes a dead letter. */
+    EXCHANGE_MAX_ATTEMPTS: positiveInt(8, 100),
+    /** The first retry of a failed delivery waits up to this long (ms); each later one up to twice as long… */
+    EXCHANGE_RETRY_BASE_MS: positiveInt(1000, 600_000),
+    /** …and none longer than this (ms). */
+    EXCHANGE_RETRY_MAX_MS: positiveInt(300_000, 86_400_000),
     /**
      * How many gateway instances share the rate limits: while Redis cannot answer, each instance
      * enforces its share (limit ÷ instances) on its own.
@@ -196,6 +204,7 @@ export const configSchema = z
       if (!config[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required in production (sandbox registries are for development)' })
     }
     if (!config.GATEWAY_ISSUER) ctx.addIssue({ code: 'custom', path: ['GATEWAY_ISSUER'], message: 'is required in production' })
+    if (!config.PORTAL_URL) ctx.addIssue({ code: 'custom', path: ['PORTAL_URL'], message: 'is required in production (the sandbox portal is for development)' })
     if (!config.HASH_SECRET) ctx.addIssue({ code: 'custom', path: ['HASH_SECRET'], message: 'is required in production (keyed hashes of identifiers)' })
     if (!config.GATEWAY_KEYS_PASSPHRASE)
       ctx.addIssue({ code: 'custom', path: ['GATEWAY_KEYS_PASSPHRASE'], message: 'is required in production (private keys are encrypted at rest)' })

@@ -156,11 +156,15 @@ describe('policy scenarios', () => {
     }
   })
 
-  it('the one-stop desk can only verify, with a dossier and an officer', () => {
+  it('the one-stop desk reads no registry data: it verifies, with a dossier and an officer, and moves dossiers', () => {
     const document = agency('mot-cua-phuong-hong-ha')
-    const personal = document.grants.filter((grant) => !grant.purposes.includes('KIEM_TRA_KET_NOI'))
+    const personal = document.grants.filter((grant) => !grant.purposes.includes('KIEM_TRA_KET_NOI') && !grant.purposes.includes('GIAI_QUYET_TTHC'))
     expect(personal.flatMap((grant) => grant.allow).sort()).toEqual(['CitizenVerification.*', 'Query.verifyCitizen'])
     expect(personal.every((grant) => grant.require.caseId && grant.require.endUser && !grant.where)).toBe(true)
+    const exchange = document.grants.filter((grant) => grant.purposes.includes('GIAI_QUYET_TTHC'))
+    expect(exchange.length).toBe(1)
+    for (const coordinate of exchange.flatMap((grant) => grant.allow))
+      expect(coordinate).toMatch(/^(Mutation\.\w+Dossier\w*|Query\.dossier|Dossier\.\*|DossierPart\.\*|ProgressEntry\.\*)$/)
   })
 
   it('every grant that verifies without reading birth dates bounds the guesses per citizen', () => {

@@ -88,6 +88,7 @@ describe('npm start', () => {
         UPSTREAM_POPULATION_API_KEY: 'a-real-registry-key',
         UPSTREAM_LAND_URL: 'https://datdai.example.test',
         UPSTREAM_BUSINESS_URL: 'https://dkdn.example.test',
+        PORTAL_URL: 'https://dichvucong.example.test',
         GATEWAY_ISSUER: 'https://lgsp.example.test',
         GATEWAY_KEYS_PASSPHRASE: 'a passphrase of some length',
         HASH_SECRET: 'a hash key of thirty-two characters or more',

@@ -21,6 +21,8 @@ export const AuditKind = z.enum([
   'audit.retention',
   'admin.action',
   'dossier.step',
+  'blob.stored',
+  'blob.read',
   'exchange.redelivered',
 ])
 export type AuditKind = z.infer<typeof AuditKind>

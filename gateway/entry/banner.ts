@@ -6,6 +6,8 @@ export interface BannerInput {
   issuer: string
   /** Development clients and where their private keys were generated. */
   devClients?: Array<{ clientId: string; privateKeyPath: string }>
+  /** The dossier exchange's receiving systems: the portal and each registered agency's. */
+  exchange?: Record<string, { url: string; sandbox: boolean }>
   example?: { enterpriseCode: string }
 }
 
@@ -26,6 +28,10 @@ export function renderBanner(input: BannerInput): string {
     '  Registries:',
     ...Object.entries(input.upstreams).map(([name, upstream]) => `    ${name.padEnd(11)} ${upstream.url}${upstream.sandbox ? '  (sandbox)' : ''}`),
   ]
+  if (input.exchange && Object.keys(input.exchange).length > 0) {
+    lines.push('  Exchange partners:')
+    for (const [name, partner] of Object.entries(input.exchange)) lines.push(`    ${name.padEnd(11)} ${partner.url}${partner.sandbox ? '  (sandbox)' : ''}`)
+  }
   if (input.devClients?.length) {
     lines.push('  Development clients (private keys generated here, never commit them):')
     for (const client of input.devClients) lines.push(`    ${client.clientId.padEnd(24)} ${client.privateKeyPath}`)

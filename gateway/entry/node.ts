@@ -1,7 +1,8 @@
 /**
  * Node entry: parse the configuration once, start the sandbox registries for any upstream left
  * unset (development only), open the database (PGlite in DATA_DIR, or DATABASE_URL) and the
- * policy store, wire the connectors and serve the gateway.
+ * policy store, wire the connectors and the dossier exchange (its delivery worker and, in
+ * development, the sandbox partner systems) and serve the gateway.
  */
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -20,6 +21,7 @@ import { policySchema, policySetOf, startPolicyRuntime, validatePolicyFiles } fr
 import { createKeyedHash } from '../identity/keys/keyed-hash.node.js'
 import { createPromMetrics, metricsApp } from '../metrics/prom.node.js'
 import { createNodeRateLimiter, nodeClientIp } from './rate-limiter.js'
+import { startNodeExchange } from './exchange.js'
 import { createPolicyRuntime, type PolicyRuntime } from '../policy/index.js'
 
 /** How long a stopping gateway waits for requests in flight before cutting connections. */
@@ -116,8 +118,12 @@ async function main(): Promise<void> {
     registryCircuits: () => Object.values(connectors).map((connector) => ({ name: connector.name, state: connector.circuit() })),
     rateLimiter: () => ({ kind: rateLimiter.kind, degraded: 'degraded' in rateLimiter ? rateLimiter.degraded : false }),
   })
+  // Known once the server listens: the sandbox partners fetch the gateway's JWKS from it.
+  let gatewayUrl = ''
+  const exchange = await startNodeExchange({ config, db, keys: nodeIdentity.keys, policies, gatewayUrl: () => gatewayUrl, logger })
   const app = createGateway({
     connectors,
+    exchange: exchange.deps,
     identity: nodeIdentity.identity,
     policies,
     keyedHash,
@@ -159,13 +165,14 @@ async function main(): Promise<void> {
     })
     logger.info({ address: metricsServer.address() }, 'metrics listener')
   }
-  const gatewayUrl = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`
+  gatewayUrl = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`
   process.stdout.write(
     renderBanner({
       gatewayUrl,
       mode: config.NODE_ENV,
       upstreams,
       issuer: nodeIdentity.identity.issuer,
+      exchange: exchange.partners(),
       devClients: [...nodeIdentity.devClients.values()].map((key) => ({ clientId: key.clientId, privateKeyPath: key.privateKeyPath })),
       ...(sandboxes ? { example: { enterpriseCode: sandboxes.world.examples.enterpriseCode } } : {}),
     }),
@@ -187,9 +194,11 @@ async function main(): Promise<void> {
     server.close(() => {
       clearTimeout(forced)
       policyRuntime.stop()
+      // Deliveries in flight finish (their outcome recorded); what is left waits in the outbox.
+      const exchangeClosed = exchange.close().catch((error: unknown) => logger.error({ err: error }, 'dossier exchange did not close cleanly'))
       // The audit writer commits what is queued and signs its chain's final checkpoint first.
-      void auditWriter
-        .close()
+      void exchangeClosed
+        .then(() => auditWriter.close())
         .catch((error: unknown) => logger.error({ err: error }, 'audit writer did not close cleanly'))
         .finally(() =>
           Promise.allSettled([sandboxes?.close(), rateLimiter.close().then(() => nodeIdentity.close()), db.close()]).finally(() => process.exit(0)),

@@ -28,7 +28,7 @@ export {
 } from './dossier-store.js'
 export { retryDelayMs, type BackoffOptions } from './backoff.js'
 export { createOutbox, type ClaimedMessage, type Outbox, type OutboxOptions } from './outbox.js'
-export { BlobError, createDatabaseBlobStore, MAX_BLOB_BYTES, type Blob, type BlobStore, type StoredBlob } from './blob-store.js'
+export { BlobError, createDatabaseBlobStore, isBlobHash, MAX_BLOB_BYTES, type Blob, type BlobStore, type StoredBlob } from './blob-store.js'
 export {
   createDeliveryWorker,
   httpPush,

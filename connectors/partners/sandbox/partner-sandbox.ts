@@ -81,7 +81,15 @@ export function createPartnerSandbox(protocols: PartnerProtocol | readonly Partn
   const highest = new Map<string, number>()
   const answer = (a: Answer) => new Response(a.body, { status: a.status, headers: { 'content-type': a.contentType } })
 
-  app.get('/__sandbox/received', (c) => c.json({ applied: state.applied, duplicates: state.duplicates, outOfOrder: state.outOfOrder }))
+  app.get('/__sandbox/received', (c) =>
+    c.json({
+      applied: state.applied,
+      duplicates: state.duplicates,
+      outOfOrder: state.outOfOrder,
+      refusedSignatures: Object.fromEntries(state.refusedSignatures),
+      refusedPayloads: state.refusedPayloads,
+    }),
+  )
   app.put('/__sandbox/exchange-faults', async (c) => {
     const body = (await c.req.json().catch(() => null)) as Partial<ExchangeFaults> | null
     if (typeof body?.lostAckRate === 'number' && body.lostAckRate >= 0 && body.lostAckRate <= 1) state.exchange.lostAckRate = body.lostAckRate
