@@ -6,6 +6,7 @@ import { startSandboxes } from '../../connectors/sandboxes.js'
 import { ConfigError } from '../config.js'
 import { adminCommand, adminUsage } from './admin.js'
 import { auditCommand, auditUsage } from './audit.js'
+import { exchangeCommand, exchangeUsage } from './exchange.js'
 import { keysCommand } from './keys.js'
 import { policyCommand, policyUsage } from './policy.js'
 import { tokenCommand } from './token.js'
@@ -22,7 +23,7 @@ Commands:
           environment as the gateway).
   keys rotate
           Add a gateway signing key; the old one verifies until its tokens expire, then retires.
-${policyUsage}${auditUsage}${adminUsage}  help    Show this text.
+${policyUsage}${auditUsage}${exchangeUsage}${adminUsage}  help    Show this text.
 `
 
 async function sandbox(args: string[]): Promise<number> {
@@ -83,6 +84,8 @@ export async function run(argv: string[]): Promise<number> {
         return await auditCommand(rest)
       case 'admin':
         return await adminCommand(rest)
+      case 'exchange':
+        return await exchangeCommand(rest)
       case undefined:
       case 'help':
       case '--help':

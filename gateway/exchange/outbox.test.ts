@@ -115,4 +115,35 @@ describe.each(adapters)('outbox on $name', (adapter) => {
     const more = await outbox.claim(100)
     expect(ids.length + more.length).toBe(40)
   })
+
+  it('sums up each receiver: waiting, failing with the latest error, dead, delivered, and the oldest wait', async () => {
+    const outbox = createOutbox(db, { now, leaseMs: 60_000, maxAttempts: 1 })
+    await drain(outbox)
+    const before = new Map((await outbox.summary()).map((r) => [r.receiver, r]))
+    await transferred()
+    await transferred()
+    clock += 5000
+    const claimed = await outbox.claim(10)
+    const [toDept] = claimed.filter((m) => m.receiver === DEPT)
+    const [toPortal] = claimed.filter((m) => m.receiver === PORTAL_RECEIVER)
+    await outbox.failed(toDept!.id, 'HTTP 503') // one attempt allowed: a dead letter
+    await outbox.delivered(toPortal!.id)
+    const after = new Map((await outbox.summary()).map((r) => [r.receiver, r]))
+    const delta = (receiver: string, key: 'pending' | 'dead' | 'delivered') => after.get(receiver)![key] - (before.get(receiver)?.[key] ?? 0)
+    expect([delta(DEPT, 'pending'), delta(DEPT, 'dead'), delta(DEPT, 'delivered')]).toEqual([1, 1, 0])
+    expect([delta(PORTAL_RECEIVER, 'pending'), delta(PORTAL_RECEIVER, 'delivered')]).toEqual([5, 1])
+    expect(after.get(PORTAL_RECEIVER)!.oldestPendingMs).toBeGreaterThanOrEqual(5000)
+    // A message retried after a failure is waiting and failing, with its error.
+    const patient = createOutbox(db, { now, leaseMs: 60_000, maxAttempts: 5 })
+    clock += 61_000 // the other messages of the first claim are leased until then
+    const next = (await patient.claim(10)).find((m) => m.receiver === DEPT)!
+    const failingBefore = (await patient.summary()).find((r) => r.receiver === DEPT)!.failing
+    expect(await patient.failed(next.id, 'could not connect (so-tnmt-ha-noi)')).toBe('retry')
+    expect((await patient.summary()).find((r) => r.receiver === DEPT)).toMatchObject({
+      failing: failingBefore + 1,
+      lastError: 'could not connect (so-tnmt-ha-noi)',
+    })
+    clock += 3_600_000
+    await drain(outbox)
+  })
 })

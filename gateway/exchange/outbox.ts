@@ -30,6 +30,19 @@ interface Row {
   attempts: number
 }
 
+export interface ReceiverSummary {
+  receiver: string
+  pending: number
+  /** Of the pending: those whose last attempt failed. */
+  failing: number
+  dead: number
+  delivered: number
+  /** Age of the oldest pending message, ms. */
+  oldestPendingMs: number | null
+  /** The latest error of a failing message. */
+  lastError: string | null
+}
+
 /**
  * The delivery side of the exchange outbox. Workers on any number of instances claim due
  * messages with `FOR UPDATE SKIP LOCKED`, so two never take the same one at once; a claim is a
@@ -111,6 +124,42 @@ export function createOutbox(db: Database, options: OutboxOptions = {}) {
         [id, now().toISOString()],
       )
       return rows.length === 1
+    },
+
+    /**
+     * Per receiving system: messages waiting (`pending`), waiting after a failed attempt
+     * (`failing`, with the latest error), dead letters, and delivered ones; the oldest waiting
+     * message's age. What an operator looks at first (`lgsp exchange status`, the console).
+     */
+    async summary(): Promise<ReceiverSummary[]> {
+      const rows = await db.query<{
+        receiver: string
+        pending: number
+        failing: number
+        dead: number
+        delivered: number
+        oldest: Date | null
+        last_error: string | null
+      }>(
+        `select receiver,
+                count(*) filter (where state = 'pending')::int as pending,
+                count(*) filter (where state = 'pending' and last_error is not null)::int as failing,
+                count(*) filter (where state = 'dead')::int as dead,
+                count(*) filter (where state = 'delivered')::int as delivered,
+                min(created_at) filter (where state = 'pending') as oldest,
+                (array_agg(last_error order by created_at desc) filter (where state = 'pending' and last_error is not null))[1] as last_error
+         from exchange_outbox group by receiver order by receiver`,
+      )
+      const at = now().getTime()
+      return rows.map((row) => ({
+        receiver: row.receiver,
+        pending: Number(row.pending),
+        failing: Number(row.failing),
+        dead: Number(row.dead),
+        delivered: Number(row.delivered),
+        oldestPendingMs: row.oldest === null ? null : Math.max(0, at - new Date(row.oldest).getTime()),
+        lastError: row.last_error,
+      }))
     },
 
     /** Dead letters, newest first, with the error that ended each. */

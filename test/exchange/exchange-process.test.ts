@@ -226,6 +226,15 @@ describe('a dossier from the iGate-style desk to the OpenCPS-style land office a
     } finally {
       await db.close()
     }
+    // The operator sees it and puts it back in the queue (the CLI opens the embedded database once the gateway is stopped).
+    const letters = JSON.parse((await runLgsp(env, 'exchange', 'dead-letters', '--json')).stdout) as Array<{ id: string; dossier: string; receiver: string }>
+    const letter = letters.find((d) => d.dossier === code)!
+    expect(letter).toMatchObject({ receiver: 'portal', seq: 2, attempts: 1 })
+    const status = JSON.parse((await runLgsp(env, 'exchange', 'status', '--json')).stdout) as Array<{ receiver: string; dead: number; delivered: number }>
+    expect(status.find((r) => r.receiver === 'portal')).toMatchObject({ dead: 1 })
+    expect(status.find((r) => r.receiver === 'portal')!.delivered).toBeGreaterThanOrEqual(7)
+    expect((await runLgsp(env, 'exchange', 'redeliver', letter.id)).stdout).toMatch(/^1 dead letter\(s\) back in the queue/)
+    await expect(runLgsp(env, 'exchange', 'redeliver', letter.id)).rejects.toMatchObject({ stdout: expect.stringMatching(/not dead letters/) })
     // Exits non-zero on any problem; the process killed with -9 left its own chain unsigned (a warning).
     const verify = await runLgsp(env, 'audit', 'verify', '--json')
     const report = JSON.parse(verify.stdout) as { ok: boolean; problems: unknown[]; warnings: Array<{ writer: string }> }
