@@ -12,7 +12,7 @@ import type { Queryable } from './database/index.js'
 import type { ConsoleDeps } from './admin/console/index.js'
 import type { Metrics } from './metrics/index.js'
 import type { Logger } from './logger.js'
-import type { BlobStore, DossierStore } from './exchange/index.js'
+import type { BlobStore, DossierStore, Outbox } from './exchange/index.js'
 
 export interface ReadinessResult {
   ok: boolean
@@ -107,5 +107,5 @@ export interface GatewayDeps {
    * in one transaction), and the document parts. Absent: the exchange's fields answer that it is
    * not enabled, and `/v1/blobs` is not served.
    */
-  exchange?: { store: DossierStore; blobs: BlobStore }
+  exchange?: { store: DossierStore; blobs: BlobStore; outbox: Outbox }
 }

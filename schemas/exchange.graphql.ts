@@ -148,9 +148,32 @@ export const typeDefs = /* GraphQL */ `
     note: String
   }
 
+  "A message for a system that reads its inbox instead of receiving pushes: one step of a dossier it must hear of."
+  type InboxMessage {
+    "Acknowledge it by this id; it may be read again until then"
+    messageId: ID!
+    dossierCode: String!
+    "The step's number in the dossier"
+    seq: Int!
+    step: DossierStep!
+    "The status after the step"
+    status: DossierStatus!
+    "The agency that took the step"
+    agency: String!
+    officer: String
+    note: String
+    at: DateTime!
+    "The document parts the step added"
+    parts: [DossierPart!]!
+    "The dossier as it stands now"
+    dossier: Dossier
+  }
+
   extend type Query {
     "A dossier the calling agency received, holds or has handled"
     dossier(code: String!): Dossier
+    "The messages waiting for the calling agency's system (agencies registered with delivery: inbox), oldest first"
+    dossierInbox(first: Int = 50): [InboxMessage!]!
   }
 
   "Every step needs an Idempotency-Key header and takes one step per request."
@@ -173,5 +196,7 @@ export const typeDefs = /* GraphQL */ `
     "The department is done; the result goes back to the desk"
     finishDossier(code: String!, expectedVersion: Int, note: String, parts: [DossierPartInput!]): Dossier!
     returnDossierResult(code: String!, expectedVersion: Int, note: String): Dossier!
+    "Marks inbox messages as received; returns how many were waiting (acknowledging twice changes nothing)"
+    acknowledgeDossierMessages(messageIds: [ID!]!): Int!
   }
 `

@@ -38,9 +38,7 @@ export async function exchangeCommand(args: string[]): Promise<number> {
   if (sub === 'redeliver') {
     const bad = positionals.filter((id) => !UUID.test(id))
     if (bad.length > 0 || (positionals.length === 0) === !values.all) {
-      process.stderr.write(
-        bad.length > 0 ? `Not a message id: ${bad.join(', ')}\n` : 'Name the dead letters to redeliver by id, or --all (not both)\n',
-      )
+      process.stderr.write(bad.length > 0 ? `Not a message id: ${bad.join(', ')}\n` : 'Name the dead letters to redeliver by id, or --all (not both)\n')
       return 2
     }
   }
@@ -52,7 +50,9 @@ export async function exchangeCommand(args: string[]): Promise<number> {
       const summary = await outbox.summary()
       if (values.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`)
       else {
-        process.stdout.write(`${'receiver'.padEnd(28)} ${'waiting'.padStart(8)} ${'failing'.padStart(8)} ${'dead'.padStart(6)} ${'delivered'.padStart(10)}  oldest  last error\n`)
+        process.stdout.write(
+          `${'receiver'.padEnd(28)} ${'waiting'.padStart(8)} ${'failing'.padStart(8)} ${'dead'.padStart(6)} ${'delivered'.padStart(10)}  oldest  last error\n`,
+        )
         for (const r of summary)
           process.stdout.write(
             `${r.receiver.padEnd(28)} ${String(r.pending).padStart(8)} ${String(r.failing).padStart(8)} ${String(r.dead).padStart(6)} ${String(r.delivered).padStart(10)}  ${ago(r.oldestPendingMs).padEnd(6)}  ${r.lastError ?? ''}\n`,

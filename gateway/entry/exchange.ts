@@ -13,6 +13,7 @@ import {
   PORTAL_RECEIVER,
   type BlobStore,
   type DossierStore,
+  type Outbox,
   type ReceiverEndpoint,
 } from '../exchange/index.js'
 import { createFileBlobStore } from '../exchange/blob-store-files.node.js'
@@ -26,7 +27,7 @@ import { nodeSha256 } from './audit.js'
 const SEAL_INTERVAL_MS = 2000
 
 export interface NodeExchange {
-  deps: { store: DossierStore; blobs: BlobStore }
+  deps: { store: DossierStore; blobs: BlobStore; outbox: Outbox }
   /** The sandbox partner systems, when the portal or an agency's endpoint names one (development). */
   sandboxes: PartnerSandboxes | undefined
   /** Where each receiving system is, for the banner. */
@@ -85,6 +86,8 @@ export async function startNodeExchange(options: {
   const worker = createDeliveryWorker({
     outbox,
     push: httpPush({ endpointOf, sign: (request) => signPush({ ...request, key: keys.signingKey() }), timeoutMs: config.UPSTREAM_TIMEOUT_MS }),
+    // Systems registered to read an inbox get no pushes: their messages wait for them.
+    inboxReceivers: () => [...policies.current().agencies.values()].filter((a) => a.exchange?.delivery === 'inbox').map((a) => a.agency),
     onDead: (message, error) =>
       logger.warn({ message: message.id, dossier: message.dossier, seq: message.seq, receiver: message.receiver, error }, 'dossier message dead-lettered'),
   })
@@ -94,7 +97,7 @@ export async function startNodeExchange(options: {
   }, SEAL_INTERVAL_MS)
   unrefTimer(sealer)
   return {
-    deps: { store, blobs },
+    deps: { store, blobs, outbox },
     sandboxes,
     partners() {
       const listed: Record<string, { url: string; sandbox: boolean }> = {}

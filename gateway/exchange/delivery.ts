@@ -16,6 +16,8 @@ export interface DeliveryOptions {
   idleMs?: number
   /** Told of each message that became a dead letter (for the log and metrics). */
   onDead?: (message: ClaimedMessage, error: string) => void
+  /** Receivers that read an inbox instead of receiving pushes: their messages are left for them. @default none */
+  inboxReceivers?: () => readonly string[]
 }
 
 export interface DeliveryRound {
@@ -39,7 +41,7 @@ export function createDeliveryWorker(options: DeliveryOptions) {
   let wake: (() => void) | null = null
 
   async function round(): Promise<DeliveryRound> {
-    const claimed = await options.outbox.claim(batch)
+    const claimed = await options.outbox.claim(batch, options.inboxReceivers?.() ?? [])
     const result: DeliveryRound = { claimed: claimed.length, delivered: 0, retried: 0, dead: 0 }
     await Promise.all(
       claimed.map(async (message) => {

@@ -104,6 +104,20 @@ describe.each(adapters)('outbox on $name', (adapter) => {
     expect((await outbox.claim(100)).find((m) => m.id === target.id)).toMatchObject({ attempt: 1 })
   })
 
+  it('never claims the messages of a system that reads its inbox: they wait there until it acknowledges', async () => {
+    const outbox = createOutbox(db, { now, leaseMs: 60_000 })
+    await drain(outbox)
+    const code = await transferred()
+    const claimed = await outbox.claim(100, [DEPT])
+    expect(claimed.every((m) => m.receiver !== DEPT)).toBe(true)
+    const inbox = (await outbox.inbox(DEPT, 100)).filter((m) => m.payload.dossier === code)
+    expect(inbox.map((m) => m.payload.seq)).toEqual([3])
+    expect(await outbox.acknowledge(PORTAL_RECEIVER, [inbox[0]!.id])).toBe(0)
+    expect(await outbox.acknowledge(DEPT, [inbox[0]!.id])).toBe(1)
+    expect(await outbox.acknowledge(DEPT, [inbox[0]!.id])).toBe(0)
+    for (const m of claimed) await outbox.delivered(m.id)
+  })
+
   it('two workers claiming at once never take the same message', async () => {
     const outbox = createOutbox(db, { now, leaseMs: 60_000 })
     await drain(outbox)

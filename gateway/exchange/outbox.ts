@@ -58,13 +58,16 @@ export function createOutbox(db: Database, options: OutboxOptions = {}) {
   const leaseMs = options.leaseMs ?? 30_000
 
   return {
-    /** Up to `limit` due messages, each leased to the caller for `leaseMs`. */
-    async claim(limit: number): Promise<ClaimedMessage[]> {
+    /**
+     * Up to `limit` due messages, each leased to the caller for `leaseMs`. Messages for `skip`
+     * (systems that read an inbox instead of receiving pushes) are never claimed: they wait there.
+     */
+    async claim(limit: number, skip: readonly string[] = []): Promise<ClaimedMessage[]> {
       const at = now()
       const rows = await db.transaction(async (tx) => {
         const due = await tx.query<Row>(
           `select id, dossier, seq, receiver, payload, attempts from exchange_outbox o
-           where state = 'pending' and next_attempt_at <= $1
+           where state = 'pending' and next_attempt_at <= $1 and receiver <> all($3::text[])
              and not exists (
                select 1 from exchange_outbox e
                where e.dossier = o.dossier and e.receiver = o.receiver and e.seq < o.seq and e.state = 'pending'
@@ -72,7 +75,7 @@ export function createOutbox(db: Database, options: OutboxOptions = {}) {
            order by next_attempt_at, dossier, seq
            limit $2
            for update skip locked`,
-          [at.toISOString(), limit],
+          [at.toISOString(), limit, skip],
         )
         if (due.length === 0) return []
         await tx.query('update exchange_outbox set attempts = attempts + 1, next_attempt_at = $2 where id = any($1::uuid[])', [
@@ -89,6 +92,25 @@ export function createOutbox(db: Database, options: OutboxOptions = {}) {
         payload: typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload,
         attempt: Number(row.attempts) + 1,
       }))
+    },
+
+    /** The messages waiting in `receiver`'s inbox, oldest first (by dossier step order within a dossier). */
+    async inbox(receiver: string, limit: number): Promise<Array<{ id: string; payload: StepMessage }>> {
+      const rows = await db.query<{ id: string; payload: StepMessage | string }>(
+        `select id, payload from exchange_outbox where receiver = $1 and state = 'pending' order by created_at, dossier, seq limit $2`,
+        [receiver, limit],
+      )
+      return rows.map((row) => ({ id: row.id, payload: typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload }))
+    },
+
+    /** `receiver` acknowledges messages of its inbox; returns how many were waiting. Another receiver's ids change nothing. */
+    async acknowledge(receiver: string, ids: readonly string[]): Promise<number> {
+      if (ids.length === 0) return 0
+      const rows = await db.query<{ id: string }>(
+        `update exchange_outbox set state = 'delivered', last_error = null where id = any($1::uuid[]) and receiver = $2 and state = 'pending' returning id`,
+        [ids, receiver],
+      )
+      return rows.length
     },
 
     /** The receiver acknowledged the message. */

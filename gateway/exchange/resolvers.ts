@@ -8,6 +8,7 @@ import type { GatewayContext } from '../graphql/context.js'
 import type { PolicyRuntime } from '../policy/index.js'
 import { sha256Hex } from '../support/index.js'
 import type { BlobStore } from './blob-store.js'
+import type { Outbox } from './outbox.js'
 import type { CopyType, Dossier, DossierPart, DossierStore, StepOptions, StepResult } from './dossier-store.js'
 import { portalCode, vietnameseName } from './status.js'
 import { mayHandle, stepCondition } from './step-grants.js'
@@ -17,6 +18,8 @@ import { stepsFrom, type DossierStep } from './transitions.js'
 export interface ExchangeService {
   store: DossierStore
   blobs: BlobStore
+  /** Where systems that read an inbox find their messages and acknowledge them. */
+  outbox: Outbox
   policies: PolicyRuntime
   /** The audit trail's keyed hash: the applicant appears in a step's event only as this. */
   hash: KeyedHash
@@ -63,6 +66,8 @@ export interface DossierView {
 }
 
 const PIN = /^\d{12}$/
+const MESSAGE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+const INBOX_MAX = 200
 const DOSSIER_CODE = /^[A-Z0-9][A-Z0-9.]{1,39}-\d{6,8}-\d{4,10}$/
 
 export function dossierView(dossier: Dossier): DossierView {
@@ -331,7 +336,16 @@ export function createExchangeResolvers(service: ExchangeService | undefined): I
     }
   }
 
-  const mutations: Record<string, unknown> = { submitDossier: submit }
+  const mutations: Record<string, unknown> = {
+    submitDossier: submit,
+    acknowledgeDossierMessages: async (_: unknown, args: { messageIds: string[] }, ctx: GatewayContext) => {
+      if (!service) throw notEnabled()
+      if (args.messageIds.length > INBOX_MAX) throw refusal('BAD_USER_INPUT', `Acknowledge at most ${INBOX_MAX} messages at once`, 'TOO_MANY_MESSAGES')
+      const bad = args.messageIds.find((id) => !MESSAGE_ID.test(id))
+      if (bad !== undefined) throw refusal('BAD_USER_INPUT', `Not a message id: ${bad.slice(0, 60)}`, 'INVALID_MESSAGE_ID')
+      return service.outbox.acknowledge(ctx.caller.agencyId, args.messageIds)
+    },
+  }
   for (const [field, name] of Object.entries(STEP_MUTATIONS)) if (name !== 'submit') mutations[field] = step(name)
 
   return {
@@ -346,6 +360,32 @@ export function createExchangeResolvers(service: ExchangeService | undefined): I
         if (!service) throw notEnabled()
         const dossier = await visible(service, args.code, ctx.caller.agencyId)
         if (dossier) ctx.audit?.identifiers.add(dossier.applicant)
+        return dossier ? dossierView(dossier) : null
+      },
+      dossierInbox: async (_: unknown, args: { first: number }, ctx: GatewayContext) => {
+        if (!service) throw notEnabled()
+        if (!Number.isInteger(args.first) || args.first < 1 || args.first > INBOX_MAX) {
+          throw refusal('BAD_USER_INPUT', `first must be between 1 and ${INBOX_MAX}`, 'INVALID_PAGE_SIZE')
+        }
+        const messages = await service.outbox.inbox(ctx.caller.agencyId, args.first)
+        for (const { payload } of messages) ctx.audit?.identifiers.add(payload.applicant)
+        return messages.map(({ id, payload }) => ({
+          messageId: id,
+          dossierCode: payload.dossier,
+          seq: payload.seq,
+          step: payload.step,
+          status: payload.statusName,
+          agency: payload.agency,
+          officer: payload.officer,
+          note: payload.note,
+          at: payload.at,
+          parts: payload.parts.map((part) => ({ ...part, step: payload.seq, contentPath: `/v1/blobs/${part.sha256}` })),
+        }))
+      },
+    },
+    InboxMessage: {
+      dossier: async (message: { dossierCode: string }, _: unknown, ctx: GatewayContext) => {
+        const dossier = await visible(service!, message.dossierCode, ctx.caller.agencyId)
         return dossier ? dossierView(dossier) : null
       },
     },

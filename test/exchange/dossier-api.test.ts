@@ -10,7 +10,7 @@ import { createStepChains, verifyAuditTrail, type StepChains } from '../../gatew
 import { createCheckpointSigner } from '../../gateway/audit/index.js'
 import { migrate, type Database } from '../../gateway/database/index.js'
 import { openPglite } from '../../gateway/database/pglite.node.js'
-import { createDatabaseBlobStore, createDossierStore, type BlobStore } from '../../gateway/exchange/index.js'
+import { createDatabaseBlobStore, createDossierStore, createOutbox, type BlobStore } from '../../gateway/exchange/index.js'
 import { sha256HexOfBytes } from '../../gateway/support/index.js'
 import { createTestGateway, type GraphQLResponse, type TestGateway } from '../harness.js'
 import { agencyDocument, createTestClient, type TestClient } from '../identity.js'
@@ -50,7 +50,17 @@ const deskGrant = grant(
 )
 const deptGrant = grant(
   'giai-quyet',
-  [...reads, 'Mutation.addDossierProgress', 'Mutation.requestDossierSupplement', 'Mutation.askDossierFees', 'Mutation.stopDossier', 'Mutation.finishDossier'],
+  [
+    ...reads,
+    'Mutation.addDossierProgress',
+    'Mutation.requestDossierSupplement',
+    'Mutation.askDossierFees',
+    'Mutation.stopDossier',
+    'Mutation.finishDossier',
+    'Query.dossierInbox',
+    'InboxMessage.*',
+    'Mutation.acknowledgeDossierMessages',
+  ],
   onlyProcedure,
 )
 
@@ -157,7 +167,7 @@ beforeAll(async () => {
         ],
       }
     },
-    exchange: { store, blobs },
+    exchange: { store, blobs, outbox: createOutbox(db) },
   })
   for (const client of [desk, dept, outsider, readOnly]) tokens.set(client, await gw.identity.token(client))
 }, 60_000)
@@ -266,6 +276,31 @@ describe('a dossier moves from the desk to the department and back', () => {
     const { code } = await submitted()
     expect((await call(desk, READ, { code })).body.data!.dossier).toMatchObject({ code })
     expect((await call(readOnly, READ, { code })).body).toEqual({ data: { dossier: null } })
+  })
+})
+
+describe('the inbox, for systems that cannot receive pushes', () => {
+  const INBOX = '{ dossierInbox(first: 200) { messageId dossierCode seq step status agency note dossier { code holder } } }'
+  const ACK = 'mutation($ids: [ID!]!) { acknowledgeDossierMessages(messageIds: $ids) }'
+
+  it('lists the department’s messages in order, and an acknowledgement takes each out once', async () => {
+    const { code } = await accepted()
+    await call(desk, TRANSFER, { code, to: 'so-b' })
+    const read = await call(dept, INBOX, {})
+    const mine = read.body.data!.dossierInbox.filter((m: { dossierCode: string }) => m.dossierCode === code)
+    expect(mine).toMatchObject([{ seq: 3, step: 'TRANSFER', status: 'PROCESSING', agency: 'mot-cua-a', dossier: { code, holder: 'so-b' } }])
+    const ids = [mine[0].messageId]
+    // Another agency acknowledging the department's message changes nothing.
+    expect((await call(desk, ACK, { ids })).body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN')
+    expect((await call(dept, ACK, { ids })).body.data).toEqual({ acknowledgeDossierMessages: 1 })
+    expect((await call(dept, ACK, { ids })).body.data).toEqual({ acknowledgeDossierMessages: 0 })
+    const after = await call(dept, INBOX, {})
+    expect(after.body.data!.dossierInbox.some((m: { dossierCode: string }) => m.dossierCode === code)).toBe(false)
+  })
+
+  it('refuses an id that is not a message id, and a page over 200', async () => {
+    expect((await call(dept, ACK, { ids: ["1' or '1'='1"] })).body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' })
+    expect((await call(dept, '{ dossierInbox(first: 201) { seq } }', {})).body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' })
   })
 })
 
