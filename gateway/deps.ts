@@ -107,5 +107,5 @@ export interface GatewayDeps {
    * in one transaction), and the document parts. Absent: the exchange's fields answer that it is
    * not enabled, and `/v1/blobs` is not served.
    */
-  exchange?: { store: DossierStore; blobs: BlobStore; outbox: Outbox }
+  exchange?: { store: DossierStore; blobs: BlobStore; outbox: Outbox; onCommitted?: () => void }
 }

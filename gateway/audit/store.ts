@@ -24,8 +24,11 @@ const INSERT_EVENTS = `insert into audit_events
               $11::text[], $12::text[], $13::text[], $14::int4[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[])
     as t(w, s, i, a, k, r, ag, cl, eu, pu, ca, d, co, st, sj, wh, b, ph, h)`
 
-/** Inserts chained events in one statement. */
-export async function insertEvents(tx: Queryable, rows: readonly ChainedEvent[]): Promise<void> {
+/**
+ * Inserts chained events in one statement. `thenAdvanceHead`: in the same statement, moves that
+ * chain's row in `audit_chain_heads` to the last event (the step chains keep their head there).
+ */
+export async function insertEvents(tx: Queryable, rows: readonly ChainedEvent[], options: { thenAdvanceHead?: string } = {}): Promise<void> {
   if (rows.length === 0) return
   const columns: unknown[][] = Array.from({ length: 19 }, () => new Array(rows.length))
   rows.forEach((row, i) => {
@@ -53,7 +56,17 @@ export async function insertEvents(tx: Queryable, rows: readonly ChainedEvent[])
     ]
     for (let c = 0; c < values.length; c++) columns[c]![i] = values[c]
   })
-  await tx.query(INSERT_EVENTS, columns)
+  if (options.thenAdvanceHead === undefined) {
+    await tx.query(INSERT_EVENTS, columns)
+    return
+  }
+  const last = rows[rows.length - 1]!
+  await tx.query(`with inserted as (${INSERT_EVENTS}) update audit_chain_heads set seq = $21, hash = $22 where writer = $20`, [
+    ...columns,
+    options.thenAdvanceHead,
+    last.seq,
+    last.hash,
+  ])
 }
 
 export async function insertCheckpoint(tx: Queryable, checkpoint: SignedCheckpoint): Promise<void> {

@@ -27,7 +27,7 @@ import { nodeSha256 } from './audit.js'
 const SEAL_INTERVAL_MS = 2000
 
 export interface NodeExchange {
-  deps: { store: DossierStore; blobs: BlobStore; outbox: Outbox }
+  deps: { store: DossierStore; blobs: BlobStore; outbox: Outbox; onCommitted: () => void }
   /** The sandbox partner systems, when the portal or an agency's endpoint names one (development). */
   sandboxes: PartnerSandboxes | undefined
   /** Where each receiving system is, for the banner. */
@@ -85,6 +85,7 @@ export async function startNodeExchange(options: {
   })
   const worker = createDeliveryWorker({
     outbox,
+    batch: 64,
     push: httpPush({ endpointOf, sign: (request) => signPush({ ...request, key: keys.signingKey() }), timeoutMs: config.UPSTREAM_TIMEOUT_MS }),
     // Systems registered to read an inbox get no pushes: their messages wait for them.
     inboxReceivers: () => [...policies.current().agencies.values()].filter((a) => a.exchange?.delivery === 'inbox').map((a) => a.agency),
@@ -97,7 +98,7 @@ export async function startNodeExchange(options: {
   }, SEAL_INTERVAL_MS)
   unrefTimer(sealer)
   return {
-    deps: { store, blobs, outbox },
+    deps: { store, blobs, outbox, onCommitted: () => worker.wake() },
     sandboxes,
     partners() {
       const listed: Record<string, { url: string; sandbox: boolean }> = {}

@@ -172,4 +172,20 @@ describe('delivery of dossier steps over HTTP', () => {
     await background.stop()
     expect(portal.applied.filter((m) => m.dossier === code).map((m) => m.seq)).toEqual([1, 2, 3, 4])
   })
+
+  it('woken by a commit, it delivers at once instead of after its idle pause', async () => {
+    const idle = createDeliveryWorker({
+      outbox,
+      push: httpPush({ endpointOf: (r) => (urls[r] ? { url: urls[r], wire: partnerWire('canonical') } : null), timeoutMs: 2000 }),
+      idleMs: 600_000,
+    })
+    await idle.drain()
+    idle.start()
+    // Idle now: without a wake, the next round is ten minutes away.
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    const code = await flow()
+    idle.wake()
+    await until(() => portal.applied.filter((m) => m.dossier === code).length >= 1, { withinMs: 10_000, what: 'the first step at the portal' })
+    await idle.stop()
+  })
 })

@@ -39,18 +39,19 @@ export function createDeliveryWorker(options: DeliveryOptions) {
   let running: Promise<void> | null = null
   let stopping = false
   let wake: (() => void) | null = null
+  let woken = false
 
   async function round(): Promise<DeliveryRound> {
     const claimed = await options.outbox.claim(batch, options.inboxReceivers?.() ?? [])
     const result: DeliveryRound = { claimed: claimed.length, delivered: 0, retried: 0, dead: 0 }
+    const delivered: string[] = []
     await Promise.all(
       claimed.map(async (message) => {
         const outcome = await options
           .push(message)
           .catch((error: unknown): PushOutcome => ({ ok: false, error: error instanceof Error ? error.message : String(error) }))
         if (outcome.ok) {
-          await options.outbox.delivered(message.id)
-          result.delivered += 1
+          delivered.push(message.id)
           return
         }
         const after = await options.outbox.failed(message.id, outcome.error, { permanent: outcome.permanent === true })
@@ -60,6 +61,9 @@ export function createDeliveryWorker(options: DeliveryOptions) {
         } else if (after === 'retry') result.retried += 1
       }),
     )
+    // The round's acknowledged messages settled together: one statement, not one per message.
+    await options.outbox.delivered(...delivered)
+    result.delivered = delivered.length
     return result
   }
 
@@ -85,12 +89,14 @@ export function createDeliveryWorker(options: DeliveryOptions) {
       running = (async () => {
         while (!stopping) {
           let found = 0
+          woken = false
           try {
             found = (await round()).claimed
           } catch {
             // The database is unreachable: try again after the pause; nothing was lost (claims are leases).
           }
-          if (found === 0 && !stopping) {
+          // A step committed during the round may have found nothing claimable yet: go round again.
+          if (found === 0 && !stopping && !woken) {
             await new Promise<void>((resolve) => {
               wake = resolve
               unrefTimer(setTimeout(resolve, idleMs))
@@ -99,6 +105,12 @@ export function createDeliveryWorker(options: DeliveryOptions) {
           wake = null
         }
       })()
+    },
+
+    /** A step was just committed: start the next round now rather than after the idle pause. */
+    wake(): void {
+      woken = true
+      wake?.()
     },
 
     /** Stops after the round in flight. */

@@ -166,48 +166,22 @@ export function createDossierStore(db: Database, options: DossierStoreOptions = 
     return row.response
   }
 
-  async function remember(tx: Queryable, agency: string, key: string | undefined, hash: string | undefined, result: StepResult, at: Date): Promise<void> {
-    if (key === undefined) return
-    await tx.query('insert into idempotency_keys (agency, key, request_hash, response, created_at) values ($1, $2, $3, $4, $5)', [
-      agency,
-      key,
-      hash,
-      JSON.stringify(result),
-      at.toISOString(),
-    ])
-  }
-
-  async function record(tx: Queryable, dossier: Dossier, step: DossierStep, opts: StepOptions, at: Date): Promise<{ seq: number; messages: string[] }> {
+  /**
+   * Writes a decided step: the dossier row (inserted at submission, updated after), its progress
+   * entry, the parts it adds, one outbox message per system that must hear of it, and the answer
+   * under the request's Idempotency-Key — in one statement (data-modifying CTEs), so a step costs
+   * one round trip of writes whatever it carries. Then its audit event, last, so the chain's lock
+   * is held only from there to the commit.
+   */
+  async function record(tx: Queryable, dossier: Dossier, step: DossierStep, opts: StepOptions, at: Date, created: boolean): Promise<StepResult> {
     // Each step raises the version by one from 1 at submission: the version is the step's number.
     const seq = dossier.version
-    for (const [position, part] of (opts.parts ?? []).entries()) {
-      await tx.query('insert into dossier_parts (dossier, seq, position, name, copy_type, media_type, size, sha256) values ($1, $2, $3, $4, $5, $6, $7, $8)', [
-        dossier.code,
-        seq,
-        position,
-        part.name,
-        part.copyType,
-        part.mediaType,
-        part.size,
-        part.sha256,
-      ])
-    }
-    await tx.query('insert into dossier_progress (dossier, seq, agency, officer, step, note, at, status) values ($1, $2, $3, $4, $5, $6, $7, $8)', [
-      dossier.code,
-      seq,
-      opts.actor,
-      opts.officer ?? null,
-      step,
-      opts.note ?? null,
-      at.toISOString(),
-      portalCode(dossier.status),
-    ])
     const receivers = [PORTAL_RECEIVER, ...(dossier.holder !== opts.actor ? [dossier.holder] : [])]
-    const messages: string[] = []
-    for (const receiver of receivers) {
-      const id = newId()
-      const payload: StepMessage = {
-        messageId: id,
+    const messages = receivers.map(() => newId())
+    const parts = opts.parts ?? []
+    const payloads = messages.map(
+      (messageId): StepMessage => ({
+        messageId,
         dossier: dossier.code,
         seq,
         step,
@@ -228,21 +202,49 @@ export function createDossierStore(db: Database, options: DossierStoreOptions = 
         dueAt: dossier.dueAt,
         finishedAt: dossier.finishedAt,
         version: dossier.version,
-        parts: (opts.parts ?? []).map((part) => ({ ...part })),
-      }
-      await tx.query('insert into exchange_outbox (id, dossier, seq, receiver, payload, created_at, next_attempt_at) values ($1, $2, $3, $4, $5, $6, $6)', [
-        id,
-        dossier.code,
-        seq,
-        receiver,
-        JSON.stringify(payload),
-        at.toISOString(),
-      ])
-      messages.push(id)
+        parts: parts.map((part) => ({ ...part })),
+      }),
+    )
+    const result: StepResult = { ok: true, dossier, seq, messages }
+    const params: unknown[] = []
+    const $ = (value: unknown) => `$${params.push(value)}`
+    const code = $(dossier.code)
+    const status = $(portalCode(dossier.status))
+    const when = $(at.toISOString())
+    const writes = [
+      created
+        ? `insert into dossiers (code, procedure, channel, applicant, receiving_agency, handling_agency, holder, status, received_at, due_at, finished_at, version, commune)
+           values (${code}, ${$(dossier.procedure)}, ${$(dossier.channel)}, ${$(dossier.applicant)}, ${$(dossier.receivingAgency)}, null, ${$(dossier.holder)},
+                   ${status}, ${$(dossier.receivedAt)}, ${$(dossier.dueAt)}, null, 1, ${$(dossier.commune)})`
+        : `update dossiers set status = ${status}, holder = ${$(dossier.holder)}, handling_agency = ${$(dossier.handlingAgency)},
+             finished_at = ${$(dossier.finishedAt)}, version = ${$(dossier.version)} where code = ${code}`,
+      `insert into dossier_progress (dossier, seq, agency, officer, step, note, at, status)
+       values (${code}, ${$(seq)}, ${$(opts.actor)}, ${$(opts.officer ?? null)}, ${$(step)}, ${$(opts.note ?? null)}, ${when}, ${status})`,
+      `insert into exchange_outbox (id, dossier, seq, receiver, payload, created_at, next_attempt_at)
+       select m.id::uuid, ${code}, ${$(seq)}, m.receiver, m.payload::jsonb, ${when}, ${when}
+       from unnest(${$(messages)}::text[], ${$(receivers)}::text[], ${$(payloads.map((payload) => JSON.stringify(payload)))}::text[]) as m(id, receiver, payload)`,
+    ]
+    if (parts.length > 0) {
+      writes.push(
+        `insert into dossier_parts (dossier, seq, position, name, copy_type, media_type, size, sha256)
+         select ${code}, ${$(seq)}, p.position - 1, p.name, p.copy_type, p.media_type, p.size, p.sha256
+         from unnest(${$(parts.map((part) => part.name))}::text[], ${$(parts.map((part) => part.copyType))}::int2[], ${$(parts.map((part) => part.mediaType))}::text[],
+                     ${$(parts.map((part) => part.size))}::int4[], ${$(parts.map((part) => part.sha256))}::text[]) with ordinality
+           as p(name, copy_type, media_type, size, sha256, position)`,
+      )
     }
-    // Last: the chain's lock is held only from here to the commit.
+    if (opts.idempotencyKey !== undefined) {
+      writes.push(
+        `insert into idempotency_keys (agency, key, request_hash, response, created_at)
+         values (${$(opts.actor)}, ${$(opts.idempotencyKey)}, ${$(opts.requestHash)}, ${$(JSON.stringify(result))}, ${when})`,
+      )
+    }
+    // Every write a CTE of one statement; foreign keys are checked at its end, when the dossier a
+    // new progress entry names exists.
+    const [last, ...ctes] = writes.reverse()
+    await tx.query(`${ctes.length ? `with ${ctes.map((sql, i) => `w${i} as (${sql})`).join(', ')} ` : ''}${last}`, params)
     if (options.audit && opts.event) await options.audit.append(tx, opts.event({ dossier, step, seq, at }), dossier.code)
-    return { seq, messages }
+    return result
   }
 
   /** Runs one step's transaction; a refusal rolls it back, a duplicate key racing it is answered from the key. */
@@ -258,7 +260,6 @@ export function createDossierStore(db: Database, options: DossierStoreOptions = 
         const at = now()
         const result = await work(tx, at)
         if (!result.ok) throw new Refusal(result)
-        await remember(tx, agency, opts.idempotencyKey, opts.requestHash, result, at)
         return result
       })
     try {
@@ -292,23 +293,7 @@ export function createDossierStore(db: Database, options: DossierStoreOptions = 
           finishedAt: null,
           version: 1,
         }
-        await tx.query(
-          `insert into dossiers (code, procedure, channel, applicant, receiving_agency, handling_agency, holder, status, received_at, due_at, finished_at, version, commune)
-           values ($1, $2, $3, $4, $5, null, $5, $6, $7, $8, null, 1, $9)`,
-          [
-            created.code,
-            created.procedure,
-            created.channel,
-            created.applicant,
-            created.receivingAgency,
-            portalCode('NEW'),
-            created.receivedAt,
-            created.dueAt,
-            created.commune,
-          ],
-        )
-        const { seq, messages } = await record(tx, created, 'submit', opts, at)
-        return { ok: true, dossier: created, seq, messages }
+        return record(tx, created, 'submit', opts, at, true)
       })
     },
 
@@ -335,16 +320,7 @@ export function createDossierStore(db: Database, options: DossierStoreOptions = 
           finishedAt: decision.status === 'PROCESSED' ? at.toISOString() : current.finishedAt,
           version: current.version + 1,
         }
-        await tx.query('update dossiers set status = $2, holder = $3, handling_agency = $4, finished_at = $5, version = $6 where code = $1', [
-          code,
-          portalCode(next.status),
-          next.holder,
-          next.handlingAgency,
-          next.finishedAt,
-          next.version,
-        ])
-        const { seq, messages } = await record(tx, next, step, opts, at)
-        return { ok: true, dossier: next, seq, messages }
+        return record(tx, next, step, opts, at, false)
       })
     },
 

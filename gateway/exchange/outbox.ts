@@ -113,9 +113,10 @@ export function createOutbox(db: Database, options: OutboxOptions = {}) {
       return rows.length
     },
 
-    /** The receiver acknowledged the message. */
-    async delivered(id: string): Promise<void> {
-      await db.query(`update exchange_outbox set state = 'delivered', last_error = null where id = $1 and state = 'pending'`, [id])
+    /** The receivers acknowledged these messages (one statement for a round's worth). */
+    async delivered(...ids: string[]): Promise<void> {
+      if (ids.length === 0) return
+      await db.query(`update exchange_outbox set state = 'delivered', last_error = null where id = any($1::uuid[]) and state = 'pending'`, [ids])
     },
 
     /**

@@ -26,6 +26,8 @@ export interface ExchangeService {
   /** This process's name in the trail. */
   instance: string
   now?: () => Date
+  /** Told after each step commits (the delivery worker wakes, so a push waits for no idle pause). */
+  onCommitted?: () => void
 }
 
 /** The mutation of each step. */
@@ -262,6 +264,7 @@ export function createExchangeResolvers(service: ExchangeService | undefined): I
 
   function applied(ctx: GatewayContext, result: StepResult): DossierView {
     if (!result.ok) throw refusalOf(result)
+    service?.onCommitted?.()
     ctx.audit?.identifiers.add(result.dossier.applicant)
     return dossierView(result.dossier)
   }
