@@ -24,6 +24,7 @@ import { callerAuth } from './http/caller-auth.js'
 import { errorHandler, notFoundHandler } from './http/error-handler.js'
 import { healthRoutes } from './http/health.js'
 import { blobRoutes } from './http/blobs.js'
+import { dossierStatusRoutes } from './http/dossier-status.js'
 import { requestId } from './http/request-id.js'
 import { rateLimitHeaders, retryAfterSeconds } from './ratelimit/index.js'
 import { IDEMPOTENCY_KEY_HEADER, parseIdempotencyKey } from './exchange/index.js'
@@ -144,11 +145,11 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
     }
     return errorResponse(c, 'BAD_USER_INPUT', 'Use POST for GraphQL requests', 405, { allow: 'POST' })
   })
+  // The sandbox citizen token stands in for the national e-ID outside production only.
+  const verifyCitizen =
+    deps.mode === 'production' ? async () => null : (token: string) => verifySandboxCitizenToken(identity.signingKeys, identity.issuer, token)
   const { reader } = deps.audit
   if (reader) {
-    // The sandbox citizen token stands in for the national e-ID outside production only.
-    const verifyCitizen =
-      deps.mode === 'production' ? async () => null : (token: string) => verifySandboxCitizenToken(identity.signingKeys, identity.issuer, token)
     app.use('/v1/access-history', ...audited('access.history'))
     app.route('/', accessHistoryRoutes({ reader, hash: deps.audit.hash, verifyCitizen, policies: deps.policies }))
     app.use('/admin/api/audit', ...audited('audit.searched'))
@@ -181,6 +182,17 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
     return new Response(await response.text(), { status: response.status, statusText: response.statusText, headers })
   })
   if (deps.exchange) {
+    app.use('/v1/dossiers/status', ...audited('dossier.looked_up'))
+    app.use('/v1/my-dossiers', ...audited('dossier.looked_up'))
+    app.route(
+      '/',
+      dossierStatusRoutes({
+        store: deps.exchange.store,
+        hash: deps.audit.hash,
+        verifyCitizen,
+        ...(rateLimiter ? { attempts: { limiter: rateLimiter, clientIp } } : {}),
+      }),
+    )
     app.on('PUT', '/v1/blobs/*', ...audited('blob.stored'), callerAuth(identity))
     app.on('GET', '/v1/blobs/*', ...audited('blob.read'), callerAuth(identity))
     app.route('/', blobRoutes({ ...deps.exchange, policies: deps.policies }))

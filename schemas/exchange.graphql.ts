@@ -98,6 +98,8 @@ export const typeDefs = /* GraphQL */ `
     progress: [ProgressEntry!]!
     "The steps the state machine allows from the current status"
     nextSteps: [DossierStep!]!
+    "The secret printed on the receipt, for the applicant's lookup without login (the receiving desk only; null for others)"
+    receiptSecret: String
   }
 
   "Thành phần hồ sơ: a document part, stored by its SHA-256 and fetched from /v1/blobs/{sha256}."

@@ -21,6 +21,7 @@ export const AuditKind = z.enum([
   'audit.retention',
   'admin.action',
   'dossier.step',
+  'dossier.looked_up',
   'blob.stored',
   'blob.read',
   'exchange.redelivered',

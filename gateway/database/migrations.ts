@@ -232,6 +232,8 @@ export const migrations: readonly Migration[] = [
       'create index dossier_parts_sha256 on dossier_parts (sha256)',
       // Where a dossier concerns (the commune), for the grants' jurisdiction conditions.
       'alter table dossiers add column commune text',
+      // A citizen's own dossiers ("my dossiers"), by the applicant.
+      'create index dossiers_applicant on dossiers (applicant, received_at desc)',
     ],
   },
 ]

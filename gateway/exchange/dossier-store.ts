@@ -324,6 +324,12 @@ export function createDossierStore(db: Database, options: DossierStoreOptions = 
       })
     },
 
+    /** The dossiers of one applicant (a PIN or a tax code), newest first. */
+    async byApplicant(applicant: string, limit = 50): Promise<Dossier[]> {
+      const rows = await db.query<DossierRow>('select * from dossiers where applicant = $1 order by received_at desc limit $2', [applicant, limit])
+      return rows.map(dossierOf)
+    },
+
     async get(code: string): Promise<Dossier | null> {
       const [row] = await db.query<DossierRow>('select * from dossiers where code = $1', [code])
       return row ? dossierOf(row) : null

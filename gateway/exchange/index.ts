@@ -42,3 +42,4 @@ export {
 } from './delivery.js'
 export { IDEMPOTENCY_KEY_HEADER, parseIdempotencyKey, requestHash, type IdempotencyKeyHeader } from './idempotency.js'
 export { createExchangeResolvers, dossierView, STEP_MUTATIONS, type DossierView, type ExchangeService } from './resolvers.js'
+export { receiptMatches, receiptSecret } from './receipt.js'

@@ -10,6 +10,7 @@ import { sha256Hex } from '../support/index.js'
 import type { BlobStore } from './blob-store.js'
 import type { Outbox } from './outbox.js'
 import type { CopyType, Dossier, DossierPart, DossierStore, StepOptions, StepResult } from './dossier-store.js'
+import { receiptSecret } from './receipt.js'
 import { portalCode, vietnameseName } from './status.js'
 import { mayHandle, stepCondition } from './step-grants.js'
 import { stepsFrom, type DossierStep } from './transitions.js'
@@ -398,6 +399,8 @@ export function createExchangeResolvers(service: ExchangeService | undefined): I
         (await service!.store.parts(view.code)).map((part) => ({ ...part, step: part.seq, contentPath: `/v1/blobs/${part.sha256}` })),
       progress: (view: DossierView) => service!.store.progress(view.code),
       nextSteps: (view: DossierView) => stepsFrom(view.status),
+      receiptSecret: (view: DossierView, _: unknown, ctx: GatewayContext) =>
+        view.receivingAgency === ctx.caller.agencyId ? receiptSecret(view.code, service!.hash) : null,
     },
   }
 }

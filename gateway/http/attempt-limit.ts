@@ -45,7 +45,7 @@ const safe = (value: string) => value.replace(/[^A-Za-z0-9.:_-]/g, '_').slice(0,
 export async function checkAttempt(
   attempts: AttemptLimiter,
   c: Context,
-  action: 'token' | 'login',
+  action: 'token' | 'login' | 'lookup',
   by: 'ip' | 'subject',
   subject?: string,
 ): Promise<AttemptVerdict> {

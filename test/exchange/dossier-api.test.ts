@@ -13,7 +13,8 @@ import { openPglite } from '../../gateway/database/pglite.node.js'
 import { createDatabaseBlobStore, createDossierStore, createOutbox, type BlobStore } from '../../gateway/exchange/index.js'
 import { sha256HexOfBytes } from '../../gateway/support/index.js'
 import { createTestGateway, type GraphQLResponse, type TestGateway } from '../harness.js'
-import { agencyDocument, createTestClient, type TestClient } from '../identity.js'
+import { agencyDocument, createTestClient, TEST_ISSUER, type TestClient } from '../identity.js'
+import { issueSandboxCitizenToken } from '../../gateway/identity/citizen-token.js'
 import { fullAccess, testPurposes } from '../policies.js'
 
 const PURPOSE = 'GIAI_QUYET_TTHC'
@@ -276,6 +277,55 @@ describe('a dossier moves from the desk to the department and back', () => {
     const { code } = await submitted()
     expect((await call(desk, READ, { code })).body.data!.dossier).toMatchObject({ code })
     expect((await call(readOnly, READ, { code })).body).toEqual({ data: { dossier: null } })
+  })
+})
+
+describe('the applicant looks up their dossiers', () => {
+  const lookup = (query: string) => gw.app.request(`/v1/dossiers/status?${query}`)
+
+  it('with the secret printed on the receipt: where it stands and each step, no identifier; a wrong secret is a missing dossier', async () => {
+    const { code } = await accepted()
+    const secretOf = async (client: TestClient) =>
+      (await call(client, `query($code: String!) { dossier(code: $code) { receiptSecret } }`, { code })).body.data!.dossier?.receiptSecret
+    const secret = await secretOf(desk)
+    expect(secret).toMatch(/^[0-9A-HJKMNP-TV-Z]{10}$/)
+    await call(desk, TRANSFER, { code, to: 'so-b' })
+    // Only the receiving desk prints receipts.
+    expect(await secretOf(dept)).toBeNull()
+    const res = await lookup(`code=${encodeURIComponent(code)}&secret=${secret.toLowerCase().slice(0, 5)}-${secret.slice(5)}`)
+    expect(res.status).toBe(200)
+    const text = await res.text()
+    expect(text).not.toContain(APPLICANT)
+    expect(JSON.parse(text)).toMatchObject({
+      code,
+      status: 'PROCESSING',
+      statusCode: 4,
+      statusName: 'Đang xử lý',
+      steps: [{ seq: 1 }, { seq: 2 }, { seq: 3, statusName: 'Đang xử lý' }],
+    })
+    const wrong = await lookup(`code=${encodeURIComponent(code)}&secret=${secret.slice(0, 9)}${secret[9] === '0' ? '1' : '0'}`)
+    const unknown = await lookup(`code=G09.20-20991231-0000001&secret=${secret}`)
+    expect([wrong.status, unknown.status]).toEqual([404, 404])
+    expect((await wrong.json()).error.message).toBe((await unknown.json()).error.message)
+    expect((await lookup('code=&secret=')).status).toBe(400)
+  })
+
+  it('with a citizen token: "my dossiers", with their steps, only their own', async () => {
+    const { code } = await submitted()
+    const token = await issueSandboxCitizenToken(gw.identity.keys, TEST_ISSUER, APPLICANT)
+    const mine = await gw.app.request('/v1/my-dossiers', { headers: { authorization: `Bearer ${token}` } })
+    expect(mine.status).toBe(200)
+    const body = (await mine.json()) as { dossiers: Array<{ code: string; steps: unknown[] }> }
+    expect(body.dossiers.find((d) => d.code === code)).toMatchObject({ code, status: 'NEW', steps: [{ seq: 1, step: 'submit' }] })
+    const other = await issueSandboxCitizenToken(gw.identity.keys, TEST_ISSUER, '001085000999')
+    expect(
+      ((await (await gw.app.request('/v1/my-dossiers', { headers: { authorization: `Bearer ${other}` } })).json()) as { dossiers: unknown[] }).dossiers,
+    ).toEqual([])
+    expect((await gw.app.request('/v1/my-dossiers')).status).toBe(401)
+    // Every lookup is in the trail, as the applicant's (the subject's keyed hash, never the PIN).
+    await gw.writer!.flush()
+    const [row] = await db.query<{ n: number }>("select count(*)::int as n from audit_events where kind = 'dossier.looked_up'")
+    expect(row!.n).toBeGreaterThanOrEqual(3)
   })
 })
 
