@@ -215,6 +215,7 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
       '/',
       consoleRoutes({
         ...deps.console,
+        ...(deps.exchange ? { exchange: { outbox: deps.exchange.outbox, store: deps.exchange.store } } : {}),
         policies: deps.policies,
         connectors: deps.connectors,
         hash: deps.audit.hash,

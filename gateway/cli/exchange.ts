@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util'
 import { parseConfig } from '../config.js'
 import { openDatabase } from '../entry/database.js'
-import { createOutbox } from '../exchange/index.js'
+import { createOutbox, describeWait, isMessageId } from '../exchange/index.js'
 import { recordCliAction } from './cli-audit.js'
 
 export const exchangeUsage = `  exchange status [--json]
@@ -12,15 +12,6 @@ export const exchangeUsage = `  exchange status [--json]
   exchange redeliver <message-id>... | --all
           Put dead letters back in the queue, due now, attempts counted afresh. Audited.
 `
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
-
-function ago(ms: number | null): string {
-  if (ms === null) return '-'
-  if (ms < 60_000) return `${Math.round(ms / 1000)} s`
-  if (ms < 3_600_000) return `${Math.round(ms / 60_000)} min`
-  return `${(ms / 3_600_000).toFixed(1)} h`
-}
 
 /** `lgsp exchange …`: the delivery of dossier messages, as an operator sees and mends it. */
 export async function exchangeCommand(args: string[]): Promise<number> {
@@ -36,7 +27,7 @@ export async function exchangeCommand(args: string[]): Promise<number> {
     strict: true,
   })
   if (sub === 'redeliver') {
-    const bad = positionals.filter((id) => !UUID.test(id))
+    const bad = positionals.filter((id) => !isMessageId(id))
     if (bad.length > 0 || (positionals.length === 0) === !values.all) {
       process.stderr.write(bad.length > 0 ? `Not a message id: ${bad.join(', ')}\n` : 'Name the dead letters to redeliver by id, or --all (not both)\n')
       return 2
@@ -55,7 +46,7 @@ export async function exchangeCommand(args: string[]): Promise<number> {
         )
         for (const r of summary)
           process.stdout.write(
-            `${r.receiver.padEnd(28)} ${String(r.pending).padStart(8)} ${String(r.failing).padStart(8)} ${String(r.dead).padStart(6)} ${String(r.delivered).padStart(10)}  ${ago(r.oldestPendingMs).padEnd(6)}  ${r.lastError ?? ''}\n`,
+            `${r.receiver.padEnd(28)} ${String(r.pending).padStart(8)} ${String(r.failing).padStart(8)} ${String(r.dead).padStart(6)} ${String(r.delivered).padStart(10)}  ${describeWait(r.oldestPendingMs).padEnd(6)}  ${r.lastError ?? ''}\n`,
           )
         if (summary.length === 0) process.stdout.write('(no messages yet)\n')
       }

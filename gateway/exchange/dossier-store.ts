@@ -324,6 +324,19 @@ export function createDossierStore(db: Database, options: DossierStoreOptions = 
       })
     },
 
+    /**
+     * Open dossiers past their due date, per agency holding them: how many, and the longest
+     * overdue (the console's view of who is late).
+     */
+    async overdue(at: Date = now()): Promise<Array<{ holder: string; count: number; oldestDueAt: string }>> {
+      const rows = await db.query<{ holder: string; count: number; oldest: Date }>(
+        `select holder, count(*)::int as count, min(due_at) as oldest from dossiers
+         where due_at < $1 and status in (1, 2, 4, 5, 6) group by holder order by count(*) desc, holder`,
+        [at.toISOString()],
+      )
+      return rows.map((row) => ({ holder: row.holder, count: Number(row.count), oldestDueAt: iso(row.oldest)! }))
+    },
+
     /** The dossiers of one applicant (a PIN or a tax code), newest first. */
     async byApplicant(applicant: string, limit = 50): Promise<Dossier[]> {
       const rows = await db.query<DossierRow>('select * from dossiers where applicant = $1 order by received_at desc limit $2', [applicant, limit])

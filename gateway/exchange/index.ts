@@ -27,7 +27,7 @@ export {
   type StepAudit,
 } from './dossier-store.js'
 export { retryDelayMs, type BackoffOptions } from './backoff.js'
-export { createOutbox, type ClaimedMessage, type Outbox, type OutboxOptions, type ReceiverSummary } from './outbox.js'
+export { createOutbox, describeWait, isMessageId, type ClaimedMessage, type Outbox, type OutboxOptions, type ReceiverSummary } from './outbox.js'
 export { BlobError, createDatabaseBlobStore, isBlobHash, MAX_BLOB_BYTES, type Blob, type BlobStore, type StoredBlob } from './blob-store.js'
 export {
   createDeliveryWorker,

@@ -30,6 +30,17 @@ interface Row {
   attempts: number
 }
 
+/** A message id as the outbox writes them (a UUID): anything else is refused before a query. */
+export const isMessageId = (value: string): boolean => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(value)
+
+/** How long a message has waited, for people: `45 s`, `12 min`, `3.5 h`, `—` for nothing waiting. */
+export function describeWait(ms: number | null): string {
+  if (ms === null) return '—'
+  if (ms < 60_000) return `${Math.round(ms / 1000)} s`
+  if (ms < 3_600_000) return `${Math.round(ms / 60_000)} min`
+  return `${(ms / 3_600_000).toFixed(1)} h`
+}
+
 export interface ReceiverSummary {
   receiver: string
   pending: number

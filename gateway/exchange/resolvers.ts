@@ -8,7 +8,7 @@ import type { GatewayContext } from '../graphql/context.js'
 import type { PolicyRuntime } from '../policy/index.js'
 import { sha256Hex } from '../support/index.js'
 import type { BlobStore } from './blob-store.js'
-import type { Outbox } from './outbox.js'
+import { isMessageId, type Outbox } from './outbox.js'
 import type { CopyType, Dossier, DossierPart, DossierStore, StepOptions, StepResult } from './dossier-store.js'
 import { receiptSecret } from './receipt.js'
 import { portalCode, vietnameseName } from './status.js'
@@ -69,7 +69,6 @@ export interface DossierView {
 }
 
 const PIN = /^\d{12}$/
-const MESSAGE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 const INBOX_MAX = 200
 const DOSSIER_CODE = /^[A-Z0-9][A-Z0-9.]{1,39}-\d{6,8}-\d{4,10}$/
 
@@ -345,7 +344,7 @@ export function createExchangeResolvers(service: ExchangeService | undefined): I
     acknowledgeDossierMessages: async (_: unknown, args: { messageIds: string[] }, ctx: GatewayContext) => {
       if (!service) throw notEnabled()
       if (args.messageIds.length > INBOX_MAX) throw refusal('BAD_USER_INPUT', `Acknowledge at most ${INBOX_MAX} messages at once`, 'TOO_MANY_MESSAGES')
-      const bad = args.messageIds.find((id) => !MESSAGE_ID.test(id))
+      const bad = args.messageIds.find((id) => !isMessageId(id))
       if (bad !== undefined) throw refusal('BAD_USER_INPUT', `Not a message id: ${bad.slice(0, 60)}`, 'INVALID_MESSAGE_ID')
       return service.outbox.acknowledge(ctx.caller.agencyId, args.messageIds)
     },

@@ -15,6 +15,7 @@ import { createMemoryRateLimiter } from '../../gateway/ratelimit/index.js'
 import { migrate } from '../../gateway/database/index.js'
 import { openPglite } from '../../gateway/database/pglite.node.js'
 import type { PolicyFile, PolicySet } from '../../policies/index.js'
+import { createDatabaseBlobStore, createDossierStore, createOutbox } from '../../gateway/exchange/index.js'
 import { createTestGateway } from '../harness.js'
 import { agencyDocument, createTestClient } from '../identity.js'
 import { testPolicySet } from '../policies.js'
@@ -37,12 +38,15 @@ export function policyFiles(set: PolicySet): PolicyFile[] {
 export async function startConsoleGateway(options: { secureCookies?: boolean; mode?: GatewayDeps['mode'] } = {}) {
   const db = await openPglite()
   await migrate(db)
+  // The dossier exchange on the same database: its dossier-flow page is part of the console.
+  const exchange = { store: createDossierStore(db), blobs: createDatabaseBlobStore(db), outbox: createOutbox(db, { maxAttempts: 2 }) }
   const victim = await createTestClient('victim-client', 'test-agency')
   let created: { db: typeof db } | undefined
   const gw = await createTestGateway({
     ...(options.mode ? { mode: options.mode } : {}),
     auditDb: db,
     rateLimiter: createMemoryRateLimiter(),
+    exchange,
     policies: (identity) => testPolicySet([agencyDocument('test-agency', [identity.client, victim])]),
     console: async ({ identity, policySet }) => {
       const policyStore = openPolicyStore(db)
@@ -113,6 +117,7 @@ export async function startConsoleGateway(options: { secureCookies?: boolean; mo
   return {
     gw,
     db,
+    exchange,
     url,
     victim,
     graphql,

@@ -8,6 +8,7 @@ import type { AttemptLimiter } from '../../http/attempt-limit.js'
 import type { PolicyRuntime } from '../../policy/index.js'
 import type { PolicyStore } from '../../policy/store/index.js'
 import type { Queryable } from '../../database/index.js'
+import type { DossierStore, Outbox } from '../../exchange/index.js'
 import type { Session } from './accounts.js'
 import type { Dictionary } from './i18n/index.js'
 
@@ -26,6 +27,8 @@ export interface ConsoleDeps {
   historicJwks(): JWK[]
   /** `Secure` cookies; false only for plain http on 127.0.0.1 in development and test. */
   secureCookies: boolean
+  /** The dossier exchange's deliveries and dossiers, for the dossier-flow page. Absent: no such page. */
+  exchange?: { outbox: Outbox; store: DossierStore }
 }
 
 /** A query run through the gateway as one of the agency's clients (the simulator's masked result). */
@@ -58,5 +61,7 @@ export interface ConsoleEnv {
     t: Dictionary
     /** The logged-in account's session, when there is one. */
     session?: Session & { id: string }
+    /** The dossier exchange is wired: its page is in the operators' menu. */
+    exchangeEnabled?: boolean
   }
 }

@@ -8,6 +8,7 @@ import { agencyRoutes } from './agencies.js'
 import { auditChartRoutes } from './audit-charts.js'
 import { auditExplorerRoutes } from './audit-explorer.js'
 import type { ConsoleEnv, ConsoleOptions } from './env.js'
+import { exchangeRoutes } from './exchange.js'
 import { healthRoutes } from './health.js'
 import { pickLang } from './i18n/index.js'
 import { loginRoutes } from './login.js'
@@ -18,7 +19,7 @@ import { transparencyRoutes } from './transparency.js'
 
 export type { ConsoleDeps, ConsoleOptions, SimulatedRun } from './env.js'
 
-const OPERATOR_AREAS = ['/admin/agencies', '/admin/policies', '/admin/simulator', '/admin/health']
+const OPERATOR_AREAS = ['/admin/agencies', '/admin/policies', '/admin/simulator', '/admin/health', '/admin/exchange']
 
 export function consoleRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
   const app = new Hono<ConsoleEnv>()
@@ -34,6 +35,10 @@ export function consoleRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
     async (c, next) =>
       c.req.path.startsWith('/admin/api/') ? next() : handler(c, next)
   for (const audit of options.audit ?? []) app.use('/admin/*', pages(audit))
+  app.use('/admin/*', async (c, next) => {
+    c.set('exchangeEnabled', options.exchange !== undefined)
+    await next()
+  })
   app.use('/admin/*', pages(csrf()))
   app.use('/admin/*', pages(loadSession(options)))
   app.use(
@@ -51,6 +56,7 @@ export function consoleRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
   app.route('/', policyRoutes(options))
   app.route('/', simulatorRoutes(options))
   app.route('/', healthRoutes(options))
+  app.route('/', exchangeRoutes(options))
   app.route('/', auditExplorerRoutes(options))
   app.route('/', auditChartRoutes(options))
   return app

@@ -21,6 +21,7 @@ export function Page({ c, title, children }: PageProps) {
           ['/admin/policies', t.nav.policies],
           ['/admin/simulator', t.nav.simulator],
           ['/admin/health', t.nav.health],
+          ...(c.get('exchangeEnabled') ? [['/admin/exchange', t.nav.exchange]] : []),
         ]
       : session?.role === 'auditor'
         ? [
