@@ -195,7 +195,7 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
     )
     app.on('PUT', '/v1/blobs/*', ...audited('blob.stored'), callerAuth(identity))
     app.on('GET', '/v1/blobs/*', ...audited('blob.read'), callerAuth(identity))
-    app.route('/', blobRoutes({ ...deps.exchange, policies: deps.policies }))
+    app.route('/', blobRoutes({ ...deps.exchange, policies: deps.policies, ...(rateLimiter ? { attempts: { limiter: rateLimiter, clientIp } } : {}) }))
   }
   if (deps.console) {
     // Every console request is one audit event (who, which action); the JSON API has its own kind.

@@ -45,7 +45,7 @@ const safe = (value: string) => value.replace(/[^A-Za-z0-9.:_-]/g, '_').slice(0,
 export async function checkAttempt(
   attempts: AttemptLimiter,
   c: Context,
-  action: 'token' | 'login' | 'lookup',
+  action: 'token' | 'login' | 'lookup' | 'blob',
   by: 'ip' | 'subject',
   subject?: string,
 ): Promise<AttemptVerdict> {

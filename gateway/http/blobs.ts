@@ -3,13 +3,19 @@ import type { GatewayEnv } from '../env.js'
 import { errorResponse } from '../errors.js'
 import { BlobError, isBlobHash, MAX_BLOB_BYTES, type BlobStore, type DossierStore } from '../exchange/index.js'
 import type { PolicyRuntime } from '../policy/index.js'
+import { checkAttempt, type AttemptLimiter } from './attempt-limit.js'
 import { bodyLimit } from './body-limit.js'
 
 export interface BlobRoutesOptions {
   blobs: BlobStore
   store: DossierStore
   policies: PolicyRuntime
+  /** Uploads are limited per agency (each may be 10 MB): absent, unlimited. */
+  attempts?: AttemptLimiter
 }
+
+/** A desk scans a few parts per dossier; a loop filling the store is held to one a second. */
+const UPLOAD_LIMITS = { perIp: { perMinute: 600, burst: 200 }, perSubject: { perMinute: 120, burst: 60 } }
 
 const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,62}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,62}$/
 
@@ -32,6 +38,15 @@ export function blobRoutes(options: BlobRoutesOptions): Hono<GatewayEnv> {
     const caller = c.get('caller')
     if (!options.policies.current().agencies.get(caller.agencyId)?.exchange) {
       return errorResponse(c, 'FORBIDDEN', `Agency ${caller.agencyId} is not registered for the dossier exchange`, 403)
+    }
+    if (options.attempts) {
+      const verdict = await checkAttempt({ ...options.attempts, limits: UPLOAD_LIMITS }, c, 'blob', 'subject', caller.agencyId)
+      if (!verdict.allowed) {
+        return errorResponse(c, 'RATE_LIMITED', 'Too many parts uploaded; wait and try again', 429, {
+          ...verdict.headers,
+          'retry-after': String(verdict.retryAfterS),
+        })
+      }
     }
     const sha256 = c.req.param('sha256')
     if (!isBlobHash(sha256)) return errorResponse(c, 'BAD_USER_INPUT', 'The path names the part by its SHA-256: 64 lower-case hex digits', 400)
