@@ -25,6 +25,7 @@ import { errorHandler, notFoundHandler } from './http/error-handler.js'
 import { healthRoutes } from './http/health.js'
 import { blobRoutes } from './http/blobs.js'
 import { dossierStatusRoutes } from './http/dossier-status.js'
+import { CITIZEN_LOGIN_KEY_LABEL, citizenLoginRoutes } from './http/citizen-login.js'
 import { requestId } from './http/request-id.js'
 import { rateLimitHeaders, retryAfterSeconds } from './ratelimit/index.js'
 import { IDEMPOTENCY_KEY_HEADER, parseIdempotencyKey } from './exchange/index.js'
@@ -145,9 +146,20 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
     }
     return errorResponse(c, 'BAD_USER_INPUT', 'Use POST for GraphQL requests', 405, { allow: 'POST' })
   })
-  // The sandbox citizen token stands in for the national e-ID outside production only.
-  const verifyCitizen =
+  // The national e-ID's ID tokens when one is configured; the sandbox citizen token stands in for
+  // it outside production only.
+  const sandboxCitizen =
     deps.mode === 'production' ? async () => null : (token: string) => verifySandboxCitizenToken(identity.signingKeys, identity.issuer, token)
+  const eid = identity.citizenEid
+  const eidCitizen = eid
+    ? (token: string) =>
+        eid.verifier.verify(token).catch((error: unknown) => {
+          // The provider unreachable names no citizen: a 401, and the log says why.
+          logger.warn({ err: error }, 'national e-ID provider unreachable')
+          return null
+        })
+    : null
+  const verifyCitizen = async (token: string): Promise<string | null> => (eidCitizen ? await eidCitizen(token) : null) ?? (await sandboxCitizen(token))
   const { reader } = deps.audit
   if (reader) {
     app.use('/v1/access-history', ...audited('access.history'))
@@ -193,6 +205,22 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
         ...(rateLimiter ? { attempts: { limiter: rateLimiter, clientIp } } : {}),
       }),
     )
+    if (eid?.clientSecret) {
+      app.use('/v1/citizen/*', ...audited('dossier.looked_up'))
+      app.route(
+        '/',
+        citizenLoginRoutes({
+          eid: eid.verifier,
+          clientId: eid.clientId,
+          clientSecret: eid.clientSecret,
+          ...(eid.acr ? { acr: eid.acr } : {}),
+          baseUrl: identity.issuer,
+          store: deps.exchange.store,
+          sealingKeys: () => identity.sealing.sealingKeys(CITIZEN_LOGIN_KEY_LABEL),
+          secureCookie: identity.issuer.startsWith('https:'),
+        }),
+      )
+    }
     app.on('PUT', '/v1/blobs/*', ...audited('blob.stored'), callerAuth(identity))
     app.on('GET', '/v1/blobs/*', ...audited('blob.read'), callerAuth(identity))
     app.route('/', blobRoutes({ ...deps.exchange, policies: deps.policies, ...(rateLimiter ? { attempts: { limiter: rateLimiter, clientIp } } : {}) }))

@@ -102,6 +102,29 @@ export const configSchema = z
     UPSTREAM_POPULATION_API_KEY: z.string().min(8).optional(),
     UPSTREAM_LAND_URL: optionalUrl(['http', 'https']),
     UPSTREAM_BUSINESS_URL: optionalUrl(['http', 'https']),
+    /** The national e-ID as an OpenID Connect provider (its issuer): citizens' ID tokens are accepted from it. */
+    CITIZEN_OIDC_ISSUER: optionalUrl(['http', 'https']),
+    /** The gateway's client id at the e-ID provider (the ID tokens' audience). */
+    CITIZEN_OIDC_CLIENT_ID: z.string().min(1).max(200).optional(),
+    /** The gateway's client secret at the e-ID provider: enables the citizen's web login (/v1/citizen/login). */
+    CITIZEN_OIDC_CLIENT_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+    /** The ID-token claim holding the citizen's PIN. */
+    CITIZEN_OIDC_PIN_CLAIM: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_:.-]{0,63}$/)
+      .default('pin'),
+    /** Assurance levels (acr) accepted, comma-separated; unset: any. */
+    CITIZEN_OIDC_ACR: z
+      .string()
+      .optional()
+      .transform((value) =>
+        value
+          ? value
+              .split(',')
+              .map((item) => item.trim())
+              .filter(Boolean)
+          : [],
+      ),
     /** The national public-service portal's dossier sync endpoint (unset: the sandbox portal, outside production). */
     PORTAL_URL: optionalUrl(['http', 'https']),
     /** Delivery attempts before a dossier message becomes a dead letter. */
@@ -188,6 +211,9 @@ export const configSchema = z
   })
   .superRefine((config, ctx) => {
     // Never send the sandbox's well-known key to a real registry.
+    if (config.CITIZEN_OIDC_ISSUER && !config.CITIZEN_OIDC_CLIENT_ID) {
+      ctx.addIssue({ code: 'custom', path: ['CITIZEN_OIDC_CLIENT_ID'], message: 'is required when CITIZEN_OIDC_ISSUER is set' })
+    }
     if (config.UPSTREAM_POPULATION_URL && !config.UPSTREAM_POPULATION_API_KEY) {
       ctx.addIssue({ code: 'custom', path: ['UPSTREAM_POPULATION_API_KEY'], message: 'is required when UPSTREAM_POPULATION_URL is set' })
     }

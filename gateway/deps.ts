@@ -12,6 +12,7 @@ import type { Queryable } from './database/index.js'
 import type { ConsoleDeps } from './admin/console/index.js'
 import type { Metrics } from './metrics/index.js'
 import type { Logger } from './logger.js'
+import type { CitizenOidcVerifier } from './identity/citizen-oidc.js'
 import type { BlobStore, DossierStore, Outbox } from './exchange/index.js'
 
 export interface ReadinessResult {
@@ -54,6 +55,21 @@ export interface IdentityDeps {
    * cursors are sealed with them, so they rotate with `lgsp keys rotate`.
    */
   sealing: SealingKeys
+  /**
+   * The national e-ID (OpenID Connect): its ID tokens name citizens on their own channels, and
+   * the citizen's page logs in with it (given the client secret). Absent: only the sandbox citizen
+   * token, outside production.
+   */
+  citizenEid?: CitizenEid
+}
+
+export interface CitizenEid {
+  verifier: CitizenOidcVerifier
+  clientId: string
+  /** For the code exchange of the citizen's web login; absent: no web login. */
+  clientSecret?: string
+  /** The assurance level the web login asks for. */
+  acr?: string
 }
 
 /** Everything `createGateway` needs, built once at the entry, so the core never chooses an adapter. */

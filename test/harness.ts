@@ -47,6 +47,8 @@ export interface TestGatewayOptions {
   now?: () => number
   /** The dossier exchange (a store on a migrated database, a blob store). @default not enabled */
   exchange?: GatewayDeps['exchange']
+  /** The national e-ID (OpenID Connect). @default none */
+  citizenEid?: GatewayDeps['identity']['citizenEid']
 }
 
 export interface GraphQLResponse {
@@ -78,7 +80,7 @@ export async function createTestGateway(options: TestGatewayOptions = {}) {
   const app = createGateway({
     connectors,
     mode: options.mode ?? 'test',
-    identity: identity.deps,
+    identity: { ...identity.deps, ...(options.citizenEid ? { citizenEid: options.citizenEid } : {}) },
     policies,
     audit: { sink: writer ?? audit, instance: 'test', hash: testKeyedHash, ...(options.auditDb ? { reader: options.auditDb } : {}) },
     ...options.gateway,

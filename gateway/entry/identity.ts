@@ -10,6 +10,7 @@ import { ensureDevClientKeys, type DevClientKey } from '../identity/dev-clients.
 import { createFileKeyStore } from '../identity/keys/file-key-store.node.js'
 import type { AgencyIdentity } from '../../policies/index.js'
 import { loadAgencyDocuments } from '../policy/store/read-files.node.js'
+import { createCitizenOidcVerifier } from '../identity/citizen-oidc.js'
 import { createGuardedRemoteKeySet } from '../identity/remote-jwks.node.js'
 
 export interface NodeIdentity {
@@ -53,8 +54,37 @@ export async function createNodeIdentity(config: Config, logger?: Logger, docume
   const store: SharedStore = config.REDIS_URL ? createRedisSharedStore({ url: config.REDIS_URL }) : createMemorySharedStore()
   const issuer = issuerOf(config)
   const tokens = createAccessTokens({ keys, issuer, trustedIssuers: config.TRUSTED_ISSUERS, remoteKeySet })
+  // The national e-ID, when configured: its discovery document and key set behind the same SSRF guard.
+  const eid =
+    config.CITIZEN_OIDC_ISSUER && config.CITIZEN_OIDC_CLIENT_ID
+      ? createCitizenOidcVerifier({
+          issuer: config.CITIZEN_OIDC_ISSUER,
+          audience: config.CITIZEN_OIDC_CLIENT_ID,
+          pinClaim: config.CITIZEN_OIDC_PIN_CLAIM,
+          acceptedAcr: config.CITIZEN_OIDC_ACR,
+          remoteKeySet,
+        })
+      : null
   return {
-    identity: { registry, tokens, store, issuer, jwks: () => keys.jwks(), signingKeys: keys, sealing: keys },
+    identity: {
+      registry,
+      tokens,
+      store,
+      issuer,
+      jwks: () => keys.jwks(),
+      signingKeys: keys,
+      sealing: keys,
+      ...(eid
+        ? {
+            citizenEid: {
+              verifier: eid,
+              clientId: config.CITIZEN_OIDC_CLIENT_ID!,
+              ...(config.CITIZEN_OIDC_CLIENT_SECRET ? { clientSecret: config.CITIZEN_OIDC_CLIENT_SECRET } : {}),
+              ...(config.CITIZEN_OIDC_ACR[0] ? { acr: config.CITIZEN_OIDC_ACR[0] } : {}),
+            },
+          }
+        : {}),
+    },
     keys,
     devClients,
     onSignerChange: (listener) => signerListeners.push(listener),
