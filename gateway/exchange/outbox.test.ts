@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { bothDatabases } from '../../test/services/databases.js'
 import { type Database, migrate } from '../database/index.js'
 import { createDossierStore, PORTAL_RECEIVER, type DossierStore } from './dossier-store.js'
+import { createDeliveryWorker } from './delivery.js'
 import { createOutbox } from './outbox.js'
 
 const { adapters } = bothDatabases('outbox')
@@ -159,5 +160,25 @@ describe.each(adapters)('outbox on $name', (adapter) => {
     })
     clock += 3_600_000
     await drain(outbox)
+  })
+
+  it('two instances’ delivery workers draining at once push each message exactly once', async () => {
+    const outbox = createOutbox(db, { now, leaseMs: 60_000 })
+    await drain(outbox)
+    for (let i = 0; i < 30; i++) await transferred()
+    const pushes = new Map<string, number>()
+    const push = async (message: { id: string }) => {
+      pushes.set(message.id, (pushes.get(message.id) ?? 0) + 1)
+      await new Promise((resolve) => setTimeout(resolve, 1))
+      return { ok: true as const }
+    }
+    // Two instances: their own outbox objects on the one database, several rounds each.
+    const workers = [0, 1].map(() => createDeliveryWorker({ outbox: createOutbox(db, { now, leaseMs: 60_000 }), push, batch: 7 }))
+    const rounds = await Promise.all(workers.map((worker) => worker.drain()))
+    // 30 dossiers × (3 portal messages + 1 department message).
+    expect(pushes.size).toBe(120)
+    expect([...pushes.values()].every((count) => count === 1)).toBe(true)
+    expect(rounds[0]!.delivered + rounds[1]!.delivered).toBe(120)
+    expect(rounds.every((round) => round.delivered > 0)).toBe(true)
   })
 })
