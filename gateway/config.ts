@@ -134,6 +134,11 @@ export const configSchema = z
     /** …and none longer than this (ms). */
     EXCHANGE_RETRY_MAX_MS: positiveInt(300_000, 86_400_000),
     /**
+     * How long a claimed message is not offered to another worker (ms): longer than a push may
+     * take, since a message still being pushed when its lease runs out is pushed twice.
+     */
+    EXCHANGE_LEASE_MS: positiveInt(30_000, 3_600_000),
+    /**
      * How many gateway instances share the rate limits: while Redis cannot answer, each instance
      * enforces its share (limit ÷ instances) on its own.
      */

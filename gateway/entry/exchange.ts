@@ -81,6 +81,7 @@ export async function startNodeExchange(options: {
   }
   const outbox = createOutbox(db, {
     maxAttempts: config.EXCHANGE_MAX_ATTEMPTS,
+    leaseMs: config.EXCHANGE_LEASE_MS,
     backoff: { baseMs: config.EXCHANGE_RETRY_BASE_MS, maxMs: config.EXCHANGE_RETRY_MAX_MS },
   })
   const worker = createDeliveryWorker({

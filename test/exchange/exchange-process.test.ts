@@ -106,6 +106,8 @@ beforeAll(async () => {
     EXCHANGE_RETRY_BASE_MS: '200',
     EXCHANGE_RETRY_MAX_MS: '1000',
     EXCHANGE_MAX_ATTEMPTS: '50',
+    // A push cut off by kill -9 is offered again once its lease is over: short here, pushes are fast.
+    EXCHANGE_LEASE_MS: '3000',
   })
   await start()
 }, 120_000)
@@ -165,6 +167,13 @@ describe('a dossier from the iGate-style desk to the OpenCPS-style land office a
       expect(server.exchange.refusedSignatures.size).toBe(0)
       expect(server.exchange.outOfOrder).toBe(0)
     }
+    // The applicant, with the secret the desk printed on the receipt, sees each step.
+    const { receiptSecret } = await step(DESK, 'query($code: String!) { dossier(code: $code) { receiptSecret } }', { code })
+    const lookup = await fetch(`${gatewayUrl}/v1/dossiers/status?code=${encodeURIComponent(code)}&secret=${receiptSecret}`)
+    expect(lookup.status).toBe(200)
+    const seen = (await lookup.json()) as { statusName: string; steps: Array<{ step: string; statusName: string }> }
+    expect(seen.statusName).toBe('Đã trả kết quả')
+    expect(seen.steps.map((s) => s.step)).toEqual(['submit', 'accept', 'transfer', 'requestSupplement', 'supplement', 'finish', 'returnResult'])
   }, 120_000)
 
   it('a receiver down for a while gets its messages once it is back, in order, each applied once', async () => {
@@ -202,7 +211,7 @@ describe('a dossier from the iGate-style desk to the OpenCPS-style land office a
     expect(at(partners.portal, code)).toEqual([])
     partners.portal.setFaults({ errorRate: 0 })
     await start()
-    await until(() => at(partners.portal, code).length === 1, { withinMs: 30_000, what: 'the submission after the restart' })
+    await until(() => at(partners.portal, code).length === 1, { withinMs: 60_000, what: 'the submission after the restart' })
   }, 120_000)
 
   it('the portal refusing a payload leaves a dead letter with its reason; every step is one audit event and the trail verifies', async () => {
