@@ -77,6 +77,7 @@ describe('introspection', () => {
       'administrativeUnit',
       'citizen',
       'dossier',
+      'dossierInbox',
       'enterprise',
       'enterprises',
       'household',
