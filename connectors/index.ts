@@ -33,6 +33,8 @@ export {
   isPin,
   portalTime,
   readAnswer,
+  stepMessageSchema,
+  stepNameSchema,
   type CopyType,
   type MessagePart,
   type PartnerWire,

@@ -4,80 +4,106 @@
  * what a receiver's answer means. The gateway's outbox stores exactly this.
  */
 
+import { z } from 'zod'
+
 /** Copy type (LoaiBan): 0 original, 1 copy, 2 electronic. */
-export type CopyType = 0 | 1 | 2
+export const copyTypeSchema = z.union([z.literal(0), z.literal(1), z.literal(2)]).describe('Loại bản: 0 bản chính, 1 bản sao, 2 bản điện tử')
+export type CopyType = z.infer<typeof copyTypeSchema>
+
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/)
+const instant = z.string().datetime({ offset: true })
+const agencyId = z
+  .string()
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/)
+  .max(64)
 
 /** A document part: its content is fetched from the gateway by hash (`/v1/blobs/{sha256}`). */
-export interface MessagePart {
-  name: string
-  copyType: CopyType
-  mediaType: string
-  size: number
-  sha256: string
-}
+export const messagePartSchema = z
+  .object({
+    name: z.string().min(1).max(300),
+    copyType: copyTypeSchema,
+    mediaType: z.string().regex(/^[a-z0-9][a-z0-9!#$&^_.+-]{0,62}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,62}$/),
+    size: z
+      .number()
+      .int()
+      .min(0)
+      .max(10 * 1024 * 1024),
+    sha256,
+  })
+  .strict()
+export type MessagePart = z.infer<typeof messagePartSchema>
 
 /** The steps of the dossier state machine, by the gateway's names. */
-export type StepName =
-  | 'submit'
-  | 'accept'
-  | 'reject'
-  | 'transfer'
-  | 'addProgress'
-  | 'requestSupplement'
-  | 'supplement'
-  | 'askFees'
-  | 'confirmFees'
-  | 'withdraw'
-  | 'stop'
-  | 'finish'
-  | 'returnResult'
+export const stepNameSchema = z.enum([
+  'submit',
+  'accept',
+  'reject',
+  'transfer',
+  'addProgress',
+  'requestSupplement',
+  'supplement',
+  'askFees',
+  'confirmFees',
+  'withdraw',
+  'stop',
+  'finish',
+  'returnResult',
+])
+export type StepName = z.infer<typeof stepNameSchema>
 
 /** The portal's status names (TrangThaiHoSo 1–10). */
-export type StatusName =
-  | 'NEW'
-  | 'ACCEPTED'
-  | 'REJECTED'
-  | 'PROCESSING'
-  | 'SUPPLEMENT_REQUESTED'
-  | 'FEES_DUE'
-  | 'WITHDRAWN'
-  | 'STOPPED'
-  | 'PROCESSED'
-  | 'RESULT_RETURNED'
+export const statusNameSchema = z.enum([
+  'NEW',
+  'ACCEPTED',
+  'REJECTED',
+  'PROCESSING',
+  'SUPPLEMENT_REQUESTED',
+  'FEES_DUE',
+  'WITHDRAWN',
+  'STOPPED',
+  'PROCESSED',
+  'RESULT_RETURNED',
+])
+export type StatusName = z.infer<typeof statusNameSchema>
 
 /**
  * One step, as the systems that must hear of it are sent it: the dossier as it now stands, the
- * step, and the parts the step added. Enough to act on without calling back.
+ * step, and the parts the step added. Enough to act on without calling back. The one definition:
+ * the type, the published JSON Schema and the check of what the outbox holds all come from it.
  */
-export interface StepMessage {
-  /** Receivers deduplicate on it: a message may arrive more than once. */
-  messageId: string
-  dossier: string
-  /** The step's number in the dossier: a receiver gets them in this order. */
-  seq: number
-  step: StepName
-  /** The portal's status code after the step (1–10). */
-  status: number
-  statusName: StatusName
-  holder: string
-  /** The agency that took the step, and its officer. */
-  agency: string
-  officer: string | null
-  note: string | null
-  at: string
-  procedure: string
-  channel: 1 | 2 | 3
-  /** A PIN or a tax code. */
-  applicant: string
-  commune: string | null
-  receivingAgency: string
-  handlingAgency: string | null
-  receivedAt: string
-  dueAt: string | null
-  finishedAt: string | null
-  version: number
-  parts: MessagePart[]
-}
+export const stepMessageSchema = z
+  .object({
+    messageId: z.string().uuid().describe('Receivers deduplicate on it: a message may arrive more than once'),
+    dossier: z.string().min(1).max(64).describe('Mã hồ sơ'),
+    seq: z.number().int().min(1).describe("The step's number in the dossier: a receiver gets them in this order"),
+    step: stepNameSchema,
+    status: z.number().int().min(1).max(10).describe("The portal's status code after the step (TrangThaiHoSo)"),
+    statusName: statusNameSchema,
+    holder: agencyId.describe('The agency that holds the dossier after the step'),
+    agency: agencyId.describe('The agency that took the step'),
+    officer: z.string().max(200).nullable().describe('The officer who took it'),
+    note: z.string().max(2000).nullable(),
+    at: instant,
+    procedure: z.string().min(1).max(64).describe('Mã thủ tục hành chính'),
+    channel: z.union([z.literal(1), z.literal(2), z.literal(3)]).describe('Kênh thực hiện: 1 trực tiếp, 2 trực tuyến, 3 bưu chính công ích'),
+    applicant: z
+      .string()
+      .regex(/^\d{10}(?:\d{2}|-\d{3})?$/)
+      .describe('A PIN (12 digits) or a tax code'),
+    commune: z
+      .string()
+      .regex(/^\d{5}$/)
+      .nullable(),
+    receivingAgency: agencyId,
+    handlingAgency: agencyId.nullable(),
+    receivedAt: instant,
+    dueAt: instant.nullable(),
+    finishedAt: instant.nullable(),
+    version: z.number().int().min(1),
+    parts: z.array(messagePartSchema).max(200).describe('The parts this step added'),
+  })
+  .strict()
+export type StepMessage = z.infer<typeof stepMessageSchema>
 
 /**
  * What a receiver's answer means: acknowledged, or why not. `permanent`: the receiver refused the

@@ -7,6 +7,7 @@ import { ConfigError } from '../config.js'
 import { adminCommand, adminUsage } from './admin.js'
 import { auditCommand, auditUsage } from './audit.js'
 import { exchangeCommand, exchangeUsage } from './exchange.js'
+import { contractCommand, contractUsage } from './contract.js'
 import { keysCommand } from './keys.js'
 import { policyCommand, policyUsage } from './policy.js'
 import { tokenCommand } from './token.js'
@@ -23,7 +24,7 @@ Commands:
           environment as the gateway).
   keys rotate
           Add a gateway signing key; the old one verifies until its tokens expire, then retires.
-${policyUsage}${auditUsage}${exchangeUsage}${adminUsage}  help    Show this text.
+${policyUsage}${auditUsage}${exchangeUsage}${contractUsage}${adminUsage}  help    Show this text.
 `
 
 async function sandbox(args: string[]): Promise<number> {
@@ -86,6 +87,8 @@ export async function run(argv: string[]): Promise<number> {
         return await adminCommand(rest)
       case 'exchange':
         return await exchangeCommand(rest)
+      case 'contract':
+        return await contractCommand(rest)
       case undefined:
       case 'help':
       case '--help':

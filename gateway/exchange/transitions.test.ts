@@ -7,23 +7,12 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { DOSSIER_STATUSES, portalCode, statusOfPortalCode, vietnameseName, type DossierStatus } from './status.js'
+import { stepNameSchema } from '../../connectors/index.js'
 import { decideStep, stepsFrom, type DossierPosition, type DossierStep } from './transitions.js'
 
 type Step = Exclude<DossierStep, 'submit'>
-const STEPS: Step[] = [
-  'accept',
-  'reject',
-  'transfer',
-  'addProgress',
-  'requestSupplement',
-  'supplement',
-  'askFees',
-  'confirmFees',
-  'withdraw',
-  'stop',
-  'finish',
-  'returnResult',
-]
+// Every step the message contract names, but submission (which starts a dossier).
+const STEPS = stepNameSchema.options.filter((step): step is Step => step !== 'submit')
 const STATUSES = DOSSIER_STATUSES.map((s) => s.name)
 
 const DESK = 'mot-cua-phuong-01'

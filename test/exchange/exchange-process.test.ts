@@ -14,6 +14,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startPartnerSandboxes, type PartnerSandboxes, type PartnerSandboxServer } from '../../connectors/partners/sandbox/index.js'
 import { openPglite } from '../../gateway/database/pglite.node.js'
+import { stepMessageSchema } from '../../connectors/index.js'
 import { gatewayEnv, repoRoot, runLgsp, startGatewayProcess, type GatewayProcess } from '../gateway-process.js'
 import { until } from '../waiting.js'
 
@@ -232,6 +233,10 @@ describe('a dossier from the iGate-style desk to the OpenCPS-style land office a
         "select (select count(*) from dossier_progress)::int as steps, (select count(*) from audit_events where kind = 'dossier.step')::int as events",
       )
       expect(counts!.events).toBe(counts!.steps)
+      // What the gateway actually sent is what the published contract describes.
+      const payloads = await db.query<{ payload: unknown }>('select payload from exchange_outbox')
+      expect(payloads.length).toBeGreaterThan(20)
+      for (const { payload } of payloads) expect(stepMessageSchema.safeParse(typeof payload === 'string' ? JSON.parse(payload) : payload).error).toBeUndefined()
     } finally {
       await db.close()
     }

@@ -1,0 +1,1 @@
+export { CONTRACT_VERSION, contractDocuments, type ContractDocument } from './contract.js'
