@@ -44,7 +44,18 @@ export {
   type StepName,
   type WireName,
 } from './partners/message.js'
-export { PUSH_COVERED, PUSH_SIGNATURE_TAG, signPush, verifyPush, type PushSigningKey, type PushVerdict } from './partners/push-signature.js'
+export {
+  PUSH_COVERED,
+  PUSH_SIGNATURE_TAG,
+  RESPONSE_COVERED,
+  RESPONSE_SIGNATURE_TAG,
+  signPush,
+  signResponse,
+  verifyPush,
+  verifyResponse,
+  type PushSigningKey,
+  type PushVerdict,
+} from './partners/signatures.js'
 export { partnerWire, PARTNER_WIRES } from './partners/wires.js'
 
 export interface ConnectorsOptions {

@@ -24,6 +24,7 @@ import { callerAuth } from './http/caller-auth.js'
 import { errorHandler, notFoundHandler } from './http/error-handler.js'
 import { healthRoutes } from './http/health.js'
 import { blobRoutes } from './http/blobs.js'
+import { signedResponses } from './http/signed-responses.js'
 import { dossierStatusRoutes } from './http/dossier-status.js'
 import { CITIZEN_LOGIN_KEY_LABEL, citizenLoginRoutes } from './http/citizen-login.js'
 import { requestId } from './http/request-id.js'
@@ -90,6 +91,14 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>()
 
   app.use('*', requestId())
+  // Outside every other layer but the request id: it signs what actually leaves.
+  app.use(
+    '*',
+    signedResponses({
+      key: () => identity.signingKeys.signingKey(),
+      agencyRequires: (agency) => deps.policies.current().agencies.get(agency)?.signResponses === true,
+    }),
+  )
   app.use('*', secureHeaders())
   // CORS for the browser origins the operator lists, none otherwise: tokens are bearer tokens,
   // never cookies, so a page elsewhere can read nothing, and an unlisted origin gets no grant.

@@ -97,7 +97,7 @@ describe('import rules', () => {
 
   it('the exchange partners have their contract, their wires, their signatures, their sandboxes and a README', () => {
     const own = readdirSync(join(root, 'connectors', 'partners')).filter((name) => !/\.test\.ts$/.test(name))
-    expect(own.sort()).toEqual(['README.md', 'content-digest.ts', 'message.ts', 'push-signature.ts', 'sandbox', 'wires.ts'])
+    expect(own.sort()).toEqual(['README.md', 'content-digest.ts', 'message.ts', 'sandbox', 'signatures.ts', 'wires.ts'])
   })
 
   it('the kit imports no connector', () => {

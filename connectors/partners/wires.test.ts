@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { httpPush } from '../../gateway/exchange/delivery.js'
 import type { StepMessage, WireName } from './message.js'
 import { readAnswer } from './message.js'
-import { signPush, type PushSigningKey } from './push-signature.js'
+import { signPush, type PushSigningKey } from './signatures.js'
 import { PORTAL_NOTE_MAX, startPartnerSandboxes, type PartnerSandboxes, type PartnerSandboxServer } from './sandbox/index.js'
 import { partnerWire } from './wires.js'
 

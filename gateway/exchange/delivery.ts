@@ -131,7 +131,7 @@ export interface ReceiverEndpoint {
   wire: PartnerWire
 }
 
-/** Signs a push: the headers that prove it came from the gateway (see connectors' push-signature). */
+/** Signs a push: the headers that prove it came from the gateway (see connectors/partners/signatures.ts). */
 export type PushSigner = (request: { url: string; body: string; messageId: string; contentType: string }) => Promise<Record<string, string>>
 
 /**

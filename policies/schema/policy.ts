@@ -31,6 +31,8 @@ export const agencyDocumentSchema = agencyIdentitySchema
     classes: z.record(className, z.array(fieldCoordinate).min(1).max(200)).optional(),
     grants: z.array(grantSchema).max(200).default([]),
     trustedDocuments: trustedDocumentsSchema.optional(),
+    /** Every answer to the agency signed (Content-Digest + HTTP Message Signature), whether or not it asks. */
+    signResponses: z.boolean().optional(),
     /** Where the agency's system receives the dossiers it must act on (absent: it takes part in no exchange). */
     exchange: exchangeEndpointSchema.optional(),
   })

@@ -1,6 +1,6 @@
 import type { JWK } from 'jose'
 import { createSandboxApp, createFaultState, type FaultState } from '../../kit/sandbox/index.js'
-import { verifyPush, type PushVerdict } from '../push-signature.js'
+import { verifyPush, type PushVerdict } from '../signatures.js'
 
 /** One message as a receiving system understood it. */
 export interface ReceivedMessage {

@@ -1,7 +1,7 @@
 import { exportJWK, generateKeyPair, type JWK } from 'jose'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { byteSequenceOf, parseDigest, serializeDigest } from './content-digest.js'
-import { signPush, verifyPush, type PushSigningKey, type PushVerdict } from './push-signature.js'
+import { signPush, verifyPush, type PushSigningKey, type PushVerdict } from './signatures.js'
 
 const URL_A = 'http://127.0.0.1:9001/lgsp/messages'
 const BODY = JSON.stringify({ messageId: 'm-1', dossier: 'G09.20-20261204-0000001', status: 4 })
