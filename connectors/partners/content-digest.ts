@@ -4,16 +4,17 @@
  */
 import { arrayBufferToBase64, parseDictionary, serializeDictionary } from 'structured-headers'
 
-/** The base64 SHA-256 of a body (UTF-8 text, or bytes). */
-export async function byteSequenceOf(body: string | Uint8Array): Promise<string> {
-  const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : new Uint8Array(body)
-  return arrayBufferToBase64(await crypto.subtle.digest('SHA-256', bytes))
+const sha256 = (body: string | Uint8Array) => crypto.subtle.digest('SHA-256', typeof body === 'string' ? new TextEncoder().encode(body) : new Uint8Array(body))
+
+/** The `Content-Digest` header value of a body (UTF-8 text, or bytes). */
+export async function contentDigest(body: string | Uint8Array): Promise<string> {
+  return serializeDictionary({ 'sha-256': await sha256(body) })
 }
 
-/** The header value for a base64 SHA-256. */
-export function serializeDigest(base64: string): string {
-  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))
-  return serializeDictionary({ 'sha-256': bytes.buffer })
+/** Whether `header` declares SHA-256 and it is the body's; false for any other digest or a malformed header. */
+export async function digestMatches(header: string | undefined, body: string | Uint8Array): Promise<boolean> {
+  const declared = parseDigest(header)
+  return declared !== null && declared === arrayBufferToBase64(await sha256(body))
 }
 
 /** The base64 SHA-256 a header declares, or null when it declares none (or is malformed). */

@@ -1,6 +1,6 @@
 import { exportJWK, generateKeyPair, type JWK } from 'jose'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { byteSequenceOf, parseDigest, serializeDigest } from './content-digest.js'
+import { contentDigest, parseDigest } from './content-digest.js'
 import { signPush, verifyPush, type PushSigningKey, type PushVerdict } from './signatures.js'
 
 const URL_A = 'http://127.0.0.1:9001/lgsp/messages'
@@ -25,7 +25,7 @@ beforeAll(async () => {
 
 describe('Content-Digest (RFC 9530)', () => {
   it("gives the RFC's own example value", async () => {
-    expect(serializeDigest(await byteSequenceOf('{"hello": "world"}'))).toBe('sha-256=:X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=:')
+    expect(await contentDigest('{"hello": "world"}')).toBe('sha-256=:X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=:')
   })
 
   it.each([
@@ -65,7 +65,7 @@ describe('signed pushes (RFC 9421)', () => {
       'a changed body with its digest recomputed',
       async (headers) => {
         const body = BODY.replace('4', '9')
-        return { method: 'POST', url: URL_A, headers: { ...headers, 'content-digest': serializeDigest(await byteSequenceOf(body)) }, body }
+        return { method: 'POST', url: URL_A, headers: { ...headers, 'content-digest': await contentDigest(body) }, body }
       },
       'BAD_SIGNATURE',
     ],

@@ -8,7 +8,7 @@
  */
 import { ExpiredError, httpbis, UnknownKeyError } from 'http-message-signatures'
 import { importJWK, type JWK } from 'jose'
-import { byteSequenceOf, serializeDigest, parseDigest } from './content-digest.js'
+import { contentDigest, digestMatches, parseDigest } from './content-digest.js'
 
 export const PUSH_SIGNATURE_TAG = 'lgsp-exchange'
 export const PUSH_SIGNATURE_ALG = 'ecdsa-p256-sha256'
@@ -25,6 +25,10 @@ export interface PushSigningKey {
 }
 
 const ECDSA = { name: 'ECDSA', hash: 'SHA-256' } as const
+
+/** Header names in lower case, as HTTP/2 sends them and as both sides look them up. */
+const lowerCased = (headers: Record<string, string | string[]>): Record<string, string> =>
+  Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), String(value)]))
 
 /** The library's signing key over WebCrypto ES256 (runtime-neutral). */
 function es256(key: PushSigningKey) {
@@ -62,7 +66,7 @@ export async function signPush(input: {
   const headers: Record<string, string> = {
     'content-type': input.contentType ?? 'application/json',
     'idempotency-key': input.messageId,
-    'content-digest': serializeDigest(await byteSequenceOf(input.body)),
+    'content-digest': await contentDigest(input.body),
   }
   const signed = await signMessage(
     {
@@ -74,8 +78,7 @@ export async function signPush(input: {
     },
     { method: 'POST', url: input.url, headers },
   )
-  // Header names in lower case, as HTTP/2 sends them and receivers look them up.
-  return Object.fromEntries(Object.entries(signed.headers).map(([name, value]) => [name.toLowerCase(), String(value)]))
+  return lowerCased(signed.headers)
 }
 
 export type PushVerdict =
@@ -109,11 +112,10 @@ async function verifySigned(
   jwks: readonly JWK[],
   rules: { tag: string; covered: readonly string[]; params: string[] },
 ): Promise<PushVerdict> {
-  const headers = Object.fromEntries(Object.entries(rawHeaders).map(([name, value]) => [name.toLowerCase(), value]))
+  const headers = lowerCased(rawHeaders)
   if (!headers.signature || !headers['signature-input']) return { ok: false, reason: 'UNSIGNED' }
-  const declared = parseDigest(headers['content-digest'])
-  if (!declared) return { ok: false, reason: 'MALFORMED' }
-  if (declared !== (await byteSequenceOf(body))) return { ok: false, reason: 'DIGEST_MISMATCH' }
+  if (!parseDigest(headers['content-digest'])) return { ok: false, reason: 'MALFORMED' }
+  if (!(await digestMatches(headers['content-digest'], body))) return { ok: false, reason: 'DIGEST_MISMATCH' }
   let kid: string | undefined
   try {
     const config = {
@@ -154,7 +156,7 @@ export async function signResponse(input: {
   key: PushSigningKey
   now?: Date
 }): Promise<Record<string, string>> {
-  const headers: Record<string, string> = { 'content-digest': serializeDigest(await byteSequenceOf(input.body)), 'x-request-id': input.requestId }
+  const headers: Record<string, string> = { 'content-digest': await contentDigest(input.body), 'x-request-id': input.requestId }
   const signed = await signMessage(
     {
       key: es256(input.key),
@@ -165,7 +167,7 @@ export async function signResponse(input: {
     },
     { status: input.status, headers },
   )
-  return Object.fromEntries(Object.entries(signed.headers).map(([name, value]) => [name.toLowerCase(), String(value)]))
+  return lowerCased(signed.headers)
 }
 
 /**

@@ -1,6 +1,7 @@
 import { join } from 'node:path'
-import { partnerWire, signPush, type WireName } from '../../connectors/index.js'
-import { startPartnerSandboxes, type PartnerSandboxes } from '../../connectors/partners/sandbox/index.js'
+import type { JWK } from 'jose'
+import { partnerWire, signPush } from '../../connectors/index.js'
+import { PARTNER_SANDBOXES, startPartnerSandboxes, type PartnerSandboxes } from '../../connectors/partners/sandbox/index.js'
 import { createCheckpointSigner, createStepChains } from '../audit/index.js'
 import type { Config } from '../config.js'
 import type { Database } from '../database/index.js'
@@ -47,7 +48,6 @@ export async function startNodeExchange(options: {
   db: Database
   keys: GatewayKeys
   policies: PolicyRuntime
-  gatewayUrl: () => string
   logger: Logger
 }): Promise<NodeExchange> {
   const { config, db, keys, policies, logger } = options
@@ -60,14 +60,12 @@ export async function startNodeExchange(options: {
     !production && (!config.PORTAL_URL || [...policies.current().agencies.values()].some((a) => a.exchange?.endpoint?.startsWith('sandbox:')))
   const sandboxes = wantsSandbox
     ? await startPartnerSandboxes({
-        // The sandboxes check every push against the gateway's published keys, as a vendor's system would.
-        jwks: async () => ((await (await fetch(`${options.gatewayUrl()}/.well-known/jwks.json`)).json()) as { keys: [] }).keys,
+        // The sandboxes check every push against the gateway's published keys (what /.well-known/jwks.json serves).
+        jwks: () => keys.jwks().keys as JWK[],
       })
     : undefined
-  const sandboxUrl = (name: string): string | null => {
-    const sandbox = sandboxes?.[name as keyof Omit<PartnerSandboxes, 'close'>]
-    return sandbox && typeof sandbox === 'object' ? sandbox.url : null
-  }
+  const sandboxUrl = (name: string): string | null =>
+    sandboxes && (PARTNER_SANDBOXES as readonly string[]).includes(name) ? sandboxes[name as (typeof PARTNER_SANDBOXES)[number]].url : null
   const endpointOf = (receiver: string): ReceiverEndpoint | null => {
     if (receiver === PORTAL_RECEIVER) {
       const url = config.PORTAL_URL ?? sandboxUrl('portal')
@@ -77,7 +75,7 @@ export async function startNodeExchange(options: {
     if (exchange?.delivery !== 'push' || !exchange.endpoint) return null
     // A sandbox endpoint exists only outside production: in production it is no endpoint at all.
     const url = exchange.endpoint.startsWith('sandbox:') ? sandboxUrl(exchange.endpoint.slice('sandbox:'.length)) : exchange.endpoint
-    return url ? { url, wire: partnerWire(exchange.wire as WireName) } : null
+    return url ? { url, wire: partnerWire(exchange.wire) } : null
   }
   const outbox = createOutbox(db, {
     maxAttempts: config.EXCHANGE_MAX_ATTEMPTS,

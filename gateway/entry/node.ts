@@ -118,9 +118,7 @@ async function main(): Promise<void> {
     registryCircuits: () => Object.values(connectors).map((connector) => ({ name: connector.name, state: connector.circuit() })),
     rateLimiter: () => ({ kind: rateLimiter.kind, degraded: 'degraded' in rateLimiter ? rateLimiter.degraded : false }),
   })
-  // Known once the server listens: the sandbox partners fetch the gateway's JWKS from it.
-  let gatewayUrl = ''
-  const exchange = await startNodeExchange({ config, db, keys: nodeIdentity.keys, policies, gatewayUrl: () => gatewayUrl, logger })
+  const exchange = await startNodeExchange({ config, db, keys: nodeIdentity.keys, policies, logger })
   const app = createGateway({
     connectors,
     exchange: exchange.deps,
@@ -165,7 +163,7 @@ async function main(): Promise<void> {
     })
     logger.info({ address: metricsServer.address() }, 'metrics listener')
   }
-  gatewayUrl = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`
+  const gatewayUrl = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`
   process.stdout.write(
     renderBanner({
       gatewayUrl,

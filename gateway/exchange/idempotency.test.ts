@@ -30,23 +30,17 @@ describe('the Idempotency-Key header', () => {
 })
 
 describe('the request hash', () => {
-  const base = {
-    query: 'mutation($c: String!) { acceptDossier(code: $c) { version } }',
-    operationName: null,
-    variables: { c: 'G09.20-20261204-0000001', note: 'ok' },
-  }
+  const base = { field: 'acceptDossier', args: { code: 'G09.20-20261204-0000001', note: 'ok' } }
 
-  it('is the same for the same request, whatever the order of its variables', async () => {
+  it('is the same for the same step, whatever the order of its arguments', async () => {
     expect(await requestHash(base)).toMatch(/^[0-9a-f]{64}$/)
-    expect(await requestHash({ ...base, variables: { note: 'ok', c: 'G09.20-20261204-0000001' } })).toBe(await requestHash(base))
-    expect(await requestHash({ query: base.query, variables: base.variables })).toBe(await requestHash(base))
+    expect(await requestHash({ ...base, args: { note: 'ok', code: 'G09.20-20261204-0000001' } })).toBe(await requestHash(base))
   })
 
   it.each([
-    ['another variable value', { ...base, variables: { ...base.variables, note: 'not ok' } }],
-    ['another operation text', { ...base, query: `${base.query} ` }],
-    ['an operation name', { ...base, operationName: 'Accept' }],
-    ['no variables', { ...base, variables: null }],
+    ['another argument value', { ...base, args: { ...base.args, note: 'not ok' } }],
+    ['another step', { ...base, field: 'rejectDossier' }],
+    ['an argument left out', { ...base, args: { code: base.args.code } }],
   ])('differs for %s', async (_case, other) => {
     expect(await requestHash(other)).not.toBe(await requestHash(base))
   })

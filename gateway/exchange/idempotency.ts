@@ -31,9 +31,10 @@ export function parseIdempotencyKey(header: string | null | undefined): Idempote
 }
 
 /**
- * What makes two requests the same request for an Idempotency-Key: the operation, its name and
- * its variables, in canonical JSON (key order does not count), hashed with SHA-256.
+ * What makes two requests the same request for an Idempotency-Key: the step (its mutation field)
+ * and its arguments as execution sees them, in canonical JSON (key order, variables or literals,
+ * spacing and operation names do not count), hashed with SHA-256.
  */
-export function requestHash(request: { query: string; operationName?: string | null; variables?: Record<string, unknown> | null }): Promise<string> {
-  return sha256Hex(canonicalJson({ query: request.query, operationName: request.operationName ?? null, variables: request.variables ?? {} }))
+export function requestHash(step: { field: string; args: unknown }): Promise<string> {
+  return sha256Hex(canonicalJson({ field: step.field, args: step.args }))
 }

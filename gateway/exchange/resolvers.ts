@@ -1,13 +1,13 @@
 import type { IResolvers } from '@graphql-tools/utils'
 import { GraphQLError, type GraphQLResolveInfo } from 'graphql'
+import { isPin } from '../../connectors/index.js'
 import { matches, type KeyedHash } from '../../policies/index.js'
 import type { AuditEvent } from '../audit/index.js'
-import { canonicalJson } from '../audit/canonical.js'
 import { codeToStatus, type ErrorCode } from '../errors.js'
 import type { GatewayContext } from '../graphql/context.js'
 import type { PolicyRuntime } from '../policy/index.js'
-import { sha256Hex } from '../support/index.js'
 import type { BlobStore } from './blob-store.js'
+import { requestHash } from './idempotency.js'
 import { isMessageId, type Outbox } from './outbox.js'
 import type { CopyType, Dossier, DossierPart, DossierStore, StepOptions, StepResult } from './dossier-store.js'
 import { receiptSecret } from './receipt.js'
@@ -68,18 +68,17 @@ export interface DossierView {
   version: number
 }
 
-const PIN = /^\d{12}$/
 const INBOX_MAX = 200
 const DOSSIER_CODE = /^[A-Z0-9][A-Z0-9.]{1,39}-\d{6,8}-\d{4,10}$/
 
 export function dossierView(dossier: Dossier): DossierView {
-  const isPin = PIN.test(dossier.applicant)
+  const citizen = isPin(dossier.applicant)
   return {
     code: dossier.code,
     procedure: dossier.procedure,
     channel: dossier.channel,
-    applicantPin: isPin ? dossier.applicant : null,
-    applicantTaxCode: isPin ? null : dossier.applicant,
+    applicantPin: citizen ? dossier.applicant : null,
+    applicantTaxCode: citizen ? null : dossier.applicant,
     communeCode: dossier.commune,
     receivingAgency: dossier.receivingAgency,
     handlingAgency: dossier.handlingAgency,
@@ -232,7 +231,7 @@ export function createExchangeResolvers(service: ExchangeService | undefined): I
     const key = ctx.idempotencyKey
     if (key === undefined) throw refusal('BAD_USER_INPUT', 'A dossier step needs an Idempotency-Key header', 'IDEMPOTENCY_KEY_REQUIRED')
     const policy = ctx.state.policy
-    const requestHash = await sha256Hex(canonicalJson({ field: info.fieldName, args }))
+    const hash = await requestHash({ field: info.fieldName, args })
     const event = ({ dossier, step, seq, at }: { dossier: Dossier; step: DossierStep; seq: number; at: Date }): AuditEvent => ({
       v: 1,
       id: crypto.randomUUID(),
@@ -256,7 +255,7 @@ export function createExchangeResolvers(service: ExchangeService | undefined): I
       actor: ctx.caller.agencyId,
       officer: ctx.requestContext.endUser,
       idempotencyKey: key,
-      requestHash,
+      requestHash: hash,
       event,
       ...extra,
     }

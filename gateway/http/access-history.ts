@@ -5,13 +5,13 @@ import type { GatewayEnv } from '../env.js'
 import { errorResponse } from '../errors.js'
 import type { PolicyRuntime } from '../policy/index.js'
 import type { Queryable } from '../database/index.js'
-import { readBearer } from './bearer.js'
+import { authenticateCitizen, type VerifyCitizen } from './citizen-auth.js'
 
 export interface AccessHistoryOptions {
   reader: Queryable
   hash: KeyedHash
   /** The PIN a citizen token was issued for, or null (sandbox e-ID outside production). */
-  verifyCitizen: (token: string) => Promise<string | null>
+  verifyCitizen: VerifyCitizen
   policies: PolicyRuntime
   now?: () => Date
 }
@@ -27,15 +27,8 @@ export function accessHistoryRoutes(options: AccessHistoryOptions): Hono<Gateway
   const routes = new Hono<GatewayEnv>()
   const now = options.now ?? (() => new Date())
   routes.get('/v1/access-history', async (c) => {
-    const token = readBearer(c.req.header('authorization'))
-    const pin = token ? await options.verifyCitizen(token) : null
-    if (!pin)
-      return errorResponse(c, 'UNAUTHENTICATED', 'A citizen token is required (Authorization: Bearer …)', 401, {
-        'www-authenticate': 'Bearer realm="lgsp-gateway"',
-      })
-    const draft = c.get('audit')
-    draft.actor = 'citizen'
-    draft.identifiers.add(pin)
+    const pin = await authenticateCitizen(c, options.verifyCitizen)
+    if (pin instanceof Response) return pin
     const limitParam = c.req.query('limit') ?? '50'
     if (!LIMIT.test(limitParam)) return errorResponse(c, 'BAD_USER_INPUT', 'limit must be a whole number from 1 to 100')
     const cursor = c.req.query('cursor')

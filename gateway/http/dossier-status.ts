@@ -4,13 +4,13 @@ import type { GatewayEnv } from '../env.js'
 import { errorResponse } from '../errors.js'
 import { portalCode, receiptMatches, vietnameseName, type Dossier, type DossierStore, type ProgressEntry } from '../exchange/index.js'
 import { checkAttempt, type AttemptLimiter } from './attempt-limit.js'
-import { readBearer } from './bearer.js'
+import { authenticateCitizen, type VerifyCitizen } from './citizen-auth.js'
 
 export interface DossierStatusOptions {
   store: DossierStore
   hash: KeyedHash
   /** The PIN a citizen token was issued for, or null. */
-  verifyCitizen: (token: string) => Promise<string | null>
+  verifyCitizen: VerifyCitizen
   /** Guessing a receipt secret is slowed per address. */
   attempts?: AttemptLimiter
 }
@@ -81,16 +81,8 @@ export function dossierStatusRoutes(options: DossierStatusOptions): Hono<Gateway
     return c.json(statusOf(dossier, await options.store.progress(dossier.code)))
   })
   routes.get('/v1/my-dossiers', async (c) => {
-    const token = readBearer(c.req.header('authorization'))
-    const pin = token ? await options.verifyCitizen(token) : null
-    if (!pin) {
-      return errorResponse(c, 'UNAUTHENTICATED', 'A citizen token is required (Authorization: Bearer …)', 401, {
-        'www-authenticate': 'Bearer realm="lgsp-gateway"',
-      })
-    }
-    const draft = c.get('audit')
-    draft.actor = 'citizen'
-    draft.identifiers.add(pin)
+    const pin = await authenticateCitizen(c, options.verifyCitizen)
+    if (pin instanceof Response) return pin
     const dossiers = await options.store.byApplicant(pin)
     c.header('cache-control', 'no-store')
     return c.json({ dossiers: await Promise.all(dossiers.map(async (dossier) => statusOf(dossier, await options.store.progress(dossier.code)))) })

@@ -117,11 +117,14 @@ const counts = async () => {
   return row!
 }
 
+/** A new dossier submitted with `input` over the defaults (an online dossier of PROCEDURE for APPLICANT). */
+const submitNew = (input: Record<string, unknown> = {}, client = desk) =>
+  call(client, SUBMIT, { input: { code: newCode(), procedure: PROCEDURE, channel: 'ONLINE', applicantPin: APPLICANT, ...input } })
+
 async function submitted(client = desk): Promise<{ code: string; version: number }> {
-  const code = newCode()
-  const res = await call(client, SUBMIT, { input: { code, procedure: PROCEDURE, channel: 'ONLINE', applicantPin: APPLICANT } })
+  const res = await submitNew({}, client)
   expect(res.body.errors).toBeUndefined()
-  return { code, version: res.body.data!.submitDossier.version }
+  return { code: res.body.data!.submitDossier.code, version: res.body.data!.submitDossier.version }
 }
 
 async function accepted(): Promise<{ code: string; version: number }> {
@@ -440,21 +443,21 @@ describe('refusals: each a clear 4xx with its code, nothing stored', () => {
     },
     {
       name: 'an unknown procedure',
-      run: () => call(desk, SUBMIT, { input: { code: newCode(), procedure: '9.999999', channel: 'ONLINE', applicantPin: APPLICANT } }),
+      run: () => submitNew({ procedure: '9.999999' }),
       status: 400,
       code: 'BAD_USER_INPUT',
       message: /Procedure 9.999999 is not in the procedure catalogue/,
     },
     {
       name: 'a procedure the grants do not cover',
-      run: () => call(desk, SUBMIT, { input: { code: newCode(), procedure: OTHER_PROCEDURE, channel: 'ONLINE', applicantPin: APPLICANT } }),
+      run: () => submitNew({ procedure: OTHER_PROCEDURE }),
       status: 403,
       code: 'FORBIDDEN',
       message: /Mutation.submitDossier: the grants that allow it \(tiep-nhan\) do not cover procedure 2.000815/,
     },
     {
       name: 'a mutation no grant allows',
-      run: () => call(readOnly, SUBMIT, { input: { code: newCode(), procedure: PROCEDURE, channel: 'ONLINE', applicantPin: APPLICANT } }),
+      run: () => submitNew({}, readOnly),
       status: 403,
       code: 'FORBIDDEN',
       message: /Mutation.submitDossier: no grant of the agency allows it/,
@@ -468,56 +471,28 @@ describe('refusals: each a clear 4xx with its code, nothing stored', () => {
     },
     {
       name: 'a part whose content was never uploaded (or does not match its hash)',
-      run: () =>
-        call(desk, SUBMIT, {
-          input: {
-            code: newCode(),
-            procedure: PROCEDURE,
-            channel: 'ONLINE',
-            applicantPin: APPLICANT,
-            parts: [{ name: 'Đơn', copyType: 'ORIGINAL', sha256: 'e'.repeat(64) }],
-          },
-        }),
+      run: () => submitNew({ parts: [{ name: 'Đơn', copyType: 'ORIGINAL', sha256: 'e'.repeat(64) }] }),
       status: 400,
       code: 'BAD_USER_INPUT',
       message: /nothing is stored under e{64}; upload it first/,
     },
     {
       name: 'a part over the procedure’s size limit',
-      run: async () =>
-        call(desk, SUBMIT, {
-          input: {
-            code: newCode(),
-            procedure: PROCEDURE,
-            channel: 'ONLINE',
-            applicantPin: APPLICANT,
-            parts: [{ name: 'Bản đồ', copyType: 'ORIGINAL', sha256: await upload('x'.repeat(65)) }],
-          },
-        }),
+      run: async () => submitNew({ parts: [{ name: 'Bản đồ', copyType: 'ORIGINAL', sha256: await upload('x'.repeat(65)) }] }),
       status: 413,
       code: 'PAYLOAD_TOO_LARGE',
       message: /65 bytes; procedure 1.004227 takes parts of at most 64/,
     },
     {
       name: 'a part of a media type the procedure does not take',
-      run: async () =>
-        call(desk, SUBMIT, {
-          input: {
-            code: newCode(),
-            procedure: PROCEDURE,
-            channel: 'ONLINE',
-            applicantPin: APPLICANT,
-            parts: [{ name: 'Ảnh', copyType: 'COPY', sha256: await upload('png', 'image/png') }],
-          },
-        }),
+      run: async () => submitNew({ parts: [{ name: 'Ảnh', copyType: 'COPY', sha256: await upload('png', 'image/png') }] }),
       status: 400,
       code: 'BAD_USER_INPUT',
       message: /image\/png is not accepted for procedure 1.004227/,
     },
     {
       name: 'an applicant named twice',
-      run: () =>
-        call(desk, SUBMIT, { input: { code: newCode(), procedure: PROCEDURE, channel: 'ONLINE', applicantPin: APPLICANT, applicantTaxCode: '0100109106' } }),
+      run: () => submitNew({ applicantTaxCode: '0100109106' }),
       status: 400,
       code: 'BAD_USER_INPUT',
       message: /Name the applicant/,
