@@ -56,6 +56,7 @@ export {
   type PushSigningKey,
   type PushVerdict,
 } from './partners/signatures.js'
+export { webSignatureCrypto, type SignatureCrypto } from './partners/signature-crypto.js'
 export { partnerWire, PARTNER_WIRES } from './partners/wires.js'
 
 export interface ConnectorsOptions {

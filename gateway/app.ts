@@ -24,7 +24,7 @@ import { callerAuth } from './http/caller-auth.js'
 import { errorHandler, notFoundHandler } from './http/error-handler.js'
 import { healthRoutes } from './http/health.js'
 import { blobRoutes } from './http/blobs.js'
-import { signedResponses } from './http/signed-responses.js'
+import { createProofs } from './http/proofs.js'
 import { dossierStatusRoutes } from './http/dossier-status.js'
 import { CITIZEN_LOGIN_KEY_LABEL, citizenLoginRoutes } from './http/citizen-login.js'
 import { requestId } from './http/request-id.js'
@@ -89,16 +89,17 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
   // The agency registry follows the policy documents: a suspension rolled out takes effect at once.
   deps.policies.onReplace((_active, set) => deps.identity.registry.replace(set.agencies))
   const app = new Hono<GatewayEnv>()
+  const proofs = createProofs({
+    key: () => deps.identity.signingKeys.signingKey(),
+    issuer: deps.identity.issuer,
+    agencyRequires: (agency) => deps.policies.current().agencies.get(agency)?.signResponses === true,
+    policyVersion: () => deps.policies.current().version,
+    ...(deps.signatureCrypto ? { primitives: deps.signatureCrypto } : {}),
+  })
 
   app.use('*', requestId())
   // Outside every other layer but the request id: it signs what actually leaves.
-  app.use(
-    '*',
-    signedResponses({
-      key: () => identity.signingKeys.signingKey(),
-      agencyRequires: (agency) => deps.policies.current().agencies.get(agency)?.signResponses === true,
-    }),
-  )
+  app.use('*', proofs.signatureMiddleware)
   app.use('*', secureHeaders())
   // CORS for the browser origins the operator lists, none otherwise: tokens are bearer tokens,
   // never cookies, so a page elsewhere can read nothing, and an unlisted origin gets no grant.
@@ -143,7 +144,12 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
   )
   // Two middleware, not one combined: Hono turns the deadline's exception into the 503 response
   // before the access log's `finally` reads the status (a combined one would see the error pass).
-  const audited = (kind: AuditKind): [MiddlewareHandler<GatewayEnv>, MiddlewareHandler<GatewayEnv>] => [logAccess(kind), deadline]
+  // The receipt inside the access log: the event it names records its hash before the answer leaves.
+  const audited = (kind: AuditKind): [MiddlewareHandler<GatewayEnv>, MiddlewareHandler<GatewayEnv>, MiddlewareHandler<GatewayEnv>] => [
+    logAccess(kind),
+    proofs.receiptMiddleware(kind === 'access.graphql'),
+    deadline,
+  ]
   app.use('/oauth/token', ...audited('token.issued'))
   app.route('/', tokenRoutes({ ...identity, ...(rateLimiter ? { attempts: { limiter: rateLimiter, clientIp } } : {}) }))
 
@@ -189,6 +195,7 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
       state,
       ...(idempotency ? { idempotencyKey: idempotency.key } : {}),
     })
+    if (state.body !== undefined) c.set('requestJson', state.body)
     const { rateLimit } = state
     // Yoga's answer is one JSON document (no batching, no streaming): handed on as a string, the
     // Node adapter writes it at once, where a stream body costs a reader, copies and a timer tick.
@@ -200,7 +207,9 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
     }
     // A grant limit's refusal (per subject, per officer) waits until its window ends.
     if (rateLimit.retryAfterMs !== undefined && response.status === 429) headers.set('retry-after', String(retryAfterSeconds(rateLimit.retryAfterMs)))
-    return new Response(await response.text(), { status: response.status, statusText: response.statusText, headers })
+    const text = await response.text()
+    const body = await proofs.prove(c, { status: response.status, body: text, contentType: headers.get('content-type') }, headers)
+    return new Response(body, { status: response.status, statusText: response.statusText, headers })
   })
   if (deps.exchange) {
     app.use('/v1/dossiers/status', ...audited('dossier.looked_up'))

@@ -1,4 +1,4 @@
-import type { Connectors } from '../connectors/index.js'
+import type { Connectors, SignatureCrypto } from '../connectors/index.js'
 import type { AccessTokens, SigningKeys } from './identity/access-token.js'
 import type { AgencyRegistry } from './identity/agency-registry.js'
 import type { SealingKeys } from './identity/keys/index.js'
@@ -42,6 +42,11 @@ export interface IdentityDeps {
   issuer: string
   /** The public keys published at `/.well-known/jwks.json`. */
   jwks: () => { keys: object[] }
+  /**
+   * Every key the gateway ever signed with and when, published at
+   * `/.well-known/lgsp-key-history.json`: receipts and checkpoints stay verifiable after rotations.
+   */
+  keyHistory: () => { keys: object[] }
   /** The gateway's keys, for its own token types (citizen, staff). */
   signingKeys: SigningKeys
   /**
@@ -91,6 +96,11 @@ export interface GatewayDeps {
   }
   /** Keyed hash (HMAC) for `hash` masks; without it a `hash` mask redacts. */
   keyedHash?: KeyedHash
+  /**
+   * ES256 and SHA-256 for signed answers and receipts; the Node entry gives node:crypto's, far
+   * cheaper per call. @default WebCrypto
+   */
+  signatureCrypto?: SignatureCrypto
   /** `production` turns off GraphiQL and development conveniences. */
   mode: 'development' | 'test' | 'production'
   /** Largest request body in bytes. @default 262144 */

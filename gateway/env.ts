@@ -11,5 +11,7 @@ export interface GatewayEnv {
     requestContext: RequestContext
     /** Set by `accessLog` on audited routes; filled in by what runs after it. */
     audit: AuditDraft
+    /** The request's JSON body as parsed (GraphQL), set by its route for the receipt. */
+    requestJson: unknown
   }
 }

@@ -4,12 +4,14 @@
  *   (b) the full gateway on embedded stores (memory rate limiter, PGlite audit)
  *   (c) the full gateway on Redis + PostgreSQL (started here on 127.0.0.1; skipped if not installed)
  *   (d) plain graphql-js `execute` with cached documents: the ceiling
+ *   (s) the full gateway as (b), every answer signed (`Accept-Signature`): what signing costs
+ *   (r) the full gateway as (b), every answer given a receipt (`Prefer: receipt`): what receipts cost
  * all over the sandbox registries (no artificial latency, their own process). Each target runs in
  * a process of its own and autocannon loads it from this one. Prints req/s, p50, p99 and the
  * ratios to (a) and (d); writes JSON into bench-results/. A benchmark: it asserts nothing.
  *
  *   npm run bench [-- --quick] [--duration s] [--warmup s] [--connections n] [--rounds n]
- *                 [--targets a,b,c,d] [--flush-delay ms] [--cpu-prof]
+ *                 [--targets a,b,c,d,s,r] [--flush-delay ms] [--cpu-prof]
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
@@ -28,7 +30,7 @@ const { values } = parseArgs({
     warmup: { type: 'string' },
     connections: { type: 'string', default: '16' },
     rounds: { type: 'string' },
-    targets: { type: 'string', default: 'a,b,c,d' },
+    targets: { type: 'string', default: 'a,b,c,d,s,r' },
     'flush-delay': { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
   },
@@ -41,11 +43,18 @@ const ROUNDS = Number(values.rounds ?? (quick ? 2 : 3))
 const wanted = new Set(values.targets!.split(','))
 
 interface Target {
-  key: 'a' | 'b' | 'c' | 'd'
+  key: 'a' | 'b' | 'c' | 'd' | 's' | 'r'
   name: string
   server: string
   env?: Record<string, string>
+  /** Sent with every request to this target. */
+  headers?: Record<string, string>
 }
+
+/** Asks for a signed answer (RFC 9421). */
+const SIGNED = { 'accept-signature': 'lgsp=("@status" "content-digest" "x-request-id")' }
+/** Asks for a receipt (RFC 7240 preference). */
+const RECEIPTED = { prefer: 'receipt' }
 
 interface Measure {
   /** CPU time of the server process per request, µs (user + system, from /proc): robust to contention. */
@@ -74,14 +83,21 @@ async function measure(
   requests: MixEntry[],
   tokens: Record<string, string> | undefined,
   duration: number,
+  headers: Record<string, string> = {},
 ): Promise<Measure> {
   const before = cpuMs(pid)
-  const result = await load(url, requests, tokens, duration)
+  const result = await load(url, requests, tokens, duration, headers)
   const after = cpuMs(pid)
   return { ...result, cpuUs: before === null || after === null || !result.requests ? null : ((after - before) * 1000) / result.requests }
 }
 
-function load(url: string, requests: MixEntry[], tokens: Record<string, string> | undefined, duration: number): Promise<Omit<Measure, 'cpuUs'>> {
+function load(
+  url: string,
+  requests: MixEntry[],
+  tokens: Record<string, string> | undefined,
+  duration: number,
+  headers: Record<string, string> = {},
+): Promise<Omit<Measure, 'cpuUs'>> {
   const base = assertLoopback(url)
   return new Promise((resolve, reject) => {
     autocannon(
@@ -91,7 +107,7 @@ function load(url: string, requests: MixEntry[], tokens: Record<string, string> 
         duration,
         requests: requests.map((r) => ({
           method: 'POST',
-          headers: { 'content-type': 'application/json', ...r.headers, ...(tokens ? { authorization: `Bearer ${tokens[r.agency]}` } : {}) },
+          headers: { 'content-type': 'application/json', ...headers, ...r.headers, ...(tokens ? { authorization: `Bearer ${tokens[r.agency]}` } : {}) },
           body: r.body,
         })),
       },
@@ -111,15 +127,24 @@ function load(url: string, requests: MixEntry[], tokens: Record<string, string> 
 }
 
 /** Each entry of the mix once, checked: data and no errors (the gateway grants every one). */
-async function check(url: string, mix: MixEntry[], tokens: Record<string, string> | undefined, label: string): Promise<void> {
+async function check(
+  url: string,
+  mix: MixEntry[],
+  tokens: Record<string, string> | undefined,
+  label: string,
+  headers: Record<string, string> = {},
+): Promise<void> {
   for (const r of mix) {
     const res = await fetch(new URL('/graphql', assertLoopback(url)), {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...r.headers, ...(tokens ? { authorization: `Bearer ${tokens[r.agency]}` } : {}) },
+      headers: { 'content-type': 'application/json', ...headers, ...r.headers, ...(tokens ? { authorization: `Bearer ${tokens[r.agency]}` } : {}) },
       body: r.body,
     })
-    const body = (await res.json()) as { data?: unknown; errors?: unknown }
+    const body = (await res.json()) as { data?: unknown; errors?: unknown; extensions?: { receipt?: unknown } }
     if (res.status !== 200 || body.errors || !body.data) throw new Error(`${label}: "${r.name}" answered ${res.status} ${JSON.stringify(body).slice(0, 400)}`)
+    // A proof asked for and not given would measure nothing.
+    if (headers['accept-signature'] && !res.headers.get('signature')) throw new Error(`${label}: "${r.name}" was not signed`)
+    if (headers.prefer && typeof body.extensions?.receipt !== 'string') throw new Error(`${label}: "${r.name}" was given no receipt`)
   }
 }
 
@@ -162,6 +187,8 @@ async function main(): Promise<void> {
       { key: 'b', name: 'gateway, embedded (memory limiter, PGlite)', server: 'gateway', env: flushEnv },
       { key: 'c', name: 'gateway, Redis + PostgreSQL', server: 'gateway', env: flushEnv },
       { key: 'd', name: 'graphql-js execute, cached documents', server: 'graphql-js' },
+      { key: 's', name: 'gateway as (b), every answer signed', server: 'gateway', env: flushEnv, headers: SIGNED },
+      { key: 'r', name: 'gateway as (b), every answer given a receipt', server: 'gateway', env: flushEnv, headers: RECEIPTED },
     ]
     // All targets start first and the rounds interleave (a b c d, a b c d …): on a shared machine
     // a burst of someone else's work then lands on every target alike, not on one of them.
@@ -181,7 +208,7 @@ async function main(): Promise<void> {
         }
         const server = await startBenchServer<{ url: string; tokens?: Record<string, string>; stores?: unknown }>(target.server, env, profile(target.key))
         stoppers.push(server.stop)
-        await check(server.info.url, mix, server.info.tokens, `(${target.key}) ${target.name}`)
+        await check(server.info.url, mix, server.info.tokens, `(${target.key}) ${target.name}`, target.headers)
         return { target, server, rounds: [] as Measure[] }
       })
     // Started side by side (start-up is most of a quick run); every one started is stopped below.
@@ -192,10 +219,10 @@ async function main(): Promise<void> {
     process.stdout.write(
       `${running.length} targets up; each: warm-up ${WARMUP}s, then ${ROUNDS} interleaved rounds × ${DURATION}s at ${CONNECTIONS} connections\n`,
     )
-    for (const { server } of running) await load(server.info.url, mix, server.info.tokens, WARMUP)
+    for (const { server, target } of running) await load(server.info.url, mix, server.info.tokens, WARMUP, target.headers)
     for (let i = 0; i < ROUNDS; i++) {
       for (const run of running) {
-        const m = await measure(run.server.info.url, run.server.child.pid, mix, run.server.info.tokens, DURATION)
+        const m = await measure(run.server.info.url, run.server.child.pid, mix, run.server.info.tokens, DURATION, run.target.headers)
         run.rounds.push(m)
         process.stdout.write(
           `  round ${i + 1} (${run.target.key}) ${m.rps.toFixed(0)} req/s, ${m.cpuUs?.toFixed(0) ?? '?'} µs CPU/req, load average ${loadavg()[0]!.toFixed(2)}\n`,
@@ -237,6 +264,14 @@ async function main(): Promise<void> {
         `| (${r.key}) ${r.name} | ${r.rps.toFixed(0)} | ${r.rpsSpread[0].toFixed(0)}–${r.rpsSpread[1].toFixed(0)} | ${r.p50} | ${r.p99} | ${ratio(r.rps, a)} | ${ratio(r.rps, d)} | ${r.cpuUs?.toFixed(0) ?? '–'} | ${cpuRatio(r, a)} |`,
     ),
   ]
+  const b = results.find((r) => r.key === 'b')
+  for (const proof of results.filter((r) => r.key === 's' || r.key === 'r')) {
+    if (!b?.cpuUs || !proof.cpuUs) continue
+    const what = proof.key === 's' ? 'signing' : 'receipts'
+    notes.push(
+      `${what} (${proof.key}) against (b): ${(((proof.cpuUs - b.cpuUs) / b.cpuUs) * 100).toFixed(1)} % CPU per request (${b.cpuUs.toFixed(0)} → ${proof.cpuUs.toFixed(0)} µs)`,
+    )
+  }
   const load2 = loadavg()[0]!
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, ${CONNECTIONS} connections, ${ROUNDS} interleaved rounds × ${DURATION}s per target after ${WARMUP}s warm-up, load average ${load1.toFixed(2)} → ${load2.toFixed(2)}`
   process.stdout.write(

@@ -68,6 +68,19 @@ describe('import rules', () => {
     expect(all).toContain('gateway/app.ts')
   })
 
+  it('the verification module departments copy (verify/) imports nothing and uses no Node global', () => {
+    const files = readdirSync(join(root, 'verify')).filter((name) => name.endsWith('.js'))
+    expect(files).toContain('index.js')
+    for (const name of files) {
+      const text = readFileSync(join(root, 'verify', name), 'utf8')
+      expect(
+        importsOf(`verify/${name}`).map((i) => i.specifier),
+        name,
+      ).toEqual([])
+      expect(text, name).not.toMatch(/\b(require\(|process\.|Buffer\b)/)
+    }
+  })
+
   it('connectors never import gateway/ or policies/', () => {
     expect(violations((i) => i.file.startsWith('connectors/') && /^(gateway|policies)\//.test(i.target ?? ''))).toEqual([])
   })
@@ -97,7 +110,16 @@ describe('import rules', () => {
 
   it('the exchange partners have their contract, their wires, their signatures, their sandboxes and a README', () => {
     const own = readdirSync(join(root, 'connectors', 'partners')).filter((name) => !/\.test\.ts$/.test(name))
-    expect(own.sort()).toEqual(['README.md', 'content-digest.ts', 'message.ts', 'sandbox', 'signatures.ts', 'wires.ts'])
+    expect(own.sort()).toEqual([
+      'README.md',
+      'content-digest.ts',
+      'message.ts',
+      'sandbox',
+      'signature-base.ts',
+      'signature-crypto.ts',
+      'signatures.ts',
+      'wires.ts',
+    ])
   })
 
   it('the kit imports no connector', () => {

@@ -107,7 +107,17 @@ export async function createTestIdentity(options: { now?: () => number } = {}): 
   const clock = options.now ? { now: options.now } : {}
   const tokens = createAccessTokens({ keys, issuer: TEST_ISSUER, ...clock })
   return {
-    deps: { registry, tokens, store, issuer: TEST_ISSUER, jwks: () => keys.jwks(), signingKeys: keys, sealing: keys, ...clock },
+    deps: {
+      registry,
+      tokens,
+      store,
+      issuer: TEST_ISSUER,
+      jwks: () => keys.jwks(),
+      keyHistory: () => keys.keyHistory(),
+      signingKeys: keys,
+      sealing: keys,
+      ...clock,
+    },
     registry,
     store,
     client,

@@ -2,13 +2,17 @@
  * `Content-Digest` (RFC 9530) with SHA-256: a Structured Field Dictionary, `sha-256=:<base64>:`.
  * Read by the structured-field rules, so a digest in another form is refused, not guessed at.
  */
-import { arrayBufferToBase64, parseDictionary, serializeDictionary } from 'structured-headers'
+import { arrayBufferToBase64, parseDictionary } from 'structured-headers'
+import { base64 } from './signature-base.js'
+import { webSignatureCrypto, type SignatureCrypto } from './signature-crypto.js'
 
 const sha256 = (body: string | Uint8Array) => crypto.subtle.digest('SHA-256', typeof body === 'string' ? new TextEncoder().encode(body) : new Uint8Array(body))
 
 /** The `Content-Digest` header value of a body (UTF-8 text, or bytes). */
-export async function contentDigest(body: string | Uint8Array): Promise<string> {
-  return serializeDictionary({ 'sha-256': await sha256(body) })
+export async function contentDigest(body: string | Uint8Array, primitives: SignatureCrypto = webSignatureCrypto): Promise<string> {
+  const digest = await primitives.sha256(body)
+  // One member, a byte sequence: written directly (the structured-fields serialiser costs more than the hash).
+  return `sha-256=:${base64(new Uint8Array(digest))}:`
 }
 
 /** Whether `header` declares SHA-256 and it is the body's; false for any other digest or a malformed header. */

@@ -4,11 +4,15 @@
  * came from the gateway, unaltered, for it, recently. The signature covers the method, the target
  * URI (so a message for one system cannot be replayed to another), the digest of the body, its
  * type and the message id (`Idempotency-Key`, on which receivers deduplicate), with `created`,
- * `expires`, `keyid`, `alg` and a `tag` naming the application. WebCrypto only: runtime-neutral.
+ * `expires`, `keyid`, `alg` and a `tag` naming the application. Made by `signature-base.ts`,
+ * checked by http-message-signatures; runtime-neutral (WebCrypto unless the runtime gives cheaper
+ * primitives).
  */
 import { ExpiredError, httpbis, UnknownKeyError } from 'http-message-signatures'
 import { importJWK, type JWK } from 'jose'
 import { contentDigest, digestMatches, parseDigest } from './content-digest.js'
+import { signComponents } from './signature-base.js'
+import { webSignatureCrypto, type SignatureCrypto } from './signature-crypto.js'
 
 export const PUSH_SIGNATURE_TAG = 'lgsp-exchange'
 export const PUSH_SIGNATURE_ALG = 'ecdsa-p256-sha256'
@@ -17,7 +21,7 @@ export const PUSH_COVERED = ['@method', '@target-uri', 'content-digest', 'conten
 /** How long a push signature stays valid: a retry later is signed again. */
 export const PUSH_SIGNATURE_TTL_S = 300
 
-const { signMessage, verifyMessage } = httpbis
+const { verifyMessage } = httpbis
 
 export interface PushSigningKey {
   kid: string
@@ -29,18 +33,6 @@ const ECDSA = { name: 'ECDSA', hash: 'SHA-256' } as const
 /** Header names in lower case, as HTTP/2 sends them and as both sides look them up. */
 const lowerCased = (headers: Record<string, string | string[]>): Record<string, string> =>
   Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), String(value)]))
-
-/** The library's signing key over WebCrypto ES256 (runtime-neutral). */
-function es256(key: PushSigningKey) {
-  return {
-    id: key.kid,
-    alg: PUSH_SIGNATURE_ALG,
-    // WebCrypto's ECDSA signature is r‖s, the form RFC 9421 prescribes for ecdsa-p256-sha256.
-    // The library types it as Node's Buffer but reads only its bytes: a Uint8Array serves on
-    // every runtime.
-    sign: async (data: Buffer) => new Uint8Array(await crypto.subtle.sign(ECDSA, key.privateKey, new Uint8Array(data))) as Buffer,
-  }
-}
 
 /** The library's verifying key for `jwk`, when it is an ES256 key (the gateway's are). */
 async function es256Verifier(jwk: JWK) {
@@ -61,24 +53,19 @@ export async function signPush(input: {
   /** @default application/json */
   contentType?: string
   now?: Date
+  /** @default WebCrypto */
+  primitives?: SignatureCrypto
 }): Promise<Record<string, string>> {
-  const created = input.now ?? new Date()
+  const created = Math.floor((input.now ?? new Date()).getTime() / 1000)
+  const primitives = input.primitives ?? webSignatureCrypto
   const headers: Record<string, string> = {
     'content-type': input.contentType ?? 'application/json',
     'idempotency-key': input.messageId,
-    'content-digest': await contentDigest(input.body),
+    'content-digest': await contentDigest(input.body, primitives),
   }
-  const signed = await signMessage(
-    {
-      key: es256(input.key),
-      name: 'lgsp',
-      fields: [...PUSH_COVERED],
-      params: ['created', 'expires', 'keyid', 'alg', 'tag'],
-      paramValues: { created, expires: new Date(created.getTime() + PUSH_SIGNATURE_TTL_S * 1000), tag: PUSH_SIGNATURE_TAG },
-    },
-    { method: 'POST', url: input.url, headers },
-  )
-  return lowerCased(signed.headers)
+  const components = [['@method', 'POST'], ['@target-uri', input.url], ...PUSH_COVERED.slice(2).map((name) => [name, headers[name]!] as const)] as const
+  const params = { created, expires: created + PUSH_SIGNATURE_TTL_S, keyid: input.key.kid, alg: PUSH_SIGNATURE_ALG, tag: PUSH_SIGNATURE_TAG }
+  return { ...headers, ...(await signComponents('lgsp', components, params, input.key.privateKey, primitives)) }
 }
 
 export type PushVerdict =
@@ -155,19 +142,18 @@ export async function signResponse(input: {
   requestId: string
   key: PushSigningKey
   now?: Date
+  /** @default WebCrypto */
+  primitives?: SignatureCrypto
 }): Promise<Record<string, string>> {
-  const headers: Record<string, string> = { 'content-digest': await contentDigest(input.body), 'x-request-id': input.requestId }
-  const signed = await signMessage(
-    {
-      key: es256(input.key),
-      name: 'lgsp',
-      fields: [...RESPONSE_COVERED],
-      params: ['created', 'keyid', 'alg', 'tag'],
-      paramValues: { created: input.now ?? new Date(), tag: RESPONSE_SIGNATURE_TAG },
-    },
-    { status: input.status, headers },
-  )
-  return lowerCased(signed.headers)
+  const primitives = input.primitives ?? webSignatureCrypto
+  const digest = await contentDigest(input.body, primitives)
+  const components = [
+    ['@status', String(input.status)],
+    ['content-digest', digest],
+    ['x-request-id', input.requestId],
+  ] as const
+  const params = { created: Math.floor((input.now ?? new Date()).getTime() / 1000), keyid: input.key.kid, alg: PUSH_SIGNATURE_ALG, tag: RESPONSE_SIGNATURE_TAG }
+  return { 'content-digest': digest, 'x-request-id': input.requestId, ...(await signComponents('lgsp', components, params, input.key.privateKey, primitives)) }
 }
 
 /**

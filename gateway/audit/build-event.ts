@@ -9,7 +9,6 @@ import type { AuditDraft } from './draft.js'
 import { auditReason, type AuditDecision, type AuditEvent, type ConnectorCallSummary } from './event.js'
 
 export interface EventInput {
-  id: string
   at: Date
   requestId: string
   instance: string
@@ -107,7 +106,7 @@ export function buildAuditEvent(input: EventInput): AuditEvent {
   const subjects = [...new Set([...draft.identifiers].map((value) => input.hash(value)))].sort()
   const event: AuditEvent = {
     v: 1,
-    id: input.id,
+    id: draft.id,
     at: input.at.toISOString(),
     kind,
     requestId: input.requestId,
@@ -142,6 +141,7 @@ export function buildAuditEvent(input: EventInput): AuditEvent {
     withheldUntil: draft.withheldUntil && (decision === 'granted' || decision === 'partial') ? draft.withheldUntil : undefined,
     signals: draft.signals?.size ? [...draft.signals].sort() : undefined,
     detail: draft.detail,
+    receipt: draft.receipt,
   }
   for (const key of Object.keys(event) as Array<keyof AuditEvent>) if (event[key] === undefined) delete event[key]
   return event

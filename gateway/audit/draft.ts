@@ -8,6 +8,11 @@ import type { UpstreamCall } from '../../connectors/index.js'
 import type { AuditKind, AuditSignal } from './event.js'
 
 export interface AuditDraft {
+  /**
+   * The event's id, fixed when the request starts: a receipt names the event before it is
+   * committed, and the event then keeps the receipt's hash.
+   */
+  readonly id: string
   kind: AuditKind
   operation?: { name?: string; type?: 'query' | 'mutation' | 'subscription'; text?: string }
   /** Coordinates the operation asked for (decided by the policy). */
@@ -36,8 +41,10 @@ export interface AuditDraft {
   client?: string
   actor?: string
   detail?: Record<string, string | number | boolean | null>
+  /** SHA-256 (hex) of the receipt given with the response, set by the receipt middleware. */
+  receipt?: string
 }
 
 export function createAuditDraft(kind: AuditKind): AuditDraft {
-  return { kind, returned: new Set(), identifiers: new Set(), records: 0, calls: [], errorCodes: [], hasData: false }
+  return { id: crypto.randomUUID(), kind, returned: new Set(), identifiers: new Set(), records: 0, calls: [], errorCodes: [], hasData: false }
 }

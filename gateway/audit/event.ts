@@ -105,6 +105,11 @@ export const auditEventSchema = z
     withheldUntil: z.string().max(40).optional(),
     signals: z.array(AuditSignal).min(1).max(10).optional(),
     /** An action's particulars (version numbers, counts, filters): small, never personal data. */
+    /** SHA-256 (hex) of the receipt the response carried: the receipt names this event, this event names it back. */
+    receipt: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .optional(),
     detail: z.record(z.string().max(60), z.union([z.string().max(2000), z.number(), z.boolean(), z.null()])).optional(),
   })
   .strict()

@@ -11,6 +11,7 @@ import { contractCommand, contractUsage } from './contract.js'
 import { keysCommand } from './keys.js'
 import { policyCommand, policyUsage } from './policy.js'
 import { tokenCommand } from './token.js'
+import { verifyCommand, verifyUsage } from './verify.js'
 
 const usage = `Usage: lgsp <command> [options]
 
@@ -24,7 +25,7 @@ Commands:
           environment as the gateway).
   keys rotate
           Add a gateway signing key; the old one verifies until its tokens expire, then retires.
-${policyUsage}${auditUsage}${exchangeUsage}${contractUsage}${adminUsage}  help    Show this text.
+${policyUsage}${auditUsage}${verifyUsage}${exchangeUsage}${contractUsage}${adminUsage}  help    Show this text.
 `
 
 async function sandbox(args: string[]): Promise<number> {
@@ -89,6 +90,8 @@ export async function run(argv: string[]): Promise<number> {
         return await exchangeCommand(rest)
       case 'contract':
         return await contractCommand(rest)
+      case 'verify':
+        return await verifyCommand(rest)
       case undefined:
       case 'help':
       case '--help':

@@ -23,6 +23,7 @@ import type { Logger } from '../logger.js'
 import type { PolicyRuntime } from '../policy/index.js'
 import { unrefTimer } from '../support/index.js'
 import { nodeSha256 } from './audit.js'
+import { nodeSignatureCrypto } from '../identity/keys/node-signature-crypto.node.js'
 
 /** How often the step chains' heads are signed when steps stop coming. */
 const SEAL_INTERVAL_MS = 2000
@@ -85,7 +86,11 @@ export async function startNodeExchange(options: {
   const worker = createDeliveryWorker({
     outbox,
     batch: 64,
-    push: httpPush({ endpointOf, sign: (request) => signPush({ ...request, key: keys.signingKey() }), timeoutMs: config.UPSTREAM_TIMEOUT_MS }),
+    push: httpPush({
+      endpointOf,
+      sign: (request) => signPush({ ...request, key: keys.signingKey(), primitives: nodeSignatureCrypto }),
+      timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+    }),
     // Systems registered to read an inbox get no pushes: their messages wait for them.
     inboxReceivers: () => [...policies.current().agencies.values()].filter((a) => a.exchange?.delivery === 'inbox').map((a) => a.agency),
     onDead: (message, error) =>

@@ -72,6 +72,7 @@ export async function createNodeIdentity(config: Config, logger?: Logger, docume
       store,
       issuer,
       jwks: () => keys.jwks(),
+      keyHistory: () => keys.keyHistory(),
       signingKeys: keys,
       sealing: keys,
       ...(eid

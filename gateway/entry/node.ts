@@ -19,6 +19,7 @@ import { databaseReadiness, openDatabase } from './database.js'
 import { createNodeIdentity } from './identity.js'
 import { policySchema, policySetOf, startPolicyRuntime, validatePolicyFiles } from './policies.js'
 import { createKeyedHash } from '../identity/keys/keyed-hash.node.js'
+import { nodeSignatureCrypto } from '../identity/keys/node-signature-crypto.node.js'
 import { createPromMetrics, metricsApp } from '../metrics/prom.node.js'
 import { createNodeRateLimiter, nodeClientIp } from './rate-limiter.js'
 import { startNodeExchange } from './exchange.js'
@@ -125,6 +126,7 @@ async function main(): Promise<void> {
     identity: nodeIdentity.identity,
     policies,
     keyedHash,
+    signatureCrypto: nodeSignatureCrypto,
     audit: { sink: auditWriter, instance: instanceName(config), hash: keyedHash, reader: db },
     mode: config.NODE_ENV,
     bodyLimitBytes: config.BODY_LIMIT_BYTES,

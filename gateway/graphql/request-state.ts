@@ -32,6 +32,11 @@ export interface RequestState {
   readonly rateLimit: RateLimitOutcome
   /** Each `verifyCitizen` answer, appended by its guarded resolver; read by the rate and grant limits. */
   readonly verifications: VerificationOutcome[]
+  /**
+   * The request's JSON body as parsed, written by the strict body parser (the one place it is
+   * read); the route hands it to the receipt, which hashes what was asked.
+   */
+  body?: unknown
 }
 
 export function createRequestState(): RequestState {

@@ -70,7 +70,6 @@ export function accessLog(options: AccessLogOptions) {
         }
         try {
           const event = buildAuditEvent({
-            id: crypto.randomUUID(),
             at,
             requestId: c.get('requestId'),
             instance: options.instance,

@@ -19,6 +19,8 @@ export interface TokenEndpointDeps {
   issuer: string
   /** Public keys for `/.well-known/jwks.json`. */
   jwks: () => { keys: object[] }
+  /** Every key ever used, with its signing period, for `/.well-known/lgsp-key-history.json`. */
+  keyHistory: () => { keys: object[] }
   /** Limits attempts per address and per client (brute force, floods); absent: unlimited. */
   attempts?: AttemptLimiter
   /** @default Date.now */
@@ -65,6 +67,13 @@ export function tokenRoutes(deps: TokenEndpointDeps): Hono<GatewayEnv> {
   routes.get('/.well-known/jwks.json', (c) => {
     c.header('cache-control', 'public, max-age=60')
     return c.json(deps.jwks())
+  })
+
+  // Retired keys too, each with the period it signed in: a receipt or a checkpoint signed years
+  // ago is checked against this, not against the JWKS, which drops keys once tokens have expired.
+  routes.get('/.well-known/lgsp-key-history.json', (c) => {
+    c.header('cache-control', 'public, max-age=60')
+    return c.json(deps.keyHistory())
   })
 
   routes.post('/oauth/token', async (c) => {

@@ -17,6 +17,7 @@ import { createAuditWriter, createCheckpointSigner } from '../../gateway/audit/i
 import { nodeSha256 } from '../../gateway/entry/audit.js'
 import { createPromMetrics } from '../../gateway/metrics/prom.node.js'
 import { createGateway, createPolicyRuntime } from '../../gateway/index.js'
+import { nodeSignatureCrypto } from '../../gateway/identity/keys/node-signature-crypto.node.js'
 import { createFailoverRateLimiter, createMemoryRateLimiter } from '../../gateway/ratelimit/index.js'
 import { createRedisRateLimiter } from '../../gateway/ratelimit/redis.node.js'
 import { createRedisSharedStore } from '../../gateway/shared-store/redis.node.js'
@@ -113,6 +114,7 @@ export async function startBenchGateway(connectors: Connectors) {
     identity: identity.deps,
     policies,
     keyedHash: testKeyedHash,
+    signatureCrypto: nodeSignatureCrypto,
     audit: { sink: writer, instance: 'bench', hash: testKeyedHash },
     rateLimiter,
     metrics,

@@ -7,7 +7,7 @@
  *   back, service resumes without a restart.
  */
 import { execFile } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -231,6 +231,41 @@ describe('audit trail across processes on PostgreSQL', () => {
     const { ok, report } = await verify()
     expect(report.problems, JSON.stringify(report, null, 2)).toEqual([])
     expect(ok).toBe(true)
+  }, 120_000)
+
+  it('lgsp verify: a kept answer, its receipt and the trail check each other, after two key rotations too', async () => {
+    const gateway = await start()
+    const res = await fetch(`${gateway.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': 'KIEM_TRA_KET_NOI', prefer: 'receipt' },
+      body: QUERY,
+    })
+    const answer = await res.text()
+    expect(res.status).toBe(200)
+    const kept = join(work, 'answer.json')
+    const altered = join(work, 'answer-altered.json')
+    const request = join(work, 'request.json')
+    writeFileSync(kept, answer)
+    writeFileSync(altered, answer.replace('"01"', '"02"'))
+    writeFileSync(request, JSON.stringify({ method: 'POST', target: '/graphql', body: JSON.parse(QUERY), purpose: 'KIEM_TRA_KET_NOI' }))
+    const online = await lgsp('verify', '--response', kept, '--request', request, '--keys', `${gateway.url}/.well-known/lgsp-key-history.json`, '--audit')
+    expect(online.stdout).toMatch(/^ok {3}signature: signed by the gateway under key /m)
+    expect(online.stdout).toMatch(/^ok {3}request: /m)
+    expect(online.stdout).toMatch(/^ok {3}audit: audit event [0-9a-f-]{36} records this receipt/m)
+    expect(online.stdout).toMatch(/^VERIFIED$/m)
+    await gateway.stop()
+    running.delete(gateway)
+    await lgsp('keys', 'rotate')
+    await lgsp('keys', 'rotate')
+    // Offline, from the gateway's own key history in DATA_DIR, two rotations later.
+    expect((await lgsp('verify', '--response', kept, '--audit')).stdout).toMatch(/^VERIFIED$/m)
+    const failed = await lgsp('verify', '--response', altered).then(
+      () => ({ code: 0, stdout: '' }),
+      (error: { code: number; stdout: string }) => error,
+    )
+    expect(failed.code).toBe(1)
+    expect(failed.stdout).toMatch(/^FAIL response: the response differs from the one the gateway answered/m)
+    expect(failed.stdout).toMatch(/^NOT VERIFIED$/m)
   }, 120_000)
 
   it('lgsp audit verify fails and names the event when one row is altered, and passes again once it is restored', async () => {

@@ -1,5 +1,6 @@
 import { createGraphQLError, type GraphQLParams, type Plugin } from 'graphql-yoga'
 import { decodeUtf8 } from '../../http/utf8.js'
+import type { RequestState } from '../request-state.js'
 
 const badRequest = (message: string) => createGraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } })
 
@@ -14,7 +15,7 @@ function isJsonPost(request: Request): boolean {
 }
 
 /** Reads the body as bytes, decodes them strictly, then parses and checks it as Yoga would. */
-async function parseStrictJson(request: Request): Promise<GraphQLParams | GraphQLParams[]> {
+async function parseStrictJson(request: Request, state: RequestState | undefined): Promise<GraphQLParams | GraphQLParams[]> {
   const text = decodeUtf8(await request.arrayBuffer())
   if (text === null) throw badRequest('The request body is not valid UTF-8')
   let body: unknown
@@ -24,6 +25,7 @@ async function parseStrictJson(request: Request): Promise<GraphQLParams | GraphQ
     throw badRequest('POST body sent invalid JSON.')
   }
   if (body === null || typeof body !== 'object') throw badRequest(`POST body is expected to be object but received ${body === null ? 'null' : typeof body}`)
+  if (state) state.body = body
   return body as GraphQLParams | GraphQLParams[]
 }
 
@@ -33,10 +35,10 @@ async function parseStrictJson(request: Request): Promise<GraphQLParams | GraphQ
  * would be looked up and written to the audit trail. This parser, registered after Yoga's and so
  * chosen instead, refuses such a body with 400 `BAD_USER_INPUT`.
  */
-export function useStrictJsonBody(): Plugin {
+export function useStrictJsonBody(): Plugin<object, { state?: RequestState }> {
   return {
-    onRequestParse({ request, setRequestParser }) {
-      if (isJsonPost(request)) setRequestParser(parseStrictJson)
+    onRequestParse({ request, serverContext, setRequestParser }) {
+      if (isJsonPost(request)) setRequestParser((raw) => parseStrictJson(raw, serverContext.state))
     },
   }
 }

@@ -1,6 +1,17 @@
 import { base64url, createLocalJWKSet, errors, importJWK, type JWK, type JWTVerifyGetKey, type LocalJWKSet } from 'jose'
 import type { KeyStore } from './key-store.js'
-import { ensureKeySet, historicJwks, prune, publicJwks, rotate, signingKey, type KeySet, type StoredKey } from './keyset.js'
+import {
+  ensureKeySet,
+  historicJwks,
+  keyHistoryDocument,
+  prune,
+  publicJwks,
+  rotate,
+  signingKey,
+  type KeySet,
+  type PublishedHistoryKey,
+  type StoredKey,
+} from './keyset.js'
 
 export interface GatewayKeysOptions {
   store: KeyStore
@@ -40,6 +51,8 @@ export interface GatewayKeys extends SealingKeys {
   jwks(): { keys: JWK[] }
   /** Every public key this set ever signed with (live and archived), for audit checkpoints. */
   historicJwks(): JWK[]
+  /** Every key ever used with the period it signed in, for `/.well-known/lgsp-key-history.json`. */
+  keyHistory(): { keys: PublishedHistoryKey[] }
   /** A key resolver for jose `jwtVerify`; an unknown kid triggers one (rate-limited) refresh. */
   verificationKeySet(): JWTVerifyGetKey
   /** Adds a new active key and retires the current one; saved to the store at once. */
@@ -247,6 +260,7 @@ export function createGatewayKeys(options: GatewayKeysOptions): GatewayKeys {
     signingKey: () => current().signer,
     jwks: () => publicJwks(current().set, now()),
     historicJwks: () => historicJwks(current().set),
+    keyHistory: () => keyHistoryDocument(current().set),
     verificationKeySet: () => getKey,
     sealingKeys,
     rotate: () =>

@@ -24,10 +24,21 @@ export interface KeySet {
   version: 1
   keys: StoredKey[]
   /**
-   * Public keys of removed keys, kept for good: audit checkpoints they signed must still verify
-   * years later (`lgsp audit verify`), long after tokens they signed have expired. Never published.
+   * Public keys of removed keys, kept for good: audit checkpoints and receipts they signed must
+   * still verify years later, long after tokens they signed have expired. Published only in the
+   * key history, with the period each key signed in; never in the JWKS tokens are checked with.
    */
-  archive?: JWK[]
+  archive?: ArchivedKey[]
+}
+
+/** A removed key's public half, with when it signed (absent for keys archived before this was kept). */
+export type ArchivedKey = JWK & { activatedAt?: number; retiredAt?: number }
+
+/** One key the gateway has signed with, and the period it signed in (ms; null: unknown, or still signing). */
+export interface KeyHistoryEntry {
+  jwk: JWK
+  activatedAt: number | null
+  retiredAt: number | null
 }
 
 export interface RotateOptions {
@@ -99,13 +110,46 @@ export async function rotate(set: KeySet, now: number, options: RotateOptions): 
 export function prune(set: KeySet, now: number): KeySet {
   const keys = set.keys.filter((key) => key.retireAfter === null || key.retireAfter > now)
   if (keys.length === set.keys.length) return set
-  const removed = set.keys.filter((key) => !keys.includes(key)).map((key) => toPublicJwk(key.publicJwk))
+  const removed = set.keys
+    .filter((key) => !keys.includes(key))
+    .map(
+      (key): ArchivedKey => ({
+        ...toPublicJwk(key.publicJwk),
+        activatedAt: key.activatedAt,
+        ...(key.retiringAt !== null ? { retiredAt: key.retiringAt } : {}),
+      }),
+    )
   return { version: 1, keys, archive: [...(set.archive ?? []), ...removed] }
 }
 
 /** Every public key the gateway ever signed with that the set still knows: live and archived. */
 export function historicJwks(set: KeySet): JWK[] {
   return [...set.keys.map((key) => toPublicJwk(key.publicJwk)), ...(set.archive ?? []).map(toPublicJwk)]
+}
+
+/**
+ * Every key the gateway has signed with, newest first, with the period it signed in: what a
+ * receipt or a checkpoint from years ago is checked against, after any number of rotations.
+ */
+export function keyHistory(set: KeySet): KeyHistoryEntry[] {
+  const live = set.keys.map((key) => ({ jwk: toPublicJwk(key.publicJwk), activatedAt: key.activatedAt, retiredAt: key.retiringAt }))
+  const archived = (set.archive ?? []).map((key) => ({ jwk: toPublicJwk(key), activatedAt: key.activatedAt ?? null, retiredAt: key.retiredAt ?? null }))
+  return [...live, ...archived].sort((a, b) => (b.activatedAt ?? 0) - (a.activatedAt ?? 0))
+}
+
+/** A key of the published history: a JWK with the period it signed in (ISO 8601; RFC 7517 allows members of one's own). */
+export type PublishedHistoryKey = JWK & { activated_at?: string; retired_at: string | null }
+
+/** The key history as published (`/.well-known/lgsp-key-history.json`): a JWK Set whose keys say when they signed. */
+export function keyHistoryDocument(set: KeySet): { keys: PublishedHistoryKey[] } {
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
+  return {
+    keys: keyHistory(set).map(({ jwk, activatedAt, retiredAt }) => ({
+      ...jwk,
+      ...(activatedAt !== null ? { activated_at: iso(activatedAt)! } : {}),
+      retired_at: iso(retiredAt),
+    })),
+  }
 }
 
 /**
@@ -140,7 +184,9 @@ const storedKeySchema = z.object({
   privateJwk: publicJwkSchema.extend({ d: base64url }),
   publicJwk: publicJwkSchema.refine((jwk) => !('d' in jwk), 'publicJwk must not hold private members'),
 })
-const archivedJwkSchema = publicJwkSchema.refine((jwk) => !('d' in jwk), 'archived keys must not hold private members')
+const archivedJwkSchema = publicJwkSchema
+  .extend({ activatedAt: z.number().optional(), retiredAt: z.number().optional() })
+  .refine((jwk) => !('d' in jwk), 'archived keys must not hold private members')
 const keySetSchema = z.object({ version: z.literal(1), keys: z.array(storedKeySchema), archive: z.array(archivedJwkSchema).optional() })
 
 /**
