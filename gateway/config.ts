@@ -127,6 +127,13 @@ export const configSchema = z
       ),
     /** The national public-service portal's dossier sync endpoint (unset: the sandbox portal, outside production). */
     PORTAL_URL: optionalUrl(['http', 'https']),
+    /**
+     * A directory of PEM files (`*.pem`, `*.crt`, `*.crl`): the roots dossier parts' signatures are
+     * trusted under (self-signed certificates), intermediates, and CRLs. Unset: outside production a
+     * sandbox hierarchy generated at start (written to DATA_DIR/sandbox-pki); in production none,
+     * so every signed part is UNTRUSTED.
+     */
+    TRUST_LIST_DIR: z.string().min(1).optional(),
     /** Delivery attempts before a dossier message becomes a dead letter. */
     EXCHANGE_MAX_ATTEMPTS: positiveInt(8, 100),
     /** The first retry of a failed delivery waits up to this long (ms); each later one up to twice as long… */

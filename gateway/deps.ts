@@ -13,6 +13,7 @@ import type { ConsoleDeps } from './admin/console/index.js'
 import type { Metrics } from './metrics/index.js'
 import type { Logger } from './logger.js'
 import type { CitizenOidcVerifier } from './identity/citizen-oidc.js'
+import type { TrustList } from './documents/index.js'
 import type { BlobStore, DossierStore, Outbox } from './exchange/index.js'
 
 export interface ReadinessResult {
@@ -133,5 +134,12 @@ export interface GatewayDeps {
    * in one transaction), and the document parts. Absent: the exchange's fields answer that it is
    * not enabled, and `/v1/blobs` is not served.
    */
-  exchange?: { store: DossierStore; blobs: BlobStore; outbox: Outbox; onCommitted?: () => void }
+  exchange?: {
+    store: DossierStore
+    blobs: BlobStore
+    outbox: Outbox
+    onCommitted?: () => void
+    /** What document signatures are checked against. @default none: every signed part is UNTRUSTED */
+    trust?: () => TrustList
+  }
 }

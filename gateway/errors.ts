@@ -25,6 +25,8 @@ export const ErrorCode = z.enum([
   'IDEMPOTENCY_CONFLICT',
   'VERSION_CONFLICT',
   'PAYLOAD_TOO_LARGE',
+  // A document part whose procedure requires a valid signature, and whose signature is not.
+  'SIGNATURE_REQUIRED',
 ])
 export type ErrorCode = z.infer<typeof ErrorCode>
 
@@ -62,6 +64,7 @@ export const codeToStatus: Record<ErrorCode, ContentfulStatusCode> = {
   IDEMPOTENCY_CONFLICT: 409,
   VERSION_CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
+  SIGNATURE_REQUIRED: 422,
 }
 
 export interface ErrorBody {

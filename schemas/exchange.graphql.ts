@@ -113,6 +113,37 @@ export const typeDefs = /* GraphQL */ `
     step: Int!
     "Where the content is fetched (checked against sha256 on the way out)"
     contentPath: String!
+    "What the gateway found when it checked the part's signature as it entered the exchange"
+    signature: DocumentSignature!
+  }
+
+  "Trạng thái chữ ký số: the outcome of checking a document's signature against the province's trust list."
+  enum SignatureStatus {
+    "Hợp lệ: the signature verifies, its chain reaches a trusted root, the certificate was valid and not revoked when it signed"
+    VALID
+    "Không hợp lệ: the bytes or the signature do not match"
+    INVALID
+    "Không tin cậy: the signer's chain reaches no root in the trust list"
+    UNTRUSTED
+    "Hết hạn: the signer's certificate was not valid at the signing time"
+    EXPIRED
+    "Bị thu hồi: the signer's certificate was revoked before it signed"
+    REVOKED
+    "Không ký: no signature found"
+    UNSIGNED
+  }
+
+  "Chữ ký số của thành phần hồ sơ: a CMS (PKCS#7) signature, detached or inside a PDF (PAdES)."
+  type DocumentSignature {
+    status: SignatureStatus!
+    "The signer certificate's common name"
+    signer: String
+    "When the signer says it signed (its signingTime attribute)"
+    signedAt: DateTime
+    "For anything but VALID and UNSIGNED: what failed"
+    reason: String
+    "Where the detached signature is fetched, when the part was signed apart from its content"
+    signaturePath: String
   }
 
   "Tiến trình xử lý: one step taken on a dossier."
@@ -133,6 +164,8 @@ export const typeDefs = /* GraphQL */ `
     name: String!
     copyType: CopyType!
     sha256: String!
+    "A detached CMS (PKCS#7) signature over the content, uploaded first like the content; a signed PDF carries its own"
+    signatureSha256: String
   }
 
   input SubmitDossierInput {

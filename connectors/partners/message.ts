@@ -17,6 +17,28 @@ const agencyId = z
   .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/)
   .max(64)
 
+/**
+ * What the gateway found when it checked a part's signature against the province's trust list:
+ * `VALID` (with the signer and the signing time), `INVALID` (the bytes or the signature do not
+ * match), `UNTRUSTED` (the signer's chain reaches no trusted root), `EXPIRED` or `REVOKED` (the
+ * signer's certificate at the signing time), `UNSIGNED`.
+ */
+export const signatureStatusSchema = z.enum(['VALID', 'INVALID', 'UNTRUSTED', 'EXPIRED', 'REVOKED', 'UNSIGNED'])
+export type SignatureStatus = z.infer<typeof signatureStatusSchema>
+
+export const partSignatureSchema = z
+  .object({
+    status: signatureStatusSchema,
+    /** The signer certificate's common name (with VALID, and with any status once the signature value verified). */
+    signer: z.string().min(1).max(300).optional(),
+    /** When the signer says it signed (the CMS signingTime attribute). */
+    signedAt: z.iso.datetime({ offset: true }).optional(),
+    /** The detached CMS signature's own part, when the part was signed apart from its content. */
+    detachedSha256: sha256.optional(),
+  })
+  .strict()
+export type PartSignature = z.infer<typeof partSignatureSchema>
+
 /** A document part: its content is fetched from the gateway by hash (`/v1/blobs/{sha256}`). */
 export const messagePartSchema = z
   .object({
@@ -29,6 +51,8 @@ export const messagePartSchema = z
       .min(0)
       .max(10 * 1024 * 1024),
     sha256,
+    /** Checked by the gateway when the part entered the exchange. */
+    signature: partSignatureSchema.optional(),
   })
   .strict()
 export type MessagePart = z.infer<typeof messagePartSchema>

@@ -61,6 +61,16 @@ const igate: PartnerWire = {
         KichThuoc: part.size,
         HashTepTin: part.sha256,
         DuongDan: blobPath(part.sha256),
+        ...(part.signature
+          ? {
+              ChuKySo: {
+                TrangThai: part.signature.status,
+                NguoiKy: part.signature.signer,
+                ThoiGianKy: part.signature.signedAt,
+                ...(part.signature.detachedSha256 ? { DuongDanChuKy: blobPath(part.signature.detachedSha256) } : {}),
+              },
+            }
+          : {}),
       })),
     }),
   acknowledged(body): PushOutcome {
@@ -122,6 +132,16 @@ const opencps: PartnerWire = {
         fileSize: part.size,
         checksum: part.sha256,
         url: blobPath(part.sha256),
+        ...(part.signature
+          ? {
+              signature: {
+                status: part.signature.status,
+                signer: part.signature.signer,
+                signedAt: part.signature.signedAt ? epochMs(part.signature.signedAt) : undefined,
+                ...(part.signature.detachedSha256 ? { url: blobPath(part.signature.detachedSha256) } : {}),
+              },
+            }
+          : {}),
       })),
     }),
   acknowledged(body): PushOutcome {
@@ -166,7 +186,13 @@ const soap: PartnerWire = {
               ChuHoSo: m.applicant,
               MaXa: m.commune ?? undefined,
               NgayHenTra: portalTime(m.dueAt) ?? undefined,
-              ThanhPhan: m.parts.map((part) => ({ Ten: part.name, LoaiBan: part.copyType, Hash: part.sha256, KichThuoc: part.size })),
+              ThanhPhan: m.parts.map((part) => ({
+                Ten: part.name,
+                LoaiBan: part.copyType,
+                Hash: part.sha256,
+                KichThuoc: part.size,
+                ...(part.signature ? { TrangThaiChuKy: part.signature.status, NguoiKy: part.signature.signer } : {}),
+              })),
             },
           },
         },

@@ -8,7 +8,7 @@ import { typeDefs } from '../../schemas/index.js'
  * The version of the contract partner systems are built against: raised whenever a published
  * document changes in a way a partner must notice.
  */
-export const CONTRACT_VERSION = '2026-12-04'
+export const CONTRACT_VERSION = '2026-12-04.1'
 
 export interface ContractDocument {
   /** Its file name under the export directory (`docs/contract/`). */

@@ -236,6 +236,20 @@ export const migrations: readonly Migration[] = [
       'create index dossiers_applicant on dossiers (applicant, received_at desc)',
     ],
   },
+  {
+    id: '0008_part_signatures',
+    statements: [
+      // What the check of each part's signature found when the part entered the exchange, and the
+      // detached CMS signature's own part when it was signed apart from its content.
+      `alter table dossier_parts
+         add column signature_status text check (signature_status in ('VALID', 'INVALID', 'UNTRUSTED', 'EXPIRED', 'REVOKED', 'UNSIGNED')),
+         add column signature_signer text,
+         add column signature_signed_at timestamptz,
+         add column signature_reason text,
+         add column signature_sha256 text check (signature_sha256 ~ '^[0-9a-f]{64}$')`,
+      'create index dossier_parts_signature on dossier_parts (signature_sha256) where signature_sha256 is not null',
+    ],
+  },
 ]
 
 /**

@@ -8,6 +8,8 @@ export interface BannerInput {
   devClients?: Array<{ clientId: string; privateKeyPath: string }>
   /** The dossier exchange's receiving systems: the portal and each registered agency's. */
   exchange?: Record<string, { url: string; sandbox: boolean }>
+  /** Where dossier parts' signatures are checked against. */
+  trustList?: string
   example?: { enterpriseCode: string }
 }
 
@@ -32,6 +34,7 @@ export function renderBanner(input: BannerInput): string {
     lines.push('  Exchange partners:')
     for (const [name, partner] of Object.entries(input.exchange)) lines.push(`    ${name.padEnd(11)} ${partner.url}${partner.sandbox ? '  (sandbox)' : ''}`)
   }
+  if (input.trustList) lines.push(`  Document signatures trusted under: ${input.trustList}`)
   if (input.devClients?.length) {
     lines.push('  Development clients (private keys generated here, never commit them):')
     for (const client of input.devClients) lines.push(`    ${client.clientId.padEnd(24)} ${client.privateKeyPath}`)

@@ -24,12 +24,16 @@ import type { PolicyRuntime } from '../policy/index.js'
 import { unrefTimer } from '../support/index.js'
 import { nodeSha256 } from './audit.js'
 import { nodeSignatureCrypto } from '../identity/keys/node-signature-crypto.node.js'
+import type { TrustList } from '../documents/index.js'
+import { documentTrust } from './trust-list.js'
 
 /** How often the step chains' heads are signed when steps stop coming. */
 const SEAL_INTERVAL_MS = 2000
 
 export interface NodeExchange {
-  deps: { store: DossierStore; blobs: BlobStore; outbox: Outbox; onCommitted: () => void }
+  deps: { store: DossierStore; blobs: BlobStore; outbox: Outbox; onCommitted: () => void; trust: () => TrustList }
+  /** Where document signatures' trust list comes from, for the banner. */
+  trustSource: string
   /** The sandbox partner systems, when the portal or an agency's endpoint names one (development). */
   sandboxes: PartnerSandboxes | undefined
   /** Where each receiving system is, for the banner. */
@@ -57,6 +61,7 @@ export async function startNodeExchange(options: {
   const chains = createStepChains({ sign, sha256: nodeSha256 })
   const store = createDossierStore(db, { audit: chains })
   const blobs = config.DATABASE_URL ? createDatabaseBlobStore(db) : createFileBlobStore(join(config.DATA_DIR, 'blobs'))
+  const documents = documentTrust(config, logger)
   const wantsSandbox =
     !production && (!config.PORTAL_URL || [...policies.current().agencies.values()].some((a) => a.exchange?.endpoint?.startsWith('sandbox:')))
   const sandboxes = wantsSandbox
@@ -102,7 +107,8 @@ export async function startNodeExchange(options: {
   }, SEAL_INTERVAL_MS)
   unrefTimer(sealer)
   return {
-    deps: { store, blobs, outbox, onCommitted: () => worker.wake() },
+    deps: { store, blobs, outbox, onCommitted: () => worker.wake(), trust: documents.trust },
+    trustSource: documents.source,
     sandboxes,
     partners() {
       const listed: Record<string, { url: string; sandbox: boolean }> = {}

@@ -173,6 +173,7 @@ async function main(): Promise<void> {
       upstreams,
       issuer: nodeIdentity.identity.issuer,
       exchange: exchange.partners(),
+      trustList: exchange.trustSource,
       devClients: [...nodeIdentity.devClients.values()].map((key) => ({ clientId: key.clientId, privateKeyPath: key.privateKeyPath })),
       ...(sandboxes ? { example: { enterpriseCode: sandboxes.world.examples.enterpriseCode } } : {}),
     }),

@@ -1,4 +1,4 @@
-import type { CopyType, MessagePart, StepMessage } from '../../connectors/index.js'
+import type { CopyType, MessagePart, SignatureStatus, StepMessage } from '../../connectors/index.js'
 import type { AuditEvent } from '../audit/index.js'
 import type { Database, Queryable } from '../database/index.js'
 import { portalCode, statusOfPortalCode, type DossierStatus } from './status.js'
@@ -20,8 +20,12 @@ export interface NewDossier {
   commune?: string | null
 }
 
-/** A document part as a step names it: its content is already in the blob store under `sha256`. */
-export type DossierPart = MessagePart
+/**
+ * A document part as a step names it: its content is already in the blob store under `sha256`,
+ * its signature checked. `signatureReason` (what failed, in words) is kept for the parties'
+ * reads; the receiving systems' messages carry the status, the signer and the time.
+ */
+export type DossierPart = MessagePart & { signatureReason?: string }
 export type { CopyType }
 
 /** A part as stored: which step added it. */
@@ -113,7 +117,7 @@ interface DossierRow {
   commune: string | null
 }
 
-const iso = (value: Date | null) => (value === null ? null : new Date(value).toISOString())
+const iso = (value: Date | string | null) => (value === null ? null : new Date(value).toISOString())
 
 function dossierOf(row: DossierRow): Dossier {
   return {
@@ -202,7 +206,7 @@ export function createDossierStore(db: Database, options: DossierStoreOptions = 
         dueAt: dossier.dueAt,
         finishedAt: dossier.finishedAt,
         version: dossier.version,
-        parts: parts.map((part) => ({ ...part })),
+        parts: parts.map(({ signatureReason: _reason, ...part }) => part),
       }),
     )
     const result: StepResult = { ok: true, dossier, seq, messages }
@@ -226,11 +230,16 @@ export function createDossierStore(db: Database, options: DossierStoreOptions = 
     ]
     if (parts.length > 0) {
       writes.push(
-        `insert into dossier_parts (dossier, seq, position, name, copy_type, media_type, size, sha256)
-         select ${code}, ${$(seq)}, p.position - 1, p.name, p.copy_type, p.media_type, p.size, p.sha256
+        `insert into dossier_parts (dossier, seq, position, name, copy_type, media_type, size, sha256,
+                                    signature_status, signature_signer, signature_signed_at, signature_reason, signature_sha256)
+         select ${code}, ${$(seq)}, p.position - 1, p.name, p.copy_type, p.media_type, p.size, p.sha256,
+                p.signature_status, p.signature_signer, p.signature_signed_at, p.signature_reason, p.signature_sha256
          from unnest(${$(parts.map((part) => part.name))}::text[], ${$(parts.map((part) => part.copyType))}::int2[], ${$(parts.map((part) => part.mediaType))}::text[],
-                     ${$(parts.map((part) => part.size))}::int4[], ${$(parts.map((part) => part.sha256))}::text[]) with ordinality
-           as p(name, copy_type, media_type, size, sha256, position)`,
+                     ${$(parts.map((part) => part.size))}::int4[], ${$(parts.map((part) => part.sha256))}::text[],
+                     ${$(parts.map((part) => part.signature?.status ?? null))}::text[], ${$(parts.map((part) => part.signature?.signer ?? null))}::text[],
+                     ${$(parts.map((part) => part.signature?.signedAt ?? null))}::timestamptz[], ${$(parts.map((part) => part.signatureReason ?? null))}::text[],
+                     ${$(parts.map((part) => part.signature?.detachedSha256 ?? null))}::text[]) with ordinality
+           as p(name, copy_type, media_type, size, sha256, signature_status, signature_signer, signature_signed_at, signature_reason, signature_sha256, position)`,
       )
     }
     if (opts.idempotencyKey !== undefined) {
@@ -357,8 +366,21 @@ export function createDossierStore(db: Database, options: DossierStoreOptions = 
     },
 
     async parts(code: string): Promise<StoredPart[]> {
-      const rows = await db.query<{ seq: number; name: string; copy_type: number; media_type: string; size: number; sha256: string }>(
-        'select seq, name, copy_type, media_type, size, sha256 from dossier_parts where dossier = $1 order by seq, position',
+      const rows = await db.query<{
+        seq: number
+        name: string
+        copy_type: number
+        media_type: string
+        size: number
+        sha256: string
+        signature_status: SignatureStatus | null
+        signature_signer: string | null
+        signature_signed_at: Date | string | null
+        signature_reason: string | null
+        signature_sha256: string | null
+      }>(
+        `select seq, name, copy_type, media_type, size, sha256, signature_status, signature_signer, signature_signed_at, signature_reason, signature_sha256
+         from dossier_parts where dossier = $1 order by seq, position`,
         [code],
       )
       return rows.map((row) => ({
@@ -368,14 +390,25 @@ export function createDossierStore(db: Database, options: DossierStoreOptions = 
         mediaType: row.media_type,
         size: Number(row.size),
         sha256: row.sha256,
+        ...(row.signature_status
+          ? {
+              signature: {
+                status: row.signature_status,
+                ...(row.signature_signer ? { signer: row.signature_signer } : {}),
+                ...(row.signature_signed_at ? { signedAt: iso(row.signature_signed_at)! } : {}),
+                ...(row.signature_sha256 ? { detachedSha256: row.signature_sha256 } : {}),
+              },
+            }
+          : {}),
+        ...(row.signature_reason ? { signatureReason: row.signature_reason } : {}),
       }))
     },
 
-    /** Whether `agency` is a party to a dossier naming the part `sha256`: who may fetch it. */
+    /** Whether `agency` is a party to a dossier naming the part `sha256` (or its detached signature): who may fetch it. */
     async partVisibleTo(sha256: string, agency: string): Promise<boolean> {
       const rows = await db.query(
         `select 1 from dossier_parts p join dossiers d on d.code = p.dossier
-         where p.sha256 = $1 and (d.receiving_agency = $2 or d.holder = $2 or d.handling_agency = $2
+         where (p.sha256 = $1 or p.signature_sha256 = $1) and (d.receiving_agency = $2 or d.holder = $2 or d.handling_agency = $2
            or exists (select 1 from dossier_progress g where g.dossier = d.code and g.agency = $2)) limit 1`,
         [sha256, agency],
       )

@@ -3,6 +3,7 @@ import { GraphQLError, type GraphQLResolveInfo } from 'graphql'
 import { isPin } from '../../connectors/index.js'
 import { matches, type KeyedHash } from '../../policies/index.js'
 import type { AuditEvent } from '../audit/index.js'
+import { checkDocumentSignature, emptyTrustList, type TrustList } from '../documents/index.js'
 import { codeToStatus, type ErrorCode } from '../errors.js'
 import type { GatewayContext } from '../graphql/context.js'
 import type { PolicyRuntime } from '../policy/index.js'
@@ -27,6 +28,11 @@ export interface ExchangeService {
   /** This process's name in the trail. */
   instance: string
   now?: () => Date
+  /**
+   * The certificates document signatures are checked against (trusted roots, intermediates, CRLs).
+   * @default none: every signed part is UNTRUSTED
+   */
+  trust?: () => TrustList
   /** Told after each step commits (the delivery worker wakes, so a push waits for no idle pause). */
   onCommitted?: () => void
 }
@@ -120,7 +126,29 @@ interface PartInput {
   name: string
   copyType: CopyType
   sha256: string
+  signatureSha256?: string | null
 }
+
+/** A part as the schema shows it: where to fetch it, and its signature's check. */
+function partView(part: DossierPart, step: number) {
+  const signature = part.signature
+  return {
+    ...part,
+    step,
+    contentPath: `/v1/blobs/${part.sha256}`,
+    signature: signature
+      ? {
+          ...signature,
+          reason: part.signatureReason ?? null,
+          signaturePath: signature.detachedSha256 ? `/v1/blobs/${signature.detachedSha256}` : null,
+        }
+      : // Stored before the gateway checked signatures.
+        { status: 'UNSIGNED', reason: 'not checked: stored before the gateway checked signatures', signaturePath: null },
+  }
+}
+
+/** The signature statuses of a step's parts, in order, for its audit event (`VALID,UNSIGNED`). */
+const signatureSummary = (parts: readonly DossierPart[]) => parts.map((part) => part.signature?.status ?? 'UNSIGNED').join(',')
 
 interface StepArgs {
   code: string
@@ -216,9 +244,57 @@ export function createExchangeResolvers(service: ExchangeService | undefined): I
           'PART_TOO_LARGE',
         )
       }
-      parts.push({ name, copyType: input.copyType, mediaType: stored.mediaType, size: stored.size, sha256: stored.sha256 })
+      const part: DossierPart = { name, copyType: input.copyType, mediaType: stored.mediaType, size: stored.size, sha256: stored.sha256 }
+      const checked = await checkSignature(index, part, input.signatureSha256 ?? undefined)
+      if (limits.requireSignature && checked.signature?.status !== 'VALID') {
+        const status = checked.signature?.status ?? 'UNSIGNED'
+        throw refusal(
+          'SIGNATURE_REQUIRED',
+          `parts[${index}] (${name}): procedure ${procedureCode} requires a valid digital signature on every part; this one is ${status}${checked.signatureReason ? `: ${checked.signatureReason}` : ''}`,
+          `SIGNATURE_${status}`,
+        )
+      }
+      parts.push(checked)
     }
     return parts
+  }
+
+  /**
+   * The part with its signature checked: a detached CMS signature when one is given (uploaded
+   * first, like the content), else the PDF's own; against the province's trust list.
+   */
+  async function checkSignature(index: number, part: DossierPart, signatureSha256: string | undefined): Promise<DossierPart> {
+    let signature: Uint8Array | undefined
+    if (signatureSha256 !== undefined) {
+      const stored = await service!.blobs.get(signatureSha256)
+      if (!stored) {
+        throw refusal(
+          'BAD_USER_INPUT',
+          `parts[${index}] (${part.name}): no signature is stored under ${signatureSha256}; upload it first to PUT /v1/blobs/{sha256}`,
+          'SIGNATURE_NOT_UPLOADED',
+        )
+      }
+      signature = stored.bytes
+    }
+    const content = await service!.blobs.get(part.sha256)
+    if (!content) throw refusal('BAD_USER_INPUT', `parts[${index}] (${part.name}): nothing is stored under ${part.sha256}`, 'PART_NOT_UPLOADED')
+    const found = await checkDocumentSignature({
+      content: content.bytes,
+      mediaType: part.mediaType,
+      ...(signature ? { signature } : {}),
+      trust: service!.trust?.() ?? emptyTrustList(),
+      now: now(),
+    })
+    return {
+      ...part,
+      signature: {
+        status: found.status,
+        ...(found.signer ? { signer: found.signer.slice(0, 300) } : {}),
+        ...(found.signedAt ? { signedAt: found.signedAt } : {}),
+        ...(signatureSha256 !== undefined ? { detachedSha256: signatureSha256 } : {}),
+      },
+      ...(found.reason ? { signatureReason: found.reason.slice(0, 1000) } : {}),
+    }
   }
 
   function checkNote(note: string | null | undefined): void {
@@ -249,7 +325,15 @@ export function createExchangeResolvers(service: ExchangeService | undefined): I
       status: 200,
       subjects: [service!.hash(dossier.applicant)],
       latencyMs: 0,
-      detail: { step, seq, status: portalCode(dossier.status), holder: dossier.holder, procedure: dossier.procedure },
+      detail: {
+        step,
+        seq,
+        status: portalCode(dossier.status),
+        holder: dossier.holder,
+        procedure: dossier.procedure,
+        // What each added part's signature check found, in order: the trail shows what was accepted unsigned.
+        ...(extra.parts?.length ? { signatures: signatureSummary(extra.parts) } : {}),
+      },
     })
     return {
       actor: ctx.caller.agencyId,
@@ -381,7 +465,7 @@ export function createExchangeResolvers(service: ExchangeService | undefined): I
           officer: payload.officer,
           note: payload.note,
           at: payload.at,
-          parts: payload.parts.map((part) => ({ ...part, step: payload.seq, contentPath: `/v1/blobs/${part.sha256}` })),
+          parts: payload.parts.map((part) => partView(part, payload.seq)),
         }))
       },
     },
@@ -393,8 +477,7 @@ export function createExchangeResolvers(service: ExchangeService | undefined): I
     },
     Mutation: mutations,
     Dossier: {
-      parts: async (view: DossierView) =>
-        (await service!.store.parts(view.code)).map((part) => ({ ...part, step: part.seq, contentPath: `/v1/blobs/${part.sha256}` })),
+      parts: async (view: DossierView) => (await service!.store.parts(view.code)).map((part) => partView(part, part.seq)),
       progress: (view: DossierView) => service!.store.progress(view.code),
       nextSteps: (view: DossierView) => stepsFrom(view.status),
       receiptSecret: (view: DossierView, _: unknown, ctx: GatewayContext) =>

@@ -27,6 +27,11 @@ export const procedureSchema = z
         mediaTypes: z.array(mediaType).min(1).max(50).default(['application/pdf']),
         /** Most parts one step may add. */
         maxCount: z.number().int().min(1).max(200).default(50),
+        /**
+         * Every part must carry a valid signature (a signed PDF, or a detached CMS signature)
+         * under the province's trust list: any other status refuses the step (SIGNATURE_REQUIRED).
+         */
+        requireSignature: z.boolean().optional(),
       })
       .strict()
       .default({ maxBytes: 10 * 1024 * 1024, mediaTypes: ['application/pdf'], maxCount: 50 }),
