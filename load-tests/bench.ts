@@ -267,9 +267,13 @@ async function main(): Promise<void> {
   const b = results.find((r) => r.key === 'b')
   for (const proof of results.filter((r) => r.key === 's' || r.key === 'r')) {
     if (!b?.cpuUs || !proof.cpuUs) continue
+    // Paired by round (the rounds interleave, so round i of each target saw the same machine): the
+    // median of the per-round differences is steadier than the difference of the medians.
+    const paired = proof.rounds.map((round, i) => (round.cpuUs ?? 0) - (b.rounds[i]?.cpuUs ?? 0))
+    const medianDiff = median(paired)
     const what = proof.key === 's' ? 'signing' : 'receipts'
     notes.push(
-      `${what} (${proof.key}) against (b): ${(((proof.cpuUs - b.cpuUs) / b.cpuUs) * 100).toFixed(1)} % CPU per request (${b.cpuUs.toFixed(0)} → ${proof.cpuUs.toFixed(0)} µs)`,
+      `${what} (${proof.key}) against (b): ${((medianDiff / b.cpuUs) * 100).toFixed(1)} % CPU per request (median of ${paired.length} paired rounds, ${medianDiff.toFixed(0)} µs; per round ${paired.map((d) => d.toFixed(0)).join(', ')})`,
     )
   }
   const load2 = loadavg()[0]!
