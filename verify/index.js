@@ -90,10 +90,11 @@ export function base64url(bytes) {
 }
 
 /**
+ * Decodes base64url (padding optional); throws on any other character.
  * @param {string} text
  * @returns {Uint8Array<ArrayBuffer>}
  */
-function fromBase64url(text) {
+export function fromBase64url(text) {
   if (!/^[A-Za-z0-9_-]*$/.test(text)) throw new TypeError('not base64url')
   const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (text.length % 4)) % 4))
   return Uint8Array.from(binary, (char) => char.charCodeAt(0))
@@ -251,6 +252,31 @@ export function decodeReceipt(receipt) {
 }
 
 /**
+ * Whether `signature` (base64url, r‖s) is an ES256 signature of `signingInput` under the P-256
+ * public key `jwk`. Only the one encoding of the 64 bytes is taken: a changed character the
+ * decoder would ignore still fails. False on any malformed input.
+ * @param {{ x?: string, y?: string }} jwk
+ * @param {string} signingInput
+ * @param {string} signature
+ * @returns {Promise<boolean>}
+ */
+export async function verifyEs256(jwk, signingInput, signature) {
+  try {
+    const publicKey = await crypto.subtle.importKey('jwk', { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y }, { name: 'ECDSA', namedCurve: 'P-256' }, false, [
+      'verify',
+    ])
+    const sig = fromBase64url(signature)
+    return (
+      sig.length === 64 &&
+      base64url(sig) === signature &&
+      (await crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, publicKey, sig, new TextEncoder().encode(signingInput)))
+    )
+  } catch {
+    return false
+  }
+}
+
+/**
  * Every key in a JWKS or a key history (`{ keys: [...] }`), or in a list of either.
  * @param {unknown} keys
  * @returns {PublishedKey[]}
@@ -312,21 +338,7 @@ export async function verifyReceipt(input) {
   const jwk = keyList(input.keys).find((key) => key && key.kid === header.kid && key.kty === 'EC' && key.crv === 'P-256')
   if (!jwk) return { ok: false, failed: 'key', reason: `no key ${header.kid} in the keys given: fetch the gateway's key history`, claims }
   const [head, payload, signature] = /** @type {[string, string, string]} */ (receipt.trim().split('.'))
-  let valid = false
-  try {
-    const publicKey = await crypto.subtle.importKey('jwk', { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y }, { name: 'ECDSA', namedCurve: 'P-256' }, false, [
-      'verify',
-    ])
-    const sig = fromBase64url(signature)
-    // Only the one encoding of these 64 bytes: a changed character the decoder would ignore still fails.
-    valid =
-      sig.length === 64 &&
-      base64url(sig) === signature &&
-      (await crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, publicKey, sig, new TextEncoder().encode(`${head}.${payload}`)))
-  } catch {
-    valid = false
-  }
-  if (!valid) {
+  if (!(await verifyEs256(jwk, `${head}.${payload}`, signature))) {
     return {
       ok: false,
       failed: 'signature',

@@ -7,6 +7,7 @@ import { ConfigError } from '../config.js'
 import { adminCommand, adminUsage } from './admin.js'
 import { auditCommand, auditUsage } from './audit.js'
 import { exchangeCommand, exchangeUsage } from './exchange.js'
+import { conformanceCommand, conformanceUsage } from './conformance.js'
 import { contractCommand, contractUsage } from './contract.js'
 import { keysCommand } from './keys.js'
 import { policyCommand, policyUsage } from './policy.js'
@@ -25,7 +26,7 @@ Commands:
           environment as the gateway).
   keys rotate
           Add a gateway signing key; the old one verifies until its tokens expire, then retires.
-${policyUsage}${auditUsage}${verifyUsage}${exchangeUsage}${contractUsage}${adminUsage}  help    Show this text.
+${policyUsage}${auditUsage}${verifyUsage}${exchangeUsage}${contractUsage}${conformanceUsage}${adminUsage}  help    Show this text.
 `
 
 async function sandbox(args: string[]): Promise<number> {
@@ -92,6 +93,8 @@ export async function run(argv: string[]): Promise<number> {
         return await contractCommand(rest)
       case 'verify':
         return await verifyCommand(rest)
+      case 'conformance':
+        return await conformanceCommand(rest)
       case undefined:
       case 'help':
       case '--help':

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util'
 import { decodeReceipt, receiptAuditHash, verifyReceipt, type ReceiptVerdict } from '../../verify/index.js'
 import { parseConfig } from '../config.js'
 import { openDatabase } from '../entry/database.js'
-import { openCliKeys } from './cli-audit.js'
+import { readKeyHistory } from './key-history.js'
 
 export const verifyUsage = `  verify --response FILE [--receipt FILE] [--request FILE] [--keys FILE|URL] [--audit] [--json]
           Check a kept answer and its receipt: the receipt's signature under the gateway's key
@@ -18,23 +18,6 @@ interface Check {
   name: 'receipt' | 'key' | 'signature' | 'response' | 'request' | 'audit'
   ok: boolean
   detail: string
-}
-
-async function readKeys(source: string | undefined): Promise<unknown> {
-  if (source === undefined) {
-    const keys = await openCliKeys(parseConfig(process.env))
-    try {
-      return keys.keyHistory()
-    } finally {
-      keys.close()
-    }
-  }
-  if (/^https?:\/\//.test(source)) {
-    const res = await fetch(source, { redirect: 'error', signal: AbortSignal.timeout(10_000) })
-    if (!res.ok) throw new Error(`${source} answered ${res.status}`)
-    return res.json()
-  }
-  return JSON.parse(await readFile(source, 'utf8'))
 }
 
 /** Whether the audit event the receipt names is in the trail and records this receipt. */
@@ -91,7 +74,7 @@ export async function verifyCommand(args: string[]): Promise<number> {
   const request = values.request ? JSON.parse(await readFile(values.request, 'utf8')) : undefined
   const verdict = await verifyReceipt({
     response: new Uint8Array(response),
-    keys: await readKeys(values.keys),
+    keys: await readKeyHistory(values.keys),
     ...(receipt !== undefined ? { receipt } : {}),
     ...(request !== undefined ? { request } : {}),
   })

@@ -31,10 +31,35 @@ export interface PartnerProtocol {
   refuse(error: string): Answer
 }
 
-/** Faults of an exchange partner beyond a registry's (down, slow, 5xx, hang, garbled). */
+/**
+ * Faults of an exchange partner beyond a registry's (down, slow, 5xx, hang, garbled): a lost
+ * acknowledgement, and the mistakes a vendor's system makes that the conformance kit must catch.
+ */
 export interface ExchangeFaults {
   /** Share of messages applied whose acknowledgement is then lost (answered 503), 0–1. */
   lostAckRate: number
+  /** Takes pushes without checking their signature. */
+  skipSignatureCheck: boolean
+  /** Applies a redelivered message again instead of acknowledging it unchanged. */
+  skipDedup: boolean
+  /** Answers a bad signature with 400 and a malformed payload with 500 (the contract: 401, and a 4xx). */
+  wrongStatusCodes: boolean
+  /** Waits this long (ms) before every answer. */
+  slowAnswerMs: number
+}
+
+const NO_EXCHANGE_FAULTS: ExchangeFaults = { lostAckRate: 0, skipSignatureCheck: false, skipDedup: false, wrongStatusCodes: false, slowAnswerMs: 0 }
+
+/** The faults in `body` that are well-formed, over `current`; anything else is ignored. */
+export function exchangeFaultsFrom(current: ExchangeFaults, body: unknown): ExchangeFaults {
+  const next = { ...current }
+  if (body === null || typeof body !== 'object') return next
+  const b = body as Record<string, unknown>
+  if (typeof b.lostAckRate === 'number' && b.lostAckRate >= 0 && b.lostAckRate <= 1) next.lostAckRate = b.lostAckRate
+  for (const flag of ['skipSignatureCheck', 'skipDedup', 'wrongStatusCodes'] as const) if (typeof b[flag] === 'boolean') next[flag] = b[flag]
+  if (typeof b.slowAnswerMs === 'number' && Number.isInteger(b.slowAnswerMs) && b.slowAnswerMs >= 0 && b.slowAnswerMs <= 60_000)
+    next.slowAnswerMs = b.slowAnswerMs
+  return next
 }
 
 export interface PartnerSandboxState {
@@ -69,7 +94,7 @@ export function createPartnerSandbox(protocols: PartnerProtocol | readonly Partn
   const random = options.random ?? Math.random
   const state: PartnerSandboxState = {
     faults: createFaultState(),
-    exchange: { lostAckRate: 0 },
+    exchange: { ...NO_EXCHANGE_FAULTS },
     applied: [],
     duplicates: 0,
     outOfOrder: 0,
@@ -91,34 +116,39 @@ export function createPartnerSandbox(protocols: PartnerProtocol | readonly Partn
     }),
   )
   app.put('/__sandbox/exchange-faults', async (c) => {
-    const body = (await c.req.json().catch(() => null)) as Partial<ExchangeFaults> | null
-    if (typeof body?.lostAckRate === 'number' && body.lostAckRate >= 0 && body.lostAckRate <= 1) state.exchange.lostAckRate = body.lostAckRate
+    state.exchange = exchangeFaultsFrom(state.exchange, await c.req.json().catch(() => null))
     return c.json(state.exchange)
   })
   const receive = (protocol: PartnerProtocol) =>
     app.post(protocol.path, async (c) => {
       const body = await c.req.text()
-      if (options.jwks) {
+      const faults = state.exchange
+      if (faults.slowAnswerMs > 0) await new Promise((resolve) => setTimeout(resolve, faults.slowAnswerMs))
+      if (options.jwks && !faults.skipSignatureCheck) {
         const verdict = await verifyPush({ method: 'POST', url: c.req.url, headers: Object.fromEntries(c.req.raw.headers), body }, await options.jwks())
         if (!verdict.ok) {
           state.refusedSignatures.set(verdict.reason, (state.refusedSignatures.get(verdict.reason) ?? 0) + 1)
-          return c.json({ error: `signature: ${verdict.reason}` }, 401)
+          return c.json({ error: `signature: ${verdict.reason}` }, faults.wrongStatusCodes ? 400 : 401)
         }
+      }
+      const refuse = (error: string) => {
+        const refusal = protocol.refuse(error)
+        return answer(faults.wrongStatusCodes ? { ...refusal, status: 500, body: 'Internal Server Error', contentType: 'text/plain' } : refusal)
       }
       const decoded = protocol.decode(body)
       if (!decoded.ok) {
         state.refusedPayloads.push(decoded.error)
-        return answer(protocol.refuse(decoded.error))
+        return refuse(decoded.error)
       }
       const message = decoded.message
-      if (seen.has(message.messageId)) {
+      if (seen.has(message.messageId) && !faults.skipDedup) {
         state.duplicates += 1
         return answer(protocol.ack(message))
       }
       const problem = protocol.check?.(message, state.applied)
       if (problem) {
         state.refusedPayloads.push(problem)
-        return answer(protocol.refuse(problem))
+        return refuse(problem)
       }
       seen.add(message.messageId)
       if ((highest.get(message.dossier) ?? 0) > message.seq) state.outOfOrder += 1

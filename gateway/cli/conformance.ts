@@ -1,0 +1,133 @@
+import { readFile, writeFile } from 'node:fs/promises'
+import { parseArgs } from 'node:util'
+import type { WireName } from '../../connectors/index.js'
+import { parseConfig } from '../config.js'
+import { buildReport, DEFAULT_WIRE, renderReportHtml, runConformance, signReport, verifyReport, type ConformanceRole } from '../conformance/index.js'
+import { nodeSignatureCrypto } from '../identity/keys/node-signature-crypto.node.js'
+import { openCliKeys } from './cli-audit.js'
+import { readKeyHistory } from './key-history.js'
+
+export const conformanceUsage = `  conformance run --role desk|department|portal --target URL [--wire W] [--deadline-ms N]
+                  [--out FILE] [--html FILE] [--lang vi|en] [--json]
+          Play the province's side against a vendor's receiving system: push every kind of step
+          message signed with this gateway's key, then pushes it must refuse (unsigned, changed,
+          wrong key, expired, replayed), a redelivery and a malformed payload. Writes a report
+          signed with the gateway's key (default conformance-report.json) and its HTML (Vietnamese
+          by default). Exit 0 when every case passes, 1 otherwise.
+  conformance verify FILE [--keys FILE|URL]
+          Check a report's signature (under the key history: a file, a URL, or this gateway's own
+          keys) and that it was made under the contract in force. Exit 1 when it was altered, or
+          when it is for an older contract.
+`
+
+const ROLES = ['desk', 'department', 'portal'] as const
+const WIRES = ['canonical', 'igate', 'opencps', 'soap', 'portal'] as const
+
+async function runCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      role: { type: 'string' },
+      target: { type: 'string' },
+      wire: { type: 'string' },
+      'deadline-ms': { type: 'string' },
+      out: { type: 'string', default: 'conformance-report.json' },
+      html: { type: 'string' },
+      lang: { type: 'string', default: 'vi' },
+      json: { type: 'boolean' },
+    },
+    strict: true,
+  })
+  const role = values.role as ConformanceRole | undefined
+  if (!role || !ROLES.includes(role)) {
+    process.stderr.write(`--role must be one of ${ROLES.join(', ')}\n`)
+    return 2
+  }
+  if (!values.target || !/^https?:\/\/[^/]/.test(values.target)) {
+    process.stderr.write("--target must be the receiving system's http(s) URL\n")
+    return 2
+  }
+  const wire = (values.wire ?? DEFAULT_WIRE[role]) as WireName
+  if (!WIRES.includes(wire)) {
+    process.stderr.write(`--wire must be one of ${WIRES.join(', ')}\n`)
+    return 2
+  }
+  const deadlineMs = values['deadline-ms'] === undefined ? 3000 : Number(values['deadline-ms'])
+  if (!Number.isInteger(deadlineMs) || deadlineMs < 1 || deadlineMs > 60_000) {
+    process.stderr.write('--deadline-ms must be an integer between 1 and 60000\n')
+    return 2
+  }
+  if (values.lang !== 'vi' && values.lang !== 'en') {
+    process.stderr.write('--lang must be vi or en\n')
+    return 2
+  }
+  const keys = await openCliKeys(parseConfig(process.env))
+  try {
+    const startedAt = new Date().toISOString()
+    const cases = await runConformance({
+      role,
+      target: values.target,
+      wire,
+      key: keys.signingKey(),
+      deadlineMs,
+      onCase: values.json
+        ? undefined
+        : (result, index, total) =>
+            process.stdout.write(`[${index}/${total}] ${result.verdict === 'pass' ? 'ok  ' : 'FAIL'} ${result.id}: ${result.message}\n`),
+    })
+    const report = buildReport({ role, wire, target: values.target, startedAt, finishedAt: new Date().toISOString(), deadlineMs, cases })
+    const signed = await signReport(report, keys.signingKey(), nodeSignatureCrypto)
+    await writeFile(values.out, `${JSON.stringify(signed, null, 2)}\n`)
+    if (values.html) await writeFile(values.html, renderReportHtml(report, values.lang))
+    if (values.json) process.stdout.write(`${JSON.stringify(signed, null, 2)}\n`)
+    else {
+      for (const failed of cases.filter((c) => c.verdict === 'fail')) process.stdout.write(`\nTo fix ${failed.id}: ${failed.fix ?? ''}\n`)
+      process.stdout.write(
+        `\n${report.green ? 'GREEN' : 'RED'}: ${report.summary.passed} passed, ${report.summary.failed} failed; signed report ${values.out}\n`,
+      )
+    }
+    return report.green ? 0 : 1
+  } finally {
+    keys.close()
+  }
+}
+
+async function verifyCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, options: { keys: { type: 'string' } }, allowPositionals: true, strict: true })
+  const file = positionals[0]
+  if (!file) {
+    process.stderr.write(`Usage:\n${conformanceUsage}`)
+    return 2
+  }
+  let report: unknown
+  try {
+    report = JSON.parse(await readFile(file, 'utf8'))
+  } catch (error) {
+    process.stderr.write(`${file} is not a JSON report: ${error instanceof Error ? error.message : String(error)}\n`)
+    return 1
+  }
+  const verdict = await verifyReport(report, (await readKeyHistory(values.keys)).keys)
+  if (!verdict.ok) {
+    process.stdout.write(`NOT VERIFIED: ${verdict.reason}\n`)
+    return 1
+  }
+  const summary = report as { green?: boolean; target?: string; role?: string; summary?: { passed: number; failed: number } }
+  process.stdout.write(
+    `signature ok (key ${verdict.kid}): ${summary.role} ${summary.target}, ${summary.summary?.passed} passed, ${summary.summary?.failed} failed\n`,
+  )
+  if (!verdict.current) {
+    process.stdout.write(`OLDER CONTRACT: ${verdict.reason}\n`)
+    return 1
+  }
+  process.stdout.write(`${summary.green ? 'VERIFIED GREEN' : 'VERIFIED, NOT GREEN'}\n`)
+  return summary.green ? 0 : 1
+}
+
+/** `lgsp conformance run|verify`. */
+export async function conformanceCommand(args: string[]): Promise<number> {
+  const [sub, ...rest] = args
+  if (sub === 'run') return runCommand(rest)
+  if (sub === 'verify') return verifyCommand(rest)
+  process.stderr.write(`Usage:\n${conformanceUsage}`)
+  return 2
+}
