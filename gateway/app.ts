@@ -28,6 +28,7 @@ import { createProofs } from './http/proofs.js'
 import { dossierStatusRoutes } from './http/dossier-status.js'
 import { CITIZEN_LOGIN_KEY_LABEL, citizenLoginRoutes } from './http/citizen-login.js'
 import { requestId } from './http/request-id.js'
+import { CONTRACT_VERSION } from './contract/index.js'
 import { rateLimitHeaders, retryAfterSeconds } from './ratelimit/index.js'
 import { IDEMPOTENCY_KEY_HEADER, parseIdempotencyKey } from './exchange/index.js'
 
@@ -151,7 +152,14 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
     deadline,
   ]
   app.use('/oauth/token', ...audited('token.issued'))
-  app.route('/', tokenRoutes({ ...identity, ...(rateLimiter ? { attempts: { limiter: rateLimiter, clientIp } } : {}) }))
+  const reports = deps.conformance
+  // A partner whose policy requires it gets tokens only with a green report under the contract in force.
+  const clientGate = async (agencyId: string): Promise<string | null> => {
+    if (deps.policies.current().agencies.get(agencyId)?.exchange?.requireConformance !== true) return null
+    if (!reports) return `agency ${agencyId} requires a conformance report, and this gateway keeps none`
+    return reports.clearance(agencyId, CONTRACT_VERSION, identity.keyHistory().keys)
+  }
+  app.route('/', tokenRoutes({ ...identity, clientGate, ...(rateLimiter ? { attempts: { limiter: rateLimiter, clientIp } } : {}) }))
 
   app.get('/graphql', (c) => {
     // GET serves GraphiQL to a browser outside production (the page itself holds no data);
@@ -261,7 +269,9 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
       '/',
       consoleRoutes({
         ...deps.console,
-        ...(deps.exchange ? { exchange: { outbox: deps.exchange.outbox, store: deps.exchange.store } } : {}),
+        ...(deps.exchange
+          ? { exchange: { outbox: deps.exchange.outbox, store: deps.exchange.store, ...(deps.conformance ? { conformance: deps.conformance } : {}) } }
+          : {}),
         policies: deps.policies,
         connectors: deps.connectors,
         hash: deps.audit.hash,

@@ -1,3 +1,4 @@
+import type { JWK } from 'jose'
 import type { Connectors, SignatureCrypto } from '../connectors/index.js'
 import type { AccessTokens, SigningKeys } from './identity/access-token.js'
 import type { AgencyRegistry } from './identity/agency-registry.js'
@@ -13,6 +14,7 @@ import type { ConsoleDeps } from './admin/console/index.js'
 import type { Metrics } from './metrics/index.js'
 import type { Logger } from './logger.js'
 import type { CitizenOidcVerifier } from './identity/citizen-oidc.js'
+import type { ReportStore } from './conformance/index.js'
 import type { TrustList } from './documents/index.js'
 import type { BlobStore, DossierStore, Outbox } from './exchange/index.js'
 
@@ -47,7 +49,7 @@ export interface IdentityDeps {
    * Every key the gateway ever signed with and when, published at
    * `/.well-known/lgsp-key-history.json`: receipts and checkpoints stay verifiable after rotations.
    */
-  keyHistory: () => { keys: object[] }
+  keyHistory: () => { keys: JWK[] }
   /** The gateway's keys, for its own token types (citizen, staff). */
   signingKeys: SigningKeys
   /**
@@ -97,6 +99,12 @@ export interface GatewayDeps {
   }
   /** Keyed hash (HMAC) for `hash` masks; without it a `hash` mask redacts. */
   keyedHash?: KeyedHash
+  /**
+   * The conformance reports recorded for partner agencies: shown on the console's exchange page,
+   * and required (green, under the contract in force) before the clients of an agency whose
+   * policy says `exchange.requireConformance` get tokens. Absent: no report is required or shown.
+   */
+  conformance?: ReportStore
   /**
    * ES256 and SHA-256 for signed answers and receipts; the Node entry gives node:crypto's, far
    * cheaper per call. @default WebCrypto

@@ -49,6 +49,8 @@ export interface TestGatewayOptions {
   exchange?: GatewayDeps['exchange']
   /** The national e-ID (OpenID Connect). @default none */
   citizenEid?: GatewayDeps['identity']['citizenEid']
+  /** The conformance reports recorded for partners. @default none */
+  conformance?: GatewayDeps['conformance']
 }
 
 export interface GraphQLResponse {
@@ -90,6 +92,7 @@ export async function createTestGateway(options: TestGatewayOptions = {}) {
     ...(options.metrics ? { metrics: options.metrics } : {}),
     ...(options.counters ? { counters: options.counters } : {}),
     ...(options.exchange ? { exchange: options.exchange } : {}),
+    ...(options.conformance ? { conformance: options.conformance } : {}),
   })
   const defaultToken = await identity.token()
 

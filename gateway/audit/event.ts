@@ -25,6 +25,7 @@ export const AuditKind = z.enum([
   'blob.stored',
   'blob.read',
   'exchange.redelivered',
+  'conformance.recorded',
 ])
 export type AuditKind = z.infer<typeof AuditKind>
 

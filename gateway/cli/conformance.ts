@@ -2,9 +2,20 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
 import type { WireName } from '../../connectors/index.js'
 import { parseConfig } from '../config.js'
-import { buildReport, DEFAULT_WIRE, renderReportHtml, runConformance, signReport, verifyReport, type ConformanceRole } from '../conformance/index.js'
+import {
+  buildReport,
+  createReportStore,
+  DEFAULT_WIRE,
+  renderReportHtml,
+  runConformance,
+  signReport,
+  verifyReport,
+  type ConformanceRole,
+  type SignedReport,
+} from '../conformance/index.js'
 import { nodeSignatureCrypto } from '../identity/keys/node-signature-crypto.node.js'
-import { openCliKeys } from './cli-audit.js'
+import { cliActor, openCliKeys, recordCliAction } from './cli-audit.js'
+import { openDatabase } from '../entry/database.js'
 import { readKeyHistory } from './key-history.js'
 
 export const conformanceUsage = `  conformance run --role desk|department|portal --target URL [--wire W] [--deadline-ms N]
@@ -14,6 +25,10 @@ export const conformanceUsage = `  conformance run --role desk|department|portal
           wrong key, expired, replayed), a redelivery and a malformed payload. Writes a report
           signed with the gateway's key (default conformance-report.json) and its HTML (Vietnamese
           by default). Exit 0 when every case passes, 1 otherwise.
+  conformance record FILE --agency ID
+          Verify a report (signature under this gateway's keys, contract in force) and record it for
+          the partner agency: the console shows it, and an agency whose policy sets
+          exchange.requireConformance gets tokens only once a green one is recorded. Audited.
   conformance verify FILE [--keys FILE|URL]
           Check a report's signature (under the key history: a file, a URL, or this gateway's own
           keys) and that it was made under the contract in force. Exit 1 when it was altered, or
@@ -123,10 +138,43 @@ async function verifyCommand(args: string[]): Promise<number> {
   return summary.green ? 0 : 1
 }
 
-/** `lgsp conformance run|verify`. */
+async function recordCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, options: { agency: { type: 'string' } }, allowPositionals: true, strict: true })
+  const file = positionals[0]
+  if (!file || !values.agency || !/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(values.agency)) {
+    process.stderr.write(`Usage:\n${conformanceUsage}(--agency: the agency id as its policy document names it)\n`)
+    return 2
+  }
+  const report = JSON.parse(await readFile(file, 'utf8')) as SignedReport
+  const verdict = await verifyReport(report, (await readKeyHistory(undefined)).keys)
+  if (!verdict.ok || !verdict.current) {
+    process.stdout.write(`NOT RECORDED: ${verdict.ok ? verdict.reason : verdict.reason}\n`)
+    return 1
+  }
+  const config = parseConfig(process.env)
+  const db = await openDatabase(config)
+  try {
+    await createReportStore(db).record(values.agency, report, cliActor())
+    await recordCliAction(config, db, 'conformance.recorded', {
+      agency: values.agency,
+      target: report.target.slice(0, 200),
+      green: report.green,
+      passed: report.summary.passed,
+      failed: report.summary.failed,
+      contract: report.contractVersion,
+    })
+  } finally {
+    await db.close()
+  }
+  process.stdout.write(`recorded for ${values.agency}: ${report.green ? 'green' : 'red'}, ${report.summary.passed} passed, ${report.summary.failed} failed\n`)
+  return 0
+}
+
+/** `lgsp conformance run|record|verify`. */
 export async function conformanceCommand(args: string[]): Promise<number> {
   const [sub, ...rest] = args
   if (sub === 'run') return runCommand(rest)
+  if (sub === 'record') return recordCommand(rest)
   if (sub === 'verify') return verifyCommand(rest)
   process.stderr.write(`Usage:\n${conformanceUsage}`)
   return 2

@@ -11,3 +11,4 @@ export {
   type SignedReport,
 } from './report.js'
 export { DEFAULT_WIRE, runConformance, type CaseResult, type ConformanceRole, type RunOptions } from './run.js'
+export { createReportStore, type RecordedReport, type ReportStore } from './report-store.js'

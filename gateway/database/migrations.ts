@@ -250,6 +250,30 @@ export const migrations: readonly Migration[] = [
       'create index dossier_parts_signature on dossier_parts (signature_sha256) where signature_sha256 is not null',
     ],
   },
+  {
+    id: '0009_conformance_reports',
+    statements: [
+      // The conformance reports an operator recorded for each partner agency, as signed: the
+      // latest green one under the contract in force clears the agency's clients for tokens when
+      // its policy asks for it.
+      `create table conformance_reports (
+        id bigint generated always as identity primary key,
+        agency text not null,
+        role text not null,
+        wire text not null,
+        target text not null,
+        contract_version text not null,
+        green boolean not null,
+        passed integer not null,
+        failed integer not null,
+        finished_at timestamptz not null,
+        recorded_at timestamptz not null,
+        recorded_by text not null,
+        report text not null
+      )`,
+      'create index conformance_reports_agency on conformance_reports (agency, recorded_at desc)',
+    ],
+  },
 ]
 
 /**

@@ -22,6 +22,7 @@ import { createKeyedHash } from '../identity/keys/keyed-hash.node.js'
 import { nodeSignatureCrypto } from '../identity/keys/node-signature-crypto.node.js'
 import { createPromMetrics, metricsApp } from '../metrics/prom.node.js'
 import { createNodeRateLimiter, nodeClientIp } from './rate-limiter.js'
+import { createReportStore } from '../conformance/index.js'
 import { startNodeExchange } from './exchange.js'
 import { createPolicyRuntime, type PolicyRuntime } from '../policy/index.js'
 
@@ -123,6 +124,7 @@ async function main(): Promise<void> {
   const app = createGateway({
     connectors,
     exchange: exchange.deps,
+    conformance: createReportStore(db),
     identity: nodeIdentity.identity,
     policies,
     keyedHash,

@@ -25,6 +25,12 @@ export interface TokenEndpointDeps {
   attempts?: AttemptLimiter
   /** @default Date.now */
   now?: () => number
+  /**
+   * A last word on a client whose assertion verified: null lets it have a token, a reason refuses
+   * it (`invalid_client`). The exchange uses it to hold back partners without a green conformance
+   * report. @default every verified client
+   */
+  clientGate?: (agencyId: string) => Promise<string | null>
 }
 
 type OAuthError = 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unsupported_grant_type' | 'temporarily_unavailable'
@@ -123,6 +129,8 @@ export function tokenRoutes(deps: TokenEndpointDeps): Hono<GatewayEnv> {
       throw error
     }
     if (!result.ok) return oauthError(c, result.error, result.description, result.error === 'invalid_client' ? 401 : 400)
+    const held = await deps.clientGate?.(result.client.agencyId)
+    if (held) return oauthError(c, 'invalid_client', `Client ${result.client.clientId} is not yet activated: ${held}`, 401)
     const { token, expiresIn } = await deps.tokens.issue(result.client)
     const draft = c.get('audit') as GatewayEnv['Variables']['audit'] | undefined
     if (draft) {

@@ -52,6 +52,12 @@ export const exchangeEndpointSchema = z
     endpoint: z.union([z.url({ protocol: /^https?$/ }), z.string().regex(/^sandbox:[a-z0-9-]{1,40}$/, 'sandbox:<name>')]).optional(),
     /** The wire style of the receiving system: the canonical JSON, or a sandbox vendor's. */
     wire: z.enum(['canonical', 'igate', 'opencps', 'soap']).default('canonical'),
+    /**
+     * The agency's clients get tokens only once a green conformance report under the contract in
+     * force is recorded for it (`lgsp conformance record`): a new vendor's system is connected
+     * after it has shown it keeps the contract.
+     */
+    requireConformance: z.boolean().optional(),
   })
   .strict()
   .refine((exchange) => exchange.delivery === 'inbox' || exchange.endpoint !== undefined, { message: 'push delivery needs an endpoint' })

@@ -48,12 +48,18 @@ it('runs every case against the sandbox desk, writes a signed report and its Vie
   const verified = await lgsp('conformance', 'verify', report)
   expect(verified.stdout).toMatch(/^VERIFIED GREEN$/m)
   expect(verified.code).toBe(0)
+  const recorded = await lgsp('conformance', 'record', report, '--agency', 'mot-cua-phuong-hong-ha')
+  expect(recorded.stdout).toMatch(/^recorded for mot-cua-phuong-hong-ha: green, 9 passed, 0 failed$/m)
+  expect(recorded.code).toBe(0)
   const edited = JSON.parse(readFileSync(report, 'utf8'))
   edited.target = 'http://he-thong-khac.example'
   writeFileSync(report, JSON.stringify(edited))
   const refused = await lgsp('conformance', 'verify', report)
   expect(refused.code).toBe(1)
   expect(refused.stdout).toMatch(/^NOT VERIFIED: the signature does not verify/m)
+  const notRecorded = await lgsp('conformance', 'record', report, '--agency', 'mot-cua-phuong-hong-ha')
+  expect(notRecorded.code).toBe(1)
+  expect(notRecorded.stdout).toMatch(/^NOT RECORDED: the signature does not verify/m)
 }, 90_000)
 
 it('names the cases a vendor fails, what to fix, and exits 1', async () => {

@@ -15,6 +15,7 @@ import { createMemoryRateLimiter } from '../../gateway/ratelimit/index.js'
 import { migrate } from '../../gateway/database/index.js'
 import { openPglite } from '../../gateway/database/pglite.node.js'
 import type { PolicyFile, PolicySet } from '../../policies/index.js'
+import { createReportStore } from '../../gateway/conformance/index.js'
 import { createDatabaseBlobStore, createDossierStore, createOutbox } from '../../gateway/exchange/index.js'
 import { createTestGateway } from '../harness.js'
 import { agencyDocument, createTestClient } from '../identity.js'
@@ -47,6 +48,7 @@ export async function startConsoleGateway(options: { secureCookies?: boolean; mo
     auditDb: db,
     rateLimiter: createMemoryRateLimiter(),
     exchange,
+    conformance: createReportStore(db),
     policies: (identity) => testPolicySet([agencyDocument('test-agency', [identity.client, victim])]),
     console: async ({ identity, policySet }) => {
       const policyStore = openPolicyStore(db)

@@ -4,6 +4,7 @@
  * only on a confirmed request; auditors do not get the page; every view and redelivery is audited.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest'
+import { buildReport, createReportStore, signReport } from '../../gateway/conformance/index.js'
 import { AUDITOR, OPERATOR, startConsoleGateway } from './console-gateway.js'
 
 let env: Awaited<ReturnType<typeof startConsoleGateway>>
@@ -47,6 +48,30 @@ it('shows the operator each receiver, the dead letter with its reason, and the o
   expect(html).toContain('G09.20-20261201-0000001')
   expect(html).toContain('Hồ sơ quá hạn theo cơ quan đang giữ')
   expect(html).toMatch(/href="\/admin\/exchange"/)
+})
+
+it('shows each partner’s latest conformance report, its contract flagged when older', async () => {
+  const reports = createReportStore(env.db)
+  const base = buildReport({
+    role: 'department',
+    wire: 'opencps',
+    target: 'http://127.0.0.1:9/o/rest',
+    startedAt: '',
+    finishedAt: '2026-12-04T08:00:00.000Z',
+    deadlineMs: 3000,
+    cases: [],
+  })
+  const key = env.gw.identity.keys.signingKey()
+  await reports.record(
+    'test-agency',
+    await signReport({ ...base, contractVersion: '2026-11-20', green: true, summary: { passed: 9, failed: 0 } }, key),
+    'cli:kiem-thu',
+  )
+  const html = await (await page(operator.cookie)).text()
+  expect(html).toContain('Kiểm thử tuân thủ của hệ thống đối tác')
+  expect(html).toContain('http://127.0.0.1:9/o/rest (department, opencps)')
+  expect(html).toContain('2026-11-20 (cũ, cần kiểm thử lại)')
+  expect(html).toContain('Đạt (9/9)')
 })
 
 it('is not an auditor’s page', async () => {

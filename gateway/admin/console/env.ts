@@ -1,3 +1,4 @@
+import type { ReportStore } from '../../conformance/index.js'
 import type { GraphQLSchema } from 'graphql'
 import type { MiddlewareHandler } from 'hono'
 import type { JWK } from 'jose'
@@ -28,7 +29,7 @@ export interface ConsoleDeps {
   /** `Secure` cookies; false only for plain http on 127.0.0.1 in development and test. */
   secureCookies: boolean
   /** The dossier exchange's deliveries and dossiers, for the dossier-flow page. Absent: no such page. */
-  exchange?: { outbox: Outbox; store: DossierStore }
+  exchange?: { outbox: Outbox; store: DossierStore; conformance?: ReportStore }
 }
 
 /** A query run through the gateway as one of the agency's clients (the simulator's masked result). */

@@ -5,6 +5,7 @@
  * their due date. Every view and every redelivery is an audit event.
  */
 import { Hono } from 'hono'
+import { CONTRACT_VERSION } from '../../contract/index.js'
 import { describeWait, isMessageId } from '../../exchange/index.js'
 import type { ConsoleEnv, ConsoleOptions } from './env.js'
 import { auditAction } from './session.js'
@@ -17,7 +18,12 @@ export function exchangeRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
   if (!exchange) return routes
   routes.get('/admin/exchange', async (c) => {
     const t = c.get('t')
-    const [summary, dead, overdue] = await Promise.all([exchange.outbox.summary(), exchange.outbox.deadLetters(), exchange.store.overdue()])
+    const [summary, dead, overdue, reports] = await Promise.all([
+      exchange.outbox.summary(),
+      exchange.outbox.deadLetters(),
+      exchange.store.overdue(),
+      exchange.conformance?.latest() ?? Promise.resolve([]),
+    ])
     auditAction(c, 'exchange.viewed', { dead: dead.length })
     const agencyName = (id: string) => options.policies.current().agencies.get(id)?.name ?? id
     return c.html(
@@ -111,6 +117,46 @@ export function exchangeRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
                     <td>{agencyName(row.holder)}</td>
                     <td class="bad">{row.count}</td>
                     <td>{row.oldestDueAt}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+        <section class="card scroll" aria-labelledby="conformance">
+          <h2 id="conformance">{t.exchange.conformance}</h2>
+          {reports.length === 0 ? (
+            <p>{t.exchange.noConformance}</p>
+          ) : (
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{t.exchange.partner}</th>
+                  <th scope="col">{t.exchange.receiver}</th>
+                  <th scope="col">{t.exchange.contract}</th>
+                  <th scope="col">{t.exchange.result}</th>
+                  <th scope="col">{t.exchange.recorded}</th>
+                  <th scope="col">{t.exchange.required}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {reports.map((report) => (
+                  <tr>
+                    <td>{agencyName(report.agency)}</td>
+                    <td>
+                      {report.target} ({report.role}, {report.wire})
+                    </td>
+                    <td class={report.contractVersion === CONTRACT_VERSION ? '' : 'bad'}>
+                      {report.contractVersion}
+                      {report.contractVersion === CONTRACT_VERSION ? '' : ` (${t.exchange.outdated})`}
+                    </td>
+                    <td class={report.green ? '' : 'bad'}>
+                      {report.green ? t.exchange.green : t.exchange.red} ({report.passed}/{report.passed + report.failed})
+                    </td>
+                    <td>
+                      {report.recordedAt} · {report.recordedBy}
+                    </td>
+                    <td>{options.policies.current().agencies.get(report.agency)?.exchange?.requireConformance ? '✓' : ''}</td>
                   </tr>
                 ))}
               </tbody>
