@@ -49,6 +49,7 @@ export {
 } from './partners/message.js'
 export {
   PUSH_COVERED,
+  PUSH_SIGNATURE_ALG,
   PUSH_SIGNATURE_TAG,
   PUSH_SIGNATURE_TTL_S,
   RESPONSE_COVERED,

@@ -15,6 +15,7 @@ import { createRequestState } from './graphql/request-state.js'
 import { createGraphQLHandler } from './graphql/yoga.js'
 import { createCursorCodec, CURSOR_KEY_LABEL } from './graphql/paging/cursor-codec.js'
 import { tokenRoutes } from './identity/token-endpoint.js'
+import { contractRoutes } from './contract/routes.js'
 import { auditApiRoutes } from './admin/audit-api.js'
 import { consoleRoutes, type ConsoleOptions } from './admin/console/index.js'
 import { accessHistoryRoutes } from './http/access-history.js'
@@ -160,6 +161,7 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
     return reports.clearance(agencyId, CONTRACT_VERSION, identity.keyHistory().keys)
   }
   app.route('/', tokenRoutes({ ...identity, clientGate, ...(rateLimiter ? { attempts: { limiter: rateLimiter, clientIp } } : {}) }))
+  app.route('/', contractRoutes())
 
   app.get('/graphql', (c) => {
     // GET serves GraphiQL to a browser outside production (the page itself holds no data);

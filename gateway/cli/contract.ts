@@ -5,7 +5,8 @@ import { contractDocuments } from '../contract/index.js'
 
 export const contractUsage = `  contract export [--dir DIR]
           Write the contract partner systems are built against (GraphQL SDL, the step message's
-          JSON Schema, its version) to DIR (default docs/contract), generated from the code.
+          JSON Schema, the partner OpenAPI 3.1 document, its version) to DIR (default
+          docs/contract), generated from the code; the gateway serves them at /v1/contract.
 `
 
 /** `lgsp contract export`: the contract's documents, written where they are committed. */
