@@ -18,13 +18,14 @@ import { cliActor, openCliKeys, recordCliAction } from './cli-audit.js'
 import { openDatabase } from '../entry/database.js'
 import { readKeyHistory } from './key-history.js'
 
-export const conformanceUsage = `  conformance run --role desk|department|portal --target URL [--wire W] [--deadline-ms N]
+export const conformanceUsage = `  conformance run --role desk|department|portal --target URL [--agency ID] [--wire W] [--deadline-ms N]
                   [--out FILE] [--html FILE] [--lang vi|en] [--json]
           Play the province's side against a vendor's receiving system: push every kind of step
           message signed with this gateway's key, then pushes it must refuse (unsigned, changed,
           wrong key, expired, replayed), a redelivery and a malformed payload. Writes a report
-          signed with the gateway's key (default conformance-report.json) and its HTML (Vietnamese
-          by default). Exit 0 when every case passes, 1 otherwise.
+          signed with the gateway's key (default conformance-report.json; --agency names the partner
+          agency in it, which recording needs) and its HTML (Vietnamese by default). Exit 0 when
+          every case passes, 1 otherwise.
   conformance record FILE --agency ID
           Verify a report (signature under this gateway's keys, contract in force) and record it for
           the partner agency: the console shows it, and an agency whose policy sets
@@ -43,6 +44,7 @@ async function runCommand(args: string[]): Promise<number> {
     args,
     options: {
       role: { type: 'string' },
+      agency: { type: 'string' },
       target: { type: 'string' },
       wire: { type: 'string' },
       'deadline-ms': { type: 'string' },
@@ -65,6 +67,10 @@ async function runCommand(args: string[]): Promise<number> {
   const wire = (values.wire ?? DEFAULT_WIRE[role]) as WireName
   if (!WIRES.includes(wire)) {
     process.stderr.write(`--wire must be one of ${WIRES.join(', ')}\n`)
+    return 2
+  }
+  if (values.agency !== undefined && !/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(values.agency)) {
+    process.stderr.write('--agency must be an agency id as its policy document names it\n')
     return 2
   }
   const deadlineMs = values['deadline-ms'] === undefined ? 3000 : Number(values['deadline-ms'])
@@ -90,7 +96,16 @@ async function runCommand(args: string[]): Promise<number> {
         : (result, index, total) =>
             process.stdout.write(`[${index}/${total}] ${result.verdict === 'pass' ? 'ok  ' : 'FAIL'} ${result.id}: ${result.message}\n`),
     })
-    const report = buildReport({ role, wire, target: values.target, startedAt, finishedAt: new Date().toISOString(), deadlineMs, cases })
+    const report = buildReport({
+      agency: values.agency ?? null,
+      role,
+      wire,
+      target: values.target,
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      deadlineMs,
+      cases,
+    })
     const signed = await signReport(report, keys.signingKey(), nodeSignatureCrypto)
     await writeFile(values.out, `${JSON.stringify(signed, null, 2)}\n`)
     if (values.html) await writeFile(values.html, renderReportHtml(report, values.lang))
@@ -148,7 +163,13 @@ async function recordCommand(args: string[]): Promise<number> {
   const report = JSON.parse(await readFile(file, 'utf8')) as SignedReport
   const verdict = await verifyReport(report, (await readKeyHistory(undefined)).keys)
   if (!verdict.ok || !verdict.current) {
-    process.stdout.write(`NOT RECORDED: ${verdict.ok ? verdict.reason : verdict.reason}\n`)
+    process.stdout.write(`NOT RECORDED: ${verdict.reason}\n`)
+    return 1
+  }
+  if (report.agency !== values.agency) {
+    process.stdout.write(
+      `NOT RECORDED: the report was made for ${report.agency ?? 'no agency'}, not ${values.agency} (run the kit with --agency ${values.agency})\n`,
+    )
     return 1
   }
   const config = parseConfig(process.env)

@@ -98,15 +98,29 @@ export function createReportStore(db: Queryable): ReportStore {
     },
 
     async clearance(agency, contractVersion, keys) {
-      const rows = await db.query<{ report: string }>(
-        `select report from conformance_reports where agency = $1 and green and contract_version = $2 order by recorded_at desc, id desc limit 1`,
-        [agency, contractVersion],
-      )
+      // The latest report recorded for the agency, green or not: a red run recorded later revokes
+      // an earlier green one. Every fact is taken from the signed report, none from the columns.
+      const rows = await db.query<{ report: string }>(`select report from conformance_reports where agency = $1 order by recorded_at desc, id desc limit 1`, [
+        agency,
+      ])
       const row = rows[0]
-      if (!row)
-        return `agency ${agency} has no green conformance report under contract ${contractVersion}: run \`lgsp conformance run\` against its system and record the report`
-      const verdict = await verifyReport(JSON.parse(row.report), keys)
-      return verdict.ok && verdict.current ? null : `the conformance report recorded for agency ${agency} does not verify: record a new one`
+      const missing = `agency ${agency} has no green conformance report under contract ${contractVersion}: run \`lgsp conformance run --agency ${agency}\` against its system and record the report`
+      if (!row) return missing
+      let signed: unknown
+      try {
+        signed = JSON.parse(row.report)
+      } catch {
+        return `the conformance report recorded for agency ${agency} is unreadable: record a new one`
+      }
+      const verdict = await verifyReport(signed, keys)
+      if (!verdict.ok) return `the conformance report recorded for agency ${agency} does not verify: record a new one`
+      const report = signed as SignedReport
+      if (report.agency !== agency)
+        return `the latest conformance report recorded for agency ${agency} was made for ${report.agency ?? 'no agency'}: record one made with --agency ${agency}`
+      if (report.contractVersion !== contractVersion || !verdict.current) return missing
+      if (report.green !== true || report.summary.failed !== 0)
+        return `the latest conformance report recorded for agency ${agency} is not green (${report.summary.failed} case(s) failed)`
+      return null
     },
   }
 }

@@ -14,6 +14,8 @@ export const REPORT_TYPE = 'lgsp-conformance+jws'
 export interface ConformanceReport {
   kind: 'lgsp-conformance-report'
   contractVersion: string
+  /** The partner agency whose system was tested, as its policy document names it: signed, so a report clears only that agency. */
+  agency: string | null
   role: ConformanceRole
   wire: string
   target: string
@@ -62,8 +64,10 @@ export async function verifyReport(
     return { ok: false, reason: 'not a signed conformance report (no signature member)' }
   }
   const { signature, ...report } = value as SignedReport
-  const [head, detached, sig] = signature.split('.')
-  if (head === undefined || detached !== '' || sig === undefined) return { ok: false, reason: 'the signature is not a compact JWS with a detached payload' }
+  const parts = signature.split('.')
+  const [head, detached, sig] = parts
+  if (parts.length !== 3 || head === undefined || detached !== '' || sig === undefined)
+    return { ok: false, reason: 'the signature is not a compact JWS with a detached payload' }
   let header: { alg?: string; kid?: string; typ?: string }
   try {
     header = JSON.parse(new TextDecoder().decode(fromBase64url(head)))

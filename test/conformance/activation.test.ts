@@ -22,10 +22,11 @@ const CASES: CaseResult[] = [
   { id: 'acknowledges-every-step', title: 't', titleVi: 't', verdict: 'pass', message: 'ok', evidence: [] },
   { id: 'refuses-unsigned', title: 't', titleVi: 't', verdict: 'pass', message: 'ok', evidence: [] },
 ]
-const reportFor = (cases: CaseResult[], contractVersion?: string) =>
+const reportFor = (cases: CaseResult[], contractVersion?: string, agency = 'so-moi') =>
   signReport(
     {
       ...buildReport({
+        agency,
         role: 'department',
         wire: 'canonical',
         target: 'http://127.0.0.1:9/lien-thong',
@@ -93,6 +94,13 @@ describe('a partner whose policy requires a conformance report', () => {
     expect((await token(vendor)).status).toBe(401)
   })
 
+  it('gets none with a green report made for another agency, even recorded under its name', async () => {
+    await reports.record('so-moi', await reportFor(CASES, undefined, 'so-cu'), 'cli:test')
+    const held = await token(vendor)
+    expect(held.status).toBe(401)
+    expect(held.body.error_description).toMatch(/was made for so-cu/)
+  })
+
   it('gets tokens once a green report under the contract in force is recorded; not when that report is edited in the database', async () => {
     await reports.record('so-moi', await reportFor(CASES), 'cli:test')
     const granted = await token(vendor)
@@ -106,8 +114,27 @@ describe('a partner whose policy requires a conformance report', () => {
     expect(held.body.error_description).toMatch(/does not verify/)
   })
 
+  it('takes nothing from the columns: a red report whose row is edited to green for this agency clears nobody', async () => {
+    await reports.record('so-cu', await reportFor([...CASES.slice(0, 1), { ...CASES[1]!, verdict: 'fail' }], undefined, 'so-cu'), 'cli:test')
+    await db.query(
+      `update conformance_reports set green = true, failed = 0, agency = 'so-moi', recorded_at = now() + interval '1 minute' where agency = 'so-cu'`,
+    )
+    const held = await token(vendor)
+    expect(held.status).toBe(401)
+    expect(held.body.error_description).toMatch(/was made for so-cu/)
+  })
+
+  it('a red run recorded after a green one revokes the clearance', async () => {
+    await reports.record('so-moi', await reportFor(CASES), 'cli:test', new Date(Date.now() + 120_000))
+    expect((await token(vendor)).status).toBe(200)
+    await reports.record('so-moi', await reportFor([...CASES.slice(0, 1), { ...CASES[1]!, verdict: 'fail' }]), 'cli:test', new Date(Date.now() + 180_000))
+    const held = await token(vendor)
+    expect(held.status).toBe(401)
+    expect(held.body.error_description).toMatch(/is not green \(1 case\(s\) failed\)/)
+  })
+
   it('lists each partner’s latest report', async () => {
     const latest = await reports.latest()
-    expect(latest.find((r) => r.agency === 'so-moi')).toMatchObject({ green: true, passed: 2, failed: 0, recordedBy: 'cli:test' })
+    expect(latest.find((r) => r.agency === 'so-moi')).toMatchObject({ green: false, passed: 1, failed: 1, recordedBy: 'cli:test' })
   })
 })

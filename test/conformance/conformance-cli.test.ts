@@ -39,7 +39,22 @@ afterAll(async () => {
 it('runs every case against the sandbox desk, writes a signed report and its Vietnamese HTML; verify takes it and refuses it edited', async () => {
   const report = join(work, 'report.json')
   const html = join(work, 'report.html')
-  const run = await lgsp('conformance', 'run', '--role', 'desk', '--wire', 'igate', '--target', partners.igate.url, '--out', report, '--html', html)
+  const run = await lgsp(
+    'conformance',
+    'run',
+    '--role',
+    'desk',
+    '--agency',
+    'mot-cua-phuong-hong-ha',
+    '--wire',
+    'igate',
+    '--target',
+    partners.igate.url,
+    '--out',
+    report,
+    '--html',
+    html,
+  )
   expect(run.stdout).toMatch(/^\[1\/9\] ok {3}acknowledges-every-step: /m)
   expect(run.stdout).toMatch(/^\[9\/9\] ok {3}refuses-malformed-payload: /m)
   expect(run.stdout).toMatch(/^GREEN: 9 passed, 0 failed/m)
@@ -48,6 +63,9 @@ it('runs every case against the sandbox desk, writes a signed report and its Vie
   const verified = await lgsp('conformance', 'verify', report)
   expect(verified.stdout).toMatch(/^VERIFIED GREEN$/m)
   expect(verified.code).toBe(0)
+  const elsewhere = await lgsp('conformance', 'record', report, '--agency', 'so-tu-phap-ha-noi')
+  expect(elsewhere.code).toBe(1)
+  expect(elsewhere.stdout).toMatch(/^NOT RECORDED: the report was made for mot-cua-phuong-hong-ha, not so-tu-phap-ha-noi/m)
   const recorded = await lgsp('conformance', 'record', report, '--agency', 'mot-cua-phuong-hong-ha')
   expect(recorded.stdout).toMatch(/^recorded for mot-cua-phuong-hong-ha: green, 9 passed, 0 failed$/m)
   expect(recorded.code).toBe(0)

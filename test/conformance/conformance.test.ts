@@ -91,7 +91,16 @@ describe('the signed report', () => {
     const startedAt = new Date().toISOString()
     const cases = await run('igate')
     signed = await signReport(
-      buildReport({ role: 'desk', wire: 'igate', target: partners.igate.url, startedAt, finishedAt: new Date().toISOString(), deadlineMs: 3000, cases }),
+      buildReport({
+        agency: 'mot-cua-phuong-hong-ha',
+        role: 'desk',
+        wire: 'igate',
+        target: partners.igate.url,
+        startedAt,
+        finishedAt: new Date().toISOString(),
+        deadlineMs: 3000,
+        cases,
+      }),
       keys.signingKey(),
     )
   }, 60_000)
@@ -119,7 +128,16 @@ describe('the signed report', () => {
   it('flags a report made under an older contract', async () => {
     const older = await signReport(
       {
-        ...buildReport({ role: 'desk', wire: 'igate', target: 'x', startedAt: '', finishedAt: '', deadlineMs: 3000, cases: signed.cases }),
+        ...buildReport({
+          agency: 'mot-cua-phuong-hong-ha',
+          role: 'desk',
+          wire: 'igate',
+          target: 'x',
+          startedAt: '',
+          finishedAt: '',
+          deadlineMs: 3000,
+          cases: signed.cases,
+        }),
         contractVersion: '2026-11-20',
       },
       keys.signingKey(),

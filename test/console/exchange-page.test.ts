@@ -53,6 +53,7 @@ it('shows the operator each receiver, the dead letter with its reason, and the o
 it('shows each partner’s latest conformance report, its contract flagged when older', async () => {
   const reports = createReportStore(env.db)
   const base = buildReport({
+    agency: 'test-agency',
     role: 'department',
     wire: 'opencps',
     target: 'http://127.0.0.1:9/o/rest',
