@@ -22,16 +22,22 @@ export const RECEIPT_TYPE = 'lgsp-receipt+jwt'
 /** How far a receipt's time may fall outside its key's signing period (instances pick up a rotation within seconds). */
 const KEY_PERIOD_TOLERANCE_S = 300
 
+const MAX_CANONICAL_DEPTH = 256
+
 /**
  * JSON with object keys sorted by UTF-16 code units, no whitespace and `undefined` members left
  * out (RFC 8785 for the values JSON holds): the same value always gives the same text, whatever
  * order its members were written in, so a response kept in a database that reorders keys still
  * hashes as it did when the gateway signed it.
+ * Values nested deeper than 256 levels are refused (a TypeError), not recursed into until the
+ * stack runs out: nothing the gateway hashes comes near it.
  * @param {unknown} value
+ * @param {number} [depth]
  * @returns {string}
  */
-export function canonicalJson(value) {
+export function canonicalJson(value, depth = 0) {
   if (value === null) return 'null'
+  if (depth > MAX_CANONICAL_DEPTH) throw new TypeError(`canonicalJson: nested deeper than ${MAX_CANONICAL_DEPTH} levels`)
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -45,7 +51,7 @@ export function canonicalJson(value) {
         let out = '['
         for (let i = 0; i < value.length; i++) {
           if (i > 0) out += ','
-          out += value[i] === undefined ? 'null' : canonicalJson(value[i])
+          out += value[i] === undefined ? 'null' : canonicalJson(value[i], depth + 1)
         }
         return `${out}]`
       }
@@ -57,7 +63,7 @@ export function canonicalJson(value) {
         if (item === undefined) continue
         if (!first) out += ','
         first = false
-        out += `${JSON.stringify(key)}:${canonicalJson(item)}`
+        out += `${JSON.stringify(key)}:${canonicalJson(item, depth + 1)}`
       }
       return `${out}}`
     }
@@ -112,8 +118,9 @@ export async function sha256Base64url(data) {
 }
 
 /**
- * The value a JSON response is hashed as: the body without its receipt (`extensions.receipt`,
- * and `extensions` itself when nothing else is left in it), since the receipt cannot hash itself.
+ * The value a JSON response is hashed as: the body without its receipt and the receipt's salt
+ * (`extensions.receipt`, `extensions.receiptSalt`, and `extensions` itself when nothing else is
+ * left in it), since the receipt cannot hash itself.
  * @param {unknown} body
  * @returns {unknown}
  */
@@ -122,7 +129,7 @@ export function withoutReceipt(body) {
   const record = /** @type {Record<string, unknown>} */ (body)
   const extensions = record.extensions
   if (extensions === null || typeof extensions !== 'object' || Array.isArray(extensions)) return body
-  const { receipt: _receipt, ...rest } = /** @type {Record<string, unknown>} */ (extensions)
+  const { receipt: _receipt, receiptSalt: _salt, ...rest } = /** @type {Record<string, unknown>} */ (extensions)
   const { extensions: _extensions, ...others } = record
   return Object.keys(rest).length > 0 ? { ...others, extensions: rest } : others
 }
@@ -140,8 +147,54 @@ export function responseHashInput(body, form) {
     if (typeof body === 'string' || body instanceof Uint8Array) return body
     throw new TypeError('responseHash: a `bytes` response is text or bytes')
   }
-  const value = typeof body === 'string' ? JSON.parse(body) : body instanceof Uint8Array ? JSON.parse(new TextDecoder().decode(body)) : body
+  const value = typeof body === 'string' || body instanceof Uint8Array ? strictJson(typeof body === 'string' ? body : new TextDecoder().decode(body)) : body
   return canonicalJson(withoutReceipt(value))
+}
+
+/**
+ * JSON text read as the gateway wrote it, or a TypeError saying what differs. JSON.parse alone
+ * would let a changed answer through: it keeps the last of two equal keys (`"status":"A",
+ * "status":"B"` reads as B, while a person or another parser reads A), and it rounds a number
+ * beyond 2^53 to the one the gateway sent. So a key twice in one object is refused, and every
+ * number must be written as JavaScript writes it (what the gateway's JSON.stringify produced).
+ * @param {string} text
+ * @returns {unknown}
+ */
+export function strictJson(text) {
+  const value = JSON.parse(text)
+  /** @type {Array<Set<string> | null>} */
+  const open = []
+  let i = 0
+  while (i < text.length) {
+    const ch = text[i]
+    if (ch === '"') {
+      let end = i + 1
+      while (end < text.length && text[end] !== '"') end += text[end] === '\\' ? 2 : 1
+      let next = end + 1
+      while (next < text.length && /\s/.test(/** @type {string} */ (text[next]))) next++
+      const keys = open[open.length - 1]
+      if (text[next] === ':' && keys) {
+        const key = JSON.parse(text.slice(i, end + 1))
+        if (keys.has(key)) throw new TypeError(`the key ${text.slice(i, end + 1)} appears twice in one object`)
+        keys.add(key)
+      }
+      i = end + 1
+    } else if (ch === '{' || ch === '[') {
+      open.push(ch === '{' ? new Set() : null)
+      i++
+    } else if (ch === '}' || ch === ']') {
+      open.pop()
+      i++
+    } else if (ch === '-' || (ch !== undefined && ch >= '0' && ch <= '9')) {
+      let end = i + 1
+      while (end < text.length && /[0-9eE+.-]/.test(/** @type {string} */ (text[end]))) end++
+      const token = text.slice(i, end)
+      if (JSON.stringify(Number(token)) !== token)
+        throw new TypeError(`the number ${token} is not written as the gateway writes numbers (${JSON.stringify(Number(token))})`)
+      i = end
+    } else i++
+  }
+  return value
 }
 
 /**
@@ -157,8 +210,11 @@ export async function responseHash(body, form) {
 /**
  * What a receipt hashes of the request it answers: the canonical JSON of its method, its target
  * (path and query string, as the gateway received them), its JSON body (the GraphQL query,
- * variables and operation name; null for other routes) and the purpose and case id it declared.
- * @param {{ method: string, target: string, body?: unknown, purpose?: string | null, caseId?: string | null }} request
+ * variables and operation name; null for other routes), the purpose and case id it declared, and
+ * the salt the gateway drew for this receipt (given with the answer, in `extensions.receiptSalt`
+ * or the `LGSP-Receipt-Salt` header). Without the salt, a receipt seen alone (in a log, say)
+ * would let anyone test guesses of the PIN a query named: a PIN has few enough values to try.
+ * @param {{ method: string, target: string, body?: unknown, purpose?: string | null, caseId?: string | null, salt?: string | null }} request
  * @returns {string}
  */
 export function requestHashInput(request) {
@@ -168,12 +224,13 @@ export function requestHashInput(request) {
     body: request.body ?? null,
     purpose: request.purpose ?? null,
     caseId: request.caseId ?? null,
+    salt: request.salt ?? null,
   })
 }
 
 /**
  * The hash a receipt gives the request it answers: SHA-256 of `requestHashInput`.
- * @param {{ method: string, target: string, body?: unknown, purpose?: string | null, caseId?: string | null }} request
+ * @param {{ method: string, target: string, body?: unknown, purpose?: string | null, caseId?: string | null, salt?: string | null }} request
  * @returns {Promise<string>}
  */
 export async function requestHash(request) {
@@ -295,22 +352,24 @@ function keyList(keys) {
 const seconds = (iso) => (typeof iso === 'string' && !Number.isNaN(Date.parse(iso)) ? Date.parse(iso) / 1000 : null)
 
 /**
- * The receipt from its own argument, or from the response's `extensions.receipt`.
- * @param {string | undefined} receipt
+ * What the response's `extensions` carries of its receipt: the receipt and its salt.
  * @param {unknown} response
- * @returns {string | undefined}
+ * @returns {{ receipt?: string, salt?: string }}
  */
-function receiptOf(receipt, response) {
-  if (receipt !== undefined) return receipt
+function receiptExtensions(response) {
   let body = response
   try {
     if (typeof response === 'string') body = JSON.parse(response)
     else if (response instanceof Uint8Array) body = JSON.parse(new TextDecoder().decode(response))
   } catch {
-    return undefined
+    return {}
   }
-  const extensions = body && typeof body === 'object' ? /** @type {{ extensions?: { receipt?: unknown } }} */ (body).extensions : undefined
-  return typeof extensions?.receipt === 'string' ? extensions.receipt : undefined
+  const extensions =
+    body && typeof body === 'object' ? /** @type {{ extensions?: { receipt?: unknown, receiptSalt?: unknown } }} */ (body).extensions : undefined
+  return {
+    ...(typeof extensions?.receipt === 'string' ? { receipt: extensions.receipt } : {}),
+    ...(typeof extensions?.receiptSalt === 'string' ? { salt: extensions.receiptSalt } : {}),
+  }
 }
 
 /**
@@ -321,7 +380,7 @@ function receiptOf(receipt, response) {
  * @param {{
  *   response: string | Uint8Array | object,
  *   receipt?: string,
- *   request?: { method: string, target: string, body?: unknown, purpose?: string | null, caseId?: string | null },
+ *   request?: { method: string, target: string, body?: unknown, purpose?: string | null, caseId?: string | null, salt?: string | null },
  *   keys: unknown,
  * }} input `response`: the body as kept (text, bytes or parsed JSON); `receipt`: when kept apart
  *   from the body (the `LGSP-Receipt` header), else read from `extensions.receipt`; `keys`: the
@@ -329,13 +388,16 @@ function receiptOf(receipt, response) {
  * @returns {Promise<ReceiptVerdict>}
  */
 export async function verifyReceipt(input) {
-  const receipt = receiptOf(input.receipt, input.response)
+  const carried = receiptExtensions(input.response)
+  const receipt = input.receipt ?? carried.receipt
   if (receipt === undefined) return { ok: false, failed: 'receipt', reason: 'no receipt: pass it, or keep the response with its extensions.receipt' }
   const decoded = decodeReceipt(receipt)
   if (!decoded)
     return { ok: false, failed: 'receipt', reason: 'the receipt is not a gateway receipt (a compact JWS, ES256, typ lgsp-receipt+jwt, with every claim)' }
   const { header, claims } = decoded
-  const jwk = keyList(input.keys).find((key) => key && key.kid === header.kid && key.kty === 'EC' && key.crv === 'P-256')
+  // A key history entry (with its signing period) before a JWKS entry of the same kid (without one).
+  const matching = keyList(input.keys).filter((key) => key && key.kid === header.kid && key.kty === 'EC' && key.crv === 'P-256')
+  const jwk = matching.find((key) => key.activated_at !== undefined) ?? matching[0]
   if (!jwk) return { ok: false, failed: 'key', reason: `no key ${header.kid} in the keys given: fetch the gateway's key history`, claims }
   const [head, payload, signature] = /** @type {[string, string, string]} */ (receipt.trim().split('.'))
   if (!(await verifyEs256(jwk, `${head}.${payload}`, signature))) {
@@ -359,11 +421,13 @@ export async function verifyReceipt(input) {
   let response
   try {
     response = await responseHash(/** @type {string | Uint8Array | object} */ (input.response), claims.response_form)
-  } catch {
+  } catch (error) {
+    // The strict reading says what differs (a key twice, a number rewritten); anything else is just not JSON.
+    const why = error instanceof TypeError && claims.response_form === 'json' && !error.message.startsWith('responseHash') ? `: ${error.message}` : ''
     return {
       ok: false,
       failed: 'response',
-      reason: `the response is not ${claims.response_form === 'json' ? 'JSON' : 'text or bytes'}, as the receipt says it was`,
+      reason: `the response is not ${claims.response_form === 'json' ? 'JSON' : 'text or bytes'} as the gateway wrote it, as the receipt says it was${why}`,
       claims,
     }
   }
@@ -371,7 +435,7 @@ export async function verifyReceipt(input) {
     return { ok: false, failed: 'response', reason: 'the response differs from the one the gateway answered: its hash does not match the receipt', claims }
   }
   if (input.request) {
-    const request = await requestHash(input.request)
+    const request = await requestHash({ ...input.request, salt: input.request.salt ?? carried.salt ?? null })
     if (request !== claims.request_sha256) {
       return { ok: false, failed: 'request', reason: 'the request differs from the one the receipt answers (method, target, body, purpose or case id)', claims }
     }

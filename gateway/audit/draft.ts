@@ -43,6 +43,11 @@ export interface AuditDraft {
   detail?: Record<string, string | number | boolean | null>
   /** SHA-256 (hex) of the receipt given with the response, set by the receipt middleware. */
   receipt?: string
+  /**
+   * Set by the access log when it starts building the event: nothing written after it counts. A
+   * handler still running past the deadline must not name in the event a receipt that never left.
+   */
+  closed?: boolean
 }
 
 export function createAuditDraft(kind: AuditKind): AuditDraft {

@@ -110,8 +110,26 @@ export function subjectKeyIdentifier(certificate: pkijs.Certificate): Uint8Array
   return parsed instanceof asn1js.OctetString ? parsed.valueBlock.valueHexView : undefined
 }
 
+/**
+ * The signature algorithms a certificate, a CRL or a signer may use: RSA PKCS#1 v1.5 and PSS,
+ * ECDSA, with SHA-256 or longer (and the bare key OIDs signers name, the hash then the digest's).
+ * SHA-1 is refused wherever it appears, not only as the digest algorithm.
+ */
+export const SIGNATURE_ALGORITHMS = new Set([
+  '1.2.840.113549.1.1.1', // rsaEncryption
+  '1.2.840.113549.1.1.10', // RSASSA-PSS
+  '1.2.840.113549.1.1.11', // sha256WithRSAEncryption
+  '1.2.840.113549.1.1.12', // sha384WithRSAEncryption
+  '1.2.840.113549.1.1.13', // sha512WithRSAEncryption
+  '1.2.840.10045.2.1', // id-ecPublicKey
+  '1.2.840.10045.4.3.2', // ecdsa-with-SHA256
+  '1.2.840.10045.4.3.3', // ecdsa-with-SHA384
+  '1.2.840.10045.4.3.4', // ecdsa-with-SHA512
+])
+
 /** Whether `issuer`'s key verifies `certificate`'s signature; an unsupported algorithm is a no. */
 export async function signedBy(certificate: pkijs.Certificate, issuer: pkijs.Certificate): Promise<boolean> {
+  if (!SIGNATURE_ALGORITHMS.has(certificate.signatureAlgorithm.algorithmId)) return false
   try {
     return await certificate.verify(issuer)
   } catch {

@@ -137,6 +137,13 @@ const REASONS = [
   'AA compromise',
 ]
 const REMOVE_FROM_CRL = 8
+/**
+ * Revocations that hold whatever the signing time says: with the key (or its CA's) compromised,
+ * or no reason given, whoever holds the key can write any signingTime — it is the signer's own
+ * claim, and no timestamp authority vouches for it. Other reasons (superseded, affiliation
+ * changed, cessation of operation …) say the key was sound before the revocation date.
+ */
+const REVOKED_WHENEVER = new Set([undefined, 0, 1, 2])
 
 async function revocationProblem(
   certificate: pkijs.Certificate,
@@ -160,9 +167,12 @@ async function revocationProblem(
       const code = reasonCode(entry)
       if (code === REMOVE_FROM_CRL) continue
       const revokedAt = entry.revocationDate.value
-      if (revokedAt.getTime() > signingTime.getTime()) continue
+      const whenever = REVOKED_WHENEVER.has(code)
+      if (!whenever && revokedAt.getTime() > signingTime.getTime()) continue
       const why = code === undefined ? '' : ` (${REASONS[code] ?? `reason ${code}`})`
-      return `${role(certificate, index)} was revoked on ${timeText(revokedAt)}${why}, at or before the signing time ${timeText(signingTime)}`
+      return whenever && revokedAt.getTime() > signingTime.getTime()
+        ? `${role(certificate, index)} was revoked on ${timeText(revokedAt)}${why}: a compromised key can date a signature as it likes, so the earlier signing time it claims (${timeText(signingTime)}) is not believed`
+        : `${role(certificate, index)} was revoked on ${timeText(revokedAt)}${why}, at or before the signing time ${timeText(signingTime)}`
     }
   }
   return undefined

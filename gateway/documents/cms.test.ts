@@ -80,9 +80,21 @@ describe('detached CMS: what decides the verdict', () => {
     expect(await checkDetachedCms(content, signature, pki.trust, now)).toMatchObject({ status: 'VALID', signedAt: signingTime.toISOString() })
   })
 
-  it('a revoked signer who signed before the revocation is VALID; at or after it, REVOKED', async () => {
+  it('a key revoked as compromised is REVOKED whatever signing time it claims; superseded, only from the revocation on', async () => {
     const before = await signDetachedCms(content, pki.signers.revoked, { signingTime: new Date(now.getTime() - 31 * DAY) })
-    expect(await checkDetachedCms(content, before, pki.trust, now)).toMatchObject({ status: 'VALID' })
+    expect(await checkDetachedCms(content, before, pki.trust, now)).toMatchObject({
+      status: 'REVOKED',
+      reason: expect.stringMatching(/\(key compromise\): a compromised key can date a signature as it likes/),
+    })
+    const replaced = await pki.issueSigner({ name: 'Đinh Văn Đổi', ca: pki.authorities.publicRoot })
+    const superseded = await pki.createCrl(pki.authorities.publicRoot, [
+      { serialNumber: replaced.serialNumber, revokedAt: new Date(now.getTime() - 10 * DAY), reason: x509.X509CrlReason.superseded },
+    ])
+    const trust = parseTrustList([...pki.trustPems, superseded])
+    const earlier = await signDetachedCms(content, replaced, { signingTime: new Date(now.getTime() - 20 * DAY) })
+    expect(await checkDetachedCms(content, earlier, trust, now)).toMatchObject({ status: 'VALID' })
+    const later = await signDetachedCms(content, replaced, { signingTime: new Date(now.getTime() - 5 * DAY) })
+    expect(await checkDetachedCms(content, later, trust, now)).toMatchObject({ status: 'REVOKED' })
     const at = await signDetachedCms(content, pki.signers.revoked, { signingTime: new Date(now.getTime() - 30 * DAY) })
     expect(await checkDetachedCms(content, at, pki.trust, now)).toMatchObject({
       status: 'REVOKED',

@@ -6,7 +6,7 @@
  */
 import * as asn1js from 'asn1js'
 import * as pkijs from 'pkijs'
-import { bytesEqual, certificateLabel, commonName, keyUsage, nameText, subjectKeyIdentifier, timeText } from './certificates.js'
+import { SIGNATURE_ALGORITHMS, bytesEqual, certificateLabel, commonName, keyUsage, nameText, subjectKeyIdentifier, timeText } from './certificates.js'
 import { checkChain } from './chain.js'
 import { pemBlocks } from './pem.js'
 import { type DocumentSignature, invalid } from './signature-status.js'
@@ -171,6 +171,8 @@ async function verifySignatureValue(
   digestName: string,
 ): Promise<true | string> {
   const algorithm = signerInfo.signatureAlgorithm
+  if (!SIGNATURE_ALGORITHMS.has(algorithm.algorithmId))
+    return `the signature algorithm ${algorithm.algorithmId} is not accepted (RSA or ECDSA with SHA-256 or longer)`
   // Signers often name only the key type (rsaEncryption, id-ecPublicKey); the hash is then the digest algorithm's.
   const bare = algorithm.algorithmId === OID.rsaEncryption || algorithm.algorithmId === OID.ecPublicKey
   const engine = pkijs.getCrypto(true)

@@ -57,6 +57,7 @@ export function accessLog(options: AccessLogOptions) {
       try {
         await next()
       } finally {
+        draft.closed = true
         const status = c.res?.status ?? 500
         let responseCode: ErrorCode | undefined
         if (status >= 400 && !draft.errorCodes.length && c.res?.headers.get('content-type')?.includes('json')) {

@@ -13,8 +13,30 @@ export function corsAllowList(origins: readonly string[]): MiddlewareHandler {
   const browserCors = cors({
     origin: (origin) => (allowed.has(origin) ? origin : null),
     allowMethods: ['GET', 'POST'],
-    allowHeaders: ['authorization', 'content-type', 'x-purpose', 'x-case-id', 'x-end-user', 'x-request-id', 'x-request-context'],
-    exposeHeaders: ['x-request-id', 'ratelimit', 'ratelimit-policy', 'retry-after'],
+    // A page asks for proofs like any client, and the verification module reads them off the answer.
+    allowHeaders: [
+      'authorization',
+      'content-type',
+      'x-purpose',
+      'x-case-id',
+      'x-end-user',
+      'x-request-id',
+      'x-request-context',
+      'prefer',
+      'accept-signature',
+      'idempotency-key',
+    ],
+    exposeHeaders: [
+      'x-request-id',
+      'ratelimit',
+      'ratelimit-policy',
+      'retry-after',
+      'lgsp-receipt',
+      'lgsp-receipt-salt',
+      'signature',
+      'signature-input',
+      'content-digest',
+    ],
     maxAge: 600,
   })
   return async function corsForBrowsers(c, next) {

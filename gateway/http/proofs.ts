@@ -5,6 +5,11 @@ import type { GatewayEnv } from '../env.js'
 
 /** The header that carries the receipt on every answer given one; GraphQL answers carry it in `extensions.receipt` too. */
 export const RECEIPT_HEADER = 'lgsp-receipt'
+/**
+ * The header that carries the receipt's salt on answers whose body cannot (GraphQL answers carry
+ * it in `extensions.receiptSalt` only, so a receipt logged with the headers comes without it).
+ */
+export const RECEIPT_SALT_HEADER = 'lgsp-receipt-salt'
 
 export interface ProofOptions {
   /** The gateway's current signing key (its kid is in the JWKS and, for good, in the key history). */
@@ -50,15 +55,31 @@ export async function signReceipt(claims: ReceiptClaims, key: PushSigningKey, pr
   return `${signingInput}.${base64url(await primitives.es256(key.privateKey, signingInput))}`
 }
 
+/**
+ * The JSON body a receipt binds: as the GraphQL parser read it; or, for a request refused before
+ * anything read its body (no token, a wrong content type), read now, so that refusal is bound to
+ * the query it refused too. Null for a body that is not JSON.
+ */
+async function bodyOf(c: Context<GatewayEnv>): Promise<unknown> {
+  const parsed = c.get('requestJson')
+  if (parsed !== undefined) return parsed
+  if (c.req.method !== 'POST' || c.req.raw.bodyUsed || !c.req.raw.body || !JSON_TYPE.test(c.req.header('content-type') ?? '')) return null
+  try {
+    return JSON.parse(await c.req.raw.text())
+  } catch {
+    return null
+  }
+}
+
 /** What the receipt says was asked: the method, the target, the JSON body (GraphQL) and the declared purpose and case. */
-function askedOf(c: Context<GatewayEnv>) {
+async function askedOf(c: Context<GatewayEnv>) {
   const url = c.req.url
   const path = url.indexOf('/', url.indexOf('//') + 2)
   const context = c.get('requestContext')
   return {
     method: c.req.method,
     target: path < 0 ? '/' : url.slice(path),
-    body: c.get('requestJson') ?? null,
+    body: await bodyOf(c),
     // As declared: a refused request has no parsed context, and its receipt still names what it sent.
     purpose: context?.purpose ?? c.req.header('x-purpose') ?? null,
     caseId: context?.caseId ?? c.req.header('x-case-id') ?? null,
@@ -85,8 +106,11 @@ export function createProofs(options: ProofOptions) {
     const agency = c.get('caller')?.agencyId
     return agency !== undefined && options.agencyRequires(agency)
   }
-  const signatureAsked = (c: Context<GatewayEnv>) => c.req.header('accept-signature') !== undefined || agencyAsks(c)
-  const receiptAsked = (c: Context<GatewayEnv>) => /(^|[,\s])receipt\s*(;|,|$)/i.test(c.req.header('prefer') ?? '') || agencyAsks(c)
+  // Never for HEAD: the answer has no body, and a proof of the body a GET would have had proves
+  // nothing the caller holds.
+  const signatureAsked = (c: Context<GatewayEnv>) => c.req.method !== 'HEAD' && (c.req.header('accept-signature') !== undefined || agencyAsks(c))
+  const receiptAsked = (c: Context<GatewayEnv>) =>
+    c.req.method !== 'HEAD' && (/(^|[,\s])receipt\s*(;|,|$)/i.test(c.req.header('prefer') ?? '') || agencyAsks(c))
 
   /**
    * The receipt of `answer`, recorded on the request's audit draft; with `inBody` and a JSON
@@ -96,9 +120,9 @@ export function createProofs(options: ProofOptions) {
     c: Context<GatewayEnv>,
     answer: Answer<Body>,
     inBody: boolean,
-  ): Promise<{ receipt: string; body: Body | string } | null> {
+  ): Promise<{ receipt: string; salt: string; inBody: boolean; body: Body | string } | null> {
     const draft = c.get('audit')
-    if (!draft || !receiptAsked(c)) return null
+    if (!draft || draft.closed || !receiptAsked(c)) return null
     let parsed: unknown
     if (JSON_TYPE.test(answer.contentType ?? '')) {
       try {
@@ -108,6 +132,7 @@ export function createProofs(options: ProofOptions) {
       }
     }
     const form = parsed === undefined ? 'bytes' : 'json'
+    const salt = base64url(crypto.getRandomValues(new Uint8Array(16)))
     const claims: ReceiptClaims = {
       iss: options.issuer,
       iat: Math.floor(now() / 1000),
@@ -116,7 +141,7 @@ export function createProofs(options: ProofOptions) {
       policy_version: draft.policyVersion ?? options.policyVersion(),
       agency: c.get('caller')?.agencyId ?? null,
       status: answer.status,
-      request_sha256: await sha256(requestHashInput(askedOf(c))),
+      request_sha256: await sha256(requestHashInput({ ...(await askedOf(c)), salt })),
       response_sha256: await sha256(responseHashInput(form === 'json' ? (parsed as object) : answer.body, form)),
       response_form: form,
     }
@@ -125,15 +150,16 @@ export function createProofs(options: ProofOptions) {
     draft.receipt = hex(await primitives.sha256(signed))
     if (inBody && form === 'json' && parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) {
       const record = parsed as { extensions?: unknown }
+      const added = `"receipt":${JSON.stringify(signed)},"receiptSalt":${JSON.stringify(salt)}`
       const text = typeof answer.body === 'string' ? answer.body.trimEnd() : ''
       if (!('extensions' in record) && Object.keys(record).length > 0 && text.endsWith('}')) {
         // Appended to the text as it is rather than written out again: the same JSON, for less.
-        return { receipt: signed, body: `${text.slice(0, -1)},"extensions":{"receipt":${JSON.stringify(signed)}}}` }
+        return { receipt: signed, salt, inBody: true, body: `${text.slice(0, -1)},"extensions":{${added}}}` }
       }
       const extensions = record.extensions !== null && typeof record.extensions === 'object' ? record.extensions : {}
-      return { receipt: signed, body: JSON.stringify({ ...record, extensions: { ...extensions, receipt: signed } }) }
+      return { receipt: signed, salt, inBody: true, body: JSON.stringify({ ...record, extensions: { ...extensions, receipt: signed, receiptSalt: salt } }) }
     }
-    return { receipt: signed, body: answer.body }
+    return { receipt: signed, salt, inBody: false, body: answer.body }
   }
 
   /** The signature headers of `answer` (`content-digest`, `signature-input`, `signature`), or null when none is asked for. */
@@ -143,9 +169,11 @@ export function createProofs(options: ProofOptions) {
   }
 
   /** Replaces the context's response with `body` and `headers` (same status). */
-  function replace(c: Context<GatewayEnv>, body: string | Uint8Array<ArrayBuffer>, headers: Headers): void {
+  function replace(c: Context<GatewayEnv>, body: string | Uint8Array<ArrayBuffer>, headers: Headers, bodyChanged: boolean): void {
     const { status, statusText } = c.res
     headers.delete('content-length')
+    // A signature over the body as it was would not hold for the new one: the outer layer signs again.
+    if (bodyChanged) for (const name of ['signature', 'signature-input', 'content-digest']) headers.delete(name)
     // Unset first: Hono's setter would copy the old headers over the new ones (a stale Content-Length among them).
     c.res = undefined
     c.res = new Response(body, { status, statusText, headers })
@@ -160,8 +188,11 @@ export function createProofs(options: ProofOptions) {
       const answer: Answer = { status: c.res.status, body: new Uint8Array(await c.res.arrayBuffer()), contentType: c.res.headers.get('content-type') }
       const given = await receipt(c, answer, inBody)
       const headers = new Headers(c.res.headers)
-      if (given) headers.set(RECEIPT_HEADER, given.receipt)
-      replace(c, given?.body ?? answer.body, headers)
+      if (given) {
+        headers.set(RECEIPT_HEADER, given.receipt)
+        if (!given.inBody) headers.set(RECEIPT_SALT_HEADER, given.salt)
+      }
+      replace(c, given?.body ?? answer.body, headers, given !== null && given.body !== answer.body)
     }
 
   /** The signature of what leaves, unless the route signed it; outside every other layer. */
@@ -171,7 +202,7 @@ export function createProofs(options: ProofOptions) {
     const answer: Answer = { status: c.res.status, body: new Uint8Array(await c.res.arrayBuffer()), contentType: c.res.headers.get('content-type') }
     const headers = new Headers(c.res.headers)
     for (const [name, value] of Object.entries((await signature(c, answer)) ?? {})) headers.set(name, value)
-    replace(c, answer.body, headers)
+    replace(c, answer.body, headers, false)
   }
 
   /**
@@ -182,6 +213,7 @@ export function createProofs(options: ProofOptions) {
     const given = await receipt(c, answer, true)
     if (given) {
       headers.set(RECEIPT_HEADER, given.receipt)
+      if (!given.inBody) headers.set(RECEIPT_SALT_HEADER, given.salt)
       // The body grew by the receipt: a length copied from the answer before would cut it short.
       headers.delete('content-length')
     }

@@ -144,6 +144,26 @@ describe('a GraphQL answer with its receipt', () => {
     expect(await verifyReceipt({ response: answer.text, keys: await keyHistory() })).toMatchObject({ ok: true, claims: { status: answer.status } })
   })
 
+  it('binds a refusal before any parsing (no token) to the query it refused, and gives HEAD nothing', async () => {
+    const res = await gw.app.request('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-purpose': TEST_PURPOSE, prefer: 'receipt' },
+      body: JSON.stringify({ query: QUERY }),
+    })
+    expect(res.status).toBe(401)
+    const text = await res.text()
+    const keys = await keyHistory()
+    const asked = { method: 'POST', target: '/graphql', body: { query: QUERY }, purpose: TEST_PURPOSE }
+    expect(await verifyReceipt({ response: text, keys, request: asked })).toMatchObject({ ok: true, claims: { status: 401, agency: null } })
+    expect(await verifyReceipt({ response: text, keys, request: { ...asked, body: { query: '{ __typename }' } } })).toMatchObject({
+      ok: false,
+      failed: 'request',
+    })
+    const head = await gw.app.request('/.well-known/jwks.json', { method: 'HEAD', headers: { prefer: 'receipt', 'accept-signature': 'lgsp=()' } })
+    expect(head.headers.get('lgsp-receipt')).toBeNull()
+    expect(head.headers.get('signature')).toBeNull()
+  })
+
   it('leaves with its answer only once the event is recorded: with the trail down, 503 and no receipt', async () => {
     gw.audit.failing = true
     try {
@@ -174,6 +194,10 @@ describe('what a changed answer, receipt or request fails on', () => {
     ['the request’s purpose', () => ({ response: answer.text, request: { ...request, purpose: 'KHAC' } }), 'request'],
     ['the request’s query', () => ({ response: answer.text, request: { ...request, body: { query: '{ __typename }' } } }), 'request'],
     ['the request’s case id', () => ({ response: answer.text, request: { ...request, caseId: 'HS-1' } }), 'request'],
+    // The salt the answer carries binds the request: a receipt seen without it lets nobody test PIN guesses.
+    ['the receipt’s salt', () => ({ response: answer.text, request: { ...request, salt: 'A'.repeat(22) } }), 'request'],
+    // JSON.parse keeps the last of two equal keys: the forged first one must not slip through.
+    ['a key repeated in front of the real one', () => ({ response: answer.text.replace('"code":"01"', '"code":"79","code":"01"') }), 'response'],
     ['no receipt at all', () => ({ response: JSON.stringify({ data: JSON.parse(answer.text).data }) }), 'receipt'],
     ['a key the verifier does not hold', () => ({ response: answer.text, keysOverride: { keys: [] } }), 'key'],
   ] as const)('fails on %s, naming it', async (_name, change, failed) => {
@@ -199,11 +223,15 @@ describe('what a changed answer, receipt or request fails on', () => {
   it('fails on any one character changed in the answer’s JSON values (property)', async () => {
     const alphanumerics = [...answer.text.matchAll(/[A-Za-z0-9]/g)].map((m) => m.index!)
     const receiptAt = answer.text.indexOf(receipt)
+    const salt = JSON.parse(answer.text).extensions.receiptSalt as string
+    const saltAt = answer.text.indexOf(salt)
     await fc.assert(
       fc.asyncProperty(fc.nat(), async (at) => {
         const i = alphanumerics[at % alphanumerics.length]!
         // The receipt itself is not hashed (it cannot hash itself); it is checked by its signature.
         fc.pre(i < receiptAt || i >= receiptAt + receipt.length)
+        // Nor its salt, which binds the request (changed, the request check fails: below).
+        fc.pre(i < saltAt || i >= saltAt + salt.length)
         const ch = answer.text[i]!
         const changed = answer.text.slice(0, i) + (ch === 'x' ? 'y' : 'x') + answer.text.slice(i + 1)
         let parsed = true
@@ -217,6 +245,34 @@ describe('what a changed answer, receipt or request fails on', () => {
       }),
       { numRuns: 150 },
     )
+  })
+})
+
+describe('what JSON.parse alone would let through', () => {
+  it('a number beyond 2^53 rewritten to one that parses the same fails, naming the number', async () => {
+    const { privateKey, publicKey } = await generateKeyPair('ES256')
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'k-n' }
+    const text = JSON.stringify({ data: { serial: 12345678901234568 } })
+    const receipt = await signReceipt(await receiptClaimsFor(JSON.parse(text)), { kid: 'k-n', privateKey })
+    expect(await verifyReceipt({ response: text, receipt, keys: { keys: [jwk] } })).toMatchObject({ ok: true })
+    const forged = text.replace('12345678901234568', '12345678901234567')
+    expect(JSON.parse(forged)).toEqual(JSON.parse(text))
+    const verdict = await verifyReceipt({ response: forged, receipt, keys: { keys: [jwk] } })
+    expect(verdict).toMatchObject({ ok: false, failed: 'response' })
+    if (!verdict.ok) expect(verdict.reason).toContain('the number 12345678901234567')
+  })
+
+  it('a request body nested beyond reason is refused with 400, with or without a receipt asked, never a 500', async () => {
+    const deep = `{"query":"{ __typename }","variables":{"x":${'['.repeat(5000)}${']'.repeat(5000)}}}`
+    for (const prefer of [{}, { prefer: 'receipt' }] as Array<Record<string, string>>) {
+      const res = await gw.app.request('/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${await gw.identity.token()}`, 'x-purpose': TEST_PURPOSE, ...prefer },
+        body: deep,
+      })
+      expect(res.status).toBe(400)
+      expect(((await res.json()) as { errors: Array<{ message: string }> }).errors[0]!.message).toMatch(/nests deeper than 64/)
+    }
   })
 })
 
@@ -236,7 +292,11 @@ describe('REST answers', () => {
     expect(token.status).toBe(400)
     expect(JSON.parse(refusal).extensions).toBeUndefined()
     const receipt = token.headers.get('lgsp-receipt')!
-    expect(await verifyReceipt({ response: refusal, receipt, keys: await keyHistory(), request: { method: 'POST', target: '/oauth/token' } })).toMatchObject({
+    const salt = token.headers.get('lgsp-receipt-salt')!
+    expect(salt).toMatch(/^[A-Za-z0-9_-]{22}$/)
+    expect(
+      await verifyReceipt({ response: refusal, receipt, keys: await keyHistory(), request: { method: 'POST', target: '/oauth/token', salt } }),
+    ).toMatchObject({
       ok: true,
       claims: { status: 400, agency: null },
     })

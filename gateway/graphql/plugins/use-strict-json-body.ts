@@ -14,6 +14,25 @@ function isJsonPost(request: Request): boolean {
   return JSON_BODIES.has((request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '')
 }
 
+/**
+ * How deep a body may nest. No GraphQL request needs more (queries are held to depth 12, inputs
+ * are records of records); deeper bodies only make recursive work on them (hashing one for a
+ * receipt, walking variables) costly or fail.
+ */
+export const MAX_BODY_DEPTH = 64
+
+/** Whether `value` nests deeper than `limit` (an explicit stack: the check itself cannot overflow). */
+export function depthBeyond(value: unknown, limit: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 1]]
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop()!
+    if (item === null || typeof item !== 'object') continue
+    if (depth > limit) return true
+    for (const child of Array.isArray(item) ? item : Object.values(item)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1])
+  }
+  return false
+}
+
 /** Reads the body as bytes, decodes them strictly, then parses and checks it as Yoga would. */
 async function parseStrictJson(request: Request, state: RequestState | undefined): Promise<GraphQLParams | GraphQLParams[]> {
   const text = decodeUtf8(await request.arrayBuffer())
@@ -25,6 +44,7 @@ async function parseStrictJson(request: Request, state: RequestState | undefined
     throw badRequest('POST body sent invalid JSON.')
   }
   if (body === null || typeof body !== 'object') throw badRequest(`POST body is expected to be object but received ${body === null ? 'null' : typeof body}`)
+  if (depthBeyond(body, MAX_BODY_DEPTH)) throw badRequest(`The request body nests deeper than ${MAX_BODY_DEPTH} levels`)
   if (state) state.body = body
   return body as GraphQLParams | GraphQLParams[]
 }
