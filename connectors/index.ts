@@ -54,6 +54,7 @@ export {
   PUSH_SIGNATURE_TTL_S,
   RESPONSE_COVERED,
   RESPONSE_SIGNATURE_TAG,
+  pushIdempotencyKey,
   signPush,
   signResponse,
   verifyPush,

@@ -138,7 +138,7 @@ describe('the partner OpenAPI document', () => {
       expect(ajv.validate(schema, value), `${name}: ${value}`).toBe(true)
     }
     expect(Object.keys(push.requestBody.content)).toEqual([headers['content-type']])
-    expect(headers['idempotency-key']).toBe(message.messageId)
+    expect(headers['idempotency-key']).toBe(`"${message.messageId}"`)
     const covered = signing.covered.map((name: string) => `"${name}"`).join(' ')
     const input = headers['signature-input']!
     expect(input.startsWith(`${signing.label}=(${covered});`)).toBe(true)

@@ -44,6 +44,16 @@ async function es256Verifier(jwk: JWK) {
   }
 }
 
+/**
+ * The `Idempotency-Key` of a push: the message id as an RFC 8941 String (quoted), as the
+ * Idempotency-Key draft defines the header and as the gateway itself reads it on steps; a bare
+ * UUID would be refused by a receiver with a strict structured-field parser.
+ */
+export function pushIdempotencyKey(messageId: string): string {
+  if (!/^[\x20-\x7E]*$/.test(messageId)) throw new TypeError('a message id is printable ASCII')
+  return `"${messageId.replace(/[\\"]/g, (ch) => `\\${ch}`)}"`
+}
+
 /** The headers of a signed push of `body` to `url` (`content-type`, `idempotency-key`, `content-digest`, `signature-input`, `signature`). */
 export async function signPush(input: {
   url: string
@@ -60,7 +70,7 @@ export async function signPush(input: {
   const primitives = input.primitives ?? webSignatureCrypto
   const headers: Record<string, string> = {
     'content-type': input.contentType ?? 'application/json',
-    'idempotency-key': input.messageId,
+    'idempotency-key': pushIdempotencyKey(input.messageId),
     'content-digest': await contentDigest(input.body, primitives),
   }
   const components = [['@method', 'POST'], ['@target-uri', input.url], ...PUSH_COVERED.slice(2).map((name) => [name, headers[name]!] as const)] as const

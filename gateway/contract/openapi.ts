@@ -75,9 +75,9 @@ function pushWebhook(): object {
       parameters: [
         header(
           'Idempotency-Key',
-          'The message id (`messageId` of the body), as it is: a UUID, not quoted. Deduplicate on it.',
-          { type: 'string', format: 'uuid' },
-          exampleMessage.messageId,
+          'The message id (`messageId` of the body) as an RFC 8941 String: the UUID in double quotes. Deduplicate on it.',
+          { type: 'string', pattern: '^"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"$' },
+          `"${exampleMessage.messageId}"`,
         ),
         header(
           'Content-Digest',

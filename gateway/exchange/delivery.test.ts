@@ -32,7 +32,7 @@ function receiver() {
       if (state.mode === 'refuse') return response.writeHead(422).end('{"error":"MaHoSo missing"}')
       const message = JSON.parse(body) as { dossier: string; seq: number; messageId: string }
       // Deduplicated on the id the gateway sends: a redelivery changes nothing.
-      const id = String(request.headers['idempotency-key'])
+      const id = String(request.headers['idempotency-key']).replace(/^"(.*)"$/, '$1')
       if (!seen.has(id)) {
         seen.add(id)
         applied.push({ dossier: message.dossier, seq: message.seq, messageId: id })

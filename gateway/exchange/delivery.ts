@@ -1,4 +1,4 @@
-import { readAnswer, type PartnerWire, type PushOutcome } from '../../connectors/index.js'
+import { pushIdempotencyKey, readAnswer, type PartnerWire, type PushOutcome } from '../../connectors/index.js'
 import { unrefTimer } from '../support/index.js'
 import type { ClaimedMessage, Outbox } from './outbox.js'
 
@@ -156,7 +156,7 @@ export function httpPush(options: {
     const body = endpoint.wire.encode(step)
     const signed = options.sign
       ? await options.sign({ url, body, messageId: message.id, contentType: endpoint.wire.contentType })
-      : { 'idempotency-key': message.id, 'content-type': endpoint.wire.contentType }
+      : { 'idempotency-key': pushIdempotencyKey(message.id), 'content-type': endpoint.wire.contentType }
     try {
       const response = await send(url, {
         method: 'POST',

@@ -1,4 +1,6 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { pushIdempotencyKey } from '../../connectors/index.js'
 import { parseIdempotencyKey, requestHash } from './idempotency.js'
 
 describe('the Idempotency-Key header', () => {
@@ -43,5 +45,15 @@ describe('the request hash', () => {
     ['an argument left out', { ...base, args: { code: base.args.code } }],
   ])('differs for %s', async (_case, other) => {
     expect(await requestHash(other)).not.toBe(await requestHash(base))
+  })
+})
+
+describe('the Idempotency-Key a push carries', () => {
+  it('is read back by the same rules the gateway reads steps with, for any message id', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.uuid(), fc.string({ unit: fc.constantFrom(...'abc"\\ -_09'), minLength: 1, maxLength: 60 })), (id) => {
+        expect(parseIdempotencyKey(pushIdempotencyKey(id))).toEqual({ ok: true, key: id })
+      }),
+    )
   })
 })
