@@ -3,6 +3,7 @@
  * the ways the kit spoils it on purpose: no signature, the body changed after signing, another
  * key under the same kid, a signature that has expired, a signature made for another receiver.
  */
+import { pushTarget } from '../exchange/index.js'
 import {
   PUSH_SIGNATURE_TTL_S,
   readAnswer,
@@ -48,7 +49,8 @@ export async function push(
   spoil: Spoil = 'none',
   options: { body?: string; foreign?: PushSigningKey } = {},
 ): Promise<PushAttempt> {
-  const url = new URL(pusher.wire.path?.(message) ?? '', pusher.target.endsWith('/') ? pusher.target : `${pusher.target}/`).href.replace(/\/$/, '')
+  // Where the gateway's delivery worker would push it: the kit must test the same URL.
+  const url = pushTarget(pusher.target, pusher.wire, message)
   const body = options.body ?? pusher.wire.encode(message)
   const signed = await signPush({
     url: spoil === 'other-target' ? url.replace(/^https?:\/\/[^/]+/, 'https://he-thong-khac.example') : url,

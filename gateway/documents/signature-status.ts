@@ -1,8 +1,11 @@
+import type { SignatureStatus } from '../../connectors/index.js'
+
 /**
- * What checking a document part's signature found. Recorded on the part by the exchange, so it
+ * What checking a document part's signature found: the statuses the exchange's message carries
+ * (`signatureStatusSchema`, one list). Recorded on the part by the exchange, so it
  * says in words what failed, not a library's error code.
  */
-export type SignatureVerdict = 'VALID' | 'INVALID' | 'UNTRUSTED' | 'EXPIRED' | 'REVOKED' | 'UNSIGNED'
+export type SignatureVerdict = SignatureStatus
 
 export interface DocumentSignature {
   status: SignatureVerdict

@@ -1,4 +1,4 @@
-import { pushIdempotencyKey, readAnswer, type PartnerWire, type PushOutcome } from '../../connectors/index.js'
+import { pushIdempotencyKey, readAnswer, type PartnerWire, type PushOutcome, type StepMessage } from '../../connectors/index.js'
 import { unrefTimer } from '../support/index.js'
 import type { ClaimedMessage, Outbox } from './outbox.js'
 
@@ -134,6 +134,11 @@ export interface ReceiverEndpoint {
 /** Signs a push: the headers that prove it came from the gateway (see connectors/partners/signatures.ts). */
 export type PushSigner = (request: { url: string; body: string; messageId: string; contentType: string }) => Promise<Record<string, string>>
 
+/** Where a push of `message` goes: the receiver's endpoint, with the path its wire adds. */
+export function pushTarget(endpoint: string, wire: PartnerWire, message: StepMessage): string {
+  return `${endpoint.replace(/\/$/, '')}${wire.path?.(message) ?? ''}`
+}
+
 /**
  * A push over HTTP: the message written in the receiver's wire, POSTed to its endpoint, signed,
  * with the message id in `Idempotency-Key` (receivers deduplicate on it), within `timeoutMs`. The
@@ -152,7 +157,7 @@ export function httpPush(options: {
     const endpoint = options.endpointOf(message.receiver)
     if (!endpoint) return { ok: false, error: `no endpoint is registered for ${message.receiver}` }
     const step = message.payload
-    const url = `${endpoint.url.replace(/\/$/, '')}${endpoint.wire.path?.(step) ?? ''}`
+    const url = pushTarget(endpoint.url, endpoint.wire, step)
     const body = endpoint.wire.encode(step)
     const signed = options.sign
       ? await options.sign({ url, body, messageId: message.id, contentType: endpoint.wire.contentType })

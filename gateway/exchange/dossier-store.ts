@@ -2,7 +2,7 @@ import type { CopyType, MessagePart, SignatureStatus, StepMessage } from '../../
 import type { AuditEvent } from '../audit/index.js'
 import type { Database, Queryable } from '../database/index.js'
 import { portalCode, statusOfPortalCode, type DossierStatus } from './status.js'
-import { decideStep, type DossierStep } from './transitions.js'
+import { decideStep, type DossierStep, type StepDecision } from './transitions.js'
 
 /** The national public-service portal as a receiver of every step. */
 export const PORTAL_RECEIVER = 'portal'
@@ -70,6 +70,85 @@ export type StepResult =
       code: 'INVALID_TRANSITION' | 'NOT_HOLDER' | 'BAD_USER_INPUT' | 'NOT_FOUND' | 'VERSION_CONFLICT' | 'IDEMPOTENCY_CONFLICT' | 'ALREADY_EXISTS'
       message: string
     }
+
+/** A dossier as a desk receives it: NEW, held by the desk, version 1. */
+export function newDossier(dossier: NewDossier, actor: string, at: Date): Dossier {
+  return {
+    code: dossier.code,
+    procedure: dossier.procedure,
+    channel: dossier.channel,
+    applicant: dossier.applicant,
+    dueAt: dossier.dueAt ?? null,
+    commune: dossier.commune ?? null,
+    receivingAgency: actor,
+    handlingAgency: null,
+    holder: actor,
+    status: 'NEW',
+    receivedAt: at.toISOString(),
+    finishedAt: null,
+    version: 1,
+  }
+}
+
+/** The dossier after `step`, as the state machine decides it (each step raises the version by one), or why the step is refused. */
+export function nextDossier(
+  current: Dossier,
+  step: Exclude<DossierStep, 'submit'>,
+  opts: Pick<StepOptions, 'actor' | 'target'>,
+  at: Date,
+): { ok: true; dossier: Dossier } | Extract<StepDecision, { ok: false }> {
+  const decision = decideStep(current, step, opts.actor, opts.target)
+  if (!decision.ok) return decision
+  return {
+    ok: true,
+    dossier: {
+      ...current,
+      status: decision.status,
+      holder: decision.holder,
+      handlingAgency: decision.handlingAgency,
+      finishedAt: decision.status === 'PROCESSED' ? at.toISOString() : current.finishedAt,
+      version: current.version + 1,
+    },
+  }
+}
+
+/**
+ * The message that tells a receiving system of a step: the dossier as it now stands, the step,
+ * and the parts it added (their reasons stay with the parties' reads). The one place it is made:
+ * the store writes it to the outbox, the conformance kit pushes the same.
+ */
+export function stepMessage(
+  messageId: string,
+  dossier: Dossier,
+  step: DossierStep,
+  opts: Pick<StepOptions, 'actor' | 'officer' | 'note' | 'parts'>,
+  at: Date,
+): StepMessage {
+  return {
+    messageId,
+    dossier: dossier.code,
+    seq: dossier.version,
+    step,
+    status: portalCode(dossier.status),
+    statusName: dossier.status,
+    holder: dossier.holder,
+    agency: opts.actor,
+    officer: opts.officer ?? null,
+    note: opts.note ?? null,
+    at: at.toISOString(),
+    procedure: dossier.procedure,
+    channel: dossier.channel,
+    applicant: dossier.applicant,
+    commune: dossier.commune,
+    receivingAgency: dossier.receivingAgency,
+    handlingAgency: dossier.handlingAgency,
+    receivedAt: dossier.receivedAt,
+    dueAt: dossier.dueAt,
+    finishedAt: dossier.finishedAt,
+    version: dossier.version,
+    parts: (opts.parts ?? []).map(({ signatureReason: _reason, ...part }) => part),
+  }
+}
 
 export interface ProgressEntry {
   seq: number
@@ -183,32 +262,7 @@ export function createDossierStore(db: Database, options: DossierStoreOptions = 
     const receivers = [PORTAL_RECEIVER, ...(dossier.holder !== opts.actor ? [dossier.holder] : [])]
     const messages = receivers.map(() => newId())
     const parts = opts.parts ?? []
-    const payloads = messages.map(
-      (messageId): StepMessage => ({
-        messageId,
-        dossier: dossier.code,
-        seq,
-        step,
-        status: portalCode(dossier.status),
-        statusName: dossier.status,
-        holder: dossier.holder,
-        agency: opts.actor,
-        officer: opts.officer ?? null,
-        note: opts.note ?? null,
-        at: at.toISOString(),
-        procedure: dossier.procedure,
-        channel: dossier.channel,
-        applicant: dossier.applicant,
-        commune: dossier.commune,
-        receivingAgency: dossier.receivingAgency,
-        handlingAgency: dossier.handlingAgency,
-        receivedAt: dossier.receivedAt,
-        dueAt: dossier.dueAt,
-        finishedAt: dossier.finishedAt,
-        version: dossier.version,
-        parts: parts.map(({ signatureReason: _reason, ...part }) => part),
-      }),
-    )
+    const payloads = messages.map((messageId) => stepMessage(messageId, dossier, step, opts, at))
     const result: StepResult = { ok: true, dossier, seq, messages }
     const params: unknown[] = []
     const $ = (value: unknown) => `$${params.push(value)}`
@@ -286,24 +340,7 @@ export function createDossierStore(db: Database, options: DossierStoreOptions = 
     /** A desk receives a dossier: status NEW, held by the desk. */
     submit(dossier: NewDossier, opts: StepOptions): Promise<StepResult> {
       if (opts.target !== undefined) return Promise.resolve({ ok: false, code: 'BAD_USER_INPUT', message: 'submit names no other agency' })
-      return once(opts.actor, opts, async (tx, at) => {
-        const created: Dossier = {
-          code: dossier.code,
-          procedure: dossier.procedure,
-          channel: dossier.channel,
-          applicant: dossier.applicant,
-          dueAt: dossier.dueAt ?? null,
-          commune: dossier.commune ?? null,
-          receivingAgency: opts.actor,
-          handlingAgency: null,
-          holder: opts.actor,
-          status: 'NEW',
-          receivedAt: at.toISOString(),
-          finishedAt: null,
-          version: 1,
-        }
-        return record(tx, created, 'submit', opts, at, true)
-      })
+      return once(opts.actor, opts, async (tx, at) => record(tx, newDossier(dossier, opts.actor, at), 'submit', opts, at, true))
     },
 
     /** One step on an existing dossier, decided by the state machine. */
@@ -319,17 +356,9 @@ export function createDossierStore(db: Database, options: DossierStoreOptions = 
             message: `Dossier ${code} is at version ${current.version}, not ${opts.expectedVersion}: read it again`,
           }
         }
-        const decision = decideStep(current, step, opts.actor, opts.target)
-        if (!decision.ok) return decision
-        const next: Dossier = {
-          ...current,
-          status: decision.status,
-          holder: decision.holder,
-          handlingAgency: decision.handlingAgency,
-          finishedAt: decision.status === 'PROCESSED' ? at.toISOString() : current.finishedAt,
-          version: current.version + 1,
-        }
-        return record(tx, next, step, opts, at, false)
+        const next = nextDossier(current, step, opts, at)
+        if (!next.ok) return next
+        return record(tx, next.dossier, step, opts, at, false)
       })
     },
 

@@ -11,7 +11,10 @@ export {
 } from './transitions.js'
 export {
   createDossierStore,
+  newDossier,
+  nextDossier,
   PORTAL_RECEIVER,
+  stepMessage,
   type Dossier,
   type DossierStore,
   type DossierStoreOptions,
@@ -32,6 +35,7 @@ export { BlobError, createDatabaseBlobStore, isBlobHash, MAX_BLOB_BYTES, type Bl
 export {
   createDeliveryWorker,
   httpPush,
+  pushTarget,
   type DeliveryOptions,
   type DeliveryRound,
   type DeliveryWorker,

@@ -185,7 +185,8 @@ export function createProofs(options: ProofOptions) {
     (inBody: boolean): MiddlewareHandler<GatewayEnv> =>
     async (c, next) => {
       await next()
-      if (!c.res || c.res.headers.has(RECEIPT_HEADER) || !receiptAsked(c) || !c.get('audit')) return
+      // Asked first: on the hot path (no proof asked) the response's headers are left untouched.
+      if (!receiptAsked(c) || !c.get('audit') || !c.res || c.res.headers.has(RECEIPT_HEADER)) return
       const answer: Answer = { status: c.res.status, body: new Uint8Array(await c.res.arrayBuffer()), contentType: c.res.headers.get('content-type') }
       const given = await receipt(c, answer, inBody)
       const headers = new Headers(c.res.headers)
@@ -199,7 +200,7 @@ export function createProofs(options: ProofOptions) {
   /** The signature of what leaves, unless the route signed it; outside every other layer. */
   const signatureMiddleware: MiddlewareHandler<GatewayEnv> = async (c, next) => {
     await next()
-    if (!c.res || c.res.headers.has('signature') || !signatureAsked(c)) return
+    if (!signatureAsked(c) || !c.res || c.res.headers.has('signature')) return
     const answer: Answer = { status: c.res.status, body: new Uint8Array(await c.res.arrayBuffer()), contentType: c.res.headers.get('content-type') }
     const headers = new Headers(c.res.headers)
     for (const [name, value] of Object.entries((await signature(c, answer)) ?? {})) headers.set(name, value)
