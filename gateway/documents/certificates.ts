@@ -4,6 +4,7 @@
  */
 import * as asn1js from 'asn1js'
 import * as pkijs from 'pkijs'
+import { hex } from '../support/index.js'
 
 const NAME_LABELS: Record<string, string> = {
   '2.5.4.3': 'CN',
@@ -53,13 +54,7 @@ export function sameCertificate(a: pkijs.Certificate, b: pkijs.Certificate): boo
 }
 
 export function serialHex(certificate: pkijs.Certificate): string {
-  return bytesToHex(certificate.serialNumber.valueBlock.valueHexView)
-}
-
-export function bytesToHex(bytes: Uint8Array): string {
-  let out = ''
-  for (const byte of bytes) out += byte.toString(16).padStart(2, '0')
-  return out
+  return hex(certificate.serialNumber.valueBlock.valueHexView)
 }
 
 function extension(certificate: pkijs.Certificate, oid: string): pkijs.Extension | undefined {

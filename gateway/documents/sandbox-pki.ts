@@ -11,6 +11,7 @@ import 'reflect-metadata'
 import * as x509 from '@peculiar/x509'
 import * as asn1js from 'asn1js'
 import * as pkijs from 'pkijs'
+import { hex } from '../support/index.js'
 import { toPem } from './pem.js'
 import { parseTrustList, type TrustList } from './trust-list.js'
 
@@ -113,7 +114,7 @@ function signingAlgorithm(privateKey: CryptoKey): Algorithm | EcdsaParams | RsaP
 function randomSerial(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16))
   bytes[0] = (bytes[0]! & 0x7f) | 0x01 // positive, and no leading zero byte to trim
-  return [...bytes].map((byte) => byte.toString(16).padStart(2, '0')).join('')
+  return hex(bytes)
 }
 
 const nameOf = (commonName: string, organization: string): x509.JsonName => [{ C: ['VN'] }, { O: [organization] }, { CN: [commonName] }]

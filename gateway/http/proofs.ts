@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono'
 import { signResponse, webSignatureCrypto, type PushSigningKey, type SignatureCrypto } from '../../connectors/index.js'
 import { base64url, RECEIPT_TYPE, requestHashInput, responseHashInput, type ReceiptClaims } from '../../verify/index.js'
 import type { GatewayEnv } from '../env.js'
+import { hex } from '../support/index.js'
 
 /** The header that carries the receipt on every answer given one; GraphQL answers carry it in `extensions.receipt` too. */
 export const RECEIPT_HEADER = 'lgsp-receipt'
@@ -36,7 +37,6 @@ export interface Answer<Body extends string | Uint8Array<ArrayBuffer> = string |
 const JSON_TYPE = /^application\/([\w.+-]+\+)?json\b/i
 const encoder = new TextEncoder()
 const headers = new Map<string, string>()
-const hex = (bytes: Uint8Array) => Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('')
 
 /**
  * Signs receipt claims as a compact JWS (RFC 7515: ES256, the signature r‖s) under `key`. Put

@@ -1,7 +1,8 @@
 const encoder = new TextEncoder()
 
-function hex(buffer: ArrayBuffer): string {
-  const bytes = new Uint8Array(buffer)
+/** Bytes as lowercase hex. */
+export function hex(buffer: ArrayBuffer | Uint8Array): string {
+  const bytes = buffer instanceof Uint8Array ? buffer : new Uint8Array(buffer)
   let out = ''
   for (let i = 0; i < bytes.length; i++) out += (bytes[i]! < 16 ? '0' : '') + bytes[i]!.toString(16)
   return out
