@@ -63,6 +63,19 @@ export {
   type PushVerdict,
 } from './partners/signatures.js'
 export { webSignatureCrypto, type SignatureCrypto } from './partners/signature-crypto.js'
+export {
+  createGatewayClient,
+  newIdempotencyKey,
+  retryAfterSeconds,
+  sha256Hex,
+  stepOperation,
+  SUBMIT_MUTATION,
+  type GatewayAnswer,
+  type GatewayClient,
+  type GatewayClientOptions,
+  type PartReference,
+  type StepRequest,
+} from './partners/gateway-client.js'
 export { partnerWire, PARTNER_WIRES } from './partners/wires.js'
 
 export interface ConnectorsOptions {

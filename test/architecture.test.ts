@@ -113,6 +113,7 @@ describe('import rules', () => {
     expect(own.sort()).toEqual([
       'README.md',
       'content-digest.ts',
+      'gateway-client.ts',
       'message.ts',
       'sandbox',
       'signature-base.ts',

@@ -1,9 +1,11 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
-import type { WireName } from '../../connectors/index.js'
-import { parseConfig } from '../config.js'
+import type { JWK } from 'jose'
+import { createGatewayClient, type WireName } from '../../connectors/index.js'
+import { issuerOf, parseConfig } from '../config.js'
 import {
   buildReport,
+  createRelay,
   createReportStore,
   DEFAULT_WIRE,
   renderReportHtml,
@@ -11,18 +13,28 @@ import {
   signReport,
   verifyReport,
   type ConformanceRole,
+  type RelayPlan,
+  type RunOptions,
   type SignedReport,
 } from '../conformance/index.js'
+import { serveRelay } from '../conformance/relay-server.node.js'
 import { nodeSignatureCrypto } from '../identity/keys/node-signature-crypto.node.js'
 import { cliActor, openCliKeys, recordCliAction } from './cli-audit.js'
 import { openDatabase } from '../entry/database.js'
 import { readKeyHistory } from './key-history.js'
 
 export const conformanceUsage = `  conformance run --role desk|department|portal --target URL [--agency ID] [--wire W] [--deadline-ms N]
+                  [--client ID --key FILE --procedure CODE [--gateway URL] [--issuer URL] [--listen HOST:PORT] [--wait-s N]]
                   [--out FILE] [--html FILE] [--lang vi|en] [--json]
           Play the province's side against a vendor's receiving system: push every kind of step
           message signed with this gateway's key, then pushes it must refuse (unsigned, changed,
-          wrong key, expired, replayed), a redelivery and a malformed payload. Writes a report
+          wrong key, expired, replayed), a redelivery and a malformed payload. With --client (the
+          kit's own client at the gateway, the province's side: a desk when testing a department,
+          a department when testing a desk; --key its private JWK file), a real dossier of
+          --procedure goes through the gateway at --gateway while the system calls through the
+          kit's relay (--listen; point the system at the URL printed): its steps, keys and
+          versions, the documents it fetches (one copy changed in transit) and a 429 and a 503
+          with Retry-After are judged. Writes a report
           signed with the gateway's key (default conformance-report.json; --agency names the partner
           agency in it, which recording needs) and its HTML (Vietnamese by default). Exit 0 when
           every case passes, 1 otherwise.
@@ -52,6 +64,13 @@ async function runCommand(args: string[]): Promise<number> {
       html: { type: 'string' },
       lang: { type: 'string', default: 'vi' },
       json: { type: 'boolean' },
+      client: { type: 'string' },
+      key: { type: 'string' },
+      procedure: { type: 'string' },
+      gateway: { type: 'string' },
+      issuer: { type: 'string' },
+      listen: { type: 'string', default: '127.0.0.1:0' },
+      'wait-s': { type: 'string', default: '60' },
     },
     strict: true,
   })
@@ -82,7 +101,10 @@ async function runCommand(args: string[]): Promise<number> {
     process.stderr.write('--lang must be vi or en\n')
     return 2
   }
-  const keys = await openCliKeys(parseConfig(process.env))
+  const config = parseConfig(process.env)
+  const calling = await callbackSetup(values, role, config)
+  if (typeof calling === 'number') return calling
+  const keys = await openCliKeys(config)
   try {
     const startedAt = new Date().toISOString()
     const cases = await runConformance({
@@ -91,6 +113,7 @@ async function runCommand(args: string[]): Promise<number> {
       wire,
       key: keys.signingKey(),
       deadlineMs,
+      ...(calling ? { callback: calling.options } : {}),
       onCase: values.json
         ? undefined
         : (result, index, total) =>
@@ -119,6 +142,68 @@ async function runCommand(args: string[]): Promise<number> {
     return report.green ? 0 : 1
   } finally {
     keys.close()
+    await calling?.close()
+  }
+}
+
+/**
+ * The calling half of a run, when `--client` is given: the kit's client, the relay the system is
+ * pointed at, and what the run needs to know. A number is the exit code of a usage error.
+ */
+async function callbackSetup(
+  values: { client?: string; key?: string; procedure?: string; gateway?: string; issuer?: string; listen: string; 'wait-s': string; agency?: string },
+  role: ConformanceRole,
+  config: ReturnType<typeof parseConfig>,
+): Promise<{ options: NonNullable<RunOptions['callback']>; close(): Promise<void> } | null | number> {
+  if (values.client === undefined) {
+    for (const flag of ['key', 'procedure', 'gateway', 'issuer'] as const)
+      if (values[flag] !== undefined) {
+        process.stderr.write(`--${flag} goes with --client (the kit's own client at the gateway)\n`)
+        return 2
+      }
+    return null
+  }
+  const usage = (message: string) => {
+    process.stderr.write(`${message}\n`)
+    return 2
+  }
+  if (role === 'portal') return usage('the portal takes no steps of its own: --client is for a desk or a department')
+  if (!values.key) return usage("--key must name the kit client's private JWK file")
+  if (!values.agency) return usage("--agency must name the system's agency (the dossier is transferred to it, or by it)")
+  if (!values.procedure || !/^\d+\.\d{6}$/.test(values.procedure))
+    return usage('--procedure must be a procedure code both agencies hold grants for, e.g. 1.004227')
+  const gateway = values.gateway ?? `http://127.0.0.1:${config.PORT}`
+  if (!/^https?:\/\/[^/]/.test(gateway)) return usage("--gateway must be the gateway's http(s) URL")
+  const issuer = values.issuer ?? issuerOf(config)
+  if (!/^https?:\/\/[^/]/.test(issuer)) return usage("--issuer must be the gateway's issuer URL")
+  const listen = /^(.+):(\d{1,5})$/.exec(values.listen)
+  if (!listen || Number(listen[2]) > 65_535) return usage('--listen must be HOST:PORT (port 0: any free one)')
+  const waitS = Number(values['wait-s'])
+  if (!Number.isInteger(waitS) || waitS < 1 || waitS > 3600) return usage('--wait-s must be an integer between 1 and 3600')
+  let privateKey: JWK
+  try {
+    privateKey = JSON.parse(await readFile(values.key, 'utf8')) as JWK
+  } catch (error) {
+    return usage(`--key ${values.key} is not a JWK file: ${error instanceof Error ? error.message : String(error)}`)
+  }
+  if (typeof privateKey.d !== 'string') return usage(`--key ${values.key} holds no private key`)
+  const plan: RelayPlan = { rateLimitedRetryAfterS: 2, unavailableRetryAfterS: 1, corruptOnce: new Set() }
+  const relay = createRelay({ gateway, plan })
+  const server = await serveRelay(relay, { host: listen[1]!.replace(/^\[|\]$/g, ''), port: Number(listen[2]) })
+  process.stdout.write(`relay for the system's calls: ${server.url}\n`)
+  return {
+    options: {
+      relay,
+      plan,
+      relayUrl: server.url,
+      issuer,
+      counterpart: createGatewayClient({ gateway, issuer, clientId: values.client, privateKey, purpose: 'GIAI_QUYET_TTHC', endUser: 'kiem-thu-tuong-thich' }),
+      vendorAgency: values.agency,
+      procedure: values.procedure,
+      waitMs: waitS * 1000,
+      onInstruction: (text) => process.stdout.write(`>> ${text}\n`),
+    },
+    close: () => server.close(),
   }
 }
 

@@ -12,3 +12,5 @@ export {
 } from './report.js'
 export { DEFAULT_WIRE, runConformance, type CaseResult, type ConformanceRole, type RunOptions } from './run.js'
 export { createReportStore, type RecordedReport, type ReportStore } from './report-store.js'
+export { CALLBACK_CASES, runCallbackCases, type CallbackOptions } from './callback.js'
+export { createRelay, stepOf, type Relay, type RelayedCall, type RelayPlan } from './relay.js'

@@ -4,25 +4,16 @@
  */
 import { partnerWire, type PushSigningKey, type WireName } from '../../connectors/index.js'
 import { FLOWS, flowMessages, kitDossierCode } from './flows.js'
+import { CALLBACK_CASES, runCallbackCases, type CallbackOptions } from './callback.js'
+import type { CaseResult } from './case-result.js'
 import { foreignKey, push, type PushAttempt, type Pusher, type Spoil } from './push.js'
+
+export type { CaseResult } from './case-result.js'
 
 export type ConformanceRole = 'desk' | 'department' | 'portal'
 
 /** The wire each role speaks unless told otherwise: the portal has its own, every other system the contract's. */
 export const DEFAULT_WIRE: Record<ConformanceRole, WireName> = { desk: 'canonical', department: 'canonical', portal: 'portal' }
-
-export interface CaseResult {
-  id: string
-  title: string
-  /** The same in Vietnamese, for the report. */
-  titleVi: string
-  verdict: 'pass' | 'fail'
-  /** What was seen, in one sentence. */
-  message: string
-  /** When it fails: what to change in the receiving system. */
-  fix?: string
-  evidence: unknown[]
-}
 
 export interface RunOptions {
   role: ConformanceRole
@@ -37,6 +28,11 @@ export interface RunOptions {
   onCase?: (result: CaseResult, index: number, total: number) => void
   fetch?: typeof fetch
   now?: () => Date
+  /**
+   * The cases where the system calls the gateway (desk and department roles): the kit's relay
+   * the system calls through, and the kit's own client playing the province's side.
+   */
+  callback?: Omit<CallbackOptions, 'role' | 'target' | 'code' | 'fetch'>
 }
 
 /** What the target tells of what it applied, when it offers it (the sandboxes do, at `/__sandbox/received`). */
@@ -114,7 +110,8 @@ export async function runConformance(options: RunOptions): Promise<CaseResult[]>
   const wire = partnerWire(options.wire ?? DEFAULT_WIRE[options.role])
   const pusher: Pusher = { target: options.target, wire, key: options.key, timeoutMs: Math.max(10_000, deadlineMs * 3), fetch: fetcher }
   const run = crypto.randomUUID().replace(/-/g, '').slice(0, 8)
-  const total = 4 + SIGNATURE_CASES.length
+  const callback = options.callback && options.role !== 'portal' ? { ...options.callback, role: options.role } : null
+  const total = 4 + SIGNATURE_CASES.length + (callback ? CALLBACK_CASES.length : 0)
   const results: CaseResult[] = []
   const record = (result: CaseResult) => {
     results.push(result)
@@ -228,6 +225,11 @@ export async function runConformance(options: RunOptions): Promise<CaseResult[]>
       : { fix: `Refuse a payload that breaks the contract with ${refusal(wire.name)}, so the gateway stops retrying it and sets it aside for an operator.` }),
     evidence: [evidenceOf('malformed', malformed)],
   })
+
+  // 6. The system's own calls: steps back under the state machine, documents, 429 and 503.
+  if (callback) {
+    for (const result of await runCallbackCases({ ...callback, target: options.target, code: kitDossierCode(run, 30), fetch: fetcher })) record(result)
+  }
   return results
 }
 

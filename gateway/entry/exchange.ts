@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import type { JWK } from 'jose'
 import { partnerWire, signPush } from '../../connectors/index.js'
-import { PARTNER_SANDBOXES, startPartnerSandboxes, type PartnerSandboxes } from '../../connectors/partners/sandbox/index.js'
+import { PARTNER_SANDBOXES, startPartnerSandboxes, type PartnerSandboxes, type PartnerSandboxesOptions } from '../../connectors/partners/sandbox/index.js'
 import { createCheckpointSigner, createStepChains } from '../audit/index.js'
 import type { Config } from '../config.js'
 import type { Database } from '../database/index.js'
@@ -48,12 +48,32 @@ export interface NodeExchange {
  * to the portal and to each agency's registered endpoint. Outside production, the sandbox partner
  * systems stand in for the portal (PORTAL_URL unset) and for endpoints written `sandbox:<name>`.
  */
+/** The role each sandbox vendor system plays when it takes steps of its own. */
+const SANDBOX_ROLES = { igate: 'desk', opencps: 'department', soap: 'department' } as const
+
+/**
+ * The sandbox systems that can act for an agency: the one its policy points at, with its first
+ * development client's key (the conformance kit connects them to its relay for a run).
+ */
+function sandboxActors(policies: PolicyRuntime, devKeys: ReadonlyMap<string, JWK>): PartnerSandboxesOptions['actors'] {
+  const actors: NonNullable<PartnerSandboxesOptions['actors']> = {}
+  for (const agency of policies.current().agencies.values()) {
+    const name = agency.exchange?.endpoint?.startsWith('sandbox:') ? agency.exchange.endpoint.slice('sandbox:'.length) : null
+    if (name !== 'igate' && name !== 'opencps' && name !== 'soap') continue
+    const client = agency.clients.find((c) => devKeys.has(c.id))
+    if (client && !actors[name]) actors[name] = { role: SANDBOX_ROLES[name], agency: agency.agency, clientId: client.id, privateKey: devKeys.get(client.id)! }
+  }
+  return actors
+}
+
 export async function startNodeExchange(options: {
   config: Config
   db: Database
   keys: GatewayKeys
   policies: PolicyRuntime
   logger: Logger
+  /** Development clients' private keys: a sandbox system acts with its agency's, once told which gateway to call. */
+  devClientKeys?: ReadonlyMap<string, JWK>
 }): Promise<NodeExchange> {
   const { config, db, keys, policies, logger } = options
   const production = config.NODE_ENV === 'production'
@@ -68,6 +88,7 @@ export async function startNodeExchange(options: {
     ? await startPartnerSandboxes({
         // The sandboxes check every push against the gateway's published keys (what /.well-known/jwks.json serves).
         jwks: () => keys.jwks().keys as JWK[],
+        actors: sandboxActors(policies, options.devClientKeys ?? new Map()),
       })
     : undefined
   const sandboxUrl = (name: string): string | null =>

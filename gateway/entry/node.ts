@@ -120,7 +120,14 @@ async function main(): Promise<void> {
     registryCircuits: () => Object.values(connectors).map((connector) => ({ name: connector.name, state: connector.circuit() })),
     rateLimiter: () => ({ kind: rateLimiter.kind, degraded: 'degraded' in rateLimiter ? rateLimiter.degraded : false }),
   })
-  const exchange = await startNodeExchange({ config, db, keys: nodeIdentity.keys, policies, logger })
+  const exchange = await startNodeExchange({
+    config,
+    db,
+    keys: nodeIdentity.keys,
+    policies,
+    logger,
+    devClientKeys: new Map([...nodeIdentity.devClients].map(([id, key]) => [id, key.privateJwk])),
+  })
   const app = createGateway({
     connectors,
     exchange: exchange.deps,

@@ -1,6 +1,7 @@
 import type { JWK } from 'jose'
 import { createSandboxApp, createFaultState, type FaultState } from '../../kit/sandbox/index.js'
 import { verifyPush, type PushVerdict } from '../signatures.js'
+import { createPartnerActor, NO_ACTOR_FAULTS, type ActorFaults, type ActorIdentity } from './actor.js'
 
 /** One message as a receiving system understood it. */
 export interface ReceivedMessage {
@@ -33,9 +34,10 @@ export interface PartnerProtocol {
 
 /**
  * Faults of an exchange partner beyond a registry's (down, slow, 5xx, hang, garbled): a lost
- * acknowledgement, and the mistakes a vendor's system makes that the conformance kit must catch.
+ * acknowledgement, and the mistakes a vendor's system makes that the conformance kit must catch,
+ * in what it is sent and (`ActorFaults`) in what it sends back.
  */
-export interface ExchangeFaults {
+export interface ExchangeFaults extends ActorFaults {
   /** Share of messages applied whose acknowledgement is then lost (answered 503), 0–1. */
   lostAckRate: number
   /** Takes pushes without checking their signature. */
@@ -48,7 +50,15 @@ export interface ExchangeFaults {
   slowAnswerMs: number
 }
 
-const NO_EXCHANGE_FAULTS: ExchangeFaults = { lostAckRate: 0, skipSignatureCheck: false, skipDedup: false, wrongStatusCodes: false, slowAnswerMs: 0 }
+const NO_EXCHANGE_FAULTS: ExchangeFaults = {
+  lostAckRate: 0,
+  skipSignatureCheck: false,
+  skipDedup: false,
+  wrongStatusCodes: false,
+  slowAnswerMs: 0,
+  ...NO_ACTOR_FAULTS,
+}
+const SWITCHES = ['skipSignatureCheck', 'skipDedup', 'wrongStatusCodes', ...(Object.keys(NO_ACTOR_FAULTS) as Array<keyof ActorFaults>)] as const
 
 /** The faults in `body` that are well-formed, over `current`; anything else is ignored. */
 export function exchangeFaultsFrom(current: ExchangeFaults, body: unknown): ExchangeFaults {
@@ -56,7 +66,7 @@ export function exchangeFaultsFrom(current: ExchangeFaults, body: unknown): Exch
   if (body === null || typeof body !== 'object') return next
   const b = body as Record<string, unknown>
   if (typeof b.lostAckRate === 'number' && b.lostAckRate >= 0 && b.lostAckRate <= 1) next.lostAckRate = b.lostAckRate
-  for (const flag of ['skipSignatureCheck', 'skipDedup', 'wrongStatusCodes'] as const) if (typeof b[flag] === 'boolean') next[flag] = b[flag]
+  for (const flag of SWITCHES) if (typeof b[flag] === 'boolean') next[flag] = b[flag]
   if (typeof b.slowAnswerMs === 'number' && Number.isInteger(b.slowAnswerMs) && b.slowAnswerMs >= 0 && b.slowAnswerMs <= 60_000)
     next.slowAnswerMs = b.slowAnswerMs
   return next
@@ -81,6 +91,8 @@ export interface PartnerSandboxOptions {
   /** The gateway's public keys: every push must verify under one. Absent: signatures are not checked. */
   jwks?: () => Promise<readonly JWK[]> | readonly JWK[]
   random?: () => number
+  /** The agency the system acts for and its client key: with it, the system takes its own steps once connected to a gateway. */
+  actor?: ActorIdentity
 }
 
 /**
@@ -105,6 +117,7 @@ export function createPartnerSandbox(protocols: PartnerProtocol | readonly Partn
   const seen = new Set<string>()
   const highest = new Map<string, number>()
   const answer = (a: Answer) => new Response(a.body, { status: a.status, headers: { 'content-type': a.contentType } })
+  const actor = options.actor ? createPartnerActor(options.actor, () => state.exchange) : null
 
   app.get('/__sandbox/received', (c) =>
     c.json({
@@ -113,8 +126,29 @@ export function createPartnerSandbox(protocols: PartnerProtocol | readonly Partn
       outOfOrder: state.outOfOrder,
       refusedSignatures: Object.fromEntries(state.refusedSignatures),
       refusedPayloads: state.refusedPayloads,
+      acted: actor?.actions ?? [],
     }),
   )
+  // The gateway the system calls (the conformance kit's relay, say), or null to stop acting.
+  app.put('/__sandbox/act', async (c) => {
+    if (!actor) return c.json({ error: 'this system takes no steps of its own' }, 404)
+    const body = (await c.req.json().catch(() => null)) as { gateway?: unknown; issuer?: unknown } | null
+    if (body?.gateway === null) {
+      actor.connect(null)
+      return c.json({ connected: false })
+    }
+    const url = (value: unknown) => typeof value === 'string' && /^https?:\/\/[^/]/.test(value)
+    if (!url(body?.gateway) || !url(body?.issuer)) return c.json({ error: 'gateway and issuer must be http(s) URLs' }, 400)
+    actor.connect({ gateway: body!.gateway as string, issuer: body!.issuer as string })
+    return c.json({ connected: true, agency: options.actor!.agency, role: options.actor!.role })
+  })
+  // A desk receives a new dossier and transfers it to `to`: what the kit asks a desk to start with.
+  app.post('/__sandbox/start-dossier', async (c) => {
+    const body = (await c.req.json().catch(() => null)) as { procedure?: unknown; to?: unknown } | null
+    if (typeof body?.procedure !== 'string' || typeof body.to !== 'string') return c.json({ error: 'procedure and to are required' }, 400)
+    const code = actor?.startDossier({ procedure: body.procedure, to: body.to })
+    return code ? c.json({ code }, 202) : c.json({ error: 'this system is no desk connected to a gateway' }, 404)
+  })
   app.put('/__sandbox/exchange-faults', async (c) => {
     state.exchange = exchangeFaultsFrom(state.exchange, await c.req.json().catch(() => null))
     return c.json(state.exchange)
@@ -154,6 +188,7 @@ export function createPartnerSandbox(protocols: PartnerProtocol | readonly Partn
       if ((highest.get(message.dossier) ?? 0) > message.seq) state.outOfOrder += 1
       highest.set(message.dossier, Math.max(highest.get(message.dossier) ?? 0, message.seq))
       state.applied.push(message)
+      actor?.applied(message.dossier)
       if (state.exchange.lostAckRate > 0 && random() < state.exchange.lostAckRate) return c.text('Service Unavailable', 503)
       return answer(protocol.ack(message))
     })

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest'
+import { createRelay, stepOf, type RelayPlan } from './relay.js'
+
+const body = (query: string, variables: Record<string, unknown> = {}, operationName?: string) => JSON.stringify({ query, variables, operationName })
+
+describe('stepOf: the step a GraphQL request takes', () => {
+  it.each([
+    [
+      'a step with variables',
+      body('mutation($c: String!, $v: Int) { finishDossier(code: $c, expectedVersion: $v) { version } }', { c: 'A-20261204-0001', v: 4 }),
+      { field: 'finishDossier', code: 'A-20261204-0001', to: null, expectedVersion: 4 },
+    ],
+    [
+      'literal arguments',
+      body('mutation { transferDossier(code: "A-20261204-0001", to: "so-x", expectedVersion: 2) { version } }'),
+      { field: 'transferDossier', code: 'A-20261204-0001', to: 'so-x', expectedVersion: 2 },
+    ],
+    [
+      'no expectedVersion',
+      body('mutation { acceptDossier(code: "A-20261204-0001") { version } }'),
+      { field: 'acceptDossier', code: 'A-20261204-0001', to: null, expectedVersion: null },
+    ],
+    [
+      'a null expectedVersion',
+      body('mutation($v: Int) { acceptDossier(code: "A-20261204-0001", expectedVersion: $v) { version } }', { v: null }),
+      { field: 'acceptDossier', code: 'A-20261204-0001', to: null, expectedVersion: null },
+    ],
+    [
+      'a submission: the code in its input',
+      body('mutation($i: SubmitDossierInput!) { submitDossier(input: $i) { code } }', { i: { code: 'B-20261204-0002' } }),
+      { field: 'submitDossier', code: 'B-20261204-0002', to: null, expectedVersion: null },
+    ],
+    [
+      'the named operation of several',
+      body('query Q { dossier(code: "x") { code } } mutation M { stopDossier(code: "C-20261204-0003", note: "n") { code } }', {}, 'M'),
+      { field: 'stopDossier', code: 'C-20261204-0003', to: null, expectedVersion: null },
+    ],
+  ])('%s', (_name, request, expected) => expect(stepOf(request)).toEqual(expected))
+
+  it.each([
+    ['a query', body('{ dossier(code: "x") { code } }')],
+    ['not JSON', 'mutation { x }'],
+    ['no query', JSON.stringify({ variables: {} })],
+    ['a query that does not parse', body('mutation { finishDossier(code: ')],
+  ])('%s is no step', (_name, request) => expect(stepOf(request)).toBeNull())
+})
+
+describe('the relay', () => {
+  const STEP = (field: string, code = 'A-20261204-0001') => body(`mutation { ${field}(code: "${code}") { version } }`)
+  const DOC = 'ab'.repeat(32)
+
+  function relayOverGateway() {
+    const forwarded: string[] = []
+    // The gateway stand-in: a real fetch function answering as the gateway would.
+    const gateway = async (input: RequestInfo | URL, init?: RequestInit) => {
+      const url = new URL(String(input))
+      forwarded.push(`${init?.method ?? 'GET'} ${url.pathname} ${new Headers(init?.headers).get('idempotency-key') ?? ''}`)
+      if (url.pathname.startsWith('/v1/blobs/'))
+        return new Response(new Uint8Array([1, 2, 3]), { status: 200, headers: { 'content-encoding': 'identity', 'x-request-id': 'r1' } })
+      return Response.json({ data: { step: { version: 2 } } })
+    }
+    const plan: RelayPlan = { rateLimitedRetryAfterS: 2, unavailableRetryAfterS: 1, corruptOnce: new Set([DOC]) }
+    let clock = 1000
+    const relay = createRelay({ gateway: 'http://gateway.test', plan, fetch: gateway as typeof fetch, now: () => (clock += 10) })
+    const call = (path: string, init: RequestInit = {}) => relay.handle(new Request(`http://relay.test${path}`, init))
+    const step = (field: string, key: string) =>
+      call('/graphql', { method: 'POST', headers: { 'idempotency-key': key, 'content-type': 'application/json' }, body: STEP(field) })
+    return { relay, forwarded, call, step }
+  }
+
+  it("answers the system's first step 429 and its next other step 503, each with Retry-After, and forwards the rest", async () => {
+    const { relay, forwarded, step } = relayOverGateway()
+    const first = await step('addDossierProgress', '"k1"')
+    expect([first.status, first.headers.get('retry-after')]).toEqual([429, '2'])
+    expect((await step('addDossierProgress', '"k1"')).status).toBe(200)
+    const second = await step('finishDossier', '"k2"')
+    expect([second.status, second.headers.get('retry-after')]).toEqual([503, '1'])
+    expect((await step('finishDossier', '"k2"')).status).toBe(200)
+    expect((await step('returnDossierResult', '"k3"')).status).toBe(200)
+    expect(forwarded).toEqual(['POST /graphql "k1"', 'POST /graphql "k2"', 'POST /graphql "k3"'])
+    expect(relay.calls.map((c) => [c.field, c.idempotencyKey, c.status, c.injected])).toEqual([
+      ['addDossierProgress', '"k1"', 429, 'rate-limited'],
+      ['addDossierProgress', '"k1"', 200, null],
+      ['finishDossier', '"k2"', 503, 'unavailable'],
+      ['finishDossier', '"k2"', 200, null],
+      ['returnDossierResult', '"k3"', 200, null],
+    ])
+  })
+
+  it('a step sent again after its 429 is not the next other step: the 503 waits for another', async () => {
+    const { step } = relayOverGateway()
+    expect((await step('addDossierProgress', '"k1"')).status).toBe(429)
+    expect((await step('addDossierProgress', '"k1"')).status).toBe(200)
+    expect((await step('addDossierProgress', '"k1"')).status).toBe(200)
+    expect((await step('finishDossier', '"k2"')).status).toBe(503)
+  })
+
+  it('changes the first download of a named document only, and never passes framing headers on', async () => {
+    const { relay, call } = relayOverGateway()
+    const first = await call(`/v1/blobs/${DOC}`)
+    expect([...new Uint8Array(await first.arrayBuffer())]).toEqual([0, 2, 3])
+    expect(first.headers.get('content-encoding')).toBeNull()
+    expect(first.headers.get('x-request-id')).toBe('r1')
+    expect([...new Uint8Array(await (await call(`/v1/blobs/${DOC}`)).arrayBuffer())]).toEqual([1, 2, 3])
+    expect([...new Uint8Array(await (await call(`/v1/blobs/${'cd'.repeat(32)}`)).arrayBuffer())]).toEqual([1, 2, 3])
+    expect(relay.calls.map((c) => c.injected)).toEqual(['corrupted', null, null])
+  })
+
+  it('a gateway out of reach is a 502 from the kit, noted', async () => {
+    const plan: RelayPlan = { rateLimitedRetryAfterS: 2, unavailableRetryAfterS: 1, corruptOnce: new Set() }
+    const relay = createRelay({ gateway: 'http://gateway.test', plan, fetch: (async () => Promise.reject(new Error('connect ECONNREFUSED'))) as typeof fetch })
+    const res = await relay.handle(new Request('http://relay.test/oauth/token', { method: 'POST', body: 'grant_type=client_credentials' }))
+    expect(res.status).toBe(502)
+    expect(relay.calls[0]!.error).toEqual({ code: 'RELAY', message: 'connect ECONNREFUSED' })
+  })
+})

@@ -1,0 +1,187 @@
+/**
+ * The kit's relay: the vendor's system is pointed at it instead of the gateway for a run. It
+ * forwards every call to the gateway and notes what it was (the step, its dossier, its
+ * Idempotency-Key and expectedVersion) and what the gateway answered, and it plays the gateway's
+ * bad moments on purpose: the vendor's first step answered 429 and its next one 503, each with
+ * Retry-After, and the first download of a document the kit names changed in transit.
+ */
+import { type DocumentNode, Kind, type OperationDefinitionNode, parse, valueFromASTUntyped } from 'graphql'
+
+export interface RelayedCall {
+  /** When the call arrived and when it was answered, ms on the kit's clock. */
+  at: number
+  answeredAt: number
+  method: string
+  path: string
+  /** The mutation it called (a dossier step), if any. */
+  field: string | null
+  /** The dossier it named (`code`, or `input.code` for a submission). */
+  code: string | null
+  /** The agency a transfer named. */
+  to: string | null
+  idempotencyKey: string | null
+  /** The version the step said it saw; null when it gave none. */
+  expectedVersion: number | null
+  status: number
+  /** The first GraphQL error's code and message. */
+  error: { code: string; message: string } | null
+  /** What the kit answered or changed itself instead of the gateway. */
+  injected: 'rate-limited' | 'unavailable' | 'corrupted' | null
+  retryAfter: number | null
+}
+
+export interface RelayPlan {
+  /** Retry-After (s) of the 429 the vendor's first step gets. */
+  rateLimitedRetryAfterS: number
+  /** Retry-After (s) of the 503 its next, other step gets. */
+  unavailableRetryAfterS: number
+  /** Documents whose first download the kit changes (one bit of the first byte). */
+  corruptOnce: Set<string>
+}
+
+interface StepInfo {
+  field: string
+  code: string | null
+  to: string | null
+  expectedVersion: number | null
+}
+
+/** The first mutation field of a GraphQL request and the arguments that matter, or null. */
+export function stepOf(body: string): StepInfo | null {
+  let request: { query?: unknown; variables?: unknown; operationName?: unknown }
+  let document: DocumentNode
+  try {
+    request = JSON.parse(body) as typeof request
+    if (typeof request.query !== 'string') return null
+    document = parse(request.query)
+  } catch {
+    return null
+  }
+  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)
+  const operation = operations.find((o) => o.name?.value === request.operationName) ?? operations[0]
+  if (operation?.operation !== 'mutation') return null
+  const field = operation.selectionSet.selections.find((s) => s.kind === Kind.FIELD)
+  if (field?.kind !== Kind.FIELD) return null
+  const variables = request.variables !== null && typeof request.variables === 'object' ? (request.variables as Record<string, unknown>) : {}
+  const args = Object.fromEntries((field.arguments ?? []).map((a) => [a.name.value, valueFromASTUntyped(a.value, variables)]))
+  const input = args.input !== null && typeof args.input === 'object' ? (args.input as Record<string, unknown>) : {}
+  const code = typeof args.code === 'string' ? args.code : typeof input.code === 'string' ? input.code : null
+  return {
+    field: field.name.value,
+    code,
+    to: typeof args.to === 'string' ? args.to : null,
+    expectedVersion: typeof args.expectedVersion === 'number' ? args.expectedVersion : null,
+  }
+}
+
+/** Headers that describe one hop's framing, not the message: never copied across the relay. */
+const HOP_HEADERS = new Set(['host', 'connection', 'keep-alive', 'transfer-encoding', 'content-length', 'content-encoding', 'upgrade'])
+const copyHeaders = (from: Headers) => {
+  const to = new Headers()
+  from.forEach((value, name) => {
+    if (!HOP_HEADERS.has(name)) to.set(name, value)
+  })
+  return to
+}
+
+const BLOB_PATH = /^\/v1\/blobs\/([0-9a-f]{64})$/
+
+export function createRelay(options: { gateway: string; plan: RelayPlan; fetch?: typeof fetch; now?: () => number }) {
+  const fetcher = options.fetch ?? fetch
+  const now = options.now ?? (() => Date.now())
+  const base = options.gateway.replace(/\/$/, '')
+  const calls: RelayedCall[] = []
+  const corrupted = new Set<string>()
+  let firstStep: string | null = null
+  let rateLimited = false
+  let unavailable = false
+
+  async function handle(request: Request): Promise<Response> {
+    const at = now()
+    const url = new URL(request.url)
+    const body = request.method === 'GET' || request.method === 'HEAD' ? null : new Uint8Array(await request.arrayBuffer())
+    const step = url.pathname === '/graphql' && body ? stepOf(new TextDecoder().decode(body)) : null
+    const call: RelayedCall = {
+      at,
+      answeredAt: at,
+      method: request.method,
+      path: url.pathname,
+      field: step?.field ?? null,
+      code: step?.code ?? null,
+      to: step?.to ?? null,
+      idempotencyKey: request.headers.get('idempotency-key'),
+      expectedVersion: step?.expectedVersion ?? null,
+      status: 0,
+      error: null,
+      injected: null,
+      retryAfter: null,
+    }
+    calls.push(call)
+    const stepKey = step ? `${step.field} ${step.code}` : null
+    if (stepKey) firstStep ??= stepKey
+    const plan = options.plan
+    let injected: { status: number; code: string; message: string; retryAfter: number; kind: 'rate-limited' | 'unavailable' } | null = null
+    if (stepKey && !rateLimited) {
+      rateLimited = true
+      injected = { status: 429, code: 'RATE_LIMITED', message: 'Rate limit exceeded', retryAfter: plan.rateLimitedRetryAfterS, kind: 'rate-limited' }
+    } else if (stepKey && rateLimited && !unavailable && stepKey !== firstStep) {
+      unavailable = true
+      injected = { status: 503, code: 'UNAVAILABLE', message: 'Service temporarily unavailable', retryAfter: plan.unavailableRetryAfterS, kind: 'unavailable' }
+    }
+    if (injected) {
+      Object.assign(call, {
+        status: injected.status,
+        error: { code: injected.code, message: injected.message },
+        injected: injected.kind,
+        retryAfter: injected.retryAfter,
+        answeredAt: now(),
+      })
+      return Response.json(
+        { errors: [{ message: injected.message, extensions: { code: injected.code } }] },
+        { status: injected.status, headers: { 'retry-after': String(injected.retryAfter) } },
+      )
+    }
+    let answer: Response
+    try {
+      answer = await fetcher(`${base}${url.pathname}${url.search}`, {
+        method: request.method,
+        headers: copyHeaders(request.headers),
+        ...(body ? { body } : {}),
+        signal: AbortSignal.timeout(30_000),
+      })
+    } catch (error) {
+      Object.assign(call, { status: 502, error: { code: 'RELAY', message: error instanceof Error ? error.message : String(error) }, answeredAt: now() })
+      return Response.json(
+        { errors: [{ message: 'The conformance kit could not reach the gateway', extensions: { code: 'UPSTREAM_UNAVAILABLE' } }] },
+        { status: 502 },
+      )
+    }
+    let bytes = new Uint8Array(await answer.arrayBuffer())
+    const blob = BLOB_PATH.exec(url.pathname)?.[1]
+    if (blob && request.method === 'GET' && answer.status === 200 && plan.corruptOnce.has(blob) && !corrupted.has(blob) && bytes.length > 0) {
+      corrupted.add(blob)
+      bytes = Uint8Array.from(bytes)
+      bytes[0] = bytes[0]! ^ 0x01
+      call.injected = 'corrupted'
+    }
+    call.status = answer.status
+    call.retryAfter = answer.headers.get('retry-after') === null ? null : Number(answer.headers.get('retry-after'))
+    if (step) call.error = errorOf(bytes)
+    call.answeredAt = now()
+    return new Response(bytes, { status: answer.status, headers: copyHeaders(answer.headers) })
+  }
+
+  return { handle, calls }
+}
+
+export type Relay = ReturnType<typeof createRelay>
+
+function errorOf(bytes: Uint8Array): { code: string; message: string } | null {
+  try {
+    const body = JSON.parse(new TextDecoder().decode(bytes)) as { errors?: Array<{ message?: string; extensions?: { code?: string } }> }
+    const first = body.errors?.[0]
+    return first ? { code: first.extensions?.code ?? 'UNKNOWN', message: first.message ?? '' } : null
+  } catch {
+    return { code: 'UNREADABLE', message: 'the answer was not JSON' }
+  }
+}
