@@ -32,6 +32,7 @@ export {
 export {
   isPin,
   portalTime,
+  STEP_FIELDS,
   readAnswer,
   stepMessageSchema,
   signatureStatusSchema,

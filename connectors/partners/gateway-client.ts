@@ -5,7 +5,7 @@
  * sandbox vendor systems act through it, and the conformance kit plays the province's side with it.
  */
 import { decodeJwt, importJWK, SignJWT, type JWK } from 'jose'
-import type { StepName } from './message.js'
+import { STEP_FIELDS, type StepName } from './message.js'
 
 export interface GatewayClientOptions {
   /** Where the system calls the gateway (or the conformance kit's relay in front of it). */
@@ -30,21 +30,8 @@ export interface GatewayAnswer {
   retryAfter: number | null
 }
 
-/** The mutation of each step, and whether its note is required. */
-export const STEP_MUTATIONS: Readonly<Record<Exclude<StepName, 'submit'>, { field: string; noteRequired: boolean }>> = {
-  accept: { field: 'acceptDossier', noteRequired: false },
-  reject: { field: 'rejectDossier', noteRequired: true },
-  transfer: { field: 'transferDossier', noteRequired: false },
-  addProgress: { field: 'addDossierProgress', noteRequired: true },
-  requestSupplement: { field: 'requestDossierSupplement', noteRequired: true },
-  supplement: { field: 'supplementDossier', noteRequired: false },
-  askFees: { field: 'askDossierFees', noteRequired: true },
-  confirmFees: { field: 'confirmDossierFees', noteRequired: false },
-  withdraw: { field: 'withdrawDossier', noteRequired: false },
-  stop: { field: 'stopDossier', noteRequired: true },
-  finish: { field: 'finishDossier', noteRequired: false },
-  returnResult: { field: 'returnDossierResult', noteRequired: false },
-}
+/** The steps whose mutation requires a note (the others take one optionally). */
+const NOTE_REQUIRED: ReadonlySet<StepName> = new Set(['reject', 'addProgress', 'requestSupplement', 'askFees', 'stop'])
 
 export interface PartReference {
   name: string
@@ -64,8 +51,8 @@ export interface StepRequest {
 
 /** The mutation and variables of one step, as the schema takes them. */
 export function stepOperation(request: StepRequest): { query: string; variables: Record<string, unknown> } {
-  const { field, noteRequired } = STEP_MUTATIONS[request.step]
-  const declared = ['$code: String!', '$expectedVersion: Int', `$note: String${noteRequired ? '!' : ''}`]
+  const field = STEP_FIELDS[request.step]
+  const declared = ['$code: String!', '$expectedVersion: Int', `$note: String${NOTE_REQUIRED.has(request.step) ? '!' : ''}`]
   const passed = ['code: $code', 'expectedVersion: $expectedVersion', 'note: $note']
   const variables: Record<string, unknown> = { code: request.code, note: request.note }
   if (request.expectedVersion !== undefined) variables.expectedVersion = request.expectedVersion

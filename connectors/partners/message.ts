@@ -75,6 +75,23 @@ export const stepNameSchema = z.enum([
 ])
 export type StepName = z.infer<typeof stepNameSchema>
 
+/** The GraphQL mutation of each step: the one list the gateway's resolvers and the partners' client share. */
+export const STEP_FIELDS = {
+  submit: 'submitDossier',
+  accept: 'acceptDossier',
+  reject: 'rejectDossier',
+  transfer: 'transferDossier',
+  addProgress: 'addDossierProgress',
+  requestSupplement: 'requestDossierSupplement',
+  supplement: 'supplementDossier',
+  askFees: 'askDossierFees',
+  confirmFees: 'confirmDossierFees',
+  withdraw: 'withdrawDossier',
+  stop: 'stopDossier',
+  finish: 'finishDossier',
+  returnResult: 'returnDossierResult',
+} as const satisfies Record<StepName, string>
+
 /** The portal's status names (TrangThaiHoSo 1–10). */
 export const statusNameSchema = z.enum([
   'NEW',

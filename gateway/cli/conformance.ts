@@ -102,7 +102,9 @@ async function runCommand(args: string[]): Promise<number> {
     return 2
   }
   const config = parseConfig(process.env)
-  const calling = await callbackSetup(values, role, config)
+  // With --json, stdout is the report alone: what a person must read goes to stderr.
+  const say = (line: string) => (values.json ? process.stderr : process.stdout).write(`${line}\n`)
+  const calling = await callbackSetup(values, role, config, say)
   if (typeof calling === 'number') return calling
   const keys = await openCliKeys(config)
   try {
@@ -154,6 +156,7 @@ async function callbackSetup(
   values: { client?: string; key?: string; procedure?: string; gateway?: string; issuer?: string; listen: string; 'wait-s': string; agency?: string },
   role: ConformanceRole,
   config: ReturnType<typeof parseConfig>,
+  say: (line: string) => void,
 ): Promise<{ options: NonNullable<RunOptions['callback']>; close(): Promise<void> } | null | number> {
   if (values.client === undefined) {
     for (const flag of ['key', 'procedure', 'gateway', 'issuer'] as const)
@@ -190,7 +193,7 @@ async function callbackSetup(
   const plan: RelayPlan = { rateLimitedRetryAfterS: 2, unavailableRetryAfterS: 1, corruptOnce: new Set() }
   const relay = createRelay({ gateway, plan })
   const server = await serveRelay(relay, { host: listen[1]!.replace(/^\[|\]$/g, ''), port: Number(listen[2]) })
-  process.stdout.write(`relay for the system's calls: ${server.url}\n`)
+  say(`relay for the system's calls: ${server.url}`)
   return {
     options: {
       relay,
@@ -201,7 +204,7 @@ async function callbackSetup(
       vendorAgency: values.agency,
       procedure: values.procedure,
       waitMs: waitS * 1000,
-      onInstruction: (text) => process.stdout.write(`>> ${text}\n`),
+      onInstruction: (text) => say(`>> ${text}`),
     },
     close: () => server.close(),
   }

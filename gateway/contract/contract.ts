@@ -9,7 +9,7 @@ import { partnerOpenApi } from './openapi.js'
  * The version of the contract partner systems are built against: raised whenever a published
  * document changes in a way a partner must notice.
  */
-export const CONTRACT_VERSION = '2026-12-04.3'
+export const CONTRACT_VERSION = '2026-12-04.4'
 
 export interface ContractDocument {
   /** Its file name under the export directory (`docs/contract/`). */

@@ -151,7 +151,7 @@ function graphqlRefusals(): Record<string, object> {
   for (const [status, codes] of [...byStatus].sort(([a], [b]) => a - b)) {
     answers[String(status)] = {
       description: `Refused as a whole: ${quoted(codes)}.`,
-      headers: { 'X-Request-Id': ref('headers', 'XRequestId') },
+      headers: { 'X-Request-Id': ref('headers', 'XRequestId'), ...(status === 429 || status === 503 ? { 'Retry-After': ref('headers', 'RetryAfter') } : {}) },
       content: json({ anyOf: [ref('schemas', 'GraphQLResponse'), ref('schemas', 'ErrorBody')] }),
     }
   }
@@ -223,6 +223,8 @@ function gatewayPaths(): object {
         description: [
           'One GraphQL endpoint (the SDL is `schema.graphql` of this contract). The dossier steps are mutations:',
           `${quoted(Object.keys(STEP_MUTATIONS))}; each needs \`${IDEMPOTENCY_KEY_HEADER}\` and takes one step per request.`,
+          'Each step should name `expectedVersion`, the version of the dossier it was decided on: a step decided on a stale dossier is refused (`VERSION_CONFLICT`) instead of applied.',
+          'A 429 or 503 carries `Retry-After` (seconds): send the same step again no sooner, under the same Idempotency-Key.',
           'A system registered to poll rather than be pushed to reads `dossierInbox` and confirms with `acknowledgeDossierMessages` (acknowledging twice changes nothing).',
           'A field refused inside an answer is in `errors[].extensions.code` with status 200.',
         ].join(' '),
@@ -273,7 +275,10 @@ function gatewayPaths(): object {
           '403': gatewayError('`FORBIDDEN`: the agency is not registered for the exchange.'),
           '413': gatewayError(`\`PAYLOAD_TOO_LARGE\`: over ${MAX_BLOB_BYTES} bytes.`),
           '415': gatewayError('`BAD_USER_INPUT`: no media type, or one with parameters or capitals.'),
-          '429': gatewayError('`RATE_LIMITED` (with `Retry-After`).'),
+          '429': {
+            ...gatewayError('`RATE_LIMITED`: send again no sooner than `Retry-After`.'),
+            headers: { 'X-Request-Id': ref('headers', 'XRequestId'), 'Retry-After': ref('headers', 'RetryAfter') },
+          },
         },
       },
       get: {
@@ -367,6 +372,7 @@ function components(stepMessage: object): object {
     },
     headers: {
       XRequestId: text('The request’s id: quote it to the operator.'),
+      RetryAfter: { description: 'Seconds to wait before sending the same request again (RFC 9110).', schema: { type: 'string', pattern: '^[0-9]+$' } },
       Receipt: text('A compact JWS (ES256) binding the request, the answer, the audit event and the policy version (with `Prefer: receipt`).'),
       ContentDigest: text('RFC 9530, with `Accept-Signature`.'),
       SignatureInput: text('RFC 9421, with `Accept-Signature`: label `lgsp`, over `@status`, `content-digest`, `x-request-id`.'),

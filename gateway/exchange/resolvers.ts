@@ -1,6 +1,6 @@
 import type { IResolvers } from '@graphql-tools/utils'
 import { GraphQLError, type GraphQLResolveInfo } from 'graphql'
-import { isPin } from '../../connectors/index.js'
+import { isPin, STEP_FIELDS } from '../../connectors/index.js'
 import { matches, type KeyedHash } from '../../policies/index.js'
 import type { AuditEvent } from '../audit/index.js'
 import { checkDocumentSignature, emptyTrustList, type TrustList } from '../documents/index.js'
@@ -37,22 +37,10 @@ export interface ExchangeService {
   onCommitted?: () => void
 }
 
-/** The mutation of each step. */
-export const STEP_MUTATIONS = {
-  submitDossier: 'submit',
-  acceptDossier: 'accept',
-  rejectDossier: 'reject',
-  transferDossier: 'transfer',
-  addDossierProgress: 'addProgress',
-  requestDossierSupplement: 'requestSupplement',
-  supplementDossier: 'supplement',
-  askDossierFees: 'askFees',
-  confirmDossierFees: 'confirmFees',
-  withdrawDossier: 'withdraw',
-  stopDossier: 'stop',
-  finishDossier: 'finish',
-  returnDossierResult: 'returnResult',
-} as const satisfies Record<string, DossierStep>
+/** The step of each mutation (the partners' contract names the mutation of each step). */
+export const STEP_MUTATIONS = Object.fromEntries(Object.entries(STEP_FIELDS).map(([step, field]) => [field, step])) as {
+  readonly [S in keyof typeof STEP_FIELDS as (typeof STEP_FIELDS)[S]]: S
+}
 
 /** A dossier as the schema shows it: the names a grant's `where` on Dossier reads. */
 export interface DossierView {
