@@ -306,7 +306,9 @@ export async function runCallbackCases(options: CallbackOptions): Promise<CaseRe
         id,
         ...titleOf[id],
         !answered
-          ? `the system took no ${kind === 'rate-limited' ? 'first' : 'second'} step for the kit to answer ${kind === 'rate-limited' ? 429 : 503}`
+          ? kind === 'rate-limited'
+            ? 'the system took no step for the kit to answer 429'
+            : 'the step answered 429 was not sent again, so the kit could not answer it 503'
           : !retry
             ? `${answered.field} answered ${answered.status} was never sent again`
             : waited! + TIMER_SLACK_MS < asked

@@ -2,8 +2,8 @@
  * The kit's relay: the vendor's system is pointed at it instead of the gateway for a run. It
  * forwards every call to the gateway and notes what it was (the step, its dossier, its
  * Idempotency-Key and expectedVersion) and what the gateway answered, and it plays the gateway's
- * bad moments on purpose: the vendor's first step answered 429 and its next one 503, each with
- * Retry-After, and the first download of a document the kit names changed in transit.
+ * bad moments on purpose: the vendor's first step answered 429, then 503 when sent again, each
+ * with Retry-After, and the first download of a document the kit names changed in transit.
  */
 import { type DocumentNode, Kind, type OperationDefinitionNode, parse, valueFromASTUntyped } from 'graphql'
 
@@ -33,7 +33,7 @@ export interface RelayedCall {
 export interface RelayPlan {
   /** Retry-After (s) of the 429 the vendor's first step gets. */
   rateLimitedRetryAfterS: number
-  /** Retry-After (s) of the 503 its next, other step gets. */
+  /** Retry-After (s) of the 503 the same step gets when sent again. */
   unavailableRetryAfterS: number
   /** Documents whose first download the kit changes (one bit of the first byte). */
   corruptOnce: Set<string>
@@ -117,14 +117,16 @@ export function createRelay(options: { gateway: string; plan: RelayPlan; fetch?:
       retryAfter: null,
     }
     calls.push(call)
+    // The system's first step: its first attempt answered 429, its second 503, then forwarded.
+    // One step is enough for both, so a system that takes a single step is judged on both.
     const stepKey = step ? `${step.field} ${step.code}` : null
     if (stepKey) firstStep ??= stepKey
     const plan = options.plan
     let injected: { status: number; code: string; message: string; retryAfter: number; kind: 'rate-limited' | 'unavailable' } | null = null
-    if (stepKey && !rateLimited) {
+    if (stepKey !== null && stepKey === firstStep && !rateLimited) {
       rateLimited = true
       injected = { status: 429, code: 'RATE_LIMITED', message: 'Rate limit exceeded', retryAfter: plan.rateLimitedRetryAfterS, kind: 'rate-limited' }
-    } else if (stepKey && rateLimited && !unavailable && stepKey !== firstStep) {
+    } else if (stepKey !== null && stepKey === firstStep && !unavailable) {
       unavailable = true
       injected = { status: 503, code: 'UNAVAILABLE', message: 'Service temporarily unavailable', retryAfter: plan.unavailableRetryAfterS, kind: 'unavailable' }
     }

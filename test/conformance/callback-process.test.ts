@@ -130,6 +130,9 @@ describe.each(['igate', 'opencps', 'soap'] as const)('the %s sandbox, acting thr
     const byId = new Map(results.map((r) => [r.id, r]))
     expect(byId.get('honours-retry-after-429')!.message).toMatch(/answered 429 with Retry-After: 1 was sent again after \d{4,} ms/)
     expect(byId.get('honours-retry-after-503')!.message).toMatch(/answered 503 with Retry-After: 1 was sent again after \d{4,} ms/)
+    // Both on the system's first step.
+    const first = SYSTEMS[system].role === 'desk' ? 'submitDossier' : 'addDossierProgress'
+    for (const id of ['honours-retry-after-429', 'honours-retry-after-503']) expect(byId.get(id)!.message.startsWith(`${first} answered`)).toBe(true)
     expect(byId.get('checks-fetched-documents')!.message).toBe('the copy changed in transit was noticed and fetched again before acting')
     expect(byId.get('follows-state-machine')!.message).toMatch(
       SYSTEMS[system].role === 'desk' ? /returnDossierResult: every step allowed$/ : /finishDossier: every step allowed$/,
@@ -155,7 +158,7 @@ const FAULTS: ReadonlyArray<{ system: System; fault: string; fails: string[]; sa
     system: 'opencps',
     fault: 'newKeyOnRetry',
     fails: ['keys-steps-for-idempotency'],
-    says: /addDossierProgress was sent again after 429 under a new key; finishDossier was sent again after 503 under a new key/,
+    says: /addDossierProgress was sent again after 429 under a new key; addDossierProgress was sent again after 503 under a new key/,
   },
   { system: 'soap', fault: 'noExpectedVersion', fails: ['sends-expected-version'], says: /^addDossierProgress, finishDossier sent without expectedVersion$/ },
   {
