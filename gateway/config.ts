@@ -76,6 +76,11 @@ export const configSchema = z
     DATABASE_URL: optionalUrl(['postgres', 'postgresql']),
     REDIS_URL: redisUrl,
     POLICIES_DIR: z.string().min(1).default('policies'),
+    /** Apply POLICIES_DIR at every start (a new version when it changed); otherwise only the first start does. */
+    POLICIES_APPLY_ON_START: z
+      .enum(['true', 'false'], { message: 'must be true or false' })
+      .default('false')
+      .transform((value) => value === 'true'),
     GATEWAY_ISSUER: optionalUrl(['http', 'https']),
     /** Encrypts the gateway's private signing keys at rest (AES-256-GCM, scrypt). Required in production. */
     GATEWAY_KEYS_PASSPHRASE: z.string().min(16, 'must be at least 16 characters').optional(),

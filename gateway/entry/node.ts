@@ -80,7 +80,8 @@ async function main(): Promise<void> {
     db,
     dir: config.POLICIES_DIR,
     logger,
-    applyDirOnStart: config.NODE_ENV !== 'production',
+    // Asked for only: a restart must never undo a version an operator applied with the CLI.
+    applyDirOnStart: config.POLICIES_APPLY_ON_START || process.argv.includes('--apply-policies'),
     onChange: (snapshot) => {
       // A version that does not load (it passed validation when applied, but the schema may have
       // changed since) throws: the old version keeps serving and the watcher reports it.

@@ -3,7 +3,8 @@ import type { Logger } from '../logger.js'
 import { parsePolicySet, type LoadProblem, type PolicyFile, type PolicySet } from '../../policies/index.js'
 import { typeDefs } from '../../schemas/index.js'
 import { checkCoordinates } from '../policy/index.js'
-import { createPolicyStore, createPolicyWatcher, type PolicySnapshot, type PolicyStore } from '../policy/store/index.js'
+import { createPolicyStore, createPolicyWatcher, digestInput, type PolicySnapshot, type PolicyStore } from '../policy/store/index.js'
+import { sha256Hex } from '../support/index.js'
 import type { Database } from '../database/index.js'
 import { readPolicyFiles } from '../policy/store/read-files.node.js'
 
@@ -46,9 +47,10 @@ export interface PolicyRuntimeOptions {
   /** @default 1000 */
   intervalMs?: number
   /**
-   * Apply the directory on every start (a new version only when it changed), not just the first:
-   * the development loop of editing policies/ and restarting. Production keeps the database as
-   * the only source once bootstrapped, so a stale checkout cannot roll policies back.
+   * Apply the directory at this start (a new version only when it changed), not just the first:
+   * only when asked (`--apply-policies`, `POLICIES_APPLY_ON_START`). Otherwise the database is
+   * the only source once bootstrapped: a restart never undoes a version an operator applied, and
+   * a stale checkout cannot roll policies back. A directory that differs is said in the log.
    */
   applyDirOnStart?: boolean
 }
@@ -66,6 +68,21 @@ export interface PolicyRuntimeHandle {
   /** Versions applied from POLICIES_DIR by this start (bootstrap, or a changed directory). */
   applied: AppliedAtStart[]
   stop(): void
+}
+
+/** Warns when the directory is not what is active: the operator then knows a restart did not apply it. */
+async function sayIfDirectoryDiffers(options: PolicyRuntimeOptions, snapshot: PolicySnapshot): Promise<void> {
+  let digest: string
+  try {
+    digest = await sha256Hex(digestInput(await readPolicyFiles(options.dir)))
+  } catch {
+    return // no directory here: the database is the source, nothing to compare
+  }
+  if (digest !== snapshot.digest)
+    options.logger.warn(
+      { active: snapshot.version, dir: options.dir },
+      'the policy directory differs from the active version and was not applied: restart with --apply-policies (or POLICIES_APPLY_ON_START=true), or run lgsp policy apply',
+    )
 }
 
 /**
@@ -95,7 +112,18 @@ export async function startPolicyRuntime(options: PolicyRuntimeOptions): Promise
     snapshot = await store.active()
     if (!snapshot) throw new Error('policy bootstrap stored no active version')
   }
-  options.logger.info({ version: snapshot.version, digest: snapshot.digest }, 'policy version active')
+  if (options.applyDirOnStart !== true && applied.length === 0) await sayIfDirectoryDiffers(options, snapshot)
+  const origin = await store.get(snapshot.version)
+  options.logger.info(
+    {
+      version: snapshot.version,
+      digest: snapshot.digest,
+      author: origin?.author,
+      appliedAt: origin?.createdAt.toISOString(),
+      message: origin?.message ?? undefined,
+    },
+    'policy version active',
+  )
   const logger = options.logger
   const watcher = createPolicyWatcher({
     store,
