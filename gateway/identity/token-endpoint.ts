@@ -7,7 +7,7 @@ import { SharedStoreUnavailableError, type SharedStore } from '../shared-store/i
 import type { AccessTokens } from './access-token.js'
 import type { AgencyRegistry } from './agency-registry.js'
 import { decodeUtf8, percentEncodingIsUtf8 } from '../http/utf8.js'
-import { verifyClientAssertion } from './client-assertion.js'
+import { CLIENT_ALGORITHMS, verifyClientAssertion } from './client-assertion.js'
 
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
 
@@ -62,6 +62,26 @@ function claimedClient(form: URLSearchParams, assertion: string): string | undef
 }
 
 /**
+ * The gateway's authorization-server metadata (RFC 8414): how a client finds the token endpoint,
+ * the keys and the one way in (client credentials, `private_key_jwt`). There is no authorization
+ * endpoint, so no response type is supported.
+ */
+export function authorizationServerMetadata(issuer: string) {
+  const base = issuer.replace(/\/$/, '')
+  return {
+    issuer: base,
+    token_endpoint: `${base}/oauth/token`,
+    jwks_uri: `${base}/.well-known/jwks.json`,
+    grant_types_supported: ['client_credentials'],
+    token_endpoint_auth_methods_supported: ['private_key_jwt'],
+    token_endpoint_auth_signing_alg_values_supported: [...CLIENT_ALGORITHMS],
+    response_types_supported: [] as string[],
+    scopes_supported: [] as string[],
+    service_documentation: `${base}/v1/contract`,
+  }
+}
+
+/**
  * `POST /oauth/token` (client credentials with `private_key_jwt`, RFC 7523) and
  * `GET /.well-known/jwks.json`. No client secret exists anywhere: a client proves itself with a
  * short-lived assertion signed by its own private key.
@@ -69,6 +89,12 @@ function claimedClient(form: URLSearchParams, assertion: string): string | undef
 export function tokenRoutes(deps: TokenEndpointDeps): Hono<GatewayEnv> {
   const routes = new Hono<GatewayEnv>()
   const tokenEndpoint = `${deps.issuer.replace(/\/$/, '')}/oauth/token`
+
+  const metadata = authorizationServerMetadata(deps.issuer)
+  routes.get('/.well-known/oauth-authorization-server', (c) => {
+    c.header('cache-control', 'public, max-age=300')
+    return c.json(metadata)
+  })
 
   routes.get('/.well-known/jwks.json', (c) => {
     c.header('cache-control', 'public, max-age=60')
