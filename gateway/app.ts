@@ -1,6 +1,6 @@
-import { renderGraphiQL } from 'graphql-yoga'
 import { Hono, type MiddlewareHandler } from 'hono'
 import { secureHeaders } from 'hono/secure-headers'
+import { graphiqlPage } from './http/graphiql.js'
 import { timeout } from 'hono/timeout'
 import type { AuditKind } from './audit/event.js'
 import type { Connectors } from '../connectors/index.js'
@@ -36,7 +36,8 @@ import { IDEMPOTENCY_KEY_HEADER, parseIdempotencyKey } from './exchange/index.js
 const DEFAULT_BODY_LIMIT = 256 * 1024
 const DEFAULT_REQUEST_TIMEOUT_MS = 15_000
 /** GraphiQL's starting headers: the ones a caller needs, to be filled in (`npx lgsp token`). */
-const graphiqlHeaders = JSON.stringify({ Authorization: 'Bearer <npx lgsp token --agency …>', 'X-Purpose': '' }, null, 2)
+// ASCII only: a browser refuses to send a header holding any other character, even a placeholder.
+const graphiqlHeaders = JSON.stringify({ Authorization: 'Bearer <npx lgsp token --agency AGENCY>', 'X-Purpose': '' }, null, 2)
 
 function registryChecks(connectors: Connectors): ReadinessCheck[] {
   return Object.values(connectors).map((connector) => ({
@@ -163,11 +164,13 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
   app.route('/', tokenRoutes({ ...identity, clientGate, ...(rateLimiter ? { attempts: { limiter: rateLimiter, clientIp } } : {}) }))
   app.route('/', contractRoutes())
 
-  app.get('/graphql', (c) => {
+  app.get('/graphql', async (c) => {
     // GET serves GraphiQL to a browser outside production (the page itself holds no data);
     // data is read with POST only, so a link or an <img> cannot make a browser run a query.
     if (graphiql && (c.req.header('accept') ?? '').includes('text/html')) {
-      return c.html(renderGraphiQL({ title: 'LGSP Gateway', endpoint: '/graphql', headers: graphiqlHeaders }))
+      const { html, csp } = await graphiqlPage({ title: 'LGSP Gateway', endpoint: '/graphql', headers: graphiqlHeaders })
+      c.header('content-security-policy', csp)
+      return c.html(html)
     }
     return errorResponse(c, 'BAD_USER_INPUT', 'Use POST for GraphQL requests', 405, { allow: 'POST' })
   })
