@@ -71,6 +71,18 @@ describe('npm start', () => {
     expect(reps.some((r: any) => r.citizen?.residence && r.citizen.landParcels.length > 0)).toBe(true)
     // the tax office sees representatives' PINs masked (policies/agencies/thue-ha-noi.yaml)
     for (const rep of reps) if (rep.pin) expect(rep.pin).toMatch(/^\*{8}\d{4}$/)
+    // The representative's side, as printed: the tax office's read is in their access history.
+    const citizen = /lgsp token --citizen (\d{12})/.exec(banner)?.[1] as string
+    expect(citizen, banner).toBeDefined()
+    expect(banner).toContain(`curl -s ${url}/v1/access-history`)
+    const { stdout: citizenToken } = await promisify(execFile)(process.execPath, ['bin/lgsp.js', 'token', '--citizen', citizen], {
+      cwd: root,
+      env: { ...baseEnv(), PORT: '0', SANDBOX_CITIZENS: '2000', SANDBOX_PARCELS: '600', SANDBOX_ENTERPRISES: '400' },
+    })
+    const history = await fetch(`${url}/v1/access-history`, { headers: { authorization: `Bearer ${citizenToken.trim()}` } })
+    const reads = (await history.json()) as { entries: Array<{ agency: string; purpose: string }> }
+    expect(history.status, JSON.stringify(reads)).toBe(200)
+    expect(reads.entries.some((entry) => entry.agency === agency && entry.purpose === purpose), JSON.stringify(reads)).toBe(true)
     run.child.kill('SIGTERM')
     expect(await run.exited).toBe(0)
   }, 60_000)

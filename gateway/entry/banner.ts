@@ -10,7 +10,8 @@ export interface BannerInput {
   exchange?: Record<string, { url: string; sandbox: boolean }>
   /** Where dossier parts' signatures are checked against. */
   trustList?: string
-  example?: { enterpriseCode: string }
+  /** The sandbox enterprise the example reads, and its legal representative's (synthetic) PIN. */
+  example?: { enterpriseCode: string; representativePin: string }
 }
 
 /** The purpose the example declares: the tax office's grant covers every field it reads. */
@@ -47,6 +48,9 @@ export function renderBanner(input: BannerInput): string {
       `  TOKEN=$(npx lgsp token --agency thue-ha-noi)`,
       `  curl -s ${input.gatewayUrl}/graphql -H 'content-type: application/json' -H "authorization: Bearer $TOKEN" -H 'x-purpose: ${EXAMPLE_PURPOSE}' \\`,
       `    -d '${body}'`,
+      '',
+      "Then the representative's side: who read their data, when, and for which purpose (a sandbox citizen token stands in for the national e-ID):",
+      `  curl -s ${input.gatewayUrl}/v1/access-history -H "authorization: Bearer $(npx lgsp token --citizen ${input.example.representativePin})"`,
     )
   }
   lines.push('')

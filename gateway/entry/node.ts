@@ -185,7 +185,9 @@ async function main(): Promise<void> {
       exchange: exchange.partners(),
       trustList: exchange.trustSource,
       devClients: [...nodeIdentity.devClients.values()].map((key) => ({ clientId: key.clientId, privateKeyPath: key.privateKeyPath })),
-      ...(sandboxes ? { example: { enterpriseCode: sandboxes.world.examples.enterpriseCode } } : {}),
+      ...(sandboxes
+        ? { example: { enterpriseCode: sandboxes.world.examples.enterpriseCode, representativePin: sandboxes.world.examples.representativePin } }
+        : {}),
     }),
   )
 
