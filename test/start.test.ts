@@ -82,7 +82,10 @@ describe('npm start', () => {
     const history = await fetch(`${url}/v1/access-history`, { headers: { authorization: `Bearer ${citizenToken.trim()}` } })
     const reads = (await history.json()) as { entries: Array<{ agency: string; purpose: string }> }
     expect(history.status, JSON.stringify(reads)).toBe(200)
-    expect(reads.entries.some((entry) => entry.agency === agency && entry.purpose === purpose), JSON.stringify(reads)).toBe(true)
+    expect(
+      reads.entries.some((entry) => entry.agency === agency && entry.purpose === purpose),
+      JSON.stringify(reads),
+    ).toBe(true)
     run.child.kill('SIGTERM')
     expect(await run.exited).toBe(0)
   }, 60_000)

@@ -10,11 +10,7 @@ import { createAccount, findAccount, ACCOUNT_NAME } from '../admin/console/accou
 import { generatePassword, hashPassword } from '../admin/console/password.js'
 import { newTotpSecret } from '../admin/console/totp.js'
 import { recordCliAction } from './cli-audit.js'
-
-export const adminUsage = `  admin create-user --role operator|auditor --name NAME [--totp]
-          Create a console account. The password is read from stdin when piped, else (or
-          when stdin is empty) a generated one is printed once. --totp also prints a TOTP secret (RFC 6238) to enrol.
-`
+import { adminUsage } from './usage.js'
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = []

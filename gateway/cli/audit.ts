@@ -7,17 +7,7 @@ import { nodeSha256 } from '../entry/audit.js'
 import { openDatabase } from '../entry/database.js'
 import { createKeyedHash } from '../identity/keys/keyed-hash.node.js'
 import { openCliKeys, recordCliAction } from './cli-audit.js'
-
-export const auditUsage = `  audit verify [--json]
-          Check every audit chain and checkpoint signature; names the first bad event. Exit 1 on any problem.
-  audit export [--format jsonl|csv] [--out FILE] [--from T] [--to T] [--agency A] [--client C]
-               [--end-user U] [--purpose P] [--decision D] [--code C] [--kind K] [--subject PIN]
-               [--case-id X] [--request-id R]
-          Write the matching events, newest first (default JSONL to stdout). The export is audited.
-  audit retention [--days N]
-          Remove events older than N days (default AUDIT_RETENTION_DAYS, at least 90), up to a
-          signed checkpoint per chain, so the rest still verifies. The run is audited.
-`
+import { auditUsage } from './usage.js'
 
 const DAY_MS = 86_400_000
 

@@ -22,31 +22,7 @@ import { nodeSignatureCrypto } from '../identity/keys/node-signature-crypto.node
 import { cliActor, openCliKeys, recordCliAction } from './cli-audit.js'
 import { openDatabase } from '../entry/database.js'
 import { readKeyHistory } from './key-history.js'
-
-export const conformanceUsage = `  conformance run --role desk|department|portal --target URL [--agency ID] [--wire W] [--deadline-ms N]
-                  [--client ID --key FILE --procedure CODE [--gateway URL] [--issuer URL] [--listen HOST:PORT] [--wait-s N]]
-                  [--out FILE] [--html FILE] [--lang vi|en] [--json]
-          Play the province's side against a vendor's receiving system: push every kind of step
-          message signed with this gateway's key, then pushes it must refuse (unsigned, changed,
-          wrong key, expired, replayed), a redelivery and a malformed payload. With --client (the
-          kit's own client at the gateway, the province's side: a desk when testing a department,
-          a department when testing a desk; --key its private JWK file), a real dossier of
-          --procedure goes through the gateway at --gateway while the system calls through the
-          kit's relay (--listen; point the system at the URL printed): its steps, keys and
-          versions, the documents it fetches (one copy changed in transit) and a 429 and a 503
-          with Retry-After are judged. Writes a report
-          signed with the gateway's key (default conformance-report.json; --agency names the partner
-          agency in it, which recording needs) and its HTML (Vietnamese by default). Exit 0 when
-          every case passes, 1 otherwise.
-  conformance record FILE --agency ID
-          Verify a report (signature under this gateway's keys, contract in force) and record it for
-          the partner agency: the console shows it, and an agency whose policy sets
-          exchange.requireConformance gets tokens only once a green one is recorded. Audited.
-  conformance verify FILE [--keys FILE|URL]
-          Check a report's signature (under the key history: a file, a URL, or this gateway's own
-          keys) and that it was made under the contract in force. Exit 1 when it was altered, or
-          when it is for an older contract.
-`
+import { conformanceUsage } from './usage.js'
 
 const ROLES = ['desk', 'department', 'portal'] as const
 const WIRES = ['canonical', 'igate', 'opencps', 'soap', 'portal'] as const

@@ -2,12 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { contractDocuments } from '../contract/index.js'
-
-export const contractUsage = `  contract export [--dir DIR]
-          Write the contract partner systems are built against (GraphQL SDL, the step message's
-          JSON Schema, the partner OpenAPI 3.1 document, its version) to DIR (default
-          docs/contract), generated from the code; the gateway serves them at /v1/contract.
-`
+import { contractUsage } from './usage.js'
 
 /** `lgsp contract export`: the contract's documents, written where they are committed. */
 export async function contractCommand(args: string[]): Promise<number> {

@@ -3,15 +3,7 @@ import { parseConfig } from '../config.js'
 import { openDatabase } from '../entry/database.js'
 import { createOutbox, describeWait, isMessageId } from '../exchange/index.js'
 import { recordCliAction } from './cli-audit.js'
-
-export const exchangeUsage = `  exchange status [--json]
-          Per receiving system: messages waiting, failing (with the latest error), dead letters,
-          delivered, and how long the oldest has waited.
-  exchange dead-letters [--json]
-          Every dead letter, newest first: its id, dossier, step, receiver, attempts and last error.
-  exchange redeliver <message-id>... | --all
-          Put dead letters back in the queue, due now, attempts counted afresh. Audited.
-`
+import { exchangeUsage } from './usage.js'
 
 /** `lgsp exchange …`: the delivery of dossier messages, as an operator sees and mends it. */
 export async function exchangeCommand(args: string[]): Promise<number> {

@@ -1,33 +1,51 @@
 /**
- * `lgsp`: the operator command.
+ * `lgsp`: the operator command. Each command's module is loaded only when that command runs: a
+ * module pulls in the database, GraphQL or the sandboxes, and loading them all made every
+ * command, `help` included, spend seconds before doing anything.
  */
+import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { startSandboxes } from '../../connectors/sandboxes.js'
 import { ConfigError } from '../config.js'
-import { adminCommand, adminUsage } from './admin.js'
-import { auditCommand, auditUsage } from './audit.js'
-import { exchangeCommand, exchangeUsage } from './exchange.js'
-import { conformanceCommand, conformanceUsage } from './conformance.js'
-import { contractCommand, contractUsage } from './contract.js'
-import { keysCommand } from './keys.js'
-import { policyCommand, policyUsage } from './policy.js'
-import { tokenCommand } from './token.js'
-import { verifyCommand, verifyUsage } from './verify.js'
+import {
+  adminUsage,
+  auditUsage,
+  conformanceUsage,
+  contractUsage,
+  exchangeUsage,
+  keysUsage,
+  policyUsage,
+  sandboxUsage,
+  tokenUsage,
+  verifyUsage,
+} from './usage.js'
 
-const usage = `Usage: lgsp <command> [options]
+/** Each command: what it takes, and its module, loaded when it runs. */
+const COMMANDS: Record<string, { usage: string; run: (args: string[]) => Promise<number> }> = {
+  sandbox: { usage: sandboxUsage, run: (args) => sandbox(args) },
+  token: { usage: tokenUsage, run: async (args) => (await import('./token.js')).tokenCommand(args) },
+  keys: { usage: keysUsage, run: async (args) => (await import('./keys.js')).keysCommand(args) },
+  policy: { usage: policyUsage, run: async (args) => (await import('./policy.js')).policyCommand(args) },
+  audit: { usage: auditUsage, run: async (args) => (await import('./audit.js')).auditCommand(args) },
+  verify: { usage: verifyUsage, run: async (args) => (await import('./verify.js')).verifyCommand(args) },
+  exchange: { usage: exchangeUsage, run: async (args) => (await import('./exchange.js')).exchangeCommand(args) },
+  contract: { usage: contractUsage, run: async (args) => (await import('./contract.js')).contractCommand(args) },
+  conformance: { usage: conformanceUsage, run: async (args) => (await import('./conformance.js')).conformanceCommand(args) },
+  admin: { usage: adminUsage, run: async (args) => (await import('./admin.js')).adminCommand(args) },
+}
+
+const usage = `Usage: lgsp <command> [options]     (lgsp <command> --help: that command alone; lgsp --version)
 
 Commands:
-  sandbox [--seed N] [--citizens N] [--parcels N] [--enterprises N] [--port-base P]
-          Serve the three sandbox registries on 127.0.0.1 (population, land, business)
-          on ports P, P+1, P+2 (default: ephemeral), until interrupted.
-  token --agency <id> [--client <id>] | --citizen <PIN> | --auditor <name> | --operator <name>
-          Print a development access token for an agency's client, a sandbox citizen token, or a
-          staff token for /admin/api (uses DATA_DIR, POLICIES_DIR and the issuer from the same
-          environment as the gateway).
-  keys rotate
-          Add a gateway signing key; the old one verifies until its tokens expire, then retires.
-${policyUsage}${auditUsage}${verifyUsage}${exchangeUsage}${contractUsage}${conformanceUsage}${adminUsage}  help    Show this text.
+${Object.values(COMMANDS)
+  .map((command) => command.usage)
+  .join('')}  help    Show this text.
 `
+
+/** The version in package.json, read from beside this file (no import: it is JSON). */
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { name: string; version: string }
+  return `${pkg.name} ${pkg.version}`
+}
 
 async function sandbox(args: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -55,6 +73,7 @@ async function sandbox(args: string[]): Promise<number> {
     process.stderr.write('--port-base must be between 1024 and 65533 (three consecutive ports)\n')
     return 2
   }
+  const { startSandboxes } = await import('../../connectors/sandboxes.js')
   const sandboxes = await startSandboxes({
     seed: numbers.seed,
     citizens: numbers.citizens,
@@ -74,37 +93,25 @@ async function sandbox(args: string[]): Promise<number> {
 export async function run(argv: string[]): Promise<number> {
   const [command, ...rest] = argv
   try {
-    switch (command) {
-      case 'sandbox':
-        return await sandbox(rest)
-      case 'token':
-        return await tokenCommand(rest)
-      case 'keys':
-        return await keysCommand(rest)
-      case 'policy':
-        return await policyCommand(rest)
-      case 'audit':
-        return await auditCommand(rest)
-      case 'admin':
-        return await adminCommand(rest)
-      case 'exchange':
-        return await exchangeCommand(rest)
-      case 'contract':
-        return await contractCommand(rest)
-      case 'verify':
-        return await verifyCommand(rest)
-      case 'conformance':
-        return await conformanceCommand(rest)
-      case undefined:
-      case 'help':
-      case '--help':
-      case '-h':
-        process.stdout.write(usage)
-        return command === undefined ? 2 : 0
-      default:
-        process.stderr.write(`Unknown command: ${command}\n\n${usage}`)
-        return 2
+    if (command === '--version' || command === '-v' || command === 'version') {
+      process.stdout.write(`${version()}\n`)
+      return 0
     }
+    if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+      const named = command === 'help' && rest[0] ? COMMANDS[rest[0]] : undefined
+      process.stdout.write(named ? `Usage:\n${named.usage}` : usage)
+      return command === undefined ? 2 : 0
+    }
+    const known = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined
+    if (!known) {
+      process.stderr.write(`Unknown command: ${command}. Commands: ${Object.keys(COMMANDS).join(', ')}, help.\n`)
+      return 2
+    }
+    if (rest.includes('--help') || rest.includes('-h')) {
+      process.stdout.write(`Usage:\n${known.usage}`)
+      return 0
+    }
+    return await known.run(rest)
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`)

@@ -15,24 +15,7 @@ import { makeExecutableSchema } from '@graphql-tools/schema'
 import { typeDefs } from '../../schemas/index.js'
 import { explain as explainDecision } from '../policy/index.js'
 import { diffFileSets, PolicyStoreError, PolicyValidationError, type PolicyStore } from '../policy/store/index.js'
-
-export const policyUsage = `  policy validate [dir]
-          Check a policy directory (default POLICIES_DIR): agencies/*.yaml and purposes.yaml.
-  policy apply [dir] [--author NAME] [--message TEXT]
-          Validate and store the directory as a new policy version, and activate it.
-  policy activate <version>
-          Make a stored version the active one (every instance switches within seconds).
-  policy rollback
-          Re-activate the version that was active before the current one.
-  policy list
-          List the stored versions, the active one marked with *.
-  policy diff <a> <b>
-          Show what changes from version a to version b.
-  policy explain --agency <id> --purpose <CODE> --query '<graphql>' [--case-id] [--end-user]
-                 [--signed] [--dir D | --active | --version N]
-          The decision per coordinate, as the gateway would make it: for the directory
-          (default POLICIES_DIR), the store's active version, or a stored version.
-`
+import { policyUsage } from './usage.js'
 
 const print = (text: string) => process.stdout.write(text.endsWith('\n') || text === '' ? text : `${text}\n`)
 const printProblems = (problems: LoadProblem[]) => print(problems.map((p) => `${p.file} ${p.path}: ${p.message}`).join('\n'))

@@ -44,7 +44,18 @@ export async function tokenCommand(args: string[]): Promise<number> {
           .map((id) => node.identity.registry.activeClient(id))
           .find((entry) => entry?.agencyId === values.agency) ?? null)
     if (!client || client.agencyId !== values.agency) {
-      process.stderr.write(`No active client of agency ${values.agency}${values.client ? ` named ${values.client}` : ''}\n`)
+      // Name what exists: the agencies with a development client, and that agency's clients.
+      const devClients = node.identity.registry
+        .devClientIds()
+        .map((id) => node.identity.registry.activeClient(id))
+        .filter((entry) => entry !== null)
+      const agencies = [...new Set(devClients.map((entry) => entry.agencyId))].sort()
+      const ofAgency = devClients.filter((entry) => entry.agencyId === values.agency).map((entry) => entry.clientId)
+      process.stderr.write(
+        `No active client of agency ${values.agency}${values.client ? ` named ${values.client}` : ''}. ${
+          ofAgency.length ? `Its clients: ${ofAgency.join(', ')}.` : `Agencies with a development client: ${agencies.join(', ')}.`
+        }\n`,
+      )
       return 2
     }
     const { token } = await node.identity.tokens.issue(client)

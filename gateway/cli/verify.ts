@@ -4,15 +4,7 @@ import { decodeReceipt, receiptAuditHash, verifyReceipt, type ReceiptVerdict } f
 import { parseConfig } from '../config.js'
 import { openDatabase } from '../entry/database.js'
 import { readKeyHistory } from './key-history.js'
-
-export const verifyUsage = `  verify --response FILE [--receipt FILE] [--request FILE] [--keys FILE|URL] [--audit] [--json]
-          Check a kept answer and its receipt: the receipt's signature under the gateway's key
-          history (--keys: a file, or a URL such as <gateway>/.well-known/lgsp-key-history.json;
-          default: this gateway's own keys in DATA_DIR), the answer's hash, the request's
-          (--request: JSON {method, target, body, purpose, caseId}) and, with --audit, that the
-          audit event the receipt names records it. The receipt is read from the answer's
-          extensions.receipt unless given. Exit 1 naming what failed.
-`
+import { verifyUsage } from './usage.js'
 
 interface Check {
   name: 'receipt' | 'key' | 'signature' | 'response' | 'request' | 'audit'
