@@ -51,6 +51,8 @@ export interface TestGatewayOptions {
   citizenEid?: GatewayDeps['identity']['citizenEid']
   /** The conformance reports recorded for partners. @default none */
   conformance?: GatewayDeps['conformance']
+  /** Where the gateway logs. @default silent */
+  logger?: GatewayDeps['logger']
 }
 
 export interface GraphQLResponse {
@@ -93,6 +95,7 @@ export async function createTestGateway(options: TestGatewayOptions = {}) {
     ...(options.counters ? { counters: options.counters } : {}),
     ...(options.exchange ? { exchange: options.exchange } : {}),
     ...(options.conformance ? { conformance: options.conformance } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
   })
   const defaultToken = await identity.token()
 

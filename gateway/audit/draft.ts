@@ -41,6 +41,8 @@ export interface AuditDraft {
   client?: string
   actor?: string
   detail?: Record<string, string | number | boolean | null>
+  /** Rate-limit units the request was charged (its estimated cost), when a limit applied. */
+  cost?: number
   /** SHA-256 (hex) of the receipt given with the response, set by the receipt middleware. */
   receipt?: string
   /**

@@ -25,6 +25,13 @@ export interface AccessLogOptions {
 
 const OPERATION_HASH_CACHE = 1024
 
+/** The trace id of a W3C `traceparent` (version 00), or undefined when there is none or it is malformed. */
+export function traceIdOf(traceparent: string | undefined): string | undefined {
+  const match = traceparent === undefined ? null : /^00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/.exec(traceparent.trim())
+  if (!match || /^0+$/.test(match[1]!) || /^0+$/.test(match[2]!)) return undefined
+  return match[1]
+}
+
 /**
  * Writes the one audit event of a request, whatever happened:
  * granted, denied, 401, 429, failed. In `finally`, after the handler has produced its response
@@ -52,6 +59,7 @@ export function accessLog(options: AccessLogOptions) {
     async function writeAuditEvent(c, next) {
       const started = performance.now()
       const at = now()
+      const traceId = traceIdOf(c.req.header('traceparent'))
       const draft = createAuditDraft(kind)
       c.set('audit', draft)
       try {
@@ -86,6 +94,24 @@ export function accessLog(options: AccessLogOptions) {
           const recording = performance.now()
           await options.sink.record(event)
           metrics.auditCommit((performance.now() - recording) / 1000, true)
+          // One line per request for log tools: who, why, how it ended, how long, what it cost;
+          // never an identifier (those are only in the event, hashed).
+          options.logger.info(
+            {
+              requestId: event.requestId,
+              ...(traceId ? { traceId } : {}),
+              kind,
+              agency: event.agency,
+              client: event.client,
+              purpose: event.purpose,
+              decision: event.decision,
+              code: event.code,
+              status,
+              ms: Math.round((performance.now() - started) * 10) / 10,
+              ...(draft.cost === undefined ? {} : { cost: draft.cost }),
+            },
+            'request',
+          )
           metrics.request({
             kind,
             agency: event.agency ?? 'none',
@@ -106,6 +132,18 @@ export function accessLog(options: AccessLogOptions) {
           })
           // An unavailable store is told by the audit writer, once per outage with a summary: a
           // line per refused request would bury the log at load. Anything else is told here.
+          options.logger.info(
+            {
+              requestId: c.get('requestId'),
+              ...(traceId ? { traceId } : {}),
+              kind,
+              agency: c.get('caller')?.agencyId,
+              status: 503,
+              code: 'AUDIT_UNAVAILABLE',
+              ms: Math.round((performance.now() - started) * 10) / 10,
+            },
+            'request',
+          )
           if (!(error instanceof AuditUnavailableError)) {
             options.logger.error({ err: error, requestId: c.get('requestId') }, 'audit event not recorded: the response is withheld (AUDIT_UNAVAILABLE)')
           }

@@ -32,7 +32,9 @@ export interface PromMetrics extends Metrics {
 
 export function createPromMetrics(options: PromMetricsOptions = {}): PromMetrics {
   const registry = options.registry ?? new Registry()
-  if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'lgsp_' })
+  // Under their standard names (process_cpu_seconds_total, nodejs_heap_size_used_bytes …), so
+  // the stock Node.js dashboards and alerts work as they are.
+  if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry })
   const requests = new Counter({
     name: 'lgsp_requests_total',
     help: 'Requests answered, by route kind, agency, audit decision, error code and status',

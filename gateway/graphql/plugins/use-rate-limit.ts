@@ -107,6 +107,7 @@ export function useRateLimit(options: RateLimitPluginOptions): Plugin<GatewaySer
         return
       }
       state.rateLimit.decision = decision
+      if (decision.allowed && args.contextValue.audit) args.contextValue.audit.cost = cost
       if (!decision.allowed) {
         const seconds = retryAfterSeconds(decision.retryAfterMs)
         const error = decision.undecided
