@@ -6,10 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createPromMetrics, metricsApp, type PromMetrics } from '../gateway/metrics/prom.node.js'
 import { createMemoryRateLimiter } from '../gateway/ratelimit/index.js'
-import type { AgencyDocument } from '../policies/index.js'
 import { createTestGateway, type TestGateway } from './harness.js'
-import { agencyDocument } from './identity.js'
-import { everyType, TEST_PURPOSE, testPurposes } from './policies.js'
+import { limitedTestPolicies } from './policies.js'
 
 let gw: TestGateway
 let metrics: PromMetrics
@@ -20,22 +18,7 @@ beforeAll(async () => {
   gw = await createTestGateway({
     rateLimiter: limiter,
     metrics,
-    policies: (identity) => {
-      const agency: AgencyDocument = {
-        ...agencyDocument('test-agency', [identity.client]),
-        limits: { rate: { perMinute: 600, burst: 100 }, dailyQuota: 10_000 },
-        grants: [
-          {
-            id: 'kiem-thu',
-            purposes: [TEST_PURPOSE],
-            legalBasis: 'test',
-            allow: everyType(),
-            require: { caseId: false, endUser: false, signedContext: false },
-          },
-        ],
-      }
-      return { agencies: [agency], purposes: testPurposes }
-    },
+    policies: (identity) => limitedTestPolicies(identity),
   })
 }, 60_000)
 afterAll(async () => {

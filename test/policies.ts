@@ -7,6 +7,7 @@ import { makeExecutableSchema } from '@graphql-tools/schema'
 import { isObjectType } from 'graphql'
 import type { AgencyDocument, AgencyIdentity, PolicySet, Purpose } from '../policies/index.js'
 import { DATA_CLASSES, typeDefs } from '../schemas/index.js'
+import { agencyDocument, type TestClient } from './identity.js'
 
 export const TEST_PURPOSE = 'KIEM_THU'
 
@@ -41,4 +42,22 @@ export function fullAccess(identity: AgencyIdentity): AgencyDocument {
 
 export function testPolicySet(agencies: AgencyIdentity[]): PolicySet {
   return { agencies: agencies.map(fullAccess), purposes: testPurposes }
+}
+
+/**
+ * The policies of a test agency that reads everything for KIEM_THU under rate limits of its own
+ * (600 a minute, burst 100, 10,000 a day unless given): what the metrics and log tests count.
+ */
+export function limitedTestPolicies(
+  identity: { client: TestClient },
+  limits: AgencyDocument['limits'] = { rate: { perMinute: 600, burst: 100 }, dailyQuota: 10_000 },
+) {
+  const agency: AgencyDocument = {
+    ...agencyDocument('test-agency', [identity.client]),
+    limits,
+    grants: [
+      { id: 'kiem-thu', purposes: [TEST_PURPOSE], legalBasis: 'test', allow: everyType(), require: { caseId: false, endUser: false, signedContext: false } },
+    ],
+  }
+  return { agencies: [agency], purposes: testPurposes }
 }

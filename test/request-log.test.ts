@@ -7,10 +7,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest'
 import { traceIdOf } from '../gateway/http/access-log.js'
 import type { Logger } from '../gateway/logger.js'
 import { createMemoryRateLimiter } from '../gateway/ratelimit/index.js'
-import type { AgencyDocument } from '../policies/index.js'
 import { createTestGateway, type TestGateway } from './harness.js'
-import { agencyDocument } from './identity.js'
-import { everyType, TEST_PURPOSE, testPurposes } from './policies.js'
+import { limitedTestPolicies, TEST_PURPOSE } from './policies.js'
 
 const lines: Array<{ level: string; object: Record<string, unknown>; message: string | undefined }> = []
 const at =
@@ -25,22 +23,7 @@ beforeAll(async () => {
   gw = await createTestGateway({
     logger,
     rateLimiter: limiter,
-    policies: (identity) => {
-      const agency: AgencyDocument = {
-        ...agencyDocument('test-agency', [identity.client]),
-        limits: { rate: { perMinute: 600, burst: 100 }, dailyQuota: 10_000 },
-        grants: [
-          {
-            id: 'kiem-thu',
-            purposes: [TEST_PURPOSE],
-            legalBasis: 'test',
-            allow: everyType(),
-            require: { caseId: false, endUser: false, signedContext: false },
-          },
-        ],
-      }
-      return { agencies: [agency], purposes: testPurposes }
-    },
+    policies: (identity) => limitedTestPolicies(identity),
   })
 }, 60_000)
 afterAll(async () => {
