@@ -7,6 +7,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { AUDITOR, OPERATOR, startConsoleGateway } from './console-gateway.js'
 import { launchChromium, shoot, unlabelledControls } from './browser.js'
+import { CONSOLE_CSP } from '../../gateway/admin/console/index.js'
 
 // A browser on two shared cores: a view can take seconds when the rest of the suite runs beside it.
 vi.setConfig({ testTimeout: 90_000 })
@@ -108,12 +109,14 @@ describe('operator', () => {
 
   it('refuses a state change without the CSRF token or from another origin', async () => {
     await op.goto(`${env.url}/admin/agencies`)
-    // Same origin, no token: refused by the synchronizer token.
-    const noToken = await op.evaluate(async () => {
-      const body = new URLSearchParams({ agency: 'test-agency', client: 'test-client', suspended: 'true' })
-      return (await fetch('/admin/agencies/suspend', { method: 'POST', body })).status
+    // Same origin, with the session cookie, no token: refused by the synchronizer token. (Through
+    // the browser context's own requests: the page's policy lets no script of the page fetch.)
+    const noToken = await op.request.post(`${env.url}/admin/agencies/suspend`, {
+      headers: { origin: env.url },
+      form: { agency: 'test-agency', client: 'test-client', suspended: 'true' },
+      maxRedirects: 0,
     })
-    expect(noToken).toBe(403)
+    expect(noToken.status()).toBe(403)
     // The right token, but posted by another origin (a forged form): refused by the Origin check.
     const csrf = await op.inputValue('input[name=_csrf] >> nth=0')
     const cookie = (await operator.cookies()).find((c) => c.name === 'lgsp_admin')!
@@ -173,7 +176,7 @@ describe('auditor', () => {
     await page.goto(`${env.url}/admin/audit/verify`)
     expect(await page.textContent('#verify-status')).toMatch(/nguyên vẹn|intact/)
     await shoot(page, 'verify-desktop')
-    const csv = await page.evaluate(async () => (await fetch('/admin/audit/export?format=csv&kind=access.graphql')).text())
+    const csv = await (await page.request.get(`${env.url}/admin/audit/export?format=csv&kind=access.graphql`)).text()
     expect(csv.split('\n')[0]).toContain('requestId')
     // An auditor cannot change a policy.
     expect((await page.goto(`${env.url}/admin/policies/edit`))?.status()).toBe(403)
@@ -187,6 +190,31 @@ describe('auditor', () => {
     expect(await page.textContent('h1')).toBe('Log in')
     await page.goto(`${env.url}/admin/login`)
     expect(await page.getAttribute('html', 'lang')).toBe('en')
+    await context.close()
+  })
+})
+
+describe('strict pages', () => {
+  it('every page has a doctype and the console policy, and the browser finds nothing it refuses', async () => {
+    const context = await browser.newContext({ viewport: desktop })
+    const page = await context.newPage()
+    const refused: string[] = []
+    page.on('console', (message) => {
+      if (/Content Security Policy|Refused to/i.test(message.text())) refused.push(message.text())
+    })
+    const check = async (path: string) => {
+      const res = await page.goto(`${env.url}${path}`)
+      expect(res?.headers()['content-security-policy'], path).toBe(CONSOLE_CSP)
+      expect(await page.evaluate(() => document.compatMode), path).toBe('CSS1Compat')
+      expect(await page.evaluate(() => document.doctype?.name), path).toBe('html')
+      // The styles applied: the header is laid out as the console's own sheet says.
+      expect(await page.evaluate(() => getComputedStyle(document.querySelector('header')!).display), path).toBe('flex')
+    }
+    await check('/transparency')
+    await check('/admin/login')
+    await logIn(page, OPERATOR)
+    for (const path of ['/admin/agencies', '/admin/policies', '/admin/simulator', '/admin/health']) await check(path)
+    expect(refused).toEqual([])
     await context.close()
   })
 })

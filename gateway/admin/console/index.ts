@@ -21,8 +21,31 @@ export type { ConsoleDeps, ConsoleOptions, SimulatedRun } from './env.js'
 
 const OPERATOR_AREAS = ['/admin/agencies', '/admin/policies', '/admin/simulator', '/admin/health', '/admin/exchange']
 
+/**
+ * The console's pages hold no script at all: the policy admits none, styles only from the page,
+ * forms only to the console, and no framing.
+ */
+export const CONSOLE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+/** Every HTML page leaves with the console's policy and a doctype (JSX cannot write one). */
+const strictPages: MiddlewareHandler<ConsoleEnv> = async (c, next) => {
+  await next()
+  if (!c.res.headers.get('content-type')?.startsWith('text/html')) return
+  const html = await c.res.text()
+  const headers = new Headers(c.res.headers)
+  headers.set('content-security-policy', CONSOLE_CSP)
+  headers.delete('content-length')
+  const status = c.res.status
+  // Replaced, not merged: Hono would copy the old response's headers (its length) onto the new one.
+  c.res = undefined
+  c.res = new Response(/^\s*<!doctype html>/i.test(html) ? html : `<!doctype html>${html}`, { status, headers })
+}
+
 export function consoleRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
   const app = new Hono<ConsoleEnv>()
+  app.use('/transparency', strictPages)
+  app.use('/admin/*', async (c, next) => (c.req.path.startsWith('/admin/api/') ? next() : strictPages(c, next)))
+  app.use('/admin', strictPages)
   app.use('/transparency', async (c, next) => {
     c.set('t', pickLang(c))
     await next()
