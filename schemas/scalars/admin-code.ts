@@ -8,7 +8,8 @@ export function normaliseAdminCode(value: string): string | null {
 
 export const AdminCodeScalar = defineStringScalar({
   name: 'AdminCode',
-  description: 'Administrative unit code: 2 digits for a province, 5 for a commune (GSO/NSO)',
+  description:
+    'Mã đơn vị hành chính theo danh mục của cơ quan thống kê (GSO/NSO): 2 chữ số cho cấp tỉnh, 5 chữ số cho cấp xã / Administrative unit code (GSO/NSO): 2 digits for a province, 5 for a commune',
   normalise: normaliseAdminCode,
   expected: '2 digits (province) or 5 digits (commune)',
 })

@@ -35,25 +35,25 @@ export function normaliseDecimal(value: string): string | null {
 
 export const PartialDateScalar = defineStringScalar({
   name: 'PartialDate',
-  description: 'A date known in full or in part: YYYY, YYYY-MM or YYYY-MM-DD',
+  description: 'Ngày có thể chỉ biết một phần: YYYY, YYYY-MM hoặc YYYY-MM-DD / A date that may be known only in part: YYYY, YYYY-MM or YYYY-MM-DD',
   normalise: normalisePartialDate,
   expected: 'YYYY, YYYY-MM or YYYY-MM-DD',
 })
 export const DateScalar = defineStringScalar({
   name: 'Date',
-  description: 'A calendar date, YYYY-MM-DD',
+  description: 'Ngày dương lịch, dạng YYYY-MM-DD / A calendar date, YYYY-MM-DD',
   normalise: normaliseDate,
   expected: 'YYYY-MM-DD',
 })
 export const DateTimeScalar = defineStringScalar({
   name: 'DateTime',
-  description: 'An ISO 8601 instant with an offset',
+  description: 'Thời điểm theo ISO 8601, có độ lệch múi giờ / An instant, ISO 8601 with offset',
   normalise: normaliseDateTime,
   expected: 'an ISO 8601 date-time with an offset',
 })
 export const DecimalScalar = defineStringScalar({
   name: 'Decimal',
-  description: 'An exact decimal number written as a string',
+  description: 'Số thập phân chính xác viết dưới dạng chuỗi, ví dụ số tiền bằng VND / An exact decimal number written as a string, e.g. an amount in VND',
   normalise: normaliseDecimal,
   expected: 'a decimal number as a string',
 })

@@ -18,7 +18,7 @@ export function decodePin(pin: string): { sex: 'MALE' | 'FEMALE'; birthYear: num
 
 export const PINScalar = defineStringScalar({
   name: 'PIN',
-  description: '12-digit personal identification number (số định danh cá nhân)',
+  description: 'Số định danh cá nhân (12 chữ số, không có chữ số kiểm tra) / Personal identification number (12 digits, no check digit)',
   normalise: normalisePin,
   expected: '12 digits',
 })

@@ -29,7 +29,8 @@ export function normaliseTaxCode(value: string): string | null {
 
 export const TaxCodeScalar = defineStringScalar({
   name: 'TaxCode',
-  description: 'Enterprise code = tax code: 10 digits with check digit, or NNNNNNNNNN-NNN for a branch',
+  description:
+    'Mã số doanh nghiệp, cũng là mã số thuế: 10 chữ số có chữ số kiểm tra, hoặc 13 chữ số (viết NNNNNNNNNN-NNN) cho chi nhánh / Enterprise code = tax code: 10 digits with check digit, or 13 (written NNNNNNNNNN-NNN) for a branch',
   normalise: normaliseTaxCode,
   expected: '10 digits with a valid check digit, or 13 digits (NNNNNNNNNN-NNN) for a branch',
 })
