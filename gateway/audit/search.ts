@@ -38,6 +38,11 @@ export const auditQuerySchema = z
       .trim()
       .regex(/^(\d{12}|\d{10}(-\d{3})?)$/, 'a 12-digit PIN or a 10/13-digit tax code')
       .optional(),
+    /** A subject already as the trail's keyed hash (what a page may carry in its URL instead of a PIN). */
+    subjectHash: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{16,86}$/, "a subject's keyed hash")
+      .optional(),
     caseId: text.optional(),
     requestId: text.optional(),
     /** Events flagged with this signal (`VERIFICATION_PROBING`). */
@@ -131,6 +136,7 @@ export async function searchAudit(db: Queryable, query: ParsedQuery, hash: (valu
   ]
   for (const [column, value] of equals) if (value !== undefined) where.push(`${column} = ${bind(value)}`)
   if (query.subject) where.push(`subjects @> array[${bind(hash(query.subject))}]::text[]`)
+  if (query.subjectHash) where.push(`subjects @> array[${bind(query.subjectHash)}]::text[]`)
   // The LIKE is the partial index's predicate (cheap, may over-match); the jsonb test is exact.
   if (query.signal) where.push(`${SIGNALLED} and (body::jsonb -> 'signals') @> jsonb_build_array(${bind(query.signal)}::text)`)
   if (query.cursor) {

@@ -6,6 +6,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { AUDITOR, OPERATOR, startConsoleGateway } from './console-gateway.js'
+import { testKeyedHash } from '../harness.js'
 import { launchChromium, shoot, unlabelledControls } from './browser.js'
 import { CONSOLE_CSP } from '../../gateway/admin/console/index.js'
 
@@ -155,6 +156,25 @@ describe('session fixation', () => {
 })
 
 describe('auditor', () => {
+  it('searches by a PIN without the PIN reaching the address bar, the history or the page', async () => {
+    const context = await browser.newContext({ viewport: desktop })
+    const page = await context.newPage()
+    await logIn(page, AUDITOR)
+    const pin = env.gw.world.examples.representativePin
+    await page.fill('#subject', pin)
+    await Promise.all([page.waitForURL(/subjectHash=/), page.click('button[type=submit] >> text=/Lọc|Filter/')])
+    expect(page.url()).not.toContain(pin)
+    expect(page.url()).toContain(`subjectHash=${testKeyedHash(pin)}`)
+    // The operator's simulated run read this citizen: found by the hash alone.
+    expect(await page.locator('#events tbody tr').count()).toBeGreaterThan(0)
+    expect(await page.content()).not.toContain(pin)
+    // A PIN put into the address by hand is refused, saying to use the form.
+    const typed = await page.goto(`${env.url}/admin/audit?subject=${pin}`)
+    expect(typed?.status()).toBe(400)
+    expect(await page.textContent('main')).toMatch(/biểu mẫu|search form/)
+    await context.close()
+  })
+
   it('filters the audit log down to the refused request and opens it', async () => {
     const context = await browser.newContext({ viewport: desktop })
     const page = await context.newPage()

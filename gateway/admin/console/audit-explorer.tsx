@@ -10,7 +10,7 @@ import { AuditQueryError, parseAuditQuery, searchAudit, suspectedProbing } from 
 import { ErrorCode } from '../../errors.js'
 import type { ConsoleEnv, ConsoleOptions } from './env.js'
 import { auditAction } from './session.js'
-import { MessagePage, Page } from './views/layout.js'
+import { CsrfField, MessagePage, Page } from './views/layout.js'
 
 const TEXT_FILTERS = ['agency', 'client', 'endUser', 'purpose', 'subject', 'caseId', 'requestId', 'from', 'to'] as const
 const EXPORT_MAX = 100_000
@@ -30,9 +30,35 @@ function recordSearch(c: Context<ConsoleEnv>, options: ConsoleOptions, given: Re
 export function auditExplorerRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
   const routes = new Hono<ConsoleEnv>()
 
+  // The form posts: a PIN typed as the subject goes in the body, and comes back to the address bar
+  // (and the browser's history, and any proxy's log) only as its keyed hash.
+  routes.post('/admin/audit', async (c) => {
+    const form = await c.req.parseBody()
+    const given = Object.fromEntries(
+      Object.entries(form).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== '' && entry[0] !== '_csrf'),
+    )
+    const { subject, ...rest } = given
+    if (subject !== undefined) {
+      try {
+        parseAuditQuery({ subject })
+      } catch (caught) {
+        if (!(caught instanceof AuditQueryError)) throw caught
+        // Shown on a page of its own: the refused value is never put into a URL.
+        c.status(400)
+        return c.html(MessagePage({ c, title: '400', message: caught.message }))
+      }
+    }
+    const query = new URLSearchParams({ ...rest, ...(subject !== undefined ? { subjectHash: options.hash(subject.trim()) } : {}) })
+    return c.redirect(`/admin/audit?${query}`, 303)
+  })
+
   routes.get('/admin/audit', async (c) => {
     const t = c.get('t')
     const given = filters(c)
+    if (given.subject !== undefined) {
+      c.status(400)
+      return c.html(MessagePage({ c, title: '400', message: t.audit.subjectByForm }))
+    }
     const draft = c.get('audit')
     if (draft) draft.kind = 'audit.searched'
     recordSearch(c, options, given, 'audit.search')
@@ -69,14 +95,23 @@ export function auditExplorerRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
           </p>
         ) : null}
         {/* biome-ignore lint/a11y/useSemanticElements: the <search> element is too new for the browsers some provincial offices run; role="search" says the same */}
-        <form method="get" action="/admin/audit" class="card" role="search">
+        <form method="post" action="/admin/audit" class="card" role="search">
+          <CsrfField c={c} />
           <div class="grid">
             {TEXT_FILTERS.map((name) => (
               <div>
                 <label for={name}>{t.audit[name]}</label>
-                <input type="text" id={name} name={name} value={given[name] ?? ''} />
+                {/* The subject is never shown back: the page knows only its keyed hash. */}
+                <input
+                  type="text"
+                  id={name}
+                  name={name}
+                  value={name === 'subject' ? '' : (given[name] ?? '')}
+                  {...(name === 'subject' ? { autocomplete: 'off' } : {})}
+                />
               </div>
             ))}
+            {given.subjectHash ? <input type="hidden" name="subjectHash" value={given.subjectHash} /> : null}
             {select('decision', AuditDecision.options)}
             {select('code', ErrorCode.options)}
             {select('kind', AuditKind.options)}

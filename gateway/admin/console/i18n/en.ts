@@ -145,6 +145,7 @@ export const en: Dictionary = {
     code: 'Error code',
     kind: 'Event kind',
     subject: 'PIN / tax code (hashed)',
+    subjectByForm: 'Search by PIN or tax code with the search form, so the number never sits in a page address or the browser history.',
     caseId: 'Case id',
     requestId: 'Request id',
     limit: 'Rows',

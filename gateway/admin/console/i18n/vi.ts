@@ -143,6 +143,7 @@ export const vi = {
     code: 'Mã lỗi',
     kind: 'Loại sự kiện',
     subject: 'Số định danh / MST (được băm)',
+    subjectByForm: 'Tìm theo số định danh hoặc mã số thuế bằng biểu mẫu tìm kiếm, để số này không nằm trong địa chỉ trang hay lịch sử trình duyệt.',
     caseId: 'Mã hồ sơ',
     requestId: 'Mã yêu cầu',
     limit: 'Số dòng',
