@@ -53,3 +53,26 @@ it('a token for an unknown agency or client names the ones that exist', async ()
   const client = await lgsp('token', '--agency', 'thue-ha-noi', '--client', 'tms')
   expect(client.stderr).toBe('No active client of agency thue-ha-noi named tms. Its clients: tms-thue-ha-noi.\n')
 }, 60_000)
+
+it("the kit's relay listens on loopback only: it carries tokens and documents over plain HTTP", async () => {
+  const out = await lgsp(
+    'conformance',
+    'run',
+    '--role',
+    'department',
+    '--target',
+    'http://127.0.0.1:9',
+    '--agency',
+    'vpdk-dat-dai-ha-noi',
+    '--client',
+    'mot-cua-hong-ha-igate',
+    '--key',
+    join(dataDir, 'absent.jwk.json'),
+    '--procedure',
+    '1.004227',
+    '--listen',
+    '0.0.0.0:8790',
+  )
+  expect(out.code).toBe(2)
+  expect(out.stderr).toMatch(/^--listen must be a loopback address: .+SSH tunnel or a TLS proxy/)
+})

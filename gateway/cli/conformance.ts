@@ -82,7 +82,14 @@ async function runCommand(args: string[]): Promise<number> {
   const say = (line: string) => (values.json ? process.stderr : process.stdout).write(`${line}\n`)
   const calling = await callbackSetup(values, role, config, say)
   if (typeof calling === 'number') return calling
-  const keys = await openCliKeys(config)
+  let keys: Awaited<ReturnType<typeof openCliKeys>>
+  try {
+    keys = await openCliKeys(config)
+  } catch (error) {
+    // The relay is listening: a process left with it open would never exit.
+    await calling?.close()
+    throw error
+  }
   try {
     const startedAt = new Date().toISOString()
     const cases = await runConformance({
@@ -157,6 +164,14 @@ async function callbackSetup(
   if (!/^https?:\/\/[^/]/.test(issuer)) return usage("--issuer must be the gateway's issuer URL")
   const listen = /^(.+):(\d{1,5})$/.exec(values.listen)
   if (!listen || Number(listen[2]) > 65_535) return usage('--listen must be HOST:PORT (port 0: any free one)')
+  if (!['127.0.0.1', 'localhost', '::1', '[::1]'].includes(listen[1]!))
+    return usage(
+      "--listen must be a loopback address: the relay carries the system's tokens and documents over plain HTTP. Reach it from another host through an SSH tunnel or a TLS proxy you control.",
+    )
+  if (config.NODE_ENV === 'production')
+    return usage(
+      "--client is refused in production: the kit's dossier would be real, and pushed to the national portal. Run the calling cases against a staging gateway.",
+    )
   const waitS = Number(values['wait-s'])
   if (!Number.isInteger(waitS) || waitS < 1 || waitS > 3600) return usage('--wait-s must be an integer between 1 and 3600')
   let privateKey: JWK

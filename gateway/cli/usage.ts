@@ -44,7 +44,7 @@ export const conformanceUsage = `  conformance run --role desk|department|portal
           kit's own client at the gateway, the province's side: a desk when testing a department,
           a department when testing a desk; --key its private JWK file), a real dossier of
           --procedure goes through the gateway at --gateway while the system calls through the
-          kit's relay (--listen; point the system at the URL printed): its steps, keys and
+          kit's relay (--listen, loopback only; point the system at the URL printed): its steps, keys and
           versions, the documents it fetches (one copy changed in transit) and a 429 and a 503
           with Retry-After are judged. Writes a report
           signed with the gateway's key (default conformance-report.json; --agency names the partner

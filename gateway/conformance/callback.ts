@@ -93,6 +93,9 @@ export async function runCallbackCases(options: CallbackOptions): Promise<CaseRe
     while (!done() && now() < until) await new Promise((resolve) => setTimeout(resolve, 100))
     if (!done()) return false
     await new Promise((resolve) => setTimeout(resolve, SETTLE_MS))
+    // A call still in flight is judged by its answer, not as one without an error.
+    const inFlight = now() + 10_000
+    while (options.relay.calls.some((c) => c.status === 0) && now() < inFlight) await new Promise((resolve) => setTimeout(resolve, 50))
     return true
   }
 
@@ -129,6 +132,8 @@ export async function runCallbackCases(options: CallbackOptions): Promise<CaseRe
         'submitting the test dossier',
       )
       const accepted = await kitStep({ step: 'accept', code, note: 'Kiểm thử tương thích', expectedVersion: submitted }, 'accepting it')
+      options.plan.dossier = code
+      options.plan.armed = true
       const handedAt = now()
       await kitStep({ step: 'transfer', code, note: 'Kiểm thử tương thích', to: options.vendorAgency, expectedVersion: accepted }, 'transferring it')
       const done = await waitFor(() => options.relay.calls.some(succeeded(FINAL_STEP.department, code)), waitMs)
@@ -140,7 +145,13 @@ export async function runCallbackCases(options: CallbackOptions): Promise<CaseRe
 
   /** A desk: it receives a dossier and transfers it to the kit's department, which finishes it with a result part. */
   async function deskFlow(): Promise<Flow> {
-    const counterpartAgency = await options.counterpart.agency()
+    let counterpartAgency: string
+    try {
+      counterpartAgency = await options.counterpart.agency()
+    } catch (error) {
+      return { code: null, parts: [], handedAt: now(), done: false, setup: error instanceof Error ? error.message : String(error) }
+    }
+    options.plan.armed = true
     const started = steerable ? await sandbox('/__sandbox/start-dossier', 'POST', { procedure: options.procedure, to: counterpartAgency }) : null
     if (started?.status !== 202)
       options.onInstruction?.(
@@ -253,9 +264,13 @@ export async function runCallbackCases(options: CallbackOptions): Promise<CaseRe
     // Idempotency: every step keyed with an RFC 8941 string; a step sent again (after 429/503)
     // under its first key; no key shared by two different steps.
     const keyProblems: string[] = []
+    // The gateway's own bounds: 1–255 characters between the quotes.
+    const wellFormed = (key: string | null): boolean => key !== null && key.length > 2 && key.length <= 257 && SF_STRING.test(key)
     for (const c of steps)
-      if (!c.idempotencyKey || !SF_STRING.test(c.idempotencyKey))
-        keyProblems.push(`${c.field} carried ${c.idempotencyKey ? `the key ${c.idempotencyKey}, not an RFC 8941 string` : 'no Idempotency-Key'}`)
+      if (!wellFormed(c.idempotencyKey))
+        keyProblems.push(
+          `${c.field} carried ${c.idempotencyKey ? `the key ${c.idempotencyKey.slice(0, 80)}, not an RFC 8941 string of 1–255 characters` : 'no Idempotency-Key'}`,
+        )
     for (const [i, c] of steps.entries()) {
       if (!c.injected) continue
       const retry = steps.slice(i + 1).find((r) => r.field === c.field)
@@ -353,6 +368,7 @@ const stepEvidence = (c: RelayedCall) => ({
   idempotencyKey: c.idempotencyKey,
   expectedVersion: c.expectedVersion,
   status: c.status,
+  // The relay keeps a message only where the gateway composed it (reportableError).
   error: c.error ? `${c.error.code}: ${c.error.message}` : null,
   injectedByKit: c.injected,
   retryAfter: c.retryAfter,

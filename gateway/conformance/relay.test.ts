@@ -49,24 +49,75 @@ describe('the relay', () => {
   const STEP = (field: string, code = 'A-20261204-0001') => body(`mutation { ${field}(code: "${code}") { version } }`)
   const DOC = 'ab'.repeat(32)
 
-  function relayOverGateway() {
+  function relayOverGateway(arming: Pick<RelayPlan, 'armed' | 'dossier'> = { armed: true }) {
     const forwarded: string[] = []
+    const forwardedHeaders: Headers[] = []
     // The gateway stand-in: a real fetch function answering as the gateway would.
     const gateway = async (input: RequestInfo | URL, init?: RequestInit) => {
       const url = new URL(String(input))
       forwarded.push(`${init?.method ?? 'GET'} ${url.pathname} ${new Headers(init?.headers).get('idempotency-key') ?? ''}`)
+      forwardedHeaders.push(new Headers(init?.headers))
       if (url.pathname.startsWith('/v1/blobs/'))
         return new Response(new Uint8Array([1, 2, 3]), { status: 200, headers: { 'content-encoding': 'identity', 'x-request-id': 'r1' } })
+      if (url.pathname === '/graphql' && new Headers(init?.headers).get('idempotency-key') === '"echo"')
+        return Response.json(
+          { errors: [{ message: 'Variable "$i" got invalid value "001085000101"', extensions: { code: 'BAD_USER_INPUT' } }] },
+          { status: 400 },
+        )
       return Response.json({ data: { step: { version: 2 } } })
     }
-    const plan: RelayPlan = { rateLimitedRetryAfterS: 2, unavailableRetryAfterS: 1, corruptOnce: new Set([DOC]) }
+    const plan: RelayPlan = { rateLimitedRetryAfterS: 2, unavailableRetryAfterS: 1, corruptOnce: new Set([DOC]), ...arming }
     let clock = 1000
     const relay = createRelay({ gateway: 'http://gateway.test', plan, fetch: gateway as typeof fetch, now: () => (clock += 10) })
     const call = (path: string, init: RequestInit = {}) => relay.handle(new Request(`http://relay.test${path}`, init))
     const step = (field: string, key: string) =>
       call('/graphql', { method: 'POST', headers: { 'idempotency-key': key, 'content-type': 'application/json' }, body: STEP(field) })
-    return { relay, forwarded, call, step }
+    return { relay, forwarded, forwardedHeaders, call, step, plan }
   }
+
+  it('injects nothing before the kit hands the dossier over, nor on calls that are no step, nor on other dossiers', async () => {
+    const idle = relayOverGateway({ armed: false })
+    expect((await idle.step('addDossierProgress', '"k1"')).status).toBe(200)
+    const armed = relayOverGateway({ armed: true, dossier: 'B-20261204-0002' })
+    const ack = await armed.call('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'mutation { acknowledgeDossierMessages(messageIds: ["x"]) }' }),
+    })
+    expect(ack.status).toBe(200)
+    expect((await armed.step('addDossierProgress', '"k1"')).status).toBe(200) // dossier A: not the one under test
+    const mine = await armed.call('/graphql', {
+      method: 'POST',
+      headers: { 'idempotency-key': '"k2"', 'content-type': 'application/json' },
+      body: STEP('finishDossier', 'B-20261204-0002'),
+    })
+    expect(mine.status).toBe(429)
+  })
+
+  it('passes only the routes of the partner contract', async () => {
+    const { call, forwarded } = relayOverGateway()
+    for (const path of ['/admin/api/audit', '/admin', '/v1/access-history', '/metrics', '/v1/blobs/xyz']) expect((await call(path)).status, path).toBe(404)
+    expect(forwarded).toEqual([])
+  })
+
+  it('drops hop headers (and those Connection names) but keeps what describes the message', async () => {
+    const { call, forwardedHeaders } = relayOverGateway()
+    await call('/oauth/token', {
+      method: 'POST',
+      headers: { connection: 'x-hop', 'x-hop': '1', expect: '100-continue', te: 'trailers', 'content-encoding': 'gzip', 'x-request-id': 'r9' },
+      body: 'grant_type=client_credentials',
+    })
+    const sent = forwardedHeaders[0]!
+    expect([sent.get('x-hop'), sent.get('expect'), sent.get('te'), sent.get('connection')]).toEqual([null, null, null, null])
+    expect([sent.get('content-encoding'), sent.get('x-request-id')]).toEqual(['gzip', 'r9'])
+  })
+
+  it("keeps the gateway's words only where the gateway composed them: an echo of the request is withheld", async () => {
+    const { relay, step } = relayOverGateway({ armed: false })
+    await step('submitDossier', '"echo"')
+    expect(relay.calls[0]!.error).toEqual({ code: 'BAD_USER_INPUT', message: '(message withheld: it may repeat what the request held)' })
+    expect(JSON.stringify(relay.calls)).not.toContain('001085000101')
+  })
 
   it("answers the system's first step 429, then 503 when sent again, each with Retry-After, and forwards the rest", async () => {
     const { relay, forwarded, step, call } = relayOverGateway()

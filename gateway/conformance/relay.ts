@@ -6,6 +6,9 @@
  * with Retry-After, and the first download of a document the kit names changed in transit.
  */
 import { type DocumentNode, Kind, type OperationDefinitionNode, parse, valueFromASTUntyped } from 'graphql'
+import { STEP_FIELDS } from '../../connectors/index.js'
+
+const STEP_MUTATION_FIELDS: ReadonlySet<string> = new Set(Object.values(STEP_FIELDS))
 
 export interface RelayedCall {
   /** When the call arrived and when it was answered, ms on the kit's clock. */
@@ -37,6 +40,13 @@ export interface RelayPlan {
   unavailableRetryAfterS: number
   /** Documents whose first download the kit changes (one bit of the first byte). */
   corruptOnce: Set<string>
+  /**
+   * Set by the kit when it hands the system the dossier under test: only from then on, and only
+   * on a dossier step (on that dossier, once known), is a call answered 429 and 503. Before, the
+   * system may be acknowledging messages or working on other dossiers.
+   */
+  armed?: boolean
+  dossier?: string
 }
 
 interface StepInfo {
@@ -74,15 +84,59 @@ export function stepOf(body: string): StepInfo | null {
   }
 }
 
-/** Headers that describe one hop's framing, not the message: never copied across the relay. */
-const HOP_HEADERS = new Set(['host', 'connection', 'keep-alive', 'transfer-encoding', 'content-length', 'content-encoding', 'upgrade'])
-const copyHeaders = (from: Headers) => {
+/**
+ * Headers that describe one hop, not the message: never copied across the relay, nor any header
+ * a `Connection` header names. `expect` too: the relay reads the whole body before forwarding.
+ */
+const HOP_HEADERS = [
+  'host',
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'content-length',
+  'upgrade',
+  'te',
+  'trailer',
+  'expect',
+  'proxy-authorization',
+  'proxy-authenticate',
+  'proxy-connection',
+]
+const copyHeaders = (from: Headers, direction: 'request' | 'response') => {
+  const skip = new Set([...HOP_HEADERS, ...(from.get('connection') ?? '').split(',').map((name) => name.trim().toLowerCase())])
+  // fetch hands over an answer's body decoded: its content-encoding no longer describes it.
+  if (direction === 'response') skip.add('content-encoding')
   const to = new Headers()
   from.forEach((value, name) => {
-    if (!HOP_HEADERS.has(name)) to.set(name, value)
+    if (!skip.has(name)) to.set(name, value)
   })
   return to
 }
+
+/** What a vendor's system may call through the relay: the routes of the contract, nothing else. */
+const RELAYED = /^(?:\/graphql|\/oauth\/token|\/v1\/blobs\/[0-9a-f]{64}|\/\.well-known\/[a-z0-9.-]+)$/
+
+/** The exchange's own refusals, whose messages the gateway composes: nothing of the request in them. */
+const OWN_WORDS = new Set([
+  'INVALID_TRANSITION',
+  'FORBIDDEN',
+  'VERSION_CONFLICT',
+  'IDEMPOTENCY_CONFLICT',
+  'NOT_FOUND',
+  'RATE_LIMITED',
+  'UNAVAILABLE',
+  'UNAUTHENTICATED',
+  'PAYLOAD_TOO_LARGE',
+])
+
+/** An error as the report may keep it: another code's message can echo the request (an applicant's PIN), so it is withheld. */
+export const reportableError = (code: string, message: string) => ({
+  code,
+  message: OWN_WORDS.has(code) ? message.slice(0, 300) : '(message withheld: it may repeat what the request held)',
+})
+
+/** A document part's limit and some room for a request around it. */
+const RELAY_BODY_MAX = 11 * 1024 * 1024
 
 const BLOB_PATH = /^\/v1\/blobs\/([0-9a-f]{64})$/
 
@@ -100,6 +154,8 @@ export function createRelay(options: { gateway: string; plan: RelayPlan; fetch?:
     const at = now()
     const url = new URL(request.url)
     const body = request.method === 'GET' || request.method === 'HEAD' ? null : new Uint8Array(await request.arrayBuffer())
+    if (body && body.length > RELAY_BODY_MAX)
+      return Response.json({ error: { code: 'PAYLOAD_TOO_LARGE', message: 'Over the contract’s 10 MB' } }, { status: 413 })
     const step = url.pathname === '/graphql' && body ? stepOf(new TextDecoder().decode(body)) : null
     const call: RelayedCall = {
       at,
@@ -117,9 +173,14 @@ export function createRelay(options: { gateway: string; plan: RelayPlan; fetch?:
       retryAfter: null,
     }
     calls.push(call)
+    if (!RELAYED.test(url.pathname)) {
+      Object.assign(call, { status: 404, answeredAt: now() })
+      return Response.json({ error: { code: 'NOT_FOUND', message: 'The conformance relay passes only the routes of the partner contract' } }, { status: 404 })
+    }
     // The system's first step: its first attempt answered 429, its second 503, then forwarded.
     // One step is enough for both, so a system that takes a single step is judged on both.
-    const stepKey = step ? `${step.field} ${step.code}` : null
+    const isStep = step !== null && STEP_MUTATION_FIELDS.has(step.field) && options.plan.armed === true
+    const stepKey = isStep && (options.plan.dossier === undefined || step.code === options.plan.dossier) ? `${step.field} ${step.code}` : null
     if (stepKey) firstStep ??= stepKey
     const plan = options.plan
     let injected: { status: number; code: string; message: string; retryAfter: number; kind: 'rate-limited' | 'unavailable' } | null = null
@@ -147,7 +208,7 @@ export function createRelay(options: { gateway: string; plan: RelayPlan; fetch?:
     try {
       answer = await fetcher(`${base}${url.pathname}${url.search}`, {
         method: request.method,
-        headers: copyHeaders(request.headers),
+        headers: copyHeaders(request.headers, 'request'),
         ...(body ? { body } : {}),
         signal: AbortSignal.timeout(30_000),
       })
@@ -170,7 +231,7 @@ export function createRelay(options: { gateway: string; plan: RelayPlan; fetch?:
     call.retryAfter = answer.headers.get('retry-after') === null ? null : Number(answer.headers.get('retry-after'))
     if (step) call.error = errorOf(bytes)
     call.answeredAt = now()
-    return new Response(bytes, { status: answer.status, headers: copyHeaders(answer.headers) })
+    return new Response(bytes, { status: answer.status, headers: copyHeaders(answer.headers, 'response') })
   }
 
   return { handle, calls }
@@ -182,7 +243,7 @@ function errorOf(bytes: Uint8Array): { code: string; message: string } | null {
   try {
     const body = JSON.parse(new TextDecoder().decode(bytes)) as { errors?: Array<{ message?: string; extensions?: { code?: string } }> }
     const first = body.errors?.[0]
-    return first ? { code: first.extensions?.code ?? 'UNKNOWN', message: first.message ?? '' } : null
+    return first ? reportableError(first.extensions?.code ?? 'UNKNOWN', first.message ?? '') : null
   } catch {
     return { code: 'UNREADABLE', message: 'the answer was not JSON' }
   }

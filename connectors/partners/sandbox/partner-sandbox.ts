@@ -138,7 +138,9 @@ export function createPartnerSandbox(protocols: PartnerProtocol | readonly Partn
       return c.json({ connected: false })
     }
     const url = (value: unknown) => typeof value === 'string' && /^https?:\/\/[^/]/.test(value)
-    if (!url(body?.gateway) || !url(body?.issuer)) return c.json({ error: 'gateway and issuer must be http(s) URLs' }, 400)
+    // Only a gateway on this machine: the system signs client assertions for whatever it calls.
+    const loopback = (value: unknown) => typeof value === 'string' && /^https?:\/\/(?:127\.0\.0\.1|localhost|\[::1\])(?::\d+)?(?:\/|$)/.test(value)
+    if (!loopback(body?.gateway) || !url(body?.issuer)) return c.json({ error: 'gateway must be an http(s) URL on this machine, issuer an http(s) URL' }, 400)
     actor.connect({ gateway: body!.gateway as string, issuer: body!.issuer as string })
     return c.json({ connected: true, agency: options.actor!.agency, role: options.actor!.role })
   })
