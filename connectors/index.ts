@@ -71,6 +71,7 @@ export {
   sha256Hex,
   stepOperation,
   SUBMIT_MUTATION,
+  versionAfter,
   type GatewayAnswer,
   type GatewayClient,
   type GatewayClientOptions,

@@ -1,6 +1,6 @@
 import { Hono, type MiddlewareHandler } from 'hono'
 import { secureHeaders } from 'hono/secure-headers'
-import { graphiqlPage } from './http/graphiql.js'
+import { createGraphiQLPage } from './http/graphiql.js'
 import { timeout } from 'hono/timeout'
 import type { AuditKind } from './audit/event.js'
 import type { Connectors } from '../connectors/index.js'
@@ -164,11 +164,12 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
   app.route('/', tokenRoutes({ ...identity, clientGate, ...(rateLimiter ? { attempts: { limiter: rateLimiter, clientIp } } : {}) }))
   app.route('/', contractRoutes())
 
+  const graphiqlPage = createGraphiQLPage({ title: 'LGSP Gateway', endpoint: '/graphql', headers: graphiqlHeaders })
   app.get('/graphql', async (c) => {
     // GET serves GraphiQL to a browser outside production (the page itself holds no data);
     // data is read with POST only, so a link or an <img> cannot make a browser run a query.
     if (graphiql && (c.req.header('accept') ?? '').includes('text/html')) {
-      const { html, csp } = await graphiqlPage({ title: 'LGSP Gateway', endpoint: '/graphql', headers: graphiqlHeaders })
+      const { html, csp } = await graphiqlPage()
       c.header('content-security-policy', csp)
       return c.html(html)
     }

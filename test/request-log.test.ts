@@ -5,17 +5,12 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { traceIdOf } from '../gateway/http/access-log.js'
-import type { Logger } from '../gateway/logger.js'
 import { createMemoryRateLimiter } from '../gateway/ratelimit/index.js'
 import { createTestGateway, type TestGateway } from './harness.js'
+import { recordingLogger } from './recording-logger.js'
 import { limitedTestPolicies, TEST_PURPOSE } from './policies.js'
 
-const lines: Array<{ level: string; object: Record<string, unknown>; message: string | undefined }> = []
-const at =
-  (level: string) =>
-  (object: object, message?: string): void =>
-    void lines.push({ level, object: object as Record<string, unknown>, message })
-const logger: Logger = { info: at('info'), warn: at('warn'), error: at('error') }
+const { logger, lines } = recordingLogger()
 const limiter = createMemoryRateLimiter()
 let gw: TestGateway
 

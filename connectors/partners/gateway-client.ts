@@ -71,6 +71,12 @@ export function stepOperation(request: StepRequest): { query: string; variables:
 
 export const SUBMIT_MUTATION = 'mutation($input: SubmitDossierInput!) { submitDossier(input: $input) { code status holder version } }'
 
+/** The dossier's version after a step the gateway took (the mutation answers it), or null when refused. */
+export function versionAfter(answer: GatewayAnswer): number | null {
+  const moved = answer.data ? (Object.values(answer.data)[0] as { version?: unknown } | null) : null
+  return typeof moved?.version === 'number' ? moved.version : null
+}
+
 /** An RFC 8941 sf-string holding a fresh UUID: the Idempotency-Key of one step, kept across its retries. */
 export const newIdempotencyKey = (): string => `"${crypto.randomUUID()}"`
 

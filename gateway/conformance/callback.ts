@@ -6,7 +6,7 @@
  * contract says, the documents fetched by hash and checked, and the gateway's 429 and 503 waited
  * out as Retry-After asked.
  */
-import { newIdempotencyKey, stepOperation, SUBMIT_MUTATION, type GatewayClient, type StepRequest } from '../../connectors/index.js'
+import { newIdempotencyKey, stepOperation, SUBMIT_MUTATION, versionAfter, type GatewayClient, type StepRequest } from '../../connectors/index.js'
 import type { Relay, RelayedCall, RelayPlan } from './relay.js'
 import type { CaseResult } from './case-result.js'
 
@@ -103,9 +103,9 @@ export async function runCallbackCases(options: CallbackOptions): Promise<CaseRe
   async function kitStep(request: StepRequest | { submit: Record<string, unknown> }, label: string): Promise<number> {
     const operation = 'submit' in request ? { query: SUBMIT_MUTATION, variables: { input: request.submit } } : stepOperation(request)
     const answer = await options.counterpart.step(operation, newIdempotencyKey())
-    const moved = answer.data ? (Object.values(answer.data)[0] as { version?: number } | null) : null
-    if (answer.error || typeof moved?.version !== 'number') throw new Error(`${label}: ${answer.error?.code ?? answer.status} ${answer.error?.message ?? ''}`)
-    return moved.version
+    const version = versionAfter(answer)
+    if (answer.error || version === null) throw new Error(`${label}: ${answer.error?.code ?? answer.status} ${answer.error?.message ?? ''}`)
+    return version
   }
 
   async function document(text: string): Promise<string> {

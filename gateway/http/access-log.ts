@@ -60,6 +60,10 @@ export function accessLog(options: AccessLogOptions) {
       const started = performance.now()
       const at = now()
       const traceId = traceIdOf(c.req.header('traceparent'))
+      // One line per request for log tools: who, why, how it ended, how long, what it cost;
+      // never an identifier (those are only in the event, hashed).
+      const logLine = (fields: Record<string, unknown>) =>
+        options.logger.info({ ...fields, ...(traceId ? { traceId } : {}), kind, ms: Math.round((performance.now() - started) * 10) / 10 }, 'request')
       const draft = createAuditDraft(kind)
       c.set('audit', draft)
       try {
@@ -94,24 +98,16 @@ export function accessLog(options: AccessLogOptions) {
           const recording = performance.now()
           await options.sink.record(event)
           metrics.auditCommit((performance.now() - recording) / 1000, true)
-          // One line per request for log tools: who, why, how it ended, how long, what it cost;
-          // never an identifier (those are only in the event, hashed).
-          options.logger.info(
-            {
-              requestId: event.requestId,
-              ...(traceId ? { traceId } : {}),
-              kind,
-              agency: event.agency,
-              client: event.client,
-              purpose: event.purpose,
-              decision: event.decision,
-              code: event.code,
-              status,
-              ms: Math.round((performance.now() - started) * 10) / 10,
-              ...(draft.cost === undefined ? {} : { cost: draft.cost }),
-            },
-            'request',
-          )
+          logLine({
+            requestId: event.requestId,
+            agency: event.agency,
+            client: event.client,
+            purpose: event.purpose,
+            decision: event.decision,
+            code: event.code,
+            status,
+            ...(draft.cost === undefined ? {} : { cost: draft.cost }),
+          })
           metrics.request({
             kind,
             agency: event.agency ?? 'none',
@@ -132,18 +128,7 @@ export function accessLog(options: AccessLogOptions) {
           })
           // An unavailable store is told by the audit writer, once per outage with a summary: a
           // line per refused request would bury the log at load. Anything else is told here.
-          options.logger.info(
-            {
-              requestId: c.get('requestId'),
-              ...(traceId ? { traceId } : {}),
-              kind,
-              agency: c.get('caller')?.agencyId,
-              status: 503,
-              code: 'AUDIT_UNAVAILABLE',
-              ms: Math.round((performance.now() - started) * 10) / 10,
-            },
-            'request',
-          )
+          logLine({ requestId: c.get('requestId'), agency: c.get('caller')?.agencyId, status: 503, code: 'AUDIT_UNAVAILABLE' })
           if (!(error instanceof AuditUnavailableError)) {
             options.logger.error({ err: error, requestId: c.get('requestId') }, 'audit event not recorded: the response is withheld (AUDIT_UNAVAILABLE)')
           }

@@ -40,20 +40,22 @@ export function graphiqlCsp(scriptHashes: readonly string[]): string {
   ].join('; ')
 }
 
-let page: Promise<GraphiQLPage> | undefined
-
 /**
- * The page, rendered once (its bundle is large: loaded on the first request, never in
- * production). `headers` are GraphiQL's starting request headers.
+ * The page of one gateway, rendered on its first request and kept (its bundle is large: loaded
+ * then, never in production). `headers` are GraphiQL's starting request headers.
  */
-export function graphiqlPage(options: { title: string; endpoint: string; headers: string }): Promise<GraphiQLPage> {
-  page ??= (async () => {
-    const { renderGraphiQL } = await import('@graphql-yoga/render-graphiql')
-    const html = renderGraphiQL({ title: options.title, endpoint: options.endpoint, headers: options.headers }).trimStart()
-    return { html, csp: graphiqlCsp(await inlineScriptHashes(html)) }
-  })()
-  page.catch(() => {
-    page = undefined
-  })
-  return page
+export function createGraphiQLPage(options: { title: string; endpoint: string; headers: string }): () => Promise<GraphiQLPage> {
+  let page: Promise<GraphiQLPage> | undefined
+  return () => {
+    page ??= (async () => {
+      const { renderGraphiQL } = await import('@graphql-yoga/render-graphiql')
+      const html = renderGraphiQL({ title: options.title, endpoint: options.endpoint, headers: options.headers }).trimStart()
+      return { html, csp: graphiqlCsp(await inlineScriptHashes(html)) }
+    })()
+    // A failed load is tried again on the next request, not kept.
+    page.catch(() => {
+      page = undefined
+    })
+    return page
+  }
 }

@@ -10,9 +10,9 @@ import { afterAll, beforeAll, expect, it } from 'vitest'
 import { openPolicyStore, startPolicyRuntime, validatePolicyFiles } from '../../gateway/entry/policies.js'
 import { migrate, type Database } from '../../gateway/database/index.js'
 import { openPglite } from '../../gateway/database/pglite.node.js'
-import type { Logger } from '../../gateway/logger.js'
 import { readPolicyFiles } from '../../gateway/policy/store/read-files.node.js'
 import { repoRoot } from '../gateway-process.js'
+import { recordingLogger } from '../recording-logger.js'
 
 const work = mkdtempSync(join(tmpdir(), 'lgsp-policy-bootstrap-'))
 const dir = join(work, 'policies')
@@ -27,16 +27,6 @@ afterAll(async () => {
   await db?.close()
   rmSync(work, { recursive: true, force: true })
 })
-
-function recordingLogger() {
-  const lines: Array<{ level: string; object: Record<string, unknown>; message: string }> = []
-  const at =
-    (level: string) =>
-    (object: object, message = '') =>
-      void lines.push({ level, object: object as Record<string, unknown>, message })
-  const logger: Logger = { info: at('info'), warn: at('warn'), error: at('error') }
-  return { logger, lines }
-}
 
 const start = async (applyDirOnStart?: boolean) => {
   const { logger, lines } = recordingLogger()

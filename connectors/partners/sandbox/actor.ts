@@ -7,7 +7,16 @@
  * and can be told to get the contract wrong the ways vendors do.
  */
 import type { JWK } from 'jose'
-import { createGatewayClient, newIdempotencyKey, sha256Hex, stepOperation, SUBMIT_MUTATION, type GatewayClient, type StepRequest } from '../gateway-client.js'
+import {
+  createGatewayClient,
+  newIdempotencyKey,
+  sha256Hex,
+  stepOperation,
+  SUBMIT_MUTATION,
+  type GatewayClient,
+  type StepRequest,
+  versionAfter,
+} from '../gateway-client.js'
 
 export type ActorRole = 'desk' | 'department'
 
@@ -65,8 +74,7 @@ export function createPartnerActor(identity: ActorIdentity, faults: () => ActorF
     const f = faults()
     const answer = await gateway.step(operation, newIdempotencyKey(), { ignoreRetryAfter: f.ignoreRetryAfter, newKeyOnRetry: f.newKeyOnRetry })
     note(code, label, answer.status, answer.error ? `${answer.error.code}: ${answer.error.message}` : null)
-    const moved = answer.data ? (Object.values(answer.data)[0] as { version?: number } | null) : null
-    return { answer, version: typeof moved?.version === 'number' ? moved.version : null }
+    return { answer, version: versionAfter(answer) }
   }
 
   /** One step on a dossier the system last saw at `version`; returns the version after it, or null when refused. */

@@ -44,8 +44,8 @@ const strictPages: MiddlewareHandler<ConsoleEnv> = async (c, next) => {
 export function consoleRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
   const app = new Hono<ConsoleEnv>()
   app.use('/transparency', strictPages)
+  // '/admin/*' matches '/admin' itself too: one registration covers every page.
   app.use('/admin/*', async (c, next) => (c.req.path.startsWith('/admin/api/') ? next() : strictPages(c, next)))
-  app.use('/admin', strictPages)
   app.use('/transparency', async (c, next) => {
     c.set('t', pickLang(c))
     await next()
