@@ -113,8 +113,16 @@ export function parseAuditQuery(input: Record<string, unknown>): ParsedQuery {
 /**
  * One page of events matching `query`, newest first.
  * @param hash the trail's keyed hash, applied to a `subject` filter
+ * @param options.kinds only events of these kinds (the console's default view leaves out staff's own reads); `query.kind` narrows further
+ * @param options.refusedOfAnyKind with `kinds`: also events of any other kind that were not `ok`
+ *   (a failed staff login, a staff member refused a page stays in view)
  */
-export async function searchAudit(db: Queryable, query: ParsedQuery, hash: (value: string) => string): Promise<AuditPage> {
+export async function searchAudit(
+  db: Queryable,
+  query: ParsedQuery,
+  hash: (value: string) => string,
+  options: { kinds?: readonly AuditKind[]; refusedOfAnyKind?: boolean } = {},
+): Promise<AuditPage> {
   const where: string[] = []
   const params: unknown[] = []
   const bind = (value: unknown) => {
@@ -135,6 +143,10 @@ export async function searchAudit(db: Queryable, query: ParsedQuery, hash: (valu
     ['request_id', query.requestId],
   ]
   for (const [column, value] of equals) if (value !== undefined) where.push(`${column} = ${bind(value)}`)
+  if (options.kinds) {
+    const kinds = `kind = any(${bind([...options.kinds])}::text[])`
+    where.push(options.refusedOfAnyKind ? `(${kinds} or decision <> 'ok')` : kinds)
+  }
   if (query.subject) where.push(`subjects @> array[${bind(hash(query.subject))}]::text[]`)
   if (query.subjectHash) where.push(`subjects @> array[${bind(query.subjectHash)}]::text[]`)
   // The LIKE is the partial index's predicate (cheap, may over-match); the jsonb test is exact.

@@ -35,8 +35,9 @@ export function policyFiles(set: PolicySet): PolicyFile[] {
 /**
  * @param secureCookies as in production (`__Host-` prefix, Secure); the browser tests need false on plain http.
  * @param mode the gateway's mode. @default 'test'
+ * @param agencyName the display name of `test-agency` in its policy document. @default 'Test agency test-agency'
  */
-export async function startConsoleGateway(options: { secureCookies?: boolean; mode?: GatewayDeps['mode'] } = {}) {
+export async function startConsoleGateway(options: { secureCookies?: boolean; mode?: GatewayDeps['mode']; agencyName?: string } = {}) {
   const db = await openPglite()
   await migrate(db)
   // The dossier exchange on the same database: its dossier-flow page is part of the console.
@@ -49,7 +50,7 @@ export async function startConsoleGateway(options: { secureCookies?: boolean; mo
     rateLimiter: createMemoryRateLimiter(),
     exchange,
     conformance: createReportStore(db),
-    policies: (identity) => testPolicySet([agencyDocument('test-agency', [identity.client, victim])]),
+    policies: (identity) => testPolicySet([agencyDocument('test-agency', [identity.client, victim], options.agencyName ? { name: options.agencyName } : {})]),
     console: async ({ identity, policySet }) => {
       const policyStore = openPolicyStore(db)
       await policyStore.apply(policyFiles(policySet), { author: 'test' })

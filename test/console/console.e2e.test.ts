@@ -62,10 +62,12 @@ describe('operator', () => {
     expect(await unlabelledControls(op)).toEqual([])
   })
 
-  it('suspends a client: its token is refused by /graphql at once', async () => {
+  it('suspends a client after confirming: its token is refused by /graphql at once', async () => {
     const token = await env.gw.identity.token(env.victim)
     expect((await env.graphql(token, query())).status).toBe(200)
-    await Promise.all([op.waitForURL(/applied=/), op.click('button[aria-label$="victim-client"]')])
+    await Promise.all([op.waitForURL(/\/admin\/agencies\/suspend\?/), op.click('button[aria-label$="victim-client"]')])
+    await shoot(op, 'suspend-confirm-desktop')
+    await Promise.all([op.waitForURL(/applied=/), op.click('#confirm-suspend')])
     expect(await op.textContent('tr[data-client="victim-client"]')).toMatch(/Tạm dừng|Suspended/)
     const refused = await env.graphql(token, query())
     expect(refused.status).toBe(401)
@@ -82,7 +84,7 @@ describe('operator', () => {
     const original = await op.inputValue('#text')
     expect(original).toContain('- Citizen.*')
     await op.fill('#text', original.replace('- Citizen.*', '- Citizen.noSuchField'))
-    await op.click('button[type=submit] >> text=/Kiểm tra và áp dụng|Validate and apply/')
+    await op.click('button[type=submit] >> text=/Kiểm tra và xem trước|Validate and preview/')
     await op.waitForSelector('.problem[role=alert]')
     expect(await op.textContent('pre[aria-label="agencies/test-agency.yaml"]')).toMatch(/Citizen\.noSuchField[\s\S]*↑/)
     await shoot(op, 'policy-problems-desktop')
@@ -90,7 +92,11 @@ describe('operator', () => {
     // Without Citizen.*, the grant reads no legacy id number, and a grant may not show plainly a
     // class it does not read: both lines go.
     await op.fill('#text', original.replace(/\n\s*- Citizen\.\*/, '').replace(/\n\s*- legacyIdNumber/, ''))
-    await op.click('button[type=submit] >> text=/Kiểm tra và áp dụng|Validate and apply/')
+    // Previewed first (the diff against the active version), applied only on the confirmation.
+    await Promise.all([op.waitForSelector('#preview-diff'), op.click('button[type=submit] >> text=/Kiểm tra và xem trước|Validate and preview/')])
+    await shoot(op, 'policy-preview-desktop')
+    expect((await env.graphql(token, query())).body.data?.citizen?.pin).toBe(env.gw.world.examples.representativePin)
+    await Promise.all([op.waitForURL(/\/admin\/policies\/apply$/), op.click('#confirm-apply')])
     await op.waitForSelector('p.ok[role=status]')
     expect(await simulate(op)).toBe('refused')
     const denied = await env.graphql(token, query())

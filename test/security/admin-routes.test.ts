@@ -87,8 +87,19 @@ describe('path traversal', () => {
       expect(res.body, file).toContain('file name: agencies/&lt;id&gt;.yaml or purposes.yaml')
     }
     expect(await env.policyState()).toEqual(before)
-    // The same document under its proper name is accepted: the names alone were refused.
-    expect((await env.post('/admin/policies/edit', env.op, { file: 'agencies/ke-tan-cong.yaml', text, message: 'control' })).status).toBe(200)
+    // The same document under its proper name is accepted: the names alone were refused. (It is
+    // previewed first, then applied on the confirmation the preview carries.)
+    const preview = await env.post('/admin/policies/edit', env.op, { file: 'agencies/ke-tan-cong.yaml', text, message: 'control' })
+    expect(preview.status).toBe(200)
+    const field = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(preview.body)?.[1] ?? ''
+    const applied = await env.post('/admin/policies/apply', env.op, {
+      file: 'agencies/ke-tan-cong.yaml',
+      text,
+      message: 'control',
+      base: field('base'),
+      digest: field('digest'),
+    })
+    expect(applied.status).toBe(200)
     expect((await env.policyState()).versions).toBe(before.versions + 1)
   })
 

@@ -85,7 +85,15 @@ describe('session ids', () => {
 })
 
 describe('separation of duties', () => {
-  const OPERATOR_PAGES = ['/admin/agencies', '/admin/policies', '/admin/policies/edit', '/admin/policies/diff?a=1&b=1', '/admin/simulator', '/admin/health']
+  const OPERATOR_PAGES = [
+    '/admin/agencies',
+    '/admin/agencies/suspend?agency=test-agency&client=victim-client',
+    '/admin/policies',
+    '/admin/policies/edit',
+    '/admin/policies/diff?a=1&b=1',
+    '/admin/simulator',
+    '/admin/health',
+  ]
   const AUDITOR_PAGES = [
     '/admin/audit',
     '/admin/audit/probing',
@@ -108,9 +116,10 @@ describe('separation of duties', () => {
   ]
   const OPERATOR_ACTIONS: Array<[string, Record<string, string>]> = [
     ['/admin/policies/edit', { file: 'agencies/test-agency.yaml', text: 'agency: test-agency' }],
+    ['/admin/policies/apply', { file: 'agencies/test-agency.yaml', text: 'agency: test-agency', base: '1', digest: '0'.repeat(64) }],
     ['/admin/policies/activate', { version: '1' }],
     ['/admin/policies/rollback', {}],
-    ['/admin/agencies/suspend', { agency: 'test-agency', client: 'victim-client', suspended: 'true' }],
+    ['/admin/agencies/suspend', { agency: 'test-agency', client: 'victim-client', suspended: 'true', confirm: 'test-agency/victim-client' }],
     ['/admin/agencies/keys/revoke', { agency: 'test-agency', client: 'victim-client', kid: 'victim-client-1' }],
     ['/admin/agencies/keys/add', { agency: 'test-agency', client: 'victim-client', jwk: '{"kty":"EC"}' }],
   ]
@@ -141,7 +150,8 @@ describe('separation of duties', () => {
 describe('CSRF', () => {
   it("refuses a state change without the token, with another session's, from another origin or with no Origin at all", async () => {
     const other = await env.session(await env.newAccount('operator'))
-    const suspend = { agency: 'test-agency', client: 'victim-client', suspended: 'true' }
+    // As the confirmation page posts it: the confirmation names the client.
+    const suspend = { agency: 'test-agency', client: 'victim-client', suspended: 'true', confirm: 'test-agency/victim-client' }
     const form = (fields: Record<string, string>) => new URLSearchParams({ ...suspend, ...fields }).toString()
     const send = (headers: Record<string, string>, body: string) =>
       rawRequest(env.url, 'POST', '/admin/agencies/suspend', { cookie: env.op.cookie, 'content-type': 'application/x-www-form-urlencoded', ...headers }, body)

@@ -1,8 +1,14 @@
-/** Operators: agencies and their clients — suspend or reinstate a client, add or revoke a key. */
+/**
+ * Operators: agencies and their clients — suspend a client (after a page that names the agency and
+ * the client and says what will happen, confirmed by a second post), reinstate it, add or revoke a key.
+ */
 import { Hono, type Context } from 'hono'
 import { isMap, isSeq } from 'yaml'
+import { SuspendConfirmation } from './agency-suspend.js'
 import type { ConsoleEnv, ConsoleOptions } from './env.js'
-import { activeFiles, AgencyEditError, editClient, PolicyValidationError } from './policy-ops.js'
+import { fill } from './i18n/index.js'
+import { activeFiles, AgencyEditError, editClient, PolicyValidationError, PolicyVersionConflictError } from './policy-ops.js'
+import { translateProblems } from './problem-text.js'
 import { auditAction } from './session.js'
 import { CsrfField, MessagePage, Page } from './views/layout.js'
 
@@ -74,19 +80,26 @@ export function agencyRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
                           </details>
                         </td>
                         <td>
-                          <form method="post" action="/admin/agencies/suspend">
-                            <CsrfField c={c} />
-                            <input type="hidden" name="agency" value={agency.agency} />
-                            <input type="hidden" name="client" value={client.id} />
-                            <input type="hidden" name="suspended" value={client.suspended ? 'false' : 'true'} />
-                            <button
-                              type="submit"
-                              class={client.suspended ? '' : 'danger'}
-                              aria-label={`${client.suspended ? t.agencies.reinstate : t.agencies.suspend} ${client.id}`}
-                            >
-                              {client.suspended ? t.agencies.reinstate : t.agencies.suspend}
-                            </button>
-                          </form>
+                          {client.suspended ? (
+                            <form method="post" action="/admin/agencies/suspend">
+                              <CsrfField c={c} />
+                              <input type="hidden" name="agency" value={agency.agency} />
+                              <input type="hidden" name="client" value={client.id} />
+                              <input type="hidden" name="suspended" value="false" />
+                              <button type="submit" aria-label={`${t.agencies.reinstate} ${client.id}`}>
+                                {t.agencies.reinstate}
+                              </button>
+                            </form>
+                          ) : (
+                            // Asks first: the confirmation page names what will happen and posts the change.
+                            <form method="get" action="/admin/agencies/suspend">
+                              <input type="hidden" name="agency" value={agency.agency} />
+                              <input type="hidden" name="client" value={client.id} />
+                              <button type="submit" class="danger" aria-label={`${t.agencies.suspend} ${client.id}`}>
+                                {t.agencies.suspend}
+                              </button>
+                            </form>
+                          )}
                         </td>
                       </tr>
                     )
@@ -99,6 +112,26 @@ export function agencyRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
       </Page>,
     )
   })
+
+  /**
+   * The confirmation page for suspending a client, or why there is none: no such agency or
+   * client (404), or the client is suspended already.
+   */
+  async function confirmSuspend(c: Context<ConsoleEnv>, target: { agency: string; client: string }) {
+    const t = c.get('t')
+    const { version, files } = await activeFiles(options)
+    const agency = (files.length ? options.loadSet(files).agencies : []).find((a) => a.agency === target.agency)
+    const client = agency?.clients.find((cl) => cl.id === target.client)
+    if (!agency || !client) {
+      c.status(404)
+      return c.html(MessagePage({ c, title: '404', message: fill(agency ? t.agencies.noClient : t.agencies.noAgency, target) }))
+    }
+    auditAction(c, 'client.suspend_asked', { ...target, version })
+    if (client.suspended) return c.html(MessagePage({ c, title: t.agencies.confirmTitle, message: t.agencies.alreadySuspended }))
+    return c.html(<SuspendConfirmation c={c} agency={agency} clientId={client.id} version={version} />)
+  }
+
+  routes.get('/admin/agencies/suspend', (c) => confirmSuspend(c, { agency: c.req.query('agency')?.trim() ?? '', client: c.req.query('client')?.trim() ?? '' }))
 
   /** Runs one client edit; answers with the agencies page (a new version) or the reason it was refused. */
   async function clientEdit(c: Context<ConsoleEnv>, action: string, edit: Parameters<typeof editClient>[2], extra: Record<string, string | boolean> = {}) {
@@ -114,16 +147,27 @@ export function agencyRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
       auditAction(c, action, { ...target, ...extra, version: result.version })
       return c.redirect(`/admin/agencies?applied=${result.version}`, 303)
     } catch (error) {
-      if (error instanceof AgencyEditError || error instanceof PolicyValidationError || error instanceof SyntaxError) {
-        c.status(400)
-        return c.html(MessagePage({ c, title: '400', message: error.message }))
+      const t = c.get('t')
+      const refuse = (status: 400 | 404 | 409, message: string) => {
+        c.status(status)
+        return c.html(MessagePage({ c, title: String(status), message }))
+      }
+      if (error instanceof AgencyEditError) return refuse(error.kind === 'noKey' ? 400 : 404, fill(t.agencies[error.kind], error.values))
+      if (error instanceof PolicyVersionConflictError) return refuse(409, fill(t.agencies.moved, { active: error.active ?? '—' }))
+      if (error instanceof PolicyValidationError) {
+        const problems = translateProblems(t, error.problems).map((p) => `${p.file} ${p.path}: ${p.message}`)
+        return refuse(400, `${t.agencies.invalidEdit} ${problems.join(' · ')}`)
       }
       throw error
     }
   }
 
   routes.post('/admin/agencies/suspend', async (c) => {
-    const suspended = (await c.req.parseBody()).suspended === 'true'
+    const body = (await c.req.parseBody()) as Record<string, unknown>
+    const suspended = body.suspended === 'true'
+    const target = { agency: field(body, 'agency'), client: field(body, 'client') }
+    // Only the confirmation page's post suspends: it names the client it was shown for.
+    if (suspended && body.confirm !== `${target.agency}/${target.client}`) return confirmSuspend(c, target)
     return clientEdit(c, suspended ? 'client.suspended' : 'client.reinstated', (doc, i) => doc.setIn(['clients', i, 'suspended'], suspended))
   })
 
@@ -135,7 +179,7 @@ export function agencyRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
       (doc, i) => {
         const keys = doc.getIn(['clients', i, 'jwks', 'keys'])
         const index = isSeq(keys) ? keys.items.findIndex((key) => isMap(key) && key.get('kid') === kid) : -1
-        if (index < 0) throw new AgencyEditError(`no key ${kid}`)
+        if (index < 0) throw new AgencyEditError('noKey', { kid })
         doc.deleteIn(['clients', i, 'jwks', 'keys', index])
       },
       { kid },
@@ -149,11 +193,15 @@ export function agencyRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
       jwk = JSON.parse(raw) as Record<string, unknown>
     } catch {
       c.status(400)
-      return c.html(MessagePage({ c, title: '400', message: 'JWK: not JSON' }))
+      return c.html(MessagePage({ c, title: '400', message: c.get('t').agencies.jwkNotJson }))
+    }
+    if (jwk === null || typeof jwk !== 'object' || Array.isArray(jwk)) {
+      c.status(400)
+      return c.html(MessagePage({ c, title: '400', message: c.get('t').agencies.jwkNotJson }))
     }
     if ('d' in jwk) {
       c.status(400)
-      return c.html(MessagePage({ c, title: '400', message: 'JWK: a private key was pasted; paste the public key only' }))
+      return c.html(MessagePage({ c, title: '400', message: c.get('t').agencies.jwkPrivate }))
     }
     return clientEdit(
       c,

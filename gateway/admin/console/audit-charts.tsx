@@ -1,17 +1,30 @@
 /**
- * Auditors: charts of the trail (requests per agency over the last 24 h, denials by code, agencies
- * reading far more distinct subjects today than on a usual day) and chain verification.
+ * Auditors: charts of the trail — data requests per hour by decision and by agency over the last
+ * 24 hours, refusals by error code, agencies reading far more distinct citizens today (since
+ * 00:00 Vietnam time) than on a usual day — and chain verification. Every chart has a count axis,
+ * a time axis in Vietnam time where it spans time, the period it covers, a legend and its table;
+ * decisions and codes are named by the console's one vocabulary.
  */
 import { Hono } from 'hono'
 import { verifyAuditTrail } from '../../audit/verify.js'
 import type { ConsoleEnv, ConsoleOptions } from './env.js'
+import { fill } from './i18n/index.js'
 import { auditAction } from './session.js'
-import { BarChart, Sparklines } from './views/bar-chart.js'
+import { BarChart } from './views/bar-chart.js'
+import { Figure } from './views/figure.js'
 import { Page } from './views/layout.js'
+import { type Series, TimeChart } from './views/time-chart.js'
+import { agencyLabel, DECISION_COLOURS, DECISIONS, decisionLabel, REQUEST_KINDS, refusalLabel } from './vocabulary.js'
+import { DAY_MS, formatVnDate, formatVnDateTime, formatVnHour, HOUR_MS, vnDay, vnDaySql, vnDayStart } from './vn-time.js'
 
 /** "Far above usual": more than three times the 14-day median, and at least this many subjects. */
 const UNUSUAL_FACTOR = 3
 const UNUSUAL_MIN = 20
+const HOURS = 24
+const USUAL_DAYS = 14
+const REFUSALS = ['denied', 'unauthenticated', 'rate_limited', 'rejected']
+/** Lines of the per-agency chart, in turn. */
+const PALETTE = ['#0b57d0', '#a50e0e', '#137333', '#e37400', '#8e24aa', '#00838f', '#5f6368', '#b08600']
 
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b)
@@ -23,54 +36,185 @@ export function auditChartRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
 
   routes.get('/admin/audit/charts', async (c) => {
     const t = c.get('t')
-    const [hourly, denials, daily] = await Promise.all([
-      options.db.query<{ agency: string; h: number; n: number }>(
-        `select agency, floor(extract(epoch from now() - at) / 3600)::int as h, count(*)::int as n from audit_events
-          where kind = 'access.graphql' and agency is not null and at > now() - interval '24 hours' group by 1, 2`,
+    const now = Date.now()
+    // Vietnam's offset is whole hours: its hours begin where UTC's do.
+    const start = Math.floor(now / HOUR_MS) * HOUR_MS - (HOURS - 1) * HOUR_MS
+    const firstHour = start / HOUR_MS
+    const today = vnDay(now)
+    const [hourly, refusals, daily] = await Promise.all([
+      options.db.query<{ h: number; agency: string | null; decision: string; n: number }>(
+        `select floor(extract(epoch from at) / 3600)::int as h, agency, decision, count(*)::int as n from audit_events
+          where kind = 'access.graphql' and at >= $1 group by 1, 2, 3`,
+        [new Date(start).toISOString()],
       ),
       options.db.query<{ code: string; n: number }>(
         `select coalesce(code, decision) as code, count(*)::int as n from audit_events
-          where decision in ('denied', 'unauthenticated', 'rate_limited', 'rejected') and at > now() - interval '24 hours' group by 1 order by 2 desc`,
+          where decision = any($2::text[]) and kind = any($3::text[]) and at >= $1 group by 1 order by 2 desc, 1`,
+        [new Date(start).toISOString(), REFUSALS, [...REQUEST_KINDS]],
       ),
       options.db.query<{ agency: string; d: number; n: number }>(
-        `select agency, (current_date - (at at time zone 'UTC')::date)::int as d, count(distinct s)::int as n
+        `select agency, ${vnDaySql('at')} as d, count(distinct s)::int as n
            from audit_events, unnest(subjects) s
-          where kind = 'access.graphql' and agency is not null and at > now() - interval '15 days' group by 1, 2`,
+          where kind = 'access.graphql' and agency is not null and at >= $1 group by 1, 2`,
+        [new Date(vnDayStart(now) - USUAL_DAYS * DAY_MS).toISOString()],
       ),
     ])
-    const agencies = [...new Set(hourly.map((r) => r.agency))].sort()
-    const series = agencies.map((agency) => ({
-      label: agency,
-      points: Array.from({ length: 24 }, (_, i) => hourly.find((r) => r.agency === agency && r.h === 23 - i)?.n ?? 0),
-    }))
-    const totals = agencies.map((agency) => ({ label: agency, value: hourly.filter((r) => r.agency === agency).reduce((sum, r) => sum + r.n, 0) }))
-    const unusual = [...new Set(daily.map((r) => r.agency))].map((agency) => {
-      const today = daily.find((r) => r.agency === agency && r.d === 0)?.n ?? 0
-      const usual = median(Array.from({ length: 14 }, (_, i) => daily.find((r) => r.agency === agency && r.d === i + 1)?.n ?? 0))
-      return { label: `${agency} (${usual})`, value: today, alert: today >= UNUSUAL_MIN && today > UNUSUAL_FACTOR * usual }
+    const slot = (h: number) => h - firstHour
+    const inRange = hourly.filter((r) => slot(r.h) >= 0 && slot(r.h) < HOURS)
+    const period = fill(t.charts.period, {
+      from: formatVnDateTime(start, { seconds: false }),
+      to: formatVnDateTime(now, { seconds: false }),
+      zone: t.time.zone,
     })
+
+    const decisions = DECISIONS.filter((d) => inRange.some((r) => r.decision === d))
+    const byDecision = decisions.map((decision) => ({
+      key: decision,
+      label: decisionLabel(t, decision),
+      colour: DECISION_COLOURS[decision],
+      points: Array.from({ length: HOURS }, (_, i) => inRange.filter((r) => r.decision === decision && slot(r.h) === i).reduce((sum, r) => sum + r.n, 0)),
+    }))
+
+    const agencies = [...new Set(inRange.flatMap((r) => (r.agency ? [r.agency] : [])))].sort()
+    const byAgency = agencies.map((agency, k) => ({
+      key: agency,
+      label: agencyLabel(options.policies, agency),
+      colour: PALETTE[k % PALETTE.length]!,
+      points: Array.from({ length: HOURS }, (_, i) => inRange.filter((r) => r.agency === agency && slot(r.h) === i).reduce((sum, r) => sum + r.n, 0)),
+    }))
+    const totals = byAgency.map((s) => ({ label: s.label, value: s.points.reduce((a, b) => a + b, 0) }))
+
+    const unusual = [...new Set(daily.map((r) => r.agency))].sort().map((agency) => {
+      const count = daily.find((r) => r.agency === agency && r.d === today)?.n ?? 0
+      const usual = median(Array.from({ length: USUAL_DAYS }, (_, i) => daily.find((r) => r.agency === agency && r.d === today - 1 - i)?.n ?? 0))
+      return { label: `${agencyLabel(options.policies, agency)} (${usual})`, value: count, alert: count >= UNUSUAL_MIN && count > UNUSUAL_FACTOR * usual }
+    })
+
+    const hourName = (i: number) => `${formatVnHour(start + i * HOUR_MS)}–${formatVnHour(start + (i + 1) * HOUR_MS)}`
+    const hourTable = (series: Series[]) => (
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">{fill(t.charts.hour, { zone: t.time.zone })}</th>
+            {series.map((s) => (
+              <th scope="col">{s.label}</th>
+            ))}
+            <th scope="col">{t.charts.total}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {Array.from({ length: HOURS }, (_, i) => (
+            <tr>
+              <th scope="row">{`${formatVnDate(start + i * HOUR_MS).slice(0, 5)} ${hourName(i)}`}</th>
+              {series.map((s) => (
+                <td>{s.points[i]}</td>
+              ))}
+              <td>{series.reduce((sum, s) => sum + (s.points[i] ?? 0), 0)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    )
+    const barTable = (rows: Array<{ label: string; value: number }>, head: string, valueHead: string) => (
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">{head}</th>
+            <th scope="col">{valueHead}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr>
+              <td>{r.label}</td>
+              <td>{r.value}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    )
+    const timeTitle = fill(t.charts.hour, { zone: t.time.zone })
+    const refusalBars = refusals.map((r) => ({ label: refusalLabel(t, r.code), value: r.n }))
+
     auditAction(c, 'audit.charts_viewed')
     return c.html(
       <Page c={c} title={t.charts.title}>
-        <section class="card">
-          <h2>{t.charts.perAgency}</h2>
-          {totals.length ? (
-            <>
-              <BarChart title={t.charts.perAgency} bars={totals} />
-              <Sparklines title={t.charts.perAgency} series={series} buckets={24} />
-            </>
+        <Figure
+          id="chart-decisions"
+          title={t.charts.hourly}
+          period={period}
+          legendTitle={t.charts.legend}
+          legend={byDecision}
+          tableTitle={t.charts.table}
+          table={byDecision.length ? hourTable(byDecision) : undefined}
+        >
+          {byDecision.length ? (
+            <TimeChart
+              title={t.charts.hourly}
+              start={start}
+              stepMs={HOUR_MS}
+              series={byDecision}
+              mode="stacked"
+              countTitle={t.charts.count}
+              timeTitle={timeTitle}
+              labelEvery={3}
+            />
           ) : (
             <p>{t.charts.none}</p>
           )}
-        </section>
-        <section class="card">
-          <h2>{t.charts.denials}</h2>
-          {denials.length ? <BarChart title={t.charts.denials} bars={denials.map((d) => ({ label: d.code, value: d.n }))} /> : <p>{t.charts.none}</p>}
-        </section>
-        <section class="card">
-          <h2>{t.charts.unusual}</h2>
-          {unusual.length ? <BarChart title={t.charts.unusual} bars={unusual} /> : <p>{t.charts.none}</p>}
-        </section>
+        </Figure>
+        <Figure
+          id="chart-agencies"
+          title={t.charts.perAgencyHourly}
+          period={period}
+          legendTitle={t.charts.legend}
+          legend={byAgency}
+          tableTitle={t.charts.table}
+          table={byAgency.length ? hourTable(byAgency) : undefined}
+        >
+          {byAgency.length ? (
+            <TimeChart
+              title={t.charts.perAgencyHourly}
+              start={start}
+              stepMs={HOUR_MS}
+              series={byAgency}
+              mode="lines"
+              countTitle={t.charts.count}
+              timeTitle={timeTitle}
+              labelEvery={3}
+            />
+          ) : (
+            <p>{t.charts.none}</p>
+          )}
+        </Figure>
+        <Figure
+          id="chart-totals"
+          title={t.charts.perAgency}
+          period={period}
+          tableTitle={t.charts.table}
+          table={totals.length ? barTable(totals, t.charts.agency, t.charts.count) : undefined}
+        >
+          {totals.length ? <BarChart title={t.charts.perAgency} bars={totals} valueTitle={t.charts.count} /> : <p>{t.charts.none}</p>}
+        </Figure>
+        <Figure
+          id="chart-refusals"
+          title={t.charts.denials}
+          period={period}
+          tableTitle={t.charts.table}
+          table={refusalBars.length ? barTable(refusalBars, t.charts.code, t.charts.count) : undefined}
+        >
+          {refusalBars.length ? <BarChart title={t.charts.denials} bars={refusalBars} valueTitle={t.charts.count} /> : <p>{t.charts.none}</p>}
+        </Figure>
+        <Figure
+          id="chart-unusual"
+          title={t.charts.unusual}
+          period={fill(t.charts.today, { date: formatVnDate(now), zone: t.time.zone })}
+          tableTitle={t.charts.table}
+          table={unusual.length ? barTable(unusual, t.charts.agency, t.charts.subjects) : undefined}
+        >
+          <p>{t.charts.unusualNote}</p>
+          {unusual.length ? <BarChart title={t.charts.unusual} bars={unusual} valueTitle={t.charts.subjects} /> : <p>{t.charts.none}</p>}
+        </Figure>
       </Page>,
     )
   })

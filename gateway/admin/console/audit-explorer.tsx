@@ -1,18 +1,21 @@
 /**
  * Auditors: the audit explorer — the search API's filters and search (gateway/audit/search.ts),
+ * by default over requests from outside only (staff's own reads and actions one choice away),
  * event detail, and export as CSV or JSONL. Every search and export is itself an audit event,
  * with its filters (a subject filter only as its keyed hash).
  */
 import { Hono, type Context } from 'hono'
-import { AuditDecision, AuditKind, AuditSignal, type AuditEvent } from '../../audit/event.js'
+import type { AuditEvent } from '../../audit/event.js'
 import { csvHeader, csvRow, jsonlRow } from '../../audit/export.js'
-import { AuditQueryError, parseAuditQuery, searchAudit, suspectedProbing } from '../../audit/search.js'
-import { ErrorCode } from '../../errors.js'
+import { AuditQueryError, searchAudit, suspectedProbing } from '../../audit/search.js'
+import { checkFilters, type CheckedFilters } from './audit-filters.js'
+import { ExplorerPage } from './audit-list.js'
 import type { ConsoleEnv, ConsoleOptions } from './env.js'
 import { auditAction } from './session.js'
-import { CsrfField, MessagePage, Page } from './views/layout.js'
+import { MessagePage, Page } from './views/layout.js'
+import { agencyLabel, codeLabel, decisionLabel, scopeKinds } from './vocabulary.js'
+import { formatVnDateTime, isoVn } from './vn-time.js'
 
-const TEXT_FILTERS = ['agency', 'client', 'endUser', 'purpose', 'subject', 'caseId', 'requestId', 'from', 'to'] as const
 const EXPORT_MAX = 100_000
 /** How far back the suspected-probing list looks. */
 export const PROBING_WINDOW_MS = 7 * 86_400_000
@@ -27,26 +30,41 @@ function recordSearch(c: Context<ConsoleEnv>, options: ConsoleOptions, given: Re
   auditAction(c, action, { ...rest, ...(subject ? { subject: options.hash(subject) } : {}) })
 }
 
+/**
+ * The search options a checked set of filters asks for: a chosen kind is narrower than any scope.
+ * The default view of requests from outside keeps staff events that were refused in it: a failed
+ * console login or an operator refused an auditor's page is what an auditor looks for first.
+ */
+const searchOptions = (checked: CheckedFilters) => {
+  const kinds = checked.query?.kind ? undefined : scopeKinds(checked.scope)
+  return kinds ? { kinds, ...(checked.scope === 'requests' ? { refusedOfAnyKind: true } : {}) } : {}
+}
+
 export function auditExplorerRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
   const routes = new Hono<ConsoleEnv>()
+  const suspectCount = async () => (await suspectedProbing(options.db, new Date(Date.now() - PROBING_WINDOW_MS))).length
 
   // The form posts: a PIN typed as the subject goes in the body, and comes back to the address bar
   // (and the browser's history, and any proxy's log) only as its keyed hash.
   routes.post('/admin/audit', async (c) => {
+    const t = c.get('t')
     const form = await c.req.parseBody()
     const given = Object.fromEntries(
       Object.entries(form).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== '' && entry[0] !== '_csrf'),
     )
     const { subject, ...rest } = given
-    if (subject !== undefined) {
-      try {
-        parseAuditQuery({ subject })
-      } catch (caught) {
-        if (!(caught instanceof AuditQueryError)) throw caught
-        // Shown on a page of its own: the refused value is never put into a URL.
-        c.status(400)
-        return c.html(MessagePage({ c, title: '400', message: caught.message }))
-      }
+    const checked = checkFilters(t, given)
+    if (checked.problems.length) {
+      // Answered here, not by a redirect: the refused values, a PIN among them, never go into a URL.
+      auditAction(c, 'audit.search_refused', { fields: checked.problems.map((p) => p.field).join(',') })
+      c.status(400)
+      return c.html(
+        <ExplorerPage
+          c={c}
+          policies={options.policies}
+          view={{ given: rest, scope: checked.scope, problems: checked.problems, suspects: await suspectCount() }}
+        />,
+      )
     }
     const query = new URLSearchParams({ ...rest, ...(subject !== undefined ? { subjectHash: options.hash(subject.trim()) } : {}) })
     return c.redirect(`/admin/audit?${query}`, 303)
@@ -62,133 +80,27 @@ export function auditExplorerRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
     const draft = c.get('audit')
     if (draft) draft.kind = 'audit.searched'
     recordSearch(c, options, given, 'audit.search')
-    let error: string | undefined
-    let page: Awaited<ReturnType<typeof searchAudit>> = { events: [] }
-    try {
-      page = await searchAudit(options.db, parseAuditQuery(given), options.hash)
-    } catch (caught) {
-      if (!(caught instanceof AuditQueryError)) throw caught
-      error = caught.message
+    const checked = checkFilters(t, given)
+    const suspects = await suspectCount()
+    const refused = (problems: CheckedFilters['problems']) => {
       c.status(400)
+      return c.html(<ExplorerPage c={c} policies={options.policies} view={{ given, scope: checked.scope, problems, suspects }} />)
     }
-    const suspects = await suspectedProbing(options.db, new Date(Date.now() - PROBING_WINDOW_MS))
-    const select = (name: 'decision' | 'code' | 'kind' | 'signal', values: readonly string[]) => (
-      <div>
-        <label for={name}>{t.audit[name]}</label>
-        <select id={name} name={name}>
-          <option value="">{t.audit.any}</option>
-          {values.map((v) => (
-            <option value={v} selected={given[name] === v}>
-              {v}
-            </option>
-          ))}
-        </select>
-      </div>
-    )
-    const next = page.nextCursor ? `/admin/audit?${new URLSearchParams({ ...given, cursor: page.nextCursor })}` : null
-    const exportQuery = new URLSearchParams(Object.fromEntries(Object.entries(given).filter(([k]) => k !== 'cursor' && k !== 'limit')))
-    return c.html(
-      <Page c={c} title={t.audit.title}>
-        {suspects.length ? (
-          <p class="card bad" role="status" id="probing-banner">
-            <a href="/admin/audit/probing">{`${suspects.length} ${t.probing.banner}`}</a>
-          </p>
-        ) : null}
-        {/* biome-ignore lint/a11y/useSemanticElements: the <search> element is too new for the browsers some provincial offices run; role="search" says the same */}
-        <form method="post" action="/admin/audit" class="card" role="search">
-          <CsrfField c={c} />
-          <div class="grid">
-            {TEXT_FILTERS.map((name) => (
-              <div>
-                <label for={name}>{t.audit[name]}</label>
-                {/* The subject is never shown back: the page knows only its keyed hash. */}
-                <input
-                  type="text"
-                  id={name}
-                  name={name}
-                  value={name === 'subject' ? '' : (given[name] ?? '')}
-                  {...(name === 'subject' ? { autocomplete: 'off' } : {})}
-                />
-              </div>
-            ))}
-            {given.subjectHash ? <input type="hidden" name="subjectHash" value={given.subjectHash} /> : null}
-            {select('decision', AuditDecision.options)}
-            {select('code', ErrorCode.options)}
-            {select('kind', AuditKind.options)}
-            {select('signal', AuditSignal.options)}
-            <div>
-              <label for="limit">{t.audit.limit}</label>
-              <input type="text" id="limit" name="limit" inputmode="numeric" value={given.limit ?? '50'} />
-            </div>
-          </div>
-          <button type="submit">{t.audit.filter}</button> <a href={`/admin/audit/export?format=csv&${exportQuery}`}>{`${t.audit.export} CSV`}</a>
-          {' · '}
-          <a href={`/admin/audit/export?format=jsonl&${exportQuery}`}>{`${t.audit.export} JSONL`}</a>
-        </form>
-        {error ? (
-          <p class="problem" role="alert">
-            {error}
-          </p>
-        ) : null}
-        <div class="card scroll">
-          {page.events.length === 0 ? (
-            <p>{t.audit.none}</p>
-          ) : (
-            <table id="events">
-              <thead>
-                <tr>
-                  {[
-                    t.audit.at,
-                    t.audit.kind,
-                    t.audit.agency,
-                    t.audit.client,
-                    t.audit.purpose,
-                    t.audit.decision,
-                    t.audit.code,
-                    t.audit.status,
-                    t.audit.requestId,
-                  ].map((h) => (
-                    <th scope="col">{h}</th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {page.events.map((e) => (
-                  <tr>
-                    <td>
-                      <a href={`/admin/audit/events/${e.id}`}>{e.at.replace('T', ' ').slice(0, 23)}</a>
-                    </td>
-                    <td>{e.kind}</td>
-                    <td>{e.agency ?? e.actor ?? ''}</td>
-                    <td>{e.client ?? ''}</td>
-                    <td>{e.purpose ?? ''}</td>
-                    <td class={e.decision === 'granted' || e.decision === 'ok' ? 'ok' : 'bad'}>
-                      {e.decision}
-                      {e.signals?.includes('VERIFICATION_PROBING') ? (
-                        <>
-                          {' '}
-                          <span class="bad" data-signal="VERIFICATION_PROBING">{`⚠ ${t.probing.badge}`}</span>
-                        </>
-                      ) : null}
-                    </td>
-                    <td>{e.code ?? ''}</td>
-                    <td>{e.status}</td>
-                    <td>
-                      <code>{e.requestId}</code>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-          {next ? (
-            <p>
-              <a href={next}>{t.audit.next}</a>
-            </p>
-          ) : null}
-        </div>
-      </Page>,
-    )
+    if (!checked.query) return refused(checked.problems)
+    try {
+      const page = await searchAudit(options.db, checked.query, options.hash, searchOptions(checked))
+      return c.html(
+        <ExplorerPage
+          c={c}
+          policies={options.policies}
+          view={{ given, scope: checked.scope, problems: [], events: page.events, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}), suspects }}
+        />,
+      )
+    } catch (error) {
+      // A cursor is read only by the search itself: one it did not write is refused there.
+      if (error instanceof AuditQueryError) return refused([{ field: 'cursor', message: `cursor: ${t.validation.cursor}` }])
+      throw error
+    }
   })
 
   routes.get('/admin/audit/probing', async (c) => {
@@ -214,16 +126,20 @@ export function auditExplorerRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
               <tbody>
                 {suspects.map((s) => (
                   <tr data-agency={s.agency}>
-                    <td>{s.agency}</td>
+                    <td>{agencyLabel(options.policies, s.agency)}</td>
                     <td>
                       <code>{s.subject}</code>
                     </td>
                     <td class="bad">{s.events}</td>
-                    <td>{s.first.replace('T', ' ').slice(0, 19)}</td>
-                    <td>{s.last.replace('T', ' ').slice(0, 19)}</td>
+                    <td>
+                      <time datetime={s.first}>{formatVnDateTime(s.first)}</time>
+                    </td>
+                    <td>
+                      <time datetime={s.last}>{formatVnDateTime(s.last)}</time>
+                    </td>
                     <td>{s.endUsers.join(', ')}</td>
                     <td>
-                      <a href={`/admin/audit?${new URLSearchParams({ signal: 'VERIFICATION_PROBING', agency: s.agency, from: since.toISOString() })}`}>
+                      <a href={`/admin/audit?${new URLSearchParams({ signal: 'VERIFICATION_PROBING', agency: s.agency, from: formatVnDateTime(since) })}`}>
                         {t.probing.view}
                       </a>
                     </td>
@@ -250,6 +166,13 @@ export function auditExplorerRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
     if (!row) return c.html(MessagePage({ c, title: '404', message: t.audit.notFound }), 404)
     const event = JSON.parse(row.body) as AuditEvent
     const plain = Object.entries(event).filter(([, value]) => typeof value !== 'object')
+    // The stored values as they are, and beside the time, decision and code what the rest of the console calls them.
+    const words: Record<string, string> = {
+      at: `${formatVnDateTime(event.at)} (${t.time.zone})`,
+      decision: decisionLabel(t, event.decision),
+      ...(event.code ? { code: codeLabel(t, event.code) } : {}),
+      ...(event.agency ? { agency: agencyLabel(options.policies, event.agency) } : {}),
+    }
     return c.html(
       <Page c={c} title={t.audit.detail}>
         <div class="card scroll">
@@ -258,7 +181,10 @@ export function auditExplorerRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
               {plain.map(([key, value]) => (
                 <tr>
                   <th scope="row">{key}</th>
-                  <td>{String(value)}</td>
+                  <td>
+                    {String(value)}
+                    {words[key] && words[key] !== String(value) ? <span class="aside">{` — ${words[key]}`}</span> : null}
+                  </td>
                 </tr>
               ))}
               <tr>
@@ -278,30 +204,36 @@ export function auditExplorerRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
   routes.get('/admin/audit/export', async (c) => {
     // An unknown format is the caller's mistake to hear about, not a CSV file they did not ask for.
     const format = c.req.query('format') ?? 'csv'
-    if (format !== 'csv' && format !== 'jsonl') return c.html(MessagePage({ c, title: '400', message: 'format: csv or jsonl' }), 400)
+    const t = c.get('t')
+    if (format !== 'csv' && format !== 'jsonl') return c.html(MessagePage({ c, title: '400', message: t.validation.exportFormat }), 400)
     const given = filters(c)
+    // As in the explorer: a PIN in an address would stay in the history and the proxies' logs.
+    if (given.subject !== undefined) return c.html(MessagePage({ c, title: '400', message: t.audit.subjectByForm }), 400)
     const draft = c.get('audit')
     if (draft) draft.kind = 'audit.exported'
+    // The export pages by itself: a limit given for the list is not its own.
+    const checked = checkFilters(t, { ...given, limit: '500' })
+    if (!checked.query) return c.html(MessagePage({ c, title: '400', message: checked.problems.map((p) => p.message).join(' · ') }), 400)
+    const query = checked.query
     const lines: string[] = format === 'csv' ? [csvHeader()] : []
     let count = 0
     try {
-      const query = parseAuditQuery({ ...given, limit: '500' })
       // The first page reads the given cursor: a forged one is refused there, so the loop stays inside the try.
       let cursor: string | undefined
       do {
-        const page = await searchAudit(options.db, { ...query, ...(cursor ? { cursor } : {}) }, options.hash)
+        const page = await searchAudit(options.db, { ...query, ...(cursor ? { cursor } : {}) }, options.hash, searchOptions(checked))
         for (const event of page.events) lines.push(format === 'csv' ? csvRow(event) : jsonlRow(event))
         count += page.events.length
         cursor = page.nextCursor
       } while (cursor && count < EXPORT_MAX)
     } catch (error) {
-      if (error instanceof AuditQueryError) return c.html(MessagePage({ c, title: '400', message: error.message }), 400)
+      if (error instanceof AuditQueryError) return c.html(MessagePage({ c, title: '400', message: `cursor: ${t.validation.cursor}` }), 400)
       throw error
     }
     recordSearch(c, options, given, 'audit.export')
     auditAction(c, 'audit.export', { ...(c.get('audit')?.detail ?? {}), format, events: count })
     c.header('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson')
-    c.header('content-disposition', `attachment; filename="audit-${new Date().toISOString().slice(0, 10)}.${format}"`)
+    c.header('content-disposition', `attachment; filename="audit-${isoVn(Date.now()).slice(0, 10)}.${format}"`)
     return c.body(lines.map((line) => (line.endsWith('\n') ? line : `${line}\n`)).join(''))
   })
   return routes

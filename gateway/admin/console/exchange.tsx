@@ -9,6 +9,7 @@ import { CONTRACT_VERSION } from '../../contract/index.js'
 import { describeWait, isMessageId } from '../../exchange/index.js'
 import type { ConsoleEnv, ConsoleOptions } from './env.js'
 import { auditAction } from './session.js'
+import { formatVnDateTime } from './vn-time.js'
 import { CsrfField, MessagePage, Page } from './views/layout.js'
 
 const SHOWN = 100
@@ -108,7 +109,7 @@ export function exchangeRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
                 <tr>
                   <th scope="col">{t.exchange.agency}</th>
                   <th scope="col">{t.exchange.count}</th>
-                  <th scope="col">{t.exchange.oldestDue}</th>
+                  <th scope="col">{`${t.exchange.oldestDue} (${t.time.zone})`}</th>
                 </tr>
               </thead>
               <tbody>
@@ -116,7 +117,9 @@ export function exchangeRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
                   <tr>
                     <td>{agencyName(row.holder)}</td>
                     <td class="bad">{row.count}</td>
-                    <td>{row.oldestDueAt}</td>
+                    <td>
+                      <time datetime={row.oldestDueAt}>{formatVnDateTime(row.oldestDueAt, { seconds: false })}</time>
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -135,7 +138,7 @@ export function exchangeRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
                   <th scope="col">{t.exchange.receiver}</th>
                   <th scope="col">{t.exchange.contract}</th>
                   <th scope="col">{t.exchange.result}</th>
-                  <th scope="col">{t.exchange.recorded}</th>
+                  <th scope="col">{`${t.exchange.recorded} (${t.time.zone})`}</th>
                   <th scope="col">{t.exchange.required}</th>
                 </tr>
               </thead>
@@ -154,7 +157,7 @@ export function exchangeRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
                       {report.green ? t.exchange.green : t.exchange.red} ({report.passed}/{report.passed + report.failed})
                     </td>
                     <td>
-                      {report.recordedAt} · {report.recordedBy}
+                      <time datetime={report.recordedAt}>{formatVnDateTime(report.recordedAt, { seconds: false })}</time> · {report.recordedBy}
                     </td>
                     <td>{options.policies.current().agencies.get(report.agency)?.exchange?.requireConformance ? '✓' : ''}</td>
                   </tr>

@@ -1,17 +1,35 @@
-/** Operators: policy versions — list, diff, edit YAML (problems shown at their line), apply, activate, roll back. */
+/**
+ * Operators: policy versions — list, diff, edit YAML (problems shown at their line), preview an
+ * edit (its diff against the active version and its validation) and apply it on a confirmation
+ * bound to that preview, activate, roll back.
+ */
 import { Hono, type Context } from 'hono'
 import type { LoadProblem, PolicyFile } from '../../../policies/index.js'
 import { diffFileSets, PolicyStoreError } from '../../policy/store/index.js'
 import type { ConsoleEnv, ConsoleOptions } from './env.js'
-import { activeFiles, applyFiles, switchToActive } from './policy-ops.js'
+import { fill } from './i18n/index.js'
+import { activeFiles, applyFiles, editedSet, PolicyVersionConflictError, previewDigest, switchToActive } from './policy-ops.js'
+import { Diff, EditForm, PolicyPreview } from './policy-preview.js'
+import { translateProblems } from './problem-text.js'
 import { problemLines } from './problems.js'
 import { auditAction } from './session.js'
 import { CsrfField, MessagePage, Page } from './views/layout.js'
+import { formatVnDateTime } from './vn-time.js'
 
 const FILE_NAME = /^(agencies\/[a-z0-9][a-z0-9-]{0,80}\.yaml|purposes\.yaml)$/
 const FILE_NAME_RULE = 'file name: agencies/<id>.yaml or purposes.yaml'
 /** A version number as the console's forms send it; anything else (NaN, 1.5, past the column's integer range) never reaches the store. */
 const versionOf = (value: unknown): number | null => (typeof value === 'string' && /^[1-9]\d{0,8}$/.test(value) ? Number(value) : null)
+
+/** An edit as the forms post it: the file, its text with the line ends a browser sends made LF again, the message. */
+function readEdit(body: Record<string, unknown>) {
+  const text = typeof body.text === 'string' ? body.text.replace(/\r\n?/g, '\n') : ''
+  return {
+    name: typeof body.file === 'string' ? body.file.trim() : '',
+    text,
+    message: typeof body.message === 'string' ? body.message.trim().slice(0, 200) : '',
+  }
+}
 
 export function policyRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
   const routes = new Hono<ConsoleEnv>()
@@ -38,7 +56,7 @@ export function policyRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
             <thead>
               <tr>
                 <th scope="col">{t.policies.version}</th>
-                <th scope="col">{t.policies.createdAt}</th>
+                <th scope="col">{`${t.policies.createdAt} (${t.time.zone})`}</th>
                 <th scope="col">{t.policies.author}</th>
                 <th scope="col">{t.policies.message}</th>
                 <th scope="col"></th>
@@ -48,7 +66,9 @@ export function policyRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
               {versions.map((v) => (
                 <tr>
                   <td>{v.active ? <strong>{`${v.version} (${t.policies.active})`}</strong> : v.version}</td>
-                  <td>{v.createdAt.toISOString().slice(0, 19).replace('T', ' ')}</td>
+                  <td>
+                    <time datetime={v.createdAt.toISOString()}>{formatVnDateTime(v.createdAt)}</time>
+                  </td>
                   <td>{v.author}</td>
                   <td>{v.message ?? ''}</td>
                   <td>
@@ -76,21 +96,23 @@ export function policyRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
     const t = c.get('t')
     const a = versionOf(c.req.query('a'))
     const b = versionOf(c.req.query('b'))
-    if (a === null || b === null) return c.html(MessagePage({ c, title: '400', message: 'a and b are policy version numbers' }), 400)
+    if (a === null || b === null) return c.html(MessagePage({ c, title: '400', message: t.policies.badVersion }), 400)
     const [va, vb] = await Promise.all([options.policyStore.get(a), options.policyStore.get(b)])
-    if (!va || !vb) return c.html(MessagePage({ c, title: '404', message: 'no such version' }), 404)
+    if (!va || !vb) return c.html(MessagePage({ c, title: '404', message: t.policies.noVersion }), 404)
     auditAction(c, 'policies.diffed', { a, b })
+    const diff = diffFileSets(va.files, vb.files)
     return c.html(
       <Page c={c} title={`${t.policies.diff} ${a} → ${b}`}>
-        <pre class="card">{diffFileSets(va.files, vb.files) || t.policies.unchanged}</pre>
+        <div class="card scroll">{diff ? <Diff text={diff} id="diff" /> : <p>{t.policies.unchanged}</p>}</div>
       </Page>,
     )
   })
 
-  const editor = (c: Context<ConsoleEnv>, files: PolicyFile[], name: string, text: string, problems: LoadProblem[] = [], notice?: string) => {
+  const editor = (c: Context<ConsoleEnv>, files: PolicyFile[], name: string, text: string, problems: LoadProblem[] = [], notice?: string, message = '') => {
     const t = c.get('t')
-    const here = problems.filter((p) => p.file === name)
-    const elsewhere = problems.filter((p) => p.file !== name)
+    const shown = translateProblems(t, problems)
+    const here = shown.filter((p) => p.file === name)
+    const elsewhere = shown.filter((p) => p.file !== name)
     const byLine = problemLines(text, here)
     return c.html(
       <Page c={c} title={t.policies.edit}>
@@ -131,19 +153,53 @@ export function policyRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
             </pre>
           </section>
         ) : null}
-        <form method="post" action="/admin/policies/edit" class="card">
-          <CsrfField c={c} />
-          <label for="name">{t.policies.file}</label>
-          <input type="text" id="name" name="file" value={name} required pattern="(agencies/[a-z0-9][a-z0-9\-]*\.yaml|purposes\.yaml)" />
-          <label for="text">{t.policies.text}</label>
-          <textarea id="text" name="text" rows={24} spellcheck={false}>
-            {text}
-          </textarea>
-          <label for="message">{t.policies.message}</label>
-          <input type="text" id="message" name="message" />
-          <button type="submit">{t.policies.apply}</button>
-        </form>
+        <EditForm c={c} name={name} text={text} message={message} />
       </Page>,
+    )
+  }
+  const fileNameProblem = (name: string): LoadProblem[] => [{ file: name, path: '(document)', message: FILE_NAME_RULE }]
+
+  /**
+   * The preview of `next` against the active version, or the editor when it has problems or
+   * changes nothing. `stale`: a confirmation refused because the version moved or the text changed
+   * since its preview; the event records that refusal, not the preview shown in its place.
+   */
+  async function preview(
+    c: Context<ConsoleEnv>,
+    active: { version: number; files: PolicyFile[] },
+    edit: ReturnType<typeof readEdit>,
+    notice?: string,
+    stale?: { base: number },
+  ) {
+    const t = c.get('t')
+    const record = (action: string, detail: Record<string, string | number>) =>
+      stale ? auditAction(c, 'policy.apply_stale', { file: edit.name, base: stale.base, active: active.version }) : auditAction(c, action, detail)
+    if (stale) c.status(409)
+    const next = editedSet(active.files, edit.name, edit.text)
+    const problems = options.validate(next)
+    if (problems.length) {
+      record('policy.apply_refused', { file: edit.name, problems: problems.length })
+      c.status(stale ? 409 : 422)
+      return editor(c, active.files, edit.name, edit.text, problems, notice, edit.message)
+    }
+    const diff = diffFileSets(active.files, next)
+    if (!diff) {
+      if (stale) record('policy.apply_stale', {})
+      return editor(c, active.files, edit.name, edit.text, [], t.policies.unchanged, edit.message)
+    }
+    record('policy.previewed', { file: edit.name, base: active.version })
+    const digest = await previewDigest(active.version, next)
+    return c.html(
+      <PolicyPreview
+        c={c}
+        base={active.version}
+        diff={diff}
+        digest={digest}
+        name={edit.name}
+        text={edit.text}
+        message={edit.message}
+        {...(notice ? { notice } : {})}
+      />,
     )
   }
 
@@ -152,37 +208,63 @@ export function policyRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
     const name = c.req.query('file') ?? files.find((f) => f.name.startsWith('agencies/'))?.name ?? 'agencies/new-agency.yaml'
     if (!FILE_NAME.test(name)) {
       c.status(400)
-      return editor(c, files, name, '', [{ file: name, path: '(document)', message: FILE_NAME_RULE }])
+      return editor(c, files, name, '', fileNameProblem(name))
     }
     auditAction(c, 'policies.edit_opened')
     return editor(c, files, name, files.find((f) => f.name === name)?.text ?? '')
   })
 
+  // An edit is previewed first: nothing is applied by this post.
   routes.post('/admin/policies/edit', async (c) => {
+    const edit = readEdit(await c.req.parseBody())
+    const active = await activeFiles(options)
+    if (!FILE_NAME.test(edit.name)) {
+      c.status(400)
+      return editor(c, active.files, edit.name, edit.text, fileNameProblem(edit.name), undefined, edit.message)
+    }
+    return preview(c, active, edit)
+  })
+
+  // Only ever posted to; a visit (the language switch, a reload of the address) goes to the editor.
+  routes.get('/admin/policies/apply', (c) => c.redirect('/admin/policies/edit', 303))
+
+  /**
+   * The confirmation of a preview. Applied only when the active version is still the one the
+   * preview was diffed against and the set is byte for byte the one previewed; otherwise the
+   * preview is shown again, against what is active now. The store checks the version once more
+   * under its write lock, so an apply racing this one cannot slip in between.
+   */
+  routes.post('/admin/policies/apply', async (c) => {
     const t = c.get('t')
     const body = await c.req.parseBody()
-    const name = typeof body.file === 'string' ? body.file.trim() : ''
-    // Browsers send CRLF in textareas; the store's canonical text uses LF.
-    const text = typeof body.text === 'string' ? body.text.replace(/\r\n/g, '\n') : ''
-    const message = typeof body.message === 'string' && body.message.trim() ? body.message.trim().slice(0, 200) : 'edited in the console'
-    const { files } = await activeFiles(options)
-    if (!FILE_NAME.test(name)) {
+    const edit = readEdit(body)
+    const base = versionOf(body.base)
+    const digest = typeof body.digest === 'string' ? body.digest : ''
+    const active = await activeFiles(options)
+    if (!FILE_NAME.test(edit.name)) {
       c.status(400)
-      return editor(c, files, name, text, [{ file: name, path: '(document)', message: FILE_NAME_RULE }])
+      return editor(c, active.files, edit.name, edit.text, fileNameProblem(edit.name), undefined, edit.message)
     }
-    const next = [...files.filter((f) => f.name !== name), { name, text }]
-    const problems = options.validate(next)
-    if (problems.length) {
-      auditAction(c, 'policy.apply_refused', { file: name, problems: problems.length })
-      c.status(422)
-      return editor(c, files, name, text, problems)
+    if (base === null) return c.html(MessagePage({ c, title: '400', message: t.policies.badVersion }), 400)
+    const moved = (now: number) => fill(t.policies.moved, { base, active: now })
+    if (active.version !== base) return preview(c, active, edit, moved(active.version), { base })
+    const next = editedSet(active.files, edit.name, edit.text)
+    if ((await previewDigest(base, next)) !== digest) return preview(c, active, edit, t.policies.changed, { base })
+    let result: Awaited<ReturnType<typeof applyFiles>>
+    try {
+      result = await applyFiles(options, next, author(c), edit.message || 'edited in the console', base)
+    } catch (error) {
+      if (error instanceof PolicyVersionConflictError) {
+        const now = await activeFiles(options)
+        return preview(c, now, edit, moved(now.version), { base })
+      }
+      throw error
     }
-    const result = await applyFiles(options, next, author(c), message)
     const draft = c.get('audit')
     if (draft && result.created) draft.kind = 'policy.applied'
-    auditAction(c, 'policy.apply', { file: name, version: result.version, created: result.created })
+    auditAction(c, 'policy.apply', { file: edit.name, version: result.version, base, created: result.created })
     const { files: now } = await activeFiles(options)
-    return editor(c, now, name, text, [], result.created ? `${t.agencies.done} ${result.version}` : t.policies.unchanged)
+    return editor(c, now, edit.name, edit.text, [], result.created ? fill(t.policies.applied, { version: result.version }) : t.policies.unchanged)
   })
 
   /** Activate and roll back both switch the version in force: same audit, answer and refusals. */
@@ -200,14 +282,18 @@ export function policyRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
       auditAction(c, action, { version: result.version, previous: result.previous })
       return c.redirect('/admin/policies', 303)
     } catch (error) {
-      if (error instanceof PolicyStoreError) return c.html(MessagePage({ c, title: '400', message: error.message }), 400)
+      if (error instanceof PolicyStoreError) {
+        const t = c.get('t')
+        // The store's two refusals here, in the console's words: a version that does not exist, nothing to roll back to.
+        return c.html(MessagePage({ c, title: '400', message: kind === 'policy.activated' ? t.policies.noVersion : t.policies.noRollback }), 400)
+      }
       throw error
     }
   }
 
   routes.post('/admin/policies/activate', async (c) => {
     const version = versionOf((await c.req.parseBody()).version)
-    if (version === null) return c.html(MessagePage({ c, title: '400', message: 'version: a policy version number' }), 400)
+    if (version === null) return c.html(MessagePage({ c, title: '400', message: c.get('t').policies.badVersion }), 400)
     return switchVersion(c, 'policy.activated', 'policy.activate', () => options.policyStore.activate(version, { author: author(c) }))
   })
 

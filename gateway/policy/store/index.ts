@@ -3,6 +3,7 @@ export {
   createPolicyStore,
   PolicyStoreError,
   PolicyValidationError,
+  PolicyVersionConflictError,
   type ApplyOptions,
   type ApplyResult,
   type PolicySnapshot,

@@ -8,7 +8,7 @@ import { startPostgres, type PostgresService } from '../../../test/services/post
 import { migrate, type Database } from '../../database/index.js'
 import { openPglite } from '../../database/pglite.node.js'
 import { openPostgres } from '../../database/postgres.node.js'
-import { createPolicyStore, createPolicyWatcher, PolicyStoreError, PolicyValidationError, type PolicySnapshot } from './index.js'
+import { createPolicyStore, createPolicyWatcher, PolicyStoreError, PolicyValidationError, PolicyVersionConflictError, type PolicySnapshot } from './index.js'
 import { sleep, until } from '../../../test/waiting.js'
 
 let server: PostgresService
@@ -141,6 +141,24 @@ describe.each(adapters)('policy store on $name', (adapter) => {
       const prevText = prev?.files.find((f) => f.name === 'purposes.yaml')?.text.trim()
       expect(cur?.diff).toContain(`-${prevText}`)
     }
+  })
+
+  it('applies only over the version the caller read (ifActive): of two edits of one version, one wins', async () => {
+    const one = createPolicyStore(pair.db, { validate })
+    const two = createPolicyStore(pair.twin, { validate })
+    const base = await one.activeVersion()
+    const edits = [5, 6].map((n) => [{ name: 'purposes.yaml', text: `n: ${n}\n` }])
+    const results = await Promise.allSettled(edits.map((set, i) => (i ? two : one).apply(set, { author: `e${i}`, ifActive: base })))
+    const won = results.filter((r) => r.status === 'fulfilled')
+    const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected')
+    expect(won).toHaveLength(1)
+    expect(lost).toHaveLength(1)
+    expect(lost[0]!.reason).toBeInstanceOf(PolicyVersionConflictError)
+    const winner = (won[0] as PromiseFulfilledResult<{ version: number }>).value.version
+    expect(lost[0]!.reason).toMatchObject({ expected: base, active: winner })
+    expect(await one.activeVersion()).toBe(winner)
+    // Against the version now active, the same kind of edit goes through.
+    expect(await one.apply([{ name: 'purposes.yaml', text: 'n: 7\n' }], { author: 'e2', ifActive: winner })).toMatchObject({ created: true })
   })
 
   it('a watcher on another instance sees an apply within two intervals, and retries a failed onChange', async () => {

@@ -39,6 +39,12 @@ export interface ApplyOptions {
    * once then agree on one version, even if their directories differ. @default false
    */
   ifNoneActive?: boolean
+  /**
+   * Store the set only while this version is the active one (null: while none is), checked under
+   * the write lock: an edit previewed against one version is never applied over a newer one.
+   * Otherwise PolicyVersionConflictError.
+   */
+  ifActive?: number | null
 }
 
 export interface PolicyStore {
@@ -72,6 +78,17 @@ export class PolicyValidationError extends Error {
 /** An operator's request the store cannot honour (no such version, nothing to roll back to). */
 export class PolicyStoreError extends Error {
   override readonly name = PolicyStoreError.name
+}
+
+/** The active version moved since the caller read it (`ApplyOptions.ifActive`): nothing was stored. */
+export class PolicyVersionConflictError extends PolicyStoreError {
+  override readonly name = PolicyVersionConflictError.name
+  constructor(
+    readonly expected: number | null,
+    readonly active: number | null,
+  ) {
+    super(`policy version ${active ?? 'none'} is active, not ${expected ?? 'none'}`)
+  }
 }
 
 /** Serialises writers across instances, so two applies cannot both diff against the same active version. */
@@ -120,6 +137,7 @@ export function createPolicyStore(db: Database, options: PolicyStoreOptions): Po
       const digest = await digestOf(digestInput(files))
       return writing(async (tx) => {
         const current = await activeRow(tx)
+        if (by.ifActive !== undefined && (current?.version ?? null) !== by.ifActive) throw new PolicyVersionConflictError(by.ifActive, current?.version ?? null)
         if (current && (current.digest === digest || by.ifNoneActive)) return { version: current.version, created: false, diff: '' }
         const diff = diffFileSets(current?.files ?? [], files)
         const [row] = await tx.query<{ version: number }>(

@@ -23,3 +23,8 @@ export function pickLang(c: Context): Dictionary {
   const cookie = getCookie(c, 'lang')
   return dictionaries[cookie === 'en' ? 'en' : 'vi']
 }
+
+/** A dictionary text with its `{name}` placeholders filled; an unknown placeholder stays visible. */
+export function fill(template: string, values: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole))
+}

@@ -1,61 +1,62 @@
-/** A horizontal bar chart as server-rendered SVG: no script, readable by screen readers via its title and table fallback. */
+/**
+ * Horizontal bars as server-rendered SVG (no script): each bar's label above it, its count at its
+ * end, and a count axis with round ticks and a title along the bottom.
+ */
+import { countTicks, formatCount } from './axis.js'
+
 export interface Bar {
   label: string
   value: number
   /** Highlighted (an anomaly). */
   alert?: boolean
+  /** Another colour than the console's blue (a decision's). */
+  colour?: string
 }
 
-export function BarChart({ title, bars }: { title: string; bars: Bar[] }) {
-  const max = Math.max(1, ...bars.map((b) => b.value))
-  const row = 22
-  const labelWidth = 160
-  const width = 560
-  const height = bars.length * row + 10
-  return (
-    <svg role="img" aria-label={title} viewBox={`0 0 ${width} ${height}`} width="100%" style={`max-width:${width}px`}>
-      <title>{title}</title>
-      {bars.map((bar, i) => {
-        const w = Math.max(1, ((width - labelWidth - 60) * bar.value) / max)
-        return (
-          <g transform={`translate(0 ${i * row + 5})`}>
-            <text x={labelWidth - 6} y={14} text-anchor="end">
-              {bar.label.length > 24 ? `${bar.label.slice(0, 23)}…` : bar.label}
-            </text>
-            <rect x={labelWidth} y={2} width={w} height={16} fill={bar.alert ? '#a50e0e' : '#0b57d0'} />
-            <text x={labelWidth + w + 4} y={14}>
-              {String(bar.value)}
-            </text>
-          </g>
-        )
-      })}
-    </svg>
-  )
-}
+const WIDTH = 640
+const LEFT = 12
+const RIGHT = 56
+const ROW = 36
+const AXIS = 44
 
-/** Requests over time per series as small polylines sharing one time axis (hours). */
-export function Sparklines({ title, series, buckets }: { title: string; series: Array<{ label: string; points: number[] }>; buckets: number }) {
-  const width = 560
-  const row = 40
-  const labelWidth = 160
-  const max = Math.max(1, ...series.flatMap((s) => s.points))
-  const step = (width - labelWidth - 10) / Math.max(1, buckets - 1)
+export function BarChart({ title, bars, valueTitle }: { title: string; bars: Bar[]; valueTitle: string }) {
+  const ticks = countTicks(Math.max(0, ...bars.map((b) => b.value)))
+  const top = ticks[ticks.length - 1]!
+  const plot = WIDTH - LEFT - RIGHT
+  const x = (value: number) => LEFT + (plot * value) / top
+  const axisY = bars.length * ROW + 6
+  const height = axisY + AXIS
   return (
-    <svg role="img" aria-label={title} viewBox={`0 0 ${width} ${series.length * row + 10}`} width="100%" style={`max-width:${width}px`}>
+    <svg role="img" aria-label={title} viewBox={`0 0 ${WIDTH} ${height}`} width="100%" style={`max-width:${WIDTH}px`} data-chart="bars">
       <title>{title}</title>
-      {series.map((s, i) => (
-        <g transform={`translate(0 ${i * row + 5})`}>
-          <text x={labelWidth - 6} y={20} text-anchor="end">
-            {s.label.length > 24 ? `${s.label.slice(0, 23)}…` : s.label}
+      {ticks.map((tick) => (
+        <line x1={x(tick)} x2={x(tick)} y1={0} y2={axisY} stroke="#e3e6ea" />
+      ))}
+      {bars.map((bar, i) => (
+        <g transform={`translate(0 ${i * ROW})`} data-bar={bar.label}>
+          <text x={LEFT} y={13}>
+            {bar.label}
           </text>
-          <polyline
-            fill="none"
-            stroke="#0b57d0"
-            stroke-width="2"
-            points={s.points.map((p, j) => `${labelWidth + j * step},${32 - (28 * p) / max}`).join(' ')}
-          />
+          <rect x={LEFT} y={17} width={Math.max(1, x(bar.value) - LEFT)} height={14} fill={bar.alert ? '#a50e0e' : (bar.colour ?? '#0b57d0')} />
+          <text x={x(bar.value) + 4} y={29} data-value={String(bar.value)}>
+            {formatCount(bar.value)}
+          </text>
         </g>
       ))}
+      <g data-axis="x">
+        <line x1={LEFT} x2={LEFT + plot} y1={axisY} y2={axisY} stroke="#1b1f24" />
+        {ticks.map((tick) => (
+          <>
+            <line x1={x(tick)} x2={x(tick)} y1={axisY} y2={axisY + 4} stroke="#1b1f24" />
+            <text x={x(tick)} y={axisY + 16} text-anchor="middle">
+              {formatCount(tick)}
+            </text>
+          </>
+        ))}
+        <text x={LEFT + plot / 2} y={axisY + 36} text-anchor="middle" class="axis-title">
+          {valueTitle}
+        </text>
+      </g>
     </svg>
   )
 }

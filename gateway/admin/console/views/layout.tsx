@@ -74,6 +74,9 @@ export function Page({ c, title, children }: PageProps) {
           <h1>{title}</h1>
           {children}
         </main>
+        <footer>
+          <p id="time-note">{t.time.note}</p>
+        </footer>
       </body>
     </html>
   )

@@ -32,4 +32,16 @@ button.danger{background:#a50e0e}
 pre{white-space:pre-wrap;word-break:break-word;background:#f0f2f5;padding:.5rem;border-radius:4px;font-size:.85rem}
 .skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;background:#fff;color:#000;padding:.5rem;z-index:9}
 svg text{font-size:11px;fill:#1b1f24}
+svg .axis-title{font-size:12px;font-weight:600}
+.warn{color:#b05a00;font-weight:600}
+.hint,.period,.aside,footer{color:#4a5059}
+.hint{font-size:.85rem;margin:.25rem 0}
+figure.chart{margin:0 0 1rem}
+figcaption h2{margin:0 0 .25rem}
+.period{margin:0 0 .5rem;font-size:.9rem}
+.legend{list-style:none;padding:0;margin:.5rem 0;display:flex;flex-wrap:wrap;gap:.25rem 1rem;font-size:.9rem}
+.swatch{display:inline-block;width:.9rem;height:.9rem;border-radius:2px;margin-right:.35rem;vertical-align:-2px}
+.diff .add{background:#e6f4ea}.diff .del{background:#fce8e6}.diff .hunk{color:#4a5059}
+.actions{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center}
+footer{max-width:1200px;margin:0 auto;padding:0 1rem 1rem;font-size:.85rem}
 `
