@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module'
+import { availableParallelism } from 'node:os'
 import { defineConfig } from 'vitest/config'
 
 const require = createRequire(import.meta.url)
@@ -15,9 +16,15 @@ export default defineConfig({
     include: ['**/*.test.ts'],
     // .stryker-tmp: mutation testing's copy of the repository, while it runs.
     exclude: ['node_modules/**', 'data/**', '.stryker-tmp/**'],
+    // Finds (or, as root on Debian, installs) Redis, PostgreSQL, Chromium and openssl first.
+    globalSetup: ['test/services/provision.ts'],
     testTimeout: 20_000,
     hookTimeout: 60_000,
-    // Two cores: files run in parallel forks; each file starts its own sandboxes on ephemeral ports.
+    // Files run in parallel forks; each starts its own sandboxes, services and gateways on
+    // ephemeral loopback ports, so any two can run side by side. At least two at once even on a
+    // two-core machine (vitest's default there is one): the process tests spend most of their
+    // time waiting on the clock (rate-limit windows, outages, restarts), not on the CPU.
     pool: 'forks',
+    maxWorkers: Math.max(2, availableParallelism() - 1),
   },
 })

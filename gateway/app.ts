@@ -1,6 +1,8 @@
-import { Hono, type MiddlewareHandler } from 'hono'
+import { Hono, type Context, type MiddlewareHandler } from 'hono'
 import { secureHeaders } from 'hono/secure-headers'
 import { createGraphiQLPage } from './http/graphiql.js'
+import { GRAPHIQL_TOKEN_PATH, graphiqlTokenRoutes } from './http/graphiql-token.js'
+import { discoveryRoutes } from './discovery/index.js'
 import { timeout } from 'hono/timeout'
 import type { AuditKind } from './audit/event.js'
 import type { Connectors } from '../connectors/index.js'
@@ -18,6 +20,7 @@ import { tokenRoutes } from './identity/token-endpoint.js'
 import { contractRoutes } from './contract/routes.js'
 import { auditApiRoutes } from './admin/audit-api.js'
 import { consoleRoutes, type ConsoleOptions } from './admin/console/index.js'
+import { operationsRoutes } from './admin/ops/index.js'
 import { accessHistoryRoutes } from './http/access-history.js'
 import { accessLog } from './http/access-log.js'
 import { verifySandboxCitizenToken } from './identity/citizen-token.js'
@@ -29,12 +32,18 @@ import { createProofs } from './http/proofs.js'
 import { dossierStatusRoutes } from './http/dossier-status.js'
 import { CITIZEN_LOGIN_KEY_LABEL, citizenLoginRoutes } from './http/citizen-login.js'
 import { requestId } from './http/request-id.js'
+import { requestTracing, tracedAuth } from './http/tracing.js'
+import { disabledTelemetry } from './telemetry/index.js'
 import { CONTRACT_VERSION } from './contract/index.js'
 import { rateLimitHeaders, retryAfterSeconds } from './ratelimit/index.js'
 import { IDEMPOTENCY_KEY_HEADER, parseIdempotencyKey } from './exchange/index.js'
 
 const DEFAULT_BODY_LIMIT = 256 * 1024
 const DEFAULT_REQUEST_TIMEOUT_MS = 15_000
+/** Applying a policy set through the operations API: every agency's document at once. */
+const OPS_POLICIES_PATH = '/admin/api/ops/policies'
+const OPS_BODY_LIMIT = 16 * 1024 * 1024
+const OPS_TIMEOUT_MS = 10 * 60_000
 /** GraphiQL's starting headers: the ones a caller needs, to be filled in (`npx lgsp token`). */
 // ASCII only: a browser refuses to send a header holding any other character, even a placeholder.
 const graphiqlHeaders = JSON.stringify({ Authorization: 'Bearer <npx lgsp token --agency AGENCY>', 'X-Purpose': '' }, null, 2)
@@ -101,7 +110,9 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
   })
 
   app.use('*', requestId())
-  // Outside every other layer but the request id: it signs what actually leaves.
+  // Outside everything but the request id: the request's span covers its signing and audit commit too.
+  app.use('*', requestTracing(deps.telemetry ?? disabledTelemetry))
+  // Outside every other layer but the request id and the span (which change no answer): it signs what actually leaves.
   app.use('*', proofs.signatureMiddleware)
   app.use('*', secureHeaders())
   // CORS for the browser origins the operator lists, none otherwise: tokens are bearer tokens,
@@ -111,13 +122,17 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
     maxSize: deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT,
     onError: (c) => errorResponse(c, 'BAD_USER_INPUT', 'The request body is too large', 413),
   })
-  // Document parts have their own limit (10 MB), set on their route; everything else this one.
-  app.use('*', (c, next) => (deps.exchange && c.req.method === 'PUT' && c.req.path.startsWith('/v1/blobs/') ? next() : requestLimit(c, next)))
+  // Document parts have their own limit (10 MB), set on their route, and so does a policy set
+  // applied through the operations API (a province's agencies outgrow the API's 256 KB); everything else this one.
+  const ownLimit = (c: Context<GatewayEnv>) =>
+    (deps.exchange && c.req.method === 'PUT' && c.req.path.startsWith('/v1/blobs/')) || (deps.operations && c.req.path === OPS_POLICIES_PATH)
+  app.use('*', (c, next) => (ownLimit(c) ? next() : requestLimit(c, next)))
   app.use('*', strictQueryString())
   app.onError(errorHandler(logger))
   app.notFound(notFoundHandler)
 
   const { identity } = deps
+  const authenticate = tracedAuth(callerAuth(identity))
   const storeCheck: ReadinessCheck = {
     name: `shared-store:${identity.store.kind}`,
     // Without it replays cannot be refused, so no token is issued (503, retried by clients), but
@@ -163,8 +178,20 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
   }
   app.route('/', tokenRoutes({ ...identity, clientGate, ...(rateLimiter ? { attempts: { limiter: rateLimiter, clientIp } } : {}) }))
   app.route('/', contractRoutes())
+  app.route('/', discoveryRoutes({ issuer: identity.issuer, ...(deps.referenceAssets ? { assets: deps.referenceAssets } : {}) }))
 
-  const graphiqlPage = createGraphiQLPage({ title: 'LGSP Gateway', endpoint: '/graphql', headers: graphiqlHeaders })
+  const graphiqlPage = createGraphiQLPage({
+    title: 'LGSP Gateway',
+    endpoint: '/graphql',
+    headers: graphiqlHeaders,
+    ...(graphiql ? { tokenHelper: GRAPHIQL_TOKEN_PATH } : {}),
+  })
+  if (graphiql) {
+    // A development token from GraphiQL's page: never in production, audited like the token endpoint.
+    app.on('POST', GRAPHIQL_TOKEN_PATH, ...audited('token.issued'))
+    const attempts = rateLimiter ? { attempts: { limiter: rateLimiter, clientIp } } : {}
+    app.route('/', graphiqlTokenRoutes({ registry: identity.registry, tokens: identity.tokens, policies: deps.policies, clientIp, ...attempts }))
+  }
   app.get('/graphql', async (c) => {
     // GET serves GraphiQL to a browser outside production (the page itself holds no data);
     // data is read with POST only, so a link or an <img> cannot make a browser run a query.
@@ -197,7 +224,7 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
     app.use('/admin/api/audit/probing', ...audited('audit.searched'))
     app.route('/', auditApiRoutes({ reader, hash: deps.audit.hash, keys: identity.signingKeys, issuer: identity.issuer }))
   }
-  app.post('/graphql', ...audited('access.graphql'), requireJson, callerAuth(identity), async (c) => {
+  app.post('/graphql', ...audited('access.graphql'), requireJson, authenticate, async (c) => {
     const state = createRequestState()
     const idempotency = parseIdempotencyKey(c.req.header(IDEMPOTENCY_KEY_HEADER))
     if (idempotency && !idempotency.ok) return errorResponse(c, 'BAD_USER_INPUT', idempotency.message, 400)
@@ -206,6 +233,7 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
       caller: c.get('caller'),
       requestContext: c.get('requestContext'),
       audit: c.get('audit'),
+      trace: c.get('trace'),
       state,
       ...(idempotency ? { idempotencyKey: idempotency.key } : {}),
     })
@@ -253,9 +281,32 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
         }),
       )
     }
-    app.on('PUT', '/v1/blobs/*', ...audited('blob.stored'), callerAuth(identity))
-    app.on('GET', '/v1/blobs/*', ...audited('blob.read'), callerAuth(identity))
+    app.on('PUT', '/v1/blobs/*', ...audited('blob.stored'), authenticate)
+    app.on('GET', '/v1/blobs/*', ...audited('blob.read'), authenticate)
     app.route('/', blobRoutes({ ...deps.exchange, policies: deps.policies, ...(rateLimiter ? { attempts: { limiter: rateLimiter, clientIp } } : {}) }))
+  }
+  if (deps.operations) {
+    const { policies } = deps
+    const { loadSet } = deps.operations
+    // Verifying or trimming a long trail takes longer than an API request may: a deadline of its own.
+    const opsDeadline = timeout(OPS_TIMEOUT_MS, () => new GatewayError('INTERNAL_SERVER_ERROR', 'The operation took too long and was stopped', { status: 503 }))
+    app.use('/admin/api/ops/*', logAccess('admin.action'), opsDeadline)
+    app.use(OPS_POLICIES_PATH, bodyLimit({ maxSize: OPS_BODY_LIMIT, onError: (c) => errorResponse(c, 'BAD_USER_INPUT', 'The policy set is too large', 413) }))
+    app.route(
+      '/',
+      operationsRoutes({
+        ...deps.operations,
+        hash: deps.audit.hash,
+        keys: identity.signingKeys,
+        issuer: identity.issuer,
+        clientIp,
+        // This instance serves a changed version at once; the others follow within their poll.
+        policyChanged: async () => {
+          const snapshot = await deps.operations!.policyStore.active()
+          if (snapshot && snapshot.version !== policies.current().version) policies.replace(loadSet(snapshot.files), snapshot.version)
+        },
+      }),
+    )
   }
   if (deps.console) {
     // Every console request is one audit event (who, which action); the JSON API has its own kind.

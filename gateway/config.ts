@@ -225,6 +225,17 @@ export const configSchema = z
       .default('127.0.0.1'),
     /** When set, `/metrics` answers only `Authorization: Bearer <METRICS_TOKEN>`. */
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    /**
+     * Base URL of an OTLP/HTTP collector (Jaeger, Tempo, an OpenTelemetry Collector): spans go to
+     * `<url>/v1/traces`. Unset: no spans are made (the caller's traceparent is only passed on).
+     */
+    OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl(['http', 'https']),
+    /** The `service.name` the spans are recorded under. */
+    OTEL_SERVICE_NAME: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9._-]{1,100}$/, 'letters, digits and . _ - (at most 100)')
+      .default('lgsp-gateway'),
   })
   .superRefine((config, ctx) => {
     // Never send the sandbox's well-known key to a real registry.

@@ -11,12 +11,15 @@ import type { SharedStore } from './shared-store/index.js'
 import type { AuditSink } from './audit/sink.js'
 import type { Queryable } from './database/index.js'
 import type { ConsoleDeps } from './admin/console/index.js'
+import type { OperationsApiDeps } from './admin/ops/index.js'
 import type { Metrics } from './metrics/index.js'
 import type { Logger } from './logger.js'
 import type { CitizenOidcVerifier } from './identity/citizen-oidc.js'
 import type { ReportStore } from './conformance/index.js'
 import type { TrustList } from './documents/index.js'
 import type { BlobStore, DossierStore, Outbox } from './exchange/index.js'
+import type { ReferenceAssets } from './discovery/reference-page.js'
+import type { Telemetry } from './telemetry/index.js'
 
 export interface ReadinessResult {
   ok: boolean
@@ -132,11 +135,26 @@ export interface GatewayDeps {
   clientIp?: (c: Context) => string | undefined
   /** The operator and auditor console; needs `audit.reader`. Absent: no console pages. */
   console?: ConsoleDeps
+  /**
+   * The operator commands over HTTP (`/admin/api/ops/*`), for the CLI while this gateway holds
+   * the database. Absent: not served.
+   */
+  operations?: OperationsApiDeps
+  /**
+   * The script and styles of the REST API's reference page (`/docs`), read when it is first asked
+   * for (Node: `readSwaggerUiAssets` from the installed package). Absent: `/openapi.json` only.
+   */
+  referenceAssets?: () => Promise<ReferenceAssets>
   /** Extra readiness checks (database, Redis …) added by later capabilities. */
   readiness?: ReadinessCheck[]
   logger?: Logger
   /** Request, upstream, rate-limit and audit metrics (Node: prom-client, served apart). @default none */
   metrics?: Metrics
+  /**
+   * Spans of each request and its steps (Node: the SDK with an OTLP exporter, when
+   * OTEL_EXPORTER_OTLP_ENDPOINT is set). @default off: the caller's traceparent is passed on as it came
+   */
+  telemetry?: Telemetry
   /**
    * The dossier exchange: dossiers and their steps (each with its audit event and outbox messages
    * in one transaction), and the document parts. Absent: the exchange's fields answer that it is

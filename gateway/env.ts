@@ -1,5 +1,6 @@
 import type { AuditDraft } from './audit/draft.js'
 import type { Caller, RequestContext } from './identity/caller.js'
+import type { TraceScope } from './telemetry/index.js'
 
 /** The one Hono environment type of the gateway: every middleware reads the same typed variables. */
 export interface GatewayEnv {
@@ -13,5 +14,7 @@ export interface GatewayEnv {
     audit: AuditDraft
     /** The request's JSON body as parsed (GraphQL), set by its route for the receipt. */
     requestJson: unknown
+    /** Set by `requestTracing` on every request: its server span (or the caller's trace passed through). */
+    trace: TraceScope
   }
 }

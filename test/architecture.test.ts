@@ -50,7 +50,8 @@ function importsOf(file: string): Import[] {
 const all = ['gateway', 'connectors', 'schemas', 'policies'].flatMap(sourceFiles)
 const imports = all.flatMap(importsOf)
 const connectorOf = (path: string) => /^connectors\/([^/]+)\//.exec(path)?.[1] ?? null
-const nodeOnlyPackages = ['ioredis', 'pg', '@electric-sql/pglite', '@hono/node-server', 'pino', 'prom-client']
+// The OTLP exporter sends over node:http: the entry wires it, the core sees only @opentelemetry/api.
+const nodeOnlyPackages = ['ioredis', 'pg', '@electric-sql/pglite', '@hono/node-server', 'pino', 'prom-client', '@opentelemetry/exporter-trace-otlp-http']
 const isNodeOnly = (specifier: string) =>
   specifier.startsWith('node:') || builtinModules.includes(specifier.split('/')[0] as string) || nodeOnlyPackages.includes(specifier)
 /**

@@ -14,7 +14,7 @@ import type { AgencyDocument, PolicySet } from '../policies/index.js'
 import { createTestGateway, testKeyedHash, type TestGateway } from './harness.js'
 import { agencyDocument } from './identity.js'
 import { everyType, TEST_PURPOSE, testPurposes } from './policies.js'
-import { findRedisServer, startRedis, type RedisService } from './services/redis.js'
+import { startRedis, type RedisService } from './services/redis.js'
 
 const VERIFY = 'XAC_MINH'
 const HOUR_MS = 3_600_000
@@ -284,8 +284,7 @@ describe('suspected probing', () => {
   })
 })
 
-const redisInstalled = findRedisServer() !== null
-describe.runIf(redisInstalled)('two gateway instances on one Redis', () => {
+describe('two gateway instances on one Redis', () => {
   let redis: RedisService
   const gateways: TestGateway[] = []
   const stores: Array<ReturnType<typeof createRedisSharedStore>> = []

@@ -8,6 +8,7 @@ import { createHmac } from 'node:crypto'
 import { createAuditWriter, createCheckpointSigner, createMemoryAuditSink } from '../gateway/audit/index.js'
 import type { Database } from '../gateway/database/index.js'
 import { createGateway, createPolicyRuntime } from '../gateway/index.js'
+import { readSwaggerUiAssets } from '../gateway/discovery/swagger-ui-assets.node.js'
 import type { PolicySet } from '../policies/index.js'
 import type { GatewayDeps } from '../gateway/deps.js'
 import type { ConsoleDeps } from '../gateway/admin/console/index.js'
@@ -47,12 +48,16 @@ export interface TestGatewayOptions {
   now?: () => number
   /** The dossier exchange (a store on a migrated database, a blob store). @default not enabled */
   exchange?: GatewayDeps['exchange']
+  /** The operations API (`/admin/api/ops/*`). */
+  operations?: GatewayDeps['operations']
   /** The national e-ID (OpenID Connect). @default none */
   citizenEid?: GatewayDeps['identity']['citizenEid']
   /** The conformance reports recorded for partners. @default none */
   conformance?: GatewayDeps['conformance']
   /** Where the gateway logs. @default silent */
   logger?: GatewayDeps['logger']
+  /** Spans of each request and its steps. @default off */
+  telemetry?: GatewayDeps['telemetry']
 }
 
 export interface GraphQLResponse {
@@ -87,6 +92,7 @@ export async function createTestGateway(options: TestGatewayOptions = {}) {
     identity: { ...identity.deps, ...(options.citizenEid ? { citizenEid: options.citizenEid } : {}) },
     policies,
     audit: { sink: writer ?? audit, instance: 'test', hash: testKeyedHash, ...(options.auditDb ? { reader: options.auditDb } : {}) },
+    referenceAssets: readSwaggerUiAssets,
     ...options.gateway,
     ...(options.rateLimiter ? { rateLimiter: options.rateLimiter } : {}),
     ...(options.clientIp ? { clientIp: options.clientIp } : {}),
@@ -94,8 +100,10 @@ export async function createTestGateway(options: TestGatewayOptions = {}) {
     ...(options.metrics ? { metrics: options.metrics } : {}),
     ...(options.counters ? { counters: options.counters } : {}),
     ...(options.exchange ? { exchange: options.exchange } : {}),
+    ...(options.operations ? { operations: options.operations } : {}),
     ...(options.conformance ? { conformance: options.conformance } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.telemetry ? { telemetry: options.telemetry } : {}),
   })
   const defaultToken = await identity.token()
 

@@ -9,9 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { repoRoot as root, gatewayEnv, startGatewayProcess, type GatewayProcess } from './gateway-process.js'
-import { findRedisServer, startRedis, type RedisService } from './services/redis.js'
-
-export const redisInstalled = findRedisServer() !== null
+import { startRedis, type RedisService } from './services/redis.js'
 
 export interface Outcome {
   gateway: number

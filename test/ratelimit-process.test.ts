@@ -8,7 +8,7 @@
  * Redis killed and restarted under load: ratelimit-outage-process.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { busiestWindow, redisInstalled, startRateLimitedPair, type Outcome, type RateLimitedPair } from './ratelimit-pair.js'
+import { busiestWindow, startRateLimitedPair, type Outcome, type RateLimitedPair } from './ratelimit-pair.js'
 import { sleep } from './waiting.js'
 
 let pair: RateLimitedPair
@@ -28,7 +28,6 @@ async function drive(i: number, bearer: string, everyMs: number, stop: () => boo
 }
 
 beforeAll(async () => {
-  if (!redisInstalled) return
   pair = await startRateLimitedPair({
     'thue-ha-noi': 'limits: { rate: { perMinute: 120, burst: 20 }, dailyQuota: 200000 }',
     'so-tu-phap-ha-noi': 'limits: { rate: { perMinute: 20, burst: 3 }, dailyQuota: 50000 }',
@@ -39,7 +38,7 @@ afterAll(async () => {
   await pair?.stop()
 })
 
-describe.runIf(redisInstalled)('rate limits across two gateway processes on one Redis', () => {
+describe('rate limits across two gateway processes on one Redis', () => {
   it('perMinute 120, burst 20, 90 s through both: every 60 s window ≤ 140 units, ≥ 95 % of the allowance used', async () => {
     const bearers = await Promise.all([token(0, 'thue-ha-noi'), token(1, 'thue-ha-noi')])
     const durationMs = 90_000

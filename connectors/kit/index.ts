@@ -25,8 +25,10 @@ export {
   createUpstream,
   type RequestScope,
   type Upstream,
+  type UpstreamAttempt,
   type UpstreamCall,
   type UpstreamOptions,
+  type UpstreamSpan,
   type UpstreamRequest,
   type UpstreamResponse,
 } from './upstream-fetch.js'

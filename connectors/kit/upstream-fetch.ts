@@ -12,6 +12,21 @@ export interface UpstreamCall {
   error?: ConnectorError['code']
 }
 
+/** One attempt to reach a registry, as the tracer of the request is told of it (no payload, no query: they may hold identifiers). */
+export interface UpstreamAttempt {
+  connector: ConnectorName
+  operation: string
+  method: string
+  url: URL
+}
+
+/** An attempt as the request's tracer sees it: what to send with it, and its end. */
+export interface UpstreamSpan {
+  /** Sent with the attempt: the W3C `traceparent` naming the attempt's span, so the registry's own trace joins it. */
+  readonly headers?: Readonly<Record<string, string>>
+  end(outcome: { status: number | null; error?: ConnectorError['code'] }): void
+}
+
 /** What a connector needs to know about the GraphQL request it works for. */
 export interface RequestScope {
   /** Forwarded as `x-request-id` so registry logs can be joined with the gateway's. */
@@ -20,6 +35,11 @@ export interface RequestScope {
   signal?: AbortSignal
   /** Receives every upstream call made for this request. */
   recordCall?: (call: UpstreamCall) => void
+  /**
+   * Told of each attempt before it is sent (the gateway's tracing: a client span per attempt);
+   * its headers go with the attempt. Absent: nothing is traced or propagated.
+   */
+  traceAttempt?: (attempt: UpstreamAttempt) => UpstreamSpan
 }
 
 export interface UpstreamOptions {
@@ -137,14 +157,17 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     const deadline = AbortSignal.timeout(timeoutMs)
     const signal = scope.signal ? AbortSignal.any([deadline, scope.signal]) : deadline
     const started = performance.now()
+    const method = request.method ?? (request.body === undefined ? 'GET' : 'POST')
+    const span = scope.traceAttempt?.({ connector, operation, method, url })
     let status: number | null = null
     try {
       const response = await doFetch(url, {
-        method: request.method ?? (request.body === undefined ? 'GET' : 'POST'),
+        method,
         headers: {
           accept: 'application/json, text/xml;q=0.9, */*;q=0.1',
           ...options.headers,
           ...request.headers,
+          ...span?.headers,
           'x-request-id': scope.requestId,
         },
         body: request.body,
@@ -162,9 +185,11 @@ export function createUpstream(options: UpstreamOptions): Upstream {
       if (text === null) throw new ConnectorError(connector, 'UPSTREAM_BAD_RESPONSE', { path, status, detail: `body over ${maxBodyBytes} bytes` })
       const result = { status, contentType: response.headers.get('content-type') ?? '', text }
       scope.recordCall?.({ connector, operation, status, latencyMs: performance.now() - started })
+      span?.end({ status })
       return result
     } catch (error) {
       const failure = toConnectorError(error, deadline, path, status)
+      span?.end({ status, error: failure.code })
       scope.recordCall?.({
         connector,
         operation,

@@ -22,6 +22,8 @@ export interface EventInput {
   hash: KeyedHash
   /** SHA-256 hex of the operation text, computed by the caller (async WebCrypto, cached). */
   operationHash?: string | undefined
+  /** The request's W3C trace id (the caller's, or the one the gateway started), joining the event to its spans. */
+  traceId?: string | undefined
 }
 
 const DENIAL_CODES = new Set<string>(['FORBIDDEN', 'PURPOSE_REQUIRED', 'PURPOSE_NOT_ALLOWED', 'CASE_REQUIRED'])
@@ -111,6 +113,7 @@ export function buildAuditEvent(input: EventInput): AuditEvent {
     at: input.at.toISOString(),
     kind,
     requestId: input.requestId,
+    traceId: input.traceId,
     instance: input.instance,
     agency: limit(caller?.agencyId ?? draft.agency),
     client: limit(caller?.clientId ?? draft.client),

@@ -75,6 +75,11 @@ export const auditEventSchema = z
     at: z.string().datetime({ precision: 3 }),
     kind: AuditKind,
     requestId: shortText,
+    /** The request's W3C trace id: the same as its log line and its spans carry. */
+    traceId: z
+      .string()
+      .regex(/^[0-9a-f]{32}$/)
+      .optional(),
     instance: shortText,
     agency: shortText.optional(),
     client: shortText.optional(),

@@ -1,15 +1,15 @@
 /**
  * `lgsp admin create-user`: the console's accounts. The password comes from stdin
  * (piped) or is generated and printed once; it is stored only as a PBKDF2 hash. Creating an
- * account is an audit event, like every other admin action.
+ * account is an audit event, like every other admin action; with a gateway running, it is made
+ * through the gateway (the first account with the local operator credential).
  */
 import { parseArgs } from 'node:util'
 import { parseConfig } from '../config.js'
-import { openDatabase } from '../entry/database.js'
-import { createAccount, findAccount, ACCOUNT_NAME } from '../admin/console/accounts.js'
-import { generatePassword, hashPassword } from '../admin/console/password.js'
-import { newTotpSecret } from '../admin/console/totp.js'
-import { recordCliAction } from './cli-audit.js'
+import { ACCOUNT_NAME } from '../admin/console/accounts.js'
+import { generatePassword } from '../admin/console/password.js'
+import { MIN_PASSWORD_LENGTH, OperationError } from '../admin/ops/index.js'
+import { connectOperations } from './operations-client.js'
 import { adminUsage } from './usage.js'
 
 async function readStdin(): Promise<string> {
@@ -40,26 +40,24 @@ export async function adminCommand(args: string[]): Promise<number> {
   const given = process.stdin.isTTY ? '' : await readStdin()
   const generated = given === ''
   const password = generated ? generatePassword() : given
-  if (password.length < 12) {
-    process.stderr.write('the password must be at least 12 characters\n')
+  if (password.length < MIN_PASSWORD_LENGTH) {
+    process.stderr.write(`the password must be at least ${MIN_PASSWORD_LENGTH} characters\n`)
     return 2
   }
   const config = parseConfig(process.env)
-  const db = await openDatabase(config)
+  const ops = await connectOperations(config)
   try {
-    if (await findAccount(db, values.name)) {
-      process.stderr.write(`an account named ${values.name} exists already\n`)
-      return 1
-    }
-    const totpSecret = values.totp ? newTotpSecret() : undefined
-    await createAccount(db, { name: values.name, role, passwordHash: await hashPassword(password), ...(totpSecret ? { totpSecret } : {}) })
-    await recordCliAction(config, db, 'admin.action', { action: 'account.created', account: values.name, role, totp: Boolean(totpSecret) })
-    process.stdout.write(`created ${role} ${values.name}\n`)
+    const created = await ops.createAccount({ name: values.name, role, password, ...(values.totp ? { totp: true } : {}) })
+    process.stdout.write(`created ${role} ${values.name} (via ${ops.via})\n`)
     // Printed once, never logged: the only copy besides the hash.
     if (generated) process.stdout.write(`password: ${password}\n`)
-    if (totpSecret) process.stdout.write(`totp secret (base32, SHA-1, 6 digits, 30 s): ${totpSecret}\n`)
+    if (created.totpSecret) process.stdout.write(`totp secret (base32, SHA-1, 6 digits, 30 s): ${created.totpSecret}\n`)
     return 0
+  } catch (error) {
+    if (!(error instanceof OperationError)) throw error
+    process.stderr.write(`lgsp admin create-user: ${error.message}\n`)
+    return 1
   } finally {
-    await db.close()
+    await ops.close()
   }
 }

@@ -1,23 +1,17 @@
 import { createWriteStream } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { applyRetention, csvHeader, csvRow, jsonlRow, parseAuditQuery, searchAudit, verifyAuditTrail, AuditQueryError } from '../audit/index.js'
+import { OperationError } from '../admin/ops/index.js'
+import { AuditQueryError, csvHeader, csvRow, jsonlRow, parseAuditQuery } from '../audit/index.js'
 import type { Config } from '../config.js'
 import { parseConfig } from '../config.js'
-import { nodeSha256 } from '../entry/audit.js'
-import { openDatabase } from '../entry/database.js'
-import { createKeyedHash } from '../identity/keys/keyed-hash.node.js'
-import { openCliKeys, recordCliAction } from './cli-audit.js'
+import { connectOperations, type Operations } from './operations-client.js'
 import { auditUsage } from './usage.js'
-
-const DAY_MS = 86_400_000
 
 async function verify(config: Config, args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { json: { type: 'boolean' } }, strict: true })
-  const db = await openDatabase(config)
-  const keys = await openCliKeys(config)
-  try {
+  return withOperations(config, 'verify', async (ops) => {
     // Retention may never have cut events younger than the legal floor (90 days, the default).
-    const report = await verifyAuditTrail(db, { jwks: keys.historicJwks(), sha256: nodeSha256 })
+    const report = await ops.verifyAudit()
     if (values.json) {
       process.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
     } else {
@@ -32,9 +26,21 @@ async function verify(config: Config, args: string[]): Promise<number> {
       )
     }
     return report.ok ? 0 : 1
+  })
+}
+
+/** Runs `fn` with the operations (the running gateway's, else the database's); a refusal is a message. */
+async function withOperations(config: Config, sub: string, fn: (ops: Operations) => Promise<number>): Promise<number> {
+  let ops: Operations | undefined
+  try {
+    ops = await connectOperations(config)
+    return await fn(ops)
+  } catch (error) {
+    if (!(error instanceof OperationError)) throw error
+    process.stderr.write(`lgsp audit ${sub}: ${error.message}\n`)
+    return error.status === 400 ? 2 : 1
   } finally {
-    keys.close()
-    await db.close()
+    await ops?.close()
   }
 }
 
@@ -61,12 +67,12 @@ async function exportEvents(config: Config, args: string[]): Promise<number> {
     process.stderr.write('--format must be jsonl or csv\n')
     return 2
   }
-  const filters: Record<string, unknown> = {}
+  const filters: Record<string, string> = {}
   const flags = values as Record<string, string | undefined>
   for (const [flag, name] of Object.entries(FILTER_FLAGS)) if (flags[flag] !== undefined) filters[name] = flags[flag]
-  let query
+  // Checked before anything opens: a bad filter is a usage error, not a half-written file.
   try {
-    query = parseAuditQuery({ ...filters, limit: 500 })
+    parseAuditQuery(filters)
   } catch (error) {
     if (error instanceof AuditQueryError) {
       process.stderr.write(`${error.message}\n`)
@@ -74,55 +80,33 @@ async function exportEvents(config: Config, args: string[]): Promise<number> {
     }
     throw error
   }
-  const db = await openDatabase(config)
-  const hash = await createKeyedHash({
-    dataDir: config.DATA_DIR,
-    production: config.NODE_ENV === 'production',
-    ...(config.HASH_SECRET ? { secret: config.HASH_SECRET } : {}),
-  })
-  const out = values.out ? createWriteStream(values.out, { mode: 0o600 }) : process.stdout
-  const write = (text: string) => new Promise<void>((resolve, reject) => out.write(text, (error) => (error ? reject(error) : resolve())))
-  let count = 0
-  try {
+  return withOperations(config, 'export', async (ops) => {
+    const out = values.out ? createWriteStream(values.out, { mode: 0o600 }) : process.stdout
+    const write = (text: string) => new Promise<void>((resolve, reject) => out.write(text, (error) => (error ? reject(error) : resolve())))
+    let count = 0
     if (format === 'csv') await write(csvHeader())
     let cursor: string | undefined
     do {
-      const page = await searchAudit(db, { ...query, ...(cursor ? { cursor } : {}) }, hash)
+      const page = await ops.exportPage(filters, cursor)
       for (const event of page.events) await write(format === 'csv' ? csvRow(event) : jsonlRow(event))
       count += page.events.length
       cursor = page.nextCursor
     } while (cursor)
     if (values.out) await new Promise<void>((resolve) => (out as ReturnType<typeof createWriteStream>).end(resolve))
-    const { subject, ...shown } = filters
-    await recordCliAction(config, db, 'audit.exported', {
-      format,
-      events: count,
-      ...(subject ? { subject: hash(String(subject)) } : {}),
-      ...Object.fromEntries(Object.entries(shown).map(([k, v]) => [k, String(v)])),
-    })
-    process.stderr.write(`${count} events exported\n`)
+    process.stderr.write(`${count} events exported (via ${ops.via})\n`)
     return 0
-  } finally {
-    await db.close()
-  }
+  })
 }
 
 async function retention(config: Config, args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { days: { type: 'string' } }, strict: true })
+  // Checked by the operation itself (a whole number of days, at least 90), wherever it runs.
   const days = values.days === undefined ? config.AUDIT_RETENTION_DAYS : Number(values.days)
-  if (!Number.isInteger(days) || days < 90) {
-    process.stderr.write('--days must be a whole number of at least 90 (TCVN 11930 level 3 keeps logs 3 months)\n')
-    return 2
-  }
-  const db = await openDatabase(config)
-  try {
-    const result = await applyRetention(db, new Date(Date.now() - days * DAY_MS))
-    await recordCliAction(config, db, 'audit.retention', { days, cutoff: result.cutoff, chains: result.chains, deleted: result.deleted })
+  return withOperations(config, 'retention', async (ops) => {
+    const result = await ops.retention(days)
     process.stdout.write(`removed ${result.deleted} events older than ${result.cutoff} from ${result.chains} chains\n`)
     return 0
-  } finally {
-    await db.close()
-  }
+  })
 }
 
 export async function auditCommand(args: string[]): Promise<number> {

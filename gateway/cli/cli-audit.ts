@@ -3,6 +3,7 @@
  * checkpoints and to verify old ones) and a short-lived writer whose chain holds this run's
  * actions, closed with a final checkpoint.
  */
+import { userInfo } from 'node:os'
 import type { Config } from '../config.js'
 import { actionEvent, type AuditEvent, type AuditKind } from '../audit/index.js'
 import { openAuditWriter } from '../entry/audit.js'
@@ -19,8 +20,19 @@ export async function openCliKeys(config: Config): Promise<GatewayKeys> {
   return keys
 }
 
-/** Who runs the CLI, for the `actor` of its events. */
-export const cliActor = () => `cli:${(process.env.USER ?? 'unknown').replace(/[^A-Za-z0-9._@-]/g, '_').slice(0, 60)}`
+/**
+ * Who runs the CLI, for the `actor` of its events: the OS account from the system's user
+ * database, not `$USER`, which is often unset in containers.
+ */
+export function cliActor(): string {
+  let name: string
+  try {
+    name = userInfo().username
+  } catch {
+    name = `uid-${process.getuid?.() ?? 'unknown'}`
+  }
+  return `cli:${name.replace(/[^A-Za-z0-9._@-]/g, '_').slice(0, 60) || 'unknown'}`
+}
 
 /** Records one action of this CLI run as an audit event, committed before it returns. */
 export async function recordCliAction(config: Config, db: Database, kind: AuditKind, detail: AuditEvent['detail'], keys?: GatewayKeys): Promise<void> {

@@ -13,24 +13,25 @@ import {
   contractUsage,
   exchangeUsage,
   keysUsage,
+  operationsNote,
   policyUsage,
   sandboxUsage,
   tokenUsage,
   verifyUsage,
 } from './usage.js'
 
-/** Each command: what it takes, and its module, loaded when it runs. */
-const COMMANDS: Record<string, { usage: string; run: (args: string[]) => Promise<number> }> = {
+/** Each command: what it takes (and a note its --help adds), and its module, loaded when it runs. */
+const COMMANDS: Record<string, { usage: string; note?: string; run: (args: string[]) => Promise<number> }> = {
   sandbox: { usage: sandboxUsage, run: (args) => sandbox(args) },
   token: { usage: tokenUsage, run: async (args) => (await import('./token.js')).tokenCommand(args) },
   keys: { usage: keysUsage, run: async (args) => (await import('./keys.js')).keysCommand(args) },
-  policy: { usage: policyUsage, run: async (args) => (await import('./policy.js')).policyCommand(args) },
-  audit: { usage: auditUsage, run: async (args) => (await import('./audit.js')).auditCommand(args) },
+  policy: { usage: policyUsage, note: operationsNote, run: async (args) => (await import('./policy.js')).policyCommand(args) },
+  audit: { usage: auditUsage, note: operationsNote, run: async (args) => (await import('./audit.js')).auditCommand(args) },
   verify: { usage: verifyUsage, run: async (args) => (await import('./verify.js')).verifyCommand(args) },
   exchange: { usage: exchangeUsage, run: async (args) => (await import('./exchange.js')).exchangeCommand(args) },
   contract: { usage: contractUsage, run: async (args) => (await import('./contract.js')).contractCommand(args) },
   conformance: { usage: conformanceUsage, run: async (args) => (await import('./conformance.js')).conformanceCommand(args) },
-  admin: { usage: adminUsage, run: async (args) => (await import('./admin.js')).adminCommand(args) },
+  admin: { usage: adminUsage, note: operationsNote, run: async (args) => (await import('./admin.js')).adminCommand(args) },
 }
 
 const usage = `Usage: lgsp <command> [options]     (lgsp <command> --help: that command alone; lgsp --version)
@@ -39,7 +40,7 @@ Commands:
 ${Object.values(COMMANDS)
   .map((command) => command.usage)
   .join('')}  help    Show this text.
-`
+${operationsNote}`
 
 /** The version in package.json, read from beside this file (no import: it is JSON). */
 function version(): string {
@@ -99,7 +100,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
       const named = command === 'help' && rest[0] ? COMMANDS[rest[0]] : undefined
-      process.stdout.write(named ? `Usage:\n${named.usage}` : usage)
+      process.stdout.write(named ? `Usage:\n${named.usage}${named.note ?? ''}` : usage)
       return command === undefined ? 2 : 0
     }
     const known = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined
@@ -108,7 +109,7 @@ export async function run(argv: string[]): Promise<number> {
       return 2
     }
     if (rest.includes('--help') || rest.includes('-h')) {
-      process.stdout.write(`Usage:\n${known.usage}`)
+      process.stdout.write(`Usage:\n${known.usage}${known.note ?? ''}`)
       return 0
     }
     return await known.run(rest)

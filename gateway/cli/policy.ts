@@ -1,31 +1,32 @@
 /**
  * `lgsp policy …`: validate a policy directory, store it as a new version, and move the active
- * version. Opens the same database as the gateway (DATABASE_URL, or PGlite in DATA_DIR), so a
- * running PostgreSQL-backed cluster picks an activation up within seconds.
+ * version. Through the running gateway when one runs (it switches at once, the other instances
+ * within their poll), else in the database the gateway will open (DATABASE_URL, or DATA_DIR).
  */
 import { parseArgs } from 'node:util'
 import { parsePolicySet, type LoadProblem } from '../../policies/index.js'
 import { parseConfig, type Config } from '../config.js'
-import { openDatabase } from '../entry/database.js'
-import type { Database } from '../database/index.js'
-import { recordCliAction } from './cli-audit.js'
 import { readPolicyFiles } from '../policy/store/read-files.node.js'
-import { openPolicyStore, policySetOf, validatePolicyFiles } from '../entry/policies.js'
+import { policySetOf, validatePolicyFiles } from '../entry/policies.js'
+import { OperationError, versionNumber } from '../admin/ops/index.js'
+import { connectOperations, type Operations } from './operations-client.js'
 import { makeExecutableSchema } from '@graphql-tools/schema'
 import { typeDefs } from '../../schemas/index.js'
 import { explain as explainDecision } from '../policy/index.js'
-import { diffFileSets, PolicyStoreError, PolicyValidationError, type PolicyStore } from '../policy/store/index.js'
 import { policyUsage } from './usage.js'
 
 const print = (text: string) => process.stdout.write(text.endsWith('\n') || text === '' ? text : `${text}\n`)
 const printProblems = (problems: LoadProblem[]) => print(problems.map((p) => `${p.file} ${p.path}: ${p.message}`).join('\n'))
 
-function versionArg(raw: string | undefined): number {
-  if (!raw || !/^\d+$/.test(raw) || Number(raw) < 1) throw new PolicyStoreError(`a version number is required, got ${raw ?? 'nothing'}`)
-  return Number(raw)
+/** Runs `fn` with the operations (the running gateway's, else the database's); an operator's mistake is a message. */
+async function withOperations(config: Config, fn: (ops: Operations) => Promise<number>): Promise<number> {
+  const ops = await connectOperations(config)
+  try {
+    return await fn(ops)
+  } finally {
+    await ops.close()
+  }
 }
-
-const withStore = (config: Config, fn: (store: PolicyStore, db: Database) => Promise<number>): Promise<number> => withStoreValue(config, fn)
 
 async function validate(config: Config, args: string[]): Promise<number> {
   const { positionals } = parseArgs({ args, allowPositionals: true, strict: true })
@@ -42,52 +43,33 @@ async function validate(config: Config, args: string[]): Promise<number> {
 }
 
 async function apply(config: Config, args: string[]): Promise<number> {
-  const { positionals, values } = parseArgs({
-    args,
-    allowPositionals: true,
-    strict: true,
-    options: { author: { type: 'string' }, message: { type: 'string' } },
-  })
+  const { positionals, values } = parseArgs({ args, allowPositionals: true, strict: true, options: { message: { type: 'string' } } })
   const files = await readPolicyFiles(positionals[0] ?? config.POLICIES_DIR)
-  const author = values.author ?? process.env.USER ?? 'cli'
-  return withStore(config, async (store, db) => {
-    try {
-      const result = await store.apply(files, { author, ...(values.message === undefined ? {} : { message: values.message }) })
-      if (result.created)
-        await recordCliAction(config, db, 'policy.applied', {
-          version: result.version,
-          author,
-          ...(values.message ? { message: values.message.slice(0, 500) } : {}),
-        })
-      print(
-        result.created ? `version ${result.version} applied and active (author ${author})\n${result.diff}` : `unchanged, version ${result.version} is active`,
-      )
-      return 0
-    } catch (error) {
-      if (!(error instanceof PolicyValidationError)) throw error
-      printProblems(error.problems)
-      return 1
-    }
+  // Checked here first: a mistake is shown without a round trip, with the same words as the store's.
+  const problems = validatePolicyFiles(files)
+  if (problems.length > 0) {
+    printProblems(problems)
+    return 1
+  }
+  return withOperations(config, async (ops) => {
+    const result = await ops.applyPolicy(files, values.message)
+    print(result.created ? `version ${result.version} applied and active (via ${ops.via})\n${result.diff}` : `unchanged, version ${result.version} is active`)
+    return 0
   })
 }
 
-async function list(store: PolicyStore): Promise<number> {
-  const versions = await store.list()
+async function list(ops: Operations): Promise<number> {
+  const versions = await ops.listPolicies()
   if (versions.length === 0) print('no policy versions stored')
   for (const v of versions) {
-    print(
-      `${v.active ? '*' : ' '} ${String(v.version).padStart(4)}  ${v.createdAt.toISOString()}  ${v.digest.slice(0, 12)}  ${v.author}${v.message ? `  ${v.message}` : ''}`,
-    )
+    print(`${v.active ? '*' : ' '} ${String(v.version).padStart(4)}  ${v.createdAt}  ${v.digest.slice(0, 12)}  ${v.author}${v.message ? `  ${v.message}` : ''}`)
   }
   return 0
 }
 
-async function diff(store: PolicyStore, args: string[]): Promise<number> {
-  if (args.length !== 2) throw new PolicyStoreError('usage: lgsp policy diff <a> <b>')
-  const [a, b] = await Promise.all(args.map((raw) => store.get(versionArg(raw))))
-  if (!a) throw new PolicyStoreError(`there is no policy version ${args[0]}`)
-  if (!b) throw new PolicyStoreError(`there is no policy version ${args[1]}`)
-  print(diffFileSets(a.files, b.files) || `versions ${a.version} and ${b.version} are identical`)
+async function diff(ops: Operations, args: string[]): Promise<number> {
+  if (args.length !== 2) throw new OperationError('usage: lgsp policy diff <a> <b>')
+  print((await ops.diffPolicies(versionNumber(args[0]), versionNumber(args[1]))).text)
   return 0
 }
 
@@ -108,20 +90,21 @@ async function explain(config: Config, args: string[]): Promise<number> {
       version: { type: 'string' },
     },
   })
-  if (!values.agency || !values.query) throw new PolicyStoreError("usage: lgsp policy explain --agency <id> --purpose <CODE> --query '<graphql>'")
+  if (!values.agency || !values.query) throw new OperationError("usage: lgsp policy explain --agency <id> --purpose <CODE> --query '<graphql>'")
   let files
   if (values.active || values.version) {
-    files = await withStoreValue(config, async (store) => {
-      const snapshot = values.version ? await store.get(versionArg(values.version)) : await store.active()
-      if (!snapshot) throw new PolicyStoreError(values.version ? `no version ${values.version}` : 'no active version')
-      return snapshot.files
-    })
+    const ops = await connectOperations(config)
+    try {
+      files = (await ops.policyFiles(values.version ? versionNumber(values.version) : undefined)).files
+    } finally {
+      await ops.close()
+    }
   } else files = await readPolicyFiles(values.dir ?? config.POLICIES_DIR)
   let set
   try {
     set = policySetOf(files)
   } catch (error) {
-    throw new PolicyStoreError(error instanceof Error ? error.message : String(error))
+    throw new OperationError(error instanceof Error ? error.message : String(error))
   }
   const result = explainDecision({
     schema: makeExecutableSchema({ typeDefs }),
@@ -135,19 +118,9 @@ async function explain(config: Config, args: string[]): Promise<number> {
   return result.ok && result.decision.allowed ? 0 : 1
 }
 
-async function withStoreValue<T>(config: Config, fn: (store: PolicyStore, db: Database) => Promise<T>): Promise<T> {
-  const db = await openDatabase(config)
-  try {
-    return await fn(openPolicyStore(db), db)
-  } finally {
-    await db.close()
-  }
-}
-
 export async function policyCommand(args: string[]): Promise<number> {
   const [sub, ...rest] = args
   const config = parseConfig(process.env)
-  const author = process.env.USER ?? 'cli'
   try {
     switch (sub) {
       case 'validate':
@@ -155,27 +128,25 @@ export async function policyCommand(args: string[]): Promise<number> {
       case 'apply':
         return await apply(config, rest)
       case 'activate': {
-        if (rest.length !== 1) throw new PolicyStoreError('usage: lgsp policy activate <version>')
-        const version = versionArg(rest[0])
-        return await withStore(config, async (store, db) => {
-          const result = await store.activate(version, { author })
-          if (result.previous !== version) await recordCliAction(config, db, 'policy.activated', { version, previous: result.previous ?? null, author })
+        if (rest.length !== 1) throw new OperationError('usage: lgsp policy activate <version>')
+        const version = versionNumber(rest[0])
+        return await withOperations(config, async (ops) => {
+          const result = await ops.activatePolicy(version)
           print(result.previous === version ? `version ${version} is already active` : `version ${version} is active (was ${result.previous ?? 'none'})`)
           return 0
         })
       }
       case 'rollback':
-        if (rest.length !== 0) throw new PolicyStoreError('usage: lgsp policy rollback')
-        return await withStore(config, async (store, db) => {
-          const result = await store.rollback({ author })
-          await recordCliAction(config, db, 'policy.rolled_back', { version: result.version, previous: result.previous, author })
+        if (rest.length !== 0) throw new OperationError('usage: lgsp policy rollback')
+        return await withOperations(config, async (ops) => {
+          const result = await ops.rollbackPolicy()
           print(`rolled back: version ${result.version} is active (was ${result.previous})`)
           return 0
         })
       case 'list':
-        return await withStore(config, list)
+        return await withOperations(config, list)
       case 'diff':
-        return await withStore(config, (store) => diff(store, rest))
+        return await withOperations(config, (ops) => diff(ops, rest))
       case 'explain':
         return await explain(config, rest)
       default:
@@ -183,8 +154,8 @@ export async function policyCommand(args: string[]): Promise<number> {
         return 2
     }
   } catch (error) {
-    // An operator's mistake (bad version, nothing to roll back to) is a message, not a crash.
-    if (error instanceof PolicyStoreError) {
+    // An operator's mistake (bad version, nothing to roll back to, no gateway answering) is a message, not a crash.
+    if (error instanceof OperationError) {
       process.stderr.write(`lgsp policy ${sub}: ${error.message}\n`)
       return 1
     }

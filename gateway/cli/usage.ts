@@ -19,6 +19,18 @@ export const keysUsage = `  keys rotate
           Add a gateway signing key; the old one verifies until its tokens expire, then retires.
 `
 
+/**
+ * Said once under the commands that change or read the gateway's data: how they reach it.
+ * Shown by \`lgsp help\` and by each of those commands' --help.
+ */
+export const operationsNote = `
+  admin, policy (but validate and explain --dir), audit: with a gateway running on this machine,
+  they run through it (its operations API, with the local operator credential it keeps in
+  DATA_DIR/operator-credential.json, mode 0600), else on the database directly. Another machine:
+  LGSP_GATEWAY_URL=<gateway> LGSP_STAFF_TOKEN=<lgsp token --operator|--auditor NAME>.
+  Each change is an audit event naming who made it (staff name, or the OS account).
+`
+
 export const adminUsage = `  admin create-user --role operator|auditor --name NAME [--totp]
           Create a console account. The password is read from stdin when piped, else (or
           when stdin is empty) a generated one is printed once. --totp also prints a TOTP secret (RFC 6238) to enrol.
@@ -77,7 +89,7 @@ export const exchangeUsage = `  exchange status [--json]
 
 export const policyUsage = `  policy validate [dir]
           Check a policy directory (default POLICIES_DIR): agencies/*.yaml and purposes.yaml.
-  policy apply [dir] [--author NAME] [--message TEXT]
+  policy apply [dir] [--message TEXT]
           Validate and store the directory as a new policy version, and activate it.
   policy activate <version>
           Make a stored version the active one (every instance switches within seconds).

@@ -34,6 +34,14 @@ export function stepMessageJsonSchema(): Record<string, unknown> {
 const jsonText = (value: object) => `${JSON.stringify(value, null, 2)}\n`
 
 /**
+ * The whole GraphQL schema as SDL, types and fields sorted by name so that a diff shows only what
+ * changed: the contract's `schema.graphql` and the repository's own (`npm run schema:print`).
+ */
+export function graphqlSdl(): string {
+  return `${printSchema(lexicographicSortSchema(makeExecutableSchema({ typeDefs })))}\n`
+}
+
+/**
  * The contract as documents, generated from the code that enforces it (never written twice):
  * the GraphQL SDL every caller sees in full (each agency sees its own part of it), the JSON
  * Schema of the message each step pushes to the systems that must hear of it, and the OpenAPI
@@ -42,10 +50,9 @@ const jsonText = (value: object) => `${JSON.stringify(value, null, 2)}\n`
  * committed files and the code differ.
  */
 export function contractDocuments(): ContractDocument[] {
-  const sdl = printSchema(lexicographicSortSchema(makeExecutableSchema({ typeDefs })))
   const stepMessage = stepMessageJsonSchema()
   return [
-    { name: 'schema.graphql', mediaType: 'application/graphql', text: `${sdl}\n` },
+    { name: 'schema.graphql', mediaType: 'application/graphql', text: graphqlSdl() },
     { name: 'step-message.schema.json', mediaType: 'application/schema+json', text: jsonText(stepMessage) },
     { name: 'partner-openapi.json', mediaType: 'application/openapi+json', text: jsonText(partnerOpenApi({ version: CONTRACT_VERSION, stepMessage })) },
     { name: 'VERSION', mediaType: 'text/plain', text: `${CONTRACT_VERSION}\n` },

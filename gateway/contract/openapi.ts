@@ -1,3 +1,15 @@
+import type {
+  ComponentsObject,
+  HeaderObject,
+  MediaTypeObject,
+  OpenAPIObject,
+  ParameterObject,
+  PathItemObject,
+  PathsObject,
+  ReferenceObject,
+  ResponseObject,
+  SchemaObject,
+} from 'openapi3-ts/oas31'
 import { PARTNER_WIRES, PUSH_COVERED, PUSH_SIGNATURE_ALG, PUSH_SIGNATURE_TAG, PUSH_SIGNATURE_TTL_S, type StepMessage } from '../../connectors/index.js'
 import { codeToStatus, ErrorCode } from '../errors.js'
 import { IDEMPOTENCY_KEY_HEADER, MAX_BLOB_BYTES, portalCode, STEP_MUTATIONS } from '../exchange/index.js'
@@ -8,11 +20,14 @@ const JWKS_PATH = '/.well-known/jwks.json'
 const KEY_HISTORY_PATH = '/.well-known/lgsp-key-history.json'
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
 
-export type OpenApiDocument = Record<string, unknown>
+export type OpenApiDocument = OpenAPIObject
 
-const ref = (kind: 'schemas' | 'parameters' | 'headers' | 'responses', name: string) => ({ $ref: `#/components/${kind}/${name}` })
-const json = (schema: object) => ({ 'application/json': { schema } })
-const quoted = (names: readonly string[]) => names.map((name) => `\`${name}\``).join(', ')
+/** A reference to one of the document's components. */
+export const ref = (kind: 'schemas' | 'parameters' | 'headers' | 'responses', name: string): ReferenceObject => ({ $ref: `#/components/${kind}/${name}` })
+/** A JSON body of this schema. */
+export const json = (schema: SchemaObject | ReferenceObject): Record<string, MediaTypeObject> => ({ 'application/json': { schema } })
+/** Names as Markdown code, comma-separated. */
+export const quoted = (names: readonly string[]) => names.map((name) => `\`${name}\``).join(', ')
 
 /** A dossier step as the gateway pushes it: typed, so it stays a message the code could send. */
 const exampleMessage: StepMessage = {
@@ -47,9 +62,16 @@ const EXAMPLE_CREATED = 1_796_609_700
 const exampleSignatureInput = `lgsp=(${PUSH_COVERED.map((name) => `"${name}"`).join(' ')});created=${EXAMPLE_CREATED};expires=${EXAMPLE_CREATED + PUSH_SIGNATURE_TTL_S};keyid="gw-2026-12";alg="${PUSH_SIGNATURE_ALG}";tag="${PUSH_SIGNATURE_TAG}"`
 
 /** The receiver side: what a partner system serves so the gateway can push dossier steps to it. */
-function pushWebhook(): object {
+function pushWebhook(): PathItemObject {
   const vendorWires = Object.keys(PARTNER_WIRES).filter((name) => name !== 'canonical' && name !== 'portal')
-  const header = (name: string, description: string, schema: object, example: string) => ({ name, in: 'header', required: true, description, schema, example })
+  const header = (name: string, description: string, schema: SchemaObject, example: string): ParameterObject => ({
+    name,
+    in: 'header',
+    required: true,
+    description,
+    schema,
+    example,
+  })
   return {
     post: {
       operationId: 'receiveDossierStep',
@@ -127,7 +149,7 @@ function pushWebhook(): object {
 }
 
 /** The closed set of error codes with each one's HTTP status, generated from the code. */
-function errorCodeSchema(): object {
+function errorCodeSchema(): SchemaObject {
   const table = ErrorCode.options.map((code) => `| \`${code}\` | ${codeToStatus[code]} |`)
   return {
     type: 'string',
@@ -144,10 +166,10 @@ function errorCodeSchema(): object {
 }
 
 /** GraphQL refusals by HTTP status: which codes answer with which status when a whole request is refused. */
-function graphqlRefusals(): Record<string, object> {
+function graphqlRefusals(): Record<string, ResponseObject> {
   const byStatus = new Map<number, ErrorCode[]>()
   for (const code of ErrorCode.options) byStatus.set(codeToStatus[code], [...(byStatus.get(codeToStatus[code]) ?? []), code])
-  const answers: Record<string, object> = {}
+  const answers: Record<string, ResponseObject> = {}
   for (const [status, codes] of [...byStatus].sort(([a], [b]) => a - b)) {
     answers[String(status)] = {
       description: `Refused as a whole: ${quoted(codes)}.`,
@@ -158,17 +180,23 @@ function graphqlRefusals(): Record<string, object> {
   return answers
 }
 
-function gatewayPaths(): object {
-  const gatewayError = (description: string) => ({
-    description,
-    headers: { 'X-Request-Id': ref('headers', 'XRequestId') },
-    content: json(ref('schemas', 'ErrorBody')),
-  })
-  const oauthError = (description: string) => ({ description, content: json(ref('schemas', 'OAuthError')) })
-  const publicJson = (operationId: string, summary: string, schema: object) => ({
+/** An answer in the gateway's error contract (`ErrorBody`), with the request id. */
+export const gatewayError = (description: string): ResponseObject => ({
+  description,
+  headers: { 'X-Request-Id': ref('headers', 'XRequestId') },
+  content: json(ref('schemas', 'ErrorBody')),
+})
+
+/**
+ * What a partner system may call on the gateway, as path items. The gateway's own REST document
+ * (`gateway/discovery`) takes these same operations, so both say one thing of one route.
+ */
+export function gatewayPaths(): PathsObject {
+  const oauthError = (description: string): ResponseObject => ({ description, content: json(ref('schemas', 'OAuthError')) })
+  const publicJson = (operationId: string, summary: string, schema: ReferenceObject): PathItemObject => ({
     get: { operationId, tags: ['identity'], summary, security: [], responses: { '200': { description: 'Cached for 60 s.', content: json(schema) } } },
   })
-  const sha256 = {
+  const sha256: ParameterObject = {
     name: 'sha256',
     in: 'path',
     required: true,
@@ -318,8 +346,12 @@ function gatewayPaths(): object {
   }
 }
 
-function components(stepMessage: object): object {
-  const header = (name: string, description: string, extra: object = {}) => ({
+/**
+ * The components of the gateway's HTTP API that both published documents use: the bearer token,
+ * the request headers, the answer headers and the schemas (the error contract among them).
+ */
+export function apiComponents(): ComponentsObject {
+  const header = (name: string, description: string, extra: Partial<ParameterObject> = {}): ParameterObject => ({
     name,
     in: 'header',
     required: false,
@@ -327,7 +359,7 @@ function components(stepMessage: object): object {
     schema: { type: 'string' },
     ...extra,
   })
-  const text = (description: string) => ({ description, schema: { type: 'string' } })
+  const text = (description: string): HeaderObject => ({ description, schema: { type: 'string' } })
   return {
     securitySchemes: {
       bearer: {
@@ -379,7 +411,6 @@ function components(stepMessage: object): object {
       Signature: text('RFC 9421, with `Accept-Signature`.'),
     },
     schemas: {
-      StepMessage: stepMessage,
       ErrorCode: errorCodeSchema(),
       ErrorBody: {
         type: 'object',
@@ -482,13 +513,18 @@ function components(stepMessage: object): object {
   }
 }
 
+function components(stepMessage: SchemaObject): ComponentsObject {
+  const shared = apiComponents()
+  return { ...shared, schemas: { StepMessage: stepMessage, ...shared.schemas } }
+}
+
 /**
  * The OpenAPI 3.1 document of what a partner system serves (the push, as a webhook) and what it
  * may call on the gateway, built from the constants and schemas the gateway enforces. The step
  * message's JSON Schema comes in whole from the one place that makes it, so both published
  * documents say the same thing.
  */
-export function partnerOpenApi(contract: { version: string; stepMessage: object }): OpenApiDocument {
+export function partnerOpenApi(contract: { version: string; stepMessage: SchemaObject }): OpenApiDocument {
   return {
     openapi: '3.1.0',
     info: {

@@ -274,6 +274,14 @@ export const migrations: readonly Migration[] = [
       'create index conformance_reports_agency on conformance_reports (agency, recorded_at desc)',
     ],
   },
+  {
+    id: '0010_outbox_traceparent',
+    statements: [
+      // The W3C traceparent of the step that wrote the message: its delivery, however much later
+      // and on whichever instance, continues that step's trace. Null for messages written before.
+      `alter table exchange_outbox add column traceparent text check (traceparent ~ '^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$')`,
+    ],
+  },
 ]
 
 /**

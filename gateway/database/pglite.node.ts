@@ -8,6 +8,7 @@ import { dirname } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { pingWith, type Database, type Queryable } from './database.js'
 import { startPgliteWorker } from './pglite-worker.node.js'
+import { processAlive } from '../support/process-alive.node.js'
 
 export interface PgliteOptions {
   /** Where the cluster lives (`DATA_DIR/pglite`); omitted: in memory, for tests. */
@@ -34,22 +35,13 @@ async function acquireLock(path: string): Promise<() => Promise<void>> {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
       const owner = Number((await readFile(path, 'utf8').catch(() => '')).trim())
-      if (Number.isInteger(owner) && owner > 0 && isAlive(owner)) {
+      if (Number.isInteger(owner) && owner > 0 && processAlive(owner)) {
         throw new Error(`the embedded database ${dirname(path)} is in use by process ${owner}; stop it first, or use a PostgreSQL server (DATABASE_URL)`)
       }
       await rm(path, { force: true })
     }
   }
   throw new Error(`could not lock the embedded database (${path})`)
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
 }
 
 class PgliteDatabase implements Database {

@@ -27,6 +27,7 @@ export function renderBanner(input: BannerInput): string {
     `LGSP Gateway (${input.mode})`,
     `  Gateway:  ${input.gatewayUrl}/graphql`,
     `  Health:   ${input.gatewayUrl}/healthz   Ready: ${input.gatewayUrl}/readyz`,
+    `  REST API: ${input.gatewayUrl}/docs   OpenAPI: ${input.gatewayUrl}/openapi.json`,
     `  Issuer:   ${input.issuer}   Token: ${input.gatewayUrl}/oauth/token   Keys: ${input.gatewayUrl}/.well-known/jwks.json`,
     '  Registries:',
     ...Object.entries(input.upstreams).map(([name, upstream]) => `    ${name.padEnd(11)} ${upstream.url}${upstream.sandbox ? '  (sandbox)' : ''}`),

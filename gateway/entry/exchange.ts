@@ -25,6 +25,7 @@ import { unrefTimer } from '../support/index.js'
 import { nodeSha256 } from './audit.js'
 import { nodeSignatureCrypto } from '../identity/keys/node-signature-crypto.node.js'
 import type { TrustList } from '../documents/index.js'
+import type { Telemetry } from '../telemetry/index.js'
 import { documentTrust } from './trust-list.js'
 
 /** How often the step chains' heads are signed when steps stop coming. */
@@ -74,6 +75,8 @@ export async function startNodeExchange(options: {
   logger: Logger
   /** Development clients' private keys: a sandbox system acts with its agency's, once told which gateway to call. */
   devClientKeys?: ReadonlyMap<string, JWK>
+  /** Each push a span continuing its step's trace. @default off */
+  telemetry?: Telemetry
 }): Promise<NodeExchange> {
   const { config, db, keys, policies, logger } = options
   const production = config.NODE_ENV === 'production'
@@ -119,6 +122,7 @@ export async function startNodeExchange(options: {
     }),
     // Systems registered to read an inbox get no pushes: their messages wait for them.
     inboxReceivers: () => [...policies.current().agencies.values()].filter((a) => a.exchange?.delivery === 'inbox').map((a) => a.agency),
+    ...(options.telemetry ? { telemetry: options.telemetry } : {}),
     onDead: (message, error) =>
       logger.warn({ message: message.id, dossier: message.dossier, seq: message.seq, receiver: message.receiver, error }, 'dossier message dead-lettered'),
   })

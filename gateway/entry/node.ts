@@ -13,22 +13,33 @@ import { POPULATION_SANDBOX_API_KEY, startSandboxes, type Sandboxes } from '../.
 import { createGateway } from '../app.js'
 import { ConfigError, parseConfig, populationApiKey, type Config } from '../config.js'
 import { actionEvent } from '../audit/index.js'
-import { instanceName, openAuditWriter } from './audit.js'
+import { instanceName, nodeSha256, openAuditWriter } from './audit.js'
+import { localCredentialHash, newLocalCredential } from '../admin/ops/index.js'
+import { removeCredentialFile, writeCredentialFile } from '../admin/ops/credential-file.node.js'
 import { renderBanner } from './banner.js'
 import { databaseReadiness, openDatabase } from './database.js'
 import { createNodeIdentity } from './identity.js'
 import { policySchema, policySetOf, startPolicyRuntime, validatePolicyFiles } from './policies.js'
 import { createKeyedHash } from '../identity/keys/keyed-hash.node.js'
 import { nodeSignatureCrypto } from '../identity/keys/node-signature-crypto.node.js'
+import { readSwaggerUiAssets } from '../discovery/swagger-ui-assets.node.js'
 import { createPromMetrics, metricsApp } from '../metrics/prom.node.js'
 import { createNodeRateLimiter, nodeClientIp } from './rate-limiter.js'
 import { createReportStore } from '../conformance/index.js'
 import { startNodeExchange } from './exchange.js'
+import { startNodeTracing } from './tracing.js'
 import { createPolicyRuntime, type PolicyRuntime } from '../policy/index.js'
 
 /** How long a stopping gateway waits for requests in flight before cutting connections. */
 const SHUTDOWN_DRAIN_MS = 10_000
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1'])
+
+/**
+ * The address this machine's CLI reaches the listener on: loopback when it listens there or on
+ * every address. Bound to one other address only, the CLI has to use a staff token instead.
+ */
+const loopbackOf = (host: string) =>
+  host === '::' || host === '::1' ? '[::1]' : host === '0.0.0.0' || host === 'localhost' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host
 
 function loadConfig(): Config {
   try {
@@ -45,6 +56,10 @@ function loadConfig(): Config {
 async function main(): Promise<void> {
   const config = loadConfig()
   const logger = pino({ level: config.LOG_LEVEL, base: { service: 'lgsp-gateway' } })
+  // Spans only with an OTLP endpoint; otherwise the caller's traceparent is passed on, at no cost.
+  const tracing = startNodeTracing(config, { instance: instanceName(config), logger })
+  if (config.OTEL_EXPORTER_OTLP_ENDPOINT)
+    logger.info({ endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: config.OTEL_SERVICE_NAME }, 'tracing: spans exported over OTLP/HTTP')
   // Opened while the sandboxes generate their world: PGlite's first start (initdb) takes seconds.
   const opening = openDatabase(config, logger)
   opening.catch(() => undefined)
@@ -127,8 +142,11 @@ async function main(): Promise<void> {
     keys: nodeIdentity.keys,
     policies,
     logger,
+    telemetry: tracing.telemetry,
     devClientKeys: new Map([...nodeIdentity.devClients].map(([id, key]) => [id, key.privateJwk])),
   })
+  // The CLI on this machine acts through this process while it holds the database (see README "CLI").
+  const operatorCredential = newLocalCredential()
   const app = createGateway({
     connectors,
     exchange: exchange.deps,
@@ -137,6 +155,7 @@ async function main(): Promise<void> {
     policies,
     keyedHash,
     signatureCrypto: nodeSignatureCrypto,
+    referenceAssets: readSwaggerUiAssets,
     audit: { sink: auditWriter, instance: instanceName(config), hash: keyedHash, reader: db },
     mode: config.NODE_ENV,
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
@@ -156,7 +175,16 @@ async function main(): Promise<void> {
       // Plain-http cookies only where nothing but this machine can see them: development on loopback.
       secureCookies: !(config.NODE_ENV !== 'production' && LOOPBACK.has(config.HOST)),
     },
+    operations: {
+      db,
+      policyStore: policyRuntime.store,
+      historicJwks: () => nodeIdentity.keys.historicJwks(),
+      loadSet: policySetOf,
+      localCredentialHash: await localCredentialHash(operatorCredential),
+      sha256: nodeSha256,
+    },
     metrics,
+    telemetry: tracing.telemetry,
   })
   const server = await new Promise<Server>((resolve, reject) => {
     const started = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(started as Server)) as Server
@@ -176,6 +204,12 @@ async function main(): Promise<void> {
     logger.info({ address: metricsServer.address() }, 'metrics listener')
   }
   const gatewayUrl = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`
+  await writeCredentialFile(config.DATA_DIR, {
+    url: `http://${loopbackOf(config.HOST)}:${port}`,
+    credential: operatorCredential,
+    pid: process.pid,
+    startedAt: new Date().toISOString(),
+  })
   process.stdout.write(
     renderBanner({
       gatewayUrl,
@@ -198,6 +232,8 @@ async function main(): Promise<void> {
       process.exit(1)
     }
     stopping = true
+    // First: from now on the CLI opens the database itself rather than a server that is closing.
+    void removeCredentialFile(config.DATA_DIR)
     logger.info({ signal }, 'shutting down: no new connections, draining requests in flight')
     // Requests in flight finish (their audit events and responses must not be cut off); idle
     // keep-alive connections close now; whatever is still open after the deadline is cut.
@@ -214,7 +250,9 @@ async function main(): Promise<void> {
         .then(() => auditWriter.close())
         .catch((error: unknown) => logger.error({ err: error }, 'audit writer did not close cleanly'))
         .finally(() =>
-          Promise.allSettled([sandboxes?.close(), rateLimiter.close().then(() => nodeIdentity.close()), db.close()]).finally(() => process.exit(0)),
+          Promise.allSettled([sandboxes?.close(), rateLimiter.close().then(() => nodeIdentity.close()), db.close(), tracing.shutdown()]).finally(() =>
+            process.exit(0),
+          ),
         )
     })
     server.closeIdleConnections()

@@ -1,5 +1,6 @@
 import { pushIdempotencyKey, readAnswer, type PartnerWire, type PushOutcome, type StepMessage } from '../../connectors/index.js'
 import { unrefTimer } from '../support/index.js'
+import { endSpan, SpanKind, type Telemetry } from '../telemetry/index.js'
 import type { ClaimedMessage, Outbox } from './outbox.js'
 
 export type { PushOutcome }
@@ -18,6 +19,8 @@ export interface DeliveryOptions {
   onDead?: (message: ClaimedMessage, error: string) => void
   /** Receivers that read an inbox instead of receiving pushes: their messages are left for them. @default none */
   inboxReceivers?: () => readonly string[]
+  /** Each push a span continuing its step's trace. @default off: the step's traceparent is sent as stored */
+  telemetry?: Telemetry
 }
 
 export interface DeliveryRound {
@@ -25,6 +28,30 @@ export interface DeliveryRound {
   delivered: number
   retried: number
   dead: number
+}
+
+/**
+ * Each push as a client span under the span of the step that wrote the message (its stored
+ * `traceparent`), which the receiver gets in `traceparent`: a delivery minutes later, retried or
+ * on another instance, still shows in the step's trace. Tracing off, the push is left as it is.
+ */
+function tracedPush(push: Push, telemetry: Telemetry | undefined): Push {
+  if (!telemetry?.enabled) return push
+  return async (message) => {
+    const delivery = telemetry.start('exchange.deliver', message.traceparent, {
+      kind: SpanKind.CLIENT,
+      attributes: { 'lgsp.receiver': message.receiver, 'lgsp.message_id': message.id, 'lgsp.seq': message.seq, 'lgsp.attempt': message.attempt },
+    })
+    let failure: string | undefined = 'push failed'
+    try {
+      const outcome = await push(delivery.traceparent ? { ...message, traceparent: delivery.traceparent } : message)
+      failure = outcome.ok ? undefined : outcome.permanent ? 'refused' : 'not acknowledged'
+      delivery.span.setAttribute('lgsp.outcome', outcome.ok ? 'delivered' : (failure ?? 'failed'))
+      return outcome
+    } finally {
+      endSpan(delivery.span, failure)
+    }
+  }
 }
 
 /**
@@ -36,6 +63,7 @@ export interface DeliveryRound {
 export function createDeliveryWorker(options: DeliveryOptions) {
   const batch = options.batch ?? 32
   const idleMs = options.idleMs ?? 500
+  const push = tracedPush(options.push, options.telemetry)
   let running: Promise<void> | null = null
   let stopping = false
   let wake: (() => void) | null = null
@@ -47,9 +75,9 @@ export function createDeliveryWorker(options: DeliveryOptions) {
     const delivered: string[] = []
     await Promise.all(
       claimed.map(async (message) => {
-        const outcome = await options
-          .push(message)
-          .catch((error: unknown): PushOutcome => ({ ok: false, error: error instanceof Error ? error.message : String(error) }))
+        const outcome = await push(message).catch(
+          (error: unknown): PushOutcome => ({ ok: false, error: error instanceof Error ? error.message : String(error) }),
+        )
         if (outcome.ok) {
           delivered.push(message.id)
           return
@@ -165,7 +193,8 @@ export function httpPush(options: {
     try {
       const response = await send(url, {
         method: 'POST',
-        headers: { ...signed, ...endpoint.wire.headers?.(step) },
+        // The trace the push belongs to (not signed: it says nothing the receiver acts on).
+        headers: { ...signed, ...endpoint.wire.headers?.(step), ...(message.traceparent ? { traceparent: message.traceparent } : {}) },
         body,
         signal: AbortSignal.timeout(timeoutMs),
         redirect: 'error',

@@ -61,6 +61,8 @@ export interface StepOptions {
   parts?: readonly DossierPart[]
   /** The step's audit event, written in the step's transaction (with `audit`). */
   event?: (step: { dossier: Dossier; step: DossierStep; seq: number; at: Date }) => AuditEvent
+  /** The W3C `traceparent` of the step's request, kept with its outbox messages: their deliveries continue its trace. */
+  traceparent?: string
 }
 
 export type StepResult =
@@ -278,8 +280,8 @@ export function createDossierStore(db: Database, options: DossierStoreOptions = 
              finished_at = ${$(dossier.finishedAt)}, version = ${$(dossier.version)} where code = ${code}`,
       `insert into dossier_progress (dossier, seq, agency, officer, step, note, at, status)
        values (${code}, ${$(seq)}, ${$(opts.actor)}, ${$(opts.officer ?? null)}, ${$(step)}, ${$(opts.note ?? null)}, ${when}, ${status})`,
-      `insert into exchange_outbox (id, dossier, seq, receiver, payload, created_at, next_attempt_at)
-       select m.id::uuid, ${code}, ${$(seq)}, m.receiver, m.payload::jsonb, ${when}, ${when}
+      `insert into exchange_outbox (id, dossier, seq, receiver, payload, created_at, next_attempt_at, traceparent)
+       select m.id::uuid, ${code}, ${$(seq)}, m.receiver, m.payload::jsonb, ${when}, ${when}, ${$(opts.traceparent ?? null)}
        from unnest(${$(messages)}::text[], ${$(receivers)}::text[], ${$(payloads.map((payload) => JSON.stringify(payload)))}::text[]) as m(id, receiver, payload)`,
     ]
     if (parts.length > 0) {

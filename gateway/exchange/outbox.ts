@@ -10,6 +10,8 @@ export interface ClaimedMessage {
   payload: StepMessage
   /** This delivery's attempt, from 1. */
   attempt: number
+  /** The W3C `traceparent` the push carries: the producing step's, or (traced) the delivery's own span. */
+  traceparent?: string
 }
 
 export interface OutboxOptions {
@@ -28,6 +30,7 @@ interface Row {
   receiver: string
   payload: StepMessage | string
   attempts: number
+  traceparent: string | null
 }
 
 /** A message id as the outbox writes them (a UUID): anything else is refused before a query. */
@@ -77,7 +80,7 @@ export function createOutbox(db: Database, options: OutboxOptions = {}) {
       const at = now()
       const rows = await db.transaction(async (tx) => {
         const due = await tx.query<Row>(
-          `select id, dossier, seq, receiver, payload, attempts from exchange_outbox o
+          `select id, dossier, seq, receiver, payload, attempts, traceparent from exchange_outbox o
            where state = 'pending' and next_attempt_at <= $1 and receiver <> all($3::text[])
              and not exists (
                select 1 from exchange_outbox e
@@ -102,6 +105,7 @@ export function createOutbox(db: Database, options: OutboxOptions = {}) {
         receiver: row.receiver,
         payload: typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload,
         attempt: Number(row.attempts) + 1,
+        ...(row.traceparent ? { traceparent: row.traceparent } : {}),
       }))
     },
 

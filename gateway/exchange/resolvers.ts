@@ -302,6 +302,7 @@ export function createExchangeResolvers(service: ExchangeService | undefined): I
       at: at.toISOString(),
       kind: 'dossier.step',
       requestId: ctx.requestId,
+      ...(ctx.trace?.traceId ? { traceId: ctx.trace.traceId } : {}),
       instance: service!.instance,
       agency: ctx.caller.agencyId,
       client: ctx.caller.clientId,
@@ -329,6 +330,7 @@ export function createExchangeResolvers(service: ExchangeService | undefined): I
       idempotencyKey: key,
       requestHash: hash,
       event,
+      ...(ctx.trace?.traceparent ? { traceparent: ctx.trace.traceparent } : {}),
       ...extra,
     }
   }

@@ -24,6 +24,7 @@ import { useTrustedDocuments } from './plugins/use-trusted-documents.js'
 import { usePolicy } from './plugins/use-policy.js'
 import { useRateLimit } from './plugins/use-rate-limit.js'
 import { buildGatewaySchema } from './schema.js'
+import { upstreamTracing } from '../telemetry/index.js'
 
 export interface GraphQLHandlerOptions {
   connectors: Connectors
@@ -71,14 +72,15 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): YogaServer
     maxRequestBodySize: false,
     logging: false,
     maskedErrors: { maskError: createMaskError(options.logger) },
-    context: ({ request, requestId, audit, state }) => {
+    context: ({ request, requestId, audit, state, trace }) => {
       const recordCall = audit
         ? (call: UpstreamCall) => {
             audit.calls.push(call)
             metrics.upstream(call)
           }
         : (call: UpstreamCall) => metrics.upstream(call)
-      const scope: RequestScope = { requestId, signal: request.signal, recordCall }
+      const traceAttempt = trace ? upstreamTracing(trace) : undefined
+      const scope: RequestScope = { requestId, signal: request.signal, recordCall, traceAttempt }
       // The pager comes with the policy decision (usePolicy, into the request state): before it,
       // paging fails closed.
       const pager: Pager = { page: (source, args, info) => state.pager.page(source, args, info) }

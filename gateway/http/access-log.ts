@@ -10,6 +10,7 @@ import type { Logger } from '../logger.js'
 import { noopMetrics, type Metrics } from '../metrics/index.js'
 import type { GatewayEnv } from '../env.js'
 import { ErrorCode, errorResponse } from '../errors.js'
+import { endSpan, traceIdOf, type Span } from '../telemetry/index.js'
 
 export interface AccessLogOptions {
   sink: AuditSink
@@ -25,11 +26,17 @@ export interface AccessLogOptions {
 
 const OPERATION_HASH_CACHE = 1024
 
-/** The trace id of a W3C `traceparent` (version 00), or undefined when there is none or it is malformed. */
-export function traceIdOf(traceparent: string | undefined): string | undefined {
-  const match = traceparent === undefined ? null : /^00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/.exec(traceparent.trim())
-  if (!match || /^0+$/.test(match[1]!) || /^0+$/.test(match[2]!)) return undefined
-  return match[1]
+export { traceIdOf }
+
+/** The audit commit as a span of the request: failed when the event could not be committed. */
+async function traced(span: Span, commit: () => Promise<void>): Promise<void> {
+  try {
+    await commit()
+  } catch (error) {
+    endSpan(span, 'AUDIT_UNAVAILABLE')
+    throw error
+  }
+  span.end()
 }
 
 /**
@@ -59,7 +66,9 @@ export function accessLog(options: AccessLogOptions) {
     async function writeAuditEvent(c, next) {
       const started = performance.now()
       const at = now()
-      const traceId = traceIdOf(c.req.header('traceparent'))
+      // The request's trace (requestTracing): the span's when tracing is on, else the caller's.
+      const trace = c.get('trace')
+      const traceId = trace ? trace.traceId : traceIdOf(c.req.header('traceparent'))
       // One line per request for log tools: who, why, how it ended, how long, what it cost;
       // never an identifier (those are only in the event, hashed).
       const logLine = (fields: Record<string, unknown>) =>
@@ -94,9 +103,10 @@ export function accessLog(options: AccessLogOptions) {
             latencyMs: performance.now() - started,
             hash: options.hash,
             operationHash: await operationHash(draft.operation?.text),
+            traceId,
           })
           const recording = performance.now()
-          await options.sink.record(event)
+          await (trace?.recording ? traced(trace.child('audit.commit'), () => options.sink.record(event)) : options.sink.record(event))
           metrics.auditCommit((performance.now() - recording) / 1000, true)
           logLine({
             requestId: event.requestId,

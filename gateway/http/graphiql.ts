@@ -1,25 +1,16 @@
 /**
  * GraphiQL with every asset inside the page (the editor, its styles and its workers), so it works
  * on a provincial network without internet; no CDN is ever asked. Served outside production only,
- * under a Content-Security-Policy that allows exactly the page's own script (by its hash), its
- * workers (blob: URLs it makes itself) and calls to this gateway.
+ * under a Content-Security-Policy that allows exactly the page's own scripts (by their hashes),
+ * its workers (blob: URLs it makes itself) and calls to this gateway.
  */
+import { reuseUntilRejected } from '../support/index.js'
+import { inlineScriptHashes } from './csp.js'
+import { withTokenHelper } from './graphiql-token-helper.js'
 
 export interface GraphiQLPage {
   html: string
   csp: string
-}
-
-const base64 = (bytes: ArrayBuffer) => btoa(String.fromCharCode(...new Uint8Array(bytes)))
-
-/** The CSP source of every inline `<script>` of `html`: its SHA-256, as CSP writes it. */
-export async function inlineScriptHashes(html: string): Promise<string[]> {
-  const hashes: string[] = []
-  for (const match of html.matchAll(/<script>([\s\S]*?)<\/script>/g)) {
-    const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(match[1]!))
-    hashes.push(`'sha256-${base64(digest)}'`)
-  }
-  return hashes
 }
 
 /** The policy for a page whose only scripts are `scriptHashes`. */
@@ -42,20 +33,15 @@ export function graphiqlCsp(scriptHashes: readonly string[]): string {
 
 /**
  * The page of one gateway, rendered on its first request and kept (its bundle is large: loaded
- * then, never in production). `headers` are GraphiQL's starting request headers.
+ * then, never in production). `headers` are GraphiQL's starting request headers; with
+ * `tokenHelper` (development), the page also carries the development token helper asking there.
  */
-export function createGraphiQLPage(options: { title: string; endpoint: string; headers: string }): () => Promise<GraphiQLPage> {
-  let page: Promise<GraphiQLPage> | undefined
-  return () => {
-    page ??= (async () => {
-      const { renderGraphiQL } = await import('@graphql-yoga/render-graphiql')
-      const html = renderGraphiQL({ title: options.title, endpoint: options.endpoint, headers: options.headers }).trimStart()
-      return { html, csp: graphiqlCsp(await inlineScriptHashes(html)) }
-    })()
-    // A failed load is tried again on the next request, not kept.
-    page.catch(() => {
-      page = undefined
-    })
-    return page
-  }
+export function createGraphiQLPage(options: { title: string; endpoint: string; headers: string; tokenHelper?: string }): () => Promise<GraphiQLPage> {
+  return reuseUntilRejected(async () => {
+    const { renderGraphiQL } = await import('@graphql-yoga/render-graphiql')
+    const graphiqlOptions = { title: options.title, endpoint: options.endpoint, headers: options.headers }
+    const page = renderGraphiQL(graphiqlOptions).trimStart()
+    const html = options.tokenHelper ? withTokenHelper(page, graphiqlOptions, options.tokenHelper) : page
+    return { html, csp: graphiqlCsp(await inlineScriptHashes(html)) }
+  })
 }

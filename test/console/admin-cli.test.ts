@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { tmpdir, userInfo } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { findAccount } from '../../gateway/admin/console/accounts.js'
@@ -35,7 +35,7 @@ describe('lgsp admin create-user', () => {
   it('stores a piped password as a hash, generates one when none is given, refuses bad input', async () => {
     const piped = await createUser('mat-khau-du-dai-1\n', '--role', 'auditor', '--name', 'kt.hoa')
     expect(piped).toMatchObject({ code: 0 })
-    expect(piped.stdout).toBe('created auditor kt.hoa\n')
+    expect(piped.stdout).toBe('created auditor kt.hoa (via the database)\n')
 
     const generated = await createUser('', '--role', 'operator', '--name', 'vh.nam', '--totp')
     expect(generated.code).toBe(0)
@@ -60,8 +60,9 @@ describe('lgsp admin create-user', () => {
       const details = events.map((e) => JSON.parse(e.body) as { actor: string; detail: Record<string, unknown> })
       expect(details.map((d) => [d.actor, d.detail.action, d.detail.account])).toEqual(
         expect.arrayContaining([
-          ['cli:tester', 'account.created', 'kt.hoa'],
-          ['cli:tester', 'account.created', 'vh.nam'],
+          // The OS account, not $USER (set to something else above): containers often leave it unset.
+          [`cli:${userInfo().username}`, 'account.created', 'kt.hoa'],
+          [`cli:${userInfo().username}`, 'account.created', 'vh.nam'],
         ]),
       )
       expect(JSON.stringify(details)).not.toContain('mat-khau')

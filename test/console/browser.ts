@@ -5,9 +5,11 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
+import { findOnPath } from '../services/binaries.js'
 import { repoRoot } from '../gateway-process.js'
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+/** CHROMIUM_PATH, else chromium on PATH (the test setup puts it there), else Debian's place. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? findOnPath('chromium') ?? findOnPath('chromium-browser') ?? '/usr/bin/chromium'
 const ARGS = [
   '--headless',
   '--no-sandbox',

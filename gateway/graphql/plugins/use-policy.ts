@@ -11,6 +11,7 @@ import type { RequestPolicy } from '../enforce/request-policy.js'
 import { createViewCache, type ViewCache } from '../enforce/view-cache.js'
 import type { CursorCodec } from '../paging/cursor-codec.js'
 import { createPolicyPager } from '../paging/policy-pager.js'
+import type { Span } from '../../telemetry/index.js'
 
 export interface PolicyPluginOptions {
   schema: GraphQLSchema
@@ -34,6 +35,15 @@ export interface DenialExtension {
 }
 
 const redactAll: KeyedHash = () => '[REDACTED]'
+
+/** Ends the decision's span: allowed, or refused with the machine word the audit event gets. */
+function endDecision(span: Span | undefined, version: number, refusal?: string): void {
+  if (!span) return
+  if (span.isRecording()) {
+    span.setAttributes({ 'lgsp.policy.version': version, 'lgsp.decision': refusal ? 'refused' : 'allowed', ...(refusal ? { 'lgsp.reason': refusal } : {}) })
+  }
+  span.end()
+}
 
 function denialsOf(coordinates: CoordinateDecision[] | undefined): DenialExtension[] {
   return (coordinates ?? []).flatMap((c) =>
@@ -71,6 +81,7 @@ export function usePolicy(options: PolicyPluginOptions): Plugin<GatewayServerCon
     onExecute({ args, setExecuteFn, setResultAndStopExecution }) {
       const context = args.contextValue
       const active = options.policies.current()
+      const span = context.trace?.child('policy.decision')
       let result = decideRequest(args.document, args.operationName, context.caller, context.requestContext, active, now())
       const draft = context.audit
       if (draft) {
@@ -93,6 +104,7 @@ export function usePolicy(options: PolicyPluginOptions): Plugin<GatewayServerCon
         const reason = overCap
           ? 'OVER_MAX_RECORDS'
           : (denials[0]?.reason ?? (result.code === 'BAD_USER_INPUT' ? 'INVALID_OPERATION' : result.code === 'FORBIDDEN' ? 'POLICY_REFUSED' : result.code))
+        endDecision(span, active.version, reason)
         setResultAndStopExecution({
           errors: [
             new GraphQLError(result.message, {
@@ -102,6 +114,7 @@ export function usePolicy(options: PolicyPluginOptions): Plugin<GatewayServerCon
         })
         return
       }
+      endDecision(span, active.version)
       const policy: RequestPolicy = { decision: result.decision, version: active.version, agencyId: context.caller.agencyId }
       // Lists are paged under this decision: its row filters, cursors bound to it.
       const pager = createPolicyPager({ codec: options.cursors, policy, purpose: context.requestContext.purpose })

@@ -9,6 +9,7 @@ import type { GatewayServerContext } from '../context.js'
 import { createCostEstimator } from '../../ratelimit/request-cost.js'
 import { verificationCount } from '../enforce/verification.js'
 import { answeredNoMatch } from '../request-state.js'
+import { endSpan, type Span } from '../../telemetry/index.js'
 
 export interface RateLimitPluginOptions {
   schema: GraphQLSchema
@@ -30,6 +31,20 @@ export function limitsFor(agency: AgencyDocument | undefined, grantsUsed: readon
     }
   }
   return limits
+}
+
+/**
+ * Ends the decision's span with what was decided; `reason` names a refusal as the audit event
+ * does. Called only for a recording span (a span that records nothing needs no ending).
+ */
+function endDecision(span: Span, cost: number, decided: { allowed: boolean; scope?: string; reason?: string }): void {
+  span.setAttributes({
+    'lgsp.ratelimit.cost': cost,
+    'lgsp.decision': decided.allowed ? 'allowed' : 'refused',
+    ...(decided.scope ? { 'lgsp.ratelimit.scope': decided.scope } : {}),
+    ...(decided.reason ? { 'lgsp.reason': decided.reason } : {}),
+  })
+  span.end()
 }
 
 const refuse = (message: string, code: 'RATE_LIMITED' | 'QUERY_TOO_COMPLEX', reason: string) =>
@@ -84,7 +99,9 @@ export function useRateLimit(options: RateLimitPluginOptions): Plugin<GatewaySer
       const surcharge = verificationCount(args.document, args.operationName) > 0 ? VERIFICATION_SURCHARGE : 0
       const cost = estimated.cost + surcharge
       const most = largestCost(limits)
+      const span = args.contextValue.trace?.child('ratelimit.decision')
       if (cost > most) {
+        if (span?.isRecording()) endDecision(span, cost, { allowed: false, reason: 'COST_OVER_LIMIT' })
         setResultAndStopExecution({
           errors: [
             refuse(
@@ -101,12 +118,19 @@ export function useRateLimit(options: RateLimitPluginOptions): Plugin<GatewaySer
       try {
         decision = await options.limiter.consume(request)
       } catch (error) {
+        if (span?.isRecording()) endSpan(span, 'LIMITER_FAILED')
         // Limits protect capacity, not data: a limiter that fails (not merely slow: the failover
         // answers for an unreachable Redis) must not take the data API down with it.
         options.logger.error({ err: error, agency: policy.agencyId }, 'rate limiter failed; request served without a limit')
         return
       }
       state.rateLimit.decision = decision
+      if (span?.isRecording())
+        endDecision(span, cost, {
+          allowed: decision.allowed,
+          scope: decision.scope,
+          ...(decision.allowed ? {} : { reason: decision.undecided ? 'LIMITS_UNAVAILABLE' : refusingLimit(decision, cost) }),
+        })
       if (decision.allowed && args.contextValue.audit) args.contextValue.audit.cost = cost
       if (!decision.allowed) {
         const seconds = retryAfterSeconds(decision.retryAfterMs)

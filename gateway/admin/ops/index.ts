@@ -1,0 +1,25 @@
+export {
+  activatePolicy,
+  applyPolicy,
+  createConsoleAccount,
+  diffPolicies,
+  EXPORT_PAGE_SIZE,
+  exportPage,
+  listPolicies,
+  MIN_PASSWORD_LENGTH,
+  MAX_RETENTION_DAYS,
+  MIN_RETENTION_DAYS,
+  OperationError,
+  policyFiles,
+  rollbackPolicy,
+  trimTrail,
+  verifyTrail,
+  versionNumber,
+  type NewAccount,
+  type OperationAudit,
+  type OperationsDeps,
+  type Outcome,
+  type PolicyVersionJson,
+} from './operations.js'
+export { LOCAL_CREDENTIAL_PREFIX, localActor, localCredentialHash, matchesLocalCredential, newLocalCredential } from './local-credential.js'
+export { mayNot, operationsRoutes, OS_USER_HEADER, STAFF_MAY, type Operation, type OperationsApiDeps, type OperationsApiOptions } from './routes.js'
