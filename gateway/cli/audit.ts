@@ -87,7 +87,7 @@ async function exportEvents(config: Config, args: string[]): Promise<number> {
     if (format === 'csv') await write(csvHeader())
     let cursor: string | undefined
     do {
-      const page = await ops.exportPage(filters, cursor)
+      const page = await ops.exportPage(filters, cursor, format)
       for (const event of page.events) await write(format === 'csv' ? csvRow(event) : jsonlRow(event))
       count += page.events.length
       cursor = page.nextCursor

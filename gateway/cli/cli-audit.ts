@@ -20,18 +20,34 @@ export async function openCliKeys(config: Config): Promise<GatewayKeys> {
   return keys
 }
 
-/**
- * Who runs the CLI, for the `actor` of its events: the OS account from the system's user
- * database, not `$USER`, which is often unset in containers.
- */
-export function cliActor(): string {
-  let name: string
+/** The OS account running the CLI, from the system's user database: `$USER` is often unset in containers. */
+export function osUser(): string {
   try {
-    name = userInfo().username
+    return userInfo().username
   } catch {
-    name = `uid-${process.getuid?.() ?? 'unknown'}`
+    return `uid-${process.getuid?.() ?? 'unknown'}`
   }
-  return `cli:${name.replace(/[^A-Za-z0-9._@-]/g, '_').slice(0, 60) || 'unknown'}`
+}
+
+/** Who runs the CLI, for the `actor` of its events. */
+export const cliActor = (): string =>
+  `cli:${
+    osUser()
+      .replace(/[^A-Za-z0-9._@-]/g, '_')
+      .slice(0, 60) || 'unknown'
+  }`
+
+/**
+ * The audit chain of one CLI run that records several actions (an export of many pages): one
+ * writer, one chain, closed with its final checkpoint when the run ends.
+ */
+export function openCliRecorder(config: Config, db: Database, keys: GatewayKeys) {
+  const writer = openAuditWriter(db, keys, config, undefined, 'cli')
+  const instance = writer.writer.split('/')[0]!
+  return {
+    record: (kind: AuditKind, detail: AuditEvent['detail']) => writer.record(actionEvent({ kind, actor: cliActor(), instance, ...(detail ? { detail } : {}) })),
+    close: () => writer.close(),
+  }
 }
 
 /** Records one action of this CLI run as an audit event, committed before it returns. */

@@ -7,7 +7,6 @@
  * Which gateway: `LGSP_GATEWAY_URL` with a staff token in `LGSP_STAFF_TOKEN` (another machine),
  * else the one whose credential file is in DATA_DIR (this machine), else none.
  */
-import { userInfo } from 'node:os'
 import type { KeyedHash, PolicyFile } from '../../policies/index.js'
 import type { AuditPage, RetentionResult, VerifyReport } from '../audit/index.js'
 import { CredentialFileError, readCredentialFile } from '../admin/ops/credential-file.node.js'
@@ -24,6 +23,7 @@ import {
   rollbackPolicy,
   trimTrail,
   verifyTrail,
+  type ExportFormat,
   type NewAccount,
   type OperationsDeps,
   type Outcome,
@@ -36,7 +36,8 @@ import { openDatabase } from '../entry/database.js'
 import { openPolicyStore } from '../entry/policies.js'
 import { createKeyedHash } from '../identity/keys/keyed-hash.node.js'
 import type { ApplyResult } from '../policy/store/index.js'
-import { cliActor, openCliKeys, recordCliAction } from './cli-audit.js'
+import { cliActor, openCliKeys, openCliRecorder, osUser } from './cli-audit.js'
+import { isLoopbackHost } from '../http/local-peer.js'
 
 /** Longer than the gateway's own deadline for an operation (10 min): its 503 says why, not our abort. */
 const OPS_CALL_TIMEOUT_MS = 11 * 60_000
@@ -52,7 +53,7 @@ export interface Operations {
   policyFiles(version?: number): Promise<{ version: number; files: PolicyFile[] }>
   diffPolicies(a: number, b: number): Promise<{ text: string }>
   verifyAudit(): Promise<VerifyReport>
-  exportPage(filters: Record<string, string>, cursor?: string): Promise<AuditPage>
+  exportPage(filters: Record<string, string>, cursor?: string, format?: ExportFormat): Promise<AuditPage>
   retention(days: number): Promise<RetentionResult>
   close(): Promise<void>
 }
@@ -63,6 +64,8 @@ export async function connectOperations(config: Config, env: NodeJS.ProcessEnv =
   const url = env.LGSP_GATEWAY_URL?.trim()
   if (url) {
     if (!staffToken) throw new OperationError('LGSP_GATEWAY_URL needs a staff token in LGSP_STAFF_TOKEN (lgsp token --operator NAME, or --auditor)')
+    // The token (and a new account's password) would cross the network in the clear.
+    if (!secureOrLocal(url)) throw new OperationError(`LGSP_GATEWAY_URL must be https (or http on loopback), got ${url}`)
     return remoteOperations(url.replace(/\/+$/, ''), staffToken, `the gateway at ${url}`)
   }
   let running
@@ -79,12 +82,12 @@ export async function connectOperations(config: Config, env: NodeJS.ProcessEnv =
   return directOperations(config)
 }
 
-/** The OS account running the CLI, from the system's user database: `$USER` is often unset in containers. */
-export function osUser(): string {
+function secureOrLocal(url: string): boolean {
   try {
-    return userInfo().username
+    const { protocol, hostname } = new URL(url)
+    return protocol === 'https:' || (protocol === 'http:' && isLoopbackHost(hostname))
   } catch {
-    return `uid-${process.getuid?.() ?? 'unknown'}`
+    return false
   }
 }
 
@@ -105,14 +108,15 @@ function remoteOperations(base: string, bearer: string, via: string): Operations
         redirect: 'error',
       })
     } catch (error) {
-      throw new OperationError(`${via} does not answer (${error instanceof Error ? error.message : String(error)})`)
+      throw new OperationError(`${via} does not answer (${error instanceof Error ? error.message : String(error)})`, 503)
     }
     const parsed = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null
     if (res.ok && parsed) return parsed as T
     const message = parsed?.error?.message ?? `HTTP ${res.status}`
     if (res.status === 401) throw new OperationError(`${via} refused the credential: ${message}`, 401)
-    const known = [403, 404, 409, 422] as const
-    throw new OperationError(message, known.find((status) => status === res.status) ?? 400)
+    const known = [400, 403, 404, 409, 413, 422] as const
+    // Anything else (a 5xx, a 503 of the deadline or the audit store) is the gateway's trouble, not a usage error.
+    throw new OperationError(message, known.find((status) => status === res.status) ?? 503)
   }
   return {
     via,
@@ -124,7 +128,7 @@ function remoteOperations(base: string, bearer: string, via: string): Operations
     policyFiles: (version) => call('GET', `/policies/${version ?? 'active'}`),
     diffPolicies: (a, b) => call('GET', `/policies/diff?a=${a}&b=${b}`),
     verifyAudit: () => call('POST', '/audit/verify'),
-    exportPage: (filters, cursor) => call('POST', '/audit/export', { filters, ...(cursor ? { cursor } : {}) }),
+    exportPage: (filters, cursor, format) => call('POST', '/audit/export', { filters, ...(cursor ? { cursor } : {}), ...(format ? { format } : {}) }),
     retention: (days) => call('POST', '/audit/retention', { days }),
     close: async () => {},
   }
@@ -138,6 +142,8 @@ async function directOperations(config: Config): Promise<Operations> {
     keys ??= await openCliKeys(config)
     return keys
   }
+  // One chain for the run, however many actions it records (an export records one per page).
+  let recorder: ReturnType<typeof openCliRecorder> | undefined
   // The keys (to verify checkpoints) and the keyed hash (an export's subject filter) are read
   // from DATA_DIR only by the commands that need them.
   let jwks: ReturnType<OperationsDeps['historicJwks']> = []
@@ -155,7 +161,10 @@ async function directOperations(config: Config): Promise<Operations> {
   const author = cliActor()
   async function run<T>(outcome: Promise<Outcome<T>>): Promise<T> {
     const { result, audit } = await outcome
-    if (audit) await recordCliAction(config, db, audit.kind, audit.detail, await cliKeys())
+    if (audit) {
+      recorder ??= openCliRecorder(config, db, await cliKeys())
+      await recorder.record(audit.kind, audit.detail)
+    }
     return result
   }
   return {
@@ -171,16 +180,17 @@ async function directOperations(config: Config): Promise<Operations> {
       jwks = (await cliKeys()).historicJwks()
       return run(verifyTrail(deps))
     },
-    exportPage: async (filters, cursor) => {
+    exportPage: async (filters, cursor, format) => {
       hash ??= await createKeyedHash({
         dataDir: config.DATA_DIR,
         production: config.NODE_ENV === 'production',
         ...(config.HASH_SECRET ? { secret: config.HASH_SECRET } : {}),
       })
-      return run(exportPage(deps, filters, cursor))
+      return run(exportPage(deps, filters, cursor, format))
     },
     retention: (days) => run(trimTrail(deps, days)),
     close: async () => {
+      await recorder?.close()
       keys?.close()
       await db.close()
     },

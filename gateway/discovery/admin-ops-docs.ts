@@ -200,7 +200,14 @@ export const ADMIN_OPS_ROUTES: RouteDoc[] = [
     summary: `Export the audit trail, ${EXPORT_PAGE_SIZE} events a page`,
     description:
       'A POST, so a subject filter (a PIN) never travels in a URL. The filters are the audit search’s. Each page is an audit event (`audit.exported`), a subject filter recorded as its keyed hash.',
-    requestBody: body({ type: 'object', properties: { filters: { type: 'object', additionalProperties: string }, cursor: string } }),
+    requestBody: body({
+      type: 'object',
+      properties: {
+        filters: { type: 'object', additionalProperties: string },
+        cursor: string,
+        format: { type: 'string', enum: ['jsonl', 'csv'], description: 'What the caller writes the events as: recorded with the page.' },
+      },
+    }),
     responses: {
       '200': answer('A page of events.', { $ref: '#/components/schemas/AuditPage' } as SchemaObject),
       ...refusals('audit.export', 'a filter the search does not accept.'),

@@ -5,7 +5,7 @@ import type { AccessTokens } from '../identity/access-token.js'
 import type { AgencyRegistry, ClientEntry } from '../identity/agency-registry.js'
 import type { PolicyRuntime } from '../policy/index.js'
 import { checkAttempt, type AttemptLimiter } from './attempt-limit.js'
-import { fromLocalPeer } from './local-peer.js'
+import { fromLocalPeer, isLoopbackHost } from './local-peer.js'
 
 /** Where GraphiQL's development token helper asks (the page and this route share it). */
 export const GRAPHIQL_TOKEN_PATH = '/graphql/dev-token'
@@ -20,8 +20,6 @@ export interface GraphiQLTokenOptions {
   attempts?: AttemptLimiter
 }
 
-const LOOPBACK_HOST = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])$/
-
 /**
  * A browser on this machine, asking this machine by a loopback name, with no proxy between. The
  * address keeps other machines out when a development gateway listens on the network (and a
@@ -29,7 +27,7 @@ const LOOPBACK_HOST = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])$/
  * name was pointed at 127.0.0.1 (DNS rebinding), which would otherwise be same-origin.
  */
 function fromThisMachine(c: Context, clientIp: GraphiQLTokenOptions['clientIp']): boolean {
-  return fromLocalPeer(c, clientIp) && LOOPBACK_HOST.test(new URL(c.req.url).hostname)
+  return fromLocalPeer(c, clientIp) && isLoopbackHost(new URL(c.req.url).hostname)
 }
 
 const notHere = (c: Context<GatewayEnv>) =>

@@ -6,6 +6,11 @@ export function isLoopbackAddress(address: string | undefined): boolean {
   return address === '::1' || /^(::ffff:)?127(\.\d{1,3}){3}$/i.test(address)
 }
 
+/** A URL's host is this machine's loopback (`127.x.x.x`, `[::1]`, `localhost`). */
+export function isLoopbackHost(hostname: string): boolean {
+  return hostname === 'localhost' || isLoopbackAddress(hostname.replace(/^\[(.*)\]$/, '$1'))
+}
+
 /**
  * A request a proxy passed on. Its socket peer is the proxy, which is loopback when the proxy
  * runs on the same machine (nginx, a mesh sidecar): loopback then says nothing of the client.

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto'
 import { lstat, open, readFile, rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
+import { isLoopbackHost } from '../../http/local-peer.js'
 import { processAlive } from '../../support/process-alive.node.js'
 
 export const CREDENTIAL_FILE = 'operator-credential.json'
@@ -69,7 +70,7 @@ export async function readCredentialFile(dataDir: string): Promise<CredentialFil
 function loopbackUrl(url: string): boolean {
   try {
     const { protocol, hostname } = new URL(url)
-    return protocol === 'http:' && (hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname))
+    return protocol === 'http:' && hostname !== 'localhost' && isLoopbackHost(hostname)
   } catch {
     return false
   }

@@ -5,6 +5,8 @@ export {
   diffPolicies,
   EXPORT_PAGE_SIZE,
   exportPage,
+  isExportFormat,
+  type ExportFormat,
   listPolicies,
   MIN_PASSWORD_LENGTH,
   MAX_RETENTION_DAYS,

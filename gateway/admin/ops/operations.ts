@@ -33,6 +33,10 @@ export const MIN_RETENTION_DAYS = 90
 /** A century: beyond it a cutoff is no date PostgreSQL keeps. */
 export const MAX_RETENTION_DAYS = 36_500
 export const MIN_PASSWORD_LENGTH = 12
+/** What the export is written as, by whoever writes it (recorded with each page). */
+export type ExportFormat = 'jsonl' | 'csv'
+export const isExportFormat = (value: unknown): value is ExportFormat => value === 'jsonl' || value === 'csv'
+
 /** Events per export page: one page is one audit event of its own. */
 export const EXPORT_PAGE_SIZE = 500
 const DAY_MS = 86_400_000
@@ -67,7 +71,7 @@ export class OperationError extends Error {
   override readonly name = OperationError.name
   constructor(
     message: string,
-    readonly status: 400 | 401 | 403 | 404 | 409 | 422 = 400,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 422 | 503 = 400,
   ) {
     super(message)
   }
@@ -189,7 +193,7 @@ export async function verifyTrail(deps: OperationsDeps): Promise<Outcome<VerifyR
  * One page of an export. Filters are the audit search's; a subject filter is recorded in the
  * event as its keyed hash.
  */
-export async function exportPage(deps: OperationsDeps, filters: Record<string, unknown>, cursor?: string): Promise<Outcome<AuditPage>> {
+export async function exportPage(deps: OperationsDeps, filters: Record<string, unknown>, cursor?: string, format?: ExportFormat): Promise<Outcome<AuditPage>> {
   if ('cursor' in filters || 'limit' in filters) throw new OperationError('filters may not hold cursor or limit: the export pages itself')
   let query
   let page
@@ -202,7 +206,7 @@ export async function exportPage(deps: OperationsDeps, filters: Record<string, u
     throw error
   }
   const { subject, cursor: _cursor, limit: _limit, ...shown } = query
-  const detail: OperationAudit['detail'] = { events: page.events.length, ...(cursor ? { continued: true } : {}) }
+  const detail: OperationAudit['detail'] = { events: page.events.length, ...(cursor ? { continued: true } : {}), ...(format ? { format } : {}) }
   for (const [key, value] of Object.entries(shown)) if (value !== undefined) detail[key] = value instanceof Date ? value.toISOString() : String(value)
   if (subject) detail.subject = deps.hash(subject)
   return { result: page, audit: { kind: 'audit.exported', detail } }

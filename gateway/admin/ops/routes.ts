@@ -9,7 +9,7 @@ import { Hono, type Context } from 'hono'
 import type { KeyedHash, PolicyFile, PolicySet } from '../../../policies/index.js'
 import type { Database } from '../../database/index.js'
 import type { GatewayEnv } from '../../env.js'
-import { errorResponse } from '../../errors.js'
+import { errorResponse, type ErrorCode } from '../../errors.js'
 import { readBearer } from '../../http/bearer.js'
 import type { SigningKeys } from '../../identity/access-token.js'
 import type { PolicyStore } from '../../policy/store/index.js'
@@ -22,6 +22,7 @@ import {
   createConsoleAccount,
   diffPolicies,
   exportPage,
+  isExportFormat,
   listPolicies,
   OperationError,
   policyFiles,
@@ -91,6 +92,14 @@ export const mayNot = (operation: Operation) =>
     ? `${operation} is for ${STAFF_MAY[operation].join(' or ')} accounts`
     : `${operation} needs the local operator credential, on the gateway's machine`
 
+/** The error contract's code for an operation's refusal; any other status is the caller's input. */
+const CODE_OF_STATUS: Partial<Record<OperationError['status'], ErrorCode>> = {
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  503: 'INTERNAL_SERVER_ERROR',
+}
+
 type Caller = { actor: string; local: true } | { actor: string; local: false; role: StaffRole }
 
 export function operationsRoutes(options: OperationsApiOptions): Hono<GatewayEnv> {
@@ -132,7 +141,7 @@ export function operationsRoutes(options: OperationsApiOptions): Hono<GatewayEnv
       } catch (error) {
         if (!(error instanceof OperationError)) throw error
         draft.detail = { action: operation, refused: error.message.slice(0, 200) }
-        const code = error.status === 404 ? 'NOT_FOUND' : error.status === 401 ? 'UNAUTHENTICATED' : error.status === 403 ? 'FORBIDDEN' : 'BAD_USER_INPUT'
+        const code = CODE_OF_STATUS[error.status] ?? 'BAD_USER_INPUT'
         return errorResponse(c, code, error.message, error.status)
       }
     }
@@ -205,7 +214,7 @@ export function operationsRoutes(options: OperationsApiOptions): Hono<GatewayEnv
       const input = await body(c)
       const filters = input.filters ?? {}
       if (typeof filters !== 'object' || filters === null || Array.isArray(filters)) throw new OperationError('filters must be an object')
-      return exportPage(deps, filters as Record<string, unknown>, text(input.cursor))
+      return exportPage(deps, filters as Record<string, unknown>, text(input.cursor), isExportFormat(input.format) ? input.format : undefined)
     }),
   )
   routes.post(

@@ -9,8 +9,6 @@ export interface Bar {
   value: number
   /** Highlighted (an anomaly). */
   alert?: boolean
-  /** Another colour than the console's blue (a decision's). */
-  colour?: string
 }
 
 const WIDTH = 640
@@ -37,7 +35,7 @@ export function BarChart({ title, bars, valueTitle }: { title: string; bars: Bar
           <text x={LEFT} y={13}>
             {bar.label}
           </text>
-          <rect x={LEFT} y={17} width={Math.max(1, x(bar.value) - LEFT)} height={14} fill={bar.alert ? '#a50e0e' : (bar.colour ?? '#0b57d0')} />
+          <rect x={LEFT} y={17} width={Math.max(1, x(bar.value) - LEFT)} height={14} fill={bar.alert ? '#a50e0e' : '#0b57d0'} />
           <text x={x(bar.value) + 4} y={29} data-value={String(bar.value)}>
             {formatCount(bar.value)}
           </text>
