@@ -4,7 +4,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { findOnPath } from '../services/binaries.js'
 import { repoRoot } from '../gateway-process.js'
 
@@ -40,3 +40,38 @@ export const unlabelledControls = (page: Page) =>
       .filter((el) => !((el as HTMLInputElement).labels?.length || el.getAttribute('aria-label')))
       .map((el) => el.outerHTML.slice(0, 80)),
   )
+
+/**
+ * A browser context with the network cut off: only `origin` (the gateway on loopback) and what the
+ * page makes in memory (`data:`, `blob:`) answer. What else the page asked for is in `refused`,
+ * the paths it asked of the gateway in `asked`, its console errors and uncaught errors in `errors`.
+ */
+export async function offlinePage(
+  browser: Browser,
+  origin: string,
+  options: {
+    /** Which console errors count (default: all). */
+    consoleError?: (text: string) => boolean
+    /** Runs in every page before any of its scripts. */
+    init?: () => void
+  } = {},
+): Promise<{ context: BrowserContext; page: Page; refused: string[]; asked: string[]; errors: string[] }> {
+  const context = await browser.newContext()
+  const refused: string[] = []
+  const asked: string[] = []
+  await context.route('**/*', (route) => {
+    const url = route.request().url()
+    if (url.startsWith(origin)) asked.push(url.slice(origin.length))
+    if (url.startsWith(origin) || url.startsWith('blob:') || url.startsWith('data:')) return route.continue()
+    refused.push(url)
+    return route.abort('internetdisconnected')
+  })
+  if (options.init) await context.addInitScript(options.init)
+  const page = await context.newPage()
+  const errors: string[] = []
+  page.on('console', (message) => {
+    if (message.type() === 'error' && (options.consoleError?.(message.text()) ?? true)) errors.push(message.text())
+  })
+  page.on('pageerror', (error) => errors.push(error.message))
+  return { context, page, refused, asked, errors }
+}

@@ -2,9 +2,6 @@
  * The gateway with its console, served on 127.0.0.1 by @hono/node-server so a real browser can
  * drive it: PGlite in memory holds the audit trail, the policy store and the console accounts.
  */
-import type { AddressInfo } from 'node:net'
-import type { Server } from 'node:http'
-import { serve } from '@hono/node-server'
 import { stringify } from 'yaml'
 import { createAccount } from '../../gateway/admin/console/accounts.js'
 import { hashPassword } from '../../gateway/admin/console/password.js'
@@ -12,12 +9,13 @@ import { SESSION_COOKIE } from '../../gateway/admin/console/session.js'
 import type { GatewayDeps } from '../../gateway/deps.js'
 import { openPolicyStore, policySchema, policySetOf, validatePolicyFiles } from '../../gateway/entry/policies.js'
 import { createMemoryRateLimiter } from '../../gateway/ratelimit/index.js'
-import { migrate } from '../../gateway/database/index.js'
+import { migrate, type Database } from '../../gateway/database/index.js'
 import { openPglite } from '../../gateway/database/pglite.node.js'
 import type { PolicyFile, PolicySet } from '../../policies/index.js'
 import { createReportStore } from '../../gateway/conformance/index.js'
 import { createDatabaseBlobStore, createDossierStore, createOutbox } from '../../gateway/exchange/index.js'
-import { createTestGateway } from '../harness.js'
+import { createTestGateway, type TestGatewayOptions } from '../harness.js'
+import { serveOnLoopback } from '../serve-loopback.js'
 import { agencyDocument, createTestClient } from '../identity.js'
 import { testPolicySet } from '../policies.js'
 
@@ -30,6 +28,26 @@ export function policyFiles(set: PolicySet): PolicyFile[] {
     ...set.agencies.map((agency) => ({ name: `agencies/${agency.agency}.yaml`, text: stringify(agency) })),
     { name: 'purposes.yaml', text: stringify({ purposes: set.purposes }) },
   ]
+}
+
+/**
+ * The console's dependencies on `db`, for `createTestGateway({ console })`: the policy store
+ * holding the gateway's set as its first version, and the real validator, loader and schema.
+ */
+export function consoleOn(db: Database, secureCookies = false): NonNullable<TestGatewayOptions['console']> {
+  return async ({ identity, policySet }) => {
+    const policyStore = openPolicyStore(db)
+    await policyStore.apply(policyFiles(policySet), { author: 'test' })
+    return {
+      db,
+      policyStore,
+      validate: validatePolicyFiles,
+      loadSet: policySetOf,
+      schema: policySchema(),
+      historicJwks: () => identity.keys.historicJwks(),
+      secureCookies,
+    }
+  }
 }
 
 /**
@@ -51,28 +69,16 @@ export async function startConsoleGateway(options: { secureCookies?: boolean; mo
     exchange,
     conformance: createReportStore(db),
     policies: (identity) => testPolicySet([agencyDocument('test-agency', [identity.client, victim], options.agencyName ? { name: options.agencyName } : {})]),
-    console: async ({ identity, policySet }) => {
-      const policyStore = openPolicyStore(db)
-      await policyStore.apply(policyFiles(policySet), { author: 'test' })
+    console: async (parts) => {
       created = { db }
-      return {
-        db,
-        policyStore,
-        validate: validatePolicyFiles,
-        loadSet: policySetOf,
-        schema: policySchema(),
-        historicJwks: () => identity.keys.historicJwks(),
-        secureCookies: options.secureCookies ?? false,
-      }
+      return consoleOn(db, options.secureCookies)(parts)
     },
   })
   if (!created) throw new Error('console not mounted')
   await createAccount(db, { name: OPERATOR.name, role: 'operator', passwordHash: await hashPassword(OPERATOR.password) })
   await createAccount(db, { name: AUDITOR.name, role: 'auditor', passwordHash: await hashPassword(AUDITOR.password) })
-  const server = await new Promise<Server>((resolve) => {
-    const started = serve({ fetch: gw.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(started as Server)) as Server
-  })
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  const server = await serveOnLoopback(gw.app.fetch)
+  const url = server.origin
 
   /** A data request as a department system makes it, over HTTP. */
   async function graphql(token: string, query: string) {
@@ -128,7 +134,7 @@ export async function startConsoleGateway(options: { secureCookies?: boolean; mo
     login,
     session,
     close: async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()))
+      await server.close()
       await gw.close()
       await db.close()
     },

@@ -11,13 +11,12 @@ import { hashPassword } from '../../gateway/admin/console/password.js'
 import { SESSION_COOKIE } from '../../gateway/admin/console/session.js'
 import { issueStaffToken } from '../../gateway/admin/staff-token.js'
 import type { AuditEvent } from '../../gateway/audit/index.js'
-import { openPolicyStore, policySchema, policySetOf, validatePolicyFiles } from '../../gateway/entry/policies.js'
 import { migrate, type Database } from '../../gateway/database/index.js'
 import { openPglite } from '../../gateway/database/pglite.node.js'
 import { createTestGateway, testKeyedHash, type TestGateway } from '../harness.js'
 import { TEST_ISSUER } from '../identity.js'
 import { loadSandboxPolicies, sandboxAgencies, tokenFor } from '../policy/sandbox-agencies.js'
-import { AUDITOR, OPERATOR, policyFiles } from './console-gateway.js'
+import { AUDITOR, consoleOn, OPERATOR } from './console-gateway.js'
 
 const DESK = 'mot-cua-phuong-hong-ha'
 const ORIGIN = 'http://localhost'
@@ -34,19 +33,7 @@ beforeAll(async () => {
     world: { citizens: 100, parcels: 10, enterprises: 10 },
     auditDb: db,
     policies: () => agencies.set,
-    console: async ({ identity, policySet }) => {
-      const policyStore = openPolicyStore(db)
-      await policyStore.apply(policyFiles(policySet), { author: 'test' })
-      return {
-        db,
-        policyStore,
-        validate: validatePolicyFiles,
-        loadSet: policySetOf,
-        schema: policySchema(),
-        historicJwks: () => identity.keys.historicJwks(),
-        secureCookies: false,
-      }
-    },
+    console: consoleOn(db),
   })
   await createAccount(db, { name: OPERATOR.name, role: 'operator', passwordHash: await hashPassword(OPERATOR.password) })
   await createAccount(db, { name: AUDITOR.name, role: 'auditor', passwordHash: await hashPassword(AUDITOR.password) })

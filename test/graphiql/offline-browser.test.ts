@@ -5,9 +5,9 @@
  * from the page's development token helper, for an agency with a development client, and runs a
  * query with it, within the same policy.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { launchChromium, shoot } from '../console/browser.js'
+import { launchChromium, offlinePage, shoot } from '../console/browser.js'
 import { nodeClientIp } from '../../gateway/entry/rate-limiter.js'
 import { createTestGateway, type TestGateway } from '../harness.js'
 import { serveOnLoopback } from '../serve-loopback.js'
@@ -37,23 +37,10 @@ afterAll(async () => {
   await gw?.close()
 })
 
-/** A browser context with the network cut off (only the gateway, and what the page makes in memory, answers), and a page in it. */
-async function offlinePage(): Promise<{ context: BrowserContext; page: Page; refused: string[]; problems: string[] }> {
-  const context = await browser.newContext()
-  const refused: string[] = []
-  await context.route('**/*', (route) => {
-    const url = route.request().url()
-    if (url.startsWith(origin) || url.startsWith('blob:') || url.startsWith('data:')) return route.continue()
-    refused.push(url)
-    return route.abort('internetdisconnected')
-  })
-  const page = await context.newPage()
-  const problems: string[] = []
-  page.on('console', (message) => {
-    if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(message.text())) problems.push(message.text())
-  })
-  page.on('pageerror', (error) => problems.push(error.message))
-  return { context, page, refused, problems }
+/** A page with the network cut off; its problems: CSP refusals in the console, and uncaught errors. */
+async function offline() {
+  const { context, page, refused, errors } = await offlinePage(browser, origin, { consoleError: (text) => /Content Security Policy|Refused to/i.test(text) })
+  return { context, page, refused, problems: errors }
 }
 
 /** Types `query` into the operation editor, runs it and answers the response pane's text. */
@@ -71,7 +58,7 @@ async function run(page: Page, query: string, expected: string): Promise<string>
 }
 
 it('loads and runs a query with everything off loopback cut off, within its CSP', async () => {
-  const { context, page, refused, problems } = await offlinePage()
+  const { context, page, refused, problems } = await offline()
   const res = await page.goto(`${origin}/graphql`)
   expect(res?.status()).toBe(200)
   // GraphiQL's script and the token helper's, each by its hash; nothing else.
@@ -96,7 +83,7 @@ it('loads and runs a query with everything off loopback cut off, within its CSP'
 }, 120_000)
 
 it('takes a development token from the page, for an agency with a development client, and runs a query with it', async () => {
-  const { context, page, refused, problems } = await offlinePage()
+  const { context, page, refused, problems } = await offline()
   await page.goto(`${origin}/graphql`)
   await page.locator('.graphiql-container').first().waitFor({ timeout: 30_000 })
   const helper = page.getByRole('form', { name: 'Development token' })

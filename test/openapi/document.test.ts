@@ -16,14 +16,14 @@ import { issueStaffToken } from '../../gateway/admin/staff-token.js'
 import { migrate, type Database } from '../../gateway/database/index.js'
 import { openPglite } from '../../gateway/database/pglite.node.js'
 import { DOCUMENTED_ROUTES, gatewayOpenApi, TAGS, type RouteDoc } from '../../gateway/discovery/index.js'
-import { openPolicyStore, policySchema, policySetOf, validatePolicyFiles } from '../../gateway/entry/policies.js'
+import { openPolicyStore, policySetOf } from '../../gateway/entry/policies.js'
 import { ErrorCode } from '../../gateway/errors.js'
 import { createDatabaseBlobStore, createDossierStore, createOutbox } from '../../gateway/exchange/index.js'
 import { createCitizenOidcVerifier } from '../../gateway/identity/citizen-oidc.js'
 import { issueSandboxCitizenToken } from '../../gateway/identity/index.js'
 import { metricsApp } from '../../gateway/metrics/prom.node.js'
 import { createMemoryRateLimiter } from '../../gateway/ratelimit/index.js'
-import { policyFiles } from '../console/console-gateway.js'
+import { consoleOn } from '../console/console-gateway.js'
 import { localCredentialHash, newLocalCredential } from '../../gateway/admin/ops/index.js'
 import { createTestGateway, type TestGateway } from '../harness.js'
 import { signAssertion, TEST_ISSUER } from '../identity.js'
@@ -82,19 +82,7 @@ beforeAll(async () => {
       loadSet: policySetOf,
       localCredentialHash: await localCredentialHash(newLocalCredential()),
     },
-    console: async ({ identity, policySet }) => {
-      const policyStore = openPolicyStore(db)
-      await policyStore.apply(policyFiles(policySet), { author: 'test' })
-      return {
-        db,
-        policyStore,
-        validate: validatePolicyFiles,
-        loadSet: policySetOf,
-        schema: policySchema(),
-        historicJwks: () => identity.keys.historicJwks(),
-        secureCookies: false,
-      }
-    },
+    console: consoleOn(db),
   })
   document = (await (await gw.app.request('/openapi.json')).json()) as OpenAPIObject
 }, 60_000)

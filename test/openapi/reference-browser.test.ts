@@ -7,7 +7,7 @@
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { DOCUMENTED_ROUTES } from '../../gateway/discovery/index.js'
-import { launchChromium, shoot } from '../console/browser.js'
+import { launchChromium, offlinePage, shoot } from '../console/browser.js'
 import { createTestGateway, type TestGateway } from '../harness.js'
 import { serveOnLoopback } from '../serve-loopback.js'
 
@@ -30,30 +30,20 @@ afterAll(async () => {
 })
 
 it('renders every operation with everything off loopback cut off, within its CSP', async () => {
-  const context = await browser.newContext()
-  const refused: string[] = []
-  const asked: string[] = []
-  await context.route('**/*', (route) => {
-    const url = route.request().url()
-    if (url.startsWith(origin) || url.startsWith('data:')) {
-      asked.push(url.slice(origin.length))
-      return route.continue()
-    }
-    refused.push(url)
-    return route.abort('internetdisconnected')
+  const {
+    context,
+    page,
+    refused,
+    asked,
+    errors: problems,
+  } = await offlinePage(browser, origin, {
+    // Before any script of the page: every CSP violation, whatever reports it or not to the console.
+    init: () => {
+      const seen: string[] = []
+      Object.assign(window, { cspViolations: seen })
+      document.addEventListener('securitypolicyviolation', (event) => seen.push(`${event.effectiveDirective}: ${event.blockedURI}`))
+    },
   })
-  // Before any script of the page: every CSP violation, whatever reports it or not to the console.
-  await context.addInitScript(() => {
-    const seen: string[] = []
-    Object.assign(window, { cspViolations: seen })
-    document.addEventListener('securitypolicyviolation', (event) => seen.push(`${event.effectiveDirective}: ${event.blockedURI}`))
-  })
-  const page = await context.newPage()
-  const problems: string[] = []
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(message.text())
-  })
-  page.on('pageerror', (error) => problems.push(error.message))
 
   const res = await page.goto(`${origin}/docs`)
   expect(res?.status()).toBe(200)

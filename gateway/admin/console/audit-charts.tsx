@@ -10,7 +10,7 @@ import { verifyAuditTrail } from '../../audit/verify.js'
 import type { ConsoleEnv, ConsoleOptions } from './env.js'
 import { fill } from './i18n/index.js'
 import { auditAction } from './session.js'
-import { BarChart } from './views/bar-chart.js'
+import { BarChart, BarTable } from './views/bar-chart.js'
 import { Figure } from './views/figure.js'
 import { Page } from './views/layout.js'
 import { type Series, TimeChart } from './views/time-chart.js'
@@ -116,77 +116,44 @@ export function auditChartRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
       </table>
     )
     const barTable = (rows: Array<{ label: string; value: number }>, head: string, valueHead: string) => (
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">{head}</th>
-            <th scope="col">{valueHead}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr>
-              <td>{r.label}</td>
-              <td>{r.value}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <BarTable rows={rows} head={head} valueHead={valueHead} />
     )
     const timeTitle = fill(t.charts.hour, { zone: t.time.zone })
     const refusalBars = refusals.map((r) => ({ label: refusalLabel(t, r.code), value: r.n }))
 
+    /** The last 24 h by the hour: the chart (stacked or one line per series), its legend and its table. */
+    const hourlyFigure = (id: string, title: string, series: Series[], mode: 'stacked' | 'lines') => (
+      <Figure
+        id={id}
+        title={title}
+        period={period}
+        legendTitle={t.charts.legend}
+        legend={series}
+        tableTitle={t.charts.table}
+        table={series.length ? hourTable(series) : undefined}
+      >
+        {series.length ? (
+          <TimeChart
+            title={title}
+            start={start}
+            stepMs={HOUR_MS}
+            series={series}
+            mode={mode}
+            countTitle={t.charts.count}
+            timeTitle={timeTitle}
+            labelEvery={3}
+          />
+        ) : (
+          <p>{t.charts.none}</p>
+        )}
+      </Figure>
+    )
+
     auditAction(c, 'audit.charts_viewed')
     return c.html(
       <Page c={c} title={t.charts.title}>
-        <Figure
-          id="chart-decisions"
-          title={t.charts.hourly}
-          period={period}
-          legendTitle={t.charts.legend}
-          legend={byDecision}
-          tableTitle={t.charts.table}
-          table={byDecision.length ? hourTable(byDecision) : undefined}
-        >
-          {byDecision.length ? (
-            <TimeChart
-              title={t.charts.hourly}
-              start={start}
-              stepMs={HOUR_MS}
-              series={byDecision}
-              mode="stacked"
-              countTitle={t.charts.count}
-              timeTitle={timeTitle}
-              labelEvery={3}
-            />
-          ) : (
-            <p>{t.charts.none}</p>
-          )}
-        </Figure>
-        <Figure
-          id="chart-agencies"
-          title={t.charts.perAgencyHourly}
-          period={period}
-          legendTitle={t.charts.legend}
-          legend={byAgency}
-          tableTitle={t.charts.table}
-          table={byAgency.length ? hourTable(byAgency) : undefined}
-        >
-          {byAgency.length ? (
-            <TimeChart
-              title={t.charts.perAgencyHourly}
-              start={start}
-              stepMs={HOUR_MS}
-              series={byAgency}
-              mode="lines"
-              countTitle={t.charts.count}
-              timeTitle={timeTitle}
-              labelEvery={3}
-            />
-          ) : (
-            <p>{t.charts.none}</p>
-          )}
-        </Figure>
+        {hourlyFigure('chart-decisions', t.charts.hourly, byDecision, 'stacked')}
+        {hourlyFigure('chart-agencies', t.charts.perAgencyHourly, byAgency, 'lines')}
         <Figure
           id="chart-totals"
           title={t.charts.perAgency}

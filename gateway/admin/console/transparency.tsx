@@ -7,7 +7,7 @@
 import { Hono } from 'hono'
 import type { ConsoleEnv, ConsoleOptions } from './env.js'
 import { fill } from './i18n/index.js'
-import { BarChart } from './views/bar-chart.js'
+import { BarChart, BarTable } from './views/bar-chart.js'
 import { Figure } from './views/figure.js'
 import { MessagePage, Page } from './views/layout.js'
 import { agencyName } from './vocabulary.js'
@@ -46,22 +46,7 @@ export function transparencyRoutes(options: Pick<ConsoleOptions, 'db' | 'policie
     const stated = fill(t.transparency.periodText, { from: formatVnDate(from), to: formatVnDateTime(now, { seconds: false }), zone: t.time.zone })
     const table = (rows: Array<{ label: string; value: number }>, head: string) => (
       <div class="scroll">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{head}</th>
-              <th scope="col">{t.transparency.count}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr>
-                <td>{r.label}</td>
-                <td>{r.value}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <BarTable rows={rows} head={head} valueHead={t.transparency.count} />
       </div>
     )
     const figure = (id: string, title: string, rows: Array<{ label: string; value: number }>, head: string) => (

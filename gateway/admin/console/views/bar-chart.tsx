@@ -58,3 +58,25 @@ export function BarChart({ title, bars, valueTitle }: { title: string; bars: Bar
     </svg>
   )
 }
+
+/** The bars' figures as a table beside the chart: what a screen reader or a copy-paste gets. */
+export function BarTable({ rows, head, valueHead }: { rows: Bar[]; head: string; valueHead: string }) {
+  return (
+    <table>
+      <thead>
+        <tr>
+          <th scope="col">{head}</th>
+          <th scope="col">{valueHead}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr>
+            <td>{r.label}</td>
+            <td>{r.value}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  )
+}
