@@ -100,7 +100,7 @@ describe('land connector: parcels by holder', () => {
   })
 
   it('chunks at maxBatchSize', async () => {
-    const small = createLandConnector({ baseUrl: server.url, timeoutMs: TIMEOUT_MS, maxBatchSize: 2 })
+    const small = createLandConnector({ baseUrl: server.url, timeoutMs: ANSWERING_DEADLINE_MS, maxBatchSize: 2 })
     const loaders = small.createLoaders(scope())
     await Promise.all(
       holdersOf('PERSON')
@@ -120,7 +120,7 @@ describe('land connector: parcels by holder', () => {
     ;(bad.uses[0] as { code: string }).code = 'XYZ'
     const brokenServer = await serveSandbox('land-broken', createLandSandbox(broken))
     try {
-      const connector = createLandConnector({ baseUrl: brokenServer.url, timeoutMs: TIMEOUT_MS })
+      const connector = createLandConnector({ baseUrl: brokenServer.url, timeoutMs: ANSWERING_DEADLINE_MS })
       const loaders = connector.createLoaders(scope())
       const [personResult, enterpriseResult] = await Promise.allSettled([
         loaders.parcelsByHolder.load(holderKey({ pin: person })),
@@ -197,12 +197,12 @@ describe('land connector: faults', () => {
   it('reports a soap:Client fault as UPSTREAM_BAD_RESPONSE', async () => {
     const wrongAction: typeof fetch = (input, init) =>
       fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), soapaction: '"http://datdai.gov.vn/XoaThuaDat"' } })
-    const connector = createLandConnector({ baseUrl: server.url, timeoutMs: TIMEOUT_MS, fetch: wrongAction })
+    const connector = createLandConnector({ baseUrl: server.url, timeoutMs: ANSWERING_DEADLINE_MS, fetch: wrongAction })
     await expect(connector.parcel(key, scope())).rejects.toMatchObject({ code: 'UPSTREAM_BAD_RESPONSE', context: { status: 400 } })
   })
 
   it('reports a wrong endpoint (404) as UPSTREAM_UNAVAILABLE', async () => {
-    const connector = createLandConnector({ baseUrl: `${server.url}/khong-co`, timeoutMs: TIMEOUT_MS })
+    const connector = createLandConnector({ baseUrl: `${server.url}/khong-co`, timeoutMs: ANSWERING_DEADLINE_MS })
     await expect(connector.parcel(key, scope())).rejects.toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' })
   })
 
@@ -229,7 +229,7 @@ describe('land connector: credentials', () => {
   })
 
   it('works with the right account', async () => {
-    const connector = createLandConnector({ baseUrl: secured.url, timeoutMs: TIMEOUT_MS, credentials })
+    const connector = createLandConnector({ baseUrl: secured.url, timeoutMs: ANSWERING_DEADLINE_MS, credentials })
     expect((await connector.parcel((world.parcels[1] as WorldParcel).key, scope()))?.parcelKey).toBe((world.parcels[1] as WorldParcel).key)
   })
 
@@ -237,7 +237,7 @@ describe('land connector: credentials', () => {
     ['a wrong password', { username: credentials.username, password: 'wrong' }],
     ['no account', undefined],
   ])('answers %s with UPSTREAM_UNAVAILABLE', async (_name, given) => {
-    const connector = createLandConnector({ baseUrl: secured.url, timeoutMs: TIMEOUT_MS, ...(given ? { credentials: given } : {}) })
+    const connector = createLandConnector({ baseUrl: secured.url, timeoutMs: ANSWERING_DEADLINE_MS, ...(given ? { credentials: given } : {}) })
     await expect(connector.parcel((world.parcels[1] as WorldParcel).key, scope())).rejects.toMatchObject({
       code: 'UPSTREAM_UNAVAILABLE',
       context: { status: 401 },
@@ -262,13 +262,15 @@ describe('land connector: request id, health, WSDL', () => {
     server.setFaults({ errorRate: 1 })
     expect(await land.health()).toMatchObject({ ok: false, detail: 'UPSTREAM_UNAVAILABLE' })
     server.setFaults({ errorRate: 0, hang: true })
-    expect(await land.health()).toMatchObject({ ok: false, detail: 'UPSTREAM_TIMEOUT' })
+    // Its own short-deadline connector: the shared one waits ANSWERING_DEADLINE_MS.
+    const impatient = createLandConnector({ baseUrl: server.url, timeoutMs: TIMEOUT_MS })
+    expect(await impatient.health()).toMatchObject({ ok: false, detail: 'UPSTREAM_TIMEOUT' })
   })
 
   it('never throws from health, even with nothing listening', async () => {
     const gone = await serveSandbox('land-gone', createLandSandbox(world))
     await gone.close()
-    const connector = createLandConnector({ baseUrl: gone.url, timeoutMs: TIMEOUT_MS })
+    const connector = createLandConnector({ baseUrl: gone.url, timeoutMs: ANSWERING_DEADLINE_MS })
     expect(await connector.health()).toMatchObject({ ok: false, detail: 'UPSTREAM_UNAVAILABLE' })
   })
 
