@@ -4,7 +4,7 @@
  */
 import type { ResilienceOptions } from './kit/index.js'
 import { createBusinessConnector } from './business/index.js'
-import type { RegistryConnector, RegistryLoaders, RequestScope } from './kit/index.js'
+import type { RegistryConnector, RegistryLoaders, RequestScope, UpstreamTransport } from './kit/index.js'
 import { createLandConnector } from './land/index.js'
 import { createPopulationConnector } from './population/index.js'
 
@@ -22,6 +22,7 @@ export {
   type UpstreamAttempt,
   type UpstreamCall,
   type UpstreamSpan,
+  type UpstreamTransport,
   type ResilienceOptions,
   type CircuitStateName,
   cutPage,
@@ -90,6 +91,8 @@ export interface ConnectorsOptions {
   timeoutMs?: number
   /** @default globalThis.fetch */
   fetch?: typeof fetch
+  /** How registry requests leave; the Node entry pools them (kit/pooled-transport.node.ts). @default over `fetch` */
+  transport?: UpstreamTransport
   /** Bulkhead, circuit breaker and retries per registry. @default off */
   resilience?: ResilienceOptions
 }
@@ -104,6 +107,7 @@ export function createConnectors(options: ConnectorsOptions): Connectors {
   const shared = {
     timeoutMs: options.timeoutMs,
     ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.transport ? { transport: options.transport } : {}),
     ...(options.resilience ? { resilience: options.resilience } : {}),
   }
   return {

@@ -96,6 +96,7 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
     counters: deps.counters ?? deps.identity.store,
     subjectHash: deps.audit.hash,
+    compiledExecution: deps.compiledExecution ?? true,
     ...(deps.exchange ? { exchange: { ...deps.exchange, policies: deps.policies, hash: deps.audit.hash, instance: deps.audit.instance } } : {}),
   })
   // The agency registry follows the policy documents: a suspension rolled out takes effect at once.

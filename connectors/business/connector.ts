@@ -1,12 +1,13 @@
-import type { ResilienceOptions } from '../kit/index.js'
 import DataLoader from 'dataloader'
 import {
+  clientOptionsOf,
   ConnectorError,
   createUpstream,
   parseUpstream,
   type Enterprise,
   type HealthReport,
   type ListWindow,
+  type RegistryClientOptions,
   type RegistryConnector,
   type RegistryLoaders,
   type RequestScope,
@@ -17,14 +18,10 @@ import type { EnterpriseSearch } from './operations.js'
 import { createBusinessResolvers } from './resolvers.js'
 import { batchEnvelopeSchema, detailEnvelopeSchema, healthEnvelopeSchema, paths, REGISTRY_MAX_BATCH, searchEnvelopeSchema, statusIdByCode } from './upstream.js'
 
-export interface BusinessConnectorOptions {
+/** Client options (kit/upstream-fetch.ts): deadline (@default 3000 ms), resilience (@default off: the entry turns it on), transport. */
+export interface BusinessConnectorOptions extends RegistryClientOptions {
   /** Base URL of the registry API, e.g. `http://127.0.0.1:8183`. */
   baseUrl: string
-  /** @default 3000 */
-  timeoutMs?: number
-  /** Bulkhead, circuit breaker and retries (kit/resilience.ts). @default off (the entry turns them on) */
-  resilience?: ResilienceOptions
-  fetch?: typeof fetch
   /** Codes per batch call (the registry accepts up to 100). @default 100 */
   maxBatchSize?: number
   /** Sent as `x-api-key` when the registry requires one. */
@@ -61,9 +58,7 @@ export function createBusinessConnector(options: BusinessConnectorOptions): Busi
   const upstream = createUpstream({
     connector: 'business',
     baseUrl: options.baseUrl,
-    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-    ...(options.resilience ? { resilience: options.resilience } : {}),
-    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+    ...clientOptionsOf(options),
     ...(options.apiKey === undefined ? {} : { headers: { 'x-api-key': options.apiKey } }),
   })
 

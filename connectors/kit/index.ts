@@ -22,7 +22,9 @@ export {
 } from './paging.js'
 export { mapUpstream, parseUpstream } from './parse-upstream.js'
 export {
+  clientOptionsOf,
   createUpstream,
+  type RegistryClientOptions,
   type RequestScope,
   type Upstream,
   type UpstreamAttempt,
@@ -32,5 +34,6 @@ export {
   type UpstreamRequest,
   type UpstreamResponse,
 } from './upstream-fetch.js'
+export { fetchTransport, type TransportRequest, type TransportResponse, type UpstreamTransport } from './upstream-transport.js'
 export { createResilience, type CircuitStateName, type Resilience, type ResilienceOptions } from './resilience.js'
 export { adminUnitResolvers, findUnit, withPredecessorCodes } from './admin-units/index.js'

@@ -2,6 +2,7 @@ import type { z } from 'zod'
 import { ConnectorError, type ConnectorName } from './connector-error.js'
 import { parseUpstream } from './parse-upstream.js'
 import { createResilience, type CircuitStateName, type ResilienceOptions } from './resilience.js'
+import { fetchTransport, type UpstreamTransport } from './upstream-transport.js'
 
 /** One upstream call as the audit trail and metrics see it (no payloads, no identifiers). */
 export interface UpstreamCall {
@@ -50,37 +51,27 @@ export interface UpstreamOptions {
   timeoutMs?: number
   /** Headers sent on every call, e.g. the registry's API key. */
   headers?: Record<string, string>
-  /** Injected so tests and other runtimes can swap it. @default globalThis.fetch */
+  /** Injected so tests can script a registry; ignored when `transport` is given. @default globalThis.fetch */
   fetch?: typeof fetch
+  /** How requests leave (upstream-transport.ts). @default `fetchTransport(fetch)` */
+  transport?: UpstreamTransport
   /** Largest body read from the registry; beyond it the answer is UPSTREAM_BAD_RESPONSE. @default 8 MiB */
   maxBodyBytes?: number
   /** Bulkhead, circuit breaker and retries (resilience.ts). @default off: the entry turns them on */
   resilience?: ResilienceOptions
 }
 
-/** Reads a body up to `limit` bytes, so a broken registry cannot fill the gateway's memory. */
-async function readCapped(response: Response, limit: number): Promise<string | null> {
-  if (!response.body) return ''
-  const reader = response.body.getReader()
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    size += value.byteLength
-    if (size > limit) {
-      await reader.cancel().catch(() => undefined)
-      return null
-    }
-    chunks.push(value)
-  }
-  const bytes = new Uint8Array(size)
-  let offset = 0
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset)
-    offset += chunk.byteLength
-  }
-  return new TextDecoder().decode(bytes)
+/** What every registry connector takes for its client, and hands on to `createUpstream` as is. */
+export type RegistryClientOptions = Pick<UpstreamOptions, 'timeoutMs' | 'resilience' | 'fetch' | 'transport'>
+
+/** The client options that are set, and only those (a key set to `undefined` would override a default). */
+export function clientOptionsOf(options: RegistryClientOptions): RegistryClientOptions {
+  const picked: RegistryClientOptions = {}
+  if (options.timeoutMs !== undefined) picked.timeoutMs = options.timeoutMs
+  if (options.resilience !== undefined) picked.resilience = options.resilience
+  if (options.fetch !== undefined) picked.fetch = options.fetch
+  if (options.transport !== undefined) picked.transport = options.transport
+  return picked
 }
 
 export interface UpstreamRequest {
@@ -130,9 +121,12 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     throw new TypeError(`createUpstream(${connector}): timeoutMs must be a positive number`)
   }
   const baseUrl = new URL(options.baseUrl)
-  const doFetch = options.fetch ?? globalThis.fetch
+  const transport = options.transport ?? fetchTransport(options.fetch ?? globalThis.fetch)
   const maxBodyBytes = options.maxBodyBytes ?? 8 * 1024 * 1024
   const resilience = options.resilience ? createResilience(connector, options.resilience) : null
+
+  /** Statuses that end the call as unavailable, without their body being read. */
+  const isRefusal = (status: number) => status >= 500 || status === 429 || status === 401 || status === 403
 
   async function send(path: string, request: UpstreamRequest, scope: RequestScope): Promise<UpstreamResponse> {
     if (!resilience) return attempt(path, request, scope)
@@ -161,29 +155,32 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     const span = scope.traceAttempt?.({ connector, operation, method, url })
     let status: number | null = null
     try {
-      const response = await doFetch(url, {
-        method,
-        headers: {
-          accept: 'application/json, text/xml;q=0.9, */*;q=0.1',
-          ...options.headers,
-          ...request.headers,
-          ...span?.headers,
-          'x-request-id': scope.requestId,
+      const response = await transport(
+        {
+          url,
+          method,
+          headers: {
+            accept: 'application/json, text/xml;q=0.9, */*;q=0.1',
+            ...options.headers,
+            ...request.headers,
+            ...span?.headers,
+            'x-request-id': scope.requestId,
+          },
+          body: request.body,
+          signal,
+          maxBodyBytes,
         },
-        body: request.body,
-        signal,
-        redirect: 'error',
-      })
+        isRefusal,
+      )
       status = response.status
-      if (status >= 500 || status === 429 || status === 401 || status === 403) {
+      if (isRefusal(status)) {
         // 401/403 means the gateway's registry credentials are wrong: for the caller the
         // registry is unavailable, and the detail stays in the logs. The body is not read.
-        await response.body?.cancel().catch(() => undefined)
         throw new ConnectorError(connector, 'UPSTREAM_UNAVAILABLE', { path, status })
       }
-      const text = await readCapped(response, maxBodyBytes)
+      const { text } = response
       if (text === null) throw new ConnectorError(connector, 'UPSTREAM_BAD_RESPONSE', { path, status, detail: `body over ${maxBodyBytes} bytes` })
-      const result = { status, contentType: response.headers.get('content-type') ?? '', text }
+      const result = { status, contentType: response.contentType, text }
       scope.recordCall?.({ connector, operation, status, latencyMs: performance.now() - started })
       span?.end({ status })
       return result

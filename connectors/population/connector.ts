@@ -1,4 +1,4 @@
-import type { ResilienceOptions } from '../kit/index.js'
+import type { RegistryClientOptions } from '../kit/index.js'
 import DataLoader from 'dataloader'
 import {
   ConnectorError,
@@ -18,16 +18,12 @@ import type { PopulationOperations } from './operations.js'
 import { createPopulationResolvers } from './resolvers.js'
 import { congDanKeySchema, hoGiaDinhKeySchema } from './upstream.js'
 
-export interface PopulationConnectorOptions {
+/** Client options (kit/upstream-fetch.ts): deadline (@default 3000 ms), resilience (@default off: the entry turns it on), transport. */
+export interface PopulationConnectorOptions extends RegistryClientOptions {
   /** Base URL of the registry, e.g. `http://127.0.0.1:8181`. */
   baseUrl: string
   /** The gateway's key for the registry, sent as `X-API-Key`. */
   apiKey: string
-  /** Deadline per upstream call. @default 3000 */
-  timeoutMs?: number
-  /** Bulkhead, circuit breaker and retries (kit/resilience.ts). @default off (the entry turns them on) */
-  resilience?: ResilienceOptions
-  fetch?: typeof fetch
   /** PINs or household ids per batch call; the registry accepts at most 100. @default 100 */
   maxBatchSize?: number
 }

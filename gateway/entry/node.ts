@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { pino } from 'pino'
 import { createConnectors } from '../../connectors/index.js'
+import { createPooledTransport } from '../../connectors/kit/pooled-transport.node.js'
 import { POPULATION_SANDBOX_API_KEY, startSandboxes, type Sandboxes } from '../../connectors/sandboxes.js'
 import { createGateway } from '../app.js'
 import { ConfigError, parseConfig, populationApiKey, type Config } from '../config.js'
@@ -79,6 +80,7 @@ async function main(): Promise<void> {
     land: { url: config.UPSTREAM_LAND_URL ?? sandboxes!.land.url, sandbox: !config.UPSTREAM_LAND_URL },
     business: { url: config.UPSTREAM_BUSINESS_URL ?? sandboxes!.business.url, sandbox: !config.UPSTREAM_BUSINESS_URL },
   }
+  const registryTransport = createPooledTransport()
   const connectors = createConnectors({
     population: { baseUrl: upstreams.population.url, apiKey: populationApiKey(config, POPULATION_SANDBOX_API_KEY) },
     land: { baseUrl: upstreams.land.url },
@@ -86,6 +88,8 @@ async function main(): Promise<void> {
     timeoutMs: config.UPSTREAM_TIMEOUT_MS,
     // Per registry: bulkhead, circuit breaker, retries of reads (connectors/kit/resilience.ts).
     resilience: {},
+    // Pooled keep-alive sockets, not `fetch` per call: a third of the request thread, measured.
+    transport: registryTransport.send,
   })
   const db = await opening
   // The gateway's policies follow the store's active version: the first now, every later
@@ -250,9 +254,13 @@ async function main(): Promise<void> {
         .then(() => auditWriter.close())
         .catch((error: unknown) => logger.error({ err: error }, 'audit writer did not close cleanly'))
         .finally(() =>
-          Promise.allSettled([sandboxes?.close(), rateLimiter.close().then(() => nodeIdentity.close()), db.close(), tracing.shutdown()]).finally(() =>
-            process.exit(0),
-          ),
+          Promise.allSettled([
+            sandboxes?.close(),
+            registryTransport.close(),
+            rateLimiter.close().then(() => nodeIdentity.close()),
+            db.close(),
+            tracing.shutdown(),
+          ]).finally(() => process.exit(0)),
         )
     })
     server.closeIdleConnections()

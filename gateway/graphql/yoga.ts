@@ -1,4 +1,5 @@
 import { createYoga, type YogaServerInstance } from 'graphql-yoga'
+import { useGraphQlJit } from '@envelop/graphql-jit'
 import { createRegistryLoaders, type Connectors, type Pager, type RequestScope, type UpstreamCall } from '../../connectors/index.js'
 import type { KeyedHash } from '../../policies/index.js'
 import type { Logger } from '../logger.js'
@@ -43,6 +44,8 @@ export interface GraphQLHandlerOptions {
   subjectHash: KeyedHash
   /** The dossier exchange behind the mutations and `Query.dossier`; absent: not enabled. */
   exchange?: ExchangeService
+  /** Compiled execution (graphql-jit): needs a runtime that allows generated code. */
+  compiledExecution: boolean
 }
 
 /**
@@ -87,6 +90,10 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): YogaServer
       return { scope, loaders: createRegistryLoaders(options.connectors, scope), pager } as GatewayContext
     },
     plugins: [
+      // Compiled execution (graphql-jit), first: a plugin after it that replaces execution — the
+      // policy's, running introspection on the agency's view or refusing it — must win. The plugin
+      // caches plans by document alone, so it is kept to the one schema data requests run on.
+      ...(options.compiledExecution ? [useGraphQlJit({}, { enableIf: (args) => args.schema === schema })] : []),
       // Replaces Yoga's JSON body parser: bytes that are not UTF-8 are refused, not patched.
       useStrictJsonBody(),
       // Trusted documents first: an agency in enforce mode sends ids, and the text comes from its policy.

@@ -118,6 +118,8 @@ export async function startBenchGateway(connectors: Connectors) {
     audit: { sink: writer, instance: 'bench', hash: testKeyedHash },
     rateLimiter,
     metrics,
+    // BENCH_COMPILED=0: the same gateway with graphql-js execution, to measure what compiling saves.
+    compiledExecution: process.env.BENCH_COMPILED !== '0',
   })
   const tokens: Record<string, string> = {}
   for (const agency of MIX_AGENCIES) tokens[agency] = await tokenFor(identity, agencies, agency)

@@ -17,7 +17,8 @@ import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { execute, parse, validate, type DocumentNode } from 'graphql'
 import { createYoga } from 'graphql-yoga'
-import { createConnectors, createRegistryLoaders, type Connectors, type RequestScope } from '../../connectors/index.js'
+import { createConnectors, createRegistryLoaders, type Connectors, type RequestScope, type UpstreamTransport } from '../../connectors/index.js'
+import { createPooledTransport } from '../../connectors/kit/pooled-transport.node.js'
 import { POPULATION_SANDBOX_API_KEY, startSandboxes } from '../../connectors/sandboxes.js'
 import { buildGatewaySchema } from '../../gateway/graphql/schema.js'
 import { subjectsOf } from './scenarios.js'
@@ -30,15 +31,30 @@ function ready(info: object): void {
   process.stdout.write(`BENCH_READY ${JSON.stringify(info)}\n`)
 }
 
-function connectorsFromEnv(): Connectors {
+/**
+ * The connectors over the sandboxes. `pooled`: the registry transport the Node entry ships
+ * (keep-alive undici pool); otherwise the connectors' default, `fetch`, which is what a project
+ * that takes the connectors into its own Yoga server gets.
+ */
+function connectorsFromEnv(pooled: boolean): Connectors {
   const urls = JSON.parse(process.env.BENCH_UPSTREAMS ?? '{}') as { population: string; land: string; business: string }
+  let transport: UpstreamTransport | undefined
+  if (pooled) {
+    const pool = createPooledTransport()
+    closers.push(() => pool.close())
+    transport = pool.send
+  }
   return createConnectors({
     population: { baseUrl: urls.population, apiKey: POPULATION_SANDBOX_API_KEY },
     land: { baseUrl: urls.land },
     business: { baseUrl: urls.business },
     timeoutMs: 5000,
+    ...(transport ? { transport } : {}),
   })
 }
+
+/** BENCH_TRANSPORT=pooled|fetch overrides a target's registry transport (to measure it alone). */
+const pooledFor = (byDefault: boolean) => (process.env.BENCH_TRANSPORT ? process.env.BENCH_TRANSPORT === 'pooled' : byDefault)
 
 function listen(server: Server): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -67,7 +83,7 @@ function scopeFor(requestId: string, signal?: AbortSignal): RequestScope {
 }
 
 async function bareYoga(): Promise<void> {
-  const connectors = connectorsFromEnv()
+  const connectors = connectorsFromEnv(pooledFor(false))
   const yoga = createYoga({
     schema: buildGatewaySchema(connectors),
     graphqlEndpoint: '/graphql',
@@ -83,7 +99,7 @@ async function bareYoga(): Promise<void> {
 }
 
 async function plainGraphqlJs(): Promise<void> {
-  const connectors = connectorsFromEnv()
+  const connectors = connectorsFromEnv(pooledFor(false))
   const schema = buildGatewaySchema(connectors)
   const documents = new Map<string, DocumentNode>()
   const server = createServer(async (req, res) => {
@@ -113,7 +129,7 @@ async function plainGraphqlJs(): Promise<void> {
 
 async function fullGateway(): Promise<void> {
   const { startBenchGateway } = await import('./gateway-target.js')
-  const started = await startBenchGateway(connectorsFromEnv())
+  const started = await startBenchGateway(connectorsFromEnv(pooledFor(true)))
   closers.push(...started.closers)
   const server = await new Promise<Server>((resolve, reject) => {
     const s = serve({ fetch: started.app.fetch, port: 0, hostname: HOST }, () => resolve(s as Server)) as Server

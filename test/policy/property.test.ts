@@ -22,6 +22,7 @@
  */
 import { makeExecutableSchema } from '@graphql-tools/schema'
 import fc from 'fast-check'
+import { isDeepStrictEqual } from 'node:util'
 import {
   getNamedType,
   isLeafType,
@@ -531,13 +532,31 @@ function walkValue(walk: Walk, type: GraphQLObjectType, sets: SelectionSetNode[]
 // ---------------------------------------------------------------------------------------------
 
 let gw: TestGateway
+/** The same gateway without compiled execution: every answer must be the same as `gw`'s. */
+let interpreted: TestGateway
 const hits = () => gw.sandboxes.population.hits() + gw.sandboxes.land.hits() + gw.sandboxes.business.hits()
 
 beforeAll(async () => {
   // A generous upstream deadline: this file shares two cores with the rest of the suite.
-  gw = await createTestGateway({ policies: (identity) => fixturePolicySet(identity), timeoutMs: 5000 })
+  ;[gw, interpreted] = await Promise.all([
+    createTestGateway({ policies: (identity) => fixturePolicySet(identity), timeoutMs: 5000 }),
+    createTestGateway({ policies: (identity) => fixturePolicySet(identity), timeoutMs: 5000, gateway: { compiledExecution: false } }),
+  ])
 })
-afterAll(() => gw?.close())
+afterAll(() => Promise.all([gw?.close(), interpreted?.close()]))
+
+/**
+ * An answer with what legitimately differs between two gateways taken out: paging cursors are
+ * sealed under each gateway's own keys, and request ids are per request. Compared as values, not
+ * text: graphql-jit may order the keys of fields merged from fragments differently (the values,
+ * masks and refusals are what a caller relies on, and what this checks).
+ */
+function comparable(res: GraphQLResponse): unknown {
+  return JSON.parse(JSON.stringify({ status: res.status, body: res.body }), (key, value) =>
+    // The generator aliases a field as `a<n>_<name>`.
+    /(^|_)endCursor$/.test(key) && typeof value === 'string' ? '<cursor>' : key === 'requestId' ? '<id>' : value,
+  )
+}
 
 function rootArbs(world: TestGateway['world']): Record<string, fc.Arbitrary<Array<[string, ArgValue]>>> {
   const str = (value: string): ArgValue => ({ kind: 'string', value })
@@ -662,6 +681,14 @@ async function check(context: Context, operation: Operation, stats: Stats): Prom
   const describeCase = () =>
     `\nquery: ${query}\nvariables: ${JSON.stringify(variables)}\nheaders: ${JSON.stringify(headers)}\nresponse (${res.status}): ${JSON.stringify(res.body).slice(0, 2000)}`
   stats.runs++
+  // Compiled execution (graphql-jit) is an optimisation, never a behaviour: the interpreted
+  // gateway, on an identical sandbox world, must answer byte for byte alike.
+  const reference = await interpreted.graphql(query, variables, headers)
+  if (!isDeepStrictEqual(comparable(res), comparable(reference))) {
+    throw new Error(
+      `compiled and interpreted execution differ${describeCase()}\ninterpreted (${reference.status}): ${JSON.stringify(reference.body).slice(0, 2000)}`,
+    )
+  }
 
   // An operation past the shape limits (graphql-armor: aliases) is refused before any policy work,
   // whatever it asks: that must be a QUERY_TOO_COMPLEX with no data and no registry call.

@@ -120,7 +120,15 @@ function serverUser(): ServerUser {
   throw new Error('running as root, and neither a postgres nor a nobody account exists to run PostgreSQL as')
 }
 
-export async function startPostgres(): Promise<PostgresService> {
+export interface StartPostgresOptions {
+  /**
+   * Commits reach the disk (`fsync` on), as in production. Off by default: a test cluster need not
+   * survive a power cut, and commits are then much faster. The benchmark turns it on.
+   */
+  durable?: boolean
+}
+
+export async function startPostgres(options: StartPostgresOptions = {}): Promise<PostgresService> {
   const bin = findPostgresBin()
   if (!bin) throw new Error(INSTALL_HINT)
   installExitHook()
@@ -143,7 +151,7 @@ export async function startPostgres(): Promise<PostgresService> {
   }
   let child: ChildProcess | null = null
   try {
-    child = await launch(bin, port, dir, dataDir, user)
+    child = await launch(bin, port, dir, dataDir, user, options.durable === true)
   } catch (error) {
     rmSync(dir, { recursive: true, force: true })
     throw error
@@ -204,7 +212,7 @@ export async function startPostgres(): Promise<PostgresService> {
       const deadline = Date.now() + 10_000
       for (;;) {
         try {
-          child = await launch(bin, port, dir, dataDir, user)
+          child = await launch(bin, port, dir, dataDir, user, options.durable === true)
           return
         } catch (error) {
           if (Date.now() > deadline) throw error
@@ -215,9 +223,21 @@ export async function startPostgres(): Promise<PostgresService> {
   }
 }
 
-async function launch(bin: string, port: number, dir: string, dataDir: string, user: ServerUser): Promise<ChildProcess> {
-  // fsync off: a test cluster need not survive a power cut, and it makes start-up and commits fast.
-  const args = ['-D', dataDir, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=50']
+async function launch(bin: string, port: number, dir: string, dataDir: string, user: ServerUser, durable: boolean): Promise<ChildProcess> {
+  const args = [
+    '-D',
+    dataDir,
+    '-p',
+    String(port),
+    '-k',
+    dir,
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    `fsync=${durable ? 'on' : 'off'}`,
+    '-c',
+    'max_connections=50',
+  ]
   const child = spawn(join(bin, 'postgres'), args, { ...user, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] })
   live.add(child)
   let output = ''

@@ -1,15 +1,12 @@
-import type { CircuitStateName, ResilienceOptions } from '../../kit/index.js'
+import type { CircuitStateName } from '../../kit/index.js'
 import type { z } from 'zod'
-import { ConnectorError, createUpstream, parseUpstream, type RequestScope } from '../../kit/index.js'
+import { clientOptionsOf, ConnectorError, createUpstream, parseUpstream, type RegistryClientOptions, type RequestScope } from '../../kit/index.js'
 import { buildEnvelope, LAND_SERVICE_PATH, parseXml, soapActionOf, type LandOperation, type XmlNode } from './soap.js'
 import { faultResponse } from '../upstream.js'
 
-export interface SoapClientOptions {
+/** Client options (kit/upstream-fetch.ts): deadline, resilience (@default off: the entry turns it on), transport. */
+export interface SoapClientOptions extends RegistryClientOptions {
   baseUrl: string
-  timeoutMs?: number
-  /** Bulkhead, circuit breaker and retries (kit/resilience.ts). @default off (the entry turns them on) */
-  resilience?: ResilienceOptions
-  fetch?: typeof fetch
   /** Service account, sent in the `ThongTinYeuCau` SOAP header when the registry requires one. */
   credentials?: { username: string; password: string }
 }
@@ -38,9 +35,7 @@ export function createSoapClient(options: SoapClientOptions): SoapClient {
   const upstream = createUpstream({
     connector: 'land',
     baseUrl: options.baseUrl,
-    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
-    ...(options.resilience ? { resilience: options.resilience } : {}),
+    ...clientOptionsOf(options),
     headers: { accept: 'text/xml', 'content-type': 'text/xml; charset=utf-8' },
   })
   const { credentials } = options

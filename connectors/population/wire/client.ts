@@ -1,6 +1,13 @@
-import type { ResilienceOptions } from '../../kit/index.js'
 import type { z } from 'zod'
-import { ConnectorError, createUpstream, parseUpstream, type RequestScope, type UpstreamRequest } from '../../kit/index.js'
+import {
+  clientOptionsOf,
+  ConnectorError,
+  createUpstream,
+  parseUpstream,
+  type RegistryClientOptions,
+  type RequestScope,
+  type UpstreamRequest,
+} from '../../kit/index.js'
 import {
   congDanBatchResponseSchema,
   congDanResponseSchema,
@@ -12,14 +19,11 @@ import {
   type KetQuaXacThuc,
 } from '../upstream.js'
 
-export interface PopulationClientOptions {
+/** Client options (kit/upstream-fetch.ts): deadline, resilience (@default off: the entry turns it on), transport. */
+export interface PopulationClientOptions extends RegistryClientOptions {
   baseUrl: string
   /** Sent as `X-API-Key` on every call. */
   apiKey: string
-  timeoutMs?: number
-  /** Bulkhead, circuit breaker and retries (kit/resilience.ts). @default off (the entry turns them on) */
-  resilience?: ResilienceOptions
-  fetch?: typeof fetch
 }
 
 /** A record as the registry sent it (parsed per record later) and the answer's ThoiDiemDuLieu. */
@@ -37,10 +41,8 @@ export function createPopulationClient(options: PopulationClientOptions) {
   const upstream = createUpstream({
     connector: 'population',
     baseUrl: options.baseUrl,
-    timeoutMs: options.timeoutMs,
     headers: { 'x-api-key': options.apiKey },
-    fetch: options.fetch,
-    ...(options.resilience ? { resilience: options.resilience } : {}),
+    ...clientOptionsOf(options),
   })
 
   function badResponse(path: string, status: number, detail: string): ConnectorError {

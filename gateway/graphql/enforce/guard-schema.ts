@@ -31,6 +31,23 @@ const noDecision = () =>
  *   its list before any of its fields (or links to other registries) are resolved.
  * A request with no decision in its context gets nothing.
  */
+/** A field's value as the caller gets it: row-filtered, the verification's outcome noted, audited. */
+function finish(
+  value: unknown,
+  filter: BoundCondition | undefined,
+  isVerification: boolean,
+  context: Partial<GatewayServerContext>,
+  audited: (value: unknown, draft: AuditDraft | undefined) => unknown,
+  draft: AuditDraft | undefined,
+): unknown {
+  const shown = filter ? filterRecords(value, filter) : value
+  if (isVerification) {
+    const match = (shown as { match?: unknown } | null | undefined)?.match
+    context.state?.verifications.push({ match: typeof match === 'boolean' ? match : null })
+  }
+  return audited(shown, draft)
+}
+
 export function guardSchema(schema: GraphQLSchema): GraphQLSchema {
   const rootTypeNames = new Set([schema.getQueryType()?.name ?? 'Query', schema.getMutationType()?.name].filter((name) => name !== undefined))
   // What the audit trail needs to know, found once: which fields hold PINs and tax codes.
@@ -71,15 +88,10 @@ export function guardSchema(schema: GraphQLSchema): GraphQLSchema {
         const filter = policy.decision.rowFilters.get(returnType)
         const callArgs = isRoot ? pushDownRowFilter(coordinate, args as Record<string, unknown>, policy.decision.rowFilters) : args
         const result = original(source, callArgs, context, info)
-        const finish = (value: unknown) => {
-          const shown = filter ? filterRecords(value, filter) : value
-          if (isVerification) {
-            const match = (shown as { match?: unknown } | null | undefined)?.match
-            context.state?.verifications.push({ match: typeof match === 'boolean' ? match : null })
-          }
-          return audited(shown, draft)
-        }
-        return isPromiseLike(result) ? Promise.resolve(result).then(finish) : finish(result)
+        // No closure per call for the (common) synchronous field: one made per call costs a
+        // function object, and under tsx a defineProperty for its name, on every field of every record.
+        if (!isPromiseLike(result)) return finish(result, filter, isVerification, context, audited, draft)
+        return Promise.resolve(result).then((value) => finish(value, filter, isVerification, context, audited, draft))
       }
       return { ...field, resolve }
     },
