@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache'
 import type { MiddlewareHandler } from 'hono'
 import type { KeyedHash } from '../../policies/index.js'
 import { createAuditDraft } from '../audit/draft.js'
@@ -50,13 +51,13 @@ async function traced(span: Span, commit: () => Promise<void>): Promise<void> {
 export function accessLog(options: AccessLogOptions) {
   const now = options.now ?? (() => new Date())
   const metrics = options.metrics ?? noopMetrics
-  const operationHashes = new Map<string, string>()
+  // Least recently used out when full: an agency's steady operations stay hashed once.
+  const operationHashes = new LRUCache<string, string>({ max: OPERATION_HASH_CACHE })
   async function operationHash(text: string | undefined): Promise<string | undefined> {
     if (text === undefined) return undefined
     let hash = operationHashes.get(text)
     if (!hash) {
       hash = await sha256Hex(text)
-      if (operationHashes.size >= OPERATION_HASH_CACHE) operationHashes.clear()
       operationHashes.set(text, hash)
     }
     return hash

@@ -1,4 +1,5 @@
 import type { GraphQLSchema } from 'graphql'
+import { LRUCache } from 'lru-cache'
 import { visibleCoordinates } from '../../../policies/index.js'
 import type { RequestContext } from '../../identity/caller.js'
 import type { PolicyRuntime } from '../../policy/index.js'
@@ -20,20 +21,21 @@ export interface ViewCache {
  */
 export function createViewCache(options: { schema: GraphQLSchema; policies: PolicyRuntime; now?: () => Date }): ViewCache {
   const now = options.now ?? (() => new Date())
-  const views = new Map<string, GraphQLSchema | null>()
+  // Least recently used out when full: clearing all at once made every agency rebuild its view.
+  const views = new LRUCache<string, { view: GraphQLSchema | null }>({ max: VIEW_CACHE_LIMIT })
   return {
     viewFor(agencyId, rc) {
       const active = options.policies.current()
       const at = now()
       const key = `${Math.floor(at.getTime() / 10_000)}\u0000${active.generation}\u0000${agencyId}\u0000${rc.purpose}\u0000${rc.caseId ? 1 : 0}${rc.endUser ? 1 : 0}${rc.signed ? 1 : 0}`
-      if (views.has(key)) return views.get(key)!
+      const cached = views.get(key)
+      if (cached) return cached.view
       const agency = active.agencies.get(agencyId)
       const visible = agency
         ? visibleCoordinates(agency, { purpose: rc.purpose, caseId: rc.caseId !== null, endUser: rc.endUser !== null, signed: rc.signed }, at)
         : new Set<string>()
       const view = viewSchema(options.schema, visible)
-      if (views.size >= VIEW_CACHE_LIMIT) views.clear()
-      views.set(key, view)
+      views.set(key, { view })
       return view
     },
   }
