@@ -111,7 +111,7 @@ try {
     await pglite.close()
   }
   if (findPostgresBin()) {
-    const server = await startPostgres()
+    const server = await startPostgres({ durable: true })
     try {
       const { url } = await server.createDatabase('audit_bench')
       const db = openPostgres({ url })

@@ -202,7 +202,7 @@ async function main(): Promise<void> {
             notes.push('(c) skipped: redis-server or PostgreSQL is not installed (apt-get install redis-server postgresql)')
             return null
           }
-          const [redis, postgres] = (await Promise.all([startRedis(), startPostgres()])) as [RedisService, PostgresService]
+          const [redis, postgres] = (await Promise.all([startRedis(), startPostgres({ durable: true })])) as [RedisService, PostgresService]
           stoppers.push(redis.stop, postgres.stop)
           env = { ...env, REDIS_URL: redis.url, DATABASE_URL: postgres.url }
         }

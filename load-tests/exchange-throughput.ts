@@ -184,7 +184,7 @@ try {
     }
   }
   if (values.only === 'pglite') process.exit(0)
-  const server = await startPostgres()
+  const server = await startPostgres({ durable: true })
   try {
     const database = await server.createDatabase('bench_exchange')
     const postgres = openPostgres({ url: database.url, max: 20 })
