@@ -256,12 +256,23 @@ async function main(): Promise<void> {
   // CPU per request in the server: what the throughput ratio would be on a quiet machine with the
   // server CPU-bound (the same time in a's process buys (a)'s cost ÷ this target's cost requests).
   const cpuRatio = (r: { cpuUs: number | null }, of?: { cpuUs: number | null }) => (of?.cpuUs && r.cpuUs ? (of.cpuUs / r.cpuUs).toFixed(2) : '–')
+  // The same ratio paired by round, then the median and the range: the rounds interleave, so
+  // round i of every target ran on the same machine. On a host whose speed drifts from round to
+  // round (shared vCPUs), this is the figure to read; the ratio of medians can mix rounds.
+  const pairedCpuRatio = (r: { rounds: Measure[] }, of?: { rounds: Measure[] }) => {
+    const ratios = r.rounds.flatMap((round, i) => {
+      const base = of?.rounds[i]?.cpuUs
+      return base && round.cpuUs ? [base / round.cpuUs] : []
+    })
+    if (ratios.length === 0) return '–'
+    return `${median(ratios).toFixed(2)} (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`
+  }
   const lines = [
-    `| target | req/s | spread | p50 ms | p99 ms | ÷ (a) | ÷ (d) | CPU µs/req | (a) CPU ÷ this |`,
-    `|---|---:|---:|---:|---:|---:|---:|---:|---:|`,
+    `| target | req/s | spread | p50 ms | p99 ms | ÷ (a) | ÷ (d) | CPU µs/req | (a) CPU ÷ this | paired by round |`,
+    `|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|`,
     ...results.map(
       (r) =>
-        `| (${r.key}) ${r.name} | ${r.rps.toFixed(0)} | ${r.rpsSpread[0].toFixed(0)}–${r.rpsSpread[1].toFixed(0)} | ${r.p50} | ${r.p99} | ${ratio(r.rps, a)} | ${ratio(r.rps, d)} | ${r.cpuUs?.toFixed(0) ?? '–'} | ${cpuRatio(r, a)} |`,
+        `| (${r.key}) ${r.name} | ${r.rps.toFixed(0)} | ${r.rpsSpread[0].toFixed(0)}–${r.rpsSpread[1].toFixed(0)} | ${r.p50} | ${r.p99} | ${ratio(r.rps, a)} | ${ratio(r.rps, d)} | ${r.cpuUs?.toFixed(0) ?? '–'} | ${cpuRatio(r, a)} | ${pairedCpuRatio(r, a)} |`,
     ),
   ]
   const b = results.find((r) => r.key === 'b')
