@@ -1,5 +1,5 @@
 import { createYoga, type YogaServerInstance } from 'graphql-yoga'
-import { useGraphQlJit } from '@envelop/graphql-jit'
+import { useCompiledExecution } from './compiled-execution.js'
 import { createRegistryLoaders, type Connectors, type Pager, type RequestScope, type UpstreamCall } from '../../connectors/index.js'
 import type { KeyedHash } from '../../policies/index.js'
 import type { Logger } from '../logger.js'
@@ -90,10 +90,9 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): YogaServer
       return { scope, loaders: createRegistryLoaders(options.connectors, scope), pager } as GatewayContext
     },
     plugins: [
-      // Compiled execution (graphql-jit), first: a plugin after it that replaces execution — the
-      // policy's, running introspection on the agency's view or refusing it — must win. The plugin
-      // caches plans by document alone, so it is kept to the one schema data requests run on.
-      ...(options.compiledExecution ? [useGraphQlJit({}, { enableIf: (args) => args.schema === schema })] : []),
+      // Compiled execution, first: a plugin after it that replaces execution — the policy's,
+      // running introspection on the agency's view or refusing it — must win.
+      ...(options.compiledExecution ? [useCompiledExecution(schema)] : []),
       // Replaces Yoga's JSON body parser: bytes that are not UTF-8 are refused, not patched.
       useStrictJsonBody(),
       // Trusted documents first: an agency in enforce mode sends ids, and the text comes from its policy.
