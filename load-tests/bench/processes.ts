@@ -32,8 +32,11 @@ export async function startBenchServer<T>(
   env: Record<string, string>,
   extraNodeArgs: string[] = [],
   timeoutMs = 90_000,
+  /** Another server script speaking the same protocol (the peer's); `target` is then its label. */
+  script?: string,
 ): Promise<BenchServer<T>> {
-  const child = spawn(process.execPath, [...extraNodeArgs, '--import', 'tsx', join(repoRoot, 'load-tests', 'bench', 'server.ts'), target], {
+  const args = script ? [script] : [join(repoRoot, 'load-tests', 'bench', 'server.ts'), target]
+  const child = spawn(process.execPath, [...extraNodeArgs, '--import', 'tsx', ...args], {
     cwd: repoRoot,
     env: { ...process.env, NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
