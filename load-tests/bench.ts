@@ -12,16 +12,23 @@
  *
  *   npm run bench [-- --quick] [--duration s] [--warmup s] [--connections n] [--rounds n]
  *                 [--targets a,b,c,d,s,r] [--flush-delay ms] [--cpu-prof]
+ *
+ * `--curves` draws cost curves instead (bench/curves.ts): CPU per request and p99 against records
+ * per answer, join depth, concurrent connections and gateway instances; by default targets a,b,
+ * 2 rounds × 4 s per point after 1 s of warm-up (`--quick`: 1 round). `--curve records,join-depth,
+ * connections,instances` picks some of them; `--replot bench-results/curves-….json` draws a stored
+ * run's charts again without measuring.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import autocannon from 'autocannon'
 import { findPostgresBin, startPostgres, type PostgresService } from '../test/services/postgres.js'
 import { findRedisServer, startRedis, type RedisService } from '../test/services/redis.js'
 import { assertLoopback, repoRoot, startBenchServer, type BenchServer } from './bench/processes.js'
-import { buildMix, type MixEntry, type MixSubjects } from './bench/scenarios.js'
+import { CURVES, type CurveId, replotCurves, runCurves } from './bench/curves.js'
+import { check, load, measure, median, type Measure } from './bench/measure.js'
+import { buildMix, type MixSubjects } from './bench/scenarios.js'
 
 const { values } = parseArgs({
   options: {
@@ -30,17 +37,22 @@ const { values } = parseArgs({
     warmup: { type: 'string' },
     connections: { type: 'string', default: '16' },
     rounds: { type: 'string' },
-    targets: { type: 'string', default: 'a,b,c,d,s,r' },
+    targets: { type: 'string' },
     'flush-delay': { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
+    curves: { type: 'boolean', default: false },
+    curve: { type: 'string', default: CURVES.join(',') },
+    replot: { type: 'string' },
   },
 })
 const quick = values.quick!
-const DURATION = Number(values.duration ?? (quick ? 4 : 15))
-const WARMUP = Number(values.warmup ?? (quick ? 1 : 5))
+// `--replot` alone means the curves too: it must never start a whole measured run instead.
+const curves = values.curves! || values.replot !== undefined
+const DURATION = Number(values.duration ?? (quick || curves ? 4 : 15))
+const WARMUP = Number(values.warmup ?? (quick || curves ? 1 : 5))
 const CONNECTIONS = Number(values.connections)
-const ROUNDS = Number(values.rounds ?? (quick ? 2 : 3))
-const wanted = new Set(values.targets!.split(','))
+const ROUNDS = Number(values.rounds ?? (curves ? (quick ? 1 : 2) : quick ? 2 : 3))
+const wanted = new Set((values.targets ?? (curves ? 'a,b' : 'a,b,c,d,s,r')).split(','))
 
 interface Target {
   key: 'a' | 'b' | 'c' | 'd' | 's' | 'r'
@@ -55,104 +67,6 @@ interface Target {
 const SIGNED = { 'accept-signature': 'lgsp=("@status" "content-digest" "x-request-id")' }
 /** Asks for a receipt (RFC 7240 preference). */
 const RECEIPTED = { prefer: 'receipt' }
-
-interface Measure {
-  /** CPU time of the server process per request, µs (user + system, from /proc): robust to contention. */
-  cpuUs: number | null
-  rps: number
-  p50: number
-  p99: number
-  requests: number
-  non2xx: number
-  errors: number
-}
-
-/** User + system CPU of a process in ms, from /proc (Linux); null elsewhere. */
-function cpuMs(pid: number | undefined): number | null {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
-    return (Number(fields[11]) + Number(fields[12])) * 10 // utime, stime in clock ticks (100 Hz)
-  } catch {
-    return null
-  }
-}
-
-async function measure(
-  url: string,
-  pid: number | undefined,
-  requests: MixEntry[],
-  tokens: Record<string, string> | undefined,
-  duration: number,
-  headers: Record<string, string> = {},
-): Promise<Measure> {
-  const before = cpuMs(pid)
-  const result = await load(url, requests, tokens, duration, headers)
-  const after = cpuMs(pid)
-  return { ...result, cpuUs: before === null || after === null || !result.requests ? null : ((after - before) * 1000) / result.requests }
-}
-
-function load(
-  url: string,
-  requests: MixEntry[],
-  tokens: Record<string, string> | undefined,
-  duration: number,
-  headers: Record<string, string> = {},
-): Promise<Omit<Measure, 'cpuUs'>> {
-  const base = assertLoopback(url)
-  return new Promise((resolve, reject) => {
-    autocannon(
-      {
-        url: new URL('/graphql', base).href,
-        connections: CONNECTIONS,
-        duration,
-        requests: requests.map((r) => ({
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...headers, ...r.headers, ...(tokens ? { authorization: `Bearer ${tokens[r.agency]}` } : {}) },
-          body: r.body,
-        })),
-      },
-      (error, result) => {
-        if (error) return reject(error)
-        resolve({
-          rps: result.requests.average,
-          p50: result.latency.p50,
-          p99: result.latency.p99,
-          requests: result.requests.total,
-          non2xx: result.non2xx,
-          errors: result.errors + result.timeouts,
-        })
-      },
-    )
-  })
-}
-
-/** Each entry of the mix once, checked: data and no errors (the gateway grants every one). */
-async function check(
-  url: string,
-  mix: MixEntry[],
-  tokens: Record<string, string> | undefined,
-  label: string,
-  headers: Record<string, string> = {},
-): Promise<void> {
-  for (const r of mix) {
-    const res = await fetch(new URL('/graphql', assertLoopback(url)), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers, ...r.headers, ...(tokens ? { authorization: `Bearer ${tokens[r.agency]}` } : {}) },
-      body: r.body,
-    })
-    const body = (await res.json()) as { data?: unknown; errors?: unknown; extensions?: { receipt?: unknown } }
-    if (res.status !== 200 || body.errors || !body.data) throw new Error(`${label}: "${r.name}" answered ${res.status} ${JSON.stringify(body).slice(0, 400)}`)
-    // A proof asked for and not given would measure nothing.
-    if (headers['accept-signature'] && !res.headers.get('signature')) throw new Error(`${label}: "${r.name}" was not signed`)
-    if (headers.prefer && typeof body.extensions?.receipt !== 'string') throw new Error(`${label}: "${r.name}" was given no receipt`)
-  }
-}
-
-function median(list: number[]): number {
-  const sorted = [...list].sort((x, y) => x - y)
-  const mid = Math.floor(sorted.length / 2)
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
-}
 
 async function main(): Promise<void> {
   const started = Date.now()
@@ -219,10 +133,10 @@ async function main(): Promise<void> {
     process.stdout.write(
       `${running.length} targets up; each: warm-up ${WARMUP}s, then ${ROUNDS} interleaved rounds × ${DURATION}s at ${CONNECTIONS} connections\n`,
     )
-    for (const { server, target } of running) await load(server.info.url, mix, server.info.tokens, WARMUP, target.headers)
+    for (const { server, target } of running) await load(server.info.url, mix, server.info.tokens, WARMUP, target.headers, CONNECTIONS)
     for (let i = 0; i < ROUNDS; i++) {
       for (const run of running) {
-        const m = await measure(run.server.info.url, run.server.child.pid, mix, run.server.info.tokens, DURATION, run.target.headers)
+        const m = await measure(run.server.info.url, run.server.child.pid, mix, run.server.info.tokens, DURATION, run.target.headers, CONNECTIONS)
         run.rounds.push(m)
         process.stdout.write(
           `  round ${i + 1} (${run.target.key}) ${m.rps.toFixed(0)} req/s, ${m.cpuUs?.toFixed(0) ?? '?'} µs CPU/req, load average ${loadavg()[0]!.toFixed(2)}\n`,
@@ -302,7 +216,24 @@ async function main(): Promise<void> {
   process.stdout.write(`written ${file}\n`)
 }
 
-main().then(
+async function curvesRun(): Promise<void> {
+  if (values.replot) return replotCurves(values.replot)
+  const picked = values.curve!.split(',').filter(Boolean)
+  const unknown = picked.filter((c) => !(CURVES as readonly string[]).includes(c))
+  if (unknown.length) throw new Error(`unknown curve ${unknown.join(', ')}: pick of ${CURVES.join(', ')}`)
+  return runCurves({
+    duration: DURATION,
+    warmup: WARMUP,
+    rounds: ROUNDS,
+    connections: CONNECTIONS,
+    targets: [...wanted],
+    curves: CURVES.filter((c) => picked.includes(c)) as CurveId[],
+    flushDelay: values['flush-delay'],
+    quick,
+  })
+}
+
+;(curves ? curvesRun() : main()).then(
   () => process.exit(0),
   (error: unknown) => {
     process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`)

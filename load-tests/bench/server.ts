@@ -21,6 +21,7 @@ import { createConnectors, createRegistryLoaders, type Connectors, type RequestS
 import { createPooledTransport } from '../../connectors/kit/pooled-transport.node.js'
 import { POPULATION_SANDBOX_API_KEY, startSandboxes } from '../../connectors/sandboxes.js'
 import { buildGatewaySchema } from '../../gateway/graphql/schema.js'
+import { plainPager } from './plain-pager.js'
 import { subjectsOf } from './scenarios.js'
 
 export const HOST = '127.0.0.1'
@@ -90,7 +91,7 @@ async function bareYoga(): Promise<void> {
     logging: false,
     context: ({ request }) => {
       const scope = scopeFor(crypto.randomUUID(), request.signal)
-      return { scope, loaders: createRegistryLoaders(connectors, scope) }
+      return { scope, loaders: createRegistryLoaders(connectors, scope), pager: plainPager }
     },
   })
   const server = createServer(yoga)
@@ -119,7 +120,7 @@ async function plainGraphqlJs(): Promise<void> {
       schema,
       document,
       variableValues: variables ?? null,
-      contextValue: { scope, loaders: createRegistryLoaders(connectors, scope) },
+      contextValue: { scope, loaders: createRegistryLoaders(connectors, scope), pager: plainPager },
     })
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(result))
   })
