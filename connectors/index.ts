@@ -30,6 +30,7 @@ export {
   type PageArgs,
   type Pager,
   type PageSource,
+  positionPager,
 } from './kit/index.js'
 
 export {

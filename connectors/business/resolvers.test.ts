@@ -1,7 +1,8 @@
 import DataLoader from 'dataloader'
 import type { GraphQLError } from 'graphql'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { cutPage, userInputError, type Citizen, type ConnectorContext, type Enterprise, type Page, type Pager, type RegistryLoaders } from '../kit/index.js'
+import type { Citizen, ConnectorContext, Enterprise, Page, Pager, RegistryLoaders } from '../kit/index.js'
+import { positionPager } from '../kit/paging.js'
 import { createWorld, serveSandbox, type SandboxServer } from '../kit/sandbox/index.js'
 import { createBusinessConnector, type BusinessConnector } from './connector.js'
 import { createBusinessSandbox } from './sandbox/server.js'
@@ -22,22 +23,7 @@ afterAll(async () => {
  * The pager as the gateway provides it, minus its keys and policy (the gateway's own tests cover
  * those): cuts pages with the kit, cursors are plain positions `p<N>`.
  */
-const pager: Pager = {
-  async page(source, args) {
-    let start = 0
-    if (args.after !== null && args.after !== undefined) {
-      const match = /^p(\d{1,9})$/.exec(args.after)
-      if (!match) throw userInputError('not a cursor')
-      start = Number(match[1])
-    }
-    const cut = await cutPage(source, { first: args.first, start })
-    return {
-      nodes: cut.nodes,
-      totalCount: cut.totalCount ?? 0,
-      pageInfo: { hasNextPage: cut.hasNextPage, endCursor: cut.next > start ? `p${cut.next}` : null },
-    }
-  },
-}
+const pager: Pager = positionPager
 
 type Resolver = (parent: unknown, args: unknown, ctx: ConnectorContext) => unknown
 const resolver = (type: string, field: string) => (business.resolvers as Record<string, Record<string, Resolver>>)[type]![field]!

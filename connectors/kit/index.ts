@@ -19,6 +19,7 @@ export {
   type PageCut,
   type Pager,
   type PageSource,
+  positionPager,
 } from './paging.js'
 export { mapUpstream, parseUpstream } from './parse-upstream.js'
 export {

@@ -3,7 +3,8 @@ import DataLoader from 'dataloader'
 import { buildSchema, graphql, isObjectType, isScalarType, type GraphQLFieldResolver, type GraphQLScalarType, type GraphQLSchema } from 'graphql'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { scalarResolvers, typeDefs } from '../../schemas/index.js'
-import { adminUnitResolvers, cutPage, userInputError, type ConnectorContext, type Pager, type RegistryLoaders } from '../kit/index.js'
+import { adminUnitResolvers, type ConnectorContext, type Pager, type RegistryLoaders } from '../kit/index.js'
+import { positionPager } from '../kit/paging.js'
 import { createWorld, serveSandbox, type SandboxServer, type WorldParcel } from '../kit/sandbox/index.js'
 import { createLandConnector, type LandConnector } from './index.js'
 import { createLandSandbox } from './sandbox/index.js'
@@ -51,22 +52,7 @@ function executableSchema(resolverMaps: Array<IResolvers<any, any>>): GraphQLSch
  * The pager as the gateway provides it, minus its keys and policy (the gateway's own tests cover
  * those): cuts pages with the kit, cursors are plain positions `p<N>`.
  */
-const pager: Pager = {
-  async page(source, args) {
-    let start = 0
-    if (args.after !== null && args.after !== undefined) {
-      const match = /^p(\d{1,9})$/.exec(args.after)
-      if (!match) throw userInputError('not a cursor')
-      start = Number(match[1])
-    }
-    const cut = await cutPage(source, { first: args.first, start })
-    return {
-      nodes: cut.nodes,
-      totalCount: cut.totalCount ?? 0,
-      pageInfo: { hasNextPage: cut.hasNextPage, endCursor: cut.next > start ? `p${cut.next}` : null },
-    }
-  },
-}
+const pager: Pager = positionPager
 
 let server: SandboxServer
 let land: LandConnector

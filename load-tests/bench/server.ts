@@ -17,11 +17,11 @@ import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { execute, parse, validate, type DocumentNode } from 'graphql'
 import { createYoga } from 'graphql-yoga'
-import { createConnectors, createRegistryLoaders, type Connectors, type RequestScope, type UpstreamTransport } from '../../connectors/index.js'
+import { createConnectors, createRegistryLoaders, positionPager, type Connectors, type RequestScope, type UpstreamTransport } from '../../connectors/index.js'
 import { createPooledTransport } from '../../connectors/kit/pooled-transport.node.js'
 import { POPULATION_SANDBOX_API_KEY, startSandboxes } from '../../connectors/sandboxes.js'
 import { buildGatewaySchema } from '../../gateway/graphql/schema.js'
-import { plainPager } from './plain-pager.js'
+
 import { subjectsOf } from './scenarios.js'
 
 export const HOST = '127.0.0.1'
@@ -91,7 +91,7 @@ async function bareYoga(): Promise<void> {
     logging: false,
     context: ({ request }) => {
       const scope = scopeFor(crypto.randomUUID(), request.signal)
-      return { scope, loaders: createRegistryLoaders(connectors, scope), pager: plainPager }
+      return { scope, loaders: createRegistryLoaders(connectors, scope), pager: positionPager }
     },
   })
   const server = createServer(yoga)
@@ -120,7 +120,7 @@ async function plainGraphqlJs(): Promise<void> {
       schema,
       document,
       variableValues: variables ?? null,
-      contextValue: { scope, loaders: createRegistryLoaders(connectors, scope), pager: plainPager },
+      contextValue: { scope, loaders: createRegistryLoaders(connectors, scope), pager: positionPager },
     })
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(result))
   })
