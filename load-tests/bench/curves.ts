@@ -276,7 +276,7 @@ export async function runCurves(settings: CurvesSettings): Promise<void> {
     /** Runs the points of a curve over every target: check, warm up, then interleaved rounds. */
     async function runPoints(id: CurveId, points: Point[], paged?: string): Promise<CurveResult['series']> {
       let targets = all
-      // (a) and (d) page only if bench/server.ts gives their context a pager (bench/plain-pager.ts).
+      // (a) and (d) page only if bench/server.ts gives their context a pager (the kit's positionPager).
       if (paged) {
         await Promise.all(targets.map((t) => t.fresh(perPointS(targets.length))))
         const probe = points[0]!
@@ -287,7 +287,7 @@ export async function runCurves(settings: CurvesSettings): Promise<void> {
               (error: unknown) => {
                 const text = String(error)
                 if (t.tokens || !text.includes(`"path":["${paged}"]`) || !text.includes('INTERNAL_SERVER_ERROR')) throw error
-                notes.push(`${id}: (${t.def.key}) left out: it cannot page ${paged} (its context has no pager; see bench/plain-pager.ts)`)
+                notes.push(`${id}: (${t.def.key}) left out: it cannot page ${paged} (its context has no pager; see positionPager in connectors/kit/paging.ts)`)
                 return false
               },
             ),
