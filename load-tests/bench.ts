@@ -6,12 +6,15 @@
  *   (d) plain graphql-js `execute` with cached documents: the ceiling
  *   (s) the full gateway as (b), every answer signed (`Accept-Signature`): what signing costs
  *   (r) the full gateway as (b), every answer given a receipt (`Prefer: receipt`): what receipts cost
+ *   (e) the peer: Hive Gateway over a GraphQL Mesh supergraph of the same registries (load-tests/peer,
+ *       installed on first use), no auth, policy, audit or limits; its answers to the whole mix are
+ *       checked equal to the gateway's before it is timed
  * all over the sandbox registries (no artificial latency, their own process). Each target runs in
  * a process of its own and autocannon loads it from this one. Prints req/s, p50, p99 and the
  * ratios to (a) and (d); writes JSON into bench-results/. A benchmark: it asserts nothing.
  *
  *   npm run bench [-- --quick] [--duration s] [--warmup s] [--connections n] [--rounds n]
- *                 [--targets a,b,c,d,s,r] [--flush-delay ms] [--cpu-prof]
+ *                 [--targets a,b,c,d,e,s,r] [--flush-delay ms] [--cpu-prof]
  *
  * `--curves` draws cost curves instead (bench/curves.ts): CPU per request and p99 against records
  * per answer, join depth, concurrent connections and gateway instances; by default targets a,b,
@@ -27,8 +30,9 @@ import { findPostgresBin, startPostgres, type PostgresService } from '../test/se
 import { findRedisServer, startRedis, type RedisService } from '../test/services/redis.js'
 import { assertLoopback, repoRoot, startBenchServer, type BenchServer } from './bench/processes.js'
 import { CURVES, type CurveId, replotCurves, runCurves } from './bench/curves.js'
+import { ensurePeerInstalled, peerDifferences, peerMix, startPeerServer } from './bench/peer-target.js'
 import { check, load, measure, median, type Measure } from './bench/measure.js'
-import { buildMix, type MixSubjects } from './bench/scenarios.js'
+import { buildMix, type MixEntry, type MixSubjects } from './bench/scenarios.js'
 
 const { values } = parseArgs({
   options: {
@@ -52,10 +56,10 @@ const DURATION = Number(values.duration ?? (quick || curves ? 4 : 15))
 const WARMUP = Number(values.warmup ?? (quick || curves ? 1 : 5))
 const CONNECTIONS = Number(values.connections)
 const ROUNDS = Number(values.rounds ?? (curves ? (quick ? 1 : 2) : quick ? 2 : 3))
-const wanted = new Set((values.targets ?? (curves ? 'a,b' : 'a,b,c,d,s,r')).split(','))
+const wanted = new Set((values.targets ?? (curves ? 'a,b' : 'a,b,c,d,e,s,r')).split(','))
 
 interface Target {
-  key: 'a' | 'b' | 'c' | 'd' | 's' | 'r'
+  key: 'a' | 'b' | 'c' | 'd' | 'e' | 's' | 'r'
   name: string
   server: string
   env?: Record<string, string>
@@ -67,6 +71,36 @@ interface Target {
 const SIGNED = { 'accept-signature': 'lgsp=("@status" "content-digest" "x-request-id")' }
 /** Asks for a receipt (RFC 7240 preference). */
 const RECEIPTED = { prefer: 'receipt' }
+
+type ServerInfo = { url: string; tokens?: Record<string, string>; stores?: unknown }
+
+/**
+ * The peer's answers to the whole mix against the gateway's, before either is timed: a running
+ * gateway target that adds no proof headers if there is one, else one started for the check and
+ * stopped after it. Any difference stops the bench, since the numbers would compare different work.
+ */
+async function checkPeerAgainstGateway(
+  peerUrl: string,
+  running: Array<{ target: Target; server: BenchServer<ServerInfo> }>,
+  upstreamEnv: Record<string, string>,
+  mix: MixEntry[],
+  stoppers: Array<() => Promise<void>>,
+): Promise<void> {
+  const gateway = running.find((run) => run.target.server === 'gateway' && !run.target.headers)?.server
+  const ours = gateway ?? (await startBenchServer<ServerInfo>('gateway', upstreamEnv))
+  if (!gateway) stoppers.push(ours.stop)
+  try {
+    if (!ours.info.tokens) throw new Error('the gateway target printed no tokens')
+    const differences = await peerDifferences({ url: ours.info.url, tokens: ours.info.tokens }, peerUrl, mix)
+    if (differences.length)
+      throw new Error(
+        `(e) answers ${differences.length} of ${mix.length} entries of the mix differently from the gateway:\n  ${differences.slice(0, 5).join('\n  ')}`,
+      )
+    process.stdout.write(`(e) answers all ${mix.length} entries of the mix as the gateway does\n`)
+  } finally {
+    if (!gateway) await ours.stop()
+  }
+}
 
 async function main(): Promise<void> {
   const started = Date.now()
@@ -101,16 +135,34 @@ async function main(): Promise<void> {
       { key: 'b', name: 'gateway, embedded (memory limiter, PGlite)', server: 'gateway', env: flushEnv },
       { key: 'c', name: 'gateway, Redis + PostgreSQL', server: 'gateway', env: flushEnv },
       { key: 'd', name: 'graphql-js execute, cached documents', server: 'graphql-js' },
+      { key: 'e', name: 'peer: Hive Gateway 2.15.1 on a Mesh supergraph; no auth, policy, audit or limits', server: 'peer' },
       { key: 's', name: 'gateway as (b), every answer signed', server: 'gateway', env: flushEnv, headers: SIGNED },
       { key: 'r', name: 'gateway as (b), every answer given a receipt', server: 'gateway', env: flushEnv, headers: RECEIPTED },
     ]
+    // The peer's packages are installed before anything starts: `npm ci` would otherwise compete
+    // with the other targets' start-up. Without them (no registry reachable), (e) is left out, said.
+    if (wanted.has('e')) {
+      try {
+        await ensurePeerInstalled()
+      } catch (error) {
+        wanted.delete('e')
+        notes.push(`(e) skipped: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`)
+      }
+    }
     // All targets start first and the rounds interleave (a b c d, a b c d …): on a shared machine
     // a burst of someone else's work then lands on every target alike, not on one of them.
-    const running: Array<{ target: Target; server: BenchServer<{ url: string; tokens?: Record<string, string>; stores?: unknown }>; rounds: Measure[] }> = []
+    const running: Array<{ target: Target; server: BenchServer<ServerInfo>; mix: MixEntry[]; rounds: Measure[] }> = []
     const starting = targets
       .filter((target) => wanted.has(target.key))
       .map(async (target) => {
         let env: Record<string, string> = { ...upstreamEnv, ...target.env }
+        if (target.key === 'e') {
+          const server = await startPeerServer(env, profile('e'))
+          stoppers.push(server.stop)
+          const peers = peerMix(mix)
+          await check(server.info.url, peers, undefined, `(e) ${target.name}`)
+          return { target, server: server as BenchServer<ServerInfo>, mix: peers, rounds: [] as Measure[] }
+        }
         if (target.key === 'c') {
           if (!findRedisServer() || !findPostgresBin()) {
             notes.push('(c) skipped: redis-server or PostgreSQL is not installed (apt-get install redis-server postgresql)')
@@ -120,23 +172,25 @@ async function main(): Promise<void> {
           stoppers.push(redis.stop, postgres.stop)
           env = { ...env, REDIS_URL: redis.url, DATABASE_URL: postgres.url }
         }
-        const server = await startBenchServer<{ url: string; tokens?: Record<string, string>; stores?: unknown }>(target.server, env, profile(target.key))
+        const server = await startBenchServer<ServerInfo>(target.server, env, profile(target.key))
         stoppers.push(server.stop)
         await check(server.info.url, mix, server.info.tokens, `(${target.key}) ${target.name}`, target.headers)
-        return { target, server, rounds: [] as Measure[] }
+        return { target, server, mix, rounds: [] as Measure[] }
       })
     // Started side by side (start-up is most of a quick run); every one started is stopped below.
     const settled = await Promise.allSettled(starting)
     const failed = settled.find((r) => r.status === 'rejected')
     if (failed) throw (failed as PromiseRejectedResult).reason
     for (const r of settled) if (r.status === 'fulfilled' && r.value) running.push(r.value)
+    const peer = running.find((run) => run.target.key === 'e')
+    if (peer) await checkPeerAgainstGateway(peer.server.info.url, running, upstreamEnv, mix, stoppers)
     process.stdout.write(
       `${running.length} targets up; each: warm-up ${WARMUP}s, then ${ROUNDS} interleaved rounds × ${DURATION}s at ${CONNECTIONS} connections\n`,
     )
-    for (const { server, target } of running) await load(server.info.url, mix, server.info.tokens, WARMUP, target.headers, CONNECTIONS)
+    for (const { server, target, mix } of running) await load(server.info.url, mix, server.info.tokens, WARMUP, target.headers, CONNECTIONS)
     for (let i = 0; i < ROUNDS; i++) {
       for (const run of running) {
-        const m = await measure(run.server.info.url, run.server.child.pid, mix, run.server.info.tokens, DURATION, run.target.headers, CONNECTIONS)
+        const m = await measure(run.server.info.url, run.server.child.pid, run.mix, run.server.info.tokens, DURATION, run.target.headers, CONNECTIONS)
         run.rounds.push(m)
         process.stdout.write(
           `  round ${i + 1} (${run.target.key}) ${m.rps.toFixed(0)} req/s, ${m.cpuUs?.toFixed(0) ?? '?'} µs CPU/req, load average ${loadavg()[0]!.toFixed(2)}\n`,
@@ -190,6 +244,22 @@ async function main(): Promise<void> {
     ),
   ]
   const b = results.find((r) => r.key === 'b')
+  // The bounds the gateway is held to, each as (cheaper target's CPU) ÷ (gateway's CPU): 1.00 or
+  // more means the gateway, every control on, costs no more per request than that target.
+  const byKey = (key: string) => results.find((r) => r.key === key)
+  for (const [of, over, bound] of [
+    ['e', 'b', 1],
+    ['a', 'b', 1],
+    ['a', 'c', 1],
+    ['d', 'b', 0.6],
+  ] as const) {
+    const base = byKey(of)
+    const gateway = byKey(over)
+    if (!base || !gateway) continue
+    notes.push(
+      `(${of}) CPU ÷ (${over}) CPU: ${cpuRatio(gateway, base)} of medians, ${pairedCpuRatio(gateway, base)} paired by round (bound ≥ ${bound.toFixed(1)})`,
+    )
+  }
   for (const proof of results.filter((r) => r.key === 's' || r.key === 'r')) {
     if (!b?.cpuUs || !proof.cpuUs) continue
     // Paired by round (the rounds interleave, so round i of each target saw the same machine): the

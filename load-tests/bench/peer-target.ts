@@ -8,10 +8,12 @@ import { spawn } from 'node:child_process'
 import { existsSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { POPULATION_SANDBOX_API_KEY } from '../../connectors/sandboxes.js'
+import { peerMix } from '../peer/queries.js'
+import { samePeerAnswer } from '../peer/same-answer.js'
 import { assertLoopback, repoRoot, startBenchServer, type BenchServer } from './processes.js'
+import type { MixEntry } from './scenarios.js'
 
-export { peerMix } from '../peer/queries.js'
-export { samePeerAnswer } from '../peer/same-answer.js'
+export { peerMix, samePeerAnswer }
 
 const peerDir = join(repoRoot, 'load-tests', 'peer')
 
@@ -59,4 +61,36 @@ export async function startPeerServer(env: Record<string, string>, extraNodeArgs
     throw error
   }
   return server
+}
+
+async function postEntry(url: string, entry: MixEntry, headers: Record<string, string>): Promise<unknown> {
+  const response = await fetch(new URL('/graphql', assertLoopback(url)), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: entry.body,
+  })
+  const text = await response.text()
+  try {
+    return JSON.parse(text) as unknown
+  } catch {
+    return { errors: [{ message: `HTTP ${response.status}: ${text.slice(0, 200)}` }] }
+  }
+}
+
+/**
+ * Sends every entry of the mix once to our gateway (with the entry's agency token and headers)
+ * and once to the peer (rewritten by peerMix), and returns one line per entry whose answers
+ * differ (empty when all are equal). Numbers for two targets that answer different facts would
+ * compare different work, so the bench and check.ts both refuse to go on past a difference.
+ */
+export async function peerDifferences(ours: { url: string; tokens: Record<string, string> }, peerUrl: string, mix: MixEntry[]): Promise<string[]> {
+  const peers = peerMix(mix)
+  const differences: string[] = []
+  for (const [i, entry] of mix.entries()) {
+    const oursAnswer = await postEntry(ours.url, entry, { ...entry.headers, authorization: `Bearer ${ours.tokens[entry.agency]}` })
+    const peerAnswer = await postEntry(peerUrl, peers[i]!, peers[i]!.headers)
+    const difference = samePeerAnswer(oursAnswer, peerAnswer, entry)
+    if (difference) differences.push(`#${i} ${entry.name} ${entry.body.slice(entry.body.indexOf('"variables"'))}: ${difference}`)
+  }
+  return differences
 }

@@ -8,25 +8,11 @@
  *
  *   node --import tsx load-tests/peer/check.ts
  */
-import { ensurePeerInstalled, peerMix, samePeerAnswer, startPeerServer } from '../bench/peer-target.js'
+import { ensurePeerInstalled, peerDifferences, startPeerServer } from '../bench/peer-target.js'
 import { assertLoopback, startBenchServer, type BenchServer } from '../bench/processes.js'
-import { buildMix, type MixEntry, type MixSubjects } from '../bench/scenarios.js'
+import { buildMix, type MixSubjects } from '../bench/scenarios.js'
 
 const SHOWN = 5
-
-async function post(url: string, entry: MixEntry, headers: Record<string, string>): Promise<unknown> {
-  const response = await fetch(new URL('/graphql', assertLoopback(url)), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: entry.body,
-  })
-  const text = await response.text()
-  try {
-    return JSON.parse(text) as unknown
-  } catch {
-    return { errors: [{ message: `HTTP ${response.status}: ${text.slice(0, 200)}` }] }
-  }
-}
 
 async function main(): Promise<number> {
   const stoppers: Array<() => Promise<void>> = []
@@ -46,14 +32,7 @@ async function main(): Promise<number> {
     ]
 
     const mix = buildMix(sandboxes.info.subjects)
-    const peers = peerMix(mix)
-    const differences: string[] = []
-    for (const [i, entry] of mix.entries()) {
-      const oursAnswer = await post(ours.info.url, entry, { ...entry.headers, authorization: `Bearer ${ours.info.tokens[entry.agency]}` })
-      const peerAnswer = await post(peer.info.url, peers[i]!, peers[i]!.headers)
-      const difference = samePeerAnswer(oursAnswer, peerAnswer, entry)
-      if (difference) differences.push(`#${i} ${entry.name} ${entry.body.slice(entry.body.indexOf('"variables"'))}: ${difference}`)
-    }
+    const differences = await peerDifferences(ours.info, peer.info.url, mix)
     process.stdout.write(`peer check: ${mix.length - differences.length} of ${mix.length} entries of the mix equal\n`)
     for (const line of differences.slice(0, SHOWN)) process.stdout.write(`  ${line}\n`)
     if (differences.length > SHOWN) process.stdout.write(`  … and ${differences.length - SHOWN} more\n`)
