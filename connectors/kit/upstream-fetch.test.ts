@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { ConnectorError } from './connector-error.js'
 import { createSandboxApp, serveSandbox, type SandboxServer } from './sandbox/index.js'
-import { createUpstream, type UpstreamCall } from './upstream-fetch.js'
+import { createUpstream, fillPathTemplate, type UpstreamCall } from './upstream-fetch.js'
 
 let server: SandboxServer
 let lastRequestId: string | undefined
@@ -19,6 +19,13 @@ beforeAll(async () => {
   sandbox.app.get('/html-404', (c) => c.html('<h1>Not Found</h1>', 404))
   sandbox.app.get('/huge', (c) => c.text('x'.repeat(64 * 1024)))
   sandbox.app.get('/denied', (c) => c.json({ error: 'key' }, 401))
+  // The same failures under a path that carries an identifier, for the leak table below.
+  sandbox.app.get('/people/:pin/ok', (c) => c.json({ value: Number(c.req.param('pin').length) }))
+  sandbox.app.get('/people/:pin/wrong-shape', (c) => c.json({ value: c.req.param('pin') }))
+  sandbox.app.get('/people/:pin/not-json', (c) => c.text('<html>'))
+  sandbox.app.get('/people/:pin/down', (c) => c.json({ error: 'down' }, 503))
+  sandbox.app.get('/people/:pin/html-404', (c) => c.html('<h1>Not Found</h1>', 404))
+  sandbox.app.get('/people/:pin/hang', () => new Promise<Response>(() => undefined))
   sandbox.app.get('/slow-body', () => {
     // Headers now, body never: the deadline must still fire while reading the body.
     const stream = new ReadableStream({
@@ -96,5 +103,43 @@ describe('createUpstream', () => {
 
   it('refuses a non-positive timeout at creation', () => {
     expect(() => createUpstream({ connector: 'land', baseUrl: server.url, timeoutMs: 0 })).toThrow(/timeoutMs/)
+  })
+})
+
+describe('paths that carry identifiers', () => {
+  const PIN = '001085999001'
+  it.each([
+    ['/people/{pin}', { pin: PIN }, `/people/${PIN}`],
+    ['/a/{x}/b/{y}', { x: 'một hai', y: 'a/b' }, '/a/m%E1%BB%99t%20hai/b/a%2Fb'],
+    ['/api/v1/health', {}, '/api/v1/health'],
+  ])('fills %s', (template, params, filled) => expect(fillPathTemplate('business', template, params)).toBe(filled))
+  it.each([
+    [`/people/${PIN}`, {}],
+    ['/people/0123456', {}],
+    ['/people/{pin}', {}],
+  ])('refuses %s (an identifier written in, or a value missing)', (template, params) =>
+    expect(() => fillPathTemplate('business', template, params)).toThrow(TypeError),
+  )
+
+  // Every way a call can fail: the error, its context and the recorded call name the template,
+  // never the value (they go to logs and metrics).
+  it.each(['ok-but-wrong-key', 'wrong-shape', 'not-json', 'down', 'html-404', 'hang'])('a %s failure carries the template only', async (route) => {
+    const calls: UpstreamCall[] = []
+    const path = `/people/{pin}/${route === 'ok-but-wrong-key' ? 'ok' : route}`
+    const error = await upstream()
+      .json(
+        path,
+        route === 'ok-but-wrong-key' ? z.object({ value: z.literal(0) }) : schema,
+        { params: { pin: PIN } },
+        { requestId: 'r', recordCall: (c) => calls.push(c) },
+      )
+      .then(
+        () => null,
+        (e: unknown) => e,
+      )
+    expect(error).toBeInstanceOf(ConnectorError)
+    const shown = JSON.stringify({ message: (error as Error).message, context: (error as ConnectorError).context, calls })
+    expect(shown).toContain('/people/{pin}/')
+    expect(shown).not.toContain(PIN)
   })
 })

@@ -80,6 +80,11 @@ export interface UpstreamRequest {
   operation?: string
   /** Safe to send again (a read): retried when the registry is unavailable. @default true for GET */
   idempotent?: boolean
+  /**
+   * Values of the path template's `{name}` segments, each filled in encoded. The template alone is
+   * what errors, logs and spans ever show: a PIN in the path must not reach them.
+   */
+  params?: Readonly<Record<string, string>>
   query?: Record<string, string | number | undefined>
   headers?: Record<string, string>
   body?: string
@@ -91,9 +96,26 @@ export interface UpstreamResponse {
   text: string
 }
 
+/**
+ * A path as a connector writes it: a template whose variable parts are `{name}` segments, filled
+ * from `params`. A run of six or more digits written into it is refused as a bug (an identifier
+ * concatenated in, which every error and log line would then carry).
+ */
+export function fillPathTemplate(connector: ConnectorName, template: string, params: Readonly<Record<string, string>> = {}): string {
+  if (/\d{6,}/.test(template)) throw new TypeError(`${connector}: an identifier was written into the path template; pass it in params`)
+  return template.replace(/\{([^{}/]+)\}/g, (_, name: string) => {
+    const value = params[name]
+    if (value === undefined) throw new TypeError(`${connector}: no value for {${name}} of ${template}`)
+    return encodeURIComponent(value)
+  })
+}
+
 export interface Upstream {
   readonly connector: ConnectorName
-  /** Sends a request. Network failures, timeouts and 5xx throw `ConnectorError`; 4xx return. */
+  /**
+   * Sends a request to a path template (see `fillPathTemplate`). Network failures, timeouts and
+   * 5xx throw `ConnectorError` naming the template; 4xx return.
+   */
   send(path: string, request: UpstreamRequest, scope: RequestScope): Promise<UpstreamResponse>
   /** The circuit breaker's state, for readiness and metrics. */
   circuit(): CircuitStateName
@@ -143,7 +165,8 @@ export function createUpstream(options: UpstreamOptions): Upstream {
   }
 
   async function attempt(path: string, request: UpstreamRequest, scope: RequestScope): Promise<UpstreamResponse> {
-    const url = new URL(path.replace(/^\//, ''), baseUrl.href.endsWith('/') ? baseUrl : `${baseUrl.href}/`)
+    const filled = fillPathTemplate(connector, path, request.params)
+    const url = new URL(filled.replace(/^\//, ''), baseUrl.href.endsWith('/') ? baseUrl : `${baseUrl.href}/`)
     for (const [key, value] of Object.entries(request.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value))
     }

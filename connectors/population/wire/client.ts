@@ -83,8 +83,7 @@ export function createPopulationClient(options: PopulationClientOptions) {
     circuit: () => upstream.circuit(),
     /** `GET /api/v1/cong-dan/{SoDinhDanh}` → the raw CongDan, or null. */
     async citizen(pin: string, scope: RequestScope): Promise<RawRecords | null> {
-      const path = `/api/v1/cong-dan/${encodeURIComponent(pin)}`
-      const payload = await call(path, congDanResponseSchema, { operation: 'citizen.byPin' }, scope)
+      const payload = await call('/api/v1/cong-dan/{SoDinhDanh}', congDanResponseSchema, { operation: 'citizen.byPin', params: { SoDinhDanh: pin } }, scope)
       return payload && { records: [payload.CongDan], dataAsOf: payload.ThoiDiemDuLieu ?? null }
     },
 
@@ -106,8 +105,12 @@ export function createPopulationClient(options: PopulationClientOptions) {
 
     /** `GET /api/v1/ho-gia-dinh/{MaHoGiaDinh}` → the raw HoGiaDinh, or null. */
     async household(id: string, scope: RequestScope): Promise<RawRecords | null> {
-      const path = `/api/v1/ho-gia-dinh/${encodeURIComponent(id)}`
-      const payload = await call(path, hoGiaDinhResponseSchema, { operation: 'household.byId' }, scope)
+      const payload = await call(
+        '/api/v1/ho-gia-dinh/{MaHoGiaDinh}',
+        hoGiaDinhResponseSchema,
+        { operation: 'household.byId', params: { MaHoGiaDinh: id } },
+        scope,
+      )
       return payload && { records: [payload.HoGiaDinh], dataAsOf: payload.ThoiDiemDuLieu ?? null }
     },
 
