@@ -1,4 +1,5 @@
 import { parse as parseYaml } from 'yaml'
+import type { DataClassMap } from '../schemas/data-classes.js'
 import type { LoadProblem, PolicyFile } from './load.js'
 import { agencyDocumentSchema, type AgencyDocument } from './schema/policy.js'
 import { purposesDocumentSchema, type Purpose } from './schema/grant.js'
@@ -37,7 +38,12 @@ function readYaml(file: PolicyFile, problems: LoadProblem[]): unknown {
  * the gateway, which owns the schema: see `checkCoordinates`.) Data classes are checked here: each
  * class read by a grant is masked or declared plain, and one purpose never does both.
  */
-export function parsePolicySet(files: PolicyFile[]): PolicySetResult {
+export interface PolicySetOptions {
+  /** The data classes of the schema the set will be served with (`dataClassesOf(schema)`). @default the hand-written schema's */
+  dataClasses?: DataClassMap
+}
+
+export function parsePolicySet(files: PolicyFile[], options: PolicySetOptions = {}): PolicySetResult {
   const problems: LoadProblem[] = []
   const agencies: Array<{ file: string; agency: AgencyDocument }> = []
   let purposes: Purpose[] = []
@@ -108,7 +114,7 @@ export function parsePolicySet(files: PolicyFile[]): PolicySetResult {
     // One treatment per identifier and purpose: `lgsp policy validate`, `apply` and the console
     // all come through here, so none of them can store a set that masks a class on one path and
     // shows it on another.
-    for (const problem of classProblems(agency)) problems.push({ file, ...problem })
+    for (const problem of classProblems(agency, options.dataClasses)) problems.push({ file, ...problem })
     if (purposesFile) {
       for (const [index, grant] of agency.grants.entries()) {
         for (const purpose of grant.purposes) {

@@ -1,4 +1,4 @@
-import { Kind, parse, type TypeNode } from 'graphql'
+import { getNamedType, isObjectType, Kind, parse, type GraphQLSchema, type TypeNode } from 'graphql'
 import { typeDefs } from './sdl.js'
 
 /**
@@ -56,20 +56,19 @@ function fieldTypes(sdl: readonly string[]): Map<string, string> {
   return fields
 }
 
-/**
- * The canonical classes resolved against the SDL: class → its coordinates, sorted. Throws when a
- * listed field does not exist, so a renamed field cannot silently drop out of its class.
- */
-export function resolveDataClasses(sdl: readonly string[] = typeDefs): ReadonlyMap<string, readonly string[]> {
-  const fields = fieldTypes(sdl)
+/** class → its coordinates, sorted. */
+export type DataClassMap = ReadonlyMap<string, readonly string[]>
+
+/** The classes over a schema's fields (`Type.field` → named type). Throws when a listed field does not exist. */
+function classesOver(fields: ReadonlyMap<string, string>, strict: boolean): DataClassMap {
   const classes = new Map<string, readonly string[]>()
   const owner = new Map<string, string>()
   for (const [name, definition] of Object.entries(DATA_CLASS_DEFINITIONS) as Array<[string, ClassDefinition]>) {
     const members = new Set<string>()
     for (const [coordinate, type] of fields) if (definition.scalars?.includes(type)) members.add(coordinate)
     for (const coordinate of definition.fields ?? []) {
-      if (!fields.has(coordinate)) throw new Error(`data class ${name}: the schema has no field ${coordinate}`)
-      members.add(coordinate)
+      if (fields.has(coordinate)) members.add(coordinate)
+      else if (strict) throw new Error(`data class ${name}: the schema has no field ${coordinate}`)
     }
     // One class per field: a field in two classes would have two treatments.
     for (const coordinate of members) {
@@ -82,8 +81,39 @@ export function resolveDataClasses(sdl: readonly string[] = typeDefs): ReadonlyM
   return classes
 }
 
+/**
+ * The canonical classes resolved against the SDL: class → its coordinates, sorted. Throws when a
+ * listed field does not exist, so a renamed field cannot silently drop out of its class.
+ */
+export function resolveDataClasses(sdl: readonly string[] = typeDefs): DataClassMap {
+  return classesOver(fieldTypes(sdl), true)
+}
+
+const bySchema = new WeakMap<GraphQLSchema, DataClassMap>()
+
+/**
+ * The classes over a built schema, as it is served: the canonical types and whatever a source
+ * connected by description added (a `PIN` field of a new type is in class `pin` like every other).
+ * What the gateway decides with, so no path to an identifier is outside its class.
+ */
+export function dataClassesOf(schema: GraphQLSchema): DataClassMap {
+  let classes = bySchema.get(schema)
+  if (!classes) {
+    const fields = new Map<string, string>()
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (!isObjectType(type) || type.name.startsWith('__')) continue
+      for (const field of Object.values(type.getFields())) fields.set(`${type.name}.${field.name}`, getNamedType(field.type).name)
+    }
+    // A schema with fewer types than the canonical one (a test's, a view) has fewer members; the
+    // canonical SDL itself is checked strictly by resolveDataClasses.
+    classes = classesOver(fields, false)
+    bySchema.set(schema, classes)
+  }
+  return classes
+}
+
 /** class → coordinates, for the canonical schema. */
-export const DATA_CLASSES: ReadonlyMap<string, readonly string[]> = resolveDataClasses()
+export const DATA_CLASSES: DataClassMap = resolveDataClasses()
 
 /** coordinate → class, for the canonical schema. */
 export const DATA_CLASS_OF: ReadonlyMap<string, string> = new Map(

@@ -1,6 +1,7 @@
 import { parse, validate, type GraphQLSchema } from 'graphql'
 import { decide, describeDenial, type Decision, type DeclaredContext, type PolicySet } from '../../policies/index.js'
 import { collectCoordinates } from '../coordinates/index.js'
+import { dataClassesOf } from '../../schemas/index.js'
 import { indexPolicies } from './runtime.js'
 
 export interface ExplainInput {
@@ -41,6 +42,7 @@ export function explain(input: ExplainInput): Explanation {
     coordinates: collected.coordinates.filter((c) => c !== 'Query.__schema' && c !== 'Query.__type'),
     variables: active.variables.get(agency.agency) ?? {},
     now: input.now ?? new Date(),
+    dataClasses: dataClassesOf(input.schema),
   })
   const lines = [`agency ${agency.agency}, purpose ${input.context.purpose ?? '(none)'}: ${decision.allowed ? 'ALLOWED' : `REFUSED ${decision.code}`}`]
   if (!decision.allowed && decision.coordinates.length === 0) lines.push(`  ${decision.message}`)

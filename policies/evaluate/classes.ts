@@ -1,4 +1,4 @@
-import { DATA_CLASSES } from '../../schemas/data-classes.js'
+import { DATA_CLASSES, type DataClassMap } from '../../schemas/data-classes.js'
 import type { Grant, MaskSpec } from '../schema/grant.js'
 import type { AgencyDocument } from '../schema/policy.js'
 import { grantAllows, typeOf } from './allow.js'
@@ -20,14 +20,20 @@ export interface ClassTable {
   members: ReadonlyMap<string, readonly string[]>
 }
 
-const tables = new WeakMap<AgencyDocument, ClassTable>()
+const tables = new WeakMap<DataClassMap, WeakMap<AgencyDocument, ClassTable>>()
 
-/** The canonical classes with the agency's own `classes:` added (a field stays in its first class). */
-export function classTable(agency: AgencyDocument): ClassTable {
-  let table = tables.get(agency)
+/**
+ * The canonical classes with the agency's own `classes:` added (a field stays in its first class).
+ * `canonical` is the classes of the schema being served (schemas/data-classes.ts `dataClassesOf`),
+ * which includes the fields of sources connected by description; the hand-written schema's by default.
+ */
+export function classTable(agency: AgencyDocument, canonical: DataClassMap = DATA_CLASSES): ClassTable {
+  let byAgency = tables.get(canonical)
+  if (!byAgency) tables.set(canonical, (byAgency = new WeakMap()))
+  let table = byAgency.get(agency)
   if (!table) {
-    const members = new Map<string, string[]>([...DATA_CLASSES].map(([name, coordinates]) => [name, [...coordinates]]))
-    const classOf = new Map<string, string>([...DATA_CLASSES].flatMap(([name, coordinates]) => coordinates.map((c) => [c, name] as const)))
+    const members = new Map<string, string[]>([...canonical].map(([name, coordinates]) => [name, [...coordinates]]))
+    const classOf = new Map<string, string>([...canonical].flatMap(([name, coordinates]) => coordinates.map((c) => [c, name] as const)))
     for (const [name, coordinates] of Object.entries(agency.classes ?? {})) {
       const list = members.get(name) ?? []
       members.set(name, list)
@@ -38,7 +44,7 @@ export function classTable(agency: AgencyDocument): ClassTable {
       }
     }
     table = { classOf, members }
-    tables.set(agency, table)
+    byAgency.set(agency, table)
   }
   return table
 }
@@ -98,7 +104,7 @@ export function grantClassMask(treatment: ClassTreatment): MaskSpec | undefined 
   return mask
 }
 
-const viewCache = new WeakMap<AgencyDocument, Map<string, ReadonlyMap<string, MaskSpec>>>()
+const viewCache = new WeakMap<ClassTable, Map<string, ReadonlyMap<string, MaskSpec>>>()
 
 /**
  * The masks of an (agency, purpose) view, per class: the strictest mask any grant naming the
@@ -106,12 +112,12 @@ const viewCache = new WeakMap<AgencyDocument, Map<string, ReadonlyMap<string, Ma
  * treatment of an identifier does not change with the request's context. A class no grant of the
  * purpose masks is absent (shown as it is).
  */
-export function viewClassMasks(agency: AgencyDocument, purpose: string): ReadonlyMap<string, MaskSpec> {
-  let byPurpose = viewCache.get(agency)
-  if (!byPurpose) viewCache.set(agency, (byPurpose = new Map()))
+export function viewClassMasks(agency: AgencyDocument, purpose: string, canonical: DataClassMap = DATA_CLASSES): ReadonlyMap<string, MaskSpec> {
+  const table = classTable(agency, canonical)
+  let byPurpose = viewCache.get(table)
+  if (!byPurpose) viewCache.set(table, (byPurpose = new Map()))
   let masks = byPurpose.get(purpose)
   if (!masks) {
-    const table = classTable(agency)
     const combined = new Map<string, MaskSpec>()
     for (const grant of agency.grants) {
       if (!grant.purposes.includes(purpose)) continue
@@ -142,11 +148,11 @@ const showMasks = (treatment: ClassTreatment) => treatment.masks.map(({ key, spe
  * says two things about one class, and two grants of one purpose of which one masks a class and
  * the other shows it plainly (both named).
  */
-export function classProblems(agency: AgencyDocument): ClassProblem[] {
+export function classProblems(agency: AgencyDocument, canonical: DataClassMap = DATA_CLASSES): ClassProblem[] {
   const problems: ClassProblem[] = []
-  const table = classTable(agency)
+  const table = classTable(agency, canonical)
   const known = [...table.members.keys()]
-  const canonicalOwner = new Map<string, string>([...DATA_CLASSES].flatMap(([name, coordinates]) => coordinates.map((c) => [c, name] as const)))
+  const canonicalOwner = new Map<string, string>([...canonical].flatMap(([name, coordinates]) => coordinates.map((c) => [c, name] as const)))
   const declared = new Map<string, string>()
   for (const [name, coordinates] of Object.entries(agency.classes ?? {})) {
     for (const coordinate of coordinates) {

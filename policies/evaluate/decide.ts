@@ -1,3 +1,4 @@
+import type { DataClassMap } from '../../schemas/data-classes.js'
 import type { AgencyDocument } from '../schema/policy.js'
 import type { Condition, Grant, MaskSpec, Purpose } from '../schema/grant.js'
 import { and, bindCondition, or, TRUE, type BoundCondition, type PolicyVariables } from './conditions.js'
@@ -25,6 +26,11 @@ export interface DecisionInput {
   /** Jurisdiction values for `$jurisdiction.*` in `where`. */
   variables: PolicyVariables
   now: Date
+  /**
+   * The data classes of the schema the coordinates come from (`dataClassesOf(schema)`), so an
+   * identifier added by a described source is treated as its class. @default the hand-written schema's
+   */
+  dataClasses?: DataClassMap
 }
 
 /** Why a coordinate is refused (a reasoned denial: the caller learns which grant could allow it). */
@@ -178,8 +184,8 @@ export function decide(input: DecisionInput): Decision {
   const current = forPurpose.filter((grant) => grantInForce(grant, input.now))
   const usable = current.filter((grant) => unmetRequirement(grant, context) === null)
 
-  const classes = classTable(agency)
-  const classMasks = viewClassMasks(agency, purpose.code)
+  const classes = classTable(agency, input.dataClasses)
+  const classMasks = viewClassMasks(agency, purpose.code, input.dataClasses)
 
   const decisions: CoordinateDecision[] = []
   for (const coordinate of input.coordinates) {

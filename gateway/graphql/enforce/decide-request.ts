@@ -3,6 +3,7 @@ import { decide, type Decision } from '../../../policies/index.js'
 import type { ActivePolicies } from '../../policy/index.js'
 import type { Caller, RequestContext } from '../../identity/caller.js'
 import { collectCoordinates } from '../../coordinates/index.js'
+import { dataClassesOf } from '../../../schemas/index.js'
 
 export type RequestDecision =
   | { ok: true; decision: Extract<Decision, { allowed: true }>; introspection: boolean }
@@ -42,6 +43,9 @@ function impliedNodeReads(coordinates: readonly string[], restricted: ReadonlySe
 export function createRequestDecider(schema: GraphQLSchema) {
   const cache = new WeakMap<DocumentNode, Entry>()
   const queryType = schema.getQueryType()?.name ?? 'Query'
+  // The classes of the schema served, described sources' fields included: an identifier is
+  // treated as its class on every path to it, whatever the policy set was checked against.
+  const dataClasses = dataClassesOf(schema)
 
   function compute(
     document: DocumentNode,
@@ -68,6 +72,7 @@ export function createRequestDecider(schema: GraphQLSchema) {
         queryType,
         variables: policies.variables.get(agency.agency) ?? {},
         now,
+        dataClasses,
       })
     let decision = decideFor(coordinates)
     if (!decision.allowed) return { ok: false, code: decision.code, message: decision.message, decision }
