@@ -7,6 +7,7 @@ import { createBusinessConnector } from './business/index.js'
 import type { RegistryConnector, RegistryLoaders, RequestScope, UpstreamTransport } from './kit/index.js'
 import { createLandConnector } from './land/index.js'
 import { createPopulationConnector } from './population/index.js'
+import { createDescribedConnector, type ConnectorPlan } from './described/index.js'
 
 export {
   adminUnitResolvers,
@@ -84,10 +85,20 @@ export {
 } from './partners/gateway-client.js'
 export { partnerWire, PARTNER_WIRES } from './partners/wires.js'
 
+/** A source connected by description, and where to reach it. */
+export interface DescribedSourceOptions {
+  plan: ConnectorPlan
+  baseUrl: string
+  /** For a mapping with `auth: apiKey`: from `UPSTREAM_<NAME>_API_KEY`, never from its files. */
+  apiKey?: string
+}
+
 export interface ConnectorsOptions {
   population: { baseUrl: string; apiKey: string }
   land: { baseUrl: string }
   business: { baseUrl: string }
+  /** Sources connected by description (connectors/described): each adds its types and root fields. @default none */
+  described?: readonly DescribedSourceOptions[]
   /** Deadline of one upstream call. @default 3000 */
   timeoutMs?: number
   /** @default globalThis.fetch */
@@ -98,10 +109,21 @@ export interface ConnectorsOptions {
   resilience?: ResilienceOptions
 }
 
+export interface DescribedSource {
+  plan: ConnectorPlan
+  connector: RegistryConnector
+}
+
 export interface Connectors {
   population: RegistryConnector
   land: RegistryConnector
   business: RegistryConnector
+  described: readonly DescribedSource[]
+}
+
+/** Every registry connector, hand-written and described: for readiness, circuits and metrics. */
+export function allConnectors(connectors: Connectors): RegistryConnector[] {
+  return [connectors.population, connectors.land, connectors.business, ...connectors.described.map((source) => source.connector)]
 }
 
 export function createConnectors(options: ConnectorsOptions): Connectors {
@@ -115,6 +137,16 @@ export function createConnectors(options: ConnectorsOptions): Connectors {
     population: createPopulationConnector({ ...shared, ...options.population }),
     land: createLandConnector({ ...shared, ...options.land }),
     business: createBusinessConnector({ ...shared, ...options.business }),
+    described: (options.described ?? []).map(({ plan, baseUrl, apiKey }) => ({
+      plan,
+      // A mapping's own deadline is the source's; the shared one is for sources that state none.
+      connector: createDescribedConnector(plan, {
+        ...shared,
+        timeoutMs: plan.deadlineMs ?? shared.timeoutMs,
+        baseUrl,
+        ...(apiKey === undefined ? {} : { apiKey }),
+      }),
+    })),
   }
 }
 
@@ -124,5 +156,6 @@ export function createRegistryLoaders(connectors: Connectors, scope: RequestScop
     ...connectors.population.createLoaders(scope),
     ...connectors.land.createLoaders(scope),
     ...connectors.business.createLoaders(scope),
+    ...Object.assign({}, ...connectors.described.map((source) => source.connector.createLoaders(scope))),
   } as RegistryLoaders
 }

@@ -6,6 +6,8 @@ import { createBusinessSandbox } from './business/sandbox/index.js'
 import { createSandboxApp, createWorld, serveSandbox, type SandboxServer, type World, type WorldOptions } from './kit/sandbox/index.js'
 import { createLandSandbox } from './land/sandbox/index.js'
 import { createPopulationSandbox, POPULATION_SANDBOX_API_KEY } from './population/sandbox/index.js'
+import type { ConnectorPlan } from './described/index.js'
+import { createReplaySandbox } from './described/replay-sandbox.js'
 
 export { createSandboxApp, createWorld, POPULATION_SANDBOX_API_KEY, type SandboxServer, type World, type WorldOptions }
 
@@ -50,6 +52,39 @@ export async function startSandboxes(options: SandboxesOptions = {}): Promise<Sa
     business,
     close: async () => {
       await Promise.all([population.close(), land.close(), business.close()])
+    },
+  }
+}
+
+/** The key every replay sandbox asks for: synthetic, development only (production refuses sandboxes). */
+export const REPLAY_SANDBOX_API_KEY = 'sandbox-described-key'
+
+export interface ReplaySandboxes {
+  /** connector name → its sandbox's base URL */
+  urls: ReadonlyMap<string, string>
+  servers: readonly SandboxServer[]
+  close(): Promise<void>
+}
+
+/**
+ * One replay sandbox per source connected by description, each answering from the examples of its
+ * own description (connectors/described/replay-sandbox.ts), on loopback.
+ */
+export async function startReplaySandboxes(plans: readonly ConnectorPlan[], host = '127.0.0.1'): Promise<ReplaySandboxes> {
+  const started = await Promise.allSettled(
+    plans.map((plan) => serveSandbox(plan.name, createReplaySandbox(plan.source, { apiKey: REPLAY_SANDBOX_API_KEY }), { host, port: 0 })),
+  )
+  const servers = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []))
+  const failure = started.find((result) => result.status === 'rejected')
+  if (failure) {
+    await Promise.all(servers.map((server) => server.close()))
+    throw failure.reason
+  }
+  return {
+    urls: new Map(servers.map((server) => [server.name, server.url])),
+    servers,
+    close: async () => {
+      await Promise.all(servers.map((server) => server.close()))
     },
   }
 }

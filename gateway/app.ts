@@ -5,7 +5,8 @@ import { GRAPHIQL_TOKEN_PATH, graphiqlTokenRoutes } from './http/graphiql-token.
 import { discoveryRoutes } from './discovery/index.js'
 import { timeout } from 'hono/timeout'
 import type { AuditKind } from './audit/event.js'
-import type { Connectors } from '../connectors/index.js'
+import { allConnectors, type Connectors } from '../connectors/index.js'
+import { typeDefs } from '../schemas/index.js'
 import type { GatewayDeps, ReadinessCheck } from './deps.js'
 import { silentLogger } from './logger.js'
 import type { GatewayEnv } from './env.js'
@@ -49,7 +50,7 @@ const OPS_TIMEOUT_MS = 10 * 60_000
 const graphiqlHeaders = JSON.stringify({ Authorization: 'Bearer <npx lgsp token --agency AGENCY>', 'X-Purpose': '' }, null, 2)
 
 function registryChecks(connectors: Connectors): ReadinessCheck[] {
-  return Object.values(connectors).map((connector) => ({
+  return allConnectors(connectors).map((connector) => ({
     name: `registry:${connector.name}`,
     critical: false,
     check: (signal: AbortSignal) => connector.health(signal),
@@ -178,7 +179,7 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
     return reports.clearance(agencyId, CONTRACT_VERSION, identity.keyHistory().keys)
   }
   app.route('/', tokenRoutes({ ...identity, clientGate, ...(rateLimiter ? { attempts: { limiter: rateLimiter, clientIp } } : {}) }))
-  app.route('/', contractRoutes())
+  app.route('/', contractRoutes([...typeDefs, ...deps.connectors.described.map((source) => source.plan.sdl)]))
   app.route('/', discoveryRoutes({ issuer: identity.issuer, ...(deps.referenceAssets ? { assets: deps.referenceAssets } : {}) }))
 
   const graphiqlPage = createGraphiQLPage({

@@ -295,3 +295,44 @@ export function parseConfig(raw: Record<string, string | undefined>): Config {
   const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(config)'}: ${issue.message}`)
   throw new ConfigError(problems)
 }
+
+/** A source connected by description, as its settings are named: `UPSTREAM_<NAME>_URL`, `UPSTREAM_<NAME>_API_KEY`. */
+export interface DescribedUpstreamSetting {
+  connector: string
+  /** Unset: the replay sandbox generated from its description (development only). */
+  url?: string
+  apiKey?: string
+}
+
+/** `social-insurance` → `UPSTREAM_SOCIAL_INSURANCE`: the prefix of a described source's settings. */
+export function upstreamPrefix(connector: string): string {
+  return `UPSTREAM_${connector.toUpperCase().replaceAll('-', '_')}`
+}
+
+/**
+ * The settings of the sources connected by description, validated as the fixed ones are: a URL
+ * (http or https, no credentials), a key of at least 8 characters where the source's mapping asks
+ * for one and a URL is set, and in production a URL for every one (the replay sandbox is for
+ * development). The names are known only once the connectors are read, so this runs after them.
+ */
+export function parseDescribedUpstreams(
+  raw: Record<string, string | undefined>,
+  connectors: ReadonlyArray<{ name: string; needsApiKey: boolean }>,
+  production: boolean,
+): DescribedUpstreamSetting[] {
+  const problems: string[] = []
+  const url = optionalUrl(['http', 'https'])
+  const settings = connectors.map(({ name, needsApiKey }) => {
+    const prefix = upstreamPrefix(name)
+    const parsedUrl = url.safeParse(raw[`${prefix}_URL`] ?? '')
+    if (!parsedUrl.success) problems.push(`${prefix}_URL: ${parsedUrl.error.issues[0]?.message ?? 'invalid'}`)
+    const target = parsedUrl.success ? parsedUrl.data : undefined
+    const apiKey = raw[`${prefix}_API_KEY`]?.trim() || undefined
+    if (target && needsApiKey && !apiKey) problems.push(`${prefix}_API_KEY: is required when ${prefix}_URL is set (the ${name} mapping asks for an API key)`)
+    if (apiKey && apiKey.length < 8) problems.push(`${prefix}_API_KEY: must be at least 8 characters`)
+    if (production && !target) problems.push(`${prefix}_URL: is required in production (sandbox registries are for development)`)
+    return { connector: name, ...(target ? { url: target } : {}), ...(apiKey ? { apiKey } : {}) }
+  })
+  if (problems.length) throw new ConfigError(problems)
+  return settings
+}

@@ -7,10 +7,10 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { buildSchema, getNamedType, isObjectType, type GraphQLField, type GraphQLNamedType, type GraphQLSchema } from 'graphql'
+import { getNamedType, isObjectType, type GraphQLField, type GraphQLNamedType, type GraphQLSchema } from 'graphql'
 import { describe, expect, it } from 'vitest'
 import { parse as parseYaml } from 'yaml'
-import { DATA_CLASSES, typeDefs } from '../schemas/index.js'
+import { servedCanonical } from '../gateway/entry/canonical.js'
 import { conditionVariables, grantAllows, KNOWN_VARIABLES, viewClassMasks } from './evaluate/index.js'
 import { parsePolicySet } from './policy-set.js'
 import { GRANT_LIMIT_COSTS, grantSchema, purposesDocumentSchema, type Condition, type Grant } from './schema/grant.js'
@@ -23,7 +23,9 @@ const agencyFiles = readdirSync(join(here, 'agencies'))
 const read = (relative: string) => readFileSync(join(here, relative), 'utf8')
 const parse = (relative: string): unknown => parseYaml(read(relative), { prettyErrors: true, maxAliasCount: 100 })
 
-const schema: GraphQLSchema = buildSchema(typeDefs.join('\n'))
+// The schema as served: the canonical types and the sources connected by description (connectors/*/mapping.yaml).
+const schema: GraphQLSchema = servedCanonical().schema
+const DATA_CLASSES = servedCanonical().dataClasses
 
 /** Problems with one coordinate (`Type.field` or `Type.*`) against the schema; empty when it exists. */
 function coordinateProblems(coordinate: string): string[] {
@@ -143,7 +145,7 @@ describe('policies/agencies/*.yaml', () => {
       { name: 'purposes.yaml', text: read('purposes.yaml') },
       ...agencyFiles.map((file) => ({ name: `agencies/${file}`, text: read(`agencies/${file}`) })),
     ]
-    const result = parsePolicySet(files)
+    const result = parsePolicySet(files, { dataClasses: DATA_CLASSES })
     expect(result.ok ? [] : result.problems).toEqual([])
   })
 })
@@ -156,11 +158,20 @@ describe('policy scenarios', () => {
     }
   })
 
-  it('the one-stop desk reads no registry data: it verifies, with a dossier and an officer, and moves dossiers', () => {
+  it('the one-stop desk verifies, moves dossiers, and for social assistance reads insurance status only: always with a dossier and an officer', () => {
     const document = agency('mot-cua-phuong-hong-ha')
-    const personal = document.grants.filter((grant) => !grant.purposes.includes('KIEM_TRA_KET_NOI') && !grant.purposes.includes('GIAI_QUYET_TTHC'))
+    const personal = document.grants.filter((grant) => !grant.purposes.some((p) => ['KIEM_TRA_KET_NOI', 'GIAI_QUYET_TTHC', 'TRO_GIUP_XA_HOI'].includes(p)))
     expect(personal.flatMap((grant) => grant.allow).sort()).toEqual(['CitizenVerification.*', 'Query.verifyCitizen'])
     expect(personal.every((grant) => grant.require.caseId && grant.require.endUser && !grant.where)).toBe(true)
+    const assistance = document.grants.filter((grant) => grant.purposes.includes('TRO_GIUP_XA_HOI'))
+    expect(assistance.length).toBe(1)
+    const [insurance] = assistance
+    expect(insurance!.purposes).toEqual(['TRO_GIUP_XA_HOI'])
+    for (const coordinate of insurance!.allow) expect(coordinate).toMatch(/^(Query\.socialInsuranceRecord|SocialInsuranceRecord\.\w+|InsurancePeriod\.\w+)$/)
+    // Data minimisation: the salary is not needed to know whether someone is insured.
+    expect(grantAllows(insurance!, 'InsurancePeriod.salary')).toBe(false)
+    expect(insurance!.mask).toEqual({ pin: 'last4' })
+    expect(insurance!.require.caseId && insurance!.require.endUser).toBe(true)
     const exchange = document.grants.filter((grant) => grant.purposes.includes('GIAI_QUYET_TTHC'))
     expect(exchange.length).toBe(1)
     for (const coordinate of exchange.flatMap((grant) => grant.allow))

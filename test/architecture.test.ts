@@ -3,7 +3,7 @@
  * the core is runtime-neutral, connectors meet only through the kit, policies stand alone.
  */
 import { execFileSync } from 'node:child_process'
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { builtinModules } from 'node:module'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -107,14 +107,33 @@ describe('import rules', () => {
 
   it('every registry connector has the same files; what only its wire needs sits under wire/', () => {
     // partners/ holds the exchange partners' wires: the systems the gateway delivers to, not registries it reads.
+    // described/ is the engine of the connectors described as data, whose folders hold a mapping.yaml and no code.
     const registries = readdirSync(join(root, 'connectors')).filter(
-      (name) => name !== 'kit' && name !== 'partners' && statSync(join(root, 'connectors', name)).isDirectory(),
+      (name) =>
+        name !== 'kit' &&
+        name !== 'partners' &&
+        name !== 'described' &&
+        statSync(join(root, 'connectors', name)).isDirectory() &&
+        !existsSync(join(root, 'connectors', name, 'mapping.yaml')),
     )
     expect(registries.length).toBeGreaterThanOrEqual(3)
     const expected = ['README.md', 'connector.ts', 'index.ts', 'map.ts', 'operations.ts', 'resolvers.ts', 'sandbox', 'upstream.ts']
     for (const registry of registries) {
       const own = readdirSync(join(root, 'connectors', registry)).filter((name) => !/\.test\.ts$/.test(name) && name !== 'wire')
       expect({ registry, files: own.sort() }).toEqual({ registry, files: expected })
+    }
+  })
+
+  it('a connector described as data holds its README, its mapping and the description it names: no code', () => {
+    const described = readdirSync(join(root, 'connectors')).filter((name) => existsSync(join(root, 'connectors', name, 'mapping.yaml')))
+    expect(described.length).toBeGreaterThanOrEqual(1)
+    for (const name of described) {
+      const mapping = readFileSync(join(root, 'connectors', name, 'mapping.yaml'), 'utf8')
+      const description = /^description:\s*(\S+)\s*$/m.exec(mapping)?.[1]
+      const files = readdirSync(join(root, 'connectors', name), { recursive: true })
+        .map(String)
+        .sort()
+      expect({ name, files }).toEqual({ name, files: ['README.md', description, 'mapping.yaml'].sort() })
     }
   })
 

@@ -12,7 +12,7 @@ import { gatewayEnv, repoRoot, runLgsp } from './gateway-process.js'
 const dataDir = mkdtempSync(join(tmpdir(), 'lgsp-cli-help-'))
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
 const env = gatewayEnv({ DATA_DIR: dataDir })
-const COMMANDS = ['sandbox', 'token', 'keys', 'policy', 'audit', 'verify', 'exchange', 'contract', 'conformance', 'admin']
+const COMMANDS = ['sandbox', 'token', 'keys', 'policy', 'audit', 'verify', 'exchange', 'contract', 'conformance', 'admin', 'connector']
 const lgsp = (...args: string[]) =>
   runLgsp(env, ...args).then(
     (out) => ({ code: 0, stdout: out.stdout, stderr: out.stderr }),

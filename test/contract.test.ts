@@ -14,13 +14,17 @@ import { exportJWK } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { signPush, stepMessageSchema, verifyPush } from '../connectors/index.js'
 import { PUSH_SIGNATURE_ALG } from '../connectors/partners/signatures.js'
-import { CONTRACT_VERSION, contractDocuments } from '../gateway/contract/index.js'
+import { CONTRACT_VERSION, contractDocuments as documentsFor } from '../gateway/contract/index.js'
+import { servedCanonical } from '../gateway/entry/canonical.js'
 import { migrate, type Database } from '../gateway/database/index.js'
 import { openPglite } from '../gateway/database/pglite.node.js'
 import { codeToStatus, ErrorCode } from '../gateway/errors.js'
 import { createDatabaseBlobStore, createDossierStore, createOutbox, type DossierStep } from '../gateway/exchange/index.js'
 import { repoRoot } from './gateway-process.js'
 import { createTestGateway, type TestGateway } from './harness.js'
+
+/** The contract as the gateway publishes it: its schema is the served one, described sources included. */
+const contractDocuments = () => documentsFor(servedCanonical().typeDefs)
 
 describe('docs/contract', () => {
   it.each(contractDocuments().map((document) => [document.name, document.text]))(
@@ -173,7 +177,7 @@ describe('the contract, served', () => {
   beforeAll(async () => {
     db = await openPglite()
     await migrate(db)
-    gw = await createTestGateway({ exchange: { store: createDossierStore(db), blobs: createDatabaseBlobStore(db), outbox: createOutbox(db) } })
+    gw = await createTestGateway({ described: true, exchange: { store: createDossierStore(db), blobs: createDatabaseBlobStore(db), outbox: createOutbox(db) } })
   }, 60_000)
   afterAll(async () => {
     await gw?.close()

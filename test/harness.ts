@@ -3,7 +3,16 @@
  * 127.0.0.1, the gateway is called through `app.request()` (no port of its own).
  */
 import { createConnectors, type ResilienceOptions } from '../connectors/index.js'
-import { POPULATION_SANDBOX_API_KEY, startSandboxes, type Sandboxes, type WorldOptions } from '../connectors/sandboxes.js'
+import {
+  POPULATION_SANDBOX_API_KEY,
+  REPLAY_SANDBOX_API_KEY,
+  startReplaySandboxes,
+  startSandboxes,
+  type ReplaySandboxes,
+  type Sandboxes,
+  type WorldOptions,
+} from '../connectors/sandboxes.js'
+import { servedCanonical } from '../gateway/entry/canonical.js'
 import { createHmac } from 'node:crypto'
 import { createAuditWriter, createCheckpointSigner, createMemoryAuditSink } from '../gateway/audit/index.js'
 import type { Database } from '../gateway/database/index.js'
@@ -20,6 +29,8 @@ export const testKeyedHash = (value: string) => createHmac('sha256', 'test-hash-
 
 export interface TestGatewayOptions {
   world?: WorldOptions
+  /** The sources connected by description under connectors/, each over its replay sandbox. @default none */
+  described?: boolean
   /** Upstream deadline. @default 1000 */
   timeoutMs?: number
   /** The policies in force. @default the test agency reads everything for KIEM_THU */
@@ -71,10 +82,13 @@ export interface GraphQLResponse {
 
 export async function createTestGateway(options: TestGatewayOptions = {}) {
   const sandboxes: Sandboxes = await startSandboxes({ citizens: 600, parcels: 300, enterprises: 200, ...options.world })
+  const plans = options.described ? servedCanonical().plans : []
+  const replays: ReplaySandboxes = await startReplaySandboxes(plans)
   const connectors = createConnectors({
     population: { baseUrl: sandboxes.population.url, apiKey: POPULATION_SANDBOX_API_KEY },
     land: { baseUrl: sandboxes.land.url },
     business: { baseUrl: sandboxes.business.url },
+    described: plans.map((plan) => ({ plan, baseUrl: replays.urls.get(plan.name)!, apiKey: REPLAY_SANDBOX_API_KEY })),
     timeoutMs: options.timeoutMs ?? 1000,
     ...(options.resilience ? { resilience: options.resilience } : {}),
   })
@@ -134,12 +148,13 @@ export async function createTestGateway(options: TestGatewayOptions = {}) {
     identity,
     policies,
     sandboxes,
+    replays,
     world: sandboxes.world,
     resetHits,
     clearFaults,
     close: async () => {
       await writer?.close()
-      await sandboxes.close()
+      await Promise.all([sandboxes.close(), replays.close()])
     },
   }
 }

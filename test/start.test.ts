@@ -103,6 +103,8 @@ describe('npm start', () => {
         UPSTREAM_POPULATION_API_KEY: 'a-real-registry-key',
         UPSTREAM_LAND_URL: 'https://datdai.example.test',
         UPSTREAM_BUSINESS_URL: 'https://dkdn.example.test',
+        UPSTREAM_SOCIAL_INSURANCE_URL: 'https://bhxh.example.test',
+        UPSTREAM_SOCIAL_INSURANCE_API_KEY: 'a-real-bhxh-key',
         PORTAL_URL: 'https://dichvucong.example.test',
         GATEWAY_ISSUER: 'https://lgsp.example.test',
         GATEWAY_KEYS_PASSPHRASE: 'a passphrase of some length',
@@ -114,6 +116,23 @@ describe('npm start', () => {
     [{ REDIS_URL: 'not a url' }, 'REDIS_URL'],
     [{ UPSTREAM_BUSINESS_URL: 'http://user:secret@127.0.0.1:9/' }, 'UPSTREAM_BUSINESS_URL'],
     [{ UPSTREAM_POPULATION_URL: 'http://127.0.0.1:9' }, 'UPSTREAM_POPULATION_API_KEY'],
+    // A registry connected by description (connectors/social-insurance): its settings are checked alike.
+    [
+      {
+        NODE_ENV: 'production',
+        UPSTREAM_POPULATION_URL: 'https://dancu.example.test',
+        UPSTREAM_POPULATION_API_KEY: 'a-real-registry-key',
+        UPSTREAM_LAND_URL: 'https://datdai.example.test',
+        UPSTREAM_BUSINESS_URL: 'https://dkdn.example.test',
+        PORTAL_URL: 'https://dichvucong.example.test',
+        GATEWAY_ISSUER: 'https://lgsp.example.test',
+        GATEWAY_KEYS_PASSPHRASE: 'a passphrase of some length',
+        HASH_SECRET: 'a hash key of thirty-two characters or more',
+      },
+      'UPSTREAM_SOCIAL_INSURANCE_URL: is required in production',
+    ],
+    [{ UPSTREAM_SOCIAL_INSURANCE_URL: 'http://user:secret@127.0.0.1:9/' }, 'UPSTREAM_SOCIAL_INSURANCE_URL'],
+    [{ UPSTREAM_SOCIAL_INSURANCE_URL: 'http://127.0.0.1:9' }, 'UPSTREAM_SOCIAL_INSURANCE_API_KEY'],
   ])(
     'refuses bad configuration %j naming %s',
     async (env, variable) => {

@@ -1,5 +1,10 @@
-/** The registries the gateway talks to. A closed set: a new registry is a new connector folder. */
-export type ConnectorName = 'population' | 'land' | 'business'
+/**
+ * The registries the gateway talks to: the three with hand-written connectors, and any connected
+ * by description, named by its folder (`connectors/<name>/mapping.yaml`, lower-case and dashes,
+ * checked when it loads). Every name is a folder of the repository or the deployment: a bounded
+ * set, safe as a metrics label.
+ */
+export type ConnectorName = 'population' | 'land' | 'business' | (string & {})
 
 /** The upstream failure kinds, a subset of the gateway's closed error-code set. */
 export type UpstreamErrorCode = 'UPSTREAM_TIMEOUT' | 'UPSTREAM_UNAVAILABLE' | 'UPSTREAM_BAD_RESPONSE'

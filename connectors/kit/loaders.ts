@@ -16,6 +16,8 @@ export interface RegistryLoaders {
   parcelsByHolder: DataLoader<string, LandParcel[]>
   /** business: enterprise (or branch) by tax code in canonical form. */
   enterprise: DataLoader<string, Enterprise | null>
+  /** described connectors (connectors/described): `<connector>:<root field>` → its record by key. */
+  readonly [described: `${string}:${string}`]: DataLoader<string, unknown>
 }
 
 export type HolderRef = { pin: string } | { taxCode: string }

@@ -10,6 +10,7 @@ import {
   adminUsage,
   auditUsage,
   conformanceUsage,
+  connectorUsage,
   contractUsage,
   exchangeUsage,
   keysUsage,
@@ -32,6 +33,7 @@ const COMMANDS: Record<string, { usage: string; note?: string; run: (args: strin
   contract: { usage: contractUsage, run: async (args) => (await import('./contract.js')).contractCommand(args) },
   conformance: { usage: conformanceUsage, run: async (args) => (await import('./conformance.js')).conformanceCommand(args) },
   admin: { usage: adminUsage, note: operationsNote, run: async (args) => (await import('./admin.js')).adminCommand(args) },
+  connector: { usage: connectorUsage, run: async (args) => (await import('./connector.js')).connectorCommand(args) },
 }
 
 const usage = `Usage: lgsp <command> [options]     (lgsp <command> --help: that command alone; lgsp --version)

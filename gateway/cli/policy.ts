@@ -4,14 +4,12 @@
  * within their poll), else in the database the gateway will open (DATABASE_URL, or DATA_DIR).
  */
 import { parseArgs } from 'node:util'
-import { parsePolicySet, type LoadProblem } from '../../policies/index.js'
+import type { LoadProblem } from '../../policies/index.js'
 import { parseConfig, type Config } from '../config.js'
 import { readPolicyFiles } from '../policy/store/read-files.node.js'
-import { policySetOf, validatePolicyFiles } from '../entry/policies.js'
+import { parseServedPolicySet, policySchema, policySetOf, validatePolicyFiles } from '../entry/policies.js'
 import { OperationError, versionNumber } from '../admin/ops/index.js'
 import { connectOperations, type Operations } from './operations-client.js'
-import { makeExecutableSchema } from '@graphql-tools/schema'
-import { typeDefs } from '../../schemas/index.js'
 import { explain as explainDecision } from '../policy/index.js'
 import { policyUsage } from './usage.js'
 
@@ -32,7 +30,7 @@ async function validate(config: Config, args: string[]): Promise<number> {
   const { positionals } = parseArgs({ args, allowPositionals: true, strict: true })
   const files = await readPolicyFiles(positionals[0] ?? config.POLICIES_DIR)
   const problems = validatePolicyFiles(files)
-  const result = parsePolicySet(files)
+  const result = parseServedPolicySet(files)
   if (!result.ok || problems.length > 0) {
     printProblems(problems)
     return 1
@@ -107,7 +105,7 @@ async function explain(config: Config, args: string[]): Promise<number> {
     throw new OperationError(error instanceof Error ? error.message : String(error))
   }
   const result = explainDecision({
-    schema: makeExecutableSchema({ typeDefs }),
+    schema: policySchema(),
     set,
     agency: values.agency,
     context: { purpose: values.purpose ?? null, caseId: values['case-id'], endUser: values['end-user'], signed: values.signed },

@@ -6,7 +6,9 @@
 import { writeFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { graphqlSdl } from '../contract/index.js'
+import { servedCanonical } from '../entry/canonical.js'
 
 const file = fileURLToPath(new URL('../../schema.graphql', import.meta.url))
-await writeFile(file, graphqlSdl())
+// As served: the canonical schema and the sources connected by description.
+await writeFile(file, graphqlSdl(servedCanonical().typeDefs))
 process.stdout.write(`wrote ${file}\n`)

@@ -113,3 +113,16 @@ export const verifyUsage = `  verify --response FILE [--receipt FILE] [--request
           audit event the receipt names records it. The receipt is read from the answer's
           extensions.receipt unless given. Exit 1 naming what failed.
 `
+
+export const connectorUsage = `  connector new --from openapi <file-or-url> --name <name> [--dir connectors]
+          Start connecting a registry by description: writes connectors/<name>/ with its OpenAPI
+          description, a mapping.yaml listing every operation and field it offers, and a README.
+          (--from wsdl: not yet; a SOAP registry is a hand-written connector.)
+  connector check <name> [--url URL] [--api-key KEY] [--key VALUE]... [--dir connectors]
+          Load connectors/<name>/ as the gateway would (every problem with file and line), then
+          ask the source (--url, else UPSTREAM_<NAME>_URL, else the replay sandbox of its
+          description) for its health and each --key (default: the description's examples) and
+          print the records as the gateway maps them: in full from the replay sandbox (synthetic
+          examples), from a live source only each field's type and length (personal data is read
+          through the gateway, under a policy and in the audit trail). Exit 1 on any problem.
+`

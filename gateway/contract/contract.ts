@@ -9,7 +9,7 @@ import { partnerOpenApi } from './openapi.js'
  * The version of the contract partner systems are built against: raised whenever a published
  * document changes in a way a partner must notice.
  */
-export const CONTRACT_VERSION = '2026-12-04.4'
+export const CONTRACT_VERSION = '2026-12-04.5'
 
 export interface ContractDocument {
   /** Its file name under the export directory (`docs/contract/`). */
@@ -34,11 +34,12 @@ export function stepMessageJsonSchema(): Record<string, unknown> {
 const jsonText = (value: object) => `${JSON.stringify(value, null, 2)}\n`
 
 /**
- * The whole GraphQL schema as SDL, types and fields sorted by name so that a diff shows only what
+ * The whole GraphQL schema as SDL (`sdl`: the canonical one and any described source's, as served),
+ * types and fields sorted by name so that a diff shows only what
  * changed: the contract's `schema.graphql` and the repository's own (`npm run schema:print`).
  */
-export function graphqlSdl(): string {
-  return `${printSchema(lexicographicSortSchema(makeExecutableSchema({ typeDefs })))}\n`
+export function graphqlSdl(sdl: readonly string[] = typeDefs): string {
+  return `${printSchema(lexicographicSortSchema(makeExecutableSchema({ typeDefs: [...sdl] })))}\n`
 }
 
 /**
@@ -49,10 +50,10 @@ export function graphqlSdl(): string {
  * contract export` writes them, the gateway serves them at `/v1/contract`; a test fails when the
  * committed files and the code differ.
  */
-export function contractDocuments(): ContractDocument[] {
+export function contractDocuments(sdl: readonly string[] = typeDefs): ContractDocument[] {
   const stepMessage = stepMessageJsonSchema()
   return [
-    { name: 'schema.graphql', mediaType: 'application/graphql', text: graphqlSdl() },
+    { name: 'schema.graphql', mediaType: 'application/graphql', text: graphqlSdl(sdl) },
     { name: 'step-message.schema.json', mediaType: 'application/schema+json', text: jsonText(stepMessage) },
     { name: 'partner-openapi.json', mediaType: 'application/openapi+json', text: jsonText(partnerOpenApi({ version: CONTRACT_VERSION, stepMessage })) },
     { name: 'VERSION', mediaType: 'text/plain', text: `${CONTRACT_VERSION}\n` },

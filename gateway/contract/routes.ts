@@ -13,11 +13,12 @@ const contentType = (mediaType: string) => (/[/+]json$/.test(mediaType) ? mediaT
  * `GET /v1/contract` (its version and its documents, each with its URL) and
  * `GET /v1/contract/{name}` (one document, with its media type). Public: a vendor reads the
  * contract before its system has a client. Built on the first request, not with the gateway.
+ * `sdl`: the schema as this gateway serves it, described sources included.
  */
-export function contractRoutes(): Hono<GatewayEnv> {
+export function contractRoutes(sdl?: readonly string[]): Hono<GatewayEnv> {
   const routes = new Hono<GatewayEnv>()
   let documents: ContractDocument[] | undefined
-  const published = () => (documents ??= contractDocuments())
+  const published = () => (documents ??= contractDocuments(sdl))
 
   routes.get(CONTRACT_PATH, (c) => {
     c.header('cache-control', CACHE)

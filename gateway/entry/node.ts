@@ -8,11 +8,13 @@ import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { pino } from 'pino'
-import { createConnectors } from '../../connectors/index.js'
+import { allConnectors, createConnectors } from '../../connectors/index.js'
 import { createPooledTransport } from '../../connectors/kit/pooled-transport.node.js'
-import { POPULATION_SANDBOX_API_KEY, startSandboxes, type Sandboxes } from '../../connectors/sandboxes.js'
+import { POPULATION_SANDBOX_API_KEY, REPLAY_SANDBOX_API_KEY, startReplaySandboxes, startSandboxes, type Sandboxes } from '../../connectors/sandboxes.js'
+import { ConnectorFilesError } from '../../connectors/described/index.js'
 import { createGateway } from '../app.js'
-import { ConfigError, parseConfig, populationApiKey, type Config } from '../config.js'
+import { ConfigError, parseConfig, parseDescribedUpstreams, populationApiKey, type Config } from '../config.js'
+import { servedCanonical } from './canonical.js'
 import { actionEvent } from '../audit/index.js'
 import { instanceName, nodeSha256, openAuditWriter } from './audit.js'
 import { localCredentialHash, newLocalCredential } from '../admin/ops/index.js'
@@ -54,8 +56,32 @@ function loadConfig(): Config {
   }
 }
 
+/**
+ * The sources connected by description under connectors/, and their settings. A folder whose files
+ * do not load, or a setting that does not parse, stops start-up with every problem named (file
+ * and line, or variable): a source that would answer wrong data never starts.
+ */
+function loadDescribed(config: Config) {
+  try {
+    const { plans } = servedCanonical()
+    const settings = parseDescribedUpstreams(
+      process.env,
+      plans.map((plan) => ({ name: plan.name, needsApiKey: plan.auth.kind === 'apiKey' })),
+      config.NODE_ENV === 'production',
+    )
+    return plans.map((plan, i) => ({ plan, setting: settings[i]! }))
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof ConnectorFilesError) {
+      process.stderr.write(`${error.message}\n`)
+      process.exit(1)
+    }
+    throw error
+  }
+}
+
 async function main(): Promise<void> {
   const config = loadConfig()
+  const described = loadDescribed(config)
   const logger = pino({ level: config.LOG_LEVEL, base: { service: 'lgsp-gateway' } })
   // Spans only with an OTLP endpoint; otherwise the caller's traceparent is passed on, at no cost.
   const tracing = startNodeTracing(config, { instance: instanceName(config), logger })
@@ -75,16 +101,26 @@ async function main(): Promise<void> {
       host: '127.0.0.1',
     })
   }
+  // A described source without a URL answers from its description's examples (development only:
+  // production requires every URL).
+  const replays = await startReplaySandboxes(described.filter(({ setting }) => !setting.url).map(({ plan }) => plan))
+  const describedSources = described.map(({ plan, setting }) => {
+    const url = setting.url ?? replays.urls.get(plan.name)!
+    const apiKey = setting.url ? setting.apiKey : REPLAY_SANDBOX_API_KEY
+    return { plan, baseUrl: url, ...(apiKey ? { apiKey } : {}), sandbox: !setting.url }
+  })
   const upstreams = {
     population: { url: config.UPSTREAM_POPULATION_URL ?? sandboxes!.population.url, sandbox: !config.UPSTREAM_POPULATION_URL },
     land: { url: config.UPSTREAM_LAND_URL ?? sandboxes!.land.url, sandbox: !config.UPSTREAM_LAND_URL },
     business: { url: config.UPSTREAM_BUSINESS_URL ?? sandboxes!.business.url, sandbox: !config.UPSTREAM_BUSINESS_URL },
+    ...Object.fromEntries(describedSources.map((source) => [source.plan.name, { url: source.baseUrl, sandbox: source.sandbox }])),
   }
   const registryTransport = createPooledTransport()
   const connectors = createConnectors({
     population: { baseUrl: upstreams.population.url, apiKey: populationApiKey(config, POPULATION_SANDBOX_API_KEY) },
     land: { baseUrl: upstreams.land.url },
     business: { baseUrl: upstreams.business.url },
+    described: describedSources,
     timeoutMs: config.UPSTREAM_TIMEOUT_MS,
     // Per registry: bulkhead, circuit breaker, retries of reads (connectors/kit/resilience.ts).
     resilience: {},
@@ -137,7 +173,7 @@ async function main(): Promise<void> {
   const rateLimiter = createNodeRateLimiter(config, nodeIdentity.identity.store, logger)
   const metrics = createPromMetrics({
     auditStatus: () => auditWriter.status(),
-    registryCircuits: () => Object.values(connectors).map((connector) => ({ name: connector.name, state: connector.circuit() })),
+    registryCircuits: () => allConnectors(connectors).map((connector) => ({ name: connector.name, state: connector.circuit() })),
     rateLimiter: () => ({ kind: rateLimiter.kind, degraded: 'degraded' in rateLimiter ? rateLimiter.degraded : false }),
   })
   const exchange = await startNodeExchange({
@@ -256,6 +292,7 @@ async function main(): Promise<void> {
         .finally(() =>
           Promise.allSettled([
             sandboxes?.close(),
+            replays.close(),
             registryTransport.close(),
             rateLimiter.close().then(() => nodeIdentity.close()),
             db.close(),

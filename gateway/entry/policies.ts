@@ -1,30 +1,31 @@
-import { makeExecutableSchema } from '@graphql-tools/schema'
 import type { Logger } from '../logger.js'
 import { parsePolicySet, type LoadProblem, type PolicyFile, type PolicySet } from '../../policies/index.js'
-import { typeDefs } from '../../schemas/index.js'
+import { servedCanonical } from './canonical.js'
 import { checkCoordinates } from '../policy/index.js'
 import { createPolicyStore, createPolicyWatcher, digestInput, type PolicySnapshot, type PolicyStore } from '../policy/store/index.js'
 import { sha256Hex } from '../support/index.js'
 import type { Database } from '../database/index.js'
 import { readPolicyFiles } from '../policy/store/read-files.node.js'
 
-let canonicalSchema: ReturnType<typeof makeExecutableSchema> | undefined
-const schema = () => (canonicalSchema ??= makeExecutableSchema({ typeDefs }))
-/** The canonical schema (no resolvers): what policies and the console's simulator are checked against. */
+const schema = () => servedCanonical().schema
+/** The schema served (no resolvers), described sources included: what policies and the console's simulator are checked against. */
 export const policySchema = schema
+/** Parsed against the served schema's data classes, so a grant reading a described source's PIN must say how it is shown. */
+export const parseServedPolicySet = (files: PolicyFile[]) => parsePolicySet(files, { dataClasses: servedCanonical().dataClasses })
+const parse = parseServedPolicySet
 
 /**
  * The store's validator: the whole set parsed and cross-checked by the policy language, and
  * every coordinate and `where` path checked against the canonical schema.
  */
 export function validatePolicyFiles(files: PolicyFile[]): LoadProblem[] {
-  const result = parsePolicySet(files)
+  const result = parse(files)
   return result.ok ? checkCoordinates(result.set, schema()) : result.problems
 }
 
 /** A stored version's files as a policy set; throws listing the problems if it does not load. */
 export function policySetOf(files: PolicyFile[]): PolicySet {
-  const result = parsePolicySet(files)
+  const result = parse(files)
   const problems = result.ok ? checkCoordinates(result.set, schema()) : result.problems
   if (!result.ok || problems.length > 0) {
     throw new Error(`Invalid policy documents:\n${problems.map((p) => `  - ${p.file} ${p.path}: ${p.message}`).join('\n')}`)

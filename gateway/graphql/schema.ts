@@ -12,13 +12,15 @@ import { createExchangeResolvers, type ExchangeService } from '../exchange/resol
  */
 export function buildGatewaySchema(connectors: Connectors, exchange?: ExchangeService): GraphQLSchema {
   return makeExecutableSchema({
-    typeDefs,
+    // Sources connected by description add their types and root fields after the canonical ones.
+    typeDefs: [...typeDefs, ...connectors.described.map((source) => source.plan.sdl)],
     resolvers: [
       scalarResolvers,
       adminUnitResolvers,
       connectors.population.resolvers,
       connectors.land.resolvers,
       connectors.business.resolvers,
+      ...connectors.described.map((source) => source.connector.resolvers),
       createExchangeResolvers(exchange) as IResolvers,
     ],
     resolverValidationOptions: { requireResolversToMatchSchema: 'error' },

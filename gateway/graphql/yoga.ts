@@ -103,7 +103,17 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): YogaServer
       useOneStepPerMutation(),
       usePolicy({ schema, policies: options.policies, views, cursors: options.cursors, ...(options.keyedHash ? { keyedHash: options.keyedHash } : {}) }),
       // After the policy (a refused request costs nothing), before execution (no registry call).
-      ...(options.rateLimiter ? [useRateLimit({ schema, policies: options.policies, limiter: options.rateLimiter, logger: options.logger })] : []),
+      ...(options.rateLimiter
+        ? [
+            useRateLimit({
+              schema,
+              policies: options.policies,
+              limiter: options.rateLimiter,
+              logger: options.logger,
+              describedRegistries: Object.fromEntries(options.connectors.described.map((source) => [source.plan.name, source.plan.sdl])),
+            }),
+          ]
+        : []),
       // After the agency's rate (refused there, no subject is counted); one verification per
       // request, checked at validation; per-subject and per-officer limits before any registry call.
       useGrantLimits({ schema, policies: options.policies, store: options.counters, hash: options.subjectHash, logger: options.logger, metrics }),

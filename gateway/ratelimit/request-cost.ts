@@ -21,10 +21,10 @@ export interface CostEstimate {
  * included) and types (a field returning a `Citizen` reads the population registry, whichever
  * file declares the field).
  */
-function registryOwners(): { fields: Map<string, string>; types: Map<string, string> } {
+function registryOwners(described: Readonly<Record<string, string>>): { fields: Map<string, string>; types: Map<string, string> } {
   const owners = new Map<string, string>()
   const types = new Map<string, string>()
-  for (const [registry, sdl] of Object.entries(registryTypeDefs)) {
+  for (const [registry, sdl] of Object.entries({ ...registryTypeDefs, ...described })) {
     for (const definition of parse(sdl).definitions) {
       if (definition.kind === Kind.OBJECT_TYPE_DEFINITION && definition.name.value !== 'Query') types.set(definition.name.value, registry)
       if (
@@ -55,8 +55,12 @@ const META_FIELDS = new Set(['__typename', '__schema', '__type'])
  * estimate(doc('{ enterprises(first: 10) { nodes { legalRepresentatives { citizen { name { full } } } } } }'))
  * // { records: 10, registries: ['business', 'population'], cost: 20 }
  */
-export function createCostEstimator(schema: GraphQLSchema) {
-  const owners = registryOwners()
+export function createCostEstimator(
+  schema: GraphQLSchema,
+  /** Sources connected by description: registry name → the SDL it adds (its fields and types are its own). */
+  described: Readonly<Record<string, string>> = {},
+) {
+  const owners = registryOwners(described)
   const registriesByDocument = new WeakMap<DocumentNode, Map<string, string[]>>()
 
   function registriesOf(document: DocumentNode, operationName: string | null | undefined): string[] {

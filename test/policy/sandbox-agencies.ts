@@ -6,6 +6,7 @@
 import { join } from 'node:path'
 import { readPolicyFiles } from '../../gateway/policy/store/read-files.node.js'
 import { parsePolicySet, type PolicySet } from '../../policies/index.js'
+import { servedCanonical } from '../../gateway/entry/canonical.js'
 import { createTestClient, type TestClient, type TestIdentity } from '../identity.js'
 
 export interface SandboxAgencies {
@@ -14,7 +15,8 @@ export interface SandboxAgencies {
 }
 
 export async function loadSandboxPolicies(): Promise<PolicySet> {
-  const result = parsePolicySet(await readPolicyFiles(join(import.meta.dirname, '..', '..', 'policies')))
+  // Checked against the schema as served, described sources included (as the gateway's store checks it).
+  const result = parsePolicySet(await readPolicyFiles(join(import.meta.dirname, '..', '..', 'policies')), { dataClasses: servedCanonical().dataClasses })
   if (!result.ok) throw new Error(`sandbox policies do not load: ${JSON.stringify(result.problems)}`)
   return result.set
 }

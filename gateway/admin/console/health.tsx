@@ -4,7 +4,7 @@
  * registry's circuit breaker in this instance.
  */
 import { Hono } from 'hono'
-import type { CircuitStateName } from '../../../connectors/index.js'
+import { allConnectors, type CircuitStateName } from '../../../connectors/index.js'
 import type { ConsoleEnv, ConsoleOptions } from './env.js'
 import { auditAction } from './session.js'
 import { Page } from './views/layout.js'
@@ -15,7 +15,7 @@ export function healthRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
   const routes = new Hono<ConsoleEnv>()
   routes.get('/admin/health', async (c) => {
     const t = c.get('t')
-    const connectors = Object.values(options.connectors)
+    const connectors = allConnectors(options.connectors)
     const probes = await Promise.all(
       connectors.map((connector) => connector.health(AbortSignal.timeout(PROBE_MS)).catch(() => ({ ok: false, latencyMs: PROBE_MS, detail: 'probe failed' }))),
     )

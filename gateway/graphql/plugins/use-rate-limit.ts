@@ -16,6 +16,8 @@ export interface RateLimitPluginOptions {
   policies: PolicyRuntime
   limiter: RateLimiter
   logger: Logger
+  /** Sources connected by description, registry name → its SDL: a read of one counts that registry. */
+  describedRegistries?: Readonly<Record<string, string>>
 }
 
 /** The limits a request of this agency runs under: the agency's rate and daily quota, and each used grant's rate. */
@@ -84,7 +86,7 @@ export const VERIFICATION_SURCHARGE = GRANT_LIMIT_COSTS.nonMatch - GRANT_LIMIT_C
  * difference is refunded when execution ends, so guessing costs three times what verifying does.
  */
 export function useRateLimit(options: RateLimitPluginOptions): Plugin<GatewayServerContext, GatewayServerContext> {
-  const estimate = createCostEstimator(options.schema)
+  const estimate = createCostEstimator(options.schema, options.describedRegistries)
   return {
     async onExecute({ args, setResultAndStopExecution }) {
       // Reads the decision usePolicy left in the request state; absent (refused), nothing to charge.

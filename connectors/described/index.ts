@@ -1,0 +1,11 @@
+/**
+ * Connectors described as data: a source's OpenAPI description and a mapping file, checked at
+ * load and run by one engine (no code per source). Runtime-neutral; the folder reader is in
+ * `folders.node.ts`, the replay sandbox (a development registry) in `replay-sandbox.ts`.
+ */
+export { canonicalCatalog, type CanonicalCatalog } from './canonical-catalog.js'
+export { createDescribedConnector, type DescribedConnectorOptions } from './connector.js'
+export { ConnectorFilesError, DescriptionError, MappingError, type SourceDescription } from './description.js'
+export { loadDescribedConnector, type ConnectorFiles } from './load.js'
+export { readOpenApi } from './openapi.js'
+export type { ConnectorPlan } from './plan.js'

@@ -1,0 +1,138 @@
+/**
+ * The mapping file of a described connector (`connectors/<name>/mapping.yaml`): how the source's
+ * operations and fields become canonical types and root fields. This schema checks the file's
+ * shape; `check-mapping.ts` then checks it against the source's description and the canonical
+ * schema. Credentials never appear here: the file names which kind the source wants, and the
+ * entry reads the value from configuration.
+ */
+import { z } from 'zod'
+
+/** A GraphQL name. */
+const graphqlName = z.string().regex(/^[_A-Za-z][_0-9A-Za-z]*$/, 'must be a GraphQL name (letters, digits, _)')
+/** A GraphQL output type reference as written in SDL: `Name`, `Name!`, `[Name!]`, `[Name!]!`. */
+const typeReference = z
+  .string()
+  .regex(/^(\[[_A-Za-z][_0-9A-Za-z]*!?\]|[_A-Za-z][_0-9A-Za-z]*)!?$/, 'must be a type as SDL writes it: Name, Name!, [Name!] or [Name!]!')
+/** A dotted path into a source record: `hoTen`, `diaChi.maXa`. */
+const sourcePath = z.string().regex(/^[^.\s]+(\.[^.\s]+)*$/, 'must be a dotted path such as hoTen or diaChi.maXa')
+const description = z.string().min(1).max(2000)
+
+/** Date layouts the sources write; each is read into the canonical `YYYY[-MM[-DD]]`. */
+export const DATE_LAYOUTS = ['yyyyMMdd', 'yyyyMM', 'yyyy', 'yyyyMMdd|yyyyMM|yyyy', 'dd/MM/yyyy', 'dd/MM/yyyy|MM/yyyy|yyyy', 'yyyy-MM-dd'] as const
+export type DateLayout = (typeof DATE_LAYOUTS)[number]
+
+/** Text normalisations, applied in order after the value is read. */
+export const TEXT_STEPS = ['trim', 'titleCase', 'upperCase', 'collapseSpaces'] as const
+export type TextStep = (typeof TEXT_STEPS)[number]
+
+const fieldMapping = z
+  .object({
+    type: typeReference,
+    /** Where the value is in the source record. */
+    from: sourcePath,
+    description: description.optional(),
+    /** Text steps, in order. */
+    text: z.array(z.enum(TEXT_STEPS)).min(1).optional(),
+    /** Left-pads a code with zeros to this width (a source that sends `97` for `00097`). */
+    zeroPad: z.number().int().min(1).max(32).optional(),
+    /** Reads a date written in this layout. */
+    date: z.enum(DATE_LAYOUTS).optional(),
+    /** The source's code → the canonical enum value; a value outside the list is a bad answer, never passed through. */
+    codes: z.record(z.string(), graphqlName).optional(),
+  })
+  .strict()
+export type FieldMapping = z.infer<typeof fieldMapping>
+
+const typeMapping = z
+  .object({
+    description: description.optional(),
+    fields: z.record(graphqlName, fieldMapping).refine((fields) => Object.keys(fields).length > 0, 'a type needs at least one field'),
+  })
+  .strict()
+export type TypeMapping = z.infer<typeof typeMapping>
+
+const enumMapping = z
+  .object({
+    description: description.optional(),
+    values: z.record(graphqlName, z.object({ description: description.optional() }).strict().nullable()),
+  })
+  .strict()
+export type EnumMapping = z.infer<typeof enumMapping>
+
+/** How a root field's argument reaches the operation: a path or query parameter. */
+const argumentMapping = z
+  .object({
+    type: typeReference,
+    /** The operation's parameter that takes it. */
+    to: z.string().min(1),
+    description: description.optional(),
+  })
+  .strict()
+export type ArgumentMapping = z.infer<typeof argumentMapping>
+
+/** Many keys in one call, for the per-request batch loader. */
+const batchMapping = z
+  .object({
+    operation: z.string().min(1),
+    /** The JSON body field that takes the list of keys. */
+    keys: z.string().min(1),
+    /** Where the list of records is in the answer. */
+    result: sourcePath,
+    /** The field of each record that holds its key (records may come in any order, missing ones absent). */
+    keyField: sourcePath,
+    /** Keys per call. */
+    maxSize: z.number().int().min(1).max(1000),
+  })
+  .strict()
+export type BatchMapping = z.infer<typeof batchMapping>
+
+/** A root field: one lookup by one key (the loader's key), answered by a record or null. */
+const lookupMapping = z
+  .object({
+    description: description.optional(),
+    type: graphqlName,
+    arguments: z.record(graphqlName, argumentMapping).refine((args) => Object.keys(args).length === 1, 'a lookup takes exactly one argument, its key'),
+    operation: z.string().min(1),
+    /** Where the record is in the answer. */
+    result: sourcePath,
+    batch: batchMapping.optional(),
+  })
+  .strict()
+export type LookupMapping = z.infer<typeof lookupMapping>
+
+/** What every answer of the source says about itself: which field tells success, and its value. */
+const envelopeMapping = z
+  .object({
+    /** A field of every JSON answer, e.g. `maLoi`. */
+    status: sourcePath,
+    /** Its value on success, e.g. `"00"`; anything else is the source failing to serve. */
+    success: z.union([z.string(), z.number()]),
+  })
+  .strict()
+
+const authMapping = z.discriminatedUnion('kind', [
+  /** An API key in a header; the value comes from `UPSTREAM_<NAME>_API_KEY`. */
+  z.object({ kind: z.literal('apiKey'), header: z.string().regex(/^[A-Za-z0-9-]+$/, 'must be an HTTP header name') }).strict(),
+  z.object({ kind: z.literal('none') }).strict(),
+])
+
+export const mappingSchema = z
+  .object({
+    /** Must equal the folder's name: it names the connector in errors, metrics and the audit trail. */
+    connector: z.string().regex(/^[a-z][a-z0-9-]{1,38}$/, 'must be lower-case letters, digits and dashes, at most 39'),
+    /** The registry's name for people, e.g. "Cơ sở dữ liệu quốc gia về bảo hiểm". */
+    registry: z.string().min(1).max(200),
+    /** The source's own description, a file in the same folder. */
+    description: z.string().regex(/^[A-Za-z0-9._-]+\.(ya?ml|json)$/, 'must be a .yaml, .yml or .json file in the same folder'),
+    auth: authMapping,
+    /** Deadline of one call to the source, ms. */
+    deadlineMs: z.number().int().min(100).max(60_000).optional(),
+    envelope: envelopeMapping.optional(),
+    /** An operation without parameters that answers when the source is up. */
+    health: z.object({ operation: z.string().min(1) }).strict(),
+    enums: z.record(graphqlName, enumMapping).optional(),
+    types: z.record(graphqlName, typeMapping),
+    query: z.record(graphqlName, lookupMapping).refine((fields) => Object.keys(fields).length > 0, 'the source must answer at least one root field'),
+  })
+  .strict()
+export type Mapping = z.infer<typeof mappingSchema>

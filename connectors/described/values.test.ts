@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest'
+import { DATE_LAYOUTS } from './mapping-schema.js'
+import { applyTextSteps, FULL_DATE_LAYOUTS, readDate, translateCode, zeroPad } from './values.js'
+
+describe('value steps of a mapping', () => {
+  it.each([
+    ['NGUYỄN VĂN THỬ', ['titleCase'], 'Nguyễn Văn Thử'],
+    ['  trần   thị  mẫu ', ['collapseSpaces', 'titleCase'], 'Trần Thị Mẫu'],
+    ['ĐẶNG ĐÌNH ĐỨC', ['titleCase'], 'Đặng Đình Đức'],
+    [' công ty ', ['trim', 'upperCase'], 'CÔNG TY'],
+    ['a\tb', ['trim'], 'a\tb'],
+  ] as const)('text %j with %j → %j', (value, steps, expected) => expect(applyTextSteps(value, steps)).toBe(expected))
+
+  it.each([
+    [97, 5, '00097'],
+    ['97', 5, '00097'],
+    ['00097', 5, '00097'],
+    [0, 2, '00'],
+    [' 1 ', 2, '01'],
+  ] as const)('zero-pads %j to %i → %j', (value, width, expected) => expect(zeroPad(value, width)).toBe(expected))
+  it.each([
+    ['123456', 5],
+    [-1, 5],
+    [1.5, 5],
+    ['9a', 5],
+    ['', 5],
+    [Number.MAX_SAFE_INTEGER + 2, 40],
+  ] as const)('zero-pad refuses %j (width %i)', (value, width) => expect(() => zeroPad(value, width)).toThrow(RangeError))
+
+  // Every layout: what it reads, and what it must refuse (a layout accepts exactly its own form).
+  const dates: Array<[(typeof DATE_LAYOUTS)[number], string, string | null]> = [
+    ['yyyyMMdd', '19850314', '1985-03-14'],
+    ['yyyyMMdd', '1985', null],
+    ['yyyyMMdd', '19850230', null],
+    ['yyyyMM', '202301', '2023-01'],
+    ['yyyyMM', '20230101', null],
+    ['yyyyMM', '202313', null],
+    ['yyyy', '1985', '1985'],
+    ['yyyy', '85', null],
+    ['yyyyMMdd|yyyyMM|yyyy', '1985', '1985'],
+    ['yyyyMMdd|yyyyMM|yyyy', '198503', '1985-03'],
+    ['yyyyMMdd|yyyyMM|yyyy', '19850314', '1985-03-14'],
+    ['dd/MM/yyyy', '15/03/2021', '2021-03-15'],
+    ['dd/MM/yyyy', '03/2021', null],
+    ['dd/MM/yyyy|MM/yyyy|yyyy', '03/2021', '2021-03'],
+    ['dd/MM/yyyy|MM/yyyy|yyyy', '31/02/2021', null],
+    ['yyyy-MM-dd', '2021-03-15', '2021-03-15'],
+    ['yyyy-MM-dd', '2021-02-30', null],
+    ['yyyy-MM-dd', '15/03/2021', null],
+  ]
+  it.each(dates)('date layout %s reads %j as %j', (layout, value, expected) => {
+    if (expected === null) expect(() => readDate(value, layout)).toThrow(RangeError)
+    else expect(readDate(value, layout)).toBe(expected)
+  })
+  it('covers every layout, and the full-date layouts only ever give whole dates', () => {
+    expect(new Set(dates.map(([layout]) => layout))).toEqual(new Set(DATE_LAYOUTS))
+    for (const [layout, value, expected] of dates) if (FULL_DATE_LAYOUTS.has(layout) && expected) expect(readDate(value, layout)).toHaveLength(10)
+  })
+
+  it('translates codes as text, and refuses a code outside the list', () => {
+    const codes = { '1': 'MALE', '2': 'FEMALE', '3': 'OTHER' }
+    expect(translateCode(1, codes)).toBe('MALE')
+    expect(translateCode('2', codes)).toBe('FEMALE')
+    for (const value of [4, '01', null, undefined, {}, 'MALE', 'toString', '__proto__', 'constructor'])
+      expect(() => translateCode(value, codes)).toThrow(RangeError)
+  })
+})

@@ -1,0 +1,191 @@
+/**
+ * `lgsp connector new` and `lgsp connector check`: connecting a registry by description. `new`
+ * writes the folder from the source's OpenAPI description (a mapping stub listing everything it
+ * offers); `check` loads the folder as the gateway would, then asks the source (live, or the
+ * replay sandbox of its description) and shows the records as the gateway would map them.
+ */
+import { existsSync } from 'node:fs'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { join, relative } from 'node:path'
+import { parseArgs } from 'node:util'
+import {
+  canonicalCatalog,
+  ConnectorFilesError,
+  type ConnectorPlan,
+  createDescribedConnector,
+  DescriptionError,
+  readOpenApi,
+} from '../../connectors/described/index.js'
+import { readDescribedFolder } from '../../connectors/described/folders.node.js'
+import { scaffoldMapping } from '../../connectors/described/scaffold.js'
+import { REPLAY_SANDBOX_API_KEY, startReplaySandboxes } from '../../connectors/sandboxes.js'
+import { isConnectorError } from '../../connectors/index.js'
+import { typeDefs } from '../../schemas/index.js'
+import { upstreamPrefix } from '../config.js'
+import { CONNECTORS_ROOT } from '../entry/canonical.js'
+import { connectorUsage } from './usage.js'
+
+const out = (text: string) => process.stdout.write(`${text}\n`)
+const err = (text: string) => process.stderr.write(`${text}\n`)
+
+async function readSource(from: string): Promise<string> {
+  if (/^https?:\/\//.test(from)) {
+    const response = await fetch(from, { redirect: 'error', signal: AbortSignal.timeout(10_000) })
+    if (!response.ok) throw new Error(`${from} answered ${response.status}`)
+    return response.text()
+  }
+  return readFile(from, 'utf8')
+}
+
+async function create(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { from: { type: 'string' }, name: { type: 'string' }, dir: { type: 'string', default: CONNECTORS_ROOT } },
+    allowPositionals: true,
+    strict: true,
+  })
+  const [kind, source, name] = [values.from, positionals[0], values.name]
+  if (kind === 'wsdl') {
+    err('WSDL sources are not connected by description yet: a SOAP registry is still a hand-written connector (see connectors/land).')
+    return 2
+  }
+  if (kind !== 'openapi' || !source || !name) {
+    err(`Usage:\n${connectorUsage}`)
+    return 2
+  }
+  if (!/^[a-z][a-z0-9-]{1,38}$/.test(name)) {
+    err(`--name ${name}: lower-case letters, digits and dashes, at most 39`)
+    return 2
+  }
+  const dir = join(String(values.dir), name)
+  if (existsSync(dir)) {
+    err(`${relative(process.cwd(), dir)} already exists: nothing written`)
+    return 1
+  }
+  const text = await readSource(source)
+  const json = /^\s*\{/.test(text)
+  const file = json ? 'openapi.json' : 'openapi.yaml'
+  let description
+  try {
+    description = readOpenApi(text, source)
+  } catch (error) {
+    if (error instanceof DescriptionError) {
+      err(error.message)
+      return 1
+    }
+    throw error
+  }
+  await mkdir(dir, { recursive: true })
+  await writeFile(join(dir, file), text)
+  await writeFile(join(dir, 'mapping.yaml'), scaffoldMapping(description, name, file))
+  await writeFile(
+    join(dir, 'README.md'),
+    `# ${description.title}, connected by description\n\nThis folder holds no code: \`${file}\` is the registry's description and \`mapping.yaml\` maps it onto the canonical schema (see connectors/described/README.md).\n`,
+  )
+  out(`wrote ${relative(process.cwd(), dir)}/ (${file}, mapping.yaml, README.md): ${description.operations.size} operations`)
+  out(`next: complete mapping.yaml, then \`lgsp connector check ${name}\``)
+  return 0
+}
+
+/**
+ * A record from a live source, shown without its values: what each field holds (its type, and
+ * the length of a text) and enum values, which are codes, not personal data. Personal data is read
+ * through the gateway, where a policy allows it and the audit trail records it, not by this command.
+ */
+function withoutValues(plan: ConnectorPlan, typeName: string, record: unknown): unknown {
+  if (record === null || typeof record !== 'object') return record
+  const type = plan.types.get(typeName)
+  const shown: Record<string, unknown> = {}
+  for (const field of type?.fields ?? []) {
+    const value = (record as Record<string, unknown>)[field.name]
+    const one = (item: unknown): unknown =>
+      item === null || item === undefined
+        ? null
+        : field.kind === 'object'
+          ? withoutValues(plan, field.type.named, item)
+          : field.kind === 'enum'
+            ? item
+            : `<${field.type.named}${typeof item === 'string' ? `, ${item.length} characters` : ''}>`
+    shown[field.name] = Array.isArray(value) ? value.map(one) : one(value)
+  }
+  return shown
+}
+
+async function check(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: {
+      url: { type: 'string' },
+      'api-key': { type: 'string' },
+      key: { type: 'string', multiple: true },
+      dir: { type: 'string', default: CONNECTORS_ROOT },
+    },
+    allowPositionals: true,
+    strict: true,
+  })
+  const name = positionals[0]
+  if (!name) {
+    err(`Usage:\n${connectorUsage}`)
+    return 2
+  }
+  let plan
+  try {
+    plan = readDescribedFolder(String(values.dir), name, canonicalCatalog(typeDefs))
+  } catch (error) {
+    if (error instanceof ConnectorFilesError || error instanceof DescriptionError) {
+      err(error.message)
+      return 1
+    }
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      err(`no connector ${name}: ${relative(process.cwd(), join(String(values.dir), name, 'mapping.yaml'))} does not exist`)
+      return 1
+    }
+    throw error
+  }
+  out(`${name}: the files load (${plan.lookups.length} root field${plan.lookups.length === 1 ? '' : 's'}, ${plan.types.size} types)`)
+  const prefix = upstreamPrefix(name)
+  const url = values.url ?? process.env[`${prefix}_URL`]
+  const replay = url ? undefined : await startReplaySandboxes([plan])
+  try {
+    const baseUrl = url ?? replay!.urls.get(name)!
+    const apiKey = url ? (values['api-key'] ?? process.env[`${prefix}_API_KEY`]) : REPLAY_SANDBOX_API_KEY
+    out(`source: ${baseUrl}${url ? '' : ' (the replay sandbox of its description)'}`)
+    const connector = createDescribedConnector(plan, { baseUrl, timeoutMs: 10_000, ...(apiKey ? { apiKey } : {}) })
+    const health = await connector.health()
+    out(`health (${plan.health.id}): ${health.ok ? 'ok' : `failing: ${health.detail ?? 'unknown'}`}`)
+    let failed = health.ok ? 0 : 1
+    const loaders = connector.createLoaders({ requestId: `lgsp-connector-check-${crypto.randomUUID()}` }) as Record<
+      string,
+      { load(key: string): Promise<unknown> }
+    >
+    for (const lookup of plan.lookups) {
+      const parameter = lookup.operation.parameters.find((p) => p.name === lookup.argument.parameter.name)
+      const keys = values.key ?? Object.values(parameter?.examples ?? {}).map(String)
+      if (keys.length === 0) out(`${lookup.field}: no --key given and the description has no example to try`)
+      for (const key of keys) {
+        try {
+          const record = await loaders[`${name}:${lookup.field}`]!.load(key)
+          // The replay sandbox answers the description's synthetic examples: those are shown as they are.
+          const shown = url ? withoutValues(plan, lookup.type, record) : record
+          out(`${lookup.field}(${lookup.argument.name}: ${url ? '<given>' : JSON.stringify(key)}) →\n${JSON.stringify(shown, null, 2)}`)
+        } catch (error) {
+          failed++
+          out(
+            `${lookup.field}(${lookup.argument.name}: ${url ? '<given>' : JSON.stringify(key)}) → ${isConnectorError(error) ? `${error.code}${error.context.detail ? ` (${error.context.detail})` : ''}` : String(error)}`,
+          )
+        }
+      }
+    }
+    return failed === 0 ? 0 : 1
+  } finally {
+    await replay?.close()
+  }
+}
+
+export async function connectorCommand(args: string[]): Promise<number> {
+  const [sub, ...rest] = args
+  if (sub === 'new') return create(rest)
+  if (sub === 'check') return check(rest)
+  err(`Usage:\n${connectorUsage}`)
+  return 2
+}

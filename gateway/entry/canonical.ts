@@ -1,0 +1,41 @@
+/**
+ * The canonical schema this installation serves: the hand-written registries' and every source
+ * connected by description under `connectors/` (a folder with a `mapping.yaml`). Read once per
+ * process; the gateway, the policy store's validator and the CLI all check against this one, so a
+ * policy that grants a described source's field validates where it is served.
+ */
+import { dirname, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { makeExecutableSchema } from '@graphql-tools/schema'
+import type { GraphQLSchema } from 'graphql'
+import { canonicalCatalog, type ConnectorPlan } from '../../connectors/described/index.js'
+import { readDescribedConnectors } from '../../connectors/described/folders.node.js'
+import { dataClassesOf, type DataClassMap, typeDefs } from '../../schemas/index.js'
+
+/** Where described connectors live: the repository's own `connectors/` folder. */
+export const CONNECTORS_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'connectors')
+
+export interface ServedCanonical {
+  /** The described sources, checked against the hand-written schema. */
+  plans: readonly ConnectorPlan[]
+  /** Hand-written SDL, then each described source's. */
+  typeDefs: readonly string[]
+  /** Without resolvers: what policies are validated against. */
+  schema: GraphQLSchema
+  dataClasses: DataClassMap
+}
+
+const served = new Map<string, ServedCanonical>()
+
+/** Throws ConnectorFilesError (every problem, with file and line) when a described folder does not load. */
+export function servedCanonical(root: string = CONNECTORS_ROOT): ServedCanonical {
+  let canonical = served.get(root)
+  if (!canonical) {
+    const plans = readDescribedConnectors(root, canonicalCatalog(typeDefs))
+    const all = [...typeDefs, ...plans.map((plan) => plan.sdl)]
+    const schema = makeExecutableSchema({ typeDefs: all })
+    canonical = { plans, typeDefs: all, schema, dataClasses: dataClassesOf(schema) }
+    served.set(root, canonical)
+  }
+  return canonical
+}
