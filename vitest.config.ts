@@ -14,8 +14,9 @@ export default defineConfig({
   },
   test: {
     include: ['**/*.test.ts'],
-    // .stryker-tmp: mutation testing's copy of the repository, while it runs.
-    exclude: ['node_modules/**', 'data/**', '.stryker-tmp/**'],
+    // .stryker-tmp: mutation testing's copy of the repository, while it runs. load-tests/peer: the
+    // benchmark's peer, whose own node_modules (installed by the bench) ship their packages' tests.
+    exclude: ['node_modules/**', 'data/**', '.stryker-tmp/**', 'load-tests/peer/**'],
     // Finds (or, as root on Debian, installs) Redis, PostgreSQL, Chromium and openssl first.
     globalSetup: ['test/services/provision.ts'],
     testTimeout: 20_000,

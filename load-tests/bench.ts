@@ -28,7 +28,7 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { findPostgresBin, startPostgres, type PostgresService } from '../test/services/postgres.js'
 import { findRedisServer, startRedis, type RedisService } from '../test/services/redis.js'
-import { assertLoopback, repoRoot, startBenchServer, type BenchServer } from './bench/processes.js'
+import { assertLoopback, repoRoot, startBenchServer, TOKENS_PATH, type BenchServer } from './bench/processes.js'
 import { CURVES, type CurveId, replotCurves, runCurves } from './bench/curves.js'
 import { ensurePeerInstalled, peerDifferences, peerMix, startPeerServer } from './bench/peer-target.js'
 import { check, load, measure, median, type Measure } from './bench/measure.js'
@@ -73,6 +73,12 @@ const SIGNED = { 'accept-signature': 'lgsp=("@status" "content-digest" "x-reques
 const RECEIPTED = { prefer: 'receipt' }
 
 type ServerInfo = { url: string; tokens?: Record<string, string>; stores?: unknown }
+
+async function freshTokens(url: string): Promise<Record<string, string>> {
+  const response = await fetch(new URL(TOKENS_PATH, assertLoopback(url)))
+  if (!response.ok) throw new Error(`${url}${TOKENS_PATH} answered ${response.status}`)
+  return (await response.json()) as Record<string, string>
+}
 
 /**
  * The peer's answers to the whole mix against the gateway's, before either is timed: a running
@@ -190,6 +196,9 @@ async function main(): Promise<void> {
     for (const { server, target, mix } of running) await load(server.info.url, mix, server.info.tokens, WARMUP, target.headers, CONNECTIONS)
     for (let i = 0; i < ROUNDS; i++) {
       for (const run of running) {
+        // Tokens live five minutes and a whole run is longer: fresh ones every round, else later
+        // rounds would measure 401s.
+        if (run.server.info.tokens) run.server.info.tokens = await freshTokens(run.server.info.url)
         const m = await measure(run.server.info.url, run.server.child.pid, run.mix, run.server.info.tokens, DURATION, run.target.headers, CONNECTIONS)
         run.rounds.push(m)
         process.stdout.write(

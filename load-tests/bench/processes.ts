@@ -8,6 +8,9 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { killAndWait } from '../../test/services/process.js'
 
+/** Where a gateway target hands out fresh access tokens to the runner (they live five minutes). */
+export const TOKENS_PATH = '/__bench/tokens'
+
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const live = new Set<ChildProcess>()
 process.on('exit', () => {

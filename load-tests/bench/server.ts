@@ -22,6 +22,7 @@ import { createPooledTransport } from '../../connectors/kit/pooled-transport.nod
 import { POPULATION_SANDBOX_API_KEY, startSandboxes } from '../../connectors/sandboxes.js'
 import { buildGatewaySchema } from '../../gateway/graphql/schema.js'
 
+import { TOKENS_PATH } from './processes.js'
 import { subjectsOf } from './scenarios.js'
 
 export const HOST = '127.0.0.1'
@@ -133,7 +134,10 @@ async function fullGateway(): Promise<void> {
   const started = await startBenchGateway(connectorsFromEnv(pooledFor(true)))
   closers.push(...started.closers)
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = serve({ fetch: started.app.fetch, port: 0, hostname: HOST }, () => resolve(s as Server)) as Server
+    // `/__bench/tokens` mints fresh access tokens (they live five minutes; a run is longer).
+    const fetch = (request: Request) =>
+      request.url.endsWith(TOKENS_PATH) ? started.mintTokens().then((tokens) => Response.json(tokens)) : started.app.fetch(request)
+    const s = serve({ fetch, port: 0, hostname: HOST }, () => resolve(s as Server)) as Server
     s.once('error', reject)
   })
   closers.unshift(() => new Promise((r) => server.close(r)))
