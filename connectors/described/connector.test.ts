@@ -152,6 +152,9 @@ describe('a described connector over a registry that does not keep to its descri
     ['an envelope that does not report success', json(200, { maLoi: '99', moTaLoi: 'Lỗi hệ thống', duLieu: person }), 'UPSTREAM_UNAVAILABLE'],
     ['a 500', json(500, { maLoi: '99' }), 'UPSTREAM_UNAVAILABLE'],
     ['a 418 it does not describe', json(418, { maLoi: '18' }), 'UPSTREAM_BAD_RESPONSE'],
+    ['another person’s record for the PIN asked', json(200, { maLoi: '00', duLieu: { ...person, soDinhDanh: YEAR_ONLY } }), 'UPSTREAM_BAD_RESPONSE'],
+    ['a 404 that is not the registry’s own (a proxy’s)', json(404, { message: 'no Route matched with those values' }), 'UPSTREAM_BAD_RESPONSE'],
+    ['a 200 whose record is null', json(200, { maLoi: '00', moTaLoi: 'OK', duLieu: null }), 'UPSTREAM_BAD_RESPONSE'],
   ]
   it.each(cases)('%s → %s', async (_name, answer, code) => {
     const registry = await scripted(answer)

@@ -20,8 +20,10 @@ import {
   type RegistryConnector,
   type RegistryLoaders,
   type RequestScope,
+  type UpstreamRequest,
 } from '../kit/index.js'
-import type { DescribedOperation, JsonSchema } from './description.js'
+import { answerSchemaOf, notFoundSchemaOf } from './answer-schema.js'
+import type { DescribedOperation } from './description.js'
 import type { ConnectorPlan, LookupPlan } from './plan.js'
 import { compileMappers, valueAt as at } from './record-map.js'
 
@@ -33,30 +35,48 @@ export interface DescribedConnectorOptions extends RegistryClientOptions {
 
 type Loaders = Record<`${string}:${string}`, DataLoader<string, unknown>>
 
-/** The description's schema of an operation's 200 answer, as zod: the source is held to what it says it sends. */
-function answerSchema(operation: DescribedOperation): z.ZodType {
-  const schema = operation.responses.find((r) => r.status === 200 && r.schema)?.schema as JsonSchema
-  return z.fromJSONSchema(schema as Parameters<typeof z.fromJSONSchema>[0], { defaultTarget: 'openapi-3.0' })
-}
-
-const describes404 = (operation: DescribedOperation) => operation.responses.some((response) => response.status === 404)
-
 export function createDescribedConnector(plan: ConnectorPlan, options: DescribedConnectorOptions): RegistryConnector {
   const connector = plan.name
   if (plan.auth.kind === 'apiKey' && !options.apiKey) throw new TypeError(`connector ${connector}: its mapping asks for an API key and none was configured`)
   const upstream = createUpstream({
     connector,
     baseUrl: options.baseUrl,
-    // The caller's deadline if it gives one, else the mapping's own for this source.
-    ...clientOptionsOf({ ...options, timeoutMs: options.timeoutMs ?? plan.deadlineMs }),
+    // The mapping's deadline may shorten the operator's, never lengthen it.
+    ...clientOptionsOf({
+      ...options,
+      timeoutMs: options.timeoutMs === undefined ? plan.deadlineMs : Math.min(options.timeoutMs, plan.deadlineMs ?? options.timeoutMs),
+    }),
     ...(plan.auth.kind === 'apiKey' && options.apiKey ? { headers: { [plan.auth.header]: options.apiKey } } : {}),
   })
   const mapperOf = compileMappers(plan.types)
-  const schemas = new Map<string, z.ZodType>()
-  const schemaOf = (operation: DescribedOperation) => {
-    let schema = schemas.get(operation.id)
-    if (!schema) schemas.set(operation.id, (schema = answerSchema(operation)))
-    return schema
+
+  /**
+   * One call, its answer held to the description: a 200 parsed by the operation's 200 schema; a
+   * 404 is "no such record" (null) only where the operation describes one and its body fits that
+   * description's schema (a proxy's 404 page is not an answer); any other status is the source
+   * answering outside its description.
+   */
+  async function call(operation: DescribedOperation, request: UpstreamRequest, scope: RequestScope): Promise<unknown | null> {
+    const response = await upstream.send(operation.path, request, scope)
+    const parse = (schema: z.ZodType) => {
+      let payload: unknown
+      try {
+        payload = JSON.parse(response.text)
+      } catch (error) {
+        throw new ConnectorError(connector, 'UPSTREAM_BAD_RESPONSE', { path: operation.path, status: response.status, detail: 'not JSON' }, { cause: error })
+      }
+      return parseUpstream(connector, schema, payload, operation.path)
+    }
+    if (response.status === 200) return parse(answerSchemaOf(operation))
+    const notFound = response.status === 404 ? notFoundSchemaOf(operation) : undefined
+    if (notFound === undefined) throw new ConnectorError(connector, 'UPSTREAM_BAD_RESPONSE', { path: operation.path, status: response.status })
+    if (notFound) parse(notFound)
+    return null
+  }
+
+  /** The record must be the one asked for: another person's record is a broken registry, never data. */
+  function expectKey(record: unknown, lookup: LookupPlan, asked: string, path: string): void {
+    if (at(record, lookup.key) !== asked) throw new ConnectorError(connector, 'UPSTREAM_BAD_RESPONSE', { path, detail: 'a record for another key' })
   }
 
   /** A 200 whose envelope does not say success is the source failing to serve: worth a retry, never data. */
@@ -69,24 +89,22 @@ export function createDescribedConnector(plan: ConnectorPlan, options: Described
 
   async function lookupOne(lookup: LookupPlan, key: string, scope: RequestScope): Promise<Record<string, unknown> | null> {
     const { operation, argument } = lookup
-    const answer = await upstream.json(
-      operation.path,
-      schemaOf(operation),
+    // `.` and `..` name no record and, in a path, another resource.
+    if (key === '' || key === '.' || key === '..') return null
+    const answer = await call(
+      operation,
       {
         operation: `${connector}.${operation.id}`,
         ...(argument.parameter.in === 'path' ? { params: { [argument.parameter.name]: key } } : { query: { [argument.parameter.name]: key } }),
       },
       scope,
     )
-    if (answer === null) {
-      // "No such record" only where the description says the source answers so; a 404 it does
-      // not describe (a wrong base URL, a moved API) is the source answering outside its description.
-      if (describes404(operation)) return null
-      throw new ConnectorError(connector, 'UPSTREAM_BAD_RESPONSE', { path: operation.path, status: 404 })
-    }
+    if (answer === null) return null
     expectSuccess(answer, operation.path)
     const record = at(answer, lookup.result)
-    if (record === null || record === undefined) return null
+    // The plan requires the result in every 200; the schema let it through, so this is belt and braces.
+    if (record === null || record === undefined) throw new ConnectorError(connector, 'UPSTREAM_BAD_RESPONSE', { path: operation.path, detail: 'no record' })
+    expectKey(record, lookup, key, operation.path)
     return mapUpstream(connector, () => mapperOf(lookup.type)(record), operation.path)
   }
 
@@ -104,9 +122,8 @@ export function createDescribedConnector(plan: ConnectorPlan, options: Described
     for (let i = 0; i < wanted.length; i += batch.maxSize) chunks.push(wanted.slice(i, i + batch.maxSize))
     await Promise.all(
       chunks.map(async (chunk) => {
-        const answer = await upstream.json(
-          operation.path,
-          schemaOf(operation),
+        const answer = await call(
+          operation,
           {
             method: 'POST',
             idempotent: true,
@@ -116,19 +133,16 @@ export function createDescribedConnector(plan: ConnectorPlan, options: Described
           },
           scope,
         )
-        if (answer === null) {
-          if (describes404(operation)) return
-          throw new ConnectorError(connector, 'UPSTREAM_BAD_RESPONSE', { path: operation.path, status: 404 })
-        }
+        if (answer === null) return
         expectSuccess(answer, operation.path)
         const records = at(answer, batch.result)
         if (!Array.isArray(records)) throw new ConnectorError(connector, 'UPSTREAM_BAD_RESPONSE', { path: operation.path, detail: 'no list of records' })
         const asked = new Set(chunk)
         for (const record of records) {
-          const key = String(at(record, batch.keyField))
+          const key = at(record, lookup.key)
           // A record for a key not asked for, or one key answered twice, is not trusted: the
           // source is answering another question than ours.
-          if (!asked.has(key) || answers.has(key))
+          if (typeof key !== 'string' || !asked.has(key) || answers.has(key))
             throw new ConnectorError(connector, 'UPSTREAM_BAD_RESPONSE', { path: operation.path, detail: 'a record for a key not asked for, or twice' })
           try {
             answers.set(

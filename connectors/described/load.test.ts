@@ -148,6 +148,39 @@ describe('loading a described connector', () => {
     ],
     ['an envelope field the answers lack', edit('status: maLoi', 'status: ketQua'), /envelope's ketQua: ketQua does not exist/, 'operation: traCuuSoBhxh'],
     [
+      'a lookup keyed by plain text',
+      edit('pin: { type: PIN!, to: soDinhDanh }', 'pin: { type: String!, to: soDinhDanh }'),
+      /arguments\.pin\.type: a lookup's key is one identifier, PIN or TaxCode/,
+      'pin: { type: String!, to: soDinhDanh }',
+    ],
+    ['a record key that does not exist', edit('key: soDinhDanh', 'key: soCccd'), /query\.socialInsuranceRecord\.key: soCccd does not exist/, 'key: soCccd'],
+    ['a record key written as a number', edit('key: soDinhDanh', 'key: gioiTinh'), /key: gioiTinh in .* is not text every record carries/, 'key: gioiTinh'],
+    ['a field name GraphQL keeps for itself', edit('      code:\n', '      __code:\n'), /fields\.__code: must not begin with __/, '      __code:'],
+    [
+      'an enum value GraphQL cannot have',
+      edit('      ENDED: {', "      'null': {"),
+      /values\.null: true, false and null cannot be enum values/,
+      "      'null': {",
+    ],
+    [
+      'an envelope success of the wrong kind',
+      edit("  success: '00'", '  success: 0'),
+      /envelope\.success: maLoi in .* is a string; the success value 0 would never match/,
+      '  success: 0',
+    ],
+    [
+      'a text step on a number',
+      edit('        type: Decimal!\n        from: mucLuong', '        type: ID!\n        from: mucLuong\n        text: [trim]'),
+      /fields\.salary\.text: text steps read text, and mucLuong .* is a (integer|number)/,
+      'text: [trim]',
+    ],
+    [
+      'zeroPad onto a number',
+      edit('        type: AdminCode\n        from: maTinhKs', '        type: Int\n        from: maTinhKs'),
+      /provinceCode\.zeroPad: zeroPad makes text: Int cannot hold it/,
+      'zeroPad: 2',
+    ],
+    [
       'a health operation that takes parameters',
       edit('operation: kiemTraKetNoi', 'operation: traCuuSoBhxh'),
       /health\.operation: traCuuSoBhxh requires parameters/,
@@ -180,6 +213,32 @@ describe('loading a described connector', () => {
   ])('refuses %s', (name, mapping, message) => {
     const found = problems(mapping, undefined, name === 'another folder’s name' ? 'other' : 'social-insurance')
     expect(found.join('\n')).toMatch(message)
+  })
+
+  it.each([
+    [
+      'a record the answer may omit',
+      OPENAPI.replace('required: [maLoi, moTaLoi, duLieu]', 'required: [maLoi, moTaLoi]'),
+      /query\.socialInsuranceRecord\.result: duLieu may be absent or null/,
+    ],
+    [
+      'a path with an identifier written in',
+      OPENAPI.replace('/apiBHXH/v1/so-bhxh/{soDinhDanh}:', '/apiBHXH/v1/so-bhxh/001085999001/{soDinhDanh}:'),
+      /holds a run of six digits/,
+    ],
+    [
+      'a path that leaves the registry',
+      OPENAPI.replace('/apiBHXH/v1/so-bhxh/{soDinhDanh}:', '/http://evil.example/{soDinhDanh}:'),
+      /openapi\.yaml:\d+:\d+: paths\..*empty segment/,
+    ],
+    [
+      'an answer schema the check cannot take',
+      OPENAPI.replace('    KetQuaSoBhxh:\n      type: object', '    KetQuaSoBhxh:\n      type: object\n      not: { required: [loi] }'),
+      /traCuuSoBhxh's answer schema cannot be checked/,
+    ],
+  ])('refuses %s in the description', (_name, openapi, message) => {
+    expect(openapi).not.toBe(OPENAPI)
+    expect(problems(MAPPING, openapi).join('\n')).toMatch(message)
   })
 
   it('refuses a broken description, naming the description file and its line', () => {

@@ -34,7 +34,9 @@ export function loadDescribedConnector(files: ConnectorFiles, catalog: Canonical
       const path = issue.path.filter((step): step is string | number => typeof step !== 'symbol')
       // An unknown key is reported at that key, not at the object that holds it.
       const at = issue.code === 'unrecognized_keys' ? [...path, issue.keys[0]!] : path
-      return new MappingError(file, at, issue.message, placed.nearestPlaceOf(at))
+      // A refused record key: zod says "Invalid key", the key's own check says why.
+      const message = issue.code === 'invalid_key' ? (issue.issues[0]?.message ?? issue.message) : issue.message
+      return new MappingError(file, at, message, placed.nearestPlaceOf(at))
     })
     throw new ConnectorFilesError(files.folder, problems)
   }

@@ -7,8 +7,13 @@
  */
 import { z } from 'zod'
 
-/** A GraphQL name. */
-const graphqlName = z.string().regex(/^[_A-Za-z][_0-9A-Za-z]*$/, 'must be a GraphQL name (letters, digits, _)')
+/** A GraphQL name; `__` starts the names GraphQL keeps for itself. */
+const graphqlName = z
+  .string()
+  .regex(/^[_A-Za-z][_0-9A-Za-z]*$/, 'must be a GraphQL name (letters, digits, _)')
+  .refine((name) => !name.startsWith('__'), 'must not begin with __ (GraphQL keeps those names)')
+/** An enum value: a GraphQL name that is not one of GraphQL's own literals. */
+const enumValueName = graphqlName.refine((name) => !['true', 'false', 'null'].includes(name), 'true, false and null cannot be enum values')
 /** A GraphQL output type reference as written in SDL: `Name`, `Name!`, `[Name!]`, `[Name!]!`. */
 const typeReference = z
   .string()
@@ -38,7 +43,7 @@ const fieldMapping = z
     /** Reads a date written in this layout. */
     date: z.enum(DATE_LAYOUTS).optional(),
     /** The source's code → the canonical enum value; a value outside the list is a bad answer, never passed through. */
-    codes: z.record(z.string(), graphqlName).optional(),
+    codes: z.record(z.string(), enumValueName).optional(),
   })
   .strict()
 export type FieldMapping = z.infer<typeof fieldMapping>
@@ -54,7 +59,7 @@ export type TypeMapping = z.infer<typeof typeMapping>
 const enumMapping = z
   .object({
     description: description.optional(),
-    values: z.record(graphqlName, z.object({ description: description.optional() }).strict().nullable()),
+    values: z.record(enumValueName, z.object({ description: description.optional() }).strict().nullable()),
   })
   .strict()
 export type EnumMapping = z.infer<typeof enumMapping>
@@ -76,10 +81,8 @@ const batchMapping = z
     operation: z.string().min(1),
     /** The JSON body field that takes the list of keys. */
     keys: z.string().min(1),
-    /** Where the list of records is in the answer. */
+    /** Where the list of records is in the answer (records in any order, missing ones absent, each named by the lookup's `key`). */
     result: sourcePath,
-    /** The field of each record that holds its key (records may come in any order, missing ones absent). */
-    keyField: sourcePath,
     /** Keys per call. */
     maxSize: z.number().int().min(1).max(1000),
   })
@@ -95,6 +98,11 @@ const lookupMapping = z
     operation: z.string().min(1),
     /** Where the record is in the answer. */
     result: sourcePath,
+    /**
+     * The field of the record that holds its key: every answer must be the record asked for (a
+     * registry answering for another person is a broken registry, never data).
+     */
+    key: sourcePath,
     batch: batchMapping.optional(),
   })
   .strict()

@@ -4,7 +4,7 @@ import { Ajv } from 'ajv'
 import { parse } from 'yaml'
 import { describe, expect, it } from 'vitest'
 import { DescriptionError } from './description.js'
-import { readOpenApi } from './openapi.js'
+import { readOpenApi, unsafePath } from './openapi.js'
 
 const lines = (...text: string[]) => `${text.join('\n')}\n`
 
@@ -597,4 +597,42 @@ describe('the social insurance (BHXH) description', () => {
     const pins = new Set(text.match(/\b[0-9]{12}\b/g))
     expect([...pins].sort()).toEqual(['001085999001', '001099999999', '001190999002'])
   })
+})
+
+describe('paths that could leave the registry', () => {
+  it.each([
+    ['/http://evil.example/steal/{id}', /empty segment/],
+    ['/\\evil.example/x/{id}', /backslash/],
+    ['/a/../admin/{id}', /\. or \.\./],
+    ['/a/./{id}', /\. or \.\./],
+    ['/a/{id}?x=1', /query/],
+    ['/a/{id}#f', /fragment/],
+    ['/a b/{id}', /spaces/],
+    ['/a/<x>', /characters a path cannot/],
+  ])('refuses %s', (template, problem) => expect(unsafePath(template)).toMatch(problem))
+  it.each(['/api/v1/so-bhxh/{soDinhDanh}', '/items:batchGet', '/files/{name}.json', '/xã/{id}', '/a/', '/'])('accepts %s', (template) =>
+    expect(unsafePath(template)).toBeUndefined(),
+  )
+})
+
+it('refuses schemas whose refs expand exponentially, naming the limit', () => {
+  const levels = Array.from({ length: 40 }, (_, i) =>
+    i === 0
+      ? `    S0: { type: string }`
+      : `    S${i}: { type: object, properties: { a: { $ref: '#/components/schemas/S${i - 1}' }, b: { $ref: '#/components/schemas/S${i - 1}' } } }`,
+  )
+  const text = `openapi: 3.0.3
+info: { title: bomb, version: '1' }
+paths:
+  /x:
+    get:
+      operationId: x
+      responses:
+        '200': { description: ok, content: { application/json: { schema: { $ref: '#/components/schemas/S39' } } } }
+components:
+  schemas:
+${levels.join('\n')}
+`
+  // 2^40 nodes unbounded; the budget stops it after 50,000.
+  expect(() => readOpenApi(text, 'bomb.yaml')).toThrow(/expand to more than 50000 nodes/)
 })

@@ -69,6 +69,25 @@ interface Resolved {
   chain: readonly string[]
 }
 
+/** Far beyond any registry's description; a file past it is built to exhaust the reader. */
+const MAX_EXPANDED_NODES = 50_000
+
+/**
+ * Why a path template could leave the registry's base URL, or undefined when it cannot: each
+ * segment literal characters and `{name}` parameters, never `.` or `..`, a backslash, an empty
+ * segment (`//`: a scheme-relative URL), a scheme, a query or a fragment.
+ */
+export function unsafePath(template: string): string | undefined {
+  if (/[\\?#\s]/.test(template)) return 'a path must not hold a backslash, a query, a fragment or spaces'
+  const segments = template.slice(1).split('/')
+  for (const [i, segment] of segments.entries()) {
+    if (segment === '' && i < segments.length - 1) return 'a path must not hold an empty segment (//)'
+    if (segment === '.' || segment === '..') return 'a path must not hold . or .. segments'
+    if (!/^([\p{L}\p{N}._~!$&'()*+,;=:@%-]|\{[^{}/]+\})*$/u.test(segment)) return `the path segment ${segment} holds characters a path cannot`
+  }
+  return undefined
+}
+
 class Reader {
   private is31 = false
 
@@ -101,6 +120,8 @@ class Reader {
     for (const [template, rawItem] of Object.entries(paths)) {
       const itemPath = ['paths', template]
       if (!template.startsWith('/')) this.fail(itemPath, 'a path must start with /')
+      const unsafe = unsafePath(template)
+      if (unsafe) this.fail(itemPath, unsafe)
       const item = this.deref(rawItem ?? {}, itemPath, [])
       const shared = this.readParameterList(item.value.parameters, [...item.path, 'parameters'], item.chain)
       for (const [key, rawOperation] of Object.entries(item.value)) {
@@ -312,7 +333,11 @@ class Reader {
     return schema as JsonSchema
   }
 
+  /** Schema nodes written so far: a small file whose refs reuse each other can expand exponentially. */
+  private expanded = 0
+
   private inlineSchema(raw: unknown, path: Path, chain: readonly string[]): unknown {
+    if (++this.expanded > MAX_EXPANDED_NODES) this.fail(path, `the schemas expand to more than ${MAX_EXPANDED_NODES} nodes once their $refs are inlined`)
     if (typeof raw === 'boolean') return raw
     if (!isObject(raw)) this.fail(path, 'a schema must be a map')
     if (raw.$ref !== undefined) {

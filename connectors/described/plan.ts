@@ -9,7 +9,11 @@ import type { CanonicalCatalog } from './canonical-catalog.js'
 import type { DescribedOperation, JsonSchema, SourceDescription } from './description.js'
 import { enumValues, isNullable, kindOf, propertyAt, type SchemaKind } from './json-schema.js'
 import type { DateLayout, EnumMapping, FieldMapping, Mapping, TextStep } from './mapping-schema.js'
+import { answerSchemaOf } from './answer-schema.js'
 import { FULL_DATE_LAYOUTS } from './values.js'
+
+/** The scalars a lookup may be keyed by (see planConnector). */
+const LOOKUP_KEY_SCALARS: ReadonlySet<string> = new Set(['PIN', 'TaxCode'])
 
 export interface TypeRef {
   named: string
@@ -40,7 +44,6 @@ export interface BatchPlan {
   operation: DescribedOperation
   keysField: string
   result: readonly string[]
-  keyField: readonly string[]
   maxSize: number
 }
 
@@ -51,6 +54,8 @@ export interface LookupPlan {
   argument: { name: string; type: TypeRef; parameter: { name: string; in: 'path' | 'query' } }
   operation: DescribedOperation
   result: readonly string[]
+  /** The record's field that holds its key; every answer is checked to be the record asked for. */
+  key: readonly string[]
   batch?: BatchPlan
 }
 
@@ -231,9 +236,13 @@ export function planConnector(mapping: Mapping, description: SourceDescription, 
     }
     if (field.text) {
       only('text', named === 'String' || named === 'ID')
+      if (itemKind !== 'string') report([...path, 'text'], `text steps read text, and ${field.from} in ${against} is a ${itemKind}`)
       plan.text = field.text
     }
-    if (field.zeroPad) plan.zeroPad = field.zeroPad
+    if (field.zeroPad) {
+      if (!['String', 'ID', 'AdminCode', 'PIN', 'TaxCode'].includes(named)) report([...path, 'zeroPad'], `zeroPad makes text: ${named} cannot hold it`)
+      plan.zeroPad = field.zeroPad
+    }
     return plan
   }
 
@@ -255,6 +264,32 @@ export function planConnector(mapping: Mapping, description: SourceDescription, 
     if (!envelope || !mapping.envelope) return
     const at = propertyAt(answer, envelope.status)
     if (typeof at === 'string') report(path, `the envelope's ${mapping.envelope.status}: ${at} in ${op.id}'s answer`)
+    else {
+      const kind = kindOf(at.schema)
+      const success = typeof mapping.envelope.success === 'string' ? 'string' : 'number'
+      if (!(kind === success || (success === 'number' && kind === 'integer')))
+        report(
+          ['envelope', 'success'],
+          `${mapping.envelope.status} in ${op.id}'s answer is a ${kind}; the success value ${JSON.stringify(mapping.envelope.success)} would never match`,
+        )
+    }
+  }
+
+  /** The key field: text every record carries, compared as written with the key asked for. */
+  function checkKey(record: JsonSchema, key: readonly string[], path: Array<string | number>, against: string): void {
+    const at = propertyAt(record, key)
+    if (typeof at === 'string') report(path, `${at} in ${against}`)
+    else if (!at.present || kindOf(at.schema) !== 'string')
+      report(path, `${key.join('.')} in ${against} is not text every record carries (a key written as a number loses its leading zeros)`)
+  }
+
+  /** The answer's schema becomes the check every answer passes: one it cannot become is refused now, not at the first request. */
+  function checkAnswerSchema(op: DescribedOperation, path: Array<string | number>): void {
+    try {
+      answerSchemaOf(op)
+    } catch (error) {
+      report(path, `${op.id}'s answer schema cannot be checked: ${error instanceof Error ? error.message.split('\n')[0] : 'unsupported'}`)
+    }
   }
 
   const lookups: LookupPlan[] = []
@@ -265,13 +300,17 @@ export function planConnector(mapping: Mapping, description: SourceDescription, 
     const op = operation(lookup.operation, [...path, 'operation'])
     const [argName, arg] = Object.entries(lookup.arguments)[0]!
     const argType = parseTypeRef(arg.type)
-    if (argType.list || !catalog.scalars.has(argType.named))
-      report([...path, 'arguments', argName, 'type'], `a lookup's key is one scalar value, not ${arg.type}`)
+    // An identifier scalar: the audit trail records the subject asked about and grants can limit
+    // reads per subject only for these (other keys are not offered yet).
+    if (argType.list || !LOOKUP_KEY_SCALARS.has(argType.named))
+      report([...path, 'arguments', argName, 'type'], `a lookup's key is one identifier, ${[...LOOKUP_KEY_SCALARS].join(' or ')}, not ${arg.type}`)
     if (!argType.nonNull) report([...path, 'arguments', argName, 'type'], `a lookup's key is required: ${arg.type}!`)
     if (!op) continue
     if (op.method !== 'GET') report([...path, 'operation'], `${op.id} is ${op.method}: a lookup reads with GET (many keys at once go in batch)`)
     const parameter = op.parameters.find((p) => p.name === arg.to)
     if (!parameter || parameter.in === 'header') report([...path, 'arguments', argName, 'to'], `${op.id} has no path or query parameter ${arg.to}`)
+    if (/\d{6,}/.test(op.path))
+      report([...path, 'operation'], `${op.id}'s path ${op.path} holds a run of six digits, which the registry client refuses (an identifier written in)`)
     for (const other of op.parameters)
       if (other.required && other.name !== arg.to)
         report([...path, 'operation'], `${op.id} requires ${other.in} parameter ${other.name}, which the mapping does not give`)
@@ -284,9 +323,16 @@ export function planConnector(mapping: Mapping, description: SourceDescription, 
     checkEnvelope(op, answer, [...path, 'operation'])
     const result = splitPath(lookup.result)
     const record = propertyAt(answer, result)
+    const key = splitPath(lookup.key)
     if (typeof record === 'string') report([...path, 'result'], `${record} in ${op.id}'s answer`)
     else if (kindOf(record.schema) !== 'object') report([...path, 'result'], `${lookup.result} in ${op.id}'s answer is not an object (a record)`)
-    else if (Object.hasOwn(declaredTypes, lookup.type)) checkType(lookup.type, record.schema, `${op.id} → ${lookup.result}`)
+    else {
+      // A 200 is a record: "not found" is the described 404, never a missing or null result.
+      if (!record.present) report([...path, 'result'], `${lookup.result} may be absent or null in ${op.id}'s answer: a 200 must carry the record`)
+      checkKey(record.schema, key, [...path, 'key'], `${op.id} → ${lookup.result}`)
+      if (Object.hasOwn(declaredTypes, lookup.type)) checkType(lookup.type, record.schema, `${op.id} → ${lookup.result}`)
+    }
+    checkAnswerSchema(op, [...path, 'operation'])
 
     let batch: BatchPlan | undefined
     if (lookup.batch) {
@@ -312,13 +358,12 @@ export function planConnector(mapping: Mapping, description: SourceDescription, 
           report([...bpath, 'result'], `${lookup.batch.result} in ${bop.id}'s answer is not a list of records`)
         else {
           const items = list.schema.items as JsonSchema
-          const keyField = splitPath(lookup.batch.keyField)
-          const key = propertyAt(items, keyField)
-          if (typeof key === 'string') report([...bpath, 'keyField'], `${key} in ${bop.id}'s records`)
-          else if (!key.present || !['string', 'integer'].includes(kindOf(key.schema)))
-            report([...bpath, 'keyField'], `${lookup.batch.keyField} in ${bop.id}'s records is not a key every record carries (text or a whole number)`)
+          checkKey(items, key, [...path, 'key'], `${bop.id} → ${lookup.batch.result}[]`)
+          const keyItems = typeof keys === 'string' ? undefined : ((keys.schema.items ?? {}) as JsonSchema)
+          if (keyItems && kindOf(keyItems) !== 'string') report([...bpath, 'keys'], `${lookup.batch.keys} in ${bop.id}'s body must be a list of text keys`)
           if (Object.hasOwn(declaredTypes, lookup.type)) checkType(lookup.type, items, `${bop.id} → ${lookup.batch.result}[]`)
-          batch = { operation: bop, keysField: lookup.batch.keys, result: bresult, keyField, maxSize: lookup.batch.maxSize }
+          checkAnswerSchema(bop, [...bpath, 'operation'])
+          batch = { operation: bop, keysField: lookup.batch.keys, result: bresult, maxSize: lookup.batch.maxSize }
         }
       }
     }
@@ -330,6 +375,7 @@ export function planConnector(mapping: Mapping, description: SourceDescription, 
         argument: { name: argName, type: argType, parameter: { name: parameter.name, in: parameter.in } },
         operation: op,
         result,
+        key,
         ...(batch ? { batch } : {}),
       })
     }
@@ -346,8 +392,8 @@ export function planConnector(mapping: Mapping, description: SourceDescription, 
   for (const name of Object.keys(declaredTypes)) if (!reached.has(name)) report(['types', name], `${name} is not read by any root field`)
 
   const health = operation(mapping.health.operation, ['health', 'operation'])
-  if (health?.parameters.some((p) => p.required))
-    report(['health', 'operation'], `${health.id} requires parameters: health needs an operation that takes none`)
+  if (health && health.method !== 'GET') report(['health', 'operation'], `${health.id} is ${health.method}: health is asked with GET`)
+  if (health?.parameters.some((p) => p.required)) report(['health', 'operation'], `${health.id} requires parameters: health needs an operation that takes none`)
 
   const sourceKeys = description.apiKeys.map((k) => k.header.toLowerCase())
   if (mapping.auth.kind === 'apiKey' && sourceKeys.length && !sourceKeys.includes(mapping.auth.header.toLowerCase())) {

@@ -68,9 +68,10 @@ export function scaffoldMapping(description: SourceDescription, connector: strin
     `  ${fieldNameOf(connector)}:`,
     '    description: TODO',
     `    type: ${type}`,
-    `    arguments: { ${key?.name ?? 'key'}: { type: String!, to: ${key?.name ?? 'TODO'} } }`,
+    `    arguments: { ${key?.name ?? 'key'}: { type: PIN!, to: ${key?.name ?? 'TODO'} } }   # PIN or TaxCode`,
     `    operation: ${lookup?.id ?? 'TODO'}`,
     '    result: TODO   # where the record is in the answer',
+    '    key: TODO      # the field of the record that holds its key (checked on every answer)',
     '',
   ].join('\n')
 }

@@ -114,11 +114,14 @@ describe('paths that carry identifiers', () => {
     ['/api/v1/health', {}, '/api/v1/health'],
   ])('fills %s', (template, params, filled) => expect(fillPathTemplate('business', template, params)).toBe(filled))
   it.each([
+    ['/people/{pin}', { pin: '..' }],
+    ['/people/{pin}', { pin: '%2E%2e' }],
+    ['/people/{pin}', { pin: '.' }],
     [`/people/${PIN}`, {}],
     ['/people/0123456', {}],
     ['/people/{pin}', {}],
-  ])('refuses %s (an identifier written in, or a value missing)', (template, params) =>
-    expect(() => fillPathTemplate('business', template, params)).toThrow(TypeError),
+  ])('refuses %s with %j (an identifier written in, a value missing, or a dot segment)', (template, params) =>
+    expect(() => fillPathTemplate('business', template, params)).toThrow(),
   )
 
   // Every way a call can fail: the error, its context and the recorded call name the template,
@@ -142,4 +145,17 @@ describe('paths that carry identifiers', () => {
     expect(shown).toContain('/people/{pin}/')
     expect(shown).not.toContain(PIN)
   })
+})
+
+it('never sends a request outside the base URL, whatever the path', async () => {
+  const sent: string[] = []
+  const transport = async (request: { url: URL }) => {
+    sent.push(request.url.href)
+    return { status: 200, contentType: 'application/json', text: '{}' }
+  }
+  const client = createUpstream({ connector: 'business', baseUrl: 'https://registry.example.test/api', transport })
+  for (const path of ['//evil.example/x', '/../admin', '/a/%2e%2e/%2e%2e/b'])
+    await expect(client.send(path, {}, { requestId: 'r' })).rejects.toThrow(/leaves the registry's base URL/)
+  await client.send('/a/b', {}, { requestId: 'r' })
+  expect(sent).toEqual(['https://registry.example.test/api/a/b'])
 })

@@ -106,6 +106,8 @@ export function fillPathTemplate(connector: ConnectorName, template: string, par
   return template.replace(/\{([^{}/]+)\}/g, (_, name: string) => {
     const value = params[name]
     if (value === undefined) throw new TypeError(`${connector}: no value for {${name}} of ${template}`)
+    // A URL parser reads `.`, `..` and their encodings as dot segments: the call would go elsewhere.
+    if (/^(\.|%2e){1,2}$/i.test(value)) throw new RangeError(`${connector}: a path parameter cannot be . or ..`)
     return encodeURIComponent(value)
   })
 }
@@ -143,6 +145,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     throw new TypeError(`createUpstream(${connector}): timeoutMs must be a positive number`)
   }
   const baseUrl = new URL(options.baseUrl)
+  const baseHref = baseUrl.href.endsWith('/') ? baseUrl.href : `${baseUrl.href}/`
   const transport = options.transport ?? fetchTransport(options.fetch ?? globalThis.fetch)
   const maxBodyBytes = options.maxBodyBytes ?? 8 * 1024 * 1024
   const resilience = options.resilience ? createResilience(connector, options.resilience) : null
@@ -166,7 +169,11 @@ export function createUpstream(options: UpstreamOptions): Upstream {
 
   async function attempt(path: string, request: UpstreamRequest, scope: RequestScope): Promise<UpstreamResponse> {
     const filled = fillPathTemplate(connector, path, request.params)
-    const url = new URL(filled.replace(/^\//, ''), baseUrl.href.endsWith('/') ? baseUrl : `${baseUrl.href}/`)
+    const url = new URL(filled.replace(/^\//, ''), baseHref)
+    // Never another origin, never outside the base path: the key and the request go to the registry configured.
+    if (url.origin !== baseUrl.origin || !url.pathname.startsWith(new URL(baseHref).pathname)) {
+      throw new TypeError(`${connector}: the path ${path} leaves the registry's base URL`)
+    }
     for (const [key, value] of Object.entries(request.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value))
     }

@@ -123,6 +123,6 @@ export const connectorUsage = `  connector new --from openapi <file-or-url> --na
           ask the source (--url, else UPSTREAM_<NAME>_URL, else the replay sandbox of its
           description) for its health and each --key (default: the description's examples) and
           print the records as the gateway maps them: in full from the replay sandbox (synthetic
-          examples), from a live source only each field's type and length (personal data is read
+          examples), from a live source only which fields came (personal data is read
           through the gateway, under a policy and in the audit trail). Exit 1 on any problem.
 `

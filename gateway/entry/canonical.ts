@@ -7,7 +7,7 @@
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { makeExecutableSchema } from '@graphql-tools/schema'
-import type { GraphQLSchema } from 'graphql'
+import { assertValidSchema, type GraphQLSchema } from 'graphql'
 import { canonicalCatalog, type ConnectorPlan } from '../../connectors/described/index.js'
 import { readDescribedConnectors } from '../../connectors/described/folders.node.js'
 import { dataClassesOf, type DataClassMap, typeDefs } from '../../schemas/index.js'
@@ -34,6 +34,8 @@ export function servedCanonical(root: string = CONNECTORS_ROOT): ServedCanonical
     const plans = readDescribedConnectors(root, canonicalCatalog(typeDefs))
     const all = [...typeDefs, ...plans.map((plan) => plan.sdl)]
     const schema = makeExecutableSchema({ typeDefs: all })
+    // Every name and type valid now: a schema GraphQL would refuse on the first request must stop the start.
+    assertValidSchema(schema)
     canonical = { plans, typeDefs: all, schema, dataClasses: dataClassesOf(schema) }
     served.set(root, canonical)
   }
