@@ -152,10 +152,12 @@ export function createConnectors(options: ConnectorsOptions): Connectors {
 
 /** Builds the per-request loaders of every registry: the only place they are put together. */
 export function createRegistryLoaders(connectors: Connectors, scope: RequestScope): RegistryLoaders {
-  return {
+  const loaders = {
     ...connectors.population.createLoaders(scope),
     ...connectors.land.createLoaders(scope),
     ...connectors.business.createLoaders(scope),
-    ...Object.assign({}, ...connectors.described.map((source) => source.connector.createLoaders(scope))),
-  } as RegistryLoaders
+  }
+  // Once per request: no intermediate objects when no source is described.
+  for (const source of connectors.described) Object.assign(loaders, source.connector.createLoaders(scope))
+  return loaders as RegistryLoaders
 }

@@ -8,9 +8,8 @@
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestGateway, type TestGateway } from './harness.js'
+import { createTestGateway, testKeyedHash, type TestGateway } from './harness.js'
 import { loadSandboxPolicies, sandboxAgencies, tokenFor, type SandboxAgencies } from './policy/sandbox-agencies.js'
-import { testKeyedHash } from './harness.js'
 
 const FOUND = '001085999001'
 const MISSING = '001099999999'

@@ -7,7 +7,6 @@ import {
   DescriptionError,
   type JsonSchema,
   type SourceDescription,
-  type SourcePlace,
 } from './description.js'
 import { type PlacedYaml, readPlacedYaml, YamlSyntaxError } from './yaml-places.js'
 
@@ -24,7 +23,7 @@ export function readOpenApi(text: string, file: string): SourceDescription {
     if (error instanceof YamlSyntaxError) throw new DescriptionError(file, [], error.problem, error.place)
     throw error
   }
-  return new Reader(file, placed.value, placed.placeOf).read()
+  return new Reader(file, placed.value, placed).read()
 }
 
 type Path = ReadonlyArray<string | number>
@@ -94,7 +93,7 @@ class Reader {
   constructor(
     private readonly file: string,
     private readonly root: unknown,
-    private readonly placeOf: (path: Path) => SourcePlace | undefined,
+    private readonly places: Pick<PlacedYaml, 'placeOf' | 'nearestPlaceOf'>,
   ) {}
 
   read(): SourceDescription {
@@ -132,7 +131,7 @@ class Reader {
         const operation = this.readOperation(template, method, rawOperation, operationPath, item.chain, shared)
         const earlier = firstPathOf.get(operation.id)
         if (earlier) {
-          const at = this.placeOf(earlier)
+          const at = this.places.placeOf(earlier)
           this.fail([...operationPath, 'operationId'], `duplicate operationId ${operation.id} (first at ${at ? `line ${at.line}, ` : ''}${earlier.join('.')})`)
         }
         // `/a/{x}` and `/a/{y}` are one route: a request could not tell which operation it is.
@@ -152,7 +151,7 @@ class Reader {
       version: info.version,
       operations,
       apiKeys: this.readSecurity(root),
-      placeOf: this.placeOf,
+      placeOf: this.places.placeOf,
     }
   }
 
@@ -166,7 +165,7 @@ class Reader {
   ): DescribedOperation {
     if (!isObject(raw)) this.fail(path, 'an operation must be a map')
     // The method key is always in the file; the fallback only satisfies the type.
-    const place = this.placeNear(path) ?? { line: 1, column: 1 }
+    const place = this.places.nearestPlaceOf(path) ?? { line: 1, column: 1 }
     if (typeof raw.operationId !== 'string' || raw.operationId.trim() === '') this.fail(path, 'an operation needs an operationId')
     const own = this.readParameterList(raw.parameters, [...path, 'parameters'], chain)
     // The operation's own parameter replaces the path item's one with the same name and location.
@@ -431,16 +430,8 @@ class Reader {
     ancestors.pop()
   }
 
-  private placeNear(path: Path): SourcePlace | undefined {
-    for (let length = path.length; length >= 0; length--) {
-      const place = this.placeOf(path.slice(0, length))
-      if (place) return place
-    }
-    return undefined
-  }
-
   private fail(path: Path, problem: string): never {
-    throw new DescriptionError(this.file, path, problem, this.placeNear(path))
+    throw new DescriptionError(this.file, path, problem, this.places.nearestPlaceOf(path))
   }
 }
 

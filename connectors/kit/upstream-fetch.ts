@@ -146,6 +146,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
   }
   const baseUrl = new URL(options.baseUrl)
   const baseHref = baseUrl.href.endsWith('/') ? baseUrl.href : `${baseUrl.href}/`
+  const basePath = new URL(baseHref).pathname
   const transport = options.transport ?? fetchTransport(options.fetch ?? globalThis.fetch)
   const maxBodyBytes = options.maxBodyBytes ?? 8 * 1024 * 1024
   const resilience = options.resilience ? createResilience(connector, options.resilience) : null
@@ -171,7 +172,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     const filled = fillPathTemplate(connector, path, request.params)
     const url = new URL(filled.replace(/^\//, ''), baseHref)
     // Never another origin, never outside the base path: the key and the request go to the registry configured.
-    if (url.origin !== baseUrl.origin || !url.pathname.startsWith(new URL(baseHref).pathname)) {
+    if (url.origin !== baseUrl.origin || !url.pathname.startsWith(basePath)) {
       throw new TypeError(`${connector}: the path ${path} leaves the registry's base URL`)
     }
     for (const [key, value] of Object.entries(request.query ?? {})) {

@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util'
 import {
   canonicalCatalog,
   ConnectorFilesError,
+  describedLoaderName,
   type ConnectorPlan,
   createDescribedConnector,
   DescriptionError,
@@ -158,7 +159,7 @@ async function check(args: string[]): Promise<number> {
       if (keys.length === 0) out(`${lookup.field}: no --key given and the description has no example to try`)
       for (const key of keys) {
         try {
-          const record = await loaders[`${name}:${lookup.field}`]!.load(key)
+          const record = await loaders[describedLoaderName(name, lookup.field)]!.load(key)
           // The replay sandbox answers the description's synthetic examples: those are shown as they are.
           const shown = url ? withoutValues(plan, lookup.type, record) : record
           out(`${lookup.field}(${lookup.argument.name}: ${url ? '<given>' : JSON.stringify(key)}) →\n${JSON.stringify(shown, null, 2)}`)
