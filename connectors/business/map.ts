@@ -3,6 +3,7 @@ import {
   fromDmyFullDate,
   mapUpstream,
   parseUpstream,
+  personNameOf,
   type Address,
   type BusinessLine,
   type CapitalMember,
@@ -10,7 +11,6 @@ import {
   type EnterpriseStatusCode,
   type EnterpriseUnit,
   type LegalRepresentative,
-  type PersonName,
 } from '../kit/index.js'
 import { normaliseDecimal, normalisePin, normaliseTaxCode } from '../../schemas/scalars/index.js'
 import { enterpriseRecordSchema, recordKeySchema, type EnterpriseRecord, type WireAddress } from './upstream.js'
@@ -59,27 +59,7 @@ export function decimalOf(value: number): string {
   return decimal
 }
 
-const titleCaseWord = (word: string) => {
-  const lower = word.toLocaleLowerCase('vi')
-  return lower.charAt(0).toLocaleUpperCase('vi') + lower.slice(1)
-}
-
-/**
- * "NGUYỄN VĂN AN" → family "Nguyễn", middle "Văn", given "An". The registry stores names upper-case;
- * the population registry writes them in title case, so both read the same. A one-word name is
- * taken as the given name.
- */
-export function personNameOf(fullName: string): PersonName {
-  const words = fullName.normalize('NFC').trim().split(/\s+/).map(titleCaseWord)
-  const full = words.join(' ')
-  if (words.length === 1) return { family: '', middle: null, given: full, full }
-  return {
-    family: words[0] as string,
-    middle: words.length > 2 ? words.slice(1, -1).join(' ') : null,
-    given: words.at(-1) as string,
-    full,
-  }
-}
+export { personNameOf }
 
 /** Registry numeric ids → GSO/NSO codes: CityID 1 → "01", WardID 97 → "00097". */
 export function addressOf(address: WireAddress): Address {

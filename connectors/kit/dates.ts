@@ -12,14 +12,14 @@ function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate()
 }
 
-/** Builds a canonical partial date from parts, checking each one. */
+/** Builds a canonical partial date from parts, checking each one. Messages name the part, never its value: a date may be a birth date. */
 export function partialDate(year: number, month?: number, day?: number): string {
-  if (!Number.isInteger(year) || year < 1800 || year > 2399) throw new RangeError(`bad year ${year}`)
+  if (!Number.isInteger(year) || year < 1800 || year > 2399) throw new RangeError('bad year')
   if (month === undefined) return pad(year, 4)
-  if (!Number.isInteger(month) || month < 1 || month > 12) throw new RangeError(`bad month ${month}`)
+  if (!Number.isInteger(month) || month < 1 || month > 12) throw new RangeError('bad month')
   if (day === undefined) return `${pad(year, 4)}-${pad(month)}`
   if (!Number.isInteger(day) || day < 1 || day > daysInMonth(year, month)) {
-    throw new RangeError(`bad day ${day}`)
+    throw new RangeError('bad day')
   }
   return `${pad(year, 4)}-${pad(month)}-${pad(day)}`
 }

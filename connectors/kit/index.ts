@@ -22,6 +22,7 @@ export {
   positionPager,
 } from './paging.js'
 export { mapUpstream, parseUpstream } from './parse-upstream.js'
+export { personNameOf } from './person-name.js'
 export {
   clientOptionsOf,
   createUpstream,
