@@ -5,8 +5,10 @@
  * refused, the grant's requirements enforced, other agencies refused, every read audited with its
  * subject and the registry named, and the folder holding no code.
  */
-import { readdirSync } from 'node:fs'
+import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { CONNECTORS_ROOT, servedCanonical } from '../gateway/entry/canonical.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestGateway, testKeyedHash, type TestGateway } from './harness.js'
 import { loadSandboxPolicies, sandboxAgencies, tokenFor, type SandboxAgencies } from './policy/sandbox-agencies.js'
@@ -144,5 +146,15 @@ describe('a described source’s identifiers are in their data class', () => {
     } finally {
       gw.policies.replace(agencies.set, 0)
     }
+  })
+})
+
+describe('the gateway serves one registry per canonical root field', () => {
+  const root = mkdtempSync(join(tmpdir(), 'lgsp-described-'))
+  afterAll(() => rmSync(root, { recursive: true, force: true }))
+
+  it('refuses a described folder that answers Query.enterprise beside the hand-written connector', () => {
+    cpSync(join(CONNECTORS_ROOT, 'business', 'described'), join(root, 'business'), { recursive: true })
+    expect(() => servedCanonical(root)).toThrow(/connector business: answers Query\.enterprise, Query\.enterprises, which a hand-written connector serves/)
   })
 })

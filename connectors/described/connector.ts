@@ -7,14 +7,17 @@
  */
 import DataLoader from 'dataloader'
 import type { IResolvers } from '@graphql-tools/utils'
-import type { z } from 'zod'
+import type { GraphQLResolveInfo } from 'graphql'
+import { normalisePin, normaliseTaxCode } from '../../schemas/scalars/index.js'
 import {
   clientOptionsOf,
   ConnectorError,
   type ConnectorContext,
   createUpstream,
   type HealthReport,
+  type ListWindow,
   mapUpstream,
+  pageSize,
   parseUpstream,
   type RegistryClientOptions,
   type RegistryConnector,
@@ -24,21 +27,60 @@ import {
 } from '../kit/index.js'
 import { answerSchemaOf, notFoundSchemaOf } from './answer-schema.js'
 import type { DescribedOperation } from './description.js'
-import type { ConnectorPlan, LookupPlan } from './plan.js'
+import { listParameters } from './list-arguments.js'
+import type { ConnectorPlan, ListPlan, LookupPlan } from './plan.js'
 import { compileMappers, valueAt as at } from './record-map.js'
 
 export interface DescribedConnectorOptions extends RegistryClientOptions {
   baseUrl: string
   /** The key the mapping's `auth: apiKey` sends; from configuration, never from the files. */
   apiKey?: string
+  /** Keys per batch call, at most the mapping's `maxSize` (a smaller one for a registry that struggles). */
+  maxBatchSize?: number
 }
 
-type Loaders = Record<`${string}:${string}`, DataLoader<string, unknown>>
+type MappedRecord = Record<string, unknown>
+type Loaders = Record<string, DataLoader<string, unknown>>
+
+/** What the engine offers besides the resolvers: each root field called directly (the CLI's check, the tests). */
+export interface DescribedConnector extends RegistryConnector {
+  /** One record by its key; null when the source has none, or the key is not a valid identifier (no call then). */
+  lookup(field: string, key: string, scope: RequestScope): Promise<MappedRecord | null>
+  /**
+   * A lookup's answer as the source would send it with a 200 (envelope and all), read as a call's
+   * answer is: held to the description, its record mapped. Throws ConnectorError. No key is
+   * checked: none was asked.
+   */
+  readAnswer(field: string, payload: unknown): MappedRecord
+  /** Many keys, in as few calls as the batch allows; answers in request order, an unreadable record an error for its key only. */
+  lookupMany(field: string, keys: readonly string[], scope: RequestScope): Promise<Array<MappedRecord | null | ConnectorError>>
+  /** One window of a list root field, its arguments as GraphQL gives them; a caller's bad argument is a GraphQL user error. */
+  list(
+    field: string,
+    args: Readonly<Record<string, unknown>>,
+    window: { offset: number; limit: number },
+    scope: RequestScope,
+  ): Promise<ListWindow<MappedRecord>>
+}
+
+/** A lookup's key in its identifier's canonical form (`0199000017001` → `0199000017-001`), or null when it is none. */
+const KEY_FORMS: Readonly<Record<string, (key: string) => string | null>> = {
+  // A registry that pads its codes with spaces still names the record.
+  PIN: (key) => normalisePin(key.trim()),
+  TaxCode: (key) => normaliseTaxCode(key.trim()),
+}
+
+/**
+ * The described loaders under the names `RegistryLoaders` gives them. A canonical root field's
+ * loader (`enterprise`) gives records of its canonical type: the plan checked that the mapping
+ * answers every field that type requires, which is what the loader's type promises.
+ */
+const asRegistryLoaders = (loaders: Loaders) => loaders as Partial<RegistryLoaders>
 
 /** The per-request loader of a described root field, in the request's loaders (`RegistryLoaders`). */
 export const describedLoaderName = (connector: string, field: string) => `${connector}:${field}` as const
 
-export function createDescribedConnector(plan: ConnectorPlan, options: DescribedConnectorOptions): RegistryConnector {
+export function createDescribedConnector(plan: ConnectorPlan, options: DescribedConnectorOptions): DescribedConnector {
   const connector = plan.name
   if (plan.auth.kind === 'apiKey' && !options.apiKey) throw new TypeError(`connector ${connector}: its mapping asks for an API key and none was configured`)
   const upstream = createUpstream({
@@ -52,6 +94,15 @@ export function createDescribedConnector(plan: ConnectorPlan, options: Described
     ...(plan.auth.kind === 'apiKey' && options.apiKey ? { headers: { [plan.auth.header]: options.apiKey } } : {}),
   })
   const mapperOf = compileMappers(plan.types)
+  const batchSizeOf = (lookup: LookupPlan) => Math.min(lookup.batch?.maxSize ?? 1, options.maxBatchSize ?? Number.POSITIVE_INFINITY)
+  if (options.maxBatchSize !== undefined) {
+    const largest = Math.max(...plan.lookups.map((lookup) => lookup.batch?.maxSize ?? 1))
+    if (!Number.isInteger(options.maxBatchSize) || options.maxBatchSize < 1 || options.maxBatchSize > largest)
+      throw new TypeError(`connector ${connector}: maxBatchSize must be a whole number from 1 to ${largest}, the mapping's batch size`)
+  }
+  const lookupByField = new Map(plan.lookups.map((lookup) => [lookup.field, lookup]))
+  const listByField = new Map(plan.lists.map((list) => [list.field, list]))
+  const keyFormOf = (lookup: LookupPlan) => KEY_FORMS[lookup.argument.type.named] ?? ((key: string) => key)
 
   /**
    * One call, its answer held to the description: a 200 parsed by the operation's 200 schema; a
@@ -61,39 +112,69 @@ export function createDescribedConnector(plan: ConnectorPlan, options: Described
    */
   async function call(operation: DescribedOperation, request: UpstreamRequest, scope: RequestScope): Promise<unknown | null> {
     const response = await upstream.send(operation.path, request, scope)
-    const parse = (schema: z.ZodType) => {
-      let payload: unknown
+    const json = () => {
       try {
-        payload = JSON.parse(response.text)
+        return JSON.parse(response.text) as unknown
       } catch (error) {
         throw new ConnectorError(connector, 'UPSTREAM_BAD_RESPONSE', { path: operation.path, status: response.status, detail: 'not JSON' }, { cause: error })
       }
-      return parseUpstream(connector, schema, payload, operation.path)
     }
-    if (response.status === 200) return parse(answerSchemaOf(operation))
+    if (response.status === 200) return heldToDescription(operation, json())
     const notFound = response.status === 404 ? notFoundSchemaOf(operation) : undefined
     if (notFound === undefined) throw new ConnectorError(connector, 'UPSTREAM_BAD_RESPONSE', { path: operation.path, status: response.status })
-    if (notFound) parse(notFound)
+    if (notFound) parseUpstream(connector, notFound, json(), operation.path)
     return null
+  }
+
+  /**
+   * A 200's payload held to the description. The envelope first: an answer that says the source
+   * failed is a failure to serve (worth a retry), whatever else it holds or lacks; then the
+   * operation's own 200 schema.
+   */
+  function heldToDescription(operation: DescribedOperation, payload: unknown): unknown {
+    expectSuccess(payload, operation.path)
+    return parseUpstream(connector, answerSchemaOf(operation), payload, operation.path)
+  }
+
+  /** The lookup's record in a checked answer, mapped; the key checked when one was asked. */
+  function recordIn(lookup: LookupPlan, answer: unknown, asked?: string): MappedRecord {
+    const { path } = lookup.operation
+    const record = at(answer, lookup.result)
+    // The plan requires the result in every 200; the schema let it through, so this is belt and braces.
+    if (record === null || record === undefined) throw new ConnectorError(connector, 'UPSTREAM_BAD_RESPONSE', { path, detail: 'no record' })
+    if (asked !== undefined) expectKey(record, lookup, asked, path)
+    return mapUpstream(connector, () => mapperOf(lookup.type)(record), path)
+  }
+
+  /** The key a record carries, in its identifier's canonical form; null when it is none. */
+  function keyOf(record: unknown, lookup: LookupPlan): string | null {
+    const key = at(record, lookup.key)
+    return typeof key === 'string' ? keyFormOf(lookup)(key) : null
   }
 
   /** The record must be the one asked for: another person's record is a broken registry, never data. */
   function expectKey(record: unknown, lookup: LookupPlan, asked: string, path: string): void {
-    if (at(record, lookup.key) !== asked) throw new ConnectorError(connector, 'UPSTREAM_BAD_RESPONSE', { path, detail: 'a record for another key' })
+    if (keyOf(record, lookup) !== asked) throw new ConnectorError(connector, 'UPSTREAM_BAD_RESPONSE', { path, detail: 'a record for another key' })
   }
 
-  /** A 200 whose envelope does not say success is the source failing to serve: worth a retry, never data. */
+  /**
+   * A 200 whose envelope says something other than success is the source failing to serve: worth
+   * a retry, never data. An answer without the status (or with one of the wrong kind) is not an
+   * envelope at all: the schema check calls that a bad answer.
+   */
   function expectSuccess(answer: unknown, path: string): void {
     if (!plan.envelope) return
-    if (at(answer, plan.envelope.status) !== plan.envelope.success) {
+    const status = at(answer, plan.envelope.status)
+    if (typeof status === typeof plan.envelope.success && status !== plan.envelope.success) {
       throw new ConnectorError(connector, 'UPSTREAM_UNAVAILABLE', { path, detail: 'the envelope does not report success' })
     }
   }
 
-  async function lookupOne(lookup: LookupPlan, key: string, scope: RequestScope): Promise<Record<string, unknown> | null> {
+  async function lookupOne(lookup: LookupPlan, asked: string, scope: RequestScope): Promise<MappedRecord | null> {
     const { operation, argument } = lookup
-    // `.` and `..` name no record and, in a path, another resource.
-    if (key === '' || key === '.' || key === '..') return null
+    // Only an identifier reaches the source: anything else names no record (and `.` or `..`, in a path, another resource).
+    const key = keyFormOf(lookup)(asked)
+    if (key === null || key === '' || key === '.' || key === '..') return null
     const answer = await call(
       operation,
       {
@@ -102,27 +183,29 @@ export function createDescribedConnector(plan: ConnectorPlan, options: Described
       },
       scope,
     )
-    if (answer === null) return null
-    expectSuccess(answer, operation.path)
-    const record = at(answer, lookup.result)
-    // The plan requires the result in every 200; the schema let it through, so this is belt and braces.
-    if (record === null || record === undefined) throw new ConnectorError(connector, 'UPSTREAM_BAD_RESPONSE', { path: operation.path, detail: 'no record' })
-    expectKey(record, lookup, key, operation.path)
-    return mapUpstream(connector, () => mapperOf(lookup.type)(record), operation.path)
+    return answer === null ? null : recordIn(lookup, answer, key)
   }
 
-  async function lookupMany(lookup: LookupPlan, keys: readonly string[], scope: RequestScope): Promise<Array<Record<string, unknown> | null | ConnectorError>> {
-    const batch = lookup.batch!
-    const { operation } = batch
-    const answers = new Map<string, Record<string, unknown> | ConnectorError>()
-    const wanted = [...new Set(keys)]
-    // One key is a lookup, not a batch: the single read is the cheaper call for the source.
-    if (wanted.length === 1) {
-      const one = await lookupOne(lookup, wanted[0]!, scope)
-      return keys.map(() => one)
+  async function lookupMany(lookup: LookupPlan, asked: readonly string[], scope: RequestScope): Promise<Array<MappedRecord | null | ConnectorError>> {
+    const batch = lookup.batch
+    const keys = asked.map(keyFormOf(lookup))
+    const wanted = [...new Set(keys.filter((key): key is string => key !== null))]
+    // Without a batch, each key is its own call, and its own failure.
+    if (!batch) {
+      const answers = new Map(await Promise.all(wanted.map(async (key) => [key, await lookupOne(lookup, key, scope).catch(toConnectorError)] as const)))
+      return keys.map((key) => (key === null ? null : (answers.get(key) ?? null)))
     }
+    // One key is a lookup, not a batch: the single read is the cheaper call for the source. As
+    // with a batch call, a call that fails fails the keys it carried.
+    if (wanted.length <= 1) {
+      const one = wanted.length ? await lookupOne(lookup, wanted[0]!, scope) : null
+      return keys.map((key) => (key === null ? null : one))
+    }
+    const { operation } = batch
+    const answers = new Map<string, MappedRecord | ConnectorError>()
+    const size = batchSizeOf(lookup)
     const chunks: string[][] = []
-    for (let i = 0; i < wanted.length; i += batch.maxSize) chunks.push(wanted.slice(i, i + batch.maxSize))
+    for (let i = 0; i < wanted.length; i += size) chunks.push(wanted.slice(i, i + size))
     await Promise.all(
       chunks.map(async (chunk) => {
         const answer = await call(
@@ -137,15 +220,15 @@ export function createDescribedConnector(plan: ConnectorPlan, options: Described
           scope,
         )
         if (answer === null) return
-        expectSuccess(answer, operation.path)
-        const records = at(answer, batch.result)
+        // No list on a success is "none of these": the keys not answered are null.
+        const records = at(answer, batch.result) ?? []
         if (!Array.isArray(records)) throw new ConnectorError(connector, 'UPSTREAM_BAD_RESPONSE', { path: operation.path, detail: 'no list of records' })
         const asked = new Set(chunk)
         for (const record of records) {
-          const key = at(record, lookup.key)
+          const key = keyOf(record, lookup)
           // A record for a key not asked for, or one key answered twice, is not trusted: the
           // source is answering another question than ours.
-          if (typeof key !== 'string' || !asked.has(key) || answers.has(key))
+          if (key === null || !asked.has(key) || answers.has(key))
             throw new ConnectorError(connector, 'UPSTREAM_BAD_RESPONSE', { path: operation.path, detail: 'a record for a key not asked for, or twice' })
           try {
             answers.set(
@@ -159,33 +242,93 @@ export function createDescribedConnector(plan: ConnectorPlan, options: Described
         }
       }),
     )
-    return keys.map((key) => answers.get(key) ?? null)
+    return keys.map((key) => (key === null ? null : (answers.get(key) ?? null)))
   }
 
-  const loaderName = (lookup: LookupPlan) => describedLoaderName(connector, lookup.field)
+  /**
+   * One window of a list: the operation called with the caller's arguments and the window, then
+   * either the items mapped, or (for summaries) the full records read by the lookup's batch.
+   */
+  async function readWindow(
+    list: ListPlan,
+    parameters: Readonly<Record<string, string | number>>,
+    offset: number,
+    limit: number,
+    scope: RequestScope,
+  ): Promise<ListWindow<MappedRecord>> {
+    const { operation } = list
+    const answer = await call(
+      operation,
+      { operation: `${connector}.${operation.id}`, query: { ...parameters, [list.page.offset]: offset, [list.page.limit]: limit } },
+      scope,
+    )
+    // A list answers with its records or none: a 404 is not an empty list.
+    if (answer === null) throw new ConnectorError(connector, 'UPSTREAM_BAD_RESPONSE', { path: operation.path, status: 404 })
+    const totalCount = at(answer, list.total)
+    const rows = at(answer, list.items) ?? []
+    if (typeof totalCount !== 'number' || !Array.isArray(rows) || rows.length > limit)
+      throw new ConnectorError(connector, 'UPSTREAM_BAD_RESPONSE', { path: operation.path, detail: 'not a window of the list asked for' })
+    const { lookup, key } = list.each
+    if (!lookup) {
+      return { items: rows.map((row) => mapUpstream(connector, () => mapperOf(list.type)(row), operation.path)), totalCount }
+    }
+    const keys = rows.map((row) => {
+      const found = key ? at(row, key) : undefined
+      const canonical = typeof found === 'string' ? keyFormOf(lookup)(found) : null
+      if (canonical === null)
+        throw new ConnectorError(connector, 'UPSTREAM_BAD_RESPONSE', { path: operation.path, detail: 'a listed record without a valid key' })
+      return canonical
+    })
+    // Summaries are not records: the page needs the full ones, read in as few calls as the batch allows.
+    const records = keys.length === 0 ? [] : await lookupMany(lookup, keys, scope)
+    const items = records.map((record) => {
+      if (record instanceof ConnectorError) throw record
+      // A record removed between the two calls keeps its position, as a gap.
+      return record
+    })
+    return { items, totalCount }
+  }
 
-  function createLoaders(scope: RequestScope): Loaders {
+  function createLoaders(scope: RequestScope): Partial<RegistryLoaders> {
     const loaders: Loaders = {}
     for (const lookup of plan.lookups) {
-      loaders[loaderName(lookup)] = lookup.batch
-        ? new DataLoader<string, unknown>((keys) => lookupMany(lookup, keys, scope), { maxBatchSize: lookup.batch.maxSize })
-        : new DataLoader<string, unknown>((keys) => Promise.all(keys.map((key) => lookupOne(lookup, key, scope).catch((error: unknown) => error as Error))), {
-            batch: false,
-          })
+      loaders[lookup.loader] = new DataLoader<string, unknown>((keys) => lookupMany(lookup, keys, scope), { maxBatchSize: batchSizeOf(lookup) })
     }
-    return loaders
+    return asRegistryLoaders(loaders)
   }
 
-  const query: Record<string, (parent: unknown, args: Record<string, unknown>, ctx: ConnectorContext) => Promise<unknown>> = {}
+  const loaderIn = (ctx: ConnectorContext, name: string): DataLoader<string, unknown> => {
+    const loader: unknown = Reflect.get(ctx.loaders, name)
+    if (!(loader instanceof DataLoader)) throw new Error(`no loader ${name} in the request's context`)
+    return loader
+  }
+
+  type Resolver = (parent: unknown, args: Record<string, unknown>, ctx: ConnectorContext, info: GraphQLResolveInfo) => unknown
+  const query: Record<string, Resolver> = {}
   for (const lookup of plan.lookups) {
-    const name = loaderName(lookup)
-    query[lookup.field] = (_parent, args, ctx) => {
-      const loader = (ctx.loaders as RegistryLoaders)[name]
-      if (!loader) throw new Error(`no loader ${name} in the request's context`)
-      return loader.load(String(args[lookup.argument.name]))
+    query[lookup.field] = (_parent, args, ctx) => loaderIn(ctx, lookup.loader).load(String(args[lookup.argument.name]))
+  }
+  for (const list of plan.lists) {
+    query[list.field] = async (_parent, args, ctx, info) => {
+      const parameters = listParameters(list, args)
+      const page = await ctx.pager.page(
+        { read: (offset, limit) => readWindow(list, parameters, offset, limit, ctx.scope), maxWindow: list.page.maxWindow },
+        { first: pageSize(args.first as number | null | undefined), after: args.after as string | null | undefined },
+        info,
+      )
+      // Later reads of these records in the same request (a link from another registry) need no call.
+      const { lookup } = list.each
+      if (lookup?.keyField) {
+        const loader = loaderIn(ctx, lookup.loader)
+        for (const node of page.nodes) {
+          const key = node[lookup.keyField]
+          if (typeof key === 'string') loader.prime(key, node)
+        }
+      }
+      return page
     }
   }
-  const resolvers: IResolvers<unknown, ConnectorContext> = { Query: query }
+  const resolvers: IResolvers<unknown, ConnectorContext> = { Query: query, ...linkResolvers(plan, loaderIn) }
 
   async function health(signal?: AbortSignal): Promise<HealthReport> {
     const started = performance.now()
@@ -205,5 +348,58 @@ export function createDescribedConnector(plan: ConnectorPlan, options: Described
     }
   }
 
-  return { name: connector, resolvers, createLoaders, health, circuit: () => upstream.circuit() }
+  const lookupNamed = (field: string) => {
+    const lookup = lookupByField.get(field)
+    if (!lookup) throw new TypeError(`connector ${connector} has no lookup ${field}`)
+    return lookup
+  }
+  return {
+    name: connector,
+    resolvers,
+    createLoaders,
+    health,
+    circuit: () => upstream.circuit(),
+    lookup: (field, key, scope) => lookupOne(lookupNamed(field), key, scope),
+    readAnswer(field, payload) {
+      const lookup = lookupNamed(field)
+      return recordIn(lookup, heldToDescription(lookup.operation, payload))
+    },
+    lookupMany: (field, keys, scope) => lookupMany(lookupNamed(field), keys, scope),
+    async list(field, args, window, scope) {
+      const list = listByField.get(field)
+      if (!list) throw new TypeError(`connector ${connector} has no list ${field}`)
+      const { offset, limit } = window
+      if (!Number.isInteger(offset) || offset < 0 || !Number.isInteger(limit) || limit < 1 || limit > list.page.maxWindow)
+        throw new RangeError(`list: offset must be ≥ 0 and limit 1–${list.page.maxWindow}`)
+      return readWindow(list, listParameters(list, args), window.offset, window.limit, scope)
+    },
+  }
+}
+
+const toConnectorError = (error: unknown): ConnectorError => {
+  if (error instanceof ConnectorError) return error
+  throw error
+}
+
+/**
+ * Fields answered by another registry's loader (`LegalRepresentative.citizen` from its `pin`): a
+ * resolver per link, the key read from the mapped object, null when it has none.
+ */
+function linkResolvers(
+  plan: ConnectorPlan,
+  loaderIn: (ctx: ConnectorContext, name: string) => DataLoader<string, unknown>,
+): Record<string, Record<string, unknown>> {
+  const resolvers: Record<string, Record<string, (parent: MappedRecord, args: unknown, ctx: ConnectorContext) => unknown>> = {}
+  for (const type of plan.types.values()) {
+    for (const field of type.fields) {
+      if (field.kind !== 'link' || !field.link) continue
+      const { loader, key } = field.link
+      resolvers[type.graphqlType] ??= {}
+      resolvers[type.graphqlType]![field.name] = (parent, _args, ctx) => {
+        const value = parent[key]
+        return typeof value === 'string' && value !== '' ? loaderIn(ctx, loader).load(value) : null
+      }
+    }
+  }
+  return resolvers
 }

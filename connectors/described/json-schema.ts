@@ -27,7 +27,9 @@ export function kindOf(schema: JsonSchema): SchemaKind {
 
 /** Whether the value may be null: OpenAPI 3.0 `nullable`, or 3.1's `null` among the types. */
 export function isNullable(schema: JsonSchema): boolean {
-  return schema.nullable === true || types(schema).includes('null')
+  if (schema.nullable === true || types(schema).includes('null')) return true
+  // `allOf` admits null only where every part does (a `$ref` wrapped to carry a description).
+  return Array.isArray(schema.allOf) && schema.type === undefined && (schema.allOf as JsonSchema[]).every(isNullable)
 }
 
 /** `allOf` parts merged into one object schema (properties and required lists joined). */

@@ -45,6 +45,13 @@ function edit(from: string, to: string): string {
   return MAPPING.replace(from, to)
 }
 
+/** The record type renamed to a canonical type, as if the source answered that type. */
+const answering = (type: string) =>
+  edit("  SocialInsuranceRecord:\n    description: Sổ bảo hiểm xã hội của một người / A person's social insurance book\n", `  ${type}:\n`).replace(
+    '    type: SocialInsuranceRecord\n',
+    `    type: ${type}\n`,
+  )
+
 describe('loading a described connector', () => {
   it('loads the shipped social insurance connector', () => {
     const plan = load(MAPPING)
@@ -121,16 +128,34 @@ describe('loading a described connector', () => {
       'text: [collapseSpaces, capitalise]',
     ],
     [
-      'a type the canonical schema already has',
-      edit('  SocialInsuranceRecord:\n    description', '  Citizen:\n    description'),
-      /types\.Citizen: Citizen is already a type of the canonical schema/,
-      '  Citizen:',
+      'a canonical enum redefined as a type',
+      edit('  SocialInsuranceRecord:\n    description', '  Sex:\n    description'),
+      /types\.Sex: Sex is already a type of the canonical schema, and not an object type a source can answer/,
+      '  Sex:',
     ],
     [
-      'a root field the canonical schema already has',
+      'a canonical type answered with a field it does not have',
+      answering('BusinessLine'),
+      /types\.BusinessLine\.fields\.pin: BusinessLine has no field pin/,
+      '      pin:',
+    ],
+    [
+      'a canonical type answered without a field it requires',
+      answering('BusinessLine'),
+      /types\.BusinessLine\.fields: BusinessLine\.isMain \(Boolean!\) is required by the canonical schema, and the mapping does not answer it/,
+      '    fields:',
+    ],
+    [
+      'a canonical type whose resolvers read values only its own registry carries',
+      answering('Citizen'),
+      /types\.Citizen\.fields: Citizen is answered by a hand-written connector/,
+      '    fields:',
+    ],
+    [
+      'a canonical root field answered with another type',
       edit('  socialInsuranceRecord:\n', '  citizen:\n'),
-      /query\.citizen: Query\.citizen is already a root field/,
-      '  citizen:',
+      /query\.citizen\.type: Query\.citizen is Citizen in the canonical schema/,
+      '    type: SocialInsuranceRecord',
     ],
     [
       'an argument to no parameter',

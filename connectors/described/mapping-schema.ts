@@ -30,23 +30,80 @@ export type DateLayout = (typeof DATE_LAYOUTS)[number]
 export const TEXT_STEPS = ['trim', 'titleCase', 'upperCase', 'collapseSpaces'] as const
 export type TextStep = (typeof TEXT_STEPS)[number]
 
-const fieldMapping = z
+/** How a code list compares the source's codes: as written, or folded (case, accents kept, spacing and Unicode form ignored). */
+export const CODE_MATCHES = ['exact', 'folded'] as const
+
+/** A cross-registry link: the field is answered by another registry's per-request loader, keyed by a field of the same object. */
+const linkMapping = z
   .object({
-    type: typeReference,
-    /** Where the value is in the source record. */
-    from: sourcePath,
-    description: description.optional(),
-    /** Text steps, in order. */
-    text: z.array(z.enum(TEXT_STEPS)).min(1).optional(),
-    /** Left-pads a code with zeros to this width (a source that sends `97` for `00097`). */
-    zeroPad: z.number().int().min(1).max(32).optional(),
-    /** Reads a date written in this layout. */
-    date: z.enum(DATE_LAYOUTS).optional(),
-    /** The source's code → the canonical enum value; a value outside the list is a bad answer, never passed through. */
-    codes: z.record(z.string(), enumValueName).optional(),
+    /** The loader: `citizen` (population, by PIN), `enterprise` (business, by tax code), `household`. */
+    loader: z.string().min(1),
+    /** The field of this object (already mapped) whose value is the key. */
+    key: graphqlName,
   })
   .strict()
-export type FieldMapping = z.infer<typeof fieldMapping>
+
+export interface FieldMapping {
+  /** The GraphQL type; taken from the canonical schema when the type is a canonical one. */
+  type?: string | undefined
+  /** Where the value is in the source record; for an object, the nested record (absent: the same record). */
+  from?: string | undefined
+  description?: string | undefined
+  text?: TextStep[] | undefined
+  zeroPad?: number | undefined
+  date?: DateLayout | undefined
+  /** The source's code → the canonical value (an enum value, a text, or true/false). */
+  codes?: Record<string, string | boolean> | undefined
+  match?: (typeof CODE_MATCHES)[number] | undefined
+  /** `null`: text that is empty after its steps is null (the source writes "no value" as ""). */
+  ifBlank?: null | undefined
+  /** `null`: a value the field cannot hold is null instead of a bad answer (only where the record stays true without it). */
+  ifInvalid?: null | undefined
+  /** A full name in one text, split into a `PersonName` (family, middle, given; Vietnamese order) and title-cased. */
+  personName?: true | undefined
+  /** `[]`: a list the source leaves out or sends as null is an empty list. */
+  ifAbsent?: never[] | undefined
+  /** An object field is null when the value at this path of the record is absent, null or blank text. */
+  when?: string | undefined
+  /** An object read field by field from the record (or from `from`): the fields of the field's type. */
+  fields?: Record<string, FieldMapping> | undefined
+  link?: z.infer<typeof linkMapping> | undefined
+  /**
+   * The value must begin with a field of the enclosing object, then `separator`: a branch's code
+   * `0199000017-001` belongs to the enterprise `0199000017` it is listed under.
+   */
+  startsWith?: { field: string; separator: string } | undefined
+}
+
+const fieldMapping: z.ZodType<FieldMapping> = z.lazy(() =>
+  z
+    .object({
+      type: typeReference.optional(),
+      from: sourcePath.optional(),
+      description: description.optional(),
+      /** Text steps, in order. */
+      text: z.array(z.enum(TEXT_STEPS)).min(1).optional(),
+      /** Left-pads a code with zeros to this width (a source that sends `97` for `00097`). */
+      zeroPad: z.number().int().min(1).max(32).optional(),
+      /** Reads a date written in this layout. */
+      date: z.enum(DATE_LAYOUTS).optional(),
+      /** A value outside the list is a bad answer (or null with `ifInvalid`), never passed through. */
+      codes: z.record(z.string(), z.union([z.string().min(1), z.boolean()])).optional(),
+      match: z.enum(CODE_MATCHES).optional(),
+      ifBlank: z.null().optional(),
+      ifInvalid: z.null().optional(),
+      ifAbsent: z.array(z.never()).max(0).optional(),
+      personName: z.literal(true).optional(),
+      when: sourcePath.optional(),
+      fields: z.record(graphqlName, fieldMapping).optional(),
+      link: linkMapping.optional(),
+      startsWith: z
+        .object({ field: graphqlName, separator: z.string().min(1).max(8) })
+        .strict()
+        .optional(),
+    })
+    .strict(),
+)
 
 const typeMapping = z
   .object({
@@ -67,10 +124,17 @@ export type EnumMapping = z.infer<typeof enumMapping>
 /** How a root field's argument reaches the operation: a path or query parameter. */
 const argumentMapping = z
   .object({
-    type: typeReference,
+    /** Taken from the canonical schema when the root field is a canonical one. */
+    type: typeReference.optional(),
     /** The operation's parameter that takes it. */
     to: z.string().min(1),
     description: description.optional(),
+    /** Text steps before the value is sent; text empty after them is not sent. */
+    text: z.array(z.enum(TEXT_STEPS)).min(1).optional(),
+    /** The value must be exactly this many characters (a 2-digit province code), else the caller's input is refused. */
+    length: z.number().int().min(1).max(64).optional(),
+    /** The canonical value (an enum value) → the source's code for it. */
+    codes: z.record(enumValueName, z.union([z.string().min(1), z.number()])).optional(),
   })
   .strict()
 export type ArgumentMapping = z.infer<typeof argumentMapping>
@@ -93,7 +157,8 @@ export type BatchMapping = z.infer<typeof batchMapping>
 const lookupMapping = z
   .object({
     description: description.optional(),
-    type: graphqlName,
+    /** Taken from the canonical schema when the root field is a canonical one. */
+    type: graphqlName.optional(),
     arguments: z.record(graphqlName, argumentMapping).refine((args) => Object.keys(args).length === 1, 'a lookup takes exactly one argument, its key'),
     operation: z.string().min(1),
     /** Where the record is in the answer. */
@@ -107,6 +172,33 @@ const lookupMapping = z
   })
   .strict()
 export type LookupMapping = z.infer<typeof lookupMapping>
+
+/**
+ * A root field that answers a page of records (a canonical `…Connection`): one operation read in
+ * windows by offset, its arguments sent as parameters.
+ */
+const listMapping = z
+  .object({
+    description: description.optional(),
+    operation: z.string().min(1),
+    /** The root field's arguments (dotted into input objects: `filter.name`) → the operation's parameters. */
+    arguments: z
+      .record(z.string().regex(/^[_A-Za-z][_0-9A-Za-z]*(\.[_A-Za-z][_0-9A-Za-z]*)*$/, 'must be an argument, or a dotted path into one'), argumentMapping)
+      .optional(),
+    /** The operation's paging parameters: where the window starts, and how many records it holds. */
+    page: z.object({ offset: z.string().min(1), limit: z.string().min(1) }).strict(),
+    /** Where the count of the whole list is in the answer. */
+    total: sourcePath,
+    /** Where the window's records are in the answer. */
+    items: sourcePath,
+    /**
+     * Each listed record: `lookup` when the list gives summaries (the full records are then read by
+     * that root field's batch, keyed by `key`); without it the items are the records themselves.
+     */
+    each: z.object({ key: sourcePath.optional(), lookup: graphqlName.optional() }).strict(),
+  })
+  .strict()
+export type ListMapping = z.infer<typeof listMapping>
 
 /** What every answer of the source says about itself: which field tells success, and its value. */
 const envelopeMapping = z
@@ -141,6 +233,8 @@ export const mappingSchema = z
     enums: z.record(graphqlName, enumMapping).optional(),
     types: z.record(graphqlName, typeMapping),
     query: z.record(graphqlName, lookupMapping).refine((fields) => Object.keys(fields).length > 0, 'the source must answer at least one root field'),
+    /** Root fields that answer pages of records. */
+    lists: z.record(graphqlName, listMapping).optional(),
   })
   .strict()
 export type Mapping = z.infer<typeof mappingSchema>

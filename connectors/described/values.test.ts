@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { DATE_LAYOUTS } from './mapping-schema.js'
-import { applyTextSteps, FULL_DATE_LAYOUTS, readDate, translateCode, zeroPad } from './values.js'
+import { applyTextSteps, foldCode, FULL_DATE_LAYOUTS, readDate, translateCode, zeroPad } from './values.js'
 
 describe('value steps of a mapping', () => {
   it.each([
@@ -58,10 +58,28 @@ describe('value steps of a mapping', () => {
   })
 
   it('translates codes as text, and refuses a code outside the list', () => {
-    const codes = { '1': 'MALE', '2': 'FEMALE', '3': 'OTHER' }
+    const codes = new Map([
+      ['1', 'MALE'],
+      ['2', 'FEMALE'],
+      ['3', 'OTHER'],
+    ])
     expect(translateCode(1, codes)).toBe('MALE')
     expect(translateCode('2', codes)).toBe('FEMALE')
     for (const value of [4, '01', null, undefined, {}, 'MALE', 'toString', '__proto__', 'constructor'])
       expect(() => translateCode(value, codes)).toThrow(RangeError)
+  })
+
+  it('folds codes written as people write them, keeping accents', () => {
+    const codes = new Map<string, string | boolean>([
+      [foldCode('Đang hoạt động'), 'ACTIVE'],
+      [foldCode('Y'), true],
+    ])
+    expect(translateCode('  ĐANG   hoạt ĐỘNG ', codes, true)).toBe('ACTIVE')
+    // The same words in decomposed Unicode (as some databases store them) are the same code.
+    expect(translateCode('Đang hoạt động'.normalize('NFD'), codes, true)).toBe('ACTIVE')
+    expect(translateCode('y', codes, true)).toBe(true)
+    // Accents tell Vietnamese words apart: folding keeps them.
+    for (const value of ['Dang hoat dong', 'Đang hoạt', '']) expect(() => translateCode(value, codes, true)).toThrow(RangeError)
+    expect(() => translateCode('Y', codes)).toThrow(RangeError)
   })
 })

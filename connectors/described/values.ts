@@ -68,12 +68,22 @@ export function readDate(value: string, layout: DateLayout): string {
 /** Layouts that always give a whole date (the `Date` scalar); the others may give a partial one. */
 export const FULL_DATE_LAYOUTS: ReadonlySet<DateLayout> = new Set(['yyyyMMdd', 'dd/MM/yyyy', 'yyyy-MM-dd'])
 
-/** A source code → its canonical enum value; codes compare as text (`1` and `"1"` are one code). */
-export function translateCode(value: unknown, codes: Readonly<Record<string, string>>): string {
+/**
+ * A code written as people write it, folded for comparison: one Unicode form, lower case, single
+ * spaces, no spaces around. Accents are kept: in Vietnamese they tell words apart.
+ */
+export function foldCode(text: string): string {
+  return text.normalize('NFC').toLocaleLowerCase('vi').replace(/\s+/g, ' ').trim()
+}
+
+/**
+ * A source code → its canonical value; codes compare as text (`1` and `"1"` are one code), folded
+ * when the table was built folded. A Map, so `toString` or `__proto__` from a source finds nothing.
+ */
+export function translateCode(value: unknown, codes: ReadonlyMap<string, string | boolean>, folded = false): string | boolean {
   if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') throw new RangeError('a code must be text or a number')
-  // Own keys only: `toString` or `__proto__` from a source must not find Object.prototype's.
-  const code = String(value)
-  const canonical = Object.hasOwn(codes, code) ? codes[code] : undefined
-  if (typeof canonical !== 'string') throw new RangeError('a code outside the mapping’s code list')
+  const code = folded ? foldCode(String(value)) : String(value)
+  const canonical = codes.get(code)
+  if (canonical === undefined) throw new RangeError('a code outside the mapping’s code list')
   return canonical
 }

@@ -31,7 +31,17 @@ const served = new Map<string, ServedCanonical>()
 export function servedCanonical(root: string = CONNECTORS_ROOT): ServedCanonical {
   let canonical = served.get(root)
   if (!canonical) {
-    const plans = readDescribedConnectors(root, canonicalCatalog(typeDefs))
+    const catalog = canonicalCatalog(typeDefs)
+    const plans = readDescribedConnectors(root, catalog)
+    // The canonical root fields are served by the hand-written connectors: a described source that
+    // answered one too would silently take its resolvers and its loader (the last merged wins).
+    for (const plan of plans) {
+      const taken = [...plan.lookups.map((lookup) => lookup.field), ...plan.lists.map((list) => list.field)].filter((field) => catalog.query.has(field))
+      if (taken.length)
+        throw new Error(
+          `connector ${plan.name}: answers ${taken.map((field) => `Query.${field}`).join(', ')}, which a hand-written connector serves; one registry answers a field`,
+        )
+    }
     const all = [...typeDefs, ...plans.map((plan) => plan.sdl)]
     const schema = makeExecutableSchema({ typeDefs: all })
     // Every name and type valid now: a schema GraphQL would refuse on the first request must stop the start.
