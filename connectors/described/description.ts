@@ -1,5 +1,5 @@
 /**
- * A source's own description, read into one shape whatever its format (OpenAPI 3.x today): the
+ * A source's own description, read into one shape whatever its format (OpenAPI 3.x, WSDL 1.1): the
  * operations the source offers, each with its parameters, request body and answers, schemas as
  * plain JSON Schema objects with every local `$ref` already inlined. The mapping checks against
  * this, the engine calls through it, and the replay sandbox answers from its examples.
@@ -24,7 +24,10 @@ export interface DescribedParameter {
 }
 
 export interface DescribedBody {
-  /** Only JSON bodies are described: `application/json` (or `+json`). */
+  /**
+   * OpenAPI: only JSON bodies are described, `application/json` (or `+json`). WSDL: `text/xml`, and
+   * the schema is the request element's content as JSON (`soap-xml.ts` writes it as XML).
+   */
   mediaType: string
   required: boolean
   schema: JsonSchema
@@ -34,7 +37,7 @@ export interface DescribedBody {
 export interface DescribedResponse {
   /** An HTTP status; the description's `default` answer is not kept. */
   status: number
-  /** Absent when the answer has no JSON body. */
+  /** Absent when the answer has no JSON body. WSDL: `text/xml`, the schema the response element's content as JSON. */
   mediaType?: string
   schema?: JsonSchema
   examples: Readonly<Record<string, unknown>>
@@ -49,8 +52,36 @@ export interface DescribedOperation {
   parameters: readonly DescribedParameter[]
   requestBody?: DescribedBody
   responses: readonly DescribedResponse[]
-  /** Where the operation is written (its method key). */
+  /** Where the operation is written (its method key; WSDL: its binding operation). */
   place: SourcePlace
+  /** How a WSDL operation is called (SOAP 1.1, document/literal); absent for OpenAPI. */
+  soap?: DescribedSoap
+}
+
+/** A SOAP 1.1 document/literal call: one request element in the body, its answer one response element. */
+export interface DescribedSoap {
+  /** The `SOAPAction`, unquoted (sent quoted in the header); may be empty. */
+  action: string
+  /** The schema's targetNamespace: the request, response and header elements are in it. */
+  namespace: string
+  /**
+   * Whether the elements inside the request element are in the namespace too
+   * (`elementFormDefault="qualified"`), or in none.
+   */
+  qualified: boolean
+  /** The body element of the request (its content is `requestBody.schema`). */
+  requestElement: string
+  /** The body element of the answer (its content is the 200 response's schema). */
+  responseElement: string
+  /** The binding's `soap:header` parts of the request, in the order written. */
+  headers: readonly DescribedSoapHeader[]
+}
+
+export interface DescribedSoapHeader {
+  /** The header element's name, in `namespace`. */
+  element: string
+  /** Its content as JSON. */
+  schema: JsonSchema
 }
 
 /** An API key the source asks for (`securitySchemes` of type apiKey in a header). */
@@ -60,15 +91,19 @@ export interface DescribedApiKey {
 }
 
 export interface SourceDescription {
-  kind: 'openapi'
+  kind: 'openapi' | 'wsdl'
   /** The file it was read from, as given (for error messages). */
   file: string
   title: string
+  /** `info.version`; WSDL 1.1 carries none: empty. */
   version: string
   operations: ReadonlyMap<string, DescribedOperation>
   /** API keys the source requires on every operation (global `security`). */
   apiKeys: readonly DescribedApiKey[]
-  /** Where a path of the document is written (keys and indexes as in the file), if it is. */
+  /**
+   * Where a path of the document is written (keys and indexes as in the file), if it is. WSDL:
+   * the element path of its messages, e.g. `definitions.binding[DatDaiSoap].operation[TraCuuThuaDat]`.
+   */
   placeOf(path: ReadonlyArray<string | number>): SourcePlace | undefined
 }
 
