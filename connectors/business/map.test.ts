@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ConnectorError, type Enterprise } from '../kit/index.js'
+import { createDescribedBusinessConnector } from './described-fixture.node.js'
 import { decimalOf, personNameOf, readEnterprise, readEnterpriseBatch, statusCodeOf } from './map.js'
 
 /** A valid registry record with synthetic identifiers (a synthetic MSDN with a valid check digit). */
@@ -68,367 +69,382 @@ function variant(change: (r: Record<string, any>) => void): Record<string, any> 
   return r
 }
 
-describe('readEnterprise: valid payloads', () => {
-  it('maps every field of a full record', () => {
-    const e = readEnterprise(record())
-    expect(e).toEqual<Enterprise>({
-      code: '0199000017',
-      legalForm: { code: '3', name: 'Công ty cổ phần' },
-      nameVi: 'CÔNG TY CỔ PHẦN THƯƠNG MẠI SAO MAI 0001',
-      nameShort: 'SAO MAI JSC',
-      nameForeign: null,
-      foundedOn: '2021-03-15',
-      lastAmendedOn: '2025-12-01',
-      amendmentCount: 2,
-      status: { code: 'ACTIVE', name: 'Đang hoạt động' },
-      charterCapital: '12000000000',
-      headOffice: {
-        provinceCode: '01',
-        communeCode: '00097',
-        detail: 'Số 12, phố Mẫu',
-        legacy: { provinceCode: '01', districtCode: '002', communeCode: null, text: 'Quận Hoàn Kiếm' },
-        fullText: 'Số 12, phố Mẫu, Phường Hồng Hà, Thành phố Hà Nội',
-      },
-      businessLines: [
-        { code: '6201', name: 'Lập trình máy vi tính', isMain: true, vsicVersion: 'V2018' },
-        { code: '4679', name: 'Bán buôn chuyên doanh khác chưa được phân vào đâu', isMain: false, vsicVersion: 'V2025' },
-      ],
-      legalRepresentatives: [
-        {
-          name: { family: 'Nguyễn', middle: 'Văn', given: 'An', full: 'Nguyễn Văn An' },
-          title: 'Giám đốc',
-          pin: '001099000001',
-          nationality: { code: null, name: 'Việt Nam' },
+/**
+ * The same records read by the hand-written map and by the engine from the described registry
+ * (`described/`: its OpenAPI document and mapping), each record sent as the registry sends it.
+ */
+const described = createDescribedBusinessConnector({ baseUrl: 'http://registry.invalid' }).described
+const readers = [
+  { implementation: 'hand-written', read: (payload: unknown) => readEnterprise(payload) },
+  {
+    implementation: 'described',
+    read: (payload: unknown) => described.readAnswer('enterprise', { Status: 1, Message: 'Thành công', DataCount: 1, Data: payload }) as unknown as Enterprise,
+  },
+]
+
+describe.each(readers)('$implementation', ({ read }) => {
+  describe('readEnterprise: valid payloads', () => {
+    it('maps every field of a full record', () => {
+      const e = read(record())
+      expect(e).toEqual<Enterprise>({
+        code: '0199000017',
+        legalForm: { code: '3', name: 'Công ty cổ phần' },
+        nameVi: 'CÔNG TY CỔ PHẦN THƯƠNG MẠI SAO MAI 0001',
+        nameShort: 'SAO MAI JSC',
+        nameForeign: null,
+        foundedOn: '2021-03-15',
+        lastAmendedOn: '2025-12-01',
+        amendmentCount: 2,
+        status: { code: 'ACTIVE', name: 'Đang hoạt động' },
+        charterCapital: '12000000000',
+        headOffice: {
+          provinceCode: '01',
+          communeCode: '00097',
+          detail: 'Số 12, phố Mẫu',
+          legacy: { provinceCode: '01', districtCode: '002', communeCode: null, text: 'Quận Hoàn Kiếm' },
+          fullText: 'Số 12, phố Mẫu, Phường Hồng Hà, Thành phố Hà Nội',
         },
-      ],
-      members: [{ name: 'NGUYỄN VĂN AN', amount: '12000000000', ratioPercent: 100, country: 'Việt Nam' }],
-      branches: [
-        {
-          code: '0199000017-001',
-          kind: 'REPRESENTATIVE_OFFICE',
-          name: 'VĂN PHÒNG ĐẠI DIỆN SAO MAI TẠI TP.HCM',
-          address: {
-            provinceCode: '79',
-            communeCode: '26734',
-            detail: 'Số 1 Lê Lợi',
-            legacy: null,
-            fullText: 'Số 1 Lê Lợi, Phường Sài Gòn, Thành phố Hồ Chí Minh',
+        businessLines: [
+          { code: '6201', name: 'Lập trình máy vi tính', isMain: true, vsicVersion: 'V2018' },
+          { code: '4679', name: 'Bán buôn chuyên doanh khác chưa được phân vào đâu', isMain: false, vsicVersion: 'V2025' },
+        ],
+        legalRepresentatives: [
+          {
+            name: { family: 'Nguyễn', middle: 'Văn', given: 'An', full: 'Nguyễn Văn An' },
+            title: 'Giám đốc',
+            pin: '001099000001',
+            nationality: { code: null, name: 'Việt Nam' },
           },
-          status: { code: 'ACTIVE', name: 'Đang hoạt động' },
+        ],
+        members: [{ name: 'NGUYỄN VĂN AN', amount: '12000000000', ratioPercent: 100, country: 'Việt Nam' }],
+        branches: [
+          {
+            code: '0199000017-001',
+            kind: 'REPRESENTATIVE_OFFICE',
+            name: 'VĂN PHÒNG ĐẠI DIỆN SAO MAI TẠI TP.HCM',
+            address: {
+              provinceCode: '79',
+              communeCode: '26734',
+              detail: 'Số 1 Lê Lợi',
+              legacy: null,
+              fullText: 'Số 1 Lê Lợi, Phường Sài Gòn, Thành phố Hồ Chí Minh',
+            },
+            status: { code: 'ACTIVE', name: 'Đang hoạt động' },
+          },
+        ],
+        registrationOffice: 'Phòng Đăng ký kinh doanh - Sở Tài chính',
+      })
+    })
+
+    it.each<[string, (r: Record<string, any>) => void, (e: Enterprise) => unknown, unknown]>([
+      [
+        'null lists become empty',
+        (r) => {
+          r.Branch = null
+          r.Member = null
         },
+        (e) => [e.branches, e.members],
+        [[], []],
       ],
-      registrationOffice: 'Phòng Đăng ký kinh doanh - Sở Tài chính',
+      [
+        'absent lists become empty',
+        (r) => {
+          delete r.BusinessActivity
+        },
+        (e) => e.businessLines,
+        [],
+      ],
+      [
+        'no district → no legacy address',
+        (r) => {
+          r.HOAdress.DistrictID = null
+        },
+        (e) => e.headOffice.legacy,
+        null,
+      ],
+      [
+        'empty amendment date → null',
+        (r) => {
+          r.MainInformation.LAST_AMEND_DATE = ''
+        },
+        (e) => e.lastAmendedOn,
+        null,
+      ],
+      [
+        'unpadded day and month',
+        (r) => {
+          r.MainInformation.FOUNDING_DATE = '5/3/2021'
+        },
+        (e) => e.foundedOn,
+        '2021-03-05',
+      ],
+      [
+        '29 February of a leap year',
+        (r) => {
+          r.MainInformation.FOUNDING_DATE = '29/02/2024'
+        },
+        (e) => e.foundedOn,
+        '2024-02-29',
+      ],
+      [
+        'capital unknown',
+        (r) => {
+          r.MainInformation.CAPITAL_AMOUNT = null
+        },
+        (e) => e.charterCapital,
+        null,
+      ],
+      [
+        'capital beyond 2^53 stays exact',
+        (r) => {
+          r.MainInformation.CAPITAL_AMOUNT = 2 ** 60
+        },
+        (e) => e.charterCapital,
+        '1152921504606846976',
+      ],
+      [
+        'branch code with hyphen on a branch record',
+        (r) => {
+          r.MainInformation.ENTERPRISE_GDT_CODE = '0199000017-002'
+          r.Branch = []
+        },
+        (e) => e.code,
+        '0199000017-002',
+      ],
+      [
+        'branch code without hyphen is normalised',
+        (r) => {
+          r.MainInformation.ENTERPRISE_GDT_CODE = '0199000017002'
+          r.Branch = []
+        },
+        (e) => e.code,
+        '0199000017-002',
+      ],
+      [
+        'status text in other casing',
+        (r) => {
+          r.MainInformation.ENTERPRISE_STATUS = 'ĐANG LÀM THỦ TỤC PHÁ SẢN'
+        },
+        (e) => e.status,
+        { code: 'BANKRUPTCY', name: 'ĐANG LÀM THỦ TỤC PHÁ SẢN' },
+      ],
+      [
+        'short revocation text',
+        (r) => {
+          r.MainInformation.ENTERPRISE_STATUS = 'Bị thu hồi GCNĐKDN'
+        },
+        (e) => e.status.code,
+        'REVOKED',
+      ],
+      [
+        'invalid representative PIN → pin null, record kept',
+        (r) => {
+          r.LegalRepresentative[0].ID_NUMBER = '12345'
+        },
+        (e) => e.legalRepresentatives[0]?.pin,
+        null,
+      ],
+      [
+        'one-word representative name',
+        (r) => {
+          r.LegalRepresentative[0].FULL_NAME = 'ROSA'
+        },
+        (e) => e.legalRepresentatives[0]?.name,
+        { family: '', middle: null, given: 'Rosa', full: 'Rosa' },
+      ],
+      [
+        'unknown branch status keeps its name',
+        (r) => {
+          r.Branch[0].STATUS = 'Chờ duyệt'
+        },
+        (e) => e.branches[0]?.status,
+        { code: null, name: 'Chờ duyệt' },
+      ],
+      [
+        'branch type CN',
+        (r) => {
+          r.Branch[0].BRANCH_TYPE = 'CN'
+        },
+        (e) => e.branches[0]?.kind,
+        'BRANCH',
+      ],
+    ])('%s', (_label, change, pick, expected) => {
+      expect(pick(read(variant(change)))).toEqual(expected)
     })
   })
 
-  it.each<[string, (r: Record<string, any>) => void, (e: Enterprise) => unknown, unknown]>([
-    [
-      'null lists become empty',
-      (r) => {
-        r.Branch = null
-        r.Member = null
-      },
-      (e) => [e.branches, e.members],
-      [[], []],
-    ],
-    [
-      'absent lists become empty',
-      (r) => {
-        delete r.BusinessActivity
-      },
-      (e) => e.businessLines,
-      [],
-    ],
-    [
-      'no district → no legacy address',
-      (r) => {
-        r.HOAdress.DistrictID = null
-      },
-      (e) => e.headOffice.legacy,
-      null,
-    ],
-    [
-      'empty amendment date → null',
-      (r) => {
-        r.MainInformation.LAST_AMEND_DATE = ''
-      },
-      (e) => e.lastAmendedOn,
-      null,
-    ],
-    [
-      'unpadded day and month',
-      (r) => {
-        r.MainInformation.FOUNDING_DATE = '5/3/2021'
-      },
-      (e) => e.foundedOn,
-      '2021-03-05',
-    ],
-    [
-      '29 February of a leap year',
-      (r) => {
-        r.MainInformation.FOUNDING_DATE = '29/02/2024'
-      },
-      (e) => e.foundedOn,
-      '2024-02-29',
-    ],
-    [
-      'capital unknown',
-      (r) => {
-        r.MainInformation.CAPITAL_AMOUNT = null
-      },
-      (e) => e.charterCapital,
-      null,
-    ],
-    [
-      'capital beyond 2^53 stays exact',
-      (r) => {
-        r.MainInformation.CAPITAL_AMOUNT = 2 ** 60
-      },
-      (e) => e.charterCapital,
-      '1152921504606846976',
-    ],
-    [
-      'branch code with hyphen on a branch record',
-      (r) => {
-        r.MainInformation.ENTERPRISE_GDT_CODE = '0199000017-002'
-        r.Branch = []
-      },
-      (e) => e.code,
-      '0199000017-002',
-    ],
-    [
-      'branch code without hyphen is normalised',
-      (r) => {
-        r.MainInformation.ENTERPRISE_GDT_CODE = '0199000017002'
-        r.Branch = []
-      },
-      (e) => e.code,
-      '0199000017-002',
-    ],
-    [
-      'status text in other casing',
-      (r) => {
-        r.MainInformation.ENTERPRISE_STATUS = 'ĐANG LÀM THỦ TỤC PHÁ SẢN'
-      },
-      (e) => e.status,
-      { code: 'BANKRUPTCY', name: 'ĐANG LÀM THỦ TỤC PHÁ SẢN' },
-    ],
-    [
-      'short revocation text',
-      (r) => {
-        r.MainInformation.ENTERPRISE_STATUS = 'Bị thu hồi GCNĐKDN'
-      },
-      (e) => e.status.code,
-      'REVOKED',
-    ],
-    [
-      'invalid representative PIN → pin null, record kept',
-      (r) => {
-        r.LegalRepresentative[0].ID_NUMBER = '12345'
-      },
-      (e) => e.legalRepresentatives[0]?.pin,
-      null,
-    ],
-    [
-      'one-word representative name',
-      (r) => {
-        r.LegalRepresentative[0].FULL_NAME = 'ROSA'
-      },
-      (e) => e.legalRepresentatives[0]?.name,
-      { family: '', middle: null, given: 'Rosa', full: 'Rosa' },
-    ],
-    [
-      'unknown branch status keeps its name',
-      (r) => {
-        r.Branch[0].STATUS = 'Chờ duyệt'
-      },
-      (e) => e.branches[0]?.status,
-      { code: null, name: 'Chờ duyệt' },
-    ],
-    [
-      'branch type CN',
-      (r) => {
-        r.Branch[0].BRANCH_TYPE = 'CN'
-      },
-      (e) => e.branches[0]?.kind,
-      'BRANCH',
-    ],
-  ])('%s', (_label, change, pick, expected) => {
-    expect(pick(readEnterprise(variant(change)))).toEqual(expected)
-  })
-})
+  describe('readEnterprise: malformed payloads → UPSTREAM_BAD_RESPONSE', () => {
+    it.each<[string, (r: Record<string, any>) => void]>([
+      [
+        'impossible date 31/02',
+        (r) => {
+          r.MainInformation.FOUNDING_DATE = '31/02/2021'
+        },
+      ],
+      [
+        'month 13',
+        (r) => {
+          r.MainInformation.LAST_AMEND_DATE = '01/13/2021'
+        },
+      ],
+      [
+        'ISO date instead of dd/MM/yyyy',
+        (r) => {
+          r.MainInformation.FOUNDING_DATE = '2021-03-15'
+        },
+      ],
+      [
+        'founding date with year only',
+        (r) => {
+          r.MainInformation.FOUNDING_DATE = '2021'
+        },
+      ],
+      [
+        'missing founding date',
+        (r) => {
+          delete r.MainInformation.FOUNDING_DATE
+        },
+      ],
+      [
+        'missing MainInformation',
+        (r) => {
+          delete r.MainInformation
+        },
+      ],
+      [
+        'missing HOAdress',
+        (r) => {
+          delete r.HOAdress
+        },
+      ],
+      [
+        'wrong check digit',
+        (r) => {
+          r.MainInformation.ENTERPRISE_GDT_CODE = '0199000018'
+        },
+      ],
+      [
+        'tax code of 9 digits',
+        (r) => {
+          r.MainInformation.ENTERPRISE_GDT_CODE = '019900001'
+        },
+      ],
+      [
+        'tax code as a number',
+        (r) => {
+          r.MainInformation.ENTERPRISE_GDT_CODE = 199000017
+        },
+      ],
+      [
+        'unknown status text',
+        (r) => {
+          r.MainInformation.ENTERPRISE_STATUS = 'Đang ngủ đông'
+        },
+      ],
+      [
+        'capital as a string',
+        (r) => {
+          r.MainInformation.CAPITAL_AMOUNT = '12 tỷ'
+        },
+      ],
+      [
+        'negative capital',
+        (r) => {
+          r.MainInformation.CAPITAL_AMOUNT = -1
+        },
+      ],
+      [
+        'type id as text',
+        (r) => {
+          r.MainInformation.ENTERPRISE_TYPE_ID = 'CP'
+        },
+      ],
+      [
+        'CityID as a string',
+        (r) => {
+          r.HOAdress.CityID = '01'
+        },
+      ],
+      [
+        'CityID out of range',
+        (r) => {
+          r.HOAdress.CityID = 101
+        },
+      ],
+      [
+        'missing WardID',
+        (r) => {
+          delete r.HOAdress.WardID
+        },
+      ],
+      [
+        'unknown VSIC version',
+        (r) => {
+          r.BusinessActivity[0].VSIC_VERSION = '2007'
+        },
+      ],
+      [
+        'IS_MAIN as boolean',
+        (r) => {
+          r.BusinessActivity[0].IS_MAIN = true
+        },
+      ],
+      [
+        'VSIC code not level 4',
+        (r) => {
+          r.BusinessActivity[0].CODE = '62'
+        },
+      ],
+      [
+        'unknown branch type',
+        (r) => {
+          r.Branch[0].BRANCH_TYPE = 'DDKD'
+        },
+      ],
+      [
+        'branch of another enterprise',
+        (r) => {
+          r.Branch[0].BRANCH_CODE = '0199000024-001'
+        },
+      ],
+      [
+        'branch suffix 000',
+        (r) => {
+          r.Branch[0].BRANCH_CODE = '0199000017-000'
+        },
+      ],
+      [
+        'empty representative name',
+        (r) => {
+          r.LegalRepresentative[0].FULL_NAME = '  '
+        },
+      ],
+      [
+        'ratio above 100',
+        (r) => {
+          r.Member[0].RATIO_PERCENT = 150
+        },
+      ],
+      [
+        'list is an object',
+        (r) => {
+          r.Member = { MEMBER_NAME: 'X' }
+        },
+      ],
+    ])('%s', (_label, change) => {
+      const run = () => read(variant(change))
+      expect(run).toThrow(ConnectorError)
+      try {
+        run()
+      } catch (error) {
+        expect((error as ConnectorError).code).toBe('UPSTREAM_BAD_RESPONSE')
+        expect((error as ConnectorError).connector).toBe('business')
+      }
+    })
 
-describe('readEnterprise: malformed payloads → UPSTREAM_BAD_RESPONSE', () => {
-  it.each<[string, (r: Record<string, any>) => void]>([
-    [
-      'impossible date 31/02',
-      (r) => {
-        r.MainInformation.FOUNDING_DATE = '31/02/2021'
-      },
-    ],
-    [
-      'month 13',
-      (r) => {
-        r.MainInformation.LAST_AMEND_DATE = '01/13/2021'
-      },
-    ],
-    [
-      'ISO date instead of dd/MM/yyyy',
-      (r) => {
-        r.MainInformation.FOUNDING_DATE = '2021-03-15'
-      },
-    ],
-    [
-      'founding date with year only',
-      (r) => {
-        r.MainInformation.FOUNDING_DATE = '2021'
-      },
-    ],
-    [
-      'missing founding date',
-      (r) => {
-        delete r.MainInformation.FOUNDING_DATE
-      },
-    ],
-    [
-      'missing MainInformation',
-      (r) => {
-        delete r.MainInformation
-      },
-    ],
-    [
-      'missing HOAdress',
-      (r) => {
-        delete r.HOAdress
-      },
-    ],
-    [
-      'wrong check digit',
-      (r) => {
-        r.MainInformation.ENTERPRISE_GDT_CODE = '0199000018'
-      },
-    ],
-    [
-      'tax code of 9 digits',
-      (r) => {
-        r.MainInformation.ENTERPRISE_GDT_CODE = '019900001'
-      },
-    ],
-    [
-      'tax code as a number',
-      (r) => {
-        r.MainInformation.ENTERPRISE_GDT_CODE = 199000017
-      },
-    ],
-    [
-      'unknown status text',
-      (r) => {
-        r.MainInformation.ENTERPRISE_STATUS = 'Đang ngủ đông'
-      },
-    ],
-    [
-      'capital as a string',
-      (r) => {
-        r.MainInformation.CAPITAL_AMOUNT = '12 tỷ'
-      },
-    ],
-    [
-      'negative capital',
-      (r) => {
-        r.MainInformation.CAPITAL_AMOUNT = -1
-      },
-    ],
-    [
-      'type id as text',
-      (r) => {
-        r.MainInformation.ENTERPRISE_TYPE_ID = 'CP'
-      },
-    ],
-    [
-      'CityID as a string',
-      (r) => {
-        r.HOAdress.CityID = '01'
-      },
-    ],
-    [
-      'CityID out of range',
-      (r) => {
-        r.HOAdress.CityID = 101
-      },
-    ],
-    [
-      'missing WardID',
-      (r) => {
-        delete r.HOAdress.WardID
-      },
-    ],
-    [
-      'unknown VSIC version',
-      (r) => {
-        r.BusinessActivity[0].VSIC_VERSION = '2007'
-      },
-    ],
-    [
-      'IS_MAIN as boolean',
-      (r) => {
-        r.BusinessActivity[0].IS_MAIN = true
-      },
-    ],
-    [
-      'VSIC code not level 4',
-      (r) => {
-        r.BusinessActivity[0].CODE = '62'
-      },
-    ],
-    [
-      'unknown branch type',
-      (r) => {
-        r.Branch[0].BRANCH_TYPE = 'DDKD'
-      },
-    ],
-    [
-      'branch of another enterprise',
-      (r) => {
-        r.Branch[0].BRANCH_CODE = '0199000024-001'
-      },
-    ],
-    [
-      'branch suffix 000',
-      (r) => {
-        r.Branch[0].BRANCH_CODE = '0199000017-000'
-      },
-    ],
-    [
-      'empty representative name',
-      (r) => {
-        r.LegalRepresentative[0].FULL_NAME = '  '
-      },
-    ],
-    [
-      'ratio above 100',
-      (r) => {
-        r.Member[0].RATIO_PERCENT = 150
-      },
-    ],
-    [
-      'list is an object',
-      (r) => {
-        r.Member = { MEMBER_NAME: 'X' }
-      },
-    ],
-  ])('%s', (_label, change) => {
-    const run = () => readEnterprise(variant(change))
-    expect(run).toThrow(ConnectorError)
-    try {
-      run()
-    } catch (error) {
-      expect((error as ConnectorError).code).toBe('UPSTREAM_BAD_RESPONSE')
-      expect((error as ConnectorError).connector).toBe('business')
-    }
-  })
-
-  it.each([null, 'text', 42, [], {}])('non-record payload %j', (payload) => {
-    expect(() => readEnterprise(payload)).toThrow(expect.objectContaining({ code: 'UPSTREAM_BAD_RESPONSE' }))
+    it.each([null, 'text', 42, [], {}])('non-record payload %j', (payload) => {
+      expect(() => read(payload)).toThrow(expect.objectContaining({ code: 'UPSTREAM_BAD_RESPONSE' }))
+    })
   })
 })
 
