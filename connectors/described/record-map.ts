@@ -37,46 +37,103 @@ const builtIn: Readonly<Record<string, (value: unknown) => boolean>> = {
 /** Marks a value that reads as no value (`ifBlank`): the field is then null. */
 const BLANK = Symbol('blank')
 
-function scalarValue(field: FieldPlan, raw: unknown): unknown {
-  let value = raw
-  if (field.codes) value = translateCode(value, field.codes, field.match === 'folded')
-  if (field.zeroPad !== undefined) value = zeroPad(value as string | number, field.zeroPad)
-  if (field.text) value = applyTextSteps(value as string, field.text)
-  if (field.ifBlank && typeof value === 'string' && value.trim() === '') return BLANK
-  if (field.date) value = readDate(value as string, field.date)
+type ValueStep = (value: unknown) => unknown
+
+/**
+ * A value field's steps, compiled once into the list of functions the plan asks for: each record
+ * then runs only its field's own steps, not a test of every option the mapping language has.
+ */
+function compileValue(field: FieldPlan): ValueStep {
+  if (field.kind === 'personName') {
+    return (raw) => {
+      if (typeof raw !== 'string' || raw.trim() === '') throw new RangeError('not a name')
+      return personNameOf(raw)
+    }
+  }
+  const folded = field.match === 'folded'
+  if (field.kind === 'enum') {
+    const codes = field.codes!
+    return (raw) => translateCode(raw, codes, folded)
+  }
+  const steps: ValueStep[] = []
+  const named = field.type.named
+  if (field.codes) {
+    const codes = field.codes
+    steps.push((value) => translateCode(value, codes, folded))
+  }
+  if (field.zeroPad !== undefined) {
+    const width = field.zeroPad
+    steps.push((value) => zeroPad(value as string | number, width))
+  }
+  if (field.text) {
+    const text = field.text
+    steps.push((value) => applyTextSteps(value as string, text))
+  }
+  if (field.ifBlank) steps.push((value) => (typeof value === 'string' && value.trim() === '' ? BLANK : value))
+  if (field.date) {
+    const layout = field.date
+    steps.push((value) => (value === BLANK ? value : readDate(value as string, layout)))
+  }
   // Amounts written as JSON numbers become the Decimal's text, checked by the Decimal scalar.
   // A whole number is written out digit by digit (BigInt: `String` would write 1e21 for a large one).
-  if (field.type.named === 'Decimal' && typeof value === 'number') value = Number.isInteger(value) ? BigInt(value).toString() : String(value)
+  if (named === 'Decimal') steps.push((value) => (typeof value === 'number' ? (Number.isInteger(value) ? BigInt(value).toString() : String(value)) : value))
   // A whole number read as text: its digits (the plan allows it only where no leading zero can be lost).
-  if ((field.type.named === 'String' || field.type.named === 'ID') && typeof value === 'number' && Number.isSafeInteger(value)) value = String(value)
-  const scalar = customScalars[field.type.named]
+  if (named === 'String' || named === 'ID') steps.push((value) => (typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value))
+  const scalar = customScalars[named]
+  const check = builtIn[named]
   // The canonical scalar's own check: the value must be what the schema promises (a PIN of 12 digits…).
-  if (scalar) return scalar.serialize(value)
-  const check = builtIn[field.type.named]
-  if (!check?.(value)) throw new RangeError(`not a ${field.type.named}`)
-  return value
+  const last: ValueStep = scalar
+    ? (value) => (value === BLANK ? value : scalar.serialize(value))
+    : (value) => {
+        if (value === BLANK) return value
+        if (!check?.(value)) throw new RangeError(`not a ${named}`)
+        return value
+      }
+  steps.push(last)
+  if (steps.length === 1) return last
+  return (raw) => {
+    let value = raw
+    for (const step of steps) value = step(value)
+    return value
+  }
+}
+
+/** The value at a dotted path, compiled: one property read for the usual one-step path. */
+function compileGetter(path: readonly string[]): (record: object) => unknown {
+  if (path.length === 0) return (record) => record
+  if (path.length === 1) {
+    const [step] = path as [string]
+    return (record) => (Object.hasOwn(record, step) ? (record as Record<string, unknown>)[step] : undefined)
+  }
+  return (record) => valueAt(record, path)
 }
 
 /** Compiles every type of the plan; `mapperOf(name)` maps one record of that type. */
 export function compileMappers(types: ReadonlyMap<string, TypePlan>): (type: string) => RecordMapper {
   const compiled = new Map<string, RecordMapper>()
 
-  function one(field: FieldPlan, raw: unknown, where: string, self: Readonly<Record<string, unknown>>, enclosing?: Readonly<Record<string, unknown>>): unknown {
-    const required = field.type.list ? field.type.itemNonNull : field.type.nonNull
+  interface CompiledField {
+    field: FieldPlan
+    /** `Type.field`, for messages; built once, an item's index added only when one fails. */
+    where: string
+    required: boolean
+    get: (record: object) => unknown
+    gate: ((record: object) => unknown) | undefined
+    value: ValueStep | undefined
+  }
+
+  const whereOf = (c: CompiledField, index: number) => (index < 0 ? c.where : `${c.where}[${index}]`)
+
+  function one(c: CompiledField, raw: unknown, index: number, self: Readonly<Record<string, unknown>>, enclosing?: Readonly<Record<string, unknown>>): unknown {
+    const field = c.field
     if (raw === null || raw === undefined) {
-      if (required) throw new RangeError(`${where} is missing`)
+      if (c.required) throw new RangeError(`${whereOf(c, index)} is missing`)
       return null
     }
     try {
-      let value: unknown
-      if (field.kind === 'object') value = mapperOf(field.object!)(raw, self)
-      else if (field.kind === 'personName') {
-        if (typeof raw !== 'string' || raw.trim() === '') throw new RangeError('not a name')
-        value = personNameOf(raw)
-      } else if (field.kind === 'enum') value = translateCode(raw, field.codes!, field.match === 'folded')
-      else value = scalarValue(field, raw)
+      const value = field.kind === 'object' ? mapperOf(field.object!)(raw, self) : c.value!(raw)
       if (value === BLANK) {
-        if (required) throw new RangeError(`${where} is blank`)
+        if (c.required) throw new RangeError(`${whereOf(c, index)} is blank`)
         return null
       }
       if (field.startsWith) {
@@ -89,40 +146,55 @@ export function compileMappers(types: ReadonlyMap<string, TypePlan>): (type: str
       // A value the mapping allows to be unreadable: null, the rest of the record stands.
       if (field.ifInvalid) return null
       // The path of the field, never its value: values may be personal data and go to logs.
-      throw new RangeError(`${where}: ${error instanceof Error ? error.message : 'unreadable'}`, { cause: error })
+      throw new RangeError(`${whereOf(c, index)}: ${error instanceof Error ? error.message : 'unreadable'}`, { cause: error })
     }
   }
 
   function compile(type: TypePlan): RecordMapper {
     // Links are answered by resolvers from another registry's loader, never read from the record.
     // Values first, objects after: an object's `startsWith` reads the values of the one it is under.
-    const fields = [
+    const fields: CompiledField[] = [
       ...type.fields.filter((field) => field.kind !== 'link' && field.kind !== 'object'),
       ...type.fields.filter((field) => field.kind === 'object'),
-    ]
+    ].map((field) => ({
+      field,
+      where: `${type.name}.${field.name}`,
+      required: field.type.list ? field.type.itemNonNull : field.type.nonNull,
+      get: compileGetter(field.from),
+      // Every entry has every key: one shape, so the loop below stays fast.
+      gate: field.when ? compileGetter(field.when) : undefined,
+      value: field.kind === 'object' ? undefined : compileValue(field),
+    }))
+    const { nulls } = type
     return (record, enclosing) => {
       if (record === null || typeof record !== 'object' || Array.isArray(record)) throw new RangeError(`${type.name}: not a record`)
       const out: Record<string, unknown> = {}
-      for (const name of type.nulls) out[name] = null
-      for (const field of fields) {
-        const where = `${type.name}.${field.name}`
-        if (field.when) {
-          const gate = valueAt(record, field.when)
+      for (const name of nulls) out[name] = null
+      for (const c of fields) {
+        const { field } = c
+        if (c.gate) {
+          const gate = c.gate(record)
           if (gate === null || gate === undefined || (typeof gate === 'string' && gate.trim() === '')) {
             out[field.name] = null
             continue
           }
         }
         // An object read in place reads the record itself.
-        let raw = field.from.length ? valueAt(record, field.from) : record
+        let raw = c.get(record)
         if (field.emptyIfAbsent && (raw === null || raw === undefined)) raw = []
-        if (!field.type.list || raw === null || raw === undefined) {
-          if (field.type.list && field.type.nonNull && (raw === null || raw === undefined)) throw new RangeError(`${where} is missing`)
-          out[field.name] = field.type.list ? null : one(field, raw, where, out, enclosing)
+        if (!field.type.list) {
+          out[field.name] = one(c, raw, -1, out, enclosing)
           continue
         }
-        if (!Array.isArray(raw)) throw new RangeError(`${where}: not a list`)
-        out[field.name] = raw.map((item, i) => one(field, item, `${where}[${i}]`, out, enclosing))
+        if (raw === null || raw === undefined) {
+          if (field.type.nonNull) throw new RangeError(`${c.where} is missing`)
+          out[field.name] = null
+          continue
+        }
+        if (!Array.isArray(raw)) throw new RangeError(`${c.where}: not a list`)
+        const items = new Array<unknown>(raw.length)
+        for (let i = 0; i < raw.length; i++) items[i] = one(c, raw[i], i, out, enclosing)
+        out[field.name] = items
       }
       return out
     }

@@ -3,6 +3,7 @@
  * or throws a RangeError saying what was wrong (the engine turns that into UPSTREAM_BAD_RESPONSE:
  * a value the mapping cannot read is never passed on as it came).
  */
+import { LRUCache } from 'lru-cache'
 import { fromCompactDate, fromDmyDate, fromDmyFullDate, partialDate } from '../kit/dates.js'
 import type { DateLayout, TextStep } from './mapping-schema.js'
 
@@ -68,12 +69,27 @@ export function readDate(value: string, layout: DateLayout): string {
 /** Layouts that always give a whole date (the `Date` scalar); the others may give a partial one. */
 export const FULL_DATE_LAYOUTS: ReadonlySet<DateLayout> = new Set(['yyyyMMdd', 'dd/MM/yyyy', 'yyyy-MM-dd'])
 
+const foldText = (text: string) => text.normalize('NFC').toLocaleLowerCase('vi').replace(/\s+/g, ' ').trim()
+
+/**
+ * Codes repeat (a status text on every record), and Vietnamese lower-casing is not cheap: the
+ * folds of recent codes are kept, the least recently used dropped first.
+ */
+const foldedCodes = new LRUCache<string, string>({ max: 1024 })
+
 /**
  * A code written as people write it, folded for comparison: one Unicode form, lower case, single
  * spaces, no spaces around. Accents are kept: in Vietnamese they tell words apart.
  */
 export function foldCode(text: string): string {
-  return text.normalize('NFC').toLocaleLowerCase('vi').replace(/\s+/g, ' ').trim()
+  // Long texts are not codes: folded every time, never kept.
+  if (text.length > 256) return foldText(text)
+  let folded = foldedCodes.get(text)
+  if (folded === undefined) {
+    folded = foldText(text)
+    foldedCodes.set(text, folded)
+  }
+  return folded
 }
 
 /**
