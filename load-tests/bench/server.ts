@@ -9,7 +9,8 @@
  *   graphql-js  (d) node:http + graphql-js `execute` with parsed, validated documents cached
  *
  * It listens on 127.0.0.1 only and prints one line `BENCH_READY <json>`; SIGTERM stops it.
- * Environment: BENCH_UPSTREAMS (JSON: population/land/business URLs), BENCH_DATA_DIR, REDIS_URL,
+ * Environment: BENCH_UPSTREAMS (JSON: population/land/business URLs), BENCH_BUSINESS=described (the
+ * business registry by its description instead of the hand-written client), BENCH_DATA_DIR, REDIS_URL,
  * DATABASE_URL, BENCH_FLUSH_DELAY_MS (the audit writer's group-commit delay).
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http'
@@ -17,6 +18,7 @@ import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { execute, parse, validate, type DocumentNode } from 'graphql'
 import { createYoga } from 'graphql-yoga'
+import { createDescribedBusinessConnector } from '../../connectors/business/described-fixture.node.js'
 import { createConnectors, createRegistryLoaders, positionPager, type Connectors, type RequestScope, type UpstreamTransport } from '../../connectors/index.js'
 import { createPooledTransport } from '../../connectors/kit/pooled-transport.node.js'
 import { POPULATION_SANDBOX_API_KEY, startSandboxes } from '../../connectors/sandboxes.js'
@@ -46,13 +48,18 @@ function connectorsFromEnv(pooled: boolean): Connectors {
     closers.push(() => pool.close())
     transport = pool.send
   }
-  return createConnectors({
+  const connectors = createConnectors({
     population: { baseUrl: urls.population, apiKey: POPULATION_SANDBOX_API_KEY },
     land: { baseUrl: urls.land },
     business: { baseUrl: urls.business },
     timeoutMs: 5000,
     ...(transport ? { transport } : {}),
   })
+  if (process.env.BENCH_BUSINESS !== 'described') return connectors
+  // The business registry by its description (connectors/business/described): the same registry,
+  // the engine instead of the hand-written client, to measure what the engine costs.
+  const { described } = createDescribedBusinessConnector({ baseUrl: urls.business, timeoutMs: 5000, ...(transport ? { transport } : {}) })
+  return { ...connectors, business: described }
 }
 
 /** BENCH_TRANSPORT=pooled|fetch overrides a target's registry transport (to measure it alone). */
