@@ -84,6 +84,21 @@ describe('the described business mapping', () => {
       edit('isMain: { from: IS_MAIN, codes: {', 'isMain: { from: IS_MAIN, ifBlank: null, codes: {'),
       /isMain: ifBlank and ifInvalid make the value null, and Boolean! cannot be null/,
     ],
+    [
+      'a status code that is not an EnterpriseStatus',
+      edit('Đã giải thể: DISSOLVED', 'Đã giải thể: DISOLVED'),
+      /codes\.Đã giải thể: DISOLVED is not a value of EnterpriseStatus/,
+    ],
+    [
+      'a nullable canonical field left out',
+      edit('          communeCode: null\n', ''),
+      /LegacyAddress\.communeCode is not answered: map it, or write communeCode: null/,
+    ],
+    [
+      'a required canonical field said absent',
+      edit('      nameVi: { from: MainInformation.NAME, text: [trim] }', '      nameVi: null'),
+      /nameVi: Enterprise\.nameVi is String!: the source must answer it/,
+    ],
   ])('refuses %s', (_label, mapping, message) => {
     const problems = problemsOf(mapping)
     expect(

@@ -54,6 +54,8 @@ export interface FieldMapping {
   date?: DateLayout | undefined
   /** The source's code → the canonical value (an enum value, a text, or true/false). */
   codes?: Record<string, string | boolean> | undefined
+  /** For codes into text: the enum whose values they are (`EnterpriseStatus` for a status's code). */
+  codesOf?: string | undefined
   match?: (typeof CODE_MATCHES)[number] | undefined
   /** `null`: text that is empty after its steps is null (the source writes "no value" as ""). */
   ifBlank?: null | undefined
@@ -65,8 +67,11 @@ export interface FieldMapping {
   ifAbsent?: never[] | undefined
   /** An object field is null when the value at this path of the record is absent, null or blank text. */
   when?: string | undefined
-  /** An object read field by field from the record (or from `from`): the fields of the field's type. */
-  fields?: Record<string, FieldMapping> | undefined
+  /**
+   * An object read field by field from the record (or from `from`): the fields of the field's type.
+   * `name: null` says the source does not have that (nullable) field of a canonical type.
+   */
+  fields?: Record<string, FieldMapping | null> | undefined
   link?: z.infer<typeof linkMapping> | undefined
   /**
    * The value must begin with a field of the enclosing object, then `separator`: a branch's code
@@ -89,13 +94,14 @@ const fieldMapping: z.ZodType<FieldMapping> = z.lazy(() =>
       date: z.enum(DATE_LAYOUTS).optional(),
       /** A value outside the list is a bad answer (or null with `ifInvalid`), never passed through. */
       codes: z.record(z.string(), z.union([z.string().min(1), z.boolean()])).optional(),
+      codesOf: graphqlName.optional(),
       match: z.enum(CODE_MATCHES).optional(),
       ifBlank: z.null().optional(),
       ifInvalid: z.null().optional(),
       ifAbsent: z.array(z.never()).max(0).optional(),
       personName: z.literal(true).optional(),
       when: sourcePath.optional(),
-      fields: z.record(graphqlName, fieldMapping).optional(),
+      fields: z.record(graphqlName, fieldMapping.nullable()).optional(),
       link: linkMapping.optional(),
       startsWith: z
         .object({ field: graphqlName, separator: z.string().min(1).max(8) })
@@ -108,7 +114,7 @@ const fieldMapping: z.ZodType<FieldMapping> = z.lazy(() =>
 const typeMapping = z
   .object({
     description: description.optional(),
-    fields: z.record(graphqlName, fieldMapping).refine((fields) => Object.keys(fields).length > 0, 'a type needs at least one field'),
+    fields: z.record(graphqlName, fieldMapping.nullable()).refine((fields) => Object.keys(fields).length > 0, 'a type needs at least one field'),
   })
   .strict()
 export type TypeMapping = z.infer<typeof typeMapping>

@@ -186,13 +186,13 @@ export class TypeChecker {
   private checkType(
     planName: string,
     graphqlType: string,
-    fields: Readonly<Record<string, FieldMapping>>,
+    fields: Readonly<Record<string, FieldMapping | null>>,
     record: JsonSchema,
     against: string,
     path: ProblemPath,
     description?: string,
     gated: ReadonlySet<string> = new Set(),
-    enclosing?: Readonly<Record<string, FieldMapping>>,
+    enclosing?: Readonly<Record<string, FieldMapping | null>>,
   ): void {
     const key = `${planName}\u0000${against}`
     if (this.checked.has(key)) return
@@ -206,8 +206,18 @@ export class TypeChecker {
       return
     }
     const plans: FieldPlan[] = []
+    const nulls: string[] = []
     for (const [fieldName, field] of Object.entries(fields)) {
       const fieldPath = [...path, fieldName]
+      if (field === null) {
+        // `name: null`: the source does not have it, said in the mapping rather than left out.
+        const declared = canonical?.get(fieldName)
+        if (!canonical) this.report(fieldPath, `${fieldName}: null says a canonical field is not in the source; ${graphqlType} is a type of this mapping`)
+        else if (!declared) this.report(fieldPath, `${graphqlType} has no field ${fieldName} (it has ${[...canonical.keys()].join(', ')})`)
+        else if (declared.type.endsWith('!')) this.report(fieldPath, `${graphqlType}.${fieldName} is ${declared.type}: the source must answer it`)
+        else nulls.push(fieldName)
+        continue
+      }
       let typeText = field.type
       if (canonical) {
         const carried = this.catalog.carried.get(graphqlType)?.get(fieldName)
@@ -238,16 +248,15 @@ export class TypeChecker {
       }
       if (plan) plans.push(plan)
     }
-    const nulls: string[] = []
     if (canonical) {
       const answered = new Set(Object.keys(fields))
       for (const [carrier, carried] of this.catalog.carried.get(graphqlType) ?? []) if (answered.has(carrier)) answered.add(carried.answers)
       for (const [fieldName, declared] of canonical) {
         if (answered.has(fieldName) || declared.args.size) continue
+        // Every field is answered or said absent: a field forgotten is not quietly null.
         if (declared.type.endsWith('!'))
           this.report(path, `${graphqlType}.${fieldName} (${declared.type}) is required by the canonical schema, and the mapping does not answer it`)
-        // Said, not left out: the record is the same shape whichever registry answered it.
-        else if (!this.catalog.carried.get(graphqlType)?.has(fieldName)) nulls.push(fieldName)
+        else this.report(path, `${graphqlType}.${fieldName} is not answered: map it, or write ${fieldName}: null if the source does not have it`)
       }
     }
     if (!this.planned.has(planName)) this.planned.set(planName, { name: planName, graphqlType, ...(description ? { description } : {}), fields: plans, nulls })
@@ -259,7 +268,7 @@ export class TypeChecker {
     fieldName: string,
     field: FieldMapping,
     type: TypeRef,
-    siblings: Readonly<Record<string, FieldMapping>>,
+    siblings: Readonly<Record<string, FieldMapping | null>>,
     record: JsonSchema,
     against: string,
     path: ProblemPath,
@@ -365,6 +374,8 @@ export class TypeChecker {
       plan.ifBlank = true
     }
     if (field.match && !field.codes) this.report([...path, 'match'], 'match says how codes compare: the field has no codes')
+    if (field.codesOf !== undefined && (!field.codes || type.named !== 'String'))
+      this.report([...path, 'codesOf'], 'codesOf names the enum of codes translated into text')
     const values = this.enumValuesOf(type.named)
     if (values) {
       plan.kind = 'enum'
@@ -390,6 +401,14 @@ export class TypeChecker {
       for (const [code, target] of Object.entries(field.codes)) {
         if (want !== null && typeof target !== want)
           this.report([...path, 'codes', code], `${type.named} needs ${want === 'boolean' ? 'true or false' : 'text'} here`)
+      }
+      if (field.codesOf !== undefined) {
+        // Text that stands for an enum's value (a status's code): a typo would pass as text.
+        const values = this.enumValuesOf(field.codesOf)
+        if (!values) this.report([...path, 'codesOf'], `${field.codesOf} is not an enum`)
+        else
+          for (const [code, target] of Object.entries(field.codes))
+            if (typeof target === 'string' && !values.has(target)) this.report([...path, 'codes', code], `${target} is not a value of ${field.codesOf}`)
       }
       this.checkCodes(field, value, itemKind, fromText, against, path, plan)
     }
@@ -462,7 +481,7 @@ export class TypeChecker {
     fieldName: string,
     field: FieldMapping,
     type: TypeRef,
-    siblings: Readonly<Record<string, FieldMapping>>,
+    siblings: Readonly<Record<string, FieldMapping | null>>,
     path: ProblemPath,
     ownerType: string,
   ): FieldPlan | undefined {

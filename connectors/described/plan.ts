@@ -223,6 +223,7 @@ export function planConnector(mapping: Mapping, description: SourceDescription, 
     // The field that holds the key as the loader's key: read as it is (a trim at most), by the key's own scalar.
     const keyField = Object.entries(declaredTypes[typeName]?.fields ?? {}).find(
       ([name, field]) =>
+        field !== null &&
         field.from === lookup.key &&
         !field.fields &&
         !field.link &&
@@ -258,11 +259,12 @@ export function planConnector(mapping: Mapping, description: SourceDescription, 
   const reach = (name: string | undefined) => {
     if (name === undefined || reached.has(name) || !Object.hasOwn(declaredTypes, name)) return
     reached.add(name)
-    const walk = (fields: Readonly<Record<string, { type?: string | undefined; fields?: unknown }>>, owner: string) => {
+    const walk = (fields: Readonly<Record<string, { type?: string | undefined; fields?: unknown } | null>>, owner: string) => {
       for (const [fieldName, field] of Object.entries(fields)) {
+        if (field === null) continue
         const typeText = field.type ?? catalog.objects.get(owner)?.get(fieldName)?.type
         if (typeText) reach(parseTypeRef(typeText).named)
-        const inner = field.fields as Readonly<Record<string, { type?: string | undefined; fields?: unknown }>> | undefined
+        const inner = field.fields as Readonly<Record<string, { type?: string | undefined; fields?: unknown } | null>> | undefined
         if (inner && typeText) walk(inner, parseTypeRef(typeText).named)
       }
     }
@@ -315,7 +317,8 @@ export function printExtension(mapping: Mapping, catalog: CanonicalCatalog): str
   for (const [name, definition] of Object.entries(mapping.types)) {
     // A canonical type the source answers is already in the schema.
     if (catalog.objects.has(name)) continue
-    const fields = Object.entries(definition.fields).map(([field, about]) => `${described(about.description, '  ')}  ${field}: ${about.type}`)
+    // A new type's fields are all mapped (the check refuses `null` there).
+    const fields = Object.entries(definition.fields).map(([field, about]) => `${described(about?.description, '  ')}  ${field}: ${about?.type}`)
     parts.push(`${described(definition.description, '')}type ${name} {\n${fields.join('\n')}\n}`)
   }
   const roots = Object.entries(mapping.query)
