@@ -3,13 +3,14 @@
  * real files, the replay sandbox on 127.0.0.1).
  */
 import { execFile } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 import { REPLAY_SANDBOX_API_KEY, startReplaySandboxes } from '../connectors/sandboxes.js'
 import { servedCanonical } from '../gateway/entry/canonical.js'
+import { landWsdl } from '../connectors/land/sandbox/wsdl.js'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const work = mkdtempSync(join(tmpdir(), 'lgsp-connector-cli-'))
@@ -91,8 +92,28 @@ describe('lgsp connector', () => {
     ).toContain('already exists')
   })
 
+  it('new writes a folder from a WSDL; check reads it and says SOAP operations are not run yet', async () => {
+    const wsdl = join(work, 'DatDai.wsdl')
+    writeFileSync(wsdl, landWsdl('http://127.0.0.1:1/ws/DatDai.asmx'))
+    const made = await lgsp('new', '--from', 'wsdl', wsdl, '--name', 'dat-dai-thu', '--dir', work)
+    expect(made.code, made.stderr).toBe(0)
+    expect(readdirSync(join(work, 'dat-dai-thu')).sort()).toEqual(['README.md', 'mapping.yaml', 'service.wsdl'])
+    const mapping = readFileSync(join(work, 'dat-dai-thu', 'mapping.yaml'), 'utf8')
+    // Every operation, what it takes in its body and what it answers, as the WSDL's schema says.
+    for (const line of ['TraCuuThuaDat: POST /ws/DatDai.asmx', 'takes body MaThuaDat: string', 'SoToBanDo: integer', 'description: service.wsdl'])
+      expect(mapping).toContain(line)
+    const checked = await lgsp('check', 'dat-dai-thu', '--dir', work)
+    expect(checked.code).toBe(1)
+    expect(checked.stderr).toMatch(/mapping\.yaml:\d+:\d+: description: .*service\.wsdl is a WSDL: the engine reads it, but does not call SOAP operations yet/)
+    // A broken WSDL is refused with its place.
+    writeFileSync(wsdl, '<definitions>')
+    const broken = await lgsp('new', '--from', 'wsdl', wsdl, '--name', 'dat-dai-hong', '--dir', work)
+    expect(broken.code).toBe(1)
+    expect(readdirSync(work)).not.toContain('dat-dai-hong')
+  })
+
   it.each([
-    [['new', '--from', 'wsdl', 'x.wsdl', '--name', 'ho-tich'], 2, /WSDL sources are not connected by description yet/],
+    [['new', '--from', 'soap', 'x.wsdl', '--name', 'ho-tich'], 2, /Usage/],
     [['new', '--from', 'openapi', 'x.yaml', '--name', 'Bad_Name'], 2, /lower-case letters/],
     [['check', 'khong-co'], 1, /no connector khong-co/],
     [['frobnicate'], 2, /Usage/],

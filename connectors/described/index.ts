@@ -8,4 +8,5 @@ export { createDescribedConnector, describedLoaderName, type DescribedConnector,
 export { ConnectorFilesError, DescriptionError, MappingError, type SourceDescription } from './description.js'
 export { loadDescribedConnector, type ConnectorFiles } from './load.js'
 export { readOpenApi } from './openapi.js'
+export { readWsdl } from './wsdl.js'
 export type { ConnectorPlan } from './plan.js'

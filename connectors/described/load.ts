@@ -5,9 +5,10 @@
  * the path: a connector that loads is one the engine can run.
  */
 import type { CanonicalCatalog } from './canonical-catalog.js'
-import { ConnectorFilesError, DescriptionError, MappingError } from './description.js'
+import { ConnectorFilesError, DescriptionError, MappingError, type SourceDescription } from './description.js'
 import { type Mapping, mappingSchema } from './mapping-schema.js'
 import { readOpenApi } from './openapi.js'
+import { readWsdl } from './wsdl.js'
 import { type ConnectorPlan, planConnector } from './plan.js'
 import { readPlacedYaml, YamlSyntaxError } from './yaml-places.js'
 
@@ -52,9 +53,9 @@ export function loadDescribedConnector(files: ConnectorFiles, catalog: Canonical
       new MappingError(file, ['description'], `${mapping.description} is not in the folder`, placed.placeOf(['description'])),
     ])
   }
-  let description: ReturnType<typeof readOpenApi>
+  let description: SourceDescription
   try {
-    description = readOpenApi(source.text, source.file)
+    description = /\.wsdl$/i.test(mapping.description) ? readWsdl(source.text, source.file) : readOpenApi(source.text, source.file)
   } catch (error) {
     if (error instanceof DescriptionError) throw new ConnectorFilesError(files.folder, [error])
     throw error

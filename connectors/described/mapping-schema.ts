@@ -229,7 +229,7 @@ export const mappingSchema = z
     /** The registry's name for people, e.g. "Cơ sở dữ liệu quốc gia về bảo hiểm". */
     registry: z.string().min(1).max(200),
     /** The source's own description, a file in the same folder. */
-    description: z.string().regex(/^[A-Za-z0-9._-]+\.(ya?ml|json)$/, 'must be a .yaml, .yml or .json file in the same folder'),
+    description: z.string().regex(/^[A-Za-z0-9._-]+\.(ya?ml|json|wsdl)$/, 'must be a .yaml, .yml, .json or .wsdl file in the same folder'),
     auth: authMapping,
     /** Deadline of one call to the source, ms. */
     deadlineMs: z.number().int().min(100).max(60_000).optional(),

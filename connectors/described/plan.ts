@@ -98,6 +98,14 @@ export function planConnector(mapping: Mapping, description: SourceDescription, 
   }
   const { operation, answerOf, checkEnvelope, checkAnswerSchema } = context
 
+  // The WSDL is read and checked, so `lgsp connector check` can say what a SOAP source offers and
+  // the mapping's other problems; running its operations is not offered yet.
+  if (description.kind === 'wsdl')
+    report(
+      ['description'],
+      `${description.file} is a WSDL: the engine reads it, but does not call SOAP operations yet (the land registry is still a hand-written connector)`,
+    )
+
   const declaredTypes = mapping.types
   const declaredEnums = mapping.enums ?? {}
   for (const name of Object.keys(declaredEnums)) {

@@ -24,10 +24,11 @@ function operationComment(operation: DescribedOperation): string[] {
   const params = operation.parameters.map((p) => `${p.in} ${p.name}${p.required ? ' (required)' : ''}`)
   const body = operation.requestBody ? fieldLines(operation.requestBody.schema).map((line) => `body ${line}`) : []
   const answer = operation.responses.find((r) => r.status === 200 && r.schema)?.schema
+  const answers = operation.soap ? 'no XML' : 'no JSON'
   return [
     `#   ${operation.id}: ${operation.method} ${operation.path}`,
     ...[...params, ...body].map((line) => `#     takes ${line}`),
-    ...(answer ? fieldLines(answer).map((line) => `#     answers ${line}`) : ['#     answers no JSON']),
+    ...(answer ? fieldLines(answer).map((line) => `#     answers ${line}`) : [`#     answers ${answers}`]),
   ]
 }
 

@@ -1,6 +1,6 @@
 /**
  * `lgsp connector new` and `lgsp connector check`: connecting a registry by description. `new`
- * writes the folder from the source's OpenAPI description (a mapping stub listing everything it
+ * writes the folder from the source's OpenAPI description or WSDL (a mapping stub listing everything it
  * offers); `check` loads the folder as the gateway would, then asks the source (live, or the
  * replay sandbox of its description) and shows the records as the gateway would map them.
  */
@@ -16,6 +16,7 @@ import {
   createDescribedConnector,
   DescriptionError,
   readOpenApi,
+  readWsdl,
 } from '../../connectors/described/index.js'
 import { readDescribedFolder } from '../../connectors/described/folders.node.js'
 import { scaffoldMapping } from '../../connectors/described/scaffold.js'
@@ -46,11 +47,7 @@ async function create(args: string[]): Promise<number> {
     strict: true,
   })
   const [kind, source, name] = [values.from, positionals[0], values.name]
-  if (kind === 'wsdl') {
-    err('WSDL sources are not connected by description yet: a SOAP registry is still a hand-written connector (see connectors/land).')
-    return 2
-  }
-  if (kind !== 'openapi' || !source || !name) {
+  if ((kind !== 'openapi' && kind !== 'wsdl') || !source || !name) {
     err(`Usage:\n${connectorUsage}`)
     return 2
   }
@@ -64,11 +61,10 @@ async function create(args: string[]): Promise<number> {
     return 1
   }
   const text = await readSource(source)
-  const json = /^\s*\{/.test(text)
-  const file = json ? 'openapi.json' : 'openapi.yaml'
+  const file = kind === 'wsdl' ? 'service.wsdl' : /^\s*\{/.test(text) ? 'openapi.json' : 'openapi.yaml'
   let description
   try {
-    description = readOpenApi(text, source)
+    description = kind === 'wsdl' ? readWsdl(text, source) : readOpenApi(text, source)
   } catch (error) {
     if (error instanceof DescriptionError) {
       err(error.message)

@@ -114,10 +114,10 @@ export const verifyUsage = `  verify --response FILE [--receipt FILE] [--request
           extensions.receipt unless given. Exit 1 naming what failed.
 `
 
-export const connectorUsage = `  connector new --from openapi <file-or-url> --name <name> [--dir connectors]
+export const connectorUsage = `  connector new --from openapi|wsdl <file-or-url> --name <name> [--dir connectors]
           Start connecting a registry by description: writes connectors/<name>/ with its OpenAPI
-          description, a mapping.yaml listing every operation and field it offers, and a README.
-          (--from wsdl: not yet; a SOAP registry is a hand-written connector.)
+          description or WSDL, a mapping.yaml listing every operation and field it offers, and a
+          README. (A WSDL is read and checked; the engine does not call SOAP operations yet.)
   connector check <name> [--url URL] [--api-key KEY] [--key VALUE]... [--dir connectors]
           Load connectors/<name>/ as the gateway would (every problem with file and line), then
           ask the source (--url, else UPSTREAM_<NAME>_URL, else the replay sandbox of its
