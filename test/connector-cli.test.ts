@@ -92,7 +92,7 @@ describe('lgsp connector', () => {
     ).toContain('already exists')
   })
 
-  it('new writes a folder from a WSDL; check reads it and says SOAP operations are not run yet', async () => {
+  it('new writes a folder from a WSDL whose stub check then refuses line by line', async () => {
     const wsdl = join(work, 'DatDai.wsdl')
     writeFileSync(wsdl, landWsdl('http://127.0.0.1:1/ws/DatDai.asmx'))
     const made = await lgsp('new', '--from', 'wsdl', wsdl, '--name', 'dat-dai-thu', '--dir', work)
@@ -100,11 +100,19 @@ describe('lgsp connector', () => {
     expect(readdirSync(join(work, 'dat-dai-thu')).sort()).toEqual(['README.md', 'mapping.yaml', 'service.wsdl'])
     const mapping = readFileSync(join(work, 'dat-dai-thu', 'mapping.yaml'), 'utf8')
     // Every operation, what it takes in its body and what it answers, as the WSDL's schema says.
-    for (const line of ['TraCuuThuaDat: POST /ws/DatDai.asmx', 'takes body MaThuaDat: string', 'SoToBanDo: integer', 'description: service.wsdl'])
+    for (const line of [
+      'TraCuuThuaDat: POST /ws/DatDai.asmx',
+      'takes body MaThuaDat: string',
+      'SoToBanDo: integer',
+      'description: service.wsdl',
+      // First guesses: the operation that takes nothing for health, the one that takes one value as the lookup.
+      'health: { operation: KiemTraKetNoi }',
+      'operation: TraCuuThuaDat',
+    ])
       expect(mapping).toContain(line)
     const checked = await lgsp('check', 'dat-dai-thu', '--dir', work)
     expect(checked.code).toBe(1)
-    expect(checked.stderr).toMatch(/mapping\.yaml:\d+:\d+: description: .*service\.wsdl is a WSDL: the engine reads it, but does not call SOAP operations yet/)
+    expect(checked.stderr).toMatch(/mapping\.yaml:\d+:\d+: query\.datDaiThuRecord\.result: TODO does not exist in TraCuuThuaDat's answer/)
     // A broken WSDL is refused with its place.
     writeFileSync(wsdl, '<definitions>')
     const broken = await lgsp('new', '--from', 'wsdl', wsdl, '--name', 'dat-dai-hong', '--dir', work)

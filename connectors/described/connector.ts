@@ -28,6 +28,7 @@ import {
 import { answerSchemaOf, notFoundSchemaOf } from './answer-schema.js'
 import type { DescribedOperation } from './description.js'
 import { listParameters } from './list-arguments.js'
+import { buildSoapRequest, readSoapResponse, type SoapAnswer } from './soap-xml.js'
 import type { ConnectorPlan, ListPlan, LookupPlan } from './plan.js'
 import { compileMappers, valueAt as at } from './record-map.js'
 
@@ -110,6 +111,56 @@ export function createDescribedConnector(plan: ConnectorPlan, options: Described
    * description's schema (a proxy's 404 page is not an answer); any other status is the source
    * answering outside its description.
    */
+  /**
+   * One SOAP 1.1 call: the request element built by the description's schema (element order,
+   * namespaces, escaping), the answer read back by it (lists stay lists, text stays text). A
+   * `soap:Server` fault is the service failing (worth a retry); any other fault, or an answer that
+   * is not one, is a bad answer. Only the fault's code is kept: its text may echo an identifier.
+   * Every SOAP answer is a 200: "no record" is the record left out, never a status.
+   */
+  async function callSoap(operation: DescribedOperation, body: Readonly<Record<string, string>>, label: string, scope: RequestScope): Promise<unknown> {
+    const soap = operation.soap!
+    let envelope: string
+    try {
+      envelope = buildSoapRequest(operation, body)
+    } catch (error) {
+      // Only a key of the identifier's canonical form reaches here; one the service's schema refuses is its description's doing.
+      throw new ConnectorError(
+        connector,
+        'UPSTREAM_BAD_RESPONSE',
+        { path: operation.path, detail: 'the request does not fit the description' },
+        { cause: error },
+      )
+    }
+    const response = await upstream.send(
+      operation.path,
+      {
+        method: 'POST',
+        // Every operation the engine calls is a read: safe to retry.
+        idempotent: true,
+        operation: label,
+        headers: { 'content-type': 'text/xml; charset=utf-8', accept: 'text/xml', soapaction: `"${soap.action}"` },
+        body: envelope,
+      },
+      scope,
+    )
+    const { status } = response
+    let answer: SoapAnswer
+    try {
+      answer = readSoapResponse(operation, response.text ?? '')
+    } catch (error) {
+      // No service at that address answers 404 with a page, not a fault: the registry is unreachable.
+      const code = status === 404 ? 'UPSTREAM_UNAVAILABLE' : 'UPSTREAM_BAD_RESPONSE'
+      throw new ConnectorError(connector, code, { path: operation.path, status, detail: 'not a SOAP answer' }, { cause: error })
+    }
+    if (answer.kind === 'fault') {
+      const code = /(^|:)Server(\.|$)/.test(answer.code) ? 'UPSTREAM_UNAVAILABLE' : 'UPSTREAM_BAD_RESPONSE'
+      throw new ConnectorError(connector, code, { path: operation.path, status, detail: `SOAP fault ${answer.code}` })
+    }
+    if (status !== 200) throw new ConnectorError(connector, 'UPSTREAM_BAD_RESPONSE', { path: operation.path, status })
+    return heldToDescription(operation, answer.value)
+  }
+
   async function call(operation: DescribedOperation, request: UpstreamRequest, scope: RequestScope): Promise<unknown | null> {
     const response = await upstream.send(operation.path, request, scope)
     const json = () => {
@@ -175,14 +226,15 @@ export function createDescribedConnector(plan: ConnectorPlan, options: Described
     // Only an identifier reaches the source: anything else names no record (and `.` or `..`, in a path, another resource).
     const key = keyFormOf(lookup)(asked)
     if (key === null || key === '' || key === '.' || key === '..') return null
-    const answer = await call(
-      operation,
-      {
-        operation: `${connector}.${operation.id}`,
-        ...(argument.parameter.in === 'path' ? { params: { [argument.parameter.name]: key } } : { query: { [argument.parameter.name]: key } }),
-      },
-      scope,
-    )
+    const label = `${connector}.${operation.id}`
+    const { name, in: where } = argument.parameter
+    if (where === 'body') {
+      const answer = await callSoap(operation, { [name]: key }, label, scope)
+      // A SOAP service says "none" by leaving the record out (or sending it nil).
+      const record = at(answer, lookup.result)
+      return record === undefined || record === null ? null : recordIn(lookup, answer, key)
+    }
+    const answer = await call(operation, { operation: label, ...(where === 'path' ? { params: { [name]: key } } : { query: { [name]: key } }) }, scope)
     return answer === null ? null : recordIn(lookup, answer, key)
   }
 
@@ -334,6 +386,11 @@ export function createDescribedConnector(plan: ConnectorPlan, options: Described
     const started = performance.now()
     const scope: RequestScope = { requestId: `health-${crypto.randomUUID()}`, ...(signal ? { signal } : {}) }
     try {
+      if (plan.health.soap) {
+        // Any answer the description admits, with an envelope of success if the mapping names one.
+        await callSoap(plan.health, {}, `${connector}.health`, scope)
+        return { ok: true, latencyMs: performance.now() - started }
+      }
       const response = await upstream.send(plan.health.path, { operation: `${connector}.health` }, scope)
       const latencyMs = performance.now() - started
       if (response.status !== 200) return { ok: false, latencyMs, detail: `HTTP ${response.status}` }

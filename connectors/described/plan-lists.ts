@@ -90,6 +90,10 @@ export function planList(context: PlanContext, field: string, list: ListMapping,
 
   const operation = context.operation(list.operation, [...path, 'operation'])
   if (!operation) return undefined
+  if (operation.soap) {
+    report([...path, 'operation'], 'lists of a SOAP operation are not offered yet')
+    return undefined
+  }
   if (operation.method !== 'GET') report([...path, 'operation'], `${operation.id} is ${operation.method}: a list reads with GET`)
 
   const given = new Set<string>()

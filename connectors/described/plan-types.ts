@@ -70,7 +70,8 @@ export interface LookupPlan {
   type: string
   /** The per-request loader's name: the root field's for a canonical one (other registries link through it), else `<connector>:<field>`. */
   loader: string
-  argument: { name: string; type: TypeRef; parameter: { name: string; in: 'path' | 'query' } }
+  /** Where the key goes: a path or query parameter, or (SOAP) a field of the request element. */
+  argument: { name: string; type: TypeRef; parameter: { name: string; in: 'path' | 'query' | 'body' } }
   operation: DescribedOperation
   result: readonly string[]
   /** The record's field that holds its key; every answer is checked to be the record asked for. */

@@ -98,14 +98,6 @@ export function planConnector(mapping: Mapping, description: SourceDescription, 
   }
   const { operation, answerOf, checkEnvelope, checkAnswerSchema } = context
 
-  // The WSDL is read and checked, so `lgsp connector check` can say what a SOAP source offers and
-  // the mapping's other problems; running its operations is not offered yet.
-  if (description.kind === 'wsdl')
-    report(
-      ['description'],
-      `${description.file} is a WSDL: the engine reads it, but does not call SOAP operations yet (the land registry is still a hand-written connector)`,
-    )
-
   const declaredTypes = mapping.types
   const declaredEnums = mapping.enums ?? {}
   for (const name of Object.keys(declaredEnums)) {
@@ -165,17 +157,32 @@ export function planConnector(mapping: Mapping, description: SourceDescription, 
       report([...path, 'arguments', argName, 'type'], `a lookup's key is one identifier, ${[...LOOKUP_KEY_SCALARS].join(' or ')}, not ${argTypeText}`)
     if (argTypeText !== undefined && !argType.nonNull) report([...path, 'arguments', argName, 'type'], `a lookup's key is required: ${argTypeText}!`)
     if (!op || typeName === undefined) continue
-    if (op.method !== 'GET') report([...path, 'operation'], `${op.id} is ${op.method}: a lookup reads with GET (many keys at once go in batch)`)
-    const parameter = op.parameters.find((p) => p.name === arg.to)
-    if (!parameter || parameter.in === 'header') report([...path, 'arguments', argName, 'to'], `${op.id} has no path or query parameter ${arg.to}`)
+    // A SOAP operation takes its key as a field of its request element; a REST one as a path or query parameter of a GET.
+    const soap = op.soap !== undefined
+    let parameter: { name: string; in: 'path' | 'query' | 'body' } | undefined
+    if (soap) {
+      const request = op.requestBody?.schema ?? {}
+      const field = propertyAt(request, [arg.to])
+      if (typeof field === 'string') report([...path, 'arguments', argName, 'to'], `${op.id}'s request has no field ${arg.to}`)
+      else if (kindOf(field.schema) !== 'string')
+        report([...path, 'arguments', argName, 'to'], `${arg.to} of ${op.id}'s request is not text (an identifier written as a number loses its leading zeros)`)
+      else parameter = { name: arg.to, in: 'body' }
+      for (const other of Array.isArray(request.required) ? (request.required as string[]) : [])
+        if (other !== arg.to) report([...path, 'operation'], `${op.id} requires ${other} in its request, which the mapping does not give`)
+    } else {
+      if (op.method !== 'GET') report([...path, 'operation'], `${op.id} is ${op.method}: a lookup reads with GET (many keys at once go in batch)`)
+      const found = op.parameters.find((p) => p.name === arg.to)
+      if (!found || found.in === 'header') report([...path, 'arguments', argName, 'to'], `${op.id} has no path or query parameter ${arg.to}`)
+      else parameter = { name: found.name, in: found.in }
+      if (/\d{6,}/.test(op.path))
+        report([...path, 'operation'], `${op.id}'s path ${op.path} holds a run of six digits, which the registry client refuses (an identifier written in)`)
+      for (const other of op.parameters)
+        if (other.required && other.name !== arg.to)
+          report([...path, 'operation'], `${op.id} requires ${other.in} parameter ${other.name}, which the mapping does not give`)
+      if (op.requestBody?.required) report([...path, 'operation'], `${op.id} requires a request body`)
+    }
     if (arg.text || arg.length || arg.codes)
       report([...path, 'arguments', argName], "a lookup's key is sent as the identifier's canonical form: text, length and codes apply to list arguments")
-    if (/\d{6,}/.test(op.path))
-      report([...path, 'operation'], `${op.id}'s path ${op.path} holds a run of six digits, which the registry client refuses (an identifier written in)`)
-    for (const other of op.parameters)
-      if (other.required && other.name !== arg.to)
-        report([...path, 'operation'], `${op.id} requires ${other.in} parameter ${other.name}, which the mapping does not give`)
-    if (op.requestBody?.required) report([...path, 'operation'], `${op.id} requires a request body`)
     const answer = answerOf(op)
     if (!answer) {
       report([...path, 'operation'], `${op.id} describes no JSON answer for status 200`)
@@ -188,15 +195,17 @@ export function planConnector(mapping: Mapping, description: SourceDescription, 
     if (typeof record === 'string') report([...path, 'result'], `${record} in ${op.id}'s answer`)
     else if (kindOf(record.schema) !== 'object') report([...path, 'result'], `${lookup.result} in ${op.id}'s answer is not an object (a record)`)
     else {
-      // A 200 is a record: "not found" is the described 404, never a missing or null result.
-      if (!record.present) report([...path, 'result'], `${lookup.result} may be absent or null in ${op.id}'s answer: a 200 must carry the record`)
+      // A REST 200 is a record: "not found" is the described 404, never a missing or null result.
+      // A SOAP service answers every call with 200 and says "none" by leaving the record out.
+      if (!record.present && !soap) report([...path, 'result'], `${lookup.result} may be absent or null in ${op.id}'s answer: a 200 must carry the record`)
       checkKey(record.schema, key, [...path, 'key'], `${op.id} → ${lookup.result}`)
       if (Object.hasOwn(declaredTypes, typeName)) types.checkMapped(typeName, record.schema, `${op.id} → ${lookup.result}`)
     }
     checkAnswerSchema(op, [...path, 'operation'])
 
     let batch: BatchPlan | undefined
-    if (lookup.batch) {
+    if (lookup.batch && soap) report([...path, 'batch'], 'batches of a SOAP operation are not offered yet')
+    else if (lookup.batch) {
       const bpath = [...path, 'batch']
       const bop = operation(lookup.batch.operation, [...bpath, 'operation'])
       if (bop) {
@@ -240,13 +249,13 @@ export function planConnector(mapping: Mapping, description: SourceDescription, 
         (field.text ?? []).every((step) => step === 'trim') &&
         parseTypeRef(field.type ?? catalog.objects.get(typeName)?.get(name)?.type ?? '').named === argType.named,
     )?.[0]
-    if (parameter && parameter.in !== 'header') {
+    if (parameter) {
       lookups.push({
         field: fieldName,
         ...(lookup.description ? { description: lookup.description } : {}),
         type: typeName,
         loader: loaderOf(mapping.connector, fieldName, canonical !== undefined),
-        argument: { name: argName, type: argType, parameter: { name: parameter.name, in: parameter.in } },
+        argument: { name: argName, type: argType, parameter },
         operation: op,
         result,
         key,
@@ -285,8 +294,11 @@ export function planConnector(mapping: Mapping, description: SourceDescription, 
   for (const name of Object.keys(declaredTypes)) if (!reached.has(name)) report(['types', name], `${name} is not read by any root field`)
 
   const health = operation(mapping.health.operation, ['health', 'operation'])
-  if (health && health.method !== 'GET') report(['health', 'operation'], `${health.id} is ${health.method}: health is asked with GET`)
-  if (health?.parameters.some((p) => p.required)) report(['health', 'operation'], `${health.id} requires parameters: health needs an operation that takes none`)
+  if (health && !health.soap && health.method !== 'GET') report(['health', 'operation'], `${health.id} is ${health.method}: health is asked with GET`)
+  const healthTakes = health?.soap
+    ? ((health.requestBody?.schema.required as string[] | undefined) ?? [])
+    : (health?.parameters.filter((p) => p.required) ?? [])
+  if (health && healthTakes.length) report(['health', 'operation'], `${health.id} requires parameters: health needs an operation that takes none`)
 
   const sourceKeys = description.apiKeys.map((k) => k.header.toLowerCase())
   if (mapping.auth.kind === 'apiKey' && sourceKeys.length && !sourceKeys.includes(mapping.auth.header.toLowerCase())) {

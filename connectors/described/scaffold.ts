@@ -38,10 +38,14 @@ const fieldNameOf = (connector: string) => `${connector.replace(/-([a-z0-9])/g, 
 
 export function scaffoldMapping(description: SourceDescription, connector: string, descriptionFile: string): string {
   const operations = [...description.operations.values()]
-  // A first guess at the lookup and the health check, to be confirmed: a GET with one required path parameter, and a GET with none.
-  const lookup = operations.find((op) => op.method === 'GET' && op.parameters.filter((p) => p.required).length === 1)
-  const health = operations.find((op) => op.method === 'GET' && op.parameters.every((p) => !p.required) && op !== lookup)
-  const key = lookup?.parameters.find((p) => p.required)
+  // A first guess at the lookup and the health check, to be confirmed: an operation that takes one
+  // required value (a GET's parameter, a SOAP request's field), and one that takes none.
+  const takes = (op: DescribedOperation): string[] =>
+    op.soap ? ((op.requestBody?.schema.required as string[] | undefined) ?? []) : op.parameters.filter((p) => p.required).map((p) => p.name)
+  const readable = (op: DescribedOperation) => op.soap !== undefined || op.method === 'GET'
+  const lookup = operations.find((op) => readable(op) && takes(op).length === 1)
+  const health = operations.find((op) => readable(op) && takes(op).length === 0 && op !== lookup)
+  const key = lookup ? { name: takes(lookup)[0]! } : undefined
   const auth = description.apiKeys[0]
   const type = typeNameOf(connector)
   return [

@@ -117,7 +117,7 @@ export const verifyUsage = `  verify --response FILE [--receipt FILE] [--request
 export const connectorUsage = `  connector new --from openapi|wsdl <file-or-url> --name <name> [--dir connectors]
           Start connecting a registry by description: writes connectors/<name>/ with its OpenAPI
           description or WSDL, a mapping.yaml listing every operation and field it offers, and a
-          README. (A WSDL is read and checked; the engine does not call SOAP operations yet.)
+          README. (A SOAP source is looked up by one identifier; its batches and lists: not yet.)
   connector check <name> [--url URL] [--api-key KEY] [--key VALUE]... [--dir connectors]
           Load connectors/<name>/ as the gateway would (every problem with file and line), then
           ask the source (--url, else UPSTREAM_<NAME>_URL, else the replay sandbox of its

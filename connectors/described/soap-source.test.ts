@@ -1,0 +1,239 @@
+/**
+ * A SOAP registry connected by description: a civil status service (hộ tịch) that answers birth
+ * records by PIN, described by its WSDL and a mapping, served over HTTP on 127.0.0.1 by a small
+ * SOAP 1.1 server written here. The engine builds the envelope from the WSDL's schema, reads the
+ * answer back by it, and holds it to the same rules as a REST source: the record asked for or
+ * none, faults as the service failing or the request refused, never wrong data.
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { typeDefs } from '../../schemas/index.js'
+import { canonicalCatalog } from './canonical-catalog.js'
+import { createDescribedConnector, type DescribedConnector } from './connector.js'
+import { ConnectorFilesError } from './description.js'
+import { loadDescribedConnector } from './load.js'
+
+const NS = 'http://hotich.example.gov.vn/'
+
+const WSDL = `<?xml version="1.0" encoding="utf-8"?>
+<wsdl:definitions xmlns:wsdl="http://schemas.xmlsoap.org/wsdl/" xmlns:soap="http://schemas.xmlsoap.org/wsdl/soap/"
+  xmlns:s="http://www.w3.org/2001/XMLSchema" xmlns:tns="${NS}" targetNamespace="${NS}">
+  <wsdl:documentation>Cơ sở dữ liệu hộ tịch - tra cứu khai sinh (synthetic)</wsdl:documentation>
+  <wsdl:types>
+    <s:schema elementFormDefault="qualified" targetNamespace="${NS}">
+      <s:complexType name="KhaiSinh">
+        <s:sequence>
+          <s:element minOccurs="1" maxOccurs="1" name="SoDinhDanh" type="s:string"/>
+          <s:element minOccurs="1" maxOccurs="1" name="HoTen" type="s:string"/>
+          <s:element minOccurs="1" maxOccurs="1" name="NgaySinh" type="s:string"/>
+          <s:element minOccurs="1" maxOccurs="1" name="GioiTinh" type="tns:GioiTinh"/>
+          <s:element minOccurs="0" maxOccurs="1" name="MaXaDangKy" type="s:string"/>
+        </s:sequence>
+      </s:complexType>
+      <s:simpleType name="GioiTinh"><s:restriction base="s:string"><s:enumeration value="1"/><s:enumeration value="2"/></s:restriction></s:simpleType>
+      <s:element name="TraCuuKhaiSinh"><s:complexType><s:sequence>
+        <s:element minOccurs="1" maxOccurs="1" name="SoDinhDanh" type="s:string"/>
+      </s:sequence></s:complexType></s:element>
+      <s:element name="TraCuuKhaiSinhResponse"><s:complexType><s:sequence>
+        <s:element minOccurs="0" maxOccurs="1" name="TraCuuKhaiSinhResult"><s:complexType><s:sequence>
+          <s:element minOccurs="0" maxOccurs="1" name="KhaiSinh" type="tns:KhaiSinh"/>
+        </s:sequence></s:complexType></s:element>
+      </s:sequence></s:complexType></s:element>
+      <s:element name="KiemTraKetNoi"><s:complexType><s:sequence/></s:complexType></s:element>
+      <s:element name="KiemTraKetNoiResponse"><s:complexType><s:sequence>
+        <s:element minOccurs="1" maxOccurs="1" name="TrangThai" type="s:string"/>
+      </s:sequence></s:complexType></s:element>
+    </s:schema>
+  </wsdl:types>
+  <wsdl:message name="TraCuuKhaiSinhSoapIn"><wsdl:part name="parameters" element="tns:TraCuuKhaiSinh"/></wsdl:message>
+  <wsdl:message name="TraCuuKhaiSinhSoapOut"><wsdl:part name="parameters" element="tns:TraCuuKhaiSinhResponse"/></wsdl:message>
+  <wsdl:message name="KiemTraKetNoiSoapIn"><wsdl:part name="parameters" element="tns:KiemTraKetNoi"/></wsdl:message>
+  <wsdl:message name="KiemTraKetNoiSoapOut"><wsdl:part name="parameters" element="tns:KiemTraKetNoiResponse"/></wsdl:message>
+  <wsdl:portType name="HoTichSoap">
+    <wsdl:operation name="TraCuuKhaiSinh"><wsdl:input message="tns:TraCuuKhaiSinhSoapIn"/><wsdl:output message="tns:TraCuuKhaiSinhSoapOut"/></wsdl:operation>
+    <wsdl:operation name="KiemTraKetNoi"><wsdl:input message="tns:KiemTraKetNoiSoapIn"/><wsdl:output message="tns:KiemTraKetNoiSoapOut"/></wsdl:operation>
+  </wsdl:portType>
+  <wsdl:binding name="HoTichSoap" type="tns:HoTichSoap">
+    <soap:binding transport="http://schemas.xmlsoap.org/soap/http"/>
+    <wsdl:operation name="TraCuuKhaiSinh"><soap:operation soapAction="${NS}TraCuuKhaiSinh" style="document"/>
+      <wsdl:input><soap:body use="literal"/></wsdl:input><wsdl:output><soap:body use="literal"/></wsdl:output></wsdl:operation>
+    <wsdl:operation name="KiemTraKetNoi"><soap:operation soapAction="${NS}KiemTraKetNoi" style="document"/>
+      <wsdl:input><soap:body use="literal"/></wsdl:input><wsdl:output><soap:body use="literal"/></wsdl:output></wsdl:operation>
+  </wsdl:binding>
+  <wsdl:service name="HoTich"><wsdl:port name="HoTichSoap" binding="tns:HoTichSoap"><soap:address location="http://127.0.0.1:1/ws/HoTich.asmx"/></wsdl:port></wsdl:service>
+</wsdl:definitions>`
+
+const MAPPING = `connector: ho-tich
+registry: Cơ sở dữ liệu hộ tịch (civil status)
+description: service.wsdl
+auth: { kind: none }
+health: { operation: KiemTraKetNoi }
+types:
+  BirthRecord:
+    description: Bản ghi khai sinh / A birth record
+    fields:
+      pin: { type: PIN!, from: SoDinhDanh, text: [trim] }
+      name: { type: String!, from: HoTen, text: [collapseSpaces, titleCase] }
+      birthDate: { type: PartialDate!, from: NgaySinh, date: dd/MM/yyyy|MM/yyyy|yyyy }
+      sex: { type: Sex!, from: GioiTinh, codes: { '1': MALE, '2': FEMALE } }
+      communeCode: { type: AdminCode, from: MaXaDangKy, zeroPad: 5 }
+query:
+  birthRecord:
+    type: BirthRecord
+    arguments: { pin: { type: PIN!, to: SoDinhDanh } }
+    operation: TraCuuKhaiSinh
+    result: TraCuuKhaiSinhResult.KhaiSinh
+    key: SoDinhDanh
+`
+
+const load = (mapping = MAPPING) =>
+  loadDescribedConnector(
+    {
+      folder: 'ho-tich',
+      mapping: { file: 'mapping.yaml', text: mapping },
+      readDescription: (name) => (name === 'service.wsdl' ? { file: 'service.wsdl', text: WSDL } : undefined),
+    },
+    canonicalCatalog(typeDefs),
+  )
+
+/** Synthetic people: a province code no province has (099). */
+const PEOPLE: Record<string, string> = {
+  '099085000123':
+    '<SoDinhDanh>099085000123</SoDinhDanh><HoTen>TRẦN  THỊ MẪU</HoTen><NgaySinh>15/03/1985</NgaySinh><GioiTinh>2</GioiTinh><MaXaDangKy>97</MaXaDangKy>',
+  '099090000456': '<SoDinhDanh>099090000456</SoDinhDanh><HoTen>LÊ VĂN THỬ</HoTen><NgaySinh>1990</NgaySinh><GioiTinh>1</GioiTinh>',
+}
+
+type Mode = 'normal' | 'client-fault' | 'server-fault' | 'garbage' | 'another-person' | 'bad-date' | 'not-found-page'
+let mode: Mode = 'normal'
+const seen: Array<{ action: string | undefined; body: string }> = []
+
+const envelope = (body: string) =>
+  `<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>${body}</soap:Body></soap:Envelope>`
+const fault = (code: string) => envelope(`<soap:Fault><faultcode>${code}</faultcode><faultstring>Không tìm thấy 099085000123</faultstring></soap:Fault>`)
+
+function answer(action: string, body: string): { status: number; text: string } {
+  if (mode === 'client-fault') return { status: 400, text: fault('soap:Client') }
+  if (mode === 'server-fault') return { status: 500, text: fault('soap:Server') }
+  if (mode === 'garbage') return { status: 200, text: '<soap:Envelope><soap:Body><TraCuu' }
+  if (mode === 'not-found-page') return { status: 404, text: '<html>Not Found</html>' }
+  if (action === `"${NS}KiemTraKetNoi"`)
+    return { status: 200, text: envelope(`<KiemTraKetNoiResponse xmlns="${NS}"><TrangThai>OK</TrangThai></KiemTraKetNoiResponse>`) }
+  const pin = /<(?:\w+:)?SoDinhDanh>([^<]*)</.exec(body)?.[1] ?? ''
+  let record = PEOPLE[pin]
+  if (record && mode === 'another-person') record = PEOPLE['099090000456']
+  if (record && mode === 'bad-date') record = record.replace('15/03/1985', '31/02/1985')
+  const result = record ? `<TraCuuKhaiSinhResult><KhaiSinh>${record}</KhaiSinh></TraCuuKhaiSinhResult>` : '<TraCuuKhaiSinhResult/>'
+  return { status: 200, text: envelope(`<TraCuuKhaiSinhResponse xmlns="${NS}">${result}</TraCuuKhaiSinhResponse>`) }
+}
+
+const readBody = (req: IncomingMessage) =>
+  new Promise<string>((resolve) => {
+    const chunks: Buffer[] = []
+    req.on('data', (chunk: Buffer) => chunks.push(chunk))
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+  })
+
+let server: Server
+let baseUrl: string
+let hoTich: DescribedConnector
+const scope = () => ({ requestId: `soap-${Math.random().toString(36).slice(2)}` })
+
+beforeAll(async () => {
+  server = createServer(async (req, res) => {
+    const body = await readBody(req)
+    const action = typeof req.headers.soapaction === 'string' ? req.headers.soapaction : undefined
+    seen.push({ action, body })
+    const { status, text } = req.method === 'POST' && req.url === '/ws/HoTich.asmx' ? answer(action ?? '', body) : { status: 404, text: 'no' }
+    res.writeHead(status, { 'content-type': 'text/xml; charset=utf-8' }).end(text)
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  hoTich = createDescribedConnector(load(), { baseUrl, timeoutMs: 5000 })
+})
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())))
+afterEach(() => {
+  mode = 'normal'
+  seen.length = 0
+})
+
+describe('a SOAP registry connected by its WSDL and a mapping', () => {
+  it('sends the envelope the WSDL describes and maps the answer', async () => {
+    const record = await hoTich.lookup('birthRecord', '099085000123', scope())
+    expect(record).toEqual({ pin: '099085000123', name: 'Trần Thị Mẫu', birthDate: '1985-03-15', sex: 'FEMALE', communeCode: '00097' })
+    expect(seen).toHaveLength(1)
+    expect(seen[0]!.action).toBe(`"${NS}TraCuuKhaiSinh"`)
+    // The request element and its field in the service's namespace, the key as text.
+    expect(seen[0]!.body).toMatch(new RegExp(`<(\\w+:)?TraCuuKhaiSinh xmlns(:\\w+)?="${NS.replaceAll('.', '\\.')}"`))
+    expect(seen[0]!.body).toMatch(/<(\w+:)?SoDinhDanh>099085000123<\/(\w+:)?SoDinhDanh>/)
+  })
+
+  it('reads a partial date and an absent optional field', async () => {
+    expect(await hoTich.lookup('birthRecord', '099090000456', scope())).toEqual({
+      pin: '099090000456',
+      name: 'Lê Văn Thử',
+      birthDate: '1990',
+      sex: 'MALE',
+      communeCode: null,
+    })
+  })
+
+  it('a record left out is none; a key that is no PIN never reaches the service', async () => {
+    expect(await hoTich.lookup('birthRecord', '099085999999', scope())).toBeNull()
+    expect(await hoTich.lookup('birthRecord', 'not-a-pin', scope())).toBeNull()
+    expect(seen).toHaveLength(1)
+  })
+
+  it.each<[Mode, string, RegExp | undefined]>([
+    ['client-fault', 'UPSTREAM_BAD_RESPONSE', /SOAP fault soap:Client/],
+    ['server-fault', 'UPSTREAM_UNAVAILABLE', undefined],
+    ['garbage', 'UPSTREAM_BAD_RESPONSE', /not a SOAP answer/],
+    ['not-found-page', 'UPSTREAM_UNAVAILABLE', /not a SOAP answer/],
+    ['another-person', 'UPSTREAM_BAD_RESPONSE', /another key/],
+    ['bad-date', 'UPSTREAM_BAD_RESPONSE', /birthDate/],
+  ])('%s → %s, without the PIN or the fault text in the error', async (fault, code, detail) => {
+    mode = fault
+    const error = await hoTich.lookup('birthRecord', '099085000123', scope()).then(
+      () => null,
+      (e: unknown) => e,
+    )
+    expect(error).toMatchObject({ code, connector: 'ho-tich' })
+    const shown = JSON.stringify({ message: (error as Error).message, context: (error as { context?: unknown }).context })
+    if (detail) expect(shown).toMatch(detail)
+    expect(shown).not.toContain('099085000123')
+    expect(shown).not.toContain('Không tìm thấy')
+  })
+
+  it('health asks the operation that takes nothing', async () => {
+    expect(await hoTich.health()).toMatchObject({ ok: true })
+    expect(seen[0]!.action).toBe(`"${NS}KiemTraKetNoi"`)
+    mode = 'server-fault'
+    expect(await hoTich.health()).toMatchObject({ ok: false, detail: 'UPSTREAM_UNAVAILABLE' })
+  })
+
+  it.each<[string, string, RegExp]>([
+    ['a key into a request field that does not exist', MAPPING.replace('to: SoDinhDanh', 'to: MaDinhDanh'), /TraCuuKhaiSinh's request has no field MaDinhDanh/],
+    [
+      'a batch of a SOAP operation',
+      MAPPING.replace('    key: SoDinhDanh\n', '    key: SoDinhDanh\n    batch: { operation: TraCuuKhaiSinh, keys: SoDinhDanh, result: x, maxSize: 10 }\n'),
+      /batches of a SOAP operation are not offered yet/,
+    ],
+    [
+      'health that takes a field',
+      MAPPING.replace('health: { operation: KiemTraKetNoi }', 'health: { operation: TraCuuKhaiSinh }'),
+      /TraCuuKhaiSinh requires parameters/,
+    ],
+  ])('refuses %s at load', (_label, mapping, message) => {
+    let problems: string[] = []
+    try {
+      load(mapping)
+    } catch (error) {
+      if (!(error instanceof ConnectorFilesError)) throw error
+      problems = error.problems.map((p) => p.message)
+    }
+    expect(
+      problems.some((p) => message.test(p)),
+      problems.join('\n'),
+    ).toBe(true)
+  })
+})
