@@ -15,7 +15,15 @@ export interface ReplaySandboxOptions {
  * the response example named N. So a described source can be exercised before its real registry
  * is reachable, with the sandbox faults and `/__sandbox/*` controls of every other registry.
  */
+/** A description the replay sandbox cannot answer for. */
+export class ReplayUnavailableError extends Error {
+  override name = 'ReplayUnavailableError'
+}
+
 export function createReplaySandbox(description: SourceDescription, options: ReplaySandboxOptions = {}): { app: Hono; state: FaultState } {
+  // It answers JSON from OpenAPI examples; a SOAP service would get JSON where it expects envelopes.
+  if (description.kind !== 'openapi')
+    throw new ReplayUnavailableError(`${description.file}: a SOAP source has no replay sandbox yet; give its URL (UPSTREAM_<NAME>_URL, or --url)`)
   const sandbox = createSandboxApp(createFaultState(options.faults))
   const { app } = sandbox
   // Concrete paths before templated ones, as OpenAPI matches them: `/so/tra-cuu-lo` is not `/so/{id}`.

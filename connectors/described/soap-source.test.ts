@@ -13,6 +13,7 @@ import { canonicalCatalog } from './canonical-catalog.js'
 import { createDescribedConnector, type DescribedConnector } from './connector.js'
 import { ConnectorFilesError } from './description.js'
 import { loadDescribedConnector } from './load.js'
+import { createReplaySandbox, ReplayUnavailableError } from './replay-sandbox.js'
 
 const NS = 'http://hotich.example.gov.vn/'
 
@@ -202,6 +203,10 @@ describe('a SOAP registry connected by its WSDL and a mapping', () => {
     if (detail) expect(shown).toMatch(detail)
     expect(shown).not.toContain('099085000123')
     expect(shown).not.toContain('Không tìm thấy')
+  })
+
+  it('has no replay sandbox: one answering JSON to a SOAP client would be wrong, so its URL is required', () => {
+    expect(() => createReplaySandbox(load().source)).toThrow(ReplayUnavailableError)
   })
 
   it('health asks the operation that takes nothing', async () => {

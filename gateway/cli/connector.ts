@@ -136,6 +136,10 @@ async function check(args: string[]): Promise<number> {
   out(`${name}: the files load (${plan.lookups.length} root field${plan.lookups.length === 1 ? '' : 's'}, ${plan.types.size} types)`)
   const prefix = upstreamPrefix(name)
   const url = values.url ?? process.env[`${prefix}_URL`]
+  if (!url && plan.source.kind !== 'openapi') {
+    err(`${name}: a SOAP source has no replay sandbox yet; give its URL with --url or ${prefix}_URL`)
+    return 1
+  }
   const replay = url ? undefined : await startReplaySandboxes([plan])
   try {
     const baseUrl = url ?? replay!.urls.get(name)!
