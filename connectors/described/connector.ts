@@ -106,12 +106,6 @@ export function createDescribedConnector(plan: ConnectorPlan, options: Described
   const keyFormOf = (lookup: LookupPlan) => KEY_FORMS[lookup.argument.type.named] ?? ((key: string) => key)
 
   /**
-   * One call, its answer held to the description: a 200 parsed by the operation's 200 schema; a
-   * 404 is "no such record" (null) only where the operation describes one and its body fits that
-   * description's schema (a proxy's 404 page is not an answer); any other status is the source
-   * answering outside its description.
-   */
-  /**
    * One SOAP 1.1 call: the request element built by the description's schema (element order,
    * namespaces, escaping), the answer read back by it (lists stay lists, text stays text). A
    * `soap:Server` fault is the service failing (worth a retry); any other fault, or an answer that
@@ -161,6 +155,12 @@ export function createDescribedConnector(plan: ConnectorPlan, options: Described
     return heldToDescription(operation, answer.value)
   }
 
+  /**
+   * One call, its answer held to the description: a 200 parsed by the operation's 200 schema; a
+   * 404 is "no such record" (null) only where the operation describes one and its body fits that
+   * description's schema (a proxy's 404 page is not an answer); any other status is the source
+   * answering outside its description.
+   */
   async function call(operation: DescribedOperation, request: UpstreamRequest, scope: RequestScope): Promise<unknown | null> {
     const response = await upstream.send(operation.path, request, scope)
     const json = () => {
