@@ -91,6 +91,8 @@ export interface DescribedSourceOptions {
   baseUrl: string
   /** For a mapping with `auth: apiKey`: from `UPSTREAM_<NAME>_API_KEY`, never from its files. */
   apiKey?: string
+  /** For a mapping with `auth: soapHeader`: from `UPSTREAM_<NAME>_USERNAME` and `_PASSWORD`. */
+  credentials?: { username: string; password: string }
 }
 
 export interface ConnectorsOptions {
@@ -137,7 +139,7 @@ export function createConnectors(options: ConnectorsOptions): Connectors {
     population: createPopulationConnector({ ...shared, ...options.population }),
     land: createLandConnector({ ...shared, ...options.land }),
     business: createBusinessConnector({ ...shared, ...options.business }),
-    described: (options.described ?? []).map(({ plan, baseUrl, apiKey }) => ({
+    described: (options.described ?? []).map(({ plan, baseUrl, apiKey, credentials }) => ({
       plan,
       // A mapping's own deadline is the source's; the shared one is for sources that state none.
       connector: createDescribedConnector(plan, {
@@ -145,6 +147,7 @@ export function createConnectors(options: ConnectorsOptions): Connectors {
         timeoutMs: plan.deadlineMs ?? shared.timeoutMs,
         baseUrl,
         ...(apiKey === undefined ? {} : { apiKey }),
+        ...(credentials === undefined ? {} : { credentials }),
       }),
     })),
   }

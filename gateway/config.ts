@@ -296,12 +296,17 @@ export function parseConfig(raw: Record<string, string | undefined>): Config {
   throw new ConfigError(problems)
 }
 
-/** A source connected by description, as its settings are named: `UPSTREAM_<NAME>_URL`, `UPSTREAM_<NAME>_API_KEY`. */
+/**
+ * A source connected by description, as its settings are named: `UPSTREAM_<NAME>_URL`, and
+ * `_API_KEY` or `_USERNAME` with `_PASSWORD`, as its mapping's `auth` asks.
+ */
 export interface DescribedUpstreamSetting {
   connector: string
   /** Unset: the replay sandbox generated from its description (development only). */
   url?: string
   apiKey?: string
+  /** The account a SOAP source takes in a header (`auth: soapHeader`). */
+  credentials?: { username: string; password: string }
 }
 
 /** `social-insurance` → `UPSTREAM_SOCIAL_INSURANCE`: the prefix of a described source's settings. */
@@ -317,12 +322,12 @@ export function upstreamPrefix(connector: string): string {
  */
 export function parseDescribedUpstreams(
   raw: Record<string, string | undefined>,
-  connectors: ReadonlyArray<{ name: string; needsApiKey: boolean }>,
+  connectors: ReadonlyArray<{ name: string; needsApiKey: boolean; needsAccount?: boolean }>,
   production: boolean,
 ): DescribedUpstreamSetting[] {
   const problems: string[] = []
   const url = optionalUrl(['http', 'https'])
-  const settings = connectors.map(({ name, needsApiKey }) => {
+  const settings = connectors.map(({ name, needsApiKey, needsAccount = false }) => {
     const prefix = upstreamPrefix(name)
     const parsedUrl = url.safeParse(raw[`${prefix}_URL`] ?? '')
     if (!parsedUrl.success) problems.push(`${prefix}_URL: ${parsedUrl.error.issues[0]?.message ?? 'invalid'}`)
@@ -331,7 +336,13 @@ export function parseDescribedUpstreams(
     if (target && needsApiKey && !apiKey) problems.push(`${prefix}_API_KEY: is required when ${prefix}_URL is set (the ${name} mapping asks for an API key)`)
     if (apiKey && apiKey.length < 8) problems.push(`${prefix}_API_KEY: must be at least 8 characters`)
     if (production && !target) problems.push(`${prefix}_URL: is required in production (sandbox registries are for development)`)
-    return { connector: name, ...(target ? { url: target } : {}), ...(apiKey ? { apiKey } : {}) }
+    const username = raw[`${prefix}_USERNAME`]?.trim() || undefined
+    const password = raw[`${prefix}_PASSWORD`] || undefined
+    if (target && needsAccount && (!username || !password))
+      problems.push(`${prefix}_USERNAME, ${prefix}_PASSWORD: are required when ${prefix}_URL is set (the ${name} mapping asks for an account)`)
+    if (password && password.length < 8) problems.push(`${prefix}_PASSWORD: must be at least 8 characters`)
+    const credentials = username && password ? { username, password } : undefined
+    return { connector: name, ...(target ? { url: target } : {}), ...(apiKey ? { apiKey } : {}), ...(credentials ? { credentials } : {}) }
   })
   if (problems.length) throw new ConfigError(problems)
   return settings

@@ -38,6 +38,8 @@ export interface DescribedConnectorOptions extends RegistryClientOptions {
   apiKey?: string
   /** Keys per batch call, at most the mapping's `maxSize` (a smaller one for a registry that struggles). */
   maxBatchSize?: number
+  /** The account the mapping's `auth: soapHeader` sends; from configuration, never from the files. */
+  credentials?: { username: string; password: string }
 }
 
 type MappedRecord = Record<string, unknown>
@@ -84,6 +86,21 @@ export const describedLoaderName = (connector: string, field: string) => `${conn
 export function createDescribedConnector(plan: ConnectorPlan, options: DescribedConnectorOptions): DescribedConnector {
   const connector = plan.name
   if (plan.auth.kind === 'apiKey' && !options.apiKey) throw new TypeError(`connector ${connector}: its mapping asks for an API key and none was configured`)
+  if (plan.auth.kind === 'soapHeader' && !options.credentials)
+    throw new TypeError(`connector ${connector}: its mapping asks for an account in a SOAP header and none was configured`)
+  const { auth } = plan
+  const { credentials } = options
+  /** The SOAP header the mapping asks for, with this call's request id where it names a field for it. */
+  const soapHeaders = (scope: RequestScope): Record<string, unknown> =>
+    auth.kind === 'soapHeader' && credentials
+      ? {
+          [auth.header]: {
+            ...(auth.requestId ? { [auth.requestId]: scope.requestId } : {}),
+            [auth.username]: credentials.username,
+            [auth.password]: credentials.password,
+          },
+        }
+      : {}
   const upstream = createUpstream({
     connector,
     baseUrl: options.baseUrl,
@@ -116,7 +133,7 @@ export function createDescribedConnector(plan: ConnectorPlan, options: Described
     const soap = operation.soap!
     let envelope: string
     try {
-      envelope = buildSoapRequest(operation, body)
+      envelope = buildSoapRequest(operation, body, soapHeaders(scope))
     } catch (error) {
       // Only a key of the identifier's canonical form reaches here; one the service's schema refuses is its description's doing.
       throw new ConnectorError(

@@ -220,6 +220,20 @@ const authMapping = z.discriminatedUnion('kind', [
   /** An API key in a header; the value comes from `UPSTREAM_<NAME>_API_KEY`. */
   z.object({ kind: z.literal('apiKey'), header: z.string().regex(/^[A-Za-z0-9-]+$/, 'must be an HTTP header name') }).strict(),
   z.object({ kind: z.literal('none') }).strict(),
+  /**
+   * A SOAP service's account in a header element of every call (a user name and a password field);
+   * the values come from `UPSTREAM_<NAME>_USERNAME` and `_PASSWORD`. `requestId`: the header's field
+   * that carries the gateway's request id, which the service's own logs then keep.
+   */
+  z
+    .object({
+      kind: z.literal('soapHeader'),
+      header: graphqlName,
+      username: graphqlName,
+      password: graphqlName,
+      requestId: graphqlName.optional(),
+    })
+    .strict(),
 ])
 
 export const mappingSchema = z

@@ -304,6 +304,24 @@ export function planConnector(mapping: Mapping, description: SourceDescription, 
   if (mapping.auth.kind === 'apiKey' && sourceKeys.length && !sourceKeys.includes(mapping.auth.header.toLowerCase())) {
     report(['auth', 'header'], `${description.file} asks for the key in ${description.apiKeys.map((k) => k.header).join(', ')}, not ${mapping.auth.header}`)
   }
+  if (mapping.auth.kind === 'soapHeader') {
+    const auth = mapping.auth
+    // Every SOAP call the engine makes carries the account: each operation must declare that header with those fields as text.
+    const called = [...lookups.map((lookup) => lookup.operation), ...(health ? [health] : [])]
+    if (description.kind !== 'wsdl') report(['auth', 'kind'], `soapHeader is for a SOAP source, and ${description.file} is not a WSDL`)
+    else
+      for (const op of new Set(called)) {
+        const header = op.soap?.headers.find((h) => h.element === auth.header)
+        if (!header) {
+          report(['auth', 'header'], `${op.id} declares no SOAP header ${auth.header}`)
+          continue
+        }
+        for (const field of [auth.username, auth.password, ...(auth.requestId ? [auth.requestId] : [])]) {
+          const at = propertyAt(header.schema, [field])
+          if (typeof at === 'string' || kindOf(at.schema) !== 'string') report(['auth'], `${field} is not a text field of ${op.id}'s header ${auth.header}`)
+        }
+      }
+  }
   if (mapping.auth.kind === 'none' && sourceKeys.length)
     report(['auth'], `${description.file} asks for an API key in ${description.apiKeys.map((k) => k.header).join(', ')}`)
 

@@ -88,12 +88,12 @@ query:
     key: SoDinhDanh
 `
 
-const load = (mapping = MAPPING) =>
+const load = (mapping = MAPPING, wsdl = WSDL) =>
   loadDescribedConnector(
     {
       folder: 'ho-tich',
       mapping: { file: 'mapping.yaml', text: mapping },
-      readDescription: (name) => (name === 'service.wsdl' ? { file: 'service.wsdl', text: WSDL } : undefined),
+      readDescription: (name) => (name === 'service.wsdl' ? { file: 'service.wsdl', text: wsdl } : undefined),
     },
     canonicalCatalog(typeDefs),
   )
@@ -105,6 +105,27 @@ const PEOPLE: Record<string, string> = {
   '099090000456': '<SoDinhDanh>099090000456</SoDinhDanh><HoTen>LÊ VĂN THỬ</HoTen><NgaySinh>1990</NgaySinh><GioiTinh>1</GioiTinh>',
 }
 
+/** The same service behind an account in a SOAP header (ThongTinYeuCau), as the land registry's. */
+const WSDL_WITH_ACCOUNT = WSDL.replace(
+  '<s:element name="KiemTraKetNoi">',
+  '<s:element name="ThongTinYeuCau"><s:complexType><s:sequence>' +
+    '<s:element minOccurs="0" maxOccurs="1" name="MaYeuCau" type="s:string"/><s:element minOccurs="0" maxOccurs="1" name="TenDangNhap" type="s:string"/>' +
+    '<s:element minOccurs="0" maxOccurs="1" name="MatKhau" type="s:string"/></s:sequence></s:complexType></s:element><s:element name="KiemTraKetNoi">',
+)
+  .replace(
+    '<wsdl:portType',
+    '<wsdl:message name="ThongTinYeuCauHeader"><wsdl:part name="ThongTinYeuCau" element="tns:ThongTinYeuCau"/></wsdl:message><wsdl:portType',
+  )
+  .replaceAll(
+    '<wsdl:input><soap:body use="literal"/></wsdl:input>',
+    '<wsdl:input><soap:body use="literal"/><soap:header message="tns:ThongTinYeuCauHeader" part="ThongTinYeuCau" use="literal"/></wsdl:input>',
+  )
+const MAPPING_WITH_ACCOUNT = MAPPING.replace(
+  'auth: { kind: none }',
+  'auth: { kind: soapHeader, header: ThongTinYeuCau, username: TenDangNhap, password: MatKhau, requestId: MaYeuCau }',
+)
+const ACCOUNT = { username: 'gateway-lgsp', password: 'a-password-of-some-length' }
+
 type Mode = 'normal' | 'client-fault' | 'server-fault' | 'garbage' | 'another-person' | 'bad-date' | 'not-found-page'
 let mode: Mode = 'normal'
 const seen: Array<{ action: string | undefined; body: string }> = []
@@ -113,7 +134,14 @@ const envelope = (body: string) =>
   `<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>${body}</soap:Body></soap:Envelope>`
 const fault = (code: string) => envelope(`<soap:Fault><faultcode>${code}</faultcode><faultstring>Không tìm thấy 099085000123</faultstring></soap:Fault>`)
 
+/** The service's account check: with an account configured, a call without it is a client fault. */
+let requiredAccount: typeof ACCOUNT | undefined
+
 function answer(action: string, body: string): { status: number; text: string } {
+  if (requiredAccount) {
+    const field = (name: string) => new RegExp(`<(?:\\w+:)?${name}>([^<]*)<`).exec(body)?.[1]
+    if (field('TenDangNhap') !== requiredAccount.username || field('MatKhau') !== requiredAccount.password) return { status: 400, text: fault('soap:Client') }
+  }
   if (mode === 'client-fault') return { status: 400, text: fault('soap:Client') }
   if (mode === 'server-fault') return { status: 500, text: fault('soap:Server') }
   if (mode === 'garbage') return { status: 200, text: '<soap:Envelope><soap:Body><TraCuu' }
@@ -155,6 +183,7 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())))
 afterEach(() => {
   mode = 'normal'
+  requiredAccount = undefined
   seen.length = 0
 })
 
@@ -240,5 +269,46 @@ describe('a SOAP registry connected by its WSDL and a mapping', () => {
       problems.some((p) => message.test(p)),
       problems.join('\n'),
     ).toBe(true)
+  })
+})
+
+describe('a SOAP registry that takes an account in a header', () => {
+  it('sends the configured account and the request id in the header the WSDL declares', async () => {
+    requiredAccount = ACCOUNT
+    const withAccount = createDescribedConnector(load(MAPPING_WITH_ACCOUNT, WSDL_WITH_ACCOUNT), { baseUrl, timeoutMs: 5000, credentials: ACCOUNT })
+    expect(await withAccount.lookup('birthRecord', '099085000123', { requestId: 'req-ho-tich-7' })).toMatchObject({ pin: '099085000123' })
+    expect(seen[0]!.body).toMatch(/<(\w+:)?ThongTinYeuCau[^>]*><(\w+:)?MaYeuCau>req-ho-tich-7<\/(\w+:)?MaYeuCau><(\w+:)?TenDangNhap>gateway-lgsp</)
+    expect(await withAccount.health()).toMatchObject({ ok: true })
+  })
+
+  it('a wrong account is refused by the service, and never shown in the error', async () => {
+    requiredAccount = ACCOUNT
+    const wrong = createDescribedConnector(load(MAPPING_WITH_ACCOUNT, WSDL_WITH_ACCOUNT), {
+      baseUrl,
+      credentials: { ...ACCOUNT, password: 'another-password' },
+    })
+    const error = await wrong.lookup('birthRecord', '099085000123', scope()).then(
+      () => null,
+      (e: unknown) => e,
+    )
+    expect(error).toMatchObject({ code: 'UPSTREAM_BAD_RESPONSE' })
+    expect(JSON.stringify({ message: (error as Error).message, context: (error as { context?: unknown }).context })).not.toContain('another-password')
+  })
+
+  it('needs the account configured, and a header the WSDL declares', () => {
+    expect(() => createDescribedConnector(load(MAPPING_WITH_ACCOUNT, WSDL_WITH_ACCOUNT), { baseUrl })).toThrow(/asks for an account in a SOAP header/)
+    const problems = (mapping: string, wsdl: string) => {
+      try {
+        load(mapping, wsdl)
+        return []
+      } catch (error) {
+        if (!(error instanceof ConnectorFilesError)) throw error
+        return error.problems.map((p) => p.message)
+      }
+    }
+    expect(problems(MAPPING_WITH_ACCOUNT, WSDL).join('\n')).toMatch(/TraCuuKhaiSinh declares no SOAP header ThongTinYeuCau/)
+    expect(problems(MAPPING_WITH_ACCOUNT.replace('password: MatKhau', 'password: MatMa'), WSDL_WITH_ACCOUNT).join('\n')).toMatch(
+      /MatMa is not a text field of TraCuuKhaiSinh's header ThongTinYeuCau/,
+    )
   })
 })

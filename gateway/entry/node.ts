@@ -66,7 +66,7 @@ function loadDescribed(config: Config) {
     const { plans } = servedCanonical()
     const settings = parseDescribedUpstreams(
       process.env,
-      plans.map((plan) => ({ name: plan.name, needsApiKey: plan.auth.kind === 'apiKey' })),
+      plans.map((plan) => ({ name: plan.name, needsApiKey: plan.auth.kind === 'apiKey', needsAccount: plan.auth.kind === 'soapHeader' })),
       config.NODE_ENV === 'production',
     )
     return plans.map((plan, i) => ({ plan, setting: settings[i]! }))
@@ -107,7 +107,7 @@ async function main(): Promise<void> {
   const describedSources = described.map(({ plan, setting }) => {
     const url = setting.url ?? replays.urls.get(plan.name)!
     const apiKey = setting.url ? setting.apiKey : REPLAY_SANDBOX_API_KEY
-    return { plan, baseUrl: url, ...(apiKey ? { apiKey } : {}), sandbox: !setting.url }
+    return { plan, baseUrl: url, ...(apiKey ? { apiKey } : {}), ...(setting.credentials ? { credentials: setting.credentials } : {}), sandbox: !setting.url }
   })
   const upstreams = {
     population: { url: config.UPSTREAM_POPULATION_URL ?? sandboxes!.population.url, sandbox: !config.UPSTREAM_POPULATION_URL },
