@@ -145,7 +145,15 @@ async function check(args: string[]): Promise<number> {
     const baseUrl = url ?? replay!.urls.get(name)!
     const apiKey = url ? (values['api-key'] ?? process.env[`${prefix}_API_KEY`]) : REPLAY_SANDBOX_API_KEY
     out(`source: ${baseUrl}${url ? '' : ' (the replay sandbox of its description)'}`)
-    const connector = createDescribedConnector(plan, { baseUrl, timeoutMs: 10_000, ...(apiKey ? { apiKey } : {}) })
+    // A SOAP source's account, from the same settings the gateway reads; never a flag (it would sit in shell history).
+    const username = process.env[`${prefix}_USERNAME`]?.trim()
+    const password = process.env[`${prefix}_PASSWORD`]
+    if (plan.auth.kind === 'soapHeader' && (!username || !password)) {
+      err(`${name}: its mapping asks for an account; set ${prefix}_USERNAME and ${prefix}_PASSWORD`)
+      return 1
+    }
+    const credentials = username && password ? { username, password } : undefined
+    const connector = createDescribedConnector(plan, { baseUrl, timeoutMs: 10_000, ...(apiKey ? { apiKey } : {}), ...(credentials ? { credentials } : {}) })
     const health = await connector.health()
     out(`health (${plan.health.id}): ${health.ok ? 'ok' : `failing: ${health.detail ?? 'unknown'}`}`)
     let failed = health.ok ? 0 : 1

@@ -124,5 +124,6 @@ export const connectorUsage = `  connector new --from openapi|wsdl <file-or-url>
           description) for its health and each --key (default: the description's examples) and
           print the records as the gateway maps them: in full from the replay sandbox (synthetic
           examples), from a live source only which fields came (personal data is read
-          through the gateway, under a policy and in the audit trail). Exit 1 on any problem.
+          through the gateway, under a policy and in the audit trail). A SOAP source's account
+          comes from UPSTREAM_<NAME>_USERNAME and _PASSWORD. Exit 1 on any problem.
 `
