@@ -11,6 +11,8 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { REPLAY_SANDBOX_API_KEY, startReplaySandboxes } from '../connectors/sandboxes.js'
 import { servedCanonical } from '../gateway/entry/canonical.js'
 import { landWsdl } from '../connectors/land/sandbox/wsdl.js'
+import { MAPPING_WITH_ACCOUNT, WSDL_WITH_ACCOUNT } from '../connectors/described/soap-source.fixture.js'
+import { mkdirSync } from 'node:fs'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const work = mkdtempSync(join(tmpdir(), 'lgsp-connector-cli-'))
@@ -118,6 +120,18 @@ describe('lgsp connector', () => {
     const broken = await lgsp('new', '--from', 'wsdl', wsdl, '--name', 'dat-dai-hong', '--dir', work)
     expect(broken.code).toBe(1)
     expect(readdirSync(work)).not.toContain('dat-dai-hong')
+  })
+
+  it('check asks a SOAP source with its account from the settings, and says which to set when they are missing', async () => {
+    mkdirSync(join(work, 'ho-tich'))
+    writeFileSync(join(work, 'ho-tich', 'mapping.yaml'), MAPPING_WITH_ACCOUNT)
+    writeFileSync(join(work, 'ho-tich', 'service.wsdl'), WSDL_WITH_ACCOUNT)
+    const unset = await lgsp('check', 'ho-tich', '--dir', work, '--url', 'http://127.0.0.1:9/')
+    expect(unset.code).toBe(1)
+    expect(unset.stderr).toContain('ho-tich: its mapping asks for an account; set UPSTREAM_HO_TICH_USERNAME and UPSTREAM_HO_TICH_PASSWORD')
+    expect(unset.stderr).not.toMatch(/\n\s+at /)
+    const noUrl = await lgsp('check', 'ho-tich', '--dir', work)
+    expect(noUrl.stderr).toContain('a SOAP source has no replay sandbox yet')
   })
 
   it.each([
