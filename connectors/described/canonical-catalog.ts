@@ -18,7 +18,6 @@ export interface CanonicalCatalog {
   enums: ReadonlyMap<string, ReadonlySet<string>>
   /** Every type name in use, scalars and enums included. */
   typeNames: ReadonlySet<string>
-  queryFields: ReadonlySet<string>
   /**
    * Object types with the fields of their own definition. Fields another module adds with
    * `extend type` are that module's to answer (`Enterprise.landParcels` is the land registry's),
@@ -81,7 +80,6 @@ export function canonicalCatalog(sdl: readonly string[]): CanonicalCatalog {
   const scalars = new Set(BUILT_IN_SCALARS)
   const enums = new Map<string, Set<string>>()
   const typeNames = new Set(BUILT_IN_SCALARS)
-  const queryFields = new Set<string>()
   const objects = new Map<string, Map<string, CanonicalField>>()
   const inputs = new Map<string, Map<string, string>>()
   const query = new Map<string, CanonicalField>()
@@ -97,7 +95,6 @@ export function canonicalCatalog(sdl: readonly string[]): CanonicalCatalog {
       }
       if ((definition.kind === Kind.OBJECT_TYPE_DEFINITION || definition.kind === Kind.OBJECT_TYPE_EXTENSION) && name === 'Query') {
         for (const field of definition.fields ?? []) {
-          queryFields.add(field.name.value)
           query.set(field.name.value, fieldOf(field))
         }
       } else if (definition.kind === Kind.OBJECT_TYPE_DEFINITION) {
@@ -109,5 +106,5 @@ export function canonicalCatalog(sdl: readonly string[]): CanonicalCatalog {
       if (definition.kind !== Kind.DIRECTIVE_DEFINITION && definition.kind !== Kind.DIRECTIVE_EXTENSION) typeNames.add(name)
     }
   }
-  return { scalars, enums, typeNames, queryFields, objects, inputs, query, carried: CARRIED_FIELDS, ownRecords: OWN_RECORD_TYPES }
+  return { scalars, enums, typeNames, objects, inputs, query, carried: CARRIED_FIELDS, ownRecords: OWN_RECORD_TYPES }
 }

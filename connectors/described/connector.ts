@@ -8,7 +8,6 @@
 import DataLoader from 'dataloader'
 import type { IResolvers } from '@graphql-tools/utils'
 import type { GraphQLResolveInfo } from 'graphql'
-import { normalisePin, normaliseTaxCode } from '../../schemas/scalars/index.js'
 import {
   clientOptionsOf,
   ConnectorError,
@@ -28,6 +27,7 @@ import {
 import { answerSchemaOf, notFoundSchemaOf } from './answer-schema.js'
 import type { DescribedOperation } from './description.js'
 import { listParameters } from './list-arguments.js'
+import { LOOKUP_KEYS } from './lookup-keys.js'
 import { buildSoapRequest, readSoapResponse, type SoapAnswer } from './soap-xml.js'
 import type { ConnectorPlan, ListPlan, LookupPlan } from './plan.js'
 import { compileMappers, valueAt as at } from './record-map.js'
@@ -66,22 +66,12 @@ export interface DescribedConnector extends RegistryConnector {
   ): Promise<ListWindow<MappedRecord>>
 }
 
-/** A lookup's key in its identifier's canonical form (`0199000017001` → `0199000017-001`), or null when it is none. */
-const KEY_FORMS: Readonly<Record<string, (key: string) => string | null>> = {
-  // A registry that pads its codes with spaces still names the record.
-  PIN: (key) => normalisePin(key.trim()),
-  TaxCode: (key) => normaliseTaxCode(key.trim()),
-}
-
 /**
  * The described loaders under the names `RegistryLoaders` gives them. A canonical root field's
  * loader (`enterprise`) gives records of its canonical type: the plan checked that the mapping
  * answers every field that type requires, which is what the loader's type promises.
  */
 const asRegistryLoaders = (loaders: Loaders) => loaders as Partial<RegistryLoaders>
-
-/** The per-request loader of a described root field, in the request's loaders (`RegistryLoaders`). */
-export const describedLoaderName = (connector: string, field: string) => `${connector}:${field}` as const
 
 export function createDescribedConnector(plan: ConnectorPlan, options: DescribedConnectorOptions): DescribedConnector {
   const connector = plan.name
@@ -120,7 +110,7 @@ export function createDescribedConnector(plan: ConnectorPlan, options: Described
   }
   const lookupByField = new Map(plan.lookups.map((lookup) => [lookup.field, lookup]))
   const listByField = new Map(plan.lists.map((list) => [list.field, list]))
-  const keyFormOf = (lookup: LookupPlan) => KEY_FORMS[lookup.argument.type.named] ?? ((key: string) => key)
+  const keyFormOf = (lookup: LookupPlan) => LOOKUP_KEYS.get(lookup.argument.type.named) ?? ((key: string) => key)
 
   /**
    * One SOAP 1.1 call: the request element built by the description's schema (element order,

@@ -4,7 +4,7 @@
  * `folders.node.ts`, the replay sandbox (a development registry) in `replay-sandbox.ts`.
  */
 export { canonicalCatalog, type CanonicalCatalog } from './canonical-catalog.js'
-export { createDescribedConnector, describedLoaderName, type DescribedConnector, type DescribedConnectorOptions } from './connector.js'
+export { createDescribedConnector, type DescribedConnector, type DescribedConnectorOptions } from './connector.js'
 export { ConnectorFilesError, DescriptionError, MappingError, type SourceDescription } from './description.js'
 export { loadDescribedConnector, type ConnectorFiles } from './load.js'
 export { readOpenApi } from './openapi.js'

@@ -10,15 +10,13 @@ import type { DescribedOperation, JsonSchema, SourceDescription } from './descri
 import { kindOf, propertyAt } from './json-schema.js'
 import type { EnumMapping, Mapping } from './mapping-schema.js'
 import { answerSchemaOf } from './answer-schema.js'
+import { LOOKUP_KEYS } from './lookup-keys.js'
 import { type ListPlan, planList } from './plan-lists.js'
 import { type BatchPlan, type LookupPlan, parseTypeRef, type PlanContext, type ProblemPath, splitPath, TypeChecker, type TypePlan } from './plan-types.js'
 
 export type { BatchPlan, FieldPlan, LookupPlan, PlanContext, TypePlan, TypeRef } from './plan-types.js'
 export { parseTypeRef } from './plan-types.js'
 export type { ListPlan } from './plan-lists.js'
-
-/** The scalars a lookup may be keyed by (see planConnector). */
-export const LOOKUP_KEY_SCALARS: ReadonlySet<string> = new Set(['PIN', 'TaxCode'])
 
 export interface ConnectorPlan {
   name: string
@@ -153,8 +151,8 @@ export function planConnector(mapping: Mapping, description: SourceDescription, 
     const argType = parseTypeRef(argTypeText ?? 'String')
     // An identifier scalar: the audit trail records the subject asked about and grants can limit
     // reads per subject only for these (other keys are not offered yet).
-    if (argTypeText !== undefined && (argType.list || !LOOKUP_KEY_SCALARS.has(argType.named)))
-      report([...path, 'arguments', argName, 'type'], `a lookup's key is one identifier, ${[...LOOKUP_KEY_SCALARS].join(' or ')}, not ${argTypeText}`)
+    if (argTypeText !== undefined && (argType.list || !LOOKUP_KEYS.has(argType.named)))
+      report([...path, 'arguments', argName, 'type'], `a lookup's key is one identifier, ${[...LOOKUP_KEYS.keys()].join(' or ')}, not ${argTypeText}`)
     if (argTypeText !== undefined && !argType.nonNull) report([...path, 'arguments', argName, 'type'], `a lookup's key is required: ${argTypeText}!`)
     if (!op || typeName === undefined) continue
     // A SOAP operation takes its key as a field of its request element; a REST one as a path or query parameter of a GET.

@@ -11,7 +11,6 @@ import { parseArgs } from 'node:util'
 import {
   canonicalCatalog,
   ConnectorFilesError,
-  describedLoaderName,
   type ConnectorPlan,
   createDescribedConnector,
   DescriptionError,
@@ -157,17 +156,14 @@ async function check(args: string[]): Promise<number> {
     const health = await connector.health()
     out(`health (${plan.health.id}): ${health.ok ? 'ok' : `failing: ${health.detail ?? 'unknown'}`}`)
     let failed = health.ok ? 0 : 1
-    const loaders = connector.createLoaders({ requestId: `lgsp-connector-check-${crypto.randomUUID()}` }) as Record<
-      string,
-      { load(key: string): Promise<unknown> }
-    >
+    const scope = { requestId: `lgsp-connector-check-${crypto.randomUUID()}` }
     for (const lookup of plan.lookups) {
       const parameter = lookup.operation.parameters.find((p) => p.name === lookup.argument.parameter.name)
       const keys = values.key ?? Object.values(parameter?.examples ?? {}).map(String)
       if (keys.length === 0) out(`${lookup.field}: no --key given and the description has no example to try`)
       for (const key of keys) {
         try {
-          const record = await loaders[describedLoaderName(name, lookup.field)]!.load(key)
+          const record = await connector.lookup(lookup.field, key, scope)
           // The replay sandbox answers the description's synthetic examples: those are shown as they are.
           const shown = url ? withoutValues(plan, lookup.type, record) : record
           out(`${lookup.field}(${lookup.argument.name}: ${url ? '<given>' : JSON.stringify(key)}) →\n${JSON.stringify(shown, null, 2)}`)
