@@ -14,7 +14,7 @@ import {
   type RequestScope,
 } from '../kit/index.js'
 import { mapParcel } from './map.js'
-import { normaliseParcelKey } from './wire/parcel-key.js'
+import { normaliseParcelKey } from '../kit/index.js'
 import type { LandQueries } from './operations.js'
 import { createLandResolvers } from './resolvers.js'
 import { createSoapClient, type SoapClientOptions } from './wire/soap-client.js'

@@ -11,4 +11,4 @@ export {
 export type { LandQueries } from './operations.js'
 export { createLandResolvers } from './resolvers.js'
 export { mapParcel } from './map.js'
-export { normaliseParcelKey, parseParcelKey } from './wire/parcel-key.js'
+export { normaliseParcelKey, parseParcelKey } from '../kit/index.js'

@@ -1,6 +1,6 @@
 import { normalisePin, normaliseTaxCode } from '../../schemas/scalars/index.js'
 import {
-  findUnit,
+  addressTextOf,
   fromDmyFullDate,
   mapUpstream,
   parseUpstream,
@@ -12,7 +12,7 @@ import {
   type LandUse,
 } from '../kit/index.js'
 import { landTypeNames, normaliseLandType } from './wire/land-types.js'
-import { parseParcelKey } from './wire/parcel-key.js'
+import { parseParcelKey } from '../kit/index.js'
 import { thuaDatSchema, type ThuaDat } from './upstream.js'
 
 /**
@@ -74,15 +74,12 @@ export function parseTerm(value: string): { term: string; until: string | null }
 
 function toAddress(address: NonNullable<ThuaDat['DiaChi']>): Address {
   const detail = address.ChiTiet === null ? null : nfc(address.ChiTiet)
-  const units = [findUnit(address.MaXa, undefined, { fallBack: true }), findUnit(address.MaTinh, undefined, { fallBack: true })]
-  const parts = [detail, ...units.map((unit) => (unit ? `${unit.kind} ${unit.name}` : null))]
-  const known = parts.filter((part): part is string => part !== null)
   return {
     provinceCode: address.MaTinh,
     communeCode: address.MaXa,
     detail,
     legacy: null,
-    fullText: known.length > 0 ? known.join(', ') : null,
+    fullText: addressTextOf(detail, [address.MaXa, address.MaTinh]),
   }
 }
 

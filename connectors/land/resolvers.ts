@@ -1,7 +1,6 @@
 import type { IResolvers } from '@graphql-tools/utils'
 import type { GraphQLResolveInfo } from 'graphql'
 import {
-  findUnit,
   holderKey,
   pageSize,
   userInputError,
@@ -15,7 +14,7 @@ import {
   type PageSource,
 } from '../kit/index.js'
 import type { LandQueries } from './operations.js'
-import { normaliseParcelKey } from './wire/parcel-key.js'
+import { normaliseParcelKey } from '../kit/index.js'
 
 interface LandParcelsArgs {
   holder?: { pin?: string | null; taxCode?: string | null } | null
@@ -85,10 +84,6 @@ export function createLandResolvers(land: LandQueries): IResolvers<unknown, Conn
         const source: PageSource<LandParcel> = { read: (offset, limit) => land.parcelsByCommune(commune, { offset, limit }, ctx.scope) }
         return ctx.pager.page(source, page, info)
       },
-    },
-    LandParcel: {
-      // The sheet's commune may have been merged away in 2025: fall back to its last version.
-      commune: (parcel: LandParcel) => findUnit(parcel.communeCode, undefined, { fallBack: true }),
     },
     LandHolder: {
       person: (holder: LandHolder, _args: unknown, ctx: ConnectorContext) =>

@@ -1,3 +1,3 @@
 export { adminUnits, currentCommunesByProvince, legacyCommuneSuccessor, REFORM_DATE, type AdminLevel, type AdminUnitRecord } from './data.js'
-export { findUnit, fullNameOf, predecessorsOf, successorsOf, withPredecessorCodes } from './lookup.js'
+export { addressTextOf, findUnit, fullNameOf, predecessorsOf, successorsOf, withPredecessorCodes } from './lookup.js'
 export { adminUnitResolvers } from './resolvers.js'

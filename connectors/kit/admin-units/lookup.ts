@@ -46,6 +46,20 @@ export function successorsOf(unit: AdminUnitRecord): AdminUnitRecord[] {
 export const fullNameOf = (unit: AdminUnitRecord): string => `${unit.kind} ${unit.name}`
 
 /**
+ * An address written out: the detail, then each unit's kind and name (`Số 12, Phường Hồng Hà,
+ * Thành phố Hà Nội`). A unit is named as it last was (a commune merged away keeps its name); one
+ * not in the catalogue is left out; null when nothing is known.
+ */
+export function addressTextOf(detail: string | null, unitCodes: readonly string[]): string | null {
+  const parts = detail === null ? [] : [detail]
+  for (const code of unitCodes) {
+    const unit = findUnit(code, undefined, { fallBack: true })
+    if (unit) parts.push(fullNameOf(unit))
+  }
+  return parts.length > 0 ? parts.join(', ') : null
+}
+
+/**
  * The codes plus every code they were formed from, transitively (a commune merged in 2025 covers
  * the records still addressed to its pre-merger communes). Codes
  * that never existed are kept as given, so a jurisdiction is never silently emptied.

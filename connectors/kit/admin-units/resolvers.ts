@@ -1,12 +1,14 @@
 import type { IResolvers } from '@graphql-tools/utils'
-import type { Address } from '../canonical.js'
+import type { Address, LandParcel } from '../canonical.js'
 import type { ConnectorContext } from '../connector.js'
 import type { AdminUnitRecord } from './data.js'
 import { findUnit, fullNameOf, predecessorsOf, successorsOf } from './lookup.js'
 
 /**
- * Resolvers for `AdministrativeUnit`, `Address` and `Query.administrativeUnit`. The unit catalogue
- * is reference data held in-process (a code list, danh mục dùng chung), so these never call out.
+ * Resolvers for `AdministrativeUnit`, `Query.administrativeUnit`, and the units of the codes records
+ * carry (`Address.province` and `.commune`, `LandParcel.commune`), whichever connector, written or
+ * described, answered the record. The unit catalogue is reference data held in-process (a code
+ * list, danh mục dùng chung), so these never call out.
  */
 export const adminUnitResolvers: IResolvers<unknown, ConnectorContext> = {
   Query: {
@@ -22,5 +24,9 @@ export const adminUnitResolvers: IResolvers<unknown, ConnectorContext> = {
   Address: {
     province: (address: Address) => (address.provinceCode === null ? null : findUnit(address.provinceCode, undefined, { fallBack: true })),
     commune: (address: Address) => (address.communeCode === null ? null : findUnit(address.communeCode, undefined, { fallBack: true })),
+  },
+  LandParcel: {
+    // The sheet's commune may have been merged away in 2025: its last version.
+    commune: (parcel: Pick<LandParcel, 'communeCode'>) => findUnit(parcel.communeCode, undefined, { fallBack: true }),
   },
 }

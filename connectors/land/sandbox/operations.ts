@@ -1,5 +1,5 @@
 import type { World, WorldParcel } from '../../kit/sandbox/index.js'
-import { normaliseParcelKey } from '../wire/parcel-key.js'
+import { normaliseParcelKey } from '../../kit/index.js'
 import type { LandOperation, XmlNode } from '../wire/soap.js'
 import { toThuaDat, traCuuTheoChuSuDungRequest, traCuuTheoXaRequest, traCuuThuaDatRequest } from './wire.js'
 
