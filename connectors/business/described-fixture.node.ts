@@ -3,27 +3,19 @@
  * no code), behind the hand-written connector's interface, so the same connector tests run against
  * both: the engine must answer every case the hand-written client does.
  */
-import { existsSync, readFileSync } from 'node:fs'
-import { dirname, join, relative } from 'node:path'
+import { dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { canonicalCatalog, createDescribedConnector, type DescribedConnector, loadDescribedConnector } from '../described/index.js'
+import { canonicalCatalog, createDescribedConnector, type DescribedConnector } from '../described/index.js'
+import { readDescribedFolder } from '../described/folders.node.js'
 import type { Enterprise, RegistryLoaders } from '../kit/index.js'
 import { typeDefs } from '../../schemas/index.js'
 import type { BusinessConnector, BusinessConnectorOptions } from './connector.js'
-
-const FOLDER = join(dirname(fileURLToPath(import.meta.url)), 'described')
 
 /**
  * The plan of `described/`, loaded as the gateway loads a described folder; the folder is named
  * for the connector it will replace, `business`, while both live side by side.
  */
-export function describedBusinessPlan() {
-  const file = (name: string) => ({ file: relative(process.cwd(), join(FOLDER, name)), text: readFileSync(join(FOLDER, name), 'utf8') })
-  return loadDescribedConnector(
-    { folder: 'business', mapping: file('mapping.yaml'), readDescription: (name) => (existsSync(join(FOLDER, name)) ? file(name) : undefined) },
-    canonicalCatalog(typeDefs),
-  )
-}
+export const describedBusinessPlan = () => readDescribedFolder(dirname(fileURLToPath(import.meta.url)), 'described', canonicalCatalog(typeDefs), 'business')
 
 /**
  * The engine's records are checked against the canonical `Enterprise` by the plan; the cast only

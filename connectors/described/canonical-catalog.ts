@@ -24,6 +24,8 @@ export interface CanonicalCatalog {
    * so a source that answers the type answers only these.
    */
   objects: ReadonlyMap<string, ReadonlyMap<string, CanonicalField>>
+  /** The fields modules add to object types with `extend type`: a source answers those of its own registry (`Citizen.landParcels`). */
+  extensions: ReadonlyMap<string, ReadonlyMap<string, CanonicalField>>
   inputs: ReadonlyMap<string, ReadonlyMap<string, string>>
   /** Root fields of `Query`, with their types and arguments. */
   query: ReadonlyMap<string, CanonicalField>
@@ -53,6 +55,8 @@ export const CARRIED_FIELDS: ReadonlyMap<string, ReadonlyMap<string, CarriedFiel
       ['communeCode', { type: 'AdminCode', answers: 'commune' }],
     ]),
   ],
+  // The commune the map sheet was numbered in, possibly one merged away in 2025.
+  ['LandParcel', new Map([['communeCode', { type: 'AdminCode', answers: 'commune' }]])],
 ])
 
 const BUILT_IN_SCALARS = ['String', 'Int', 'Float', 'Boolean', 'ID']
@@ -62,25 +66,18 @@ const fieldOf = (field: FieldDefinitionNode): CanonicalField => ({ type: print(f
 
 /**
  * Canonical types whose fields hand-written resolvers answer from values only their own records
- * carry (`Household.head` from the record's `headPin`, `LandParcel.commune` from its
- * `communeCode`): a source that answered them would leave those resolvers reading nothing. A
- * mapping may not answer them until the values are declared as carried fields.
+ * carry (`Household.head` from the record's `headPin`): a source that answered them would leave
+ * those resolvers reading nothing. A mapping may not answer them until the values are declared as
+ * carried fields.
  */
-export const OWN_RECORD_TYPES: ReadonlySet<string> = new Set([
-  'Citizen',
-  'Household',
-  'HouseholdMembership',
-  'HouseholdMember',
-  'RelatedPerson',
-  'LandParcel',
-  'LandHolder',
-])
+export const OWN_RECORD_TYPES: ReadonlySet<string> = new Set(['Citizen', 'Household', 'HouseholdMembership', 'HouseholdMember', 'RelatedPerson'])
 
 export function canonicalCatalog(sdl: readonly string[]): CanonicalCatalog {
   const scalars = new Set(BUILT_IN_SCALARS)
   const enums = new Map<string, Set<string>>()
   const typeNames = new Set(BUILT_IN_SCALARS)
   const objects = new Map<string, Map<string, CanonicalField>>()
+  const extensions = new Map<string, Map<string, CanonicalField>>()
   const inputs = new Map<string, Map<string, string>>()
   const query = new Map<string, CanonicalField>()
   for (const text of sdl) {
@@ -99,6 +96,10 @@ export function canonicalCatalog(sdl: readonly string[]): CanonicalCatalog {
         }
       } else if (definition.kind === Kind.OBJECT_TYPE_DEFINITION) {
         objects.set(name, new Map((definition.fields ?? []).map((field) => [field.name.value, fieldOf(field)])))
+      } else if (definition.kind === Kind.OBJECT_TYPE_EXTENSION) {
+        const added = extensions.get(name) ?? new Map<string, CanonicalField>()
+        for (const field of definition.fields ?? []) added.set(field.name.value, fieldOf(field))
+        extensions.set(name, added)
       }
       if (definition.kind === Kind.INPUT_OBJECT_TYPE_DEFINITION) {
         inputs.set(name, argsOf(definition.fields))
@@ -106,5 +107,5 @@ export function canonicalCatalog(sdl: readonly string[]): CanonicalCatalog {
       if (definition.kind !== Kind.DIRECTIVE_DEFINITION && definition.kind !== Kind.DIRECTIVE_EXTENSION) typeNames.add(name)
     }
   }
-  return { scalars, enums, typeNames, objects, inputs, query, carried: CARRIED_FIELDS, ownRecords: OWN_RECORD_TYPES }
+  return { scalars, enums, typeNames, objects, extensions, inputs, query, carried: CARRIED_FIELDS, ownRecords: OWN_RECORD_TYPES }
 }

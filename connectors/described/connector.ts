@@ -22,14 +22,17 @@ import {
   type RegistryConnector,
   type RegistryLoaders,
   type RequestScope,
+  holderKey,
+  parseHolderKey,
   type UpstreamRequest,
+  userInputError,
 } from '../kit/index.js'
 import { answerSchemaOf, notFoundSchemaOf } from './answer-schema.js'
 import type { DescribedOperation } from './description.js'
 import { listParameters } from './list-arguments.js'
 import { LOOKUP_KEYS } from './lookup-keys.js'
 import { buildSoapRequest, readSoapResponse, type SoapAnswer } from './soap-xml.js'
-import type { ConnectorPlan, ListPlan, LookupPlan } from './plan.js'
+import type { ConnectorPlan, GroupPlan, HolderKind, ListPlan, LookupPlan } from './plan.js'
 import { compileMappers, valueAt as at } from './record-map.js'
 
 export interface DescribedConnectorOptions extends RegistryClientOptions {
@@ -50,13 +53,15 @@ export interface DescribedConnector extends RegistryConnector {
   /** One record by its key; null when the source has none, or the key is not a valid identifier (no call then). */
   lookup(field: string, key: string, scope: RequestScope): Promise<MappedRecord | null>
   /**
-   * A lookup's answer as the source would send it with a 200 (envelope and all), read as a call's
-   * answer is: held to the description, its record mapped. Throws ConnectorError. No key is
-   * checked: none was asked.
+   * A lookup's answer as the source would send it with a 200 (envelope and all: JSON, or a SOAP
+   * source's XML text), read as a call's answer is: held to the description, its record mapped.
+   * Throws ConnectorError. No key is checked: none was asked.
    */
   readAnswer(field: string, payload: unknown): MappedRecord
   /** Many keys, in as few calls as the batch allows; answers in request order, an unreadable record an error for its key only. */
   lookupMany(field: string, keys: readonly string[], scope: RequestScope): Promise<Array<MappedRecord | null | ConnectorError>>
+  /** A group loader's lists for many keys (`holderKey()`s), in request order; an unreadable record an error for its key only. */
+  groupMany(loader: string, keys: readonly string[], scope: RequestScope): Promise<Array<MappedRecord[] | ConnectorError>>
   /** One window of a list root field, its arguments as GraphQL gives them; a caller's bad argument is a GraphQL user error. */
   list(
     field: string,
@@ -102,15 +107,15 @@ export function createDescribedConnector(plan: ConnectorPlan, options: Described
     ...(plan.auth.kind === 'apiKey' && options.apiKey ? { headers: { [plan.auth.header]: options.apiKey } } : {}),
   })
   const mapperOf = compileMappers(plan.types)
-  const batchSizeOf = (lookup: LookupPlan) => Math.min(lookup.batch?.maxSize ?? 1, options.maxBatchSize ?? Number.POSITIVE_INFINITY)
+  const batchSizeOf = (planned: { maxSize: number } | undefined) => Math.min(planned?.maxSize ?? 1, options.maxBatchSize ?? Number.POSITIVE_INFINITY)
   if (options.maxBatchSize !== undefined) {
-    const largest = Math.max(...plan.lookups.map((lookup) => lookup.batch?.maxSize ?? 1))
+    const largest = Math.max(...plan.lookups.map((lookup) => lookup.batch?.maxSize ?? 1), ...plan.groups.map((group) => group.maxSize))
     if (!Number.isInteger(options.maxBatchSize) || options.maxBatchSize < 1 || options.maxBatchSize > largest)
       throw new TypeError(`connector ${connector}: maxBatchSize must be a whole number from 1 to ${largest}, the mapping's batch size`)
   }
   const lookupByField = new Map(plan.lookups.map((lookup) => [lookup.field, lookup]))
   const listByField = new Map(plan.lists.map((list) => [list.field, list]))
-  const keyFormOf = (lookup: LookupPlan) => LOOKUP_KEYS.get(lookup.argument.type.named) ?? ((key: string) => key)
+  const keyFormOf = (lookup: LookupPlan) => LOOKUP_KEYS.get(lookup.argument.form)!.canonical
 
   /**
    * One SOAP 1.1 call: the request element built by the description's schema (element order,
@@ -119,7 +124,7 @@ export function createDescribedConnector(plan: ConnectorPlan, options: Described
    * is not one, is a bad answer. Only the fault's code is kept: its text may echo an identifier.
    * Every SOAP answer is a 200: "no record" is the record left out, never a status.
    */
-  async function callSoap(operation: DescribedOperation, body: Readonly<Record<string, string>>, label: string, scope: RequestScope): Promise<unknown> {
+  async function callSoap(operation: DescribedOperation, body: unknown, label: string, scope: RequestScope): Promise<unknown> {
     const soap = operation.soap!
     let envelope: string
     try {
@@ -145,10 +150,14 @@ export function createDescribedConnector(plan: ConnectorPlan, options: Described
       },
       scope,
     )
-    const { status } = response
+    return soapAnswerOf(operation, response.text ?? '', response.status)
+  }
+
+  /** A SOAP answer's text read back by the description's schema and held to it; faults and non-answers as errors. */
+  function soapAnswerOf(operation: DescribedOperation, text: string, status: number): unknown {
     let answer: SoapAnswer
     try {
-      answer = readSoapResponse(operation, response.text ?? '')
+      answer = readSoapResponse(operation, text)
     } catch (error) {
       // No service at that address answers 404 with a page, not a fault: the registry is unreachable.
       const code = status === 404 ? 'UPSTREAM_UNAVAILABLE' : 'UPSTREAM_BAD_RESPONSE'
@@ -262,7 +271,7 @@ export function createDescribedConnector(plan: ConnectorPlan, options: Described
     }
     const { operation } = batch
     const answers = new Map<string, MappedRecord | ConnectorError>()
-    const size = batchSizeOf(lookup)
+    const size = batchSizeOf(lookup.batch)
     const chunks: string[][] = []
     for (let i = 0; i < wanted.length; i += size) chunks.push(wanted.slice(i, i + size))
     await Promise.all(
@@ -316,11 +325,9 @@ export function createDescribedConnector(plan: ConnectorPlan, options: Described
     scope: RequestScope,
   ): Promise<ListWindow<MappedRecord>> {
     const { operation } = list
-    const answer = await call(
-      operation,
-      { operation: `${connector}.${operation.id}`, query: { ...parameters, [list.page.offset]: offset, [list.page.limit]: limit } },
-      scope,
-    )
+    const label = `${connector}.${operation.id}`
+    const asked = { ...parameters, [list.page.offset]: offset, [list.page.limit]: limit }
+    const answer = operation.soap ? await callSoap(operation, asked, label, scope) : await call(operation, { operation: label, query: asked }, scope)
     // A list answers with its records or none: a 404 is not an empty list.
     if (answer === null) throw new ConnectorError(connector, 'UPSTREAM_BAD_RESPONSE', { path: operation.path, status: 404 })
     const totalCount = at(answer, list.total)
@@ -348,10 +355,75 @@ export function createDescribedConnector(plan: ConnectorPlan, options: Described
     return { items, totalCount }
   }
 
+  /** A holder key (`pin:…`, `tax:…`) as the group's source names it; null for one it cannot hold (no call for it). */
+  function holderIn(group: GroupPlan, key: string): { kind: HolderKind; id: string } | null {
+    const ref = parseHolderKey(key)
+    const kind: HolderKind = 'pin' in ref ? 'PIN' : 'TaxCode'
+    const id = LOOKUP_KEYS.get(kind)!.canonical('pin' in ref ? ref.pin : ref.taxCode)
+    return id === null || !group.codes.has(kind) ? null : { kind, id }
+  }
+
+  /**
+   * Each holder's records, many holders per call: in request order, a list (empty when the
+   * holder has none), or an error for a holder one of whose records could not be read, so one bad
+   * record fails only its holder. A group for a holder not asked for, or one named twice, fails
+   * the call: the source is answering another question than ours.
+   */
+  async function groupMany(group: GroupPlan, asked: readonly string[], scope: RequestScope): Promise<Array<MappedRecord[] | ConnectorError>> {
+    const { operation } = group
+    const holders = asked.map((key) => holderIn(group, key))
+    const keyOf = (holder: { kind: HolderKind; id: string }) => `${holder.kind}:${holder.id}`
+    const wanted = [...new Map(holders.filter((h) => h !== null).map((h) => [keyOf(h), h])).values()]
+    const kindOfCode = new Map([...group.codes].map(([kind, code]) => [String(code), kind]))
+    const answers = new Map<string, MappedRecord[] | ConnectorError>()
+    const size = batchSizeOf(group)
+    const chunks: Array<typeof wanted> = []
+    for (let i = 0; i < wanted.length; i += size) chunks.push(wanted.slice(i, i + size))
+    const label = `${connector}.${operation.id}`
+    await Promise.all(
+      chunks.map(async (chunk) => {
+        const keys = chunk.map((holder) => ({ [group.kindField]: group.codes.get(holder.kind), [group.idField]: holder.id }))
+        const body = group.keysAt.reduceRight<unknown>((inner, step) => ({ [step]: inner }), keys)
+        const answer = operation.soap
+          ? await callSoap(operation, body, label, scope)
+          : await call(
+              operation,
+              { method: 'POST', idempotent: true, operation: label, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+              scope,
+            )
+        const groups = answer === null ? undefined : (at(answer, group.result) ?? [])
+        if (!Array.isArray(groups)) throw new ConnectorError(connector, 'UPSTREAM_BAD_RESPONSE', { path: operation.path, detail: 'no list of groups' })
+        const askedHere = new Set(chunk.map(keyOf))
+        for (const found of groups) {
+          const kind = kindOfCode.get(String(at(found, [group.kindField])))
+          const rawId = at(found, [group.idField])
+          const id = kind !== undefined && typeof rawId === 'string' ? LOOKUP_KEYS.get(kind)!.canonical(rawId) : null
+          const key = kind === undefined || id === null ? null : keyOf({ kind, id })
+          if (key === null || !askedHere.has(key) || answers.has(key))
+            throw new ConnectorError(connector, 'UPSTREAM_BAD_RESPONSE', { path: operation.path, detail: 'a group for a key not asked for, or twice' })
+          const records = at(found, group.items) ?? []
+          try {
+            if (!Array.isArray(records)) throw new RangeError('not a list of records')
+            answers.set(
+              key,
+              records.map((record) => mapUpstream(connector, () => mapperOf(group.type)(record), operation.path)),
+            )
+          } catch (error) {
+            answers.set(key, error instanceof ConnectorError ? error : new ConnectorError(connector, 'UPSTREAM_BAD_RESPONSE', { path: operation.path }))
+          }
+        }
+      }),
+    )
+    return holders.map((holder) => (holder === null ? [] : (answers.get(keyOf(holder)) ?? [])))
+  }
+
   function createLoaders(scope: RequestScope): Partial<RegistryLoaders> {
     const loaders: Loaders = {}
+    for (const group of plan.groups) {
+      loaders[group.loader] = new DataLoader<string, unknown>((keys) => groupMany(group, keys, scope), { maxBatchSize: batchSizeOf(group) })
+    }
     for (const lookup of plan.lookups) {
-      loaders[lookup.loader] = new DataLoader<string, unknown>((keys) => lookupMany(lookup, keys, scope), { maxBatchSize: batchSizeOf(lookup) })
+      loaders[lookup.loader] = new DataLoader<string, unknown>((keys) => lookupMany(lookup, keys, scope), { maxBatchSize: batchSizeOf(lookup.batch) })
     }
     return asRegistryLoaders(loaders)
   }
@@ -365,14 +437,42 @@ export function createDescribedConnector(plan: ConnectorPlan, options: Described
   type Resolver = (parent: unknown, args: Record<string, unknown>, ctx: ConnectorContext, info: GraphQLResolveInfo) => unknown
   const query: Record<string, Resolver> = {}
   for (const lookup of plan.lookups) {
-    query[lookup.field] = (_parent, args, ctx) => loaderIn(ctx, lookup.loader).load(String(args[lookup.argument.name]))
+    const { name, form } = lookup.argument
+    const { canonical, refusal } = LOOKUP_KEYS.get(form)!
+    query[lookup.field] = (_parent, args, ctx) => {
+      const key = String(args[name])
+      // A key no scalar checked: a malformed one is the caller's mistake, said before any call.
+      if (refusal !== undefined && canonical(key) === null) throw userInputError(`${name} ${refusal}`)
+      return loaderIn(ctx, lookup.loader).load(key)
+    }
   }
   for (const list of plan.lists) {
+    const { byGroup } = list
+    const required = list.arguments.filter((argument) => argument.required)
     query[list.field] = async (_parent, args, ctx, info) => {
+      // Every argument is checked before any call (the pager checks the cursor before its first read).
+      const window = { first: pageSize(args.first as number | null | undefined), after: args.after as string | null | undefined }
+      const groupKey = byGroup ? groupKeyOf(byGroup, args[byGroup.argument]) : null
       const parameters = listParameters(list, args)
+      if (byGroup && groupKey !== null) {
+        // The group's records come whole: read once, on the pager's first read, then windowed in memory.
+        let records: Promise<MappedRecord[]> | undefined
+        const read = async (offset: number, limit: number) => {
+          records ??= (loaderIn(ctx, byGroup.group.loader).load(groupKey) as Promise<MappedRecord[]>).then((all) =>
+            all.filter((record) => inFilters(byGroup, record, args)),
+          )
+          const all = await records
+          return { items: all.slice(offset, offset + limit), totalCount: all.length }
+        }
+        return ctx.pager.page({ read, maxWindow: Number.MAX_SAFE_INTEGER }, window, info)
+      }
+      if (required.some((argument) => parameters[argument.parameter] === undefined))
+        throw userInputError(
+          `${list.field} needs ${[...(byGroup ? [byGroup.argument] : []), ...required.map((argument) => argument.path.join('.'))].join(' or ')}`,
+        )
       const page = await ctx.pager.page(
         { read: (offset, limit) => readWindow(list, parameters, offset, limit, ctx.scope), maxWindow: list.page.maxWindow },
-        { first: pageSize(args.first as number | null | undefined), after: args.after as string | null | undefined },
+        window,
         info,
       )
       // Later reads of these records in the same request (a link from another registry) need no call.
@@ -388,6 +488,17 @@ export function createDescribedConnector(plan: ConnectorPlan, options: Described
     }
   }
   const resolvers: IResolvers<unknown, ConnectorContext> = { Query: query, ...linkResolvers(plan, loaderIn) }
+  // Fields of other registries' records a group answers (`Citizen.landParcels`), keyed by that record's identifier.
+  for (const group of plan.groups) {
+    for (const answer of group.answers) {
+      const owner = (resolvers[answer.type] ??= {}) as Record<string, Resolver>
+      owner[answer.field] = (parent, _args, ctx) => {
+        const id = (parent as Record<string, unknown> | null)?.[answer.key]
+        if (typeof id !== 'string') return null
+        return loaderIn(ctx, group.loader).load(holderKey(answer.kind === 'PIN' ? { pin: id } : { taxCode: id }))
+      }
+    }
+  }
 
   async function health(signal?: AbortSignal): Promise<HealthReport> {
     const started = performance.now()
@@ -426,9 +537,15 @@ export function createDescribedConnector(plan: ConnectorPlan, options: Described
     lookup: (field, key, scope) => lookupOne(lookupNamed(field), key, scope),
     readAnswer(field, payload) {
       const lookup = lookupNamed(field)
-      return recordIn(lookup, heldToDescription(lookup.operation, payload))
+      const { operation } = lookup
+      return recordIn(lookup, operation.soap ? soapAnswerOf(operation, String(payload), 200) : heldToDescription(operation, payload))
     },
     lookupMany: (field, keys, scope) => lookupMany(lookupNamed(field), keys, scope),
+    groupMany(loader, keys, scope) {
+      const group = plan.groups.find((g) => g.loader === loader)
+      if (!group) throw new TypeError(`connector ${connector} has no group ${loader}`)
+      return groupMany(group, keys, scope)
+    },
     async list(field, args, window, scope) {
       const list = listByField.get(field)
       if (!list) throw new TypeError(`connector ${connector} has no list ${field}`)
@@ -438,6 +555,27 @@ export function createDescribedConnector(plan: ConnectorPlan, options: Described
       return readWindow(list, listParameters(list, args), window.offset, window.limit, scope)
     },
   }
+}
+
+/** The group key a list's argument names (`{ pin }` → `pin:…`), null when it is not given; exactly one of its fields. */
+function groupKeyOf(byGroup: NonNullable<ListPlan['byGroup']>, value: unknown): string | null {
+  if (value === null || value === undefined) return null
+  const given = byGroup.keyFields.filter(({ field }) => {
+    const id = (value as Record<string, unknown>)[field]
+    return id !== null && id !== undefined
+  })
+  if (given.length !== 1) throw userInputError(`${byGroup.argument} needs exactly one of ${byGroup.keyFields.map(({ field }) => field).join(' or ')}`)
+  const { field, kind } = given[0]!
+  const id = String((value as Record<string, unknown>)[field])
+  return holderKey(kind === 'PIN' ? { pin: id } : { taxCode: id })
+}
+
+/** A record of a group is in the list when each filter given equals one of the fields it names. */
+function inFilters(byGroup: NonNullable<ListPlan['byGroup']>, record: MappedRecord, args: Readonly<Record<string, unknown>>): boolean {
+  return byGroup.filters.every(({ argument, paths }) => {
+    const wanted = args[argument]
+    return wanted === null || wanted === undefined || paths.some((path) => at(record, path) === wanted)
+  })
 }
 
 const toConnectorError = (error: unknown): ConnectorError => {

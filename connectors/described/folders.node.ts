@@ -20,18 +20,20 @@ export function describedFolders(root: string): string[] {
 
 /**
  * Loads one folder. File names in messages are relative to the working directory, as an operator
- * types them. Only a file directly in the folder may be named as the description.
+ * types them. Only a file directly in the folder may be named as the description. The mapping's
+ * `connector` must be the folder's name, or `name` for a folder named otherwise (the `described/`
+ * of a registry being rebuilt by description).
  */
-export function readDescribedFolder(root: string, folder: string, catalog: CanonicalCatalog): ConnectorPlan {
+export function readDescribedFolder(root: string, folder: string, catalog: CanonicalCatalog, name = folder): ConnectorPlan {
   const dir = join(root, folder)
-  const shown = (name: string) => relative(process.cwd(), join(dir, name)) || name
+  const shown = (file: string) => relative(process.cwd(), join(dir, file)) || file
   return loadDescribedConnector(
     {
-      folder,
+      folder: name,
       mapping: { file: shown(MAPPING_FILE), text: readFileSync(join(dir, MAPPING_FILE), 'utf8') },
-      readDescription(name) {
+      readDescription(file) {
         const names = readdirSync(dir)
-        return names.includes(name) ? { file: shown(name), text: readFileSync(join(dir, name), 'utf8') } : undefined
+        return names.includes(file) ? { file: shown(file), text: readFileSync(join(dir, file), 'utf8') } : undefined
       },
     },
     catalog,

@@ -78,3 +78,9 @@ export function propertyAt(schema: JsonSchema, path: readonly string[]): Propert
 export function enumValues(schema: JsonSchema): string[] | null {
   return Array.isArray(schema.enum) ? schema.enum.filter((v) => v !== null).map(String) : null
 }
+
+/** A decimal's canonical form as text: how a WSDL's `decimal` is described, so no digit or scale is lost to a JS number. */
+export const DECIMAL_PATTERN = '^-?\\d+(\\.\\d+)?$'
+
+/** Text that is a decimal number by its description: XML Schema's decimal, or OpenAPI's `format: decimal`. */
+export const isDecimalText = (schema: JsonSchema) => kindOf(schema) === 'string' && (schema.pattern === DECIMAL_PATTERN || schema.format === 'decimal')

@@ -41,6 +41,8 @@ export function listParameters(list: ListPlan, args: Readonly<Record<string, unk
  */
 function refuseUnplanned(list: ListPlan, args: Readonly<Record<string, unknown>>): void {
   const planned = new Set(list.arguments.map((argument) => argument.path.join('.')))
+  // The group's key chooses the group: the resolver reads it.
+  if (list.byGroup) planned.add(list.byGroup.argument)
   const walk = (value: unknown, prefix: string) => {
     if (value === null || value === undefined) return
     if (typeof value === 'object' && !Array.isArray(value) && !planned.has(prefix)) {

@@ -175,7 +175,7 @@ describe('loading a described connector', () => {
     [
       'a lookup keyed by plain text',
       edit('pin: { type: PIN!, to: soDinhDanh }', 'pin: { type: String!, to: soDinhDanh }'),
-      /arguments\.pin\.type: a lookup's key is one identifier, PIN or TaxCode/,
+      /arguments\.pin\.type: a lookup's key is one of PIN, TaxCode, String with form: parcelKey; not String!/,
       'pin: { type: String!, to: soDinhDanh }',
     ],
     ['a record key that does not exist', edit('key: soDinhDanh', 'key: soCccd'), /query\.socialInsuranceRecord\.key: soCccd does not exist/, 'key: soCccd'],

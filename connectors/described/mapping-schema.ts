@@ -78,6 +78,29 @@ export interface FieldMapping {
    * `0199000017-001` belongs to the enterprise `0199000017` it is listed under.
    */
   startsWith?: { field: string; separator: string } | undefined
+  /** The value is a key of this form (LOOKUP_KEYS: `parcelKey`), answered in its canonical spelling. */
+  form?: string | undefined
+  /**
+   * The value must be these fields of the same object joined by `separator` (a parcel key
+   * `00097.12.345` repeats the commune, sheet and parcel numbers the record also gives).
+   */
+  composedOf?: { fields: string[]; separator: string } | undefined
+  /** Texts that mean "no value" (compared folded): the field is then null. */
+  none?: string[] | undefined
+  /** The value follows one of these words (compared folded), which are dropped: `đến 15/10/2063` → `15/10/2063`. */
+  after?: string[] | undefined
+  /**
+   * Where the value is read depends on a code of the record: `field` is the code's path, `from`
+   * each code's path. A code not listed gives no value (null).
+   */
+  by?: { field: string; from: Record<string, string> } | undefined
+  /** With `codes`: a code outside the list is this value, not a bad answer (a catch-all such as `OTHER`). */
+  otherwise?: string | undefined
+  /**
+   * An address written out: `detail` then each unit's kind and name from the admin-unit catalogue
+   * (`Số 12, Phường Hồng Hà, Thành phố Hà Nội`); a unit not in the catalogue is left out.
+   */
+  addressText?: { detail?: string | undefined; units: string[] } | undefined
 }
 
 const fieldMapping: z.ZodType<FieldMapping> = z.lazy(() =>
@@ -105,6 +128,22 @@ const fieldMapping: z.ZodType<FieldMapping> = z.lazy(() =>
       link: linkMapping.optional(),
       startsWith: z
         .object({ field: graphqlName, separator: z.string().min(1).max(8) })
+        .strict()
+        .optional(),
+      form: z.string().min(1).optional(),
+      composedOf: z
+        .object({ fields: z.array(graphqlName).min(2).max(8), separator: z.string().min(1).max(8) })
+        .strict()
+        .optional(),
+      none: z.array(z.string().min(1).max(200)).min(1).max(50).optional(),
+      after: z.array(z.string().min(1).max(50)).min(1).max(20).optional(),
+      by: z
+        .object({ field: sourcePath, from: z.record(z.string().min(1), sourcePath).refine((from) => Object.keys(from).length > 0, 'name at least one code') })
+        .strict()
+        .optional(),
+      otherwise: z.string().min(1).optional(),
+      addressText: z
+        .object({ detail: sourcePath.optional(), units: z.array(sourcePath).min(1).max(4) })
         .strict()
         .optional(),
     })
@@ -141,6 +180,10 @@ const argumentMapping = z
     length: z.number().int().min(1).max(64).optional(),
     /** The canonical value (an enum value) → the source's code for it. */
     codes: z.record(enumValueName, z.union([z.string().min(1), z.number()])).optional(),
+    /** A lookup's key written as text: which key it is (`parcelKey`), so the engine can refuse a malformed one and compare answers. */
+    form: z.string().min(1).optional(),
+    /** A list's argument the caller must give when the list is read from the operation (not from its group). */
+    required: z.literal(true).optional(),
   })
   .strict()
 export type ArgumentMapping = z.infer<typeof argumentMapping>
@@ -202,9 +245,72 @@ const listMapping = z
      * that root field's batch, keyed by `key`); without it the items are the records themselves.
      */
     each: z.object({ key: sourcePath.optional(), lookup: graphqlName.optional() }).strict(),
+    /**
+     * When the caller gives this argument (a holder), the list is that key's group, whole (the
+     * source answers it at once), then filtered: each filter argument must equal one of the
+     * record's fields it names (`commune: [communeCode, address.communeCode]`).
+     */
+    byGroup: z
+      .object({
+        argument: graphqlName,
+        group: graphqlName,
+        filters: z
+          .record(
+            graphqlName,
+            z
+              .array(z.string().regex(/^[_A-Za-z]\w*(\.[_A-Za-z]\w*)*$/, 'must be a field, or a dotted path of fields'))
+              .min(1)
+              .max(8),
+          )
+          .optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
 export type ListMapping = z.infer<typeof listMapping>
+
+/** A code the source writes: text, or a whole number. */
+const sourceCode = z.union([z.string().min(1), z.number().int()])
+
+/**
+ * Records grouped per key: a loader that answers a list for each key (the parcels a holder holds),
+ * many keys per call. A key is a holder: a PIN or a tax code, which the source names by a kind
+ * code and a number.
+ */
+const groupMapping = z
+  .object({
+    description: description.optional(),
+    operation: z.string().min(1),
+    keys: z
+      .object({
+        /** Where the list of keys goes in the request (a dotted path into its body). */
+        to: sourcePath,
+        /** The field of each key that says its kind, and the source's code for each kind. */
+        kind: z
+          .object({
+            field: z.string().min(1),
+            codes: z.object({ PIN: sourceCode.optional(), TaxCode: sourceCode.optional() }).strict(),
+          })
+          .strict(),
+        /** The field of each key that holds the identifier. */
+        id: z.string().min(1),
+      })
+      .strict(),
+    /** Where the groups are in the answer; each names its key by the same two fields. */
+    result: sourcePath,
+    /** Where a group's records are. */
+    items: sourcePath,
+    /** Keys per call. */
+    maxSize: z.number().int().min(1).max(1000),
+    /**
+     * Fields of other registries' records this group answers, each with the field of that record
+     * that holds the key: `Citizen.landParcels: pin`.
+     */
+    answers: z.record(z.string().regex(/^[_A-Za-z]\w*\.[_A-Za-z]\w*$/, 'must be Type.field'), graphqlName).optional(),
+  })
+  .strict()
+export type GroupMapping = z.infer<typeof groupMapping>
 
 /** What every answer of the source says about itself: which field tells success, and its value. */
 const envelopeMapping = z
@@ -255,6 +361,8 @@ export const mappingSchema = z
     query: z.record(graphqlName, lookupMapping).refine((fields) => Object.keys(fields).length > 0, 'the source must answer at least one root field'),
     /** Root fields that answer pages of records. */
     lists: z.record(graphqlName, listMapping).optional(),
+    /** Loaders that answer a list of records per key (`parcelsByHolder`). */
+    groups: z.record(graphqlName, groupMapping).optional(),
   })
   .strict()
 export type Mapping = z.infer<typeof mappingSchema>

@@ -1,12 +1,14 @@
 /**
  * The check of a list root field: a canonical `…Connection` field answered by one operation read
- * in windows by offset. Its arguments become the operation's parameters (checked against the
- * parameters' own schemas), and its records are either the items themselves or summaries whose
- * full records a lookup's batch reads.
+ * in windows by offset. Its arguments become the operation's parameters (query parameters, or a
+ * SOAP request's fields; checked against their own schemas), and its records are either the items
+ * themselves or summaries whose full records a lookup's batch reads. A list may instead be a
+ * group's, whole, when the caller names the group's key (a holder's parcels).
  */
 import type { DescribedOperation, JsonSchema } from './description.js'
 import { enumValues, kindOf, propertyAt } from './json-schema.js'
 import type { ArgumentMapping, ListMapping, TextStep } from './mapping-schema.js'
+import type { GroupPlan, HolderKind } from './plan-groups.js'
 import { type LookupPlan, parseTypeRef, type PlanContext, splitPath } from './plan-types.js'
 
 /** Registries page at 100 records at most; a parameter's own `maximum` may say less. */
@@ -21,6 +23,18 @@ export interface ListArgumentPlan {
   text?: readonly TextStep[]
   length?: number
   codes?: ReadonlyMap<string, string | number>
+  /** The caller must give it (when the list is not read from its group). */
+  required?: true
+}
+
+/** A list read from a group when the caller gives its argument: the key's records, whole, filtered. */
+export interface ListGroupPlan {
+  argument: string
+  /** The argument's input fields, by the kind of key each holds: `{ pin: PIN, taxCode: TaxCode }`. */
+  keyFields: ReadonlyArray<{ field: string; kind: HolderKind }>
+  group: GroupPlan
+  /** Each filter argument, and the paths of the mapped record any of which must equal it. */
+  filters: ReadonlyArray<{ argument: string; paths: ReadonlyArray<readonly string[]> }>
 }
 
 export interface ListPlan {
@@ -34,6 +48,7 @@ export interface ListPlan {
   items: readonly string[]
   /** Summaries read in full by this lookup (by `key`), or the items mapped as they are. */
   each: { key?: readonly string[]; lookup?: LookupPlan }
+  byGroup?: ListGroupPlan
 }
 
 /** The type of an argument path (`filter.name`) through the canonical input objects, or a problem. */
@@ -64,12 +79,26 @@ function argumentLeaves(context: PlanContext, args: ReadonlyMap<string, string>)
   return leaves
 }
 
+/** A REST operation's query parameter, or a SOAP operation's field of its request element. */
 function parameterKind(operation: DescribedOperation, name: string): { schema: JsonSchema } | undefined {
+  if (operation.soap) {
+    const field = propertyAt(operation.requestBody?.schema ?? {}, [name])
+    return typeof field === 'string' ? undefined : { schema: field.schema }
+  }
   const parameter = operation.parameters.find((p) => p.name === name && p.in === 'query')
   return parameter ? { schema: parameter.schema } : undefined
 }
 
-export function planList(context: PlanContext, field: string, list: ListMapping, lookups: readonly LookupPlan[]): ListPlan | undefined {
+/** What the operation calls its parameters, for messages. */
+const parameterNoun = (operation: DescribedOperation) => (operation.soap ? 'request field' : 'query parameter')
+
+export function planList(
+  context: PlanContext,
+  field: string,
+  list: ListMapping,
+  lookups: readonly LookupPlan[],
+  groups: readonly GroupPlan[],
+): ListPlan | undefined {
   const { report, catalog, types } = context
   const path = ['lists', field]
   const canonical = catalog.query.get(field)
@@ -90,11 +119,8 @@ export function planList(context: PlanContext, field: string, list: ListMapping,
 
   const operation = context.operation(list.operation, [...path, 'operation'])
   if (!operation) return undefined
-  if (operation.soap) {
-    report([...path, 'operation'], 'lists of a SOAP operation are not offered yet')
-    return undefined
-  }
-  if (operation.method !== 'GET') report([...path, 'operation'], `${operation.id} is ${operation.method}: a list reads with GET`)
+  if (!operation.soap && operation.method !== 'GET') report([...path, 'operation'], `${operation.id} is ${operation.method}: a list reads with GET`)
+  const byGroup = list.byGroup ? planByGroup(context, field, list.byGroup, canonical.args, type, groups) : undefined
 
   const given = new Set<string>()
   const planned: ListArgumentPlan[] = []
@@ -110,6 +136,7 @@ export function planList(context: PlanContext, field: string, list: ListMapping,
       report(apath, `Query.${field} ${typeText.problem}`)
       continue
     }
+    if (argument.form !== undefined) report([...apath, 'form'], "form names a lookup's key: a list's arguments are sent as the caller gives them")
     if (argument.type !== undefined && argument.type !== typeText) report([...apath, 'type'], `${name} is ${typeText} in the canonical schema`)
     const plan = planArgument(context, operation, name, argument, typeText, apath)
     if (plan) {
@@ -119,11 +146,16 @@ export function planList(context: PlanContext, field: string, list: ListMapping,
   }
 
   // Every filter the caller can send must reach the source: one left out would widen the answer
-  // to records the caller did not ask for.
+  // to records the caller did not ask for. The group's argument chooses the group instead, and
+  // then every other argument must filter it.
   const mapped = new Set(Object.keys(list.arguments ?? {}))
-  for (const leaf of argumentLeaves(context, canonical.args))
-    if (!mapped.has(leaf) && leaf !== 'first' && leaf !== 'after')
-      report([...path, 'arguments'], `${leaf} of Query.${field} is not sent to the source: every argument must be`)
+  const byArgument = list.byGroup?.argument
+  for (const leaf of argumentLeaves(context, canonical.args)) {
+    if (leaf === 'first' || leaf === 'after' || (byArgument !== undefined && (leaf === byArgument || leaf.startsWith(`${byArgument}.`)))) continue
+    if (!mapped.has(leaf)) report([...path, 'arguments'], `${leaf} of Query.${field} is not sent to the source: every argument must be`)
+    if (list.byGroup && !Object.hasOwn(list.byGroup.filters ?? {}, leaf.split('.')[0]!))
+      report([...path, 'byGroup', 'filters'], `${leaf} of Query.${field} does not filter the group: every argument must`)
+  }
   const targets = new Map<string, string>()
   for (const [name, argument] of Object.entries(list.arguments ?? {})) {
     const other = targets.get(argument.to)
@@ -136,7 +168,7 @@ export function planList(context: PlanContext, field: string, list: ListMapping,
   let maxWindow = MAX_WINDOW
   for (const [role, name] of Object.entries(pageParameters)) {
     const parameter = parameterKind(operation, name)
-    if (!parameter) report([...path, 'page', role], `${operation.id} has no query parameter ${name}`)
+    if (!parameter) report([...path, 'page', role], `${operation.id} has no ${parameterNoun(operation)} ${name}`)
     else if (kindOf(parameter.schema) !== 'integer') report([...path, 'page', role], `${name} of ${operation.id} is not a whole number`)
     else if (role === 'limit' && typeof parameter.schema.maximum === 'number') maxWindow = Math.min(maxWindow, parameter.schema.maximum)
     given.add(name)
@@ -144,6 +176,13 @@ export function planList(context: PlanContext, field: string, list: ListMapping,
   for (const parameter of operation.parameters)
     if (parameter.required && !given.has(parameter.name))
       report([...path, 'operation'], `${operation.id} requires ${parameter.in} parameter ${parameter.name}, which the mapping does not give`)
+  const requiredFields = operation.soap ? ((operation.requestBody?.schema.required as string[] | undefined) ?? []) : []
+  for (const name of requiredFields) {
+    const argument = Object.values(list.arguments ?? {}).find((a) => a.to === name)
+    // A field the operation requires is given on every call: by the page, or by an argument the caller must give.
+    if (!given.has(name) || (argument !== undefined && !argument.required))
+      report([...path, 'operation'], `${operation.id} requires ${name} in its request: map an argument to it with required: true`)
+  }
 
   const answer = context.answerOf(operation)
   if (!answer) {
@@ -155,7 +194,9 @@ export function planList(context: PlanContext, field: string, list: ListMapping,
   const total = splitPath(list.total)
   const totalAt = propertyAt(answer, total)
   if (typeof totalAt === 'string') report([...path, 'total'], `${totalAt} in ${operation.id}'s answer`)
-  else if (!totalAt.present || kindOf(totalAt.schema) !== 'integer')
+  // An .asmx service declares every result element optional (minOccurs 0): an answer without the
+  // count is refused when it comes, not at load.
+  else if ((!totalAt.present && !operation.soap) || kindOf(totalAt.schema) !== 'integer')
     report([...path, 'total'], `${list.total} in ${operation.id}'s answer is not a count every answer carries`)
   const items = splitPath(list.items)
   const itemsAt = propertyAt(answer, items)
@@ -190,7 +231,58 @@ export function planList(context: PlanContext, field: string, list: ListMapping,
     total,
     items,
     each: { ...(key ? { key } : {}), ...(lookup ? { lookup } : {}) },
+    ...(byGroup ? { byGroup } : {}),
   }
+}
+
+function planByGroup(
+  context: PlanContext,
+  field: string,
+  byGroup: NonNullable<ListMapping['byGroup']>,
+  args: ReadonlyMap<string, string>,
+  type: string,
+  groups: readonly GroupPlan[],
+): ListGroupPlan | undefined {
+  const { report, catalog } = context
+  const path = ['lists', field, 'byGroup']
+  const group = groups.find((g) => g.loader === byGroup.group)
+  if (!group) {
+    report([...path, 'group'], `${byGroup.group} is not a group of this mapping`)
+    return undefined
+  }
+  if (group.type !== type) report([...path, 'group'], `${byGroup.group} answers ${group.type}, and the list holds ${type}`)
+  const argumentType = args.get(byGroup.argument)
+  const input = argumentType === undefined ? undefined : catalog.inputs.get(parseTypeRef(argumentType).named)
+  const keyFields: Array<ListGroupPlan['keyFields'][number]> = []
+  if (!input) report([...path, 'argument'], `${byGroup.argument} is not an input argument of Query.${field}`)
+  else
+    for (const [name, typeText] of input) {
+      const kind = parseTypeRef(typeText).named
+      if (kind !== 'PIN' && kind !== 'TaxCode')
+        report([...path, 'argument'], `${name} of ${byGroup.argument} is ${typeText}: a group's key is a PIN or a TaxCode`)
+      else if (!group.codes.has(kind)) report([...path, 'argument'], `${name} is a ${kind}, which ${byGroup.group} has no code for`)
+      else keyFields.push({ field: name, kind })
+    }
+  const filters: Array<ListGroupPlan['filters'][number]> = []
+  for (const [argument, paths] of Object.entries(byGroup.filters ?? {})) {
+    if (!args.has(argument)) report([...path, 'filters', argument], `Query.${field} has no argument ${argument}`)
+    const planned = paths.map((text, index) => {
+      const steps = splitPath(text)
+      // A path of the canonical record: its fields, or the codes it carries for the kit's resolvers.
+      let owner = type
+      for (const [i, step] of steps.entries()) {
+        const declared = catalog.objects.get(owner)?.get(step) ?? catalog.carried.get(owner)?.get(step)
+        if (!declared) {
+          report([...path, 'filters', argument, index], `${owner} has no field ${step}`)
+          break
+        }
+        if (i < steps.length - 1) owner = parseTypeRef(declared.type).named
+      }
+      return steps
+    })
+    filters.push({ argument, paths: planned })
+  }
+  return { argument: byGroup.argument, keyFields, group, filters }
 }
 
 function planArgument(
@@ -204,7 +296,7 @@ function planArgument(
   const { report, catalog } = context
   const parameter = parameterKind(operation, argument.to)
   if (!parameter) {
-    report([...path, 'to'], `${operation.id} has no query parameter ${argument.to}`)
+    report([...path, 'to'], `${operation.id} has no ${parameterNoun(operation)} ${argument.to}`)
     return undefined
   }
   const type = parseTypeRef(typeText)
@@ -238,6 +330,7 @@ function planArgument(
     plan.text = argument.text
   }
   if (argument.length !== undefined) plan.length = argument.length
+  if (argument.required) plan.required = true
   if (sourceKind === 'integer' && !enumValuesOfType && !['Int', 'AdminCode'].includes(type.named))
     report([...path, 'to'], `${argument.to} of ${operation.id} is a whole number, and ${name} is ${typeText}`)
   if (!['integer', 'string'].includes(sourceKind)) report([...path, 'to'], `${argument.to} of ${operation.id} is neither text nor a whole number`)

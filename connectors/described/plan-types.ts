@@ -6,8 +6,9 @@
  */
 import type { CanonicalCatalog } from './canonical-catalog.js'
 import type { DescribedOperation, JsonSchema, SourceDescription } from './description.js'
-import { enumValues, isNullable, kindOf, propertyAt, type SchemaKind } from './json-schema.js'
+import { enumValues, isDecimalText, isNullable, kindOf, propertyAt, type SchemaKind } from './json-schema.js'
 import type { DateLayout, FieldMapping, Mapping, TextStep } from './mapping-schema.js'
+import { LOOKUP_KEYS } from './lookup-keys.js'
 import { FULL_DATE_LAYOUTS, foldCode } from './values.js'
 
 export interface TypeRef {
@@ -42,6 +43,20 @@ export interface FieldPlan {
   when?: readonly string[]
   link?: { loader: string; key: string }
   startsWith?: { field: string; separator: string }
+  /** A key of this form of LOOKUP_KEYS, answered in its canonical spelling. */
+  form?: string
+  /** The value must be these fields of the same object joined by `separator` (compared in `form`'s spelling when it has one). */
+  composedOf?: { fields: readonly string[]; separator: string }
+  /** Folded texts that mean no value. */
+  none?: ReadonlySet<string>
+  /** Folded words the value follows, longest first. */
+  after?: readonly string[]
+  /** The path read depends on the code at `field`; a code not listed reads nothing. */
+  by?: { field: readonly string[]; from: ReadonlyMap<string, readonly string[]> }
+  /** With codes: the value of a code outside the list. */
+  otherwise?: string
+  /** The address written out from `detail` and the units' names. */
+  addressText?: { detail?: readonly string[]; units: ReadonlyArray<readonly string[]> }
 }
 
 export interface TypePlan {
@@ -70,8 +85,8 @@ export interface LookupPlan {
   type: string
   /** The per-request loader's name: the root field's for a canonical one (other registries link through it), else `<connector>:<field>`. */
   loader: string
-  /** Where the key goes: a path or query parameter, or (SOAP) a field of the request element. */
-  argument: { name: string; type: TypeRef; parameter: { name: string; in: 'path' | 'query' | 'body' } }
+  /** Where the key goes: a path or query parameter, or (SOAP) a field of the request element; `form` names its entry of LOOKUP_KEYS. */
+  argument: { name: string; type: TypeRef; form: string; parameter: { name: string; in: 'path' | 'query' | 'body' } }
   operation: DescribedOperation
   result: readonly string[]
   /** The record's field that holds its key; every answer is checked to be the record asked for. */
@@ -123,7 +138,7 @@ const isObjectType = (checker: TypeChecker, name: string) => checker.isMapped(na
 
 /** Which JSON kinds a scalar may be read from, given the steps that turn one into the other. */
 function scalarAccepts(scalar: string, field: FieldMapping): SchemaKind[] {
-  if (field.date) return ['string']
+  if (field.date || field.none || field.after || field.form) return ['string']
   if (field.zeroPad) return ['string', 'integer']
   if (field.codes) return ['string', 'integer', 'boolean']
   switch (scalar) {
@@ -247,6 +262,16 @@ export class TypeChecker {
           this.report([...fieldPath, 'startsWith'], 'startsWith applies to text and codes')
         plan.startsWith = field.startsWith
       }
+      if (plan && field.composedOf) {
+        for (const part of field.composedOf.fields) {
+          const sibling = part === fieldName ? undefined : fields[part]
+          if (!sibling || sibling.fields || sibling.link)
+            this.report([...fieldPath, 'composedOf', 'fields'], `${part} is not another value field of ${graphqlType} in this mapping`)
+        }
+        if (plan.kind !== 'scalar' || plan.type.list || !['String', 'ID'].includes(plan.type.named))
+          this.report([...fieldPath, 'composedOf'], 'composedOf applies to one text value')
+        plan.composedOf = field.composedOf
+      }
       if (plan) plans.push(plan)
     }
     if (canonical) {
@@ -279,16 +304,24 @@ export class TypeChecker {
     // ifBlank and ifInvalid make one value null: a list's item, or the field's value.
     const nullable = type.list ? !type.itemNonNull : !type.nonNull
     if (field.link) return this.checkLink(fieldName, field, type, siblings, path, ownerType)
+    if (field.addressText) return this.checkAddressText(fieldName, field, type, record, against, path)
     const isObject = this.isMapped(type.named) || this.catalog.objects.has(type.named)
-    if (field.from === undefined && !(isObject && !type.list && field.fields)) {
+    if (field.by && field.from !== undefined) this.report([...path, 'by'], 'by names where the value is read for each code: from is not needed')
+    if (field.from === undefined && !field.by && !(isObject && !type.list && field.fields)) {
       this.report(path, `${fieldName} needs the path it is read from (from: …)`)
       return undefined
     }
     const from = field.from === undefined ? [] : splitPath(field.from)
-    const fromText = field.from ?? 'the record'
+    const fromText = field.from ?? (field.by ? `${Object.values(field.by.from).join(' or ')} (by ${field.by.field})` : 'the record')
     let value: JsonSchema = record
     let present = true
-    if (from.length) {
+    let by: FieldPlan['by']
+    if (field.by) {
+      const read = this.checkBy(field.by, record, against, [...path, 'by'])
+      if (!read) return undefined
+      ;({ value, by } = read)
+      // Which code needs which field no description says: a record without it is refused when read.
+    } else if (from.length) {
       const at = propertyAt(record, from)
       if (typeof at === 'string') {
         this.report([...path, 'from'], `${at} in ${against}`)
@@ -329,12 +362,13 @@ export class TypeChecker {
       return undefined
     }
     const itemKind = kindOf(value)
-    const plan: FieldPlan = { name: fieldName, from, type, kind: 'scalar', ...(when ? { when } : {}) }
+    const plan: FieldPlan = { name: fieldName, from, type, kind: 'scalar', ...(when ? { when } : {}), ...(by ? { by } : {}) }
     if (field.ifInvalid !== undefined) plan.ifInvalid = true
     if (field.ifInvalid !== undefined && (isObjectType(this, type.named) || field.link))
       this.report([...path, 'ifInvalid'], 'ifInvalid nulls one value: an object that cannot be read is a bad answer, never null')
     if (field.ifAbsent !== undefined) plan.emptyIfAbsent = true
-    const valueSteps = field.text || field.date || field.zeroPad || field.codes || field.personName || field.ifBlank !== undefined
+    const valueSteps =
+      field.text || field.date || field.zeroPad || field.codes || field.personName || field.ifBlank !== undefined || field.none || field.after || field.form
     if (field.personName) {
       if (type.named !== 'PersonName') this.report([...path, 'personName'], `personName makes a PersonName, not ${type.named}`)
       if (itemKind !== 'string') this.report([...path, 'from'], `a full name is text, and ${fromText} in ${against} is ${describeKind(itemKind)}`)
@@ -374,6 +408,32 @@ export class TypeChecker {
       if (itemKind !== 'string') this.report([...path, 'ifBlank'], `ifBlank reads text, and ${fromText} in ${against} is ${describeKind(itemKind)}`)
       plan.ifBlank = true
     }
+    if (field.none) {
+      if (itemKind !== 'string') this.report([...path, 'none'], `none lists texts, and ${fromText} in ${against} is ${describeKind(itemKind)}`)
+      if (!nullable) this.report([...path, 'none'], `none makes the value null, and ${typeText} cannot be null`)
+      plan.none = new Set(field.none.map(foldCode))
+    }
+    if (field.after) {
+      if (itemKind !== 'string') this.report([...path, 'after'], `after reads text, and ${fromText} in ${against} is ${describeKind(itemKind)}`)
+      // The longest first: "đến ngày" before "đến".
+      plan.after = field.after.map(foldCode).sort((a, b) => b.length - a.length)
+    }
+    if (field.form !== undefined) {
+      const form = LOOKUP_KEYS.get(field.form)
+      if (form?.scalar !== 'String')
+        this.report(
+          [...path, 'form'],
+          `${field.form} is not a key written as text (${[...LOOKUP_KEYS]
+            .filter(([, key]) => key.scalar === 'String')
+            .map(([name]) => name)
+            .join(', ')})`,
+        )
+      if (type.named !== 'String' && type.named !== 'ID') this.report([...path, 'form'], `form gives a key as text: ${type.named} cannot hold it`)
+      if (itemKind !== 'string') this.report([...path, 'form'], `a key is read from text, and ${fromText} in ${against} is ${describeKind(itemKind)}`)
+      plan.form = field.form
+    }
+    if (field.otherwise !== undefined && !field.codes)
+      this.report([...path, 'otherwise'], 'otherwise is the value of a code outside the list: the field has no codes')
     if (field.match && !field.codes) this.report([...path, 'match'], 'match says how codes compare: the field has no codes')
     if (field.codesOf !== undefined && (!field.codes || type.named !== 'String'))
       this.report([...path, 'codesOf'], 'codesOf names the enum of codes translated into text')
@@ -388,6 +448,8 @@ export class TypeChecker {
         if (typeof target !== 'string' || !values.has(target))
           this.report([...path, 'codes', code], `${String(target)} is not a value of ${type.named} (${[...values].join(', ')})`)
       }
+      if (field.otherwise !== undefined && !values.has(field.otherwise))
+        this.report([...path, 'otherwise'], `${field.otherwise} is not a value of ${type.named} (${[...values].join(', ')})`)
       if (field.text || field.date || field.zeroPad) this.report(path, 'an enum field takes codes only')
       this.checkCodes(field, value, itemKind, fromText, against, path, plan)
       return plan
@@ -413,7 +475,8 @@ export class TypeChecker {
       }
       this.checkCodes(field, value, itemKind, fromText, against, path, plan)
     }
-    const accepts = scalarAccepts(type.named, field)
+    // A decimal the source writes as text (XML Schema's decimal, OpenAPI's format: decimal) is read as its number.
+    const accepts = type.named === 'Float' && isDecimalText(value) ? ['string' as const] : scalarAccepts(type.named, field)
     if (!accepts.includes(itemKind)) {
       this.report(
         [...path, 'type'],
@@ -468,14 +531,78 @@ export class TypeChecker {
     const sourceCodes = enumValues(value)
     if (sourceCodes) {
       const gaps = sourceCodes.filter((code) => !table.has(key(code)))
-      if (gaps.length && field.ifInvalid === undefined)
+      if (gaps.length && field.ifInvalid === undefined && field.otherwise === undefined)
         this.report([...path, 'codes'], `the code list has no entry for ${gaps.join(', ')}, which ${fromText} in ${against} may hold`)
       const declared = new Set(sourceCodes.map(key))
       for (const code of Object.keys(codes))
         if (!declared.has(key(code))) this.report([...path, 'codes', code], `${code} is not a value ${fromText} in ${against} declares`)
     }
     plan.codes = table
+    if (field.otherwise !== undefined) plan.otherwise = field.otherwise
     if (folded) plan.match = 'folded'
+  }
+
+  /** `by`: the code's path, and each code's path, all in the record; the value's schema is the first one's, and all must be one kind. */
+  private checkBy(
+    by: NonNullable<FieldMapping['by']>,
+    record: JsonSchema,
+    against: string,
+    path: ProblemPath,
+  ): { value: JsonSchema; by: NonNullable<FieldPlan['by']> } | undefined {
+    const code = propertyAt(record, splitPath(by.field))
+    if (typeof code === 'string') {
+      this.report([...path, 'field'], `${code} in ${against}`)
+      return undefined
+    }
+    const codeKind = kindOf(code.schema)
+    if (codeKind !== 'string' && codeKind !== 'integer') this.report([...path, 'field'], `${by.field} in ${against} is not a code (text or a whole number)`)
+    const declared = enumValues(code.schema)
+    const from = new Map<string, readonly string[]>()
+    let value: JsonSchema | undefined
+    for (const [name, at] of Object.entries(by.from)) {
+      if (declared && !declared.includes(name)) this.report([...path, 'from', name], `${name} is not a value ${by.field} in ${against} declares`)
+      const found = propertyAt(record, splitPath(at))
+      if (typeof found === 'string') {
+        this.report([...path, 'from', name], `${found} in ${against}`)
+        continue
+      }
+      if (value && kindOf(value) !== kindOf(found.schema))
+        this.report([...path, 'from', name], `${at} in ${against} is another kind of value than the other codes' fields`)
+      value ??= found.schema
+      from.set(name, splitPath(at))
+    }
+    return value ? { value, by: { field: splitPath(by.field), from } } : undefined
+  }
+
+  /** `addressText`: one text from the detail and the units' codes, each text in the record. */
+  private checkAddressText(
+    fieldName: string,
+    field: FieldMapping,
+    type: TypeRef,
+    record: JsonSchema,
+    against: string,
+    path: ProblemPath,
+  ): FieldPlan | undefined {
+    const { detail, units } = field.addressText!
+    if (type.list || type.named !== 'String' || type.nonNull) this.report([...path, 'type'], 'addressText makes one text, null when nothing is known: String')
+    if (field.from !== undefined || field.text || field.codes || field.date || field.by)
+      this.report([...path, 'addressText'], 'addressText reads its own paths and takes no other steps')
+    const textAt = (at: string, where: ProblemPath) => {
+      const found = propertyAt(record, splitPath(at))
+      if (typeof found === 'string') this.report(where, `${found} in ${against}`)
+      else if (kindOf(found.schema) !== 'string') this.report(where, `${at} in ${against} is not text`)
+      return splitPath(at)
+    }
+    return {
+      name: fieldName,
+      from: [],
+      type,
+      kind: 'scalar',
+      addressText: {
+        ...(detail === undefined ? {} : { detail: textAt(detail, [...path, 'addressText', 'detail']) }),
+        units: units.map((unit, index) => textAt(unit, [...path, 'addressText', 'units', index])),
+      },
+    }
   }
 
   private checkLink(

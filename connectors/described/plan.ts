@@ -10,13 +10,15 @@ import type { DescribedOperation, JsonSchema, SourceDescription } from './descri
 import { kindOf, propertyAt } from './json-schema.js'
 import type { EnumMapping, Mapping } from './mapping-schema.js'
 import { answerSchemaOf } from './answer-schema.js'
-import { LOOKUP_KEYS } from './lookup-keys.js'
+import { LOOKUP_KEYS, lookupKeyOf } from './lookup-keys.js'
+import { type GroupPlan, planGroup } from './plan-groups.js'
 import { type ListPlan, planList } from './plan-lists.js'
 import { type BatchPlan, type LookupPlan, parseTypeRef, type PlanContext, type ProblemPath, splitPath, TypeChecker, type TypePlan } from './plan-types.js'
 
 export type { BatchPlan, FieldPlan, LookupPlan, PlanContext, TypePlan, TypeRef } from './plan-types.js'
 export { parseTypeRef } from './plan-types.js'
 export type { ListPlan } from './plan-lists.js'
+export type { GroupPlan, HolderKind } from './plan-groups.js'
 
 export interface ConnectorPlan {
   name: string
@@ -31,6 +33,7 @@ export interface ConnectorPlan {
   types: ReadonlyMap<string, TypePlan>
   lookups: readonly LookupPlan[]
   lists: readonly ListPlan[]
+  groups: readonly GroupPlan[]
   /** The canonical schema's extension: the mapping's enums and types and its root fields (canonical ones it answers are not repeated). */
   sdl: string
 }
@@ -149,10 +152,15 @@ export function planConnector(mapping: Mapping, description: SourceDescription, 
     }
     const op = operation(lookup.operation, [...path, 'operation'])
     const argType = parseTypeRef(argTypeText ?? 'String')
-    // An identifier scalar: the audit trail records the subject asked about and grants can limit
-    // reads per subject only for these (other keys are not offered yet).
-    if (argTypeText !== undefined && (argType.list || !LOOKUP_KEYS.has(argType.named)))
-      report([...path, 'arguments', argName, 'type'], `a lookup's key is one identifier, ${[...LOOKUP_KEYS.keys()].join(' or ')}, not ${argTypeText}`)
+    // One key of the table: an identifier scalar, or text in a form the engine knows.
+    const keyOf = argType.list ? undefined : lookupKeyOf(argType.named, arg.form)
+    if (argTypeText !== undefined && !keyOf) {
+      const forms = [...LOOKUP_KEYS].map(([name, key]) => (key.scalar === 'String' ? `String with form: ${name}` : name))
+      report(
+        [...path, 'arguments', argName, arg.form === undefined ? 'type' : 'form'],
+        `a lookup's key is one of ${forms.join(', ')}; not ${argTypeText}${arg.form === undefined ? '' : ` with form: ${arg.form}`}`,
+      )
+    }
     if (argTypeText !== undefined && !argType.nonNull) report([...path, 'arguments', argName, 'type'], `a lookup's key is required: ${argTypeText}!`)
     if (!op || typeName === undefined) continue
     // A SOAP operation takes its key as a field of its request element; a REST one as a path or query parameter of a GET.
@@ -244,6 +252,8 @@ export function planConnector(mapping: Mapping, description: SourceDescription, 
         !field.link &&
         !field.codes &&
         !field.zeroPad &&
+        !field.by &&
+        field.form === arg.form &&
         (field.text ?? []).every((step) => step === 'trim') &&
         parseTypeRef(field.type ?? catalog.objects.get(typeName)?.get(name)?.type ?? '').named === argType.named,
     )?.[0]
@@ -253,7 +263,7 @@ export function planConnector(mapping: Mapping, description: SourceDescription, 
         ...(lookup.description ? { description: lookup.description } : {}),
         type: typeName,
         loader: loaderOf(mapping.connector, fieldName, canonical !== undefined),
-        argument: { name: argName, type: argType, parameter },
+        argument: { name: argName, type: argType, form: keyOf?.name ?? argType.named, parameter },
         operation: op,
         result,
         key,
@@ -263,9 +273,15 @@ export function planConnector(mapping: Mapping, description: SourceDescription, 
     }
   }
 
+  const groups: GroupPlan[] = []
+  for (const [name, group] of Object.entries(mapping.groups ?? {})) {
+    const planned = planGroup(context, name, group)
+    if (planned) groups.push(planned)
+  }
+
   const lists: ListPlan[] = []
   for (const [fieldName, list] of Object.entries(mapping.lists ?? {})) {
-    const planned = planList(context, fieldName, list, lookups)
+    const planned = planList(context, fieldName, list, lookups, groups)
     if (planned) lists.push(planned)
   }
 
@@ -287,6 +303,7 @@ export function planConnector(mapping: Mapping, description: SourceDescription, 
   }
   for (const lookup of lookups) reach(lookup.type)
   for (const list of lists) reach(list.type)
+  for (const group of groups) reach(group.type)
   for (const [fieldName, lookup] of Object.entries(mapping.query))
     reach(lookup.type ?? (catalog.query.get(fieldName) ? parseTypeRef(catalog.query.get(fieldName)!.type).named : undefined))
   for (const name of Object.keys(declaredTypes)) if (!reached.has(name)) report(['types', name], `${name} is not read by any root field`)
@@ -305,7 +322,12 @@ export function planConnector(mapping: Mapping, description: SourceDescription, 
   if (mapping.auth.kind === 'soapHeader') {
     const auth = mapping.auth
     // Every SOAP call the engine makes carries the account: each operation must declare that header with those fields as text.
-    const called = [...lookups.map((lookup) => lookup.operation), ...(health ? [health] : [])]
+    const called = [
+      ...lookups.flatMap((lookup) => [lookup.operation, ...(lookup.batch ? [lookup.batch.operation] : [])]),
+      ...lists.map((list) => list.operation),
+      ...groups.map((group) => group.operation),
+      ...(health ? [health] : []),
+    ]
     if (description.kind !== 'wsdl') report(['auth', 'kind'], `soapHeader is for a SOAP source, and ${description.file} is not a WSDL`)
     else
       for (const op of new Set(called)) {
@@ -336,6 +358,7 @@ export function planConnector(mapping: Mapping, description: SourceDescription, 
     types: types.planned,
     lookups,
     lists,
+    groups,
     sdl: printExtension(mapping, catalog),
   }
 }

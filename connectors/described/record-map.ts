@@ -7,9 +7,10 @@
  */
 import type { GraphQLScalarType } from 'graphql'
 import { scalarResolvers } from '../../schemas/scalars/index.js'
-import { personNameOf } from '../kit/index.js'
+import { addressTextOf, personNameOf } from '../kit/index.js'
 import type { FieldPlan, TypePlan } from './plan.js'
-import { applyTextSteps, readDate, translateCode, zeroPad } from './values.js'
+import { LOOKUP_KEYS } from './lookup-keys.js'
+import { afterWords, applyTextSteps, decimalNumber, foldCode, readDate, translateCode, zeroPad } from './values.js'
 
 /** Maps one record; `enclosing` is the object it is listed under, for `startsWith`. */
 export type RecordMapper = (record: unknown, enclosing?: Readonly<Record<string, unknown>>) => Record<string, unknown>
@@ -51,15 +52,16 @@ function compileValue(field: FieldPlan): ValueStep {
     }
   }
   const folded = field.match === 'folded'
+  const { otherwise } = field
   if (field.kind === 'enum') {
     const codes = field.codes!
-    return (raw) => translateCode(raw, codes, folded)
+    return (raw) => translateCode(raw, codes, folded, otherwise)
   }
   const steps: ValueStep[] = []
   const named = field.type.named
   if (field.codes) {
     const codes = field.codes
-    steps.push((value) => translateCode(value, codes, folded))
+    steps.push((value) => translateCode(value, codes, folded, otherwise))
   }
   if (field.zeroPad !== undefined) {
     const width = field.zeroPad
@@ -70,12 +72,30 @@ function compileValue(field: FieldPlan): ValueStep {
     steps.push((value) => applyTextSteps(value as string, text))
   }
   if (field.ifBlank) steps.push((value) => (typeof value === 'string' && value.trim() === '' ? BLANK : value))
+  if (field.none) {
+    const none = field.none
+    steps.push((value) => (value !== BLANK && none.has(foldCode(value as string)) ? BLANK : value))
+  }
+  if (field.after) {
+    const words = field.after
+    steps.push((value) => (value === BLANK ? value : afterWords(value as string, words)))
+  }
+  if (field.form !== undefined) {
+    const { canonical } = LOOKUP_KEYS.get(field.form)!
+    steps.push((value) => {
+      if (value === BLANK) return value
+      const key = canonical(value as string)
+      if (key === null) throw new RangeError(`not a ${field.form}`)
+      return key
+    })
+  }
   if (field.date) {
     const layout = field.date
     steps.push((value) => (value === BLANK ? value : readDate(value as string, layout)))
   }
   // Amounts written as JSON numbers become the Decimal's text, checked by the Decimal scalar.
   // A whole number is written out digit by digit (BigInt: `String` would write 1e21 for a large one).
+  if (named === 'Float') steps.push(decimalNumber)
   if (named === 'Decimal') steps.push((value) => (typeof value === 'number' ? (Number.isInteger(value) ? BigInt(value).toString() : String(value)) : value))
   // A whole number read as text: its digits (the plan allows it only where no leading zero can be lost).
   if (named === 'String' || named === 'ID') steps.push((value) => (typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value))
@@ -106,6 +126,47 @@ function compileGetter(path: readonly string[]): (record: object) => unknown {
     return (record) => (Object.hasOwn(record, step) ? (record as Record<string, unknown>)[step] : undefined)
   }
   return (record) => valueAt(record, path)
+}
+
+/** Where a field's raw value comes from: its path, a path chosen by a code (`by`), or an address written out. */
+function compileSource(field: FieldPlan): (record: object) => unknown {
+  const { by, addressText } = field
+  if (by) {
+    const codeOf = compileGetter(by.field)
+    const getters = new Map([...by.from].map(([code, path]) => [code, compileGetter(path)]))
+    return (record) => {
+      const code = codeOf(record)
+      return getters.get(String(code))?.(record)
+    }
+  }
+  if (addressText) {
+    const detailOf = addressText.detail ? compileGetter(addressText.detail) : () => undefined
+    const unitsOf = addressText.units.map(compileGetter)
+    return (record) => {
+      const detail = detailOf(record)
+      const text = typeof detail === 'string' ? applyTextSteps(detail, ['collapseSpaces']) : ''
+      const codes = unitsOf.map((unit) => unit(record)).filter((code): code is string => typeof code === 'string')
+      return addressTextOf(text === '' ? null : text, codes)
+    }
+  }
+  return compileGetter(field.from)
+}
+
+/** The check that a value repeats the fields it is composed of (a parcel key and its parts). */
+function compileComposed(type: TypePlan): Array<(out: Readonly<Record<string, unknown>>) => void> {
+  return type.fields
+    .filter((field) => field.composedOf)
+    .map((field) => {
+      const { fields, separator } = field.composedOf!
+      const spelling = field.form === undefined ? (text: string) => text : LOOKUP_KEYS.get(field.form)!.canonical
+      return (out) => {
+        const value = out[field.name]
+        if (value === null || value === undefined) return
+        const parts = fields.map((name) => out[name])
+        if (parts.some((part) => part === null || part === undefined) || spelling(parts.join(separator)) !== value)
+          throw new RangeError(`${type.name}.${field.name} does not match ${fields.join(separator)}`)
+      }
+    })
 }
 
 /** Compiles every type of the plan; `mapperOf(name)` maps one record of that type. */
@@ -160,12 +221,13 @@ export function compileMappers(types: ReadonlyMap<string, TypePlan>): (type: str
       field,
       where: `${type.name}.${field.name}`,
       required: field.type.list ? field.type.itemNonNull : field.type.nonNull,
-      get: compileGetter(field.from),
+      get: compileSource(field),
       // Every entry has every key: one shape, so the loop below stays fast.
       gate: field.when ? compileGetter(field.when) : undefined,
       value: field.kind === 'object' ? undefined : compileValue(field),
     }))
     const { nulls } = type
+    const composed = compileComposed(type)
     return (record, enclosing) => {
       if (record === null || typeof record !== 'object' || Array.isArray(record)) throw new RangeError(`${type.name}: not a record`)
       const out: Record<string, unknown> = {}
@@ -196,6 +258,7 @@ export function compileMappers(types: ReadonlyMap<string, TypePlan>): (type: str
         for (let i = 0; i < raw.length; i++) items[i] = one(c, raw[i], i, out, enclosing)
         out[field.name] = items
       }
+      for (const check of composed) check(out)
       return out
     }
   }

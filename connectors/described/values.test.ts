@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { DATE_LAYOUTS } from './mapping-schema.js'
-import { applyTextSteps, foldCode, FULL_DATE_LAYOUTS, readDate, translateCode, zeroPad } from './values.js'
+import { afterWords, applyTextSteps, decimalNumber, foldCode, FULL_DATE_LAYOUTS, readDate, translateCode, zeroPad } from './values.js'
 
 describe('value steps of a mapping', () => {
   it.each([
@@ -9,7 +9,39 @@ describe('value steps of a mapping', () => {
     ['ĐẶNG ĐÌNH ĐỨC', ['titleCase'], 'Đặng Đình Đức'],
     [' công ty ', ['trim', 'upperCase'], 'CÔNG TY'],
     ['a\tb', ['trim'], 'a\tb'],
+    // One Unicode form: a letter and its combining marks read as the letter they make.
+    ['CÒN HIỆU LỰC'.normalize('NFD'), ['trim'], 'CÒN HIỆU LỰC'],
   ] as const)('text %j with %j → %j', (value, steps, expected) => expect(applyTextSteps(value, steps)).toBe(expected))
+
+  const words = ['đến ngày', 'đến'].map(foldCode).sort((a, b) => b.length - a.length)
+  it.each([
+    ['đến 15/10/2063', '15/10/2063'],
+    ['Đến ngày 1/7/2070', '1/7/2070'],
+    ['  ĐẾN   NGÀY  01/01/2045 ', '01/01/2045'],
+    [`${'đến'.normalize('NFD')} 15/10/2063`, '15/10/2063'],
+  ])('after words: %j → %j', (value, expected) => expect(afterWords(value, words)).toBe(expected))
+  it.each(['15/10/2063', 'đếnngày 15/10/2063', 'cho đến 15/10/2063', 'đến'])('after words refuses %j', (value) =>
+    expect(() => afterWords(value, words)).toThrow(RangeError),
+  )
+
+  it.each([
+    ['125.40', 125.4],
+    ['100', 100],
+    ['-3.5', -3.5],
+    [12, 12],
+  ] as const)('decimal %j → %j', (value, expected) => expect(decimalNumber(value)).toBe(expected))
+  it.each(['125,40', '1e3', '', ' ', '0x10', '12.', '.5', '1234567890123456'])('decimal refuses %j', (value) =>
+    expect(() => decimalNumber(value)).toThrow(RangeError),
+  )
+
+  it('a code outside the list is the catch-all when the mapping names one, else refused', () => {
+    const codes = new Map([['THE_CHAP', 'MORTGAGE']])
+    expect(translateCode('THE_CHAP', codes, false, 'OTHER')).toBe('MORTGAGE')
+    expect(translateCode('NGAN_CHAN', codes, false, 'OTHER')).toBe('OTHER')
+    expect(() => translateCode('NGAN_CHAN', codes)).toThrow(RangeError)
+    // Not a code at all is refused, catch-all or not.
+    expect(() => translateCode({}, codes, false, 'OTHER')).toThrow(RangeError)
+  })
 
   it.each([
     [97, 5, '00097'],

@@ -23,10 +23,30 @@ const textSteps: Record<TextStep, (text: string) => string> = {
   upperCase: (text) => text.toLocaleUpperCase('vi'),
 }
 
+/** A text through its steps, in one Unicode form (NFC): `Ô` typed as O and a combining mark reads as the `Ô` it is. */
 export function applyTextSteps(value: string, steps: readonly TextStep[]): string {
-  let text = value
+  let text = value.normalize('NFC')
   for (const step of steps) text = textSteps[step](text)
   return text
+}
+
+/**
+ * The value after one of `words` (folded, longest first): `đến ngày 1/7/2070` after `đến ngày`
+ * is `1/7/2070`. A value that follows none is refused.
+ */
+export function afterWords(value: string, words: readonly string[]): string {
+  const folded = foldCode(value)
+  for (const word of words) {
+    if (folded.startsWith(`${word} `)) return folded.slice(word.length + 1)
+  }
+  throw new RangeError('does not follow any of the words the mapping names')
+}
+
+/** A decimal written as text → its number; anything else is refused. */
+export function decimalNumber(value: unknown): unknown {
+  if (typeof value !== 'string') return value
+  if (!/^-?\d{1,15}(\.\d{1,15})?$/.test(value.trim())) throw new RangeError('not a decimal number')
+  return Number(value)
 }
 
 /** `97` or `"97"` → `"00097"` for width 5; a value longer than the width, or not digits, is refused. */
@@ -96,10 +116,10 @@ export function foldCode(text: string): string {
  * A source code → its canonical value; codes compare as text (`1` and `"1"` are one code), folded
  * when the table was built folded. A Map, so `toString` or `__proto__` from a source finds nothing.
  */
-export function translateCode(value: unknown, codes: ReadonlyMap<string, string | boolean>, folded = false): string | boolean {
+export function translateCode(value: unknown, codes: ReadonlyMap<string, string | boolean>, folded = false, otherwise?: string): string | boolean {
   if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') throw new RangeError('a code must be text or a number')
   const code = folded ? foldCode(String(value)) : String(value)
-  const canonical = codes.get(code)
+  const canonical = codes.get(code) ?? otherwise
   if (canonical === undefined) throw new RangeError('a code outside the mapping’s code list')
   return canonical
 }

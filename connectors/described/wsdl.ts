@@ -7,6 +7,7 @@ import {
   type SourceDescription,
   type SourcePlace,
 } from './description.js'
+import { DECIMAL_PATTERN } from './json-schema.js'
 import { unsafePath } from './openapi.js'
 import { readXmlTree, type XmlElement, XmlSyntaxError } from './soap-xml.js'
 
@@ -46,7 +47,6 @@ const XSD_NS = 'http://www.w3.org/2001/XMLSchema'
  * Decimals stay text: a registry's `125.40` or a 30-digit amount would lose digits or its
  * scale as a JS number. The pattern is the decimal's canonical form.
  */
-const DECIMAL_PATTERN = '^-?\\d+(\\.\\d+)?$'
 const DATE_PATTERN = '^-?\\d{4,}-\\d{2}-\\d{2}(Z|[+-]\\d{2}:\\d{2})?$'
 const DATE_TIME_PATTERN = '^-?\\d{4,}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})?$'
 
