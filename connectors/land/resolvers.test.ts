@@ -8,6 +8,7 @@ import { positionPager } from '../kit/paging.js'
 import { createWorld, serveSandbox, type SandboxServer, type WorldParcel } from '../kit/sandbox/index.js'
 import { createLandConnector, type LandConnector } from './index.js'
 import { createLandSandbox } from './sandbox/index.js'
+import { createDescribedLandConnector } from './described-fixture.node.js'
 
 /**
  * The resolvers executed through the real canonical schema against the sandbox over HTTP. The
@@ -54,6 +55,12 @@ function executableSchema(resolverMaps: Array<IResolvers<any, any>>): GraphQLSch
  */
 const pager: Pager = positionPager
 
+/** Every case against the hand-written connector and against the registry connected by description (`described/`, no code). */
+const implementations = [
+  { implementation: 'hand-written', create: createLandConnector },
+  { implementation: 'described', create: createDescribedLandConnector },
+]
+
 let server: SandboxServer
 let land: LandConnector
 let schema: GraphQLSchema
@@ -88,124 +95,129 @@ async function run(source: string, variableValues?: Record<string, unknown>) {
 
 beforeAll(async () => {
   server = await serveSandbox('land', createLandSandbox(world))
-  land = createLandConnector({ baseUrl: server.url, timeoutMs: 1000 })
-  schema = executableSchema([scalarResolvers, adminUnitResolvers, land.resolvers])
 })
 afterEach(() => server.resetHits())
 afterAll(async () => {
   await server.close()
 })
 
-describe('Query.landParcel', () => {
-  it('serves a parcel with its holders linked to citizens, and their other parcels in one batch', async () => {
-    const result = await run(
-      `query($key: String!) { landParcel(key: $key) { parcelKey area uses { typeCode until }
+describe.each(implementations)('$implementation', ({ create }) => {
+  beforeAll(() => {
+    land = create({ baseUrl: server.url, timeoutMs: 1000 })
+    schema = executableSchema([scalarResolvers, adminUnitResolvers, land.resolvers])
+  })
+
+  describe('Query.landParcel', () => {
+    it('serves a parcel with its holders linked to citizens, and their other parcels in one batch', async () => {
+      const result = await run(
+        `query($key: String!) { landParcel(key: $key) { parcelKey area uses { typeCode until }
          holders { kind name pin role { name } person { pin name { full } landParcels { parcelKey } } } } }`,
-      { key: coupleParcel.key },
-    )
-    expect(result.errors).toBeUndefined()
-    const parcel = result.data?.landParcel
-    expect(parcel.parcelKey).toBe(coupleParcel.key)
-    expect(parcel.area).toBe(coupleParcel.area)
-    expect(parcel.holders.map((h: any) => [h.pin, h.name, h.role.name, h.person.name.full])).toEqual(
-      coupleParcel.holders.map((h) => [h.id, h.name, h.role, h.name]),
-    )
-    for (const [i, holder] of coupleParcel.holders.entries()) {
-      expect(parcel.holders[i].person.landParcels.map((p: any) => p.parcelKey).sort()).toEqual(keysHeldBy(holder.id))
-    }
-    // One call for the parcel, one batched call for both holders' parcels.
-    expect(server.hits()).toBe(2)
-  })
-
-  it('links an enterprise holder and its parcels', async () => {
-    const code = enterpriseParcel.holders[0]!.id
-    const result = await run(
-      `query($key: String!) { landParcel(key: $key) { holders { kind taxCode person { pin } enterprise { code nameVi landParcels { parcelKey } } } } }`,
-      { key: enterpriseParcel.key },
-    )
-    expect(result.errors).toBeUndefined()
-    const holder = result.data?.landParcel.holders[0]
-    expect(holder).toMatchObject({ kind: 'ENTERPRISE', taxCode: code, person: null, enterprise: { code, nameVi: enterpriseByCode.get(code)?.name } })
-    expect(holder.enterprise.landParcels.map((p: any) => p.parcelKey).sort()).toEqual(keysHeldBy(code))
-  })
-
-  it('names the pre-2025 commune a map sheet was numbered in', async () => {
-    const result = await run(`query($key: String!) { landParcel(key: $key) { commune { code validTo successors { code } } address { commune { code } } } }`, {
-      key: legacyParcel.key,
+        { key: coupleParcel.key },
+      )
+      expect(result.errors).toBeUndefined()
+      const parcel = result.data?.landParcel
+      expect(parcel.parcelKey).toBe(coupleParcel.key)
+      expect(parcel.area).toBe(coupleParcel.area)
+      expect(parcel.holders.map((h: any) => [h.pin, h.name, h.role.name, h.person.name.full])).toEqual(
+        coupleParcel.holders.map((h) => [h.id, h.name, h.role, h.name]),
+      )
+      for (const [i, holder] of coupleParcel.holders.entries()) {
+        expect(parcel.holders[i].person.landParcels.map((p: any) => p.parcelKey).sort()).toEqual(keysHeldBy(holder.id))
+      }
+      // One call for the parcel, one batched call for both holders' parcels.
+      expect(server.hits()).toBe(2)
     })
-    expect(result.errors).toBeUndefined()
-    const parcel = result.data?.landParcel
-    expect(parcel.commune.code).toBe(legacyParcel.sheetCommuneCode)
-    expect(parcel.commune.validTo).not.toBeNull()
-    expect(parcel.commune.successors.map((s: any) => s.code)).toContain(legacyParcel.address.communeCode)
-    expect(parcel.address.commune.code).toBe(legacyParcel.address.communeCode)
+
+    it('links an enterprise holder and its parcels', async () => {
+      const code = enterpriseParcel.holders[0]!.id
+      const result = await run(
+        `query($key: String!) { landParcel(key: $key) { holders { kind taxCode person { pin } enterprise { code nameVi landParcels { parcelKey } } } } }`,
+        { key: enterpriseParcel.key },
+      )
+      expect(result.errors).toBeUndefined()
+      const holder = result.data?.landParcel.holders[0]
+      expect(holder).toMatchObject({ kind: 'ENTERPRISE', taxCode: code, person: null, enterprise: { code, nameVi: enterpriseByCode.get(code)?.name } })
+      expect(holder.enterprise.landParcels.map((p: any) => p.parcelKey).sort()).toEqual(keysHeldBy(code))
+    })
+
+    it('names the pre-2025 commune a map sheet was numbered in', async () => {
+      const result = await run(`query($key: String!) { landParcel(key: $key) { commune { code validTo successors { code } } address { commune { code } } } }`, {
+        key: legacyParcel.key,
+      })
+      expect(result.errors).toBeUndefined()
+      const parcel = result.data?.landParcel
+      expect(parcel.commune.code).toBe(legacyParcel.sheetCommuneCode)
+      expect(parcel.commune.validTo).not.toBeNull()
+      expect(parcel.commune.successors.map((s: any) => s.code)).toContain(legacyParcel.address.communeCode)
+      expect(parcel.address.commune.code).toBe(legacyParcel.address.communeCode)
+    })
+
+    it('answers null for an unknown parcel', async () => {
+      const result = await run(`{ landParcel(key: "00097.999.9999") { parcelKey } }`)
+      expect(result.errors).toBeUndefined()
+      expect(result.data?.landParcel).toBeNull()
+    })
+
+    it('refuses a malformed key before calling the registry', async () => {
+      const result = await run(`{ landParcel(key: "00097-12-345") { parcelKey } }`)
+      expect(result.errors?.[0]?.extensions.code).toBe('BAD_USER_INPUT')
+      expect(server.hits()).toBe(0)
+    })
   })
 
-  it('answers null for an unknown parcel', async () => {
-    const result = await run(`{ landParcel(key: "00097.999.9999") { parcelKey } }`)
-    expect(result.errors).toBeUndefined()
-    expect(result.data?.landParcel).toBeNull()
-  })
-
-  it('refuses a malformed key before calling the registry', async () => {
-    const result = await run(`{ landParcel(key: "00097-12-345") { parcelKey } }`)
-    expect(result.errors?.[0]?.extensions.code).toBe('BAD_USER_INPUT')
-    expect(server.hits()).toBe(0)
-  })
-})
-
-describe('Query.landParcels', () => {
-  const query = `query($holder: LandHolderInput, $commune: AdminCode, $first: Int, $after: String) {
+  describe('Query.landParcels', () => {
+    const query = `query($holder: LandHolderInput, $commune: AdminCode, $first: Int, $after: String) {
     landParcels(holder: $holder, commune: $commune, first: $first, after: $after) {
       totalCount nodes { parcelKey commune { code } address { commune { code } } } pageInfo { hasNextPage endCursor } } }`
 
-  it("pages a holder's parcels with opaque cursors", async () => {
-    const expected = keysHeldBy(pin)
-    const first = await run(query, { holder: { pin }, first: 1 })
-    expect(first.errors).toBeUndefined()
-    expect(first.data?.landParcels.totalCount).toBe(expected.length)
-    expect(first.data?.landParcels.pageInfo.hasNextPage).toBe(true)
-    const rest = await run(query, { holder: { pin }, first: 100, after: first.data?.landParcels.pageInfo.endCursor })
-    expect(rest.data?.landParcels.pageInfo.hasNextPage).toBe(false)
-    const keys = [...first.data!.landParcels.nodes, ...rest.data!.landParcels.nodes].map((p: any) => p.parcelKey).sort()
-    expect(keys).toEqual(expected)
-  })
+    it("pages a holder's parcels with opaque cursors", async () => {
+      const expected = keysHeldBy(pin)
+      const first = await run(query, { holder: { pin }, first: 1 })
+      expect(first.errors).toBeUndefined()
+      expect(first.data?.landParcels.totalCount).toBe(expected.length)
+      expect(first.data?.landParcels.pageInfo.hasNextPage).toBe(true)
+      const rest = await run(query, { holder: { pin }, first: 100, after: first.data?.landParcels.pageInfo.endCursor })
+      expect(rest.data?.landParcels.pageInfo.hasNextPage).toBe(false)
+      const keys = [...first.data!.landParcels.nodes, ...rest.data!.landParcels.nodes].map((p: any) => p.parcelKey).sort()
+      expect(keys).toEqual(expected)
+    })
 
-  it("lists a commune's parcels through the registry", async () => {
-    const commune = legacyParcel.address.communeCode
-    const expected = world.parcels
-      .filter((p) => p.sheetCommuneCode === commune || p.address.communeCode === commune)
-      .map((p) => p.key)
-      .sort()
-    const result = await run(query, { commune, first: 100 })
-    expect(result.errors).toBeUndefined()
-    expect(result.data?.landParcels.totalCount).toBe(expected.length)
-    expect(result.data?.landParcels.nodes.map((p: any) => p.parcelKey).sort()).toEqual(expected)
-  })
-
-  it("filters a holder's parcels by commune (sheet or current)", async () => {
-    const holder = legacyParcel.holders[0]!
-    const ref = holder.kind === 'PERSON' ? { pin: holder.id } : { taxCode: holder.id }
-    for (const commune of [legacyParcel.sheetCommuneCode, legacyParcel.address.communeCode]) {
-      const result = await run(query, { holder: ref, commune })
+    it("lists a commune's parcels through the registry", async () => {
+      const commune = legacyParcel.address.communeCode
+      const expected = world.parcels
+        .filter((p) => p.sheetCommuneCode === commune || p.address.communeCode === commune)
+        .map((p) => p.key)
+        .sort()
+      const result = await run(query, { commune, first: 100 })
       expect(result.errors).toBeUndefined()
-      const keys = result.data?.landParcels.nodes.map((p: any) => p.parcelKey)
-      expect(keys).toContain(legacyParcel.key)
-      for (const node of result.data?.landParcels.nodes ?? []) expect([node.commune.code, node.address.commune.code]).toContain(commune)
-    }
-  })
+      expect(result.data?.landParcels.totalCount).toBe(expected.length)
+      expect(result.data?.landParcels.nodes.map((p: any) => p.parcelKey).sort()).toEqual(expected)
+    })
 
-  it.each([
-    ['neither holder nor commune', {}],
-    ['a holder with both pin and taxCode', { holder: { pin: '001085000101', taxCode: world.enterprises[0]!.code } }],
-    ['a holder with neither', { holder: {} }],
-    ['first above 100', { commune: '00097', first: 101 }],
-    ['a province code as commune', { commune: '01' }],
-    ['a cursor that was not issued', { commune: '00097', after: 'not-a-cursor' }],
-    ['a PIN of 11 digits', { holder: { pin: '00108500010' } }],
-  ])('refuses %s with BAD_USER_INPUT and no registry call', async (_name, variables) => {
-    const result = await run(query, variables)
-    expect(result.errors?.[0]?.extensions.code).toBe('BAD_USER_INPUT')
-    expect(server.hits()).toBe(0)
+    it("filters a holder's parcels by commune (sheet or current)", async () => {
+      const holder = legacyParcel.holders[0]!
+      const ref = holder.kind === 'PERSON' ? { pin: holder.id } : { taxCode: holder.id }
+      for (const commune of [legacyParcel.sheetCommuneCode, legacyParcel.address.communeCode]) {
+        const result = await run(query, { holder: ref, commune })
+        expect(result.errors).toBeUndefined()
+        const keys = result.data?.landParcels.nodes.map((p: any) => p.parcelKey)
+        expect(keys).toContain(legacyParcel.key)
+        for (const node of result.data?.landParcels.nodes ?? []) expect([node.commune.code, node.address.commune.code]).toContain(commune)
+      }
+    })
+
+    it.each([
+      ['neither holder nor commune', {}],
+      ['a holder with both pin and taxCode', { holder: { pin: '001085000101', taxCode: world.enterprises[0]!.code } }],
+      ['a holder with neither', { holder: {} }],
+      ['first above 100', { commune: '00097', first: 101 }],
+      ['a province code as commune', { commune: '01' }],
+      ['a cursor that was not issued', { commune: '00097', after: 'not-a-cursor' }],
+      ['a PIN of 11 digits', { holder: { pin: '00108500010' } }],
+    ])('refuses %s with BAD_USER_INPUT and no registry call', async (_name, variables) => {
+      const result = await run(query, variables)
+      expect(result.errors?.[0]?.extensions.code).toBe('BAD_USER_INPUT')
+      expect(server.hits()).toBe(0)
+    })
   })
 })

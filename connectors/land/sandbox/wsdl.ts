@@ -19,7 +19,7 @@ const types = [
   complexType('ThongTinYeuCau', str('MaYeuCau', 0), str('TenDangNhap', 0), str('MatKhau', 0)),
   complexType('MucDichSuDung', str('Ma'), str('Ten', 0), dec('DienTich'), str('ThoiHan')),
   complexType('DiaChi', str('MaTinh'), str('MaXa'), str('ChiTiet', 0)),
-  complexType('ChuSuDung', one('LoaiChu', 'LoaiChu'), str('SoGiayTo'), str('HoTen', 0), str('TenToChuc', 0), str('VaiTro', 0), str('TyLe', 0)),
+  complexType('ChuSuDung', one('LoaiChu', 'LoaiChu'), str('SoGiayTo'), str('HoTen', 0), str('TenToChuc', 0), str('VaiTro'), str('TyLe', 0)),
   complexType('GiayChungNhan', str('SoPhatHanh'), str('SoVaoSo', 0), str('CoQuanCap'), str('NgayCap'), str('TrangThai')),
   complexType('BienPhapBaoDam', str('Loai'), str('NgayDangKy'), str('NgayXoa', 0), str('BenNhan', 0), str('GhiChu', 0)),
   complexType(
