@@ -144,7 +144,12 @@ async function main(): Promise<void> {
       { key: 'e', name: 'peer: Hive Gateway 2.15.1 on a Mesh supergraph; no auth, policy, audit or limits', server: 'peer' },
       { key: 's', name: 'gateway as (b), every answer signed', server: 'gateway', env: flushEnv, headers: SIGNED },
       { key: 'r', name: 'gateway as (b), every answer given a receipt', server: 'gateway', env: flushEnv, headers: RECEIPTED },
-      { key: 'x', name: 'gateway as (b), the business registry by its description', server: 'gateway', env: { ...flushEnv, BENCH_BUSINESS: 'described' } },
+      {
+        key: 'x',
+        name: 'gateway as (b), the business and land registries by their descriptions',
+        server: 'gateway',
+        env: { ...flushEnv, BENCH_DESCRIBED: '1' },
+      },
     ]
     // The peer's packages are installed before anything starts: `npm ci` would otherwise compete
     // with the other targets' start-up. Without them (no registry reachable), (e) is left out, said.
@@ -276,7 +281,7 @@ async function main(): Promise<void> {
     // median of the per-round differences is steadier than the difference of the medians.
     const paired = proof.rounds.map((round, i) => (round.cpuUs ?? 0) - (b.rounds[i]?.cpuUs ?? 0))
     const medianDiff = median(paired)
-    const what = proof.key === 's' ? 'signing' : proof.key === 'r' ? 'receipts' : 'the business registry by its description'
+    const what = proof.key === 's' ? 'signing' : proof.key === 'r' ? 'receipts' : 'the business and land registries by their descriptions'
     notes.push(
       `${what} (${proof.key}) against (b): ${((medianDiff / b.cpuUs) * 100).toFixed(1)} % CPU per request (median of ${paired.length} paired rounds, ${medianDiff.toFixed(0)} µs; per round ${paired.map((d) => d.toFixed(0)).join(', ')})`,
     )

@@ -88,16 +88,27 @@ const parser = new XMLParser({
   transformTagName: (name) => `<${name}`,
   transformAttributeName: (name) => `<${name}`,
 })
-const unmark = (name: string) => name.replace(/^<+/, '')
+const unmark = (name: string) => {
+  let start = 0
+  while (name.charCodeAt(start) === 60) start++
+  return start === 0 ? name : name.slice(start)
+}
+const NO_ATTRIBUTES: ReadonlyMap<string, string> = new Map()
 
 type Ordered = Record<string, unknown>
 
 /**
  * Parses a whole document into its root element. Refused: text that is not well-formed XML, a
  * DOCTYPE (entity declarations can expand without bound, or reach outside the document), more
- * than one root, an undeclared namespace prefix, and an unknown entity.
+ * than one root, an undeclared namespace prefix, and an unknown entity. `places: false` leaves out
+ * where each element is written (for an answer, read on every call, whose errors name no line:
+ * finding them is a pass over the text of its own).
  */
-export function readXmlTree(text: string): XmlElement {
+export function readXmlTree(text: string, options: { places?: boolean } = {}): XmlElement {
+  if (options.places === false) {
+    if (/<!DOCTYPE/i.test(text)) throw new XmlSyntaxError('a DOCTYPE is refused (its entities could expand without bound)')
+    return treeOf(text, [], () => undefined)
+  }
   const lineStarts = [0]
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1)
   const placeAt = (offset: number): SourcePlace => {
@@ -119,7 +130,11 @@ export function readXmlTree(text: string): XmlElement {
     if (/^<!DOCTYPE$/i.test(match[0])) throw new XmlSyntaxError('a DOCTYPE is refused (its entities could expand without bound)', placeAt(match.index))
     if (match[1] !== undefined) starts.push({ name: match[1], offset: match.index })
   }
+  return treeOf(text, starts, placeAt)
+}
 
+/** The tree of a document; `starts` are its start tags in order, to place elements (none: no places). */
+function treeOf(text: string, starts: ReadonlyArray<{ name: string; offset: number }>, placeAt: (offset: number) => SourcePlace | undefined): XmlElement {
   const valid = XMLValidator.validate(text)
   if (valid !== true) throw new XmlSyntaxError(valid.err.msg, { line: valid.err.line, column: valid.err.col ?? 1 })
   let parsed: Ordered[]
@@ -133,19 +148,27 @@ export function readXmlTree(text: string): XmlElement {
   let placesAgree = true
   const build = (node: Ordered, inherited: ReadonlyMap<string, string>, depth: number): XmlElement => {
     if (depth > MAX_DEPTH) throw new XmlSyntaxError(`elements nested deeper than ${MAX_DEPTH}`)
-    const key = Object.keys(node).find((k) => k !== ':@')!
+    let key = ''
+    for (const k in node) {
+      if (k !== ':@') {
+        key = k
+        break
+      }
+    }
     const name = unmark(key)
     const start = starts[next++]
-    if (start?.name !== name) placesAgree = false
+    if (start === undefined || start.name !== name) placesAgree = false
     const place = placesAgree && start ? placeAt(start.offset) : undefined
 
-    const attributes = new Map<string, string>()
+    // Most elements of an answer have no attributes: they share one empty map.
+    const written = node[':@'] as Record<string, string> | undefined
+    const attributes = written === undefined ? NO_ATTRIBUTES : new Map<string, string>()
     let scope = inherited
-    for (const [rawName, raw] of Object.entries((node[':@'] ?? {}) as Record<string, string>)) {
+    for (const [rawName, raw] of written === undefined ? [] : Object.entries(written)) {
       const attribute = unmark(rawName)
       if (raw.includes('<')) throw new XmlSyntaxError(`< in the value of attribute ${attribute}`, place)
       const value = decode(normaliseAttribute(raw), place)
-      attributes.set(attribute, value)
+      ;(attributes as Map<string, string>).set(attribute, value)
       if (attribute === 'xmlns' || attribute.startsWith('xmlns:')) {
         if (scope === inherited) scope = new Map(inherited)
         ;(scope as Map<string, string>).set(attribute === 'xmlns' ? '' : attribute.slice(6), value)
@@ -167,7 +190,9 @@ export function readXmlTree(text: string): XmlElement {
       else if (Array.isArray(child['#cdata'])) own += (child['#cdata'] as Ordered[]).map((c) => normaliseLines(String(c['#text'] ?? ''))).join('')
       else children.push(build(child, scope, depth + 1))
     }
-    return { name, prefix, local, namespace, attributes, children, text: own, scope, ...(place ? { place } : {}) }
+    return place
+      ? { name, prefix, local, namespace, attributes, children, text: own, scope, place }
+      : { name, prefix, local, namespace, attributes, children, text: own, scope }
   }
 
   const roots = parsed.filter((node) => Object.keys(node).some((k) => k.startsWith('<')))
@@ -184,7 +209,7 @@ function namespaceOf(prefix: string, scope: ReadonlyMap<string, string>, name: s
 }
 
 /** XML reads every line break as \n (an escaped &#13; stays a carriage return). */
-const normaliseLines = (text: string) => text.replace(/\r\n?/g, '\n')
+const normaliseLines = (text: string) => (text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text)
 /** XML reads tabs and line breaks in an attribute value as spaces. */
 const normaliseAttribute = (text: string) => text.replace(/\r\n|[\r\n\t]/g, ' ')
 
@@ -360,7 +385,7 @@ export type SoapAnswer = { kind: 'answer'; value: unknown } | { kind: 'fault'; c
 export function readSoapResponse(operation: DescribedOperation, xmlText: string): SoapAnswer {
   const soap = operation.soap
   if (!soap) throw new SoapXmlError(`${operation.id} is not a SOAP operation`)
-  const root = readXmlTree(xmlText)
+  const root = readXmlTree(xmlText, { places: false })
   if (root.local !== 'Envelope') throw new SoapXmlError('the answer is not a SOAP envelope')
   const body = root.children.find((child) => child.local === 'Body')
   if (!body) throw new SoapXmlError('the SOAP envelope has no Body')
@@ -378,6 +403,7 @@ export function readSoapResponse(operation: DescribedOperation, xmlText: string)
 }
 
 const ABSENT = Symbol('absent')
+const NONE: readonly XmlElement[] = []
 
 function isNil(element: XmlElement): boolean {
   for (const [name, value] of element.attributes) {
@@ -401,8 +427,15 @@ function jsonOf(element: XmlElement, schema: JsonSchema, required: boolean): unk
     const properties = (schema.properties ?? {}) as Record<string, JsonSchema>
     const requiredNames = Array.isArray(schema.required) ? (schema.required as string[]) : []
     const out: Record<string, unknown> = {}
+    // The children by name, in one pass: each property then finds its own.
+    const byName = new Map<string, XmlElement[]>()
+    for (const child of element.children) {
+      const same = byName.get(child.local)
+      if (same) same.push(child)
+      else byName.set(child.local, [child])
+    }
     for (const [name, property] of Object.entries(properties)) {
-      const occurrences = element.children.filter((child) => child.local === name)
+      const occurrences = byName.get(name) ?? NONE
       let value: unknown
       if (kindOf(property) === 'array') {
         const items = (property.items ?? {}) as JsonSchema
@@ -417,7 +450,10 @@ function jsonOf(element: XmlElement, schema: JsonSchema, required: boolean): unk
         // Repeated where one is described: kept as a list, so the check refuses it.
         value = occurrences.map((child) => jsonOf(child, property, true))
       } else continue
-      if (value !== ABSENT) Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true })
+      if (value === ABSENT) continue
+      // `__proto__` from a description is a field like any other, never the object's prototype.
+      if (name === '__proto__') Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true })
+      else out[name] = value
     }
     return out
   }

@@ -1,13 +1,18 @@
 /**
  * The described land registry's mapping, edited the ways a mapping author could get it wrong:
  * each edit that would let a wrong answer through (or a caller's question go unasked) must be
- * refused at load, naming the path. The answers themselves are held to the connector, map and
- * resolver tests, which run against both implementations.
+ * refused at load, naming the path. Then answers a broken registry could send that the connector,
+ * map and resolver tests (run against both implementations) do not: a group or a parcel for
+ * another key than asked, a group twice, a window larger than asked.
  */
 import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { holderKey } from '../kit/index.js'
+import { createWorld, serveSandbox, type SandboxServer } from '../kit/sandbox/index.js'
+import { createDescribedLandConnector } from './described-fixture.node.js'
+import { createLandSandbox } from './sandbox/index.js'
 import { canonicalCatalog, ConnectorFilesError, loadDescribedConnector } from '../described/index.js'
 import { typeDefs } from '../../schemas/index.js'
 
@@ -167,5 +172,63 @@ describe('the described land mapping', () => {
     // The committed file is the served document laid out one element per line.
     const squeeze = (text: string) => text.replace(/>\s+</g, '><').trim()
     expect(squeeze(WSDL)).toBe(squeeze(served))
+  })
+})
+
+describe('the described land registry, answering another question than asked', () => {
+  const world = createWorld({ citizens: 300, parcels: 120, enterprises: 60 })
+  const heldBy = (pin: string) => world.parcels.filter((p) => p.holders.some((h) => h.id === pin))
+  const pins = [...new Set(world.parcels.flatMap((p) => p.holders.filter((h) => h.kind === 'PERSON').map((h) => h.id)))]
+  const [asked, other] = pins.filter((pin) => heldBy(pin).length > 0) as [string, string]
+  const commune = [...new Set(world.parcels.map((p) => p.address.communeCode))].find(
+    (code) => world.parcels.filter((p) => p.address.communeCode === code || p.sheetCommuneCode === code).length >= 3,
+  )!
+  let server: SandboxServer
+  beforeAll(async () => {
+    server = await serveSandbox('land-described-adversarial', createLandSandbox(world))
+  })
+  afterAll(async () => {
+    await server.close()
+  })
+
+  /** The registry behind a proxy that rewrites the request or the answer on the way. */
+  const through = (change: { request?: (body: string) => string; answer?: (body: string) => string }) =>
+    createDescribedLandConnector({
+      baseUrl: server.url,
+      timeoutMs: 5000,
+      fetch: async (input, init) => {
+        const body = typeof init?.body === 'string' && change.request ? change.request(init.body) : init?.body
+        const response = await fetch(input, { ...init, body: body ?? null })
+        const text = await response.text()
+        return new Response(change.answer ? change.answer(text) : text, { status: response.status, headers: response.headers })
+      },
+    })
+  const scope = { requestId: 'req-adversarial' }
+
+  it('refuses a group for a holder not asked for, and never answers the asked holder "none"', async () => {
+    const land = through({ answer: (text) => text.replaceAll(`<SoGiayTo>${asked}</SoGiayTo>`, `<SoGiayTo>${other}</SoGiayTo>`) })
+    await expect(land.createLoaders(scope).parcelsByHolder.load(holderKey({ pin: asked }))).rejects.toMatchObject({
+      connector: 'land',
+      code: 'UPSTREAM_BAD_RESPONSE',
+    })
+  })
+
+  it('refuses a holder answered twice', async () => {
+    const land = through({ answer: (text) => text.replace(/(<KetQuaChuSuDung>[\s\S]*?<\/KetQuaChuSuDung>)/, '$1$1') })
+    await expect(land.parcelsByHolders([{ pin: asked }], scope)).rejects.toMatchObject({ code: 'UPSTREAM_BAD_RESPONSE' })
+  })
+
+  it('refuses a parcel other than the one asked for', async () => {
+    const [wanted, answered] = world.parcels as [(typeof world.parcels)[number], (typeof world.parcels)[number]]
+    const land = through({ request: (body) => body.replace(`<MaThuaDat>${wanted.key}</MaThuaDat>`, `<MaThuaDat>${answered.key}</MaThuaDat>`) })
+    await expect(land.parcel(wanted.key, scope)).rejects.toMatchObject({ code: 'UPSTREAM_BAD_RESPONSE' })
+  })
+
+  it('refuses a window larger than asked', async () => {
+    const land = through({ request: (body) => body.replace('<SoLuong>2</SoLuong>', '<SoLuong>5</SoLuong>') })
+    await expect(land.parcelsByCommune(commune, { offset: 0, limit: 2 }, scope)).rejects.toMatchObject({ code: 'UPSTREAM_BAD_RESPONSE' })
+    // Untouched, the same window is read.
+    const plain = through({})
+    expect((await plain.parcelsByCommune(commune, { offset: 0, limit: 2 }, scope)).items).toHaveLength(2)
   })
 })

@@ -9,8 +9,8 @@
  *   graphql-js  (d) node:http + graphql-js `execute` with parsed, validated documents cached
  *
  * It listens on 127.0.0.1 only and prints one line `BENCH_READY <json>`; SIGTERM stops it.
- * Environment: BENCH_UPSTREAMS (JSON: population/land/business URLs), BENCH_BUSINESS=described (the
- * business registry by its description instead of the hand-written client), BENCH_DATA_DIR, REDIS_URL,
+ * Environment: BENCH_UPSTREAMS (JSON: population/land/business URLs), BENCH_DESCRIBED=1 (the business
+ * and land registries by their descriptions instead of the hand-written clients), BENCH_DATA_DIR, REDIS_URL,
  * DATABASE_URL, BENCH_FLUSH_DELAY_MS (the audit writer's group-commit delay).
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http'
@@ -19,6 +19,7 @@ import { serve } from '@hono/node-server'
 import { execute, parse, validate, type DocumentNode } from 'graphql'
 import { createYoga } from 'graphql-yoga'
 import { createDescribedBusinessConnector } from '../../connectors/business/described-fixture.node.js'
+import { createDescribedLandConnector } from '../../connectors/land/described-fixture.node.js'
 import { createConnectors, createRegistryLoaders, positionPager, type Connectors, type RequestScope, type UpstreamTransport } from '../../connectors/index.js'
 import { createPooledTransport } from '../../connectors/kit/pooled-transport.node.js'
 import { POPULATION_SANDBOX_API_KEY, startSandboxes } from '../../connectors/sandboxes.js'
@@ -55,11 +56,13 @@ function connectorsFromEnv(pooled: boolean): Connectors {
     timeoutMs: 5000,
     ...(transport ? { transport } : {}),
   })
-  if (process.env.BENCH_BUSINESS !== 'described') return connectors
-  // The business registry by its description (connectors/business/described): the same registry,
-  // the engine instead of the hand-written client, to measure what the engine costs.
-  const { described } = createDescribedBusinessConnector({ baseUrl: urls.business, timeoutMs: 5000, ...(transport ? { transport } : {}) })
-  return { ...connectors, business: described }
+  if (process.env.BENCH_DESCRIBED !== '1') return connectors
+  // The business and land registries by their descriptions (connectors/*/described): the same
+  // registries, the engine instead of the hand-written clients, to measure what the engine costs.
+  const client = { timeoutMs: 5000, ...(transport ? { transport } : {}) }
+  const business = createDescribedBusinessConnector({ ...client, baseUrl: urls.business }).described
+  const land = createDescribedLandConnector({ ...client, baseUrl: urls.land }).described
+  return { ...connectors, business, land }
 }
 
 /** BENCH_TRANSPORT=pooled|fetch overrides a target's registry transport (to measure it alone). */
