@@ -93,6 +93,10 @@ export interface DescribedSourceOptions {
   apiKey?: string
   /** For a mapping with `auth: soapHeader`: from `UPSTREAM_<NAME>_USERNAME` and `_PASSWORD`. */
   credentials?: { username: string; password: string }
+  /** For a mapping with `auth: oauthClientCredentials`: from `UPSTREAM_<NAME>_CLIENT_ID` and `_CLIENT_SECRET`. */
+  oauthClient?: { id: string; secret: string }
+  /** From `UPSTREAM_<NAME>_TOKEN_URL`: where tokens are asked for, if not where the description says. */
+  tokenUrl?: string
 }
 
 export interface ConnectorsOptions {
@@ -139,7 +143,7 @@ export function createConnectors(options: ConnectorsOptions): Connectors {
     population: createPopulationConnector({ ...shared, ...options.population }),
     land: createLandConnector({ ...shared, ...options.land }),
     business: createBusinessConnector({ ...shared, ...options.business }),
-    described: (options.described ?? []).map(({ plan, baseUrl, apiKey, credentials }) => ({
+    described: (options.described ?? []).map(({ plan, baseUrl, apiKey, credentials, oauthClient, tokenUrl }) => ({
       plan,
       // A mapping's own deadline is the source's; the shared one is for sources that state none.
       connector: createDescribedConnector(plan, {
@@ -148,6 +152,8 @@ export function createConnectors(options: ConnectorsOptions): Connectors {
         baseUrl,
         ...(apiKey === undefined ? {} : { apiKey }),
         ...(credentials === undefined ? {} : { credentials }),
+        ...(oauthClient === undefined ? {} : { oauthClient }),
+        ...(tokenUrl === undefined ? {} : { tokenUrl }),
       }),
     })),
   }

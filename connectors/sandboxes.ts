@@ -7,7 +7,7 @@ import { createSandboxApp, createWorld, serveSandbox, type SandboxServer, type W
 import { createLandSandbox } from './land/sandbox/index.js'
 import { createPopulationSandbox, POPULATION_SANDBOX_API_KEY } from './population/sandbox/index.js'
 import type { ConnectorPlan } from './described/index.js'
-import { createReplaySandbox } from './described/replay-sandbox.js'
+import { createReplaySandbox, REPLAY_TOKEN_PATH } from './described/replay-sandbox.js'
 
 export { createSandboxApp, createWorld, POPULATION_SANDBOX_API_KEY, type SandboxServer, type World, type WorldOptions }
 
@@ -58,6 +58,14 @@ export async function startSandboxes(options: SandboxesOptions = {}): Promise<Sa
 
 /** The key every replay sandbox asks for: synthetic, development only (production refuses sandboxes). */
 export const REPLAY_SANDBOX_API_KEY = 'sandbox-described-key'
+/** The OAuth client every replay sandbox issues tokens to: synthetic, development only. */
+export const REPLAY_SANDBOX_CLIENT = { id: 'lgsp-replay-client', secret: 'sandbox-described-client-secret' }
+
+/** What a source answered by its replay sandbox at `url` is given: the sandbox's key, or its client and token endpoint. */
+export function replayCredentials(plan: ConnectorPlan, url: string): { apiKey?: string; oauthClient?: { id: string; secret: string }; tokenUrl?: string } {
+  if (plan.auth.kind === 'oauthClientCredentials') return { oauthClient: REPLAY_SANDBOX_CLIENT, tokenUrl: new URL(REPLAY_TOKEN_PATH, url).href }
+  return plan.auth.kind === 'apiKey' ? { apiKey: REPLAY_SANDBOX_API_KEY } : {}
+}
 
 export interface ReplaySandboxes {
   /** connector name → its sandbox's base URL */
@@ -72,7 +80,9 @@ export interface ReplaySandboxes {
  */
 export async function startReplaySandboxes(plans: readonly ConnectorPlan[], host = '127.0.0.1'): Promise<ReplaySandboxes> {
   const started = await Promise.allSettled(
-    plans.map((plan) => serveSandbox(plan.name, createReplaySandbox(plan.source, { apiKey: REPLAY_SANDBOX_API_KEY }), { host, port: 0 })),
+    plans.map((plan) =>
+      serveSandbox(plan.name, createReplaySandbox(plan.source, { apiKey: REPLAY_SANDBOX_API_KEY, client: REPLAY_SANDBOX_CLIENT }), { host, port: 0 }),
+    ),
   )
   const servers = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []))
   const failure = started.find((result) => result.status === 'rejected')

@@ -298,7 +298,8 @@ export function parseConfig(raw: Record<string, string | undefined>): Config {
 
 /**
  * A source connected by description, as its settings are named: `UPSTREAM_<NAME>_URL`, and
- * `_API_KEY` or `_USERNAME` with `_PASSWORD`, as its mapping's `auth` asks.
+ * `_API_KEY`, `_USERNAME` with `_PASSWORD`, or `_CLIENT_ID` with `_CLIENT_SECRET` (and
+ * `_TOKEN_URL`), as its mapping's `auth` asks.
  */
 export interface DescribedUpstreamSetting {
   connector: string
@@ -307,6 +308,9 @@ export interface DescribedUpstreamSetting {
   apiKey?: string
   /** The account a SOAP source takes in a header (`auth: soapHeader`). */
   credentials?: { username: string; password: string }
+  /** The OAuth client a source asks a token for (`auth: oauthClientCredentials`), and where, if not where its description says. */
+  oauthClient?: { id: string; secret: string }
+  tokenUrl?: string
 }
 
 /** `social-insurance` → `UPSTREAM_SOCIAL_INSURANCE`: the prefix of a described source's settings. */
@@ -322,12 +326,12 @@ export function upstreamPrefix(connector: string): string {
  */
 export function parseDescribedUpstreams(
   raw: Record<string, string | undefined>,
-  connectors: ReadonlyArray<{ name: string; needsApiKey: boolean; needsAccount?: boolean }>,
+  connectors: ReadonlyArray<{ name: string; needsApiKey: boolean; needsAccount?: boolean; needsClient?: boolean }>,
   production: boolean,
 ): DescribedUpstreamSetting[] {
   const problems: string[] = []
   const url = optionalUrl(['http', 'https'])
-  const settings = connectors.map(({ name, needsApiKey, needsAccount = false }) => {
+  const settings = connectors.map(({ name, needsApiKey, needsAccount = false, needsClient = false }) => {
     const prefix = upstreamPrefix(name)
     const parsedUrl = url.safeParse(raw[`${prefix}_URL`] ?? '')
     if (!parsedUrl.success) problems.push(`${prefix}_URL: ${parsedUrl.error.issues[0]?.message ?? 'invalid'}`)
@@ -336,13 +340,31 @@ export function parseDescribedUpstreams(
     if (target && needsApiKey && !apiKey) problems.push(`${prefix}_API_KEY: is required when ${prefix}_URL is set (the ${name} mapping asks for an API key)`)
     if (apiKey && apiKey.length < 8) problems.push(`${prefix}_API_KEY: must be at least 8 characters`)
     if (production && !target) problems.push(`${prefix}_URL: is required in production (sandbox registries are for development)`)
-    const username = raw[`${prefix}_USERNAME`]?.trim() || undefined
-    const password = raw[`${prefix}_PASSWORD`] || undefined
-    if (target && needsAccount && (!username || !password))
-      problems.push(`${prefix}_USERNAME, ${prefix}_PASSWORD: are required when ${prefix}_URL is set (the ${name} mapping asks for an account)`)
-    if (password && password.length < 8) problems.push(`${prefix}_PASSWORD: must be at least 8 characters`)
-    const credentials = username && password ? { username, password } : undefined
-    return { connector: name, ...(target ? { url: target } : {}), ...(apiKey ? { apiKey } : {}), ...(credentials ? { credentials } : {}) }
+    /** A name and its secret, set together: the name trimmed, the secret exactly as given. */
+    const pair = (suffixes: [string, string], needed: boolean, asks: string, minSecret: number) => {
+      const [first, second] = suffixes.map((suffix) => `${prefix}_${suffix}`) as [string, string]
+      const id = raw[first]?.trim() || undefined
+      const secret = raw[second] || undefined
+      if (target && needed && (!id || !secret))
+        problems.push(`${first}, ${second}: are required when ${prefix}_URL is set (the ${name} mapping asks for ${asks})`)
+      if (secret && secret.length < minSecret) problems.push(`${second}: must be at least ${minSecret} characters`)
+      return id && secret ? ([id, secret] as const) : undefined
+    }
+    const account = pair(['USERNAME', 'PASSWORD'], needsAccount, 'an account', 8)
+    const credentials = account ? { username: account[0], password: account[1] } : undefined
+    const client = pair(['CLIENT_ID', 'CLIENT_SECRET'], needsClient, 'OAuth client credentials', 16)
+    const oauthClient = client ? { id: client[0], secret: client[1] } : undefined
+    const parsedTokenUrl = url.safeParse(raw[`${prefix}_TOKEN_URL`] ?? '')
+    if (!parsedTokenUrl.success) problems.push(`${prefix}_TOKEN_URL: ${parsedTokenUrl.error.issues[0]?.message ?? 'invalid'}`)
+    const tokenUrl = parsedTokenUrl.success ? parsedTokenUrl.data : undefined
+    return {
+      connector: name,
+      ...(target ? { url: target } : {}),
+      ...(apiKey ? { apiKey } : {}),
+      ...(credentials ? { credentials } : {}),
+      ...(oauthClient ? { oauthClient } : {}),
+      ...(tokenUrl ? { tokenUrl } : {}),
+    }
   })
   if (problems.length) throw new ConfigError(problems)
   return settings

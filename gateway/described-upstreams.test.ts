@@ -9,6 +9,7 @@ import { ConfigError, parseDescribedUpstreams } from './config.js'
 const sources = [
   { name: 'social-insurance', needsApiKey: true },
   { name: 'ho-tich', needsApiKey: false, needsAccount: true },
+  { name: 'thue', needsApiKey: false, needsClient: true },
 ]
 
 const problemsOf = (raw: Record<string, string>, production = false): string[] => {
@@ -30,6 +31,10 @@ describe('described sources: settings', () => {
         UPSTREAM_HO_TICH_URL: 'https://hotich.example.test/ws',
         UPSTREAM_HO_TICH_USERNAME: ' lgsp ',
         UPSTREAM_HO_TICH_PASSWORD: 'a password with spaces ',
+        UPSTREAM_THUE_URL: 'https://thue.example.test/api',
+        UPSTREAM_THUE_CLIENT_ID: ' lgsp-gateway ',
+        UPSTREAM_THUE_CLIENT_SECRET: 'a client secret of some length',
+        UPSTREAM_THUE_TOKEN_URL: 'https://idp.example.test/oauth2/token',
       },
       sources,
       true,
@@ -38,6 +43,12 @@ describe('described sources: settings', () => {
       { connector: 'social-insurance', url: 'https://bhxh.example.test', apiKey: 'a-real-bhxh-key' },
       // The user name trimmed; the password exactly as given.
       { connector: 'ho-tich', url: 'https://hotich.example.test/ws', credentials: { username: 'lgsp', password: 'a password with spaces ' } },
+      {
+        connector: 'thue',
+        url: 'https://thue.example.test/api',
+        oauthClient: { id: 'lgsp-gateway', secret: 'a client secret of some length' },
+        tokenUrl: 'https://idp.example.test/oauth2/token',
+      },
     ])
   })
 
@@ -58,6 +69,17 @@ describe('described sources: settings', () => {
       /UPSTREAM_HO_TICH_PASSWORD: must be at least 8/,
     ],
     ['a key-taking source without its key', { UPSTREAM_SOCIAL_INSURANCE_URL: 'https://bhxh.example.test' }, /UPSTREAM_SOCIAL_INSURANCE_API_KEY: is required/],
+    [
+      'an OAuth source without its client',
+      { UPSTREAM_THUE_URL: 'https://thue.example.test', UPSTREAM_THUE_CLIENT_ID: 'lgsp' },
+      /UPSTREAM_THUE_CLIENT_ID, UPSTREAM_THUE_CLIENT_SECRET: are required/,
+    ],
+    [
+      'a short client secret',
+      { UPSTREAM_THUE_URL: 'https://thue.example.test', UPSTREAM_THUE_CLIENT_ID: 'lgsp', UPSTREAM_THUE_CLIENT_SECRET: 'short' },
+      /UPSTREAM_THUE_CLIENT_SECRET: must be at least 16/,
+    ],
+    ['a token URL that is not one', { UPSTREAM_THUE_TOKEN_URL: 'ftp://short.example.test' }, /UPSTREAM_THUE_TOKEN_URL: /],
   ])('refuses %s, without echoing a value', (_label, raw, message) => {
     const problems = problemsOf(raw)
     expect(problems.join('\n')).toMatch(message)

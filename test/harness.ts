@@ -5,7 +5,7 @@
 import { createConnectors, type ResilienceOptions } from '../connectors/index.js'
 import {
   POPULATION_SANDBOX_API_KEY,
-  REPLAY_SANDBOX_API_KEY,
+  replayCredentials,
   startReplaySandboxes,
   startSandboxes,
   type ReplaySandboxes,
@@ -88,7 +88,7 @@ export async function createTestGateway(options: TestGatewayOptions = {}) {
     population: { baseUrl: sandboxes.population.url, apiKey: POPULATION_SANDBOX_API_KEY },
     land: { baseUrl: sandboxes.land.url },
     business: { baseUrl: sandboxes.business.url },
-    described: plans.map((plan) => ({ plan, baseUrl: replays.urls.get(plan.name)!, apiKey: REPLAY_SANDBOX_API_KEY })),
+    described: plans.map((plan) => ({ plan, baseUrl: replays.urls.get(plan.name)!, ...replayCredentials(plan, replays.urls.get(plan.name)!) })),
     timeoutMs: options.timeoutMs ?? 1000,
     ...(options.resilience ? { resilience: options.resilience } : {}),
   })

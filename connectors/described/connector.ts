@@ -25,6 +25,7 @@ import {
   holderKey,
   parseHolderKey,
   type UpstreamRequest,
+  type UpstreamResponse,
   userInputError,
 } from '../kit/index.js'
 import { answerSchemaOf, notFoundSchemaOf } from './answer-schema.js'
@@ -33,6 +34,7 @@ import { listParameters } from './list-arguments.js'
 import { LOOKUP_KEYS } from './lookup-keys.js'
 import { buildSoapRequest, readSoapResponse, type SoapAnswer } from './soap-xml.js'
 import type { ConnectorPlan, GroupPlan, HolderKind, ListPlan, LookupPlan } from './plan.js'
+import { createTokenSource, type OAuthClient } from './oauth-token.js'
 import { compileMappers, valueAt as at } from './record-map.js'
 
 export interface DescribedConnectorOptions extends RegistryClientOptions {
@@ -43,6 +45,10 @@ export interface DescribedConnectorOptions extends RegistryClientOptions {
   maxBatchSize?: number
   /** The account the mapping's `auth: soapHeader` sends; from configuration, never from the files. */
   credentials?: { username: string; password: string }
+  /** The client the mapping's `auth: oauthClientCredentials` asks a token for; from configuration. */
+  oauthClient?: OAuthClient
+  /** Where tokens are asked for, instead of the description's token URL (another environment's identity provider). */
+  tokenUrl?: string
 }
 
 type MappedRecord = Record<string, unknown>
@@ -83,6 +89,8 @@ export function createDescribedConnector(plan: ConnectorPlan, options: Described
   if (plan.auth.kind === 'apiKey' && !options.apiKey) throw new TypeError(`connector ${connector}: its mapping asks for an API key and none was configured`)
   if (plan.auth.kind === 'soapHeader' && !options.credentials)
     throw new TypeError(`connector ${connector}: its mapping asks for an account in a SOAP header and none was configured`)
+  if (plan.auth.kind === 'oauthClientCredentials' && !options.oauthClient)
+    throw new TypeError(`connector ${connector}: its mapping asks for OAuth client credentials and none were configured`)
   const { auth } = plan
   const { credentials } = options
   /** The SOAP header the mapping asks for, with this call's request id where it names a field for it. */
@@ -106,6 +114,43 @@ export function createDescribedConnector(plan: ConnectorPlan, options: Described
     }),
     ...(plan.auth.kind === 'apiKey' && options.apiKey ? { headers: { [plan.auth.header]: options.apiKey } } : {}),
   })
+  const tokens =
+    plan.oauth && options.oauthClient
+      ? createTokenSource({
+          connector,
+          tokenUrl: options.tokenUrl ?? plan.oauth.tokenUrl,
+          scopes: plan.oauth.scopes,
+          client: options.oauthClient,
+          ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+          ...(options.fetch ? { fetch: options.fetch } : {}),
+          ...(options.transport ? { transport: options.transport } : {}),
+        })
+      : undefined
+
+  /**
+   * One call to the source, with the bearer token where the source asks for OAuth. A 401 is the
+   * token refused (revoked, or expired early): it is dropped, and the call made once more with a
+   * new one; a second 401 is the client's configuration, and stands.
+   */
+  async function send(path: string, request: UpstreamRequest, scope: RequestScope): Promise<UpstreamResponse> {
+    if (!tokens) return upstream.send(path, request, scope)
+    const attempt = async () => {
+      const token = await tokens.token(scope)
+      try {
+        return await upstream.send(path, { ...request, headers: { ...request.headers, authorization: `Bearer ${token}` } }, scope)
+      } catch (error) {
+        if (error instanceof ConnectorError && error.context.status === 401) tokens.forget(token)
+        throw error
+      }
+    }
+    try {
+      return await attempt()
+    } catch (error) {
+      if (error instanceof ConnectorError && error.context.status === 401) return attempt()
+      throw error
+    }
+  }
+
   const mapperOf = compileMappers(plan.types)
   const batchSizeOf = (planned: { maxSize: number } | undefined) => Math.min(planned?.maxSize ?? 1, options.maxBatchSize ?? Number.POSITIVE_INFINITY)
   if (options.maxBatchSize !== undefined) {
@@ -138,7 +183,7 @@ export function createDescribedConnector(plan: ConnectorPlan, options: Described
         { cause: error },
       )
     }
-    const response = await upstream.send(
+    const response = await send(
       operation.path,
       {
         method: 'POST',
@@ -178,7 +223,7 @@ export function createDescribedConnector(plan: ConnectorPlan, options: Described
    * answering outside its description.
    */
   async function call(operation: DescribedOperation, request: UpstreamRequest, scope: RequestScope): Promise<unknown | null> {
-    const response = await upstream.send(operation.path, request, scope)
+    const response = await send(operation.path, request, scope)
     const json = () => {
       try {
         return JSON.parse(response.text) as unknown
@@ -509,7 +554,7 @@ export function createDescribedConnector(plan: ConnectorPlan, options: Described
         await callSoap(plan.health, {}, `${connector}.health`, scope)
         return { ok: true, latencyMs: performance.now() - started }
       }
-      const response = await upstream.send(plan.health.path, { operation: `${connector}.health` }, scope)
+      const response = await send(plan.health.path, { operation: `${connector}.health` }, scope)
       const latencyMs = performance.now() - started
       if (response.status !== 200) return { ok: false, latencyMs, detail: `HTTP ${response.status}` }
       if (plan.envelope) {

@@ -90,6 +90,18 @@ export interface DescribedApiKey {
   header: string
 }
 
+/**
+ * OAuth 2.0 client credentials the source asks for (`securitySchemes` of type oauth2 with a
+ * `clientCredentials` flow): a token from `tokenUrl`, sent as a bearer token on every call.
+ */
+export interface DescribedOAuth {
+  scheme: string
+  /** An absolute http(s) URL, as the description writes it. */
+  tokenUrl: string
+  /** The scopes the flow declares. */
+  scopes: readonly string[]
+}
+
 export interface SourceDescription {
   kind: 'openapi' | 'wsdl'
   /** The file it was read from, as given (for error messages). */
@@ -100,6 +112,8 @@ export interface SourceDescription {
   operations: ReadonlyMap<string, DescribedOperation>
   /** API keys the source requires on every operation (global `security`). */
   apiKeys: readonly DescribedApiKey[]
+  /** OAuth client credentials flows the source requires on every operation (global `security`). */
+  oauth: readonly DescribedOAuth[]
   /**
    * Where a path of the document is written (keys and indexes as in the file), if it is. WSDL:
    * the element path of its messages, e.g. `definitions.binding[DatDaiSoap].operation[TraCuuThuaDat]`.

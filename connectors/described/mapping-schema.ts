@@ -327,6 +327,20 @@ const authMapping = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('apiKey'), header: z.string().regex(/^[A-Za-z0-9-]+$/, 'must be an HTTP header name') }).strict(),
   z.object({ kind: z.literal('none') }).strict(),
   /**
+   * OAuth 2.0 client credentials: a token from the description's token URL (or
+   * `UPSTREAM_<NAME>_TOKEN_URL`), for `UPSTREAM_<NAME>_CLIENT_ID` and `_CLIENT_SECRET`, sent as a
+   * bearer token. `scopes`: those asked for, each one the flow declares.
+   */
+  z
+    .object({
+      kind: z.literal('oauthClientCredentials'),
+      scopes: z
+        .array(z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'must be an OAuth scope'))
+        .max(20)
+        .optional(),
+    })
+    .strict(),
+  /**
    * A SOAP service's account in a header element of every call (a user name and a password field);
    * the values come from `UPSTREAM_<NAME>_USERNAME` and `_PASSWORD`. `requestId`: the header's field
    * that carries the gateway's request id, which the service's own logs then keep.

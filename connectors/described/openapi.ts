@@ -1,5 +1,6 @@
 import {
   type DescribedApiKey,
+  type DescribedOAuth,
   type DescribedBody,
   type DescribedOperation,
   type DescribedParameter,
@@ -150,7 +151,7 @@ class Reader {
       title: info.title,
       version: info.version,
       operations,
-      apiKeys: this.readSecurity(root),
+      ...this.readSecurity(root),
       placeOf: this.places.placeOf,
     }
   }
@@ -304,25 +305,46 @@ class Reader {
     return out
   }
 
-  private readSecurity(root: JsonObject): DescribedApiKey[] {
-    if (root.security === undefined) return []
+  private readSecurity(root: JsonObject): { apiKeys: DescribedApiKey[]; oauth: DescribedOAuth[] } {
+    const keys: DescribedApiKey[] = []
+    const oauth: DescribedOAuth[] = []
+    if (root.security === undefined) return { apiKeys: keys, oauth }
     if (!Array.isArray(root.security)) this.fail(['security'], 'security must be a list of requirement objects')
     const components = isObject(root.components) ? root.components : {}
     const schemes = isObject(components.securitySchemes) ? components.securitySchemes : {}
-    const keys: DescribedApiKey[] = []
     // Alternatives are not told apart: every API key named anywhere is asked of every call.
     root.security.forEach((requirement, index) => {
       if (!isObject(requirement)) this.fail(['security', index], 'a security requirement must be a map of scheme names')
       for (const name of Object.keys(requirement)) {
         if (!Object.hasOwn(schemes, name)) this.fail(['security', index, name], `unknown security scheme ${name} (not in components.securitySchemes)`)
         const { value: scheme, path } = this.deref(schemes[name], ['components', 'securitySchemes', name], [])
+        if (scheme.type === 'oauth2') {
+          const flow = isObject(scheme.flows) && isObject(scheme.flows.clientCredentials) ? scheme.flows.clientCredentials : undefined
+          // Other flows need a person at a browser: a gateway, calling on its own, cannot take them.
+          if (!flow) this.fail([...path, 'flows'], `OAuth ${name} offers no clientCredentials flow, the only one a gateway calling on its own can use`)
+          const tokenUrl = flow.tokenUrl
+          let parsed: URL | undefined
+          try {
+            parsed = typeof tokenUrl === 'string' ? new URL(tokenUrl) : undefined
+          } catch {
+            parsed = undefined
+          }
+          if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') || parsed.username || parsed.password || parsed.hash)
+            this.fail(
+              [...path, 'flows', 'clientCredentials', 'tokenUrl'],
+              `OAuth ${name} needs its token URL, an absolute http(s) URL without credentials or fragment`,
+            )
+          const scopes = isObject(flow.scopes) ? Object.keys(flow.scopes) : []
+          if (!oauth.some((o) => o.scheme === name)) oauth.push({ scheme: name, tokenUrl: parsed.href, scopes })
+          continue
+        }
         if (scheme.type !== 'apiKey') continue
         if (scheme.in !== 'header') this.fail([...path, 'in'], `API key ${name} in ${String(scheme.in)} is refused: only in: header`)
         if (typeof scheme.name !== 'string' || scheme.name === '') this.fail([...path, 'name'], `API key ${name} needs the header name`)
         if (!keys.some((key) => key.scheme === name)) keys.push({ scheme: name, header: scheme.name })
       }
     })
-    return keys
+    return { apiKeys: keys, oauth }
   }
 
   private topSchema(raw: unknown, path: Path, chain: readonly string[]): JsonSchema {

@@ -26,6 +26,8 @@ export interface ConnectorPlan {
   source: SourceDescription
   registry: string
   auth: Mapping['auth']
+  /** For `auth: oauthClientCredentials`: the description's token URL, and the scopes asked for. */
+  oauth?: { tokenUrl: string; scopes: readonly string[] }
   deadlineMs?: number
   envelope?: { status: readonly string[]; success: string | number }
   health: DescribedOperation
@@ -344,6 +346,27 @@ export function planConnector(mapping: Mapping, description: SourceDescription, 
   }
   if (mapping.auth.kind === 'none' && sourceKeys.length)
     report(['auth'], `${description.file} asks for an API key in ${description.apiKeys.map((k) => k.header).join(', ')}`)
+  // One credential per source: a description that asks for OAuth is answered with OAuth, and only one flow is taken.
+  let oauth: ConnectorPlan['oauth']
+  if (mapping.auth.kind === 'oauthClientCredentials') {
+    const [flow, ...others] = description.oauth
+    if (!flow)
+      report(['auth', 'kind'], `${description.file} describes no OAuth client credentials flow (securitySchemes of type oauth2 with flows.clientCredentials)`)
+    else if (others.length) report(['auth', 'kind'], `${description.file} asks for ${description.oauth.length} OAuth schemes at once: one is taken`)
+    else {
+      const scopes = mapping.auth.scopes ?? []
+      scopes.forEach((scope, index) => {
+        if (!flow.scopes.includes(scope))
+          report(['auth', 'scopes', index], `${scope} is not a scope ${flow.scheme} declares (${flow.scopes.join(', ') || 'none'})`)
+      })
+      oauth = { tokenUrl: flow.tokenUrl, scopes }
+    }
+    if (sourceKeys.length) report(['auth', 'kind'], `${description.file} also asks for an API key: one credential per source is offered`)
+  } else if (description.oauth.length)
+    report(
+      ['auth', 'kind'],
+      `${description.file} asks for OAuth client credentials (${description.oauth.map((o) => o.scheme).join(', ')}): auth: { kind: oauthClientCredentials }`,
+    )
 
   if (problems.length || !health) return problems
   return {
@@ -351,6 +374,7 @@ export function planConnector(mapping: Mapping, description: SourceDescription, 
     source: description,
     registry: mapping.registry,
     auth: mapping.auth,
+    ...(oauth ? { oauth } : {}),
     ...(mapping.deadlineMs === undefined ? {} : { deadlineMs: mapping.deadlineMs }),
     ...(envelope ? { envelope } : {}),
     health,

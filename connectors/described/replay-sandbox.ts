@@ -6,8 +6,13 @@ import type { DescribedOperation, DescribedResponse, SourceDescription } from '.
 export interface ReplaySandboxOptions {
   /** The value every API key header must carry; without it any value is accepted, but the header must be there. */
   apiKey?: string
+  /** For a source asking for OAuth client credentials: the only client the sandbox issues tokens to. */
+  client?: { id: string; secret: string }
   faults?: Partial<FaultConfig>
 }
+
+/** Where a replay sandbox issues tokens, for a source that asks for OAuth client credentials. */
+export const REPLAY_TOKEN_PATH = '/__replay/oauth/token'
 
 /**
  * A sandbox registry that answers from a description's own examples, paired by name as Microcks
@@ -26,6 +31,18 @@ export function createReplaySandbox(description: SourceDescription, options: Rep
     throw new ReplayUnavailableError(`${description.file}: a SOAP source has no replay sandbox yet; give its URL (UPSTREAM_<NAME>_URL, or --url)`)
   const sandbox = createSandboxApp(createFaultState(options.faults))
   const { app } = sandbox
+  // One token per sandbox, issued to the configured client, asked of every call.
+  const token = description.oauth.length ? `replay-${crypto.randomUUID()}` : undefined
+  if (token) {
+    app.post(REPLAY_TOKEN_PATH, async (c) => {
+      const form = new URLSearchParams(await c.req.text())
+      if (form.get('grant_type') !== 'client_credentials') return jsonAnswer({ error: 'unsupported_grant_type' }, 400)
+      const client = basicClient(c.req.header('authorization'))
+      if (!client || (options.client && (client.id !== options.client.id || client.secret !== options.client.secret)))
+        return jsonAnswer({ error: 'invalid_client' }, 400)
+      return jsonAnswer({ access_token: token, token_type: 'Bearer', expires_in: 3600 }, 200)
+    })
+  }
   // Concrete paths before templated ones, as OpenAPI matches them: `/so/tra-cuu-lo` is not `/so/{id}`.
   const operations = [...description.operations.values()].sort((a, b) => comparePaths(a.path, b.path))
   for (const operation of operations) {
@@ -34,12 +51,32 @@ export function createReplaySandbox(description: SourceDescription, options: Rep
       const pathValues = route.match(new URL(c.req.url).pathname)
       // The route's looser Hono pattern matched a path the template does not: leave it to the next route.
       if (!pathValues) return next()
-      if (!authorized(c, description, options.apiKey)) return jsonAnswer({ error: 'unauthorized' }, 401)
+      if (!authorized(c, description, options.apiKey) || (token && c.req.header('authorization') !== `Bearer ${token}`))
+        return jsonAnswer({ error: 'unauthorized' }, 401)
       return answer(c, operation, pathValues)
     })
   }
   app.notFound(() => jsonAnswer({ error: 'no operation at this path' }, 404))
   return sandbox
+}
+
+/** RFC 6749 §2.3.1: HTTP Basic of the form-encoded id and secret; null when the header is not that. */
+function basicClient(header: string | undefined): { id: string; secret: string } | null {
+  const encoded = /^Basic ([A-Za-z0-9+/]+=*)$/.exec(header ?? '')?.[1]
+  if (!encoded) return null
+  const text = new TextDecoder().decode(Uint8Array.from(atob(encoded), (char) => char.charCodeAt(0)))
+  const colon = text.indexOf(':')
+  if (colon === -1) return null
+  const decode = (part: string) => {
+    try {
+      return decodeURIComponent(part.replace(/\+/g, ' '))
+    } catch {
+      return null
+    }
+  }
+  const id = decode(text.slice(0, colon))
+  const secret = decode(text.slice(colon + 1))
+  return id === null || secret === null ? null : { id, secret }
 }
 
 function authorized(c: Context, description: SourceDescription, apiKey: string | undefined): boolean {

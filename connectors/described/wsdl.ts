@@ -177,6 +177,7 @@ class WsdlReader {
       version: '',
       operations: this.readBinding(binding, path),
       apiKeys: [],
+      oauth: [],
       placeOf: (at) => this.places.get(at.join('.')),
     }
   }

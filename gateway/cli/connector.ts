@@ -19,7 +19,7 @@ import {
 } from '../../connectors/described/index.js'
 import { readDescribedFolder } from '../../connectors/described/folders.node.js'
 import { scaffoldMapping } from '../../connectors/described/scaffold.js'
-import { REPLAY_SANDBOX_API_KEY, startReplaySandboxes } from '../../connectors/sandboxes.js'
+import { replayCredentials, startReplaySandboxes } from '../../connectors/sandboxes.js'
 import { isConnectorError } from '../../connectors/index.js'
 import { typeDefs } from '../../schemas/index.js'
 import { upstreamPrefix } from '../config.js'
@@ -142,9 +142,10 @@ async function check(args: string[]): Promise<number> {
   const replay = url ? undefined : await startReplaySandboxes([plan])
   try {
     const baseUrl = url ?? replay!.urls.get(name)!
-    const apiKey = url ? (values['api-key'] ?? process.env[`${prefix}_API_KEY`]) : REPLAY_SANDBOX_API_KEY
+    const apiKey = url ? (values['api-key'] ?? process.env[`${prefix}_API_KEY`]) : undefined
     out(`source: ${baseUrl}${url ? '' : ' (the replay sandbox of its description)'}`)
-    // A SOAP source's account, from the same settings the gateway reads; never a flag (it would sit in shell history).
+    // A SOAP source's account and an OAuth client, from the same settings the gateway reads; never
+    // a flag (it would sit in shell history).
     const username = process.env[`${prefix}_USERNAME`]?.trim()
     const password = process.env[`${prefix}_PASSWORD`]
     if (plan.auth.kind === 'soapHeader' && (!username || !password)) {
@@ -152,7 +153,22 @@ async function check(args: string[]): Promise<number> {
       return 1
     }
     const credentials = username && password ? { username, password } : undefined
-    const connector = createDescribedConnector(plan, { baseUrl, timeoutMs: 10_000, ...(apiKey ? { apiKey } : {}), ...(credentials ? { credentials } : {}) })
+    const clientId = process.env[`${prefix}_CLIENT_ID`]?.trim()
+    const clientSecret = process.env[`${prefix}_CLIENT_SECRET`]
+    if (url && plan.auth.kind === 'oauthClientCredentials' && (!clientId || !clientSecret)) {
+      err(`${name}: its mapping asks for OAuth client credentials; set ${prefix}_CLIENT_ID and ${prefix}_CLIENT_SECRET`)
+      return 1
+    }
+    const tokenUrl = process.env[`${prefix}_TOKEN_URL`]?.trim()
+    const given = url
+      ? {
+          ...(apiKey ? { apiKey } : {}),
+          ...(credentials ? { credentials } : {}),
+          ...(clientId && clientSecret ? { oauthClient: { id: clientId, secret: clientSecret } } : {}),
+          ...(tokenUrl ? { tokenUrl } : {}),
+        }
+      : { ...replayCredentials(plan, baseUrl), ...(credentials ? { credentials } : {}) }
+    const connector = createDescribedConnector(plan, { baseUrl, timeoutMs: 10_000, ...given })
     const health = await connector.health()
     out(`health (${plan.health.id}): ${health.ok ? 'ok' : `failing: ${health.detail ?? 'unknown'}`}`)
     let failed = health.ok ? 0 : 1

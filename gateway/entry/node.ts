@@ -10,7 +10,7 @@ import { serve } from '@hono/node-server'
 import { pino } from 'pino'
 import { allConnectors, createConnectors } from '../../connectors/index.js'
 import { createPooledTransport } from '../../connectors/kit/pooled-transport.node.js'
-import { POPULATION_SANDBOX_API_KEY, REPLAY_SANDBOX_API_KEY, startReplaySandboxes, startSandboxes, type Sandboxes } from '../../connectors/sandboxes.js'
+import { POPULATION_SANDBOX_API_KEY, replayCredentials, startReplaySandboxes, startSandboxes, type Sandboxes } from '../../connectors/sandboxes.js'
 import { ConnectorFilesError } from '../../connectors/described/index.js'
 import { createGateway } from '../app.js'
 import { ConfigError, parseConfig, parseDescribedUpstreams, populationApiKey, type Config } from '../config.js'
@@ -66,7 +66,12 @@ function loadDescribed(config: Config) {
     const { plans } = servedCanonical()
     const settings = parseDescribedUpstreams(
       process.env,
-      plans.map((plan) => ({ name: plan.name, needsApiKey: plan.auth.kind === 'apiKey', needsAccount: plan.auth.kind === 'soapHeader' })),
+      plans.map((plan) => ({
+        name: plan.name,
+        needsApiKey: plan.auth.kind === 'apiKey',
+        needsAccount: plan.auth.kind === 'soapHeader',
+        needsClient: plan.auth.kind === 'oauthClientCredentials',
+      })),
       config.NODE_ENV === 'production',
     )
     return plans.map((plan, i) => ({ plan, setting: settings[i]! }))
@@ -106,8 +111,9 @@ async function main(): Promise<void> {
   const replays = await startReplaySandboxes(described.filter(({ setting }) => !setting.url).map(({ plan }) => plan))
   const describedSources = described.map(({ plan, setting }) => {
     const url = setting.url ?? replays.urls.get(plan.name)!
-    const apiKey = setting.url ? setting.apiKey : REPLAY_SANDBOX_API_KEY
-    return { plan, baseUrl: url, ...(apiKey ? { apiKey } : {}), ...(setting.credentials ? { credentials: setting.credentials } : {}), sandbox: !setting.url }
+    const { connector: _name, url: _url, ...configured } = setting
+    // A source on its replay sandbox takes the sandbox's own synthetic key or client.
+    return { plan, baseUrl: url, ...(setting.url ? configured : replayCredentials(plan, url)), sandbox: !setting.url }
   })
   const upstreams = {
     population: { url: config.UPSTREAM_POPULATION_URL ?? sandboxes!.population.url, sandbox: !config.UPSTREAM_POPULATION_URL },
