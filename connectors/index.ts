@@ -97,6 +97,8 @@ export interface DescribedSourceOptions {
   oauthClient?: { id: string; secret: string }
   /** From `UPSTREAM_<NAME>_TOKEN_URL`: where tokens are asked for, if not where the description says. */
   tokenUrl?: string
+  /** For a mapping with `clientCertificate: true`: the transport presenting the certificate (the entry builds it). */
+  tlsTransport?: UpstreamTransport
 }
 
 export interface ConnectorsOptions {
@@ -143,7 +145,7 @@ export function createConnectors(options: ConnectorsOptions): Connectors {
     population: createPopulationConnector({ ...shared, ...options.population }),
     land: createLandConnector({ ...shared, ...options.land }),
     business: createBusinessConnector({ ...shared, ...options.business }),
-    described: (options.described ?? []).map(({ plan, baseUrl, apiKey, credentials, oauthClient, tokenUrl }) => ({
+    described: (options.described ?? []).map(({ plan, baseUrl, apiKey, credentials, oauthClient, tokenUrl, tlsTransport }) => ({
       plan,
       // A mapping's own deadline is the source's; the shared one is for sources that state none.
       connector: createDescribedConnector(plan, {
@@ -154,6 +156,7 @@ export function createConnectors(options: ConnectorsOptions): Connectors {
         ...(credentials === undefined ? {} : { credentials }),
         ...(oauthClient === undefined ? {} : { oauthClient }),
         ...(tokenUrl === undefined ? {} : { tokenUrl }),
+        ...(tlsTransport === undefined ? {} : { tlsTransport }),
       }),
     })),
   }

@@ -299,7 +299,8 @@ export function parseConfig(raw: Record<string, string | undefined>): Config {
 /**
  * A source connected by description, as its settings are named: `UPSTREAM_<NAME>_URL`, and
  * `_API_KEY`, `_USERNAME` with `_PASSWORD`, or `_CLIENT_ID` with `_CLIENT_SECRET` (and
- * `_TOKEN_URL`), as its mapping's `auth` asks.
+ * `_TOKEN_URL`), as its mapping's `auth` asks; `_CLIENT_CERT` and `_CLIENT_KEY` (and `_CA`), PEM
+ * files, when it asks for a client certificate.
  */
 export interface DescribedUpstreamSetting {
   connector: string
@@ -311,6 +312,8 @@ export interface DescribedUpstreamSetting {
   /** The OAuth client a source asks a token for (`auth: oauthClientCredentials`), and where, if not where its description says. */
   oauthClient?: { id: string; secret: string }
   tokenUrl?: string
+  /** The client certificate a source asks for (`clientCertificate: true`): PEM files, read by the Node entry. */
+  certificateFiles?: { cert: string; key: string; ca?: string }
 }
 
 /** `social-insurance` → `UPSTREAM_SOCIAL_INSURANCE`: the prefix of a described source's settings. */
@@ -326,12 +329,12 @@ export function upstreamPrefix(connector: string): string {
  */
 export function parseDescribedUpstreams(
   raw: Record<string, string | undefined>,
-  connectors: ReadonlyArray<{ name: string; needsApiKey: boolean; needsAccount?: boolean; needsClient?: boolean }>,
+  connectors: ReadonlyArray<{ name: string; needsApiKey: boolean; needsAccount?: boolean; needsClient?: boolean; needsCertificate?: boolean }>,
   production: boolean,
 ): DescribedUpstreamSetting[] {
   const problems: string[] = []
   const url = optionalUrl(['http', 'https'])
-  const settings = connectors.map(({ name, needsApiKey, needsAccount = false, needsClient = false }) => {
+  const settings = connectors.map(({ name, needsApiKey, needsAccount = false, needsClient = false, needsCertificate = false }) => {
     const prefix = upstreamPrefix(name)
     const parsedUrl = url.safeParse(raw[`${prefix}_URL`] ?? '')
     if (!parsedUrl.success) problems.push(`${prefix}_URL: ${parsedUrl.error.issues[0]?.message ?? 'invalid'}`)
@@ -357,6 +360,10 @@ export function parseDescribedUpstreams(
     const parsedTokenUrl = url.safeParse(raw[`${prefix}_TOKEN_URL`] ?? '')
     if (!parsedTokenUrl.success) problems.push(`${prefix}_TOKEN_URL: ${parsedTokenUrl.error.issues[0]?.message ?? 'invalid'}`)
     const tokenUrl = parsedTokenUrl.success ? parsedTokenUrl.data : undefined
+    const [cert, key, ca] = ['CLIENT_CERT', 'CLIENT_KEY', 'CA'].map((suffix) => raw[`${prefix}_${suffix}`]?.trim() || undefined)
+    if (target && needsCertificate && (!cert || !key))
+      problems.push(`${prefix}_CLIENT_CERT, ${prefix}_CLIENT_KEY: are required when ${prefix}_URL is set (the ${name} mapping asks for a client certificate)`)
+    const certificateFiles = cert && key ? { cert, key, ...(ca ? { ca } : {}) } : undefined
     return {
       connector: name,
       ...(target ? { url: target } : {}),
@@ -364,6 +371,7 @@ export function parseDescribedUpstreams(
       ...(credentials ? { credentials } : {}),
       ...(oauthClient ? { oauthClient } : {}),
       ...(tokenUrl ? { tokenUrl } : {}),
+      ...(certificateFiles ? { certificateFiles } : {}),
     }
   })
   if (problems.length) throw new ConfigError(problems)

@@ -26,6 +26,7 @@ import {
   parseHolderKey,
   type UpstreamRequest,
   type UpstreamResponse,
+  type UpstreamTransport,
   userInputError,
 } from '../kit/index.js'
 import { answerSchemaOf, notFoundSchemaOf } from './answer-schema.js'
@@ -49,6 +50,12 @@ export interface DescribedConnectorOptions extends RegistryClientOptions {
   oauthClient?: OAuthClient
   /** Where tokens are asked for, instead of the description's token URL (another environment's identity provider). */
   tokenUrl?: string
+  /**
+   * For a mapping with `clientCertificate: true`: the transport that presents the certificate
+   * (on Node, a pooled transport built with it). The source's calls go out on it; a token
+   * endpoint's on the shared transport.
+   */
+  tlsTransport?: UpstreamTransport
 }
 
 type MappedRecord = Record<string, unknown>
@@ -89,6 +96,8 @@ export function createDescribedConnector(plan: ConnectorPlan, options: Described
   if (plan.auth.kind === 'apiKey' && !options.apiKey) throw new TypeError(`connector ${connector}: its mapping asks for an API key and none was configured`)
   if (plan.auth.kind === 'soapHeader' && !options.credentials)
     throw new TypeError(`connector ${connector}: its mapping asks for an account in a SOAP header and none was configured`)
+  if (plan.clientCertificate && !options.tlsTransport)
+    throw new TypeError(`connector ${connector}: its mapping asks for a client certificate and no transport presenting one was configured`)
   if (plan.auth.kind === 'oauthClientCredentials' && !options.oauthClient)
     throw new TypeError(`connector ${connector}: its mapping asks for OAuth client credentials and none were configured`)
   const { auth } = plan
@@ -110,6 +119,7 @@ export function createDescribedConnector(plan: ConnectorPlan, options: Described
     // The mapping's deadline may shorten the operator's, never lengthen it.
     ...clientOptionsOf({
       ...options,
+      ...(options.tlsTransport ? { transport: options.tlsTransport } : {}),
       timeoutMs: options.timeoutMs === undefined ? plan.deadlineMs : Math.min(options.timeoutMs, plan.deadlineMs ?? options.timeoutMs),
     }),
     ...(plan.auth.kind === 'apiKey' && options.apiKey ? { headers: { [plan.auth.header]: options.apiKey } } : {}),

@@ -114,6 +114,8 @@ export interface SourceDescription {
   apiKeys: readonly DescribedApiKey[]
   /** OAuth client credentials flows the source requires on every operation (global `security`). */
   oauth: readonly DescribedOAuth[]
+  /** The source requires a client certificate (OpenAPI 3.1's `mutualTLS` scheme in the global `security`). */
+  mutualTls: boolean
   /**
    * Where a path of the document is written (keys and indexes as in the file), if it is. WSDL:
    * the element path of its messages, e.g. `definitions.binding[DatDaiSoap].operation[TraCuuThuaDat]`.

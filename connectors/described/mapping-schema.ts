@@ -365,6 +365,11 @@ export const mappingSchema = z
     /** The source's own description, a file in the same folder. */
     description: z.string().regex(/^[A-Za-z0-9._-]+\.(ya?ml|json|wsdl)$/, 'must be a .yaml, .yml, .json or .wsdl file in the same folder'),
     auth: authMapping,
+    /**
+     * The source asks for a client certificate (mutual TLS): the gateway presents the one from
+     * `UPSTREAM_<NAME>_CLIENT_CERT` and `_CLIENT_KEY` (PEM files), besides the credential in `auth`.
+     */
+    clientCertificate: z.literal(true).optional(),
     /** Deadline of one call to the source, ms. */
     deadlineMs: z.number().int().min(100).max(60_000).optional(),
     envelope: envelopeMapping.optional(),

@@ -1,5 +1,5 @@
 /**
- * A REST source that asks for OAuth 2.0 client credentials (a tax office's taxpayer lookup),
+ * A REST source that asks for OAuth 2.0 client credentials (a department's case files by PIN),
  * described by its OpenAPI document and a mapping, served on 127.0.0.1 by a small server written
  * here that is both the identity provider and the API. The engine asks for a token once and
  * shares it, asks again before it expires or once the API refuses it, and never lets the secret or
@@ -15,75 +15,27 @@ import { ConnectorFilesError } from './description.js'
 import { loadDescribedConnector } from './load.js'
 import { createTokenSource } from './oauth-token.js'
 import { createReplaySandbox, REPLAY_TOKEN_PATH } from './replay-sandbox.js'
+import { NAME, PIN, RECORD, restDescription, restMapping } from './rest-source.fixture.js'
 import { serveSandbox } from '../kit/sandbox/index.js'
 
 const CLIENT = { id: 'lgsp gateway', secret: 'a-secret:with+signs' }
-/** Synthetic: a province code no province has (099). */
-const PIN = '099085000123'
-
-const description = (tokenUrl: string) => `
-openapi: 3.0.3
-info: { title: Tra cứu người nộp thuế (synthetic), version: '1.0' }
-components:
+const description = (tokenUrl: string) =>
+  restDescription(`components:
   securitySchemes:
     idp:
       type: oauth2
       flows:
         clientCredentials:
           tokenUrl: ${tokenUrl}
-          scopes: { tra-cuu: read taxpayers, cap-nhat: change them }
-security: [{ idp: [tra-cuu] }]
-paths:
-  /nguoi-nop-thue/{soDinhDanh}:
-    get:
-      operationId: traCuu
-      parameters: [{ name: soDinhDanh, in: path, required: true, schema: { type: string } }]
-      responses:
-        '200':
-          description: found
-          content:
-            application/json:
-              schema:
-                type: object
-                required: [duLieu]
-                properties:
-                  duLieu:
-                    type: object
-                    required: [soDinhDanh, hoTen]
-                    properties: { soDinhDanh: { type: string }, hoTen: { type: string } }
-        '404':
-          description: none
-          content: { application/json: { schema: { type: object, properties: { loi: { type: string } } } } }
-  /suc-khoe:
-    get:
-      operationId: sucKhoe
-      responses:
-        '200': { description: up, content: { application/json: { schema: { type: object }, example: { trangThai: OK } } } }
-`
+          scopes: { tra-cuu: read people, cap-nhat: change them }
+security: [{ idp: [tra-cuu] }]`)
 
-const MAPPING = `connector: thue
-registry: Cơ sở dữ liệu người nộp thuế (synthetic)
-description: openapi.yaml
-auth: { kind: oauthClientCredentials, scopes: [tra-cuu] }
-health: { operation: sucKhoe }
-types:
-  Taxpayer:
-    fields:
-      pin: { type: PIN!, from: soDinhDanh }
-      name: { type: String!, from: hoTen }
-query:
-  taxpayer:
-    type: Taxpayer
-    arguments: { pin: { type: PIN!, to: soDinhDanh } }
-    operation: traCuu
-    result: duLieu
-    key: soDinhDanh
-`
+const MAPPING = restMapping('auth: { kind: oauthClientCredentials, scopes: [tra-cuu] }')
 
 const load = (tokenUrl: string, mapping = MAPPING) =>
   loadDescribedConnector(
     {
-      folder: 'thue',
+      folder: 'ho-so',
       mapping: { file: 'mapping.yaml', text: mapping },
       readDescription: (name) => (name === 'openapi.yaml' ? { file: 'openapi.yaml', text: description(tokenUrl) } : undefined),
     },
@@ -126,7 +78,7 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1]
   if (!token || !issued.includes(token) || revoked.has(token) || refuseEveryToken) return json(res, 401, { loi: 'token' })
   if (req.url === '/suc-khoe') return json(res, 200, {})
-  if (req.url === `/nguoi-nop-thue/${PIN}`) return json(res, 200, { duLieu: { soDinhDanh: PIN, hoTen: 'Trần Thị Mẫu' } })
+  if (req.url === `/ho-so/${PIN}`) return json(res, 200, RECORD)
   return json(res, 404, { loi: 'không có' })
 }
 
@@ -156,9 +108,9 @@ const connect = () => createDescribedConnector(load(`${base}/idp/token`), { base
 describe('a source asking for OAuth client credentials', () => {
   it('asks for one token with the client in Basic, form-encoded, and the scopes, then shares it', async () => {
     const source = connect()
-    const answers = await Promise.all(Array.from({ length: 5 }, () => source.lookup('taxpayer', PIN, scope)))
-    expect(answers.map((a) => a?.name)).toEqual(Array(5).fill('Trần Thị Mẫu'))
-    await source.lookup('taxpayer', PIN, scope)
+    const answers = await Promise.all(Array.from({ length: 5 }, () => source.lookup('caseFile', PIN, scope)))
+    expect(answers.map((a) => a?.name)).toEqual(Array(5).fill(NAME))
+    await source.lookup('caseFile', PIN, scope)
     expect(tokenRequests).toHaveLength(1)
     const { authorization, body } = tokenRequests[0]!
     expect(Buffer.from(authorization!.replace(/^Basic /, ''), 'base64').toString('utf8')).toBe('lgsp+gateway:a-secret%3Awith%2Bsigns')
@@ -169,7 +121,7 @@ describe('a source asking for OAuth client credentials', () => {
   it('asks again before the token expires: at a tenth of its life, at most 30 s early', async () => {
     lifetimeS = 60
     let clock = 1_000_000
-    const tokens = createTokenSource({ connector: 'thue', tokenUrl: `${base}/idp/token`, scopes: [], client: CLIENT, now: () => clock })
+    const tokens = createTokenSource({ connector: 'ho-so', tokenUrl: `${base}/idp/token`, scopes: [], client: CLIENT, now: () => clock })
     const first = await tokens.token(scope)
     clock += 53_999
     expect(await tokens.token(scope)).toBe(first)
@@ -180,15 +132,15 @@ describe('a source asking for OAuth client credentials', () => {
 
   it('drops a token the API refuses and asks once more; a second refusal stands', async () => {
     const source = connect()
-    await source.lookup('taxpayer', PIN, scope)
+    await source.lookup('caseFile', PIN, scope)
     revoked.add(issued[0]!)
-    expect((await source.lookup('taxpayer', PIN, scope))?.pin).toBe(PIN)
+    expect((await source.lookup('caseFile', PIN, scope))?.pin).toBe(PIN)
     expect(tokenRequests).toHaveLength(2)
     // Every token refused: the client's configuration is wrong, and the source is unavailable.
     const refuseAll = connect()
     refuseEveryToken = true
     const issuedBefore = issued.length
-    await expect(refuseAll.lookup('taxpayer', PIN, scope)).rejects.toMatchObject({ connector: 'thue', code: 'UPSTREAM_UNAVAILABLE', context: { status: 401 } })
+    await expect(refuseAll.lookup('caseFile', PIN, scope)).rejects.toMatchObject({ connector: 'ho-so', code: 'UPSTREAM_UNAVAILABLE', context: { status: 401 } })
     expect(issued.length - issuedBefore).toBe(2)
   })
 
@@ -204,8 +156,8 @@ describe('a source asking for OAuth client credentials', () => {
   ])('when the identity provider %s, the call fails with %s and says nothing secret', async (_name, code, answer) => {
     issue = answer.body === undefined ? { status: 200, body: 'not json' } : answer
     const source = connect()
-    const failure = await source.lookup('taxpayer', PIN, scope).catch((error: unknown) => error)
-    expect(failure).toMatchObject({ connector: 'thue', code })
+    const failure = await source.lookup('caseFile', PIN, scope).catch((error: unknown) => error)
+    expect(failure).toMatchObject({ connector: 'ho-so', code })
     const said = JSON.stringify({ message: (failure as Error).message, context: (failure as { context: unknown }).context })
     for (const secret of [CLIENT.secret, 'abc', 'invalid_client']) expect(said).not.toContain(secret)
     expect(apiCalls).toHaveLength(0)
@@ -214,7 +166,7 @@ describe('a source asking for OAuth client credentials', () => {
   it('keeps a token without a lifetime until the API refuses it', async () => {
     lifetimeS = undefined
     const source = connect()
-    for (let i = 0; i < 3; i++) await source.lookup('taxpayer', PIN, scope)
+    for (let i = 0; i < 3; i++) await source.lookup('caseFile', PIN, scope)
     expect(tokenRequests).toHaveLength(1)
   })
 
@@ -225,12 +177,12 @@ describe('a source asking for OAuth client credentials', () => {
       oauthClient: CLIENT,
       tokenUrl: `${base}/idp/token`,
     })
-    expect((await source.lookup('taxpayer', PIN, scope))?.name).toBe('Trần Thị Mẫu')
+    expect((await source.lookup('caseFile', PIN, scope))?.name).toBe(NAME)
   })
 
   it('is answered by its replay sandbox, which issues tokens to its own client only', async () => {
     const plan = load('https://idp.invalid/token')
-    const sandbox = await serveSandbox('thue-replay', createReplaySandbox(plan.source, { client: CLIENT }))
+    const sandbox = await serveSandbox('ho-so-replay', createReplaySandbox(plan.source, { client: CLIENT }))
     try {
       const tokenUrl = new URL(REPLAY_TOKEN_PATH, sandbox.url).href
       const source = createDescribedConnector(plan, { baseUrl: sandbox.url, timeoutMs: 2000, oauthClient: CLIENT, tokenUrl })
@@ -273,7 +225,7 @@ describe('a source asking for OAuth client credentials', () => {
       try {
         loadDescribedConnector(
           {
-            folder: 'thue',
+            folder: 'ho-so',
             mapping: { file: 'mapping.yaml', text: mapping },
             readDescription: (name) =>
               name === 'openapi.yaml' ? { file: 'openapi.yaml', text: changeDescription(description(`${base}/idp/token`)) } : undefined,
@@ -299,7 +251,7 @@ describe('a source asking for OAuth client credentials', () => {
     expect(() =>
       loadDescribedConnector(
         {
-          folder: 'thue',
+          folder: 'ho-so',
           mapping: { file: 'mapping.yaml', text: MAPPING },
           readDescription: (name) => (name === 'openapi.yaml' ? { file: 'openapi.yaml', text: change(description(`${base}/idp/token`)) } : undefined),
         },

@@ -305,10 +305,11 @@ class Reader {
     return out
   }
 
-  private readSecurity(root: JsonObject): { apiKeys: DescribedApiKey[]; oauth: DescribedOAuth[] } {
+  private readSecurity(root: JsonObject): { apiKeys: DescribedApiKey[]; oauth: DescribedOAuth[]; mutualTls: boolean } {
     const keys: DescribedApiKey[] = []
     const oauth: DescribedOAuth[] = []
-    if (root.security === undefined) return { apiKeys: keys, oauth }
+    let mutualTls = false
+    if (root.security === undefined) return { apiKeys: keys, oauth, mutualTls }
     if (!Array.isArray(root.security)) this.fail(['security'], 'security must be a list of requirement objects')
     const components = isObject(root.components) ? root.components : {}
     const schemes = isObject(components.securitySchemes) ? components.securitySchemes : {}
@@ -318,6 +319,10 @@ class Reader {
       for (const name of Object.keys(requirement)) {
         if (!Object.hasOwn(schemes, name)) this.fail(['security', index, name], `unknown security scheme ${name} (not in components.securitySchemes)`)
         const { value: scheme, path } = this.deref(schemes[name], ['components', 'securitySchemes', name], [])
+        if (scheme.type === 'mutualTLS') {
+          mutualTls = true
+          continue
+        }
         if (scheme.type === 'oauth2') {
           const flow = isObject(scheme.flows) && isObject(scheme.flows.clientCredentials) ? scheme.flows.clientCredentials : undefined
           // Other flows need a person at a browser: a gateway, calling on its own, cannot take them.
@@ -344,7 +349,7 @@ class Reader {
         if (!keys.some((key) => key.scheme === name)) keys.push({ scheme: name, header: scheme.name })
       }
     })
-    return { apiKeys: keys, oauth }
+    return { apiKeys: keys, oauth, mutualTls }
   }
 
   private topSchema(raw: unknown, path: Path, chain: readonly string[]): JsonSchema {

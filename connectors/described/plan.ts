@@ -28,6 +28,8 @@ export interface ConnectorPlan {
   auth: Mapping['auth']
   /** For `auth: oauthClientCredentials`: the description's token URL, and the scopes asked for. */
   oauth?: { tokenUrl: string; scopes: readonly string[] }
+  /** The source asks for a client certificate (mutual TLS). */
+  clientCertificate: boolean
   deadlineMs?: number
   envelope?: { status: readonly string[]; success: string | number }
   health: DescribedOperation
@@ -368,6 +370,9 @@ export function planConnector(mapping: Mapping, description: SourceDescription, 
       `${description.file} asks for OAuth client credentials (${description.oauth.map((o) => o.scheme).join(', ')}): auth: { kind: oauthClientCredentials }`,
     )
 
+  if (description.mutualTls && !mapping.clientCertificate)
+    report(['auth'], `${description.file} asks for a client certificate (mutualTLS): clientCertificate: true`)
+
   if (problems.length || !health) return problems
   return {
     name: mapping.connector,
@@ -375,6 +380,7 @@ export function planConnector(mapping: Mapping, description: SourceDescription, 
     registry: mapping.registry,
     auth: mapping.auth,
     ...(oauth ? { oauth } : {}),
+    clientCertificate: mapping.clientCertificate === true,
     ...(mapping.deadlineMs === undefined ? {} : { deadlineMs: mapping.deadlineMs }),
     ...(envelope ? { envelope } : {}),
     health,

@@ -178,6 +178,8 @@ class WsdlReader {
       operations: this.readBinding(binding, path),
       apiKeys: [],
       oauth: [],
+      // A WSDL does not say: the mapping does.
+      mutualTls: false,
       placeOf: (at) => this.places.get(at.join('.')),
     }
   }

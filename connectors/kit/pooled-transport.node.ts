@@ -6,6 +6,12 @@ export interface PooledTransportOptions {
   connectionsPerOrigin?: number
   /** How long an idle socket is kept for the next call. @default 10 s */
   keepAliveMs?: number
+  /**
+   * Mutual TLS: the client certificate and key (PEM) presented to a registry that asks for one,
+   * and the certificate authorities (PEM) its server certificate must chain to; without `ca`, the
+   * platform's. A pool with a certificate is for that registry only: it is presented to every host.
+   */
+  tls?: { cert?: string; key?: string; ca?: string }
 }
 
 export interface PooledTransport {
@@ -30,7 +36,12 @@ function discard(body: { on(event: 'error', listener: () => void): unknown; dest
  * redirects are refused, the body is cut off past the limit, the signal ends the exchange.
  */
 export function createPooledTransport(options: PooledTransportOptions = {}): PooledTransport {
-  const agent = new Agent({ connections: options.connectionsPerOrigin ?? 64, keepAliveTimeout: options.keepAliveMs ?? 10_000 })
+  const { tls } = options
+  const agent = new Agent({
+    connections: options.connectionsPerOrigin ?? 64,
+    keepAliveTimeout: options.keepAliveMs ?? 10_000,
+    ...(tls ? { connect: { ...(tls.cert ? { cert: tls.cert } : {}), ...(tls.key ? { key: tls.key } : {}), ...(tls.ca ? { ca: tls.ca } : {}) } } : {}),
+  })
   const send: UpstreamTransport = async (request, discardBodyOf) => {
     const { statusCode, headers, body } = await agent.request({
       origin: request.url.origin,

@@ -22,7 +22,9 @@ import { scaffoldMapping } from '../../connectors/described/scaffold.js'
 import { replayCredentials, startReplaySandboxes } from '../../connectors/sandboxes.js'
 import { isConnectorError } from '../../connectors/index.js'
 import { typeDefs } from '../../schemas/index.js'
-import { upstreamPrefix } from '../config.js'
+import { createPooledTransport } from '../../connectors/kit/pooled-transport.node.js'
+import { ConfigError, upstreamPrefix } from '../config.js'
+import { type ClientCertificate, readClientCertificate } from '../entry/client-certificate.js'
 import { CONNECTORS_ROOT } from '../entry/canonical.js'
 import { connectorUsage } from './usage.js'
 
@@ -140,6 +142,7 @@ async function check(args: string[]): Promise<number> {
     return 1
   }
   const replay = url ? undefined : await startReplaySandboxes([plan])
+  let closing: { close(): Promise<void> } | undefined
   try {
     const baseUrl = url ?? replay!.urls.get(name)!
     const apiKey = url ? (values['api-key'] ?? process.env[`${prefix}_API_KEY`]) : undefined
@@ -168,7 +171,12 @@ async function check(args: string[]): Promise<number> {
           ...(tokenUrl ? { tokenUrl } : {}),
         }
       : { ...replayCredentials(plan, baseUrl), ...(credentials ? { credentials } : {}) }
-    const connector = createDescribedConnector(plan, { baseUrl, timeoutMs: 10_000, ...given })
+    // A source asking for a client certificate: the one its settings name, on a pool of its own (the replay sandbox is plain HTTP).
+    const certificate = url && plan.clientCertificate ? clientCertificateOf(name, prefix, err) : undefined
+    if (certificate === null) return 1
+    const pool = plan.clientCertificate ? createPooledTransport(certificate ? { tls: certificate } : {}) : undefined
+    closing = pool
+    const connector = createDescribedConnector(plan, { baseUrl, timeoutMs: 10_000, ...given, ...(pool ? { tlsTransport: pool.send } : {}) })
     const health = await connector.health()
     out(`health (${plan.health.id}): ${health.ok ? 'ok' : `failing: ${health.detail ?? 'unknown'}`}`)
     let failed = health.ok ? 0 : 1
@@ -193,7 +201,26 @@ async function check(args: string[]): Promise<number> {
     }
     return failed === 0 ? 0 : 1
   } finally {
+    await closing?.close()
     await replay?.close()
+  }
+}
+
+/** The client certificate the settings name, checked; null (said on stderr) when missing or unusable. */
+function clientCertificateOf(name: string, prefix: string, err: (line: string) => void): ClientCertificate | null {
+  const [cert, key, ca] = ['CLIENT_CERT', 'CLIENT_KEY', 'CA'].map((suffix) => process.env[`${prefix}_${suffix}`]?.trim() || undefined)
+  if (!cert || !key) {
+    err(`${name}: its mapping asks for a client certificate; set ${prefix}_CLIENT_CERT and ${prefix}_CLIENT_KEY (PEM files)`)
+    return null
+  }
+  try {
+    return readClientCertificate(name, { cert, key, ...(ca ? { ca } : {}) })
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      err(error.message)
+      return null
+    }
+    throw error
   }
 }
 

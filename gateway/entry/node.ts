@@ -13,7 +13,8 @@ import { createPooledTransport } from '../../connectors/kit/pooled-transport.nod
 import { POPULATION_SANDBOX_API_KEY, replayCredentials, startReplaySandboxes, startSandboxes, type Sandboxes } from '../../connectors/sandboxes.js'
 import { ConnectorFilesError } from '../../connectors/described/index.js'
 import { createGateway } from '../app.js'
-import { ConfigError, parseConfig, parseDescribedUpstreams, populationApiKey, type Config } from '../config.js'
+import { ConfigError, type DescribedUpstreamSetting, parseConfig, parseDescribedUpstreams, populationApiKey, type Config } from '../config.js'
+import { readClientCertificate } from './client-certificate.js'
 import { servedCanonical } from './canonical.js'
 import { actionEvent } from '../audit/index.js'
 import { instanceName, nodeSha256, openAuditWriter } from './audit.js'
@@ -61,6 +62,19 @@ function loadConfig(): Config {
  * do not load, or a setting that does not parse, stops start-up with every problem named (file
  * and line, or variable): a source that would answer wrong data never starts.
  */
+/** A described source's client certificate, or the start stops naming the setting. */
+function readDescribedCertificate(connector: string, files: NonNullable<DescribedUpstreamSetting['certificateFiles']>) {
+  try {
+    return readClientCertificate(connector, files)
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`)
+      process.exit(1)
+    }
+    throw error
+  }
+}
+
 function loadDescribed(config: Config) {
   try {
     const { plans } = servedCanonical()
@@ -71,6 +85,7 @@ function loadDescribed(config: Config) {
         needsApiKey: plan.auth.kind === 'apiKey',
         needsAccount: plan.auth.kind === 'soapHeader',
         needsClient: plan.auth.kind === 'oauthClientCredentials',
+        needsCertificate: plan.clientCertificate,
       })),
       config.NODE_ENV === 'production',
     )
@@ -111,9 +126,15 @@ async function main(): Promise<void> {
   const replays = await startReplaySandboxes(described.filter(({ setting }) => !setting.url).map(({ plan }) => plan))
   const describedSources = described.map(({ plan, setting }) => {
     const url = setting.url ?? replays.urls.get(plan.name)!
-    const { connector: _name, url: _url, ...configured } = setting
-    // A source on its replay sandbox takes the sandbox's own synthetic key or client.
-    return { plan, baseUrl: url, ...(setting.url ? configured : replayCredentials(plan, url)), sandbox: !setting.url }
+    const { connector: _name, url: _url, certificateFiles, ...configured } = setting
+    // A source on its replay sandbox takes the sandbox's own synthetic key or client (and plain HTTP).
+    return {
+      plan,
+      baseUrl: url,
+      ...(setting.url ? configured : replayCredentials(plan, url)),
+      ...(setting.url && certificateFiles ? { certificate: readDescribedCertificate(plan.name, certificateFiles) } : {}),
+      sandbox: !setting.url,
+    }
   })
   const upstreams = {
     population: { url: config.UPSTREAM_POPULATION_URL ?? sandboxes!.population.url, sandbox: !config.UPSTREAM_POPULATION_URL },
@@ -122,11 +143,18 @@ async function main(): Promise<void> {
     ...Object.fromEntries(describedSources.map((source) => [source.plan.name, { url: source.baseUrl, sandbox: source.sandbox }])),
   }
   const registryTransport = createPooledTransport()
+  // A source that asks for a client certificate gets a pool of its own that presents it.
+  const certificatePools = describedSources.map((source) =>
+    'certificate' in source && source.certificate ? createPooledTransport({ tls: source.certificate }) : undefined,
+  )
   const connectors = createConnectors({
     population: { baseUrl: upstreams.population.url, apiKey: populationApiKey(config, POPULATION_SANDBOX_API_KEY) },
     land: { baseUrl: upstreams.land.url },
     business: { baseUrl: upstreams.business.url },
-    described: describedSources,
+    described: describedSources.map((source, i) => {
+      const tlsTransport = certificatePools[i]?.send ?? (source.plan.clientCertificate ? registryTransport.send : undefined)
+      return { ...source, ...(tlsTransport ? { tlsTransport } : {}) }
+    }),
     timeoutMs: config.UPSTREAM_TIMEOUT_MS,
     // Per registry: bulkhead, circuit breaker, retries of reads (connectors/kit/resilience.ts).
     resilience: {},
@@ -300,6 +328,7 @@ async function main(): Promise<void> {
             sandboxes?.close(),
             replays.close(),
             registryTransport.close(),
+            ...certificatePools.map((pool) => pool?.close()),
             rateLimiter.close().then(() => nodeIdentity.close()),
             db.close(),
             tracing.shutdown(),
