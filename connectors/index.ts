@@ -1,11 +1,10 @@
 /**
- * The connectors' public surface for the gateway: build the three registry connectors from their
- * base URLs. The gateway imports connectors only through this file (an import rule the architecture test checks).
+ * The connectors' public surface for the gateway: build the registry connectors from their base
+ * URLs (population by its hand-written client; land, business and every other source by their
+ * descriptions and the one engine). The gateway imports connectors only through this file (an import rule the architecture test checks).
  */
 import type { ResilienceOptions } from './kit/index.js'
-import { createBusinessConnector } from './business/index.js'
 import type { RegistryConnector, RegistryLoaders, RequestScope, UpstreamTransport } from './kit/index.js'
-import { createLandConnector } from './land/index.js'
 import { createPopulationConnector } from './population/index.js'
 import { createDescribedConnector, type ConnectorPlan } from './described/index.js'
 
@@ -103,8 +102,10 @@ export interface DescribedSourceOptions {
 
 export interface ConnectorsOptions {
   population: { baseUrl: string; apiKey: string }
-  land: { baseUrl: string }
-  business: { baseUrl: string }
+  /** The land registry, connected by its description (`connectors/land/described`). */
+  land: DescribedSourceOptions
+  /** The business registry, connected by its description (`connectors/business/described`). */
+  business: DescribedSourceOptions
   /** Sources connected by description (connectors/described): each adds its types and root fields. @default none */
   described?: readonly DescribedSourceOptions[]
   /** Deadline of one upstream call. @default 3000 */
@@ -141,24 +142,23 @@ export function createConnectors(options: ConnectorsOptions): Connectors {
     ...(options.transport ? { transport: options.transport } : {}),
     ...(options.resilience ? { resilience: options.resilience } : {}),
   }
+  const described = ({ plan, baseUrl, apiKey, credentials, oauthClient, tokenUrl, tlsTransport }: DescribedSourceOptions) =>
+    // A mapping's own deadline is the source's; the shared one is for sources that state none.
+    createDescribedConnector(plan, {
+      ...shared,
+      timeoutMs: plan.deadlineMs ?? shared.timeoutMs,
+      baseUrl,
+      ...(apiKey === undefined ? {} : { apiKey }),
+      ...(credentials === undefined ? {} : { credentials }),
+      ...(oauthClient === undefined ? {} : { oauthClient }),
+      ...(tokenUrl === undefined ? {} : { tokenUrl }),
+      ...(tlsTransport === undefined ? {} : { tlsTransport }),
+    })
   return {
     population: createPopulationConnector({ ...shared, ...options.population }),
-    land: createLandConnector({ ...shared, ...options.land }),
-    business: createBusinessConnector({ ...shared, ...options.business }),
-    described: (options.described ?? []).map(({ plan, baseUrl, apiKey, credentials, oauthClient, tokenUrl, tlsTransport }) => ({
-      plan,
-      // A mapping's own deadline is the source's; the shared one is for sources that state none.
-      connector: createDescribedConnector(plan, {
-        ...shared,
-        timeoutMs: plan.deadlineMs ?? shared.timeoutMs,
-        baseUrl,
-        ...(apiKey === undefined ? {} : { apiKey }),
-        ...(credentials === undefined ? {} : { credentials }),
-        ...(oauthClient === undefined ? {} : { oauthClient }),
-        ...(tokenUrl === undefined ? {} : { tokenUrl }),
-        ...(tlsTransport === undefined ? {} : { tlsTransport }),
-      }),
-    })),
+    land: described(options.land),
+    business: described(options.business),
+    described: (options.described ?? []).map((source) => ({ plan: source.plan, connector: described(source) })),
   }
 }
 

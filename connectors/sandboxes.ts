@@ -56,6 +56,10 @@ export async function startSandboxes(options: SandboxesOptions = {}): Promise<Sa
   }
 }
 
+/** What the land and business registries are given on their sandboxes, which take any: synthetic, development only. */
+export const LAND_SANDBOX_ACCOUNT = { username: 'lgsp-sandbox', password: 'sandbox-land-password' }
+export const BUSINESS_SANDBOX_API_KEY = 'sandbox-business-key'
+
 /** The key every replay sandbox asks for: synthetic, development only (production refuses sandboxes). */
 export const REPLAY_SANDBOX_API_KEY = 'sandbox-described-key'
 /** The OAuth client every replay sandbox issues tokens to: synthetic, development only. */

@@ -14,7 +14,7 @@
  * ratios to (a) and (d); writes JSON into bench-results/. A benchmark: it asserts nothing.
  *
  *   npm run bench [-- --quick] [--duration s] [--warmup s] [--connections n] [--rounds n]
- *                 [--targets a,b,c,d,e,s,r,x] [--flush-delay ms] [--cpu-prof]
+ *                 [--targets a,b,c,d,e,s,r] [--flush-delay ms] [--cpu-prof]
  *
  * `--curves` draws cost curves instead (bench/curves.ts): CPU per request and p99 against records
  * per answer, join depth, concurrent connections and gateway instances; by default targets a,b,
@@ -59,7 +59,7 @@ const ROUNDS = Number(values.rounds ?? (curves ? (quick ? 1 : 2) : quick ? 2 : 3
 const wanted = new Set((values.targets ?? (curves ? 'a,b' : 'a,b,c,d,e,s,r')).split(','))
 
 interface Target {
-  key: 'a' | 'b' | 'c' | 'd' | 'e' | 's' | 'r' | 'x'
+  key: 'a' | 'b' | 'c' | 'd' | 'e' | 's' | 'r'
   name: string
   server: string
   env?: Record<string, string>
@@ -144,12 +144,6 @@ async function main(): Promise<void> {
       { key: 'e', name: 'peer: Hive Gateway 2.15.1 on a Mesh supergraph; no auth, policy, audit or limits', server: 'peer' },
       { key: 's', name: 'gateway as (b), every answer signed', server: 'gateway', env: flushEnv, headers: SIGNED },
       { key: 'r', name: 'gateway as (b), every answer given a receipt', server: 'gateway', env: flushEnv, headers: RECEIPTED },
-      {
-        key: 'x',
-        name: 'gateway as (b), the business and land registries by their descriptions',
-        server: 'gateway',
-        env: { ...flushEnv, BENCH_DESCRIBED: '1' },
-      },
     ]
     // The peer's packages are installed before anything starts: `npm ci` would otherwise compete
     // with the other targets' start-up. Without them (no registry reachable), (e) is left out, said.
@@ -275,13 +269,13 @@ async function main(): Promise<void> {
       `(${of}) CPU ÷ (${over}) CPU: ${cpuRatio(gateway, base)} of medians, ${pairedCpuRatio(gateway, base)} paired by round (bound ≥ ${bound.toFixed(1)})`,
     )
   }
-  for (const proof of results.filter((r) => r.key === 's' || r.key === 'r' || r.key === 'x')) {
+  for (const proof of results.filter((r) => r.key === 's' || r.key === 'r')) {
     if (!b?.cpuUs || !proof.cpuUs) continue
     // Paired by round (the rounds interleave, so round i of each target saw the same machine): the
     // median of the per-round differences is steadier than the difference of the medians.
     const paired = proof.rounds.map((round, i) => (round.cpuUs ?? 0) - (b.rounds[i]?.cpuUs ?? 0))
     const medianDiff = median(paired)
-    const what = proof.key === 's' ? 'signing' : proof.key === 'r' ? 'receipts' : 'the business and land registries by their descriptions'
+    const what = proof.key === 's' ? 'signing' : 'receipts'
     notes.push(
       `${what} (${proof.key}) against (b): ${((medianDiff / b.cpuUs) * 100).toFixed(1)} % CPU per request (median of ${paired.length} paired rounds, ${medianDiff.toFixed(0)} µs; per round ${paired.map((d) => d.toFixed(0)).join(', ')})`,
     )

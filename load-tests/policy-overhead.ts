@@ -20,6 +20,7 @@ import { createTestGateway } from '../test/harness.js'
 import { loadSandboxPolicies, sandboxAgencies, tokenFor } from '../test/policy/sandbox-agencies.js'
 import { buildGatewaySchema } from '../gateway/graphql/schema.js'
 import { createConnectors } from '../connectors/index.js'
+import { sandboxRegistries } from '../gateway/entry/canonical.js'
 
 const { values } = parseArgs({ options: { requests: { type: 'string', default: '2000' } } })
 const REQUESTS = Number(values.requests)
@@ -43,8 +44,7 @@ const gw = await createTestGateway({ policies: () => agencies.set })
 const schema = buildGatewaySchema(
   createConnectors({
     population: { baseUrl: 'http://127.0.0.1:9', apiKey: 'x' },
-    land: { baseUrl: 'http://127.0.0.1:9' },
-    business: { baseUrl: 'http://127.0.0.1:9' },
+    ...sandboxRegistries({ land: 'http://127.0.0.1:9', business: 'http://127.0.0.1:9' }),
   }),
 )
 const enterprise = gw.world.enterprises.find((e) => e.address.provinceCode === '01')!.code

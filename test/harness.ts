@@ -12,7 +12,7 @@ import {
   type Sandboxes,
   type WorldOptions,
 } from '../connectors/sandboxes.js'
-import { servedCanonical } from '../gateway/entry/canonical.js'
+import { sandboxRegistries, servedCanonical } from '../gateway/entry/canonical.js'
 import { createHmac } from 'node:crypto'
 import { createAuditWriter, createCheckpointSigner, createMemoryAuditSink } from '../gateway/audit/index.js'
 import type { Database } from '../gateway/database/index.js'
@@ -86,8 +86,7 @@ export async function createTestGateway(options: TestGatewayOptions = {}) {
   const replays: ReplaySandboxes = await startReplaySandboxes(plans)
   const connectors = createConnectors({
     population: { baseUrl: sandboxes.population.url, apiKey: POPULATION_SANDBOX_API_KEY },
-    land: { baseUrl: sandboxes.land.url },
-    business: { baseUrl: sandboxes.business.url },
+    ...sandboxRegistries({ land: sandboxes.land.url, business: sandboxes.business.url }),
     described: plans.map((plan) => ({ plan, baseUrl: replays.urls.get(plan.name)!, ...replayCredentials(plan, replays.urls.get(plan.name)!) })),
     timeoutMs: options.timeoutMs ?? 1000,
     ...(options.resilience ? { resilience: options.resilience } : {}),

@@ -42,7 +42,10 @@ const PRODUCTION = {
   UPSTREAM_POPULATION_URL: 'https://dancu.example.test',
   UPSTREAM_POPULATION_API_KEY: 'a-real-registry-key',
   UPSTREAM_LAND_URL: 'https://datdai.example.test',
+  UPSTREAM_LAND_USERNAME: 'lgsp-gateway',
+  UPSTREAM_LAND_PASSWORD: 'a real land password',
   UPSTREAM_BUSINESS_URL: 'https://dkdn.example.test',
+  UPSTREAM_BUSINESS_API_KEY: 'a-real-dkdn-key',
   UPSTREAM_SOCIAL_INSURANCE_URL: 'https://bhxh.example.test',
   UPSTREAM_SOCIAL_INSURANCE_API_KEY: 'a-real-bhxh-key',
   PORTAL_URL: 'https://dichvucong.example.test',
@@ -124,6 +127,9 @@ describe('npm start', () => {
     ],
     [{ UPSTREAM_SOCIAL_INSURANCE_URL: 'http://user:secret@127.0.0.1:9/' }, 'UPSTREAM_SOCIAL_INSURANCE_URL'],
     [{ UPSTREAM_SOCIAL_INSURANCE_URL: 'http://127.0.0.1:9' }, 'UPSTREAM_SOCIAL_INSURANCE_API_KEY'],
+    // The land and business registries, connected by their descriptions: their credentials are required alike.
+    [{ UPSTREAM_LAND_URL: 'http://127.0.0.1:9' }, 'UPSTREAM_LAND_USERNAME, UPSTREAM_LAND_PASSWORD: are required'],
+    [{ UPSTREAM_BUSINESS_URL: 'http://127.0.0.1:9' }, 'UPSTREAM_BUSINESS_API_KEY: is required'],
   ])(
     'refuses bad configuration %j naming %s',
     async (env, variable) => {

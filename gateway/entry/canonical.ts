@@ -4,12 +4,13 @@
  * process; the gateway, the policy store's validator and the CLI all check against this one, so a
  * policy that grants a described source's field validates where it is served.
  */
-import { dirname, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { makeExecutableSchema } from '@graphql-tools/schema'
 import { assertValidSchema, type GraphQLSchema } from 'graphql'
 import { canonicalCatalog, type ConnectorPlan } from '../../connectors/described/index.js'
-import { readDescribedConnectors } from '../../connectors/described/folders.node.js'
+import { readDescribedConnectors, readDescribedFolder } from '../../connectors/described/folders.node.js'
+import { BUSINESS_SANDBOX_API_KEY, LAND_SANDBOX_ACCOUNT } from '../../connectors/sandboxes.js'
 import { dataClassesOf, type DataClassMap, typeDefs } from '../../schemas/index.js'
 
 /** Where described connectors live: the repository's own `connectors/` folder. */
@@ -18,6 +19,11 @@ export const CONNECTORS_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), 
 export interface ServedCanonical {
   /** The described sources, checked against the hand-written schema. */
   plans: readonly ConnectorPlan[]
+  /**
+   * The canonical registries connected by description (`connectors/land/described`,
+   * `connectors/business/described`): they answer the schema's own land and business fields.
+   */
+  registries: { land: ConnectorPlan; business: ConnectorPlan }
   /** Hand-written SDL, then each described source's. */
   typeDefs: readonly string[]
   /** Without resolvers: what policies are validated against. */
@@ -42,12 +48,25 @@ export function servedCanonical(root: string = CONNECTORS_ROOT): ServedCanonical
           `connector ${plan.name}: answers ${taken.map((field) => `Query.${field}`).join(', ')}, which a hand-written connector serves; one registry answers a field`,
         )
     }
+    const registries = {
+      land: readDescribedFolder(join(root, 'land'), 'described', catalog, 'land'),
+      business: readDescribedFolder(join(root, 'business'), 'described', catalog, 'business'),
+    }
     const all = [...typeDefs, ...plans.map((plan) => plan.sdl)]
     const schema = makeExecutableSchema({ typeDefs: all })
     // Every name and type valid now: a schema GraphQL would refuse on the first request must stop the start.
     assertValidSchema(schema)
-    canonical = { plans, typeDefs: all, schema, dataClasses: dataClassesOf(schema) }
+    canonical = { plans, registries, typeDefs: all, schema, dataClasses: dataClassesOf(schema) }
     served.set(root, canonical)
   }
   return canonical
+}
+
+/** The land and business registries on their sandboxes, with the sandboxes' synthetic credentials (development, tests, load tests). */
+export function sandboxRegistries(urls: { land: string; business: string }, root: string = CONNECTORS_ROOT) {
+  const { registries } = servedCanonical(root)
+  return {
+    land: { plan: registries.land, baseUrl: urls.land, credentials: LAND_SANDBOX_ACCOUNT },
+    business: { plan: registries.business, baseUrl: urls.business, apiKey: BUSINESS_SANDBOX_API_KEY },
+  }
 }

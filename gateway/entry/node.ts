@@ -10,7 +10,15 @@ import { serve } from '@hono/node-server'
 import { pino } from 'pino'
 import { allConnectors, createConnectors } from '../../connectors/index.js'
 import { createPooledTransport } from '../../connectors/kit/pooled-transport.node.js'
-import { POPULATION_SANDBOX_API_KEY, replayCredentials, startReplaySandboxes, startSandboxes, type Sandboxes } from '../../connectors/sandboxes.js'
+import {
+  BUSINESS_SANDBOX_API_KEY,
+  LAND_SANDBOX_ACCOUNT,
+  POPULATION_SANDBOX_API_KEY,
+  replayCredentials,
+  startReplaySandboxes,
+  startSandboxes,
+  type Sandboxes,
+} from '../../connectors/sandboxes.js'
 import { ConnectorFilesError } from '../../connectors/described/index.js'
 import { createGateway } from '../app.js'
 import { ConfigError, type DescribedUpstreamSetting, parseConfig, parseDescribedUpstreams, populationApiKey, type Config } from '../config.js'
@@ -77,10 +85,12 @@ function readDescribedCertificate(connector: string, files: NonNullable<Describe
 
 function loadDescribed(config: Config) {
   try {
-    const { plans } = servedCanonical()
+    const { plans, registries } = servedCanonical()
+    // The land and business registries first: their settings are read as every described source's.
+    const all = [registries.land, registries.business, ...plans]
     const settings = parseDescribedUpstreams(
       process.env,
-      plans.map((plan) => ({
+      all.map((plan) => ({
         name: plan.name,
         needsApiKey: plan.auth.kind === 'apiKey',
         needsAccount: plan.auth.kind === 'soapHeader',
@@ -89,7 +99,8 @@ function loadDescribed(config: Config) {
       })),
       config.NODE_ENV === 'production',
     )
-    return plans.map((plan, i) => ({ plan, setting: settings[i]! }))
+    const [land, business, ...sources] = all.map((plan, i) => ({ plan, setting: settings[i]! }))
+    return { land: land!, business: business!, sources }
   } catch (error) {
     if (error instanceof ConfigError || error instanceof ConnectorFilesError) {
       process.stderr.write(`${error.message}\n`)
@@ -101,7 +112,7 @@ function loadDescribed(config: Config) {
 
 async function main(): Promise<void> {
   const config = loadConfig()
-  const described = loadDescribed(config)
+  const { land, business, sources: described } = loadDescribed(config)
   const logger = pino({ level: config.LOG_LEVEL, base: { service: 'lgsp-gateway' } })
   // Spans only with an OTLP endpoint; otherwise the caller's traceparent is passed on, at no cost.
   const tracing = startNodeTracing(config, { instance: instanceName(config), logger })
@@ -124,37 +135,46 @@ async function main(): Promise<void> {
   // A described source without a URL answers from its description's examples (development only:
   // production requires every URL).
   const replays = await startReplaySandboxes(described.filter(({ setting }) => !setting.url).map(({ plan }) => plan))
-  const describedSources = described.map(({ plan, setting }) => {
-    const url = setting.url ?? replays.urls.get(plan.name)!
-    const { connector: _name, url: _url, certificateFiles, ...configured } = setting
-    // A source on its replay sandbox takes the sandbox's own synthetic key or client (and plain HTTP).
+  /** A described source as configured, or on its sandbox with the sandbox's own synthetic credentials (and plain HTTP). */
+  const sourceOf = (
+    { plan, setting }: (typeof described)[number],
+    sandbox: () => { baseUrl: string; apiKey?: string; credentials?: { username: string; password: string } },
+  ) => {
+    const { connector: _name, url, certificateFiles, ...configured } = setting
     return {
       plan,
-      baseUrl: url,
-      ...(setting.url ? configured : replayCredentials(plan, url)),
-      ...(setting.url && certificateFiles ? { certificate: readDescribedCertificate(plan.name, certificateFiles) } : {}),
-      sandbox: !setting.url,
+      ...(url ? { baseUrl: url, ...configured } : sandbox()),
+      ...(url && certificateFiles ? { certificate: readDescribedCertificate(plan.name, certificateFiles) } : {}),
+      sandbox: !url,
     }
-  })
+  }
+  const describedSources = described.map((source) =>
+    sourceOf(source, () => {
+      const url = replays.urls.get(source.plan.name)!
+      return { baseUrl: url, ...replayCredentials(source.plan, url) }
+    }),
+  )
+  const landSource = sourceOf(land, () => ({ baseUrl: sandboxes!.land.url, credentials: LAND_SANDBOX_ACCOUNT }))
+  const businessSource = sourceOf(business, () => ({ baseUrl: sandboxes!.business.url, apiKey: BUSINESS_SANDBOX_API_KEY }))
   const upstreams = {
     population: { url: config.UPSTREAM_POPULATION_URL ?? sandboxes!.population.url, sandbox: !config.UPSTREAM_POPULATION_URL },
-    land: { url: config.UPSTREAM_LAND_URL ?? sandboxes!.land.url, sandbox: !config.UPSTREAM_LAND_URL },
-    business: { url: config.UPSTREAM_BUSINESS_URL ?? sandboxes!.business.url, sandbox: !config.UPSTREAM_BUSINESS_URL },
+    land: { url: landSource.baseUrl, sandbox: landSource.sandbox },
+    business: { url: businessSource.baseUrl, sandbox: businessSource.sandbox },
     ...Object.fromEntries(describedSources.map((source) => [source.plan.name, { url: source.baseUrl, sandbox: source.sandbox }])),
   }
   const registryTransport = createPooledTransport()
   // A source that asks for a client certificate gets a pool of its own that presents it.
-  const certificatePools = describedSources.map((source) =>
-    'certificate' in source && source.certificate ? createPooledTransport({ tls: source.certificate }) : undefined,
-  )
+  const allSources = [landSource, businessSource, ...describedSources]
+  const certificatePools = allSources.map((source) => (source.certificate ? createPooledTransport({ tls: source.certificate }) : undefined))
+  const [landConnected, businessConnected, ...describedConnected] = allSources.map((source, i) => {
+    const tlsTransport = certificatePools[i]?.send ?? (source.plan.clientCertificate ? registryTransport.send : undefined)
+    return { ...source, ...(tlsTransport ? { tlsTransport } : {}) }
+  })
   const connectors = createConnectors({
     population: { baseUrl: upstreams.population.url, apiKey: populationApiKey(config, POPULATION_SANDBOX_API_KEY) },
-    land: { baseUrl: upstreams.land.url },
-    business: { baseUrl: upstreams.business.url },
-    described: describedSources.map((source, i) => {
-      const tlsTransport = certificatePools[i]?.send ?? (source.plan.clientCertificate ? registryTransport.send : undefined)
-      return { ...source, ...(tlsTransport ? { tlsTransport } : {}) }
-    }),
+    land: landConnected!,
+    business: businessConnected!,
+    described: describedConnected,
     timeoutMs: config.UPSTREAM_TIMEOUT_MS,
     // Per registry: bulkhead, circuit breaker, retries of reads (connectors/kit/resilience.ts).
     resilience: {},

@@ -9,8 +9,7 @@
  *   graphql-js  (d) node:http + graphql-js `execute` with parsed, validated documents cached
  *
  * It listens on 127.0.0.1 only and prints one line `BENCH_READY <json>`; SIGTERM stops it.
- * Environment: BENCH_UPSTREAMS (JSON: population/land/business URLs), BENCH_DESCRIBED=1 (the business
- * and land registries by their descriptions instead of the hand-written clients), BENCH_DATA_DIR, REDIS_URL,
+ * Environment: BENCH_UPSTREAMS (JSON: population/land/business URLs), BENCH_DATA_DIR, REDIS_URL,
  * DATABASE_URL, BENCH_FLUSH_DELAY_MS (the audit writer's group-commit delay).
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http'
@@ -18,11 +17,10 @@ import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { execute, parse, validate, type DocumentNode } from 'graphql'
 import { createYoga } from 'graphql-yoga'
-import { createDescribedBusinessConnector } from '../../connectors/business/described-fixture.node.js'
-import { createDescribedLandConnector } from '../../connectors/land/described-fixture.node.js'
 import { createConnectors, createRegistryLoaders, positionPager, type Connectors, type RequestScope, type UpstreamTransport } from '../../connectors/index.js'
 import { createPooledTransport } from '../../connectors/kit/pooled-transport.node.js'
 import { POPULATION_SANDBOX_API_KEY, startSandboxes } from '../../connectors/sandboxes.js'
+import { sandboxRegistries } from '../../gateway/entry/canonical.js'
 import { buildGatewaySchema } from '../../gateway/graphql/schema.js'
 
 import { TOKENS_PATH } from './processes.js'
@@ -49,20 +47,12 @@ function connectorsFromEnv(pooled: boolean): Connectors {
     closers.push(() => pool.close())
     transport = pool.send
   }
-  const connectors = createConnectors({
+  return createConnectors({
     population: { baseUrl: urls.population, apiKey: POPULATION_SANDBOX_API_KEY },
-    land: { baseUrl: urls.land },
-    business: { baseUrl: urls.business },
+    ...sandboxRegistries({ land: urls.land, business: urls.business }),
     timeoutMs: 5000,
     ...(transport ? { transport } : {}),
   })
-  if (process.env.BENCH_DESCRIBED !== '1') return connectors
-  // The business and land registries by their descriptions (connectors/*/described): the same
-  // registries, the engine instead of the hand-written clients, to measure what the engine costs.
-  const client = { timeoutMs: 5000, ...(transport ? { transport } : {}) }
-  const business = createDescribedBusinessConnector({ ...client, baseUrl: urls.business }).described
-  const land = createDescribedLandConnector({ ...client, baseUrl: urls.land }).described
-  return { ...connectors, business, land }
 }
 
 /** BENCH_TRANSPORT=pooled|fetch overrides a target's registry transport (to measure it alone). */
