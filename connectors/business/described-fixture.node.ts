@@ -1,15 +1,48 @@
 /**
  * The business registry connected by description (`described/`: its OpenAPI document and mapping,
- * no code), behind the hand-written connector's interface, so the same connector tests run against
- * both: the engine must answer every case the hand-written client does.
+ * no code), behind the interface its tests call: one code, many codes, a search window. The tests
+ * were written for the hand-written connector it replaced, and hold the engine to every case.
  */
 import { dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { canonicalCatalog, createDescribedConnector, type DescribedConnector } from '../described/index.js'
 import { readDescribedFolder } from '../described/folders.node.js'
-import type { Enterprise, RegistryLoaders } from '../kit/index.js'
+import type {
+  ConnectorError,
+  Enterprise,
+  EnterpriseStatusCode,
+  ListWindow,
+  RegistryClientOptions,
+  RegistryConnector,
+  RegistryLoaders,
+  RequestScope,
+} from '../kit/index.js'
 import { typeDefs } from '../../schemas/index.js'
-import type { BusinessConnector, BusinessConnectorOptions } from './connector.js'
+
+/** Client options (kit/upstream-fetch.ts): deadline, resilience, transport; the base URL and the key. */
+export interface BusinessConnectorOptions extends RegistryClientOptions {
+  baseUrl: string
+  /** Codes per batch call, at most the mapping's 100. */
+  maxBatchSize?: number
+  /** Sent as `x-api-key`; the sandbox takes any. */
+  apiKey?: string
+}
+
+export interface EnterpriseSearch {
+  name?: string
+  provinceCode?: string
+  status?: EnterpriseStatusCode
+  offset: number
+  limit: number
+}
+
+/** The registry's reads as its tests call them: one code, many codes, a search window. */
+export interface BusinessConnector extends RegistryConnector<Pick<RegistryLoaders, 'enterprise'>> {
+  readonly name: 'business'
+  enterprise(code: string, scope: RequestScope): Promise<Enterprise | null>
+  enterprisesByCode(codes: readonly string[], scope: RequestScope): Promise<Array<Enterprise | null | ConnectorError>>
+  search(query: EnterpriseSearch, scope: RequestScope): Promise<ListWindow<Enterprise>>
+}
 
 /**
  * The plan of `described/`, loaded as the gateway loads a described folder; the folder is named

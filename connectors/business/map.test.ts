@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ConnectorError, type Enterprise } from '../kit/index.js'
 import { createDescribedBusinessConnector } from './described-fixture.node.js'
-import { decimalOf, personNameOf, readEnterprise, readEnterpriseBatch, statusCodeOf } from './map.js'
 
 /** A valid registry record with synthetic identifiers (a synthetic MSDN with a valid check digit). */
 function record(): Record<string, any> {
@@ -70,20 +69,15 @@ function variant(change: (r: Record<string, any>) => void): Record<string, any> 
 }
 
 /**
- * The same records read by the hand-written map and by the engine from the described registry
- * (`described/`: its OpenAPI document and mapping), each record sent as the registry sends it.
+ * Records read by the engine from the described registry (`described/`: its OpenAPI document and
+ * mapping), each record sent as the registry sends it: in its envelope.
  */
 const described = createDescribedBusinessConnector({ baseUrl: 'http://registry.invalid' }).described
-const readers = [
-  { implementation: 'hand-written', read: (payload: unknown) => readEnterprise(payload) },
-  {
-    implementation: 'described',
-    read: (payload: unknown) => described.readAnswer('enterprise', { Status: 1, Message: 'Thành công', DataCount: 1, Data: payload }) as unknown as Enterprise,
-  },
-]
+const read = (payload: unknown) =>
+  described.readAnswer('enterprise', { Status: 1, Message: 'Thành công', DataCount: 1, Data: payload }) as unknown as Enterprise
 
-describe.each(readers)('$implementation', ({ read }) => {
-  describe('readEnterprise: valid payloads', () => {
+describe('the business registry, described', () => {
+  describe('valid payloads', () => {
     it('maps every field of a full record', () => {
       const e = read(record())
       expect(e).toEqual<Enterprise>({
@@ -273,7 +267,7 @@ describe.each(readers)('$implementation', ({ read }) => {
     })
   })
 
-  describe('readEnterprise: malformed payloads → UPSTREAM_BAD_RESPONSE', () => {
+  describe('malformed payloads → UPSTREAM_BAD_RESPONSE', () => {
     it.each<[string, (r: Record<string, any>) => void]>([
       [
         'impossible date 31/02',
@@ -448,52 +442,19 @@ describe.each(readers)('$implementation', ({ read }) => {
   })
 })
 
-describe('readEnterpriseBatch', () => {
-  const other = () =>
-    variant((r) => {
-      r.MainInformation.ENTERPRISE_GDT_CODE = '0199000024'
-      r.Branch = []
-    })
-
-  it('answers in request order, null for absent codes', () => {
-    const answers = readEnterpriseBatch(['0199000024', '0399000014', '0199000017'], [record(), other()])
-    expect(answers.map((a) => (a instanceof Error ? 'error' : (a?.code ?? null)))).toEqual(['0199000024', null, '0199000017'])
-  })
-
-  it('a malformed record fails only its own key', () => {
-    const bad = variant((r) => {
-      r.MainInformation.FOUNDING_DATE = '30/02/2020'
-    })
-    const answers = readEnterpriseBatch(['0199000017', '0199000024'], [bad, other()])
-    expect(answers[0]).toBeInstanceOf(ConnectorError)
-    expect((answers[0] as ConnectorError).code).toBe('UPSTREAM_BAD_RESPONSE')
-    expect((answers[1] as Enterprise).code).toBe('0199000024')
-  })
-
-  it('an unattributable record turns unanswered keys into errors, not nulls', () => {
-    const answers = readEnterpriseBatch(['0199000017', '0399000014'], [record(), { garbage: true }])
-    expect((answers[0] as Enterprise).code).toBe('0199000017')
-    expect(answers[1]).toBeInstanceOf(ConnectorError)
-  })
-
-  it('matches a branch record written without the hyphen to its canonical key', () => {
-    const branch = variant((r) => {
-      r.MainInformation.ENTERPRISE_GDT_CODE = '0199000024001'
-      r.Branch = []
-    })
-    const answers = readEnterpriseBatch(['0199000024-001'], [branch])
-    expect((answers[0] as Enterprise).code).toBe('0199000024-001')
-  })
-})
-
-describe('helpers', () => {
+describe('values only the mapping reads right', () => {
   it.each([
     ['NGUYỄN VĂN AN', { family: 'Nguyễn', middle: 'Văn', given: 'An', full: 'Nguyễn Văn An' }],
     ['ĐẶNG THỊ NGỌC  ÁNH', { family: 'Đặng', middle: 'Thị Ngọc', given: 'Ánh', full: 'Đặng Thị Ngọc Ánh' }],
     ['LÊ ĐẠT', { family: 'Lê', middle: null, given: 'Đạt', full: 'Lê Đạt' }],
     ['  trần   quỳnh ', { family: 'Trần', middle: null, given: 'Quỳnh', full: 'Trần Quỳnh' }],
-  ])('personNameOf(%j)', (input, expected) => {
-    expect(personNameOf(input)).toEqual(expected)
+  ])('a representative named %j', (input, expected) => {
+    const e = read(
+      variant((r) => {
+        r.LegalRepresentative[0].FULL_NAME = input
+      }),
+    )
+    expect(e.legalRepresentatives[0]?.name).toEqual(expected)
   })
 
   it.each([
@@ -505,9 +466,23 @@ describe('helpers', () => {
     ['Bị thu hồi Giấy chứng nhận đăng ký doanh nghiệp', 'REVOKED'],
     ['Đang làm thủ tục phá sản', 'BANKRUPTCY'],
     ['  đang   HOẠT động ', 'ACTIVE'],
-    ['Hoạt động', null],
-  ])('statusCodeOf(%j) = %s', (text, code) => {
-    expect(statusCodeOf(text)).toBe(code)
+  ])('the status %j is %s', (text, code) => {
+    const e = read(
+      variant((r) => {
+        r.MainInformation.ENTERPRISE_STATUS = text
+      }),
+    )
+    expect(e.status.code).toBe(code)
+  })
+
+  it('refuses a status text it does not know', () => {
+    expect(() =>
+      read(
+        variant((r) => {
+          r.MainInformation.ENTERPRISE_STATUS = 'Hoạt động'
+        }),
+      ),
+    ).toThrow(ConnectorError)
   })
 
   it.each<[number, string]>([
@@ -515,7 +490,12 @@ describe('helpers', () => {
     [500_000_000, '500000000'],
     [1234.5, '1234.5'],
     [1e21, '1000000000000000000000'],
-  ])('decimalOf(%d)', (value, expected) => {
-    expect(decimalOf(value)).toBe(expected)
+  ])('charter capital %d is the decimal %s', (value, expected) => {
+    const e = read(
+      variant((r) => {
+        r.MainInformation.CAPITAL_AMOUNT = value
+      }),
+    )
+    expect(e.charterCapital).toBe(expected)
   })
 })

@@ -4,16 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Citizen, ConnectorContext, Enterprise, Page, Pager, RegistryLoaders } from '../kit/index.js'
 import { positionPager } from '../kit/paging.js'
 import { createWorld, serveSandbox, type SandboxServer } from '../kit/sandbox/index.js'
-import { createBusinessConnector, type BusinessConnector } from './connector.js'
-import { createDescribedBusinessConnector } from './described-fixture.node.js'
+import { type BusinessConnector, createDescribedBusinessConnector } from './described-fixture.node.js'
 import { createBusinessSandbox } from './sandbox/server.js'
 
 const world = createWorld({ citizens: 400, parcels: 150, enterprises: 100 })
-/** The hand-written resolvers, and the ones the engine makes of the described registry (`described/`). */
-const implementations = [
-  { implementation: 'hand-written', create: createBusinessConnector },
-  { implementation: 'described', create: createDescribedBusinessConnector },
-]
+/** The resolvers the engine makes of the described registry (`described/`); the cases were the hand-written ones'. */
+const implementations = [{ implementation: 'described', create: createDescribedBusinessConnector }]
 
 describe.each(implementations)('$implementation', ({ create }) => {
   let server: SandboxServer

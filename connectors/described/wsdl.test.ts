@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { landWsdl } from '../land/sandbox/wsdl.js'
-import { LAND_NS, LAND_OPERATIONS } from '../land/wire/soap.js'
+import { LAND_NS, LAND_OPERATIONS } from '../land/sandbox/soap.js'
 import { answerSchemaOf } from './answer-schema.js'
 import { DescriptionError, type DescribedOperation, type JsonSchema } from './description.js'
 import { propertyAt } from './json-schema.js'

@@ -1,15 +1,40 @@
 /**
  * The land registry connected by description (`described/`: its WSDL and mapping, no code),
- * behind the hand-written connector's interface, so the same connector tests run against both:
- * the engine must answer every case the hand-written client does.
+ * behind the interface its tests call. The tests were written for the hand-written connector it
+ * replaced, and hold the engine to every case.
  */
 import { dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { canonicalCatalog, createDescribedConnector, type DescribedConnector } from '../described/index.js'
 import { readDescribedFolder } from '../described/folders.node.js'
-import { holderKey, type LandParcel, type RegistryLoaders } from '../kit/index.js'
+import {
+  type ConnectorError,
+  type HolderRef,
+  holderKey,
+  type LandParcel,
+  type ListWindow,
+  type RegistryClientOptions,
+  type RegistryConnector,
+  type RegistryLoaders,
+  type RequestScope,
+} from '../kit/index.js'
 import { typeDefs } from '../../schemas/index.js'
-import type { LandConnector, LandConnectorOptions } from './connector.js'
+
+/** Client options (kit/upstream-fetch.ts): deadline, resilience, transport; the base URL and the account. */
+export interface LandConnectorOptions extends RegistryClientOptions {
+  baseUrl: string
+  /** Holders per call, at most the mapping's 100. */
+  maxBatchSize?: number
+  /** The account sent in the ThongTinYeuCau header; the sandbox takes any unless it was given one. */
+  credentials?: { username: string; password: string }
+}
+
+/** The registry's reads as its tests call them: a parcel by key, parcels by holder, a commune's window. */
+export interface LandConnector extends RegistryConnector<Pick<RegistryLoaders, 'parcelsByHolder'>> {
+  parcel(key: string, scope: RequestScope): Promise<LandParcel | null>
+  parcelsByHolders(holders: readonly HolderRef[], scope: RequestScope): Promise<Array<LandParcel[] | ConnectorError>>
+  parcelsByCommune(communeCode: string, page: { offset: number; limit: number }, scope: RequestScope): Promise<ListWindow<LandParcel>>
+}
 
 /** The plan of `described/`, loaded as the gateway loads a described folder. */
 export const describedLandPlan = () => readDescribedFolder(dirname(fileURLToPath(import.meta.url)), 'described', canonicalCatalog(typeDefs), 'land')

@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { taxCodeCheckDigit } from '../../schemas/scalars/index.js'
 import { ConnectorError, type LandParcel } from '../kit/index.js'
 import { createWorld } from '../kit/sandbox/index.js'
-import { mapParcel, parseTerm } from './map.js'
-import { buildEnvelope, parseXml, type XmlNode } from './wire/soap.js'
+import { buildEnvelope, type XmlNode } from './sandbox/soap.js'
 import { createDescribedLandConnector } from './described-fixture.node.js'
 import { toThuaDat } from './sandbox/wire.js'
 
@@ -41,23 +40,14 @@ type Patch = (r: Record<string, unknown>) => void
 const at = (r: Record<string, unknown>, list: string, i = 0) => (r[list] as Array<Record<string, unknown>>)[i] as Record<string, unknown>
 
 /**
- * The same records read by the hand-written map and by the engine from the described registry
- * (`described/`: its WSDL and mapping), each record sent as the registry sends it: in a SOAP answer.
+ * Records read by the engine from the described registry (`described/`: its WSDL and mapping),
+ * each record sent as the registry sends it: in a SOAP answer.
  */
 const described = createDescribedLandConnector({ baseUrl: 'http://registry.invalid' }).described
-const readers = [
-  { implementation: 'hand-written', read: (raw: unknown) => mapParcel(raw, 'test') },
-  {
-    implementation: 'described',
-    read: (raw: unknown) =>
-      described.readAnswer(
-        'landParcel',
-        buildEnvelope({ TraCuuThuaDatResponse: { TraCuuThuaDatResult: { ThuaDat: raw } } } as XmlNode),
-      ) as unknown as LandParcel,
-  },
-]
+const mapParcel = (raw: unknown) =>
+  described.readAnswer('landParcel', buildEnvelope({ TraCuuThuaDatResponse: { TraCuuThuaDatResult: { ThuaDat: raw } } } as XmlNode)) as unknown as LandParcel
 
-describe.each(readers)('$implementation', ({ read: mapParcel }) => {
+describe('the land registry, described', () => {
   describe('mapParcel: valid payloads', () => {
     it('maps a full record to the canonical LandParcel', () => {
       const parcel = mapParcel(record())
@@ -438,14 +428,16 @@ describe.each(readers)('$implementation', ({ read: mapParcel }) => {
   })
 })
 
-describe('parseTerm', () => {
+describe('terms', () => {
   it.each([
     ['Lâu dài', null],
     ['  lâu   dài ', null],
     ['đến 15/10/2063', '2063-10-15'],
     ['đến ngày 01/01/2045', '2045-01-01'],
-  ])('%s → %s', (term, until) => {
-    expect(parseTerm(term).until).toBe(until)
+  ])('%s ends on %s', (term, until) => {
+    const raw = record()
+    at(raw, 'MucDichSuDung').ThoiHan = term
+    expect(mapParcel(raw).uses[0]?.until).toBe(until)
   })
 })
 
@@ -455,26 +447,18 @@ describe('XML round trip', () => {
       '<ThuaDat><MaThuaDat>00097.12.345</MaThuaDat><MaXa>00097</MaXa><SoToBanDo>12</SoToBanDo><SoThua>345</SoThua>' +
       '<DienTich>125.4</DienTich><MucDichSuDung><Ma>ODT</Ma><DienTich>125.4</DienTich><ThoiHan>Lâu dài</ThoiHan></MucDichSuDung>' +
       `<ChuSuDung><LoaiChu>CA_NHAN</LoaiChu><SoGiayTo>${PIN}</SoGiayTo><HoTen>Nguyễn Văn An</HoTen><VaiTro>Cá nhân</VaiTro></ChuSuDung></ThuaDat>`
-    const doc = parseXml(xml) as { ThuaDat: unknown[] }
-    const parcel = mapParcel(doc.ThuaDat[0])
+    const parcel = described.readAnswer(
+      'landParcel',
+      `<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><TraCuuThuaDatResponse xmlns="http://datdai.gov.vn/"><TraCuuThuaDatResult>${xml}</TraCuuThuaDatResult></TraCuuThuaDatResponse></soap:Body></soap:Envelope>`,
+    ) as unknown as LandParcel
     expect(parcel.communeCode).toBe('00097')
     expect(parcel.uses).toHaveLength(1)
     expect(parcel.holders[0]?.pin).toBe(PIN)
   })
 
-  it.each([
-    [
-      'hand-written',
-      (world: ReturnType<typeof createWorld>) => {
-        const xml = buildEnvelope({ Test: { ThuaDat: world.parcels.map(toThuaDat) } })
-        const doc = parseXml(xml) as { Envelope: { Body: { Test: { ThuaDat: unknown[] } } } }
-        return doc.Envelope.Body.Test.ThuaDat.map((raw) => mapParcel(raw))
-      },
-    ],
-    ['described', (world: ReturnType<typeof createWorld>) => world.parcels.map((parcel) => readers[1]!.read(toThuaDat(parcel)))],
-  ])('%s: maps every parcel of a world as the sandbox writes it back to the world values', (_name, readWorld) => {
+  it('maps every parcel of a world as the sandbox writes it back to the world values', () => {
     const world = createWorld({ citizens: 400, parcels: 150, enterprises: 100 })
-    const parcels = readWorld(world)
+    const parcels = world.parcels.map((parcel) => mapParcel(toThuaDat(parcel)))
     expect(parcels).toHaveLength(world.parcels.length)
     parcels.forEach((parcel, i) => {
       const source = world.parcels[i]!

@@ -6,9 +6,8 @@ import { scalarResolvers, typeDefs } from '../../schemas/index.js'
 import { adminUnitResolvers, type ConnectorContext, type Pager, type RegistryLoaders } from '../kit/index.js'
 import { positionPager } from '../kit/paging.js'
 import { createWorld, serveSandbox, type SandboxServer, type WorldParcel } from '../kit/sandbox/index.js'
-import { createLandConnector, type LandConnector } from './index.js'
 import { createLandSandbox } from './sandbox/index.js'
-import { createDescribedLandConnector } from './described-fixture.node.js'
+import { createDescribedLandConnector, type LandConnector } from './described-fixture.node.js'
 
 /**
  * The resolvers executed through the real canonical schema against the sandbox over HTTP. The
@@ -55,11 +54,8 @@ function executableSchema(resolverMaps: Array<IResolvers<any, any>>): GraphQLSch
  */
 const pager: Pager = positionPager
 
-/** Every case against the hand-written connector and against the registry connected by description (`described/`, no code). */
-const implementations = [
-  { implementation: 'hand-written', create: createLandConnector },
-  { implementation: 'described', create: createDescribedLandConnector },
-]
+/** The resolvers the engine makes of the described registry (`described/`); the cases were the hand-written ones'. */
+const implementations = [{ implementation: 'described', create: createDescribedLandConnector }]
 
 let server: SandboxServer
 let land: LandConnector

@@ -1,6 +1,6 @@
 import type { World, WorldParcel } from '../../kit/sandbox/index.js'
 import { normaliseParcelKey } from '../../kit/index.js'
-import type { LandOperation, XmlNode } from '../wire/soap.js'
+import type { LandOperation, XmlNode } from './soap.js'
 import { toThuaDat, traCuuTheoChuSuDungRequest, traCuuTheoXaRequest, traCuuThuaDatRequest } from './wire.js'
 
 /** What an operation answers: the content of `<OpResult>`, or a client fault's message. */

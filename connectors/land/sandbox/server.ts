@@ -1,6 +1,6 @@
 import type { Context, Hono } from 'hono'
 import { createFaultState, createSandboxApp, type FaultConfig, type FaultState, type World } from '../../kit/sandbox/index.js'
-import { buildEnvelope, buildFault, LAND_NS, LAND_OPERATIONS, LAND_SERVICE_PATH, parseXml, type LandOperation } from '../wire/soap.js'
+import { buildEnvelope, buildFault, LAND_NS, LAND_OPERATIONS, LAND_SERVICE_PATH, parseXml, type LandOperation } from './soap.js'
 import { createLandOperations } from './operations.js'
 import { requestEnvelopeSchema } from './wire.js'
 import { landWsdl } from './wsdl.js'

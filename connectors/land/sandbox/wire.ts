@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { WorldParcel } from '../../kit/sandbox/index.js'
-import type { XmlNode } from '../wire/soap.js'
+import type { XmlNode } from './soap.js'
 
 /**
  * The land registry's wire format as the sandbox writes and reads it: world parcels become

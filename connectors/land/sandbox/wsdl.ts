@@ -1,4 +1,4 @@
-import { LAND_NS, LAND_OPERATIONS, type LandOperation } from '../wire/soap.js'
+import { LAND_NS, LAND_OPERATIONS, type LandOperation } from './soap.js'
 
 /**
  * The WSDL 1.1 of the sandbox `DatDai.asmx` (document/literal, SOAP 1.1, the .asmx layout): the
