@@ -22,6 +22,8 @@ import {
   type RegistryConnector,
   type RegistryLoaders,
   type RequestScope,
+  DEFAULT_RETRIES,
+  type ResilienceOptions,
   holderKey,
   parseHolderKey,
   type UpstreamRequest,
@@ -120,6 +122,7 @@ export function createDescribedConnector(plan: ConnectorPlan, options: Described
     ...clientOptionsOf({
       ...options,
       ...(options.tlsTransport ? { transport: options.tlsTransport } : {}),
+      ...(options.resilience ? { resilience: withinGateway(options.resilience, plan.retries) } : {}),
       timeoutMs: options.timeoutMs === undefined ? plan.deadlineMs : Math.min(options.timeoutMs, plan.deadlineMs ?? options.timeoutMs),
     }),
     ...(plan.auth.kind === 'apiKey' && options.apiKey ? { headers: { [plan.auth.header]: options.apiKey } } : {}),
@@ -631,6 +634,16 @@ function inFilters(byGroup: NonNullable<ListPlan['byGroup']>, record: MappedReco
     const wanted = args[argument]
     return wanted === null || wanted === undefined || paths.some((path) => at(record, path) === wanted)
   })
+}
+
+/** The gateway's resilience with the source's retry policy: fewer attempts where it says so, never more. */
+function withinGateway(resilience: ResilienceOptions, retries: ConnectorPlan['retries']): ResilienceOptions {
+  if (!retries) return resilience
+  return {
+    ...resilience,
+    retries: Math.min(resilience.retries ?? DEFAULT_RETRIES, retries.attempts),
+    ...(retries.delayMs === undefined ? {} : { retryDelayMs: Math.max(resilience.retryDelayMs ?? 0, retries.delayMs) }),
+  }
 }
 
 const toConnectorError = (error: unknown): ConnectorError => {

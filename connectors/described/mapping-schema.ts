@@ -372,6 +372,15 @@ export const mappingSchema = z
     clientCertificate: z.literal(true).optional(),
     /** Deadline of one call to the source, ms. */
     deadlineMs: z.number().int().min(100).max(60_000).optional(),
+    /**
+     * The source's retry policy for reads that fail to be served (timeout, 5xx): attempts after
+     * the first, and the first backoff delay. It may lower the gateway's, never raise it: a source
+     * whose reads are costly says 0.
+     */
+    retries: z
+      .object({ attempts: z.number().int().min(0).max(3), delayMs: z.number().int().min(10).max(5000).optional() })
+      .strict()
+      .optional(),
     envelope: envelopeMapping.optional(),
     /** An operation without parameters that answers when the source is up. */
     health: z.object({ operation: z.string().min(1) }).strict(),

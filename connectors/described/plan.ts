@@ -31,6 +31,8 @@ export interface ConnectorPlan {
   /** The source asks for a client certificate (mutual TLS). */
   clientCertificate: boolean
   deadlineMs?: number
+  /** The source's retry policy (`retries`), applied within the gateway's. */
+  retries?: { attempts: number; delayMs?: number }
   envelope?: { status: readonly string[]; success: string | number }
   health: DescribedOperation
   enums: ReadonlyMap<string, EnumMapping>
@@ -382,6 +384,7 @@ export function planConnector(mapping: Mapping, description: SourceDescription, 
     ...(oauth ? { oauth } : {}),
     clientCertificate: mapping.clientCertificate === true,
     ...(mapping.deadlineMs === undefined ? {} : { deadlineMs: mapping.deadlineMs }),
+    ...(mapping.retries === undefined ? {} : { retries: mapping.retries }),
     ...(envelope ? { envelope } : {}),
     health,
     enums: new Map(Object.entries(declaredEnums)),

@@ -37,6 +37,6 @@ export {
   type UpstreamResponse,
 } from './upstream-fetch.js'
 export { fetchTransport, type TransportRequest, type TransportResponse, type UpstreamTransport } from './upstream-transport.js'
-export { createResilience, type CircuitStateName, type Resilience, type ResilienceOptions } from './resilience.js'
+export { createResilience, DEFAULT_RETRIES, type CircuitStateName, type Resilience, type ResilienceOptions } from './resilience.js'
 export { addressTextOf, adminUnitResolvers, findUnit, withPredecessorCodes } from './admin-units/index.js'
 export { formatParcelKey, normaliseParcelKey, parseParcelKey, type ParcelKeyParts } from './parcel-key.js'

@@ -27,6 +27,9 @@ import {
 } from 'cockatiel'
 import { ConnectorError, type ConnectorName } from './connector-error.js'
 
+/** Attempts after the first for an idempotent read that was not served, unless told otherwise. */
+export const DEFAULT_RETRIES = 2
+
 export interface ResilienceOptions {
   /** @default 32 */
   maxConcurrent?: number
@@ -36,7 +39,7 @@ export interface ResilienceOptions {
   failureThreshold?: number
   /** @default 5000 */
   halfOpenAfterMs?: number
-  /** Attempts after the first, for idempotent reads. @default 2 */
+  /** Attempts after the first, for idempotent reads. @default DEFAULT_RETRIES (2) */
   retries?: number
   /** First backoff delay; later ones grow exponentially with decorrelated jitter. @default 50 */
   retryDelayMs?: number
@@ -71,7 +74,7 @@ export function createResilience(connector: ConnectorName, options: ResilienceOp
     breaker: new ConsecutiveBreaker(options.failureThreshold ?? 5),
   })
   const limiter: BulkheadPolicy = bulkhead(options.maxConcurrent ?? 32, options.maxQueued ?? 64)
-  const retries = options.retries ?? 2
+  const retries = options.retries ?? DEFAULT_RETRIES
   const retrying = retry(handleWhen(isUnavailable), {
     maxAttempts: retries,
     backoff: new ExponentialBackoff({ initialDelay: options.retryDelayMs ?? 50, maxDelay: 1000 }),
