@@ -143,10 +143,10 @@ export function createConnectors(options: ConnectorsOptions): Connectors {
     ...(options.resilience ? { resilience: options.resilience } : {}),
   }
   const described = ({ plan, baseUrl, apiKey, credentials, oauthClient, tokenUrl, tlsTransport }: DescribedSourceOptions) =>
-    // A mapping's own deadline is the source's; the shared one is for sources that state none.
+    // The engine takes the shorter of the operator's deadline and the mapping's own: a mapping
+    // may shorten its source's, never lengthen the one the operator set for every registry.
     createDescribedConnector(plan, {
       ...shared,
-      timeoutMs: plan.deadlineMs ?? shared.timeoutMs,
       baseUrl,
       ...(apiKey === undefined ? {} : { apiKey }),
       ...(credentials === undefined ? {} : { credentials }),

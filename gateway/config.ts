@@ -106,7 +106,12 @@ export const configSchema = z
     UPSTREAM_POPULATION_URL: optionalUrl(['http', 'https']),
     UPSTREAM_POPULATION_API_KEY: z.string().min(8).optional(),
     UPSTREAM_LAND_URL: optionalUrl(['http', 'https']),
+    /** The land registry's account (its SOAP header); its mapping asks for one. */
+    UPSTREAM_LAND_USERNAME: z.string().trim().min(1).optional(),
+    UPSTREAM_LAND_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
     UPSTREAM_BUSINESS_URL: optionalUrl(['http', 'https']),
+    /** The business registry's key (`x-api-key`); its mapping asks for one. */
+    UPSTREAM_BUSINESS_API_KEY: z.string().min(8, 'must be at least 8 characters').optional(),
     /** The national e-ID as an OpenID Connect provider (its issuer): citizens' ID tokens are accepted from it. */
     CITIZEN_OIDC_ISSUER: optionalUrl(['http', 'https']),
     /** The gateway's client id at the e-ID provider (the ID tokens' audience). */
@@ -245,6 +250,12 @@ export const configSchema = z
     if (config.UPSTREAM_POPULATION_URL && !config.UPSTREAM_POPULATION_API_KEY) {
       ctx.addIssue({ code: 'custom', path: ['UPSTREAM_POPULATION_API_KEY'], message: 'is required when UPSTREAM_POPULATION_URL is set' })
     }
+    // The land and business registries' credentials, as their mappings ask (checked again, alike, with every described source's).
+    for (const variable of ['UPSTREAM_LAND_USERNAME', 'UPSTREAM_LAND_PASSWORD'] as const)
+      if (config.UPSTREAM_LAND_URL && !config[variable])
+        ctx.addIssue({ code: 'custom', path: [variable], message: 'is required when UPSTREAM_LAND_URL is set' })
+    if (config.UPSTREAM_BUSINESS_URL && !config.UPSTREAM_BUSINESS_API_KEY)
+      ctx.addIssue({ code: 'custom', path: ['UPSTREAM_BUSINESS_API_KEY'], message: 'is required when UPSTREAM_BUSINESS_URL is set' })
     if (config.NODE_ENV !== 'production') return
     // Metrics name agencies and their traffic: off the loopback, only with a scrape token.
     if (config.METRICS_PORT !== undefined && !['127.0.0.1', '::1', '[::1]', 'localhost'].includes(config.METRICS_HOST) && !config.METRICS_TOKEN) {

@@ -128,8 +128,9 @@ describe('npm start', () => {
     [{ UPSTREAM_SOCIAL_INSURANCE_URL: 'http://user:secret@127.0.0.1:9/' }, 'UPSTREAM_SOCIAL_INSURANCE_URL'],
     [{ UPSTREAM_SOCIAL_INSURANCE_URL: 'http://127.0.0.1:9' }, 'UPSTREAM_SOCIAL_INSURANCE_API_KEY'],
     // The land and business registries, connected by their descriptions: their credentials are required alike.
-    [{ UPSTREAM_LAND_URL: 'http://127.0.0.1:9' }, 'UPSTREAM_LAND_USERNAME, UPSTREAM_LAND_PASSWORD: are required'],
-    [{ UPSTREAM_BUSINESS_URL: 'http://127.0.0.1:9' }, 'UPSTREAM_BUSINESS_API_KEY: is required'],
+    [{ UPSTREAM_LAND_URL: 'http://127.0.0.1:9' }, 'UPSTREAM_LAND_USERNAME: is required when UPSTREAM_LAND_URL is set'],
+    [{ UPSTREAM_LAND_URL: 'http://127.0.0.1:9', UPSTREAM_LAND_USERNAME: 'lgsp' }, 'UPSTREAM_LAND_PASSWORD: is required when UPSTREAM_LAND_URL is set'],
+    [{ UPSTREAM_BUSINESS_URL: 'http://127.0.0.1:9' }, 'UPSTREAM_BUSINESS_API_KEY: is required when UPSTREAM_BUSINESS_URL is set'],
   ])(
     'refuses bad configuration %j naming %s',
     async (env, variable) => {
