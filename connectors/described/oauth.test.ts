@@ -196,6 +196,9 @@ describe('a source asking for OAuth client credentials', () => {
         tokenUrl,
       })
       expect(await stranger.health()).toMatchObject({ ok: false, detail: 'UPSTREAM_UNAVAILABLE' })
+      // A Basic header that is not one is the client's mistake, never the sandbox's failure.
+      for (const authorization of ['Basic a', 'Basic abc', 'Basic ====', 'Bearer x', 'Basic bm8tY29sb24='])
+        expect((await fetch(tokenUrl, { method: 'POST', headers: { authorization }, body: 'grant_type=client_credentials' })).status).toBe(400)
     } finally {
       await sandbox.close()
     }

@@ -64,7 +64,12 @@ export function createReplaySandbox(description: SourceDescription, options: Rep
 function basicClient(header: string | undefined): { id: string; secret: string } | null {
   const encoded = /^Basic ([A-Za-z0-9+/]+=*)$/.exec(header ?? '')?.[1]
   if (!encoded) return null
-  const text = new TextDecoder().decode(Uint8Array.from(atob(encoded), (char) => char.charCodeAt(0)))
+  let text: string
+  try {
+    text = new TextDecoder().decode(Uint8Array.from(atob(encoded), (char) => char.charCodeAt(0)))
+  } catch {
+    return null
+  }
   const colon = text.indexOf(':')
   if (colon === -1) return null
   const decode = (part: string) => {
