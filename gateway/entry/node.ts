@@ -65,11 +65,6 @@ function loadConfig(): Config {
   }
 }
 
-/**
- * The sources connected by description under connectors/, and their settings. A folder whose files
- * do not load, or a setting that does not parse, stops start-up with every problem named (file
- * and line, or variable): a source that would answer wrong data never starts.
- */
 /** A described source's client certificate, or the start stops naming the setting. */
 function readDescribedCertificate(connector: string, files: NonNullable<DescribedUpstreamSetting['certificateFiles']>) {
   try {
@@ -83,6 +78,11 @@ function readDescribedCertificate(connector: string, files: NonNullable<Describe
   }
 }
 
+/**
+ * The sources connected by description under connectors/, and their settings. A folder whose files
+ * do not load, or a setting that does not parse, stops start-up with every problem named (file
+ * and line, or variable): a source that would answer wrong data never starts.
+ */
 function loadDescribed(config: Config) {
   try {
     const { plans, registries } = servedCanonical()
