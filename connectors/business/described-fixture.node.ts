@@ -5,7 +5,7 @@
  */
 import { dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { canonicalCatalog, createDescribedConnector, type DescribedConnector } from '../described/index.js'
+import { canonicalCatalog, type ConnectorPlan, createDescribedConnector, type DescribedConnector } from '../described/index.js'
 import { readDescribedFolder } from '../described/folders.node.js'
 import type {
   ConnectorError,
@@ -48,7 +48,10 @@ export interface BusinessConnector extends RegistryConnector<Pick<RegistryLoader
  * The plan of `described/`, loaded as the gateway loads a described folder; the folder is named
  * for the connector it will replace, `business`, while both live side by side.
  */
-export const describedBusinessPlan = () => readDescribedFolder(dirname(fileURLToPath(import.meta.url)), 'described', canonicalCatalog(typeDefs), 'business')
+let plan: ConnectorPlan | undefined
+/** Read once per process: every connector a test makes shares the checked plan (the engine never changes it). */
+export const describedBusinessPlan = () =>
+  (plan ??= readDescribedFolder(dirname(fileURLToPath(import.meta.url)), 'described', canonicalCatalog(typeDefs), 'business'))
 
 /**
  * The engine's records are checked against the canonical `Enterprise` by the plan; the cast only

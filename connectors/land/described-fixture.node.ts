@@ -5,7 +5,7 @@
  */
 import { dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { canonicalCatalog, createDescribedConnector, type DescribedConnector } from '../described/index.js'
+import { canonicalCatalog, type ConnectorPlan, createDescribedConnector, type DescribedConnector } from '../described/index.js'
 import { readDescribedFolder } from '../described/folders.node.js'
 import {
   type ConnectorError,
@@ -37,7 +37,9 @@ export interface LandConnector extends RegistryConnector<Pick<RegistryLoaders, '
 }
 
 /** The plan of `described/`, loaded as the gateway loads a described folder. */
-export const describedLandPlan = () => readDescribedFolder(dirname(fileURLToPath(import.meta.url)), 'described', canonicalCatalog(typeDefs), 'land')
+let plan: ConnectorPlan | undefined
+/** Read once per process: every connector a test makes shares the checked plan (the engine never changes it). */
+export const describedLandPlan = () => (plan ??= readDescribedFolder(dirname(fileURLToPath(import.meta.url)), 'described', canonicalCatalog(typeDefs), 'land'))
 
 /** The engine's records are checked against the canonical `LandParcel` by the plan; the cast only names that type for the tests. */
 const asParcel = (record: Record<string, unknown> | null) => record as LandParcel | null
