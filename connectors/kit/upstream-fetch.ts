@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import { callDeadline, type CallDeadline } from './call-deadline.js'
 import { ConnectorError, type ConnectorName } from './connector-error.js'
 import { parseUpstream } from './parse-upstream.js'
 import { createResilience, type CircuitStateName, type ResilienceOptions } from './resilience.js'
@@ -179,8 +180,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
       if (value !== undefined) url.searchParams.set(key, String(value))
     }
     const operation = request.operation ?? path
-    const deadline = AbortSignal.timeout(timeoutMs)
-    const signal = scope.signal ? AbortSignal.any([deadline, scope.signal]) : deadline
+    const deadline = callDeadline(timeoutMs, scope.signal)
     const started = performance.now()
     const method = request.method ?? (request.body === undefined ? 'GET' : 'POST')
     const span = scope.traceAttempt?.({ connector, operation, method, url })
@@ -198,7 +198,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
             'x-request-id': scope.requestId,
           },
           body: request.body,
-          signal,
+          signal: deadline.signal,
           maxBodyBytes,
         },
         isRefusal,
@@ -226,13 +226,15 @@ export function createUpstream(options: UpstreamOptions): Upstream {
         error: failure.code,
       })
       throw failure
+    } finally {
+      deadline.release()
     }
   }
 
-  function toConnectorError(error: unknown, deadline: AbortSignal, path: string, status: number | null): ConnectorError {
+  function toConnectorError(error: unknown, deadline: CallDeadline, path: string, status: number | null): ConnectorError {
     if (error instanceof ConnectorError) return error
     const context = { path, ...(status === null ? {} : { status }) }
-    if (deadline.aborted) return new ConnectorError(connector, 'UPSTREAM_TIMEOUT', context, { cause: error })
+    if (deadline.timedOut) return new ConnectorError(connector, 'UPSTREAM_TIMEOUT', context, { cause: error })
     const detail = error instanceof Error ? error.name : 'fetch failed'
     return new ConnectorError(connector, 'UPSTREAM_UNAVAILABLE', { ...context, detail }, { cause: error })
   }
