@@ -20,6 +20,8 @@ import {
   type RateLimiter,
 } from './index.js'
 import { createRedisRateLimiter } from './redis.node.js'
+import { createDurableObjectRateLimiter } from './durable-object.js'
+import { memoryLimiterNamespace } from './durable-object.fixture.js'
 import { sleep } from '../../test/waiting.js'
 
 const partition = (label: string) => `test:${label}:${randomUUID().slice(0, 8)}`
@@ -55,11 +57,16 @@ afterAll(async () => {
   await redis?.stop()
 })
 
-function memoryHarness(): Harness {
+/**
+ * A harness on an injected clock (exact figures). `backend` is given the clock once and returns
+ * how to open a limiter on it; `shared`: do two limiters opened there share their limits?
+ */
+function injectedClockHarness(backend: (now: () => number) => () => RateLimiter, shared: boolean): Harness {
   let now = Date.UTC(2026, 0, 15, 3, 0, 0)
+  const open = backend(() => now)
   return {
     open: () => {
-      const limiter = createMemoryRateLimiter({ now: () => now })
+      const limiter = open()
       limiters.push(limiter)
       return limiter
     },
@@ -71,9 +78,18 @@ function memoryHarness(): Harness {
       return () => now - start
     },
     now: () => now,
-    shared: false,
+    shared,
   }
 }
+
+const memoryHarness = () => injectedClockHarness((now) => () => createMemoryRateLimiter({ now }), false)
+
+/** Durable Objects with their storage in memory: the object's protocol and storage, one namespace for both limiters. */
+const durableObjectHarness = () =>
+  injectedClockHarness((now) => {
+    const namespace = memoryLimiterNamespace(now)
+    return () => createDurableObjectRateLimiter(namespace)
+  }, true)
 
 function redisHarness(): Harness {
   return {
@@ -100,6 +116,7 @@ function redisHarness(): Harness {
 
 const adapters: Array<[string, () => Harness]> = [
   ['memory', memoryHarness],
+  ['durable-object (storage in memory)', durableObjectHarness],
   ...(redisInstalled ? ([['redis', redisHarness]] as Array<[string, () => Harness]>) : []),
 ]
 if (!redisInstalled) {

@@ -97,7 +97,7 @@ export interface RateLimiterPing {
 
 export interface RateLimiter {
   /** Which adapter decides, for `/readyz`. */
-  readonly kind: 'memory' | 'redis' | 'failover'
+  readonly kind: 'memory' | 'redis' | 'failover' | 'durable-object'
   /**
    * Decides and, when allowed, takes `cost` units from every limit, atomically (across instances
    * for a shared adapter). Rejects with `TypeError` for a malformed request and with
