@@ -95,19 +95,23 @@ export async function startRateLimitedPair(limits: Record<string, string>): Prom
 }
 
 /**
- * The most answers received within any 60 s − L (L: the slowest round trip among them), and
- * where that window starts. Redis decides at some moment between sending and receiving, which a
- * test cannot see; two answers received within 60 s − L were decided within 60 s of each other,
- * so this never counts more than a 60 s window of decisions holds: a limiter that over-admits
- * still fails, a slow machine does not.
+ * The most answers received within any window − L (L: the slowest round trip among them; the
+ * window 60 s unless given), and where that window starts. The limiter decides at some moment
+ * between sending and receiving, which a test cannot see; two answers received within window − L
+ * were decided within one window of each other, so this never counts more than a window of
+ * decisions holds: a limiter that over-admits still fails, a slow machine does not.
  */
-export function busiestWindow(allowed: readonly Outcome[], origin: number): { most: number; from: number; slowest: number } {
+export function busiestWindow(
+  allowed: ReadonlyArray<Pick<Outcome, 'sentAt' | 'doneAt'>>,
+  origin: number,
+  windowMs = 60_000,
+): { most: number; from: number; slowest: number } {
   const times = allowed.map((o) => o.doneAt - origin).sort((x, y) => x - y)
   const slowest = Math.max(...allowed.map((o) => o.doneAt - o.sentAt))
   let most = 0
   let from = 0
   for (let i = 0, j = 0; j < times.length; j++) {
-    while (times[i]! < times[j]! - (60_000 - slowest)) i++
+    while (times[i]! < times[j]! - (windowMs - slowest)) i++
     if (j - i + 1 > most) {
       most = j - i + 1
       from = times[i]!

@@ -1,0 +1,69 @@
+/**
+ * The Durable Object rate limiter on workerd: the class the Workers entry binds, started with
+ * wrangler on 127.0.0.1 (test/workers/), loaded from many connections at once. The guarantee is
+ * the Redis limiter's, on a shorter clock: at 10 units a second with a burst of 20, every 6-second
+ * window admits at most 20 + 60, and at least 95 % of what the bucket allows over the run is used.
+ */
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { ConsumeDecision, ConsumeRequest } from '../gateway/ratelimit/index.js'
+import { busiestWindow } from './ratelimit-pair.js'
+import { startTestWorker, type StartedWorker } from './workers/start-worker.js'
+import { sleep } from './waiting.js'
+
+let worker: StartedWorker
+
+beforeAll(async () => {
+  worker = await startTestWorker(fileURLToPath(new URL('./workers/limiter.wrangler.toml', import.meta.url)))
+}, 120_000)
+
+afterAll(async () => {
+  await worker?.stop()
+})
+
+async function consume(request: ConsumeRequest): Promise<{ status: number; decision: ConsumeDecision }> {
+  const res = await fetch(`${worker.url}/consume`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) })
+  return { status: res.status, decision: (await res.json()) as ConsumeDecision }
+}
+
+describe('Durable Object rate limiter on workerd', () => {
+  it('24 connections for 12 s on one agency: every 6 s window ≤ burst + 60, ≥ 95 % of the allowance used', async () => {
+    const request: ConsumeRequest = { partition: 'agency:thue-ha-noi', cost: 1, limits: [{ name: 'agency', kind: 'rate', perMinute: 600, burst: 20 }] }
+    const durationMs = 12_000
+    const started = performance.now()
+    const outcomes: Array<{ allowed: boolean; status: number; sentAt: number; doneAt: number }> = []
+    const connection = async () => {
+      while (performance.now() - started < durationMs) {
+        const sentAt = performance.now()
+        const { status, decision } = await consume(request)
+        outcomes.push({ allowed: status === 200 && decision.allowed, status, sentAt, doneAt: performance.now() })
+        await sleep(Math.random() * 20)
+      }
+    }
+    await Promise.all(Array.from({ length: 24 }, connection))
+    expect(outcomes.every((o) => o.status === 200)).toBe(true)
+    const allowed = outcomes.filter((o) => o.allowed)
+    expect(outcomes.length, 'the load must exceed the limit').toBeGreaterThan(allowed.length * 2)
+    const { most, slowest } = busiestWindow(allowed, started, 6000)
+    expect(most, `busiest 6 s window (slowest round trip ${Math.round(slowest)} ms)`).toBeLessThanOrEqual(20 + 60)
+    const allowance = 20 + 10 * (durationMs / 1000)
+    expect(allowed.length).toBeGreaterThanOrEqual(Math.floor(0.95 * allowance))
+    // Decisions span at most the run plus one round trip: the bucket cannot give more than that.
+    expect(allowed.length).toBeLessThanOrEqual(20 + 10 * ((performance.now() - started) / 1000))
+  }, 60_000)
+
+  it('agencies are separate objects: one exhausted does not refuse another, and a refusal says when to retry', async () => {
+    const limits = [{ name: 'agency', kind: 'rate' as const, perMinute: 60, burst: 3 }]
+    for (let i = 0; i < 3; i++) expect((await consume({ partition: 'agency:so-tu-phap-ha-noi', cost: 1, limits })).decision.allowed).toBe(true)
+    const refused = (await consume({ partition: 'agency:so-tu-phap-ha-noi', cost: 1, limits })).decision
+    expect(refused.allowed).toBe(false)
+    expect(refused.retryAfterMs).toBeGreaterThan(0)
+    expect(refused.retryAfterMs).toBeLessThanOrEqual(1000)
+    expect((await consume({ partition: 'agency:mot-cua-phuong-hong-ha', cost: 1, limits })).decision.allowed).toBe(true)
+  })
+
+  it('a malformed request is refused (400) and takes nothing', async () => {
+    const res = await fetch(`${worker.url}/consume`, { method: 'POST', body: JSON.stringify({ partition: 'has space', cost: 1, limits: [] }) })
+    expect(res.status).toBe(400)
+  })
+})

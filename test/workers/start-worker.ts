@@ -1,0 +1,29 @@
+/**
+ * Starts a Worker on workerd (wrangler's local mode, no account, no network) on 127.0.0.1 with a
+ * free port, and stops it. Persistence off: a test's Durable Objects start empty and leave nothing.
+ */
+import { unstable_startWorker } from 'wrangler'
+
+export interface StartedWorker {
+  url: string
+  stop(): Promise<void>
+}
+
+export async function startTestWorker(config: string): Promise<StartedWorker> {
+  // Wrangler would otherwise fetch Cloudflare's request metadata and send usage metrics: tests
+  // talk to 127.0.0.1 only.
+  process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false'
+  process.env.WRANGLER_SEND_METRICS = 'false'
+  const worker = await unstable_startWorker({
+    config,
+    dev: { server: { hostname: '127.0.0.1', port: 0 }, inspector: false, persist: false, watch: false, logLevel: 'warn', enableContainers: false },
+  })
+  try {
+    await worker.ready
+    const url = String(await worker.url).replace(/\/$/, '')
+    return { url, stop: () => worker.dispose() }
+  } catch (error) {
+    await worker.dispose()
+    throw error
+  }
+}
