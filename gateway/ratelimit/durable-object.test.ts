@@ -3,15 +3,9 @@
  * conformance suite is in rate-limiter.test.ts; the same class on workerd: test/workers-limiter.test.ts).
  */
 import { describe, expect, it } from 'vitest'
-import {
-  consumeInStorage,
-  createDurableObjectRateLimiter,
-  RateLimitObject,
-  sweepStorage,
-  type LimiterNamespace,
-  type LimiterStorage,
-} from './durable-object.js'
-import { memoryLimiterNamespace, memoryLimiterStorage } from './durable-object.fixture.js'
+import { consumeInStorage, createDurableObjectRateLimiter, RateLimitObject } from './durable-object.js'
+import { sweepExpiredEntries, type ObjectNamespace, type ObjectStorage } from '../support/index.js'
+import { memoryObjectNamespace, memoryObjectStorage, yieldingStorage } from '../support/durable-object.fixture.js'
 import { RateLimiterUnavailableError, type ConsumeRequest } from './index.js'
 
 const T0 = Date.UTC(2026, 0, 15, 3, 0, 0)
@@ -23,22 +17,12 @@ const request = (burst: number): ConsumeRequest => ({
 
 describe('RateLimitObject', () => {
   it('concurrent decisions on one object never pass more than the bucket, even when storage yields between read and write', async () => {
-    const storage = memoryLimiterStorage()
+    const storage = memoryObjectStorage()
     // Every storage call waits a random few ms: without the object's chain, reads would interleave
     // with writes and pass more than the burst.
-    const pause = () => new Promise((resolve) => setTimeout(resolve, Math.random() * 3))
-    const slow: LimiterStorage = {
-      ...storage,
-      get: async <T>(keys: string[]) => pause().then(() => storage.get<T>(keys)),
-      put: async <T>(entries: Record<string, T>) => pause().then(() => storage.put(entries)),
-      getAlarm: async () => pause().then(() => storage.getAlarm()),
-      setAlarm: async (at: number) => pause().then(() => storage.setAlarm(at)),
-    }
-    const object = new RateLimitObject({ storage: slow }, undefined, () => T0)
-    const namespace: LimiterNamespace = {
-      idFromName: (name) => name,
-      get: () => ({ fetch: (input, init) => object.fetch(new Request(input, init)) }),
-    }
+    const object = new RateLimitObject({ storage: yieldingStorage(storage) }, undefined, () => T0)
+    // Every name reaches the one object.
+    const namespace = memoryObjectNamespace(() => object)
     const limiter = createDurableObjectRateLimiter(namespace)
     const decisions = await Promise.all(Array.from({ length: 120 }, () => limiter.consume(request(50))))
     expect(decisions.filter((d) => d.allowed)).toHaveLength(50)
@@ -46,7 +30,7 @@ describe('RateLimitObject', () => {
   })
 
   it('one object per partition: another agency has its own bucket', async () => {
-    const namespace = memoryLimiterNamespace(() => T0)
+    const namespace = memoryObjectNamespace((state) => new RateLimitObject(state, undefined, () => T0))
     const limiter = createDurableObjectRateLimiter(namespace)
     for (let i = 0; i < 3; i++) await limiter.consume(request(3))
     expect((await limiter.consume(request(3))).allowed).toBe(false)
@@ -55,16 +39,16 @@ describe('RateLimitObject', () => {
   })
 
   it('an allowed decision sets the alarm at its state’s expiry; the alarm drops expired states and keeps live ones', async () => {
-    const storage = memoryLimiterStorage()
+    const storage = memoryObjectStorage()
     await consumeInStorage(storage, { ...request(5), limits: [...request(5).limits, { name: 'quota', kind: 'daily', quota: 100 }] }, T0)
     expect(storage.entries.size).toBe(2)
     expect(storage.alarm).not.toBeNull()
     const rateExpiry = (storage.entries.get('agency') as { expiresAt: number }).expiresAt
     const quotaExpiry = (storage.entries.get('quota') as { expiresAt: number }).expiresAt
     expect(storage.alarm).toBe(Math.max(rateExpiry, quotaExpiry))
-    await sweepStorage(storage, Math.min(rateExpiry, quotaExpiry))
+    await sweepExpiredEntries(storage, Math.min(rateExpiry, quotaExpiry))
     expect(storage.entries.size).toBe(1)
-    await sweepStorage(storage, Math.max(rateExpiry, quotaExpiry))
+    await sweepExpiredEntries(storage, Math.max(rateExpiry, quotaExpiry))
     expect(storage.entries.size).toBe(0)
   })
 
@@ -74,9 +58,9 @@ describe('RateLimitObject', () => {
     { case: 'not JSON', init: { method: 'POST', body: 'x' }, path: '/consume', status: 400 },
     { case: 'malformed request', init: { method: 'POST', body: JSON.stringify({ partition: 'a b', cost: 1, limits: [] }) }, path: '/consume', status: 400 },
   ])('refuses $case with $status and takes nothing', async ({ init, path, status }) => {
-    const storage = memoryLimiterStorage()
+    const storage = memoryObjectStorage()
     const object = new RateLimitObject({ storage }, undefined, () => T0)
-    const response = await object.fetch(new Request(`https://rate-limit.object${path}`, init))
+    const response = await object.fetch(new Request(`https://object.internal${path}`, init))
     expect(response.status).toBe(status)
     expect(storage.entries.size).toBe(0)
   })
@@ -115,7 +99,7 @@ describe('createDurableObjectRateLimiter', () => {
   })
 
   it('after close, decisions are refused as unavailable and ping says closed', async () => {
-    const limiter = createDurableObjectRateLimiter(memoryLimiterNamespace(() => T0))
+    const limiter = createDurableObjectRateLimiter(memoryObjectNamespace((state) => new RateLimitObject(state, undefined, () => T0)))
     expect((await limiter.ping()).ok).toBe(true)
     await limiter.close()
     await expect(limiter.consume(request(5))).rejects.toBeInstanceOf(RateLimiterUnavailableError)

@@ -20,8 +20,8 @@ import {
   type RateLimiter,
 } from './index.js'
 import { createRedisRateLimiter } from './redis.node.js'
-import { createDurableObjectRateLimiter } from './durable-object.js'
-import { memoryLimiterNamespace } from './durable-object.fixture.js'
+import { createDurableObjectRateLimiter, RateLimitObject } from './durable-object.js'
+import { memoryObjectNamespace } from '../support/durable-object.fixture.js'
 import { sleep } from '../../test/waiting.js'
 
 const partition = (label: string) => `test:${label}:${randomUUID().slice(0, 8)}`
@@ -87,7 +87,7 @@ const memoryHarness = () => injectedClockHarness((now) => () => createMemoryRate
 /** Durable Objects with their storage in memory: the object's protocol and storage, one namespace for both limiters. */
 const durableObjectHarness = () =>
   injectedClockHarness((now) => {
-    const namespace = memoryLimiterNamespace(now)
+    const namespace = memoryObjectNamespace((state) => new RateLimitObject(state, undefined, now))
     return () => createDurableObjectRateLimiter(namespace)
   }, true)
 

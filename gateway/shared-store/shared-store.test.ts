@@ -5,6 +5,8 @@
  */
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { memoryObjectNamespace } from '../support/durable-object.fixture.js'
+import { createDurableObjectSharedStore, SharedStoreObject } from './durable-object.js'
 import { findRedisServer, startRedis, type RedisService } from '../../test/services/redis.js'
 import { createMemorySharedStore, MAX_CLAIM_TTL_MS, SharedStoreUnavailableError, type SharedStore } from './index.js'
 import { createRedisSharedStore, type RedisSharedStore } from './redis.node.js'
@@ -236,6 +238,11 @@ function runSharedStoreConformance(name: string, factory: () => SharedStore, opt
 }
 
 runSharedStoreConformance('memory', () => createMemorySharedStore(), { sharedAcrossInstances: false })
+
+// Durable Objects with their storage in memory, on the real clock: every store opened here shares
+// one namespace, as every instance of a Worker shares its binding.
+const objects = memoryObjectNamespace((state) => new SharedStoreObject(state))
+runSharedStoreConformance('durable-object (storage in memory)', () => createDurableObjectSharedStore(objects), { sharedAcrossInstances: true })
 
 describe('memory adapter', () => {
   it('refuses new keys when full (after purging expired ones) instead of growing', async () => {

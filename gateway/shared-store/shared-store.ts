@@ -69,7 +69,7 @@ export interface CountResult {
 
 export interface SharedStore {
   /** Which adapter is wired, for `/readyz` and the start-up banner. */
-  readonly kind: 'memory' | 'redis'
+  readonly kind: 'memory' | 'redis' | 'durable-object'
   /**
    * Records `key` if absent, for `ttlMs`. `true` = it was new (first use), `false` = already seen.
    * Atomic across instances for a shared adapter. Keys are namespaced by the caller

@@ -4,3 +4,18 @@ export { positiveInteger } from './options.js'
 export { reuseUntilRejected } from './reuse.js'
 export { hex, sha256Hex, sha256HexOfBytes } from './sha256.js'
 export { unrefTimer } from './timers.js'
+export {
+  alarmNoEarlierThan,
+  callObject,
+  jsonResponse,
+  pingObject,
+  readObjectRequest,
+  serialized,
+  storedObjectClass,
+  type StoredObjectDefinition,
+  sweepExpiredEntries,
+  type Expiring,
+  type ObjectNamespace,
+  type ObjectState,
+  type ObjectStorage,
+} from './durable-object.js'

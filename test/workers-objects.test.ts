@@ -1,8 +1,9 @@
 /**
- * The Durable Object rate limiter on workerd: the class the Workers entry binds, started with
- * wrangler on 127.0.0.1 (test/workers/), loaded from many connections at once. The guarantee is
- * the Redis limiter's, on a shorter clock: at 10 units a second with a burst of 20, every 6-second
- * window admits at most 20 + 60, and at least 95 % of what the bucket allows over the run is used.
+ * The Durable Object adapters on workerd, started with wrangler on 127.0.0.1 (test/workers/) and
+ * loaded from many connections at once. The rate limiter keeps the Redis limiter's guarantee on a
+ * shorter clock: at 10 units a second with a burst of 20, every 6-second window admits at most
+ * 20 + 60, and at least 95 % of what the bucket allows over the run is used. The shared store lets
+ * one claim of a `jti` win however many arrive at once, and counts to its limit exactly.
  */
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -14,12 +15,17 @@ import { sleep } from './waiting.js'
 let worker: StartedWorker
 
 beforeAll(async () => {
-  worker = await startTestWorker(fileURLToPath(new URL('./workers/limiter.wrangler.toml', import.meta.url)))
+  worker = await startTestWorker(fileURLToPath(new URL('./workers/objects.wrangler.toml', import.meta.url)))
 }, 120_000)
 
 afterAll(async () => {
   await worker?.stop()
 })
+
+async function post<T>(path: string, body: unknown): Promise<{ status: number; value: T }> {
+  const res = await fetch(`${worker.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+  return { status: res.status, value: (await res.json()) as T }
+}
 
 async function consume(request: ConsumeRequest): Promise<{ status: number; decision: ConsumeDecision }> {
   const res = await fetch(`${worker.url}/consume`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) })
@@ -65,5 +71,23 @@ describe('Durable Object rate limiter on workerd', () => {
   it('a malformed request is refused (400) and takes nothing', async () => {
     const res = await fetch(`${worker.url}/consume`, { method: 'POST', body: JSON.stringify({ partition: 'has space', cost: 1, limits: [] }) })
     expect(res.status).toBe(400)
+  })
+})
+
+describe('Durable Object shared store on workerd', () => {
+  it('of 200 claims of one jti sent at once, exactly one wins; a second jti is its own', async () => {
+    const key = 'jti:assertion:tms-thue-ha-noi:9b2c'
+    const answers = await Promise.all(Array.from({ length: 200 }, () => post<boolean>('/claim', { key, ttlMs: 300_000 })))
+    expect(answers.every((a) => a.status === 200)).toBe(true)
+    expect(answers.filter((a) => a.value === true)).toHaveLength(1)
+    expect((await post<boolean>('/claim', { key: 'jti:assertion:tms-thue-ha-noi:9b2d', ttlMs: 300_000 })).value).toBe(true)
+  })
+
+  it('100 parallel counts of 3 against a limit of 20 on one agency: six pass, the count ends at 18', async () => {
+    const counter = { key: 'gl:{thue-ha-noi}:s:subject', windowMs: 86_400_000, offsetMs: 25_200_000, amount: 3, limit: 20 }
+    const answers = await Promise.all(Array.from({ length: 100 }, () => post<{ allowed: boolean }>('/count', { counters: [counter] })))
+    expect(answers.filter((a) => a.value.allowed)).toHaveLength(6)
+    const read = await post<{ counters: Array<{ value: number }> }>('/count', { counters: [{ ...counter, amount: 0 }] })
+    expect(read.value.counters[0]!.value).toBe(18)
   })
 })
