@@ -65,10 +65,13 @@ const isNodeOnly = (specifier: string) =>
   specifier.startsWith('node:') || builtinModules.includes(specifier.split('/')[0] as string) || nodeOnlyPackages.includes(specifier)
 /**
  * An adapter that holds a Node resource (a socket, a file, a thread) is named `*.node.ts` and lives
- * beside its port; only the entries, the CLI and other Node adapters import it. A Workers entry
- * will add its own adapters the same way.
+ * beside its port; only the entries, the CLI and other Node adapters import it. A Workers adapter
+ * is named `*.workers.ts` the same way: it may use the packages the Workers runtime runs over its
+ * own sockets (`nodejs_compat`), and nothing else Node-only.
  */
 const isNodeAdapter = (file: string) => /\.node\.ts$/.test(file)
+const isWorkersAdapter = (file: string) => /\.workers\.ts$/.test(file)
+const workersPackages = ['pg']
 const isEntry = (file: string) => /^gateway\/(entry|cli)\//.test(file)
 const violations = (predicate: (i: Import) => boolean) => imports.filter(predicate).map((i) => `${i.file} imports ${i.specifier}`)
 
@@ -183,13 +186,15 @@ describe('import rules', () => {
     expect(violations((i) => core(i.file) && (i.target ?? '').startsWith('connectors/') && i.target !== 'connectors/index.js')).toEqual([])
   })
 
-  it('only Node adapters (*.node.ts), gateway/entry and gateway/cli use Node-only modules, process or Buffer', () => {
+  it('only Node adapters (*.node.ts), gateway/entry and gateway/cli use Node-only modules, process or Buffer; Workers adapters (*.workers.ts) pg alone', () => {
     const runtimeNeutral = (file: string) =>
       (file.startsWith('gateway/') && !isEntry(file) && !isNodeAdapter(file)) ||
       (file.startsWith('connectors/') && !isNodeAdapter(file) && !file.includes('/sandbox/') && file !== 'connectors/sandboxes.ts') ||
       file.startsWith('schemas/') ||
       file.startsWith('policies/')
-    expect(violations((i) => runtimeNeutral(i.file) && isNodeOnly(i.specifier))).toEqual([])
+    expect(
+      violations((i) => runtimeNeutral(i.file) && isNodeOnly(i.specifier) && !(isWorkersAdapter(i.file) && workersPackages.includes(i.specifier))),
+    ).toEqual([])
     const code = (file: string) =>
       readFileSync(join(root, file), 'utf8')
         .replace(/\/\*[\s\S]*?\*\//g, '')
@@ -223,6 +228,11 @@ describe('import rules', () => {
   it('only the entries, the CLI and other Node adapters import a Node adapter', () => {
     const toSource = (target: string) => target.replace(/\.js$/, '.ts')
     expect(violations((i) => i.target !== null && isNodeAdapter(toSource(i.target)) && !isEntry(i.file) && !isNodeAdapter(i.file))).toEqual([])
+  })
+
+  it('only the entries import a Workers adapter', () => {
+    const toSource = (target: string) => target.replace(/\.js$/, '.ts')
+    expect(violations((i) => i.target !== null && isWorkersAdapter(toSource(i.target)) && !isEntry(i.file))).toEqual([])
   })
 
   it('adapters sit beside their port: no Node adapter in gateway/entry, which only wires', () => {
@@ -263,6 +273,8 @@ describe('import rules', () => {
     expect(isNodeOnly('jose')).toBe(false)
     expect(isNodeAdapter('gateway/shared-store/redis.node.ts')).toBe(true)
     expect(isNodeAdapter('gateway/database/pglite-worker.node.ts')).toBe(true)
+    expect(isWorkersAdapter('gateway/database/postgres.workers.ts')).toBe(true)
+    expect(isWorkersAdapter('gateway/database/postgres.node.ts')).toBe(false)
     expect(isNodeAdapter('gateway/shared-store/redis.ts')).toBe(false)
     expect(isNodeAdapter('gateway/app.ts')).toBe(false)
     expect(importsOf('gateway/app.ts').some((i) => i.specifier === 'hono')).toBe(true)

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { openPostgresPerCall } from './postgres.workers.js'
 import { startPostgres, type PostgresService } from '../../test/services/postgres.js'
 import { migrate, migrations, pingWith, type Database, type Migration } from './index.js'
 import { openPglite } from './pglite.node.js'
@@ -37,6 +38,15 @@ const adapters: Adapter[] = [
     async open() {
       const { url } = await server.createDatabase(`conformance_${++counter}`)
       return openPostgres({ url })
+    },
+  },
+  {
+    // The Workers runtime's adapter (a connection per call), run here under Node on the same server.
+    name: 'postgres, a connection per call',
+    kind: 'postgres',
+    async open() {
+      const { url } = await server.createDatabase(`conformance_${++counter}`)
+      return openPostgresPerCall({ url })
     },
   },
 ]
