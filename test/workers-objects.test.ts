@@ -57,7 +57,9 @@ describe('Durable Object rate limiter on workerd', () => {
     const offeredFrom = Math.min(...outcomes.map((o) => o.doneAt))
     const offeredUntil = Math.max(...outcomes.map((o) => o.sentAt))
     const allowance = 20 + 10 * ((offeredUntil - offeredFrom) / 1000)
-    expect(allowed.length, `allowance ${allowance.toFixed(1)} over ${Math.round(offeredUntil - offeredFrom)} ms`).toBeGreaterThanOrEqual(Math.floor(0.95 * allowance))
+    expect(allowed.length, `allowance ${allowance.toFixed(1)} over ${Math.round(offeredUntil - offeredFrom)} ms`).toBeGreaterThanOrEqual(
+      Math.floor(0.95 * allowance),
+    )
     // Decisions span at most the run plus one round trip: the bucket cannot give more than that.
     expect(allowed.length).toBeLessThanOrEqual(20 + 10 * ((performance.now() - started) / 1000))
   }, 60_000)

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { consumeInStorage, createDurableObjectRateLimiter, RateLimitObject } from './durable-object.js'
-import { sweepExpiredEntries, type ObjectNamespace, type ObjectStorage } from '../support/index.js'
+import { sweepExpiredEntries } from '../support/index.js'
 import { memoryObjectNamespace, memoryObjectStorage, yieldingStorage } from '../support/durable-object.fixture.js'
 import { RateLimiterUnavailableError, type ConsumeRequest } from './index.js'
 

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { memoryObjectNamespace, memoryObjectStorage, yieldingStorage } from '../support/durable-object.fixture.js'
-import type { ObjectNamespace, ObjectStorage } from '../support/index.js'
+import type { ObjectNamespace } from '../support/index.js'
 import { createDurableObjectSharedStore, objectNameOf, SharedStoreObject } from './durable-object.js'
 
 const T0 = Date.UTC(2026, 0, 15, 3, 0, 0)
