@@ -70,6 +70,7 @@ describe('createDurableObjectRateLimiter', () => {
   it.each([
     { case: 'the object answers an error', fetch: async () => new Response('boom', { status: 500 }), timedOut: false },
     { case: 'the object cannot be reached', fetch: async () => Promise.reject(new TypeError('network')), timedOut: false },
+    { case: 'the object answers something other than JSON', fetch: async () => new Response('<html>'), timedOut: false },
     {
       case: 'the object does not answer in time',
       fetch: (_input: string, init?: RequestInit) =>

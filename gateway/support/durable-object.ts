@@ -89,7 +89,11 @@ export async function callObject(
     throw unavailable('The object did not answer', { cause: error, timedOut: error instanceof Error && error.name === 'TimeoutError' })
   }
   if (response.status !== 200) throw unavailable(`The object answered ${response.status}`, { timedOut: false })
-  return response.json()
+  try {
+    return await response.json()
+  } catch (error) {
+    throw unavailable('The object answered something other than JSON', { cause: error, timedOut: false })
+  }
 }
 
 /** Probes one object; never throws. */
