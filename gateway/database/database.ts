@@ -52,3 +52,16 @@ export async function pingWith(query: () => Promise<unknown>, signal: AbortSigna
     if (onAbort) signal.removeEventListener('abort', onAbort)
   }
 }
+
+const INT8_OID = 20
+
+/**
+ * The type parsers for `pg` (both PostgreSQL adapters): int8 (count(*), sums) read as a number,
+ * as PGlite returns it, so callers see one behaviour; every other type as `pg` reads it. Values
+ * beyond 2^53 are not expected in this schema (identity columns are int4).
+ */
+export function int8AsNumber<P extends (oid: number, format?: 'text' | 'binary') => unknown>(pgParser: P): { getTypeParser: P } {
+  return {
+    getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === INT8_OID ? (value: string) => Number(value) : pgParser(oid, format ?? 'text'))) as P,
+  }
+}

@@ -3,7 +3,7 @@
  * imported by entries, the CLI and tests alone.
  */
 import pg from 'pg'
-import { pingWith, type Database, type Queryable } from './database.js'
+import { int8AsNumber, pingWith, type Database, type Queryable } from './database.js'
 
 export interface PostgresOptions {
   /** `postgres://user@host:port/db` (config.ts has refused credentials in it: use PG* variables or .pgpass). */
@@ -16,13 +16,7 @@ export interface PostgresOptions {
   onError?: (error: Error) => void
 }
 
-const INT8_OID = 20
-// PGlite returns int8 (count(*), sums) as a number; parse it the same way here so callers see
-// one behaviour. Values beyond 2^53 are not expected in this schema (identity columns are int4).
-const types = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === INT8_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
-}
+const types = int8AsNumber(pg.types.getTypeParser)
 
 class PostgresDatabase implements Database {
   readonly kind = 'postgres' as const

@@ -6,7 +6,7 @@
  * same (the conformance suite checks it against a real server).
  */
 import pg from 'pg'
-import { pingWith, type Database, type Queryable } from './database.js'
+import { int8AsNumber, pingWith, type Database, type Queryable } from './database.js'
 
 export interface PostgresPerCallOptions {
   /** `postgres://user:password@host:port/db`, or a Hyperdrive binding's `connectionString`. */
@@ -15,12 +15,7 @@ export interface PostgresPerCallOptions {
   connectionTimeoutMs?: number
 }
 
-const INT8_OID = 20
-// As the Node adapter and PGlite: int8 (count(*), sums) read as a number, one behaviour for callers.
-const types = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === INT8_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
-}
+const types = int8AsNumber(pg.types.getTypeParser)
 
 /** Opens the port: nothing connects until the first call. */
 export function openPostgresPerCall(options: PostgresPerCallOptions): Database {
