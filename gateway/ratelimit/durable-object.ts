@@ -5,7 +5,7 @@
  * adapters' (`decideLimits`, `refundLimit`); the states live in the object's storage, so an
  * object evicted while idle comes back with its buckets and daily counts.
  */
-import { alarmNoEarlierThan, callObject, pingObject, storedObjectClass, type Expiring, type ObjectNamespace, type ObjectStorage } from '../support/index.js'
+import { alarmNoEarlierThan, liveValue, objectClient, storedObjectClass, type Expiring, type ObjectNamespace, type ObjectStorage } from '../support/index.js'
 import {
   assertConsumeRequest,
   decideLimits,
@@ -24,10 +24,7 @@ export async function consumeInStorage(storage: ObjectStorage, request: ConsumeR
   assertConsumeRequest(request)
   const keys = request.limits.map((limit) => limit.name)
   const stored = await storage.get<Stored>(keys)
-  const states = keys.map((key) => {
-    const entry = stored.get(key)
-    return entry && entry.expiresAt > now ? entry.value : undefined
-  })
+  const states = keys.map((key) => liveValue(stored.get(key), now))
   const decision = decideLimits(request, states, now)
   if (decision.allowed) {
     const entries: Record<string, Stored> = {}
@@ -47,8 +44,7 @@ export async function refundInStorage(storage: ObjectStorage, request: ConsumeRe
   const stored = await storage.get<Stored>(request.limits.map((limit) => limit.name))
   const entries: Record<string, Stored> = {}
   for (const limit of request.limits) {
-    const entry = stored.get(limit.name)
-    const step = refundLimit(limit, entry && entry.expiresAt > now ? entry.value : undefined, request.cost, now)
+    const step = refundLimit(limit, liveValue(stored.get(limit.name), now), request.cost, now)
     if (step) entries[limit.name] = { value: step.next, expiresAt: now + step.ttlMs }
   }
   if (Object.keys(entries).length > 0) await storage.put(entries)
@@ -61,9 +57,14 @@ const checkConsumeRequest = (body: unknown): ConsumeRequest => {
 
 /** The Durable Object class (exported by a Workers entry under the binding's `class_name`). */
 export const RateLimitObject = storedObjectClass({
-  routes: ['consume', 'refund'],
-  check: checkConsumeRequest,
-  run: async (storage, route, body, now) => (route === 'consume' ? consumeInStorage(storage, body, now) : refundInStorage(storage, body, now).then(() => null)),
+  consume: (body) => {
+    const request = checkConsumeRequest(body)
+    return (storage, now) => consumeInStorage(storage, request, now)
+  },
+  refund: (body) => {
+    const request = checkConsumeRequest(body)
+    return (storage, now) => refundInStorage(storage, request, now).then(() => null)
+  },
 })
 
 export interface DurableObjectRateLimiterOptions {
@@ -77,23 +78,18 @@ export interface DurableObjectRateLimiterOptions {
  * not answer in time, or answers with an error, is `RateLimiterUnavailableError`.
  */
 export function createDurableObjectRateLimiter(namespace: ObjectNamespace, options: DurableObjectRateLimiterOptions = {}): RateLimiter {
-  const timeoutMs = options.timeoutMs ?? 1000
-  let closed = false
-  const unavailable = (message: string, details: { cause?: unknown; timedOut: boolean }) => new RateLimiterUnavailableError(`Rate limiter: ${message}`, details)
-  async function call(route: '/consume' | '/refund', request: ConsumeRequest): Promise<unknown> {
+  const client = objectClient(namespace, options.timeoutMs ?? 1000, (message, details) => new RateLimiterUnavailableError(`Rate limiter: ${message}`, details))
+  const call = (route: 'consume' | 'refund', request: ConsumeRequest) => {
     assertConsumeRequest(request)
-    if (closed) throw new RateLimiterUnavailableError('Rate limiter is closed')
-    return callObject(namespace, request.partition, route, request, timeoutMs, unavailable)
+    return client.call(request.partition, route, request)
   }
   return {
     kind: 'durable-object',
-    consume: async (request) => (await call('/consume', request)) as ConsumeDecision,
+    consume: async (request) => (await call('consume', request)) as ConsumeDecision,
     refund: async (request) => {
-      await call('/refund', request)
+      await call('refund', request)
     },
-    ping: async (signal) => (closed ? { ok: false, latencyMs: 0, detail: 'closed' } : pingObject(namespace, timeoutMs, signal)),
-    async close() {
-      closed = true
-    },
+    ping: (signal) => client.ping(signal),
+    close: () => client.close(),
   }
 }

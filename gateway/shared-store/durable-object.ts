@@ -6,7 +6,7 @@
  * object to be decided together, are refused (TypeError) when they do not — as a Redis Cluster
  * refuses keys without a common hash tag. The arithmetic is the other adapters' (`stepCounter`).
  */
-import { alarmNoEarlierThan, callObject, pingObject, storedObjectClass, type Expiring, type ObjectNamespace, type ObjectStorage } from '../support/index.js'
+import { alarmNoEarlierThan, liveValue, objectClient, storedObjectClass, type Expiring, type ObjectNamespace, type ObjectStorage } from '../support/index.js'
 import {
   assertClaimInput,
   assertCounters,
@@ -37,8 +37,7 @@ export function objectNameOfCounters(counters: readonly WindowCounter[]): string
 export async function claimInStorage(storage: ObjectStorage, key: string, ttlMs: number, now: number): Promise<boolean> {
   assertClaimInput(key, ttlMs)
   const name = `claim:${key}`
-  const seen = (await storage.get<Expiring<1>>([name])).get(name)
-  if (seen && seen.expiresAt > now) return false
+  if (liveValue((await storage.get<Expiring<1>>([name])).get(name), now) !== undefined) return false
   await storage.put({ [name]: { value: 1, expiresAt: now + ttlMs } })
   await alarmNoEarlierThan(storage, now + ttlMs)
   return true
@@ -49,10 +48,7 @@ export async function countInStorage(storage: ObjectStorage, counters: readonly 
   assertCounters(counters)
   const names = counters.map((counter) => `count:${counter.key}`)
   const found = await storage.get<Expiring<StoredCount>>(names)
-  const stored = names.map((name) => {
-    const entry = found.get(name)
-    return entry && entry.expiresAt > now ? entry.value : undefined
-  })
+  const stored = names.map((name) => liveValue(found.get(name), now))
   const { allowed, steps, result } = decideCounters(counters, stored, now)
   if (allowed) {
     const entries: Record<string, Expiring<StoredCount>> = {}
@@ -67,24 +63,18 @@ export async function countInStorage(storage: ObjectStorage, counters: readonly 
   return result
 }
 
-type StoreCall = { key: string; ttlMs: number } | { counters: WindowCounter[] }
-
-const checkCall = (body: unknown): StoreCall => {
-  const call = body as { key?: unknown; ttlMs?: unknown; counters?: unknown }
-  if (call && Array.isArray(call.counters)) {
-    assertCounters(call.counters as WindowCounter[])
-    return { counters: call.counters as WindowCounter[] }
-  }
-  assertClaimInput(call?.key, call?.ttlMs)
-  return { key: call.key as string, ttlMs: call.ttlMs as number }
-}
-
 /** The Durable Object class (exported by a Workers entry under the binding's `class_name`). */
 export const SharedStoreObject = storedObjectClass({
-  routes: ['claim', 'count'],
-  check: checkCall,
-  run: async (storage, _route, body, now) =>
-    'counters' in body ? countInStorage(storage, body.counters, now) : claimInStorage(storage, body.key, body.ttlMs, now),
+  claim: (body) => {
+    const { key, ttlMs } = (body ?? {}) as { key?: unknown; ttlMs?: unknown }
+    assertClaimInput(key, ttlMs)
+    return (storage, now) => claimInStorage(storage, key, ttlMs as number, now)
+  },
+  count: (body) => {
+    const counters = ((body ?? {}) as { counters?: unknown }).counters as WindowCounter[]
+    assertCounters(counters)
+    return (storage, now) => countInStorage(storage, counters, now)
+  },
 })
 
 export interface DurableObjectSharedStoreOptions {
@@ -98,28 +88,18 @@ export interface DurableObjectSharedStoreOptions {
  * the caller fails closed (a claim then may or may not have been recorded).
  */
 export function createDurableObjectSharedStore(namespace: ObjectNamespace, options: DurableObjectSharedStoreOptions = {}): SharedStore {
-  const timeoutMs = options.timeoutMs ?? 1000
-  let closed = false
-  const unavailable = (message: string, details: { cause?: unknown; timedOut: boolean }) => new SharedStoreUnavailableError(`Shared store: ${message}`, details)
-  const open = () => {
-    if (closed) throw new SharedStoreUnavailableError('Shared store is closed')
-  }
+  const client = objectClient(namespace, options.timeoutMs ?? 1000, (message, details) => new SharedStoreUnavailableError(`Shared store: ${message}`, details))
   return {
     kind: 'durable-object',
     async claimOnce(key, ttlMs) {
       assertClaimInput(key, ttlMs)
-      open()
-      return (await callObject(namespace, objectNameOf(key), '/claim', { key, ttlMs }, timeoutMs, unavailable)) as boolean
+      return (await client.call(objectNameOf(key), 'claim', { key, ttlMs })) as boolean
     },
     async count(counters) {
       assertCounters(counters)
-      const name = objectNameOfCounters(counters)
-      open()
-      return (await callObject(namespace, name, '/count', { counters }, timeoutMs, unavailable)) as CountResult
+      return (await client.call(objectNameOfCounters(counters), 'count', { counters })) as CountResult
     },
-    ping: async (signal) => (closed ? { ok: false, latencyMs: 0, detail: 'closed' } : pingObject(namespace, timeoutMs, signal)),
-    async close() {
-      closed = true
-    },
+    ping: (signal) => client.ping(signal),
+    close: () => client.close(),
   }
 }

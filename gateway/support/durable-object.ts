@@ -30,16 +30,19 @@ export interface Expiring<V> {
   expiresAt: number
 }
 
+/** The value while it still counts, else undefined (expired entries wait for the alarm). */
+export const liveValue = <V>(entry: Expiring<V> | undefined, now: number): V | undefined => (entry && entry.expiresAt > now ? entry.value : undefined)
+
 /** The object routes' base; the host is never resolved (a stub's fetch goes to the object). */
 const OBJECT_URL = 'https://object.internal'
 
-export const jsonResponse = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
+const jsonResponse = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
 
 /**
  * Runs an object's operations one after another. The runtime's input gate already keeps a
  * storage read and its write together; the chain makes that hold by construction.
  */
-export function serialized(): <T>(operation: () => Promise<T>) => Promise<T> {
+function serialized(): <T>(operation: () => Promise<T>) => Promise<T> {
   let queue: Promise<unknown> = Promise.resolve()
   return (operation) => {
     const result = queue.then(operation)
@@ -63,65 +66,79 @@ export async function sweepExpiredEntries(storage: ObjectStorage, now: number): 
   if (remaining.length > 0) await storage.setAlarm(Math.max(...remaining))
 }
 
-/**
- * Calls the object named `name` (POST JSON to `path`). `unavailable` makes the port's own error:
- * thrown when the object cannot be reached in `timeoutMs` or answers other than 200, so a caller
- * can tell "refused" from "could not decide" and fail closed on the latter.
- */
-export async function callObject(
+export interface ObjectClient {
+  /**
+   * POSTs `body` as JSON to `route` of the object named `name`, and reads its JSON answer. Throws
+   * the port's own error (`unavailable`) when closed, when the object cannot be reached in time,
+   * or when it answers other than 200 with JSON: the caller can tell "refused" from "could not
+   * decide", and fails closed on the latter.
+   */
+  call(name: string, route: string, body: unknown): Promise<unknown>
+  /** Probes one object; never throws. */
+  ping(signal?: AbortSignal): Promise<{ ok: boolean; latencyMs: number; detail?: string }>
+  /** Later calls fail as unavailable; ping says closed. */
+  close(): Promise<void>
+}
+
+/** The Worker's side of a port served by Durable Objects (the rate limiter, the shared store). */
+export function objectClient(
   namespace: ObjectNamespace,
-  name: string,
-  path: string,
-  body: unknown,
   timeoutMs: number,
   unavailable: (message: string, options: { cause?: unknown; timedOut: boolean }) => Error,
-): Promise<unknown> {
-  const stub = namespace.get(namespace.idFromName(name) as never)
-  let response: Response
-  try {
-    response = await stub.fetch(`${OBJECT_URL}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(timeoutMs),
-    })
-  } catch (error) {
-    throw unavailable('The object did not answer', { cause: error, timedOut: error instanceof Error && error.name === 'TimeoutError' })
+): ObjectClient {
+  let closed = false
+  return {
+    async call(name, route, body) {
+      if (closed) throw unavailable('closed', { timedOut: false })
+      const stub = namespace.get(namespace.idFromName(name) as never)
+      let response: Response
+      try {
+        response = await stub.fetch(`${OBJECT_URL}/${route}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+          signal: AbortSignal.timeout(timeoutMs),
+        })
+      } catch (error) {
+        throw unavailable('the object did not answer', { cause: error, timedOut: error instanceof Error && error.name === 'TimeoutError' })
+      }
+      if (response.status !== 200) throw unavailable(`the object answered ${response.status}`, { timedOut: false })
+      try {
+        return await response.json()
+      } catch (error) {
+        throw unavailable('the object answered something other than JSON', { cause: error, timedOut: false })
+      }
+    },
+    async ping(signal) {
+      if (closed) return { ok: false, latencyMs: 0, detail: 'closed' }
+      const started = performance.now()
+      try {
+        const stub = namespace.get(namespace.idFromName('ping') as never)
+        const response = await stub.fetch(`${OBJECT_URL}/ping`, { signal: signal ?? AbortSignal.timeout(timeoutMs) })
+        return { ok: response.ok, latencyMs: performance.now() - started }
+      } catch (error) {
+        return { ok: false, latencyMs: performance.now() - started, detail: error instanceof Error ? error.name : 'unreachable' }
+      }
+    },
+    async close() {
+      closed = true
+    },
   }
-  if (response.status !== 200) throw unavailable(`The object answered ${response.status}`, { timedOut: false })
-  try {
-    return await response.json()
-  } catch (error) {
-    throw unavailable('The object answered something other than JSON', { cause: error, timedOut: false })
-  }
-}
-
-/** Probes one object; never throws. */
-export async function pingObject(namespace: ObjectNamespace, timeoutMs: number, signal?: AbortSignal) {
-  const started = performance.now()
-  try {
-    const stub = namespace.get(namespace.idFromName('ping') as never)
-    const response = await stub.fetch(`${OBJECT_URL}/ping`, { signal: signal ?? AbortSignal.timeout(timeoutMs) })
-    return { ok: response.ok, latencyMs: performance.now() - started }
-  } catch (error) {
-    return { ok: false, latencyMs: performance.now() - started, detail: error instanceof Error ? error.name : 'unreachable' }
-  }
-}
-
-/** What a stored object answers: its routes, how a body is checked, and what a route does. */
-export interface StoredObjectDefinition<B> {
-  routes: readonly string[]
-  /** Throws TypeError for a body the object refuses (400). */
-  check(body: unknown): B
-  run(storage: ObjectStorage, route: string, body: B, now: number): Promise<unknown>
 }
 
 /**
- * A Durable Object class from its definition: requests read and checked, operations run one at a
- * time on the object's storage, and an alarm that drops expired entries (every stored value is
- * `Expiring`). `now` is for tests; the runtime constructs it with `(state, env)`.
+ * One route of a stored object: checks the request's JSON body (throwing TypeError for one the
+ * object refuses: 400) and returns the operation to run on the object's storage at `now`.
  */
-export function storedObjectClass<B>(definition: StoredObjectDefinition<B>) {
+export type ObjectRoute = (body: unknown) => (storage: ObjectStorage, now: number) => Promise<unknown>
+
+/**
+ * A Durable Object class from its routes (`POST /<route>`; `GET /ping` answers itself): bodies
+ * checked by their route, operations run one at a time on the object's storage, and an alarm
+ * that drops expired entries (every stored value is `Expiring`). `now` is for tests; the runtime
+ * constructs it with `(state, env)`.
+ */
+export function storedObjectClass(routes: Readonly<Record<string, ObjectRoute>>) {
   return class StoredObject {
     readonly #storage: ObjectStorage
     readonly #now: () => number
@@ -133,33 +150,21 @@ export function storedObjectClass<B>(definition: StoredObjectDefinition<B>) {
     }
 
     async fetch(request: Request): Promise<Response> {
-      const read = await readObjectRequest(request, definition.routes, definition.check)
-      if (read instanceof Response) return read
-      return jsonResponse(await this.#inTurn(() => definition.run(this.#storage, read.route, read.body, this.#now())))
+      const { pathname } = new URL(request.url)
+      if (pathname === '/ping') return jsonResponse({ ok: true })
+      const route = pathname.slice(1)
+      if (request.method !== 'POST' || !Object.hasOwn(routes, route)) return jsonResponse({ error: 'not found' }, 404)
+      let operation: (storage: ObjectStorage, now: number) => Promise<unknown>
+      try {
+        operation = (routes[route] as ObjectRoute)(await request.json())
+      } catch (error) {
+        return jsonResponse({ error: error instanceof TypeError ? error.message : 'malformed request' }, 400)
+      }
+      return jsonResponse(await this.#inTurn(() => operation(this.#storage, this.#now())))
     }
 
     async alarm(): Promise<void> {
       await sweepExpiredEntries(this.#storage, this.#now())
     }
-  }
-}
-
-/**
- * An object's request: `POST /<route>` with a JSON body `check` accepts (it throws TypeError
- * otherwise: 400). `GET /ping` answers itself. Returns the route and body, or the response to send.
- */
-export async function readObjectRequest<T>(
-  request: Request,
-  routes: readonly string[],
-  check: (body: unknown) => T,
-): Promise<{ route: string; body: T } | Response> {
-  const { pathname } = new URL(request.url)
-  if (pathname === '/ping') return jsonResponse({ ok: true })
-  const route = pathname.slice(1)
-  if (request.method !== 'POST' || !routes.includes(route)) return jsonResponse({ error: 'not found' }, 404)
-  try {
-    return { route, body: check(await request.json()) }
-  } catch (error) {
-    return jsonResponse({ error: error instanceof TypeError ? error.message : 'malformed request' }, 400)
   }
 }

@@ -6,16 +6,14 @@ export { hex, sha256Hex, sha256HexOfBytes } from './sha256.js'
 export { unrefTimer } from './timers.js'
 export {
   alarmNoEarlierThan,
-  callObject,
-  jsonResponse,
-  pingObject,
-  readObjectRequest,
-  serialized,
+  liveValue,
+  objectClient,
   storedObjectClass,
-  type StoredObjectDefinition,
   sweepExpiredEntries,
   type Expiring,
+  type ObjectClient,
   type ObjectNamespace,
+  type ObjectRoute,
   type ObjectState,
   type ObjectStorage,
 } from './durable-object.js'
