@@ -1,6 +1,6 @@
 /**
  * What only the Durable Object limiter does, under Node with its storage in memory (the shared
- * conformance suite is in rate-limiter.test.ts; the same class on workerd: test/workers-limiter.test.ts).
+ * conformance suite is in rate-limiter.test.ts; the same class on workerd: test/workers-objects.test.ts).
  */
 import { describe, expect, it } from 'vitest'
 import { consumeInStorage, createDurableObjectRateLimiter, RateLimitObject } from './durable-object.js'
