@@ -1,4 +1,6 @@
-import { jwtVerify, SignJWT, generateKeyPair } from 'jose'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { createRemoteJWKSet, exportJWK, generateKeyPair, jwtVerify, SignJWT } from 'jose'
 import { describe, expect, it } from 'vitest'
 import { createGuardedRemoteKeySet } from './remote-jwks.node.js'
 import { isInternalAddress, jwksUrlProblem } from './jwks-guard.js'
@@ -42,11 +44,26 @@ describe('jwksUri SSRF guard', () => {
   })
 
   it('a refused jwksUri verifies nothing, without a request', async () => {
-    const { privateKey } = await generateKeyPair('ES256')
+    const { privateKey, publicKey } = await generateKeyPair('ES256')
     const token = await new SignJWT({}).setProtectedHeader({ alg: 'ES256', kid: 'k' }).sign(privateKey)
-    const keySet = createGuardedRemoteKeySet(production)(new URL('https://127.0.0.1:9/jwks.json'))
-    const started = performance.now()
-    await expect(jwtVerify(token, keySet)).rejects.toThrow()
-    expect(performance.now() - started).toBeLessThan(100)
+    // A loopback key server that would serve the right key: only the guard stands between them.
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'k', alg: 'ES256' }
+    let requests = 0
+    const server = createServer((_req, res) => {
+      requests++
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] }))
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const { port } = server.address() as AddressInfo
+      const url = new URL(`http://127.0.0.1:${port}/jwks.json`)
+      await expect(jwtVerify(token, createGuardedRemoteKeySet(production)(url))).rejects.toThrow()
+      expect(requests).toBe(0)
+      // Unguarded, the same server is reached and its key verifies: the zero above is the guard's.
+      await expect(jwtVerify(token, createRemoteJWKSet(url))).resolves.toBeDefined()
+      expect(requests).toBe(1)
+    } finally {
+      await new Promise((resolve) => server.close(resolve))
+    }
   })
 })
