@@ -31,6 +31,8 @@ export {
   type Pager,
   type PageSource,
   positionPager,
+  fetchWithoutRedirects,
+  RedirectRefusedError,
 } from './kit/index.js'
 
 export {

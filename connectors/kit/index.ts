@@ -36,6 +36,7 @@ export {
   type UpstreamRequest,
   type UpstreamResponse,
 } from './upstream-fetch.js'
+export { fetchWithoutRedirects, RedirectRefusedError } from './no-redirect.js'
 export { fetchTransport, type TransportRequest, type TransportResponse, type UpstreamTransport } from './upstream-transport.js'
 export { createResilience, DEFAULT_RETRIES, type CircuitStateName, type Resilience, type ResilienceOptions } from './resilience.js'
 export { addressTextOf, adminUnitResolvers, findUnit, withPredecessorCodes } from './admin-units/index.js'

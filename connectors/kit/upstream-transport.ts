@@ -5,6 +5,8 @@
  * on Workers), a pooled HTTP/1.1 client on Node (pooled-transport.node.ts), where `fetch` builds
  * web streams and Request/Response objects for every call.
  */
+import { fetchWithoutRedirects } from './no-redirect.js'
+
 export interface TransportRequest {
   url: URL
   method: 'GET' | 'POST'
@@ -58,12 +60,11 @@ async function readCapped(response: Response, limit: number): Promise<string | n
 /** The transport over a WHATWG `fetch`: runs on every runtime, and lets tests script a registry. */
 export function fetchTransport(doFetch: typeof fetch): UpstreamTransport {
   return async (request, discardBodyOf) => {
-    const response = await doFetch(request.url, {
+    const response = await fetchWithoutRedirects(doFetch, request.url, {
       method: request.method,
       headers: request.headers,
       body: request.body,
       signal: request.signal,
-      redirect: 'error',
     })
     const contentType = response.headers.get('content-type') ?? ''
     if (discardBodyOf(response.status)) {

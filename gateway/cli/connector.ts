@@ -27,13 +27,14 @@ import { ConfigError, upstreamPrefix } from '../config.js'
 import { type ClientCertificate, readClientCertificate } from '../entry/client-certificate.js'
 import { CONNECTORS_ROOT } from '../entry/canonical.js'
 import { connectorUsage } from './usage.js'
+import { fetchWithoutRedirects } from '../../connectors/index.js'
 
 const out = (text: string) => process.stdout.write(`${text}\n`)
 const err = (text: string) => process.stderr.write(`${text}\n`)
 
 async function readSource(from: string): Promise<string> {
   if (/^https?:\/\//.test(from)) {
-    const response = await fetch(from, { redirect: 'error', signal: AbortSignal.timeout(10_000) })
+    const response = await fetchWithoutRedirects(fetch, from, { signal: AbortSignal.timeout(10_000) })
     if (!response.ok) throw new Error(`${from} answered ${response.status}`)
     return response.text()
   }

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { parseConfig } from '../config.js'
 import { openCliKeys } from './cli-audit.js'
+import { fetchWithoutRedirects } from '../../connectors/index.js'
 
 /**
  * The gateway's key history, from where the operator points: a file, a URL (a gateway's
@@ -18,7 +19,7 @@ export async function readKeyHistory(
     }
   }
   const document = /^https?:\/\//.test(source)
-    ? await fetch(source, { redirect: 'error', signal: AbortSignal.timeout(10_000) }).then((res) => {
+    ? await fetchWithoutRedirects(fetch, source, { signal: AbortSignal.timeout(10_000) }).then((res) => {
         if (!res.ok) throw new Error(`${source} answered ${res.status}`)
         return res.json()
       })

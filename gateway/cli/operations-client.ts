@@ -38,6 +38,7 @@ import { createKeyedHash } from '../identity/keys/keyed-hash.node.js'
 import type { ApplyResult } from '../policy/store/index.js'
 import { cliActor, openCliKeys, openCliRecorder, osUser } from './cli-audit.js'
 import { isLoopbackHost } from '../http/local-peer.js'
+import { fetchWithoutRedirects } from '../../connectors/index.js'
 
 /** Longer than the gateway's own deadline for an operation (10 min): its 503 says why, not our abort. */
 const OPS_CALL_TIMEOUT_MS = 11 * 60_000
@@ -95,7 +96,8 @@ function remoteOperations(base: string, bearer: string, via: string): Operations
   async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
     let res: Response
     try {
-      res = await fetch(`${base}/admin/api/ops${path}`, {
+      // Never carried elsewhere: the bearer and a new account's password go to this URL only.
+      res = await fetchWithoutRedirects(fetch, `${base}/admin/api/ops${path}`, {
         method,
         headers: {
           authorization: `Bearer ${bearer}`,
@@ -104,8 +106,6 @@ function remoteOperations(base: string, bearer: string, via: string): Operations
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         signal: AbortSignal.timeout(OPS_CALL_TIMEOUT_MS),
-        // Never carried elsewhere: the bearer and a new account's password go to this URL only.
-        redirect: 'error',
       })
     } catch (error) {
       throw new OperationError(`${via} does not answer (${error instanceof Error ? error.message : String(error)})`, 503)

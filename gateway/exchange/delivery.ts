@@ -1,4 +1,4 @@
-import { pushIdempotencyKey, readAnswer, type PartnerWire, type PushOutcome, type StepMessage } from '../../connectors/index.js'
+import { fetchWithoutRedirects, pushIdempotencyKey, readAnswer, type PartnerWire, type PushOutcome, type StepMessage } from '../../connectors/index.js'
 import { unrefTimer } from '../support/index.js'
 import { endSpan, SpanKind, type Telemetry } from '../telemetry/index.js'
 import type { ClaimedMessage, Outbox } from './outbox.js'
@@ -191,13 +191,12 @@ export function httpPush(options: {
       ? await options.sign({ url, body, messageId: message.id, contentType: endpoint.wire.contentType })
       : { 'idempotency-key': pushIdempotencyKey(message.id), 'content-type': endpoint.wire.contentType }
     try {
-      const response = await send(url, {
+      const response = await fetchWithoutRedirects(send, url, {
         method: 'POST',
         // The trace the push belongs to (not signed: it says nothing the receiver acts on).
         headers: { ...signed, ...endpoint.wire.headers?.(step), ...(message.traceparent ? { traceparent: message.traceparent } : {}) },
         body,
         signal: AbortSignal.timeout(timeoutMs),
-        redirect: 'error',
       })
       const answer = await response.text().catch(() => '')
       const outcome = readAnswer(endpoint.wire, response.status, answer)

@@ -1,4 +1,5 @@
 import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose'
+import { fetchWithoutRedirects } from '../../connectors/index.js'
 import { CLOCK_SKEW_S } from './client-assertion.js'
 
 /** The national e-ID as an OpenID Connect provider: whose ID tokens name a citizen to the gateway. */
@@ -43,7 +44,7 @@ export function createCitizenOidcVerifier(options: CitizenOidcOptions) {
 
   async function discover(): Promise<{ document: OidcDiscovery; keys: JWTVerifyGetKey }> {
     const url = `${options.issuer.replace(/\/$/, '')}/.well-known/openid-configuration`
-    const response = await doFetch(url, { signal: AbortSignal.timeout(DISCOVERY_TIMEOUT_MS), redirect: 'error' })
+    const response = await fetchWithoutRedirects(doFetch, url, { signal: AbortSignal.timeout(DISCOVERY_TIMEOUT_MS) })
     if (!response.ok) throw new Error(`e-ID discovery answered HTTP ${response.status}`)
     const document = (await response.json()) as Partial<OidcDiscovery>
     // A document naming another issuer is someone else's provider: never trust its keys.
