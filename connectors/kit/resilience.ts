@@ -48,8 +48,11 @@ export interface ResilienceOptions {
 export type CircuitStateName = 'closed' | 'open' | 'half-open' | 'isolated'
 
 export interface Resilience {
-  /** Runs `call` under the bulkhead and breaker, retried when `idempotent`. */
-  run<T>(idempotent: boolean, call: () => Promise<T>, context: { path: string }): Promise<T>
+  /**
+   * Runs `call` under the bulkhead and breaker, retried when `idempotent`. `signal` is the
+   * caller's: once it aborts, a queued call leaves the queue and no retry starts.
+   */
+  run<T>(idempotent: boolean, call: () => Promise<T>, context: { path: string; signal?: AbortSignal }): Promise<T>
   circuit(): CircuitStateName
 }
 
@@ -86,7 +89,9 @@ export function createResilience(connector: ConnectorName, options: ResilienceOp
   return {
     async run(idempotent, call, context) {
       try {
-        return await (idempotent ? reads : once).execute(() => call())
+        // Always a signal of this call's own: cockatiel's default is one signal made when its module
+        // loads, which workerd binds to the request that loaded it and refuses to every other.
+        return await (idempotent ? reads : once).execute(() => call(), context.signal ?? new AbortController().signal)
       } catch (error) {
         if (error instanceof BrokenCircuitError)
           throw new ConnectorError(connector, 'UPSTREAM_UNAVAILABLE', { path: context.path, detail: 'circuit open' }, { cause: error })

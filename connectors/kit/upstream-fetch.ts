@@ -159,7 +159,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     if (!resilience) return attempt(path, request, scope)
     const idempotent = request.idempotent ?? (request.method ?? (request.body === undefined ? 'GET' : 'POST')) === 'GET'
     try {
-      return await resilience.run(idempotent, () => attempt(path, request, scope), { path })
+      return await resilience.run(idempotent, () => attempt(path, request, scope), { path, ...(scope.signal ? { signal: scope.signal } : {}) })
     } catch (error) {
       // Refused by the breaker or the bulkhead: no attempt was made, so none was recorded yet.
       if (error instanceof ConnectorError && error.context.detail?.startsWith('circuit')) {
