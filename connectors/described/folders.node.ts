@@ -5,10 +5,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import type { CanonicalCatalog } from './canonical-catalog.js'
-import { loadDescribedConnector } from './load.js'
+import { loadFolderTexts, MAPPING_FILE, type FolderTexts } from './folder-texts.js'
 import type { ConnectorPlan } from './plan.js'
 
-export const MAPPING_FILE = 'mapping.yaml'
+export { MAPPING_FILE }
 
 /** The folders of `root` that hold a mapping file, sorted by name. */
 export function describedFolders(root: string): string[] {
@@ -19,25 +19,23 @@ export function describedFolders(root: string): string[] {
 }
 
 /**
- * Loads one folder. File names in messages are relative to the working directory, as an operator
- * types them. Only a file directly in the folder may be named as the description. The mapping's
- * `connector` must be the folder's name, or `name` for a folder named otherwise (the `described/`
- * of a registry being rebuilt by description).
+ * One folder's files as texts (the files directly in it, not its subfolders), shown relative to
+ * the working directory as an operator types them.
+ */
+export function readFolderTexts(root: string, folder: string, name?: string): FolderTexts {
+  const dir = join(root, folder)
+  const files: Record<string, string> = {}
+  for (const entry of readdirSync(dir, { withFileTypes: true })) if (entry.isFile()) files[entry.name] = readFileSync(join(dir, entry.name), 'utf8')
+  return { folder, ...(name ? { name } : {}), shownDir: relative(process.cwd(), dir), files }
+}
+
+/**
+ * Loads one folder. Only a file directly in the folder may be named as the description. The
+ * mapping's `connector` must be the folder's name, or `name` for a folder named otherwise (the
+ * `described/` of a registry being rebuilt by description).
  */
 export function readDescribedFolder(root: string, folder: string, catalog: CanonicalCatalog, name = folder): ConnectorPlan {
-  const dir = join(root, folder)
-  const shown = (file: string) => relative(process.cwd(), join(dir, file)) || file
-  return loadDescribedConnector(
-    {
-      folder: name,
-      mapping: { file: shown(MAPPING_FILE), text: readFileSync(join(dir, MAPPING_FILE), 'utf8') },
-      readDescription(file) {
-        const names = readdirSync(dir)
-        return names.includes(file) ? { file: shown(file), text: readFileSync(join(dir, file), 'utf8') } : undefined
-      },
-    },
-    catalog,
-  )
+  return loadFolderTexts(readFolderTexts(root, folder, name), catalog)
 }
 
 /** Every described connector under `root`; the first folder that does not load stops start-up. */

@@ -24,6 +24,7 @@ import { createGateway } from '../app.js'
 import { ConfigError, type DescribedUpstreamSetting, parseConfig, parseDescribedUpstreams, populationApiKey, type Config } from '../config.js'
 import { readClientCertificate } from './client-certificate.js'
 import { servedCanonical } from './canonical.js'
+import { settingsNeededBy } from './served-canonical.js'
 import { actionEvent } from '../audit/index.js'
 import { instanceName, nodeSha256, openAuditWriter } from './audit.js'
 import { localCredentialHash, newLocalCredential } from '../admin/ops/index.js'
@@ -88,17 +89,7 @@ function loadDescribed(config: Config) {
     const { plans, registries } = servedCanonical()
     // The land and business registries first: their settings are read as every described source's.
     const all = [registries.land, registries.business, ...plans]
-    const settings = parseDescribedUpstreams(
-      process.env,
-      all.map((plan) => ({
-        name: plan.name,
-        needsApiKey: plan.auth.kind === 'apiKey',
-        needsAccount: plan.auth.kind === 'soapHeader',
-        needsClient: plan.auth.kind === 'oauthClientCredentials',
-        needsCertificate: plan.clientCertificate,
-      })),
-      config.NODE_ENV === 'production',
-    )
+    const settings = parseDescribedUpstreams(process.env, all.map(settingsNeededBy), config.NODE_ENV === 'production')
     const [land, business, ...sources] = all.map((plan, i) => ({ plan, setting: settings[i]! }))
     return { land: land!, business: business!, sources }
   } catch (error) {

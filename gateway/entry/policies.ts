@@ -1,37 +1,29 @@
 import type { Logger } from '../logger.js'
-import { parsePolicySet, type LoadProblem, type PolicyFile, type PolicySet } from '../../policies/index.js'
+import type { LoadProblem, PolicyFile, PolicySet } from '../../policies/index.js'
 import { servedCanonical } from './canonical.js'
-import { checkCoordinates } from '../policy/index.js'
+import { policyRulesFor, type PolicyRules } from './policy-rules.js'
 import { createPolicyStore, createPolicyWatcher, digestInput, type PolicySnapshot, type PolicyStore } from '../policy/store/index.js'
 import { sha256Hex } from '../support/index.js'
 import type { Database } from '../database/index.js'
 import { readPolicyFiles } from '../policy/store/read-files.node.js'
 
-const schema = () => servedCanonical().schema
+/** Built on first use: reading the served schema loads every described folder. */
+let rules: PolicyRules | undefined
+const served = () => (rules ??= policyRulesFor(servedCanonical()))
+
 /** The schema served (no resolvers), described sources included: what policies and the console's simulator are checked against. */
-export const policySchema = schema
+export const policySchema = () => served().schema
 /** Parsed against the served schema's data classes, so a grant reading a described source's PIN must say how it is shown. */
-export const parseServedPolicySet = (files: PolicyFile[]) => parsePolicySet(files, { dataClasses: servedCanonical().dataClasses })
-const parse = parseServedPolicySet
+export const parseServedPolicySet = (files: PolicyFile[]) => served().parse(files)
 
 /**
  * The store's validator: the whole set parsed and cross-checked by the policy language, and
  * every coordinate and `where` path checked against the canonical schema.
  */
-export function validatePolicyFiles(files: PolicyFile[]): LoadProblem[] {
-  const result = parse(files)
-  return result.ok ? checkCoordinates(result.set, schema()) : result.problems
-}
+export const validatePolicyFiles = (files: PolicyFile[]): LoadProblem[] => served().validate(files)
 
 /** A stored version's files as a policy set; throws listing the problems if it does not load. */
-export function policySetOf(files: PolicyFile[]): PolicySet {
-  const result = parse(files)
-  const problems = result.ok ? checkCoordinates(result.set, schema()) : result.problems
-  if (!result.ok || problems.length > 0) {
-    throw new Error(`Invalid policy documents:\n${problems.map((p) => `  - ${p.file} ${p.path}: ${p.message}`).join('\n')}`)
-  }
-  return result.set
-}
+export const policySetOf = (files: PolicyFile[]): PolicySet => served().setOf(files)
 
 export const openPolicyStore = (db: Database): PolicyStore => createPolicyStore(db, { validate: validatePolicyFiles })
 
