@@ -6,9 +6,19 @@
 import { createCipheriv, createDecipheriv, randomBytes, scrypt, type ScryptOptions } from 'node:crypto'
 import { chmod, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { JWK } from 'jose'
-import { z } from 'zod'
-import { KeyStoreError, parseKeySet, type KeySet, type KeyStore, type StoredKey } from './index.js'
+import { KeyStoreError, type KeySet, type KeyStore } from './index.js'
+import {
+  checkAad,
+  decodeKeyFile,
+  KEY_FILE_CHECK_TEXT,
+  KEY_FILE_FORMAT,
+  keyAad,
+  parseKeyFile,
+  type Kdf,
+  type KeyFileOut,
+  type Sealed,
+  type Unsealer,
+} from './key-file.js'
 
 export interface FileKeyStoreOptions {
   /** The data directory (DATA_DIR); the file goes to `<dir>/keys/gateway-keys.json`. */
@@ -25,42 +35,7 @@ export interface FileKeyStore extends KeyStore {
 
 type Protection = 'passphrase' | 'file-permissions'
 
-const FORMAT = 'lgsp-gateway-keys'
 const SCRYPT = { N: 2 ** 15, r: 8, p: 1 }
-const MAX_SCRYPT_N = 2 ** 20
-const CHECK_TEXT = 'lgsp-gateway-keys passphrase check'
-
-const b64 = z.string().regex(/^[A-Za-z0-9_-]*$/)
-const sealedSchema = z.object({ iv: b64, data: b64, tag: b64 })
-type Sealed = z.infer<typeof sealedSchema>
-const fileSchema = z.object({
-  format: z.literal(FORMAT),
-  version: z.literal(1),
-  protection: z.enum(['passphrase', 'file-permissions']),
-  kdf: z
-    .object({
-      name: z.literal('scrypt'),
-      salt: b64,
-      N: z
-        .number()
-        .int()
-        .min(2 ** 14)
-        .max(MAX_SCRYPT_N),
-      r: z.number().int().min(1).max(32),
-      p: z.number().int().min(1).max(16),
-    })
-    .optional(),
-  check: sealedSchema.optional(),
-  keys: z.array(z.looseObject({ kid: z.string(), privateJwk: z.unknown().optional(), sealedPrivateJwk: sealedSchema.optional() })),
-  /** Public keys of removed keys (checked by parseKeySet), for verifying old audit checkpoints. */
-  archive: z.array(z.record(z.string(), z.unknown())).optional(),
-})
-type KeyFile = z.infer<typeof fileSchema>
-type Kdf = NonNullable<KeyFile['kdf']>
-/** What `save` writes: the stored keys with their private part either in clear or sealed. */
-type KeyFileOut = Omit<KeyFile, 'keys'> & {
-  keys: Array<Omit<StoredKey, 'privateJwk'> & ({ privateJwk: JWK } | { sealedPrivateJwk: Sealed })>
-}
 
 function deriveKey(passphrase: string, kdf: Kdf): Promise<Buffer> {
   const options: ScryptOptions = { N: kdf.N, r: kdf.r, p: kdf.p, maxmem: 256 * kdf.N * kdf.r }
@@ -124,37 +99,20 @@ export function createFileKeyStore(options: FileKeyStoreOptions): FileKeyStore {
     await chmod(dir, 0o700)
   }
 
-  async function decode(file: KeyFile): Promise<KeySet> {
-    if (file.protection === 'file-permissions') {
-      return parseKeySet({ version: 1, keys: file.keys, ...(file.archive ? { archive: file.archive } : {}) })
-    }
-    if (!file.kdf || !file.check) throw new KeyStoreError(`${path}: an encrypted key file needs "kdf" and "check"`)
-    if (!passphrase) throw new KeyStoreError(`${path} is encrypted: set GATEWAY_KEYS_PASSPHRASE to the passphrase it was written with`)
-    const key = await keyFor(file.kdf)
-    if (unseal(key, file.check, `${FORMAT}:check`) !== CHECK_TEXT) {
-      throw new KeyStoreError(`${path}: GATEWAY_KEYS_PASSPHRASE is wrong (or the file was altered); the keys were not loaded`)
-    }
-    writeKdf ??= file.kdf
-    const keys = file.keys.map(({ sealedPrivateJwk, privateJwk: _ignored, ...rest }) => {
-      if (!sealedPrivateJwk) throw new KeyStoreError(`${path}: key ${rest.kid} has no encrypted private part`)
-      const plaintext = unseal(key, sealedPrivateJwk, `${FORMAT}:key:${rest.kid}`)
-      if (plaintext === null) throw new KeyStoreError(`${path}: the private part of key ${rest.kid} was altered (authentication failed)`)
-      return { ...rest, privateJwk: JSON.parse(plaintext) as JWK }
-    })
-    return parseKeySet({ version: 1, keys, ...(file.archive ? { archive: file.archive } : {}) })
-  }
+  const unsealWithPassphrase: Unsealer = async (kdf, sealed, aad) => unseal(await keyFor(kdf), sealed, aad)
 
   async function encode(set: KeySet): Promise<KeyFileOut> {
-    if (!passphrase) return { format: FORMAT, version: 1, protection: 'file-permissions', keys: set.keys, ...(set.archive ? { archive: set.archive } : {}) }
+    if (!passphrase)
+      return { format: KEY_FILE_FORMAT, version: 1, protection: 'file-permissions', keys: set.keys, ...(set.archive ? { archive: set.archive } : {}) }
     writeKdf ??= { name: 'scrypt', salt: randomBytes(16).toString('base64url'), ...SCRYPT }
     const key = await keyFor(writeKdf)
     return {
-      format: FORMAT,
+      format: KEY_FILE_FORMAT,
       version: 1,
       protection: 'passphrase',
       kdf: writeKdf,
-      check: seal(key, CHECK_TEXT, `${FORMAT}:check`),
-      keys: set.keys.map(({ privateJwk, ...rest }) => ({ ...rest, sealedPrivateJwk: seal(key, JSON.stringify(privateJwk), `${FORMAT}:key:${rest.kid}`) })),
+      check: seal(key, KEY_FILE_CHECK_TEXT, checkAad),
+      keys: set.keys.map(({ privateJwk, ...rest }) => ({ ...rest, sealedPrivateJwk: seal(key, JSON.stringify(privateJwk), keyAad(rest.kid)) })),
       ...(set.archive ? { archive: set.archive } : {}),
     }
   }
@@ -191,24 +149,16 @@ export function createFileKeyStore(options: FileKeyStoreOptions): FileKeyStore {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
       throw error
     }
-    let raw: unknown
-    try {
-      raw = JSON.parse(text)
-    } catch {
-      throw new KeyStoreError(`${path} is not valid JSON. It was left untouched: restore it from a backup or move it away to start with new keys`)
-    }
-    const parsed = fileSchema.safeParse(raw)
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]
-      throw new KeyStoreError(`${path} is not a gateway key file (${issue?.path.join('.') || 'root'}: ${issue?.message}). It was left untouched`)
-    }
-    if (parsed.data.protection === 'file-permissions' && process.platform !== 'win32') {
+    const file = parseKeyFile(text, path)
+    if (file.protection === 'file-permissions' && process.platform !== 'win32') {
       const { mode } = await stat(path)
       if (mode & 0o077) throw new KeyStoreError(`${path} holds unencrypted private keys but is readable by others: chmod 600 it`)
     }
-    const set = await decode(parsed.data)
+    const set = await decodeKeyFile(file, path, passphrase ? unsealWithPassphrase : undefined)
+    // A later save seals with the file's KDF, whose key is already derived: once it proved right.
+    if (file.kdf) writeKdf ??= file.kdf
     // A passphrase set after the file was written in plaintext: encrypt it now, not at the next rotation.
-    if (passphrase && parsed.data.protection === 'file-permissions') await save(set)
+    if (passphrase && file.protection === 'file-permissions') await save(set)
     return set
   }
 

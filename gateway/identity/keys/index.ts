@@ -20,3 +20,5 @@ export {
   type RotateOptions,
   type StoredKey,
 } from './keyset.js'
+export { createSecretKeyStore, type SecretKeyStoreOptions } from './secret-key-store.js'
+export { keyedHashWithSecret } from './keyed-hash.js'
