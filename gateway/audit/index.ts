@@ -21,3 +21,4 @@ export { createMemoryAuditSink, type AuditSink, type MemoryAuditSink } from './s
 export { actionEvent, type ActionInput } from './action-event.js'
 export { CSV_COLUMNS, csvField, csvHeader, csvRow, jsonlRow } from './export.js'
 export { createStepChains, type StepChains, type StepChainsOptions } from './step-chains.js'
+export { AUDIT_WRITER_OBJECT, auditWriterObjectClass, createDurableObjectAuditSink, type DurableObjectAuditSink } from './durable-object.js'

@@ -69,7 +69,16 @@ export function memoryObjectNamespace<O extends FetchingObject>(make: (state: Ob
         objects.set(name, object)
       }
       const target = object
-      return { fetch: (input: string, init?: RequestInit) => target.fetch(new Request(input, init)) }
+      // As a stub does: an aborted call rejects with the signal's reason, whatever the object does.
+      return {
+        fetch: (input: string, init?: RequestInit) => {
+          const signal = init?.signal
+          const answer = target.fetch(new Request(input, init))
+          if (!signal) return answer
+          if (signal.aborted) return Promise.reject(signal.reason)
+          return Promise.race([answer, new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }))])
+        },
+      }
     },
   }
 }

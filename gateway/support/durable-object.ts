@@ -74,8 +74,8 @@ export interface ObjectClient {
    * decide", and fails closed on the latter.
    */
   call(name: string, route: string, body: unknown): Promise<unknown>
-  /** Probes one object; never throws. */
-  ping(signal?: AbortSignal): Promise<{ ok: boolean; latencyMs: number; detail?: string }>
+  /** Probes one object (by default one kept for probes); never throws. */
+  ping(signal?: AbortSignal, name?: string): Promise<{ ok: boolean; latencyMs: number; detail?: string }>
   /** Later calls fail as unavailable; ping says closed. */
   close(): Promise<void>
 }
@@ -109,11 +109,11 @@ export function objectClient(
         throw unavailable('the object answered something other than JSON', { cause: error, timedOut: false })
       }
     },
-    async ping(signal) {
+    async ping(signal, name = 'ping') {
       if (closed) return { ok: false, latencyMs: 0, detail: 'closed' }
       const started = performance.now()
       try {
-        const stub = namespace.get(namespace.idFromName('ping') as never)
+        const stub = namespace.get(namespace.idFromName(name) as never)
         const response = await stub.fetch(`${OBJECT_URL}/ping`, { signal: signal ?? AbortSignal.timeout(timeoutMs) })
         return { ok: response.ok, latencyMs: performance.now() - started }
       } catch (error) {
