@@ -7,6 +7,7 @@ import type { ResilienceOptions } from './kit/index.js'
 import type { RegistryConnector, RegistryLoaders, RequestScope, UpstreamTransport } from './kit/index.js'
 import { createPopulationConnector } from './population/index.js'
 import { createDescribedConnector, type ConnectorPlan } from './described/index.js'
+export type { ConnectorPlan } from './described/index.js'
 
 export {
   adminUnitResolvers,

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { ConnectorPlan } from '../connectors/index.js'
 
 /** A URL with one of the protocols, and no credentials, query or fragment (they would end up in logs). */
 const optionalUrl = (protocols: string[]) =>
@@ -82,6 +83,12 @@ export const configSchema = z
       .default('false')
       .transform((value) => value === 'true'),
     GATEWAY_ISSUER: optionalUrl(['http', 'https']),
+    /**
+     * The Workers entry's gateway keys: the text of the key file the Node entry keeps in
+     * DATA_DIR/keys/gateway-keys.json (sealed with GATEWAY_KEYS_PASSPHRASE), set as a secret.
+     * The Node entry reads the file itself and ignores this.
+     */
+    GATEWAY_KEYS: z.string().min(1).optional(),
     /** Encrypts the gateway's private signing keys at rest (AES-256-GCM, scrypt). Required in production. */
     GATEWAY_KEYS_PASSPHRASE: z.string().min(16, 'must be at least 16 characters').optional(),
     /**
@@ -338,6 +345,15 @@ export function upstreamPrefix(connector: string): string {
  * for one and a URL is set, and in production a URL for every one (the replay sandbox is for
  * development). The names are known only once the connectors are read, so this runs after them.
  */
+/** What a described source's settings must hold, by its mapping: what `parseDescribedUpstreams` checks. */
+export const settingsNeededBy = (plan: Pick<ConnectorPlan, 'name' | 'auth' | 'clientCertificate'>) => ({
+  name: plan.name,
+  needsApiKey: plan.auth.kind === 'apiKey',
+  needsAccount: plan.auth.kind === 'soapHeader',
+  needsClient: plan.auth.kind === 'oauthClientCredentials',
+  needsCertificate: plan.clientCertificate,
+})
+
 export function parseDescribedUpstreams(
   raw: Record<string, string | undefined>,
   connectors: ReadonlyArray<{ name: string; needsApiKey: boolean; needsAccount?: boolean; needsClient?: boolean; needsCertificate?: boolean }>,

@@ -31,19 +31,25 @@ interface Import {
   specifier: string
   /** Repo-relative target for relative imports, else null (a package or node: builtin). */
   target: string | null
+  /** Evaluated when the module loads: not `import type`, not `import()`. */
+  eager: boolean
 }
 
 function importsOf(file: string): Import[] {
   const text = readFileSync(join(root, file), 'utf8')
-  const specifiers = [
-    ...text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"`]*?from\s*['"]([^'"]+)['"]/g),
-    ...text.matchAll(/(?:^|\n)\s*import\s*['"]([^'"]+)['"]/g),
-    ...text.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g),
-  ].map((match) => match[1] as string)
-  return specifiers.map((specifier) => ({
+  const found = [
+    ...[...text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"`]*?from\s*['"]([^'"]+)['"]/g)].map((match) => ({
+      specifier: match[1] as string,
+      eager: !/^\s*(?:import|export)\s+type\b/.test(match[0]),
+    })),
+    ...[...text.matchAll(/(?:^|\n)\s*import\s*['"]([^'"]+)['"]/g)].map((match) => ({ specifier: match[1] as string, eager: true })),
+    ...[...text.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)].map((match) => ({ specifier: match[1] as string, eager: false })),
+  ]
+  return found.map(({ specifier, eager }) => ({
     file,
     specifier,
     target: specifier.startsWith('.') ? relative(root, resolve(root, dirname(file), specifier)) : null,
+    eager,
   }))
 }
 
@@ -74,6 +80,23 @@ const isWorkersAdapter = (file: string) => /\.workers\.ts$/.test(file)
 const workersPackages = ['pg']
 const isEntry = (file: string) => /^gateway\/(entry|cli)\//.test(file)
 const violations = (predicate: (i: Import) => boolean) => imports.filter(predicate).map((i) => `${i.file} imports ${i.specifier}`)
+const importsByFile = new Map<string, Import[]>()
+for (const i of imports) importsByFile.set(i.file, [...(importsByFile.get(i.file) ?? []), i])
+/**
+ * Every source file reached from `starts` by relative imports (static, re-exports and dynamic;
+ * only those evaluated when the module loads, if `eagerOnly`).
+ */
+function reachableFrom(starts: string[], eagerOnly = false): Set<string> {
+  const reached = new Set<string>()
+  const queue = [...starts]
+  while (queue.length > 0) {
+    const file = queue.pop() as string
+    if (reached.has(file)) continue
+    reached.add(file)
+    for (const i of importsByFile.get(file) ?? []) if (i.target && (i.eager || !eagerOnly)) queue.push(i.target.replace(/\.js$/, '.ts'))
+  }
+  return reached
+}
 
 describe('import rules', () => {
   it('finds the source files it checks', () => {
@@ -206,23 +229,39 @@ describe('import rules', () => {
   it('nothing Node-only is reachable from the gateway core, even through other files', () => {
     // Follows relative imports transitively from the runtime surfaces: a Workers bundle of
     // createGateway must not pull in a sandbox server or a Node client by way of an index file.
-    const byFile = new Map<string, Import[]>()
-    for (const i of imports) byFile.set(i.file, [...(byFile.get(i.file) ?? []), i])
-    const toSource = (target: string) => target.replace(/\.js$/, '.ts')
-    const reached = new Set<string>()
-    const queue = ['gateway/app.ts', 'connectors/index.ts']
-    while (queue.length > 0) {
-      const file = queue.pop() as string
-      if (reached.has(file)) continue
-      reached.add(file)
-      for (const i of byFile.get(file) ?? []) if (i.target) queue.push(toSource(i.target))
-    }
+    const reached = reachableFrom(['gateway/app.ts', 'connectors/index.ts'])
     expect(reached.size).toBeGreaterThan(30)
     const offenders = [...reached].flatMap((file) =>
-      (byFile.get(file) ?? []).filter((i) => isNodeOnly(i.specifier)).map((i) => `${file} imports ${i.specifier}`),
+      (importsByFile.get(file) ?? []).filter((i) => isNodeOnly(i.specifier)).map((i) => `${file} imports ${i.specifier}`),
     )
     expect(offenders).toEqual([])
     expect([...reached].filter((file) => file.includes('/sandbox/'))).toEqual([])
+  })
+
+  it('nothing Node-only is reachable from the Workers entry but pg, through Workers adapters', () => {
+    const reached = reachableFrom(['gateway/entry/workers.ts'])
+    // The whole gateway is behind it: the check would pass vacuously on a stub entry.
+    expect(reached.has('gateway/app.ts')).toBe(true)
+    expect(reached.has('connectors/index.ts')).toBe(true)
+    const offenders = [...reached].flatMap((file) =>
+      (importsByFile.get(file) ?? [])
+        .filter((i) => isNodeOnly(i.specifier) && !(isWorkersAdapter(file) && workersPackages.includes(i.specifier)))
+        .map((i) => `${file} imports ${i.specifier}`),
+    )
+    expect(offenders).toEqual([])
+    expect([...reached].filter((file) => isNodeAdapter(file) || file.includes('/sandbox/') || file === 'connectors/sandboxes.ts')).toEqual([])
+  })
+
+  it('the Workers entry loads the registry clients from a handler, not when its module loads', () => {
+    // cockatiel makes an AbortController when its module is evaluated, which workerd forbids
+    // outside a handler: the whole bundle then fails to start. Bundled, a module only imported
+    // with import() is evaluated on first use.
+    const atLoad = reachableFrom(['gateway/entry/workers.ts'], true)
+    expect(atLoad.has('gateway/entry/workers.ts')).toBe(true)
+    expect([...atLoad].filter((file) => file === 'connectors/kit/resilience.ts' || file === 'connectors/index.ts')).toEqual([])
+    expect(reachableFrom(['gateway/entry/workers.ts']).has('connectors/kit/resilience.ts')).toBe(true)
+    const cockatiel = all.filter((file) => importsOf(file).some((i) => i.specifier === 'cockatiel'))
+    expect(cockatiel).toEqual(['connectors/kit/resilience.ts'])
   })
 
   it('only the entries, the CLI and other Node adapters import a Node adapter', () => {
@@ -274,6 +313,7 @@ describe('import rules', () => {
     expect(isNodeAdapter('gateway/shared-store/redis.node.ts')).toBe(true)
     expect(isNodeAdapter('gateway/database/pglite-worker.node.ts')).toBe(true)
     expect(isWorkersAdapter('gateway/database/postgres.workers.ts')).toBe(true)
+    expect([...reachableFrom(['gateway/entry/node.ts'])].some(isNodeAdapter)).toBe(true)
     expect(isWorkersAdapter('gateway/database/postgres.node.ts')).toBe(false)
     expect(isNodeAdapter('gateway/shared-store/redis.ts')).toBe(false)
     expect(isNodeAdapter('gateway/app.ts')).toBe(false)

@@ -11,6 +11,9 @@ import { int8AsNumber, pingWith, type Database, type Queryable } from './databas
 export interface PostgresPerCallOptions {
   /** `postgres://user:password@host:port/db`, or a Hyperdrive binding's `connectionString`. */
   url: string
+  /** Kept out of the URL, as the Node entry keeps them in PGUSER and PGPASSWORD. */
+  user?: string
+  password?: string
   /** How long to wait for a connection before a call fails, so a dead server fails fast. @default 2000 */
   connectionTimeoutMs?: number
 }
@@ -23,7 +26,13 @@ export function openPostgresPerCall(options: PostgresPerCallOptions): Database {
 
   async function withClient<T>(use: (client: pg.Client) => Promise<T>): Promise<T> {
     if (closed) throw new Error('the database handle is closed')
-    const client = new pg.Client({ connectionString: options.url, connectionTimeoutMillis: options.connectionTimeoutMs ?? 2000, types })
+    const client = new pg.Client({
+      connectionString: options.url,
+      ...(options.user ? { user: options.user } : {}),
+      ...(options.password ? { password: options.password } : {}),
+      connectionTimeoutMillis: options.connectionTimeoutMs ?? 2000,
+      types,
+    })
     // A connection that breaks between statements emits 'error': heard here, the call fails
     // instead of the isolate.
     client.on('error', () => undefined)

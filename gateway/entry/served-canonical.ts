@@ -23,15 +23,6 @@ export interface ServedCanonical {
   dataClasses: DataClassMap
 }
 
-/** What a described source's settings must hold, by its mapping: what `parseDescribedUpstreams` checks. */
-export const settingsNeededBy = (plan: ConnectorPlan) => ({
-  name: plan.name,
-  needsApiKey: plan.auth.kind === 'apiKey',
-  needsAccount: plan.auth.kind === 'soapHeader',
-  needsClient: plan.auth.kind === 'oauthClientCredentials',
-  needsCertificate: plan.clientCertificate,
-})
-
 export interface DescribedLoaders {
   /** The described sources. */
   plans(catalog: CanonicalCatalog): ConnectorPlan[]
