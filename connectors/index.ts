@@ -79,6 +79,7 @@ export {
   stepOperation,
   SUBMIT_MUTATION,
   versionAfter,
+  requestAccessToken,
   type GatewayAnswer,
   type GatewayClient,
   type GatewayClientOptions,

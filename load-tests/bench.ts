@@ -9,12 +9,14 @@
  *   (e) the peer: Hive Gateway over a GraphQL Mesh supergraph of the same registries (load-tests/peer,
  *       installed on first use), no auth, policy, audit or limits; its answers to the whole mix are
  *       checked equal to the gateway's before it is timed
+ *   (w) the gateway's Workers entry on workerd (wrangler's local mode) on PostgreSQL, its limits and
+ *       audit writer in Durable Objects; its CPU is the workerd process's
  * all over the sandbox registries (no artificial latency, their own process). Each target runs in
  * a process of its own and autocannon loads it from this one. Prints req/s, p50, p99 and the
  * ratios to (a) and (d); writes JSON into bench-results/. A benchmark: it asserts nothing.
  *
  *   npm run bench [-- --quick] [--duration s] [--warmup s] [--connections n] [--rounds n]
- *                 [--targets a,b,c,d,e,s,r] [--flush-delay ms] [--cpu-prof]
+ *                 [--targets a,b,c,d,e,s,r,w] [--flush-delay ms] [--cpu-prof]
  *
  * `--curves` draws cost curves instead (bench/curves.ts): CPU per request and p99 against records
  * per answer, join depth, concurrent connections and gateway instances; by default targets a,b,
@@ -56,10 +58,10 @@ const DURATION = Number(values.duration ?? (quick || curves ? 4 : 15))
 const WARMUP = Number(values.warmup ?? (quick || curves ? 1 : 5))
 const CONNECTIONS = Number(values.connections)
 const ROUNDS = Number(values.rounds ?? (curves ? (quick ? 1 : 2) : quick ? 2 : 3))
-const wanted = new Set((values.targets ?? (curves ? 'a,b' : 'a,b,c,d,e,s,r')).split(','))
+const wanted = new Set((values.targets ?? (curves ? 'a,b' : 'a,b,c,d,e,s,r,w')).split(','))
 
 interface Target {
-  key: 'a' | 'b' | 'c' | 'd' | 'e' | 's' | 'r'
+  key: 'a' | 'b' | 'c' | 'd' | 'e' | 's' | 'r' | 'w'
   name: string
   server: string
   env?: Record<string, string>
@@ -72,7 +74,8 @@ const SIGNED = { 'accept-signature': 'lgsp=("@status" "content-digest" "x-reques
 /** Asks for a receipt (RFC 7240 preference). */
 const RECEIPTED = { prefer: 'receipt' }
 
-type ServerInfo = { url: string; tokens?: Record<string, string>; stores?: unknown }
+/** `tokensUrl` and `cpuPid` where the tokens and the CPU are not the server process's own (w). */
+type ServerInfo = { url: string; tokens?: Record<string, string>; stores?: unknown; tokensUrl?: string; cpuPid?: number }
 
 async function freshTokens(url: string): Promise<Record<string, string>> {
   const response = await fetch(new URL(TOKENS_PATH, assertLoopback(url)))
@@ -144,6 +147,7 @@ async function main(): Promise<void> {
       { key: 'e', name: 'peer: Hive Gateway 2.15.1 on a Mesh supergraph; no auth, policy, audit or limits', server: 'peer' },
       { key: 's', name: 'gateway as (b), every answer signed', server: 'gateway', env: flushEnv, headers: SIGNED },
       { key: 'r', name: 'gateway as (b), every answer given a receipt', server: 'gateway', env: flushEnv, headers: RECEIPTED },
+      { key: 'w', name: 'gateway on workerd (Workers entry: PostgreSQL, Durable Objects; NODE_ENV=test)', server: 'workers' },
     ]
     // The peer's packages are installed before anything starts: `npm ci` would otherwise compete
     // with the other targets' start-up. Without them (no registry reachable), (e) is left out, said.
@@ -168,6 +172,15 @@ async function main(): Promise<void> {
           const peers = peerMix(mix)
           await check(server.info.url, peers, undefined, `(e) ${target.name}`)
           return { target, server: server as BenchServer<ServerInfo>, mix: peers, rounds: [] as Measure[] }
+        }
+        if (target.key === 'w') {
+          if (!findPostgresBin()) {
+            notes.push('(w) skipped: PostgreSQL is not installed (apt-get install postgresql)')
+            return null
+          }
+          const postgres = await startPostgres({ durable: true })
+          stoppers.push(postgres.stop)
+          env = { ...env, DATABASE_URL: postgres.configUrl, PGUSER: 'postgres' }
         }
         if (target.key === 'c') {
           if (!findRedisServer() || !findPostgresBin()) {
@@ -198,8 +211,16 @@ async function main(): Promise<void> {
       for (const run of running) {
         // Tokens live five minutes and a whole run is longer: fresh ones every round, else later
         // rounds would measure 401s.
-        if (run.server.info.tokens) run.server.info.tokens = await freshTokens(run.server.info.url)
-        const m = await measure(run.server.info.url, run.server.child.pid, run.mix, run.server.info.tokens, DURATION, run.target.headers, CONNECTIONS)
+        if (run.server.info.tokens) run.server.info.tokens = await freshTokens(run.server.info.tokensUrl ?? run.server.info.url)
+        const m = await measure(
+          run.server.info.url,
+          run.server.info.cpuPid ?? run.server.child.pid,
+          run.mix,
+          run.server.info.tokens,
+          DURATION,
+          run.target.headers,
+          CONNECTIONS,
+        )
         run.rounds.push(m)
         process.stdout.write(
           `  round ${i + 1} (${run.target.key}) ${m.rps.toFixed(0)} req/s, ${m.cpuUs?.toFixed(0) ?? '?'} µs CPU/req, load average ${loadavg()[0]!.toFixed(2)}\n`,

@@ -92,39 +92,52 @@ export function retryAfterSeconds(header: string | null): number | null {
 export const sha256Hex = async (bytes: Uint8Array<ArrayBuffer>): Promise<string> =>
   Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)), (b) => b.toString(16).padStart(2, '0')).join('')
 
-export function createGatewayClient(options: GatewayClientOptions) {
+/**
+ * An access token from the gateway's token endpoint for a client holding its private key: a
+ * client assertion (RFC 7523) addressed to `issuer`'s token endpoint, good for one minute and one use.
+ */
+export async function requestAccessToken(
+  options: Pick<GatewayClientOptions, 'gateway' | 'issuer' | 'clientId' | 'privateKey' | 'fetch'>,
+): Promise<{ token: string; expiresIn: number }> {
   const fetcher = options.fetch ?? fetch
   const base = options.gateway.replace(/\/$/, '')
   const alg = options.privateKey.kty === 'OKP' ? 'EdDSA' : 'ES256'
+  const key = await importJWK(options.privateKey, alg)
+  const now = Math.floor(Date.now() / 1000)
+  const assertion = await new SignJWT({})
+    .setProtectedHeader({ alg, ...(options.privateKey.kid ? { kid: options.privateKey.kid } : {}) })
+    .setIssuer(options.clientId)
+    .setSubject(options.clientId)
+    .setAudience(`${options.issuer.replace(/\/$/, '')}/oauth/token`)
+    .setIssuedAt(now)
+    .setExpirationTime(now + 60)
+    .setJti(crypto.randomUUID())
+    .sign(key)
+  const res = await fetcher(`${base}/oauth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+      client_assertion: assertion,
+    }),
+    signal: AbortSignal.timeout(10_000),
+  })
+  const body = (await res.json().catch(() => ({}))) as { access_token?: string; expires_in?: number; error_description?: string }
+  if (!res.ok || !body.access_token) throw new Error(`the token endpoint refused ${options.clientId}: ${res.status} ${body.error_description ?? ''}`)
+  return { token: body.access_token, expiresIn: body.expires_in ?? 60 }
+}
+
+export function createGatewayClient(options: GatewayClientOptions) {
+  const fetcher = options.fetch ?? fetch
+  const base = options.gateway.replace(/\/$/, '')
   let cached: { token: string; until: number } | null = null
 
   async function token(): Promise<string> {
     if (cached && cached.until > Date.now()) return cached.token
-    const key = await importJWK(options.privateKey, alg)
-    const now = Math.floor(Date.now() / 1000)
-    const assertion = await new SignJWT({})
-      .setProtectedHeader({ alg, ...(options.privateKey.kid ? { kid: options.privateKey.kid } : {}) })
-      .setIssuer(options.clientId)
-      .setSubject(options.clientId)
-      .setAudience(`${options.issuer.replace(/\/$/, '')}/oauth/token`)
-      .setIssuedAt(now)
-      .setExpirationTime(now + 60)
-      .setJti(crypto.randomUUID())
-      .sign(key)
-    const res = await fetcher(`${base}/oauth/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'client_credentials',
-        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
-        client_assertion: assertion,
-      }),
-      signal: AbortSignal.timeout(10_000),
-    })
-    const body = (await res.json().catch(() => ({}))) as { access_token?: string; expires_in?: number; error_description?: string }
-    if (!res.ok || !body.access_token) throw new Error(`the token endpoint refused ${options.clientId}: ${res.status} ${body.error_description ?? ''}`)
+    const { token: fresh, expiresIn } = await requestAccessToken(options)
     // Renewed a minute early: a step must not leave with a token about to expire.
-    cached = { token: body.access_token, until: Date.now() + Math.max(0, (body.expires_in ?? 60) - 60) * 1000 }
+    cached = { token: fresh, until: Date.now() + Math.max(0, expiresIn - 60) * 1000 }
     return cached.token
   }
 

@@ -7,6 +7,7 @@
  *   gateway     (b)/(c) the full gateway: auth, policy, limits, audit; embedded stores (memory
  *               rate limiter, PGlite on disk) or, with REDIS_URL and DATABASE_URL, Redis + PostgreSQL
  *   graphql-js  (d) node:http + graphql-js `execute` with parsed, validated documents cached
+ *   workers     (w) the gateway's Workers entry on workerd, on DATABASE_URL (with PGUSER)
  *
  * It listens on 127.0.0.1 only and prints one line `BENCH_READY <json>`; SIGTERM stops it.
  * Environment: BENCH_UPSTREAMS (JSON: population/land/business URLs), BENCH_DATA_DIR, REDIS_URL,
@@ -144,6 +145,14 @@ async function fullGateway(): Promise<void> {
   ready({ url: `http://${HOST}:${(server.address() as AddressInfo).port}`, tokens: started.tokens, stores: started.stores })
 }
 
+async function workersGateway(): Promise<void> {
+  const { startWorkersTarget } = await import('./workers-target.js')
+  const started = await startWorkersTarget(JSON.parse(process.env.BENCH_UPSTREAMS ?? '{}'))
+  closers.push(...started.closers)
+  const { closers: _closers, ...info } = started
+  ready(info)
+}
+
 async function stop(): Promise<void> {
   const list = closers
   closers = []
@@ -153,7 +162,7 @@ async function stop(): Promise<void> {
 process.on('SIGTERM', () => void stop())
 process.on('SIGINT', () => void stop())
 
-const targets: Record<string, () => Promise<void>> = { sandboxes, yoga: bareYoga, gateway: fullGateway, 'graphql-js': plainGraphqlJs }
+const targets: Record<string, () => Promise<void>> = { sandboxes, yoga: bareYoga, gateway: fullGateway, 'graphql-js': plainGraphqlJs, workers: workersGateway }
 const start = target ? targets[target] : undefined
 if (!start) {
   process.stderr.write(`usage: server.ts ${Object.keys(targets).join('|')}\n`)

@@ -12,7 +12,7 @@ export interface StartedWorker {
 /** Plain-text bindings (`[vars]`) to set for this run, e.g. a database URL known only at test time. */
 export type WorkerVars = Record<string, string>
 
-export async function startTestWorker(config: string, vars: WorkerVars = {}): Promise<StartedWorker> {
+export async function startTestWorker(config: string, vars: WorkerVars = {}, options: { port?: number } = {}): Promise<StartedWorker> {
   // Wrangler would otherwise fetch Cloudflare's request metadata and send usage metrics: tests
   // talk to 127.0.0.1 only.
   process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false'
@@ -22,7 +22,14 @@ export async function startTestWorker(config: string, vars: WorkerVars = {}): Pr
     // The CLI derives this from the configuration's flags; the API must be told (else `pg` does not build).
     build: { nodejsCompatMode: (parsed) => (parsed.compatibility_flags?.includes('nodejs_compat') ? 'v2' : null) },
     bindings: Object.fromEntries(Object.entries(vars).map(([name, value]) => [name, { type: 'plain_text' as const, value }])),
-    dev: { server: { hostname: '127.0.0.1', port: 0 }, inspector: false, persist: false, watch: false, logLevel: 'warn', enableContainers: false },
+    dev: {
+      server: { hostname: '127.0.0.1', port: options.port ?? 0 },
+      inspector: false,
+      persist: false,
+      watch: false,
+      logLevel: 'warn',
+      enableContainers: false,
+    },
   })
   try {
     await worker.ready

@@ -1,0 +1,182 @@
+/**
+ * The benchmark's (w): the gateway's Workers entry on workerd (wrangler's local mode), on the same
+ * PostgreSQL the run started for it, with its limits, claims and counters in Durable Objects and
+ * its audit trail through the audit writer's object. The policies are the shipped documents with
+ * each agency's development client swapped for a test client registered by its public key (a
+ * Worker has no data directory for development keys) and the limits raised as for (b) and (c);
+ * they are applied to the database, which the Worker bootstraps from when it finds them there.
+ * Tokens come from the Worker's own token endpoint, with assertions signed by those clients.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { exportJWK, generateKeyPair, type JWK } from 'jose'
+import { parse as parseYaml } from 'yaml'
+import { requestAccessToken } from '../../connectors/index.js'
+import {
+  BUSINESS_SANDBOX_API_KEY,
+  LAND_SANDBOX_ACCOUNT,
+  POPULATION_SANDBOX_API_KEY,
+  replayCredentials,
+  startReplaySandboxes,
+} from '../../connectors/sandboxes.js'
+import { upstreamPrefix } from '../../gateway/config.js'
+import { servedCanonical } from '../../gateway/entry/canonical.js'
+import { openPolicyStore } from '../../gateway/entry/policies.js'
+import { openPostgres } from '../../gateway/database/postgres.node.js'
+import { migrate } from '../../gateway/database/index.js'
+import { createFileKeyStore } from '../../gateway/identity/keys/file-key-store.node.js'
+import { ensureKeySet } from '../../gateway/identity/keys/index.js'
+import { readPolicyFiles } from '../../gateway/policy/store/read-files.node.js'
+import { startGatewayWorker } from '../../test/workers/gateway-worker.js'
+import { repoRoot, TOKENS_PATH } from './processes.js'
+import { MIX_AGENCIES } from './scenarios.js'
+
+const RAISE = 1000
+type Rate = { perMinute: number; burst: number }
+/** Raised, up to what the policy language accepts (a stored version is validated). */
+const raised = (value: number, max: number) => Math.min(value * RAISE, max)
+
+/** The agency document with its first client registered by `jwk`, and every limit raised. */
+function benchAgency(document: Record<string, unknown>, clientId: string, jwk: JWK): Record<string, unknown> {
+  const rate = (r: Rate) => ({ perMinute: raised(r.perMinute, 1_000_000), burst: raised(r.burst, 1_000_000) })
+  const limits = document.limits as { rate?: Rate; dailyQuota?: number } | undefined
+  const grants = (document.grants as Array<{ limits?: { rate?: Rate; perSubjectPerDay?: number; perEndUserPerHour?: number } }> | undefined) ?? []
+  return {
+    ...document,
+    clients: [{ id: clientId, jwks: { keys: [jwk] } }],
+    ...(limits
+      ? {
+          limits: {
+            ...limits,
+            ...(limits.rate ? { rate: rate(limits.rate) } : {}),
+            ...(limits.dailyQuota ? { dailyQuota: raised(limits.dailyQuota, 100_000_000) } : {}),
+          },
+        }
+      : {}),
+    grants: grants.map((grant) =>
+      grant.limits
+        ? {
+            ...grant,
+            limits: {
+              ...(grant.limits.rate ? { rate: rate(grant.limits.rate) } : {}),
+              ...(grant.limits.perSubjectPerDay ? { perSubjectPerDay: raised(grant.limits.perSubjectPerDay, 100_000) } : {}),
+              ...(grant.limits.perEndUserPerHour ? { perEndUserPerHour: raised(grant.limits.perEndUserPerHour, 1_000_000) } : {}),
+            },
+          }
+        : grant,
+    ),
+  }
+}
+
+/** The workerd process the Worker runs in (a child of this one): where its CPU is counted. */
+async function workerdPid(): Promise<number | undefined> {
+  const { readdir } = await import('node:fs/promises')
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const stat = await readFile(`/proc/${entry}/stat`, 'utf8')
+      const [, comm = '', rest = ''] = /^\d+ \((.*)\) (.*)$/s.exec(stat) ?? []
+      if (comm === 'workerd' && Number(rest.split(' ')[1]) === process.pid) return Number(entry)
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return undefined
+}
+
+export async function startWorkersTarget(urls: { population: string; land: string; business: string }) {
+  const closers: Array<() => Promise<unknown>> = []
+  const databaseUrl = process.env.DATABASE_URL
+  if (!databaseUrl || !process.env.PGUSER) throw new Error('(w) needs DATABASE_URL and PGUSER (a PostgreSQL the bench started)')
+  // Test clients, one per agency, and the policy files with them in.
+  const clients = new Map<string, { clientId: string; privateJwk: JWK; kid: string }>()
+  const files = []
+  for (const file of await readPolicyFiles(join(repoRoot, 'policies'))) {
+    if (!file.name.startsWith('agencies/')) {
+      files.push(file)
+      continue
+    }
+    const document = parseYaml(file.text) as { agency: string; clients: Array<{ id: string }> }
+    const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true })
+    const clientId = document.clients[0]!.id
+    const kid = `${clientId}-bench`
+    clients.set(document.agency, { clientId, privateJwk: await exportJWK(privateKey), kid })
+    const jwk = { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' }
+    files.push({ name: file.name, text: JSON.stringify(benchAgency(document, clientId, jwk)) })
+  }
+  const db = openPostgres({ url: databaseUrl })
+  await migrate(db)
+  await openPolicyStore(db).apply(files, { author: 'bench', message: 'the shipped policies, bench clients, limits raised' })
+  await db.close()
+
+  const keysDir = await mkdtemp(join(tmpdir(), 'lgsp-bench-workers-'))
+  closers.push(() => rm(keysDir, { recursive: true, force: true }))
+  await createFileKeyStore({ dir: keysDir }).save(await ensureKeySet(null, Date.now()))
+  const { plans } = servedCanonical()
+  const replays = await startReplaySandboxes(plans)
+  closers.push(() => replays.close())
+  const described: Record<string, string> = {}
+  for (const plan of plans) {
+    const url = replays.urls.get(plan.name)!
+    const prefix = upstreamPrefix(plan.name)
+    const credentials = replayCredentials(plan, url)
+    described[`${prefix}_URL`] = url
+    if (credentials.apiKey) described[`${prefix}_API_KEY`] = credentials.apiKey
+    if (credentials.oauthClient)
+      Object.assign(described, { [`${prefix}_CLIENT_ID`]: credentials.oauthClient.id, [`${prefix}_CLIENT_SECRET`]: credentials.oauthClient.secret })
+    if (credentials.tokenUrl) described[`${prefix}_TOKEN_URL`] = credentials.tokenUrl
+  }
+  const worker = await startGatewayWorker({
+    DATABASE_URL: databaseUrl,
+    PGUSER: process.env.PGUSER,
+    GATEWAY_KEYS: await readFile(join(keysDir, 'keys', 'gateway-keys.json'), 'utf8'),
+    HASH_SECRET: 'bench-hash-secret-bench-hash-secret-0001',
+    UPSTREAM_POPULATION_URL: urls.population,
+    UPSTREAM_POPULATION_API_KEY: POPULATION_SANDBOX_API_KEY,
+    UPSTREAM_LAND_URL: urls.land,
+    UPSTREAM_LAND_USERNAME: LAND_SANDBOX_ACCOUNT.username,
+    UPSTREAM_LAND_PASSWORD: LAND_SANDBOX_ACCOUNT.password,
+    UPSTREAM_BUSINESS_URL: urls.business,
+    UPSTREAM_BUSINESS_API_KEY: BUSINESS_SANDBOX_API_KEY,
+    ...described,
+  })
+  closers.unshift(() => worker.stop())
+  const issuer = new URL(worker.url).origin
+
+  const mintTokens = async () => {
+    const tokens: Record<string, string> = {}
+    for (const agency of MIX_AGENCIES) {
+      const client = clients.get(agency)
+      if (!client) throw new Error(`no bench client for ${agency}`)
+      const { token } = await requestAccessToken({
+        gateway: worker.url,
+        issuer,
+        clientId: client.clientId,
+        privateKey: { ...client.privateJwk, kid: client.kid },
+      })
+      tokens[agency] = token
+    }
+    return tokens
+  }
+  // The runner asks for fresh tokens at TOKENS_PATH; the Worker does not serve it, this process does.
+  const tokenServer = createServer((req, res) => {
+    if (req.url !== TOKENS_PATH) return void res.writeHead(404).end()
+    mintTokens().then(
+      (tokens) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(tokens)),
+      (error: unknown) => res.writeHead(500).end(String(error)),
+    )
+  })
+  await new Promise<void>((resolve) => tokenServer.listen(0, '127.0.0.1', resolve))
+  closers.unshift(() => new Promise((resolve) => tokenServer.close(resolve)))
+  return {
+    url: worker.url,
+    tokensUrl: `http://127.0.0.1:${(tokenServer.address() as AddressInfo).port}`,
+    tokens: await mintTokens(),
+    cpuPid: await workerdPid(),
+    stores: { audit: 'postgres (audit-writer object)', rateLimiter: 'durable-object' },
+    closers,
+  }
+}
