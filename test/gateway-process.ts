@@ -42,15 +42,23 @@ export interface GatewayProcess {
   stop(): Promise<void>
 }
 
-export async function startGatewayProcess(env: Record<string, string>, options: { timeoutMs?: number } = {}): Promise<GatewayProcess> {
+/**
+ * Started once `ready` holds of its output. By default: the banner's example (`-d '…'`), its last
+ * line, printed only with a sandbox registry; with every registry configured, `Issuer:` (the
+ * banner is one write, printed once the server listens).
+ */
+export async function startGatewayProcess(
+  env: Record<string, string>,
+  options: { timeoutMs?: number; ready?: (output: string) => boolean } = {},
+): Promise<GatewayProcess> {
+  const ready = options.ready ?? ((output: string) => output.includes("-d '"))
   const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/entry/node.ts'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
   child.stdout?.on('data', (chunk) => (out += chunk))
   child.stderr?.on('data', (chunk) => (out += chunk))
   const stop = () => killAndWait(child, 'SIGTERM')
-  // The banner ends with the example's `-d '…'` line: printed once the server listens.
   const deadline = Date.now() + (options.timeoutMs ?? 60_000)
-  while (!out.includes("-d '")) {
+  while (!ready(out)) {
     if (Date.now() > deadline || child.exitCode !== null) {
       await stop()
       throw new Error(`gateway did not start: ${out}`)

@@ -15,14 +15,7 @@ import { join } from 'node:path'
 import { exportJWK, generateKeyPair, type JWK } from 'jose'
 import { parse as parseYaml } from 'yaml'
 import { requestAccessToken } from '../../connectors/index.js'
-import {
-  BUSINESS_SANDBOX_API_KEY,
-  LAND_SANDBOX_ACCOUNT,
-  POPULATION_SANDBOX_API_KEY,
-  replayCredentials,
-  startReplaySandboxes,
-} from '../../connectors/sandboxes.js'
-import { upstreamPrefix } from '../../gateway/config.js'
+import { startReplaySandboxes } from '../../connectors/sandboxes.js'
 import { servedCanonical } from '../../gateway/entry/canonical.js'
 import { openPolicyStore } from '../../gateway/entry/policies.js'
 import { openPostgres } from '../../gateway/database/postgres.node.js'
@@ -30,6 +23,7 @@ import { migrate } from '../../gateway/database/index.js'
 import { createFileKeyStore } from '../../gateway/identity/keys/file-key-store.node.js'
 import { ensureKeySet } from '../../gateway/identity/keys/index.js'
 import { readPolicyFiles } from '../../gateway/policy/store/read-files.node.js'
+import { registrySettings } from '../../test/services/registry-settings.js'
 import { startGatewayWorker } from '../../test/workers/gateway-worker.js'
 import { repoRoot, TOKENS_PATH } from './processes.js'
 import { MIX_AGENCIES } from './scenarios.js'
@@ -118,30 +112,12 @@ export async function startWorkersTarget(urls: { population: string; land: strin
   const { plans } = servedCanonical()
   const replays = await startReplaySandboxes(plans)
   closers.push(() => replays.close())
-  const described: Record<string, string> = {}
-  for (const plan of plans) {
-    const url = replays.urls.get(plan.name)!
-    const prefix = upstreamPrefix(plan.name)
-    const credentials = replayCredentials(plan, url)
-    described[`${prefix}_URL`] = url
-    if (credentials.apiKey) described[`${prefix}_API_KEY`] = credentials.apiKey
-    if (credentials.oauthClient)
-      Object.assign(described, { [`${prefix}_CLIENT_ID`]: credentials.oauthClient.id, [`${prefix}_CLIENT_SECRET`]: credentials.oauthClient.secret })
-    if (credentials.tokenUrl) described[`${prefix}_TOKEN_URL`] = credentials.tokenUrl
-  }
   const worker = await startGatewayWorker({
     DATABASE_URL: databaseUrl,
     PGUSER: process.env.PGUSER,
     GATEWAY_KEYS: await readFile(join(keysDir, 'keys', 'gateway-keys.json'), 'utf8'),
     HASH_SECRET: 'bench-hash-secret-bench-hash-secret-0001',
-    UPSTREAM_POPULATION_URL: urls.population,
-    UPSTREAM_POPULATION_API_KEY: POPULATION_SANDBOX_API_KEY,
-    UPSTREAM_LAND_URL: urls.land,
-    UPSTREAM_LAND_USERNAME: LAND_SANDBOX_ACCOUNT.username,
-    UPSTREAM_LAND_PASSWORD: LAND_SANDBOX_ACCOUNT.password,
-    UPSTREAM_BUSINESS_URL: urls.business,
-    UPSTREAM_BUSINESS_API_KEY: BUSINESS_SANDBOX_API_KEY,
-    ...described,
+    ...registrySettings(urls, { plans, replays }),
   })
   closers.unshift(() => worker.stop())
   const issuer = new URL(worker.url).origin
