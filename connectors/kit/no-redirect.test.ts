@@ -50,7 +50,13 @@ describe('fetch without redirects', () => {
     const files = execFileSync('git', ['ls-files', '*.ts'], { encoding: 'utf8' })
       .split('\n')
       .filter((file) => file && !file.endsWith('.test.ts'))
-    const offenders = files.filter((file) => /redirect:\s*['"]error['"]/.test(readFileSync(file, 'utf8')))
+    // Code only: this module's own comment names the option it replaces.
+    const code = (file: string) =>
+      readFileSync(file, 'utf8')
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/(^|[^:'"`])\/\/.*$/gm, '$1')
+    expect(files).toContain('connectors/kit/no-redirect.ts')
+    const offenders = files.filter((file) => /redirect:\s*['"]error['"]/.test(code(file)))
     expect(offenders).toEqual([])
   })
 })
