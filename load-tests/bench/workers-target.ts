@@ -7,7 +7,7 @@
  * they are applied to the database, which the Worker bootstraps from when it finds them there.
  * Tokens come from the Worker's own token endpoint, with assertions signed by those clients.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -17,14 +17,9 @@ import { parse as parseYaml } from 'yaml'
 import { requestAccessToken } from '../../connectors/index.js'
 import { startReplaySandboxes } from '../../connectors/sandboxes.js'
 import { servedCanonical } from '../../gateway/entry/canonical.js'
-import { openPolicyStore } from '../../gateway/entry/policies.js'
-import { openPostgres } from '../../gateway/database/postgres.node.js'
-import { migrate } from '../../gateway/database/index.js'
-import { createFileKeyStore } from '../../gateway/identity/keys/file-key-store.node.js'
-import { ensureKeySet } from '../../gateway/identity/keys/index.js'
 import { readPolicyFiles } from '../../gateway/policy/store/read-files.node.js'
 import { registrySettings } from '../../test/services/registry-settings.js'
-import { startGatewayWorker } from '../../test/workers/gateway-worker.js'
+import { applyPolicies, startGatewayWorker, writeGatewayKeyFile } from '../../test/workers/gateway-worker.js'
 import { repoRoot, TOKENS_PATH } from './processes.js'
 import { MIX_AGENCIES } from './scenarios.js'
 
@@ -67,7 +62,6 @@ function benchAgency(document: Record<string, unknown>, clientId: string, jwk: J
 
 /** The workerd process the Worker runs in (a child of this one): where its CPU is counted. */
 async function workerdPid(): Promise<number | undefined> {
-  const { readdir } = await import('node:fs/promises')
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue
     try {
@@ -101,21 +95,18 @@ export async function startWorkersTarget(urls: { population: string; land: strin
     const jwk = { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' }
     files.push({ name: file.name, text: JSON.stringify(benchAgency(document, clientId, jwk)) })
   }
-  const db = openPostgres({ url: databaseUrl })
-  await migrate(db)
-  await openPolicyStore(db).apply(files, { author: 'bench', message: 'the shipped policies, bench clients, limits raised' })
-  await db.close()
+  await applyPolicies(databaseUrl, files, { author: 'bench', message: 'the shipped policies, bench clients, limits raised' })
 
   const keysDir = await mkdtemp(join(tmpdir(), 'lgsp-bench-workers-'))
   closers.push(() => rm(keysDir, { recursive: true, force: true }))
-  await createFileKeyStore({ dir: keysDir }).save(await ensureKeySet(null, Date.now()))
+  const gatewayKeys = await writeGatewayKeyFile(keysDir)
   const { plans } = servedCanonical()
   const replays = await startReplaySandboxes(plans)
   closers.push(() => replays.close())
   const worker = await startGatewayWorker({
     DATABASE_URL: databaseUrl,
     PGUSER: process.env.PGUSER,
-    GATEWAY_KEYS: await readFile(join(keysDir, 'keys', 'gateway-keys.json'), 'utf8'),
+    GATEWAY_KEYS: gatewayKeys,
     HASH_SECRET: 'bench-hash-secret-bench-hash-secret-0001',
     ...registrySettings(urls, { plans, replays }),
   })
@@ -147,11 +138,17 @@ export async function startWorkersTarget(urls: { population: string; land: strin
   })
   await new Promise<void>((resolve) => tokenServer.listen(0, '127.0.0.1', resolve))
   closers.unshift(() => new Promise((resolve) => tokenServer.close(resolve)))
+  // Without it the runner would count this process instead: a wrong figure, silently.
+  const cpuPid = await workerdPid()
+  if (cpuPid === undefined) {
+    for (const close of closers) await close().catch(() => undefined)
+    throw new Error('(w): no workerd process among this process’s children')
+  }
   return {
     url: worker.url,
     tokensUrl: `http://127.0.0.1:${(tokenServer.address() as AddressInfo).port}`,
     tokens: await mintTokens(),
-    cpuPid: await workerdPid(),
+    cpuPid,
     stores: { audit: 'postgres (audit-writer object)', rateLimiter: 'durable-object' },
     closers,
   }

@@ -6,7 +6,7 @@
  * and the Workers entry are two instances of one gateway. Clients are registered by their public
  * keys: the Workers runtime has no data directory for development keys.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { exportJWK, generateKeyPair, type JWK } from 'jose'
@@ -14,15 +14,11 @@ import pg from 'pg'
 import { startReplaySandboxes, startSandboxes, type ReplaySandboxes, type Sandboxes } from '../../connectors/sandboxes.js'
 import { requestAccessToken } from '../../connectors/index.js'
 import { servedCanonical } from '../../gateway/entry/canonical.js'
-import { openPolicyStore } from '../../gateway/entry/policies.js'
-import { migrate } from '../../gateway/database/index.js'
-import { openPostgres } from '../../gateway/database/postgres.node.js'
-import { createFileKeyStore } from '../../gateway/identity/keys/file-key-store.node.js'
-import { ensureKeySet } from '../../gateway/identity/keys/index.js'
 import { PROCEDURES_FILE, PURPOSES_FILE, type AgencyDocument, type Grant, type PolicyFile } from '../../policies/index.js'
 import { fixtureGrants, fixturePurposes } from '../policy/fixture.js'
 import { startPostgres, type PostgresService } from '../services/postgres.js'
 import { registrySettings } from '../services/registry-settings.js'
+import { applyPolicies, writeGatewayKeyFile } from '../workers/gateway-worker.js'
 
 export interface BlackBoxClient {
   clientId: string
@@ -125,21 +121,18 @@ export async function startBlackBoxWorld(): Promise<BlackBoxWorld> {
       },
       { name: 'agencies/bb-no-grant.yaml', text: JSON.stringify(agency('bb-no-grant', [noGrant.entry], {})) },
     ]
-    const admin = openPostgres({ url: database.url })
-    stoppers.push(() => admin.close())
-    await migrate(admin)
-    await openPolicyStore(admin).apply(files, { author: 'black-box', message: 'the black-box agencies' })
+    await applyPolicies(database.url, files, { author: 'black-box', message: 'the black-box agencies' })
 
     const dataDir = await mkdtemp(join(tmpdir(), 'lgsp-black-box-'))
     stoppers.push(() => rm(dataDir, { recursive: true, force: true }))
-    await createFileKeyStore({ dir: dataDir }).save(await ensureKeySet(null, Date.now()))
+    const gatewayKeys = await writeGatewayKeyFile(dataDir)
 
     const settings: Record<string, string> = {
       NODE_ENV: 'test',
       DATABASE_URL: database.configUrl,
       PGUSER: 'postgres',
       HASH_SECRET: 'black-box-hash-secret-black-box-hash-secret',
-      GATEWAY_KEYS: await readFile(join(dataDir, 'keys', 'gateway-keys.json'), 'utf8'),
+      GATEWAY_KEYS: gatewayKeys,
       // A refusal when the store is down comes within a second, not the default two.
       AUDIT_COMMIT_TIMEOUT_MS: '1000',
       ...registrySettings({ population: sandboxes.population.url, land: sandboxes.land.url, business: sandboxes.business.url }, { plans, replays }),

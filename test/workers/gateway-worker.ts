@@ -5,12 +5,35 @@
  */
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { migrate } from '../../gateway/database/index.js'
+import { openPostgres } from '../../gateway/database/postgres.node.js'
+import { openPolicyStore } from '../../gateway/entry/policies.js'
+import { createFileKeyStore } from '../../gateway/identity/keys/file-key-store.node.js'
+import { ensureKeySet } from '../../gateway/identity/keys/index.js'
+import type { PolicyFile } from '../../policies/index.js'
 import { freePort } from '../services/process.js'
 import { repoRoot } from '../gateway-process.js'
 import { startTestWorker, type StartedWorker } from './start-worker.js'
 
-/** The key file a Node gateway wrote in its data directory: what GATEWAY_KEYS holds. */
-export const readGatewayKeyFile = (dataDir: string) => readFile(join(dataDir, 'keys', 'gateway-keys.json'), 'utf8')
+/**
+ * A new gateway key set written into `dataDir` as the Node entry keeps it, and the file's text:
+ * what GATEWAY_KEYS holds, so a Node gateway on that directory and a Worker sign with one key.
+ */
+export async function writeGatewayKeyFile(dataDir: string): Promise<string> {
+  await createFileKeyStore({ dir: dataDir }).save(await ensureKeySet(null, Date.now()))
+  return readFile(join(dataDir, 'keys', 'gateway-keys.json'), 'utf8')
+}
+
+/** Migrates the database and makes `files` its active policy version: a Worker bootstraps from nothing else. */
+export async function applyPolicies(url: string, files: PolicyFile[], by: { author: string; message: string }): Promise<void> {
+  const db = openPostgres({ url })
+  try {
+    await migrate(db)
+    await openPolicyStore(db).apply(files, by)
+  } finally {
+    await db.close()
+  }
+}
 
 /**
  * `settings`: the variables as the Node entry takes them (DATABASE_URL with PGUSER, UPSTREAM_*,
