@@ -6,6 +6,7 @@
  * server, without scripts: no token is ever handed to the browser.
  */
 import { Hono } from 'hono'
+import { fetchWithoutRedirects } from '../../connectors/index.js'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import { base64url, CompactEncrypt, compactDecrypt } from 'jose'
 import type { GatewayEnv } from '../env.js'
@@ -99,9 +100,8 @@ export function citizenLoginRoutes(options: CitizenLoginOptions): Hono<GatewayEn
     }
     const discovery = await options.eid.discovery()
     if (!discovery.token_endpoint) return errorResponse(c, 'INTERNAL_SERVER_ERROR', 'The e-ID provider names no token endpoint', 503)
-    const response = await fetch(discovery.token_endpoint, {
+    const response = await fetchWithoutRedirects(fetch, discovery.token_endpoint, {
       method: 'POST',
-      redirect: 'error',
       signal: AbortSignal.timeout(5000),
       headers: {
         'content-type': 'application/x-www-form-urlencoded',
