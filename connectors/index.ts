@@ -80,6 +80,8 @@ export {
   SUBMIT_MUTATION,
   versionAfter,
   requestAccessToken,
+  signClientAssertion,
+  clientAssertionForm,
   type GatewayAnswer,
   type GatewayClient,
   type GatewayClientOptions,

@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { importJWK, SignJWT, decodeProtectedHeader, type JWK } from 'jose'
+import { decodeProtectedHeader, type JWK } from 'jose'
+import { requestAccessToken } from '../connectors/index.js'
 import { readFile } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { repoRoot as root, gatewayEnv, startGatewayProcess, type GatewayProcess } from './gateway-process.js'
@@ -41,28 +42,7 @@ afterAll(async () => {
 /** What a department system does: sign an assertion with its private key, exchange it. */
 async function obtainToken(clientId: string): Promise<string> {
   const jwk = JSON.parse(await readFile(devKeys.get(clientId) as string, 'utf8')) as JWK
-  const now = Math.floor(Date.now() / 1000)
-  const assertion = await new SignJWT({})
-    .setProtectedHeader({ alg: 'ES256', kid: jwk.kid as string })
-    .setIssuer(clientId)
-    .setSubject(clientId)
-    .setAudience(`${issuer}/oauth/token`)
-    .setIssuedAt(now)
-    .setExpirationTime(now + 60)
-    .setJti(crypto.randomUUID())
-    .sign(await importJWK(jwk, 'ES256'))
-  const res = await fetch(`${url}/oauth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
-      client_assertion: assertion,
-    }),
-  })
-  const body = (await res.json()) as { access_token: string }
-  expect(res.status, JSON.stringify(body)).toBe(200)
-  return body.access_token
+  return (await requestAccessToken({ gateway: url, issuer, clientId, privateKey: jwk })).token
 }
 
 const query = JSON.stringify({ query: '{ administrativeUnit(code: "00097") { fullName } }' })

@@ -12,6 +12,7 @@ import type { AgencyDocument } from '../policies/index.js'
 import { createTestGateway, type TestGateway } from './harness.js'
 import { agencyDocument, signAssertion, TEST_ISSUER } from './identity.js'
 import { everyType, TEST_PURPOSE, testPurposes } from './policies.js'
+import { clientAssertionForm } from '../connectors/index.js'
 
 let now = Date.UTC(2026, 5, 1, 2, 0, 0)
 let current = createMemoryRateLimiter({ now: () => now })
@@ -180,11 +181,7 @@ describe('attempt limits on /oauth/token', () => {
     gw.app.request('/oauth/token', {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'client_credentials',
-        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
-        client_assertion: assertion,
-      }),
+      body: clientAssertionForm(assertion),
     })
 
   it(`per registered client: ${TOKEN_ATTEMPT_LIMITS.perSubject.burst} at once, then 429 with Retry-After`, async () => {

@@ -92,35 +92,44 @@ export function retryAfterSeconds(header: string | null): number | null {
 export const sha256Hex = async (bytes: Uint8Array<ArrayBuffer>): Promise<string> =>
   Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)), (b) => b.toString(16).padStart(2, '0')).join('')
 
+/** The token request's form for a client assertion (RFC 7523, `private_key_jwt`). */
+export const clientAssertionForm = (assertion: string): URLSearchParams =>
+  new URLSearchParams({
+    grant_type: 'client_credentials',
+    client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+    client_assertion: assertion,
+  })
+
 /**
- * An access token from the gateway's token endpoint for a client holding its private key: a
- * client assertion (RFC 7523) addressed to `issuer`'s token endpoint, good for one minute and one use.
+ * A client assertion addressed to `issuer`'s token endpoint, good for one minute and one use
+ * (`jti`: a fresh UUID unless given, to replay one on purpose).
  */
-export async function requestAccessToken(
-  options: Pick<GatewayClientOptions, 'gateway' | 'issuer' | 'clientId' | 'privateKey' | 'fetch'>,
-): Promise<{ token: string; expiresIn: number }> {
-  const fetcher = options.fetch ?? fetch
-  const base = options.gateway.replace(/\/$/, '')
+export async function signClientAssertion(
+  options: Pick<GatewayClientOptions, 'issuer' | 'clientId' | 'privateKey'>,
+  jti: string = crypto.randomUUID(),
+): Promise<string> {
   const alg = options.privateKey.kty === 'OKP' ? 'EdDSA' : 'ES256'
-  const key = await importJWK(options.privateKey, alg)
   const now = Math.floor(Date.now() / 1000)
-  const assertion = await new SignJWT({})
+  return new SignJWT({})
     .setProtectedHeader({ alg, ...(options.privateKey.kid ? { kid: options.privateKey.kid } : {}) })
     .setIssuer(options.clientId)
     .setSubject(options.clientId)
     .setAudience(`${options.issuer.replace(/\/$/, '')}/oauth/token`)
     .setIssuedAt(now)
     .setExpirationTime(now + 60)
-    .setJti(crypto.randomUUID())
-    .sign(key)
-  const res = await fetcher(`${base}/oauth/token`, {
+    .setJti(jti)
+    .sign(await importJWK(options.privateKey, alg))
+}
+
+/** An access token from the gateway's token endpoint for a client holding its private key. */
+export async function requestAccessToken(
+  options: Pick<GatewayClientOptions, 'gateway' | 'issuer' | 'clientId' | 'privateKey' | 'fetch'>,
+): Promise<{ token: string; expiresIn: number }> {
+  const fetcher = options.fetch ?? fetch
+  const res = await fetcher(`${options.gateway.replace(/\/$/, '')}/oauth/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
-      client_assertion: assertion,
-    }),
+    body: clientAssertionForm(await signClientAssertion(options)),
     signal: AbortSignal.timeout(10_000),
   })
   const body = (await res.json().catch(() => ({}))) as { access_token?: string; expires_in?: number; error_description?: string }

@@ -10,6 +10,7 @@ import { createTestGateway, testKeyedHash, type TestGateway } from '../harness.j
 import { signAssertion } from '../identity.js'
 import { fixtureGrants, fixturePolicySet } from '../policy/fixture.js'
 import { everyType, TEST_PURPOSE, testPurposes } from '../policies.js'
+import { clientAssertionForm } from '../../connectors/index.js'
 
 let gw: TestGateway
 beforeAll(async () => {
@@ -191,21 +192,13 @@ describe('one audit event per request', () => {
     const ok = await gw.app.request('/oauth/token', {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'client_credentials',
-        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
-        client_assertion: assertion,
-      }),
+      body: clientAssertionForm(assertion),
     })
     expect(ok.status).toBe(200)
     const refused = await gw.app.request('/oauth/token', {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'client_credentials',
-        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
-        client_assertion: assertion,
-      }),
+      body: clientAssertionForm(assertion),
     })
     expect(refused.status).toBe(401)
     const events = gw.audit.events.slice(before)

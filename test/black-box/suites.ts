@@ -4,6 +4,7 @@
  * world's database: nothing here knows which runtime answers.
  */
 import { importJWK, SignJWT } from 'jose'
+import { clientAssertionForm, signClientAssertion } from '../../connectors/index.js'
 import { describe, expect, it } from 'vitest'
 import type { BlackBoxTarget } from './targets.js'
 import { JURISDICTION, LIMITED_RATE, type BlackBoxClient, type BlackBoxWorld } from './world.js'
@@ -37,27 +38,13 @@ const graphql = (target: BlackBoxTarget, token: string | null, query: string, he
   })
 
 /** A client assertion as a department system signs it; `jti` fixed to replay it. */
-async function assertion(client: BlackBoxClient, issuer: string, jti = crypto.randomUUID()): Promise<string> {
-  const now = Math.floor(Date.now() / 1000)
-  return new SignJWT({})
-    .setProtectedHeader({ alg: 'ES256', kid: client.privateJwk.kid as string })
-    .setIssuer(client.clientId)
-    .setSubject(client.clientId)
-    .setAudience(`${issuer}/oauth/token`)
-    .setIssuedAt(now)
-    .setExpirationTime(now + 60)
-    .setJti(jti)
-    .sign(await importJWK(client.privateJwk, 'ES256'))
-}
+const assertion = (client: BlackBoxClient, issuer: string, jti?: string) =>
+  signClientAssertion({ issuer, clientId: client.clientId, privateKey: client.privateJwk }, jti)
 
 const exchange = (target: BlackBoxTarget, signed: string) =>
   post(target, '/oauth/token', {
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
-      client_assertion: signed,
-    }).toString(),
+    body: clientAssertionForm(signed).toString(),
   })
 
 const CASE = { 'x-purpose': 'CU_TRU', 'x-case-id': 'HS-2026-000123' }

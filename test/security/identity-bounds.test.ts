@@ -9,6 +9,7 @@ import { ACCESS_TOKEN_TTL_S } from '../../gateway/identity/index.js'
 import { createTestGateway, type TestGateway } from '../harness.js'
 import { signAssertion, signContext, TEST_ISSUER, type TestClient } from '../identity.js'
 import { TEST_PURPOSE } from '../policies.js'
+import { clientAssertionForm } from '../../connectors/index.js'
 
 /** An arbitrary instant: nothing here depends on the machine's clock or speed. */
 const T = Date.UTC(2026, 5, 9, 1, 0, 0)
@@ -118,11 +119,7 @@ describe('client assertion bounds (POST /oauth/token)', () => {
     const res = await gw.app.request('/oauth/token', {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'client_credentials',
-        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
-        client_assertion: assertion,
-      }).toString(),
+      body: clientAssertionForm(assertion).toString(),
     })
     return { status: res.status, body: (await res.json()) as any }
   }
