@@ -55,6 +55,11 @@ export interface BlackBoxWorld {
   }
   /** Synthetic citizens: one inside the reader's jurisdiction, one outside. */
   people: { inside: Person; outside: Person }
+  /**
+   * An access token from the target's token endpoint, one per client and target for the whole run
+   * (they live five minutes): the endpoint limits attempts per client, and a suite that asked
+   * for one per case would meet that limit instead of what it tests.
+   */
   token(client: BlackBoxClient, target: { url: string; issuer: string }): Promise<string>
   /** Rows from the gateway's database. */
   sql<R>(text: string, params?: unknown[]): Promise<R[]>
@@ -144,6 +149,7 @@ export async function startBlackBoxWorld(): Promise<BlackBoxWorld> {
     const inside = person(sandboxes.world.people.find((p) => JURISDICTION.has(p.permanent.communeCode)))
     const outside = person(sandboxes.world.people.find((p) => !JURISDICTION.has(p.permanent.communeCode)))
 
+    const tokens = new Map<string, string>()
     const sql = async <R>(text: string, params: unknown[] = []) => {
       const client = new pg.Client({ connectionString: database.url })
       await client.connect()
@@ -158,8 +164,15 @@ export async function startBlackBoxWorld(): Promise<BlackBoxWorld> {
       dataDir,
       clients: { reader: reader.client, suspended: suspended.client, limited: limited.client, noGrant: noGrant.client },
       people: { inside, outside },
-      token: async (client, target) =>
-        (await requestAccessToken({ gateway: target.url, issuer: target.issuer, clientId: client.clientId, privateKey: client.privateJwk })).token,
+      async token(client, target) {
+        const key = `${target.url} ${client.clientId}`
+        let token = tokens.get(key)
+        if (!token) {
+          token = (await requestAccessToken({ gateway: target.url, issuer: target.issuer, clientId: client.clientId, privateKey: client.privateJwk })).token
+          tokens.set(key, token)
+        }
+        return token
+      },
       sql,
       async breakAudit() {
         await sql(`create or replace function black_box_refuse() returns trigger language plpgsql as $$
