@@ -18,14 +18,8 @@ export const NOT_ON_WORKERD = [
   'client certificates towards registries (mTLS)',
 ] as const
 
-/** The bindings the entry reads besides plain settings. */
-export interface WorkersObjects {
-  RATE_LIMITER: unknown
-  SHARED_STORE: unknown
-  AUDIT_WRITER: unknown
-  /** A Hyperdrive binding, preferred over DATABASE_URL when present. */
-  HYPERDRIVE?: { connectionString: string }
-}
+/** The Durable Object bindings wrangler.toml declares. */
+export const OBJECT_BINDINGS = ['RATE_LIMITER', 'SHARED_STORE', 'AUDIT_WRITER'] as const
 
 export interface WorkersConfig {
   config: Config
@@ -37,13 +31,14 @@ export interface WorkersConfig {
 }
 
 /** Only the bindings that are settings (text): objects and namespaces are not configuration. */
-export function settingsOf(env: Record<string, unknown>): Record<string, string | undefined> {
+function settingsOf(env: Record<string, unknown>): Record<string, string | undefined> {
   return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => typeof entry[1] === 'string'))
 }
 
 /** PostgreSQL as the bindings name it: a Hyperdrive binding, else DATABASE_URL with PGUSER and PGPASSWORD. */
 function databaseOf(env: Record<string, unknown>, config: Config, settings: Record<string, string | undefined>): WorkersConfig['database'] | undefined {
-  const hyperdrive = (env as Partial<WorkersObjects>).HYPERDRIVE
+  // A Hyperdrive binding, preferred over DATABASE_URL when present.
+  const hyperdrive = env.HYPERDRIVE as { connectionString?: string } | undefined
   if (hyperdrive?.connectionString) return { url: hyperdrive.connectionString }
   if (!config.DATABASE_URL) return undefined
   return { url: config.DATABASE_URL, ...(settings.PGUSER ? { user: settings.PGUSER } : {}), ...(settings.PGPASSWORD ? { password: settings.PGPASSWORD } : {}) }
@@ -72,7 +67,7 @@ export function parseWorkersConfig(env: Record<string, unknown>, plans: readonly
   const gatewayKeys = config.GATEWAY_KEYS
   if (!gatewayKeys) problems.push('GATEWAY_KEYS: is required on workerd: the key file (DATA_DIR/keys/gateway-keys.json) as a secret')
   if (!config.HASH_SECRET) problems.push('HASH_SECRET: is required on workerd: there is no data directory to keep a generated one')
-  for (const name of ['RATE_LIMITER', 'SHARED_STORE', 'AUDIT_WRITER'] as const) {
+  for (const name of OBJECT_BINDINGS) {
     if (!env[name] || typeof env[name] !== 'object') problems.push(`${name}: the Durable Object binding is missing (see wrangler.toml)`)
   }
   let described: DescribedUpstreamSetting[] = []

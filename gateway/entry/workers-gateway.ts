@@ -25,7 +25,7 @@ import { createDurableObjectRateLimiter } from '../ratelimit/durable-object.js'
 import { createDurableObjectSharedStore } from '../shared-store/durable-object.js'
 import type { ObjectNamespace } from '../support/index.js'
 import { policyRulesFor, type PolicyRules } from './policy-rules.js'
-import { openSecretGatewayKeys, parseWorkersConfig, type WorkersConfig } from './workers-config.js'
+import { type OBJECT_BINDINGS, openSecretGatewayKeys, parseWorkersConfig, type WorkersConfig } from './workers-config.js'
 import { canonicalFromTexts, type WorkersTexts } from './workers-texts.js'
 
 /** How often a request re-reads the active policy version (Node's watcher polls as often). */
@@ -80,7 +80,7 @@ export async function buildWorkersGateway(env: Record<string, unknown>, texts: W
   const { registries, plans } = canonical
   const settings = parseWorkersConfig(env, [registries.land, registries.business, ...plans])
   const { config } = settings
-  const namespace = (name: 'RATE_LIMITER' | 'SHARED_STORE' | 'AUDIT_WRITER') => env[name] as ObjectNamespace
+  const namespace = (name: (typeof OBJECT_BINDINGS)[number]) => env[name] as ObjectNamespace
   const instance = config.INSTANCE_ID ?? 'workerd'
   const db: Database = openPostgresPerCall(settings.database)
   // The schema is PostgreSQL's, shared with the Node instances: brought up to date as they do.
