@@ -122,6 +122,12 @@ export interface ConnectorsOptions {
   transport?: UpstreamTransport
   /** Bulkhead, circuit breaker and retries per registry. @default off */
   resilience?: ResilienceOptions
+  /**
+   * No call may wait on a promise another request settles, because the runtime cancels such a
+   * request (workerd): the bulkhead has no queue, and a described source's token request is not
+   * shared while in flight. @default false
+   */
+  requestsStandAlone?: boolean
 }
 
 export interface DescribedSource {
@@ -146,7 +152,7 @@ export function createConnectors(options: ConnectorsOptions): Connectors {
     timeoutMs: options.timeoutMs,
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.transport ? { transport: options.transport } : {}),
-    ...(options.resilience ? { resilience: options.resilience } : {}),
+    ...(options.resilience ? { resilience: options.requestsStandAlone ? { ...options.resilience, maxQueued: 0 } : options.resilience } : {}),
   }
   const described = ({ plan, baseUrl, apiKey, credentials, oauthClient, tokenUrl, tlsTransport }: DescribedSourceOptions) =>
     // The engine takes the shorter of the operator's deadline and the mapping's own: a mapping
@@ -159,6 +165,7 @@ export function createConnectors(options: ConnectorsOptions): Connectors {
       ...(oauthClient === undefined ? {} : { oauthClient }),
       ...(tokenUrl === undefined ? {} : { tokenUrl }),
       ...(tlsTransport === undefined ? {} : { tlsTransport }),
+      ...(options.requestsStandAlone ? { requestsStandAlone: true } : {}),
     })
   return {
     population: createPopulationConnector({ ...shared, ...options.population }),

@@ -58,6 +58,8 @@ export interface DescribedConnectorOptions extends RegistryClientOptions {
    * endpoint's on the shared transport.
    */
   tlsTransport?: UpstreamTransport
+  /** No call waits on a promise another request settles (workerd): a token request is not shared in flight. @default false */
+  requestsStandAlone?: boolean
 }
 
 type MappedRecord = Record<string, unknown>
@@ -134,6 +136,7 @@ export function createDescribedConnector(plan: ConnectorPlan, options: Described
           tokenUrl: options.tokenUrl ?? plan.oauth.tokenUrl,
           scopes: plan.oauth.scopes,
           client: options.oauthClient,
+          shareRequests: !options.requestsStandAlone,
           ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
           ...(options.fetch ? { fetch: options.fetch } : {}),
           ...(options.transport ? { transport: options.transport } : {}),

@@ -1,7 +1,8 @@
 /**
  * OAuth 2.0 client credentials (RFC 6749 §4.4) for a source that asks for them: a bearer token
  * from the token endpoint, kept until shortly before it expires and shared by every call (one
- * request for a token at a time, however many calls wait for it), and dropped when the source
+ * request for a token at a time, however many calls wait for it; where requests must stand alone,
+ * as on workerd, only a token already received is shared), and dropped when the source
  * answers 401 so the next call asks again. The client's secret and the tokens are never put in an
  * error, a log line or a recorded call: those carry the endpoint's path and status only.
  */
@@ -40,6 +41,12 @@ export function createTokenSource(
     scopes: readonly string[]
     client: OAuthClient
     now?: () => number
+    /**
+     * Whether a call may wait on the token request another call started. workerd cancels a request
+     * that waits on a promise another request settles, so there each call without a kept token
+     * asks for its own, and the first answer is kept for the rest. @default true
+     */
+    shareRequests?: boolean
   },
 ): TokenSource {
   const { connector, client, scopes } = options
@@ -102,6 +109,7 @@ export function createTokenSource(
   return {
     token(scope) {
       if (kept && now() < kept.renewAt) return Promise.resolve(kept.token)
+      if (options.shareRequests === false) return ask(scope)
       // Shared by every call waiting: it carries the request id for the endpoint's logs, not one
       // request's cancellation (the deadline still holds) or its record of calls.
       asking ??= ask({ requestId: scope.requestId }).finally(() => {

@@ -118,6 +118,20 @@ describe('a source asking for OAuth client credentials', () => {
     expect(new Set(apiCalls)).toEqual(new Set([`Bearer ${issued[0]}`]))
   })
 
+  it("where requests stand alone (workerd), a call never waits on another call's token request: only a received token is shared", async () => {
+    const source = createDescribedConnector(load(`${base}/idp/token`), { baseUrl: base, timeoutMs: 2000, oauthClient: CLIENT, requestsStandAlone: true })
+    const recorded = Array.from({ length: 5 }, () => [] as string[])
+    const answers = await Promise.all(
+      recorded.map((calls, i) => source.lookup('caseFile', PIN, { requestId: `req-${i}`, recordCall: (call) => calls.push(call.operation) })),
+    )
+    expect(answers.map((a) => a?.name)).toEqual(Array(5).fill(NAME))
+    // Each concurrent call asked for its own token, in its own request's name and record.
+    expect(tokenRequests).toHaveLength(5)
+    for (const calls of recorded) expect(calls).toContain('ho-so.token')
+    await source.lookup('caseFile', PIN, scope)
+    expect(tokenRequests).toHaveLength(5) // the received token is kept for later calls
+  })
+
   it('asks again before the token expires: at a tenth of its life, at most 30 s early', async () => {
     lifetimeS = 60
     let clock = 1_000_000

@@ -110,4 +110,63 @@ describe('upstream resilience', () => {
     expect(inFlightSettled).toBe(0)
     await Promise.allSettled(inFlight)
   })
+
+  it('while the half-open probe is in flight, other calls are refused at once rather than waiting on it', async () => {
+    let probeMayAnswer = (): void => undefined
+    const probeGate = new Promise<void>((resolve) => (probeMayAnswer = resolve))
+    let phase: 'down' | 'probe' = 'down'
+    const fake = scriptedFetch(() => (phase === 'down' ? 'down' : 'ok'))
+    const slowProbe: typeof globalThis.fetch = async (url, init) => {
+      if (phase === 'probe') await probeGate
+      return fake.fetch(url, init)
+    }
+    const upstream = createUpstream({
+      connector: 'population',
+      baseUrl: 'http://127.0.0.1:9',
+      fetch: slowProbe,
+      resilience: { failureThreshold: 2, halfOpenAfterMs: 50, retries: 0 },
+    })
+    for (let i = 0; i < 2; i++) await expect(upstream.send('/x', {}, scope())).rejects.toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' })
+    expect(upstream.circuit()).toBe('open')
+    await sleep(70)
+    phase = 'probe'
+    let probeSettled = false
+    const probe = upstream.send('/probe', {}, scope()).finally(() => (probeSettled = true))
+    expect(upstream.circuit()).toBe('half-open')
+    const calls: UpstreamCall[] = []
+    await expect(upstream.send('/other', {}, scope(calls))).rejects.toMatchObject({
+      code: 'UPSTREAM_UNAVAILABLE',
+      context: { detail: 'circuit half-open: a probe is in flight' },
+    })
+    expect(probeSettled).toBe(false) // refused while the probe still hangs: it did not wait on it
+    expect(calls).toEqual([expect.objectContaining({ error: 'UPSTREAM_UNAVAILABLE', latencyMs: 0 })])
+    probeMayAnswer()
+    expect((await probe).status).toBe(200)
+    expect(upstream.circuit()).toBe('closed')
+    expect((await upstream.send('/after', {}, scope())).status).toBe(200)
+  }, 10_000) // a call that waits on the probe never settles: fail by this test's timeout, not the suite's
+
+  it("a caller that has gone away gets a connector error, not cockatiel's, and the registry is not called", async () => {
+    const fake = scriptedFetch(() => 'hang')
+    const upstream = createUpstream({
+      connector: 'land',
+      baseUrl: 'http://127.0.0.1:9',
+      fetch: fake.fetch,
+      timeoutMs: 200,
+      resilience: { maxConcurrent: 1, maxQueued: 1, failureThreshold: 100, retries: 0 },
+    })
+    await expect(upstream.send('/gone', {}, { ...scope(), signal: AbortSignal.abort() })).rejects.toMatchObject({
+      name: 'ConnectorError',
+      code: 'UPSTREAM_UNAVAILABLE',
+      context: { detail: 'circuit: cancelled by the caller' },
+    })
+    // Queued behind a hanging call, then abandoned: refused when it reaches the front, never sent.
+    const ahead = upstream.send('/ahead', {}, scope())
+    const leaving = new AbortController()
+    const queued = upstream.send('/queued', {}, { ...scope(), signal: leaving.signal })
+    leaving.abort()
+    await expect(queued).rejects.toMatchObject({ name: 'ConnectorError', context: { detail: 'circuit: cancelled by the caller' } })
+    await expect(ahead).rejects.toMatchObject({ code: 'UPSTREAM_TIMEOUT' })
+    expect(fake.calls()).toBe(1)
+  })
 })

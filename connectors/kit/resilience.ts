@@ -5,7 +5,10 @@
  *   timer and request of the gateway with it;
  * - a circuit breaker: after `failureThreshold` consecutive timeouts or unavailabilities the
  *   circuit opens and calls fail at once (`UPSTREAM_UNAVAILABLE`) instead of waiting out their
- *   deadline; after `halfOpenAfterMs` one call probes, and its success closes the circuit;
+ *   deadline; after `halfOpenAfterMs` one call probes, and its success closes the circuit. While
+ *   the probe is in flight every other call is refused at once too: cockatiel would have them
+ *   wait on the probe's promise, which makes one request wait on another (workerd cancels such a
+ *   request) and then runs them without their caller's signal;
  * - retries with jittered exponential backoff, for idempotent reads only, and only when the
  *   registry was unavailable (a refused connection, a 5xx): never after a timeout, which would
  *   multiply the caller's wait, and never for a malformed answer, which would come back the same.
@@ -16,14 +19,13 @@ import {
   BrokenCircuitError,
   BulkheadRejectedError,
   CircuitState,
+  TaskCancelledError,
   ConsecutiveBreaker,
   ExponentialBackoff,
   circuitBreaker,
   handleWhen,
   retry,
-  wrap,
   bulkhead,
-  type IPolicy,
 } from 'cockatiel'
 import { ConnectorError, type ConnectorName } from './connector-error.js'
 
@@ -50,7 +52,8 @@ export type CircuitStateName = 'closed' | 'open' | 'half-open' | 'isolated'
 export interface Resilience {
   /**
    * Runs `call` under the bulkhead and breaker, retried when `idempotent`. `signal` is the
-   * caller's: once it aborts, a queued call leaves the queue and no retry starts.
+   * caller's: once it aborts, no retry starts and a call still waiting in the queue is refused
+   * when it reaches the front, without running.
    */
   run<T>(idempotent: boolean, call: () => Promise<T>, context: { path: string; signal?: AbortSignal }): Promise<T>
   circuit(): CircuitStateName
@@ -61,6 +64,11 @@ const STATE_NAMES: Record<CircuitState, CircuitStateName> = {
   [CircuitState.Open]: 'open',
   [CircuitState.HalfOpen]: 'half-open',
   [CircuitState.Isolated]: 'isolated',
+}
+
+/** A call refused while the half-open circuit's single probe is in flight. */
+class ProbeInFlightError extends Error {
+  override readonly name = 'ProbeInFlightError'
 }
 
 const isOutage = (error: unknown) => error instanceof ConnectorError && (error.code === 'UPSTREAM_TIMEOUT' || error.code === 'UPSTREAM_UNAVAILABLE')
@@ -82,19 +90,34 @@ export function createResilience(connector: ConnectorName, options: ResilienceOp
     maxAttempts: retries,
     backoff: new ExponentialBackoff({ initialDelay: options.retryDelayMs ?? 50, maxDelay: 1000 }),
   })
-  // Retry outermost: each attempt queues at the bulkhead and is counted by the breaker.
-  const once: IPolicy = wrap(limiter, breaker)
-  const reads: IPolicy = retries > 0 ? wrap(retrying, limiter, breaker) : once
+  /** The breaker, refusing at once while its probe is in flight rather than awaiting it. */
+  const throughBreaker = <T>(call: () => Promise<T>, signal: AbortSignal): Promise<T> =>
+    breaker.state === CircuitState.HalfOpen ? Promise.reject(new ProbeInFlightError()) : breaker.execute(() => call(), signal)
+  /** One attempt: a slot at the bulkhead, then the breaker. */
+  const once = <T>(call: () => Promise<T>, signal: AbortSignal): Promise<T> =>
+    limiter.execute(({ signal: slotSignal }) => throughBreaker(call, slotSignal), signal)
 
   return {
     async run(idempotent, call, context) {
+      // Always a signal of this call's own: cockatiel's default is one signal made when its module
+      // loads, which workerd binds to the request that loaded it and refuses to every other.
+      const signal = context.signal ?? new AbortController().signal
       try {
-        // Always a signal of this call's own: cockatiel's default is one signal made when its module
-        // loads, which workerd binds to the request that loaded it and refuses to every other.
-        return await (idempotent ? reads : once).execute(() => call(), context.signal ?? new AbortController().signal)
+        // Retry outermost: each attempt queues at the bulkhead and is counted by the breaker.
+        if (idempotent && retries > 0) return await retrying.execute(({ signal: attemptSignal }) => once(call, attemptSignal), signal)
+        return await once(call, signal)
       } catch (error) {
         if (error instanceof BrokenCircuitError)
           throw new ConnectorError(connector, 'UPSTREAM_UNAVAILABLE', { path: context.path, detail: 'circuit open' }, { cause: error })
+        if (error instanceof ProbeInFlightError)
+          throw new ConnectorError(
+            connector,
+            'UPSTREAM_UNAVAILABLE',
+            { path: context.path, detail: 'circuit half-open: a probe is in flight' },
+            { cause: error },
+          )
+        if (error instanceof TaskCancelledError)
+          throw new ConnectorError(connector, 'UPSTREAM_UNAVAILABLE', { path: context.path, detail: 'circuit: cancelled by the caller' }, { cause: error })
         if (error instanceof BulkheadRejectedError)
           throw new ConnectorError(connector, 'UPSTREAM_UNAVAILABLE', { path: context.path, detail: 'circuit: too many calls in flight' }, { cause: error })
         throw error

@@ -1,5 +1,5 @@
 import { hashSource, scriptJson } from '../http/csp.js'
-import { reuseUntilRejected } from '../support/index.js'
+import { reuseOnceBuilt } from '../support/index.js'
 
 /** Swagger UI's standalone bundle and its styles, as text: the entry reads them (`swagger-ui-assets.node.ts`). */
 export interface ReferenceAssets {
@@ -26,7 +26,7 @@ const withoutSourceMap = (text: string) => text.replace(/\n?(?:\/\/# sourceMappi
  * as it would call swagger.io. Built on the first request and kept; a failed load is tried again.
  */
 export function createReferencePage(load: () => Promise<ReferenceAssets>, options: { title: string; documentUrl: string }): () => Promise<ReferencePage> {
-  return reuseUntilRejected(async () => {
+  return reuseOnceBuilt(async () => {
     const assets = await load()
     const script = withoutSourceMap(assets.script)
     const style = withoutSourceMap(assets.style)

@@ -110,8 +110,9 @@ export async function buildWorkersGateway(env: Record<string, unknown>, texts: W
     business: sourceOf(registries.business),
     described: plans.map(sourceOf),
     timeoutMs: config.UPSTREAM_TIMEOUT_MS,
-    // No queue: a call waiting for a slot would be woken by another request, which workerd cancels.
-    resilience: { maxQueued: 0 },
+    resilience: {},
+    // No bulkhead queue, no token request shared in flight: each would make one request wait on another.
+    requestsStandAlone: true,
   })
   const app = createGateway({
     connectors,

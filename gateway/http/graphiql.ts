@@ -4,7 +4,7 @@
  * under a Content-Security-Policy that allows exactly the page's own scripts (by their hashes),
  * its workers (blob: URLs it makes itself) and calls to this gateway.
  */
-import { reuseUntilRejected } from '../support/index.js'
+import { reuseOnceBuilt } from '../support/index.js'
 import { inlineScriptHashes } from './csp.js'
 import { withTokenHelper } from './graphiql-token-helper.js'
 
@@ -37,7 +37,7 @@ export function graphiqlCsp(scriptHashes: readonly string[]): string {
  * `tokenHelper` (development), the page also carries the development token helper asking there.
  */
 export function createGraphiQLPage(options: { title: string; endpoint: string; headers: string; tokenHelper?: string }): () => Promise<GraphiQLPage> {
-  return reuseUntilRejected(async () => {
+  return reuseOnceBuilt(async () => {
     const { renderGraphiQL } = await import('@graphql-yoga/render-graphiql')
     const graphiqlOptions = { title: options.title, endpoint: options.endpoint, headers: options.headers }
     const page = renderGraphiQL(graphiqlOptions).trimStart()
