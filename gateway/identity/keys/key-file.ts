@@ -13,6 +13,11 @@ export const KEY_FILE_FORMAT = 'lgsp-gateway-keys'
 /** Sealed with the passphrase's key: a wrong passphrase is told apart from an altered key. */
 export const KEY_FILE_CHECK_TEXT = 'lgsp-gateway-keys passphrase check'
 export const MAX_SCRYPT_N = 2 ** 20
+/**
+ * scrypt takes 128·N·r bytes: at most 64 MiB, twice what the gateway writes (N 2^15, r 8), so a
+ * mistaken or hostile file cannot exhaust a process, or an isolate allowed 128 MB in all.
+ */
+export const MAX_SCRYPT_COST = 2 ** 19
 
 const b64 = z.string().regex(/^[A-Za-z0-9_-]*$/)
 export const sealedSchema = z.object({ iv: b64, data: b64, tag: b64 })
@@ -33,6 +38,7 @@ export const keyFileSchema = z.object({
       r: z.number().int().min(1).max(32),
       p: z.number().int().min(1).max(16),
     })
+    .refine((kdf) => kdf.N * kdf.r <= MAX_SCRYPT_COST, { message: `scrypt's N·r is over ${MAX_SCRYPT_COST} (more than 64 MiB of memory)` })
     .optional(),
   check: sealedSchema.optional(),
   keys: z.array(z.looseObject({ kid: z.string(), privateJwk: z.unknown().optional(), sealedPrivateJwk: sealedSchema.optional() })),

@@ -47,6 +47,24 @@ describe('key file given as a secret', () => {
       },
       /forged-kid was altered/,
     ],
+    [
+      'a sealed part that is not base64url',
+      async (text: string) => {
+        const file = JSON.parse(text)
+        file.check.iv = 'a'
+        return { text: JSON.stringify(file), passphrase: PASSPHRASE }
+      },
+      /sealed part that is not base64url/,
+    ],
+    [
+      'a scrypt cost beyond what an isolate can hold',
+      async (text: string) => {
+        const file = JSON.parse(text)
+        file.kdf = { ...file.kdf, N: 2 ** 20, r: 8 }
+        return { text: JSON.stringify(file), passphrase: PASSPHRASE }
+      },
+      /N·r is over/,
+    ],
     ['text that is not the key file', async () => ({ text: '{"keys":[]}', passphrase: PASSPHRASE }), /is not a gateway key file/],
     ['text that is not JSON', async () => ({ text: 'gateway-keys', passphrase: PASSPHRASE }), /is not valid JSON/],
   ])('refuses %s', async (_, make, message) => {
@@ -54,6 +72,13 @@ describe('key file given as a secret', () => {
     const load = createSecretKeyStore(await make(text)).load()
     await expect(load).rejects.toBeInstanceOf(KeyStoreError)
     await expect(load).rejects.toThrow(message)
+  })
+
+  it('refuses a file in clear when a passphrase is set: the passphrase promises sealed keys', async () => {
+    const { text } = await writtenFile()
+    const load = createSecretKeyStore({ text, passphrase: PASSPHRASE }).load()
+    await expect(load).rejects.toBeInstanceOf(KeyStoreError)
+    await expect(load).rejects.toThrow(/holds private keys in clear, but GATEWAY_KEYS_PASSPHRASE is set/)
   })
 
   it('keeps a prune for the isolate, and refuses a key it does not hold: a rotation replaces the secret', async () => {
