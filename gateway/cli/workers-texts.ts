@@ -8,19 +8,24 @@
 import { writeFile } from 'node:fs/promises'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { canonicalCatalog, folderTextsAsRead } from '../../connectors/described/index.js'
 import { describedFolders, readFolderTexts } from '../../connectors/described/folders.node.js'
+import { typeDefs } from '../../schemas/index.js'
 import { readPolicyFiles } from '../policy/store/read-files.node.js'
 import { CONNECTORS_ROOT } from '../entry/canonical.js'
 import { canonicalFromTexts, type WorkersTexts } from '../entry/workers-texts.js'
 
 export const WORKERS_TEXTS_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', 'entry', 'workers-texts.generated.js')
 
+/** Each folder carries only what loading it reads: the mapping and the description it names. */
 export async function collectWorkersTexts(connectorsRoot: string, policiesDir: string): Promise<WorkersTexts> {
+  const catalog = canonicalCatalog(typeDefs)
+  const asRead = (root: string, folder: string, name?: string) => folderTextsAsRead(readFolderTexts(root, folder, name), catalog)
   const texts: WorkersTexts = {
-    described: describedFolders(connectorsRoot).map((folder) => readFolderTexts(connectorsRoot, folder)),
+    described: describedFolders(connectorsRoot).map((folder) => asRead(connectorsRoot, folder)),
     registries: {
-      land: readFolderTexts(join(connectorsRoot, 'land'), 'described', 'land'),
-      business: readFolderTexts(join(connectorsRoot, 'business'), 'described', 'business'),
+      land: asRead(join(connectorsRoot, 'land'), 'described', 'land'),
+      business: asRead(join(connectorsRoot, 'business'), 'described', 'business'),
     },
     policies: await readPolicyFiles(policiesDir),
   }
