@@ -86,6 +86,7 @@ const requireJson: MiddlewareHandler<GatewayEnv> = async (c, next) => {
 export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
   const logger = deps.logger ?? silentLogger
   const graphiql = deps.mode !== 'production'
+  const tokenHelper = graphiql && (deps.devTokenHelper ?? true)
   const { rateLimiter } = deps
   const yoga = createGraphQLHandler({
     connectors: deps.connectors,
@@ -186,9 +187,9 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
     title: 'LGSP Gateway',
     endpoint: '/graphql',
     headers: graphiqlHeaders,
-    ...(graphiql ? { tokenHelper: GRAPHIQL_TOKEN_PATH } : {}),
+    ...(tokenHelper ? { tokenHelper: GRAPHIQL_TOKEN_PATH } : {}),
   })
-  if (graphiql) {
+  if (tokenHelper) {
     // A development token from GraphiQL's page: never in production, audited like the token endpoint.
     app.on('POST', GRAPHIQL_TOKEN_PATH, ...audited('token.issued'))
     const attempts = rateLimiter ? { attempts: { limiter: rateLimiter, clientIp } } : {}

@@ -120,6 +120,11 @@ export interface GatewayDeps {
    * Off where a runtime forbids generating code (workerd). @default true
    */
   compiledExecution?: boolean
+  /**
+   * GraphiQL's development token helper, outside production. It trusts a loopback socket peer as
+   * "this machine": off where the caller's address comes from a header (workerd). @default true
+   */
+  devTokenHelper?: boolean
   /** Largest request body in bytes. @default 262144 */
   bodyLimitBytes?: number
   /** Longest a request to an audited route may take, in ms. @default 15000 */

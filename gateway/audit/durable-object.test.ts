@@ -13,26 +13,29 @@ import { auditWriterObjectClass, createDurableObjectAuditSink } from './durable-
 import type { AuditEvent } from './event.js'
 import { AuditUnavailableError } from './unavailable.js'
 import type { AuditWriter } from './writer.js'
+import { recordingLogger } from '../../test/recording-logger.js'
 
-function fakeWriter(behaviour: (event: AuditEvent) => Promise<void>): AuditWriter & { committed: AuditEvent[] } {
+function fakeWriter(behaviour: (event: AuditEvent) => Promise<void>): AuditWriter & { committed: AuditEvent[]; healthy: boolean } {
   const committed: AuditEvent[] = []
-  return {
+  const writer = {
     committed,
+    healthy: true,
     writer: 'test/1',
-    async record(event) {
+    async record(event: AuditEvent) {
       await behaviour(event)
       committed.push(event)
     },
-    status: () => ({ writer: 'test/1', queued: 0, healthy: true, committed: committed.length, transactions: committed.length, lastCommitMs: null }),
+    status: () => ({ writer: 'test/1', queued: 0, healthy: writer.healthy, committed: committed.length, transactions: committed.length, lastCommitMs: null }),
     flush: async () => undefined,
     close: async () => undefined,
   }
+  return writer
 }
 
 const event = () => actionEvent({ kind: 'keys.rotated', actor: 'gateway', instance: 'test', detail: { kid: 'k2', previous: 'k1' } })
 
-function sinkOver(open: () => Promise<AuditWriter>, timeoutMs = 2000) {
-  const AuditObject = auditWriterObjectClass<null>(open)
+function sinkOver(open: () => Promise<AuditWriter>, timeoutMs = 2000, logger = recordingLogger().logger) {
+  const AuditObject = auditWriterObjectClass<null>(open, () => logger)
   return createDurableObjectAuditSink(
     memoryObjectNamespace((state) => new AuditObject(state, null)),
     timeoutMs,
@@ -96,9 +99,33 @@ describe('audit writer in a Durable Object', () => {
     expect(writer.committed).toHaveLength(2)
   })
 
-  it('answers its ping with the writer status', async () => {
-    const sink = sinkOver(async () => fakeWriter(async () => undefined))
+  it('answers its ping with the writer status: not ok while the last commit failed, or the writer cannot open', async () => {
+    const writer = fakeWriter(async () => undefined)
+    const sink = sinkOver(async () => writer)
     expect(await sink.ping()).toMatchObject({ ok: true })
-    expect(await sinkOver(async () => Promise.reject(new Error('down'))).ping()).toMatchObject({ ok: false })
+    writer.healthy = false
+    expect(await sink.ping()).toMatchObject({ ok: false, detail: 'the last commit failed' })
+    writer.healthy = true
+    expect(await sink.ping()).toMatchObject({ ok: true })
+    expect(await sinkOver(async () => Promise.reject(new Error('down'))).ping()).toMatchObject({ ok: false, detail: 'the writer could not be opened' })
+  })
+
+  it("logs a failed open and a failure no caller sees the cause of, never the store's refusal twice", async () => {
+    const { logger, lines } = recordingLogger()
+    let attempt = 0
+    const sink = sinkOver(
+      async () => {
+        if (++attempt === 1) throw new Error('database not reachable yet')
+        return fakeWriter(async (e) => Promise.reject(e.kind === 'keys.rotated' ? new Error('bug') : new AuditUnavailableError('down')))
+      },
+      2000,
+      logger,
+    )
+    await expect(sink.record(event())).rejects.toBeInstanceOf(AuditUnavailableError)
+    await expect(sink.record(event())).rejects.toBeInstanceOf(AuditUnavailableError)
+    await expect(
+      sink.record(actionEvent({ kind: 'policy.applied', actor: 'gateway:test', instance: 'test', detail: { version: 2, author: 'test' } })),
+    ).rejects.toBeInstanceOf(AuditUnavailableError)
+    expect(lines.map((line) => line.message)).toEqual(['audit writer not opened; the next event tries again', 'audit writer failed an event'])
   })
 })

@@ -8,15 +8,40 @@ import { ConfigError, parseConfig, parseDescribedUpstreams, settingsNeededBy, ty
 import type { ConnectorPlan } from '../../connectors/described/index.js'
 import { createGatewayKeys, createSecretKeyStore, type GatewayKeys } from '../identity/keys/index.js'
 
-/** What runs on Node and not here, said once when the Worker first serves. */
+/**
+ * What runs on Node and not here, said once when the Worker first serves, with the settings that
+ * only configure it: one set here is named in the log as not served, rather than ignored quietly
+ * (a configuration shared with the Node instances may well carry them).
+ */
 export const NOT_ON_WORKERD = [
-  'the embedded database (PGlite): DATABASE_URL, or a Hyperdrive binding, names PostgreSQL',
-  'the sandbox registries: every UPSTREAM_*_URL is required',
-  'the operator console, the operations API and the metrics listener (Node entry)',
-  'the dossier exchange (its delivery worker runs in the Node entry)',
-  'compiled execution (the runtime forbids generated code): documents run on graphql-js',
-  'client certificates towards registries (mTLS)',
-] as const
+  { what: 'the embedded database (PGlite): DATABASE_URL, or a Hyperdrive binding, names PostgreSQL', settings: [] },
+  {
+    what: 'the sandbox registries: every UPSTREAM_*_URL is required',
+    settings: ['SANDBOX_SEED', 'SANDBOX_CITIZENS', 'SANDBOX_PARCELS', 'SANDBOX_ENTERPRISES'],
+  },
+  { what: 'the operator console, the operations API and the metrics listener (Node entry)', settings: ['METRICS_PORT', 'METRICS_TOKEN'] },
+  {
+    what: 'the dossier exchange and its delivery to the portal (Node entry)',
+    settings: ['PORTAL_URL', 'EXCHANGE_MAX_ATTEMPTS', 'EXCHANGE_RETRY_BASE_MS', 'EXCHANGE_RETRY_MAX_MS', 'EXCHANGE_LEASE_MS'],
+  },
+  {
+    what: "citizens signing in with the national e-ID (Node entry): a citizen's token is the sandbox's, outside production",
+    settings: ['CITIZEN_OIDC_ISSUER', 'CITIZEN_OIDC_CLIENT_ID', 'CITIZEN_OIDC_CLIENT_SECRET'],
+  },
+  { what: "OpenTelemetry spans: the caller's traceparent is passed on, no span is exported", settings: ['OTEL_EXPORTER_OTLP_ENDPOINT'] },
+  { what: 'the REST API reference page (/docs): the OpenAPI document itself is served', settings: [] },
+  { what: "a queue at each registry's bulkhead: a call beyond its concurrency is refused at once", settings: [] },
+  { what: "GraphiQL's development token helper: tokens come from the token endpoint (or `lgsp token` against a Node instance)", settings: [] },
+  { what: 'compiled execution (the runtime forbids generated code): documents run on graphql-js', settings: [] },
+  { what: 'client certificates towards registries (mTLS)', settings: [] },
+] as const satisfies ReadonlyArray<{ what: string; settings: readonly string[] }>
+
+/** The settings given that configure what is not served here, each with what it would configure. */
+export function unservedSettings(env: Record<string, unknown>): Array<{ setting: string; notServed: string }> {
+  return NOT_ON_WORKERD.flatMap(({ what, settings }) =>
+    settings.filter((setting) => typeof env[setting] === 'string' && env[setting] !== '').map((setting) => ({ setting, notServed: what })),
+  )
+}
 
 /** The Durable Object bindings wrangler.toml declares. */
 export const OBJECT_BINDINGS = ['RATE_LIMITER', 'SHARED_STORE', 'AUDIT_WRITER'] as const
@@ -47,7 +72,7 @@ function databaseOf(env: Record<string, unknown>, config: Config, settings: Reco
 /** What the audit-writer object needs of the same bindings: the database and the settings. */
 export function parseAuditWriterConfig(env: Record<string, unknown>): Pick<WorkersConfig, 'config' | 'database' | 'gatewayKeys'> {
   const settings = settingsOf(env)
-  const config = parseConfig(settings)
+  const config = parseConfig(settings, 'workerd')
   const database = databaseOf(env, config, settings)
   if (!database || !config.GATEWAY_KEYS) throw new ConfigError(['DATABASE_URL and GATEWAY_KEYS: are required by the audit writer'])
   return { config, database, gatewayKeys: config.GATEWAY_KEYS }
@@ -59,33 +84,38 @@ export function parseAuditWriterConfig(env: Record<string, unknown>): Pick<Worke
  */
 export function parseWorkersConfig(env: Record<string, unknown>, plans: readonly ConnectorPlan[]): WorkersConfig {
   const settings = settingsOf(env)
-  const config = parseConfig(settings)
+  // What workerd needs and Node can default, checked on the bindings as given, so that every
+  // problem is named at once, with those of the shared schema.
   const problems: string[] = []
-  const database = databaseOf(env, config, settings)
-  if (!database) problems.push('DATABASE_URL: is required on workerd (or a HYPERDRIVE binding): there is no embedded database here')
-  if (!config.UPSTREAM_POPULATION_URL) problems.push('UPSTREAM_POPULATION_URL: is required on workerd: there are no sandbox registries here')
-  const gatewayKeys = config.GATEWAY_KEYS
-  if (!gatewayKeys) problems.push('GATEWAY_KEYS: is required on workerd: the key file (DATA_DIR/keys/gateway-keys.json) as a secret')
-  if (!config.HASH_SECRET) problems.push('HASH_SECRET: is required on workerd: there is no data directory to keep a generated one')
+  const given = (name: string) => Boolean(settings[name])
+  const hyperdrive = (env.HYPERDRIVE as { connectionString?: string } | undefined)?.connectionString
+  if (!given('DATABASE_URL') && !hyperdrive) problems.push('DATABASE_URL: is required on workerd (or a HYPERDRIVE binding): there is no embedded database here')
+  if (!given('UPSTREAM_POPULATION_URL')) problems.push('UPSTREAM_POPULATION_URL: is required on workerd: there are no sandbox registries here')
+  if (!given('GATEWAY_KEYS')) problems.push('GATEWAY_KEYS: is required on workerd: the key file (DATA_DIR/keys/gateway-keys.json) as a secret')
+  if (!given('HASH_SECRET')) problems.push('HASH_SECRET: is required on workerd: there is no data directory to keep a generated one')
+  // A Node gateway names itself by the address it listens on; here there is none to derive it from.
+  if (!given('GATEWAY_ISSUER')) problems.push('GATEWAY_ISSUER: is required on workerd: the URL clients reach the gateway at, which names it in its tokens')
   for (const name of OBJECT_BINDINGS) {
     if (!env[name] || typeof env[name] !== 'object') problems.push(`${name}: the Durable Object binding is missing (see wrangler.toml)`)
   }
-  let described: DescribedUpstreamSetting[] = []
-  try {
-    described = parseDescribedUpstreams(
-      settings,
-      plans.map(settingsNeededBy),
-      // Every source needs its URL here, as in production: the replay sandboxes are Node's.
-      true,
-    )
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error
-    problems.push(...error.problems)
-  }
   for (const plan of plans)
     if (plan.clientCertificate) problems.push(`connector ${plan.name}: asks for a client certificate, which the Workers entry cannot present`)
-  if (problems.length > 0) throw new ConfigError(problems)
-  return { config, database: database!, gatewayKeys: gatewayKeys!, hashSecret: config.HASH_SECRET!, described }
+  let config: Config | undefined
+  let described: DescribedUpstreamSetting[] = []
+  const collect = (parse: () => void) => {
+    try {
+      parse()
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error
+      problems.push(...error.problems)
+    }
+  }
+  collect(() => (config = parseConfig(settings, 'workerd')))
+  // Every source needs its URL here, as in production: the replay sandboxes are Node's.
+  collect(() => (described = parseDescribedUpstreams(settings, plans.map(settingsNeededBy), true)))
+  const database = config && databaseOf(env, config, settings)
+  if (problems.length > 0 || !config || !database) throw new ConfigError(problems)
+  return { config, database, gatewayKeys: config.GATEWAY_KEYS!, hashSecret: config.HASH_SECRET!, described }
 }
 
 /** The gateway keys from the secret, unsealed with the passphrase when one is set. */

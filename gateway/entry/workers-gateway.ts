@@ -6,30 +6,30 @@
  * registries over `fetch`, the described sources and the first policy version from the build.
  *
  * Nothing here may wait on a promise another request settles: workerd cancels such a request.
- * So the gateway is built by whichever request finds none (two first requests each build one; the
- * first kept wins), and the active policy version is re-read by the request that finds it stale.
+ * So the gateway is built by the first request while the others are told to come back
+ * (workers-start.ts), and the active policy version is re-read by the request that finds it
+ * stale (policy-follower.ts).
  */
 import { createConnectors } from '../../connectors/index.js'
 import { createGateway } from '../app.js'
 import { actionEvent, createDurableObjectAuditSink, type AuditSink } from '../audit/index.js'
-import { issuerOf } from '../config.js'
+import { ConfigError, issuerOf } from '../config.js'
+import { createReportStore } from '../conformance/report-store.js'
 import { openPostgresPerCall } from '../database/postgres.workers.js'
 import { migrate, type Database } from '../database/index.js'
 import { createAccessTokens, createAgencyRegistry } from '../identity/index.js'
 import { keyedHashWithSecret } from '../identity/keys/index.js'
 import { createUrlGuardedRemoteKeySet } from '../identity/remote-jwks.js'
 import type { Logger } from '../logger.js'
-import { createPolicyRuntime, type PolicyRuntime } from '../policy/index.js'
+import { createPolicyRuntime } from '../policy/index.js'
 import { createPolicyStore, type PolicyStore } from '../policy/store/index.js'
 import { createDurableObjectRateLimiter } from '../ratelimit/durable-object.js'
 import { createDurableObjectSharedStore } from '../shared-store/durable-object.js'
 import type { ObjectNamespace } from '../support/index.js'
-import { policyRulesFor, type PolicyRules } from './policy-rules.js'
+import { policyFollower } from './policy-follower.js'
+import { policyRulesFor } from './policy-rules.js'
 import { type OBJECT_BINDINGS, openSecretGatewayKeys, parseWorkersConfig, type WorkersConfig } from './workers-config.js'
 import { canonicalFromTexts, type WorkersTexts } from './workers-texts.js'
-
-/** How often a request re-reads the active policy version (Node's watcher polls as often). */
-const POLICY_FRESHNESS_MS = 1000
 
 export interface WorkersGateway {
   fetch(request: Request, ctx: unknown): Promise<Response>
@@ -50,28 +50,6 @@ async function activePolicies(store: PolicyStore, texts: WorkersTexts, audit: Au
   const stored = await store.active()
   if (!stored) throw new Error('policy bootstrap stored no active version')
   return stored
-}
-
-/** Re-reads the active version when it may be stale; a version that does not load keeps the old one serving. */
-function policyFollower(store: PolicyStore, policies: PolicyRuntime, rules: PolicyRules, initialVersion: number, logger: Logger) {
-  let version = initialVersion
-  let checkedAt = Date.now()
-  return async () => {
-    const now = Date.now()
-    if (now - checkedAt < POLICY_FRESHNESS_MS) return
-    checkedAt = now
-    try {
-      const active = await store.activeVersion()
-      if (active === null || active === version) return
-      const snapshot = await store.active()
-      if (!snapshot || snapshot.version === version) return
-      policies.replace(rules.setOf(snapshot.files), snapshot.version)
-      version = snapshot.version
-      logger.info({ version }, 'policy version switched')
-    } catch (error) {
-      logger.error({ err: error }, 'policy version not switched; keeping the current one')
-    }
-  }
 }
 
 export async function buildWorkersGateway(env: Record<string, unknown>, texts: WorkersTexts, logger: Logger): Promise<WorkersGateway> {
@@ -95,7 +73,12 @@ export async function buildWorkersGateway(env: Record<string, unknown>, texts: W
   const keys = await openSecretGatewayKeys(settings.gatewayKeys, config)
   const remoteKeySet = createUrlGuardedRemoteKeySet({ allowedHosts: config.JWKS_ALLOWED_HOSTS, production: config.NODE_ENV === 'production' }, logger)
   const devClients = initialSet.agencies.flatMap((agency) => agency.clients.filter((client) => client.dev).map((client) => client.id))
-  if (devClients.length > 0) logger.warn({ clients: devClients }, 'development clients (dev: true) have no keys on workerd and are refused')
+  if (devClients.length > 0 && config.NODE_ENV === 'production')
+    throw new ConfigError([
+      `policies: production refuses development clients (dev: true): ${devClients.join(', ')}. Register their public keys (jwks or jwksUri)`,
+    ])
+  // Without a key no assertion of theirs verifies, and GraphiQL's token helper is not served here.
+  if (devClients.length > 0) logger.warn({ clients: devClients }, 'development clients (dev: true) have no keys on workerd: they get no token here')
   const registry = createAgencyRegistry(initialSet.agencies, { remoteKeySet })
   const sharedStore = createDurableObjectSharedStore(namespace('SHARED_STORE'))
   const keyedHash = keyedHashWithSecret(settings.hashSecret)
@@ -116,6 +99,7 @@ export async function buildWorkersGateway(env: Record<string, unknown>, texts: W
   })
   const app = createGateway({
     connectors,
+    conformance: createReportStore(db),
     identity: {
       registry,
       tokens: createAccessTokens({ keys, issuer: issuerOf(config), trustedIssuers: config.TRUSTED_ISSUERS, remoteKeySet }),
@@ -131,13 +115,19 @@ export async function buildWorkersGateway(env: Record<string, unknown>, texts: W
     audit: { sink: audit, instance, hash: keyedHash, reader: db },
     mode: config.NODE_ENV,
     compiledExecution: false,
+    // It takes a loopback peer for this machine; here the address is a header anyone can send.
+    devTokenHelper: false,
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
     corsOrigins: config.CORS_ORIGINS,
     logger,
     readiness: [
       { name: 'database', critical: true, check: (signal) => db.ping(signal) },
-      { name: 'audit', critical: true, check: (signal) => audit.ping(signal) },
+      // As on Node, the database (the audit store) is what readiness hangs on. The writer's own state
+      // shows as degraded: a request it cannot record fails closed (503) whatever readiness says,
+      // and a writer marked failing recovers with the next commit, which an unready instance
+      // would never be sent.
+      { name: 'audit-writer', critical: false, check: (signal) => audit.ping(signal) },
     ],
     rateLimiter: createDurableObjectRateLimiter(namespace('RATE_LIMITER'), { timeoutMs: config.RATE_DECISION_TIMEOUT_MS }),
     // Set by Cloudflare's edge; on a self-hosted workerd the proxy in front must set it (and strip the caller's).

@@ -115,7 +115,10 @@ export function objectClient(
       try {
         const stub = namespace.get(namespace.idFromName(name) as never)
         const response = await stub.fetch(`${OBJECT_URL}/ping`, { signal: signal ?? AbortSignal.timeout(timeoutMs) })
-        return { ok: response.ok, latencyMs: performance.now() - started }
+        if (response.ok) return { ok: true, latencyMs: performance.now() - started }
+        // The object says why it is not ready, in words meant for the readiness report.
+        const body = (await response.json().catch(() => null)) as { detail?: unknown } | null
+        return { ok: false, latencyMs: performance.now() - started, detail: typeof body?.detail === 'string' ? body.detail : `HTTP ${response.status}` }
       } catch (error) {
         return { ok: false, latencyMs: performance.now() - started, detail: error instanceof Error ? error.name : 'unreachable' }
       }
