@@ -42,7 +42,7 @@ export interface TestGatewayOptions {
    */
   auditDb?: Database
   /** Further gateway settings (CORS origins, request timeout …). */
-  gateway?: Pick<GatewayDeps, 'corsOrigins' | 'requestTimeoutMs' | 'bodyLimitBytes' | 'compiledExecution'>
+  gateway?: Pick<GatewayDeps, 'corsOrigins' | 'requestTimeoutMs' | 'bodyLimitBytes' | 'compiledExecution' | 'devTokenHelper'>
   /** Bulkhead, circuit breaker and retries per registry, as the entry wires them. @default off */
   resilience?: ResilienceOptions
   /** Rate limits and quotas (and the caller's address for per-address limits). @default none */

@@ -121,6 +121,32 @@ describe('in production', () => {
   })
 })
 
+describe("where the caller's address is a header anyone can send (workerd)", () => {
+  let worker: TestGateway
+  beforeAll(async () => {
+    worker = await createTestGateway({
+      gateway: { devTokenHelper: false },
+      policies: (identity) => testPolicySet([agencyDocument('test-agency', [identity.client]), devAgency]),
+      // What CF-Connecting-IP: 127.0.0.1 from any caller would give.
+      clientIp: () => '127.0.0.1',
+    })
+  }, 60_000)
+  afterAll(() => worker?.close())
+
+  it("is not served: no route, and GraphiQL's page comes without it", async () => {
+    expect(worker.app.routes.filter((route) => route.path.includes('dev-token'))).toEqual([])
+    const res = await worker.app.request(GRAPHIQL_TOKEN_PATH, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: ORIGIN },
+      body: JSON.stringify({ agency: 'dev-agency' }),
+    })
+    expect(res.status).toBe(404)
+    const page = await worker.app.request('/graphql', { headers: { accept: 'text/html' } })
+    expect(page.status).toBe(200)
+    expect(await page.text()).not.toContain('lgsp-dev-token')
+  })
+})
+
 describe('the page', () => {
   it('gains the helper and one script admitted by its hash; every other directive stays as it was', async () => {
     const options = { title: 'LGSP Gateway', endpoint: '/graphql', headers: '{}' }
