@@ -6,6 +6,7 @@
 import { importJWK, SignJWT } from 'jose'
 import { clientAssertionForm, signClientAssertion } from '../../connectors/index.js'
 import { describe, expect, it } from 'vitest'
+import { poll } from '../waiting.js'
 import type { BlackBoxTarget } from './targets.js'
 import { JURISDICTION, LIMITED_RATE, type BlackBoxClient, type BlackBoxWorld } from './world.js'
 
@@ -78,6 +79,60 @@ export function identitySuite(running: Running) {
         .setProtectedHeader(JSON.parse(Buffer.from(header, 'base64url').toString('utf8')))
         .sign(await importJWK(world.clients.reader.privateJwk, 'ES256'))
       expect((await graphql(target, forged, citizen(world.people.inside.pin), CASE)).status).toBe(401)
+    })
+
+    it('a token signed with the gateway’s own key is refused when one claim is wrong', async () => {
+      const { target, world } = running()
+      const token = await world.token(world.clients.reader, target)
+      const [header, payload] = token
+        .split('.')
+        .slice(0, 2)
+        .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8'))) as [Record<string, unknown>, Record<string, unknown>]
+      const key = await importJWK(world.gatewayKey, 'ES256')
+      const sign = (claims: Record<string, unknown>, protectedHeader = header) =>
+        new SignJWT(claims).setProtectedHeader(protectedHeader as { alg: string }).sign(key)
+      const read = (signed: string) => graphql(target, signed, citizen(world.people.inside.pin), CASE)
+      // The control: the same header and claims signed again are served, so each refusal below is its one change.
+      const control = await read(await sign(payload))
+      expect(control.status, control.text).toBe(200)
+      const now = Math.floor(Date.now() / 1000)
+      const { jti: _jti, ...withoutJti } = payload
+      const wrong: Array<[string, string]> = [
+        ['expired', await sign({ ...payload, iat: now - 900, exp: now - 300 })],
+        ['issued in the future', await sign({ ...payload, iat: now + 600, exp: now + 900 })],
+        ['for another audience', await sign({ ...payload, aud: 'https://another-gateway.example.test' })],
+        ['from another issuer', await sign({ ...payload, iss: 'https://another-gateway.example.test' })],
+        ['without a jti', await sign(withoutJti)],
+        ['for a client no agency registered', await sign({ ...payload, sub: 'bb-ghost-system', client_id: 'bb-ghost-system' })],
+        ['naming another agency than the client’s', await sign({ ...payload, agency: 'bb-no-grant' })],
+        ['typed as a plain JWT, not an access token', await sign(payload, { ...header, typ: 'JWT' })],
+      ]
+      for (const [what, signed] of wrong) {
+        const answer = await read(signed)
+        expect(answer.status, what).toBe(401)
+        expect(answer.body.error.code, what).toBe('UNAUTHENTICATED')
+        expectNothingLeaked(answer, [world.people.inside.pin])
+      }
+    })
+
+    it('a client suspended mid-session is refused with the token it holds, and served again once reinstated', async () => {
+      const { target, world } = running()
+      const client = world.clients.revocable
+      const token = await world.token(client, target)
+      const read = () => graphql(target, token, citizen(world.people.inside.pin), CASE)
+      expect((await read()).status).toBe(200)
+      // Both runtimes follow the active policy version about every second.
+      const following = { withinMs: 30_000, everyMs: 200 }
+      await world.setSuspended(client, true)
+      try {
+        const refused = await poll(read, (answer) => answer.status !== 200, following)
+        expect(refused.status, refused.text).toBe(401)
+        expect(refused.body.error.code).toBe('UNAUTHENTICATED')
+        expect(refused.text).not.toContain(world.people.inside.name)
+      } finally {
+        await world.setSuspended(client, false)
+      }
+      expect((await poll(read, (answer) => answer.status === 200, following)).status).toBe(200)
     })
 
     it('a client assertion is accepted once: the same jti again is refused', async () => {
@@ -280,6 +335,26 @@ export function adversarialSuite(running: Running) {
       })
       expect(answer.status).toBe(413)
       expectNothingLeaked(answer, [])
+    })
+
+    it('a body that is not JSON, or a method that reads nothing here, is refused before any query runs', async () => {
+      const { target, world } = running()
+      const token = await world.token(world.clients.reader, target)
+      const query = JSON.stringify({ query: citizen(world.people.inside.pin) })
+      const asText = await post(target, '/graphql', { headers: { 'content-type': 'text/plain', authorization: `Bearer ${token}`, ...CASE }, body: query })
+      expect(asText.status, asText.text).toBe(415)
+      // Data is read with POST only: a link or an <img> cannot make a browser run a query.
+      const viaGet = await fetch(`${target.url}/graphql?query=${encodeURIComponent(citizen(world.people.inside.pin))}`, {
+        headers: { accept: 'application/json', authorization: `Bearer ${token}`, ...CASE },
+      })
+      expect(viaGet.status).toBe(405)
+      const viaPut = await fetch(`${target.url}/graphql`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...CASE },
+        body: query,
+      })
+      expect([404, 405]).toContain(viaPut.status)
+      for (const answer of [asText.text, await viaGet.text(), await viaPut.text()]) expect(answer).not.toContain(world.people.inside.name)
     })
 
     it.each([

@@ -52,7 +52,13 @@ export interface BlackBoxWorld {
     limited: BlackBoxClient
     /** An agency with no grant at all. */
     noGrant: BlackBoxClient
+    /** A second reader agency client, suspended and reinstated by `setSuspended` mid-run. */
+    revocable: BlackBoxClient
   }
+  /** The gateway's own signing key (the key file is in clear here), to sign tokens with one claim wrong. */
+  gatewayKey: JWK & { kid: string }
+  /** Applies a new policy version in which `client` is suspended, or reinstated. */
+  setSuspended(client: BlackBoxClient, suspended: boolean): Promise<void>
   /** Synthetic citizens: one inside the reader's jurisdiction, one outside. */
   people: { inside: Person; outside: Person }
   /**
@@ -113,12 +119,17 @@ export async function startBlackBoxWorld(): Promise<BlackBoxWorld> {
     const suspended = await newClient('bb-reader-old-system', 'bb-reader')
     const limited = await newClient('bb-limited-system', 'bb-limited')
     const noGrant = await newClient('bb-no-grant-system', 'bb-no-grant')
-    const files: PolicyFile[] = [
+    const revocable = await newClient('bb-reader-desk-system', 'bb-reader')
+    const files = (revoked: boolean): PolicyFile[] => [
       { name: PURPOSES_FILE, text: JSON.stringify({ purposes: fixturePurposes }) },
       { name: PROCEDURES_FILE, text: JSON.stringify({ procedures: [] }) },
       {
         name: 'agencies/bb-reader.yaml',
-        text: JSON.stringify(agency('bb-reader', [reader.entry, { ...suspended.entry, suspended: true }], { grants: [VERIFY, RESIDENCE] })),
+        text: JSON.stringify(
+          agency('bb-reader', [reader.entry, { ...suspended.entry, suspended: true }, { ...revocable.entry, suspended: revoked }], {
+            grants: [VERIFY, RESIDENCE],
+          }),
+        ),
       },
       {
         name: 'agencies/bb-limited.yaml',
@@ -126,11 +137,13 @@ export async function startBlackBoxWorld(): Promise<BlackBoxWorld> {
       },
       { name: 'agencies/bb-no-grant.yaml', text: JSON.stringify(agency('bb-no-grant', [noGrant.entry], {})) },
     ]
-    await applyPolicies(database.url, files, { author: 'black-box', message: 'the black-box agencies' })
+    await applyPolicies(database.url, files(false), { author: 'black-box', message: 'the black-box agencies' })
 
     const dataDir = await mkdtemp(join(tmpdir(), 'lgsp-black-box-'))
     stoppers.push(() => rm(dataDir, { recursive: true, force: true }))
     const gatewayKeys = await writeGatewayKeyFile(dataDir)
+    const gatewayKey = (JSON.parse(gatewayKeys) as { keys: Array<{ privateJwk: JWK & { kid: string } }> }).keys[0]?.privateJwk
+    if (!gatewayKey?.d) throw new Error('the key file holds no private key in clear')
 
     const settings: Record<string, string> = {
       NODE_ENV: 'test',
@@ -162,7 +175,12 @@ export async function startBlackBoxWorld(): Promise<BlackBoxWorld> {
     return {
       settings,
       dataDir,
-      clients: { reader: reader.client, suspended: suspended.client, limited: limited.client, noGrant: noGrant.client },
+      clients: { reader: reader.client, suspended: suspended.client, limited: limited.client, noGrant: noGrant.client, revocable: revocable.client },
+      gatewayKey,
+      async setSuspended(client, suspended) {
+        if (client.clientId !== revocable.client.clientId) throw new Error('only the revocable client is suspended mid-run')
+        await applyPolicies(database.url, files(suspended), { author: 'black-box', message: suspended ? 'suspend the desk' : 'reinstate the desk' })
+      },
       people: { inside, outside },
       async token(client, target) {
         const key = `${target.url} ${client.clientId}`
