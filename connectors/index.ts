@@ -124,8 +124,9 @@ export interface ConnectorsOptions {
   resilience?: ResilienceOptions
   /**
    * No call may wait on a promise another request settles, because the runtime cancels such a
-   * request (workerd): the bulkhead has no queue, and a described source's token request is not
-   * shared while in flight. @default false
+   * request (workerd): the bulkhead has no queue, a call that never settled (its request
+   * cancelled) frees its slot and its half-open probe after a while, and a described source's
+   * token request is not shared while in flight. @default false
    */
   requestsStandAlone?: boolean
 }
@@ -147,12 +148,23 @@ export function allConnectors(connectors: Connectors): RegistryConnector[] {
   return [connectors.population, connectors.land, connectors.business, ...connectors.described.map((source) => source.connector)]
 }
 
+/**
+ * Resilience where requests stand alone: no queue, and a call that outlives any deadline (its
+ * request cancelled) taken as abandoned. A mapping may shorten the operator's deadline, never
+ * lengthen it, so the operator's bounds every call.
+ */
+const standAlone = (resilience: ResilienceOptions, timeoutMs = 3000): ResilienceOptions => ({
+  ...resilience,
+  maxQueued: 0,
+  abandonedAfterMs: timeoutMs + 5000,
+})
+
 export function createConnectors(options: ConnectorsOptions): Connectors {
   const shared = {
     timeoutMs: options.timeoutMs,
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.transport ? { transport: options.transport } : {}),
-    ...(options.resilience ? { resilience: options.requestsStandAlone ? { ...options.resilience, maxQueued: 0 } : options.resilience } : {}),
+    ...(options.resilience ? { resilience: options.requestsStandAlone ? standAlone(options.resilience, options.timeoutMs) : options.resilience } : {}),
   }
   const described = ({ plan, baseUrl, apiKey, credentials, oauthClient, tokenUrl, tlsTransport }: DescribedSourceOptions) =>
     // The engine takes the shorter of the operator's deadline and the mapping's own: a mapping

@@ -44,7 +44,7 @@ export function createTokenSource(
     /**
      * Whether a call may wait on the token request another call started. workerd cancels a request
      * that waits on a promise another request settles, so there each call without a kept token
-     * asks for its own, and the first answer is kept for the rest. @default true
+     * asks for its own, and the latest answer is kept for the calls after. @default true
      */
     shareRequests?: boolean
   },

@@ -169,4 +169,50 @@ describe('upstream resilience', () => {
     await expect(ahead).rejects.toMatchObject({ code: 'UPSTREAM_TIMEOUT' })
     expect(fake.calls()).toBe(1)
   })
+
+  describe('where a cancelled request never resumes (abandonedAfterMs, workerd)', () => {
+    /** A fetch whose calls never settle, as when workerd cancels the request that made them. */
+    const neverSettles = (() => new Promise<Response>(() => undefined)) as typeof globalThis.fetch
+
+    it('a call that never settled frees its bulkhead slot once taken as abandoned', async () => {
+      let stuck = true
+      const fake = scriptedFetch(() => 'ok')
+      const upstream = createUpstream({
+        connector: 'land',
+        baseUrl: 'http://127.0.0.1:9',
+        // No deadline of its own would fire here: the call's code never resumes after cancellation.
+        timeoutMs: 60_000,
+        fetch: (url, init) => (stuck ? neverSettles(url, init) : fake.fetch(url, init)),
+        resilience: { maxConcurrent: 2, failureThreshold: 100, retries: 0, abandonedAfterMs: 150 },
+      })
+      void upstream.send('/a', {}, scope())
+      void upstream.send('/b', {}, scope())
+      stuck = false
+      await expect(upstream.send('/c', {}, scope())).rejects.toMatchObject({ context: { detail: 'circuit: too many calls in flight' } })
+      await sleep(200)
+      expect((await upstream.send('/d', {}, scope())).status).toBe(200)
+    })
+
+    it('a half-open probe that never settled gives way to a new probe', async () => {
+      let phase: 'down' | 'stuck' | 'up' = 'down'
+      const fake = scriptedFetch(() => (phase === 'down' ? 'down' : 'ok'))
+      const upstream = createUpstream({
+        connector: 'population',
+        baseUrl: 'http://127.0.0.1:9',
+        timeoutMs: 60_000,
+        fetch: (url, init) => (phase === 'stuck' ? neverSettles(url, init) : fake.fetch(url, init)),
+        resilience: { failureThreshold: 2, halfOpenAfterMs: 50, retries: 0, abandonedAfterMs: 150 },
+      })
+      for (let i = 0; i < 2; i++) await expect(upstream.send('/x', {}, scope())).rejects.toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' })
+      await sleep(70)
+      phase = 'stuck'
+      void upstream.send('/probe', {}, scope()) // its request is cancelled: it never settles
+      expect(upstream.circuit()).toBe('half-open')
+      phase = 'up'
+      await expect(upstream.send('/y', {}, scope())).rejects.toMatchObject({ context: { detail: 'circuit half-open: a probe is in flight' } })
+      await sleep(200)
+      expect((await upstream.send('/z', {}, scope())).status).toBe(200) // a new probe, and it closes the circuit
+      expect(upstream.circuit()).toBe('closed')
+    })
+  })
 })

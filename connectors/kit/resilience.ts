@@ -15,8 +15,8 @@
  * The per-call deadline stays in upstream-fetch.ts.
  */
 import {
-  type BulkheadPolicy,
   BrokenCircuitError,
+  type CircuitBreakerPolicy,
   BulkheadRejectedError,
   CircuitState,
   TaskCancelledError,
@@ -45,6 +45,14 @@ export interface ResilienceOptions {
   retries?: number
   /** First backoff delay; later ones grow exponentially with decorrelated jitter. @default 50 */
   retryDelayMs?: number
+  /**
+   * Where a cancelled request's code never resumes (workerd), a call may never settle: its
+   * bulkhead slot would stay taken, and a half-open probe would hold the circuit half-open, for
+   * the isolate's life. With this set, a call unsettled after it is taken as abandoned: its slot
+   * is freed, a probe that old gives way to a new one, and the bulkhead has no queue (maxQueued is
+   * ignored). Longer than any call's own deadline. @default off
+   */
+  abandonedAfterMs?: number
 }
 
 export type CircuitStateName = 'closed' | 'open' | 'half-open' | 'isolated'
@@ -71,6 +79,34 @@ class ProbeInFlightError extends Error {
   override readonly name = 'ProbeInFlightError'
 }
 
+/** What the attempt needs of a bulkhead: cockatiel's, or the expiring one. */
+interface SlotLimiter {
+  execute<T>(fn: (context: { signal: AbortSignal }) => Promise<T>, signal?: AbortSignal): Promise<T>
+}
+
+/**
+ * A bulkhead without a queue whose slots expire: a call holding one longer than `expireAfterMs`
+ * is taken as abandoned (its request cancelled, its `finally` never run) and no longer counted.
+ */
+function expiringSlots(capacity: number, expireAfterMs: number): SlotLimiter {
+  const taken = new Map<symbol, number>()
+  return {
+    async execute(fn, signal = new AbortController().signal) {
+      if (signal.aborted) throw new TaskCancelledError()
+      const now = Date.now()
+      for (const [slot, since] of taken) if (now - since >= expireAfterMs) taken.delete(slot)
+      if (taken.size >= capacity) throw new BulkheadRejectedError(capacity, 0)
+      const slot = Symbol('slot')
+      taken.set(slot, now)
+      try {
+        return await fn({ signal })
+      } finally {
+        taken.delete(slot)
+      }
+    },
+  }
+}
+
 const isOutage = (error: unknown) => error instanceof ConnectorError && (error.code === 'UPSTREAM_TIMEOUT' || error.code === 'UPSTREAM_UNAVAILABLE')
 const isUnavailable = (error: unknown) => error instanceof ConnectorError && error.code === 'UPSTREAM_UNAVAILABLE'
 
@@ -80,19 +116,35 @@ const isUnavailable = (error: unknown) => error instanceof ConnectorError && err
  * await resilience.run(true, () => fetchOnce(), { path: '/ws/DatDai.asmx' })
  */
 export function createResilience(connector: ConnectorName, options: ResilienceOptions = {}): Resilience {
-  const breaker = circuitBreaker(handleWhen(isOutage), {
-    halfOpenAfter: options.halfOpenAfterMs ?? 5000,
-    breaker: new ConsecutiveBreaker(options.failureThreshold ?? 5),
-  })
-  const limiter: BulkheadPolicy = bulkhead(options.maxConcurrent ?? 32, options.maxQueued ?? 64)
+  const { abandonedAfterMs } = options
+  const newBreaker = (initialState?: ReturnType<CircuitBreakerPolicy['toJSON']>) => {
+    const policy = circuitBreaker(handleWhen(isOutage), {
+      halfOpenAfter: options.halfOpenAfterMs ?? 5000,
+      breaker: new ConsecutiveBreaker(options.failureThreshold ?? 5),
+      ...(initialState ? { initialState } : {}),
+    })
+    policy.onHalfOpen(() => (halfOpenSince = Date.now()))
+    return policy
+  }
+  let halfOpenSince = 0
+  let breaker = newBreaker()
+  const limiter: SlotLimiter = abandonedAfterMs
+    ? expiringSlots(options.maxConcurrent ?? 32, abandonedAfterMs)
+    : bulkhead(options.maxConcurrent ?? 32, options.maxQueued ?? 64)
   const retries = options.retries ?? DEFAULT_RETRIES
   const retrying = retry(handleWhen(isUnavailable), {
     maxAttempts: retries,
     backoff: new ExponentialBackoff({ initialDelay: options.retryDelayMs ?? 50, maxDelay: 1000 }),
   })
   /** The breaker, refusing at once while its probe is in flight rather than awaiting it. */
-  const throughBreaker = <T>(call: () => Promise<T>, signal: AbortSignal): Promise<T> =>
-    breaker.state === CircuitState.HalfOpen ? Promise.reject(new ProbeInFlightError()) : breaker.execute(() => call(), signal)
+  const throughBreaker = <T>(call: () => Promise<T>, signal: AbortSignal): Promise<T> => {
+    if (breaker.state === CircuitState.HalfOpen) {
+      if (!abandonedAfterMs || Date.now() - halfOpenSince < abandonedAfterMs) return Promise.reject(new ProbeInFlightError())
+      // The probe's request was cancelled: a breaker from the same state, open and due, probes anew.
+      breaker = newBreaker(breaker.toJSON())
+    }
+    return breaker.execute(() => call(), signal)
+  }
   /** One attempt: a slot at the bulkhead, then the breaker. */
   const once = <T>(call: () => Promise<T>, signal: AbortSignal): Promise<T> =>
     limiter.execute(({ signal: slotSignal }) => throughBreaker(call, slotSignal), signal)

@@ -89,6 +89,8 @@ describe('Workers configuration', () => {
     }
     expect(problemsOf(production)).toEqual([])
     expect(problemsOf({ ...production, GATEWAY_ISSUER: 'http://lgsp.example.test' })).toEqual(['GATEWAY_ISSUER: must be https in production'])
+    // Named once, though both the production rules and workerd's require it.
+    expect(problemsOf({ ...production, HASH_SECRET: undefined })).toEqual([expect.stringMatching(/^HASH_SECRET: is required in production/)])
     expect(problemsOf({ ...production, GATEWAY_KEYS_PASSPHRASE: undefined })).toEqual([
       expect.stringMatching(/^GATEWAY_KEYS_PASSPHRASE: is required in production/),
     ])

@@ -84,24 +84,7 @@ export function parseAuditWriterConfig(env: Record<string, unknown>): Pick<Worke
  */
 export function parseWorkersConfig(env: Record<string, unknown>, plans: readonly ConnectorPlan[]): WorkersConfig {
   const settings = settingsOf(env)
-  // What workerd needs and Node can default, checked on the bindings as given, so that every
-  // problem is named at once, with those of the shared schema.
   const problems: string[] = []
-  const given = (name: string) => Boolean(settings[name])
-  const hyperdrive = (env.HYPERDRIVE as { connectionString?: string } | undefined)?.connectionString
-  if (!given('DATABASE_URL') && !hyperdrive) problems.push('DATABASE_URL: is required on workerd (or a HYPERDRIVE binding): there is no embedded database here')
-  if (!given('UPSTREAM_POPULATION_URL')) problems.push('UPSTREAM_POPULATION_URL: is required on workerd: there are no sandbox registries here')
-  if (!given('GATEWAY_KEYS')) problems.push('GATEWAY_KEYS: is required on workerd: the key file (DATA_DIR/keys/gateway-keys.json) as a secret')
-  if (!given('HASH_SECRET')) problems.push('HASH_SECRET: is required on workerd: there is no data directory to keep a generated one')
-  // A Node gateway names itself by the address it listens on; here there is none to derive it from.
-  if (!given('GATEWAY_ISSUER')) problems.push('GATEWAY_ISSUER: is required on workerd: the URL clients reach the gateway at, which names it in its tokens')
-  for (const name of OBJECT_BINDINGS) {
-    if (!env[name] || typeof env[name] !== 'object') problems.push(`${name}: the Durable Object binding is missing (see wrangler.toml)`)
-  }
-  for (const plan of plans)
-    if (plan.clientCertificate) problems.push(`connector ${plan.name}: asks for a client certificate, which the Workers entry cannot present`)
-  let config: Config | undefined
-  let described: DescribedUpstreamSetting[] = []
   const collect = (parse: () => void) => {
     try {
       parse()
@@ -110,9 +93,30 @@ export function parseWorkersConfig(env: Record<string, unknown>, plans: readonly
       problems.push(...error.problems)
     }
   }
+  let config: Config | undefined
+  let described: DescribedUpstreamSetting[] = []
   collect(() => (config = parseConfig(settings, 'workerd')))
   // Every source needs its URL here, as in production: the replay sandboxes are Node's.
   collect(() => (described = parseDescribedUpstreams(settings, plans.map(settingsNeededBy), true)))
+  // What workerd needs and Node can default, checked on the bindings as given so that every
+  // problem is named at once; a setting the shared schema already named is not named twice.
+  const named = new Set(problems.map((problem) => problem.split(':')[0]))
+  const require = (name: string, present: boolean, why: string) => {
+    if (!present && !named.has(name)) problems.push(`${name}: is required on workerd${why}`)
+  }
+  const given = (name: string) => Boolean(settings[name])
+  const hyperdrive = (env.HYPERDRIVE as { connectionString?: string } | undefined)?.connectionString
+  require('DATABASE_URL', given('DATABASE_URL') || Boolean(hyperdrive), ' (or a HYPERDRIVE binding): there is no embedded database here')
+  require('UPSTREAM_POPULATION_URL', given('UPSTREAM_POPULATION_URL'), ': there are no sandbox registries here')
+  require('GATEWAY_KEYS', given('GATEWAY_KEYS'), ': the key file (DATA_DIR/keys/gateway-keys.json) as a secret')
+  require('HASH_SECRET', given('HASH_SECRET'), ': there is no data directory to keep a generated one')
+  // A Node gateway names itself by the address it listens on; here there is none to derive it from.
+  require('GATEWAY_ISSUER', given('GATEWAY_ISSUER'), ': the URL clients reach the gateway at, which names it in its tokens')
+  for (const name of OBJECT_BINDINGS) {
+    if (!env[name] || typeof env[name] !== 'object') problems.push(`${name}: the Durable Object binding is missing (see wrangler.toml)`)
+  }
+  for (const plan of plans)
+    if (plan.clientCertificate) problems.push(`connector ${plan.name}: asks for a client certificate, which the Workers entry cannot present`)
   const database = config && databaseOf(env, config, settings)
   if (problems.length > 0 || !config || !database) throw new ConfigError(problems)
   return { config, database, gatewayKeys: config.GATEWAY_KEYS!, hashSecret: config.HASH_SECRET!, described }

@@ -13,7 +13,7 @@
 import { createConnectors } from '../../connectors/index.js'
 import { createGateway } from '../app.js'
 import { actionEvent, createDurableObjectAuditSink, type AuditSink } from '../audit/index.js'
-import { ConfigError, issuerOf } from '../config.js'
+import { issuerOf } from '../config.js'
 import { createReportStore } from '../conformance/report-store.js'
 import { openPostgresPerCall } from '../database/postgres.workers.js'
 import { migrate, type Database } from '../database/index.js'
@@ -74,9 +74,8 @@ export async function buildWorkersGateway(env: Record<string, unknown>, texts: W
   const remoteKeySet = createUrlGuardedRemoteKeySet({ allowedHosts: config.JWKS_ALLOWED_HOSTS, production: config.NODE_ENV === 'production' }, logger)
   const devClients = initialSet.agencies.flatMap((agency) => agency.clients.filter((client) => client.dev).map((client) => client.id))
   if (devClients.length > 0 && config.NODE_ENV === 'production')
-    throw new ConfigError([
-      `policies: production refuses development clients (dev: true): ${devClients.join(', ')}. Register their public keys (jwks or jwksUri)`,
-    ])
+    // Not a ConfigError: the active version is the database's, and a fixed one mends it without a deployment.
+    throw new Error(`Production refuses development clients (dev: true): ${devClients.join(', ')}. Register their public keys (jwks or jwksUri).`)
   // Without a key no assertion of theirs verifies, and GraphiQL's token helper is not served here.
   if (devClients.length > 0) logger.warn({ clients: devClients }, 'development clients (dev: true) have no keys on workerd: they get no token here')
   const registry = createAgencyRegistry(initialSet.agencies, { remoteKeySet })

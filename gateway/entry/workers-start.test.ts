@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { recordingLogger } from '../../test/recording-logger.js'
 import { ConfigError } from '../config.js'
 import { KeyStoreError } from '../identity/keys/index.js'
-import { isolateStart, REBUILD_AFTER_MS } from './workers-start.js'
+import { BUILD_ABANDONED_MS, isolateStart, REBUILD_AFTER_MS } from './workers-start.js'
 
 function world(outcomes: Array<'ok' | 'hold' | Error>) {
   let clock = 1_000_000
@@ -16,10 +16,11 @@ function world(outcomes: Array<'ok' | 'hold' | Error>) {
   const { logger, lines } = recordingLogger()
   const start = isolateStart(
     async () => {
-      const outcome = outcomes[builds++] ?? 'ok'
+      const built = ++builds
+      const outcome = outcomes[built - 1] ?? 'ok'
       if (outcome === 'hold') await new Promise<void>((resolve) => (release = resolve))
       else if (outcome instanceof Error) throw outcome
-      return { built: builds }
+      return { built }
     },
     logger,
     () => clock,
@@ -79,5 +80,17 @@ describe('isolate start (workerd)', () => {
     w.advance(REBUILD_AFTER_MS)
     expect(await w.start()).toEqual({ gateway: { built: 2 } })
     expect(w.lines.map((line) => line.message)).toEqual(['the gateway could not start; a request will try again'])
+  })
+
+  it('a build that never settles (its request cancelled) is given up, and a late one changes nothing', async () => {
+    const w = world(['hold', 'ok'])
+    const abandoned = w.start()
+    expect(await statusOf(await w.start())).toBe(503)
+    w.advance(BUILD_ABANDONED_MS)
+    expect(await w.start()).toEqual({ gateway: { built: 2 } })
+    w.release() // the first build settles long after
+    await abandoned
+    expect(await w.start()).toEqual({ gateway: { built: 2 } }) // not the late first one
+    expect(w.builds()).toBe(2)
   })
 })

@@ -13,6 +13,11 @@ import type { Logger } from '../logger.js'
 
 /** After a failure that may pass, the next build waits this long. */
 export const REBUILD_AFTER_MS = 1000
+/**
+ * A build still running after this long is taken as abandoned: workerd cancels the request that
+ * started it (its client went away) and the build never settles. The next request builds anew.
+ */
+export const BUILD_ABANDONED_MS = 30_000
 
 const unavailable = (message: string, retryAfterS: number) =>
   new Response(JSON.stringify({ error: { code: 'INTERNAL_SERVER_ERROR', message, requestId: 'unknown' } }), {
@@ -24,7 +29,7 @@ const unavailable = (message: string, retryAfterS: number) =>
 export const notReady = () => unavailable('The gateway is not ready: see its log', 5)
 export const starting = () => unavailable('The gateway is starting: try again in a moment', 1)
 
-type State<G> = { kind: 'none'; retryAt: number } | { kind: 'building' } | { kind: 'ready'; gateway: G } | { kind: 'refused' }
+type State<G> = { kind: 'none'; retryAt: number } | { kind: 'building'; since: number; attempt: number } | { kind: 'ready'; gateway: G } | { kind: 'refused' }
 
 /** The gateway once built, or the response to give while it is not. */
 export type Started<G> = { gateway: G } | { response: Response }
@@ -37,18 +42,23 @@ export type Started<G> = { gateway: G } | { response: Response }
  */
 export function isolateStart<G>(build: () => Promise<G>, logger: Logger, now: () => number = Date.now): () => Promise<Started<G>> {
   let state: State<G> = { kind: 'none', retryAt: 0 }
+  let attempts = 0
   return async () => {
     if (state.kind === 'ready') return { gateway: state.gateway }
     if (state.kind === 'refused') return { response: notReady() }
-    if (state.kind === 'building') return { response: starting() }
-    if (now() < state.retryAt) return { response: notReady() }
-    state = { kind: 'building' }
+    if (state.kind === 'building' && now() - state.since < BUILD_ABANDONED_MS) return { response: starting() }
+    if (state.kind === 'none' && now() < state.retryAt) return { response: notReady() }
+    const attempt = ++attempts
+    state = { kind: 'building', since: now(), attempt }
+    // Only the latest build decides: one taken as abandoned that settles late changes nothing.
+    const current = () => state.kind === 'building' && state.attempt === attempt
     try {
       const gateway = await build()
-      state = { kind: 'ready', gateway }
+      if (current()) state = { kind: 'ready', gateway }
       return { gateway }
     } catch (error) {
       const lasting = error instanceof ConfigError || error instanceof KeyStoreError
+      if (!current()) return { response: notReady() }
       state = lasting ? { kind: 'refused' } : { kind: 'none', retryAt: now() + REBUILD_AFTER_MS }
       if (error instanceof ConfigError)
         logger.error({ problems: error.problems }, 'invalid configuration: every request is refused until it is fixed and deployed')

@@ -33,14 +33,21 @@ async function probe(check: ReadinessCheck, logger: Logger): Promise<PublicResul
  */
 export function healthRoutes(checks: ReadinessCheck[], logger: Logger = silentLogger, state: () => Record<string, unknown> = () => ({})): Hono<GatewayEnv> {
   const routes = new Hono<GatewayEnv>()
-  // One probe round in flight at a time, shared by every caller within CACHE_MS.
-  let cached: { at: number; results: Promise<Array<readonly [ReadinessCheck, PublicResult]>> } | null = null
-  const probeAll = () => {
+  // The last settled round answers every caller within CACHE_MS, and while a newer round is in
+  // flight. A caller never awaits a round another request started: workerd cancels such a
+  // request, and a round cancelled with its own request would hang every caller behind it. A
+  // round still unsettled after twice the probe deadline is taken as abandoned.
+  let settled: { at: number; results: Array<readonly [ReadinessCheck, PublicResult]> } | null = null
+  let roundSince: number | null = null
+  const probeAll = async () => {
     const now = Date.now()
-    if (!cached || now - cached.at > CACHE_MS) {
-      cached = { at: now, results: Promise.all(checks.map(async (check) => [check, await probe(check, logger)] as const)) }
-    }
-    return cached.results
+    if (settled && (now - settled.at <= CACHE_MS || (roundSince !== null && now - roundSince < 2 * PROBE_TIMEOUT_MS))) return settled.results
+    const started = now
+    roundSince = started
+    const results = await Promise.all(checks.map(async (check) => [check, await probe(check, logger)] as const))
+    if (!settled || settled.at < started) settled = { at: started, results }
+    if (roundSince === started) roundSince = null
+    return results
   }
   routes.get('/healthz', (c) => c.json({ status: 'ok' }))
   routes.get('/readyz', async (c) => {

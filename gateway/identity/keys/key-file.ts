@@ -12,12 +12,13 @@ import { parseKeySet, type KeySet, type StoredKey } from './keyset.js'
 export const KEY_FILE_FORMAT = 'lgsp-gateway-keys'
 /** Sealed with the passphrase's key: a wrong passphrase is told apart from an altered key. */
 export const KEY_FILE_CHECK_TEXT = 'lgsp-gateway-keys passphrase check'
-export const MAX_SCRYPT_N = 2 ** 20
 /**
  * scrypt takes 128·N·r bytes: at most 64 MiB, twice what the gateway writes (N 2^15, r 8), so a
  * mistaken or hostile file cannot exhaust a process, or an isolate allowed 128 MB in all.
  */
 export const MAX_SCRYPT_COST = 2 ** 19
+/** With r at least 1, N can be no larger than the cost. */
+export const MAX_SCRYPT_N = MAX_SCRYPT_COST
 
 const b64 = z.string().regex(/^[A-Za-z0-9_-]*$/)
 export const sealedSchema = z.object({ iv: b64, data: b64, tag: b64 })

@@ -11,6 +11,7 @@ import { createFileKeyStore } from './file-key-store.node.js'
 import { ensureKeySet, rotate } from './keyset.js'
 import { KeyStoreError } from './key-store.js'
 import { createSecretKeyStore } from './secret-key-store.js'
+import { parseKeyFile } from './key-file.js'
 
 const root = await mkdtemp(join(tmpdir(), 'lgsp-secret-keys-'))
 afterAll(() => rm(root, { recursive: true, force: true }))
@@ -60,7 +61,7 @@ describe('key file given as a secret', () => {
       'a scrypt cost beyond what an isolate can hold',
       async (text: string) => {
         const file = JSON.parse(text)
-        file.kdf = { ...file.kdf, N: 2 ** 20, r: 8 }
+        file.kdf = { ...file.kdf, N: 2 ** 16, r: 16 }
         return { text: JSON.stringify(file), passphrase: PASSPHRASE }
       },
       /N·r is over/,
@@ -72,6 +73,18 @@ describe('key file given as a secret', () => {
     const load = createSecretKeyStore(await make(text)).load()
     await expect(load).rejects.toBeInstanceOf(KeyStoreError)
     await expect(load).rejects.toThrow(message)
+  })
+
+  it.each([
+    [2 ** 15, 16, true],
+    [2 ** 19, 1, true],
+    [2 ** 16, 16, false],
+    [2 ** 20, 1, false],
+  ])('takes scrypt at N %i, r %i: %s (N·r at most 2^19, 64 MiB)', async (N, r, accepted) => {
+    const file = JSON.parse((await writtenFile(PASSPHRASE)).text)
+    const text = JSON.stringify({ ...file, kdf: { ...file.kdf, N, r } })
+    if (accepted) expect(parseKeyFile(text, 'GATEWAY_KEYS').kdf).toMatchObject({ N, r })
+    else expect(() => parseKeyFile(text, 'GATEWAY_KEYS')).toThrow(KeyStoreError)
   })
 
   it('refuses a file in clear when a passphrase is set: the passphrase promises sealed keys', async () => {
