@@ -13,6 +13,7 @@ import type { GatewayEnv } from './env.js'
 import { errorResponse, GatewayError } from './errors.js'
 import { bodyLimit } from './http/body-limit.js'
 import { strictQueryString } from './http/utf8.js'
+import { matchedRoutes } from 'hono/route'
 import { corsAllowList } from './http/cors.js'
 import { createRequestState } from './graphql/request-state.js'
 import { createGraphQLHandler } from './graphql/yoga.js'
@@ -129,8 +130,15 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
   // applied through the operations API (a province's agencies outgrow the API's 256 KB); everything else this one.
   const ownLimit = (c: Context<GatewayEnv>) =>
     (deps.exchange && c.req.method === 'PUT' && c.req.path.startsWith('/v1/blobs/')) || (deps.operations && c.req.path === OPS_POLICIES_PATH)
-  app.use('*', (c, next) => (ownLimit(c) ? next() : requestLimit(c, next)))
-  app.use('*', strictQueryString())
+  /** What a request may not get past: a body over its limit, a query string that is not UTF-8. */
+  const bodyGuard: MiddlewareHandler<GatewayEnv> = (c, next) => (ownLimit(c) ? next() : requestLimit(c, next))
+  const queryGuard = strictQueryString()
+  // On an audited route the guards run inside its access log (see `audited`), so a request they
+  // refuse is recorded like any other; every other route meets them here.
+  const auditEntries = new WeakSet<object>()
+  const reachesAuditedRoute = (c: Context<GatewayEnv>) => matchedRoutes(c).some((route) => auditEntries.has(route.handler))
+  app.use('*', (c, next) => (reachesAuditedRoute(c) ? next() : bodyGuard(c, next)))
+  app.use('*', (c, next) => (reachesAuditedRoute(c) ? next() : queryGuard(c, next)))
   app.onError(errorHandler(logger))
   app.notFound(notFoundHandler)
 
@@ -163,14 +171,16 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
     () =>
       new GatewayError('INTERNAL_SERVER_ERROR', 'The request took too long and was stopped; retry shortly', { status: 503, headers: { 'retry-after': '1' } }),
   )
-  // Two middleware, not one combined: Hono turns the deadline's exception into the 503 response
+  // Separate middleware, not one combined: Hono turns the deadline's exception into the 503 response
   // before the access log's `finally` reads the status (a combined one would see the error pass).
   // The receipt inside the access log: the event it names records its hash before the answer leaves.
-  const audited = (kind: AuditKind): [MiddlewareHandler<GatewayEnv>, MiddlewareHandler<GatewayEnv>, MiddlewareHandler<GatewayEnv>] => [
-    logAccess(kind),
-    proofs.receiptMiddleware(kind === 'access.graphql'),
-    deadline,
-  ]
+  // The input guards last: a request they refuse is one audit event, as a 401 or a 429 is.
+  type Handler = MiddlewareHandler<GatewayEnv>
+  const audited = (kind: AuditKind): [Handler, Handler, Handler, Handler, Handler] => {
+    const entry = logAccess(kind)
+    auditEntries.add(entry)
+    return [entry, proofs.receiptMiddleware(kind === 'access.graphql'), deadline, bodyGuard, queryGuard]
+  }
   app.use('/oauth/token', ...audited('token.issued'))
   const reports = deps.conformance
   // A partner whose policy requires it gets tokens only with a green report under the contract in force.
@@ -293,7 +303,9 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
     const { loadSet } = deps.operations
     // Verifying or trimming a long trail takes longer than an API request may: a deadline of its own.
     const opsDeadline = timeout(OPS_TIMEOUT_MS, () => new GatewayError('INTERNAL_SERVER_ERROR', 'The operation took too long and was stopped', { status: 503 }))
-    app.use('/admin/api/ops/*', logAccess('admin.action'), opsDeadline)
+    const opsEntry = logAccess('admin.action')
+    auditEntries.add(opsEntry)
+    app.use('/admin/api/ops/*', opsEntry, opsDeadline, bodyGuard, queryGuard)
     app.use(OPS_POLICIES_PATH, bodyLimit({ maxSize: OPS_BODY_LIMIT, onError: (c) => errorResponse(c, 'BAD_USER_INPUT', 'The policy set is too large', 413) }))
     app.route(
       '/',

@@ -58,6 +58,13 @@ function expectNothingLeaked(answer: Answer, identifiers: string[]) {
   for (const identifier of identifiers) expect(answer.text).not.toContain(identifier)
 }
 
+/** The audit events a request left in the world's database. */
+const events = (world: BlackBoxWorld, requestId: string) =>
+  world.sql<{ agency: string; decision: string; status: number; code: string | null }>(
+    'select agency, decision, status, code from audit_events where request_id = $1',
+    [requestId],
+  )
+
 export function identitySuite(running: Running) {
   describe('identity', () => {
     it('a request without a token is refused (401 UNAUTHENTICATED)', async () => {
@@ -238,12 +245,6 @@ export function policySuite(running: Running) {
 
 export function auditSuite(running: Running) {
   describe('audit trail', () => {
-    const events = (world: BlackBoxWorld, requestId: string) =>
-      world.sql<{ agency: string; decision: string; status: number; code: string | null }>(
-        'select agency, decision, status, code from audit_events where request_id = $1',
-        [requestId],
-      )
-
     it('an answered request is committed as one event before its answer leaves', async () => {
       const { target, world } = running()
       const answer = await graphql(target, await world.token(world.clients.reader, target), citizen(world.people.inside.pin), CASE)
@@ -335,6 +336,8 @@ export function adversarialSuite(running: Running) {
       })
       expect(answer.status).toBe(413)
       expectNothingLeaked(answer, [])
+      // Refused unread, and recorded all the same: one event per request.
+      expect(await events(world, answer.headers.get('x-request-id')!)).toHaveLength(1)
     })
 
     it('a body that is not JSON, or a method that reads nothing here, is refused before any query runs', async () => {
