@@ -174,12 +174,13 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
   // Separate middleware, not one combined: Hono turns the deadline's exception into the 503 response
   // before the access log's `finally` reads the status (a combined one would see the error pass).
   // The receipt inside the access log: the event it names records its hash before the answer leaves.
-  // The input guards last: a request they refuse is one audit event, as a 401 or a 429 is.
+  // The input guards right inside it: a request they refuse is one audit event, as a 401 or a 429
+  // is, and it never reaches the receipt, which would read the body the limit refused unread.
   type Handler = MiddlewareHandler<GatewayEnv>
   const audited = (kind: AuditKind): [Handler, Handler, Handler, Handler, Handler] => {
     const entry = logAccess(kind)
     auditEntries.add(entry)
-    return [entry, proofs.receiptMiddleware(kind === 'access.graphql'), deadline, bodyGuard, queryGuard]
+    return [entry, bodyGuard, queryGuard, proofs.receiptMiddleware(kind === 'access.graphql'), deadline]
   }
   app.use('/oauth/token', ...audited('token.issued'))
   const reports = deps.conformance

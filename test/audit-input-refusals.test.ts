@@ -69,4 +69,27 @@ describe('requests refused before they are read', () => {
     expect(res.status).toBe(status)
     expect(gw.audit.events.length).toBe(before)
   })
+
+  it('a body refused by its declared length is never read, even when a receipt is asked for', async () => {
+    let pulls = 0
+    // Nothing is pulled until someone reads (no high-water mark to fill ahead of time).
+    const body = new ReadableStream<Uint8Array>(
+      {
+        pull(controller) {
+          pulls++
+          controller.enqueue(new TextEncoder().encode(oversized))
+          controller.close()
+        },
+      },
+      { highWaterMark: 0 },
+    )
+    const res = await gw.app.request('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-length': String(oversized.length), prefer: 'receipt' },
+      body,
+      duplex: 'half',
+    } as RequestInit)
+    expect(res.status).toBe(413)
+    expect(pulls).toBe(0)
+  })
 })
