@@ -153,11 +153,7 @@ export function allConnectors(connectors: Connectors): RegistryConnector[] {
  * request cancelled) taken as abandoned. A mapping may shorten the operator's deadline, never
  * lengthen it, so the operator's bounds every call.
  */
-const standAlone = (resilience: ResilienceOptions, timeoutMs = 3000): ResilienceOptions => ({
-  ...resilience,
-  maxQueued: 0,
-  abandonedAfterMs: timeoutMs + 5000,
-})
+const standAlone = (resilience: ResilienceOptions, timeoutMs = 3000): ResilienceOptions => ({ ...resilience, abandonedAfterMs: timeoutMs + 5000 })
 
 export function createConnectors(options: ConnectorsOptions): Connectors {
   const shared = {

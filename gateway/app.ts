@@ -13,6 +13,7 @@ import type { GatewayEnv } from './env.js'
 import { errorResponse, GatewayError } from './errors.js'
 import { bodyLimit } from './http/body-limit.js'
 import { strictQueryString } from './http/utf8.js'
+import { except } from 'hono/combine'
 import { matchedRoutes } from 'hono/route'
 import { corsAllowList } from './http/cors.js'
 import { createRequestState } from './graphql/request-state.js'
@@ -137,8 +138,7 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
   // refuse is recorded like any other; every other route meets them here.
   const auditEntries = new WeakSet<object>()
   const reachesAuditedRoute = (c: Context<GatewayEnv>) => matchedRoutes(c).some((route) => auditEntries.has(route.handler))
-  app.use('*', (c, next) => (reachesAuditedRoute(c) ? next() : bodyGuard(c, next)))
-  app.use('*', (c, next) => (reachesAuditedRoute(c) ? next() : queryGuard(c, next)))
+  app.use('*', except(reachesAuditedRoute, bodyGuard, queryGuard))
   app.onError(errorHandler(logger))
   app.notFound(notFoundHandler)
 

@@ -3,7 +3,7 @@
  * for idempotent reads only, and the bulkhead.
  */
 import { describe, expect, it } from 'vitest'
-import { createUpstream, type UpstreamCall } from './index.js'
+import { createUpstream, type UpstreamCall, type UpstreamOptions } from './index.js'
 import { sleep } from '../../test/waiting.js'
 
 type Script = (call: number) => 'ok' | 'down' | 'hang' | 'error500'
@@ -31,12 +31,16 @@ function timerFlag(ms: number) {
   return { fired: () => fired, clear: () => clearTimeout(timer) }
 }
 
+/** A registry client at an address nobody serves, its calls answered by `fetch`. */
+const upstreamOver = (connector: string, fetch: typeof globalThis.fetch, options: Omit<UpstreamOptions, 'connector' | 'baseUrl' | 'fetch'>) =>
+  createUpstream({ connector, baseUrl: 'http://127.0.0.1:9', fetch, ...options })
+
 const scope = (calls: UpstreamCall[] = []) => ({ requestId: 'r', recordCall: (call: UpstreamCall) => calls.push(call) })
 
 describe('upstream resilience', () => {
   it('retries an idempotent read when the registry is unavailable, and succeeds', async () => {
     const fake = scriptedFetch((n) => (n < 3 ? 'down' : 'ok'))
-    const upstream = createUpstream({ connector: 'business', baseUrl: 'http://127.0.0.1:9', fetch: fake.fetch, resilience: { retryDelayMs: 1 } })
+    const upstream = upstreamOver('business', fake.fetch, { resilience: { retryDelayMs: 1 } })
     const calls: UpstreamCall[] = []
     const response = await upstream.send('/x', {}, scope(calls))
     expect(response.status).toBe(200)
@@ -46,19 +50,19 @@ describe('upstream resilience', () => {
 
   it('does not retry a write, a timeout, or a malformed answer', async () => {
     const down = scriptedFetch(() => 'down')
-    const writes = createUpstream({ connector: 'business', baseUrl: 'http://127.0.0.1:9', fetch: down.fetch, resilience: { retryDelayMs: 1 } })
+    const writes = upstreamOver('business', down.fetch, { resilience: { retryDelayMs: 1 } })
     await expect(writes.send('/x', { method: 'POST', body: '{}' }, scope())).rejects.toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' })
     expect(down.calls()).toBe(1)
 
     const hang = scriptedFetch(() => 'hang')
-    const slow = createUpstream({ connector: 'business', baseUrl: 'http://127.0.0.1:9', fetch: hang.fetch, timeoutMs: 30, resilience: { retryDelayMs: 1 } })
+    const slow = upstreamOver('business', hang.fetch, { timeoutMs: 30, resilience: { retryDelayMs: 1 } })
     await expect(slow.send('/x', {}, scope())).rejects.toMatchObject({ code: 'UPSTREAM_TIMEOUT' })
     expect(hang.calls()).toBe(1)
   })
 
   it('a POST marked idempotent (a SOAP query) is retried', async () => {
     const fake = scriptedFetch((n) => (n === 1 ? 'error500' : 'ok'))
-    const upstream = createUpstream({ connector: 'land', baseUrl: 'http://127.0.0.1:9', fetch: fake.fetch, resilience: { retryDelayMs: 1 } })
+    const upstream = upstreamOver('land', fake.fetch, { resilience: { retryDelayMs: 1 } })
     expect((await upstream.send('/ws', { method: 'POST', body: '<x/>', idempotent: true }, scope())).status).toBe(200)
     expect(fake.calls()).toBe(2)
   })
@@ -66,10 +70,7 @@ describe('upstream resilience', () => {
   it('opens the circuit after consecutive failures: calls then fail at once without reaching the registry; a half-open probe closes it', async () => {
     let healthy = false
     const fake = scriptedFetch(() => (healthy ? 'ok' : 'hang'))
-    const upstream = createUpstream({
-      connector: 'population',
-      baseUrl: 'http://127.0.0.1:9',
-      fetch: fake.fetch,
+    const upstream = upstreamOver('population', fake.fetch, {
       timeoutMs: 20,
       resilience: { failureThreshold: 3, halfOpenAfterMs: 150, retries: 0 },
     })
@@ -92,10 +93,7 @@ describe('upstream resilience', () => {
 
   it('the bulkhead refuses calls beyond its capacity and queue at once', async () => {
     const fake = scriptedFetch(() => 'hang')
-    const upstream = createUpstream({
-      connector: 'land',
-      baseUrl: 'http://127.0.0.1:9',
-      fetch: fake.fetch,
+    const upstream = upstreamOver('land', fake.fetch, {
       timeoutMs: 200,
       resilience: { maxConcurrent: 2, maxQueued: 1, failureThreshold: 100, retries: 0 },
     })
@@ -120,10 +118,7 @@ describe('upstream resilience', () => {
       if (phase === 'probe') await probeGate
       return fake.fetch(url, init)
     }
-    const upstream = createUpstream({
-      connector: 'population',
-      baseUrl: 'http://127.0.0.1:9',
-      fetch: slowProbe,
+    const upstream = upstreamOver('population', slowProbe, {
       resilience: { failureThreshold: 2, halfOpenAfterMs: 50, retries: 0 },
     })
     for (let i = 0; i < 2; i++) await expect(upstream.send('/x', {}, scope())).rejects.toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' })
@@ -148,10 +143,7 @@ describe('upstream resilience', () => {
 
   it("a caller that has gone away gets a connector error, not cockatiel's, and the registry is not called", async () => {
     const fake = scriptedFetch(() => 'hang')
-    const upstream = createUpstream({
-      connector: 'land',
-      baseUrl: 'http://127.0.0.1:9',
-      fetch: fake.fetch,
+    const upstream = upstreamOver('land', fake.fetch, {
       timeoutMs: 200,
       resilience: { maxConcurrent: 1, maxQueued: 1, failureThreshold: 100, retries: 0 },
     })
@@ -177,12 +169,9 @@ describe('upstream resilience', () => {
     it('a call that never settled frees its bulkhead slot once taken as abandoned', async () => {
       let stuck = true
       const fake = scriptedFetch(() => 'ok')
-      const upstream = createUpstream({
-        connector: 'land',
-        baseUrl: 'http://127.0.0.1:9',
+      const upstream = upstreamOver('land', (url, init) => (stuck ? neverSettles(url, init) : fake.fetch(url, init)), {
         // No deadline of its own would fire here: the call's code never resumes after cancellation.
         timeoutMs: 60_000,
-        fetch: (url, init) => (stuck ? neverSettles(url, init) : fake.fetch(url, init)),
         resilience: { maxConcurrent: 2, failureThreshold: 100, retries: 0, abandonedAfterMs: 150 },
       })
       void upstream.send('/a', {}, scope())
@@ -196,11 +185,8 @@ describe('upstream resilience', () => {
     it('a half-open probe that never settled gives way to a new probe', async () => {
       let phase: 'down' | 'stuck' | 'up' = 'down'
       const fake = scriptedFetch(() => (phase === 'down' ? 'down' : 'ok'))
-      const upstream = createUpstream({
-        connector: 'population',
-        baseUrl: 'http://127.0.0.1:9',
+      const upstream = upstreamOver('population', (url, init) => (phase === 'stuck' ? neverSettles(url, init) : fake.fetch(url, init)), {
         timeoutMs: 60_000,
-        fetch: (url, init) => (phase === 'stuck' ? neverSettles(url, init) : fake.fetch(url, init)),
         resilience: { failureThreshold: 2, halfOpenAfterMs: 50, retries: 0, abandonedAfterMs: 150 },
       })
       for (let i = 0; i < 2; i++) await expect(upstream.send('/x', {}, scope())).rejects.toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' })

@@ -26,8 +26,8 @@ const unavailable = (message: string, retryAfterS: number) =>
   })
 
 /** Never the problem itself to the caller: it names settings. The log has it. */
-export const notReady = () => unavailable('The gateway is not ready: see its log', 5)
-export const starting = () => unavailable('The gateway is starting: try again in a moment', 1)
+const notReady = () => unavailable('The gateway is not ready: see its log', 5)
+const starting = () => unavailable('The gateway is starting: try again in a moment', 1)
 
 type State<G> = { kind: 'none'; retryAt: number } | { kind: 'building'; since: number; attempt: number } | { kind: 'ready'; gateway: G } | { kind: 'refused' }
 
