@@ -25,5 +25,16 @@ export async function openDatabase(config: Pick<Config, 'DATABASE_URL' | 'DATA_D
   }
 }
 
+/**
+ * What the embedded database does not promise, for the log at start in production: PGlite writes
+ * each commit to the operating system (a crash of the gateway loses nothing committed) but runs
+ * without `fsync`, and its file layer has none, so a power loss can lose the last commits.
+ * Null where there is nothing to say: PostgreSQL, or outside production.
+ */
+export function embeddedDurabilityNotice(config: Pick<Config, 'DATABASE_URL' | 'NODE_ENV'>): string | null {
+  if (config.DATABASE_URL || config.NODE_ENV !== 'production') return null
+  return 'embedded database (PGlite): commits reach the operating system but are not forced to disk (no fsync); a power loss or kernel crash can lose the last audit events and policy changes: set DATABASE_URL to run on PostgreSQL where that matters'
+}
+
 /** `/readyz`: without its database the gateway can neither load policies nor (later) audit. */
 export const databaseReadiness = (db: Database): ReadinessCheck => ({ name: 'database', critical: true, check: (signal) => db.ping(signal) })

@@ -29,7 +29,7 @@ import { instanceName, nodeSha256, openAuditWriter } from './audit.js'
 import { localCredentialHash, newLocalCredential } from '../admin/ops/index.js'
 import { removeCredentialFile, writeCredentialFile } from '../admin/ops/credential-file.node.js'
 import { renderBanner } from './banner.js'
-import { databaseReadiness, openDatabase } from './database.js'
+import { databaseReadiness, embeddedDurabilityNotice, openDatabase } from './database.js'
 import { createNodeIdentity } from './identity.js'
 import { policySchema, policySetOf, startPolicyRuntime, validatePolicyFiles } from './policies.js'
 import { createKeyedHash } from '../identity/keys/keyed-hash.node.js'
@@ -110,6 +110,8 @@ async function main(): Promise<void> {
     logger.info({ endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: config.OTEL_SERVICE_NAME }, 'tracing: spans exported over OTLP/HTTP')
   // Opened while the sandboxes generate their world: PGlite's first start (initdb) takes seconds.
   const opening = openDatabase(config, logger)
+  const durability = embeddedDurabilityNotice(config)
+  if (durability) logger.warn(durability)
   opening.catch(() => undefined)
   const needsSandbox = !config.UPSTREAM_POPULATION_URL || !config.UPSTREAM_LAND_URL || !config.UPSTREAM_BUSINESS_URL
   let sandboxes: Sandboxes | undefined
