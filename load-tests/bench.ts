@@ -122,6 +122,7 @@ async function main(): Promise<void> {
     rounds: Measure[]
     rps: number
     cpuUs: number | null
+    mainThreadUs: number | null
     p50: number
     p99: number
     rpsSpread: [number, number]
@@ -223,7 +224,7 @@ async function main(): Promise<void> {
         )
         run.rounds.push(m)
         process.stdout.write(
-          `  round ${i + 1} (${run.target.key}) ${m.rps.toFixed(0)} req/s, ${m.cpuUs?.toFixed(0) ?? '?'} µs CPU/req, load average ${loadavg()[0]!.toFixed(2)}\n`,
+          `  round ${i + 1} (${run.target.key}) ${m.rps.toFixed(0)} req/s, ${m.cpuUs?.toFixed(0) ?? '?'} µs CPU/req (main thread ${m.mainThreadUs?.toFixed(0) ?? '?'}), load average ${loadavg()[0]!.toFixed(2)}\n`,
         )
       }
     }
@@ -239,6 +240,7 @@ async function main(): Promise<void> {
         rounds,
         rps: median(rps),
         cpuUs: rounds.every((r) => r.cpuUs !== null) ? median(rounds.map((r) => r.cpuUs!)) : null,
+        mainThreadUs: rounds.every((r) => typeof r.mainThreadUs === 'number') ? median(rounds.map((r) => r.mainThreadUs!)) : null,
         p50: median(rounds.map((r) => r.p50)),
         p99: median(rounds.map((r) => r.p99)),
         rpsSpread: [Math.min(...rps), Math.max(...rps)],
@@ -290,6 +292,13 @@ async function main(): Promise<void> {
       `(${of}) CPU ÷ (${over}) CPU: ${cpuRatio(gateway, base)} of medians, ${pairedCpuRatio(gateway, base)} paired by round (bound ≥ ${bound.toFixed(1)})`,
     )
   }
+  // Where a target's CPU goes: its main thread serves the requests; a worker (PGlite's), the
+  // garbage collector's helpers and libuv's pool are the rest.
+  const split = results.filter((r) => r.cpuUs !== null && r.mainThreadUs !== null)
+  if (split.length > 0)
+    notes.push(
+      `main thread + other threads, µs CPU per request (medians): ${split.map((r) => `(${r.key}) ${r.mainThreadUs!.toFixed(0)} + ${(r.cpuUs! - r.mainThreadUs!).toFixed(0)}`).join(', ')}`,
+    )
   for (const proof of results.filter((r) => r.key === 's' || r.key === 'r')) {
     if (!b?.cpuUs || !proof.cpuUs) continue
     // Paired by round (the rounds interleave, so round i of each target saw the same machine): the

@@ -11,6 +11,11 @@ import type { MixEntry } from './scenarios.js'
 export interface Measure {
   /** CPU time of the server process per request, µs (user + system, from /proc): robust to contention. */
   cpuUs: number | null
+  /**
+   * Of it, the process's main thread (where Node serves requests), µs per request; the rest is
+   * other threads: a worker's (PGlite's), the garbage collector's helpers, libuv's pool.
+   */
+  mainThreadUs?: number | null
   rps: number
   p50: number
   p99: number
@@ -19,11 +24,32 @@ export interface Measure {
   errors: number
 }
 
+/**
+ * User + system CPU in ms from the text of a `/proc/<pid>/stat` or `/proc/<pid>/task/<tid>/stat`
+ * file. The command name (second field) is in parentheses and may itself hold spaces and `)`, so
+ * the fields are counted from the last `)`. Null for text that is not such a line.
+ */
+export function statCpuMs(text: string): number | null {
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ')
+  // After the name: state, ppid, … utime is the 14th field of the line, stime the 15th.
+  const [utime, stime] = [Number(fields[11]), Number(fields[12])]
+  if (!text.includes(')') || !Number.isInteger(utime) || !Number.isInteger(stime)) return null
+  return (utime + stime) * 10 // clock ticks of 10 ms (USER_HZ 100)
+}
+
 /** User + system CPU of a process in ms, from /proc (Linux); null elsewhere. */
 export function cpuMs(pid: number | undefined): number | null {
+  return readCpuMs(`/proc/${pid}/stat`)
+}
+
+/** The same for a process's main thread alone (its thread id is the process id). */
+export function mainThreadCpuMs(pid: number | undefined): number | null {
+  return readCpuMs(`/proc/${pid}/task/${pid}/stat`)
+}
+
+function readCpuMs(path: string): number | null {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
-    return (Number(fields[11]) + Number(fields[12])) * 10 // utime, stime in clock ticks (100 Hz)
+    return statCpuMs(readFileSync(path, 'utf8'))
   } catch {
     return null
   }
@@ -46,10 +72,12 @@ export async function measure(
   headers: Record<string, string> = {},
   connections = 16,
 ): Promise<Measure> {
-  const before = cpuMs(pid)
+  const before = { all: cpuMs(pid), main: mainThreadCpuMs(pid) }
   const result = await load(url, requests, tokens, duration, headers, connections)
-  const after = cpuMs(pid)
-  return { ...result, cpuUs: before === null || after === null || !result.requests ? null : ((after - before) * 1000) / result.requests }
+  const after = { all: cpuMs(pid), main: mainThreadCpuMs(pid) }
+  const perRequest = (from: number | null, to: number | null) =>
+    from === null || to === null || !result.requests ? null : ((to - from) * 1000) / result.requests
+  return { ...result, cpuUs: perRequest(before.all, after.all), mainThreadUs: perRequest(before.main, after.main) }
 }
 
 export function load(
