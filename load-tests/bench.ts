@@ -28,9 +28,9 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { findPostgresBin, startPostgres, type PostgresService } from '../test/services/postgres.js'
-import { findRedisServer, startRedis, type RedisService } from '../test/services/redis.js'
-import { assertLoopback, repoRoot, startBenchServer, TOKENS_PATH, type BenchServer } from './bench/processes.js'
+import { findPostgresBin, startPostgres } from '../test/services/postgres.js'
+import { findRedisServer } from '../test/services/redis.js'
+import { assertLoopback, repoRoot, startBenchServer, startRedisAndPostgres, TOKENS_PATH, type BenchServer } from './bench/processes.js'
 import { CURVES, type CurveId, replotCurves, runCurves } from './bench/curves.js'
 import { ensurePeerInstalled, peerDifferences, peerMix, startPeerServer } from './bench/peer-target.js'
 import { check, load, measure, median, type Measure } from './bench/measure.js'
@@ -188,11 +188,11 @@ async function main(): Promise<void> {
             notes.push('(c) skipped: redis-server or PostgreSQL is not installed (apt-get install redis-server postgresql)')
             return null
           }
-          const [redis, postgres] = (await Promise.all([startRedis(), startPostgres({ durable: true })])) as [RedisService, PostgresService]
-          stoppers.push(redis.stop, postgres.stop)
+          const { redis, postgres } = await startRedisAndPostgres(stoppers)
           env = { ...env, REDIS_URL: redis.url, DATABASE_URL: postgres.url }
         }
-        const server = await startBenchServer<ServerInfo>(target.server, env, profile(target.key))
+        // (w) waits up to 120 s for the Worker's first build before it says it is ready.
+        const server = await startBenchServer<ServerInfo>(target.server, env, profile(target.key), target.key === 'w' ? 180_000 : undefined)
         stoppers.push(server.stop)
         await check(server.info.url, mix, server.info.tokens, `(${target.key}) ${target.name}`, target.headers)
         return { target, server, mix, rounds: [] as Measure[] }

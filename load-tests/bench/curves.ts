@@ -26,10 +26,10 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { join, relative } from 'node:path'
 import { createWorld, type World } from '../../connectors/sandboxes.js'
-import { findPostgresBin, startPostgres, type PostgresService } from '../../test/services/postgres.js'
-import { findRedisServer, startRedis, type RedisService } from '../../test/services/redis.js'
+import { findPostgresBin, type PostgresService } from '../../test/services/postgres.js'
+import { findRedisServer, type RedisService } from '../../test/services/redis.js'
 import { check, load, type Measure, measure, measureSplit, median } from './measure.js'
-import { assertLoopback, type BenchServer, repoRoot, startBenchServer } from './processes.js'
+import { assertLoopback, type BenchServer, repoRoot, startBenchServer, startRedisAndPostgres } from './processes.js'
 import { buildMix, type MixEntry, type MixSubjects, subjectsOf } from './scenarios.js'
 import { type ChartSeries, type LineChart, renderLineChart } from './svg-chart.js'
 
@@ -228,9 +228,7 @@ export async function runCurves(settings: CurvesSettings): Promise<void> {
   async function startServices() {
     if (services !== undefined) return services
     if (!haveServices()) return (services = null)
-    const [redis, postgres] = (await Promise.all([startRedis(), startPostgres({ durable: true })])) as [RedisService, PostgresService]
-    stoppers.push(redis.stop, postgres.stop)
-    return (services = { redis, postgres })
+    return (services = await startRedisAndPostgres(stoppers))
   }
 
   try {

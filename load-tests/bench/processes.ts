@@ -6,7 +6,9 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { startPostgres, type PostgresService } from '../../test/services/postgres.js'
 import { killAndWait } from '../../test/services/process.js'
+import { startRedis, type RedisService } from '../../test/services/redis.js'
 
 /** Where a gateway target hands out fresh access tokens to the runner (they live five minutes). */
 export const TOKENS_PATH = '/__bench/tokens'
@@ -64,4 +66,16 @@ export async function startBenchServer<T>(
     }
     await new Promise((r) => setTimeout(r, 50))
   }
+}
+
+/**
+ * Redis and a durable PostgreSQL (`fsync` on), started at once. Each one that starts goes on
+ * `stoppers` before anything is thrown, so a failure of the other leaves no server behind.
+ */
+export async function startRedisAndPostgres(stoppers: Array<() => Promise<void>>): Promise<{ redis: RedisService; postgres: PostgresService }> {
+  const [redis, postgres] = await Promise.allSettled([startRedis(), startPostgres({ durable: true })])
+  for (const service of [redis, postgres]) if (service.status === 'fulfilled') stoppers.push(service.value.stop)
+  if (redis.status === 'rejected') throw redis.reason
+  if (postgres.status === 'rejected') throw postgres.reason
+  return { redis: redis.value, postgres: postgres.value }
 }

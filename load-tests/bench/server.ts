@@ -147,10 +147,7 @@ async function fullGateway(): Promise<void> {
 
 async function workersGateway(): Promise<void> {
   const { startWorkersTarget } = await import('./workers-target.js')
-  const started = await startWorkersTarget(JSON.parse(process.env.BENCH_UPSTREAMS ?? '{}'))
-  closers.push(...started.closers)
-  const { closers: _closers, ...info } = started
-  ready(info)
+  ready(await startWorkersTarget(JSON.parse(process.env.BENCH_UPSTREAMS ?? '{}'), closers))
 }
 
 async function stop(): Promise<void> {

@@ -76,8 +76,11 @@ async function workerdPid(): Promise<number | undefined> {
   return undefined
 }
 
-export async function startWorkersTarget(urls: { population: string; land: string; business: string }) {
-  const closers: Array<() => Promise<unknown>> = []
+/**
+ * `closers`: the calling server's own list. What is started here goes on it at once, so the server
+ * stops it even when a later step fails or a SIGTERM comes during the start.
+ */
+export async function startWorkersTarget(urls: { population: string; land: string; business: string }, closers: Array<() => Promise<unknown>>) {
   const databaseUrl = process.env.DATABASE_URL
   if (!databaseUrl || !process.env.PGUSER) throw new Error('(w) needs DATABASE_URL and PGUSER (a PostgreSQL the bench started)')
   // Test clients, one per agency, and the policy files with them in.
@@ -118,13 +121,13 @@ export async function startWorkersTarget(urls: { population: string; land: strin
   // rather than let the first token request time out.
   const ready = () =>
     fetch(new URL('/readyz', worker.url), { signal: AbortSignal.timeout(10_000) }).then(
-      (response) => response.status === 200,
+      (response) => {
+        void response.body?.cancel()
+        return response.status === 200
+      },
       () => false,
     )
-  await until(ready, { withinMs: 120_000, everyMs: 500, what: '(w) the Worker ready (/readyz 200)' }).catch(async (error: unknown) => {
-    for (const close of closers) await close().catch(() => undefined)
-    throw error
-  })
+  await until(ready, { withinMs: 120_000, everyMs: 500, what: '(w) the Worker ready (/readyz 200)' })
 
   const mintTokens = async () => {
     const tokens: Record<string, string> = {}
@@ -153,16 +156,12 @@ export async function startWorkersTarget(urls: { population: string; land: strin
   closers.unshift(() => new Promise((resolve) => tokenServer.close(resolve)))
   // Without it the runner would count this process instead: a wrong figure, silently.
   const cpuPid = await workerdPid()
-  if (cpuPid === undefined) {
-    for (const close of closers) await close().catch(() => undefined)
-    throw new Error('(w): no workerd process among this process’s children')
-  }
+  if (cpuPid === undefined) throw new Error('(w): no workerd process among this process’s children')
   return {
     url: worker.url,
     tokensUrl: `http://127.0.0.1:${(tokenServer.address() as AddressInfo).port}`,
     tokens: await mintTokens(),
     cpuPid,
     stores: { audit: 'postgres (audit-writer object)', rateLimiter: 'durable-object' },
-    closers,
   }
 }
