@@ -292,8 +292,9 @@ async function main(): Promise<void> {
       `(${of}) CPU ÷ (${over}) CPU: ${cpuRatio(gateway, base)} of medians, ${pairedCpuRatio(gateway, base)} paired by round (bound ≥ ${bound.toFixed(1)})`,
     )
   }
-  // Where a target's CPU goes: its main thread serves the requests; a worker (PGlite's), the
-  // garbage collector's helpers and libuv's pool are the rest.
+  // Where a target's CPU goes: its process's main thread (Node's event loop, which serves the
+  // requests; workerd's for (w)), and the rest: a worker (PGlite's), the garbage collector's
+  // helpers, libuv's pool.
   const split = results.filter((r) => r.cpuUs !== null && r.mainThreadUs !== null)
   if (split.length > 0)
     notes.push(
