@@ -191,7 +191,7 @@ async function main(): Promise<void> {
           const { redis, postgres } = await startRedisAndPostgres(stoppers)
           env = { ...env, REDIS_URL: redis.url, DATABASE_URL: postgres.url }
         }
-        // (w) waits up to 120 s for the Worker's first build before it says it is ready.
+        // (w) waits up to two minutes for the Worker's first build (startGatewayWorker) before it says it is ready.
         const server = await startBenchServer<ServerInfo>(target.server, env, profile(target.key), target.key === 'w' ? 180_000 : undefined)
         stoppers.push(server.stop)
         await check(server.info.url, mix, server.info.tokens, `(${target.key}) ${target.name}`, target.headers)

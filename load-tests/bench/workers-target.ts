@@ -22,7 +22,6 @@ import { registrySettings } from '../../test/services/registry-settings.js'
 import { applyPolicies, startGatewayWorker, writeGatewayKeyFile } from '../../test/workers/gateway-worker.js'
 import { repoRoot, TOKENS_PATH } from './processes.js'
 import { MIX_AGENCIES } from './scenarios.js'
-import { until } from '../../test/waiting.js'
 
 const RAISE = 1000
 type Rate = { perMinute: number; burst: number }
@@ -116,18 +115,6 @@ export async function startWorkersTarget(urls: { population: string; land: strin
   })
   closers.unshift(() => worker.stop())
   const issuer = new URL(worker.url).origin
-  // The first request builds the gateway in the isolate, and requests meanwhile get 503. With
-  // every target starting at once on a small machine that build takes long: wait for it here,
-  // rather than let the first token request time out.
-  const ready = () =>
-    fetch(new URL('/readyz', worker.url), { signal: AbortSignal.timeout(10_000) }).then(
-      (response) => {
-        void response.body?.cancel()
-        return response.status === 200
-      },
-      () => false,
-    )
-  await until(ready, { withinMs: 120_000, everyMs: 500, what: '(w) the Worker ready (/readyz 200)' })
 
   const mintTokens = async () => {
     const tokens: Record<string, string> = {}

@@ -35,15 +35,31 @@ export async function applyPolicies(url: string, files: PolicyFile[], by: { auth
   }
 }
 
+/** The longest the Worker's first build may take (a busy machine, a fresh database to migrate). */
+const FIRST_BUILD_MS = 120_000
+
 /**
  * `settings`: the variables as the Node entry takes them (DATABASE_URL with PGUSER, UPSTREAM_*,
  * HASH_SECRET …) plus GATEWAY_KEYS. NODE_ENV defaults to `test`; GATEWAY_ISSUER to the address.
+ * Resolves once the gateway is built and answers.
  */
 export async function startGatewayWorker(settings: Record<string, string>): Promise<StartedWorker> {
   const port = await freePort()
-  return startTestWorker(
+  const worker = await startTestWorker(
     join(repoRoot, 'wrangler.toml'),
     { NODE_ENV: 'test', LOG_LEVEL: 'warn', GATEWAY_ISSUER: `http://127.0.0.1:${port}`, ...settings },
     { port },
   )
+  // The first request builds the gateway and waits for it (requests meanwhile get 503): made
+  // here, so a failure to start shows at once, and no caller's first request, with a deadline
+  // of its own, meets a gateway still building on a busy machine.
+  const problem = await fetch(`${worker.url}/healthz`, { signal: AbortSignal.timeout(FIRST_BUILD_MS) }).then(
+    async (health) => (health.status === 200 ? null : `${health.status} ${await health.text()}`),
+    (error: unknown) => String(error),
+  )
+  if (problem !== null) {
+    await worker.stop()
+    throw new Error(`the Workers entry did not start: ${problem}`)
+  }
+  return worker
 }
