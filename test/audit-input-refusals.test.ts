@@ -39,16 +39,18 @@ const routes = [
   { path: '/oauth/token', kind: 'token.refused', contentType: 'application/x-www-form-urlencoded' },
 ] as const
 
+/** Sends a refusal's request to `path`, as a client would. */
+async function send(path: string, contentType: string, { init, query }: (typeof refusals)[number]): Promise<Response> {
+  const { headers = {}, ...rest } = init() as { headers?: Record<string, string>; body: BodyInit; duplex?: 'half' }
+  return gw.app.request(`${path}${query}`, { method: 'POST', headers: { 'content-type': contentType, ...headers }, ...rest } as RequestInit)
+}
+
 describe('requests refused before they are read', () => {
   for (const route of routes) {
-    it.each(refusals)(`POST ${route.path}: $what is refused and recorded once`, async ({ status, init, query }) => {
+    it.each(refusals)(`POST ${route.path}: $what is refused and recorded once`, async (refusal) => {
+      const { status } = refusal
       const before = gw.audit.events.length
-      const { headers = {}, ...rest } = init() as { headers?: Record<string, string>; body: BodyInit; duplex?: 'half' }
-      const res = await gw.app.request(`${route.path}${query}`, {
-        method: 'POST',
-        headers: { 'content-type': route.contentType, ...headers },
-        ...rest,
-      } as RequestInit)
+      const res = await send(route.path, route.contentType, refusal)
       expect(res.status).toBe(status)
       const requestId = res.headers.get('x-request-id')
       expect(requestId).toBeTruthy()
@@ -58,15 +60,10 @@ describe('requests refused before they are read', () => {
     })
   }
 
-  it.each(refusals)('a route that is not audited refuses $what too, and records nothing', async ({ status, init, query }) => {
+  it.each(refusals)('a route that is not audited refuses $what too, and records nothing', async (refusal) => {
     const before = gw.audit.events.length
-    const { headers = {}, ...rest } = init() as { headers?: Record<string, string>; body: BodyInit; duplex?: 'half' }
-    const res = await gw.app.request(`/no-such-route${query}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      ...rest,
-    } as RequestInit)
-    expect(res.status).toBe(status)
+    const res = await send('/no-such-route', 'application/json', refusal)
+    expect(res.status).toBe(refusal.status)
     expect(gw.audit.events.length).toBe(before)
   })
 

@@ -110,9 +110,9 @@ async function main(): Promise<void> {
     logger.info({ endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: config.OTEL_SERVICE_NAME }, 'tracing: spans exported over OTLP/HTTP')
   // Opened while the sandboxes generate their world: PGlite's first start (initdb) takes seconds.
   const opening = openDatabase(config, logger)
+  opening.catch(() => undefined)
   const durability = embeddedDurabilityNotice(config)
   if (durability) logger.warn(durability)
-  opening.catch(() => undefined)
   const needsSandbox = !config.UPSTREAM_POPULATION_URL || !config.UPSTREAM_LAND_URL || !config.UPSTREAM_BUSINESS_URL
   let sandboxes: Sandboxes | undefined
   if (needsSandbox) {

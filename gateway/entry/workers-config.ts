@@ -101,17 +101,17 @@ export function parseWorkersConfig(env: Record<string, unknown>, plans: readonly
   // What workerd needs and Node can default, checked on the bindings as given so that every
   // problem is named at once; a setting the shared schema already named is not named twice.
   const named = new Set(problems.map((problem) => problem.split(':')[0]))
-  const require = (name: string, present: boolean, why: string) => {
+  const requireHere = (name: string, present: boolean, why: string) => {
     if (!present && !named.has(name)) problems.push(`${name}: is required on workerd${why}`)
   }
   const given = (name: string) => Boolean(settings[name])
   const hyperdrive = (env.HYPERDRIVE as { connectionString?: string } | undefined)?.connectionString
-  require('DATABASE_URL', given('DATABASE_URL') || Boolean(hyperdrive), ' (or a HYPERDRIVE binding): there is no embedded database here')
-  require('UPSTREAM_POPULATION_URL', given('UPSTREAM_POPULATION_URL'), ': there are no sandbox registries here')
-  require('GATEWAY_KEYS', given('GATEWAY_KEYS'), ': the key file (DATA_DIR/keys/gateway-keys.json) as a secret')
-  require('HASH_SECRET', given('HASH_SECRET'), ': there is no data directory to keep a generated one')
+  requireHere('DATABASE_URL', given('DATABASE_URL') || Boolean(hyperdrive), ' (or a HYPERDRIVE binding): there is no embedded database here')
+  requireHere('UPSTREAM_POPULATION_URL', given('UPSTREAM_POPULATION_URL'), ': there are no sandbox registries here')
+  requireHere('GATEWAY_KEYS', given('GATEWAY_KEYS'), ': the key file (DATA_DIR/keys/gateway-keys.json) as a secret')
+  requireHere('HASH_SECRET', given('HASH_SECRET'), ': there is no data directory to keep a generated one')
   // A Node gateway names itself by the address it listens on; here there is none to derive it from.
-  require('GATEWAY_ISSUER', given('GATEWAY_ISSUER'), ': the URL clients reach the gateway at, which names it in its tokens')
+  requireHere('GATEWAY_ISSUER', given('GATEWAY_ISSUER'), ': the URL clients reach the gateway at, which names it in its tokens')
   for (const name of OBJECT_BINDINGS) {
     if (!env[name] || typeof env[name] !== 'object') problems.push(`${name}: the Durable Object binding is missing (see wrangler.toml)`)
   }

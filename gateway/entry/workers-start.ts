@@ -29,7 +29,7 @@ const unavailable = (message: string, retryAfterS: number) =>
 const notReady = () => unavailable('The gateway is not ready: see its log', 5)
 const starting = () => unavailable('The gateway is starting: try again in a moment', 1)
 
-type State<G> = { kind: 'none'; retryAt: number } | { kind: 'building'; since: number; attempt: number } | { kind: 'ready'; gateway: G } | { kind: 'refused' }
+type State<G> = { kind: 'none'; retryAt: number } | { kind: 'building'; since: number } | { kind: 'ready'; gateway: G } | { kind: 'refused' }
 
 /** The gateway once built, or the response to give while it is not. */
 export type Started<G> = { gateway: G } | { response: Response }
@@ -42,16 +42,15 @@ export type Started<G> = { gateway: G } | { response: Response }
  */
 export function isolateStart<G>(build: () => Promise<G>, logger: Logger, now: () => number = Date.now): () => Promise<Started<G>> {
   let state: State<G> = { kind: 'none', retryAt: 0 }
-  let attempts = 0
   return async () => {
     if (state.kind === 'ready') return { gateway: state.gateway }
     if (state.kind === 'refused') return { response: notReady() }
     if (state.kind === 'building' && now() - state.since < BUILD_ABANDONED_MS) return { response: starting() }
     if (state.kind === 'none' && now() < state.retryAt) return { response: notReady() }
-    const attempt = ++attempts
-    state = { kind: 'building', since: now(), attempt }
+    const building: State<G> = { kind: 'building', since: now() }
+    state = building
     // Only the latest build decides: one taken as abandoned that settles late changes nothing.
-    const current = () => state.kind === 'building' && state.attempt === attempt
+    const current = () => state === building
     try {
       const gateway = await build()
       if (current()) state = { kind: 'ready', gateway }
