@@ -16,7 +16,11 @@
  * ratios to (a) and (d); writes JSON into bench-results/. A benchmark: it asserts nothing.
  *
  *   npm run bench [-- --quick] [--duration s] [--warmup s] [--connections n] [--rounds n]
- *                 [--targets a,b,c,d,e,s,r,w] [--flush-delay ms] [--cpu-prof]
+ *                 [--targets a,b,c,d,e,s,r,w] [--flush-delay ms] [--cpu-prof] [--shared-cpus]
+ *
+ * Each target is warmed until its CPU per request stops falling (bench/warm-up.ts: `--warmup` is
+ * the least, 15 s; 90 s at most), then timed. The targets run on a CPU of their own and the load
+ * side on the others (bench/cpu-placement.ts); `--shared-cpus` leaves every process unpinned.
  *
  * `--curves` draws cost curves instead (bench/curves.ts): CPU per request and p99 against records
  * per answer, join depth, concurrent connections and gateway instances; by default targets a,b,
@@ -33,7 +37,9 @@ import { findRedisServer } from '../test/services/redis.js'
 import { assertLoopback, repoRoot, startBenchServer, startRedisAndPostgres, TOKENS_PATH, type BenchServer } from './bench/processes.js'
 import { CURVES, type CurveId, replotCurves, runCurves } from './bench/curves.js'
 import { ensurePeerInstalled, peerDifferences, peerMix, startPeerServer } from './bench/peer-target.js'
+import { cpuSplit, pinLoadSide, type CpuPlacement } from './bench/cpu-placement.js'
 import { check, load, measure, median, type Measure } from './bench/measure.js'
+import { isWarm, nextWindowS, warmUpRule } from './bench/warm-up.js'
 import { buildMix, type MixEntry, type MixSubjects } from './bench/scenarios.js'
 
 const { values } = parseArgs({
@@ -46,6 +52,7 @@ const { values } = parseArgs({
     targets: { type: 'string' },
     'flush-delay': { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
+    'shared-cpus': { type: 'boolean', default: false },
     curves: { type: 'boolean', default: false },
     curve: { type: 'string', default: CURVES.join(',') },
     replot: { type: 'string' },
@@ -55,7 +62,9 @@ const quick = values.quick!
 // `--replot` alone means the curves too: it must never start a whole measured run instead.
 const curves = values.curves! || values.replot !== undefined
 const DURATION = Number(values.duration ?? (quick || curves ? 4 : 15))
-const WARMUP = Number(values.warmup ?? (quick || curves ? 1 : 5))
+const WARMUP = Number(values.warmup ?? (quick || curves ? 1 : 15))
+/** The table's warm-up: at least WARMUP, then until steady (a quick run takes WARMUP as it is). */
+const WARM_UP = warmUpRule(WARMUP, quick ? WARMUP : 90)
 const CONNECTIONS = Number(values.connections)
 const ROUNDS = Number(values.rounds ?? (curves ? (quick ? 1 : 2) : quick ? 2 : 3))
 const wanted = new Set((values.targets ?? (curves ? 'a,b' : 'a,b,c,d,e,s,r,w')).split(','))
@@ -77,6 +86,11 @@ const RECEIPTED = { prefer: 'receipt' }
 /** `tokensUrl` and `cpuPid` where the tokens and the CPU are not the server process's own (w). */
 type ServerInfo = { url: string; tokens?: Record<string, string>; stores?: unknown; tokensUrl?: string; cpuPid?: number }
 
+/** The warm-up as the output states it: `5s`, or `15–90s, until CPU per request is steady`. */
+function warmUpSummary(): string {
+  return WARM_UP.maxS === WARM_UP.minS ? `${WARM_UP.minS}s` : `${WARM_UP.minS}–${WARM_UP.maxS}s, until CPU per request is steady`
+}
+
 async function freshTokens(url: string): Promise<Record<string, string>> {
   const response = await fetch(new URL(TOKENS_PATH, assertLoopback(url)))
   if (!response.ok) throw new Error(`${url}${TOKENS_PATH} answered ${response.status}`)
@@ -94,9 +108,10 @@ async function checkPeerAgainstGateway(
   upstreamEnv: Record<string, string>,
   mix: MixEntry[],
   stoppers: Array<() => Promise<void>>,
+  placement: CpuPlacement | null,
 ): Promise<void> {
   const gateway = running.find((run) => run.target.server === 'gateway' && !run.target.headers)?.server
-  const ours = gateway ?? (await startBenchServer<ServerInfo>('gateway', upstreamEnv))
+  const ours = gateway ?? (await startBenchServer<ServerInfo>('gateway', upstreamEnv, { cpus: placement?.target }))
   if (!gateway) stoppers.push(ours.stop)
   try {
     if (!ours.info.tokens) throw new Error('the gateway target printed no tokens')
@@ -126,14 +141,24 @@ async function main(): Promise<void> {
     p50: number
     p99: number
     rpsSpread: [number, number]
+    warmUp: { seconds: number; cpuUs: Array<number | null> }
   }> = []
+  let placement = values['shared-cpus'] ? null : cpuSplit(cpus().length)
+  if (placement) {
+    // Before anything starts: the sandboxes, Redis and PostgreSQL inherit the load side's CPUs.
+    const refused = pinLoadSide(placement)
+    if (refused) {
+      notes.push(refused)
+      placement = null
+    }
+  }
   const load1 = loadavg()[0]!
   try {
     const profDir = join(repoRoot, 'bench-results', 'profiles')
     if (values['cpu-prof']) mkdirSync(profDir, { recursive: true })
     // One directory per process: node writes one profile per thread (tsx's loader thread too).
     const profile = (name: string) => (values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${join(profDir, `${name}-${Date.now()}`)}`] : [])
-    const sandboxes = await startBenchServer<{ upstreams: Record<string, string>; subjects: MixSubjects }>('sandboxes', {}, profile('sandboxes'))
+    const sandboxes = await startBenchServer<{ upstreams: Record<string, string>; subjects: MixSubjects }>('sandboxes', {}, { nodeArgs: profile('sandboxes') })
     stoppers.push(sandboxes.stop)
     for (const url of Object.values(sandboxes.info.upstreams)) assertLoopback(url)
     const mix = buildMix(sandboxes.info.subjects)
@@ -162,17 +187,29 @@ async function main(): Promise<void> {
     }
     // All targets start first and the rounds interleave (a b c d, a b c d …): on a shared machine
     // a burst of someone else's work then lands on every target alike, not on one of them.
-    const running: Array<{ target: Target; server: BenchServer<ServerInfo>; mix: MixEntry[]; rounds: Measure[] }> = []
+    const running: Array<{
+      target: Target
+      server: BenchServer<ServerInfo>
+      mix: MixEntry[]
+      rounds: Measure[]
+      warmUp: { seconds: number; cpuUs: Array<number | null> }
+    }> = []
     const starting = targets
       .filter((target) => wanted.has(target.key))
       .map(async (target) => {
         let env: Record<string, string> = { ...upstreamEnv, ...target.env }
         if (target.key === 'e') {
-          const server = await startPeerServer(env, profile('e'))
+          const server = await startPeerServer(env, { nodeArgs: profile('e'), cpus: placement?.target })
           stoppers.push(server.stop)
           const peers = peerMix(mix)
           await check(server.info.url, peers, undefined, `(e) ${target.name}`)
-          return { target, server: server as BenchServer<ServerInfo>, mix: peers, rounds: [] as Measure[] }
+          return {
+            target,
+            server: server as BenchServer<ServerInfo>,
+            mix: peers,
+            rounds: [] as Measure[],
+            warmUp: { seconds: 0, cpuUs: [] as Array<number | null> },
+          }
         }
         if (target.key === 'w') {
           if (!findPostgresBin()) {
@@ -192,10 +229,14 @@ async function main(): Promise<void> {
           env = { ...env, REDIS_URL: redis.url, DATABASE_URL: postgres.url }
         }
         // (w) waits up to two minutes for the Worker's first build (startGatewayWorker) before it says it is ready.
-        const server = await startBenchServer<ServerInfo>(target.server, env, profile(target.key), target.key === 'w' ? 180_000 : undefined)
+        const server = await startBenchServer<ServerInfo>(target.server, env, {
+          nodeArgs: profile(target.key),
+          cpus: placement?.target,
+          ...(target.key === 'w' ? { timeoutMs: 180_000 } : {}),
+        })
         stoppers.push(server.stop)
         await check(server.info.url, mix, server.info.tokens, `(${target.key}) ${target.name}`, target.headers)
-        return { target, server, mix, rounds: [] as Measure[] }
+        return { target, server, mix, rounds: [] as Measure[], warmUp: { seconds: 0, cpuUs: [] as Array<number | null> } }
       })
     // Started side by side (start-up is most of a quick run); every one started is stopped below.
     const settled = await Promise.allSettled(starting)
@@ -203,32 +244,45 @@ async function main(): Promise<void> {
     if (failed) throw (failed as PromiseRejectedResult).reason
     for (const r of settled) if (r.status === 'fulfilled' && r.value) running.push(r.value)
     const peer = running.find((run) => run.target.key === 'e')
-    if (peer) await checkPeerAgainstGateway(peer.server.info.url, running, upstreamEnv, mix, stoppers)
+    if (peer) await checkPeerAgainstGateway(peer.server.info.url, running, upstreamEnv, mix, stoppers, placement)
     process.stdout.write(
-      `${running.length} targets up; each: warm-up ${WARMUP}s, then ${ROUNDS} interleaved rounds × ${DURATION}s at ${CONNECTIONS} connections\n`,
+      `${running.length} targets up; each: warm-up ${warmUpSummary()}, then ${ROUNDS} interleaved rounds × ${DURATION}s at ${CONNECTIONS} connections${placement ? ` (targets on CPU ${placement.target}, the load side on ${placement.load})` : ''}\n`,
     )
-    for (const { server, target, mix } of running) await load(server.info.url, mix, server.info.tokens, WARMUP, target.headers, CONNECTIONS)
+    // Tokens live five minutes and a whole run is longer: fresh ones before every load, else
+    // later ones would measure 401s.
+    const measureRun = async (run: (typeof running)[number], seconds: number) => {
+      if (run.server.info.tokens) run.server.info.tokens = await freshTokens(run.server.info.tokensUrl ?? run.server.info.url)
+      return measure(
+        run.server.info.url,
+        run.server.info.cpuPid ?? run.server.child.pid,
+        run.mix,
+        run.server.info.tokens,
+        seconds,
+        run.target.headers,
+        CONNECTIONS,
+      )
+    }
+    for (const run of running) {
+      let elapsed = 0
+      do {
+        const seconds = nextWindowS(elapsed, WARM_UP)
+        run.warmUp.cpuUs.push((await measureRun(run, seconds)).cpuUs)
+        elapsed += seconds
+      } while (!isWarm(run.warmUp.cpuUs, elapsed, WARM_UP))
+      run.warmUp.seconds = elapsed
+      const cpu = run.warmUp.cpuUs
+      process.stdout.write(`  warm-up (${run.target.key}) ${elapsed}s, CPU µs/req per window: ${cpu.map((c) => c?.toFixed(0) ?? '?').join(' → ')}\n`)
+    }
     for (let i = 0; i < ROUNDS; i++) {
       for (const run of running) {
-        // Tokens live five minutes and a whole run is longer: fresh ones every round, else later
-        // rounds would measure 401s.
-        if (run.server.info.tokens) run.server.info.tokens = await freshTokens(run.server.info.tokensUrl ?? run.server.info.url)
-        const m = await measure(
-          run.server.info.url,
-          run.server.info.cpuPid ?? run.server.child.pid,
-          run.mix,
-          run.server.info.tokens,
-          DURATION,
-          run.target.headers,
-          CONNECTIONS,
-        )
+        const m = await measureRun(run, DURATION)
         run.rounds.push(m)
         process.stdout.write(
           `  round ${i + 1} (${run.target.key}) ${m.rps.toFixed(0)} req/s, ${m.cpuUs?.toFixed(0) ?? '?'} µs CPU/req (main thread ${m.mainThreadUs?.toFixed(0) ?? '?'}), load average ${loadavg()[0]!.toFixed(2)}\n`,
         )
       }
     }
-    for (const { target, server, rounds } of running) {
+    for (const { target, server, rounds, warmUp } of running) {
       const bad = rounds.reduce((n, r) => n + r.non2xx + r.errors, 0)
       if (bad) notes.push(`(${target.key}) ${bad} requests failed or answered non-2xx under load`)
       const rps = rounds.map((r) => r.rps)
@@ -244,6 +298,7 @@ async function main(): Promise<void> {
         p50: median(rounds.map((r) => r.p50)),
         p99: median(rounds.map((r) => r.p99)),
         rpsSpread: [Math.min(...rps), Math.max(...rps)],
+        warmUp,
       })
     }
   } finally {
@@ -312,7 +367,7 @@ async function main(): Promise<void> {
     )
   }
   const load2 = loadavg()[0]!
-  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, ${CONNECTIONS} connections, ${ROUNDS} interleaved rounds × ${DURATION}s per target after ${WARMUP}s warm-up, load average ${load1.toFixed(2)} → ${load2.toFixed(2)}`
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, ${CONNECTIONS} connections, ${ROUNDS} interleaved rounds × ${DURATION}s per target after a warm-up of ${warmUpSummary()}, ${placement ? `targets on CPU ${placement.target} and the load side on ${placement.load}` : 'no CPU pinned'}, load average ${load1.toFixed(2)} → ${load2.toFixed(2)}`
   process.stdout.write(
     `\n${lines.join('\n')}\n\n${machine}\n${notes.map((n) => `note: ${n}\n`).join('')}total ${((Date.now() - started) / 1000).toFixed(0)} s\n`,
   )
@@ -321,7 +376,7 @@ async function main(): Promise<void> {
   const file = join(dir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`)
   writeFileSync(
     file,
-    `${JSON.stringify({ at: new Date().toISOString(), machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, loadavg: [load1, load2] }, settings: { quick, connections: CONNECTIONS, duration: DURATION, warmup: WARMUP, rounds: ROUNDS }, results, notes }, null, 2)}\n`,
+    `${JSON.stringify({ at: new Date().toISOString(), machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, loadavg: [load1, load2] }, settings: { quick, connections: CONNECTIONS, duration: DURATION, warmUp: WARM_UP, rounds: ROUNDS, cpus: placement }, results, notes }, null, 2)}\n`,
   )
   process.stdout.write(`written ${file}\n`)
 }

@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { POPULATION_SANDBOX_API_KEY } from '../../connectors/sandboxes.js'
 import { peerMix } from '../peer/queries.js'
 import { samePeerAnswer } from '../peer/same-answer.js'
-import { assertLoopback, repoRoot, startBenchServer, type BenchServer } from './processes.js'
+import { assertLoopback, repoRoot, startBenchServer, type BenchServer, type BenchServerOptions } from './processes.js'
 import type { MixEntry } from './scenarios.js'
 
 export { peerMix, samePeerAnswer }
@@ -46,13 +46,14 @@ export async function ensurePeerInstalled(): Promise<void> {
  * once it prints BENCH_READY with a loopback URL. `env` must hold BENCH_UPSTREAMS; the population
  * sandbox's key is added here.
  */
-export async function startPeerServer(env: Record<string, string>, extraNodeArgs: string[] = [], timeoutMs = 90_000): Promise<BenchServer<{ url: string }>> {
+export async function startPeerServer(env: Record<string, string>, options: Omit<BenchServerOptions, 'script'> = {}): Promise<BenchServer<{ url: string }>> {
   const server = await startBenchServer<{ url: string }>(
     'peer',
     { PEER_POPULATION_API_KEY: POPULATION_SANDBOX_API_KEY, ...env },
-    extraNodeArgs,
-    timeoutMs,
-    join(peerDir, 'server.ts'),
+    {
+      ...options,
+      script: join(peerDir, 'server.ts'),
+    },
   )
   try {
     assertLoopback(server.info.url)
