@@ -19,8 +19,9 @@
  *                 [--targets a,b,c,d,e,s,r,w] [--flush-delay ms] [--cpu-prof] [--shared-cpus]
  *
  * Each target is warmed until its CPU per request stops falling (bench/warm-up.ts: `--warmup` is
- * the least, 15 s; 90 s at most), then timed. The targets run on a CPU of their own and the load
- * side on the others (bench/cpu-placement.ts); `--shared-cpus` leaves every process unpinned.
+ * the least, 15 s, and the most is 90 s or that least if higher; `--quick` warms 1 s and follows no
+ * trend), then timed. Each target is pinned to a CPU of its own once it has started, the load side
+ * to the others (bench/cpu-placement.ts); `--shared-cpus` leaves every process unpinned.
  *
  * `--curves` draws cost curves instead (bench/curves.ts): CPU per request and p99 against records
  * per answer, join depth, concurrent connections and gateway instances; by default targets a,b,
@@ -37,9 +38,9 @@ import { findRedisServer } from '../test/services/redis.js'
 import { assertLoopback, repoRoot, startBenchServer, startRedisAndPostgres, TOKENS_PATH, type BenchServer } from './bench/processes.js'
 import { CURVES, type CurveId, replotCurves, runCurves } from './bench/curves.js'
 import { ensurePeerInstalled, peerDifferences, peerMix, startPeerServer } from './bench/peer-target.js'
-import { cpuSplit, pinLoadSide, type CpuPlacement } from './bench/cpu-placement.js'
-import { check, load, measure, median, type Measure } from './bench/measure.js'
-import { isWarm, nextWindowS, warmUpRule } from './bench/warm-up.js'
+import { allowedCpus, cpuSplit, pinLoadSide, pinProcess, type CpuPlacement } from './bench/cpu-placement.js'
+import { check, measure, median, type Measure } from './bench/measure.js'
+import { warmUp, warmUpRule, type WarmUp } from './bench/warm-up.js'
 import { buildMix, type MixEntry, type MixSubjects } from './bench/scenarios.js'
 
 const { values } = parseArgs({
@@ -62,9 +63,9 @@ const quick = values.quick!
 // `--replot` alone means the curves too: it must never start a whole measured run instead.
 const curves = values.curves! || values.replot !== undefined
 const DURATION = Number(values.duration ?? (quick || curves ? 4 : 15))
-const WARMUP = Number(values.warmup ?? (quick || curves ? 1 : 15))
-/** The table's warm-up: at least WARMUP, then until steady (a quick run takes WARMUP as it is). */
-const WARM_UP = warmUpRule(WARMUP, quick ? WARMUP : 90)
+const WARMUP_MIN_S = Number(values.warmup ?? (quick || curves ? 1 : 15))
+/** The table's warm-up: at least WARMUP_MIN_S, then until steady (a quick run takes it as it is). */
+const TABLE_WARM_UP = warmUpRule(WARMUP_MIN_S, quick ? WARMUP_MIN_S : 90)
 const CONNECTIONS = Number(values.connections)
 const ROUNDS = Number(values.rounds ?? (curves ? (quick ? 1 : 2) : quick ? 2 : 3))
 const wanted = new Set((values.targets ?? (curves ? 'a,b' : 'a,b,c,d,e,s,r,w')).split(','))
@@ -88,7 +89,8 @@ type ServerInfo = { url: string; tokens?: Record<string, string>; stores?: unkno
 
 /** The warm-up as the output states it: `5s`, or `15–90s, until CPU per request is steady`. */
 function warmUpSummary(): string {
-  return WARM_UP.maxS === WARM_UP.minS ? `${WARM_UP.minS}s` : `${WARM_UP.minS}–${WARM_UP.maxS}s, until CPU per request is steady`
+  const { minS, maxS } = TABLE_WARM_UP
+  return maxS === minS ? `${minS}s` : `${minS}–${maxS}s, until CPU per request is steady`
 }
 
 async function freshTokens(url: string): Promise<Record<string, string>> {
@@ -108,10 +110,9 @@ async function checkPeerAgainstGateway(
   upstreamEnv: Record<string, string>,
   mix: MixEntry[],
   stoppers: Array<() => Promise<void>>,
-  placement: CpuPlacement | null,
 ): Promise<void> {
   const gateway = running.find((run) => run.target.server === 'gateway' && !run.target.headers)?.server
-  const ours = gateway ?? (await startBenchServer<ServerInfo>('gateway', upstreamEnv, { cpus: placement?.target }))
+  const ours = gateway ?? (await startBenchServer<ServerInfo>('gateway', upstreamEnv))
   if (!gateway) stoppers.push(ours.stop)
   try {
     if (!ours.info.tokens) throw new Error('the gateway target printed no tokens')
@@ -141,9 +142,20 @@ async function main(): Promise<void> {
     p50: number
     p99: number
     rpsSpread: [number, number]
-    warmUp: { seconds: number; cpuUs: Array<number | null> }
+    warmUp: WarmUp
   }> = []
-  let placement = values['shared-cpus'] ? null : cpuSplit(cpus().length)
+  // A kill or Ctrl-C stops what the bench started, as the end of a run does.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => {
+      process.stderr.write(`${signal}: stopping the bench's processes\n`)
+      void Promise.allSettled([...stoppers].reverse().map((stop) => stop())).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143))
+    })
+  let placement: CpuPlacement | null = null
+  if (!values['shared-cpus']) {
+    const allowed = allowedCpus()
+    placement = allowed && cpuSplit(allowed)
+    if (!placement) notes.push(`no CPU pinned (${allowed ? `${allowed.length} CPU allowed` : 'no /proc/self/status'})`)
+  }
   if (placement) {
     // Before anything starts: the sandboxes, Redis and PostgreSQL inherit the load side's CPUs.
     const refused = pinLoadSide(placement)
@@ -192,14 +204,14 @@ async function main(): Promise<void> {
       server: BenchServer<ServerInfo>
       mix: MixEntry[]
       rounds: Measure[]
-      warmUp: { seconds: number; cpuUs: Array<number | null> }
+      warmUp: WarmUp | null
     }> = []
     const starting = targets
       .filter((target) => wanted.has(target.key))
       .map(async (target) => {
         let env: Record<string, string> = { ...upstreamEnv, ...target.env }
         if (target.key === 'e') {
-          const server = await startPeerServer(env, { nodeArgs: profile('e'), cpus: placement?.target })
+          const server = await startPeerServer(env, { nodeArgs: profile('e') })
           stoppers.push(server.stop)
           const peers = peerMix(mix)
           await check(server.info.url, peers, undefined, `(e) ${target.name}`)
@@ -208,7 +220,7 @@ async function main(): Promise<void> {
             server: server as BenchServer<ServerInfo>,
             mix: peers,
             rounds: [] as Measure[],
-            warmUp: { seconds: 0, cpuUs: [] as Array<number | null> },
+            warmUp: null,
           }
         }
         if (target.key === 'w') {
@@ -231,12 +243,11 @@ async function main(): Promise<void> {
         // (w) waits up to two minutes for the Worker's first build (startGatewayWorker) before it says it is ready.
         const server = await startBenchServer<ServerInfo>(target.server, env, {
           nodeArgs: profile(target.key),
-          cpus: placement?.target,
           ...(target.key === 'w' ? { timeoutMs: 180_000 } : {}),
         })
         stoppers.push(server.stop)
         await check(server.info.url, mix, server.info.tokens, `(${target.key}) ${target.name}`, target.headers)
-        return { target, server, mix, rounds: [] as Measure[], warmUp: { seconds: 0, cpuUs: [] as Array<number | null> } }
+        return { target, server, mix, rounds: [] as Measure[], warmUp: null }
       })
     // Started side by side (start-up is most of a quick run); every one started is stopped below.
     const settled = await Promise.allSettled(starting)
@@ -244,7 +255,13 @@ async function main(): Promise<void> {
     if (failed) throw (failed as PromiseRejectedResult).reason
     for (const r of settled) if (r.status === 'fulfilled' && r.value) running.push(r.value)
     const peer = running.find((run) => run.target.key === 'e')
-    if (peer) await checkPeerAgainstGateway(peer.server.info.url, running, upstreamEnv, mix, stoppers, placement)
+    if (peer) await checkPeerAgainstGateway(peer.server.info.url, running, upstreamEnv, mix, stoppers)
+    // Started on every CPU (start-up is the heaviest part of a quick run), timed on one: each
+    // target moves to its CPU before its first load, with every thread and child it has (workerd
+    // for (w)).
+    if (placement)
+      for (const { server } of running)
+        for (const pid of new Set([server.child.pid, server.info.cpuPid])) if (pid !== undefined) pinProcess(pid, placement.target)
     process.stdout.write(
       `${running.length} targets up; each: warm-up ${warmUpSummary()}, then ${ROUNDS} interleaved rounds × ${DURATION}s at ${CONNECTIONS} connections${placement ? ` (targets on CPU ${placement.target}, the load side on ${placement.load})` : ''}\n`,
     )
@@ -263,15 +280,14 @@ async function main(): Promise<void> {
       )
     }
     for (const run of running) {
-      let elapsed = 0
-      do {
-        const seconds = nextWindowS(elapsed, WARM_UP)
-        run.warmUp.cpuUs.push((await measureRun(run, seconds)).cpuUs)
-        elapsed += seconds
-      } while (!isWarm(run.warmUp.cpuUs, elapsed, WARM_UP))
-      run.warmUp.seconds = elapsed
-      const cpu = run.warmUp.cpuUs
-      process.stdout.write(`  warm-up (${run.target.key}) ${elapsed}s, CPU µs/req per window: ${cpu.map((c) => c?.toFixed(0) ?? '?').join(' → ')}\n`)
+      const warm = await warmUp((seconds) => measureRun(run, seconds), TABLE_WARM_UP)
+      run.warmUp = warm
+      const key = `(${run.target.key})`
+      process.stdout.write(
+        `  warm-up ${key} ${warm.seconds}s, ${warm.state}, CPU µs/req per window: ${warm.cpuUs.map((c) => c?.toFixed(0) ?? '?').join(' → ')}\n`,
+      )
+      if (warm.state === 'cut') notes.push(`${key} was still getting cheaper after ${warm.seconds} s of warm-up: its rounds may still be warming`)
+      if (warm.failed) notes.push(`${key} ${warm.failed} requests failed or answered non-2xx while warming`)
     }
     for (let i = 0; i < ROUNDS; i++) {
       for (const run of running) {
@@ -298,7 +314,7 @@ async function main(): Promise<void> {
         p50: median(rounds.map((r) => r.p50)),
         p99: median(rounds.map((r) => r.p99)),
         rpsSpread: [Math.min(...rps), Math.max(...rps)],
-        warmUp,
+        warmUp: warmUp!,
       })
     }
   } finally {
@@ -376,7 +392,7 @@ async function main(): Promise<void> {
   const file = join(dir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`)
   writeFileSync(
     file,
-    `${JSON.stringify({ at: new Date().toISOString(), machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, loadavg: [load1, load2] }, settings: { quick, connections: CONNECTIONS, duration: DURATION, warmUp: WARM_UP, rounds: ROUNDS, cpus: placement }, results, notes }, null, 2)}\n`,
+    `${JSON.stringify({ at: new Date().toISOString(), machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, loadavg: [load1, load2] }, settings: { quick, connections: CONNECTIONS, duration: DURATION, warmUp: TABLE_WARM_UP, rounds: ROUNDS, cpus: placement }, results, notes }, null, 2)}\n`,
   )
   process.stdout.write(`written ${file}\n`)
 }
@@ -388,7 +404,7 @@ async function curvesRun(): Promise<void> {
   if (unknown.length) throw new Error(`unknown curve ${unknown.join(', ')}: pick of ${CURVES.join(', ')}`)
   return runCurves({
     duration: DURATION,
-    warmup: WARMUP,
+    warmup: WARMUP_MIN_S,
     rounds: ROUNDS,
     connections: CONNECTIONS,
     targets: [...wanted],

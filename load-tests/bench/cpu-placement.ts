@@ -6,38 +6,79 @@
  * counts that contention as well as its own work: bare Yoga's swung by a quarter between rounds of
  * the same code.
  *
- * Linux only, through `taskset` (util-linux); elsewhere, or with one CPU, nothing is pinned and
- * the run says so.
+ * The targets start unpinned, side by side on every CPU, and each is pinned once it is ready,
+ * before its first load. Linux only, through `taskset` (util-linux); elsewhere, with one CPU
+ * allowed, or when taskset refuses, nothing is pinned and the run says so.
  */
 import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 
 export interface CpuPlacement {
-  /** CPUs of the load side, as `taskset -c` reads them (`0`, `0-2`). */
+  /** CPUs of the load side, as `taskset -c` reads them (`0`, `0,2,3`). */
   load: string
   /** The CPU every target runs on, one at a time (the rounds take turns). */
   target: string
-}
-
-/** The split for a machine of `count` CPUs: the last one for the target, the rest for the load side. */
-export function cpuSplit(count: number): CpuPlacement | null {
-  if (!Number.isInteger(count) || count < 2) return null
-  return { load: count === 2 ? '0' : `0-${count - 2}`, target: String(count - 1) }
+  /** Every CPU this process may use: the affinity to go back to. */
+  allowed: string
 }
 
 /**
- * Pins this process, every thread of it, to the load side's CPUs; what it starts afterwards
- * inherits them. Null when it cannot (no taskset, not Linux), with the reason.
+ * The CPU numbers of a kernel CPU list (`Cpus_allowed_list`, `taskset -c`): `0-3,8,10-11`.
+ * Null for text that is not one.
  */
-export function pinLoadSide(placement: CpuPlacement): string | null {
+export function parseCpuList(text: string): number[] | null {
+  const cpus: number[] = []
+  for (const part of text.trim().split(',')) {
+    const range = /^(\d+)(?:-(\d+))?$/.exec(part)
+    if (!range) return null
+    const from = Number(range[1])
+    const to = range[2] === undefined ? from : Number(range[2])
+    if (to < from) return null
+    for (let cpu = from; cpu <= to; cpu++) cpus.push(cpu)
+  }
+  return cpus
+}
+
+/** The split of the CPUs this process may use: the highest for the target, the rest for the load side. */
+export function cpuSplit(allowed: readonly number[]): CpuPlacement | null {
+  const cpus = [...new Set(allowed)].sort((a, b) => a - b)
+  if (cpus.length < 2) return null
+  return { load: cpus.slice(0, -1).join(','), target: String(cpus[cpus.length - 1]), allowed: cpus.join(',') }
+}
+
+/** The CPUs this process may use (a container's cpuset may allow fewer than the host has); null off Linux. */
+export function allowedCpus(): number[] | null {
   try {
-    execFileSync('taskset', ['--all-tasks', '--pid', '--cpu-list', placement.load, String(process.pid)], { stdio: 'ignore' })
+    const line = readFileSync('/proc/self/status', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('Cpus_allowed_list:'))
+    return line ? parseCpuList(line.slice('Cpus_allowed_list:'.length)) : null
+  } catch {
     return null
-  } catch (error) {
-    return `not pinned to CPUs (taskset failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)})`
   }
 }
 
-/** The command that starts `command` on `cpus`: `taskset -c cpus command…`, or the command as is. */
-export function onCpus(cpus: string | undefined, command: readonly string[]): string[] {
-  return cpus ? ['taskset', '--cpu-list', cpus, ...command] : [...command]
+/** Pins every thread of process `pid` to `cpus`; its threads and children started later inherit them. */
+export function pinProcess(pid: number, cpus: string): void {
+  execFileSync('taskset', ['--all-tasks', '--pid', '--cpu-list', cpus, String(pid)], { stdio: 'ignore' })
+}
+
+/**
+ * Pins this process to the load side's CPUs, once the target's CPU is known to be usable: what
+ * it starts afterwards inherits them. On a refusal the process is given back every allowed CPU
+ * (a walk over its threads may have pinned some), and the reason is returned; null when pinned.
+ */
+export function pinLoadSide(placement: CpuPlacement): string | null {
+  try {
+    execFileSync('taskset', ['--cpu-list', placement.target, 'true'], { stdio: 'ignore' })
+    pinProcess(process.pid, placement.load)
+    return null
+  } catch (error) {
+    try {
+      pinProcess(process.pid, placement.allowed)
+    } catch {
+      // taskset itself is missing: nothing was pinned.
+    }
+    return `no CPU pinned (taskset failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)})`
+  }
 }

@@ -7,7 +7,7 @@
  * they are applied to the database, which the Worker bootstraps from when it finds them there.
  * Tokens come from the Worker's own token endpoint, with assertions signed by those clients.
  */
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -22,6 +22,7 @@ import { registrySettings } from '../../test/services/registry-settings.js'
 import { applyPolicies, startGatewayWorker, writeGatewayKeyFile } from '../../test/workers/gateway-worker.js'
 import { repoRoot, TOKENS_PATH } from './processes.js'
 import { MIX_AGENCIES } from './scenarios.js'
+import { workerdChildren, workerRuntime } from './workerd-process.js'
 
 const RAISE = 1000
 type Rate = { perMinute: number; burst: number }
@@ -58,21 +59,6 @@ function benchAgency(document: Record<string, unknown>, clientId: string, jwk: J
         : grant,
     ),
   }
-}
-
-/** The workerd process the Worker runs in (a child of this one): where its CPU is counted. */
-async function workerdPid(): Promise<number | undefined> {
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue
-    try {
-      const stat = await readFile(`/proc/${entry}/stat`, 'utf8')
-      const [, comm = '', rest = ''] = /^\d+ \((.*)\) (.*)$/s.exec(stat) ?? []
-      if (comm === 'workerd' && Number(rest.split(' ')[1]) === process.pid) return Number(entry)
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return undefined
 }
 
 /**
@@ -142,8 +128,12 @@ export async function startWorkersTarget(urls: { population: string; land: strin
   await new Promise<void>((resolve) => tokenServer.listen(0, '127.0.0.1', resolve))
   closers.unshift(() => new Promise((resolve) => tokenServer.close(resolve)))
   // Without it the runner would count this process instead: a wrong figure, silently.
-  const cpuPid = await workerdPid()
-  if (cpuPid === undefined) throw new Error('(w): no workerd process among this process’s children')
+  const children = await workerdChildren(process.pid)
+  const cpuPid = workerRuntime(children, Number(new URL(worker.url).port))
+  if (cpuPid === undefined)
+    throw new Error(
+      `(w): cannot tell which workerd runs the Worker among this process’s children: ${children.map((c) => `${c.pid} ${c.command}`).join('; ') || 'none'}`,
+    )
   return {
     url: worker.url,
     tokensUrl: `http://127.0.0.1:${(tokenServer.address() as AddressInfo).port}`,
