@@ -10,7 +10,8 @@
  *       installed on first use), no auth, policy, audit or limits; its answers to the whole mix are
  *       checked equal to the gateway's before it is timed
  *   (w) the gateway's Workers entry on workerd (wrangler's local mode) on PostgreSQL, its limits and
- *       audit writer in Durable Objects; its CPU is the workerd process's
+ *       audit writer in Durable Objects; its CPU is that of the workerd the Worker runs in (not of
+ *       wrangler's local proxy in front of it)
  * all over the sandbox registries (no artificial latency, their own process). Each target runs in
  * a process of its own and autocannon loads it from this one. Prints req/s, p50, p99 and the
  * ratios to (a) and (d); writes JSON into bench-results/. A benchmark: it asserts nothing.
@@ -62,12 +63,17 @@ const { values } = parseArgs({
 const quick = values.quick!
 // `--replot` alone means the curves too: it must never start a whole measured run instead.
 const curves = values.curves! || values.replot !== undefined
-const DURATION = Number(values.duration ?? (quick || curves ? 4 : 15))
+// Rounds of 5 s, nine of them: a host's speed drifts over minutes, and a round of every target
+// then takes 40 s rather than two minutes, so the targets paired in a round ran on nearly the same
+// machine (three rounds of 15 s once paired the proofs' targets with (b) two minutes apart, and
+// found signing costing from 6 % to more than 100 % in one run).
+const DURATION = Number(values.duration ?? (quick || curves ? 4 : 5))
 const WARMUP_MIN_S = Number(values.warmup ?? (quick || curves ? 1 : 15))
+if (!Number.isFinite(WARMUP_MIN_S) || WARMUP_MIN_S < 0 || WARMUP_MIN_S > 3600) throw new Error(`--warmup takes seconds from 0 to 3600, not ${values.warmup}`)
 /** The table's warm-up: at least WARMUP_MIN_S, then until steady (a quick run takes it as it is). */
 const TABLE_WARM_UP = warmUpRule(WARMUP_MIN_S, quick ? WARMUP_MIN_S : 90)
 const CONNECTIONS = Number(values.connections)
-const ROUNDS = Number(values.rounds ?? (curves ? (quick ? 1 : 2) : quick ? 2 : 3))
+const ROUNDS = Number(values.rounds ?? (curves ? (quick ? 1 : 2) : quick ? 2 : 9))
 const wanted = new Set((values.targets ?? (curves ? 'a,b' : 'a,b,c,d,e,s,r,w')).split(','))
 
 interface Target {
@@ -84,8 +90,11 @@ const SIGNED = { 'accept-signature': 'lgsp=("@status" "content-digest" "x-reques
 /** Asks for a receipt (RFC 7240 preference). */
 const RECEIPTED = { prefer: 'receipt' }
 
-/** `tokensUrl` and `cpuPid` where the tokens and the CPU are not the server process's own (w). */
-type ServerInfo = { url: string; tokens?: Record<string, string>; stores?: unknown; tokensUrl?: string; cpuPid?: number }
+/**
+ * `tokensUrl` and `cpuPid` where the tokens and the CPU are not the server process's own (w);
+ * `loadSidePids`, processes of the target that serve as the load side's (wrangler's local proxy).
+ */
+type ServerInfo = { url: string; tokens?: Record<string, string>; stores?: unknown; tokensUrl?: string; cpuPid?: number; loadSidePids?: number[] }
 
 /** The warm-up as the output states it: `5s`, or `15–90s, until CPU per request is steady`. */
 function warmUpSummary(): string {
@@ -148,7 +157,9 @@ async function main(): Promise<void> {
   for (const signal of ['SIGINT', 'SIGTERM'] as const)
     process.once(signal, () => {
       process.stderr.write(`${signal}: stopping the bench's processes\n`)
-      void Promise.allSettled([...stoppers].reverse().map((stop) => stop())).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143))
+      void (async () => {
+        for (const stop of [...stoppers].reverse()) await stop().catch(() => undefined)
+      })().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143))
     })
   let placement: CpuPlacement | null = null
   if (!values['shared-cpus']) {
@@ -211,7 +222,7 @@ async function main(): Promise<void> {
       .map(async (target) => {
         let env: Record<string, string> = { ...upstreamEnv, ...target.env }
         if (target.key === 'e') {
-          const server = await startPeerServer(env, { nodeArgs: profile('e') })
+          const server = await startPeerServer(env, { nodeArgs: profile('e'), cpus: placement?.allowed })
           stoppers.push(server.stop)
           const peers = peerMix(mix)
           await check(server.info.url, peers, undefined, `(e) ${target.name}`)
@@ -243,6 +254,7 @@ async function main(): Promise<void> {
         // (w) waits up to two minutes for the Worker's first build (startGatewayWorker) before it says it is ready.
         const server = await startBenchServer<ServerInfo>(target.server, env, {
           nodeArgs: profile(target.key),
+          cpus: placement?.allowed,
           ...(target.key === 'w' ? { timeoutMs: 180_000 } : {}),
         })
         stoppers.push(server.stop)
@@ -257,11 +269,13 @@ async function main(): Promise<void> {
     const peer = running.find((run) => run.target.key === 'e')
     if (peer) await checkPeerAgainstGateway(peer.server.info.url, running, upstreamEnv, mix, stoppers)
     // Started on every CPU (start-up is the heaviest part of a quick run), timed on one: each
-    // target moves to its CPU before its first load, with every thread and child it has (workerd
-    // for (w)).
+    // target moves to its CPU before its first load, every thread of its serving process with it
+    // ((w)'s is its workerd runtime; wrangler's proxy in front of it goes to the load side).
     if (placement)
-      for (const { server } of running)
+      for (const { server } of running) {
         for (const pid of new Set([server.child.pid, server.info.cpuPid])) if (pid !== undefined) pinProcess(pid, placement.target)
+        for (const pid of server.info.loadSidePids ?? []) pinProcess(pid, placement.load)
+      }
     process.stdout.write(
       `${running.length} targets up; each: warm-up ${warmUpSummary()}, then ${ROUNDS} interleaved rounds × ${DURATION}s at ${CONNECTIONS} connections${placement ? ` (targets on CPU ${placement.target}, the load side on ${placement.load})` : ''}\n`,
     )

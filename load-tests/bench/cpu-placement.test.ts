@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { allowedCpus, cpuSplit, parseCpuList } from './cpu-placement.js'
+import { allowedCpus, cpuSplit, onCpus, parseCpuList } from './cpu-placement.js'
 
 describe('parseCpuList', () => {
   it.each([
@@ -31,6 +31,15 @@ describe('cpuSplit', () => {
     { what: 'a CPU listed twice', allowed: [1, 1], split: null },
   ])('$what → $split', ({ allowed, split }) => {
     expect(cpuSplit(allowed)).toEqual(split)
+  })
+})
+
+describe('onCpus', () => {
+  it('runs the command through taskset on the CPUs given', () => {
+    expect(onCpus('0,1', ['node', 'server.ts'])).toEqual(['taskset', '--cpu-list', '0,1', 'node', 'server.ts'])
+  })
+  it('runs it as it is without CPUs', () => {
+    expect(onCpus(undefined, ['node', 'server.ts'])).toEqual(['node', 'server.ts'])
   })
 })
 

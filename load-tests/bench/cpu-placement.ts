@@ -6,9 +6,11 @@
  * counts that contention as well as its own work: bare Yoga's swung by a quarter between rounds of
  * the same code.
  *
- * The targets start unpinned, side by side on every CPU, and each is pinned once it is ready,
+ * The runner pins itself first, so what it starts inherits the load side; the targets are started
+ * on every allowed CPU instead (`onCpus`), side by side, and each is pinned to its CPU once ready,
  * before its first load. Linux only, through `taskset` (util-linux); elsewhere, with one CPU
- * allowed, or when taskset refuses, nothing is pinned and the run says so.
+ * allowed, or when taskset refuses at the start, nothing is pinned and the run says so; a target
+ * that cannot be pinned later stops the run, with taskset's reason.
  */
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
@@ -58,9 +60,22 @@ export function allowedCpus(): number[] | null {
   }
 }
 
-/** Pins every thread of process `pid` to `cpus`; its threads and children started later inherit them. */
+/**
+ * Pins every thread of process `pid` to `cpus` (not its child processes); threads and children it
+ * starts later inherit them. Throws with taskset's own words.
+ */
 export function pinProcess(pid: number, cpus: string): void {
-  execFileSync('taskset', ['--all-tasks', '--pid', '--cpu-list', cpus, String(pid)], { stdio: 'ignore' })
+  try {
+    execFileSync('taskset', ['--all-tasks', '--pid', '--cpu-list', cpus, String(pid)], { stdio: ['ignore', 'ignore', 'pipe'] })
+  } catch (error) {
+    const said = (error as { stderr?: Buffer }).stderr?.toString().trim()
+    throw new Error(`could not pin process ${pid} to CPU ${cpus}: ${said || (error instanceof Error ? error.message : String(error))}`)
+  }
+}
+
+/** The command that starts `command` on `cpus`: `taskset -c cpus command…`, or the command as is. */
+export function onCpus(cpus: string | undefined, command: readonly string[]): string[] {
+  return cpus ? ['taskset', '--cpu-list', cpus, ...command] : [...command]
 }
 
 /**

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url'
 import { startPostgres, type PostgresService } from '../../test/services/postgres.js'
 import { killAndWait } from '../../test/services/process.js'
 import { startRedis, type RedisService } from '../../test/services/redis.js'
+import { onCpus } from './cpu-placement.js'
 
 /** Where a gateway target hands out fresh access tokens to the runner (they live five minutes). */
 export const TOKENS_PATH = '/__bench/tokens'
@@ -39,12 +40,16 @@ export interface BenchServerOptions {
   timeoutMs?: number
   /** Another server script speaking the same protocol (the peer's); `target` is then its label. */
   script?: string
+  /** The CPUs it starts on (`taskset -c`, see cpu-placement.ts); else this process's. */
+  cpus?: string
 }
 
 export async function startBenchServer<T>(target: string, env: Record<string, string>, options: BenchServerOptions = {}): Promise<BenchServer<T>> {
-  const { nodeArgs = [], timeoutMs = 90_000, script } = options
+  const { nodeArgs = [], timeoutMs = 90_000, script, cpus } = options
   const args = script ? [script] : [join(repoRoot, 'load-tests', 'bench', 'server.ts'), target]
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', ...args], {
+  // taskset execs the command: the child's pid is node's own.
+  const [command, ...commandArgs] = onCpus(cpus, [process.execPath, ...nodeArgs, '--import', 'tsx', ...args])
+  const child = spawn(command!, commandArgs, {
     cwd: repoRoot,
     env: { ...process.env, NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -29,7 +29,7 @@ import { subjectsOf } from './scenarios.js'
 
 export const HOST = '127.0.0.1'
 const target = process.argv[2]
-let closers: Array<() => Promise<unknown>> = []
+const closers: Array<() => Promise<unknown>> = []
 
 function ready(info: object): void {
   process.stdout.write(`BENCH_READY ${JSON.stringify(info)}\n`)
@@ -150,11 +150,14 @@ async function workersGateway(): Promise<void> {
   ready(await startWorkersTarget(JSON.parse(process.env.BENCH_UPSTREAMS ?? '{}'), closers))
 }
 
-async function stop(): Promise<void> {
-  const list = closers
-  closers = []
-  for (const close of list) await close().catch(() => undefined)
-  process.exit(0)
+/** One stop however many signals come (Ctrl-C reaches the runner and this process alike). */
+let stopping: Promise<void> | null = null
+function stop(): Promise<void> {
+  stopping ??= (async () => {
+    for (const close of closers) await close().catch(() => undefined)
+    process.exit(0)
+  })()
+  return stopping
 }
 process.on('SIGTERM', () => void stop())
 process.on('SIGINT', () => void stop())

@@ -14,14 +14,15 @@ export interface WorkerdProcess {
 }
 
 /**
- * The runtime among `children`: the one workerd not listening on `entryPort` (the proxy's). A
- * lone workerd is the runtime itself (a wrangler without the proxy). Undefined when it is not
- * exactly one: the caller must not guess.
+ * Among `children`, the proxy (listening on `entryPort`, the URL the bench loads) and the runtime
+ * (the other one). Undefined unless there is exactly one of each: the caller must not guess.
  */
-export function workerRuntime(children: readonly WorkerdProcess[], entryPort: number): number | undefined {
-  if (children.length === 1) return children[0]!.pid
-  const runtimes = children.filter((child) => !new RegExp(`=127\\.0\\.0\\.1:${entryPort}(\\s|$)`).test(child.command))
-  return runtimes.length === 1 ? runtimes[0]!.pid : undefined
+export function workerdRoles(children: readonly WorkerdProcess[], entryPort: number): { runtimePid: number; proxyPid: number } | undefined {
+  const entry = new RegExp(`=127\\.0\\.0\\.1:${entryPort}(\\s|$)`)
+  const proxies = children.filter((child) => entry.test(child.command))
+  const runtimes = children.filter((child) => !entry.test(child.command))
+  if (proxies.length !== 1 || runtimes.length !== 1) return undefined
+  return { runtimePid: runtimes[0]!.pid, proxyPid: proxies[0]!.pid }
 }
 
 /** The workerd processes whose parent is `parent`, from /proc (Linux). */

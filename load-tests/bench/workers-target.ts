@@ -22,7 +22,7 @@ import { registrySettings } from '../../test/services/registry-settings.js'
 import { applyPolicies, startGatewayWorker, writeGatewayKeyFile } from '../../test/workers/gateway-worker.js'
 import { repoRoot, TOKENS_PATH } from './processes.js'
 import { MIX_AGENCIES } from './scenarios.js'
-import { workerdChildren, workerRuntime } from './workerd-process.js'
+import { workerdChildren, workerdRoles } from './workerd-process.js'
 
 const RAISE = 1000
 type Rate = { perMinute: number; burst: number }
@@ -129,8 +129,8 @@ export async function startWorkersTarget(urls: { population: string; land: strin
   closers.unshift(() => new Promise((resolve) => tokenServer.close(resolve)))
   // Without it the runner would count this process instead: a wrong figure, silently.
   const children = await workerdChildren(process.pid)
-  const cpuPid = workerRuntime(children, Number(new URL(worker.url).port))
-  if (cpuPid === undefined)
+  const roles = workerdRoles(children, Number(new URL(worker.url).port))
+  if (roles === undefined)
     throw new Error(
       `(w): cannot tell which workerd runs the Worker among this process’s children: ${children.map((c) => `${c.pid} ${c.command}`).join('; ') || 'none'}`,
     )
@@ -138,7 +138,9 @@ export async function startWorkersTarget(urls: { population: string; land: strin
     url: worker.url,
     tokensUrl: `http://127.0.0.1:${(tokenServer.address() as AddressInfo).port}`,
     tokens: await mintTokens(),
-    cpuPid,
+    cpuPid: roles.runtimePid,
+    // wrangler's local proxy in front of the Worker: the load side's, as Cloudflare's front end would be.
+    loadSidePids: [roles.proxyPid],
     stores: { audit: 'postgres (audit-writer object)', rateLimiter: 'durable-object' },
   }
 }
