@@ -3,7 +3,7 @@
  * process that starts it: a proxy that owns the URL the bench loads and forwards every request to
  * it, and the runtime the Worker itself runs in, on a port of its own. The Worker's cost is the
  * runtime's: on Cloudflare no such proxy runs. (Counting the first workerd found, as the bench once
- * did, measured the proxy: about an eighth of the work.)
+ * did, measured the proxy: about a quarter of what the Worker costs.)
  */
 import { readdir, readFile } from 'node:fs/promises'
 
