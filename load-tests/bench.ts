@@ -39,7 +39,7 @@ import { findRedisServer } from '../test/services/redis.js'
 import { assertLoopback, repoRoot, startBenchServer, startRedisAndPostgres, TOKENS_PATH, type BenchServer } from './bench/processes.js'
 import { CURVES, type CurveId, replotCurves, runCurves } from './bench/curves.js'
 import { ensurePeerInstalled, peerDifferences, peerMix, startPeerServer } from './bench/peer-target.js'
-import { allowedCpus, cpuSplit, pinLoadSide, pinProcess, type CpuPlacement } from './bench/cpu-placement.js'
+import { pinProcess, placeLoadSide } from './bench/cpu-placement.js'
 import { check, measure, median, type Measure } from './bench/measure.js'
 import { warmUp, warmUpRule, type WarmUp } from './bench/warm-up.js'
 import { buildMix, type MixEntry, type MixSubjects } from './bench/scenarios.js'
@@ -155,28 +155,21 @@ async function main(): Promise<void> {
     rpsSpread: [number, number]
     warmUp: WarmUp
   }> = []
-  // A kill or Ctrl-C stops what the bench started, as the end of a run does.
+  // What the bench started, stopped once, last started first: by the end of the run, or by a kill
+  // or Ctrl-C during it (then both come, and the second waits for the first).
+  let stopping: Promise<void> | null = null
+  const stopAll = () =>
+    (stopping ??= (async () => {
+      for (const stop of [...stoppers].reverse()) await stop().catch(() => undefined)
+    })())
   for (const signal of ['SIGINT', 'SIGTERM'] as const)
     process.once(signal, () => {
       process.stderr.write(`${signal}: stopping the bench's processes\n`)
-      void (async () => {
-        for (const stop of [...stoppers].reverse()) await stop().catch(() => undefined)
-      })().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143))
+      void stopAll().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143))
     })
-  let placement: CpuPlacement | null = null
-  if (!values['shared-cpus']) {
-    const allowed = allowedCpus()
-    placement = allowed && cpuSplit(allowed)
-    if (!placement) notes.push(`no CPU pinned (${allowed ? `${allowed.length} CPU allowed` : 'no /proc/self/status'})`)
-  }
-  if (placement) {
-    // Before anything starts: the sandboxes, Redis and PostgreSQL inherit the load side's CPUs.
-    const refused = pinLoadSide(placement)
-    if (refused) {
-      notes.push(refused)
-      placement = null
-    }
-  }
+  // Before anything starts: the sandboxes, Redis and PostgreSQL inherit the load side's CPUs.
+  const { placement, unpinned } = values['shared-cpus'] ? { placement: null, unpinned: null } : placeLoadSide()
+  if (unpinned) notes.push(unpinned)
   const load1 = loadavg()[0]!
   try {
     const profDir = join(repoRoot, 'bench-results', 'profiles')
@@ -334,7 +327,7 @@ async function main(): Promise<void> {
       })
     }
   } finally {
-    for (const stop of stoppers.reverse()) await stop().catch(() => undefined)
+    await stopAll()
   }
 
   const a = results.find((r) => r.key === 'a')

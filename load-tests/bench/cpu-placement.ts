@@ -97,3 +97,15 @@ export function pinLoadSide(placement: CpuPlacement): string | null {
     return `no CPU pinned (taskset failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)})`
   }
 }
+
+/**
+ * Splits the allowed CPUs and pins this process to the load side: the placement, or null with why
+ * nothing is pinned (one CPU, no /proc, taskset refused).
+ */
+export function placeLoadSide(): { placement: CpuPlacement; unpinned: null } | { placement: null; unpinned: string } {
+  const allowed = allowedCpus()
+  const placement = allowed && cpuSplit(allowed)
+  if (!placement) return { placement: null, unpinned: `no CPU pinned (${allowed ? `${allowed.length} CPU allowed` : 'no /proc/self/status'})` }
+  const refused = pinLoadSide(placement)
+  return refused ? { placement: null, unpinned: refused } : { placement, unpinned: null }
+}
