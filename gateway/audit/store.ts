@@ -1,7 +1,7 @@
 /**
  * The audit trail's SQL, over the database port (one dialect for PGlite and PostgreSQL). A batch
  * of events is one statement (`unnest` of column arrays), so group commit costs one round trip
- * per batch whatever its size.
+ * per batch whatever its size; the statement is kept prepared, since every request runs it.
  */
 import type { Queryable } from '../database/index.js'
 import type { SignedCheckpoint } from './checkpoint.js'
@@ -57,7 +57,7 @@ export async function insertEvents(tx: Queryable, rows: readonly ChainedEvent[],
     for (let c = 0; c < values.length; c++) columns[c]![i] = values[c]
   })
   if (options.thenAdvanceHead === undefined) {
-    await tx.query(INSERT_EVENTS, columns)
+    await tx.query(INSERT_EVENTS, columns, { prepare: 'lgsp_audit_insert_events' })
     return
   }
   const last = rows[rows.length - 1]!

@@ -122,6 +122,94 @@ describe.each(adapters)('database port on $name', (adapter) => {
     await expect(db.query('select * from later_good')).rejects.toThrow()
   })
 
+  describe('a statement kept prepared answers as the plain one', () => {
+    // Values that stress serialising (quotes, backslashes, braces, commas, NULL-looking text,
+    // non-ASCII) and parsing (int8, jsonb, timestamptz, arrays, nulls), each run plain and then
+    // prepared twice: the first prepared run parses the statement, the second reuses it.
+    const awkward = ['', 'a,b', '{x}', '"quoted"', 'back\\slash', 'NULL', 'null', 'Nguyễn Thị Hồng', "it's", ' spaced ']
+    const cases: Array<{ name: string; sql: string; params: unknown[] }> = [
+      {
+        name: 'scalars of each type',
+        sql: 'select $1::int4 as i, $2::int8 as big, $3::text as t, $4::boolean as b, $5::timestamptz as at, $6::jsonb as j',
+        params: [7, 9007199254740991, "it's", true, '2026-12-06T02:00:00.000Z', JSON.stringify({ a: [1, 'x'] })],
+      },
+      { name: 'nulls', sql: 'select $1::text as t, $2::int4 as i, $3::text[] as a', params: [null, null, null] },
+      { name: 'awkward text', sql: 'select $1::text as t', params: [awkward.join('|')] },
+      { name: 'text arrays', sql: 'select $1::text[] as a, cardinality($1::text[]) as n', params: [awkward] },
+      { name: 'an empty array', sql: 'select $1::text[] as a, coalesce(cardinality($1::text[]), -1) as n', params: [[]] },
+      {
+        name: 'unnest of parallel arrays',
+        sql: 'select t.k, t.v from unnest($1::text[], $2::int8[]) as t(k, v) order by t.v',
+        params: [
+          ['b', 'a', 'NULL'],
+          [2, 1, 3],
+        ],
+      },
+      { name: 'no rows', sql: 'select id from items where id = $1', params: [-1] },
+      { name: 'a count (int8)', sql: 'select count(*) as n from items where id > $1', params: [0] },
+    ]
+    it.each(cases)('$name', async ({ name, sql, params }) => {
+      const plain = await db.query(sql, params)
+      const statement = `conformance_${name.replace(/\W+/g, '_')}`
+      expect(await db.query(sql, params, { prepare: statement })).toEqual(plain)
+      expect(await db.query(sql, params, { prepare: statement })).toEqual(plain)
+    })
+
+    it('writes, and reports a constraint violation as the plain statement does, and stays usable', async () => {
+      const insert = 'insert into items (id, label) values ($1, $2)'
+      await db.query(insert, [40, 'forty'], { prepare: 'conformance_insert_item' })
+      const plainError = await db.query(insert, [40, 'again']).catch((error: Error) => error)
+      const preparedError = await db.query(insert, [40, 'again'], { prepare: 'conformance_insert_item' }).catch((error: Error) => error)
+      expect(preparedError).toBeInstanceOf(Error)
+      expect((preparedError as Error).message).toBe((plainError as Error).message)
+      expect((preparedError as { code?: string }).code ?? '23505').toBe('23505')
+      await db.query(insert, [41, 'forty-one'], { prepare: 'conformance_insert_item' })
+      expect(await db.query('select id, label from items where id in (40, 41) order by id')).toEqual([
+        { id: 40, label: 'forty' },
+        { id: 41, label: 'forty-one' },
+      ])
+    })
+
+    it('inside a transaction: rolled back with it, committed with it; prepared in a rollback, still usable', async () => {
+      const insert = 'insert into items (id, label) values ($1, $2)'
+      const rolledBack = db.transaction(async (tx) => {
+        await tx.query(insert, [50, 'fifty'], { prepare: 'conformance_insert_in_tx' })
+        throw new Error('changed my mind')
+      })
+      await expect(rolledBack).rejects.toThrow('changed my mind')
+      expect(await db.query('select 1 from items where id = 50')).toHaveLength(0)
+      await db.transaction((tx) => tx.query(insert, [51, 'fifty-one'], { prepare: 'conformance_insert_in_tx' }))
+      await db.query(insert, [52, 'fifty-two'], { prepare: 'conformance_insert_in_tx' })
+      expect((await db.query<{ id: number }>('select id from items where id between 50 and 59 order by id')).map((r) => r.id)).toEqual([51, 52])
+    })
+
+    it("outside a transaction, never runs inside another caller's open transaction", async () => {
+      const insert = 'insert into items (id, label) values ($1, $2)'
+      let inside!: () => void
+      const opened = new Promise<void>((resolve) => (inside = resolve))
+      let release!: () => void
+      const held = new Promise<void>((resolve) => (release = resolve))
+      const other = db.transaction(async (tx) => {
+        await tx.query(insert, [60, 'in the other transaction'])
+        inside()
+        await held
+        throw new Error('rolled back')
+      })
+      await opened
+      const outside = db.query(insert, [61, 'on its own'], { prepare: 'conformance_insert_outside' })
+      release()
+      await expect(other).rejects.toThrow('rolled back')
+      await outside
+      expect((await db.query<{ id: number }>('select id from items where id in (60, 61) order by id')).map((r) => r.id)).toEqual([61])
+    })
+
+    it('refuses a name given to another statement, even after that statement failed to parse', async () => {
+      await expect(db.query('selec 1', [], { prepare: 'conformance_taken' })).rejects.toThrow(/syntax/)
+      await expect(db.query('select 1 as one', [], { prepare: 'conformance_taken' })).rejects.toThrow(/names another statement/)
+      expect(await db.query('select 1 as one', [], { prepare: 'conformance_other' })).toEqual([{ one: 1 }])
+    })
+  })
+
   it('refuses to update or delete a policy version (immutable)', async () => {
     await db.query("insert into policy_versions (author, digest, files, diff) values ('t', $1, '[]', '')", ['0'.repeat(64)])
     await expect(db.query("update policy_versions set author = 'x'")).rejects.toThrow(/immutable/)

@@ -4,9 +4,32 @@
  * adapters (`pglite.node.ts`, `postgres.node.ts`) hold the Node resources and only entries import them.
  */
 
+export interface QueryOptions {
+  /**
+   * A statement run on every request: the adapter keeps it parsed and planned under this name on
+   * each connection, and runs it with one round trip (PGlite) or without its parse (PostgreSQL).
+   * The answer is the one the plain statement gives. A name stands for one statement for the
+   * life of the handle: the same name with another statement is refused.
+   */
+  prepare?: string
+}
+
 /** Runs one SQL statement and returns its rows. Adapters parse `int8` as a number in both. */
 export interface Queryable {
-  query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<R[]>
+  query<R = Record<string, unknown>>(sql: string, params?: unknown[], options?: QueryOptions): Promise<R[]>
+}
+
+/**
+ * The statements named so far on one handle: refuses a name given to a second statement
+ * (`pg` would only notice on a connection that had already prepared it, so not every time).
+ */
+export function preparedNames(): (name: string, sql: string) => void {
+  const named = new Map<string, string>()
+  return (name, sql) => {
+    const known = named.get(name)
+    if (known === undefined) named.set(name, sql)
+    else if (known !== sql) throw new Error(`the prepared statement ${name} names another statement`)
+  }
 }
 
 export interface DatabasePing {
@@ -63,5 +86,18 @@ const INT8_OID = 20
 export function int8AsNumber<P extends (oid: number, format?: 'text' | 'binary') => unknown>(pgParser: P): { getTypeParser: P } {
   return {
     getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === INT8_OID ? (value: string) => Number(value) : pgParser(oid, format ?? 'text'))) as P,
+  }
+}
+
+/**
+ * How both `pg` adapters pass a statement: with its name when it is to be kept prepared (`pg`
+ * prepares a named statement once per connection and then only binds and executes it).
+ */
+export function pgStatements(): (sql: string, params: unknown[], options?: QueryOptions) => { text: string; values: unknown[]; name?: string } {
+  const check = preparedNames()
+  return (sql, values, options) => {
+    if (options?.prepare === undefined) return { text: sql, values }
+    check(options.prepare, sql)
+    return { name: options.prepare, text: sql, values }
   }
 }

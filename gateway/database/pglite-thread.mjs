@@ -3,11 +3,12 @@
 // file, and this one must load under any runner (tsx, vitest, plain node) without a TypeScript
 // loader. It only forwards statements; the protocol is typed on the other side.
 //
-// Messages in:  { id, op: 'query', sql, params, tx? } | { id, op: 'begin' }
+// Messages in:  { id, op: 'query', sql, params, tx?, prepare? } | { id, op: 'begin' }
 //               | { id, op: 'end', tx, commit } | { id, op: 'close' }
 // Messages out: { id, value } | { id, error: { name, message, code } }
 import { parentPort, workerData } from 'node:worker_threads'
 import { PGlite } from '@electric-sql/pglite'
+import { preparedStatements } from './pglite-prepared.node.mjs'
 
 const port = parentPort
 if (!port) throw new Error('pglite-thread.mjs runs as a worker thread only')
@@ -20,6 +21,7 @@ const transactions = new Map()
 let nextTransaction = 0
 
 const pg = await PGlite.create(workerData?.dataDir ? workerData.dataDir : undefined)
+const prepared = preparedStatements(pg)
 
 function begin() {
   const tx = ++nextTransaction
@@ -28,7 +30,8 @@ function begin() {
     let started = false
     open.outcome = pg
       .transaction(async (handle) => {
-        open.query = (sql, params) => handle.query(sql, params)
+        open.query = (sql, params, prepare) =>
+          prepare === undefined ? handle.query(sql, params).then((result) => result.rows) : prepared.queryInTransaction(prepare, sql, params)
         const commit = await new Promise((finish) => {
           open.finish = finish
           transactions.set(tx, open)
@@ -59,9 +62,13 @@ async function end(tx, commit) {
 async function handle(message) {
   switch (message.op) {
     case 'query': {
-      const runner = message.tx === undefined ? pg : transactions.get(message.tx)
-      if (!runner) throw new Error(`no open transaction ${message.tx}`)
-      return (await runner.query(message.sql, message.params)).rows
+      if (message.tx !== undefined) {
+        const open = transactions.get(message.tx)
+        if (!open) throw new Error(`no open transaction ${message.tx}`)
+        return open.query(message.sql, message.params, message.prepare)
+      }
+      if (message.prepare !== undefined) return prepared.query(message.prepare, message.sql, message.params)
+      return (await pg.query(message.sql, message.params)).rows
     }
     case 'begin':
       return begin()

@@ -12,9 +12,13 @@
  * closed (AUDIT_UNAVAILABLE), it never silently drops an event.
  */
 import { Worker } from 'node:worker_threads'
-import { pingWith, type Database, type Queryable } from './database.js'
+import { pingWith, type Database, type Queryable, type QueryOptions } from './database.js'
 
-type Operation = { op: 'query'; sql: string; params: unknown[]; tx?: number } | { op: 'begin' } | { op: 'end'; tx: number; commit: boolean } | { op: 'close' }
+type Operation =
+  | { op: 'query'; sql: string; params: unknown[]; tx?: number; prepare?: string }
+  | { op: 'begin' }
+  | { op: 'end'; tx: number; commit: boolean }
+  | { op: 'close' }
 
 interface Reply {
   id?: number
@@ -75,15 +79,18 @@ class PgliteWorkerDatabase implements Database {
     })
   }
 
-  query<R = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<R[]> {
-    return this.#call<R[]>({ op: 'query', sql, params })
+  query<R = Record<string, unknown>>(sql: string, params: unknown[] = [], options?: QueryOptions): Promise<R[]> {
+    return this.#call<R[]>({ op: 'query', sql, params, ...(options?.prepare === undefined ? {} : { prepare: options.prepare }) })
   }
 
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     const tx = await this.#call<number>({ op: 'begin' })
     let result: T
     try {
-      result = await fn({ query: <R>(sql: string, params: unknown[] = []) => this.#call<R[]>({ op: 'query', sql, params, tx }) })
+      result = await fn({
+        query: <R>(sql: string, params: unknown[] = [], options?: QueryOptions) =>
+          this.#call<R[]>({ op: 'query', sql, params, tx, ...(options?.prepare === undefined ? {} : { prepare: options.prepare }) }),
+      })
     } catch (error) {
       await this.#call({ op: 'end', tx, commit: false }).catch(() => undefined)
       throw error

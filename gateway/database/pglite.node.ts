@@ -6,7 +6,8 @@
 import { mkdir, open, readFile, rm } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
-import { pingWith, type Database, type Queryable } from './database.js'
+import { pingWith, type Database, type Queryable, type QueryOptions } from './database.js'
+import { preparedStatements } from './pglite-prepared.node.mjs'
 import { startPgliteWorker } from './pglite-worker.node.js'
 import { processAlive } from '../support/process-alive.node.js'
 
@@ -47,18 +48,29 @@ async function acquireLock(path: string): Promise<() => Promise<void>> {
 class PgliteDatabase implements Database {
   readonly kind = 'pglite' as const
   private closed: Promise<void> | null = null
+  private readonly prepared: ReturnType<typeof preparedStatements>
 
   constructor(
     private readonly pg: PGlite,
     private readonly unlock: () => Promise<void>,
-  ) {}
+  ) {
+    this.prepared = preparedStatements(pg)
+  }
 
-  async query<R = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<R[]> {
+  async query<R = Record<string, unknown>>(sql: string, params: unknown[] = [], options?: QueryOptions): Promise<R[]> {
+    if (options?.prepare !== undefined) return (await this.prepared.query(options.prepare, sql, params)) as R[]
     return (await this.pg.query<R>(sql, params)).rows
   }
 
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-    return this.pg.transaction((tx) => fn({ query: async <R>(sql: string, params: unknown[] = []) => (await tx.query<R>(sql, params)).rows }))
+    return this.pg.transaction((tx) =>
+      fn({
+        query: async <R>(sql: string, params: unknown[] = [], options?: QueryOptions) =>
+          options?.prepare !== undefined
+            ? ((await this.prepared.queryInTransaction(options.prepare, sql, params)) as R[])
+            : (await tx.query<R>(sql, params)).rows,
+      }),
+    )
   }
 
   ping(signal: AbortSignal) {

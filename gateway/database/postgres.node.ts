@@ -3,7 +3,7 @@
  * imported by entries, the CLI and tests alone.
  */
 import pg from 'pg'
-import { int8AsNumber, pingWith, type Database, type Queryable } from './database.js'
+import { int8AsNumber, pgStatements, pingWith, type Database, type Queryable, type QueryOptions } from './database.js'
 
 export interface PostgresOptions {
   /** `postgres://user@host:port/db` (config.ts has refused credentials in it: use PG* variables or .pgpass). */
@@ -21,11 +21,12 @@ const types = int8AsNumber(pg.types.getTypeParser)
 class PostgresDatabase implements Database {
   readonly kind = 'postgres' as const
   private closed: Promise<void> | null = null
+  private readonly statement = pgStatements()
 
   constructor(private readonly pool: pg.Pool) {}
 
-  async query<R = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<R[]> {
-    return (await this.pool.query(sql, params)).rows as R[]
+  async query<R = Record<string, unknown>>(sql: string, params: unknown[] = [], options?: QueryOptions): Promise<R[]> {
+    return (await this.pool.query(this.statement(sql, params, options))).rows as R[]
   }
 
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
@@ -40,7 +41,9 @@ class PostgresDatabase implements Database {
     client.on('error', onError)
     try {
       await client.query('begin')
-      const result = await fn({ query: async <R>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as R[] })
+      const result = await fn({
+        query: async <R>(sql: string, params: unknown[] = [], options?: QueryOptions) => (await client.query(this.statement(sql, params, options))).rows as R[],
+      })
       await client.query('commit')
       return result
     } catch (error) {

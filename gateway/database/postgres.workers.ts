@@ -6,7 +6,7 @@
  * same (the conformance suite checks it against a real server).
  */
 import pg from 'pg'
-import { int8AsNumber, pingWith, type Database, type Queryable } from './database.js'
+import { int8AsNumber, pgStatements, pingWith, type Database, type Queryable, type QueryOptions } from './database.js'
 
 export interface PostgresPerCallOptions {
   /** `postgres://user:password@host:port/db`, or a Hyperdrive binding's `connectionString`. */
@@ -44,7 +44,11 @@ export function openPostgresPerCall(options: PostgresPerCallOptions): Database {
     }
   }
 
-  const query = <R>(sql: string, params: unknown[] = []) => withClient(async (client) => (await client.query(sql, params)).rows as R[])
+  // A named statement is prepared on each new connection, so here it saves nothing but keeps
+  // one behaviour with the pooled adapter (the same name with another statement is refused).
+  const statement = pgStatements()
+  const query = <R>(sql: string, params: unknown[] = [], options?: QueryOptions) =>
+    withClient(async (client) => (await client.query(statement(sql, params, options))).rows as R[])
 
   return {
     kind: 'postgres',
@@ -53,7 +57,9 @@ export function openPostgresPerCall(options: PostgresPerCallOptions): Database {
       withClient(async (client) => {
         await client.query('begin')
         try {
-          const result = await fn({ query: async <R>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as R[] })
+          const result = await fn({
+            query: async <R>(sql: string, params: unknown[] = [], options?: QueryOptions) => (await client.query(statement(sql, params, options))).rows as R[],
+          })
           await client.query('commit')
           return result
         } catch (error) {
