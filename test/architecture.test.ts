@@ -22,7 +22,7 @@ function sourceFiles(dir: string): string[] {
   return entries.flatMap((entry) => {
     const path = join(absolute, entry)
     if (statSync(path).isDirectory()) return sourceFiles(relative(root, path))
-    return /\.tsx?$/.test(entry) && !/\.test\.tsx?$/.test(entry) ? [relative(root, path)] : []
+    return /\.(tsx?|mjs)$/.test(entry) && !/\.test\.tsx?$/.test(entry) ? [relative(root, path)] : []
   })
 }
 
@@ -66,6 +66,7 @@ const nodeOnlyPackages = [
   'undici',
   'ioredis',
   'pg',
+  'pg-protocol',
   '@electric-sql/pglite',
   '@hono/node-server',
   'pino',
@@ -75,12 +76,12 @@ const nodeOnlyPackages = [
 const isNodeOnly = (specifier: string) =>
   specifier.startsWith('node:') || builtinModules.includes(specifier.split('/')[0] as string) || nodeOnlyPackages.includes(specifier)
 /**
- * An adapter that holds a Node resource (a socket, a file, a thread) is named `*.node.ts` and lives
+ * An adapter that holds a Node resource (a socket, a file, a thread) is named `*.node.ts` (or `*.node.mjs`, plain JavaScript a thread loads) and lives
  * beside its port; only the entries, the CLI and other Node adapters import it. A Workers adapter
  * is named `*.workers.ts` the same way: it may use the packages the Workers runtime runs over its
  * own sockets (`nodejs_compat`), and nothing else Node-only.
  */
-const isNodeAdapter = (file: string) => /\.node\.ts$/.test(file)
+const isNodeAdapter = (file: string) => /\.node\.(ts|mjs)$/.test(file)
 const isWorkersAdapter = (file: string) => /\.workers\.ts$/.test(file)
 const workersPackages = ['pg']
 const isEntry = (file: string) => /^gateway\/(entry|cli)\//.test(file)
@@ -314,6 +315,8 @@ describe('import rules', () => {
     expect(isNodeOnly('jose')).toBe(false)
     expect(isNodeAdapter('gateway/shared-store/redis.node.ts')).toBe(true)
     expect(isNodeAdapter('gateway/database/pglite-worker.node.ts')).toBe(true)
+    expect(isNodeAdapter('gateway/database/pglite-thread.node.mjs')).toBe(true)
+    expect(all).toContain('gateway/database/pglite-prepared.node.mjs')
     expect(isWorkersAdapter('gateway/database/postgres.workers.ts')).toBe(true)
     expect([...reachableFrom(['gateway/entry/node.ts'])].some(isNodeAdapter)).toBe(true)
     expect(isWorkersAdapter('gateway/database/postgres.node.ts')).toBe(false)

@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openPostgresPerCall } from './postgres.workers.js'
 import { startPostgres, type PostgresService } from '../../test/services/postgres.js'
-import { migrate, migrations, pingWith, type Database, type Migration } from './index.js'
+import { migrate, migrations, pingWith, type Database, type Migration, type Queryable } from './index.js'
 import { openPglite } from './pglite.node.js'
 import { openPostgres } from './postgres.node.js'
 import { sleep } from '../../test/waiting.js'
@@ -25,16 +25,19 @@ afterAll(async () => {
 interface Adapter {
   name: string
   kind: Database['kind']
+  /** Keeps a statement named with `prepare` prepared on its connection (a connection per call does not). */
+  keepsPrepared: boolean
   open(): Promise<Database>
 }
 
 let counter = 0
 const adapters: Adapter[] = [
-  { name: 'pglite', kind: 'pglite', open: () => openPglite() },
-  { name: 'pglite on a worker thread', kind: 'pglite', open: () => openPglite({ thread: 'worker' }) },
+  { name: 'pglite', kind: 'pglite', keepsPrepared: true, open: () => openPglite() },
+  { name: 'pglite on a worker thread', kind: 'pglite', keepsPrepared: true, open: () => openPglite({ thread: 'worker' }) },
   {
     name: 'postgres',
     kind: 'postgres',
+    keepsPrepared: true,
     async open() {
       const { url } = await server.createDatabase(`conformance_${++counter}`)
       return openPostgres({ url })
@@ -44,6 +47,7 @@ const adapters: Adapter[] = [
     // The Workers runtime's adapter (a connection per call), run here under Node on the same server.
     name: 'postgres, a connection per call',
     kind: 'postgres',
+    keepsPrepared: false,
     async open() {
       const { url } = await server.createDatabase(`conformance_${++counter}`)
       return openPostgresPerCall({ url })
@@ -147,6 +151,11 @@ describe.each(adapters)('database port on $name', (adapter) => {
       },
       { name: 'no rows', sql: 'select id from items where id = $1', params: [-1] },
       { name: 'a count (int8)', sql: 'select count(*) as n from items where id > $1', params: [0] },
+      {
+        name: 'a Date, an object and bytes',
+        sql: 'select $1::timestamptz as at, $2::jsonb as j, $3::bytea as b',
+        params: [new Date('2026-12-06T02:00:00.000Z'), { a: [1, 'x'], b: null }, new Uint8Array([0, 1, 255])],
+      },
     ]
     it.each(cases)('$name', async ({ name, sql, params }) => {
       const plain = await db.query(sql, params)
@@ -162,7 +171,8 @@ describe.each(adapters)('database port on $name', (adapter) => {
       const preparedError = await db.query(insert, [40, 'again'], { prepare: 'conformance_insert_item' }).catch((error: Error) => error)
       expect(preparedError).toBeInstanceOf(Error)
       expect((preparedError as Error).message).toBe((plainError as Error).message)
-      expect((preparedError as { code?: string }).code ?? '23505').toBe('23505')
+      expect(plainError).toHaveProperty('code', '23505')
+      expect(preparedError).toHaveProperty('code', '23505')
       await db.query(insert, [41, 'forty-one'], { prepare: 'conformance_insert_item' })
       expect(await db.query('select id, label from items where id in (40, 41) order by id')).toEqual([
         { id: 40, label: 'forty' },
@@ -201,6 +211,46 @@ describe.each(adapters)('database port on $name', (adapter) => {
       await expect(other).rejects.toThrow('rolled back')
       await outside
       expect((await db.query<{ id: number }>('select id from items where id in (60, 61) order by id')).map((r) => r.id)).toEqual([61])
+    })
+
+    it('is kept prepared on its connection, where the adapter keeps one', async () => {
+      const sql = 'select $1::int4 + 1 as next'
+      const seen = await db.transaction(async (tx) => {
+        expect(await tx.query(sql, [1], { prepare: 'conformance_kept' })).toEqual([{ next: 2 }])
+        return tx.query<{ statement: string }>('select statement from pg_prepared_statements where name = $1', ['conformance_kept'])
+      })
+      expect(seen.map((row) => row.statement)).toEqual(adapter.keepsPrepared ? [sql] : [])
+    })
+
+    it('rolls its transaction back when it fails inside it', async () => {
+      const insert = 'insert into items (id, label) values ($1, $2)'
+      const failing = db.transaction(async (tx) => {
+        await tx.query(insert, [70, 'seventy'], { prepare: 'conformance_insert_then_fail' })
+        await tx.query(insert, [70, 'seventy again'], { prepare: 'conformance_insert_then_fail' })
+      })
+      await expect(failing).rejects.toThrow(/duplicate key|unique/)
+      expect(await db.query('select 1 from items where id = 70')).toHaveLength(0)
+    })
+
+    it('is prepared again after a first attempt failed for a reason that passed', async () => {
+      const sql = 'select count(*) as n from items_later'
+      await expect(db.query(sql, [], { prepare: 'conformance_later' })).rejects.toThrow(/items_later/)
+      await db.query('create table items_later (id integer)')
+      expect(await db.query(sql, [], { prepare: 'conformance_later' })).toEqual([{ n: 0 }])
+    })
+
+    it('through a handle kept past its transaction, does what the plain statement does there', async () => {
+      let kept: Queryable | undefined
+      await db.transaction(async (tx) => {
+        kept = tx
+      })
+      const outcome = (promise: Promise<unknown>) =>
+        promise.then(
+          (rows) => ({ rows }),
+          (error: Error) => ({ error: error.message.replace(/\d+/g, 'N') }),
+        )
+      const plain = await outcome(kept!.query('select 1 as one'))
+      expect(await outcome(kept!.query('select 1 as one', [], { prepare: 'conformance_after_end' }))).toEqual(plain)
     })
 
     it('refuses a name given to another statement, even after that statement failed to parse', async () => {

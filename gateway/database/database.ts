@@ -91,13 +91,18 @@ export function int8AsNumber<P extends (oid: number, format?: 'text' | 'binary')
 
 /**
  * How both `pg` adapters pass a statement: with its name when it is to be kept prepared (`pg`
- * prepares a named statement once per connection and then only binds and executes it).
+ * prepares a named statement once per connection and then only binds and executes it). With
+ * `named: false` the name is only checked, never sent: a connection per call gains nothing from
+ * it, and a pooler in transaction mode in front (PgBouncer before 1.21) would refuse it.
  */
-export function pgStatements(): (sql: string, params: unknown[], options?: QueryOptions) => { text: string; values: unknown[]; name?: string } {
+export function pgStatements(
+  options: { named?: boolean } = {},
+): (sql: string, params: unknown[], queryOptions?: QueryOptions) => { text: string; values: unknown[]; name?: string } {
   const check = preparedNames()
-  return (sql, values, options) => {
-    if (options?.prepare === undefined) return { text: sql, values }
-    check(options.prepare, sql)
-    return { name: options.prepare, text: sql, values }
+  const named = options.named ?? true
+  return (sql, values, queryOptions) => {
+    if (queryOptions?.prepare === undefined) return { text: sql, values }
+    check(queryOptions.prepare, sql)
+    return named ? { name: queryOptions.prepare, text: sql, values } : { text: sql, values }
   }
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // Named prepared statements on PGlite, which has none of its own: each `query` call parses and
 // plans its statement again and crosses into WebAssembly six times (parse, describe, bind,
 // describe, execute, sync). A statement run on every request (the audit trail's insert) is
@@ -7,9 +8,9 @@
 // `query` does them (the instance's serializers and parsers by type), so a prepared statement
 // answers as the plain one (the conformance suite compares them).
 //
-// Plain JavaScript on purpose: the worker thread (pglite-thread.mjs) loads it without a
+// Plain JavaScript on purpose: the worker thread (pglite-thread.node.mjs) loads it without a
 // TypeScript loader; the in-process adapter (pglite.node.ts) imports it too.
-import { types } from '@electric-sql/pglite'
+import { messages as backend, types } from '@electric-sql/pglite'
 import { serialize } from 'pg-protocol'
 
 /** @typedef {{ sql: string, parameterTypes: number[] }} Prepared */
@@ -24,13 +25,14 @@ export function preparedStatements(pg) {
   /** @type {Map<string, string>} */
   const named = new Map()
 
+  // Not synced per exchange: like `query`, the caller syncs once, outside a transaction.
   /** @param {Uint8Array[]} parts */
-  const exchange = async (parts) => (await pg.execProtocol(new Uint8Array(Buffer.concat(parts)))).messages
+  const exchange = async (parts) => (await pg.execProtocol(Buffer.concat(parts), { syncToFs: false })).messages
 
   /** @param {string} name @param {string} sql @returns {Promise<Prepared>} */
   async function prepare(name, sql) {
     const messages = await exchange([serialize.parse({ name, text: sql }), serialize.describe({ type: 'S', name }), serialize.sync()])
-    const description = messages.find((message) => message.name === 'parameterDescription')
+    const description = messages.find((message) => message instanceof backend.ParameterDescriptionMessage)
     /** @type {Prepared} */
     const statement = { sql, parameterTypes: description ? [...description.dataTypeIDs] : [] }
     prepared.set(name, statement)
@@ -61,8 +63,8 @@ export function preparedStatements(pg) {
     /** @type {Record<string, unknown>[]} */
     const rows = []
     for (const message of messages) {
-      if (message.name === 'rowDescription') fields = message.fields.map((field) => ({ name: field.name, dataTypeID: field.dataTypeID }))
-      else if (message.name === 'dataRow')
+      if (message instanceof backend.RowDescriptionMessage) fields = message.fields.map((field) => ({ name: field.name, dataTypeID: field.dataTypeID }))
+      else if (message instanceof backend.DataRowMessage)
         rows.push(
           Object.fromEntries(
             message.fields.map((value, i) => {
@@ -81,11 +83,26 @@ export function preparedStatements(pg) {
      * statement never runs inside another caller's transaction.
      * @param {string} name @param {string} sql @param {unknown[]} params
      */
-    query: (name, sql, params) => pg._runExclusiveTransaction(() => pg._runExclusiveQuery(() => run(name, sql, params))),
+    async query(name, sql, params) {
+      await pg._checkReady()
+      return pg._runExclusiveTransaction(() =>
+        pg._runExclusiveQuery(async () => {
+          const rows = await run(name, sql, params)
+          await pg.syncToFs()
+          return rows
+        }),
+      )
+    },
     /**
-     * Inside a transaction whose callback is running (its lock is held).
-     * @param {string} name @param {string} sql @param {unknown[]} params
+     * Inside a transaction whose callback is running (its lock is held). A handle kept past its
+     * transaction is refused, as PGlite refuses it a plain query: it holds no lock any more, and
+     * would run inside whichever transaction is open then.
+     * @param {{ closed: boolean }} transaction @param {string} name @param {string} sql @param {unknown[]} params
      */
-    queryInTransaction: (name, sql, params) => pg._runExclusiveQuery(() => run(name, sql, params)),
+    async queryInTransaction(transaction, name, sql, params) {
+      if (transaction.closed) throw new Error('Transaction is closed')
+      await pg._checkReady()
+      return pg._runExclusiveQuery(() => run(name, sql, params))
+    },
   }
 }

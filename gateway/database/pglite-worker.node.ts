@@ -1,5 +1,5 @@
 /**
- * PGlite on a worker thread (`pglite-thread.mjs`), behind the same database port. PostgreSQL
+ * PGlite on a worker thread (`pglite-thread.node.mjs`), behind the same database port. PostgreSQL
  * compiled to WebAssembly runs every statement on the thread that calls it: in process, each
  * audit commit took the request thread's time (a third of it under load, as profiled). On its
  * own thread, the commit runs beside request handling, as a PostgreSQL
@@ -32,7 +32,7 @@ interface Waiting {
   reject: (error: Error) => void
 }
 
-const threadFile = new URL('./pglite-thread.mjs', import.meta.url)
+const threadFile = new URL('./pglite-thread.node.mjs', import.meta.url)
 
 class PgliteWorkerDatabase implements Database {
   readonly kind = 'pglite' as const

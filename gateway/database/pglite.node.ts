@@ -67,7 +67,7 @@ class PgliteDatabase implements Database {
       fn({
         query: async <R>(sql: string, params: unknown[] = [], options?: QueryOptions) =>
           options?.prepare !== undefined
-            ? ((await this.prepared.queryInTransaction(options.prepare, sql, params)) as R[])
+            ? ((await this.prepared.queryInTransaction(tx, options.prepare, sql, params)) as R[])
             : (await tx.query<R>(sql, params)).rows,
       }),
     )

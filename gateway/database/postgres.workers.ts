@@ -44,9 +44,9 @@ export function openPostgresPerCall(options: PostgresPerCallOptions): Database {
     }
   }
 
-  // A named statement is prepared on each new connection, so here it saves nothing but keeps
-  // one behaviour with the pooled adapter (the same name with another statement is refused).
-  const statement = pgStatements()
+  // A connection per call would prepare a named statement every time: names are only checked
+  // (the same name with another statement is refused, as on the pooled adapter), never sent.
+  const statement = pgStatements({ named: false })
   const query = <R>(sql: string, params: unknown[] = [], options?: QueryOptions) =>
     withClient(async (client) => (await client.query(statement(sql, params, options))).rows as R[])
 

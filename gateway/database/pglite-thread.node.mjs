@@ -11,7 +11,7 @@ import { PGlite } from '@electric-sql/pglite'
 import { preparedStatements } from './pglite-prepared.node.mjs'
 
 const port = parentPort
-if (!port) throw new Error('pglite-thread.mjs runs as a worker thread only')
+if (!port) throw new Error('pglite-thread.node.mjs runs as a worker thread only')
 
 /** Thrown inside PGlite's transaction callback to roll it back without an error to report. */
 const ROLLBACK = Symbol('rollback')
@@ -31,7 +31,7 @@ function begin() {
     open.outcome = pg
       .transaction(async (handle) => {
         open.query = (sql, params, prepare) =>
-          prepare === undefined ? handle.query(sql, params).then((result) => result.rows) : prepared.queryInTransaction(prepare, sql, params)
+          prepare === undefined ? handle.query(sql, params).then((result) => result.rows) : prepared.queryInTransaction(handle, prepare, sql, params)
         const commit = await new Promise((finish) => {
           open.finish = finish
           transactions.set(tx, open)
