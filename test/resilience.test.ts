@@ -7,8 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestGateway, type TestGateway } from './harness.js'
 import { sleep } from './waiting.js'
 
-/** The population registry's deadline: a refusal that waited for it would take at least this long. */
-const DEADLINE_MS = 400
+/**
+ * The registries' deadline: a refusal that waited for it would take at least this long. It is
+ * every registry's, so it must leave the healthy one room on a busy machine (at 400 ms, a
+ * business call on a loaded CI host once ran out of it).
+ */
+const DEADLINE_MS = 1000
 
 let gw: TestGateway
 beforeAll(async () => {
@@ -48,11 +52,14 @@ describe('one registry hanging', () => {
       }
     })
     const during: number[] = []
-    for (let i = 0; i < 40; i++) {
+    const refusals = () => populationResults.filter((r) => r.code === 'UPSTREAM_UNAVAILABLE').length
+    const started = performance.now()
+    // Spread over the hang (until the deadline) and the open circuit: at least 40 queries, and on
+    // until the circuit has refused a dozen calls, however slowly the machine gets there.
+    for (let i = 0; i < 40 || (refusals() <= 12 && performance.now() - started < 20_000); i++) {
       const { ms, body } = await timed(business)
       expect(body.errors, JSON.stringify(body)).toBeUndefined()
       during.push(ms)
-      // Spread over ~1.2 s: while population calls hang (400 ms deadline) and after the circuit opens.
       await sleep(30)
     }
     stop = true
@@ -67,12 +74,12 @@ describe('one registry hanging', () => {
     process.stdout.write(
       `business-only latency (ms) with population hanging: ${JSON.stringify(Object.fromEntries(Object.entries(report).map(([k, v]) => [k, Math.round(v * 10) / 10])))}\n`,
     )
-    // Normal latency: the hanging registry's 400 ms deadline does not show up in the others' times
+    // Normal latency: the hanging registry's deadline does not show up in the others' times
     // (the median, since this process also runs the load, the registries and the test).
     expect(report.duringP50).toBeLessThan(report.baselineP50 * 2 + 15)
     expect(report.duringP50).toBeLessThan(200)
 
-    // The hanging calls timed out, and then the circuit opened: refusals at once, not after 400 ms.
+    // The hanging calls timed out, and then the circuit opened: refusals at once, not after the deadline.
     expect(populationResults.some((r) => r.code === 'UPSTREAM_TIMEOUT' && r.ms >= DEADLINE_MS)).toBe(true)
     const refusedFast = populationResults.filter((r) => r.code === 'UPSTREAM_UNAVAILABLE')
     expect(refusedFast.length).toBeGreaterThan(10)
