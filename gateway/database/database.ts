@@ -20,8 +20,9 @@ export interface Queryable {
 }
 
 /**
- * The statements named so far on one handle: refuses a name given to a second statement
- * (`pg` would only notice on a connection that had already prepared it, so not every time).
+ * The statements named so far on one handle: refuses a name given to a second statement. Every
+ * adapter checks with it, before the name reaches the database (`pg` would only notice on a
+ * connection that had already prepared it, so not every time; PGlite not at all).
  */
 export function preparedNames(): (name: string, sql: string) => void {
   const named = new Map<string, string>()

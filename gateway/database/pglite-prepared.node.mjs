@@ -21,9 +21,6 @@ import { serialize } from 'pg-protocol'
 export function preparedStatements(pg) {
   /** @type {Map<string, Prepared>} */
   const prepared = new Map()
-  /** Each name's statement, from its first use, parsed or not (as the `pg` adapters hold it). */
-  /** @type {Map<string, string>} */
-  const named = new Map()
 
   // Not synced per exchange: like `query`, the caller syncs once, outside a transaction.
   /** @param {Uint8Array[]} parts */
@@ -41,16 +38,14 @@ export function preparedStatements(pg) {
 
   /**
    * Runs `sql` as the statement named `name`, preparing it on first use. The caller holds
-   * PGlite's query lock (and its transaction lock outside a transaction), as `query` does.
+   * PGlite's query lock (and its transaction lock outside a transaction), as `query` does, and
+   * has checked that the name stands for this statement (`preparedNames` in database.ts).
    * @param {string} name
    * @param {string} sql
    * @param {unknown[]} params
    * @returns {Promise<Record<string, unknown>[]>}
    */
   async function run(name, sql, params) {
-    const first = named.get(name)
-    if (first === undefined) named.set(name, sql)
-    else if (first !== sql) throw new Error(`the prepared statement ${name} names another statement`)
     const statement = prepared.get(name) ?? (await prepare(name, sql))
     const values = params.map((value, i) => {
       if (value === null || value === undefined) return null

@@ -12,10 +12,10 @@
  * closed (AUDIT_UNAVAILABLE), it never silently drops an event.
  */
 import { Worker } from 'node:worker_threads'
-import { pingWith, type Database, type Queryable, type QueryOptions } from './database.js'
+import { pingWith, preparedNames, type Database, type Queryable, type QueryOptions } from './database.js'
 
 type Operation =
-  | { op: 'query'; sql: string; params: unknown[]; tx?: number; prepare?: string }
+  | { op: 'query'; sql: string; params: unknown[]; tx?: number | undefined; prepare?: string | undefined }
   | { op: 'begin' }
   | { op: 'end'; tx: number; commit: boolean }
   | { op: 'close' }
@@ -40,6 +40,7 @@ class PgliteWorkerDatabase implements Database {
   readonly #unlock: () => Promise<void>
   readonly #waiting = new Map<number, Waiting>()
   #nextId = 0
+  readonly #checkName = preparedNames()
   #failure: Error | null = null
   #closed: Promise<void> | null = null
 
@@ -79,18 +80,22 @@ class PgliteWorkerDatabase implements Database {
     })
   }
 
+  /** One statement, on the handle or inside transaction `tx`; a prepared one's name checked here. */
+  async #query<R>(sql: string, params: unknown[], options: QueryOptions | undefined, tx?: number): Promise<R[]> {
+    const prepare = options?.prepare
+    if (prepare !== undefined) this.#checkName(prepare, sql)
+    return this.#call<R[]>({ op: 'query', sql, params, tx, prepare })
+  }
+
   query<R = Record<string, unknown>>(sql: string, params: unknown[] = [], options?: QueryOptions): Promise<R[]> {
-    return this.#call<R[]>({ op: 'query', sql, params, ...(options?.prepare === undefined ? {} : { prepare: options.prepare }) })
+    return this.#query<R>(sql, params, options)
   }
 
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     const tx = await this.#call<number>({ op: 'begin' })
     let result: T
     try {
-      result = await fn({
-        query: <R>(sql: string, params: unknown[] = [], options?: QueryOptions) =>
-          this.#call<R[]>({ op: 'query', sql, params, tx, ...(options?.prepare === undefined ? {} : { prepare: options.prepare }) }),
-      })
+      result = await fn({ query: <R>(sql: string, params: unknown[] = [], options?: QueryOptions) => this.#query<R>(sql, params, options, tx) })
     } catch (error) {
       await this.#call({ op: 'end', tx, commit: false }).catch(() => undefined)
       throw error

@@ -5,8 +5,8 @@
  */
 import { mkdir, open, readFile, rm } from 'node:fs/promises'
 import { dirname } from 'node:path'
-import { PGlite } from '@electric-sql/pglite'
-import { pingWith, type Database, type Queryable, type QueryOptions } from './database.js'
+import { PGlite, type Transaction } from '@electric-sql/pglite'
+import { pingWith, preparedNames, type Database, type Queryable, type QueryOptions } from './database.js'
 import { preparedStatements } from './pglite-prepared.node.mjs'
 import { startPgliteWorker } from './pglite-worker.node.js'
 import { processAlive } from '../support/process-alive.node.js'
@@ -49,6 +49,7 @@ class PgliteDatabase implements Database {
   readonly kind = 'pglite' as const
   private closed: Promise<void> | null = null
   private readonly prepared: ReturnType<typeof preparedStatements>
+  private readonly checkName = preparedNames()
 
   constructor(
     private readonly pg: PGlite,
@@ -57,20 +58,22 @@ class PgliteDatabase implements Database {
     this.prepared = preparedStatements(pg)
   }
 
-  async query<R = Record<string, unknown>>(sql: string, params: unknown[] = [], options?: QueryOptions): Promise<R[]> {
-    if (options?.prepare !== undefined) return (await this.prepared.query(options.prepare, sql, params)) as R[]
-    return (await this.pg.query<R>(sql, params)).rows
+  /** One statement, on the handle or inside `transaction`, plain or kept prepared. */
+  private async run<R>(sql: string, params: unknown[], options: QueryOptions | undefined, transaction?: Transaction): Promise<R[]> {
+    if (options?.prepare === undefined) return (await (transaction ?? this.pg).query<R>(sql, params)).rows
+    this.checkName(options.prepare, sql)
+    const rows = transaction
+      ? await this.prepared.queryInTransaction(transaction, options.prepare, sql, params)
+      : await this.prepared.query(options.prepare, sql, params)
+    return rows as R[]
+  }
+
+  query<R = Record<string, unknown>>(sql: string, params: unknown[] = [], options?: QueryOptions): Promise<R[]> {
+    return this.run<R>(sql, params, options)
   }
 
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-    return this.pg.transaction((tx) =>
-      fn({
-        query: async <R>(sql: string, params: unknown[] = [], options?: QueryOptions) =>
-          options?.prepare !== undefined
-            ? ((await this.prepared.queryInTransaction(tx, options.prepare, sql, params)) as R[])
-            : (await tx.query<R>(sql, params)).rows,
-      }),
-    )
+    return this.pg.transaction((tx) => fn({ query: <R>(sql: string, params: unknown[] = [], options?: QueryOptions) => this.run<R>(sql, params, options, tx) }))
   }
 
   ping(signal: AbortSignal) {
