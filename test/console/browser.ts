@@ -31,7 +31,22 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS })
 }
 
-export const shoot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true })
+/**
+ * A full-page screenshot of `page` into the screenshots folder. Chromium's full-page capture
+ * resizes the page's surface and, on a loaded machine, sometimes answers "Unable to capture
+ * screenshot" (a CDP refusal, not a page fault): that one refusal is retried once, after a frame;
+ * anything else, or a second refusal, fails the test.
+ */
+export async function shoot(page: Page, name: string): Promise<void> {
+  const capture = () => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true })
+  try {
+    await capture()
+  } catch (error) {
+    if (!(error instanceof Error) || !error.message.includes('Unable to capture screenshot')) throw error
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)))
+    await capture()
+  }
+}
 
 /** Every visible form control has a label (a <label for>, a wrapping label or aria-label). */
 export const unlabelledControls = (page: Page) =>
